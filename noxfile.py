@@ -1,0 +1,54 @@
+"""Developer tasks. ``nox`` runs the tests; ``nox -s lint docs benchmarks`` the rest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nox
+
+nox.options.sessions = ["tests"]
+nox.options.default_venv_backend = "venv"
+
+ROOT = Path(__file__).parent
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+PLUGINS = sorted(str(p) for p in (ROOT / "plugins").glob("perfcore-*") if (p / "pyproject.toml").exists())
+
+
+def _install_project(session: nox.Session, *groups: str) -> None:
+    session.install("-e", ".", *[a for p in PLUGINS for a in ("-e", p)])
+    for group in groups:
+        session.install(*nox.project.dependency_groups(PYPROJECT, group))
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the test suite (the same tests as the README command)."""
+    _install_project(session, "test")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff over everything, mypy --strict over src/."""
+    _install_project(session, "lint", "test")
+    session.run("ruff", "check", "src", "tests", "benchmarks", "examples", "noxfile.py")
+    session.run("mypy")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation with ``mkdocs build --strict``."""
+    _install_project(session, "docs")
+    session.run("mkdocs", "build", "--strict", *session.posargs)
+
+
+@nox.session
+def benchmarks(session: nox.Session) -> None:
+    """Run every benchmark in benchmarks/ and print ratios against in-run baselines."""
+    _install_project(session, "benchmark")
+    scripts = sorted((ROOT / "benchmarks").glob("bench_*.py")) + sorted(
+        (ROOT / "benchmarks").glob("national.py"))
+    if not scripts:
+        session.error("no benchmarks found")
+    for script in scripts:
+        session.run("python", str(script), *session.posargs)

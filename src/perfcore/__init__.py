@@ -1,0 +1,48 @@
+"""perfcore: police force performance frameworks, computed the same way everywhere.
+
+The public API is re-exported here. Heavy submodules load on first use so that
+``import perfcore`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from perfcore._enums import MeasureKind, Polarity
+from perfcore.errors import PerfcoreError, PerfcoreWarning
+
+__version__ = "0.1.0.dev0"
+
+# name -> module it lives in; loaded on first attribute access.
+_LAZY: dict[str, str] = {
+    "calc": "perfcore.calc",
+    "periods": "perfcore.periods",
+    "model": "perfcore.model",
+}
+
+__all__ = [
+    "MeasureKind",
+    "PerfcoreError",
+    "PerfcoreWarning",
+    "Polarity",
+    "__version__",
+    *_LAZY,
+]
+
+if TYPE_CHECKING:
+    from perfcore import calc, model, periods  # noqa: F401
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'perfcore' has no attribute {name!r}")
+    mod = importlib.import_module(module)
+    value = mod if module.endswith("." + name) else getattr(mod, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

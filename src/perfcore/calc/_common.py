@@ -1,0 +1,166 @@
+"""Shared plumbing for the vectorised calculations: reason flags, input checking,
+broadcasting, option checking and confidence levels.
+
+Every calc function uses these so that a bad element is treated the same way
+everywhere: it becomes NaN, its reason bit is set, and one :class:`InvalidInputWarning`
+says how many elements were affected.
+"""
+
+from __future__ import annotations
+
+import enum
+import warnings
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy import special
+
+from perfcore._enums import Polarity
+from perfcore.errors import InvalidInputWarning, OptionError, ShapeError
+
+__all__ = [
+    "FloatArray",
+    "Reason",
+    "as_float",
+    "broadcast",
+    "check_choice",
+    "confidence_levels",
+    "polarity_signs",
+    "reason_names",
+    "warn_invalid",
+    "z_value",
+]
+
+FloatArray = npt.NDArray[np.float64]
+FlagArray = npt.NDArray[np.uint16]
+
+
+class Reason(enum.IntFlag):
+    """Why an element of a result is NaN, or carries a caveat.
+
+    Results hold these as a ``uint16`` bit mask per element (``result.reasons``);
+    ``reason_names(mask)`` turns one element's mask into names.
+    """
+
+    NONE = 0
+    MISSING = enum.auto()  #: an input was NaN / missing
+    ZERO_BASE = enum.auto()  #: previous value is 0: % change undefined
+    SMALL_BASE = enum.auto()  #: previous value below the small-base threshold (a caveat)
+    NEGATIVE = enum.auto()  #: a count or denominator was negative
+    NON_FINITE = enum.auto()  #: an input was +/-inf
+    X_GT_N = enum.auto()  #: numerator exceeds denominator
+    ZERO_DENOMINATOR = enum.auto()  #: denominator or population is 0
+    TOO_FEW = enum.auto()  #: too few points / members for the method
+    NOT_INTEGER = enum.auto()  #: a count was required to be whole
+
+
+#: Reasons that make a value unusable (as opposed to SMALL_BASE, a caveat only).
+INVALID = (Reason.MISSING | Reason.ZERO_BASE | Reason.NEGATIVE | Reason.NON_FINITE
+           | Reason.X_GT_N | Reason.ZERO_DENOMINATOR | Reason.TOO_FEW | Reason.NOT_INTEGER)
+
+
+def reason_names(mask: int | np.integer[Any]) -> tuple[str, ...]:
+    """Names (lower case) of the reason bits set in one element's mask."""
+    m = int(mask)
+    return tuple(r.name.lower() for r in Reason if r and r.name and m & r)
+
+
+def as_float(value: npt.ArrayLike, name: str) -> FloatArray:
+    """Convert an array-like to float64, raising a named TypeError-flavoured error."""
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ShapeError(
+            f"{name} must be numeric (array-like of numbers); got {type(value).__name__}",
+            argument=name,
+        ) from exc
+    return arr
+
+
+def broadcast(**arrays: npt.ArrayLike) -> tuple[FloatArray, ...]:
+    """Convert each named array-like to float64 and broadcast them together.
+
+    Mismatched shapes raise :class:`ShapeError` naming every argument and its shape.
+    """
+    converted = [as_float(v, k) for k, v in arrays.items()]
+    try:
+        out = np.broadcast_arrays(*converted)
+    except ValueError as exc:
+        shapes = {k: a.shape for k, a in zip(arrays, converted, strict=True)}
+        shown = ", ".join(f"{k} {s}" for k, s in shapes.items())
+        raise ShapeError(f"arguments cannot be broadcast together: {shown}",
+                         shapes=shapes) from exc
+    return tuple(np.array(a, dtype=np.float64) for a in out)
+
+
+def check_choice(option: str, value: Any, allowed: Iterable[Any]) -> Any:
+    """Return ``value`` if it is one of ``allowed``, else raise :class:`OptionError`."""
+    allowed_t = tuple(allowed)
+    if value not in allowed_t:
+        raise OptionError.for_choice(option, value, allowed_t)
+    return value
+
+
+def confidence_levels(confidence: float | Sequence[float]) -> tuple[float, ...]:
+    """Normalise ``confidence`` (one level or a sequence) to a tuple of levels in (0, 1).
+
+    Levels may be given as fractions (0.95) or percentages (95, 99.8).
+    """
+    levels = (confidence,) if np.isscalar(confidence) else tuple(confidence)  # type: ignore[arg-type]
+    if not levels:
+        raise OptionError("confidence must name at least one level", option="confidence",
+                          value=confidence, allowed="levels in (0, 1) or (0, 100)")
+    out = []
+    for c in levels:
+        try:
+            cf = float(c)
+        except (TypeError, ValueError):
+            cf = float("nan")
+        if 1 < cf < 100:
+            cf = cf / 100
+        if not 0 < cf < 1:
+            raise OptionError(
+                f"confidence={c!r} is not a level; give a fraction in (0, 1) such as 0.95 "
+                "or a percentage such as 99.8",
+                option="confidence", value=c, allowed="levels in (0, 1) or (0, 100)")
+        out.append(cf)
+    return tuple(out)
+
+
+def z_value(confidence: float) -> float:
+    """Two-sided standard normal quantile: z = Φ⁻¹(1 − (1 − c)/2). 0.95 → 1.959964."""
+    return float(special.ndtri(1 - (1 - confidence) / 2))
+
+
+def polarity_signs(polarity: Any) -> npt.NDArray[np.int8]:
+    """Polarity (one, or an array-like of Polarity/str/int) → int8 array of +1/-1/0.
+
+    Integers are taken as signs already (+1 higher is better, -1 lower, 0 neutral).
+    """
+    if isinstance(polarity, (Polarity, str)):
+        return np.asarray(Polarity.parse(polarity).sign, dtype=np.int8)
+    arr = np.asarray(polarity)
+    if arr.dtype.kind in "iu":
+        if np.any((arr < -1) | (arr > 1)):
+            raise OptionError("integer polarity must be -1, 0 or +1", option="polarity",
+                              value=polarity, allowed=(-1, 0, 1))
+        return arr.astype(np.int8)
+    flat = [Polarity.parse(p).sign for p in arr.ravel().tolist()]
+    return np.asarray(flat, dtype=np.int8).reshape(arr.shape)
+
+
+def warn_invalid(reasons: FlagArray, what: str, *, stacklevel: int = 3) -> None:
+    """Emit one :class:`InvalidInputWarning` if any element has an invalid-input reason.
+
+    Only input problems warn (negative, non-finite, x > n); zero bases, zero denominators
+    and missing values are ordinary data and are reported through the flags alone.
+    """
+    bad = Reason.NEGATIVE | Reason.NON_FINITE | Reason.X_GT_N | Reason.NOT_INTEGER
+    n = int(np.count_nonzero(np.asarray(reasons) & int(bad)))
+    if n:
+        warnings.warn(
+            f"{what}: {n} element{'s' if n != 1 else ''} had invalid input (negative, "
+            "non-finite or numerator > denominator) and became NaN; see result.reasons",
+            InvalidInputWarning, stacklevel=stacklevel)

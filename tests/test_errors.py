@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from perfcore import errors
+
+
+def test_every_error_is_a_perfcore_error_and_a_builtin() -> None:
+    for name in errors.__all__:
+        cls = getattr(errors, name)
+        if isinstance(cls, type) and issubclass(cls, Exception) and cls is not errors.PerfcoreError:
+            if issubclass(cls, Warning):
+                assert issubclass(cls, errors.PerfcoreWarning)
+                continue
+            assert issubclass(cls, errors.PerfcoreError), name
+            if cls not in (errors.PluginError,):
+                assert issubclass(cls, (ValueError, KeyError, TypeError, ImportError)), name
+
+
+def test_fields_are_attributes_and_survive_pickling() -> None:
+    err = errors.UnknownMeasureError("no measure 'all_crme'; did you mean 'all_crime'?",
+                                     measure="all_crme", suggestions=("all_crime",))
+    assert err.measure == "all_crme"
+    again = pickle.loads(pickle.dumps(err))
+    assert type(again) is errors.UnknownMeasureError
+    assert again.suggestions == ("all_crime",)
+    # KeyError's str() would quote the message; ours reads as written.
+    assert str(again) == "no measure 'all_crme'; did you mean 'all_crime'?"
+
+
+def test_option_error_lists_allowed_values() -> None:
+    err = errors.OptionError.for_choice("method", "wald", ["wilson", "exact"])
+    assert isinstance(err, ValueError)
+    assert "'wilson', 'exact'" in str(err)
+    assert err.allowed == ("wilson", "exact")
+
+
+def test_plan_validation_error_lists_every_problem() -> None:
+    problems = [
+        errors.PlanProblem("title is required", file="plan.toml", line=3, path="priorities[0]"),
+        errors.PlanProblem("unknown kind 'cnt'", file="plan.toml", line=9,
+                           path="priorities[0].outcomes[0].measures[1]"),
+    ]
+    err = errors.PlanValidationError.from_problems(problems, file="plan.toml")
+    text = str(err)
+    assert text.startswith("2 problems in plan plan.toml:")
+    assert "plan.toml:3 priorities[0]: title is required" in text
+    assert "plan.toml:9 priorities[0].outcomes[0].measures[1]: unknown kind 'cnt'" in text
+    assert pickle.loads(pickle.dumps(err)).problems == tuple(problems)
+
+
+def test_plugin_load_error_chains_cause() -> None:
+    with pytest.raises(errors.PluginLoadError) as info:
+        try:
+            raise ModuleNotFoundError("No module named 'nope'")
+        except ModuleNotFoundError as exc:
+            raise errors.PluginLoadError("plugin 'x' failed", entry_point="x",
+                                         distribution="perfcore-x", version="1.0") from exc
+    assert isinstance(info.value.__cause__, ModuleNotFoundError)
+    assert info.value.distribution == "perfcore-x"
