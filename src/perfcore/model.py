@@ -1,0 +1,506 @@
+"""The plan model: inert, frozen definitions of a performance framework.
+
+``Plan`` → ``Priority`` (title, lead, board, assessment type) → ``Outcome`` (statement)
+→ ``Measure`` (id, name, kind, polarity, unit, ...), with an optional ``Target`` per
+measure. Definitions hold no data and no reference to plugins, so they pickle and compare
+by value. Build them directly (keyword arguments) or from mappings with the named
+constructors (``Plan.from_mapping``), which validate the whole plan and report every
+problem at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from perfcore._enums import MeasureKind, Polarity
+from perfcore.errors import (
+    DuplicateIdError,
+    ModelError,
+    OptionError,
+    PeriodError,
+    PlanProblem,
+    PlanValidationError,
+    TargetPolarityError,
+    UnknownMeasureError,
+)
+from perfcore.periods import Period, parse_period
+
+__all__ = [
+    "MeasureKind",
+    "Measure",
+    "Outcome",
+    "Plan",
+    "Polarity",
+    "Priority",
+    "Target",
+]
+
+_ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
+
+
+def _slug(text: str) -> str:
+    s = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+    return s if s and s[0].isalpha() else f"x_{s}"
+
+
+def _nonblank(obj: str, field: str) -> Any:
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, str) or not value.strip():
+            raise ModelError(f"{_describe(instance, obj)}: {field} is required and must be "
+                             f"non-empty text (got {value!r})", obj=_describe(instance, obj),
+                             field=field)
+    return check
+
+
+def _describe(instance: Any, obj: str) -> str:
+    ident = getattr(instance, "id", None)
+    return f"{obj} {ident!r}" if isinstance(ident, str) and ident else obj
+
+
+def _valid_id(obj: str) -> Any:
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, str) or not _ID_RE.match(value):
+            raise ModelError(
+                f"{obj} id {value!r} is not valid: use lower-case letters, digits and "
+                "underscores, starting with a letter (a domain prefix may be added with a "
+                "dot, e.g. 'victims.satisfaction_whole_experience')",
+                obj=f"{obj} {value!r}", field="id")
+    return check
+
+
+def _to_polarity(value: Any) -> Polarity:
+    try:
+        return Polarity.parse(value)
+    except OptionError as exc:
+        raise ModelError(str(exc), obj="measure", field="polarity") from exc
+
+
+def _to_kind(value: Any) -> MeasureKind:
+    try:
+        return MeasureKind.parse(value)
+    except OptionError as exc:
+        raise ModelError(str(exc), obj="measure", field="kind") from exc
+
+
+def _to_period(value: Any) -> Period | None:
+    if value is None:
+        return None
+    try:
+        return parse_period(value)
+    except PeriodError as exc:
+        raise ModelError(f"target period: {exc}", obj="target", field="by") from exc
+
+
+_CHANGE_RE = re.compile(
+    r"^(?P<num>[+-]?\d+(?:\.\d+)?)\s*(?P<unit>%|pp|percentage points?)?\s*"
+    r"(?P<word>reduction|decrease|fall|increase|rise|improvement)?$")
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class Target:
+    """A target for a measure: either a ``value`` to reach, or a ``change`` from a baseline.
+
+    ``change`` is relative for counts and amounts (``-0.20`` = a 20% reduction) and in
+    percentage points for proportions (``+2.0`` = up 2 pp); ``change_unit`` says which.
+    ``by`` is the period by which it should be met; ``baseline`` the period the change is
+    measured from. Example: "20% reduction in crime over the current parliament" is
+    ``Target(change=-0.20, baseline="2019-20", by="2024-25")``.
+    """
+
+    value: float | None = attrs.field(default=None)
+    change: float | None = attrs.field(default=None)
+    change_unit: str = attrs.field(default="relative",
+                                   validator=attrs.validators.in_(("relative", "pp")))
+    baseline: Period | None = attrs.field(default=None, converter=_to_period)
+    by: Period | None = attrs.field(default=None, converter=_to_period)
+    description: str = attrs.field(default="")
+
+    def __attrs_post_init__(self) -> None:
+        if (self.value is None) == (self.change is None):
+            raise ModelError("target: give exactly one of value or change",
+                             obj="target", field="value")
+        for name in ("value", "change"):
+            v = getattr(self, name)
+            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))
+                                  or v != v):
+                raise ModelError(f"target: {name} must be a number, not {v!r}",
+                                 obj="target", field=name)
+        if self.change is not None and self.change == 0:
+            raise ModelError("target: a change of 0 is not a target", obj="target",
+                             field="change")
+
+    @property
+    def direction(self) -> int:
+        """+1 for a target to increase, -1 to decrease, 0 for a value target."""
+        if self.change is None:
+            return 0
+        return 1 if self.change > 0 else -1
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any] | str) -> Target:
+        """From a mapping (``{"change": "-20%", "baseline": "2019-20", "by": "2024-25"}``,
+        ``{"value": 0.85}``) or a phrase (``"20% reduction by 2024-25"``)."""
+        if isinstance(data, str):
+            return cls.from_text(data)
+        if not isinstance(data, Mapping):
+            raise ModelError(f"target must be a table or text, not {type(data).__name__}",
+                             obj="target", field="target")
+        unknown = set(data) - {"value", "change", "baseline", "by", "description"}
+        if unknown:
+            raise ModelError(f"target: unknown field(s) {sorted(unknown)}; allowed: value, "
+                             "change, baseline, by, description", obj="target",
+                             field=sorted(unknown)[0])
+        kwargs = dict(data)
+        change = kwargs.get("change")
+        if isinstance(change, str):
+            kwargs["change"], kwargs["change_unit"] = _parse_change(change)
+        return cls(**kwargs)
+
+    @classmethod
+    def from_text(cls, text: str) -> Target:
+        """Parse ``"20% reduction by 2024-25"``, ``"+2 pp by 2022-23"`` and similar."""
+        head, _, by = text.partition(" by ")
+        head, _, base = head.partition(" from ")
+        change, unit = _parse_change(head)
+        return cls(change=change, change_unit=unit, by=by.strip() or None,
+                   baseline=base.strip() or None, description=text)
+
+    def __repr__(self) -> str:
+        if self.value is not None:
+            what = f"value={self.value!r}"
+        elif self.change_unit == "pp":
+            what = f"change={self.change:+g} pp"
+        else:
+            what = f"change={self.change:+.1%}"
+        parts = [what]
+        if self.baseline is not None:
+            parts.append(f"from {self.baseline}")
+        if self.by is not None:
+            parts.append(f"by {self.by}")
+        return f"Target({', '.join(parts)})"
+
+
+def _parse_change(text: str) -> tuple[float, str]:
+    m = _CHANGE_RE.match(text.strip().lower())
+    if not m:
+        raise ModelError(f"target: cannot read change {text!r}; write e.g. '-20%', "
+                         "'20% reduction', '+2 pp'", obj="target", field="change")
+    num = float(m["num"])
+    word = m["word"]
+    if word in ("reduction", "decrease", "fall"):
+        num = -abs(num)
+    unit = "pp" if m["unit"] and m["unit"].startswith("p") else "relative"
+    if unit == "relative":
+        num /= 100
+    return num, unit
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class Measure:
+    """One measure of performance.
+
+    ``per`` is the population base for rates (crimes per 1,000 population by default).
+    ``decimals`` is the display precision (default: 0 for counts and money, 1 otherwise).
+    """
+
+    id: str = attrs.field(validator=_valid_id("measure"))
+    name: str = attrs.field(validator=_nonblank("measure", "name"))
+    kind: MeasureKind = attrs.field(converter=_to_kind)
+    polarity: Polarity = attrs.field(converter=_to_polarity)
+    unit: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    per: int | None = attrs.field(default=None)
+    description: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    source: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    target: Target | None = attrs.field(default=None)
+    decimals: int | None = attrs.field(default=None)
+
+    def __attrs_post_init__(self) -> None:
+        me = f"measure {self.id!r}"
+        if self.per is not None and (isinstance(self.per, bool) or not isinstance(self.per, int)
+                                     or self.per <= 0):
+            raise ModelError(f"{me}: per must be a positive whole number (e.g. 1000), not "
+                             f"{self.per!r}", obj=me, field="per")
+        if self.per is not None and self.kind is not MeasureKind.RATE:
+            raise ModelError(f"{me}: per applies only to rate measures, not {self.kind.value}",
+                             obj=me, field="per")
+        if self.decimals is not None and (isinstance(self.decimals, bool)
+                                          or not isinstance(self.decimals, int)
+                                          or not 0 <= self.decimals <= 6):
+            raise ModelError(f"{me}: decimals must be a whole number from 0 to 6, not "
+                             f"{self.decimals!r}", obj=me, field="decimals")
+        if self.target is not None:
+            if not isinstance(self.target, Target):
+                raise ModelError(f"{me}: target must be a Target", obj=me, field="target")
+            self._check_target(me, self.target)
+
+    def _check_target(self, me: str, target: Target) -> None:
+        if self.kind is MeasureKind.QUALITATIVE:
+            raise ModelError(f"{me}: a qualitative measure cannot have a numeric target",
+                             obj=me, field="target")
+        if target.change is not None:
+            if self.polarity is Polarity.NEUTRAL:
+                raise TargetPolarityError(
+                    f"{me}: polarity is neutral, so a target to "
+                    f"{'increase' if target.direction > 0 else 'reduce'} it contradicts it; "
+                    "set the polarity or give a value target", obj=me, field="target")
+            if target.direction != self.polarity.sign:
+                wanted = "an increase" if target.direction > 0 else "a reduction"
+                raise TargetPolarityError(
+                    f"{me}: the target asks for {wanted} but the measure's polarity is "
+                    f"{self.polarity.value}; fix the sign of the target or the polarity",
+                    obj=me, field="target")
+            pp = self.kind is MeasureKind.PROPORTION
+            if pp != (target.change_unit == "pp"):
+                raise ModelError(
+                    f"{me}: a {self.kind.value} measure's target change must be in "
+                    f"{'percentage points (pp)' if pp else 'per cent'}", obj=me, field="target")
+
+    @property
+    def rate_per(self) -> int:
+        """Population base for rates (1,000 unless set)."""
+        return self.per if self.per is not None else 1000
+
+    @property
+    def display_decimals(self) -> int:
+        if self.decimals is not None:
+            return self.decimals
+        return 0 if self.kind in (MeasureKind.COUNT, MeasureKind.MONEY) else 1
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> Measure:
+        """From a mapping such as one ``[[...measures]]`` table of a plan file."""
+        if not isinstance(data, Mapping):
+            raise ModelError(f"a measure must be a table, not {type(data).__name__}",
+                             obj="measure", field="measure")
+        fields = {a.name for a in attrs.fields(cls)}
+        unknown = set(data) - fields
+        ident = data.get("id", "?")
+        if unknown:
+            raise ModelError(f"measure {ident!r}: unknown field(s) {sorted(unknown)}; allowed: "
+                             f"{', '.join(sorted(fields))}", obj=f"measure {ident!r}",
+                             field=sorted(unknown)[0])
+        missing = [f for f in ("id", "name", "kind", "polarity") if f not in data]
+        if missing:
+            raise ModelError(f"measure {ident!r}: missing required field(s) "
+                             f"{', '.join(missing)}", obj=f"measure {ident!r}", field=missing[0])
+        kwargs = dict(data)
+        if "target" in kwargs and kwargs["target"] is not None:
+            kwargs["target"] = Target.from_mapping(kwargs["target"])
+        try:
+            return cls(**kwargs)
+        except ModelError as exc:
+            # Converters run before the id is known to them; say which measure it was.
+            if exc.fields.get("obj") == "measure":
+                raise type(exc)(f"measure {ident!r}: {exc}", obj=f"measure {ident!r}",
+                                field=exc.fields.get("field")) from exc
+            raise
+
+    def __repr__(self) -> str:
+        return (f"Measure({self.id!r}, {self.name!r}, {self.kind.value}, "
+                f"{self.polarity.value}{', ' + repr(self.target) if self.target else ''})")
+
+
+def _tuple_of(cls: type[Any], obj: str) -> Any:
+    def convert(value: Any) -> tuple[Any, ...]:
+        if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+            raise ModelError(f"{obj} must be a list of {cls.__name__} objects",
+                             obj=obj, field=obj)
+        out = tuple(value)
+        for v in out:
+            if not isinstance(v, cls):
+                raise ModelError(f"{obj} must contain {cls.__name__} objects, not "
+                                 f"{type(v).__name__}", obj=obj, field=obj)
+        return out
+    return convert
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class Outcome:
+    """An outcome a priority seeks, e.g. "People of Gwent are less affected by crime"."""
+
+    id: str = attrs.field(validator=_valid_id("outcome"))
+    statement: str = attrs.field(validator=_nonblank("outcome", "statement"))
+    measures: tuple[Measure, ...] = attrs.field(default=(),
+                                                converter=_tuple_of(Measure, "measures"))
+
+    def __attrs_post_init__(self) -> None:
+        _check_unique(self.measures, f"outcome {self.id!r}", "measures")
+
+    def __repr__(self) -> str:
+        return f"Outcome({self.id!r}, {len(self.measures)} measure(s))"
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class Priority:
+    """A priority of the plan, with its lead, governance board and assessment type."""
+
+    id: str = attrs.field(validator=_valid_id("priority"))
+    title: str = attrs.field(validator=_nonblank("priority", "title"))
+    lead: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    board: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    assessment_type: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    outcomes: tuple[Outcome, ...] = attrs.field(default=(),
+                                                converter=_tuple_of(Outcome, "outcomes"))
+
+    def __attrs_post_init__(self) -> None:
+        _check_unique(self.outcomes, f"priority {self.id!r}", "outcomes")
+
+    def measures(self) -> Iterator[Measure]:
+        for outcome in self.outcomes:
+            yield from outcome.measures
+
+    def __repr__(self) -> str:
+        return f"Priority({self.id!r}, {self.title!r}, {len(self.outcomes)} outcome(s))"
+
+
+def _check_unique(items: Sequence[Any], owner: str, what: str) -> None:
+    seen: set[str] = set()
+    for item in items:
+        if item.id in seen:
+            raise DuplicateIdError(f"{owner}: {what} has two entries with id {item.id!r}",
+                                   obj=owner, field=what, id=item.id)
+        seen.add(item.id)
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class Plan:
+    """A performance framework: priorities → outcomes → measures.
+
+    Measure ids are unique across the whole plan, as are outcome and priority ids.
+    """
+
+    id: str = attrs.field(validator=_valid_id("plan"))
+    title: str = attrs.field(validator=_nonblank("plan", "title"))
+    organisation: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    period: Period | None = attrs.field(default=None, converter=_to_period)
+    priorities: tuple[Priority, ...] = attrs.field(default=(),
+                                                   converter=_tuple_of(Priority, "priorities"))
+
+    def __attrs_post_init__(self) -> None:
+        _check_unique(self.priorities, f"plan {self.id!r}", "priorities")
+        for what, items in (("outcome", [o for p in self.priorities for o in p.outcomes]),
+                            ("measure", list(self.measures()))):
+            where: dict[str, str] = {}
+            for p in self.priorities:
+                for o in p.outcomes:
+                    if what == "outcome":
+                        if o.id in where:
+                            raise DuplicateIdError(
+                                f"plan {self.id!r}: outcome id {o.id!r} is used in priority "
+                                f"{where[o.id]!r} and priority {p.id!r}",
+                                obj=f"plan {self.id!r}", field="outcomes", id=o.id)
+                        where[o.id] = p.id
+                    else:
+                        for m in o.measures:
+                            if m.id in where:
+                                raise DuplicateIdError(
+                                    f"plan {self.id!r}: measure id {m.id!r} appears in "
+                                    f"{where[m.id]} and {p.id}.{o.id}",
+                                    obj=f"plan {self.id!r}", field="measures", id=m.id)
+                            where[m.id] = f"{p.id}.{o.id}"
+            del items
+
+    def measures(self) -> Iterator[Measure]:
+        """Every measure of the plan, in plan order."""
+        for p in self.priorities:
+            yield from p.measures()
+
+    def measure(self, measure_id: str) -> Measure:
+        """The measure with this id; unknown ids raise :class:`UnknownMeasureError` with the
+        nearest names as suggestions."""
+        for m in self.measures():
+            if m.id == measure_id:
+                return m
+        ids = [m.id for m in self.measures()]
+        near = tuple(difflib.get_close_matches(measure_id, ids, n=3))
+        hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
+        raise UnknownMeasureError(f"plan {self.id!r} has no measure {measure_id!r}{hint}",
+                                  measure=measure_id, suggestions=near)
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], *, file: str | None = None) -> Plan:
+        """Build and validate a whole plan from nested mappings (e.g. a parsed TOML file).
+
+        Every problem is collected and reported together in one
+        :class:`PlanValidationError`, each with its ``priorities[0].outcomes[1].measures[2]``
+        path. Ids may be omitted for priorities and outcomes (derived from title/statement).
+        """
+        problems: list[PlanProblem] = []
+
+        def problem(path: str, exc: Exception) -> None:
+            problems.append(PlanProblem(str(exc), file=file, path=path))
+
+        def build(path: str, factory: Any, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return factory(*args, **kwargs)
+            except (ModelError, TypeError) as exc:
+                problem(path, exc)
+                return None
+
+        if not isinstance(data, Mapping):
+            raise PlanValidationError.from_problems(
+                [PlanProblem("a plan must be a table", file=file)], file=file)
+        plan_fields = {"id", "title", "organisation", "period", "priorities"}
+        for key in sorted(set(data) - plan_fields):
+            problems.append(PlanProblem(f"unknown plan field {key!r}; allowed: "
+                                        f"{', '.join(sorted(plan_fields))}", file=file,
+                                        path=key))
+        priorities = []
+        for i, pdata in enumerate(_list(data.get("priorities", []), "priorities", problems, file)):
+            ppath = f"priorities[{i}]"
+            if not isinstance(pdata, Mapping):
+                problems.append(PlanProblem("a priority must be a table", file=file, path=ppath))
+                continue
+            outcomes = []
+            for j, odata in enumerate(_list(pdata.get("outcomes", []), f"{ppath}.outcomes",
+                                            problems, file)):
+                opath = f"{ppath}.outcomes[{j}]"
+                if not isinstance(odata, Mapping):
+                    problems.append(PlanProblem("an outcome must be a table", file=file,
+                                                path=opath))
+                    continue
+                measures = []
+                for k, mdata in enumerate(_list(odata.get("measures", []), f"{opath}.measures",
+                                                problems, file)):
+                    m = build(f"{opath}.measures[{k}]", Measure.from_mapping, mdata)
+                    if m is not None:
+                        measures.append(m)
+                ofields = {k: v for k, v in odata.items() if k != "measures"}
+                ofields.setdefault("id", _slug(str(ofields.get("statement") or f"outcome_{j + 1}")))
+                o = build(opath, Outcome, measures=measures, **ofields)
+                if o is not None:
+                    outcomes.append(o)
+            pfields = {k: v for k, v in pdata.items() if k != "outcomes"}
+            pfields.setdefault("id", _slug(str(pfields.get("title") or f"priority_{i + 1}")))
+            p = build(ppath, Priority, outcomes=outcomes, **pfields)
+            if p is not None:
+                priorities.append(p)
+        top = {k: v for k, v in data.items() if k in plan_fields - {"priorities"}}
+        top.setdefault("id", _slug(str(top.get("title", "plan"))))
+        plan = None
+        if not problems:
+            plan = build("", cls, priorities=priorities, **top)
+        else:
+            # Still check the plan-level fields so their problems are listed too.
+            build("", cls, priorities=[], **top)
+        if problems or plan is None:
+            raise PlanValidationError.from_problems(problems, file=file)
+        return plan
+
+    def __repr__(self) -> str:
+        n_measures = sum(1 for _ in self.measures())
+        return (f"Plan({self.title!r}, {len(self.priorities)} priorit"
+                f"{'y' if len(self.priorities) == 1 else 'ies'}, {n_measures} measure(s))")
+
+
+def _list(value: Any, path: str, problems: list[PlanProblem], file: str | None) -> list[Any]:
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    problems.append(PlanProblem(f"must be a list of tables, not {type(value).__name__}",
+                                file=file, path=path))
+    return []
