@@ -52,11 +52,14 @@ def test_plan_validation_error_lists_every_problem() -> None:
 
 
 def test_plugin_load_error_chains_cause() -> None:
-    with pytest.raises(errors.PluginLoadError) as info:
+    def load() -> None:
         try:
             raise ModuleNotFoundError("No module named 'nope'")
         except ModuleNotFoundError as exc:
             raise errors.PluginLoadError("plugin 'x' failed", entry_point="x",
                                          distribution="perfcore-x", version="1.0") from exc
+
+    with pytest.raises(errors.PluginLoadError) as info:
+        load()
     assert isinstance(info.value.__cause__, ModuleNotFoundError)
     assert info.value.distribution == "perfcore-x"

@@ -57,7 +57,8 @@ def test_seed_001_plan_from_mapping() -> None:
     assert rate.polarity is Polarity.HIGHER_IS_BETTER and rate.polarity.sign == 1
     assert plan.measure("all_crime").polarity.sign == -1
     assert plan.priorities[0].assessment_type == "Operational"
-    assert repr(plan) == "Plan(\"Chief Constable's Delivery Plan 2020/21\", 1 priority, 2 measure(s))"
+    assert repr(plan) == ("Plan(\"Chief Constable's Delivery Plan 2020/21\", 1 priority, "
+                          "2 measure(s))")
     assert repr(rate) == ("Measure('all_crime_outcome_rate', 'All crime outcome rate', "
                           "proportion, higher_is_better)")
 

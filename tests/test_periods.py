@@ -4,6 +4,7 @@ hypothesis properties (format∘parse is identity, previous∘next is identity, 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import pickle
 
 import pytest
@@ -205,5 +206,5 @@ def test_ordering_is_total(a: Period, b: Period, c: Period) -> None:
 def test_months_are_contiguous(p: Period) -> None:
     ms = p.months()
     assert len(ms) == p.length
-    assert all(b == a.next() for a, b in zip(ms, ms[1:], strict=False))
+    assert all(b == a.next() for a, b in itertools.pairwise(ms))
     assert ms[0].start == p.start and ms[-1].end == p.end

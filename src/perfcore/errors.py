@@ -55,8 +55,13 @@ class PerfcoreError(Exception):
         super().__init__(message)
         self.message = message
         self.fields: dict[str, Any] = dict(fields)
-        for name, value in fields.items():
-            setattr(self, name, value)
+
+    def __getattr__(self, name: str) -> Any:
+        # Structured fields read as attributes: err.measure, err.period ...
+        fields = self.__dict__.get("fields", {})
+        if name in fields:
+            return fields[name]
+        raise AttributeError(f"{type(self).__name__} has no field {name!r}")
 
     def __str__(self) -> str:
         # KeyError would otherwise repr() the message, wrapping it in quotes.

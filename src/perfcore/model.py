@@ -31,8 +31,8 @@ from perfcore.errors import (
 from perfcore.periods import Period, parse_period
 
 __all__ = [
-    "MeasureKind",
     "Measure",
+    "MeasureKind",
     "Outcome",
     "Plan",
     "Polarity",
@@ -305,18 +305,27 @@ class Measure:
                 f"{self.polarity.value}{', ' + repr(self.target) if self.target else ''})")
 
 
-def _tuple_of(cls: type[Any], obj: str) -> Any:
-    def convert(value: Any) -> tuple[Any, ...]:
-        if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
-            raise ModelError(f"{obj} must be a list of {cls.__name__} objects",
-                             obj=obj, field=obj)
-        out = tuple(value)
-        for v in out:
-            if not isinstance(v, cls):
-                raise ModelError(f"{obj} must contain {cls.__name__} objects, not "
-                                 f"{type(v).__name__}", obj=obj, field=obj)
-        return out
-    return convert
+def _tuple_of(value: Any, cls: type[Any], what: str) -> tuple[Any, ...]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise ModelError(f"{what} must be a list of {cls.__name__} objects", obj=what, field=what)
+    out = tuple(value)
+    for v in out:
+        if not isinstance(v, cls):
+            raise ModelError(f"{what} must contain {cls.__name__} objects, not "
+                             f"{type(v).__name__}", obj=what, field=what)
+    return out
+
+
+def _measures(value: Any) -> tuple[Measure, ...]:
+    return _tuple_of(value, Measure, "measures")
+
+
+def _outcomes(value: Any) -> tuple[Outcome, ...]:
+    return _tuple_of(value, Outcome, "outcomes")
+
+
+def _priorities(value: Any) -> tuple[Priority, ...]:
+    return _tuple_of(value, Priority, "priorities")
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -326,7 +335,7 @@ class Outcome:
     id: str = attrs.field(validator=_valid_id("outcome"))
     statement: str = attrs.field(validator=_nonblank("outcome", "statement"))
     measures: tuple[Measure, ...] = attrs.field(default=(),
-                                                converter=_tuple_of(Measure, "measures"))
+                                                converter=_measures)
 
     def __attrs_post_init__(self) -> None:
         _check_unique(self.measures, f"outcome {self.id!r}", "measures")
@@ -345,7 +354,7 @@ class Priority:
     board: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
     assessment_type: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
     outcomes: tuple[Outcome, ...] = attrs.field(default=(),
-                                                converter=_tuple_of(Outcome, "outcomes"))
+                                                converter=_outcomes)
 
     def __attrs_post_init__(self) -> None:
         _check_unique(self.outcomes, f"priority {self.id!r}", "outcomes")
@@ -379,7 +388,7 @@ class Plan:
     organisation: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
     period: Period | None = attrs.field(default=None, converter=_to_period)
     priorities: tuple[Priority, ...] = attrs.field(default=(),
-                                                   converter=_tuple_of(Priority, "priorities"))
+                                                   converter=_priorities)
 
     def __attrs_post_init__(self) -> None:
         _check_unique(self.priorities, f"plan {self.id!r}", "priorities")
@@ -488,7 +497,7 @@ class Plan:
         else:
             # Still check the plan-level fields so their problems are listed too.
             build("", cls, priorities=[], **top)
-        if problems or plan is None:
+        if problems or not isinstance(plan, Plan):
             raise PlanValidationError.from_problems(problems, file=file)
         return plan
 

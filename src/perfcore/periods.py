@@ -62,6 +62,12 @@ def _year_month(index: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
+def _last_month_index(period: Period | _dt.date) -> int:
+    if isinstance(period, _dt.date):
+        return month_index(period.year, period.month)
+    return period.last
+
+
 def _check_year(year: int, text: object = None) -> int:
     if not 1900 <= year <= 2200:
         raise PeriodError(f"year {year} is out of range (1900–2200)"
@@ -224,8 +230,7 @@ class FinancialYear(Period):
     @classmethod
     def containing(cls, period: Period | _dt.date) -> FinancialYear:
         """The financial year containing a month, date or the *last* month of a period."""
-        idx = month_index(period.year, period.month) if isinstance(period, _dt.date) else period.last
-        y, m = _year_month(idx)
+        y, m = _year_month(_last_month_index(period))
         return cls(y if m >= 4 else y - 1)
 
     @property
@@ -273,9 +278,9 @@ class FinancialQuarter(Period):
     @classmethod
     def containing(cls, period: Period | _dt.date) -> FinancialQuarter:
         """The quarter containing a month, date or the *last* month of a period."""
-        idx = month_index(period.year, period.month) if isinstance(period, _dt.date) else period.last
-        fy_months = idx - month_index(FinancialYear.containing(Month.from_index(idx)).start_year, 4)
-        return cls(FinancialYear.containing(Month.from_index(idx)).start_year, fy_months // 3 + 1)
+        idx = _last_month_index(period)
+        fy = FinancialYear.containing(Month.from_index(idx))
+        return cls(fy.start_year, (idx - fy.first) // 3 + 1)
 
     @property
     def financial_year(self) -> FinancialYear:
@@ -389,7 +394,8 @@ class MonthRange(Period):
     def __attrs_post_init__(self) -> None:
         if self.last_month.first < self.first_month.first:
             raise PeriodError(f"month range ends ({self.last_month}) before it starts "
-                              f"({self.first_month})", text=f"{self.first_month} to {self.last_month}",
+                              f"({self.first_month})",
+                              text=f"{self.first_month} to {self.last_month}",
                               accepted=ACCEPTED_FORMS)
 
     @property

@@ -115,7 +115,7 @@ def confidence_levels(confidence: float | Sequence[float]) -> tuple[float, ...]:
     out = []
     for c in levels:
         try:
-            cf = float(c)
+            cf = float(c)  # type: ignore[arg-type]
         except (TypeError, ValueError):
             cf = float("nan")
         if 1 < cf < 100:

@@ -1,0 +1,458 @@
+"""Dataset: observations keyed by measure × organisation × period, held as numpy columns.
+
+Each observation has a ``value`` and, where they apply, a ``numerator``, ``denominator``,
+``sample_size`` (survey respondents) and ``population``; absent fields are NaN. Keys are
+stored as integer codes into the sorted tuples ``measures``, ``organisations`` and
+``periods``, so that gathering a measure × organisation × period cube for a national
+evaluation is one fancy-indexing step (:meth:`Dataset.cube`).
+
+Published comparator figures ("MSG change −14.1%", "E&W SR 14.3%" in seed 001) are held
+beside the observations as :class:`PublishedFigure` records, marked as published rather
+than computed.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Literal
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from perfcore.errors import (
+    DataError,
+    DuplicateObservationError,
+    PerfcoreWarning,
+    UnknownMeasureError,
+    UnknownOrganisationError,
+    UnknownPeriodError,
+)
+from perfcore.organisations import OrganisationRegistry, default_registry
+from perfcore.periods import (
+    CalendarYear,
+    FinancialQuarter,
+    FinancialYear,
+    Month,
+    Period,
+    Rolling,
+    parse_period,
+)
+
+__all__ = ["FIELDS", "Dataset", "IncompletePeriodWarning", "PublishedFigure"]
+
+#: The numeric fields of an observation, in order.
+FIELDS = ("value", "numerator", "denominator", "sample_size", "population")
+FIGURES = ("value", "pct_change", "pp_change", "rank")
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int32]
+
+
+class IncompletePeriodWarning(PerfcoreWarning):
+    """Monthly data did not cover every month of some periods being aggregated to."""
+
+
+@attrs.frozen(kw_only=True)
+class PublishedFigure:
+    """A figure taken from a publication rather than computed from data.
+
+    ``group`` is the comparator group id (or organisation code) the figure describes, e.g.
+    Gwent's MSG; ``figure`` is what it is: the group's ``value``, its ``pct_change`` or
+    ``pp_change`` into ``period``, or a ``rank``.
+    """
+
+    measure: str
+    group: str
+    period: Period = attrs.field(converter=parse_period)
+    figure: str = attrs.field(validator=attrs.validators.in_(FIGURES))
+    value: float
+    source: str = ""
+
+
+def _as_float_column(name: str, values: Sequence[Any] | npt.ArrayLike | None,
+                     n: int) -> FloatArray:
+    if values is None:
+        return np.full(n, np.nan)
+    arr = np.asarray(values, dtype=object) if not isinstance(values, np.ndarray) else values
+    if arr.shape != (n,):
+        raise DataError(f"column {name!r} has {arr.shape[0] if arr.ndim else 1} values but "
+                        f"the key columns have {n}", column=name)
+    if arr.dtype.kind in "fiub":
+        out = arr.astype(np.float64)
+    else:
+        out = np.empty(n, dtype=np.float64)
+        bad: list[tuple[int, Any]] = []
+        for i, v in enumerate(arr.tolist()):
+            if v is None or (isinstance(v, str) and v.strip() == ""):
+                out[i] = np.nan
+                continue
+            try:
+                out[i] = float(v.replace(",", "") if isinstance(v, str) else v)
+            except (TypeError, ValueError):
+                bad.append((i, v))
+                out[i] = np.nan
+        if bad:
+            shown = "; ".join(f"row {i}: {v!r}" for i, v in bad[:10])
+            more = f" (and {len(bad) - 10} more)" if len(bad) > 10 else ""
+            raise DataError(f"column {name!r} has {len(bad)} value(s) that are not numbers: "
+                            f"{shown}{more}", column=name, rows=tuple(i for i, _ in bad))
+    infinite = np.flatnonzero(np.isinf(out))
+    if infinite.size:
+        raise DataError(f"column {name!r} has infinite values at rows "
+                        f"{infinite[:10].tolist()}", column=name, rows=tuple(infinite.tolist()))
+    return out
+
+
+def _encode(values: Sequence[Any], name: str) -> tuple[tuple[Any, ...], IntArray]:
+    cats = sorted(set(values))
+    lookup = {c: i for i, c in enumerate(cats)}
+    return tuple(cats), np.fromiter((lookup[v] for v in values), dtype=np.int32,
+                                    count=len(values))
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class Dataset:
+    """Columnar observations. Build with :meth:`from_records` or :meth:`from_columns`."""
+
+    measures: tuple[str, ...]
+    organisations: tuple[str, ...]
+    periods: tuple[Period, ...]
+    measure_code: IntArray = attrs.field(repr=False)
+    organisation_code: IntArray = attrs.field(repr=False)
+    period_code: IntArray = attrs.field(repr=False)
+    value: FloatArray = attrs.field(repr=False)
+    numerator: FloatArray = attrs.field(repr=False)
+    denominator: FloatArray = attrs.field(repr=False)
+    sample_size: FloatArray = attrs.field(repr=False)
+    population: FloatArray = attrs.field(repr=False)
+    sources: tuple[str, ...] = ("",)
+    source_code: IntArray = attrs.field(repr=False, default=None)
+    published: tuple[PublishedFigure, ...] = ()
+
+    def __len__(self) -> int:
+        return int(self.measure_code.shape[0])
+
+    # --- builders ------------------------------------------------------------------------
+
+    @classmethod
+    def from_columns(
+        cls,
+        *,
+        measure: Sequence[str],
+        organisation: Sequence[str],
+        period: Sequence[str | Period],
+        value: npt.ArrayLike | None = None,
+        numerator: npt.ArrayLike | None = None,
+        denominator: npt.ArrayLike | None = None,
+        sample_size: npt.ArrayLike | None = None,
+        population: npt.ArrayLike | None = None,
+        source: Sequence[str] | str = "",
+        published: Iterable[PublishedFigure] = (),
+        registry: OrganisationRegistry | Literal[False] | None = None,
+    ) -> Dataset:
+        """Build from long-format columns (one entry per observation).
+
+        Organisation names and codes are resolved to ONS codes through ``registry`` (the
+        shipped one by default); pass ``registry=False`` to keep them exactly as given
+        (e.g. for basic command units that no registry knows). Duplicate keys raise
+        :class:`DuplicateObservationError`; non-numeric cells raise :class:`DataError`
+        naming every bad row.
+        """
+        n = len(measure)
+        if len(organisation) != n or len(period) != n:
+            raise DataError(f"key columns differ in length: measure {n}, organisation "
+                            f"{len(organisation)}, period {len(period)}")
+        parsed: dict[Any, Period] = {}
+        periods_list: list[Period] = []
+        for i, p in enumerate(period):
+            if p not in parsed:
+                try:
+                    parsed[p] = parse_period(p)
+                except Exception as exc:
+                    raise DataError(f"row {i}: period {p!r}: {exc}", row=i,
+                                    column="period") from exc
+            periods_list.append(parsed[p])
+        orgs = list(organisation)
+        if registry is not False:
+            reg = registry or default_registry()
+            resolved: dict[str, str] = {}
+            for i, o in enumerate(orgs):
+                if o not in resolved:
+                    try:
+                        resolved[o] = reg.code(o)
+                    except UnknownOrganisationError as exc:
+                        raise UnknownOrganisationError(
+                            f"row {i}: {exc} (pass registry=False to keep organisation "
+                            "names as given)", organisation=o, suggestions=exc.suggestions,
+                            row=i) from exc
+            orgs = [resolved[o] for o in orgs]
+        for i, m in enumerate(measure):
+            if not isinstance(m, str) or not m:
+                raise DataError(f"row {i}: measure must be a non-empty id, not {m!r}", row=i,
+                                column="measure")
+        m_cats, m_code = _encode(list(measure), "measure")
+        o_cats, o_code = _encode(orgs, "organisation")
+        p_cats, p_code = _encode(periods_list, "period")
+        src = [source] * n if isinstance(source, str) else list(source)
+        s_cats, s_code = _encode(src, "source") if n else (("",), np.zeros(0, np.int32))
+        ds = cls(
+            measures=m_cats, organisations=o_cats, periods=p_cats,
+            measure_code=m_code, organisation_code=o_code, period_code=p_code,
+            value=_as_float_column("value", value, n),
+            numerator=_as_float_column("numerator", numerator, n),
+            denominator=_as_float_column("denominator", denominator, n),
+            sample_size=_as_float_column("sample_size", sample_size, n),
+            population=_as_float_column("population", population, n),
+            sources=s_cats, source_code=s_code, published=tuple(published),
+        )
+        ds._check_unique_keys()
+        return ds
+
+    @classmethod
+    def from_records(cls, records: Iterable[Mapping[str, Any]], *,
+                     published: Iterable[PublishedFigure] = (),
+                     registry: OrganisationRegistry | Literal[False] | None = None) -> Dataset:
+        """Build from mappings with keys ``measure``, ``organisation``, ``period`` and any
+        of ``value``, ``numerator``, ``denominator``, ``sample_size``, ``population``,
+        ``source``. Unknown keys raise :class:`DataError` (nothing is silently ignored)."""
+        allowed = {"measure", "organisation", "period", "source", *FIELDS}
+        cols: dict[str, list[Any]] = {k: [] for k in allowed}
+        for i, rec in enumerate(records):
+            extra = set(rec) - allowed
+            if extra:
+                raise DataError(f"record {i} has unknown field(s) {sorted(extra)}; allowed: "
+                                f"{', '.join(sorted(allowed))}", row=i)
+            for k in ("measure", "organisation", "period"):
+                if k not in rec:
+                    raise DataError(f"record {i} has no {k!r}", row=i, column=k)
+            for k in allowed:
+                cols[k].append(rec.get(k, "" if k == "source" else None))
+        return cls.from_columns(
+            measure=cols["measure"], organisation=cols["organisation"], period=cols["period"],
+            source=[s or "" for s in cols["source"]], published=published, registry=registry,
+            **{f: cols[f] for f in FIELDS})
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Observations as mappings (periods in canonical spelling, absent fields omitted);
+        ``Dataset.from_records(ds.to_records())`` rebuilds an equal dataset."""
+        out: list[dict[str, Any]] = []
+        cols = {f: getattr(self, f) for f in FIELDS}
+        for i in range(len(self)):
+            rec: dict[str, Any] = {
+                "measure": self.measures[self.measure_code[i]],
+                "organisation": self.organisations[self.organisation_code[i]],
+                "period": str(self.periods[self.period_code[i]]),
+            }
+            for f, col in cols.items():
+                v = float(col[i])
+                if not math.isnan(v):
+                    rec[f] = v
+            src = self.sources[self.source_code[i]]
+            if src:
+                rec["source"] = src
+            out.append(rec)
+        return out
+
+    # --- checks and look-ups --------------------------------------------------------------
+
+    def _key(self) -> npt.NDArray[np.int64]:
+        no, np_ = len(self.organisations), len(self.periods)
+        return ((self.measure_code.astype(np.int64) * no + self.organisation_code) * np_
+                + self.period_code)
+
+    def _check_unique_keys(self) -> None:
+        key = self._key()
+        order = np.argsort(key, kind="stable")
+        dup = np.flatnonzero(key[order][1:] == key[order][:-1])
+        if dup.size:
+            i, j = int(order[dup[0]]), int(order[dup[0] + 1])
+            k = (self.measures[self.measure_code[i]], self.organisations[self.organisation_code[i]],
+                 str(self.periods[self.period_code[i]]))
+            raise DuplicateObservationError(
+                f"{dup.size} duplicate observation(s); first: measure {k[0]!r}, organisation "
+                f"{k[1]!r}, period {k[2]!r} at rows {i} and {j}", key=k, rows=(i, j))
+
+    def measure_index(self, measure: str) -> int:
+        try:
+            return self.measures.index(measure)
+        except ValueError:
+            import difflib
+            near = tuple(difflib.get_close_matches(measure, self.measures, n=3))
+            hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
+            raise UnknownMeasureError(f"the dataset has no measure {measure!r}{hint}",
+                                      measure=measure, suggestions=near) from None
+
+    def organisation_index(self, organisation: str) -> int:
+        try:
+            return self.organisations.index(organisation)
+        except ValueError:
+            try:
+                code = default_registry().code(organisation)
+            except UnknownOrganisationError:
+                code = None
+            if code is not None and code in self.organisations:
+                return self.organisations.index(code)
+            raise UnknownOrganisationError(
+                f"the dataset has no organisation {organisation!r}", organisation=organisation,
+                suggestions=()) from None
+
+    def period_index(self, period: str | Period) -> int:
+        p = parse_period(period)
+        try:
+            return self.periods.index(p)
+        except ValueError:
+            have = ", ".join(str(x) for x in self.periods[:6])
+            raise UnknownPeriodError(
+                f"the dataset has no observations for period {p} (it has {have}"
+                f"{' ...' if len(self.periods) > 6 else ''})", period=str(p)) from None
+
+    def cube(self, field: str, *, measures: Sequence[str] | None = None,
+             organisations: Sequence[str] | None = None,
+             periods: Sequence[str | Period] | None = None) -> FloatArray:
+        """A measures × organisations × periods array of one field (NaN where absent)."""
+        if field not in FIELDS:
+            from perfcore.errors import OptionError
+            raise OptionError.for_choice("field", field, FIELDS)
+        mi = np.array([self.measure_index(m) for m in measures] if measures is not None
+                      else range(len(self.measures)), dtype=np.int64)
+        oi = np.array([self.organisation_index(o) for o in organisations]
+                      if organisations is not None else range(len(self.organisations)),
+                      dtype=np.int64)
+        pi = np.array([self.period_index(p) for p in periods] if periods is not None
+                      else range(len(self.periods)), dtype=np.int64)
+        full = np.full((len(self.measures), len(self.organisations), len(self.periods)), np.nan)
+        full[self.measure_code, self.organisation_code, self.period_code] = getattr(self, field)
+        return full[np.ix_(mi, oi, pi)]
+
+    def published_figure(self, measure: str, group: str, period: str | Period,
+                         figure: str) -> PublishedFigure | None:
+        p = parse_period(period)
+        for f in self.published:
+            if (f.measure, f.group, f.period, f.figure) == (measure, group, p, figure):
+                return f
+        return None
+
+    # --- aggregation ---------------------------------------------------------------------
+
+    def aggregate(self, to: Literal["financial_year", "quarter", "calendar_year", "rolling12"],
+                  *, partial: Literal["exclude", "error"] = "exclude") -> Dataset:
+        """Aggregate monthly observations to financial years, quarters, calendar years or
+        rolling 12-month windows.
+
+        Sums ``value``, ``numerator``, ``denominator`` and ``sample_size``; where an
+        observation has a numerator and denominator the aggregated value is their ratio
+        (so a monthly proportion aggregates correctly). ``population`` is taken from the
+        period's last month. A period is produced only when every one of its months is
+        present; incomplete periods are excluded with an :class:`IncompletePeriodWarning`
+        saying how many (``partial="error"`` raises instead). Non-monthly observations are
+        not touched and not returned. (Means cannot be summed: aggregate them yourself.)
+        """
+        is_month = np.array([isinstance(p, Month) for p in self.periods], dtype=bool)
+        rows = np.flatnonzero(is_month[self.period_code])
+        if rows.size == 0:
+            raise DataError("the dataset has no monthly observations to aggregate")
+        month_idx = np.array([p.first for p in self.periods], dtype=np.int64)[
+            self.period_code[rows]]
+        # Windows: (period, first month index, length) for every target period touching
+        # the data; the dense month axis spans them all so edge periods count as partial.
+        windows = self._windows(to, int(month_idx.min()), int(month_idx.max()))
+        if not windows:
+            raise DataError(f"no {to} period fits within the monthly data "
+                            f"({Month.from_index(int(month_idx.min()))} to "
+                            f"{Month.from_index(int(month_idx.max()))})")
+        t0 = min(w[1] for w in windows)
+        t1 = max(w[1] + w[2] - 1 for w in windows)
+        nm, no, nt = len(self.measures), len(self.organisations), t1 - t0 + 1
+        present = np.zeros((nm, no, nt), dtype=bool)
+        m, o, t = self.measure_code[rows], self.organisation_code[rows], month_idx - t0
+        present[m, o, t] = True
+        dense = {}
+        for f in FIELDS:
+            arr = np.zeros((nm, no, nt))
+            arr[m, o, t] = getattr(self, f)[rows]
+            dense[f] = arr
+        has = {f: np.zeros((nm, no, nt), dtype=bool) for f in FIELDS}
+        for f in FIELDS:
+            has[f][m, o, t] = ~np.isnan(getattr(self, f)[rows])
+        starts = np.array([w[1] - t0 for w in windows])
+        length = windows[0][2]
+        csum_present = np.concatenate([np.zeros((nm, no, 1)), np.cumsum(present, axis=2)], axis=2)
+        count = csum_present[..., starts + length] - csum_present[..., starts]
+        complete = count == length
+        any_data = count > 0
+        sums = {}
+        for f in ("value", "numerator", "denominator", "sample_size"):
+            c = np.concatenate([np.zeros((nm, no, 1)), np.cumsum(dense[f], axis=2)], axis=2)
+            hc = np.concatenate([np.zeros((nm, no, 1)), np.cumsum(has[f], axis=2)], axis=2)
+            s = c[..., starts + length] - c[..., starts]
+            nhas = hc[..., starts + length] - hc[..., starts]
+            sums[f] = np.where(nhas == length, s, np.nan)
+        last = starts + length - 1
+        pop = np.where(has["population"][..., last], dense["population"][..., last], np.nan)
+        ratio_ok = ~np.isnan(sums["numerator"]) & ~np.isnan(sums["denominator"])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(sums["denominator"] != 0, sums["numerator"] / sums["denominator"],
+                             np.nan)
+        value = np.where(ratio_ok, ratio, sums["value"])
+        incomplete = any_data & ~complete
+        n_incomplete = int(incomplete.sum())
+        if n_incomplete:
+            mi, oi, wi = np.nonzero(incomplete)
+            example = (f"{self.measures[mi[0]]} / {self.organisations[oi[0]]} / "
+                       f"{windows[wi[0]][0]}")
+            msg = (f"{n_incomplete} measure × organisation × period combination(s) lack some "
+                   f"months and were not aggregated (first: {example})")
+            if partial == "error":
+                raise DataError(msg, count=n_incomplete)
+            warnings.warn(msg, IncompletePeriodWarning, stacklevel=2)
+        mi, oi, wi = np.nonzero(complete)
+        return Dataset.from_columns(
+            measure=[self.measures[i] for i in mi],
+            organisation=[self.organisations[i] for i in oi],
+            period=[windows[i][0] for i in wi],
+            value=value[mi, oi, wi], numerator=sums["numerator"][mi, oi, wi],
+            denominator=sums["denominator"][mi, oi, wi],
+            sample_size=sums["sample_size"][mi, oi, wi], population=pop[mi, oi, wi],
+            source=f"aggregated from monthly data to {to}", published=self.published,
+            registry=False)
+
+    @staticmethod
+    def _windows(to: str, t0: int, t1: int) -> list[tuple[Period, int, int]]:
+        out: list[tuple[Period, int, int]] = []
+        if to == "rolling12":
+            for end in range(t0 + 11, t1 + 1):
+                out.append((Rolling(Month.from_index(end)), end - 11, 12))
+            return out
+        factories: dict[str, Any] = {
+            "financial_year": FinancialYear.containing,
+            "quarter": FinancialQuarter.containing,
+            "calendar_year": lambda mo: CalendarYear(mo.year),
+        }
+        if to not in factories:
+            from perfcore.errors import OptionError
+            raise OptionError.for_choice("to", to, ("financial_year", "quarter",
+                                                    "calendar_year", "rolling12"))
+        seen: set[Period] = set()
+        for idx in range(t0, t1 + 1):
+            p = factories[to](Month.from_index(idx))
+            if p not in seen:
+                seen.add(p)
+                out.append((p, p.first, p.length))
+        return out
+
+    # --- equality ------------------------------------------------------------------------
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Dataset):
+            return NotImplemented
+        return (_record_key(self) == _record_key(other)
+                and set(self.published) == set(other.published))
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _record_key(ds: Dataset) -> list[tuple[tuple[str, Any], ...]]:
+    return sorted(tuple(sorted(r.items())) for r in ds.to_records())

@@ -1,0 +1,194 @@
+"""Dataset: builders, round trip, duplicate keys, bad cells, cubes, monthly aggregation,
+and checks against the real ONS police force area tables shipped in examples/data."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from perfcore.dataset import Dataset, IncompletePeriodWarning, PublishedFigure
+from perfcore.errors import (
+    DataError,
+    DuplicateObservationError,
+    OptionError,
+    UnknownMeasureError,
+    UnknownOrganisationError,
+    UnknownPeriodError,
+)
+from perfcore.periods import FinancialYear, Month, Rolling
+
+PRC = Path(__file__).parents[1] / "examples" / "data" / "prc-pfa"
+TOTAL = "Total recorded crime (excluding fraud)"
+
+
+def monthly(months: list[tuple[int, int]]) -> list[dict[str, object]]:
+    out: list[dict[str, object]] = []
+    for y, m in months:
+        out.append({"measure": "all_crime", "organisation": "Gwent", "period": f"{y}-{m:02d}",
+                    "value": 1000 + m, "population": 590_000 + m})
+        out.append({"measure": "outcome_rate", "organisation": "Gwent",
+                    "period": f"{y}-{m:02d}", "numerator": 100 + m, "denominator": 1000})
+    return out
+
+
+FY23 = [(2023, m) for m in range(4, 13)] + [(2024, m) for m in range(1, 4)]
+JUL22_TO_MAR23 = [(2022, m) for m in range(7, 13)] + [(2023, m) for m in range(1, 4)]
+
+
+def test_round_trip_records() -> None:
+    recs = monthly(FY23)
+    recs[0]["source"] = "police.uk"
+    ds = Dataset.from_records(recs)
+    assert len(ds) == 24
+    assert ds.organisations == ("W15000002",)  # names resolved to ONS codes
+    again = Dataset.from_records(ds.to_records())
+    assert again == ds
+    assert ds.to_records()[0] == {"measure": "all_crime", "organisation": "W15000002",
+                                  "period": "2023-04", "value": 1004.0,
+                                  "population": 590004.0, "source": "police.uk"}
+
+
+def test_aggregate_to_financial_year_sums_counts_and_takes_ratio_of_proportions() -> None:
+    ds = Dataset.from_records(monthly(FY23)).aggregate("financial_year")
+    assert ds.periods == (FinancialYear(2023),)
+    recs = {r["measure"]: r for r in ds.to_records()}
+    assert recs["all_crime"]["value"] == sum(1000 + m for m in range(1, 13))
+    assert recs["all_crime"]["population"] == 590_003  # the last month's (March)
+    assert recs["outcome_rate"]["numerator"] == sum(100 + m for m in range(1, 13))
+    assert recs["outcome_rate"]["value"] == pytest.approx(1278 / 12000)
+
+
+def test_aggregate_excludes_incomplete_periods_and_says_so() -> None:
+    months = JUL22_TO_MAR23 + FY23
+    with pytest.warns(IncompletePeriodWarning, match="2 measure × organisation × period"):
+        ds = Dataset.from_records(monthly(months)).aggregate("financial_year")
+    assert ds.periods == (FinancialYear(2023),)
+    with pytest.raises(DataError, match="lack some months"):
+        Dataset.from_records(monthly(months)).aggregate("financial_year", partial="error")
+
+
+def test_aggregate_rolling_and_quarters() -> None:
+    months = JUL22_TO_MAR23 + FY23
+    roll = Dataset.from_records(monthly(months)).aggregate("rolling12")
+    assert roll.periods[0] == Rolling(Month(2023, 6)) and len(roll.periods) == 10
+    first = roll.cube("value", measures=["all_crime"], periods=["12 months to June 2023"])
+    assert first.item() == sum(1000 + m for m in range(1, 13))
+    q = Dataset.from_records(monthly(months)).aggregate("quarter")
+    assert [str(p) for p in q.periods][:2] == ["Q2 2022-23", "Q3 2022-23"]
+    with pytest.raises(OptionError):
+        Dataset.from_records(monthly(months)).aggregate("fortnight")  # type: ignore[arg-type]
+
+
+def test_duplicate_observation_names_the_key() -> None:
+    recs = monthly(FY23)
+    with pytest.raises(DuplicateObservationError) as info:
+        Dataset.from_records([*recs, dict(recs[3])])
+    assert info.value.key == ("outcome_rate", "W15000002", "2023-05")
+
+
+def test_bad_cells_are_all_reported() -> None:
+    recs = [{"measure": "m", "organisation": "Gwent", "period": "2020-21", "value": v}
+            for v in ("12", "1,234", "x1", "", "nan?")]
+    for i, r in enumerate(recs):
+        r["period"] = f"{2015 + i}-{(16 + i) % 100:02d}"
+    with pytest.raises(DataError) as info:
+        Dataset.from_records(recs)
+    assert info.value.rows == (2, 4) and info.value.column == "value"
+
+
+def test_unknown_keys_are_errors_not_silence() -> None:
+    with pytest.raises(DataError, match="unknown field"):
+        Dataset.from_records([{"measure": "m", "organisation": "Gwent", "period": "2020-21",
+                               "vlaue": 3}])
+    with pytest.raises(UnknownOrganisationError, match="Gwnet"):
+        Dataset.from_records([{"measure": "m", "organisation": "Gwnet", "period": "2020-21"}])
+    with pytest.raises(DataError, match="period"):
+        Dataset.from_records([{"measure": "m", "organisation": "Gwent", "period": "2011-12"}])
+    ds = Dataset.from_records(monthly(FY23))
+    with pytest.raises(UnknownMeasureError, match="did you mean 'all_crime'"):
+        ds.cube("value", measures=["all_crim"])
+    with pytest.raises(UnknownPeriodError):
+        ds.cube("value", periods=["2019-20"])
+
+
+def test_registry_can_be_switched_off_for_local_units() -> None:
+    ds = Dataset.from_records([{"measure": "m", "organisation": "Newport BCU",
+                                "period": "2020-21", "value": 1}], registry=False)
+    assert ds.organisations == ("Newport BCU",)
+
+
+def test_published_figures_are_kept_and_marked() -> None:
+    # seed 001: "MSG change % -14.1%" and "E & W SR % 14.3%" for 2020-21
+    pub = [PublishedFigure(measure="all_crime", group="msg_W15000002", period="2020-21",
+                           figure="pct_change", value=-14.1, source="seed 001"),
+           PublishedFigure(measure="outcome_rate", group="K04000001", period="2020-21",
+                           figure="value", value=0.143, source="seed 001")]
+    ds = Dataset.from_records([{"measure": "all_crime", "organisation": "Gwent",
+                                "period": "2020-21", "value": 48618}], published=pub)
+    f = ds.published_figure("all_crime", "msg_W15000002", "2020/21", "pct_change")
+    assert f is not None and f.value == -14.1
+    assert ds.published_figure("all_crime", "K04000001", "2020-21", "pct_change") is None
+
+
+# --- real data: ONS police force area tables (examples/data/prc-pfa/SOURCE.md) -----------
+
+def load_prc() -> tuple[Dataset, dict[tuple[str, str], float]]:
+    recs = []
+    published_rate: dict[tuple[str, str], float] = {}
+    pops = {}
+    with open(PRC / "ons_pfa_p3_population.csv", newline="") as f:
+        for r in csv.DictReader(f):
+            pops[(r["period_end"], r["area_code"])] = r["population"]
+            published_rate[(r["period_end"], r["area_code"])] = float(
+                r["total_recorded_crime_excl_fraud_per_1000_published"] or "nan")
+    with open(PRC / "ons_pfa_p1_offences.csv", newline="") as f:
+        for r in csv.DictReader(f):
+            if r["offence_group"] != TOTAL:
+                continue
+            end = r["period_end"]
+            recs.append({"measure": "total_recorded_crime", "organisation": r["area_code"],
+                         "period": f"12 months to {end[:7]}",
+                         "value": r["number_of_offences"],
+                         "population": pops[(end, r["area_code"])],
+                         "source": r["source_file"]})
+    return Dataset.from_records(recs), published_rate
+
+
+def test_gwent_rate_per_1000_matches_published_within_rounding() -> None:
+    ds, published = load_prc()
+    count = ds.cube("value", measures=["total_recorded_crime"], organisations=["Gwent"],
+                    periods=["year ending March 2019"]).item()
+    pop = ds.cube("population", measures=["total_recorded_crime"], organisations=["Gwent"],
+                  periods=["year ending March 2019"]).item()
+    assert count == 58_536  # ONS Table P1, year ending March 2019
+    rate = count / pop * 1000
+    # ONS used the unrounded population; ours is rounded to 100 (±50 people).
+    tolerance = count / (pop - 50) * 1000 - rate + 0.005
+    assert abs(rate - published[("2019-03-31", "W15000002")]) <= tolerance
+    assert published[("2019-03-31", "W15000002")] == pytest.approx(99.59, abs=0.005)
+
+
+def test_sum_of_43_forces_is_england_and_wales_less_btp() -> None:
+    ds, _ = load_prc()
+    from perfcore.organisations import default_registry
+    forces = [o.code for o in default_registry().forces()]
+    cube = ds.cube("value", measures=["total_recorded_crime"], organisations=forces,
+                   periods=["year ending March 2018"])
+    ew = ds.cube("value", measures=["total_recorded_crime"], organisations=["K04000001"],
+                 periods=["year ending March 2018"]).item()
+    assert not np.isnan(cube).any()
+    # The E&W row includes British Transport Police (Table P1 footnote 6): 59,785 in YE Mar 2018.
+    assert cube.sum() == 4_816_497
+    assert ew - cube.sum() == 59_785
+
+
+def test_missing_published_figures_stay_missing() -> None:
+    # Greater Manchester supplied no data for the releases of late 2019 (blank in Table P1):
+    # the dataset holds NaN, never 0.
+    ds, _ = load_prc()
+    gmp = ds.cube("value", measures=["total_recorded_crime"], organisations=["Greater Manchester"],
+                  periods=["year ending September 2019"]).item()
+    assert np.isnan(gmp)
