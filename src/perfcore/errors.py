@@ -34,6 +34,7 @@ __all__ = [
     "ShapeError",
     "TargetPolarityError",
     "TrialLimitsWarning",
+    "UnknownCodeError",
     "UnknownMeasureError",
     "UnknownOrganisationError",
     "UnknownPeriodError",
@@ -226,3 +227,10 @@ class InvalidInputWarning(PerfcoreWarning):
 
 class TrialLimitsWarning(PerfcoreWarning):
     """SPC limits were computed from fewer points than recommended (trial limits)."""
+
+
+class UnknownCodeError(PerfcoreError, KeyError):
+    """A code (Home Office outcome type, offence code ...) is not known.
+
+    Fields: ``kind`` (what sort of code), ``codes`` (the unknown ones), ``suggestions``.
+    """
