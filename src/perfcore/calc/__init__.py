@@ -7,5 +7,46 @@ element becomes NaN with a reason bit in ``result.reasons``; a bad option raises
 """
 
 from perfcore.calc._common import Reason, reason_names
+from perfcore.calc.change import (
+    CagrResult,
+    ChangeResult,
+    ProjectionResult,
+    cagr,
+    pct_change,
+    pp_change,
+    project_year_end,
+)
+from perfcore.calc.intervals import (
+    DifferenceResult,
+    IntervalResult,
+    RatioResult,
+    count_ci,
+    mean_ci,
+    pp_change_ci,
+    proportion_ci,
+    rate_ci,
+    rate_ratio_ci,
+)
+from perfcore.calc.rounding import round_half_away
 
-__all__ = ["Reason", "reason_names"]
+__all__ = [
+    "CagrResult",
+    "ChangeResult",
+    "DifferenceResult",
+    "IntervalResult",
+    "ProjectionResult",
+    "RatioResult",
+    "Reason",
+    "cagr",
+    "count_ci",
+    "mean_ci",
+    "pct_change",
+    "pp_change",
+    "pp_change_ci",
+    "project_year_end",
+    "proportion_ci",
+    "rate_ci",
+    "rate_ratio_ci",
+    "reason_names",
+    "round_half_away",
+]

@@ -1,0 +1,747 @@
+"""Confidence intervals (METHODS.md §2), with PHEindicatormethods' defaults.
+
+One-sample intervals
+    :func:`proportion_ci` (Wilson score, or exact Clopper–Pearson), :func:`count_ci`
+    (exact Poisson or Byar's), :func:`rate_ci` (a count's interval over a population)
+    and :func:`mean_ci` (Student's t). They return an :class:`IntervalResult`.
+
+Two-sample intervals, for the significance of a change
+    :func:`pp_change_ci` (Newcombe's hybrid score interval for a difference of two
+    proportions, in percentage points) returns a :class:`DifferenceResult`;
+    :func:`rate_ratio_ci` (conditional exact interval and test for the ratio of two
+    Poisson counts) returns a :class:`RatioResult`.
+
+Confidence levels
+    ``confidence`` is one level (0.95, or 95) or a sequence of levels such as
+    ``(0.95, 0.998)``. With one level given as a number, bounds have the broadcast
+    shape of the inputs. With a sequence (even of one level), bounds gain a leading
+    axis, one entry per level: ``result.lower[i]`` is the lower bound at
+    ``result.confidence[i]``. ``result.confidence`` is always a tuple of fractions.
+    Values and ``reasons`` never have the level axis.
+
+Only :mod:`scipy.special` is used, so importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+from scipy import special
+
+from perfcore.calc._common import (
+    INVALID,
+    FlagArray,
+    FloatArray,
+    Reason,
+    broadcast,
+    check_choice,
+    confidence_levels,
+    warn_invalid,
+    z_value,
+)
+from perfcore.errors import OptionError
+
+__all__ = [
+    "DifferenceResult",
+    "IntervalResult",
+    "RatioResult",
+    "count_ci",
+    "mean_ci",
+    "pp_change_ci",
+    "proportion_ci",
+    "rate_ci",
+    "rate_ratio_ci",
+]
+
+BoolArray = npt.NDArray[np.bool_]
+Confidence = float | Sequence[float]
+
+_PROPORTION_METHODS = ("wilson", "exact")
+_COUNT_METHODS = ("auto", "exact", "byar")
+
+# scipy.stats.binomtest's relative tolerance for "as or less likely than observed"; using
+# the same keeps two-sided p-values identical when probabilities tie up to rounding.
+_TIE_TOLERANCE = 1 + 1e-7
+
+
+# --------------------------------------------------------------------------- results
+
+
+def _flag(reasons: FlagArray, reason: Reason) -> BoolArray:
+    return np.asarray((reasons & np.uint16(reason)) != 0)
+
+
+@attrs.frozen(kw_only=True)
+class IntervalResult:
+    """An estimate with its confidence interval, element by element.
+
+    Attributes
+    ----------
+    value : ndarray of float64
+        The estimate: proportion × multiplier, count, rate per ``per``, or mean.
+    lower, upper : ndarray of float64
+        Confidence bounds. Shape of ``value``, or ``(len(confidence), *value.shape)``
+        when ``confidence`` was given as a sequence: ``lower[i]`` is for
+        ``confidence[i]``.
+    confidence : tuple of float
+        The levels, as fractions (0.95, 0.998).
+    method : str
+        The method option used (``"wilson"``, ``"exact"``, ``"auto"``, ``"byar"``, ``"t"``).
+    exact : ndarray of bool or None
+        For counts and rates: True where the exact Poisson interval was used, False
+        where Byar's was (with ``method="auto"`` this is ``x < exact_below``). None for
+        proportions and means.
+    statistic : str
+        What ``value`` is: ``"proportion of 1"``, ``"percentage"``, ``"count"``,
+        ``"rate per 1000"``, ``"mean"``.
+    reasons : ndarray of uint16
+        :class:`~perfcore.calc.Reason` bits; value and bounds are NaN where an
+        invalidating reason is set.
+    """
+
+    value: FloatArray = attrs.field(eq=False)
+    lower: FloatArray = attrs.field(eq=False)
+    upper: FloatArray = attrs.field(eq=False)
+    confidence: tuple[float, ...]
+    method: str
+    exact: BoolArray | None = attrs.field(eq=False, default=None, repr=False)
+    statistic: str
+    reasons: FlagArray = attrs.field(eq=False, repr=False)
+
+    def flag(self, reason: Reason) -> BoolArray:
+        """Boolean array: True where ``reason`` is set."""
+        return _flag(self.reasons, reason)
+
+
+@attrs.frozen(kw_only=True)
+class DifferenceResult:
+    """Difference of two proportions (period 2 minus period 1) in percentage points.
+
+    Attributes
+    ----------
+    p1, p2 : ndarray of float64
+        The two proportions as fractions (x1/n1 previous, x2/n2 current).
+    value : ndarray of float64
+        ``(p2 − p1) × 100``, percentage points.
+    lower, upper : ndarray of float64
+        Newcombe's hybrid score interval (method 10) in pp; a leading level axis when
+        ``confidence`` was a sequence (see the module notes).
+    significant : ndarray of bool
+        True where the interval excludes 0. This, not ``pvalue``, decides significance
+        (same level axis as the bounds).
+    pvalue : ndarray of float64
+        Two-sided p-value of the pooled two-proportion z-test (the score test:
+        ``z = (p2 − p1) / √(p̄(1 − p̄)(1/n1 + 1/n2))``), for information. It is a
+        different test from the interval, so on a knife edge the two can disagree.
+        1 where both proportions are 0 or both are 1.
+    confidence : tuple of float
+    reasons : ndarray of uint16
+    """
+
+    p1: FloatArray = attrs.field(eq=False)
+    p2: FloatArray = attrs.field(eq=False)
+    value: FloatArray = attrs.field(eq=False)
+    lower: FloatArray = attrs.field(eq=False)
+    upper: FloatArray = attrs.field(eq=False)
+    significant: BoolArray = attrs.field(eq=False)
+    pvalue: FloatArray = attrs.field(eq=False)
+    confidence: tuple[float, ...]
+    reasons: FlagArray = attrs.field(eq=False, repr=False)
+
+    def flag(self, reason: Reason) -> BoolArray:
+        """Boolean array: True where ``reason`` is set."""
+        return _flag(self.reasons, reason)
+
+
+@attrs.frozen(kw_only=True)
+class RatioResult:
+    """Ratio of two Poisson rates, current (2) over previous (1), with an exact interval.
+
+    Attributes
+    ----------
+    ratio : ndarray of float64
+        ``(x2 / exposure2) / (x1 / exposure1)``. NaN with ``ZERO_BASE`` when x1 = 0.
+    lower, upper : ndarray of float64
+        Conditional exact interval for the ratio (Clopper–Pearson on x2 out of x1 + x2,
+        transformed to the ratio). ``upper`` is NaN (not +inf) when x1 = 0; a leading
+        level axis when ``confidence`` was a sequence.
+    pct_change, pct_change_lower, pct_change_upper : ndarray of float64
+        The same as a % change: ``(ratio − 1) × 100`` and its bounds.
+    significant : ndarray of bool
+        True where the interval excludes the ratio 1 (decided on the binomial
+        proportion, so it is defined even when x1 = 0).
+    pvalue : ndarray of float64
+        Exact two-sided p-value of the conditional binomial test of x2 out of x1 + x2
+        against ``exposure2 / (exposure1 + exposure2)``; outcomes as likely as or less
+        likely than the one observed are summed (as ``scipy.stats.binomtest`` and
+        ``statsmodels`` ``test_poisson_2indep(method="exact-cond")`` do). 1 when
+        x1 = x2 = 0.
+    confidence : tuple of float
+    reasons : ndarray of uint16
+        ``ZERO_BASE`` (x1 = 0, or both 0), ``NEGATIVE``, ``NOT_INTEGER`` (exact methods
+        need whole counts), ``ZERO_DENOMINATOR`` (an exposure ≤ 0), ``MISSING``,
+        ``NON_FINITE``.
+    """
+
+    ratio: FloatArray = attrs.field(eq=False)
+    lower: FloatArray = attrs.field(eq=False)
+    upper: FloatArray = attrs.field(eq=False)
+    pct_change: FloatArray = attrs.field(eq=False)
+    pct_change_lower: FloatArray = attrs.field(eq=False)
+    pct_change_upper: FloatArray = attrs.field(eq=False)
+    significant: BoolArray = attrs.field(eq=False)
+    pvalue: FloatArray = attrs.field(eq=False)
+    confidence: tuple[float, ...]
+    reasons: FlagArray = attrs.field(eq=False, repr=False)
+
+    def flag(self, reason: Reason) -> BoolArray:
+        """Boolean array: True where ``reason`` is set."""
+        return _flag(self.reasons, reason)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _levels(confidence: Confidence) -> tuple[tuple[float, ...], bool]:
+    """(levels, stacked): stacked is True when bounds get a leading level axis."""
+    stacked = not np.isscalar(confidence)
+    return confidence_levels(confidence), stacked
+
+
+def _stack(parts: list[FloatArray], stacked: bool) -> FloatArray:
+    return np.stack(parts) if stacked else parts[0]
+
+
+def _input_reasons(*arrays: FloatArray) -> FlagArray:
+    reasons = np.zeros(arrays[0].shape, dtype=np.uint16)
+    for a in arrays:
+        reasons |= np.where(np.isnan(a), np.uint16(Reason.MISSING), np.uint16(0))
+        reasons |= np.where(np.isinf(a), np.uint16(Reason.NON_FINITE), np.uint16(0))
+    return reasons
+
+
+def _set(reasons: FlagArray, mask: BoolArray, reason: Reason) -> None:
+    reasons[mask] |= np.uint16(reason)
+
+
+def _bad(reasons: FlagArray) -> BoolArray:
+    return np.asarray((reasons & np.uint16(INVALID)) != 0)
+
+
+def _clean(arr: FloatArray, bad: BoolArray, fill: float) -> FloatArray:
+    """``arr`` with invalid elements replaced by a harmless value for the maths."""
+    return np.where(bad, fill, arr) if bad.any() else arr
+
+
+def _count_reasons(x: FloatArray, reasons: FlagArray, *, whole: bool = False) -> None:
+    finite = np.isfinite(x)
+    _set(reasons, finite & (x < 0), Reason.NEGATIVE)
+    if whole:
+        _set(reasons, finite & (x != np.floor(x)), Reason.NOT_INTEGER)
+
+
+def _positive_option(name: str, value: Any, *, allow_zero: bool = False) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        v = float("nan")
+    ok = np.isfinite(v) and (v >= 0 if allow_zero else v > 0)
+    if not ok:
+        what = ">= 0" if allow_zero else "> 0"
+        raise OptionError(f"{name}={value!r} must be a finite number {what}", option=name,
+                          value=value, allowed=f"finite numbers {what}")
+    return v
+
+
+# --------------------------------------------------------------------------- proportions
+
+
+def _wilson(x: FloatArray, n: FloatArray, z: float) -> tuple[FloatArray, FloatArray]:
+    """Wilson score bounds (no continuity correction) as fractions of 1."""
+    z2 = z * z
+    centre = 2.0 * x + z2
+    with np.errstate(invalid="ignore"):
+        # max(…, 0) guards x fractionally above n by rounding (x ≤ n is checked already).
+        half = z * np.sqrt(np.maximum(z2 + 4.0 * x * (1.0 - x / n), 0.0))
+    denom = 2.0 * (n + z2)
+    lower = (centre - half) / denom
+    upper = (centre + half) / denom
+    # The closed form gives 0 and 1 only up to rounding; the exact limits are known.
+    lower[x == 0] = 0.0
+    upper[x == n] = 1.0
+    return lower, upper
+
+
+def _clopper_pearson(x: FloatArray, n: FloatArray, alpha: float) -> tuple[FloatArray, FloatArray]:
+    """Exact (Clopper–Pearson) bounds via the beta quantile; x = 0 → 0, x = n → 1."""
+    pos = x > 0
+    below = x < n
+    a_lo = np.where(pos, x, 1.0)
+    lower = np.where(pos, special.betaincinv(a_lo, n - a_lo + 1.0, alpha / 2), 0.0)
+    a_up = np.where(below, x, 0.0)
+    b_up = np.where(below, n - x, 1.0)
+    upper = np.where(below, special.betainccinv(a_up + 1.0, b_up, alpha / 2), 1.0)
+    return np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64)
+
+
+def _proportion_inputs(x: npt.ArrayLike, n: npt.ArrayLike, what: str,
+                       names: tuple[str, str] = ("x", "n"),
+                       ) -> tuple[FloatArray, FloatArray, FlagArray, BoolArray]:
+    xa, na = broadcast(**{names[0]: x, names[1]: n})
+    reasons = _input_reasons(xa, na)
+    ok = np.isfinite(xa) & np.isfinite(na)
+    _set(reasons, ok & ((xa < 0) | (na < 0)), Reason.NEGATIVE)
+    _set(reasons, ok & (na == 0), Reason.ZERO_DENOMINATOR)
+    _set(reasons, ok & (na > 0) & (xa > na), Reason.X_GT_N)
+    bad = _bad(reasons)
+    warn_invalid(reasons, what, stacklevel=4)
+    return _clean(xa, bad, 0.0), _clean(na, bad, 1.0), reasons, bad
+
+
+def proportion_ci(x: npt.ArrayLike, n: npt.ArrayLike, *, confidence: Confidence = 0.95,
+                  method: Literal["wilson", "exact"] = "wilson",
+                  multiplier: float = 1) -> IntervalResult:
+    """Proportion ``x / n`` with a Wilson score (default) or exact interval.
+
+    Parameters
+    ----------
+    x, n : array-like of float
+        Numerators and denominators (e.g. crimes with a positive outcome, crimes
+        recorded; or satisfied respondents, respondents). Non-integer x is allowed
+        (weighted survey counts); ``0 ≤ x ≤ n`` and ``n > 0``.
+    confidence : float or sequence of float, default 0.95
+        Level(s) as fractions or percentages: 0.95, 95, (0.95, 0.998).
+    method : {"wilson", "exact"}, default "wilson"
+        ``wilson``: Wilson's score interval without continuity correction (Wilson 1927;
+        Newcombe & Altman 2000), PHEindicatormethods' ``phe_proportion`` default:
+        ``[2x + z² ∓ z√(z² + 4x(1 − x/n))] / [2(n + z²)]``.
+        ``exact``: Clopper–Pearson, from beta quantiles (``Beta(α/2; x, n−x+1)``,
+        ``Beta(1−α/2; x+1, n−x)``).
+        Either way x = 0 gives lower 0 and x = n upper 1 exactly.
+    multiplier : float, default 1
+        Scale of value and bounds: 100 gives percentages.
+
+    Returns
+    -------
+    IntervalResult
+        ``n = 0`` → NaN with ``ZERO_DENOMINATOR``; negative, non-finite or ``x > n`` →
+        NaN with its reason and one :class:`~perfcore.errors.InvalidInputWarning`.
+
+    Examples
+    --------
+    >>> r = proportion_ci(65, 100)
+    >>> round(float(r.lower), 6), round(float(r.upper), 6)
+    (0.552544, 0.736358)
+    """
+    check_choice("method", method, _PROPORTION_METHODS)
+    mult = _positive_option("multiplier", multiplier)
+    levels, stacked = _levels(confidence)
+    xs, ns, reasons, bad = _proportion_inputs(x, n, "proportion_ci")
+    lowers: list[FloatArray] = []
+    uppers: list[FloatArray] = []
+    for c in levels:
+        if method == "wilson":
+            lo, up = _wilson(xs, ns, z_value(c))
+        else:
+            lo, up = _clopper_pearson(xs, ns, 1.0 - c)
+        lowers.append(np.where(bad, np.nan, lo * mult))
+        uppers.append(np.where(bad, np.nan, up * mult))
+    value = np.where(bad, np.nan, xs / ns * mult)
+    statistic = "percentage" if mult == 100 else f"proportion of {mult:g}"
+    return IntervalResult(value=value, lower=_stack(lowers, stacked),
+                          upper=_stack(uppers, stacked), confidence=levels, method=method,
+                          statistic=statistic, reasons=reasons)
+
+
+# --------------------------------------------------------------------------- counts
+
+
+def _exact_poisson(x: FloatArray, alpha: float) -> tuple[FloatArray, FloatArray]:
+    """Exact Poisson bounds: χ²⁻¹(α/2; 2x)/2 and χ²⁻¹(1−α/2; 2x+2)/2.
+
+    χ²⁻¹(q; 2k)/2 is the regularised incomplete gamma inverse P⁻¹(k, q), so the gamma
+    inverses give the bounds directly; the upper one is taken from the upper tail
+    (Q⁻¹) so that 99.8% bounds keep their precision.
+    """
+    pos = x > 0
+    lower = np.where(pos, special.gammaincinv(np.where(pos, x, 1.0), alpha / 2), 0.0)
+    upper = special.gammainccinv(x + 1.0, alpha / 2)
+    return np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64)
+
+
+def _byar(x: FloatArray, z: float) -> tuple[FloatArray, FloatArray]:
+    """Byar's approximation (Breslow & Day 1987), lower bound clipped at 0.
+
+    Below about x = 0.6 (95%) the lower formula's base turns negative; the clip keeps
+    a count's bound non-negative. PHE never reaches it: it uses exact below 10.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lower = x * (1.0 - 1.0 / (9.0 * x) - z / (3.0 * np.sqrt(x))) ** 3
+    lower = np.where(x > 0, np.maximum(lower, 0.0), 0.0)
+    x1 = x + 1.0
+    upper = x1 * (1.0 - 1.0 / (9.0 * x1) + z / (3.0 * np.sqrt(x1))) ** 3
+    return lower, upper
+
+
+def _count_bounds(xs: FloatArray, levels: tuple[float, ...], method: str,
+                  exact_below: float) -> tuple[list[FloatArray], list[FloatArray], BoolArray]:
+    use_exact = (np.ones(xs.shape, dtype=bool) if method == "exact"
+                 else np.zeros(xs.shape, dtype=bool) if method == "byar"
+                 else np.asarray(xs < exact_below))
+    any_exact, all_exact = bool(use_exact.any()), bool(use_exact.all())
+    lowers: list[FloatArray] = []
+    uppers: list[FloatArray] = []
+    for c in levels:
+        if all_exact:
+            lo, up = _exact_poisson(xs, 1.0 - c)
+        elif not any_exact:
+            lo, up = _byar(xs, z_value(c))
+        else:
+            # Only the elements that need each method are computed.
+            lo = np.empty(xs.shape)
+            up = np.empty(xs.shape)
+            lo[use_exact], up[use_exact] = _exact_poisson(xs[use_exact], 1.0 - c)
+            byar = ~use_exact
+            lo[byar], up[byar] = _byar(xs[byar], z_value(c))
+        lowers.append(lo)
+        uppers.append(up)
+    return lowers, uppers, use_exact
+
+
+def count_ci(x: npt.ArrayLike, *, confidence: Confidence = 0.95,
+             method: Literal["auto", "exact", "byar"] = "auto",
+             exact_below: float = 10) -> IntervalResult:
+    """A Poisson count with its confidence interval.
+
+    Parameters
+    ----------
+    x : array-like of float
+        Counts (≥ 0). Non-integer counts are allowed (the formulas are continuous).
+    confidence : float or sequence of float, default 0.95
+    method : {"auto", "exact", "byar"}, default "auto"
+        ``exact``: lower ``χ²⁻¹((1−c)/2; 2x)/2`` (0 when x = 0), upper
+        ``χ²⁻¹(1 − (1−c)/2; 2x+2)/2`` (Armitage & Berry 2002); x = 0 at 95% gives
+        (0, 3.689).
+        ``byar``: ``x(1 − 1/(9x) − z/(3√x))³`` and
+        ``(x+1)(1 − 1/(9(x+1)) + z/(3√(x+1)))³`` (Breslow & Day 1987), lower clipped
+        at 0.
+        ``auto``: exact when ``x < exact_below``, Byar's otherwise — PHEindicatormethods'
+        ``phe_rate`` rule.
+    exact_below : float, default 10
+        Threshold for ``auto``.
+
+    Returns
+    -------
+    IntervalResult
+        ``exact`` says per element which method was used.
+    """
+    check_choice("method", method, _COUNT_METHODS)
+    eb = _positive_option("exact_below", exact_below, allow_zero=True)
+    levels, stacked = _levels(confidence)
+    xa, = broadcast(x=x)
+    reasons = _input_reasons(xa)
+    _count_reasons(xa, reasons)
+    bad = _bad(reasons)
+    warn_invalid(reasons, "count_ci")
+    xs = _clean(xa, bad, 0.0)
+    lowers, uppers, use_exact = _count_bounds(xs, levels, method, eb)
+    nan = float("nan")
+    return IntervalResult(
+        value=np.where(bad, nan, xs),
+        lower=_stack([np.where(bad, nan, lo) for lo in lowers], stacked),
+        upper=_stack([np.where(bad, nan, up) for up in uppers], stacked),
+        confidence=levels, method=method, exact=use_exact & ~bad, statistic="count",
+        reasons=reasons)
+
+
+def rate_ci(x: npt.ArrayLike, population: npt.ArrayLike, *, per: float = 1000,
+            confidence: Confidence = 0.95, method: Literal["auto", "exact", "byar"] = "auto",
+            exact_below: float = 10) -> IntervalResult:
+    """A rate per ``per`` population, ``x / population × per``, with its interval.
+
+    The interval is the count's (:func:`count_ci`, same ``method`` and
+    ``exact_below``) divided by the population and multiplied by ``per``: with the
+    defaults, exact below 10 events and Byar's from 10 (PHEindicatormethods
+    ``phe_rate``).
+
+    Parameters
+    ----------
+    x : array-like of float
+        Event counts (crimes).
+    population : array-like of float
+        Population (> 0); 0 gives NaN with ``ZERO_DENOMINATOR``.
+    per : float, default 1000
+        Rate multiplier ("crimes per 1,000 population").
+    confidence, method, exact_below
+        As for :func:`count_ci`.
+
+    Returns
+    -------
+    IntervalResult
+    """
+    check_choice("method", method, _COUNT_METHODS)
+    eb = _positive_option("exact_below", exact_below, allow_zero=True)
+    mult = _positive_option("per", per)
+    levels, stacked = _levels(confidence)
+    xa, pop = broadcast(x=x, population=population)
+    reasons = _input_reasons(xa, pop)
+    _count_reasons(xa, reasons)
+    ok = np.isfinite(pop)
+    _set(reasons, ok & (pop < 0), Reason.NEGATIVE)
+    _set(reasons, ok & (pop == 0), Reason.ZERO_DENOMINATOR)
+    bad = _bad(reasons)
+    warn_invalid(reasons, "rate_ci")
+    xs = _clean(xa, bad, 0.0)
+    scale = mult / _clean(pop, bad, 1.0)
+    lowers, uppers, use_exact = _count_bounds(xs, levels, method, eb)
+    nan = float("nan")
+    return IntervalResult(
+        value=np.where(bad, nan, xs * scale),
+        lower=_stack([np.where(bad, nan, lo * scale) for lo in lowers], stacked),
+        upper=_stack([np.where(bad, nan, up * scale) for up in uppers], stacked),
+        confidence=levels, method=method, exact=use_exact & ~bad,
+        statistic=f"rate per {mult:g}", reasons=reasons)
+
+
+# --------------------------------------------------------------------------- means
+
+
+def mean_ci(mean: npt.ArrayLike, sd: npt.ArrayLike, n: npt.ArrayLike, *,
+            confidence: Confidence = 0.95) -> IntervalResult:
+    """A mean with its Student's t interval: ``x̄ ± t(1 − (1−c)/2; n−1) · s / √n``.
+
+    Parameters
+    ----------
+    mean, sd, n : array-like of float
+        Sample mean, sample standard deviation (n − 1 divisor) and sample size.
+        ``n < 2`` gives NaN with ``TOO_FEW``; a negative sd or n gives ``NEGATIVE``.
+    confidence : float or sequence of float, default 0.95
+
+    Returns
+    -------
+    IntervalResult
+        ``method="t"`` (PHEindicatormethods ``phe_mean``).
+    """
+    levels, stacked = _levels(confidence)
+    m, s, k = broadcast(mean=mean, sd=sd, n=n)
+    reasons = _input_reasons(m, s, k)
+    ok = np.isfinite(s) & np.isfinite(k)
+    _set(reasons, ok & ((s < 0) | (k < 0)), Reason.NEGATIVE)
+    _set(reasons, ok & (k >= 0) & (k < 2), Reason.TOO_FEW)
+    bad = _bad(reasons)
+    warn_invalid(reasons, "mean_ci")
+    ks = _clean(k, bad, 2.0)
+    se = _clean(s, bad, 0.0) / np.sqrt(ks)
+    ms = _clean(m, bad, 0.0)
+    nan = float("nan")
+    lowers: list[FloatArray] = []
+    uppers: list[FloatArray] = []
+    for c in levels:
+        half = special.stdtrit(ks - 1.0, 1.0 - (1.0 - c) / 2) * se
+        lowers.append(np.where(bad, nan, ms - half))
+        uppers.append(np.where(bad, nan, ms + half))
+    return IntervalResult(value=np.where(bad, nan, ms), lower=_stack(lowers, stacked),
+                          upper=_stack(uppers, stacked), confidence=levels, method="t",
+                          statistic="mean", reasons=reasons)
+
+
+# --------------------------------------------------------------------------- two samples
+
+
+def pp_change_ci(x1: npt.ArrayLike, n1: npt.ArrayLike, x2: npt.ArrayLike, n2: npt.ArrayLike,
+                 *, confidence: Confidence = 0.95) -> DifferenceResult:
+    """Change in a proportion, ``p2 − p1`` in percentage points, with Newcombe's interval.
+
+    Period 1 is the previous period, period 2 the current one, so a rise is positive.
+
+    The interval is Newcombe's hybrid score interval (Newcombe 1998, method 10), built
+    from the two Wilson intervals ``(l1, u1)`` and ``(l2, u2)``:
+    ``d − √((p2 − l2)² + (u1 − p1)²)`` to ``d + √((u2 − p2)² + (p1 − l1)²)``.
+    ``significant`` is True where it excludes 0. ``pvalue`` is the pooled
+    two-proportion z-test's, given for information (see :class:`DifferenceResult`).
+
+    Parameters
+    ----------
+    x1, n1 : array-like of float
+        Previous period's numerator and denominator.
+    x2, n2 : array-like of float
+        Current period's.
+    confidence : float or sequence of float, default 0.95
+
+    Returns
+    -------
+    DifferenceResult
+    """
+    levels, stacked = _levels(confidence)
+    a1, b1, a2, b2 = broadcast(x1=x1, n1=n1, x2=x2, n2=n2)
+    reasons = np.zeros(a1.shape, dtype=np.uint16)
+    for xa, na in ((a1, b1), (a2, b2)):
+        reasons |= _input_reasons(xa, na)
+        ok = np.isfinite(xa) & np.isfinite(na)
+        _set(reasons, ok & ((xa < 0) | (na < 0)), Reason.NEGATIVE)
+        _set(reasons, ok & (na == 0), Reason.ZERO_DENOMINATOR)
+        _set(reasons, ok & (na > 0) & (xa > na), Reason.X_GT_N)
+    bad = _bad(reasons)
+    warn_invalid(reasons, "pp_change_ci")
+    a1, a2 = _clean(a1, bad, 0.0), _clean(a2, bad, 0.0)
+    b1, b2 = _clean(b1, bad, 1.0), _clean(b2, bad, 1.0)
+    p1 = a1 / b1
+    p2 = a2 / b2
+    d = p2 - p1
+    nan = float("nan")
+    lowers: list[FloatArray] = []
+    uppers: list[FloatArray] = []
+    sig: list[BoolArray] = []
+    for c in levels:
+        z = z_value(c)
+        l1, u1 = _wilson(a1, b1, z)
+        l2, u2 = _wilson(a2, b2, z)
+        lo = d - np.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2)
+        up = d + np.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2)
+        sig.append(~bad & ((lo > 0) | (up < 0)))
+        lowers.append(np.where(bad, nan, lo * 100.0))
+        uppers.append(np.where(bad, nan, up * 100.0))
+    pooled = (a1 + a2) / (b1 + b2)
+    var = pooled * (1.0 - pooled) * (1.0 / b1 + 1.0 / b2)
+    degenerate = var <= 0  # both 0% or both 100%: no difference is possible
+    zstat = d / np.where(degenerate, 1.0, np.sqrt(np.where(degenerate, 1.0, var)))
+    pvalue = np.where(degenerate, 1.0, 2.0 * special.ndtr(-np.abs(zstat)))
+    return DifferenceResult(
+        p1=np.where(bad, nan, p1), p2=np.where(bad, nan, p2),
+        value=np.where(bad, nan, d * 100.0),
+        lower=_stack(lowers, stacked), upper=_stack(uppers, stacked),
+        significant=np.stack(sig) if stacked else sig[0],
+        pvalue=np.where(bad, nan, pvalue), confidence=levels, reasons=reasons)
+
+
+def _binom_logpmf(k: FloatArray, n: FloatArray, p: FloatArray) -> FloatArray:
+    # xlogy/xlog1py give 0·log 0 = 0, so p = 0 or 1 and k at the ends are exact.
+    return np.asarray(special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)
+                      + special.xlogy(k, p) + special.xlog1py(n - k, -p), dtype=np.float64)
+
+
+def _binom_cdf(k: FloatArray, n: FloatArray, p: FloatArray) -> FloatArray:
+    """P(X ≤ k) for X ~ Bin(n, p), k whole; 0 for k < 0 and 1 for k ≥ n."""
+    inside = (k >= 0) & (k < n)
+    kk = np.where(inside, k, 0.0)
+    nn = np.where(inside, n, 1.0)
+    val = special.betainc(nn - kk, kk + 1.0, 1.0 - p)
+    return np.where(inside, val, np.where(k < 0, 0.0, 1.0))
+
+
+def _binom_at_least(j: FloatArray, n: FloatArray, p: FloatArray) -> FloatArray:
+    """P(X ≥ j) for X ~ Bin(n, p), j whole, from the upper tail directly (no 1 − cdf)."""
+    inside = (j >= 1) & (j <= n)
+    jj = np.where(inside, j, 1.0)
+    nn = np.where(inside, n, 1.0)
+    val = special.betainc(jj, nn - jj + 1.0, p)
+    return np.where(inside, val, np.where(j < 1, 1.0, 0.0))
+
+
+def _binom_two_sided(k: FloatArray, n: FloatArray, p: FloatArray) -> FloatArray:
+    """Exact two-sided binomial p-value: the total probability of every outcome no more
+    likely than ``k`` (ties within a relative 1e-7 count as equal).
+
+    The outcomes on ``k``'s own side of the mean that are no more likely than ``k`` are
+    exactly the tail beyond ``k``. On the far side the probabilities are monotone, so
+    the tail there is found by bisection, vectorised over elements.
+    """
+    mean = n * p
+    threshold = _binom_logpmf(k, n, p) + np.log(_TIE_TOLERANCE)
+    below = k < mean
+    # Far side: [ceil(np), n] (pmf falling) when k is below the mean, else [0, floor(np)]
+    # (pmf rising). Search it for the first index where `edge` holds; `edge` is false
+    # then true along the range in both cases.
+    first = np.where(below, np.ceil(mean), 0.0)
+    last = np.where(below, n, np.floor(mean)) + 1.0
+    steps = int(np.ceil(np.log2(float(np.max(n, initial=1.0)) + 2.0))) + 1
+    for _ in range(steps):
+        open_ = first < last
+        if not open_.any():
+            break
+        mid = np.floor((first + last) / 2.0)
+        small = _binom_logpmf(np.minimum(mid, n), n, p) <= threshold
+        edge = np.where(below, small, ~small)
+        last = np.where(open_ & edge, mid, last)
+        first = np.where(open_ & ~edge, mid + 1.0, first)
+    # below: far tail is [first, n]; above: far tail is [0, first - 1].
+    far = np.where(below, _binom_at_least(first, n, p), _binom_cdf(first - 1.0, n, p))
+    near = np.where(below, _binom_cdf(k, n, p), _binom_at_least(k, n, p))
+    pval = np.where(k == mean, 1.0, near + far)
+    return np.asarray(np.minimum(pval, 1.0), dtype=np.float64)
+
+
+def rate_ratio_ci(x1: npt.ArrayLike, x2: npt.ArrayLike, *, exposure1: npt.ArrayLike = 1,
+                  exposure2: npt.ArrayLike = 1, confidence: Confidence = 0.95) -> RatioResult:
+    """Ratio of two Poisson counts (current x2 over previous x1) with an exact interval.
+
+    Conditional on the total ``x1 + x2``, x2 is binomial with proportion
+    ``π = λ2 e2 / (λ1 e1 + λ2 e2)``, so the rate ratio ``R = λ2 / λ1`` is
+    ``π / (1 − π) × e1 / e2``. The interval is Clopper–Pearson on π, transformed to R;
+    the test is the exact binomial test of π against ``e2 / (e1 + e2)`` (R = 1).
+    With equal exposures (the default) R is simply x2 / x1: the ratio behind a %
+    change of a count, whose significance this gives.
+
+    Parameters
+    ----------
+    x1, x2 : array-like of float
+        Previous and current counts; whole numbers ≥ 0.
+    exposure1, exposure2 : array-like of float, default 1
+        Populations or person-time when they differ between the periods.
+    confidence : float or sequence of float, default 0.95
+
+    Returns
+    -------
+    RatioResult
+    """
+    levels, stacked = _levels(confidence)
+    c1, c2, e1, e2 = broadcast(x1=x1, x2=x2, exposure1=exposure1, exposure2=exposure2)
+    reasons = _input_reasons(c1, c2, e1, e2)
+    for count in (c1, c2):
+        _count_reasons(count, reasons, whole=True)
+    for e in (e1, e2):
+        ok = np.isfinite(e)
+        _set(reasons, ok & (e < 0), Reason.NEGATIVE)
+        _set(reasons, ok & (e == 0), Reason.ZERO_DENOMINATOR)
+    invalid_in = _bad(reasons)
+    warn_invalid(reasons, "rate_ratio_ci")
+    _set(reasons, ~invalid_in & (c1 == 0), Reason.ZERO_BASE)
+    c1s, c2s = _clean(c1, invalid_in, 1.0), _clean(c2, invalid_in, 1.0)
+    e1s, e2s = _clean(e1, invalid_in, 1.0), _clean(e2, invalid_in, 1.0)
+    total = c1s + c2s
+    empty = total == 0
+    n = np.where(empty, 1.0, total)
+    scale = e1s / e2s
+    p0 = e2s / (e1s + e2s)
+    nan = float("nan")
+    zero_base = c1s == 0
+    ratio = np.where(invalid_in | zero_base, nan, c2s / np.where(zero_base, 1.0, c1s) * scale)
+
+    def to_ratio(pi: FloatArray) -> FloatArray:
+        with np.errstate(divide="ignore"):
+            r = pi / (1.0 - pi) * scale
+        return np.where(np.isfinite(r), r, nan)
+
+    lowers: list[FloatArray] = []
+    uppers: list[FloatArray] = []
+    sig: list[BoolArray] = []
+    for c in levels:
+        lo_p, up_p = _clopper_pearson(c2s, n, 1.0 - c)
+        usable = ~invalid_in & ~empty
+        sig.append(usable & ((lo_p > p0) | (up_p < p0)))
+        lowers.append(np.where(usable, to_ratio(lo_p), nan))
+        uppers.append(np.where(usable, to_ratio(up_p), nan))
+    pvalue = np.where(empty, 1.0, _binom_two_sided(c2s, n, p0))
+    pvalue = np.where(invalid_in, nan, pvalue)
+    lower = _stack(lowers, stacked)
+    upper = _stack(uppers, stacked)
+    return RatioResult(ratio=ratio, lower=lower, upper=upper,
+                       pct_change=(ratio - 1.0) * 100.0,
+                       pct_change_lower=(lower - 1.0) * 100.0,
+                       pct_change_upper=(upper - 1.0) * 100.0,
+                       significant=np.stack(sig) if stacked else sig[0],
+                       pvalue=pvalue, confidence=levels, reasons=reasons)
