@@ -1,0 +1,1100 @@
+"""Comparison with a benchmark, funnel plots, peer-group averages, ranks and descriptive bands.
+
+METHODS.md §3. Every function is vectorised: organisations lie along the **last axis** of
+the data arrays, and any leading axes (measures, periods) broadcast through.
+
+References
+----------
+- Fingertips / PHEindicatormethods (UKHSA, GPL-3): benchmark comparison rule, funnel limits
+  (``calculate_funnel_limits``) and funnel significance (``assign_funnel_significance``),
+  read for behaviour and expected values only.
+- Spiegelhalter D. (2005) "Funnel plots for comparing institutional performance",
+  Statistics in Medicine 24:1185-1202; the additive random-effects overdispersion as
+  implemented in NHS-R FunnelPlotR (``R/od_adjustment.R``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+from scipy import special
+
+from perfcore.calc._common import (
+    FlagArray,
+    FloatArray,
+    Reason,
+    as_float,
+    broadcast,
+    check_choice,
+    confidence_levels,
+    polarity_signs,
+    warn_invalid,
+)
+from perfcore.errors import OptionError, ShapeError
+
+__all__ = [
+    "BenchmarkComparison",
+    "DescriptiveBand",
+    "FunnelLimits",
+    "FunnelSignificance",
+    "GroupAverage",
+    "GroupRank",
+    "Overdispersion",
+    "compare_to_benchmark",
+    "descriptive_band",
+    "funnel_axis",
+    "funnel_limits",
+    "funnel_significance",
+    "group_average",
+    "membership_matrix",
+    "ordinal",
+    "overdispersion",
+    "rank_in_group",
+]
+
+IntArray = npt.NDArray[np.int64]
+StrArray = npt.NDArray[np.str_]
+BoolArray = npt.NDArray[np.bool_]
+
+#: Two-sided z for the funnel's two control levels (95% and 99.8%).
+_Z95 = float(special.ndtri(0.975))
+_Z998 = float(special.ndtri(0.999))
+
+_FUNNEL_STATISTICS = ("proportion", "ratio", "rate")
+
+#: Funnel significance labels exactly as PHEindicatormethods prints them, by code.
+FUNNEL_LABELS: dict[int, str] = {
+    2: "High (0.001)",
+    1: "High (0.025)",
+    0: "Not significant",
+    -1: "Low (0.025)",
+    -2: "Low (0.001)",
+}
+_NOT_COMPARED = "not_compared"
+
+
+def _nonfinite_reasons(*arrays: FloatArray) -> FlagArray:
+    reasons = np.zeros(np.broadcast_shapes(*(a.shape for a in arrays)), dtype=np.uint16)
+    for a in arrays:
+        reasons |= np.where(np.isnan(a), np.uint16(Reason.MISSING), np.uint16(0))
+        reasons |= np.where(np.isinf(a), np.uint16(Reason.NON_FINITE), np.uint16(0))
+    return reasons
+
+
+# ---------------------------------------------------------------------------------------
+# Benchmark comparison (Fingertips rule)
+# ---------------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class BenchmarkComparison:
+    """How a force's value compares with a benchmark, by the Fingertips rule.
+
+    Attributes
+    ----------
+    relation : ndarray of str
+        ``"higher"`` when the benchmark lies below the force's lower confidence limit,
+        ``"lower"`` when it lies above the upper limit, ``"similar"`` when it lies inside
+        the interval (limits inclusive), ``"not_compared"`` when a bound or the benchmark
+        is missing. Independent of polarity.
+    assessment : ndarray of str
+        ``relation`` read through the polarity: ``"better"`` / ``"worse"`` / ``"similar"``
+        / ``"not_compared"``. For a **neutral** measure the assessment is the relation
+        itself (``"higher"`` / ``"lower"`` / ``"similar"``), as Fingertips does for
+        indicators whose polarity is "not applicable".
+    code : ndarray of int8
+        +1 force above the benchmark, -1 below, 0 similar **or** not compared (use
+        ``relation`` to tell these apart).
+    confidence : tuple of float or None
+        The confidence level(s) of the interval used, as fractions (0.95, 0.998). When
+        several levels are given the arrays have a leading axis, one row per level.
+    value, benchmark : ndarray
+        The inputs, broadcast.
+    reasons : ndarray of uint16
+        :class:`~perfcore.calc.Reason` bits per element (``missing``, ``non_finite``).
+    """
+
+    relation: StrArray = attrs.field(eq=False)
+    assessment: StrArray = attrs.field(eq=False)
+    code: npt.NDArray[np.int8] = attrs.field(eq=False)
+    confidence: tuple[float, ...] | None
+    value: FloatArray = attrs.field(eq=False)
+    benchmark: FloatArray = attrs.field(eq=False)
+    reasons: FlagArray = attrs.field(eq=False)
+
+
+def compare_to_benchmark(
+    value: npt.ArrayLike,
+    lower: npt.ArrayLike,
+    upper: npt.ArrayLike,
+    benchmark: npt.ArrayLike,
+    *,
+    polarity: Any,
+    confidence: float | Sequence[float] | None = None,
+) -> BenchmarkComparison:
+    """Compare each value with a benchmark using the force's own confidence interval.
+
+    Fingertips rule (PHE technical guidance; PHEindicatormethods): the force is
+    significantly *higher* than the benchmark when the benchmark is below its lower
+    limit, *lower* when the benchmark is above its upper limit, otherwise *similar*.
+    The benchmark may be an MSG average, the England & Wales figure or a target.
+
+    Parameters
+    ----------
+    value, lower, upper, benchmark : array_like
+        The force's value and confidence limits, and the comparator; they broadcast.
+        With several ``confidence`` levels, ``lower`` and ``upper`` carry a leading
+        axis of that length (one row per level).
+    polarity : Polarity, str, int or array_like of these
+        Which direction is good; broadcasts with the values.
+    confidence : float or sequence of float, optional
+        Recorded in the result so a report can say which interval was used
+        (0.95 / 95, 0.998 / 99.8).
+
+    Returns
+    -------
+    BenchmarkComparison
+    """
+    levels = None if confidence is None else confidence_levels(confidence)
+    v, lo, hi, bm = broadcast(value=value, lower=lower, upper=upper, benchmark=benchmark)
+    if levels is not None and len(levels) > 1 and (lo.ndim == 0 or lo.shape[0] != len(levels)):
+        raise ShapeError(
+            f"{len(levels)} confidence levels need lower/upper with a leading axis of "
+            f"length {len(levels)}; got shape {lo.shape}", shapes={"lower": lo.shape})
+    sign = polarity_signs(polarity)
+    try:
+        sign = np.broadcast_to(sign, v.shape)
+    except ValueError as exc:
+        raise ShapeError(f"polarity of shape {np.shape(sign)} does not broadcast with "
+                         f"values of shape {v.shape}", shapes={"polarity": np.shape(sign)}) from exc
+    reasons = _nonfinite_reasons(v, lo, hi, bm)
+    usable = reasons == 0
+    with np.errstate(invalid="ignore"):
+        code = np.where(usable & (bm < lo), 1, np.where(usable & (bm > hi), -1, 0)).astype(np.int8)
+    relation = np.where(code > 0, "higher", np.where(code < 0, "lower", "similar")).astype("<U12")
+    relation[~usable] = _NOT_COMPARED
+    signed = code * sign
+    assessment = np.where(signed > 0, "better", np.where(signed < 0, "worse", "similar"))
+    assessment = np.where(sign == 0, relation, assessment).astype("<U12")
+    assessment[~usable] = _NOT_COMPARED
+    warn_invalid(reasons, "compare_to_benchmark")
+    return BenchmarkComparison(relation=relation, assessment=assessment, code=code,
+                               confidence=levels, value=v, benchmark=bm, reasons=reasons)
+
+
+# ---------------------------------------------------------------------------------------
+# Funnel plots (PHEindicatormethods-compatible) and overdispersion (Spiegelhalter 2005)
+# ---------------------------------------------------------------------------------------
+
+
+def _wilson_inverse(p: float, size: FloatArray, baseline: FloatArray, side: int) -> FloatArray:
+    """Proportion at which a unit of this ``size`` sits exactly on the funnel limit.
+
+    Closed-form inverse of the Wilson score interval: the observed proportion whose
+    Wilson bound at one-sided probability ``p`` equals ``baseline``. ``side`` is -1 for
+    the lower funnel, +1 for the upper.
+    """
+    z2 = float(special.ndtri(p)) ** 2
+    a = size / z2 + 1.0
+    b = 1.0 / z2 + 1.0 / size
+    quad = (baseline * a) ** 2 - b * baseline * (
+        size * (baseline * (size / z2 + 2.0) - 1.0) + z2 * (baseline - 1.0))
+    with np.errstate(invalid="ignore"):
+        root = np.sqrt(quad)
+    return np.asarray((baseline * a + side * root) / b / size, dtype=np.float64)
+
+
+def _poisson_mean_at(observed: FloatArray, tail: float, side: str) -> FloatArray:
+    """Poisson mean at which ``observed`` events sit in the given tail.
+
+    ``side="upper"``: mean m with P(X >= observed | m) = tail (the count is high).
+    ``side="lower"``: mean m with P(X <= observed | m) = tail (the count is low).
+    Exact via the Poisson-gamma identity, P(X >= k | m) = P(k, m) (regularised gamma).
+    """
+    if side == "upper":
+        with np.errstate(invalid="ignore"):
+            out = special.gammaincinv(observed, tail)
+        return np.asarray(np.where(observed > 0, out, np.nan), dtype=np.float64)
+    return np.asarray(special.gammainccinv(observed + 1.0, tail), dtype=np.float64)
+
+
+def _poisson_mean_bisection(observed: FloatArray, tail: float, side: str) -> FloatArray:
+    """As :func:`_poisson_mean_at`, by the fixed bisection PHEindicatormethods uses
+    (``poisson_funnel``: mean = (1 + O)·v/(1 - v), v halved until the step is ≤ 1e-7).
+
+    Only for reproducing PHE's published tables exactly; its result differs from the
+    closed form by up to about (1 + O)·2⁻²³/(1 - v)² in the mean.
+    """
+    v = np.full(observed.shape, 0.5)
+    dv = 0.5
+    # A fixed 23-step search over whole arrays, mirroring the reference's stopping rule.
+    while dv > 1e-7:
+        dv /= 2
+        mean = (1.0 + observed) * v / (1.0 - v)
+        with np.errstate(invalid="ignore"):
+            if side == "upper":
+                step_down = special.gammainc(observed, mean) > tail
+            else:
+                step_down = special.gammaincc(observed + 1.0, mean) < tail
+        v = np.where(step_down, v - dv, v + dv)
+    return np.asarray((1.0 + observed) * v / (1.0 - v), dtype=np.float64)
+
+
+def _count_limits(count: FloatArray, confidence: float) -> tuple[FloatArray, FloatArray]:
+    """Limits for a Poisson count as PHEindicatormethods' funnel significance uses them:
+    exact (chi-square) below 10 events, Byar's approximation from 10."""
+    tail = (1.0 - confidence) / 2.0
+    z = float(special.ndtri(1.0 - tail))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        exact_lo = np.where(count > 0, special.gammaincinv(np.maximum(count, 1e-300), tail), 0.0)
+        exact_hi = special.gammaincinv(count + 1.0, 1.0 - tail)
+        c1 = count + 1.0
+        byar_lo = count * (1.0 - 1.0 / (9.0 * count) - z / (3.0 * np.sqrt(count))) ** 3
+        byar_hi = c1 * (1.0 - 1.0 / (9.0 * c1) + z / (3.0 * np.sqrt(c1))) ** 3
+    small = count < 10
+    return (np.asarray(np.where(small, exact_lo, byar_lo), dtype=np.float64),
+            np.asarray(np.where(small, exact_hi, byar_hi), dtype=np.float64))
+
+
+@attrs.frozen(kw_only=True)
+class FunnelLimits:
+    """Funnel-plot control limits at 95% (two-sided 0.025 tails) and 99.8% (0.001 tails).
+
+    Attributes
+    ----------
+    statistic : str
+        ``"proportion"``, ``"ratio"`` or ``"rate"``.
+    size : ndarray
+        The axis the limits were computed for: the denominator for proportions, the
+        observed events for ratios and rates (as PHEindicatormethods), or the expected
+        events for overdispersed ratios.
+    baseline : ndarray
+        The centre line, times ``multiplier`` (for ratios: 1 x multiplier for ``isr``,
+        0 for ``count``).
+    lower_2s, upper_2s, lower_3s, upper_3s : ndarray
+        Lower/upper limits at 95% ("2s") and 99.8% ("3s"), times ``multiplier``.
+        Proportion limits are clipped to [0, 1 x multiplier].
+    lower_2s_x, upper_2s_x, lower_3s_x, upper_3s_x : ndarray
+        Where each limit is plotted on the horizontal axis: equal to ``size`` for
+        proportions; the expected events for ratios; the population per year for rates.
+    multiplier : float
+    tau2 : float
+        The additive between-unit variance used (0 for plain limits).
+    method : str
+        ``"Wilson"`` for proportions, ``"Poisson"`` for ratios and rates,
+        ``"additive random effects"`` for overdispersed limits.
+    """
+
+    statistic: str
+    size: FloatArray = attrs.field(eq=False)
+    baseline: FloatArray = attrs.field(eq=False)
+    lower_2s: FloatArray = attrs.field(eq=False)
+    upper_2s: FloatArray = attrs.field(eq=False)
+    lower_3s: FloatArray = attrs.field(eq=False)
+    upper_3s: FloatArray = attrs.field(eq=False)
+    lower_2s_x: FloatArray = attrs.field(eq=False)
+    upper_2s_x: FloatArray = attrs.field(eq=False)
+    lower_3s_x: FloatArray = attrs.field(eq=False)
+    upper_3s_x: FloatArray = attrs.field(eq=False)
+    multiplier: float
+    tau2: float
+    method: str
+
+
+def funnel_limits(
+    size: npt.ArrayLike,
+    *,
+    statistic: str,
+    baseline: npt.ArrayLike | None = None,
+    multiplier: float = 1.0,
+    ratio_type: str = "count",
+    years_of_data: float = 1.0,
+    tau2: float | None = None,
+    poisson: str = "exact",
+) -> FunnelLimits:
+    """Funnel-plot control limits, as PHEindicatormethods ``calculate_funnel_limits``.
+
+    Parameters
+    ----------
+    size : array_like
+        Points along the funnel's horizontal axis: denominators (proportion); observed
+        events (ratio, rate). :func:`funnel_axis` makes PHE's 100-point axis.
+    statistic : {"proportion", "ratio", "rate"}
+        - proportion: closed-form inverse Wilson limits around ``baseline`` (the pooled
+          proportion Σx/Σn, a fraction), clipped to [0, 1] x multiplier;
+        - ratio: exact Poisson limits of observed / expected around 1; ``ratio_type``
+          ``"count"`` reports ratio - 1, ``"isr"`` reports ratio x multiplier;
+        - rate: exact Poisson limits around ``baseline`` (a rate per head, Σx/Σpop),
+          reported x multiplier, and the population per year each limit sits at.
+    baseline : array_like, optional
+        Required for proportions and rates; ignored for ratios (the target is 1).
+    multiplier : float
+        100 for percentages, 1e5 for rates per 100,000 ...
+    years_of_data : float
+        Rates only: divides the plotted population to give a population per year.
+    tau2 : float, optional
+        Additive overdispersion (Spiegelhalter 2005, from :func:`overdispersion`). When
+        given, ``size`` is the denominator (proportion) or the **expected** events
+        (ratio), and the limits are the random-effects limits of NHS-R FunnelPlotR:
+        proportions on the arcsine-square-root scale,
+        sin²(asin√θ ± z·√(1/(4n) + τ²)); ratios on the log scale, exp(±z·√(1/E + τ²)).
+    poisson : {"exact", "phe_bisection"}
+        How ratio and rate limits find the Poisson mean at which the observed events
+        sit in a 0.025 / 0.001 tail. ``"exact"`` (default) inverts the regularised gamma
+        function (the chi-square identity). ``"phe_bisection"`` repeats the 23-step
+        bisection of PHEindicatormethods' ``poisson_funnel`` to reproduce its tables to
+        1e-6; it is off by up to ~5e-8 in the expected events, which matters only at
+        1-2 events (e.g. the 99.8% upper limit at O = 1 is 998.45 there, 998.50 exact).
+
+    Returns
+    -------
+    FunnelLimits
+    """
+    check_choice("statistic", statistic, _FUNNEL_STATISTICS)
+    check_choice("ratio_type", ratio_type, ("count", "isr"))
+    check_choice("poisson", poisson, ("exact", "phe_bisection"))
+    mean_at = _poisson_mean_at if poisson == "exact" else _poisson_mean_bisection
+    x = as_float(size, "size")
+    m = float(multiplier)
+    if statistic != "ratio" and baseline is None:
+        raise OptionError(f"statistic={statistic!r} needs a baseline (the pooled average)",
+                          option="baseline", value=None, allowed="a number")
+    theta = np.asarray(1.0 if baseline is None or statistic == "ratio" else
+                       as_float(baseline, "baseline"), dtype=np.float64)
+
+    if tau2 is not None:
+        return _overdispersed_limits(x, statistic, theta, m, float(tau2), ratio_type)
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if statistic == "proportion":
+            lims = {}
+            for key, p in (("2s", 0.975), ("3s", 0.999)):
+                lims["lower_" + key] = np.clip(_wilson_inverse(p, x, theta, -1) * m, 0.0, None)
+                lims["upper_" + key] = np.minimum(_wilson_inverse(p, x, theta, +1) * m, 1.0 * m)
+            xs = {k + "_x": x for k in lims}
+            centre = theta * m
+        else:
+            lims, xs = {}, {}
+            for key, tail in (("2s", 0.025), ("3s", 0.001)):
+                lo_mean = mean_at(x, tail, "lower")
+                hi_mean = mean_at(x, tail, "upper")
+                lims["lower_" + key] = x / lo_mean
+                lims["upper_" + key] = x / hi_mean
+                xs["lower_" + key + "_x"] = lo_mean
+                xs["upper_" + key + "_x"] = hi_mean
+            if statistic == "ratio":
+                shift, scale = (1.0, 1.0) if ratio_type == "count" else (0.0, m)
+                lims = {k: (v - shift) * scale for k, v in lims.items()}
+                centre = np.asarray((1.0 - shift) * scale)
+            else:
+                lims = {k: v * theta * m for k, v in lims.items()}
+                xs = {k: v / theta / float(years_of_data) for k, v in xs.items()}
+                centre = theta * m
+    method = "Wilson" if statistic == "proportion" else "Poisson"
+    return FunnelLimits(statistic=statistic, size=x, baseline=np.asarray(centre, np.float64),
+                        multiplier=m, tau2=0.0, method=method, **lims, **xs)
+
+
+def _overdispersed_limits(x: FloatArray, statistic: str, theta: FloatArray, m: float,
+                          tau2: float, ratio_type: str) -> FunnelLimits:
+    if statistic == "rate":
+        raise OptionError("overdispersed limits are available for proportions and ratios",
+                          option="statistic", value=statistic, allowed=("proportion", "ratio"))
+    lims: dict[str, FloatArray] = {}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for key, z in (("2s", _Z95), ("3s", _Z998)):
+            if statistic == "proportion":
+                half = z * np.sqrt(1.0 / (4.0 * x) + tau2)
+                centre_t = np.arcsin(np.sqrt(theta))
+                lo = np.sin(np.clip(centre_t - half, 0.0, np.pi / 2)) ** 2 * m
+                hi = np.sin(np.clip(centre_t + half, 0.0, np.pi / 2)) ** 2 * m
+            else:
+                half = z * np.sqrt(1.0 / x + tau2)
+                lo, hi = np.exp(-half), np.exp(half)
+                if ratio_type == "count":
+                    lo, hi = lo - 1.0, hi - 1.0
+                else:
+                    lo, hi = lo * m, hi * m
+            lims["lower_" + key], lims["upper_" + key] = lo, hi
+    if statistic == "proportion":
+        centre = theta * m
+    else:
+        centre = np.asarray(0.0 if ratio_type == "count" else m)
+    xs = {k + "_x": x for k in lims}
+    return FunnelLimits(statistic=statistic, size=x, baseline=np.asarray(centre, np.float64),
+                        multiplier=m, tau2=tau2, method="additive random effects",
+                        **lims, **xs)
+
+
+def _signif_floor(x: float) -> float:
+    # PHE's axis rounding: 95% of x, floored to its leading digit.
+    if x == 0:
+        return 0.0
+    v = math.floor(x * 0.95)
+    n = len(str(v)) - 1
+    return float(math.floor(x * 0.95 / 10**n) * 10**n)
+
+
+def _signif_ceiling(x: float) -> float:
+    # PHE's axis rounding: 105% of x, ceiled to its two leading digits.
+    if x == 0:
+        return 0.0
+    v = math.ceil(x * 1.05)
+    n = len(str(v)) - 2
+    return float(math.ceil(x * 1.05 / 10**n) * 10**n)
+
+
+def funnel_axis(
+    denominator: npt.ArrayLike,
+    *,
+    statistic: str,
+    baseline: float | None = None,
+    years_of_data: float = 1.0,
+    points: int = 100,
+) -> FloatArray:
+    """The horizontal axis PHEindicatormethods draws funnel limits on (100 points).
+
+    Geometrically spaced from max(1, axis minimum) to the rounded-up largest denominator;
+    the axis starts at 0 when the largest denominator is more than twice the smallest.
+    For ratios the points are observed events spanning the expected counts given; for
+    rates (``baseline`` = Σx/Σpop) they are events spanning baseline x population.
+    """
+    check_choice("statistic", statistic, _FUNNEL_STATISTICS)
+    d = as_float(denominator, "denominator")
+    d = d[np.isfinite(d)]
+    if d.size == 0:
+        raise ShapeError("funnel_axis needs at least one finite denominator",
+                         shapes={"denominator": np.shape(denominator)})
+    lo_d, hi_d = float(d.min()), float(d.max())
+    yrs = float(years_of_data) if statistic == "rate" else 1.0
+    axis_min = 0.0 if hi_d > 2 * lo_d else _signif_floor(lo_d / yrs) * yrs
+    axis_max = _signif_ceiling(hi_d / yrs) * yrs
+    if statistic == "rate":
+        if baseline is None:
+            raise OptionError("statistic='rate' needs a baseline (Σx/Σpop)",
+                              option="baseline", value=None, allowed="a number")
+        axis_min = math.floor(axis_min * baseline)
+        axis_max = math.ceil(axis_max * baseline)
+    out = [max(1.0, axis_min)]
+    # Each point depends on the one before, so this short recurrence is a loop.
+    for j in range(2, points + 1):
+        offset = j - 1 if statistic == "ratio" else j
+        prev = out[-1]
+        nxt = float(np.round((axis_max / prev) ** (1.0 / (points + 1 - offset)) * prev))
+        out.append(max(nxt, prev + 1.0))
+    return np.asarray(out, dtype=np.float64)
+
+
+@attrs.frozen(kw_only=True)
+class Overdispersion:
+    """Spiegelhalter (2005) overdispersion estimate for a set of units (last axis).
+
+    Attributes
+    ----------
+    statistic : str
+        ``"proportion"`` (arcsine-square-root scale) or ``"ratio"`` (log scale, SHMI).
+    target : ndarray
+        The centre on the transformed scale.
+    z : ndarray
+        Unadjusted z-scores, (y - target) / s.
+    z_winsorised : ndarray
+        ``z`` winsorised at the ``trim`` and 1 - ``trim`` quantiles (linear quantiles,
+        as R's default type 7).
+    phi : ndarray
+        Overdispersion ratio, mean of the squared winsorised z-scores.
+    tau2 : ndarray
+        Additive between-unit variance: 0 when N·phi < N - 1, else
+        (N·phi - (N - 1)) / (Σw - Σw²/Σw), with w = 1/s².
+    z_adjusted : ndarray
+        (y - target) / √(s² + τ²): the overdispersion-adjusted z-scores.
+    n_used : ndarray of int
+        Units with usable data in each set.
+    trim : float
+    reasons : ndarray of uint16
+    """
+
+    statistic: str
+    target: FloatArray = attrs.field(eq=False)
+    z: FloatArray = attrs.field(eq=False)
+    z_winsorised: FloatArray = attrs.field(eq=False)
+    phi: FloatArray = attrs.field(eq=False)
+    tau2: FloatArray = attrs.field(eq=False)
+    z_adjusted: FloatArray = attrs.field(eq=False)
+    n_used: IntArray = attrs.field(eq=False)
+    trim: float
+    reasons: FlagArray = attrs.field(eq=False)
+
+
+def overdispersion(
+    numerator: npt.ArrayLike,
+    denominator: npt.ArrayLike,
+    *,
+    statistic: str = "proportion",
+    trim: float = 0.1,
+) -> Overdispersion:
+    """Estimate overdispersion with Spiegelhalter's additive random-effects model.
+
+    Defaults follow NHS-R FunnelPlotR: z-scores winsorised at 10% each end, proportions
+    on the arcsine-square-root scale around asin√(Σx/Σn) with s = 1/(2√n), ratios
+    (observed / expected) on the log scale around 0 with s = 1/√E.
+
+    Parameters
+    ----------
+    numerator, denominator : array_like
+        Counts and denominators (proportion) or observed and expected events (ratio);
+        units along the last axis.
+    statistic : {"proportion", "ratio"}
+    trim : float
+        Fraction winsorised at each end, in [0, 0.5).
+    """
+    check_choice("statistic", statistic, ("proportion", "ratio"))
+    if not 0 <= trim < 0.5:
+        raise OptionError(f"trim={trim!r} must be in [0, 0.5)", option="trim", value=trim,
+                          allowed="[0, 0.5)")
+    x, n = broadcast(numerator=numerator, denominator=denominator)
+    if x.ndim == 0:
+        x, n = x[None], n[None]
+    reasons = _count_reasons(x, n, proportion=statistic == "proportion")
+    ok = reasons == 0
+    if statistic == "ratio":
+        ok &= x > 0  # log scale: a zero count has no z-score
+    xs, ns = np.where(ok, x, 0.0), np.where(ok, n, 1.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if statistic == "proportion":
+            target = np.arcsin(np.sqrt(xs.sum(-1, keepdims=True) / ns.sum(-1, keepdims=True,
+                                       where=ok)))
+            y = np.arcsin(np.sqrt(xs / ns))
+            s = 1.0 / (2.0 * np.sqrt(ns))
+        else:
+            target = np.zeros(x.shape[:-1] + (1,))
+            y = np.log(xs / ns)
+            s = 1.0 / np.sqrt(ns)
+        z = np.where(ok, (y - target) / s, np.nan)
+        lo = np.nanquantile(z, trim, axis=-1, keepdims=True) if ok.any() else z[..., :1]
+        hi = np.nanquantile(z, 1 - trim, axis=-1, keepdims=True) if ok.any() else z[..., :1]
+        zw = np.clip(z, lo, hi)
+        n_used = ok.sum(-1)
+        phi = np.nansum(zw**2, axis=-1) / n_used
+        w = np.where(ok, 1.0 / s**2, 0.0)
+        sw = w.sum(-1)
+        tau2 = (n_used * phi - (n_used - 1)) / (sw - (w**2).sum(-1) / sw)
+        tau2 = np.where(n_used * phi < n_used - 1, 0.0, np.maximum(tau2, 0.0))
+        z_adj = np.where(ok, (y - target) / np.sqrt(s**2 + tau2[..., None]), np.nan)
+    warn_invalid(reasons, "overdispersion")
+    return Overdispersion(statistic=statistic, target=np.asarray(target[..., 0]), z=z,
+                          z_winsorised=zw, phi=np.asarray(phi), tau2=np.asarray(tau2),
+                          z_adjusted=z_adj, n_used=np.asarray(n_used, dtype=np.int64),
+                          trim=float(trim), reasons=reasons)
+
+
+def _count_reasons(x: FloatArray, n: FloatArray, *, proportion: bool) -> FlagArray:
+    reasons = _nonfinite_reasons(x, n)
+    with np.errstate(invalid="ignore"):
+        reasons |= np.where((x < 0) | (n < 0), np.uint16(Reason.NEGATIVE), np.uint16(0))
+        reasons |= np.where(n == 0, np.uint16(Reason.ZERO_DENOMINATOR), np.uint16(0))
+        if proportion:
+            reasons |= np.where(x > n, np.uint16(Reason.X_GT_N), np.uint16(0))
+    return reasons
+
+
+@attrs.frozen(kw_only=True)
+class FunnelSignificance:
+    """Where each unit falls on a funnel plot.
+
+    Attributes
+    ----------
+    label : ndarray of str
+        ``"High (0.001)"``, ``"High (0.025)"``, ``"Not significant"``, ``"Low (0.025)"``,
+        ``"Low (0.001)"`` exactly as PHEindicatormethods prints them; ``""`` where the
+        unit could not be assessed (see ``reasons``).
+    code : ndarray of int8
+        +2 / +1 / 0 / -1 / -2 in the order above (0 also where not assessed).
+    baseline : ndarray
+        The centre compared against (pooled average; 1 for ratios), a fraction / rate
+        per head, without multiplier.
+    statistic : str
+    overdispersion : Overdispersion or None
+        The adjustment used, if any (labels then come from the adjusted z-scores).
+    reasons : ndarray of uint16
+    """
+
+    label: StrArray = attrs.field(eq=False)
+    code: npt.NDArray[np.int8] = attrs.field(eq=False)
+    baseline: FloatArray = attrs.field(eq=False)
+    statistic: str
+    overdispersion: Overdispersion | None = attrs.field(eq=False)
+    reasons: FlagArray = attrs.field(eq=False)
+
+
+def funnel_significance(
+    numerator: npt.ArrayLike,
+    denominator: npt.ArrayLike,
+    *,
+    statistic: str,
+    baseline: npt.ArrayLike | None = None,
+    adjust: str = "none",
+    trim: float = 0.1,
+) -> FunnelSignificance:
+    """Assign each unit its funnel-plot significance, as PHEindicatormethods
+    ``assign_funnel_significance``.
+
+    Parameters
+    ----------
+    numerator, denominator : array_like
+        Units along the last axis. proportion: count and denominator; ratio: observed
+        and expected events; rate: events and population (the crude-rate denominator).
+    statistic : {"proportion", "ratio", "rate"}
+        - proportion: compares x/n with the inverse-Wilson limits around the pooled
+          proportion Σx/Σn (95% and 99.8%), strict inequalities;
+        - ratio: the exact (fewer than 10 events) or Byar's (10 or more) interval of
+          O/E against 1;
+        - rate: the same interval for x/pop against the pooled rate Σx/Σpop.
+    baseline : array_like, optional
+        Override the pooled baseline (e.g. an England & Wales figure, as a fraction or
+        rate per head). Broadcasts with the leading axes.
+    adjust : {"none", "additive"}
+        ``"additive"`` applies Spiegelhalter's random-effects overdispersion adjustment
+        (proportions and ratios; see :func:`overdispersion`) and labels by the adjusted
+        z-scores against 1.959964 and 3.090232.
+    trim : float
+        Winsorisation fraction for ``adjust="additive"``.
+    """
+    check_choice("statistic", statistic, _FUNNEL_STATISTICS)
+    check_choice("adjust", adjust, ("none", "additive"))
+    x, n = broadcast(numerator=numerator, denominator=denominator)
+    if x.ndim == 0:
+        x, n = x[None], n[None]
+    reasons = _count_reasons(x, n, proportion=statistic == "proportion")
+    ok = reasons == 0
+    xs, ns = np.where(ok, x, 0.0), np.where(ok, n, 1.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if baseline is not None:
+            theta = np.asarray(as_float(baseline, "baseline"))[..., None]
+        elif statistic == "ratio":
+            theta = np.ones(x.shape[:-1] + (1,))
+        else:
+            theta = (np.sum(xs, -1, keepdims=True)
+                     / np.sum(np.where(ok, n, 0.0), -1, keepdims=True))
+        od: Overdispersion | None = None
+        if adjust == "additive":
+            if statistic == "rate":
+                raise OptionError("adjust='additive' is available for proportions and ratios",
+                                  option="statistic", value=statistic,
+                                  allowed=("proportion", "ratio"))
+            od = overdispersion(np.where(ok, x, np.nan), n, statistic=statistic, trim=trim)
+            zz = od.z_adjusted
+            code = (np.where(zz > _Z998, 2, np.where(zz > _Z95, 1, 0))
+                    - np.where(zz < -_Z998, 2, np.where(zz < -_Z95, 1, 0)))
+            ok &= np.isfinite(zz)
+        elif statistic == "proportion":
+            p = xs / ns
+            code = np.select(
+                [p < _wilson_inverse(0.999, ns, theta, -1),
+                 p < _wilson_inverse(0.975, ns, theta, -1),
+                 p > _wilson_inverse(0.999, ns, theta, +1),
+                 p > _wilson_inverse(0.975, ns, theta, +1)],
+                [-2, -1, 2, 1], 0)
+        else:
+            lo95, hi95 = _count_limits(xs, 0.95)
+            lo998, hi998 = _count_limits(xs, 0.998)
+            code = np.select(
+                [theta < lo998 / ns, theta < lo95 / ns, theta > hi998 / ns, theta > hi95 / ns],
+                [2, 1, -2, -1], 0)
+    code = np.where(ok, code, 0).astype(np.int8)
+    label = np.array([FUNNEL_LABELS[c] for c in (2, 1, 0, -1, -2)])[2 - code.astype(np.int64)]
+    label = np.where(ok, label, "").astype("<U15")
+    warn_invalid(reasons, "funnel_significance")
+    return FunnelSignificance(label=label, code=code, baseline=np.asarray(theta[..., 0]),
+                              statistic=statistic, overdispersion=od, reasons=reasons)
+
+
+# ---------------------------------------------------------------------------------------
+# Peer groups: membership, averages, ranks, descriptive bands
+# ---------------------------------------------------------------------------------------
+
+
+def membership_matrix(members: Any, n_organisations: int | None = None) -> BoolArray:
+    """A boolean (groups x organisations) matrix from a matrix or a list of index arrays."""
+    if isinstance(members, np.ndarray) and members.dtype == np.bool_:
+        mat = members
+    elif (isinstance(members, (list, tuple)) and members
+          and not isinstance(members[0], (bool, np.bool_))
+          and all(np.ndim(g) == 1 for g in members)
+          and not all(len(g) and isinstance(g[0], (bool, np.bool_)) for g in members)):
+        if n_organisations is None:
+            raise ShapeError("index-array members need the number of organisations",
+                             shapes={"members": (len(members),)})
+        mat = np.zeros((len(members), n_organisations), dtype=np.bool_)
+        for i, g in enumerate(members):  # one pass per group to build the mask only
+            idx = np.asarray(g, dtype=np.int64)
+            if idx.size and (idx.min() < -n_organisations or idx.max() >= n_organisations):
+                raise ShapeError(f"members[{i}] indexes outside 0..{n_organisations - 1}",
+                                 shapes={"members": (len(members),)})
+            mat[i, idx] = True
+    else:
+        mat = np.asarray(members).astype(np.bool_)
+    if mat.ndim != 2:
+        raise ShapeError(f"members must be a (groups x organisations) matrix; got shape "
+                         f"{mat.shape}", shapes={"members": mat.shape})
+    if n_organisations is not None and mat.shape[1] != n_organisations:
+        raise ShapeError(
+            f"members has {mat.shape[1]} organisation columns but the data has "
+            f"{n_organisations} organisations (last axis)",
+            shapes={"members": mat.shape, "organisations": (n_organisations,)})
+    return mat
+
+
+def _self_index(mat: BoolArray, self_index: npt.ArrayLike | None) -> IntArray | None:
+    if self_index is None:
+        return np.arange(mat.shape[0]) if mat.shape[0] == mat.shape[1] else None
+    idx = np.asarray(self_index, dtype=np.int64).reshape(-1)
+    if idx.shape[0] != mat.shape[0]:
+        raise ShapeError(f"self_index has {idx.shape[0]} entries for {mat.shape[0]} groups",
+                         shapes={"self_index": idx.shape, "members": mat.shape})
+    if idx.size and (idx.min() < 0 or idx.max() >= mat.shape[1]):
+        raise ShapeError("self_index points outside the organisations",
+                         shapes={"self_index": idx.shape, "members": mat.shape})
+    return idx
+
+
+@attrs.frozen(kw_only=True)
+class GroupAverage:
+    """Average of each peer group (e.g. each force's MSG), one per group.
+
+    Attributes
+    ----------
+    value : ndarray
+        Shape (..., groups). NaN where no member had usable data (reason ``too_few``)
+        or the pooled denominator is 0 (``zero_denominator``).
+    method : str
+        ``"pooled"`` (Σx/Σn x multiplier), ``"mean"`` (unweighted mean of member
+        values) or ``"population_weighted"`` (Σ value·pop / Σ pop).
+    include_self : bool
+        Whether each group's own force counted in its average.
+    n_members : ndarray of int
+        Members counted in each group's average (after excluding self).
+    n_used : ndarray of int
+        Members with usable data.
+    n_missing : ndarray of int
+        Members whose data were missing or invalid (never silently dropped; reason
+        ``missing`` is set on the group when this is non-zero).
+    reasons : ndarray of uint16
+    """
+
+    value: FloatArray = attrs.field(eq=False)
+    method: str
+    include_self: bool
+    n_members: IntArray = attrs.field(eq=False)
+    n_used: IntArray = attrs.field(eq=False)
+    n_missing: IntArray = attrs.field(eq=False)
+    reasons: FlagArray = attrs.field(eq=False)
+
+
+def group_average(
+    values: npt.ArrayLike | None = None,
+    *,
+    numerator: npt.ArrayLike | None = None,
+    denominator: npt.ArrayLike | None = None,
+    population: npt.ArrayLike | None = None,
+    members: Any,
+    self_index: npt.ArrayLike | None = None,
+    method: str = "pooled",
+    include_self: bool = False,
+    multiplier: float = 1.0,
+) -> GroupAverage:
+    """Average over each peer group, for many groups at once (a matrix product).
+
+    Parameters
+    ----------
+    values : array_like, optional
+        Member values (rates, proportions ...), organisations on the last axis; needed
+        for ``"mean"`` (or give numerator/denominator) and ``"population_weighted"``.
+    numerator, denominator : array_like, optional
+        Needed for ``"pooled"``: the average is Σx/Σn x multiplier over members with
+        both present.
+    population : array_like, optional
+        Weights for ``"population_weighted"``.
+    members : bool matrix (groups x organisations) or sequence of index arrays
+        Who belongs to each group. A square matrix is read as "group i is organisation
+        i's MSG".
+    self_index : array_like of int, optional
+        The organisation each group belongs to. Defaults to ``arange(groups)`` for a
+        square matrix; otherwise no organisation is excluded (e.g. a national group).
+    method : {"pooled", "mean", "population_weighted"}
+    include_self : bool
+        Count the group's own force in its average (default False: MSG averages
+        exclude the force being compared).
+    multiplier : float
+        Scale for the pooled/mean-of-ratios value (100 for a percentage).
+    """
+    check_choice("method", method, ("pooled", "mean", "population_weighted"))
+    if method == "pooled":
+        if numerator is None or denominator is None:
+            raise OptionError("method='pooled' needs numerator and denominator",
+                              option="method", value=method,
+                              allowed=("pooled", "mean", "population_weighted"))
+        num, den = broadcast(numerator=numerator, denominator=denominator)
+        reasons_in = _count_reasons(num, den, proportion=False)
+        reasons_in &= ~np.uint16(Reason.ZERO_DENOMINATOR)  # a zero member still pools
+        a, b = num, den
+    elif method == "mean":
+        if values is None:
+            if numerator is None or denominator is None:
+                raise OptionError("method='mean' needs values, or numerator and denominator",
+                                  option="method", value=method,
+                                  allowed=("pooled", "mean", "population_weighted"))
+            num, den = broadcast(numerator=numerator, denominator=denominator)
+            reasons_in = _count_reasons(num, den, proportion=False)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                a = num / den * multiplier
+        else:
+            a = as_float(values, "values")
+            reasons_in = _nonfinite_reasons(a)
+        b = np.ones_like(a)
+    else:
+        if values is None or population is None:
+            raise OptionError("method='population_weighted' needs values and population",
+                              option="method", value=method,
+                              allowed=("pooled", "mean", "population_weighted"))
+        v, pop = broadcast(values=values, population=population)
+        reasons_in = _nonfinite_reasons(v, pop)
+        with np.errstate(invalid="ignore"):
+            reasons_in |= np.where(pop < 0, np.uint16(Reason.NEGATIVE), np.uint16(0))
+        a, b = v * pop, pop
+    if a.ndim == 0:
+        raise ShapeError("group_average needs organisations on the last axis",
+                         shapes={"values": a.shape})
+    mat = membership_matrix(members, a.shape[-1])
+    own = _self_index(mat, self_index)
+    mask = mat.copy()
+    if own is not None and not include_self:
+        mask[np.arange(mat.shape[0]), own] = False
+    w = mask.T.astype(np.float64)  # (organisations x groups)
+    usable = reasons_in == 0
+    sum_a = np.where(usable, a, 0.0) @ w
+    sum_b = np.where(usable, b, 0.0) @ w
+    n_used = (usable.astype(np.float64) @ w).astype(np.int64)
+    n_members = np.broadcast_to(mask.sum(1), n_used.shape).astype(np.int64)
+    n_missing = n_members - n_used
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = sum_a / sum_b
+    if method == "pooled":
+        value = value * multiplier
+    reasons = np.zeros(value.shape, dtype=np.uint16)
+    reasons |= np.where(n_missing > 0, np.uint16(Reason.MISSING), np.uint16(0))
+    reasons |= np.where(n_used == 0, np.uint16(Reason.TOO_FEW), np.uint16(0))
+    reasons |= np.where((n_used > 0) & (sum_b == 0), np.uint16(Reason.ZERO_DENOMINATOR),
+                        np.uint16(0))
+    value = np.where((n_used == 0) | (sum_b == 0), np.nan, value)
+    warn_invalid(reasons_in, "group_average")
+    return GroupAverage(value=value, method=method, include_self=include_self,
+                        n_members=n_members, n_used=n_used, n_missing=n_missing,
+                        reasons=reasons)
+
+
+_SUFFIX = {1: "st", 2: "nd", 3: "rd"}
+
+
+def ordinal(n: int | npt.ArrayLike) -> Any:
+    """English ordinal: 1 -> "1st", 2 -> "2nd", 11 -> "11th", 22 -> "22nd".
+
+    Accepts an int (returns str) or an array of ints (returns an array of str).
+    Ranks of 0 or less (not ranked) give ``""``.
+    """
+    if isinstance(n, (int, np.integer)):
+        k = int(n)
+        if k <= 0:
+            return ""
+        suffix = "th" if 11 <= k % 100 <= 13 else _SUFFIX.get(k % 10, "th")
+        return f"{k}{suffix}"
+    arr = np.asarray(n, dtype=np.int64)
+    return np.vectorize(ordinal, otypes=[np.str_])(arr) if arr.size else arr.astype(np.str_)
+
+
+@attrs.frozen(kw_only=True)
+class GroupRank:
+    """Rank of each force within its group, 1 = best by polarity.
+
+    Attributes
+    ----------
+    rank : ndarray of int
+        1 = best; ties share the best (minimum) rank ("competition" ranking, 1, 2, 2,
+        4). **0 = not ranked** (the force's own value is missing; reason ``missing``).
+    group_size : ndarray of int
+        Members with usable values, including the force itself when ranked ("of 8").
+    order : str
+        ``"higher_is_better"``, ``"lower_is_better"``; neutral measures are ranked
+        highest-first and recorded as ``"descending"``.
+    reasons : ndarray of uint16
+    """
+
+    rank: IntArray = attrs.field(eq=False)
+    group_size: IntArray = attrs.field(eq=False)
+    order: Any = attrs.field(eq=False)
+    reasons: FlagArray = attrs.field(eq=False)
+
+    def text(self, *, style: str = "of") -> StrArray:
+        """Rank phrases: ``"5th of 8"`` (style ``"of"``) or ``"5th (out of 8)"``
+        (style ``"out_of"``, as seed 003); ``"not ranked"`` where rank is 0."""
+        check_choice("style", style, ("of", "out_of"))
+        ords = np.asarray(ordinal(self.rank), dtype=np.str_)
+        sizes = self.group_size.astype(np.str_)
+        if style == "of":
+            out = np.char.add(np.char.add(ords, " of "), sizes)
+        else:
+            out = np.char.add(np.char.add(np.char.add(ords, " (out of "), sizes), ")")
+        return np.where(self.rank > 0, out, "not ranked")
+
+
+def rank_in_group(
+    values: npt.ArrayLike,
+    *,
+    polarity: Any,
+    members: Any = None,
+    self_index: npt.ArrayLike | None = None,
+) -> GroupRank:
+    """Rank forces by polarity, nationally or within each force's group.
+
+    Parameters
+    ----------
+    values : array_like
+        Organisations along the last axis (e.g. measures x 43 forces).
+    polarity : Polarity, str, int or array_like
+        One per leading row (broadcasts with ``values[..., 0]``). Neutral ranks the
+        highest value first.
+    members : optional
+        ``None`` ranks every organisation among all of them (result (..., orgs)). A
+        (groups x organisations) matrix or index arrays ranks each group's own force
+        (``self_index``, default ``arange`` for a square matrix) among that group's
+        members plus itself (result (..., groups)).
+    """
+    v = as_float(values, "values")
+    if v.ndim == 0:
+        raise ShapeError("rank_in_group needs organisations on the last axis",
+                         shapes={"values": v.shape})
+    n_org = v.shape[-1]
+    if members is None:
+        mat = np.ones((n_org, n_org), dtype=np.bool_)
+        own = np.arange(n_org)
+    else:
+        mat = membership_matrix(members, n_org).copy()
+        own_opt = _self_index(mat, self_index)
+        if own_opt is None:
+            raise ShapeError("a non-square members matrix needs self_index (whose rank?)",
+                             shapes={"members": mat.shape})
+        own = own_opt
+        mat[np.arange(mat.shape[0]), own] = True
+    sign = polarity_signs(polarity)
+    try:
+        sign_b = np.broadcast_to(sign, v.shape[:-1]).astype(np.float64)
+    except ValueError as exc:
+        raise ShapeError(f"polarity of shape {np.shape(sign)} does not broadcast with the "
+                         f"leading axes {v.shape[:-1]}", shapes={"polarity": np.shape(sign)}
+                         ) from exc
+    # Neutral: rank highest first, so that "1st" is still well defined.
+    eff = np.where(sign_b == 0, 1.0, sign_b)[..., None]
+    score = v * eff
+    reasons_in = _nonfinite_reasons(v)
+    valid = np.isfinite(v)
+    mine = score[..., own]  # (..., groups)
+    mine_ok = valid[..., own]
+    with np.errstate(invalid="ignore"):
+        better = (score[..., None, :] > mine[..., :, None]) & mat & valid[..., None, :]
+    size = (mat & valid[..., None, :]).sum(-1)
+    rank = np.where(mine_ok, better.sum(-1) + 1, 0).astype(np.int64)
+    reasons = np.where(mine_ok, np.uint16(0), np.uint16(Reason.MISSING)).astype(np.uint16)
+    reasons |= reasons_in[..., own] & np.uint16(Reason.NON_FINITE)
+    warn_invalid(reasons_in, "rank_in_group")
+    order = np.where(sign_b > 0, "higher_is_better",
+                     np.where(sign_b < 0, "lower_is_better", "descending"))
+    order_out: Any = str(order) if order.ndim == 0 else order
+    return GroupRank(rank=rank, group_size=size.astype(np.int64), order=order_out,
+                     reasons=reasons)
+
+
+@attrs.frozen(kw_only=True)
+class DescriptiveBand:
+    """iQuanta-style band: peer mean ± k standard deviations. **Descriptive only.**
+
+    Not a significance test: positions are ``"above"``, ``"within"`` or ``"below"`` the
+    band (``"not_compared"`` when the force's value or the band is missing), never
+    "significantly" anything.
+
+    Attributes
+    ----------
+    mean, sd, lower, upper : ndarray
+        Peer mean, standard deviation (``ddof``), and mean ∓ k·sd; shape (..., groups).
+    position : ndarray of str
+    value : ndarray
+        Each group's own force's value.
+    n_used : ndarray of int
+    k : float
+    ddof : int
+    reasons : ndarray of uint16
+    """
+
+    mean: FloatArray = attrs.field(eq=False)
+    sd: FloatArray = attrs.field(eq=False)
+    lower: FloatArray = attrs.field(eq=False)
+    upper: FloatArray = attrs.field(eq=False)
+    position: StrArray = attrs.field(eq=False)
+    value: FloatArray = attrs.field(eq=False)
+    n_used: IntArray = attrs.field(eq=False)
+    k: float
+    ddof: int
+    reasons: FlagArray = attrs.field(eq=False)
+
+
+def descriptive_band(
+    values: npt.ArrayLike,
+    *,
+    members: Any,
+    self_index: npt.ArrayLike | None = None,
+    include_self: bool = False,
+    k: float = 1.0,
+    ddof: int = 1,
+) -> DescriptiveBand:
+    """Peer mean ± k SD of member values (iQuanta style) and where each force sits.
+
+    Defaults: k = 1, sample SD (ddof = 1), the force excluded from its own band.
+    Groups with fewer than ddof + 1 usable peers get NaN bounds (reason ``too_few``).
+    """
+    v = as_float(values, "values")
+    if v.ndim == 0:
+        raise ShapeError("descriptive_band needs organisations on the last axis",
+                         shapes={"values": v.shape})
+    mat = membership_matrix(members, v.shape[-1])
+    own = _self_index(mat, self_index)
+    if own is None:
+        raise ShapeError("a non-square members matrix needs self_index",
+                         shapes={"members": mat.shape})
+    mask = mat.copy()
+    if not include_self:
+        mask[np.arange(mat.shape[0]), own] = False
+    w = mask.T.astype(np.float64)
+    ok = np.isfinite(v)
+    v0 = np.where(ok, v, 0.0)
+    n = (ok.astype(np.float64) @ w)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = (v0 @ w) / n
+        # Deviations about each group's mean (not Σv² - n·mean², which cancels badly).
+        dev = np.where(mask & ok[..., None, :], v0[..., None, :] - mean[..., :, None], 0.0)
+        sd = np.sqrt((dev**2).sum(-1) / (n - ddof))
+    few = n <= ddof
+    mean = np.where(n == 0, np.nan, mean)
+    sd = np.where(few, np.nan, sd)
+    lower, upper = mean - k * sd, mean + k * sd
+    mine = v[..., own]
+    with np.errstate(invalid="ignore"):
+        pos = np.where(mine > upper, "above", np.where(mine < lower, "below", "within"))
+    pos = np.where(np.isfinite(mine) & np.isfinite(lower), pos, _NOT_COMPARED).astype("<U12")
+    reasons = np.where(few, np.uint16(Reason.TOO_FEW), np.uint16(0)).astype(np.uint16)
+    reasons |= np.where(np.isfinite(mine), np.uint16(0), np.uint16(Reason.MISSING))
+    return DescriptiveBand(mean=mean, sd=sd, lower=lower, upper=upper, position=pos,
+                           value=mine, n_used=n.astype(np.int64), k=float(k), ddof=int(ddof),
+                           reasons=reasons)
