@@ -549,11 +549,19 @@ def two_of_three_flags(near: BoolArray, side: CodeArray, chain: IntArray) -> Boo
 
 
 def _group_stats(y: FloatArray, use: BoolArray, seg: IntArray, nseg: int) -> FloatArray:
-    """Mean of ``y`` over ``use`` per segment (NaN for an empty segment)."""
-    s = np.bincount(seg.ravel(), weights=np.where(use, y, 0.0).ravel(), minlength=nseg)
+    """Mean of ``y`` over ``use`` per segment (NaN for an empty segment).
+
+    Summed as deviations from one of the segment's own values, so that a constant
+    segment's mean is that value exactly (a plain sum/n can be off by an ulp, which
+    would put every point of a constant series on one side of its mean).
+    """
+    ref = np.zeros(nseg)
+    ref[seg[use]] = y[use]  # any member will do: for a constant segment they are equal
+    ref_p = ref[seg]
+    s = np.bincount(seg.ravel(), weights=np.where(use, y - ref_p, 0.0).ravel(), minlength=nseg)
     c = np.bincount(seg.ravel(), weights=use.ravel(), minlength=nseg)
     with np.errstate(invalid="ignore", divide="ignore"):
-        out: FloatArray = s / c
+        out: FloatArray = ref + s / c
     return out
 
 
