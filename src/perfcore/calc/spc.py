@@ -1,0 +1,846 @@
+"""Statistical process control: XmR charts with the Making Data Count rules.
+
+One vectorised core charts thousands of series at once (:func:`xmr_batch`); :func:`xmr`
+charts one series through the same core, so the two always agree exactly.
+
+Method (METHODS.md §5; default profile ``nhsr`` = NHSRplotthedots 0.2.2):
+
+* Per rebase group: mean; moving ranges ``|x_t - x_{t-1}|`` inside the group; MR̄;
+  process limits ``mean ± 2.66·MR̄``; near limits ``mean ± (2·2.66/3)·MR̄``.
+* Screening (on by default): moving ranges ``≥ 3.267·MR̄`` are dropped once and MR̄ is
+  recomputed; the mean is kept (profile ``mdc_sql_2_5`` also recomputes the mean).
+* Rules: a point outside the limits (strict); a run of 7 on one side of the mean;
+  a trend of 7 strictly rising or falling; 2 of 3 beyond the near limits on one side.
+  Label precedence: outside limits > trend > 2-of-3 > run > common cause.
+* Variation icon from the last point; assurance icon from the target against the
+  latest group's limits.
+
+See ``docs/spc.md`` for profiles, switches and edge cases.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from perfcore.errors import OptionError, SeriesError, TrialLimitsWarning
+
+__all__ = [
+    "ASSURANCE_TYPES",
+    "POINT_TYPES",
+    "PROFILES",
+    "RULES",
+    "SWITCHES",
+    "VARIATION_ICONS",
+    "SpcRules",
+    "XmrBatchResult",
+    "XmrResult",
+    "resolve_rules",
+    "xmr",
+    "xmr_batch",
+]
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
+CodeArray = npt.NDArray[np.int8]
+StrArray = npt.NDArray[np.str_]
+
+#: Process limit width in moving-range units (3σ with σ = MR̄/1.128).
+LIMIT: Final = 2.66
+#: Near-limit width (2σ), computed exactly as NHSRplotthedots does so limits agree to the bit.
+NEAR_LIMIT: Final = 2 * (LIMIT / 3)
+#: Upper limit of the moving-range chart (D4 for n = 2), used to screen moving ranges.
+MR_SCREEN: Final = 3.267
+#: The shortest fixed baseline accepted (NHSRplotthedots `fix_after_n_points` and MDC guidance).
+MIN_BASELINE: Final = 12
+
+#: Point types, indexed by ``point_type_code``. ``missing`` marks a gap or padding.
+POINT_TYPES: Final = ("common_cause", "special_cause_improvement", "special_cause_concern",
+                      "special_cause_neutral_high", "special_cause_neutral_low", "missing")
+#: The rule that decided each point's label, indexed by ``rule_code`` (precedence order).
+RULES: Final = ("none", "outside_limits", "trend", "two_of_three", "run")
+#: Variation icons, indexed by ``variation_code``. ``none`` when a series has no points.
+VARIATION_ICONS: Final = ("common_cause", "improvement_high", "improvement_low", "concern_high",
+                          "concern_low", "neutral_high", "neutral_low", "none")
+#: Assurance icons, indexed by ``assurance_code``. ``none``: no target, or a neutral measure.
+ASSURANCE_TYPES: Final = ("none", "consistent_pass", "consistent_fail", "inconsistent")
+
+_PT_COMMON, _PT_IMP, _PT_CON, _PT_NHIGH, _PT_NLOW, _PT_MISSING = range(6)
+_R_NONE, _R_OUTSIDE, _R_TREND, _R_TWO, _R_RUN = range(5)
+_A_NONE, _A_PASS, _A_FAIL, _A_INCONSISTENT = range(4)
+_IMPROVEMENT = {"increase": 1, "decrease": -1, "neutral": 0}
+
+
+@attrs.frozen(kw_only=True)
+class SpcRules:
+    """The resolved rule settings one chart was drawn with (a profile plus any switches).
+
+    Attributes
+    ----------
+    run_length : int
+        Consecutive points on one side of the mean that make a run (7; 6 in ``mdc_v5``).
+    trend_length : int
+        Consecutive strictly rising or falling points that make a trend (7; 6 in ``mdc_v5``).
+    screen_outliers : bool
+        Drop moving ranges ``≥ 3.267·MR̄`` once and recompute MR̄.
+    screen_recomputes_mean : bool
+        Screening also drops, from the mean, each point whose incoming moving range was
+        screened out (``mdc_sql_2_5``).
+    assurance_inclusive : bool
+        A target exactly on a process limit counts as beyond it (``>=``/``<=``;
+        ``mdc_sql_2_5``). NHSRplotthedots compares strictly: on the limit is inconsistent.
+    trends_cross_rebase : bool
+        Trends may run across a rebase (``mdc_sql_2_5``, ``mdc_v5``).
+    runs_cross_rebase : bool
+        Runs and 2-of-3 may run across a rebase, each point judged against its own
+        group's mean and limits (``mdc_v5``).
+    two_of_three_counts_beyond : bool
+        Points beyond the process limits count towards 2-of-3 (off in every profile).
+    short_group : int
+        A group with fewer points than this has trial limits (NHSRplotthedots warns at
+        ``n < 12``; METHODS.md says fewer than 13, used by the MDC profiles).
+    """
+
+    run_length: int = 7
+    trend_length: int = 7
+    screen_outliers: bool = True
+    screen_recomputes_mean: bool = False
+    assurance_inclusive: bool = False
+    trends_cross_rebase: bool = False
+    runs_cross_rebase: bool = False
+    two_of_three_counts_beyond: bool = False
+    short_group: int = 12
+
+
+#: Named rule profiles. Each differs from ``nhsr`` only where its source does.
+PROFILES: Final[Mapping[str, SpcRules]] = {
+    "nhsr": SpcRules(),
+    "mdc_sql_2_5": SpcRules(screen_recomputes_mean=True, assurance_inclusive=True,
+                            trends_cross_rebase=True, short_group=13),
+    "mdc_v5": SpcRules(run_length=6, trend_length=6, trends_cross_rebase=True,
+                       runs_cross_rebase=True, short_group=13),
+}
+#: Switch names accepted as keyword arguments by :func:`xmr` and :func:`xmr_batch`.
+SWITCHES: Final = tuple(a.name for a in attrs.fields(SpcRules))
+
+
+def resolve_rules(profile: str = "nhsr", **switches: Any) -> SpcRules:
+    """Return the rules of ``profile`` with any ``switches`` applied on top.
+
+    Unknown profiles or switch names, and switch values of the wrong kind, raise
+    :class:`~perfcore.errors.OptionError` listing what is allowed.
+    """
+    if profile not in PROFILES:
+        raise OptionError.for_choice("profile", profile, PROFILES)
+    for name, value in switches.items():
+        if name not in SWITCHES:
+            raise OptionError.for_choice("switch", name, SWITCHES)
+        if name in ("run_length", "trend_length", "short_group"):
+            low = 1 if name == "short_group" else 2
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+                raise OptionError(f"{name}={value!r} must be an integer >= {low}",
+                                  option=name, value=value, allowed=f"integers >= {low}")
+        elif not isinstance(value, (bool, np.bool_)):
+            raise OptionError.for_choice(name, value, (True, False))
+    counts = ("run_length", "trend_length", "short_group")
+    clean: dict[str, Any] = {k: (int(v) if k in counts else bool(v))
+                             for k, v in switches.items()}
+    return attrs.evolve(PROFILES[profile], **clean)
+
+
+@attrs.frozen(kw_only=True)
+class XmrBatchResult:
+    """XmR charts for many series: per-point arrays are ``(n_series, n_points)``.
+
+    Padding beyond a series' length and gaps are ``missing`` points: NaN numbers,
+    ``False`` flags.
+
+    Attributes
+    ----------
+    values : ndarray of float
+        The charted values (NaN at gaps and padding).
+    valid : ndarray of bool
+        True where a value was charted.
+    lengths : ndarray of int, shape (n_series,)
+        Number of time points in each series (gaps included).
+    group : ndarray of int
+        Rebase group of each point, 0 for the first group.
+    mean, upl, lpl, near_upl, near_lpl : ndarray of float
+        Centre line, process limits (±3σ) and near limits (±2σ) of each point's group.
+    moving_range : ndarray of float
+        ``|x_t − x_{t−1}|`` within a group; NaN at a group's first point and next to gaps.
+    mr_screened : ndarray of bool
+        True where the moving range was left out of MR̄ by screening.
+    mr_mean : ndarray of float
+        MR̄ of each point's group, after screening.
+    outside_limits, trend, two_of_three, run : ndarray of bool
+        Which rules flagged each point (several may fire at once).
+    rule_code : ndarray of int8
+        The rule that decided the label, indexing :data:`RULES` (precedence order).
+    point_type_code : ndarray of int8
+        Indexes :data:`POINT_TYPES`; ``point_type`` gives the names.
+    trial : ndarray of bool
+        True where the point's group has trial limits (too few points).
+    trial_limits : ndarray of bool, shape (n_series,)
+        True when any group of the series has trial limits.
+    variation_code, assurance_code : ndarray of int8, shape (n_series,)
+        Index :data:`VARIATION_ICONS` and :data:`ASSURANCE_TYPES`.
+    improvement : ndarray of int8, shape (n_series,)
+        +1 increase is improvement, −1 decrease, 0 neutral.
+    target : ndarray of float, shape (n_series,)
+        Target per series (NaN: none).
+    series_ids : tuple
+        Series identifiers (given, or 0..n−1).
+    rules : SpcRules
+        The resolved rule settings.
+    """
+
+    values: FloatArray = attrs.field(eq=False, repr=False)
+    valid: BoolArray = attrs.field(eq=False, repr=False)
+    lengths: IntArray = attrs.field(eq=False, repr=False)
+    group: IntArray = attrs.field(eq=False, repr=False)
+    mean: FloatArray = attrs.field(eq=False, repr=False)
+    upl: FloatArray = attrs.field(eq=False, repr=False)
+    lpl: FloatArray = attrs.field(eq=False, repr=False)
+    near_upl: FloatArray = attrs.field(eq=False, repr=False)
+    near_lpl: FloatArray = attrs.field(eq=False, repr=False)
+    moving_range: FloatArray = attrs.field(eq=False, repr=False)
+    mr_screened: BoolArray = attrs.field(eq=False, repr=False)
+    mr_mean: FloatArray = attrs.field(eq=False, repr=False)
+    outside_limits: BoolArray = attrs.field(eq=False, repr=False)
+    trend: BoolArray = attrs.field(eq=False, repr=False)
+    two_of_three: BoolArray = attrs.field(eq=False, repr=False)
+    run: BoolArray = attrs.field(eq=False, repr=False)
+    rule_code: CodeArray = attrs.field(eq=False, repr=False)
+    point_type_code: CodeArray = attrs.field(eq=False, repr=False)
+    trial: BoolArray = attrs.field(eq=False, repr=False)
+    trial_limits: BoolArray = attrs.field(eq=False, repr=False)
+    variation_code: CodeArray = attrs.field(eq=False, repr=False)
+    assurance_code: CodeArray = attrs.field(eq=False, repr=False)
+    improvement: CodeArray = attrs.field(eq=False, repr=False)
+    target: FloatArray = attrs.field(eq=False, repr=False)
+    series_ids: tuple[Any, ...]
+    rules: SpcRules
+
+    @property
+    def point_type(self) -> StrArray:
+        """Point type names, shape ``(n_series, n_points)``."""
+        return np.asarray(POINT_TYPES)[self.point_type_code]
+
+    @property
+    def rule(self) -> StrArray:
+        """Name of the rule that decided each point's label."""
+        return np.asarray(RULES)[self.rule_code]
+
+    @property
+    def variation_icon(self) -> StrArray:
+        """Variation icon name per series."""
+        return np.asarray(VARIATION_ICONS)[self.variation_code]
+
+    @property
+    def assurance(self) -> StrArray:
+        """Assurance icon name per series."""
+        return np.asarray(ASSURANCE_TYPES)[self.assurance_code]
+
+    def __len__(self) -> int:
+        return len(self.series_ids)
+
+    def series(self, i: int) -> XmrResult:
+        """The chart of series ``i`` (by position) as an :class:`XmrResult`."""
+        n = int(self.lengths[i])
+
+        def row(a: npt.NDArray[Any]) -> Any:
+            return np.array(a[i, :n])
+
+        return XmrResult(
+            values=row(self.values), valid=row(self.valid), group=row(self.group),
+            mean=row(self.mean), upl=row(self.upl), lpl=row(self.lpl),
+            near_upl=row(self.near_upl), near_lpl=row(self.near_lpl),
+            moving_range=row(self.moving_range), mr_screened=row(self.mr_screened),
+            mr_mean=row(self.mr_mean), outside_limits=row(self.outside_limits),
+            trend=row(self.trend), two_of_three=row(self.two_of_three), run=row(self.run),
+            rule_code=row(self.rule_code), point_type_code=row(self.point_type_code),
+            trial=row(self.trial), trial_limits=bool(self.trial_limits[i]),
+            variation_icon=VARIATION_ICONS[self.variation_code[i]],
+            assurance=ASSURANCE_TYPES[self.assurance_code[i]],
+            improvement=("neutral", "increase", "decrease")[int(self.improvement[i])],
+            target=None if np.isnan(self.target[i]) else float(self.target[i]),
+            series_id=self.series_ids[i], rules=self.rules)
+
+
+@attrs.frozen(kw_only=True)
+class XmrResult:
+    """An XmR chart of one series; per-point arrays have the series' length.
+
+    The per-point fields mean what they mean in :class:`XmrBatchResult`.
+
+    Attributes
+    ----------
+    values, valid, group, mean, upl, lpl, near_upl, near_lpl, moving_range, mr_screened,
+    mr_mean, outside_limits, trend, two_of_three, run, rule_code, point_type_code, trial
+        Per-point arrays (see :class:`XmrBatchResult`).
+    trial_limits : bool
+        True when any group has trial limits (fewer points than ``rules.short_group``).
+    variation_icon : str
+        One of :data:`VARIATION_ICONS`, from the last charted point.
+    assurance : str
+        One of :data:`ASSURANCE_TYPES`.
+    improvement : str
+        ``"increase"``, ``"decrease"`` or ``"neutral"``.
+    target : float or None
+        The target the assurance icon was judged against.
+    series_id : object
+        The identifier given (or 0).
+    rules : SpcRules
+        The resolved rule settings.
+    """
+
+    values: FloatArray = attrs.field(eq=False, repr=False)
+    valid: BoolArray = attrs.field(eq=False, repr=False)
+    group: IntArray = attrs.field(eq=False, repr=False)
+    mean: FloatArray = attrs.field(eq=False, repr=False)
+    upl: FloatArray = attrs.field(eq=False, repr=False)
+    lpl: FloatArray = attrs.field(eq=False, repr=False)
+    near_upl: FloatArray = attrs.field(eq=False, repr=False)
+    near_lpl: FloatArray = attrs.field(eq=False, repr=False)
+    moving_range: FloatArray = attrs.field(eq=False, repr=False)
+    mr_screened: BoolArray = attrs.field(eq=False, repr=False)
+    mr_mean: FloatArray = attrs.field(eq=False, repr=False)
+    outside_limits: BoolArray = attrs.field(eq=False, repr=False)
+    trend: BoolArray = attrs.field(eq=False, repr=False)
+    two_of_three: BoolArray = attrs.field(eq=False, repr=False)
+    run: BoolArray = attrs.field(eq=False, repr=False)
+    rule_code: CodeArray = attrs.field(eq=False, repr=False)
+    point_type_code: CodeArray = attrs.field(eq=False, repr=False)
+    trial: BoolArray = attrs.field(eq=False, repr=False)
+    trial_limits: bool
+    variation_icon: str
+    assurance: str
+    improvement: str
+    target: float | None
+    series_id: Any
+    rules: SpcRules
+
+    @property
+    def point_type(self) -> StrArray:
+        """Point type name of each point (see :data:`POINT_TYPES`)."""
+        return np.asarray(POINT_TYPES)[self.point_type_code]
+
+    @property
+    def rule(self) -> StrArray:
+        """Name of the rule that decided each point's label (see :data:`RULES`)."""
+        return np.asarray(RULES)[self.rule_code]
+
+    @property
+    def special_cause(self) -> BoolArray:
+        """True where a point is special cause variation."""
+        out: BoolArray = ((self.point_type_code != _PT_COMMON)
+                          & (self.point_type_code != _PT_MISSING))
+        return out
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def _name(ids: Sequence[Any] | None, i: int) -> Any:
+    return ids[i] if ids is not None else i
+
+
+def _row_floats(row: Any, series: Any) -> FloatArray:
+    """One series as float64, or SeriesError at the first element that is not a number."""
+    try:
+        out = np.asarray(row, dtype=np.float64)
+    except (TypeError, ValueError):
+        out = None
+    if out is not None and out.ndim == 1:
+        return out
+    if out is not None:
+        raise SeriesError(f"series {series!r}: values must be one-dimensional, got shape "
+                          f"{out.shape}", series=series, position=None)
+    for j, v in enumerate(list(row)):
+        if isinstance(v, (bool, np.bool_)):
+            continue
+        try:
+            float(v)
+        except (TypeError, ValueError):
+            raise SeriesError(f"series {series!r}, position {j}: value {v!r} is not a number",
+                              series=series, position=j) from None
+    raise SeriesError(f"series {series!r}: values are not numeric", series=series,
+                      position=None)
+
+
+def _values_2d(values: Any, ids: Sequence[Any] | None) -> tuple[FloatArray, IntArray]:
+    """Values as an ``(S, T)`` float array padded with NaN, and each row's length."""
+    if isinstance(values, np.ndarray) and values.dtype.kind in "fiub":
+        arr = np.asarray(values, dtype=np.float64)
+        if arr.ndim == 1:
+            arr = arr[None, :]
+        if arr.ndim != 2:
+            raise SeriesError(f"values must be 2-D (series × time), got shape {arr.shape}",
+                              series=None, position=None)
+        return arr, np.full(arr.shape[0], arr.shape[1], dtype=np.int64)
+    rows = [_row_floats(r, _name(ids, i)) for i, r in enumerate(values)]
+    lengths = np.array([len(r) for r in rows], dtype=np.int64)
+    width = int(lengths.max()) if len(rows) else 0
+    arr = np.full((len(rows), width), np.nan)
+    for i, r in enumerate(rows):  # only when given a ragged Python list, never per series later
+        arr[i, :len(r)] = r
+    return arr, lengths
+
+
+def _per_series(value: Any, n: int, name: str) -> npt.NDArray[Any]:
+    arr = np.asarray(value, dtype=object)
+    if arr.ndim == 0:
+        return np.full(n, arr.item(), dtype=object)
+    if arr.shape != (n,):
+        raise OptionError(f"{name} must be one value or one per series ({n}); got shape "
+                          f"{arr.shape}", option=name, value=value, allowed=f"scalar or ({n},)")
+    return arr
+
+
+def _improvement(value: Any, n: int) -> CodeArray:
+    arr = _per_series(value, n, "improvement")
+    out = np.empty(n, dtype=np.int8)
+    for i, v in enumerate(arr.tolist()):
+        if v not in _IMPROVEMENT:
+            raise OptionError.for_choice("improvement", v, _IMPROVEMENT)
+        out[i] = _IMPROVEMENT[v]
+    return out
+
+
+def _targets(value: Any, n: int) -> FloatArray:
+    if value is None:
+        return np.full(n, np.nan)
+    arr = _per_series(value, n, "target")
+    try:
+        return np.array([np.nan if v is None else float(v) for v in arr.tolist()])
+    except (TypeError, ValueError):
+        raise OptionError(f"target={value!r} must be numbers (None or NaN for no target)",
+                          option="target", value=value, allowed="numbers or None") from None
+
+
+def _baselines(value: Any, n: int, ids: Sequence[Any] | None) -> IntArray:
+    if value is None:
+        return np.zeros(n, dtype=np.int64)
+    arr = _per_series(value, n, "baseline")
+    out = np.zeros(n, dtype=np.int64)
+    for i, v in enumerate(arr.tolist()):
+        if v is None or v == 0:
+            continue
+        series = _name(ids, i)
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < MIN_BASELINE:
+            raise OptionError(
+                f"series {series!r}: baseline={v!r} is too short; a fixed baseline needs at "
+                f"least {MIN_BASELINE} points (or None for no fixed baseline)",
+                option="baseline", value=v, allowed=f"None or an integer >= {MIN_BASELINE}",
+                series=series, position=None)
+        out[i] = v
+    return out
+
+
+def _rebase_starts(value: Any, shape: tuple[int, int], lengths: IntArray,
+                   ids: Sequence[Any] | None) -> BoolArray:
+    """True at each point that starts a new rebase group."""
+    n, width = shape
+    starts = np.zeros(shape, dtype=bool)
+    if value is None:
+        return starts
+    if isinstance(value, np.ndarray) and value.dtype == np.bool_ and value.ndim == 2:
+        if value.shape != shape:
+            raise OptionError(f"a rebase mask must have the values' shape {shape}",
+                              option="rebase", value=value.shape, allowed=shape)
+        starts[:] = value
+        beyond = starts & (np.arange(width) >= lengths[:, None])
+        if beyond.any():
+            i, j = map(int, np.argwhere(beyond)[0])
+            raise SeriesError(f"series {_name(ids, i)!r}: rebase at position {j} is beyond "
+                              f"the series' {int(lengths[i])} points",
+                              series=_name(ids, i), position=j)
+    else:
+        if len(value) != n:
+            raise OptionError(f"rebase must give one list of positions per series ({n})",
+                              option="rebase", value=value, allowed=f"{n} sequences")
+        for i, positions in enumerate(value):  # validation of user lists, not the maths
+            if positions is None:
+                continue
+            for p in np.atleast_1d(np.asarray(positions)).tolist():
+                if isinstance(p, bool) or not isinstance(p, int) or not 0 <= p < lengths[i]:
+                    raise SeriesError(
+                        f"series {_name(ids, i)!r}: rebase position {p!r} is out of range; "
+                        f"positions run from 0 to {int(lengths[i]) - 1}",
+                        series=_name(ids, i), position=p)
+                starts[i, p] = True
+    starts[:, 0] = False  # a rebase at the first point starts the group that starts anyway
+    return starts
+
+
+# --------------------------------------------------------------------------- core
+
+
+def _window_count(x: npt.NDArray[Any], width: int) -> IntArray:
+    """Sum of ``x[t-width+1 .. t]`` along axis 1 (shorter at the start)."""
+    cs = np.zeros((x.shape[0], x.shape[1] + 1), dtype=np.int64)
+    np.cumsum(x, axis=1, out=cs[:, 1:])
+    lo = np.maximum(np.arange(x.shape[1]) + 1 - width, 0)
+    out: IntArray = cs[:, 1:] - cs[:, lo]
+    return out
+
+
+def _spread_back(ends: BoolArray, width: int) -> BoolArray:
+    """Mark every point of each window of ``width`` that ends where ``ends`` is True."""
+    cs = np.zeros((ends.shape[0], ends.shape[1] + 1), dtype=np.int64)
+    np.cumsum(ends, axis=1, out=cs[:, 1:])
+    t = np.arange(ends.shape[1])
+    hi = np.minimum(t + width, ends.shape[1])
+    out: BoolArray = (cs[:, hi] - cs[:, t]) > 0
+    return out
+
+
+def _same_as_previous(chain: IntArray) -> BoolArray:
+    same = np.zeros(chain.shape, dtype=bool)
+    same[:, 1:] = chain[:, 1:] == chain[:, :-1]
+    return same
+
+
+def run_flags(side: CodeArray, chain: IntArray, length: int) -> BoolArray:
+    """Points in a run of ``length`` or more on one side of the mean.
+
+    ``side`` is −1/0/+1 (0: on the mean or missing, which breaks a run); a run may not
+    span two ``chain`` values.
+    """
+    eq = _same_as_previous(chain) & (side != 0)
+    eq[:, 1:] &= side[:, 1:] == side[:, :-1]
+    ends = (side != 0) & (_window_count(eq, length - 1) == length - 1)
+    ends[:, : length - 1] = False
+    return _spread_back(ends, length)
+
+
+def trend_flags(y: FloatArray, chain: IntArray, length: int) -> tuple[BoolArray, CodeArray]:
+    """Points in a trend of ``length`` strictly rising or falling points, and step signs.
+
+    Returns the flags and ``step`` (sign of ``y_t − y_{t−1}``; 0 at a chain's first point,
+    next to a gap, and for ties).
+    """
+    step = np.zeros(y.shape, dtype=np.int8)
+    with np.errstate(invalid="ignore"):
+        step[:, 1:] = np.sign(np.nan_to_num(y[:, 1:] - y[:, :-1], nan=0.0)).astype(np.int8)
+    step[~_same_as_previous(chain)] = 0
+    up = _window_count(step == 1, length - 1) == length - 1
+    down = _window_count(step == -1, length - 1) == length - 1
+    ends = up | down
+    ends[:, : length - 1] = False
+    return _spread_back(ends, length), step
+
+
+def two_of_three_flags(near: BoolArray, side: CodeArray, chain: IntArray) -> BoolArray:
+    """Near-limit points in 3 consecutive points with ≥ 2 near a limit, all 3 on one side."""
+    hit = np.zeros(near.shape, dtype=bool)
+    if near.shape[1] >= 3:
+        count = near[:, :-2].astype(np.int8) + near[:, 1:-1] + near[:, 2:]
+        sides = side[:, :-2].astype(np.int8) + side[:, 1:-1] + side[:, 2:]
+        hit[:, 2:] = (count >= 2) & (np.abs(sides) == 3) & (chain[:, :-2] == chain[:, 2:])
+    return near & _spread_back(hit, 3)
+
+
+def _group_stats(y: FloatArray, use: BoolArray, seg: IntArray, nseg: int) -> FloatArray:
+    """Mean of ``y`` over ``use`` per segment (NaN for an empty segment).
+
+    Summed as deviations from one of the segment's own values, so that a constant
+    segment's mean is that value exactly (a plain sum/n can be off by an ulp, which
+    would put every point of a constant series on one side of its mean).
+    """
+    ref = np.zeros(nseg)
+    ref[seg[use]] = y[use]  # any member will do: for a constant segment they are equal
+    ref_p = ref[seg]
+    s = np.bincount(seg.ravel(), weights=np.where(use, y - ref_p, 0.0).ravel(), minlength=nseg)
+    c = np.bincount(seg.ravel(), weights=use.ravel(), minlength=nseg)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out: FloatArray = ref + s / c
+    return out
+
+
+def xmr_batch(values: Any, *, lengths: Any = None, mask: Any = None,
+              improvement: Any = "increase", target: Any = None, rebase: Any = None,
+              baseline: Any = None, profile: str = "nhsr",
+              series_ids: Sequence[Any] | None = None, allow_gaps: bool = False,
+              is_rolling_sum: Any = False, force: bool = False,
+              **switches: Any) -> XmrBatchResult:
+    """XmR charts with Making Data Count rules for many series at once.
+
+    Parameters
+    ----------
+    values : array-like, shape (n_series, n_points), or a list of sequences
+        One series per row, oldest first. A list of sequences of different lengths is
+        padded; otherwise ``lengths`` or ``mask`` say where each row ends.
+    lengths : array-like of int, optional
+        Points in each row; the rest is padding.
+    mask : array-like of bool, optional
+        True where a row has a point; must be a prefix of each row (use NaN with
+        ``allow_gaps`` for gaps inside a series).
+    improvement : {"increase", "decrease", "neutral"} or one per series
+        Which direction is improvement.
+    target : float or one per series, optional
+        Target for the assurance icon (None/NaN: no target).
+    rebase : list of position lists (one per series) or bool mask, optional
+        Positions where a new group (recalculated mean and limits) starts.
+    baseline : int or one per series, optional
+        Fix each group's mean and limits from its first ``baseline`` points (≥ 12).
+    profile : {"nhsr", "mdc_sql_2_5", "mdc_v5"}
+        Rule profile; ``**switches`` (see :data:`SWITCHES`) override single settings.
+    series_ids : sequence, optional
+        Names used in errors and kept on the result.
+    allow_gaps : bool
+        Accept NaN inside a series as a gap (see docs/spc.md); otherwise a SeriesError.
+    is_rolling_sum : bool or one per series
+        The values are rolling sums (e.g. rolling 12 months): refused unless ``force``.
+    force : bool
+        Chart rolling sums anyway.
+
+    Returns
+    -------
+    XmrBatchResult
+
+    Raises
+    ------
+    SeriesError
+        Non-numeric or non-finite values, NaN without ``allow_gaps``, a rebase position
+        out of range, a rolling sum without ``force``; names the series and position.
+    OptionError
+        Unknown profile, switch or improvement; a baseline shorter than 12 points.
+    """
+    rules = resolve_rules(profile, **switches)
+    ids = list(series_ids) if series_ids is not None else None
+    y, lens = _values_2d(values, ids)
+    n, width = y.shape
+    if ids is not None and len(ids) != n:
+        raise OptionError(f"series_ids has {len(ids)} names for {n} series",
+                          option="series_ids", value=len(ids), allowed=n)
+    if mask is not None:
+        m = np.asarray(mask, dtype=bool)
+        if m.shape != y.shape:
+            raise OptionError(f"mask must have the values' shape {y.shape}, got {m.shape}",
+                              option="mask", value=m.shape, allowed=y.shape)
+        lens = m.sum(axis=1).astype(np.int64)
+        bad = m != (np.arange(width) < lens[:, None])
+        if bad.any():
+            i, j = map(int, np.argwhere(bad)[0])
+            raise SeriesError(f"series {_name(ids, i)!r}: mask must be True for a prefix of "
+                              f"the row (position {j}); mark gaps with NaN and allow_gaps",
+                              series=_name(ids, i), position=j)
+    if lengths is not None:
+        lens = np.broadcast_to(np.asarray(lengths, dtype=np.int64), (n,)).copy()
+        if np.any((lens < 0) | (lens > width)):
+            i = int(np.argmax((lens < 0) | (lens > width)))
+            raise OptionError(f"lengths[{i}]={int(lens[i])} is outside 0..{width}",
+                              option="lengths", value=int(lens[i]), allowed=f"0..{width}",
+                              series=_name(ids, i))
+    inside = np.arange(width) < lens[:, None]
+
+    rolling = _per_series(is_rolling_sum, n, "is_rolling_sum").astype(bool)
+    if rolling.any() and not force:
+        i = int(np.argmax(rolling))
+        raise SeriesError(
+            f"series {_name(ids, i)!r} is a rolling sum: consecutive rolling sums share most "
+            "of their months, so they are autocorrelated and the XmR rules (runs, trends, "
+            "limits from moving ranges) would signal special causes that are not there. "
+            "Chart the monthly values instead, or pass force=True to chart it anyway.",
+            series=_name(ids, i), position=None)
+
+    nonfinite = inside & np.isinf(y)
+    missing = inside & np.isnan(y)
+    if nonfinite.any():
+        i, j = map(int, np.argwhere(nonfinite)[0])
+        raise SeriesError(f"series {_name(ids, i)!r}, position {j}: value {y[i, j]} is not "
+                          "finite", series=_name(ids, i), position=j)
+    if missing.any() and not allow_gaps:
+        i, j = map(int, np.argwhere(missing)[0])
+        raise SeriesError(f"series {_name(ids, i)!r}, position {j}: value is missing (NaN); "
+                          "fill it, or pass allow_gaps=True to chart it as a gap",
+                          series=_name(ids, i), position=j)
+
+    signs = _improvement(improvement, n)
+    targets = _targets(target, n)
+    fix = _baselines(baseline, n, ids)
+    starts = _rebase_starts(rebase, (n, width), lens, ids)
+
+    valid = inside & ~missing
+    y = np.where(valid, y, np.nan)
+    t_idx = np.arange(width)
+
+    # Rebase groups, and one flat segment id per (series, group) for bincount statistics.
+    group: IntArray = np.cumsum(starts, axis=1, dtype=np.int64)
+    seg = np.arange(n)[:, None] * max(width, 1) + group
+    nseg = n * max(width, 1)
+    group_start = np.maximum.accumulate(np.where(starts, t_idx, 0), axis=1)
+    pos_in_group = t_idx - group_start
+    base = valid & ((fix[:, None] == 0) | (pos_in_group < fix[:, None]))
+
+    same_group = _same_as_previous(seg)
+    mr = np.full(y.shape, np.nan)
+    mr[:, 1:] = np.abs(y[:, 1:] - y[:, :-1])
+    mr[~same_group] = np.nan
+    mr_base = same_group & base
+    mr_base[:, 1:] &= base[:, :-1]
+    mr_base &= ~np.isnan(mr)
+
+    mean_g = _group_stats(y, base, seg, nseg)
+    amr_g = _group_stats(mr, mr_base, seg, nseg)
+    screened = np.zeros(y.shape, dtype=bool)
+    if rules.screen_outliers:
+        # NHSRplotthedots keeps MR < 3.267·MR̄. When MR̄ = 0 (a constant group) that keeps
+        # nothing and its limits become NaN; we keep every MR instead so limits = mean.
+        amr_p = amr_g[seg]
+        screened = mr_base & ~(mr < MR_SCREEN * amr_p) & (amr_p > 0)
+        amr_g = _group_stats(mr, mr_base & ~screened, seg, nseg)
+        if rules.screen_recomputes_mean:
+            mean_g = _group_stats(y, base & ~screened, seg, nseg)
+    # A group with no moving range (one point, or only gaps between points) has no
+    # measured variation: limits collapse onto the mean rather than becoming NaN.
+    has_mean = ~np.isnan(mean_g)
+    amr_g = np.where(np.isnan(amr_g) & has_mean, 0.0, amr_g)
+
+    mean = np.where(inside, mean_g[seg], np.nan)
+    amr = np.where(inside, amr_g[seg], np.nan)
+    lpl = mean - (LIMIT * amr)
+    upl = mean + (LIMIT * amr)
+    nlpl = mean - (NEAR_LIMIT * amr)
+    nupl = mean + (NEAR_LIMIT * amr)
+
+    with np.errstate(invalid="ignore"):
+        outside = valid & ((y > upl) | (y < lpl))
+        side = np.where(valid, np.sign(y - mean), 0.0).astype(np.int8)
+        beyond_near = valid & ((y < nlpl) | (y > nupl))
+    close = beyond_near & ~outside
+    series_chain = np.broadcast_to(np.arange(n)[:, None], (n, width))
+    run_chain = series_chain if rules.runs_cross_rebase else seg
+    trend_chain = series_chain if rules.trends_cross_rebase else seg
+
+    run = run_flags(side, run_chain, rules.run_length)
+    trend, step = trend_flags(y, trend_chain, rules.trend_length)
+    near = beyond_near if rules.two_of_three_counts_beyond else close
+    two = two_of_three_flags(near, side, run_chain)
+
+    rule_code = np.full(y.shape, _R_NONE, dtype=np.int8)
+    for code, flag in ((_R_RUN, run), (_R_TWO, two), (_R_TREND, trend),
+                       (_R_OUTSIDE, outside)):  # lowest precedence first, so higher overwrite
+        rule_code[flag] = code
+
+    # Direction of a trend point (NHSRplotthedots 0.2.2, fix for issue #171): the step to
+    # the next point when that point is also in a trend, else the step from the previous.
+    nxt_in = np.zeros(y.shape, dtype=bool)
+    nxt_in[:, :-1] = trend[:, 1:] & trend[:, :-1] & _same_as_previous(trend_chain)[:, 1:]
+    right = np.zeros(y.shape, dtype=np.int8)
+    right[:, :-1] = step[:, 1:]
+    trend_dir = np.where(np.where(nxt_in, right, step) == 1, 1, -1).astype(np.int8)
+    high_low = np.where(side > 0, 1, -1).astype(np.int8)
+    direction = np.where(rule_code == _R_TREND, trend_dir, high_low).astype(np.int8)
+
+    oriented = direction * signs[:, None]
+    point_type = np.where(oriented > 0, _PT_IMP, _PT_CON).astype(np.int8)
+    neutral = (signs == 0)[:, None]
+    point_type = np.where(neutral, np.where(direction > 0, _PT_NHIGH, _PT_NLOW), point_type)
+    point_type = np.where(rule_code == _R_NONE, _PT_COMMON, point_type).astype(np.int8)
+    point_type[~valid] = _PT_MISSING
+
+    # Trial limits: groups with fewer points than rules.short_group.
+    count_g = np.bincount(seg.ravel(), weights=valid.ravel(), minlength=nseg)
+    trial = inside & (count_g[seg] < rules.short_group)
+    trial_limits: BoolArray = np.asarray(trial.any(axis=1), dtype=bool)
+
+    # Icons come from the last charted point (gaps and padding skipped).
+    any_valid: BoolArray = np.asarray(valid.any(axis=1), dtype=bool)
+    last = np.where(any_valid, width - 1 - np.argmax(valid[:, ::-1], axis=1), 0)
+    rows = np.arange(n)
+    last_type = point_type[rows, last] if width else np.full(n, _PT_MISSING, np.int8)
+    variation = _variation_codes(last_type, signs, any_valid)
+    assurance = _assurance_codes(targets, signs, upl[rows, last] if width else targets,
+                                 lpl[rows, last] if width else targets,
+                                 rules.assurance_inclusive, any_valid)
+
+    if trial_limits.any():
+        k = int(trial_limits.sum())
+        warnings.warn(
+            f"{k} series ha{'s' if k == 1 else 've'} a group with fewer than "
+            f"{rules.short_group} points: their limits are trial limits and will move as "
+            "points are added (see result.trial)", TrialLimitsWarning, stacklevel=2)
+
+    return XmrBatchResult(
+        values=y, valid=valid, lengths=lens, group=group, mean=mean, upl=upl, lpl=lpl,
+        near_upl=nupl, near_lpl=nlpl, moving_range=np.where(inside, mr, np.nan),
+        mr_screened=screened, mr_mean=amr, outside_limits=outside, trend=trend,
+        two_of_three=two, run=run, rule_code=rule_code, point_type_code=point_type,
+        trial=trial, trial_limits=trial_limits, variation_code=variation,
+        assurance_code=assurance, improvement=signs, target=targets,
+        series_ids=tuple(ids) if ids is not None else tuple(range(n)), rules=rules)
+
+
+def _variation_codes(last_type: CodeArray, signs: CodeArray, any_valid: BoolArray) -> CodeArray:
+    # NHSRplotthedots ptd_get_icons: improvement is "high" when increase is improvement;
+    # concern is "low" when increase is improvement (and the mirror for decrease).
+    inc = signs >= 0
+    code = np.select(
+        [last_type == _PT_COMMON, (last_type == _PT_IMP) & inc, last_type == _PT_IMP,
+         (last_type == _PT_CON) & inc, last_type == _PT_CON, last_type == _PT_NHIGH,
+         last_type == _PT_NLOW],
+        [0, 1, 2, 4, 3, 5, 6], default=7)
+    return np.where(any_valid, code, 7).astype(np.int8)
+
+
+def _assurance_codes(target: FloatArray, signs: CodeArray, upl: FloatArray, lpl: FloatArray,
+                     inclusive: bool, any_valid: BoolArray) -> CodeArray:
+    with np.errstate(invalid="ignore"):
+        above = target >= upl if inclusive else target > upl
+        below = target <= lpl if inclusive else target < lpl
+    # Order as NHSRplotthedots' case_when: "target above UPL" is tested first.
+    inc = signs > 0
+    code = np.where(above, np.where(inc, _A_FAIL, _A_PASS),
+                    np.where(below, np.where(inc, _A_PASS, _A_FAIL), _A_INCONSISTENT))
+    none = np.isnan(target) | (signs == 0) | ~any_valid | np.isnan(upl) | np.isnan(lpl)
+    return np.where(none, _A_NONE, code).astype(np.int8)
+
+
+def xmr(values: Any, *, improvement: str = "increase", target: float | None = None,
+        rebase: Sequence[int] | None = None, baseline: int | None = None,
+        profile: str = "nhsr", series_id: Any = None, allow_gaps: bool = False,
+        is_rolling_sum: bool = False, force: bool = False, **switches: Any) -> XmrResult:
+    """An XmR chart of one series with Making Data Count rules.
+
+    Parameters are those of :func:`xmr_batch` for one series: ``values`` is 1-D,
+    ``rebase`` a sequence of positions that start a new group (or a boolean array of the
+    series' length), ``series_id`` names the series in errors.
+
+    Examples
+    --------
+    >>> r = xmr([20, 24, 20, 26, 22, 16, 18, 16, 31, 28, 34, 26, 30, 19, 18],
+    ...         screen_outliers=False)
+    >>> round(float(r.mean[0]), 2), round(float(r.upl[0]), 2), round(float(r.lpl[0]), 2)
+    (23.2, 37.64, 8.76)
+    """
+    ids = None if series_id is None else [series_id]
+    row = _row_floats(values, _name(ids, 0))
+    if rebase is not None:
+        rb = np.asarray(rebase)
+        rebase_b: Any = ([np.flatnonzero(rb).tolist()] if rb.dtype == np.bool_
+                         else [list(rebase)])
+    else:
+        rebase_b = None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        batch = xmr_batch(
+            [row], improvement=improvement, target=target, rebase=rebase_b,
+            baseline=baseline, profile=profile, series_ids=ids, allow_gaps=allow_gaps,
+            is_rolling_sum=is_rolling_sum, force=force, **switches)
+    for w in caught:  # re-emit so the warning points at the caller of xmr
+        msg = str(w.message)
+        if issubclass(w.category, TrialLimitsWarning):
+            msg = (f"series {batch.series_ids[0]!r} has a group with fewer than "
+                   f"{batch.rules.short_group} points: its limits are trial limits and "
+                   "will move as points are added (see result.trial)")
+        warnings.warn(msg, w.category, stacklevel=2)
+    return batch.series(0)

@@ -1,0 +1,497 @@
+"""Tests for perfcore.calc.spc (XmR charts, Making Data Count rules)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from perfcore.calc import spc
+from perfcore.calc.spc import (
+    ASSURANCE_TYPES,
+    SWITCHES,
+    run_flags,
+    trend_flags,
+    two_of_three_flags,
+    xmr,
+    xmr_batch,
+)
+from perfcore.errors import OptionError, PerfcoreError, SeriesError, TrialLimitsWarning
+
+# R: set.seed(123); rnorm(20), as printed (8 d.p.) in NHSRplotthedots'
+# tests/testthat/_snaps/ptd_spc_standard.md (cran/NHSRplotthedots, 0.1.0; the limit
+# calculations in R/ptd_spc_standard.R are unchanged in 0.2.2).
+RNORM20 = [-0.56047565, -0.23017749, 1.55870831, 0.07050839, 0.12928774, 1.71506499,
+           0.46091621, -1.26506123, -0.68685285, -0.44566197, 1.22408180, 0.35981383,
+           0.40077145, 0.11068272, -0.55584113, 1.78691314, 0.49785048, -1.96661716,
+           0.70135590, -0.47279141]
+# glimpse() prints 7 significant figures: the published precision of these references.
+SNAP = {"rtol": 6e-7, "atol": 0.0}
+
+MDC_EXAMPLE = [20, 24, 20, 26, 22, 16, 18, 16, 31, 28, 34, 26, 30, 19, 18]
+
+
+def quiet_xmr(*args: object, **kwargs: object) -> spc.XmrResult:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TrialLimitsWarning)
+        return xmr(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def quiet_batch(*args: object, **kwargs: object) -> spc.XmrBatchResult:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TrialLimitsWarning)
+        return xmr_batch(*args, **kwargs)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------- NHSRplotthedots values
+
+
+def test_nhsr_snapshot_r1_limits() -> None:
+    # _snaps/ptd_spc_standard.md, "it returns expected values", r1 (screen_outliers = TRUE)
+    r = xmr(RNORM20)
+    np.testing.assert_allclose(r.mean, 0.1416238, **SNAP)
+    np.testing.assert_allclose(r.lpl, -3.01138, rtol=2e-6)  # printed to 6 s.f.
+    np.testing.assert_allclose(r.upl, 3.294627, **SNAP)
+    assert not r.outside_limits.any()
+    close = (r.values < r.near_lpl) | (r.values > r.near_upl)
+    assert np.flatnonzero(close).tolist() == [17]  # snapshot prints only the first 8 (FALSE)
+    side = np.sign(r.values - r.mean)
+    assert side[:15].tolist() == [-1, -1, 1, -1, -1, 1, 1, -1, -1, -1, 1, 1, 1, -1, -1]
+    assert (r.point_type == "common_cause").all()
+    assert r.variation_icon == "common_cause"
+
+
+def test_nhsr_snapshot_r2_r3_screening() -> None:
+    # _snaps/ptd_spc_standard.md r2 / r3: y[15] <- 10, screen_outliers TRUE / FALSE
+    y = list(RNORM20)
+    y[14] = 10
+    r2 = xmr(y)
+    np.testing.assert_allclose(r2.mean, 0.6694159, **SNAP)
+    np.testing.assert_allclose(r2.lpl, -2.383666, **SNAP)
+    np.testing.assert_allclose(r2.upl, 3.722497, **SNAP)
+    assert np.sign(r2.values - r2.mean)[:14].tolist() == [
+        -1, -1, 1, -1, -1, 1, -1, -1, -1, -1, 1, -1, -1, -1]
+    # the two moving ranges either side of the 10 are screened out
+    assert np.flatnonzero(r2.mr_screened).tolist() == [14, 15]
+    r3 = xmr(y, screen_outliers=False)
+    np.testing.assert_allclose(r3.mean, 0.6694159, **SNAP)
+    np.testing.assert_allclose(r3.lpl, -4.596625, **SNAP)
+    np.testing.assert_allclose(r3.upl, 5.935457, **SNAP)
+    assert not r3.mr_screened.any()
+    # point 15 is beyond the screened limits and is the only special cause
+    assert r2.outside_limits.tolist() == [i == 14 for i in range(20)]
+    assert r2.point_type[14] == "special_cause_improvement"
+
+
+def test_nhsr_facets_as_batch() -> None:
+    # _snaps/ptd_spc.md "it outputs expected content", s3: facet = rep(c(0, 1), each = 10)
+    # mean 0.0746 / 0.209, lpl -2.60 / -3.28, upl 2.75 / 3.70 (printed to 3 s.f.)
+    b = quiet_batch([RNORM20[:10], RNORM20[10:]])
+    np.testing.assert_allclose(b.mean[:, 0], [0.0746, 0.209], atol=5e-4)
+    np.testing.assert_allclose(b.lpl[:, 0], [-2.60, -3.28], atol=5e-3)
+    np.testing.assert_allclose(b.upl[:, 0], [2.75, 3.70], atol=5e-3)
+    assert (b.point_type == "common_cause").all()
+    assert b.trial_limits.tolist() == [True, True]  # n = 10 < 12: short group warning
+
+
+def test_nhsr_two_in_three_opposite_sides_is_common_cause() -> None:
+    # tests/testthat/test-ptd_spc_standard.R (issue #143, fixed in 0.2.2)
+    y = [1.0, -1.0] * 8
+    y[14], y[15] = 5.5, -5.5
+    r = xmr(y)
+    assert r.point_type[-2:].tolist() == ["common_cause", "common_cause"]
+
+
+def _rows(*vs: list[int]) -> np.ndarray:
+    return np.array(vs, dtype=np.int8)
+
+
+def test_run_rule_matches_nhsr_helpers() -> None:
+    # test-ptd_calculate_point_type.R, ptd_seven_point_one_side_mean / ptd_part_of_seven_trend:
+    # c(rep(1, 8), -1) ends runs at 7 and 8, so points 1..8 are part of a run.
+    chain = np.zeros((1, 9), dtype=np.int64)
+    assert run_flags(_rows([1] * 8 + [-1]), chain, 7)[0].tolist() == [True] * 8 + [False]
+    assert run_flags(_rows([-1] * 8 + [1]), chain, 7)[0].tolist() == [True] * 8 + [False]
+    assert not run_flags(_rows([1] * 6 + [-1]), chain[:, :7], 7).any()
+    assert not run_flags(_rows([1] * 6), chain[:, :6], 7).any()
+    chain10 = np.zeros((1, 10), dtype=np.int64)
+    assert run_flags(_rows([-1] + [1] * 8 + [-1]), chain10, 7)[0].tolist() == (
+        [False] + [True] * 8 + [False])
+    # a point on the mean (0) breaks a run
+    assert not run_flags(_rows([1, 1, 1, 0, 1, 1, 1, 1]), chain[:, :8], 7).any()
+
+
+def test_trend_rule_matches_nhsr_helpers() -> None:
+    # test-ptd_calculate_point_type.R, ptd_seven_point_trend
+    def flags(y: list[float]) -> list[bool]:
+        a = np.array([y], dtype=float)
+        return trend_flags(a, np.zeros(a.shape, dtype=np.int64), 7)[0][0].tolist()
+
+    assert flags([1, 2, 3, 4, 5, 6]) == [False] * 6
+    assert flags([1, 2, 3, 3, 4, 5, 6]) == [False] * 7  # a tie breaks a trend
+    assert flags([1, 2, 3, 4, 5, 6, 7]) == [True] * 7
+    assert flags([2, 1, 2, 3, 4, 5, 6, 7, 3]) == [False] + [True] * 7 + [False]
+    assert flags([7, 6, 5, 4, 3, 2, 1]) == [True] * 7  # issue #167: falling trends too
+    assert flags([2, 7, 6, 5, 4, 3, 2, 1, 3]) == [False] + [True] * 7 + [False]
+
+
+@pytest.mark.parametrize(("near", "expected"), [
+    # test-ptd_calculate_point_type.R, ptd_two_in_three / ptd_part_of_two_in_three
+    ([1, 0, 1], [1, 0, 1]),
+    ([0, 1, 1], [0, 1, 1]),
+    ([1, 1, 0], [1, 1, 0]),
+    ([0, 0, 1, 0, 1, 0, 0], [0, 0, 1, 0, 1, 0, 0]),
+    ([0, 0, 1, 1, 0, 0, 0], [0, 0, 1, 1, 0, 0, 0]),
+    ([1, 0, 0, 1], [0, 0, 0, 0]),
+    ([1, 0, 0, 1, 1], [0, 0, 0, 1, 1]),
+    ([0, 0, 0], [0, 0, 0]),
+])
+def test_two_in_three_matches_nhsr_helpers(near: list[int], expected: list[int]) -> None:
+    n = np.array([near], dtype=bool)
+    side = np.ones(n.shape, dtype=np.int8)
+    got = two_of_three_flags(n, side, np.zeros(n.shape, dtype=np.int64))
+    assert got[0].astype(int).tolist() == expected
+
+
+@pytest.mark.parametrize(("direction", "expected"), [
+    # test-ptd_calculate_assurance_type.R: lpl (1, 5, 1), upl (3, 7, 5), target 4
+    (1, ["consistent_fail", "consistent_pass", "inconsistent"]),
+    (-1, ["consistent_pass", "consistent_fail", "inconsistent"]),
+    (0, ["none", "none", "none"]),
+])
+def test_assurance_matches_nhsr(direction: int, expected: list[str]) -> None:
+    codes = spc._assurance_codes(np.full(3, 4.0), np.full(3, direction, dtype=np.int8),
+                                 np.array([3.0, 7, 5]), np.array([1.0, 5, 1]), False,
+                                 np.ones(3, dtype=bool))
+    assert [ASSURANCE_TYPES[c] for c in codes] == expected
+
+
+# --------------------------------------------------------------- MDC worked example
+
+
+def test_mdc_worked_example_screening_off() -> None:
+    # Making Data Count worked example (METHODS.md §5): mean 23.20, UPL 37.64, LPL 8.76
+    r = quiet_xmr(MDC_EXAMPLE, screen_outliers=False)
+    assert r.mean[0] == pytest.approx(23.2, abs=1e-12)
+    assert r.upl[0] == pytest.approx(37.64, abs=1e-12)
+    assert r.lpl[0] == pytest.approx(8.76, abs=1e-12)
+    # MR̄ = 76/14; near limits are 2/3 of the way out
+    assert r.mr_mean[0] == pytest.approx(76 / 14, abs=1e-12)
+    assert r.near_upl[0] == pytest.approx(23.2 + 2 * 2.66 / 3 * 76 / 14, abs=1e-12)
+    assert (r.point_type == "common_cause").all()
+
+
+# --------------------------------------------------------------- rules, labels, icons
+
+
+TREND_ACROSS_MEAN = [4.0, 6, 4, 6, 4, 6, 2, 3, 4, 5, 6, 7, 8, 6, 4, 6, 4, 6, 4, 6]
+
+
+def test_trend_crossing_the_mean_is_coloured_by_direction() -> None:
+    # NHSRplotthedots 0.2.2 NEWS, issue #171: a trend is labelled by its direction,
+    # not by each point's side of the mean.
+    r = xmr(TREND_ACROSS_MEAN)
+    assert r.trend[6:13].all()
+    assert not r.trend[:6].any()
+    assert not r.trend[13:].any()
+    assert (r.point_type[6:13] == "special_cause_improvement").all()
+    assert (xmr(TREND_ACROSS_MEAN, improvement="decrease").point_type[6:13]
+            == "special_cause_concern").all()
+    neutral = xmr(TREND_ACROSS_MEAN, improvement="neutral")
+    assert (neutral.point_type[6:13] == "special_cause_neutral_high").all()
+
+
+def test_precedence_outside_limits_over_trend() -> None:
+    y = [10.0, 12] * 6 + [10.5, 11, 11.5, 12, 12.5, 13, 40]
+    r = quiet_xmr(y)
+    assert r.trend[-7:].all()
+    assert r.rule[-7:].tolist() == ["trend"] * 6 + ["outside_limits"]
+
+
+def test_run_of_seven_flags_all_seven() -> None:
+    y = [2.0, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1.6, 1.7, 1.6, 1.7, 1.6, 1.7, 1.6, 1, 2, 1]
+    r = xmr(y)
+    assert r.run.tolist() == [False] * 10 + [True] * 7 + [False] * 3
+    assert (r.rule[10:17] == "run").all()
+    assert (r.point_type[10:17] == "special_cause_improvement").all()
+    assert (xmr([-v for v in y]).point_type[10:17] == "special_cause_concern").all()
+
+
+def test_run_length_switch_and_mdc_v5() -> None:
+    y = [2.0, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1.6, 1.7, 1.6, 1.7, 1.6, 1.7, 1, 2, 1, 2]
+    assert not xmr(y).run.any()
+    assert xmr(y, run_length=6).run[10:16].all()
+    assert xmr(y, profile="mdc_v5").run[10:16].all()
+
+
+def test_variation_icons() -> None:
+    up = [1.0, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 30]
+    assert quiet_xmr(up).variation_icon == "improvement_high"
+    assert quiet_xmr(up, improvement="decrease").variation_icon == "concern_high"
+    assert quiet_xmr(up, improvement="neutral").variation_icon == "neutral_high"
+    down = [-v for v in up]
+    assert quiet_xmr(down).variation_icon == "concern_low"
+    assert quiet_xmr(down, improvement="decrease").variation_icon == "improvement_low"
+    assert quiet_xmr(down, improvement="neutral").variation_icon == "neutral_low"
+
+
+def test_target_exactly_on_a_limit() -> None:
+    r = quiet_xmr(MDC_EXAMPLE, screen_outliers=False)
+    upl, lpl = float(r.upl[-1]), float(r.lpl[-1])
+    # strict (nhsr): on the limit is inconsistent
+    assert quiet_xmr(MDC_EXAMPLE, screen_outliers=False, target=upl).assurance == "inconsistent"
+    assert quiet_xmr(MDC_EXAMPLE, screen_outliers=False, target=lpl).assurance == "inconsistent"
+    # inclusive (mdc_sql_2_5 or the switch): on the limit counts as beyond it
+    assert quiet_xmr(MDC_EXAMPLE, screen_outliers=False, target=upl,
+                     assurance_inclusive=True).assurance == "consistent_fail"
+    assert quiet_xmr(MDC_EXAMPLE, screen_outliers=False, target=lpl,
+                     assurance_inclusive=True).assurance == "consistent_pass"
+    assert quiet_xmr(MDC_EXAMPLE, screen_outliers=False, target=lpl, improvement="decrease",
+                     assurance_inclusive=True).assurance == "consistent_fail"
+    assert quiet_xmr(MDC_EXAMPLE, target=5, improvement="neutral").assurance == "none"
+    assert quiet_xmr(MDC_EXAMPLE).assurance == "none"
+
+
+def test_assurance_uses_latest_group() -> None:
+    y = [10.0, 11] * 8 + [50.0, 51] * 8
+    r = xmr(y, rebase=[16], target=30)
+    assert r.group.tolist() == [0] * 16 + [1] * 16
+    assert r.assurance == "consistent_pass"  # target below the new group's LPL
+    assert xmr(y, target=30).assurance == "inconsistent"
+
+
+def test_two_of_three_counts_beyond_switch() -> None:
+    # mean 0.837, near UPL 2.916, UPL 3.955: 3.0 is near the limit, 4.0 beyond it
+    y = [0.0, 1] * 8 + [3.0, 4.0, 0.9]
+    r = xmr(y)
+    assert r.values[16] > r.near_upl[16]
+    assert not r.outside_limits[16]
+    assert r.outside_limits[17]
+    assert not r.two_of_three.any()  # the 3σ point does not count (nhsr)
+    assert r.rule[-3:].tolist() == ["none", "outside_limits", "none"]
+    rb = xmr(y, two_of_three_counts_beyond=True)
+    assert rb.rule[-3:].tolist() == ["two_of_three", "outside_limits", "none"]
+
+
+# --------------------------------------------------------------- edge cases
+
+
+def test_constant_series_limits_equal_mean() -> None:
+    r = xmr([4.0] * 20, target=4.0)
+    assert not np.isnan(r.upl).any()
+    assert (r.upl == 4).all()
+    assert (r.lpl == 4).all()
+    assert (r.mean == 4).all()
+    assert (r.point_type == "common_cause").all()
+    assert r.variation_icon == "common_cause"
+    assert r.assurance == "inconsistent"
+
+
+def test_short_series_warns_and_flags() -> None:
+    with pytest.warns(TrialLimitsWarning, match="trial limits"):
+        r = xmr(MDC_EXAMPLE[:11])
+    assert r.trial_limits
+    assert r.trial.all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert not xmr(MDC_EXAMPLE[:12]).trial_limits  # nhsr: n < 12 warns
+    with pytest.warns(TrialLimitsWarning):
+        assert xmr(MDC_EXAMPLE[:12], profile="mdc_v5").trial_limits  # METHODS: < 13
+
+
+def test_rebase_first_point_is_no_rebase_and_last_point_is_one_point_group() -> None:
+    a = xmr(MDC_EXAMPLE, rebase=[0])
+    b = xmr(MDC_EXAMPLE)
+    assert np.array_equal(a.upl, b.upl)
+    assert np.array_equal(a.point_type, b.point_type)
+    with pytest.warns(TrialLimitsWarning):
+        c = xmr(MDC_EXAMPLE, rebase=[14])
+    assert c.group[-1] == 1
+    assert c.trial[-1]
+    assert not c.trial[0]
+    assert c.mean[-1] == c.upl[-1] == c.lpl[-1] == 18
+    assert np.isnan(c.moving_range[-1])
+    assert c.point_type[-1] == "common_cause"
+
+
+def test_baseline_fixes_limits_from_first_points() -> None:
+    y = [float(v) for v in MDC_EXAMPLE] + [60.0, 61, 62]
+    r = xmr(y, baseline=12)
+    ref = xmr(y[:12])
+    assert r.mean[0] == ref.mean[0]
+    assert r.upl[-1] == ref.upl[0]
+    assert r.outside_limits[-3:].all()
+
+
+def test_gaps_allowed_are_explicit() -> None:
+    y = [1.0, 2, 1, 2, np.nan, 2, 1, 2, 1, 2, 1, 2, 1, 2]
+    with pytest.raises(SeriesError) as e:
+        xmr(y, series_id="burglary")
+    assert e.value.series == "burglary"
+    assert e.value.position == 4
+    r = xmr(y, allow_gaps=True)
+    observed = [v for v in y if not np.isnan(v)]
+    assert r.mean[0] == pytest.approx(np.mean(observed), abs=1e-15)
+    assert np.isnan(r.moving_range[4])
+    assert np.isnan(r.moving_range[5])
+    # MR̄ uses only pairs of neighbouring observed points: eleven ranges of 1
+    assert r.mr_mean[0] == pytest.approx(1.0, abs=1e-15)
+    assert r.point_type[4] == "missing"
+    assert not r.valid[4]
+    # a gap breaks a run: 6 + gap + 6 above the mean is no run of 7
+    g = [1.0, 0, 1, 0, 1, 0, 1, 0, 1, 0] + [0.8] * 6 + [np.nan] + [0.8] * 6 + [0, 1]
+    assert not xmr(g, allow_gaps=True).run.any()
+    assert xmr([v if not np.isnan(v) else 0.8 for v in g]).run.any()
+
+
+def test_rolling_sum_refused_unless_forced() -> None:
+    with pytest.raises(SeriesError, match="autocorrelated") as e:
+        xmr(MDC_EXAMPLE, is_rolling_sum=True, series_id="asb_r12")
+    assert e.value.series == "asb_r12"
+    assert quiet_xmr(MDC_EXAMPLE, is_rolling_sum=True, force=True).mean[0] == pytest.approx(23.2)
+
+
+def test_bad_input_errors_name_series_and_position() -> None:
+    with pytest.raises(SeriesError) as e:
+        xmr([1, 2, "three", 4], series_id="robbery")
+    assert (e.value.series, e.value.position) == ("robbery", 2)
+    with pytest.raises(SeriesError) as e:
+        xmr_batch([[1.0] * 13, [1.0, 2.0, "x"]])
+    assert (e.value.series, e.value.position) == (1, 2)
+    with pytest.raises(SeriesError) as e:
+        xmr_batch(np.array([[1.0] * 13, [1.0] * 12 + [np.inf]]), series_ids=["a", "b"])
+    assert (e.value.series, e.value.position) == ("b", 12)
+    with pytest.raises(SeriesError) as e:
+        xmr_batch(np.ones((2, 14)), rebase=[[3], [14]], series_ids=["a", "b"])
+    assert (e.value.series, e.value.position) == ("b", 14)
+    with pytest.raises(SeriesError) as e:
+        xmr(MDC_EXAMPLE, rebase=[-1])
+    assert (e.value.series, e.value.position) == (0, -1)
+    with pytest.raises(OptionError) as oe:
+        xmr_batch(np.ones((3, 20)), baseline=[12, None, 11])
+    assert oe.value.series == 2
+    assert oe.value.option == "baseline"
+
+
+def test_unknown_profile_and_switch() -> None:
+    with pytest.raises(OptionError) as e:
+        xmr(MDC_EXAMPLE, profile="nhs")
+    assert set(e.value.allowed) == {"nhsr", "mdc_sql_2_5", "mdc_v5"}
+    with pytest.raises(OptionError) as e:
+        xmr(MDC_EXAMPLE, run_lenght=6)
+    assert e.value.allowed == SWITCHES
+    with pytest.raises(OptionError):
+        xmr(MDC_EXAMPLE, run_length=1)
+    with pytest.raises(OptionError):
+        xmr(MDC_EXAMPLE, screen_outliers="yes")
+    with pytest.raises(OptionError) as e:
+        xmr(MDC_EXAMPLE, improvement="up")
+    assert isinstance(e.value, PerfcoreError)
+    assert isinstance(e.value, ValueError)
+
+
+def test_profiles_differ_where_documented() -> None:
+    # trends cross a rebase in mdc_sql_2_5 and mdc_v5, not in nhsr
+    y = [5.0, 6, 5, 6, 5, 6, 5, 6, 5, 6, 1, 2, 3, 4, 5, 6, 7, 4, 5, 4, 5, 4, 5, 4, 5, 4]
+    assert not xmr(y, rebase=[14]).trend.any()
+    assert quiet_xmr(y, rebase=[14], profile="mdc_sql_2_5").trend[10:17].all()
+    assert xmr(y, rebase=[14], trends_cross_rebase=True).trend[10:17].all()
+    # screening recomputes the mean in mdc_sql_2_5
+    z = [1.0, 2] * 7 + [30.0, 1, 2]
+    assert xmr(z).mean[0] == pytest.approx(np.mean(z))
+    kept = [v for i, v in enumerate(z) if i not in (14, 15)]
+    assert quiet_xmr(z, profile="mdc_sql_2_5").mean[0] == pytest.approx(np.mean(kept))
+
+
+# --------------------------------------------------------------- properties
+
+
+def _series() -> st.SearchStrategy[list[float]]:
+    return st.lists(st.integers(-20, 20).map(float), min_size=2, max_size=30)
+
+
+def _clear_of_boundaries(r: spc.XmrResult) -> bool:
+    """No point within 1e-6 of a limit, and none near (but not on) the mean."""
+    y = r.values
+    for line in (r.upl, r.lpl, r.near_upl, r.near_lpl):
+        if np.any(np.abs(y - line) <= 1e-6):
+            return False
+    d = np.abs(y - r.mean)
+    return bool(np.all((d > 1e-6) | (d == 0)))
+
+
+@given(_series(), st.integers(-1000, 1000), st.sampled_from(["increase", "decrease", "neutral"]))
+def test_flags_invariant_to_adding_a_constant(y: list[float], c: int, d: str) -> None:
+    a = quiet_xmr(y, improvement=d)
+    assume(_clear_of_boundaries(a))
+    b = quiet_xmr([v + c for v in y], improvement=d)
+    assert np.array_equal(a.point_type, b.point_type)
+    assert np.array_equal(a.rule, b.rule)
+    assert a.variation_icon == b.variation_icon
+
+
+_SWAP = {"special_cause_improvement": "special_cause_concern",
+         "special_cause_concern": "special_cause_improvement",
+         "special_cause_neutral_high": "special_cause_neutral_low",
+         "special_cause_neutral_low": "special_cause_neutral_high",
+         "common_cause": "common_cause", "missing": "missing"}
+
+
+@given(_series(), st.sampled_from(["increase", "decrease", "neutral"]))
+def test_mirror_symmetry(y: list[float], d: str) -> None:
+    flip = {"increase": "decrease", "decrease": "increase", "neutral": "neutral"}[d]
+    a = quiet_xmr(y, improvement=d)
+    neg = [-v for v in y]
+    b = quiet_xmr(neg, improvement=d)
+    assert [_SWAP[p] for p in a.point_type] == b.point_type.tolist()
+    c = quiet_xmr(neg, improvement=flip)
+    if d == "neutral":
+        assert [_SWAP[p] for p in a.point_type] == c.point_type.tolist()
+    else:
+        assert np.array_equal(a.point_type, c.point_type)
+    np.testing.assert_array_equal(-a.upl, b.lpl)
+
+
+@given(st.lists(st.tuples(_series(), st.sampled_from(["increase", "decrease", "neutral"]),
+                          st.integers(0, 40), st.one_of(st.none(), st.integers(-20, 20))),
+                min_size=1, max_size=6),
+       st.sampled_from(["nhsr", "mdc_sql_2_5", "mdc_v5"]))
+def test_batch_equals_loop_of_singles(rows: list[tuple[list[float], str, int, int | None]],
+                                      profile: str) -> None:
+    values = [r[0] for r in rows]
+    rebases = [[p % len(r[0])] if p < 30 else [] for r, p in zip(rows, [r[2] for r in rows],
+                                                                     strict=True)]
+    b = quiet_batch(values, improvement=[r[1] for r in rows], target=[r[3] for r in rows],
+                    rebase=rebases, profile=profile)
+    for i, (y, d, _, t) in enumerate(rows):
+        s = quiet_xmr(y, improvement=d, target=t, rebase=rebases[i], profile=profile)
+        bi = b.series(i)
+        for name in ("mean", "upl", "lpl", "near_upl", "near_lpl", "moving_range", "mr_mean",
+                     "point_type_code", "rule_code", "run", "trend", "two_of_three", "trial"):
+            np.testing.assert_array_equal(getattr(bi, name), getattr(s, name), err_msg=name)
+        assert (bi.variation_icon, bi.assurance) == (s.variation_icon, s.assurance)
+
+
+def test_batch_ragged_via_lengths_and_mask() -> None:
+    a = np.full((2, 20), np.nan)
+    a[0, :15] = MDC_EXAMPLE
+    a[1, :] = RNORM20
+    by_len = xmr_batch(a, lengths=[15, 20])
+    mask = ~np.isnan(a)
+    by_mask = xmr_batch(a, mask=mask)
+    ragged = xmr_batch([MDC_EXAMPLE, RNORM20])
+    for r in (by_len, by_mask, ragged):
+        assert r.series(0).mean[0] == pytest.approx(quiet_xmr(MDC_EXAMPLE).mean[0])
+        assert r.point_type[0, 15:].tolist() == ["missing"] * 5
+        np.testing.assert_array_equal(r.series(1).upl, xmr(RNORM20).upl)
+
+
+@given(st.floats(-1e6, 1e6, allow_nan=False), st.integers(1, 40))
+def test_constant_series_never_nan(c: float, n: int) -> None:
+    r = quiet_xmr([c] * n)
+    for name in ("mean", "upl", "lpl", "near_upl", "near_lpl", "mr_mean"):
+        assert not np.isnan(getattr(r, name)).any()
+    assert (r.point_type == "common_cause").all()
