@@ -571,7 +571,7 @@ def overdispersion(
             y = np.arcsin(np.sqrt(xs / ns))
             s = 1.0 / (2.0 * np.sqrt(ns))
         else:
-            target = np.zeros(x.shape[:-1] + (1,))
+            target = np.zeros((*x.shape[:-1], 1))
             y = np.log(xs / ns)
             s = 1.0 / np.sqrt(ns)
         z = np.where(ok, (y - target) / s, np.nan)
@@ -676,7 +676,7 @@ def funnel_significance(
         if baseline is not None:
             theta = np.asarray(as_float(baseline, "baseline"))[..., None]
         elif statistic == "ratio":
-            theta = np.ones(x.shape[:-1] + (1,))
+            theta = np.ones((*x.shape[:-1], 1))
         else:
             theta = (np.sum(xs, -1, keepdims=True)
                      / np.sum(np.where(ok, n, 0.0), -1, keepdims=True))
