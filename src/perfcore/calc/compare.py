@@ -598,7 +598,7 @@ def _count_reasons(x: FloatArray, n: FloatArray, *, proportion: bool) -> FlagArr
         reasons |= np.where((x < 0) | (n < 0), np.uint16(Reason.NEGATIVE), np.uint16(0))
         reasons |= np.where(n == 0, np.uint16(Reason.ZERO_DENOMINATOR), np.uint16(0))
         if proportion:
-            reasons |= np.where(x > n, np.uint16(Reason.X_GT_N), np.uint16(0))
+            reasons |= np.where((x > n) & (n > 0), np.uint16(Reason.X_GT_N), np.uint16(0))
     return reasons
 
 
