@@ -155,9 +155,11 @@ def test_rate_funnel_limits_are_exact_poisson() -> None:
 def test_funnel_bad_input_and_options() -> None:
     with pytest.warns(InvalidInputWarning, match="1 element"):
         r = funnel_significance([5, 8, -1], [10, 10, 10], statistic="proportion")
-    assert r.label.tolist()[2] == "" and r.reasons[2] & Reason.NEGATIVE
+    assert r.label.tolist()[2] == ""
+    assert r.reasons[2] & Reason.NEGATIVE
     r = funnel_significance([5, 3], [10, 0], statistic="proportion")
-    assert r.reasons[1] & Reason.ZERO_DENOMINATOR and r.label[1] == ""
+    assert r.reasons[1] & Reason.ZERO_DENOMINATOR
+    assert r.label[1] == ""
     with pytest.raises(OptionError, match="'proportion', 'ratio', 'rate'"):
         funnel_significance([1], [2], statistic="pop")
     with pytest.raises(OptionError):
@@ -183,7 +185,8 @@ def test_overdispersion_additive() -> None:
     # Allowing for overdispersion can only make fewer units significant.
     assert np.count_nonzero(sig.code) <= np.count_nonzero(plain.code)
     lim = funnel_limits(n, statistic="proportion", baseline=x.sum() / n.sum(), tau2=tau2)
-    assert np.all(lim.upper_3s > lim.upper_2s) and lim.method == "additive random effects"
+    assert np.all(lim.upper_3s > lim.upper_2s)
+    assert lim.method == "additive random effects"
 
 
 # --- group averages ---------------------------------------------------------------------
@@ -198,7 +201,8 @@ def test_msg_pooled_average_excludes_self() -> None:
                          include_self=True)
     assert excl.value[0, 0] == pytest.approx(15.0)        # (150+140+160)/3000
     assert incl.value[0, 0] == pytest.approx(15.225)      # 609/4000
-    assert excl.n_members[0, 0] == 3 and incl.n_members[0, 0] == 4
+    assert excl.n_members[0, 0] == 3
+    assert incl.n_members[0, 0] == 4
     mean = group_average([[15.9, 15.0, 14.0, 16.0]], members=members, method="mean")
     assert mean.value[0, 0] == pytest.approx(15.0)
     pw = group_average([[10.0, 20.0, 30.0]], population=[[1.0, 1.0, 3.0]],
@@ -210,12 +214,15 @@ def test_group_average_reports_missing_members() -> None:
     members = np.ones((3, 3), dtype=bool)
     r = group_average(numerator=[[1.0, np.nan, 3.0]], denominator=[[10.0, 10, 10]],
                       members=members)
-    assert r.n_used.tolist() == [[1, 2, 1]] and r.n_missing.tolist() == [[1, 0, 1]]
-    assert r.reasons[0, 0] & Reason.MISSING and not r.reasons[0, 1] & Reason.MISSING
+    assert r.n_used.tolist() == [[1, 2, 1]]
+    assert r.n_missing.tolist() == [[1, 0, 1]]
+    assert r.reasons[0, 0] & Reason.MISSING
+    assert not r.reasons[0, 1] & Reason.MISSING
     assert r.value[0, 0] == pytest.approx(0.3)
     lonely = group_average(numerator=[[1.0, np.nan]], denominator=[[10.0, 10]],
                            members=np.ones((2, 2), bool))
-    assert np.isnan(lonely.value[0, 0]) and lonely.reasons[0, 0] & Reason.TOO_FEW
+    assert np.isnan(lonely.value[0, 0])
+    assert lonely.reasons[0, 0] & Reason.TOO_FEW
 
 
 def test_group_average_bad_options() -> None:
@@ -238,7 +245,8 @@ def test_rank_fifth_of_eight() -> None:
     # Seed 003: "Gwent had the 5th (out of 8) largest crime reduction (in %)" in its MSG.
     change = np.array([-9.0, -7.5, -6.1, -5.8, -5.4, -4.0, -3.2, -1.0])  # Gwent last-but-3
     r = rank_in_group(change, polarity="lower", members=[np.arange(8)], self_index=[4])
-    assert r.rank.tolist() == [5] and r.group_size.tolist() == [8]
+    assert r.rank.tolist() == [5]
+    assert r.group_size.tolist() == [8]
     assert r.text(style="out_of").tolist() == ["5th (out of 8)"]
     ties = rank_in_group([3.0, 1.0, 1.0, 2.0, np.nan], polarity="lower")
     assert ties.rank.tolist() == [4, 1, 1, 3, 0]
@@ -254,7 +262,8 @@ def test_rank_within_each_msg_vectorised() -> None:
     for i in range(43):  # test fixture only: a random 7-peer MSG per force
         members[i, rng.choice(np.delete(np.arange(43), i), 7, replace=False)] = True
     r = rank_in_group(values, polarity="higher", members=members)
-    assert r.rank.shape == (5, 43) and np.all(r.group_size == 8)
+    assert r.rank.shape == (5, 43)
+    assert np.all(r.group_size == 8)
     for m in range(5):
         for i in (0, 17, 42):
             peers = values[m, members[i] | (np.arange(43) == i)]
@@ -271,7 +280,8 @@ def test_rank_respects_order_and_polarity(vals: list[int], pol: str) -> None:
     for i in range(len(v)):
         for j in range(len(v)):
             if sign * v[i] > sign * v[j]:
-                assert r[i] < r[j] and flipped[i] > flipped[j]
+                assert r[i] < r[j]
+                assert flipped[i] > flipped[j]
             elif v[i] == v[j]:
                 assert r[i] == r[j]
     perm = np.random.default_rng(len(vals)).permutation(len(v))

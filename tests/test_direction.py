@@ -112,7 +112,8 @@ def test_trend_leave_one_out_and_missing() -> None:
     assert r.label.tolist() == ["could_not_be_calculated"]
     assert r.reasons[0] & Reason.MISSING
     short = trend_test(numerator=[1, 2, 3], denominator=[10, 10, 10])
-    assert str(short.label) == "could_not_be_calculated" and short.reasons & Reason.TOO_FEW
+    assert str(short.label) == "could_not_be_calculated"
+    assert short.reasons & Reason.TOO_FEW
     d = direction_of_travel(polarity="lower", method="trend",
                             numerator=[10, 20, 30, 40, 50], denominator=[100] * 5)
     assert (str(d.arrow), str(d.assessment)) == ("↑", "deteriorating")
