@@ -571,7 +571,7 @@ def overdispersion(
             y = np.arcsin(np.sqrt(xs / ns))
             s = 1.0 / (2.0 * np.sqrt(ns))
         else:
-            target = np.zeros(x.shape[:-1] + (1,))
+            target = np.zeros((*x.shape[:-1], 1))
             y = np.log(xs / ns)
             s = 1.0 / np.sqrt(ns)
         z = np.where(ok, (y - target) / s, np.nan)
@@ -598,7 +598,7 @@ def _count_reasons(x: FloatArray, n: FloatArray, *, proportion: bool) -> FlagArr
         reasons |= np.where((x < 0) | (n < 0), np.uint16(Reason.NEGATIVE), np.uint16(0))
         reasons |= np.where(n == 0, np.uint16(Reason.ZERO_DENOMINATOR), np.uint16(0))
         if proportion:
-            reasons |= np.where(x > n, np.uint16(Reason.X_GT_N), np.uint16(0))
+            reasons |= np.where((x > n) & (n > 0), np.uint16(Reason.X_GT_N), np.uint16(0))
     return reasons
 
 
@@ -676,7 +676,7 @@ def funnel_significance(
         if baseline is not None:
             theta = np.asarray(as_float(baseline, "baseline"))[..., None]
         elif statistic == "ratio":
-            theta = np.ones(x.shape[:-1] + (1,))
+            theta = np.ones((*x.shape[:-1], 1))
         else:
             theta = (np.sum(xs, -1, keepdims=True)
                      / np.sum(np.where(ok, n, 0.0), -1, keepdims=True))

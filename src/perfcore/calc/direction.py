@@ -1,0 +1,388 @@
+"""Direction of travel (METHODS.md §4): arrow, assessment and Fingertips-style trends.
+
+The **arrow** is always the sign of the change (↑ ↓ →). The **assessment** (improving /
+deteriorating / no change) reads the arrow through the measure's polarity, but only
+when the chosen method found a signal: with ``method="significance"`` a change that is
+not significant is ``"no_change"`` even though the arrow shows which way it moved.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from perfcore.calc._common import (
+    FlagArray,
+    FloatArray,
+    Reason,
+    as_float,
+    broadcast,
+    check_choice,
+    polarity_signs,
+    warn_invalid,
+    z_value,
+)
+from perfcore.errors import OptionError, ShapeError
+
+__all__ = [
+    "TREND_CRITICAL_VALUE",
+    "DirectionResult",
+    "TrendResult",
+    "direction_of_travel",
+    "phrase",
+    "trend_test",
+]
+
+StrArray = npt.NDArray[np.str_]
+Int8Array = npt.NDArray[np.int8]
+
+#: χ²(1) critical value at 99.8% (two-sided 0.002): Fingertips' trend threshold.
+TREND_CRITICAL_VALUE = 9.5495
+
+_METHODS = ("sign", "threshold", "significance", "trend")
+_ARROWS = np.array(["↓", "→", "↑"])
+
+
+def _arrow(code: Int8Array, ok: npt.NDArray[np.bool_]) -> StrArray:
+    return np.where(ok, _ARROWS[code.astype(np.int64) + 1], "").astype("<U1")
+
+
+@attrs.frozen(kw_only=True)
+class TrendResult:
+    """Fingertips-style trend over the last ``points`` values (time on the last axis).
+
+    Attributes
+    ----------
+    statistic : ndarray
+        X²: the chi-square test for trend (proportions) or (slope / SE)² from an
+        inverse-variance weighted regression (other values).
+    slope : ndarray
+        Sign gives the direction (per period, on the value scale; for proportions the
+        slope of the proportion against the period index).
+    significant : ndarray of bool
+        X² > critical value and, when the leave-one-out guard is on, the guard passed.
+    label : ndarray of str
+        ``"increasing"``, ``"decreasing"``, ``"no_significant_change"``,
+        ``"could_not_be_calculated"``; with a polarity: ``"increasing_and_getting_better"``,
+        ``"increasing_and_getting_worse"``, ``"decreasing_and_getting_better"``,
+        ``"decreasing_and_getting_worse"`` (neutral keeps ``"increasing"`` /
+        ``"decreasing"``), as the Fingertips trend markers.
+    method : str
+        ``"chi_square_trend"`` or ``"weighted_regression"``.
+    reasons : ndarray of uint16
+    """
+
+    statistic: FloatArray = attrs.field(eq=False)
+    slope: FloatArray = attrs.field(eq=False)
+    significant: npt.NDArray[np.bool_] = attrs.field(eq=False)
+    label: StrArray = attrs.field(eq=False)
+    method: str
+    reasons: FlagArray = attrs.field(eq=False)
+
+
+def _chi_square_trend(x: FloatArray, n: FloatArray, t: FloatArray,
+                      use: npt.NDArray[np.bool_]) -> tuple[FloatArray, FloatArray]:
+    """Chi-square test for trend in proportions (Cochran-Armitage, as in Altman and R's
+    ``prop.trend.test``): X² = [Σx·t - X·Σn·t/N]² / [p̄(1-p̄)(Σn·t² - (Σn·t)²/N)]."""
+    xw, nw, tw = np.where(use, x, 0.0), np.where(use, n, 0.0), np.where(use, t, 0.0)
+    big_n, big_x = nw.sum(-1), xw.sum(-1)
+    snt = (nw * tw).sum(-1)
+    sxx = (nw * tw**2).sum(-1) - snt**2 / big_n
+    num = (xw * tw).sum(-1) - big_x * snt / big_n
+    pbar = big_x / big_n
+    with np.errstate(invalid="ignore", divide="ignore"):
+        stat = num**2 / (pbar * (1.0 - pbar) * sxx)
+        slope = num / sxx  # least-squares slope of proportion on t, weighted by n
+    return np.asarray(stat), np.asarray(slope)
+
+
+def _weighted_regression(y: FloatArray, w: FloatArray, t: FloatArray,
+                         use: npt.NDArray[np.bool_]) -> tuple[FloatArray, FloatArray]:
+    """Inverse-variance weighted least squares of y on t; X² = (b / SE(b))² with the
+    scale fixed at 1 (the weights are known variances)."""
+    ww = np.where(use, w, 0.0)
+    sw = ww.sum(-1)
+    tbar = (ww * t).sum(-1) / sw
+    ybar = (ww * np.where(use, y, 0.0)).sum(-1) / sw
+    dt = np.where(use, t - tbar[..., None], 0.0)
+    sxx = (ww * dt**2).sum(-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        slope = (ww * dt * (np.where(use, y, 0.0) - ybar[..., None])).sum(-1) / sxx
+        stat = slope**2 * sxx
+    return np.asarray(stat), np.asarray(slope)
+
+
+def trend_test(
+    series: npt.ArrayLike | None = None,
+    *,
+    polarity: Any = "neutral",
+    numerator: npt.ArrayLike | None = None,
+    denominator: npt.ArrayLike | None = None,
+    lower: npt.ArrayLike | None = None,
+    upper: npt.ArrayLike | None = None,
+    ci_confidence: float = 0.95,
+    points: int = 5,
+    critical_value: float = TREND_CRITICAL_VALUE,
+    leave_one_out: str = "direction",
+) -> TrendResult:
+    """Fingertips trend marker over the most recent ``points`` periods (last axis = time).
+
+    - **Proportions** (give ``numerator`` and ``denominator``): chi-square test for
+      trend, t = 1..points.
+    - **Other values** (give ``series`` and its ``lower``/``upper`` confidence limits at
+      ``ci_confidence``): inverse-variance weighted regression, with
+      SE = (upper - lower) / (2·z).
+    - Significant when X² > ``critical_value`` (9.5495, χ²₁ at 99.8%).
+    - Leave-one-out guard (``leave_one_out``): the test is repeated with each of the
+      points left out in turn. ``"direction"`` (default) requires every 4-point slope to
+      have the same sign as the full slope; ``"significance"`` also requires each of them
+      to be significant; ``"off"`` skips the guard. This guards against one point
+      (e.g. an outlying year) creating a trend.
+
+    Any missing value in the window gives ``"could_not_be_calculated"`` (reason
+    ``missing``); fewer than ``points`` periods give it with reason ``too_few``.
+    """
+    check_choice("leave_one_out", leave_one_out, ("direction", "significance", "off"))
+    proportion = numerator is not None and denominator is not None
+    if numerator is not None and denominator is not None:
+        x, n = broadcast(numerator=numerator, denominator=denominator)
+        arrays = [x, n]
+    else:
+        if series is None or lower is None or upper is None:
+            raise OptionError(
+                "trend needs numerator and denominator (proportions), or series with "
+                "lower and upper confidence limits (other values)", option="method",
+                value="trend", allowed=("numerator+denominator", "series+lower+upper"))
+        y, lo, hi = broadcast(series=series, lower=lower, upper=upper)
+        arrays = [y, lo, hi]
+    if arrays[0].ndim == 0:
+        raise ShapeError("trend needs a series with time on the last axis",
+                         shapes={"series": arrays[0].shape})
+    length = arrays[0].shape[-1]
+    arrays = [a[..., -points:] for a in arrays]
+    shape = arrays[0].shape[:-1]
+    reasons = np.zeros(shape, dtype=np.uint16)
+    if length < points:
+        reasons |= np.uint16(Reason.TOO_FEW)
+    for a in arrays:
+        reasons |= np.where(np.isnan(a).any(-1), np.uint16(Reason.MISSING), np.uint16(0))
+        reasons |= np.where(np.isinf(a).any(-1), np.uint16(Reason.NON_FINITE), np.uint16(0))
+    t = np.arange(1.0, arrays[0].shape[-1] + 1.0)
+    if proportion:
+        x, n = arrays
+        with np.errstate(invalid="ignore"):
+            reasons |= np.where(((x < 0) | (n < 0)).any(-1), np.uint16(Reason.NEGATIVE),
+                                np.uint16(0))
+            reasons |= np.where((x > n).any(-1), np.uint16(Reason.X_GT_N), np.uint16(0))
+
+        def run(use: npt.NDArray[np.bool_]) -> tuple[FloatArray, FloatArray]:
+            return _chi_square_trend(x, n, t, use)
+        method = "chi_square_trend"
+    else:
+        y, lo, hi = arrays
+        with np.errstate(invalid="ignore", divide="ignore"):
+            se = (hi - lo) / (2.0 * z_value(ci_confidence))
+            w = 1.0 / se**2
+        reasons |= np.where((~(se > 0) & np.isfinite(se)).any(-1),
+                            np.uint16(Reason.ZERO_DENOMINATOR), np.uint16(0))
+
+        def run(use: npt.NDArray[np.bool_]) -> tuple[FloatArray, FloatArray]:
+            return _weighted_regression(y, w, t, use)
+        method = "weighted_regression"
+    all_points = np.ones(arrays[0].shape, dtype=np.bool_)
+    stat, slope = run(all_points)
+    with np.errstate(invalid="ignore"):
+        significant = (stat > critical_value) & (slope != 0)
+        if leave_one_out != "off":
+            # One pass per left-out period (at most `points`), each over every series.
+            for k in range(arrays[0].shape[-1]):
+                use = all_points.copy()
+                use[..., k] = False
+                s_k, b_k = run(use)
+                significant &= np.sign(b_k) == np.sign(slope)
+                if leave_one_out == "significance":
+                    significant &= s_k > critical_value
+    ok = (reasons == 0) & np.isfinite(stat)
+    reasons |= np.where((reasons == 0) & ~np.isfinite(stat), np.uint16(Reason.TOO_FEW),
+                        np.uint16(0))
+    significant &= ok
+    direction = np.where(slope > 0, "increasing", "decreasing")
+    sign = np.broadcast_to(polarity_signs(polarity), shape)
+    good = np.sign(slope) * sign
+    quality = np.where(good > 0, "_and_getting_better", "_and_getting_worse")
+    with_pol = np.char.add(direction.astype("<U40"), quality)
+    label = np.where(sign == 0, direction, with_pol)
+    label = np.where(significant, label, "no_significant_change")
+    label = np.where(ok, label, "could_not_be_calculated").astype("<U40")
+    warn_invalid(reasons, "trend_test")
+    return TrendResult(statistic=np.where(ok, stat, np.nan), slope=np.where(ok, slope, np.nan),
+                       significant=np.asarray(significant), label=label, method=method,
+                       reasons=reasons)
+
+
+@attrs.frozen(kw_only=True)
+class DirectionResult:
+    """Direction of travel for each element.
+
+    Attributes
+    ----------
+    arrow : ndarray of str
+        ``"↑"``, ``"↓"`` or ``"→"``: the sign of the change (or of the trend slope);
+        ``""`` where it could not be computed.
+    code : ndarray of int8
+        +1 up, -1 down, 0 no movement or not computed.
+    assessment : ndarray of str
+        ``"improving"``, ``"deteriorating"``, ``"no_change"`` or ``"not_assessed"``.
+        ``no_change`` whenever the method found no signal (below tolerance, not
+        significant, no significant trend) even if the arrow moved. **Neutral**
+        polarity: a signalled movement is ``"not_assessed"`` (direction is shown by the
+        arrow, but neither better nor worse); no signal is still ``"no_change"``.
+        Missing inputs give ``"not_assessed"`` with a reason.
+    signal : ndarray of bool
+        Whether the method found a change (any change for ``sign``).
+    method : str
+        The method used: ``sign``, ``threshold``, ``significance`` or ``trend``.
+    change : ndarray
+        current - previous (NaN for ``trend``, see ``trend.slope``).
+    trend : TrendResult or None
+        The trend details when ``method="trend"``.
+    reasons : ndarray of uint16
+    """
+
+    arrow: StrArray = attrs.field(eq=False)
+    code: Int8Array = attrs.field(eq=False)
+    assessment: StrArray = attrs.field(eq=False)
+    signal: npt.NDArray[np.bool_] = attrs.field(eq=False)
+    method: str
+    change: FloatArray = attrs.field(eq=False)
+    trend: TrendResult | None = attrs.field(eq=False)
+    reasons: FlagArray = attrs.field(eq=False)
+
+    def describe(self) -> StrArray:
+        """Plain-English phrases that never claim a change without a signal."""
+        return phrase(self)
+
+
+def phrase(result: DirectionResult) -> StrArray:
+    """Vectorised wording: ``"improving"``, ``"deteriorating"``, ``"increased"`` /
+    ``"decreased"`` (neutral), ``"no significant change"`` (no signal with the
+    significance or trend method), ``"no change"`` (sign / threshold) or
+    ``"not assessed"``."""
+    quiet = ("no significant change" if result.method in ("significance", "trend")
+             else "no change")
+    moved = np.where(result.code > 0, "increased", np.where(result.code < 0, "decreased",
+                                                              quiet))
+    out = np.where(result.assessment == "improving", "improving",
+                   np.where(result.assessment == "deteriorating", "deteriorating",
+                            np.where(result.assessment == "no_change", quiet,
+                                     np.where(result.signal, moved, "not assessed"))))
+    return out.astype("<U24")
+
+
+def direction_of_travel(
+    current: npt.ArrayLike | None = None,
+    previous: npt.ArrayLike | None = None,
+    *,
+    polarity: Any,
+    method: str = "sign",
+    tolerance: npt.ArrayLike | None = None,
+    significant: npt.ArrayLike | None = None,
+    series: npt.ArrayLike | None = None,
+    numerator: npt.ArrayLike | None = None,
+    denominator: npt.ArrayLike | None = None,
+    lower: npt.ArrayLike | None = None,
+    upper: npt.ArrayLike | None = None,
+    ci_confidence: float = 0.95,
+    points: int = 5,
+    leave_one_out: str = "direction",
+) -> DirectionResult:
+    """Arrow and assessment for the change from ``previous`` to ``current``.
+
+    Parameters
+    ----------
+    current, previous : array_like
+        Values to compare (not needed for ``method="trend"``).
+    polarity : Polarity, str, int or array_like
+    method : {"sign", "threshold", "significance", "trend"}
+        ``sign``: any change counts. ``threshold``: \\|change\\| < ``tolerance`` is no
+        change. ``significance``: the caller's ``significant`` flags (from pp_change_ci /
+        rate_ratio_ci) decide; the arrow still shows the sign. ``trend``: Fingertips trend
+        markers over the last ``points`` of a series, see :func:`trend_test`.
+    tolerance : array_like
+        Required for ``threshold``; same units as the values (pp for proportions).
+    significant : array_like of bool (or float with NaN for unknown)
+        Required for ``significance``.
+    series, numerator, denominator, lower, upper, ci_confidence, points, leave_one_out
+        For ``trend``: see :func:`trend_test`.
+    """
+    check_choice("method", method, _METHODS)
+    trend: TrendResult | None = None
+    if method == "trend":
+        trend = trend_test(series, polarity=polarity, numerator=numerator,
+                           denominator=denominator, lower=lower, upper=upper,
+                           ci_confidence=ci_confidence, points=points,
+                           leave_one_out=leave_one_out)
+        reasons = trend.reasons
+        ok = reasons == 0
+        code = np.where(ok, np.sign(np.nan_to_num(trend.slope)), 0).astype(np.int8)
+        signal = trend.significant
+        change = np.full(code.shape, np.nan)
+        sign = np.broadcast_to(polarity_signs(polarity), code.shape)
+    else:
+        if current is None or previous is None:
+            raise OptionError(f"method={method!r} needs current and previous values",
+                              option="method", value=method, allowed=_METHODS)
+        cur, prev = broadcast(current=current, previous=previous)
+        with np.errstate(invalid="ignore"):
+            change = np.where(np.isfinite(cur) & np.isfinite(prev), cur - prev, np.nan)
+        reasons = np.zeros(change.shape, dtype=np.uint16)
+        for a in (cur, prev):
+            reasons |= np.where(np.isnan(a), np.uint16(Reason.MISSING), np.uint16(0))
+            reasons |= np.where(np.isinf(a), np.uint16(Reason.NON_FINITE), np.uint16(0))
+        code = np.sign(np.nan_to_num(change)).astype(np.int8)
+        if method == "sign":
+            signal = code != 0
+        elif method == "threshold":
+            if tolerance is None:
+                raise OptionError("method='threshold' needs tolerance", option="tolerance",
+                                  value=None, allowed="a non-negative number or array")
+            tol = as_float(tolerance, "tolerance")
+            with np.errstate(invalid="ignore"):
+                signal = np.abs(np.nan_to_num(change)) >= tol
+                if np.any(tol < 0):
+                    raise OptionError("tolerance must be non-negative", option="tolerance",
+                                      value=tolerance, allowed="a non-negative number")
+            signal = signal & (code != 0)
+        else:
+            if significant is None:
+                raise OptionError("method='significance' needs the significant flags",
+                                  option="significant", value=None,
+                                  allowed="boolean array-like")
+            sig = np.asarray(significant)
+            if sig.dtype.kind == "f":
+                reasons = reasons | np.where(np.isnan(sig), np.uint16(Reason.MISSING),
+                                             np.uint16(0))
+                sig = np.nan_to_num(sig) != 0
+            signal = np.broadcast_to(sig.astype(np.bool_), code.shape) & (code != 0)
+            reasons = np.broadcast_to(reasons, code.shape)
+        sign = polarity_signs(polarity)
+        shape = np.broadcast_shapes(code.shape, np.shape(sign))
+        code, signal, reasons, change = (np.broadcast_to(a, shape) for a in
+                                         (code, signal, reasons, change))
+        sign = np.broadcast_to(sign, shape)
+        ok = reasons == 0
+    signal = np.asarray(signal) & ok
+    good = code * sign
+    assessment = np.where(good > 0, "improving", np.where(good < 0, "deteriorating",
+                                                            "not_assessed"))
+    assessment = np.where(signal, assessment, "no_change")
+    assessment = np.where(ok, assessment, "not_assessed").astype("<U13")
+    arrow = _arrow(code, ok)
+    if method != "trend":
+        warn_invalid(reasons, "direction_of_travel")
+    return DirectionResult(arrow=arrow, code=np.asarray(code), assessment=assessment,
+                           signal=signal, method=method, change=np.asarray(change),
+                           trend=trend, reasons=np.asarray(reasons))
