@@ -1,0 +1,228 @@
+"""evaluate(): seed 001's figures, and all 43 forces on the real ONS recorded-crime tables."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from perfcore.dataset import Dataset, PublishedFigure
+from perfcore.errors import (
+    DataError,
+    NotCoveredError,
+    OptionError,
+    UnknownMeasureError,
+    UnknownOrganisationError,
+)
+from perfcore.evaluate import NotAvailableWarning, evaluate
+from perfcore.model import Measure, Outcome, Plan, Priority
+from perfcore.organisations import ComparatorGroup, default_registry
+
+PRC = Path(__file__).parents[1] / "examples" / "data" / "prc-pfa"
+TOTAL = "Total recorded crime (excluding fraud)"
+
+ALL_CRIME = Measure(id="all_crime", name="All crime", kind="count", polarity="lower")
+OUTCOME_RATE = Measure(id="all_crime_outcome_rate", name="All crime outcome rate",
+                       kind="proportion", polarity="higher")
+PLAN = Plan(id="seed_001", title="Chief Constable's Delivery Plan 2020/21", priorities=[
+    Priority(id="crime_reduction", title="Crime Reduction", outcomes=[
+        Outcome(id="less_crime", statement="Less crime", measures=[ALL_CRIME, OUTCOME_RATE])])])
+
+# Illustrative only: NOT Gwent's official Most Similar Group.
+ILLUSTRATIVE_PEERS = ["South Wales", "Cleveland", "Humberside", "Lancashire",
+                      "Nottinghamshire", "Northumbria", "Merseyside"]
+
+
+def msg() -> ComparatorGroup:
+    return ComparatorGroup.msg("Gwent", ILLUSTRATIVE_PEERS, version="illustrative",
+                               illustrative=True, source="test fixture")
+
+
+def seed_001_dataset() -> Dataset:
+    # Seed 001, "All Crime Trend" and "All Crime Outcome Rates" tables (Gwent, 2018-19 to
+    # 2020-21) with the published MSG and E&W columns.
+    recs = [{"measure": "all_crime", "organisation": "Gwent", "period": p, "value": v}
+            for p, v in (("2018-19", 58577), ("2019-20", 57116), ("2020-21", 48618))]
+    recs += [{"measure": "all_crime_outcome_rate", "organisation": "Gwent", "period": p,
+              "value": v} for p, v in (("2018-19", 0.114), ("2019-20", 0.118),
+                                       ("2020-21", 0.159))]
+    pub = [
+        PublishedFigure(measure="all_crime", group="msg_W15000002", period="2020-21",
+                        figure="pct_change", value=-14.1, source="seed 001"),
+        PublishedFigure(measure="all_crime", group="K04000001", period="2020-21",
+                        figure="pct_change", value=-14.1, source="seed 001"),
+        PublishedFigure(measure="all_crime_outcome_rate", group="msg_W15000002",
+                        period="2020-21", figure="value", value=0.150, source="seed 001"),
+        PublishedFigure(measure="all_crime_outcome_rate", group="K04000001",
+                        period="2020-21", figure="value", value=0.143, source="seed 001"),
+    ]
+    return Dataset.from_records(recs, published=pub)
+
+
+def test_seed_001_figures() -> None:
+    ew = default_registry().group("England and Wales")
+    ev = evaluate(PLAN, seed_001_dataset(), period="2020-21", organisation="Gwent",
+                  compare_with=[msg(), ew])
+    assert ev.previous_period.label() == "financial year 2019-20"
+    # -14.9% and +4.1 pp as printed in seed 001
+    assert round(ev.figure("all_crime", "change"), 1) == -14.9
+    assert round(ev.figure("all_crime_outcome_rate", "change"), 1) == 4.1
+    assert ev.change_unit == ("%", "pp")
+    assert ev.figure("all_crime", "absolute_change") == -8498
+    assert ev.arrow.tolist() == [["↓"], ["↑"]]
+    # 48,618 vs 57,116 is far beyond chance (exact conditional test); the outcome rate has
+    # no denominator in the seed, so its change cannot be tested: the sign is reported.
+    assert ev.significant[0, 0] == 1.0
+    assert np.isnan(ev.significant[1, 0])
+    assert ev.direction.tolist() == [["improving"], ["improving"]]
+    # Published comparator figures are used and marked as published.
+    assert ev.figure("all_crime", "msg.change") == -14.1
+    assert ev.figure("all_crime_outcome_rate", "K04000001.value") == 0.143
+    e = ev.explain("all_crime_outcome_rate", "msg.value")
+    assert e.inputs["group_source"] == "published figure"
+    assert ev.figure("all_crime_outcome_rate", "msg.difference") == pytest.approx(0.9)
+    # Gwent's change (ratio 0.851, 95% CI about 0.841–0.862) is similar to the groups'
+    # published -14.1% (ratio 0.859): the ● in seed 001.
+    assert ev.comparisons["msg"].relation[0, 0] == "similar"
+    # Without a base the outcome rate has no CI, so it is not compared (never guessed).
+    assert ev.comparisons["msg"].relation[1, 0] == "not_compared"
+
+
+def test_explain_gives_formula_inputs_and_method() -> None:
+    ev = evaluate(PLAN, seed_001_dataset(), period="2020-21", organisation="Gwent")
+    e = ev.explain("all_crime", "change")
+    assert e.formula == "(current − previous) / previous × 100"
+    assert e.method == "pct_change"
+    assert e.inputs["current"] == 48618 and e.inputs["previous"] == 57116
+    assert "all_crime / W15000002 / change = -14.8785" in str(e)
+    assert ev.explain("all_crime_outcome_rate", "change").method == "pp_change"
+    with pytest.raises(OptionError):
+        ev.explain("all_crime", "colour")
+    with pytest.raises(UnknownMeasureError):
+        ev.explain("crime", "change")
+
+
+def test_bad_requests() -> None:
+    ds = seed_001_dataset()
+    with pytest.raises(NotCoveredError, match="2021-22"):
+        evaluate(PLAN, ds, period="2021-22")
+    with pytest.raises(UnknownMeasureError):
+        evaluate(PLAN, ds, period="2020-21", measures=["al_crime"])
+    with pytest.raises(UnknownOrganisationError):
+        evaluate(PLAN, ds, period="2020-21", organisation="Kent")
+    with pytest.raises(OptionError):
+        evaluate(PLAN, ds, period="2020-21", dot_method="vibes")  # type: ignore[arg-type]
+
+
+def test_proportion_without_denominator_is_an_error() -> None:
+    ds = Dataset.from_records([
+        {"measure": "all_crime_outcome_rate", "organisation": "Gwent", "period": p,
+         "numerator": 100} for p in ("2019-20", "2020-21")])
+    with pytest.raises(DataError, match="no denominator"):
+        evaluate(PLAN, ds, period="2020-21", measures=["all_crime_outcome_rate"])
+
+
+def test_proportion_with_counts_gets_interval_and_test() -> None:
+    ds = Dataset.from_records([
+        {"measure": "all_crime_outcome_rate", "organisation": "Gwent", "period": p,
+         "numerator": x, "denominator": n}
+        for p, x, n in (("2019-20", 6740, 57116), ("2020-21", 7730, 48618))])
+    ev = evaluate(PLAN, ds, period="2020-21", measures=["all_crime_outcome_rate"])
+    assert ev.figure("all_crime_outcome_rate", "current") == pytest.approx(7730 / 48618)
+    lo, hi = ev.lower[0, 0], ev.upper[0, 0]
+    assert lo < 7730 / 48618 < hi and hi - lo < 0.01
+    assert ev.significant[0, 0] == 1.0 and ev.direction[0, 0] == "improving"
+    assert str(ev.ci_method[0, 0]) == "wilson"
+
+
+# --- all 43 forces, real data --------------------------------------------------------------
+
+def national_dataset() -> Dataset:
+    recs = []
+    with open(PRC / "ons_pfa_p1_offences.csv", newline="") as f:
+        for r in csv.DictReader(f):
+            if r["offence_group"] == TOTAL:
+                recs.append({"measure": "total_recorded_crime", "organisation": r["area_code"],
+                             "period": f"12 months to {r['period_end'][:7]}",
+                             "value": r["number_of_offences"]})
+    return Dataset.from_records(recs)
+
+
+TRC = Measure(id="total_recorded_crime", name="Total recorded crime (excluding fraud)",
+              kind="count", polarity="lower")
+NATIONAL = Plan(id="national", title="National", priorities=[Priority(
+    id="p", title="Crime", outcomes=[Outcome(id="o", statement="Less crime", measures=[TRC])])])
+
+
+def test_all_43_forces_ranked_on_change_in_one_call() -> None:
+    reg = default_registry()
+    forces = [o.code for o in reg.forces()]
+    ev = evaluate(NATIONAL, national_dataset(), period="year ending March 2019",
+                  organisation=forces, compare_with=[reg.group("England and Wales"), msg()])
+    change = ev.change[0]
+    rank = ev.comparisons["K04000001"].rank[0]
+    size = ev.comparisons["K04000001"].group_size[0]
+    assert sorted(rank.tolist()) == list(range(1, 44)) and set(size.tolist()) == {43}
+    # Rank 1 = the largest fall (lower is better); independent check with a plain sort.
+    order = np.argsort(change, kind="stable")
+    assert rank[order].tolist() == list(range(1, 44))
+    gwent = forces.index("W15000002")
+    # Gwent, ONS Table P1: 48,823 (YE Mar 2018) → 58,536 (YE Mar 2019)
+    assert ev.current[0, gwent] == 58_536 and ev.previous[0, gwent] == 48_823
+    assert round(change[gwent], 1) == 19.9
+    # The E&W figure is computed from the 43 forces (so it excludes BTP): 4,816,497 in
+    # YE Mar 2018 (examples/data/prc-pfa/SOURCE.md).
+    assert ev.comparisons["K04000001"].previous[0, gwent] == 4_816_497
+    # The illustrative MSG gives Gwent the pooled change of its 7 peers.
+    peers = [reg.code(p) for p in ILLUSTRATIVE_PEERS]
+    idx = [forces.index(p) for p in peers]
+    pooled = (ev.current[0, idx].sum() / ev.previous[0, idx].sum() - 1) * 100
+    assert ev.figure("total_recorded_crime", "msg.change", "Gwent") == pytest.approx(pooled)
+    assert ev.comparisons["msg"].group_size[0, gwent] == 8
+    assert ev.comparisons["msg"].group[gwent] == "msg_W15000002"
+    others = [i for i in range(43) if i != gwent]
+    assert (ev.comparisons["msg"].rank[0, others] == 0).all()  # no MSG configured for them
+
+
+def test_missing_force_is_not_available_and_group_not_guessed() -> None:
+    reg = default_registry()
+    forces = [o.code for o in reg.forces()]
+    # Greater Manchester supplied no data for the year ending September 2019.
+    with pytest.warns(NotAvailableWarning, match="1 figure"):
+        ev = evaluate(NATIONAL, national_dataset(), period="year ending September 2019",
+                      organisation=forces, compare_with=[reg.group("England and Wales")])
+    gmp = forces.index("E23000005")
+    assert np.isnan(ev.current[0, gmp])
+    assert "missing" in ev.explain("total_recorded_crime", "current", "E23000005").reasons
+    assert ev.comparisons["K04000001"].rank[0, gmp] == 0
+    # With a member missing, the computed E&W figure would not be E&W's: it falls back to
+    # the E&W row of the tables (which includes BTP), marked as such.
+    gwent = forces.index("W15000002")
+    e = ev.explain("total_recorded_crime", "K04000001.value", "Gwent")
+    assert e.inputs["group_source"] == "the group's own row"
+    assert ev.comparisons["K04000001"].rank[0, gwent] == 0  # cannot rank among 43
+    ev2 = evaluate(NATIONAL, national_dataset(), period="year ending September 2019",
+                   organisation=[f for f in forces if f != "E23000005"],
+                   compare_with=[reg.group("England and Wales")], min_coverage=0.95)
+    assert ev2.comparisons["K04000001"].group_size[0].max() == 42
+
+
+def test_rate_per_1000_population_with_interval() -> None:
+    # ONS Table P3: Gwent YE Mar 2019 58,536 offences, population 587,700 (mid-2017),
+    # published rate 99.59 per 1,000 (computed by ONS from the unrounded population).
+    rate = Measure(id="crime_rate", name="Crimes per 1,000 population", kind="rate",
+                   polarity="lower", per=1000)
+    plan = Plan(id="r", title="R", priorities=[Priority(id="p", title="P", outcomes=[
+        Outcome(id="o", statement="S", measures=[rate])])])
+    ds = Dataset.from_records([
+        {"measure": "crime_rate", "organisation": "Gwent", "period": "year ending March 2018",
+         "numerator": 48_823, "population": 587_700},
+        {"measure": "crime_rate", "organisation": "Gwent", "period": "year ending March 2019",
+         "numerator": 58_536, "population": 587_700}])
+    ev = evaluate(plan, ds, period="year ending March 2019")
+    assert round(ev.figure("crime_rate", "current"), 2) == 99.60
+    assert ev.lower[0, 0] < 99.6 < ev.upper[0, 0]
+    assert str(ev.ci_method[0, 0]) == "byar"
+    assert ev.significant[0, 0] == 1.0 and ev.direction[0, 0] == "deteriorating"
