@@ -226,3 +226,75 @@ def test_rate_per_1000_population_with_interval() -> None:
     assert ev.lower[0, 0] < 99.6 < ev.upper[0, 0]
     assert str(ev.ci_method[0, 0]) == "byar"
     assert ev.significant[0, 0] == 1.0 and ev.direction[0, 0] == "deteriorating"
+
+
+# --- monthly data: SPC, trend markers and targets -------------------------------------------
+
+POLICEUK = Path(__file__).parents[1] / "examples" / "data" / "policeuk-gwent"
+PUK = Measure(id="policeuk_crimes", name="Crimes on police.uk (excluding ASB)", kind="count",
+              polarity="lower")
+PUK_PLAN = Plan(id="puk", title="police.uk", priorities=[Priority(id="p", title="P", outcomes=[
+    Outcome(id="o", statement="S", measures=[PUK])])])
+
+
+def policeuk_monthly() -> Dataset:
+    totals: dict[str, int] = {}
+    with open(POLICEUK / "street_counts_by_month_crime_type.csv", newline="") as f:
+        for r in csv.DictReader(f):
+            if r["crime_type"] != "Anti-social behaviour":
+                totals[r["month"]] = totals.get(r["month"], 0) + int(r["count"])
+    return Dataset.from_records([{"measure": "policeuk_crimes", "organisation": "Gwent",
+                                  "period": m, "value": v} for m, v in sorted(totals.items())])
+
+
+def test_monthly_data_gives_year_figures_and_an_spc_chart() -> None:
+    from perfcore.calc.spc import xmr
+    from perfcore.dataset import IncompletePeriodWarning
+    monthly = policeuk_monthly()
+    with pytest.warns(IncompletePeriodWarning):  # FY 2022-23 and 2025-26 are partial
+        years = monthly.aggregate("financial_year")
+    ev = evaluate(PUK_PLAN, Dataset.concat([monthly, years]), period="2024-25")
+    # examples/data/policeuk-gwent/SOURCE.md: FY 2023/24 53,538; FY 2024/25 60,239 (+12.5%)
+    assert ev.figure("policeuk_crimes", "previous") == 53_538
+    assert ev.figure("policeuk_crimes", "current") == 60_239
+    assert round(ev.figure("policeuk_crimes", "change"), 1) == 12.5
+    assert ev.direction[0, 0] == "deteriorating"
+    # The XmR chart is of the 24 months to March 2025 and equals a direct xmr() call.
+    assert ev.spc_months[0].label() == "April 2023" and ev.spc_months[-1].label() == "March 2025"
+    values = monthly.cube("value", periods=list(ev.spc_months))[0, 0]
+    direct = xmr(values, improvement="decrease")
+    chart = ev.spc_chart("policeuk_crimes")
+    assert chart is not None
+    assert np.array_equal(chart.upl, direct.upl)
+    assert ev.spc_variation[0, 0] == direct.variation_icon
+    # Only two complete financial years: no trend marker.
+    assert ev.trend[0, 0] == "could_not_be_calculated"
+
+
+def test_trend_marker_over_five_years() -> None:
+    # A steady rise in a proportion with large bases is a significant increasing trend.
+    recs = [{"measure": "all_crime_outcome_rate", "organisation": "Gwent", "period": p,
+             "numerator": x, "denominator": 50_000}
+            for p, x in (("2016-17", 5000), ("2017-18", 5400), ("2018-19", 5800),
+                         ("2019-20", 6300), ("2020-21", 6900))]
+    ev = evaluate(PLAN, Dataset.from_records(recs), period="2020-21",
+                  measures=["all_crime_outcome_rate"])
+    assert ev.trend[0, 0].startswith("increasing")
+    assert "better" in ev.trend[0, 0]
+
+
+def test_target_status() -> None:
+    from perfcore.model import Target
+    # Seed 000: "20% reduction in crime over the course of the current parliament". From
+    # 58,577 (2018-19) to 48,618 (2020-21) is -17.0%: not yet met, 3.0 points short.
+    crime = Measure(id="all_crime", name="All crime", kind="count", polarity="lower",
+                    target=Target(change=-0.20, baseline="2018-19", by="2024-25"))
+    rate = Measure(id="all_crime_outcome_rate", name="Outcome rate", kind="proportion",
+                   polarity="higher", target=Target(value=0.15))
+    plan = Plan(id="t", title="T", priorities=[Priority(id="p", title="P", outcomes=[
+        Outcome(id="o", statement="S", measures=[crime, rate])])])
+    ev = evaluate(plan, seed_001_dataset(), period="2020-21")
+    assert ev.target_status.tolist() == [["not_met"], ["met"]]
+    assert ev.target_gap[0, 0] == pytest.approx((48618 / 58577 - 1 + 0.20) * -1)
+    assert round(ev.target_gap[0, 0] * 100, 1) == -3.0
+    assert ev.target_gap[1, 0] == pytest.approx(0.009)

@@ -256,6 +256,30 @@ class Dataset:
             out.append(rec)
         return out
 
+    @classmethod
+    def concat(cls, datasets: Sequence[Dataset]) -> Dataset:
+        """One dataset holding the observations of several (e.g. monthly observations and
+        their financial-year aggregates). Overlapping keys raise
+        :class:`DuplicateObservationError`; organisation keys are kept as they are."""
+        if not datasets:
+            raise DataError("concat needs at least one dataset")
+
+        def column(name: str, cats: str, codes: str) -> list[Any]:
+            out: list[Any] = []
+            for d in datasets:
+                cat = getattr(d, cats)
+                out.extend(cat[c] for c in getattr(d, codes).tolist())
+            return out
+
+        return cls.from_columns(
+            measure=column("measure", "measures", "measure_code"),
+            organisation=column("organisation", "organisations", "organisation_code"),
+            period=column("period", "periods", "period_code"),
+            source=column("source", "sources", "source_code"),
+            published=tuple(dict.fromkeys(f for d in datasets for f in d.published)),
+            registry=False,
+            **{f: np.concatenate([getattr(d, f) for d in datasets]) for f in FIELDS})
+
     # --- checks and look-ups --------------------------------------------------------------
 
     def _key(self) -> npt.NDArray[np.int64]:

@@ -27,7 +27,7 @@ from perfcore._enums import MeasureKind
 from perfcore.calc._common import FlagArray, FloatArray, Reason, polarity_signs, reason_names
 from perfcore.calc.change import pct_change, pp_change
 from perfcore.calc.compare import compare_to_benchmark, group_average, rank_in_group
-from perfcore.calc.direction import direction_of_travel
+from perfcore.calc.direction import direction_of_travel, trend_test
 from perfcore.calc.intervals import count_ci, pp_change_ci, proportion_ci, rate_ci, rate_ratio_ci
 from perfcore.dataset import Dataset
 from perfcore.errors import (
@@ -40,7 +40,7 @@ from perfcore.errors import (
 )
 from perfcore.model import Measure, Plan
 from perfcore.organisations import ComparatorGroup
-from perfcore.periods import Period, parse_period
+from perfcore.periods import Month, Period, parse_period
 
 __all__ = ["Comparison", "Evaluation", "Explanation", "NotAvailableWarning", "evaluate"]
 
@@ -122,6 +122,12 @@ class Evaluation:
     fractions (0–1); rates are per ``measure.rate_per`` population; ``change`` is in % for
     counts, rates, means and money and in percentage points for proportions
     (``change_unit``).
+
+    ``trend`` holds the Fingertips trend marker over the last five periods of the same
+    kind; ``target_status`` is met / not_met / no_target / not_available with
+    ``target_gap`` (how far from the target, in the measure's units; positive = better);
+    ``spc_variation``/``spc_assurance`` the Making Data Count icons of the monthly XmR
+    chart ending with the period ("" where there was no complete monthly series).
     """
 
     plan: Plan
@@ -150,6 +156,21 @@ class Evaluation:
     direction: npt.NDArray[np.str_] = attrs.field(eq=False)
     reasons: FlagArray = attrs.field(eq=False)
     comparisons: Mapping[str, Comparison] = attrs.field(eq=False)
+    trend: npt.NDArray[np.str_] = attrs.field(eq=False)
+    target_status: npt.NDArray[np.str_] = attrs.field(eq=False)
+    target_gap: FloatArray = attrs.field(eq=False)
+    spc_variation: npt.NDArray[np.str_] = attrs.field(eq=False)
+    spc_assurance: npt.NDArray[np.str_] = attrs.field(eq=False)
+    spc_row: npt.NDArray[np.int64] = attrs.field(eq=False)
+    spc: Any = attrs.field(eq=False, default=None)
+    spc_months: tuple[Month, ...] = ()
+
+    def spc_chart(self, measure: str, organisation: str | None = None) -> Any:
+        """The XmR chart (an :class:`perfcore.calc.spc.XmrResult`) of one measure's monthly
+        series for one organisation, or None where the data did not allow one."""
+        i, j = self._index(measure, organisation)
+        row = int(self.spc_row[i, j])
+        return None if row < 0 or self.spc is None else self.spc.series(row)
 
     def _index(self, measure: str, organisation: str | None) -> tuple[int, int]:
         ids = [m.id for m in self.measures]
@@ -345,6 +366,8 @@ def evaluate(
     small_base: float = 10,
     min_coverage: float = 1.0,
     measures: Sequence[str] | None = None,
+    spc_points: int | None = 24,
+    trend_points: int = 5,
 ) -> Evaluation:
     """Evaluate a plan's measures for one period against the previous one.
 
@@ -379,6 +402,12 @@ def evaluate(
         available.
     measures
         Evaluate only these measure ids (default: all of the plan's).
+    spc_points
+        Months in each XmR chart, ending with the period's last month, when the dataset
+        holds monthly observations (``None`` turns SPC off). A series with a missing
+        month is not charted (its icons are "").
+    trend_points
+        Periods in the trend marker (Fingertips: 5).
     """
     cur_p = parse_period(period)
     prev_p = parse_period(previous) if previous is not None else cur_p.same_period_last_year()
@@ -551,6 +580,11 @@ def evaluate(
         for slot, groups in _resolve_groups(compare_with, all_orgs).items()
     }
 
+    trend = _trend(dataset, plan_measures, all_orgs, cur_p, signs, trend_points, confidence)
+    target_status, target_gap = _targets(dataset, plan_measures, all_orgs, cur, signs)
+    spc_result, spc_row, variation, assurance, spc_months = _spc(
+        dataset, plan_measures, all_orgs, focus, cur_p, signs, spc_points)
+
     def pick(a: Any) -> Any:
         return a[:, focus]
 
@@ -568,6 +602,9 @@ def evaluate(
         p_value=pick(p_value), arrow=pick(np.asarray(dot.arrow)),
         direction=pick(np.asarray(dot.assessment)), reasons=pick(reasons),
         comparisons={k: _select(v, focus) for k, v in comparisons.items()},
+        trend=pick(trend), target_status=pick(target_status), target_gap=pick(target_gap),
+        spc_variation=variation, spc_assurance=assurance, spc_row=spc_row, spc=spc_result,
+        spc_months=spc_months,
     )
 
 
@@ -717,3 +754,133 @@ def _compare(slot: str, groups: Sequence[ComparatorGroup], measures: Sequence[Me
         assessment=np.asarray(lab.assessment), source=source, reasons=reasons)
 
 
+
+
+def _values(data: _Data, kinds: Sequence[MeasureKind], measures: Sequence[Measure]
+            ) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Headline values of gathered cubes, plus the counts (x) and bases (n) behind them."""
+    x = np.where(np.isnan(data.numerator), data.value, data.numerator)
+    n = np.full_like(x, np.nan)
+    value = data.value.copy()
+    for i, (k, m) in enumerate(zip(kinds, measures, strict=True)):
+        if k is MeasureKind.PROPORTION:
+            n[i] = np.where(np.isnan(data.denominator[i]), data.sample_size[i],
+                            data.denominator[i])
+            x[i] = np.where(np.isnan(data.numerator[i]), data.value[i] * n[i],
+                            data.numerator[i])
+            with np.errstate(divide="ignore", invalid="ignore"):
+                value[i] = np.where(n[i] > 0, x[i] / n[i], data.value[i])
+        elif k is MeasureKind.RATE:
+            n[i] = data.population[i]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                value[i] = np.where(~np.isnan(data.numerator[i]) & (n[i] > 0),
+                                    data.numerator[i] / n[i] * m.rate_per, data.value[i])
+        elif k is MeasureKind.COUNT:
+            value[i] = x[i]
+    return value, x, n
+
+
+def _trend(dataset: Dataset, measures: Sequence[Measure], orgs: Sequence[str],
+           cur_p: Period, signs: npt.NDArray[np.int8], points: int,
+           confidence: float) -> npt.NDArray[np.str_]:
+    periods = [cur_p]
+    for _ in range(points - 1):
+        periods.insert(0, periods[0].previous())
+    nm, no = len(measures), len(orgs)
+    out = np.full((nm, no), "could_not_be_calculated", dtype=object)
+    if not all(p in dataset.periods for p in periods):
+        return out.astype(str)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NotAvailableWarning)
+        data = _gather(dataset, measures, periods, orgs)
+    kinds = [m.kind for m in measures]
+    value, x, n = _values(data, kinds, measures)
+    from perfcore.errors import InvalidInputWarning
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InvalidInputWarning)
+        for i, k in enumerate(kinds):
+            pol = signs[i, 0]
+            if k is MeasureKind.PROPORTION:
+                t = trend_test(polarity=int(pol), numerator=x[i], denominator=n[i],
+                               points=points)
+            elif k in (MeasureKind.COUNT, MeasureKind.RATE):
+                per = measures[i].rate_per if k is MeasureKind.RATE else 1
+                ci = (count_ci(x[i], confidence=confidence) if k is MeasureKind.COUNT
+                      else rate_ci(x[i], n[i], per=per, confidence=confidence))
+                t = trend_test(value[i], polarity=int(pol), lower=ci.lower, upper=ci.upper,
+                               ci_confidence=confidence, points=points)
+            else:
+                continue
+            out[i] = t.label
+    return out.astype(str)
+
+
+def _targets(dataset: Dataset, measures: Sequence[Measure], orgs: Sequence[str],
+             cur: FloatArray, signs: npt.NDArray[np.int8]
+             ) -> tuple[npt.NDArray[np.str_], FloatArray]:
+    nm, no = cur.shape
+    status = np.full((nm, no), "no_target", dtype=object)
+    gap = np.full((nm, no), np.nan)
+    for i, m in enumerate(measures):
+        t = m.target
+        if t is None:
+            continue
+        sign = int(signs[i, 0])
+        if t.value is not None:
+            # Gap in the measure's units, positive when the target is beaten.
+            g = (cur[i] - t.value) * (sign if sign else 1)
+        else:
+            base_p = t.baseline
+            if base_p is None or base_p not in dataset.periods:
+                status[i] = "not_available"
+                continue
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", NotAvailableWarning)
+                base_data = _gather(dataset, [m], [base_p], orgs)
+            base = _values(base_data, [m.kind], [m])[0][0, :, 0]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                achieved = ((cur[i] - base) * 100 if t.change_unit == "pp"
+                            else (cur[i] - base) / base)
+            assert t.change is not None
+            g = (achieved - t.change) * sign
+        gap[i] = g
+        status[i] = np.where(np.isnan(g), "not_available", np.where(g >= 0, "met", "not_met"))
+    return status.astype(str), gap
+
+
+def _spc(dataset: Dataset, measures: Sequence[Measure], orgs: Sequence[str],
+         focus: Sequence[int], cur_p: Period, signs: npt.NDArray[np.int8],
+         points: int | None) -> tuple[Any, npt.NDArray[np.int64], npt.NDArray[np.str_],
+                                      npt.NDArray[np.str_], tuple[Month, ...]]:
+    nm, nf = len(measures), len(focus)
+    row = np.full((nm, nf), -1, dtype=np.int64)
+    variation = np.full((nm, nf), "", dtype=object)
+    assurance = np.full((nm, nf), "", dtype=object)
+    if points is None or not any(isinstance(p, Month) for p in dataset.periods):
+        return None, row, variation.astype(str), assurance.astype(str), ()
+    months = tuple(Month.from_index(i) for i in range(cur_p.last - points + 1, cur_p.last + 1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NotAvailableWarning)
+        data = _gather(dataset, measures, months, [orgs[j] for j in focus])
+    kinds = [m.kind for m in measures]
+    value = _values(data, kinds, measures)[0]
+    chartable = ~np.isnan(value).any(axis=2)
+    chartable &= np.array([k is not MeasureKind.QUALITATIVE for k in kinds])[:, None]
+    mi, fi = np.nonzero(chartable)
+    if mi.size == 0:
+        return None, row, variation.astype(str), assurance.astype(str), months
+    from perfcore.calc.spc import xmr_batch
+    improvement = np.array(["decrease", "neutral", "increase"])[signs[mi, 0] + 1]
+    target = np.array([m.target.value if m.target is not None and m.target.value is not None
+                       else np.nan for m in measures])[mi]
+    from perfcore.errors import TrialLimitsWarning
+    with warnings.catch_warnings():
+        # Short series are flagged on the result (``trial``), not warned about per series.
+        warnings.simplefilter("ignore", TrialLimitsWarning)
+        result = xmr_batch(value[mi, fi], improvement=improvement, target=target,
+                           series_ids=[f"{measures[a].id} / {orgs[focus[b]]}"
+                                       for a, b in zip(mi, fi, strict=True)])
+    row[mi, fi] = np.arange(mi.size)
+    variation[mi, fi] = result.variation_icon
+    assurance[mi, fi] = result.assurance
+    return result, row, variation.astype(str), assurance.astype(str), months
