@@ -879,7 +879,7 @@ def _spc(dataset: Dataset, measures: Sequence[Measure], orgs: Sequence[str],
         warnings.simplefilter("ignore", TrialLimitsWarning)
         result = xmr_batch(value[mi, fi], improvement=improvement, target=target,
                            series_ids=[f"{measures[a].id} / {orgs[focus[b]]}"
-                                       for a, b in zip(mi, fi, strict=True)])
+                                       for a, b in zip(mi.tolist(), fi.tolist(), strict=True)])
     row[mi, fi] = np.arange(mi.size)
     variation[mi, fi] = result.variation_icon
     assurance[mi, fi] = result.assurance
