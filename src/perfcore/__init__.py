@@ -19,6 +19,16 @@ _LAZY: dict[str, str] = {
     "calc": "perfcore.calc",
     "periods": "perfcore.periods",
     "model": "perfcore.model",
+    # Plugin authors write `from perfcore import hookimpl, DomainSpec`; loading them
+    # lazily keeps pluggy (and everything plugin-related) out of `import perfcore`.
+    "hookimpl": "perfcore.hookspecs",
+    "hookspecs": "perfcore.hookspecs",
+    "plugins": "perfcore.plugins",
+    "DomainSpec": "perfcore.specs",
+    "LoaderSpec": "perfcore.specs",
+    "RendererSpec": "perfcore.specs",
+    "ScorerSpec": "perfcore.specs",
+    "get_measure": "perfcore.plugins",
 }
 
 __all__ = [
@@ -31,7 +41,10 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from perfcore import calc, model, periods  # noqa: F401
+    from perfcore import calc, hookspecs, model, periods, plugins  # noqa: F401
+    from perfcore.hookspecs import hookimpl  # noqa: F401
+    from perfcore.plugins import get_measure  # noqa: F401
+    from perfcore.specs import DomainSpec, LoaderSpec, RendererSpec, ScorerSpec  # noqa: F401
 
 
 def __getattr__(name: str) -> Any:
