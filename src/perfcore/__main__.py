@@ -17,13 +17,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("plugins", help="list installed plugins, domains, measures, "
                         "scorers, loaders and renderers",
                         description="List installed perfcore plugins and what they register.")
-    args = parser.parse_args(argv)
-    if args.command == "plugins":
-        from perfcore.plugins import run_plugins_command
+    parser.parse_args(argv)  # argparse exits on anything but a known command
+    from perfcore.plugins import run_plugins_command
 
-        return run_plugins_command()
-    parser.error(f"unknown command {args.command!r}")  # pragma: no cover - argparse exits
-    return 2  # pragma: no cover
+    return run_plugins_command()
 
 
 if __name__ == "__main__":

@@ -439,7 +439,7 @@ def get_plugin_manager(settings: PluginSettings | None = None, *,
     the cached one's.
     """
     global _manager
-    overrides = {k: v for k, v in (("autoload", autoload), ("allow", allow),
+    overrides: dict[str, Any] = {k: v for k, v in (("autoload", autoload), ("allow", allow),
                                    ("block", block), ("trace", trace),
                                    ("lenient", lenient)) if v is not None}
     if _manager is not None and settings is None and not overrides:

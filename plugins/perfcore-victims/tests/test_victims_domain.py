@@ -5,16 +5,16 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import perfcore.plugins
 import pytest
-from perfcore import MeasureKind, Polarity
-from perfcore.errors import OptionError, ShapeError
-from perfcore.testing import registered
-
 from perfcore_victims import examples, plugin
 from perfcore_victims.deadlines import Status, dvds_compliance, wilson_interval
 from perfcore_victims.growth import annual_growth, average_annual_growth
 from perfcore_victims.measures import MEASURES
+
+import perfcore.plugins
+from perfcore import MeasureKind, Polarity
+from perfcore.errors import OptionError, ShapeError
+from perfcore.testing import registered
 
 
 def test_measures_are_published_under_the_domain_prefix() -> None:

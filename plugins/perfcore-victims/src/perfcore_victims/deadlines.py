@@ -32,6 +32,7 @@ from statistics import NormalDist
 import attrs
 import numpy as np
 import numpy.typing as npt
+
 from perfcore.errors import OptionError, ShapeError
 
 __all__ = ["DeadlineCompliance", "DvdsCompliance", "Status", "deadline_compliance",

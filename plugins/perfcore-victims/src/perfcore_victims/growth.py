@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
+
 from perfcore.errors import OptionError
 
 __all__ = ["annual_growth", "average_annual_growth"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from perfcore import hookimpl
 from perfcore.specs import DomainSpec
-
 from perfcore_victims import __version__
 from perfcore_victims.measures import MEASURES
 
