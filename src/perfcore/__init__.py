@@ -41,10 +41,18 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from perfcore import calc, hookspecs, model, periods, plugins  # noqa: F401
-    from perfcore.hookspecs import hookimpl  # noqa: F401
-    from perfcore.plugins import get_measure  # noqa: F401
-    from perfcore.specs import DomainSpec, LoaderSpec, RendererSpec, ScorerSpec  # noqa: F401
+    # "import X as X" marks explicit re-exports for type checkers (mypy --strict).
+    from perfcore import calc as calc
+    from perfcore import hookspecs as hookspecs
+    from perfcore import model as model
+    from perfcore import periods as periods
+    from perfcore import plugins as plugins
+    from perfcore.hookspecs import hookimpl as hookimpl
+    from perfcore.plugins import get_measure as get_measure
+    from perfcore.specs import DomainSpec as DomainSpec
+    from perfcore.specs import LoaderSpec as LoaderSpec
+    from perfcore.specs import RendererSpec as RendererSpec
+    from perfcore.specs import ScorerSpec as ScorerSpec
 
 
 def __getattr__(name: str) -> Any:

@@ -124,7 +124,7 @@ def deadline_compliance(start: npt.ArrayLike, end: npt.ArrayLike, *, days: int,
     if s.shape != e.shape:
         raise ShapeError(f"start and end must have the same shape, not {s.shape} and "
                          f"{e.shape}", shapes={"start": s.shape, "end": e.shape})
-    today = np.datetime64(as_of, "D")
+    today = _dates("as_of", as_of)
     holi = _dates("holidays", holidays)
     s_ok = ~np.isnat(s)
     happened = ~np.isnat(e)
@@ -167,8 +167,10 @@ def dvds_compliance(requested: npt.ArrayLike, contacted: npt.ArrayLike,
 
     Both deadlines run from the request date (not from contact).
     """
-    opts = {"as_of": as_of, "business_days": business_days, "holidays": holidays,
-            "confidence": confidence}
-    return DvdsCompliance(
-        contact=deadline_compliance(requested, contacted, days=contact_days, **opts),
-        disclosure=deadline_compliance(requested, disclosed, days=disclosure_days, **opts))
+    def check(done: npt.ArrayLike, days: int) -> DeadlineCompliance:
+        return deadline_compliance(requested, done, days=days, as_of=as_of,
+                                   business_days=business_days, holidays=holidays,
+                                   confidence=confidence)
+
+    return DvdsCompliance(contact=check(contacted, contact_days),
+                          disclosure=check(disclosed, disclosure_days))
