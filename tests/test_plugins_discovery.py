@@ -86,40 +86,40 @@ def test_import_perfcore_loads_no_plugin_machinery() -> None:
 
 
 def test_fake_distribution_is_discovered_and_its_measures_published(install: Install) -> None:
-    install("acme-roads", "roads", _GOOD.format(domain="roads"))
-    only("roads")
-    m = perfcore.get_measure("roads.alpha")
+    install("acme-lanes", "lanes", _GOOD.format(domain="lanes"))
+    only("lanes")
+    m = perfcore.get_measure("lanes.alpha")
     assert (m.id, m.kind.value, m.polarity.value, m.unit) == (
-        "roads.alpha", "count", "lower_is_better", "crimes")
-    assert [x.id for x in plugins.measures()] == ["roads.alpha", "roads.beta_rate"]
+        "lanes.alpha", "count", "lower_is_better", "crimes")
+    assert [x.id for x in plugins.measures()] == ["lanes.alpha", "lanes.beta_rate"]
     (info,) = plugins.plugin_info()
     assert info == plugins.PluginInfo(
-        name="roads", distribution="acme-roads", version="1.2.3",
-        entry_point="roads = fakeplug_acme_roads_roads", domains=("roads",))
+        name="lanes", distribution="acme-lanes", version="1.2.3",
+        entry_point="lanes = fakeplug_acme_lanes_lanes", domains=("lanes",))
 
 
 def test_uninstalling_a_distribution_removes_only_its_measures(
         install: Install, monkeypatch: pytest.MonkeyPatch) -> None:
-    install("acme-roads", "roads", _GOOD.format(domain="roads"))
+    install("acme-lanes", "lanes", _GOOD.format(domain="lanes"))
     rail = install("acme-rail", "rail", _GOOD.format(domain="rail"))
-    only("roads", "rail")
+    only("lanes", "rail")
     assert {m.id for m in plugins.measures()} == {
-        "rail.alpha", "rail.beta_rate", "roads.alpha", "roads.beta_rate"}
+        "rail.alpha", "rail.beta_rate", "lanes.alpha", "lanes.beta_rate"}
     monkeypatch.setattr(sys, "path", [p for p in sys.path if p != str(rail)])
     plugins.reset_plugin_manager()
-    only("roads", "rail")
-    assert {m.id for m in plugins.measures()} == {"roads.alpha", "roads.beta_rate"}
+    only("lanes", "rail")
+    assert {m.id for m in plugins.measures()} == {"lanes.alpha", "lanes.beta_rate"}
 
 
 def test_block_and_allow_lists_from_the_environment(
         install: Install, monkeypatch: pytest.MonkeyPatch) -> None:
-    install("acme-roads", "roads", _GOOD.format(domain="roads"))
+    install("acme-lanes", "lanes", _GOOD.format(domain="lanes"))
     install("acme-rail", "rail", _GOOD.format(domain="rail"))
-    monkeypatch.setenv(plugins.ENV_ALLOW, "roads, acme-rail")  # ep name or distribution
-    assert [d.name for d in plugins.domains()] == ["rail", "roads"]
+    monkeypatch.setenv(plugins.ENV_ALLOW, "lanes, acme-rail")  # ep name or distribution
+    assert [d.name for d in plugins.domains()] == ["lanes", "rail"]
     plugins.reset_plugin_manager()
     monkeypatch.setenv(plugins.ENV_BLOCK, "acme_rail")  # normalised like pip does
-    assert [d.name for d in plugins.domains()] == ["roads"]
+    assert [d.name for d in plugins.domains()] == ["lanes"]
     assert plugins.get_plugin_manager().is_blocked("acme-rail")
     plugins.reset_plugin_manager()
     monkeypatch.setenv(plugins.ENV_DISABLE_AUTOLOAD, "1")
@@ -128,12 +128,12 @@ def test_block_and_allow_lists_from_the_environment(
 
 def test_keyword_settings_override_the_environment(
         install: Install, monkeypatch: pytest.MonkeyPatch) -> None:
-    install("acme-roads", "roads", _GOOD.format(domain="roads"))
+    install("acme-lanes", "lanes", _GOOD.format(domain="lanes"))
     monkeypatch.setenv(plugins.ENV_DISABLE_AUTOLOAD, "1")
-    pm = plugins.get_plugin_manager(autoload=True, allow="roads", block=())
-    assert [d.name for d in plugins.domains()] == ["roads"]
+    pm = plugins.get_plugin_manager(autoload=True, allow="lanes", block=())
+    assert [d.name for d in plugins.domains()] == ["lanes"]
     assert plugins.get_plugin_manager() is pm  # cached
-    assert plugins.get_plugin_manager(allow="roads", autoload=True) is pm  # same settings
+    assert plugins.get_plugin_manager(allow="lanes", autoload=True) is pm  # same settings
     assert plugins.get_plugin_manager(autoload=False) is not pm
     assert plugins.domains() == ()
 
@@ -199,14 +199,14 @@ def test_wrong_return_type_is_a_load_error(install: Install) -> None:
 
 def test_lenient_mode_logs_and_skips(install: Install,
                                      caplog: pytest.LogCaptureFixture) -> None:
-    install("acme-roads", "roads", _GOOD.format(domain="roads"))
+    install("acme-lanes", "lanes", _GOOD.format(domain="lanes"))
     install("acme-broken", "broken", "import does_not_exist_anywhere\n")
     install("acme-bad", "bad", "from perfcore import hookimpl\n@hookimpl\n"
             "def perfcore_register_domains():\n    raise RuntimeError('boom')\n")
     with caplog.at_level(logging.WARNING, logger="perfcore.plugins"):
-        plugins.get_plugin_manager(allow=("roads", "broken", "bad"), lenient=True)
-        assert [d.name for d in plugins.domains()] == ["roads"]
-    assert [p.name for p in plugins.plugin_info()] == ["roads"]
+        plugins.get_plugin_manager(allow=("lanes", "broken", "bad"), lenient=True)
+        assert [d.name for d in plugins.domains()] == ["lanes"]
+    assert [p.name for p in plugins.plugin_info()] == ["lanes"]
     assert "plugin 'broken' (acme-broken 1.2.3" in caplog.text
     assert "could not be imported" in caplog.text
     assert "plugin 'bad' (acme-bad 1.2.3" in caplog.text
@@ -214,37 +214,37 @@ def test_lenient_mode_logs_and_skips(install: Install,
 
 
 def test_duplicate_domain_names_both_plugins_and_distributions(install: Install) -> None:
-    install("acme-roads", "roads", _GOOD.format(domain="traffic"))
-    install("other-roads", "roads2", _GOOD.format(domain="traffic"))
-    only("roads", "roads2")
+    install("acme-lanes", "lanes", _GOOD.format(domain="traffic"))
+    install("other-lanes", "lanes2", _GOOD.format(domain="traffic"))
+    only("lanes", "lanes2")
     with pytest.raises(DuplicateNameError) as info:
         plugins.domains()
     err = info.value
-    assert (err.kind, err.name, err.plugins) == ("domain", "traffic", ("roads", "roads2"))
-    assert err.distributions == ("acme-roads", "other-roads")
-    assert "acme-roads 1.2.3" in str(err)
-    assert "other-roads 1.2.3" in str(err)
+    assert (err.kind, err.name, err.plugins) == ("domain", "traffic", ("lanes", "lanes2"))
+    assert err.distributions == ("acme-lanes", "other-lanes")
+    assert "acme-lanes 1.2.3" in str(err)
+    assert "other-lanes 1.2.3" in str(err)
 
 
 def test_two_distributions_with_one_entry_point_name(install: Install) -> None:
-    install("acme-roads", "roads", _GOOD.format(domain="roads"))
-    install("other-roads", "roads", _GOOD.format(domain="roads"))
+    install("acme-lanes", "lanes", _GOOD.format(domain="lanes"))
+    install("other-lanes", "lanes", _GOOD.format(domain="lanes"))
     with pytest.raises(DuplicateNameError, match="two distributions advertise") as info:
-        only("roads")
+        only("lanes")
     assert info.value.kind == "plugin"
-    assert set(info.value.distributions) == {"acme-roads", "other-roads"}
+    assert set(info.value.distributions) == {"acme-lanes", "other-lanes"}
 
 
 def test_unknown_measure_suggests_nearest_ids(install: Install) -> None:
-    install("acme-roads", "roads", _GOOD.format(domain="roads"))
-    only("roads")
+    install("acme-lanes", "lanes", _GOOD.format(domain="lanes"))
+    only("lanes")
     with pytest.raises(UnknownMeasureError) as info:
         perfcore.get_measure("beta_rate")  # the local id, without its domain
-    assert info.value.suggestions == ("roads.beta_rate",)
-    assert "did you mean 'roads.beta_rate'?" in str(info.value)
+    assert info.value.suggestions == ("lanes.beta_rate",)
+    assert "did you mean 'lanes.beta_rate'?" in str(info.value)
     with pytest.raises(UnknownMeasureError) as info:
-        perfcore.get_measure("roads.alpah")
-    assert info.value.suggestions[0] == "roads.alpha"
+        perfcore.get_measure("lanes.alpah")
+    assert info.value.suggestions[0] == "lanes.alpha"
     assert isinstance(info.value, KeyError)
 
 
@@ -257,9 +257,9 @@ def test_unknown_measure_with_no_plugins_says_why() -> None:
 def test_trace_writes_hook_calls_to_stderr(install: Install,
                                            monkeypatch: pytest.MonkeyPatch,
                                            capsys: pytest.CaptureFixture[str]) -> None:
-    install("acme-roads", "roads", _GOOD.format(domain="roads"))
+    install("acme-lanes", "lanes", _GOOD.format(domain="lanes"))
     monkeypatch.setenv(plugins.ENV_TRACE, "1")
-    monkeypatch.setenv(plugins.ENV_ALLOW, "roads")
+    monkeypatch.setenv(plugins.ENV_ALLOW, "lanes")
     plugins.domains()
     err = capsys.readouterr().err
     assert "perfcore_register_domains" in err
@@ -268,22 +268,22 @@ def test_trace_writes_hook_calls_to_stderr(install: Install,
 
 def test_plugins_command_lists_everything(install: Install,
                                           capsys: pytest.CaptureFixture[str]) -> None:
-    install("acme-roads", "roads", _GOOD.format(domain="roads"))
-    only("roads")
+    install("acme-lanes", "lanes", _GOOD.format(domain="lanes"))
+    only("lanes")
     assert main(["plugins"]) == 0
     assert capsys.readouterr().out == textwrap.dedent(f"""\
         perfcore {perfcore.__version__}: 1 plugin(s)
 
-        roads  acme-roads 1.2.3
-          entry point: roads = fakeplug_acme_roads_roads
-          domains: roads
+        lanes  acme-lanes 1.2.3
+          entry point: lanes = fakeplug_acme_lanes_lanes
+          domains: lanes
 
         Domains (1):
-          roads  9.9  2 measures  Fake roads
+          lanes  9.9  2 measures  Fake lanes
 
         Measures (2):
-          roads.alpha      count       lower_is_better   crimes  Alpha
-          roads.beta_rate  proportion  higher_is_better  %       Beta rate
+          lanes.alpha      count       lower_is_better   crimes  Alpha
+          lanes.beta_rate  proportion  higher_is_better  %       Beta rate
 
         Scorers: none
 
