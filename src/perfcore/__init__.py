@@ -19,6 +19,16 @@ _LAZY: dict[str, str] = {
     "calc": "perfcore.calc",
     "periods": "perfcore.periods",
     "model": "perfcore.model",
+    # Plugin authors write `from perfcore import hookimpl, DomainSpec`; loading them
+    # lazily keeps pluggy (and everything plugin-related) out of `import perfcore`.
+    "hookimpl": "perfcore.hookspecs",
+    "hookspecs": "perfcore.hookspecs",
+    "plugins": "perfcore.plugins",
+    "DomainSpec": "perfcore.specs",
+    "LoaderSpec": "perfcore.specs",
+    "RendererSpec": "perfcore.specs",
+    "ScorerSpec": "perfcore.specs",
+    "get_measure": "perfcore.plugins",
 }
 
 __all__ = [
@@ -31,7 +41,18 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from perfcore import calc, model, periods  # noqa: F401
+    # "import X as X" marks explicit re-exports for type checkers (mypy --strict).
+    from perfcore import calc as calc
+    from perfcore import hookspecs as hookspecs
+    from perfcore import model as model
+    from perfcore import periods as periods
+    from perfcore import plugins as plugins
+    from perfcore.hookspecs import hookimpl as hookimpl
+    from perfcore.plugins import get_measure as get_measure
+    from perfcore.specs import DomainSpec as DomainSpec
+    from perfcore.specs import LoaderSpec as LoaderSpec
+    from perfcore.specs import RendererSpec as RendererSpec
+    from perfcore.specs import ScorerSpec as ScorerSpec
 
 
 def __getattr__(name: str) -> Any:

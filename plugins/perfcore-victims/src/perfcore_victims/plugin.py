@@ -1,0 +1,20 @@
+"""The hook implementations perfcore discovers through the ``victims`` entry point."""
+
+from __future__ import annotations
+
+from perfcore import hookimpl
+from perfcore.specs import DomainSpec
+from perfcore_victims import __version__
+from perfcore_victims.measures import MEASURES
+
+
+@hookimpl
+def perfcore_register_domains() -> list[DomainSpec]:
+    return [DomainSpec(
+        name="victims",
+        title="Supporting victims",
+        version=__version__,
+        description="Victim satisfaction surveys, Victims' Code compliance, repeat "
+                    "victimisation and domestic abuse (arrests, Outcome 16, DVDS, MARAC).",
+        measures=MEASURES,
+    )]

@@ -1,0 +1,167 @@
+"""The perfcore hook specifications and the markers plugins use.
+
+A plugin is a module (or object) with functions marked ``@perfcore.hookimpl`` whose
+names match the hooks below, advertised through the ``perfcore`` entry-point group of
+its distribution. ``docs/hooks.md`` is generated from this module's docstrings
+(``python docs/gen_hooks.py``); a test keeps the two in step.
+
+Every hook is a *registration* hook: it takes no arguments, is called once per plugin
+when the registry is first needed, and returns an iterable of frozen records (or
+``None`` for nothing). Later versions may pass arguments; pluggy lets existing
+implementations ignore arguments they do not declare, so adding one is compatible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from perfcore.specs import DomainSpec, LoaderSpec, RendererSpec, ScorerSpec
+
+__all__ = ["PROJECT_NAME", "hookimpl", "hookspec"]
+
+#: The pluggy project name; also the entry-point group plugins are advertised in.
+PROJECT_NAME = "perfcore"
+
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+
+@hookspec
+def perfcore_register_domains() -> Iterable[DomainSpec] | None:
+    """Register domains of measures.
+
+    **When it is called:** once per plugin, the first time anything asks the registry
+    for domains or measures (`perfcore.plugins.domains()`, `perfcore.get_measure()`,
+    `python -m perfcore plugins`).
+
+    **What to return:** an iterable of `perfcore.DomainSpec`, or `None`. Give measures
+    *local* ids; perfcore publishes each as `"<domain>.<local id>"`. Domain names must be
+    unique across all installed plugins.
+
+    **Example:**
+
+    ```python
+    from perfcore import DomainSpec, hookimpl
+    from perfcore.model import Measure
+
+
+    @hookimpl
+    def perfcore_register_domains():
+        return [
+            DomainSpec(
+                name="roads",
+                title="Roads policing",
+                measures=(
+                    Measure(id="ksi_casualties", name="Killed or seriously injured",
+                            kind="count", polarity="lower", unit="casualties",
+                            description="People killed or seriously injured in collisions."),
+                ),
+            )
+        ]
+    ```
+
+    Plans then refer to `roads.ksi_casualties`.
+
+    *Added in version 0.1.*
+    """
+
+
+@hookspec
+def perfcore_register_scorers() -> Iterable[ScorerSpec] | None:
+    """Register scorers that turn an evaluated measure into a score (RAG and reasons).
+
+    **When it is called:** once per plugin, the first time the registry is asked for
+    scorers (`perfcore.plugins.scorers()`, `python -m perfcore plugins`).
+
+    **What to return:** an iterable of `perfcore.ScorerSpec`, or `None`. The callable's
+    protocol is defined by the scoring framework; perfcore 0.1 only records it by name.
+    Scorer names must be unique across all installed plugins.
+
+    **Example:**
+
+    ```python
+    from perfcore import ScorerSpec, hookimpl
+
+
+    def within_tolerance(evaluation, *, tolerance=0.05):
+        ...
+
+
+    @hookimpl
+    def perfcore_register_scorers():
+        return [ScorerSpec(name="within_tolerance",
+                           description="Green when within 5% of target.",
+                           scorer=within_tolerance)]
+    ```
+
+    *Added in version 0.1.*
+    """
+
+
+@hookspec
+def perfcore_register_loaders() -> Iterable[LoaderSpec] | None:
+    """Register data loaders for file formats perfcore does not read itself.
+
+    **When it is called:** once per plugin, the first time the registry is asked for
+    loaders (`perfcore.plugins.loaders()`, `python -m perfcore plugins`).
+
+    **What to return:** an iterable of `perfcore.LoaderSpec`, or `None`: a name, a
+    description, the glob patterns of the files it reads and the callable that reads one.
+    Loader names must be unique across all installed plugins.
+
+    **Example:**
+
+    ```python
+    from perfcore import LoaderSpec, hookimpl
+
+
+    def load_niche(path, **options):
+        ...
+
+
+    @hookimpl
+    def perfcore_register_loaders():
+        return [LoaderSpec(name="niche_export", description="NICHE RMS CSV export.",
+                           patterns=("niche-*.csv",), load=load_niche)]
+    ```
+
+    *Added in version 0.1.*
+    """
+
+
+@hookspec
+def perfcore_register_renderers() -> Iterable[RendererSpec] | None:
+    """Register report renderers for further output formats.
+
+    **When it is called:** once per plugin, the first time the registry is asked for
+    renderers (`perfcore.plugins.renderers()`, `python -m perfcore plugins`).
+
+    **What to return:** an iterable of `perfcore.RendererSpec`, or `None`: a name, a
+    description, the file extension, the media type and the callable that renders a
+    report. Renderer names must be unique across all installed plugins.
+
+    **Example:**
+
+    ```python
+    from perfcore import RendererSpec, hookimpl
+
+
+    def render_docx(report, **options):
+        ...
+
+
+    @hookimpl
+    def perfcore_register_renderers():
+        return [RendererSpec(name="docx", description="Word board paper.",
+                             extension=".docx",
+                             media_type="application/vnd.openxmlformats-"
+                                        "officedocument.wordprocessingml.document",
+                             render=render_docx)]
+    ```
+
+    *Added in version 0.1.*
+    """

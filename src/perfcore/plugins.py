@@ -1,0 +1,564 @@
+"""Plugin discovery, the plugin manager, and the typed façade over the hooks.
+
+Plugins are advertised in the ``perfcore`` entry-point group of their distribution and
+loaded the first time something needs them, never at ``import perfcore``. The façade
+functions below (:func:`domains`, :func:`measures`, :func:`get_measure`,
+:func:`scorers`, :func:`loaders`, :func:`renderers`, :func:`plugin_info`) are the only
+callers of the hooks; the rest of perfcore and embedding tools use them.
+
+Operators control discovery with environment variables, read when the manager is first
+built (embedding tools pass the same settings as keyword arguments to
+:func:`get_plugin_manager`, which win over the environment):
+
+``PERFCORE_DISABLE_PLUGIN_AUTOLOAD=1``
+    load no entry points at all (plugins can still be registered in code);
+``PERFCORE_PLUGINS=victims,soc``
+    allow-list: load only these plugins (entry-point or distribution names);
+``PERFCORE_BLOCK_PLUGINS=soc``
+    block-list: never load these;
+``PERFCORE_TRACE_HOOKS=1``
+    write pluggy's hook-call trace to stderr.
+
+A plugin that cannot be imported, registered or collected raises
+:class:`~perfcore.errors.PluginLoadError` naming its entry point, distribution and
+version, with the original exception chained. ``lenient=True`` logs the failure on the
+``perfcore.plugins`` logger and skips the plugin instead; it is never the default,
+because a silently missing domain would make measures vanish from reports.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib.metadata
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TextIO, TypeVar
+
+import attrs
+import pluggy
+
+from perfcore import hookspecs
+from perfcore.errors import DuplicateNameError, PluginLoadError, UnknownMeasureError
+from perfcore.model import Measure
+from perfcore.specs import DomainSpec, LoaderSpec, RendererSpec, ScorerSpec
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "ENV_ALLOW",
+    "ENV_BLOCK",
+    "ENV_DISABLE_AUTOLOAD",
+    "ENV_TRACE",
+    "PerfcorePluginManager",
+    "PluginInfo",
+    "PluginSettings",
+    "Registry",
+    "build_plugin_manager",
+    "describe_plugins",
+    "domains",
+    "get_measure",
+    "get_plugin_manager",
+    "loaders",
+    "measures",
+    "plugin_info",
+    "registry",
+    "renderers",
+    "reset_plugin_manager",
+    "run_plugins_command",
+    "scorers",
+]
+
+logger = logging.getLogger("perfcore.plugins")
+
+ENTRY_POINT_GROUP = hookspecs.PROJECT_NAME
+ENV_DISABLE_AUTOLOAD = "PERFCORE_DISABLE_PLUGIN_AUTOLOAD"
+ENV_ALLOW = "PERFCORE_PLUGINS"
+ENV_BLOCK = "PERFCORE_BLOCK_PLUGINS"
+ENV_TRACE = "PERFCORE_TRACE_HOOKS"
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+
+
+def _names(value: Iterable[str] | str | None) -> frozenset[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = value.split(",")
+    return frozenset(_norm(v) for v in value if v.strip())
+
+
+def _block_names(value: Iterable[str] | str | None) -> frozenset[str]:
+    return _names(value) or frozenset()
+
+
+def _norm(name: str) -> str:
+    # Distribution names compare case- and separator-insensitively (PEP 503), so
+    # "perfcore_victims" in an allow-list matches the distribution "perfcore-victims".
+    return name.strip().lower().replace("_", "-").replace(".", "-")
+
+
+@attrs.frozen(kw_only=True)
+class PluginSettings:
+    """How plugins are discovered. ``allow=None`` means every installed plugin;
+    names match an entry-point name or a distribution name."""
+
+    autoload: bool = True
+    allow: frozenset[str] | None = attrs.field(default=None, converter=_names)
+    block: frozenset[str] = attrs.field(default=frozenset(), converter=_block_names)
+    trace: bool = False
+    lenient: bool = False
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> PluginSettings:
+        """Read the ``PERFCORE_*`` switches (``os.environ`` unless given). An empty
+        ``PERFCORE_PLUGINS`` counts as unset, not as "allow nothing"."""
+        env = os.environ if environ is None else environ
+        allow = env.get(ENV_ALLOW, "").strip()
+        return cls(
+            autoload=env.get(ENV_DISABLE_AUTOLOAD, "").strip().lower() not in _TRUE,
+            allow=allow or None,
+            block=env.get(ENV_BLOCK, ""),
+            trace=env.get(ENV_TRACE, "").strip().lower() in _TRUE,
+        )
+
+    def permits(self, *names: str | None) -> bool:
+        """Whether a plugin known by any of ``names`` may load."""
+        normed = {_norm(n) for n in names if n}
+        if normed & self.block:
+            return False
+        return self.allow is None or bool(normed & self.allow)
+
+
+@attrs.frozen(kw_only=True)
+class PluginInfo:
+    """One registered plugin: where it came from and what it registers."""
+
+    name: str
+    distribution: str | None = None
+    version: str | None = None
+    entry_point: str | None = None
+    domains: tuple[str, ...] = ()
+    scorers: tuple[str, ...] = ()
+    loaders: tuple[str, ...] = ()
+    renderers: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """``"plugin 'victims' (perfcore-victims 0.1.0, entry point victims = m)"``."""
+        if self.distribution is None:
+            return f"plugin {self.name!r} (registered directly)"
+        where = f"{self.distribution} {self.version or '?'}"
+        if self.entry_point:
+            where += f", entry point {self.entry_point}"
+        return f"plugin {self.name!r} ({where})"
+
+
+@attrs.frozen(kw_only=True)
+class Registry:
+    """Everything the installed plugins register, each kind sorted by name."""
+
+    plugins: tuple[PluginInfo, ...] = ()
+    domains: tuple[DomainSpec, ...] = ()
+    scorers: tuple[ScorerSpec, ...] = ()
+    loaders: tuple[LoaderSpec, ...] = ()
+    renderers: tuple[RendererSpec, ...] = ()
+    measures: tuple[Measure, ...] = ()
+
+    def get_measure(self, measure_id: str) -> Measure:
+        """The measure published as ``measure_id`` (``"victims.x"``)."""
+        for m in self.measures:
+            if m.id == measure_id:
+                return m
+        ids = [m.id for m in self.measures]
+        # A bare local id ("satisfaction_whole_experience") is the commonest slip; offer
+        # the qualified ids it could mean before difflib's guesses.
+        near = [i for i in ids if i.endswith("." + measure_id)]
+        near += [i for i in difflib.get_close_matches(measure_id, ids, n=3) if i not in near]
+        near = near[:3]
+        hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
+        if not ids:
+            hint = ("; no plugin registers any measures (is a domain plugin installed, or "
+                    f"is autoload disabled with {ENV_DISABLE_AUTOLOAD}?)")
+        raise UnknownMeasureError(f"no installed domain defines measure {measure_id!r}{hint}",
+                                  measure=measure_id, suggestions=tuple(near))
+
+    def domain(self, name: str) -> DomainSpec:
+        """The domain called ``name``."""
+        for d in self.domains:
+            if d.name == name:
+                return d
+        near = tuple(difflib.get_close_matches(name, [d.name for d in self.domains], n=3))
+        hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
+        raise UnknownMeasureError(f"no installed plugin registers domain {name!r}{hint}",
+                                  measure=name, suggestions=near)
+
+
+_T = TypeVar("_T", DomainSpec, ScorerSpec, LoaderSpec, RendererSpec)
+
+# kind -> (hook name, record class); the order is the order of the report sections.
+_KINDS: dict[str, tuple[str, type[Any]]] = {
+    "domain": ("perfcore_register_domains", DomainSpec),
+    "scorer": ("perfcore_register_scorers", ScorerSpec),
+    "loader": ("perfcore_register_loaders", LoaderSpec),
+    "renderer": ("perfcore_register_renderers", RendererSpec),
+}
+
+
+@attrs.frozen
+class _Origin:
+    distribution: str | None = None
+    version: str | None = None
+    entry_point: str | None = None
+
+
+class PerfcorePluginManager(pluggy.PluginManager):
+    """A pluggy manager for the ``perfcore`` project that remembers where each plugin
+    came from (so errors can name its distribution) and caches the collected registry
+    until a plugin is registered or unregistered."""
+
+    def __init__(self, settings: PluginSettings | None = None) -> None:
+        super().__init__(hookspecs.PROJECT_NAME)
+        self.settings = settings if settings is not None else PluginSettings()
+        self.add_hookspecs(hookspecs)
+        self._origins: dict[str, _Origin] = {}
+        self._registry: Registry | None = None
+        for name in sorted(self.settings.block):
+            self.set_blocked(name)
+        if self.settings.trace:
+            self.trace.root.setwriter(_write_trace)
+            self.enable_tracing()
+
+    # --- registration -------------------------------------------------------------
+    def register(self, plugin: object, name: str | None = None) -> str | None:
+        self._registry = None
+        return super().register(plugin, name)
+
+    def unregister(self, plugin: object | None = None, name: str | None = None) -> Any:
+        self._registry = None
+        return super().unregister(plugin, name)
+
+    def add_plugin(self, plugin: object, name: str | None = None, *,
+                   distribution: str | None = None, version: str | None = None,
+                   entry_point: str | None = None) -> str | None:
+        """Register ``plugin`` and check its hooks, raising :class:`PluginLoadError`
+        (or, when lenient, logging and skipping) if it is broken. Returns its name, or
+        ``None`` when it was skipped or is blocked."""
+        origin = _Origin(distribution, version, entry_point)
+        label = name or getattr(plugin, "__name__", None) or repr(plugin)
+        try:
+            registered = self.register(plugin, name)
+            # Earlier plugins already passed, so a pending (unknown) hook is this one's.
+            self.check_pending()
+        except (pluggy.PluginValidationError, ValueError) as exc:
+            if self.is_registered(plugin):
+                self.unregister(plugin)
+            self._fail(label, origin, "could not be registered", exc)
+            return None
+        if registered is not None:
+            self._origins[registered] = origin
+        return registered
+
+    def load_entry_points(self) -> list[str]:
+        """Load and register every permitted plugin of the ``perfcore`` entry-point
+        group, in name order. Returns the names registered."""
+        found = sorted(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP),
+                       key=lambda ep: (ep.name, ep.value))
+        loaded: list[str] = []
+        seen: dict[str, _Origin] = {}
+        for ep in found:
+            dist = ep.dist
+            dist_name = dist.metadata["Name"] if dist is not None else None
+            origin = _Origin(dist_name, dist.version if dist is not None else None,
+                             f"{ep.name} = {ep.value}")
+            if not self.settings.permits(ep.name, dist_name) or self.is_blocked(ep.name):
+                logger.debug("perfcore plugin %r from %s is not permitted; skipped",
+                             ep.name, dist_name)
+                continue
+            if ep.name in seen:
+                first = seen[ep.name]
+                raise DuplicateNameError(
+                    f"two distributions advertise a perfcore plugin called {ep.name!r}: "
+                    f"{first.distribution} {first.version} and {dist_name} "
+                    f"{origin.version}; uninstall one, or pick one with {ENV_ALLOW}",
+                    kind="plugin", name=ep.name, plugins=(ep.name, ep.name),
+                    distributions=(first.distribution, dist_name))
+            seen[ep.name] = origin
+            try:
+                plugin = ep.load()
+            except Exception as exc:
+                self._fail(ep.name, origin, "could not be imported", exc)
+                continue
+            name = self.add_plugin(plugin, ep.name, distribution=origin.distribution,
+                                   version=origin.version, entry_point=origin.entry_point)
+            if name is not None:
+                loaded.append(name)
+        if self.settings.allow is not None:
+            known = {_norm(ep.name) for ep in found} | {
+                _norm(ep.dist.metadata["Name"]) for ep in found if ep.dist is not None}
+            missing = sorted(self.settings.allow - known)
+            if missing:
+                logger.warning("%s names plugin(s) that are not installed: %s", ENV_ALLOW,
+                               ", ".join(missing))
+        return loaded
+
+    def _fail(self, name: str, origin: _Origin, what: str, exc: BaseException) -> None:
+        info = PluginInfo(name=name, distribution=origin.distribution,
+                          version=origin.version, entry_point=origin.entry_point)
+        message = f"{info.describe()} {what}: {type(exc).__name__}: {exc}"
+        if self.settings.lenient:
+            logger.warning("%s; skipped (lenient mode)", message)
+            return
+        raise PluginLoadError(message, entry_point=origin.entry_point,
+                              distribution=origin.distribution, version=origin.version,
+                              plugin=name) from exc
+
+    # --- collection ---------------------------------------------------------------
+    def registry(self) -> Registry:
+        """Collect every plugin's records (cached until the plugins change)."""
+        if self._registry is None:
+            self._registry = self._collect()
+        return self._registry
+
+    def _collect(self) -> Registry:
+        while True:
+            try:
+                return self._collect_once()
+            except _SkipPlugin as skip:
+                # Lenient: drop the broken plugin and collect again without it.
+                self.unregister(skip.plugin)
+
+    def _collect_once(self) -> Registry:
+        plugins = sorted(((self.get_name(p) or "", p) for p in self.get_plugins()),
+                         key=lambda item: item[0])
+        everyone = [p for _, p in plugins]
+        per_plugin: dict[str, dict[str, list[Any]]] = {}
+        for name, plugin in plugins:
+            origin = self._origins.get(name, _Origin())
+            others = [p for p in everyone if p is not plugin]
+            records: dict[str, list[Any]] = {}
+            for kind, (hook_name, cls) in _KINDS.items():
+                # A subset caller keeps pluggy's tracing and monitoring while telling us
+                # which plugin returned what, so bad records can be blamed precisely.
+                caller = self.subset_hook_caller(hook_name, remove_plugins=others)
+                try:
+                    results = caller()
+                    records[kind] = _check_records(results, cls, kind, hook_name)
+                except Exception as exc:
+                    self._fail(name, origin, f"failed in {hook_name}", exc)  # raises unless lenient
+                    raise _SkipPlugin(plugin) from exc
+            per_plugin[name] = records
+        out: dict[str, list[Any]] = {kind: [] for kind in _KINDS}
+        owners: dict[tuple[str, str], str] = {}
+        for name, records in per_plugin.items():
+            for kind, items in records.items():
+                for item in items:
+                    key = (kind, item.name)
+                    if key in owners:
+                        raise self._duplicate(kind, item.name, owners[key], name)
+                    owners[key] = name
+                    out[kind].append(item)
+        infos = []
+        for name, records in per_plugin.items():
+            origin = self._origins.get(name, _Origin())
+            infos.append(PluginInfo(
+                name=name, distribution=origin.distribution, version=origin.version,
+                entry_point=origin.entry_point,
+                **{f"{kind}s": tuple(sorted(i.name for i in records[kind])) for kind in _KINDS}))
+        sorted_domains = tuple(sorted(out["domain"], key=lambda d: d.name))
+        all_measures = tuple(sorted((m for d in sorted_domains for m in d.qualified_measures()),
+                                    key=lambda m: m.id))
+        return Registry(
+            plugins=tuple(infos),
+            domains=sorted_domains,
+            scorers=tuple(sorted(out["scorer"], key=lambda s: s.name)),
+            loaders=tuple(sorted(out["loader"], key=lambda s: s.name)),
+            renderers=tuple(sorted(out["renderer"], key=lambda s: s.name)),
+            measures=all_measures,
+        )
+
+    def _duplicate(self, kind: str, name: str, first: str, second: str) -> DuplicateNameError:
+        a = PluginInfo(name=first, **attrs.asdict(self._origins.get(first, _Origin())))
+        b = PluginInfo(name=second, **attrs.asdict(self._origins.get(second, _Origin())))
+        return DuplicateNameError(
+            f"{kind} {name!r} is registered by {a.describe()} and by {b.describe()}; "
+            f"uninstall one, or block one with {ENV_BLOCK}={second}",
+            kind=kind, name=name, plugins=(first, second),
+            distributions=(a.distribution, b.distribution))
+
+
+class _SkipPlugin(Exception):
+    def __init__(self, plugin: object) -> None:
+        super().__init__()
+        self.plugin = plugin
+
+
+def _check_records(results: list[Any], cls: type[_T], kind: str, hook: str) -> list[_T]:
+    out: list[_T] = []
+    for result in results:  # one result per implementation; pluggy drops None
+        if isinstance(result, (str, bytes, Mapping)) or not isinstance(result, Iterable):
+            raise TypeError(f"{hook} must return an iterable of {cls.__name__} (or None), "
+                            f"not {type(result).__name__}")
+        for item in result:
+            if not isinstance(item, cls):
+                raise TypeError(f"{hook} returned a {type(item).__name__} where a "
+                                f"{cls.__name__} was expected")
+            out.append(item)
+    return out
+
+
+def _write_trace(text: str) -> None:
+    # Looked up on each call so that redirected stderr (pytest's capsys) is honoured.
+    sys.stderr.write(text)
+
+
+# --- the cached manager --------------------------------------------------------------
+_manager: PerfcorePluginManager | None = None
+
+
+def build_plugin_manager(settings: PluginSettings | None = None) -> PerfcorePluginManager:
+    """A new, uncached manager with plugins loaded as ``settings`` say (default: from
+    the environment)."""
+    settings = settings if settings is not None else PluginSettings.from_env()
+    pm = PerfcorePluginManager(settings)
+    if settings.autoload:
+        pm.load_entry_points()
+    return pm
+
+
+def get_plugin_manager(settings: PluginSettings | None = None, *,
+                       autoload: bool | None = None,
+                       allow: Iterable[str] | str | None = None,
+                       block: Iterable[str] | str | None = None,
+                       trace: bool | None = None,
+                       lenient: bool | None = None) -> PerfcorePluginManager:
+    """The process-wide plugin manager, built on first use and then cached.
+
+    With no arguments, returns the cached manager (building it from the environment the
+    first time). Given ``settings`` or keyword overrides (which win over the
+    environment), rebuilds and caches a manager if the resulting settings differ from
+    the cached one's.
+    """
+    global _manager
+    overrides: dict[str, Any] = {k: v for k, v in (("autoload", autoload), ("allow", allow),
+                                   ("block", block), ("trace", trace),
+                                   ("lenient", lenient)) if v is not None}
+    if _manager is not None and settings is None and not overrides:
+        return _manager
+    base = settings if settings is not None else PluginSettings.from_env()
+    wanted = attrs.evolve(base, **overrides)
+    if _manager is None or _manager.settings != wanted:
+        _manager = build_plugin_manager(wanted)
+    return _manager
+
+
+def reset_plugin_manager() -> None:
+    """Forget the cached manager; the next use builds a new one (for tests)."""
+    global _manager
+    _manager = None
+
+
+def _swap_plugin_manager(pm: PerfcorePluginManager | None) -> PerfcorePluginManager | None:
+    # Used by perfcore.testing to install a manager for the duration of one test.
+    global _manager
+    previous, _manager = _manager, pm
+    return previous
+
+
+# --- the façade ----------------------------------------------------------------------
+def registry() -> Registry:
+    """Everything the plugins register."""
+    return get_plugin_manager().registry()
+
+
+def domains() -> tuple[DomainSpec, ...]:
+    """Registered domains, sorted by name."""
+    return registry().domains
+
+
+def measures() -> tuple[Measure, ...]:
+    """Every domain's measures with their qualified ids, sorted by id."""
+    return registry().measures
+
+
+def get_measure(measure_id: str) -> Measure:
+    """The measure published as ``measure_id``, e.g.
+    ``get_measure("victims.satisfaction_whole_experience")``. Unknown ids raise
+    :class:`~perfcore.errors.UnknownMeasureError` suggesting the nearest ids."""
+    return registry().get_measure(measure_id)
+
+
+def scorers() -> tuple[ScorerSpec, ...]:
+    """Registered scorers, sorted by name."""
+    return registry().scorers
+
+
+def loaders() -> tuple[LoaderSpec, ...]:
+    """Registered data loaders, sorted by name."""
+    return registry().loaders
+
+
+def renderers() -> tuple[RendererSpec, ...]:
+    """Registered report renderers, sorted by name."""
+    return registry().renderers
+
+
+def plugin_info() -> tuple[PluginInfo, ...]:
+    """Every registered plugin with its distribution, version and registrations."""
+    return registry().plugins
+
+
+# --- `python -m perfcore plugins` ----------------------------------------------------
+def describe_plugins(reg: Registry | None = None) -> str:
+    """The text ``python -m perfcore plugins`` prints."""
+    from perfcore import __version__
+
+    reg = reg if reg is not None else registry()
+    lines = [f"perfcore {__version__}: {len(reg.plugins)} plugin(s)"]
+    for p in reg.plugins:
+        lines.append("")
+        lines.append(f"{p.name}  {p.distribution or '(registered directly)'}"
+                     f"{' ' + p.version if p.version else ''}")
+        if p.entry_point:
+            lines.append(f"  entry point: {p.entry_point}")
+        for kind in _KINDS:
+            names: tuple[str, ...] = getattr(p, f"{kind}s")
+            if names:
+                lines.append(f"  {kind}s: {', '.join(names)}")
+
+    def section(title: str, rows: list[tuple[str, ...]]) -> None:
+        lines.append("")
+        lines.append(f"{title} ({len(rows)}):" if rows else f"{title}: none")
+        if rows:
+            widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+            for r in rows:
+                cells = [c.ljust(w) for c, w in zip(r, widths, strict=False)] + [r[-1]]
+                lines.append("  " + "  ".join(cells).rstrip())
+
+    section("Domains", [(d.name, d.version or "-", f"{len(d.measures)} measures", d.title)
+                        for d in reg.domains])
+    section("Measures", [(m.id, m.kind.value, m.polarity.value, m.unit or "-", m.name)
+                         for m in reg.measures])
+    section("Scorers", [(s.name, s.description) for s in reg.scorers])
+    section("Loaders", [(s.name, ", ".join(s.patterns), s.description) for s in reg.loaders])
+    section("Renderers", [(s.name, s.extension, s.media_type, s.description)
+                          for s in reg.renderers])
+    return "\n".join(lines) + "\n"
+
+
+def run_plugins_command(*, out: TextIO | None = None, err: TextIO | None = None,
+                        describe: Callable[[], str] = describe_plugins) -> int:
+    """Print the plugin listing; a broken plugin prints its error and returns 1."""
+    from perfcore.errors import PluginError
+
+    out = out if out is not None else sys.stdout
+    err = err if err is not None else sys.stderr
+    try:
+        text = describe()
+    except PluginError as exc:
+        err.write(f"perfcore: error: {exc}\n")
+        cause = exc.__cause__
+        if cause is not None:
+            err.write(f"  caused by {type(cause).__name__}: {cause}\n")
+        return 1
+    out.write(text)
+    return 0

@@ -1,0 +1,186 @@
+"""The records plugins return from the registration hooks.
+
+Each is a small frozen attrs value that validates itself on construction, so a plugin
+that builds a bad record fails inside its own hook, where the traceback points at the
+plugin's code; the plugin manager then wraps that failure in a
+:class:`~perfcore.errors.PluginLoadError` naming the plugin.
+
+Records are inert: they hold names, text, :class:`~perfcore.model.Measure` definitions
+and plain callables, never the plugin manager or loaded data, so they pickle (callables
+by reference) and compare by value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from perfcore.errors import DuplicateIdError, ModelError
+from perfcore.model import Measure
+
+__all__ = ["DomainSpec", "LoaderSpec", "RendererSpec", "ScorerSpec"]
+
+# Registered names end up in measure ids ("victims.x"), file names and CLI options, so
+# they are restricted to the same alphabet as plan ids, without dots.
+_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _name(what: str) -> Any:
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, str) or not _NAME_RE.match(value):
+            raise ModelError(
+                f"{what} name {value!r} is not valid: use lower-case letters, digits and "
+                "underscores, starting with a letter (no dots; the core adds the domain "
+                "prefix)", obj=f"{what} {value!r}", field="name")
+    return check
+
+
+def _text(what: str, field: str, *, required: bool = False) -> Any:
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, str) or (required and not value.strip()):
+            need = "non-empty text" if required else "text"
+            me = f"{what} {getattr(instance, 'name', '?')!r}"
+            raise ModelError(f"{me}: {field} must be {need}, not {value!r}", obj=me,
+                             field=field)
+    return check
+
+
+def _callable(what: str, field: str) -> Any:
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not callable(value):
+            me = f"{what} {getattr(instance, 'name', '?')!r}"
+            raise ModelError(f"{me}: {field} must be callable, not {type(value).__name__}",
+                             obj=me, field=field)
+    return check
+
+
+def _str_tuple(value: Any) -> tuple[str, ...]:
+    # A lone string is almost always a mistake for a one-element tuple ("*.csv").
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
+
+
+def _measures(value: Any) -> tuple[Measure, ...]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise ModelError("domain measures must be a sequence of Measure objects",
+                         obj="domain", field="measures")
+    out = tuple(value)
+    for m in out:
+        if not isinstance(m, Measure):
+            raise ModelError(f"domain measures must be Measure objects, not "
+                             f"{type(m).__name__}", obj="domain", field="measures")
+    return out
+
+
+def _pairs(value: Any) -> tuple[tuple[str, str], ...]:
+    items = value.items() if isinstance(value, Mapping) else value
+    # Sorted so that two specs built from equal mappings compare equal.
+    return tuple(sorted((str(k), str(v)) for k, v in items))
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class DomainSpec:
+    """A domain of measures a plugin adds (victims, serious and organised crime, ...).
+
+    ``measures`` carry *local* ids (``"satisfaction_whole_experience"``); the core
+    publishes them under ``"<name>.<local id>"`` (``"victims.satisfaction_whole_experience"``),
+    which is how plans refer to them. ``default_scorers`` maps a local measure id to the
+    name of the scorer that should score it unless a plan says otherwise; the names are
+    resolved by the scoring framework, not checked here, because scorers may come from
+    another plugin.
+    """
+
+    name: str = attrs.field(validator=_name("domain"))
+    title: str = attrs.field(validator=_text("domain", "title", required=True))
+    measures: tuple[Measure, ...] = attrs.field(default=(), converter=_measures)
+    version: str = attrs.field(default="", validator=_text("domain", "version"))
+    description: str = attrs.field(default="", validator=_text("domain", "description"))
+    default_scorers: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
+
+    def __attrs_post_init__(self) -> None:
+        me = f"domain {self.name!r}"
+        seen: set[str] = set()
+        for m in self.measures:
+            if "." in m.id:
+                raise ModelError(f"{me}: measure id {m.id!r} must be local (no dots); the "
+                                 f"core publishes it as {self.name!r}.<id>", obj=me,
+                                 field="measures")
+            if m.id in seen:
+                raise DuplicateIdError(f"{me}: two measures have id {m.id!r}", obj=me,
+                                       field="measures", id=m.id)
+            seen.add(m.id)
+        for local, scorer in self.default_scorers:
+            if local not in seen:
+                raise ModelError(f"{me}: default_scorers names measure {local!r}, which the "
+                                 "domain does not define", obj=me, field="default_scorers")
+            if not _NAME_RE.match(scorer):
+                raise ModelError(f"{me}: default scorer {scorer!r} for {local!r} is not a "
+                                 "valid scorer name", obj=me, field="default_scorers")
+
+    def qualified_id(self, local_id: str) -> str:
+        """``"victims"`` + ``"x"`` → ``"victims.x"``."""
+        return f"{self.name}.{local_id}"
+
+    def qualified_measures(self) -> tuple[Measure, ...]:
+        """The measures with their published, domain-prefixed ids."""
+        return tuple(attrs.evolve(m, id=self.qualified_id(m.id)) for m in self.measures)
+
+    def default_scorer(self, measure_id: str) -> str | None:
+        """The default scorer name for a local or qualified measure id, or ``None``."""
+        local = measure_id.removeprefix(self.name + ".")
+        return dict(self.default_scorers).get(local)
+
+    def __repr__(self) -> str:
+        return f"DomainSpec({self.name!r}, {self.title!r}, {len(self.measures)} measure(s))"
+
+
+@attrs.frozen(kw_only=True)
+class ScorerSpec:
+    """A named scorer. ``scorer`` is the callable the scoring framework will call; its
+    protocol is defined by that framework, so this record stays generic."""
+
+    name: str = attrs.field(validator=_name("scorer"))
+    description: str = attrs.field(validator=_text("scorer", "description", required=True))
+    scorer: Callable[..., Any] = attrs.field(validator=_callable("scorer", "scorer"))
+
+
+@attrs.frozen(kw_only=True)
+class LoaderSpec:
+    """A data loader: ``load(path, **options)`` reads a file matching one of
+    ``patterns`` (glob patterns such as ``"*.csv"`` or ``"prc-*.ods"``)."""
+
+    name: str = attrs.field(validator=_name("loader"))
+    description: str = attrs.field(validator=_text("loader", "description", required=True))
+    patterns: tuple[str, ...] = attrs.field(converter=_str_tuple)
+    load: Callable[..., Any] = attrs.field(validator=_callable("loader", "load"))
+
+    def __attrs_post_init__(self) -> None:
+        if not self.patterns or not all(isinstance(p, str) and p for p in self.patterns):
+            me = f"loader {self.name!r}"
+            raise ModelError(f"{me}: patterns must be one or more non-empty glob patterns",
+                             obj=me, field="patterns")
+
+
+@attrs.frozen(kw_only=True)
+class RendererSpec:
+    """A report renderer writing one format: ``extension`` is the file suffix
+    (``".md"``), ``media_type`` the IANA media type (``"text/markdown"``)."""
+
+    name: str = attrs.field(validator=_name("renderer"))
+    description: str = attrs.field(validator=_text("renderer", "description", required=True))
+    extension: str = attrs.field(validator=_text("renderer", "extension", required=True))
+    media_type: str = attrs.field(validator=_text("renderer", "media_type", required=True))
+    render: Callable[..., Any] = attrs.field(validator=_callable("renderer", "render"))
+
+    def __attrs_post_init__(self) -> None:
+        me = f"renderer {self.name!r}"
+        if not self.extension.startswith(".") or len(self.extension) < 2:
+            raise ModelError(f"{me}: extension must start with a dot, e.g. '.md', not "
+                             f"{self.extension!r}", obj=me, field="extension")
+        if self.media_type.count("/") != 1:
+            raise ModelError(f"{me}: media_type must look like 'text/markdown', not "
+                             f"{self.media_type!r}", obj=me, field="media_type")

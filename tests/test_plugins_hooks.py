@@ -1,0 +1,185 @@
+"""Each hook, exercised through the façade; the spec records' validation; and the hook
+documentation (every hook documented with an example and a version note, tested, and
+docs/hooks.md generated from hookspecs.py)."""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+import pickle
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+import perfcore.plugins as plugins
+from perfcore import DomainSpec, LoaderSpec, RendererSpec, ScorerSpec, hookimpl, hookspecs
+from perfcore._hookdocs import hook_names, render_hooks_markdown
+from perfcore.errors import DuplicateIdError, DuplicateNameError, ModelError
+from perfcore.model import Measure
+from perfcore.testing import plugin_manager, registered
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+_serial = itertools.count(1)
+
+
+def _plugin(**hooks: Any) -> ModuleType:
+    # A plugin is usually a module with marked functions; build one in memory.
+    module = ModuleType(f"plugin_{next(_serial)}")
+    for name, fn in hooks.items():
+        setattr(module, name, hookimpl(fn))
+    return module
+
+
+def _measure(local: str, kind: str = "count", polarity: str = "lower") -> Measure:
+    return Measure(id=local, name=local.replace("_", " ").title(), kind=kind,
+                   polarity=polarity)
+
+
+def _score(*args: Any) -> str:
+    return "green"
+
+
+def test_hook_perfcore_register_domains() -> None:
+    a = _plugin(perfcore_register_domains=lambda: [
+        DomainSpec(name="zeta", title="Z", measures=[_measure("b"), _measure("a")],
+                   default_scorers={"a": "msg_significance"})])
+    b = _plugin(perfcore_register_domains=lambda: (
+        DomainSpec(name="alpha", title="A", measures=[_measure("x", "proportion", "up")]),))
+    nothing = _plugin(perfcore_register_domains=lambda: None)
+    with registered(a, b, nothing):
+        assert [d.name for d in plugins.domains()] == ["alpha", "zeta"]
+        assert [m.id for m in plugins.measures()] == ["alpha.x", "zeta.a", "zeta.b"]
+        zeta = plugins.registry().domain("zeta")
+    assert zeta.default_scorer("zeta.a") == "msg_significance"
+    assert zeta.default_scorer("a") == "msg_significance"
+    assert zeta.default_scorer("b") is None
+
+
+def test_hook_perfcore_register_scorers() -> None:
+    p = _plugin(perfcore_register_scorers=lambda: [
+        ScorerSpec(name="rag_vs_msg", description="RAG against the MSG.", scorer=_score),
+        ScorerSpec(name="on_target", description="Met the target.", scorer=_score)])
+    with registered(p):
+        got = plugins.scorers()
+        (info,) = plugins.plugin_info()
+    assert [s.name for s in got] == ["on_target", "rag_vs_msg"]
+    assert got[0].scorer() == "green"
+    assert info.scorers == ("on_target", "rag_vs_msg")
+
+
+def test_hook_perfcore_register_loaders() -> None:
+    p = _plugin(perfcore_register_loaders=lambda: [
+        LoaderSpec(name="niche", description="NICHE export.", patterns="niche-*.csv",
+                   load=_score)])
+    with registered(p):
+        (loader,) = plugins.loaders()
+    assert loader.patterns == ("niche-*.csv",)
+
+
+def test_hook_perfcore_register_renderers() -> None:
+    p = _plugin(perfcore_register_renderers=lambda: [
+        RendererSpec(name="markdown", description="Markdown.", extension=".md",
+                     media_type="text/markdown", render=_score)])
+    with registered(p):
+        (r,) = plugins.renderers()
+    assert (r.name, r.extension, r.media_type) == ("markdown", ".md", "text/markdown")
+
+
+def test_duplicate_scorer_names_across_plugins() -> None:
+    def make() -> list[ScorerSpec]:
+        return [ScorerSpec(name="same", description="d", scorer=_score)]
+    pm = plugin_manager(_plugin(perfcore_register_scorers=make),
+                        _plugin(perfcore_register_scorers=make))
+    with pytest.raises(DuplicateNameError, match="scorer 'same' is registered by") as info:
+        pm.registry()
+    assert info.value.kind == "scorer"
+    assert info.value.distributions == (None, None)  # registered directly, no distribution
+
+
+def test_registry_cache_is_dropped_when_plugins_change() -> None:
+    pm = plugin_manager()
+    assert pm.registry().domains == ()
+    pm.add_plugin(_plugin(perfcore_register_domains=lambda: [DomainSpec(name="d", title="D")]))
+    assert [d.name for d in pm.registry().domains] == ["d"]
+
+
+# --- records ------------------------------------------------------------------------
+def test_domain_spec_validation() -> None:
+    with pytest.raises(ModelError, match="domain name 'Victims'"):
+        DomainSpec(name="Victims", title="x")
+    with pytest.raises(ModelError, match="title must be non-empty"):
+        DomainSpec(name="v", title=" ")
+    with pytest.raises(ModelError, match="must be local"):
+        DomainSpec(name="v", title="V", measures=[_measure("v.a")])
+    with pytest.raises(DuplicateIdError):
+        DomainSpec(name="v", title="V", measures=[_measure("a"), _measure("a")])
+    with pytest.raises(ModelError, match="does not define"):
+        DomainSpec(name="v", title="V", measures=[_measure("a")],
+                   default_scorers={"b": "x"})
+    with pytest.raises(ModelError, match="Measure objects"):
+        DomainSpec(name="v", title="V", measures=[{"id": "a"}])
+
+
+def test_other_spec_validation() -> None:
+    with pytest.raises(ModelError, match="must be callable"):
+        ScorerSpec(name="s", description="d", scorer="not callable")  # type: ignore[arg-type]
+    with pytest.raises(ModelError, match="patterns"):
+        LoaderSpec(name="l", description="d", patterns=(), load=_score)
+    with pytest.raises(ModelError, match="start with a dot"):
+        RendererSpec(name="r", description="d", extension="md", media_type="text/markdown",
+                     render=_score)
+    with pytest.raises(ModelError, match="media_type"):
+        RendererSpec(name="r", description="d", extension=".md", media_type="markdown",
+                     render=_score)
+
+
+def test_specs_are_frozen_and_pickle() -> None:
+    d = DomainSpec(name="v", title="V", measures=[_measure("a")], default_scorers={"a": "s"})
+    assert pickle.loads(pickle.dumps(d)) == d
+    assert d.qualified_measures()[0].id == "v.a"
+    assert d.measures[0].id == "a"  # the record itself keeps local ids
+    with pytest.raises(AttributeError):
+        d.name = "w"  # type: ignore[misc]
+
+
+# --- documentation ------------------------------------------------------------------
+def test_every_hook_is_documented_with_example_and_version() -> None:
+    names = hook_names()
+    assert names == ["perfcore_register_domains", "perfcore_register_scorers",
+                     "perfcore_register_loaders", "perfcore_register_renderers"]
+    for name in names:
+        doc = inspect.getdoc(getattr(hookspecs, name)) or ""
+        assert "**When it is called:**" in doc, name
+        assert "**What to return:**" in doc, name
+        assert "```python" in doc, name
+        assert "@hookimpl" in doc, name
+        assert "*Added in version " in doc, name
+
+
+def test_every_hook_has_a_test() -> None:
+    # As datasette's tests/test_docs.py: a test called test_hook_<name> must exist.
+    tested = {n.removeprefix("test_hook_") for n in globals() if n.startswith("test_hook_")}
+    assert set(hook_names()) <= tested
+
+
+@pytest.mark.parametrize("name", hook_names())
+def test_hook_doc_examples_run(name: str) -> None:
+    # Run each documented example and register it: the docs cannot show broken code.
+    doc = inspect.getdoc(getattr(hookspecs, name)) or ""
+    code = doc.split("```python", 1)[1].split("```", 1)[0]
+    ns: dict[str, Any] = {}
+    exec(compile(code, f"<{name} example>", "exec"), ns)
+    example = ModuleType("example")
+    setattr(example, name, ns[name])
+    pm = plugin_manager(example)
+    reg = pm.registry()
+    assert len(reg.domains + reg.scorers + reg.loaders + reg.renderers) == 1
+
+
+def test_committed_hooks_page_is_generated_from_hookspecs() -> None:
+    committed = (ROOT / "docs" / "hooks.md").read_text(encoding="utf-8")
+    assert committed == render_hooks_markdown(), "run: python docs/gen_hooks.py"
