@@ -28,6 +28,14 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session
+def plugin_template(session: nox.Session) -> None:
+    """Install the example third-party plugin next to perfcore, run its test and list it."""
+    session.install("-e", ".", "-e", "examples/plugin-template[test]")
+    session.run("pytest", "examples/plugin-template/tests")
+    session.run("python", "-m", "perfcore", "plugins")
+
+
+@nox.session
 def lint(session: nox.Session) -> None:
     """ruff over everything, mypy --strict over src/."""
     _install_project(session, "lint", "test")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import perfcore_roads
+
 from perfcore import Polarity, get_measure
 from perfcore.testing import registered
 
