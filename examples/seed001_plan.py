@@ -1,12 +1,19 @@
-"""Build the plan of seed 001 (Gwent Police, Chief Constable's Delivery Plan 2020/21) and
-print it.
+"""Seed 001 (Gwent Police, Chief Constable's Delivery Plan 2020/21): build the plan, load its
+published figures, evaluate them and print the two comparison tables as the seed prints them.
 
 Run:  python examples/seed001_plan.py
+
+Every number printed is computed by perfcore (change, pp change, arrows, assessments), except
+the MSG and E&W columns, which seed 001 publishes and perfcore carries as published figures.
 """
 
 from __future__ import annotations
 
+from perfcore.calc import round_half_away
+from perfcore.dataset import Dataset, PublishedFigure
+from perfcore.evaluate import Evaluation, evaluate
 from perfcore.model import Measure, Outcome, Plan, Priority
+from perfcore.organisations import ComparatorGroup, default_registry
 
 PLAN = Plan(
     id="gwent_delivery_plan_2020_21",
@@ -25,10 +32,10 @@ PLAN = Plan(
                     id="less_crime",
                     statement="People of Gwent are less affected by crime",
                     measures=[
-                        Measure(id="all_crime", name="All crime", kind="count",
+                        Measure(id="all_crime", name="All Crime Trend", kind="count",
                                 polarity="lower", unit="crimes",
                                 source="Home Office police recorded crime (excluding fraud)"),
-                        Measure(id="all_crime_outcome_rate", name="All crime outcome rate",
+                        Measure(id="all_crime_outcome_rate", name="All Crime Outcome Rates",
                                 kind="proportion", polarity="higher", unit="%",
                                 description="Positive (solved) outcomes / crimes recorded"),
                     ],
@@ -38,17 +45,76 @@ PLAN = Plan(
     ],
 )
 
+YEARS = ("2018-19", "2019-20", "2020-21")
+
+# Seed 001, "Chief Constables Delivery Plan 2020/21 - Delivered".
+FIGURES = {
+    "all_crime": (58577, 57116, 48618),
+    "all_crime_outcome_rate": (0.114, 0.118, 0.159),
+}
+MSG_ID = "msg_W15000002"
+EW_ID = "K04000001"
+PUBLISHED = [
+    PublishedFigure(measure="all_crime", group=MSG_ID, period="2020-21", figure="pct_change",
+                    value=-14.1, source="seed 001"),
+    PublishedFigure(measure="all_crime", group=EW_ID, period="2020-21", figure="pct_change",
+                    value=-14.1, source="seed 001"),
+    PublishedFigure(measure="all_crime_outcome_rate", group=MSG_ID, period="2020-21",
+                    figure="value", value=0.150, source="seed 001"),
+    PublishedFigure(measure="all_crime_outcome_rate", group=EW_ID, period="2020-21",
+                    figure="value", value=0.143, source="seed 001"),
+]
+# Gwent's MSG membership is not published in the seed: this one is illustrative, and only
+# its published figures are used here.
+MSG = ComparatorGroup.msg("Gwent", ["South Wales", "Cleveland", "Humberside", "Lancashire",
+                                    "Nottinghamshire", "Northumbria", "Merseyside"],
+                          version="illustrative", illustrative=True)
+
+
+def dataset() -> Dataset:
+    records = [{"measure": m, "organisation": "Gwent", "period": p, "value": v,
+                "source": "seed 001"}
+               for m, values in FIGURES.items() for p, v in zip(YEARS, values, strict=True)]
+    return Dataset.from_records(records, published=PUBLISHED)
+
+
+def fmt(value: float, decimals: int, suffix: str = "", sign: bool = False) -> str:
+    shown = float(round_half_away(value, decimals))
+    text = f"{shown:+.{decimals}f}" if sign else f"{shown:.{decimals}f}"
+    return text + suffix
+
+
+def table(ev: Evaluation, history: dict[str, tuple[float, ...]]) -> str:
+    lines = []
+    for i, m in enumerate(ev.measures):
+        pct = m.kind.uses_pp_change
+        msg, ew = ev.comparisons["msg"], ev.comparisons[EW_ID]
+        if pct:
+            head = [*YEARS, "Annual change %", "DOT", "MSG % SR", "E & W SR %"]
+            cells = [fmt(v * 100, 1, "%") for v in history[m.id]]
+            cells += [fmt(ev.change[i, 0], 1, " pp", sign=True), str(ev.arrow[i, 0]),
+                      fmt(msg.value[i, 0] * 100, 1, "%"), fmt(ew.value[i, 0] * 100, 1, "%")]
+        else:
+            head = [*YEARS, "Annual change %", "DOT", "MSG change %", "E & W change %"]
+            cells = [f"{v:.0f}" for v in history[m.id]]
+            cells += [fmt(ev.change[i, 0], 1, "%"), str(ev.arrow[i, 0]),
+                      fmt(msg.change[i, 0], 1, "%"), fmt(ew.change[i, 0], 1, "%")]
+        widths = [max(len(h), len(c)) for h, c in zip(head, cells, strict=True)]
+        lines.append(f"\n{m.name}  ({ev.direction[i, 0]}, {m.polarity.value.replace('_', ' ')})")
+        lines.append("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)).rstrip())
+        lines.append("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip())
+    return "\n".join(lines)
+
 
 def main() -> None:
-    plan = PLAN
-    print(f"{plan.title} — {plan.organisation}, {plan.period.label() if plan.period else ''}")
-    for priority in plan.priorities:
-        print(f"\n{priority.title}  (lead: {priority.lead}; board: {priority.board}; "
+    ev = evaluate(PLAN, dataset(), period="2020-21", organisation="Gwent",
+                  compare_with=[MSG, default_registry().group("England and Wales")])
+    print(f"{PLAN.title} — {PLAN.organisation}")
+    for priority in PLAN.priorities:
+        print(f"{priority.title} (lead: {priority.lead}; {priority.board}; "
               f"{priority.assessment_type} assessment)")
-        for outcome in priority.outcomes:
-            print(f"  Outcome: {outcome.statement}")
-            for m in outcome.measures:
-                print(f"    - {m.name} [{m.id}]: {m.kind.value}, {m.polarity.value}")
+    print(table(ev, FIGURES))
+    print("\n" + str(ev.explain("all_crime", "change")))
 
 
 if __name__ == "__main__":

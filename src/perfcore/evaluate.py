@@ -211,7 +211,8 @@ class Evaluation:
         base_inputs: dict[str, Any] = {
             "period": str(self.period), "previous_period": str(self.previous_period),
             "current": float(self.current[i, j]), "previous": float(self.previous[i, j])}
-        if not np.isnan(self.numerator[i, j]):
+        if kind in (MeasureKind.RATE, MeasureKind.PROPORTION) and not np.isnan(
+                self.numerator[i, j]):
             base_inputs.update(numerator=float(self.numerator[i, j]),
                                denominator=float(self.denominator[i, j]),
                                previous_numerator=float(self.previous_numerator[i, j]),
