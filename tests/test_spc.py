@@ -112,12 +112,12 @@ def _rows(*vs: list[int]) -> np.ndarray:
 def test_run_rule_matches_nhsr_helpers() -> None:
     # test-ptd_calculate_point_type.R, ptd_seven_point_one_side_mean / ptd_part_of_seven_trend:
     # c(rep(1, 8), -1) ends runs at 7 and 8, so points 1..8 are part of a run.
-    chain = np.zeros((1, 9), dtype=np.int64)
+    chain = np.ones((1, 9), dtype=bool)
     assert run_flags(_rows([1] * 8 + [-1]), chain, 7)[0].tolist() == [True] * 8 + [False]
     assert run_flags(_rows([-1] * 8 + [1]), chain, 7)[0].tolist() == [True] * 8 + [False]
     assert not run_flags(_rows([1] * 6 + [-1]), chain[:, :7], 7).any()
     assert not run_flags(_rows([1] * 6), chain[:, :6], 7).any()
-    chain10 = np.zeros((1, 10), dtype=np.int64)
+    chain10 = np.ones((1, 10), dtype=bool)
     assert run_flags(_rows([-1] + [1] * 8 + [-1]), chain10, 7)[0].tolist() == (
         [False] + [True] * 8 + [False])
     # a point on the mean (0) breaks a run
@@ -128,7 +128,7 @@ def test_trend_rule_matches_nhsr_helpers() -> None:
     # test-ptd_calculate_point_type.R, ptd_seven_point_trend
     def flags(y: list[float]) -> list[bool]:
         a = np.array([y], dtype=float)
-        return trend_flags(a, np.zeros(a.shape, dtype=np.int64), 7)[0][0].tolist()
+        return trend_flags(a, np.ones(a.shape, dtype=bool), 7)[0][0].tolist()
 
     assert flags([1, 2, 3, 4, 5, 6]) == [False] * 6
     assert flags([1, 2, 3, 3, 4, 5, 6]) == [False] * 7  # a tie breaks a trend
@@ -152,7 +152,7 @@ def test_trend_rule_matches_nhsr_helpers() -> None:
 def test_two_in_three_matches_nhsr_helpers(near: list[int], expected: list[int]) -> None:
     n = np.array([near], dtype=bool)
     side = np.ones(n.shape, dtype=np.int8)
-    got = two_of_three_flags(n, side, np.zeros(n.shape, dtype=np.int64))
+    got = two_of_three_flags(n, side, np.ones(n.shape, dtype=bool))
     assert got[0].astype(int).tolist() == expected
 
 
