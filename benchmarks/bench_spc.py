@@ -135,12 +135,10 @@ def main() -> None:
         except ImportError:
             print(f"  {label}: not installed (pip install {label}); skipped")
             continue
-        sample = range(PEER_SAMPLE)
-
         def run_peer(mod: Any = mod, fn: Callable[..., None] = fn) -> None:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                for i in sample:
+                for i in range(PEER_SAMPLE):
                     fn(mod, values[i], directions[i], float(targets[i]))
 
         try:
