@@ -172,8 +172,10 @@ class XmrBatchResult:
         Number of time points in each series (gaps included).
     group : ndarray of int
         Rebase group of each point, 0 for the first group.
-    mean, upl, lpl, near_upl, near_lpl : ndarray of float
-        Centre line, process limits (±3σ) and near limits (±2σ) of each point's group.
+    mean : ndarray of float
+        Centre line of each point's group. ``upl``, ``lpl``, ``near_upl`` and
+        ``near_lpl`` (properties) are the process limits (±3σ) and near limits (±2σ),
+        derived from ``mean`` and ``mr_mean`` exactly as the rules used them.
     moving_range : ndarray of float
         ``|x_t − x_{t−1}|`` within a group; NaN at a group's first point and next to gaps.
     mr_screened : ndarray of bool
@@ -302,9 +304,10 @@ class XmrResult:
 
     Attributes
     ----------
-    values, valid, group, mean, upl, lpl, near_upl, near_lpl, moving_range, mr_screened,
-    mr_mean, outside_limits, trend, two_of_three, run, rule_code, point_type_code, trial
-        Per-point arrays (see :class:`XmrBatchResult`).
+    values, valid, group, mean, moving_range, mr_screened, mr_mean, outside_limits, trend,
+    two_of_three, run, rule_code, point_type_code, trial
+        Per-point arrays (see :class:`XmrBatchResult`); ``upl``, ``lpl``, ``near_upl``,
+        ``near_lpl``, ``point_type``, ``rule`` and ``special_cause`` are derived properties.
     trial_limits : bool
         True when any group has trial limits (fewer points than ``rules.short_group``).
     variation_icon : str
@@ -425,6 +428,13 @@ def _values_2d(values: Any, ids: Sequence[Any] | None) -> tuple[FloatArray, IntA
             raise SeriesError(f"values must be 2-D (series × time), got shape {arr.shape}",
                               series=None, position=None)
         return arr, np.full(arr.shape[0], arr.shape[1], dtype=np.int64)
+    if not isinstance(values, np.ndarray):
+        try:  # a rectangular list of numbers converts in one go
+            rect: FloatArray | None = np.asarray(values, dtype=np.float64)
+        except (TypeError, ValueError):
+            rect = None
+        if rect is not None and rect.ndim == 2:
+            return rect, np.full(rect.shape[0], rect.shape[1], dtype=np.int64)
     rows = [_row_floats(r, _name(ids, i)) for i, r in enumerate(values)]
     lengths = np.array([len(r) for r in rows], dtype=np.int64)
     width = int(lengths.max()) if len(rows) else 0
@@ -514,7 +524,12 @@ def _rebase_starts(value: Any, shape: tuple[int, int], lengths: IntArray,
             raise OptionError(f"rebase must give one list of positions per series ({n})",
                               option="rebase", value=value, allowed=f"{n} sequences")
         rows_list = [[] if v is None else v for v in value]
-        counts = np.fromiter(map(len, rows_list), dtype=np.int64, count=n)
+        try:
+            counts = np.fromiter(map(len, rows_list), dtype=np.int64, count=n)
+        except TypeError:
+            raise OptionError("rebase must give, per series, a sequence of positions "
+                              "(or None)", option="rebase", value=value,
+                              allowed="one sequence of int positions per series") from None
         flat = list(chain.from_iterable(rows_list))
         pairs = list(zip(np.repeat(np.arange(n), counts).tolist(), flat, strict=True))
         if pairs:
