@@ -495,3 +495,35 @@ def test_constant_series_never_nan(c: float, n: int) -> None:
     for name in ("mean", "upl", "lpl", "near_upl", "near_lpl", "mr_mean"):
         assert not np.isnan(getattr(r, name)).any()
     assert (r.point_type == "common_cause").all()
+
+
+# test-ptd_add_short_group_warnings.R (cran/NHSRplotthedots 0.1.0; threshold 12 in 0.2.2)
+def test_short_group_warnings_match_nhsr() -> None:
+    rng = np.random.default_rng(7)
+    with pytest.warns(TrialLimitsWarning):
+        assert xmr(rng.normal(size=11)).trial.tolist() == [True] * 11
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert xmr(rng.normal(size=12)).trial.tolist() == [False] * 12
+        # facets a, b of 40 points, rebased every 20: no warnings
+        ok = xmr_batch(rng.normal(size=(2, 40)), rebase=[[20], [20]])
+        assert not ok.trial.any()
+    # facet a has groups of 35 and 5 points: only the 5 have trial limits
+    with pytest.warns(TrialLimitsWarning):
+        b = xmr_batch(rng.normal(size=(2, 40)), rebase=[[35], [20]])
+    assert b.trial[0].tolist() == [False] * 35 + [True] * 5
+    assert not b.trial[1].any()
+    assert b.trial_limits.tolist() == [True, False]
+
+
+def test_rebase_as_boolean_mask_equals_positions() -> None:
+    y = [10.0, 11] * 8 + [50.0, 51] * 8
+    mask = np.zeros(len(y), dtype=bool)
+    mask[16] = True
+    a, b = xmr(y, rebase=mask), xmr(y, rebase=[16])
+    np.testing.assert_array_equal(a.upl, b.upl)
+    m2 = np.zeros((2, len(y)), dtype=bool)
+    m2[1, 16] = True
+    batch = xmr_batch([y, y], rebase=m2)
+    np.testing.assert_array_equal(batch.series(1).upl, b.upl)
+    np.testing.assert_array_equal(batch.series(0).upl, xmr(y).upl)
