@@ -527,3 +527,12 @@ def test_rebase_as_boolean_mask_equals_positions() -> None:
     batch = xmr_batch([y, y], rebase=m2)
     np.testing.assert_array_equal(batch.series(1).upl, b.upl)
     np.testing.assert_array_equal(batch.series(0).upl, xmr(y).upl)
+
+
+def test_empty_and_tiny_series() -> None:
+    empty = xmr([], target=3.0)  # nothing charted: no limits, so no trial-limit warning
+    assert (len(empty.values), empty.variation_icon, empty.assurance) == (0, "none", "none")
+    with pytest.warns(TrialLimitsWarning):
+        one = xmr([5.0], target=3.0)
+    assert (one.upl[0], one.lpl[0], one.point_type[0]) == (5.0, 5.0, "common_cause")
+    assert one.assurance == "consistent_pass"  # target below a collapsed LPL of 5

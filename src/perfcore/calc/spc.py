@@ -734,6 +734,8 @@ def xmr_batch(values: Any, *, lengths: Any = None, mask: Any = None,
             raise OptionError(f"lengths[{i}]={int(lens[i])} is outside 0..{width}",
                               option="lengths", value=int(lens[i]), allowed=f"0..{width}",
                               series=_name(ids, i))
+    if width == 0:  # no points at all: one column of padding keeps the shapes regular
+        y, width = np.full((n, 1), np.nan), 1
     inside = np.arange(width) < lens[:, None]
 
     rolling = _per_series(is_rolling_sum, n, "is_rolling_sum").astype(bool)
@@ -889,7 +891,8 @@ def _chart_block(y: FloatArray, inside: BoolArray, missing: BoolArray, starts: B
 
     # Icons come from the last charted point (gaps and padding skipped).
     any_valid: BoolArray = np.asarray(valid.any(axis=1), dtype=bool)
-    last = np.where(any_valid, width - 1 - np.argmax(valid[:, ::-1], axis=1), 0)
+    last = (np.where(any_valid, width - 1 - np.argmax(valid[:, ::-1], axis=1), 0) if width
+            else np.zeros(n, dtype=np.int64))
     rows = np.arange(n)
     last_type = point_type[rows, last] if width else np.full(n, _PT_MISSING, np.int8)
     variation = _variation_codes(last_type, signs, any_valid)
