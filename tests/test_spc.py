@@ -112,12 +112,12 @@ def _rows(*vs: list[int]) -> np.ndarray:
 def test_run_rule_matches_nhsr_helpers() -> None:
     # test-ptd_calculate_point_type.R, ptd_seven_point_one_side_mean / ptd_part_of_seven_trend:
     # c(rep(1, 8), -1) ends runs at 7 and 8, so points 1..8 are part of a run.
-    chain = np.zeros((1, 9), dtype=np.int64)
+    chain = np.ones((1, 9), dtype=bool)
     assert run_flags(_rows([1] * 8 + [-1]), chain, 7)[0].tolist() == [True] * 8 + [False]
     assert run_flags(_rows([-1] * 8 + [1]), chain, 7)[0].tolist() == [True] * 8 + [False]
     assert not run_flags(_rows([1] * 6 + [-1]), chain[:, :7], 7).any()
     assert not run_flags(_rows([1] * 6), chain[:, :6], 7).any()
-    chain10 = np.zeros((1, 10), dtype=np.int64)
+    chain10 = np.ones((1, 10), dtype=bool)
     assert run_flags(_rows([-1] + [1] * 8 + [-1]), chain10, 7)[0].tolist() == (
         [False] + [True] * 8 + [False])
     # a point on the mean (0) breaks a run
@@ -128,7 +128,7 @@ def test_trend_rule_matches_nhsr_helpers() -> None:
     # test-ptd_calculate_point_type.R, ptd_seven_point_trend
     def flags(y: list[float]) -> list[bool]:
         a = np.array([y], dtype=float)
-        return trend_flags(a, np.zeros(a.shape, dtype=np.int64), 7)[0][0].tolist()
+        return trend_flags(a, np.ones(a.shape, dtype=bool), 7)[0][0].tolist()
 
     assert flags([1, 2, 3, 4, 5, 6]) == [False] * 6
     assert flags([1, 2, 3, 3, 4, 5, 6]) == [False] * 7  # a tie breaks a trend
@@ -152,7 +152,7 @@ def test_trend_rule_matches_nhsr_helpers() -> None:
 def test_two_in_three_matches_nhsr_helpers(near: list[int], expected: list[int]) -> None:
     n = np.array([near], dtype=bool)
     side = np.ones(n.shape, dtype=np.int8)
-    got = two_of_three_flags(n, side, np.zeros(n.shape, dtype=np.int64))
+    got = two_of_three_flags(n, side, np.ones(n.shape, dtype=bool))
     assert got[0].astype(int).tolist() == expected
 
 
@@ -495,3 +495,44 @@ def test_constant_series_never_nan(c: float, n: int) -> None:
     for name in ("mean", "upl", "lpl", "near_upl", "near_lpl", "mr_mean"):
         assert not np.isnan(getattr(r, name)).any()
     assert (r.point_type == "common_cause").all()
+
+
+# test-ptd_add_short_group_warnings.R (cran/NHSRplotthedots 0.1.0; threshold 12 in 0.2.2)
+def test_short_group_warnings_match_nhsr() -> None:
+    rng = np.random.default_rng(7)
+    with pytest.warns(TrialLimitsWarning):
+        assert xmr(rng.normal(size=11)).trial.tolist() == [True] * 11
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert xmr(rng.normal(size=12)).trial.tolist() == [False] * 12
+        # facets a, b of 40 points, rebased every 20: no warnings
+        ok = xmr_batch(rng.normal(size=(2, 40)), rebase=[[20], [20]])
+        assert not ok.trial.any()
+    # facet a has groups of 35 and 5 points: only the 5 have trial limits
+    with pytest.warns(TrialLimitsWarning):
+        b = xmr_batch(rng.normal(size=(2, 40)), rebase=[[35], [20]])
+    assert b.trial[0].tolist() == [False] * 35 + [True] * 5
+    assert not b.trial[1].any()
+    assert b.trial_limits.tolist() == [True, False]
+
+
+def test_rebase_as_boolean_mask_equals_positions() -> None:
+    y = [10.0, 11] * 8 + [50.0, 51] * 8
+    mask = np.zeros(len(y), dtype=bool)
+    mask[16] = True
+    a, b = xmr(y, rebase=mask), xmr(y, rebase=[16])
+    np.testing.assert_array_equal(a.upl, b.upl)
+    m2 = np.zeros((2, len(y)), dtype=bool)
+    m2[1, 16] = True
+    batch = xmr_batch([y, y], rebase=m2)
+    np.testing.assert_array_equal(batch.series(1).upl, b.upl)
+    np.testing.assert_array_equal(batch.series(0).upl, xmr(y).upl)
+
+
+def test_empty_and_tiny_series() -> None:
+    empty = xmr([], target=3.0)  # nothing charted: no limits, so no trial-limit warning
+    assert (len(empty.values), empty.variation_icon, empty.assurance) == (0, "none", "none")
+    with pytest.warns(TrialLimitsWarning):
+        one = xmr([5.0], target=3.0)
+    assert (one.upl[0], one.lpl[0], one.point_type[0]) == (5.0, 5.0, "common_cause")
+    assert one.assurance == "consistent_pass"  # target below a collapsed LPL of 5

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
+from itertools import chain
 from typing import Any, Final
 
 import attrs
@@ -171,8 +172,10 @@ class XmrBatchResult:
         Number of time points in each series (gaps included).
     group : ndarray of int
         Rebase group of each point, 0 for the first group.
-    mean, upl, lpl, near_upl, near_lpl : ndarray of float
-        Centre line, process limits (±3σ) and near limits (±2σ) of each point's group.
+    mean : ndarray of float
+        Centre line of each point's group. ``upl``, ``lpl``, ``near_upl`` and
+        ``near_lpl`` (properties) are the process limits (±3σ) and near limits (±2σ),
+        derived from ``mean`` and ``mr_mean`` exactly as the rules used them.
     moving_range : ndarray of float
         ``|x_t − x_{t−1}|`` within a group; NaN at a group's first point and next to gaps.
     mr_screened : ndarray of bool
@@ -204,12 +207,8 @@ class XmrBatchResult:
     values: FloatArray = attrs.field(eq=False, repr=False)
     valid: BoolArray = attrs.field(eq=False, repr=False)
     lengths: IntArray = attrs.field(eq=False, repr=False)
-    group: IntArray = attrs.field(eq=False, repr=False)
+    group: npt.NDArray[np.int32] = attrs.field(eq=False, repr=False)
     mean: FloatArray = attrs.field(eq=False, repr=False)
-    upl: FloatArray = attrs.field(eq=False, repr=False)
-    lpl: FloatArray = attrs.field(eq=False, repr=False)
-    near_upl: FloatArray = attrs.field(eq=False, repr=False)
-    near_lpl: FloatArray = attrs.field(eq=False, repr=False)
     moving_range: FloatArray = attrs.field(eq=False, repr=False)
     mr_screened: BoolArray = attrs.field(eq=False, repr=False)
     mr_mean: FloatArray = attrs.field(eq=False, repr=False)
@@ -227,6 +226,30 @@ class XmrBatchResult:
     target: FloatArray = attrs.field(eq=False, repr=False)
     series_ids: tuple[Any, ...]
     rules: SpcRules
+
+    @property
+    def upl(self) -> FloatArray:
+        """Upper process limit, ``mean + 2.66·MR̄`` (3σ)."""
+        out: FloatArray = self.mean + (LIMIT * self.mr_mean)
+        return out
+
+    @property
+    def lpl(self) -> FloatArray:
+        """Lower process limit, ``mean − 2.66·MR̄`` (3σ)."""
+        out: FloatArray = self.mean - (LIMIT * self.mr_mean)
+        return out
+
+    @property
+    def near_upl(self) -> FloatArray:
+        """Upper near limit, ``mean + (2/3)·2.66·MR̄`` (2σ)."""
+        out: FloatArray = self.mean + (NEAR_LIMIT * self.mr_mean)
+        return out
+
+    @property
+    def near_lpl(self) -> FloatArray:
+        """Lower near limit, ``mean − (2/3)·2.66·MR̄`` (2σ)."""
+        out: FloatArray = self.mean - (NEAR_LIMIT * self.mr_mean)
+        return out
 
     @property
     def point_type(self) -> StrArray:
@@ -260,8 +283,7 @@ class XmrBatchResult:
 
         return XmrResult(
             values=row(self.values), valid=row(self.valid), group=row(self.group),
-            mean=row(self.mean), upl=row(self.upl), lpl=row(self.lpl),
-            near_upl=row(self.near_upl), near_lpl=row(self.near_lpl),
+            mean=row(self.mean),
             moving_range=row(self.moving_range), mr_screened=row(self.mr_screened),
             mr_mean=row(self.mr_mean), outside_limits=row(self.outside_limits),
             trend=row(self.trend), two_of_three=row(self.two_of_three), run=row(self.run),
@@ -282,9 +304,10 @@ class XmrResult:
 
     Attributes
     ----------
-    values, valid, group, mean, upl, lpl, near_upl, near_lpl, moving_range, mr_screened,
-    mr_mean, outside_limits, trend, two_of_three, run, rule_code, point_type_code, trial
-        Per-point arrays (see :class:`XmrBatchResult`).
+    values, valid, group, mean, moving_range, mr_screened, mr_mean, outside_limits, trend,
+    two_of_three, run, rule_code, point_type_code, trial
+        Per-point arrays (see :class:`XmrBatchResult`); ``upl``, ``lpl``, ``near_upl``,
+        ``near_lpl``, ``point_type``, ``rule`` and ``special_cause`` are derived properties.
     trial_limits : bool
         True when any group has trial limits (fewer points than ``rules.short_group``).
     variation_icon : str
@@ -303,12 +326,8 @@ class XmrResult:
 
     values: FloatArray = attrs.field(eq=False, repr=False)
     valid: BoolArray = attrs.field(eq=False, repr=False)
-    group: IntArray = attrs.field(eq=False, repr=False)
+    group: npt.NDArray[np.int32] = attrs.field(eq=False, repr=False)
     mean: FloatArray = attrs.field(eq=False, repr=False)
-    upl: FloatArray = attrs.field(eq=False, repr=False)
-    lpl: FloatArray = attrs.field(eq=False, repr=False)
-    near_upl: FloatArray = attrs.field(eq=False, repr=False)
-    near_lpl: FloatArray = attrs.field(eq=False, repr=False)
     moving_range: FloatArray = attrs.field(eq=False, repr=False)
     mr_screened: BoolArray = attrs.field(eq=False, repr=False)
     mr_mean: FloatArray = attrs.field(eq=False, repr=False)
@@ -326,6 +345,30 @@ class XmrResult:
     target: float | None
     series_id: Any
     rules: SpcRules
+
+    @property
+    def upl(self) -> FloatArray:
+        """Upper process limit, ``mean + 2.66·MR̄`` (3σ)."""
+        out: FloatArray = self.mean + (LIMIT * self.mr_mean)
+        return out
+
+    @property
+    def lpl(self) -> FloatArray:
+        """Lower process limit, ``mean − 2.66·MR̄`` (3σ)."""
+        out: FloatArray = self.mean - (LIMIT * self.mr_mean)
+        return out
+
+    @property
+    def near_upl(self) -> FloatArray:
+        """Upper near limit, ``mean + (2/3)·2.66·MR̄`` (2σ)."""
+        out: FloatArray = self.mean + (NEAR_LIMIT * self.mr_mean)
+        return out
+
+    @property
+    def near_lpl(self) -> FloatArray:
+        """Lower near limit, ``mean − (2/3)·2.66·MR̄`` (2σ)."""
+        out: FloatArray = self.mean - (NEAR_LIMIT * self.mr_mean)
+        return out
 
     @property
     def point_type(self) -> StrArray:
@@ -385,6 +428,13 @@ def _values_2d(values: Any, ids: Sequence[Any] | None) -> tuple[FloatArray, IntA
             raise SeriesError(f"values must be 2-D (series × time), got shape {arr.shape}",
                               series=None, position=None)
         return arr, np.full(arr.shape[0], arr.shape[1], dtype=np.int64)
+    if not isinstance(values, np.ndarray):
+        try:  # a rectangular list of numbers converts in one go
+            rect: FloatArray | None = np.asarray(values, dtype=np.float64)
+        except (TypeError, ValueError):
+            rect = None
+        if rect is not None and rect.ndim == 2:
+            return rect, np.full(rect.shape[0], rect.shape[1], dtype=np.int64)
     rows = [_row_floats(r, _name(ids, i)) for i, r in enumerate(values)]
     lengths = np.array([len(r) for r in rows], dtype=np.int64)
     width = int(lengths.max()) if len(rows) else 0
@@ -406,17 +456,24 @@ def _per_series(value: Any, n: int, name: str) -> npt.NDArray[Any]:
 
 def _improvement(value: Any, n: int) -> CodeArray:
     arr = _per_series(value, n, "improvement")
-    out = np.empty(n, dtype=np.int8)
-    for i, v in enumerate(arr.tolist()):
+    names, inverse = np.unique(arr.astype(str), return_inverse=True)
+    for v in names.tolist():
         if v not in _IMPROVEMENT:
             raise OptionError.for_choice("improvement", v, _IMPROVEMENT)
-        out[i] = _IMPROVEMENT[v]
+    codes = np.array([_IMPROVEMENT[v] for v in names.tolist()], dtype=np.int8)
+    out: CodeArray = codes[inverse.reshape(-1)]
     return out
 
 
 def _targets(value: Any, n: int) -> FloatArray:
     if value is None:
         return np.full(n, np.nan)
+    try:
+        direct = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        direct = None
+    if direct is not None and direct.shape in ((), (n,)):
+        return np.broadcast_to(direct, (n,)).copy()
     arr = _per_series(value, n, "target")
     try:
         return np.array([np.nan if v is None else float(v) for v in arr.tolist()])
@@ -466,16 +523,32 @@ def _rebase_starts(value: Any, shape: tuple[int, int], lengths: IntArray,
         if len(value) != n:
             raise OptionError(f"rebase must give one list of positions per series ({n})",
                               option="rebase", value=value, allowed=f"{n} sequences")
-        for i, positions in enumerate(value):  # validation of user lists, not the maths
-            if positions is None:
-                continue
-            for p in np.atleast_1d(np.asarray(positions)).tolist():
-                if isinstance(p, bool) or not isinstance(p, int) or not 0 <= p < lengths[i]:
-                    raise SeriesError(
-                        f"series {_name(ids, i)!r}: rebase position {p!r} is out of range; "
-                        f"positions run from 0 to {int(lengths[i]) - 1}",
-                        series=_name(ids, i), position=p)
-                starts[i, p] = True
+        rows_list = [[] if v is None else v for v in value]
+        try:
+            counts = np.fromiter(map(len, rows_list), dtype=np.int64, count=n)
+        except TypeError:
+            raise OptionError("rebase must give, per series, a sequence of positions "
+                              "(or None)", option="rebase", value=value,
+                              allowed="one sequence of int positions per series") from None
+        flat = list(chain.from_iterable(rows_list))
+        pairs = list(zip(np.repeat(np.arange(n), counts).tolist(), flat, strict=True))
+        if pairs:
+            rows = np.array([i for i, _ in pairs], dtype=np.int64)
+            given = np.array([p for _, p in pairs], dtype=object)
+            try:
+                cols = given.astype(np.int64)
+                ok = np.array([type(p) is int or isinstance(p, np.integer) for p in given])
+            except (TypeError, ValueError, OverflowError):
+                cols = np.full(len(pairs), -1, dtype=np.int64)
+                ok = np.zeros(len(pairs), dtype=bool)
+            bad = ~ok | (cols < 0) | (cols >= lengths[rows])
+            if bad.any():
+                i, p = pairs[int(np.argmax(bad))]
+                raise SeriesError(
+                    f"series {_name(ids, i)!r}: rebase position {p!r} is out of range; "
+                    f"positions run from 0 to {int(lengths[i]) - 1}",
+                    series=_name(ids, i), position=p)
+            starts[rows, cols] = True
     starts[:, 0] = False  # a rebase at the first point starts the group that starts anyway
     return starts
 
@@ -483,86 +556,107 @@ def _rebase_starts(value: Any, shape: tuple[int, int], lengths: IntArray,
 # --------------------------------------------------------------------------- core
 
 
-def _window_count(x: npt.NDArray[Any], width: int) -> IntArray:
-    """Sum of ``x[t-width+1 .. t]`` along axis 1 (shorter at the start)."""
-    cs = np.zeros((x.shape[0], x.shape[1] + 1), dtype=np.int64)
-    np.cumsum(x, axis=1, out=cs[:, 1:])
-    lo = np.maximum(np.arange(x.shape[1]) + 1 - width, 0)
-    out: IntArray = cs[:, 1:] - cs[:, lo]
+def _linked_or_first(linked: BoolArray) -> BoolArray:
+    out = np.array(linked, dtype=bool)
+    out[:, :1] = False  # the first point continues nothing
+    return out
+
+
+def _all_of_last(x: BoolArray, width: int) -> BoolArray:
+    """True at ``t`` when ``x`` is True at each of ``t-width+1 .. t`` (False before)."""
+    out = np.zeros(x.shape, dtype=bool)
+    span = x.shape[1] - width + 1
+    if span <= 0:
+        return out
+    acc = x[:, width - 1:].copy()
+    for j in range(1, width):  # a loop over the window length only; each step spans all series
+        acc &= x[:, width - 1 - j: width - 1 - j + span]
+    out[:, width - 1:] = acc
     return out
 
 
 def _spread_back(ends: BoolArray, width: int) -> BoolArray:
     """Mark every point of each window of ``width`` that ends where ``ends`` is True."""
-    cs = np.zeros((ends.shape[0], ends.shape[1] + 1), dtype=np.int64)
-    np.cumsum(ends, axis=1, out=cs[:, 1:])
-    t = np.arange(ends.shape[1])
-    hi = np.minimum(t + width, ends.shape[1])
-    out: BoolArray = (cs[:, hi] - cs[:, t]) > 0
-    return out
+    part = ends.copy()
+    for j in range(1, min(width, ends.shape[1])):
+        part[:, :-j] |= ends[:, j:]
+    return part
 
 
-def _same_as_previous(chain: IntArray) -> BoolArray:
-    same = np.zeros(chain.shape, dtype=bool)
-    same[:, 1:] = chain[:, 1:] == chain[:, :-1]
-    return same
-
-
-def run_flags(side: CodeArray, chain: IntArray, length: int) -> BoolArray:
+def run_flags(side: CodeArray, linked: BoolArray, length: int) -> BoolArray:
     """Points in a run of ``length`` or more on one side of the mean.
 
-    ``side`` is −1/0/+1 (0: on the mean or missing, which breaks a run); a run may not
-    span two ``chain`` values.
+    ``side`` is −1/0/+1 (0: on the mean or missing, which breaks a run); ``linked[t]``
+    says point ``t`` may continue a run from ``t−1`` (False across a rebase that runs may
+    not cross).
     """
-    eq = _same_as_previous(chain) & (side != 0)
+    eq = _linked_or_first(linked) & (side != 0)
     eq[:, 1:] &= side[:, 1:] == side[:, :-1]
-    ends = (side != 0) & (_window_count(eq, length - 1) == length - 1)
+    # a run of `length` points is `length - 1` links, ending at a point off the mean
+    ends = _all_of_last(eq, length - 1)
     ends[:, : length - 1] = False
     return _spread_back(ends, length)
 
 
-def trend_flags(y: FloatArray, chain: IntArray, length: int) -> tuple[BoolArray, CodeArray]:
+def trend_flags(y: FloatArray, linked: BoolArray, length: int) -> tuple[BoolArray, CodeArray]:
     """Points in a trend of ``length`` strictly rising or falling points, and step signs.
 
-    Returns the flags and ``step`` (sign of ``y_t − y_{t−1}``; 0 at a chain's first point,
-    next to a gap, and for ties).
+    Returns the flags and ``step`` (sign of ``y_t − y_{t−1}``; 0 where ``t`` is not linked
+    to ``t−1``, next to a gap, and for ties, each of which breaks a trend).
     """
     step = np.zeros(y.shape, dtype=np.int8)
     with np.errstate(invalid="ignore"):
-        step[:, 1:] = np.sign(np.nan_to_num(y[:, 1:] - y[:, :-1], nan=0.0)).astype(np.int8)
-    step[~_same_as_previous(chain)] = 0
-    up = _window_count(step == 1, length - 1) == length - 1
-    down = _window_count(step == -1, length - 1) == length - 1
-    ends = up | down
+        diff = y[:, 1:] - y[:, :-1]
+        step[:, 1:] = (diff > 0).view(np.int8) - (diff < 0).view(np.int8)
+    step[~_linked_or_first(linked)] = 0
+    ends = _all_of_last(step == 1, length - 1) | _all_of_last(step == -1, length - 1)
     ends[:, : length - 1] = False
     return _spread_back(ends, length), step
 
 
-def two_of_three_flags(near: BoolArray, side: CodeArray, chain: IntArray) -> BoolArray:
+def two_of_three_flags(near: BoolArray, side: CodeArray, linked: BoolArray) -> BoolArray:
     """Near-limit points in 3 consecutive points with ≥ 2 near a limit, all 3 on one side."""
     hit = np.zeros(near.shape, dtype=bool)
     if near.shape[1] >= 3:
-        count = near[:, :-2].astype(np.int8) + near[:, 1:-1] + near[:, 2:]
-        sides = side[:, :-2].astype(np.int8) + side[:, 1:-1] + side[:, 2:]
-        hit[:, 2:] = (count >= 2) & (np.abs(sides) == 3) & (chain[:, :-2] == chain[:, 2:])
+        lk = _linked_or_first(linked)
+        count = near[:, :-2].view(np.int8) + near[:, 1:-1].view(np.int8) + near[:, 2:].view(
+            np.int8)
+        sides = side[:, :-2] + side[:, 1:-1] + side[:, 2:]
+        hit[:, 2:] = (count >= 2) & (np.abs(sides) == 3) & lk[:, 1:-1] & lk[:, 2:]
     return near & _spread_back(hit, 3)
 
 
-def _group_stats(y: FloatArray, use: BoolArray, seg: IntArray, nseg: int) -> FloatArray:
-    """Mean of ``y`` over ``use`` per segment (NaN for an empty segment).
+def _group_mean(x: FloatArray, use: BoolArray, group: npt.NDArray[np.int32], n_groups: int,
+                exact: bool) -> tuple[FloatArray, FloatArray]:
+    """Per point: the mean of ``x`` over ``use`` in its rebase group, and that count.
 
-    Summed as deviations from one of the segment's own values, so that a constant
-    segment's mean is that value exactly (a plain sum/n can be off by an ulp, which
-    would put every point of a constant series on one side of its mean).
+    A loop over group number (rarely more than 2 or 3), each step numpy work across all
+    series. With ``exact`` the sum is of deviations from one of the group's own values,
+    so a constant group's mean is that value exactly (a plain sum/n can be an ulp off,
+    which would put every point of a constant series on one side of its mean).
     """
-    ref = np.zeros(nseg)
-    ref[seg[use]] = y[use]  # any member will do: for a constant segment they are equal
-    ref_p = ref[seg]
-    s = np.bincount(seg.ravel(), weights=np.where(use, y - ref_p, 0.0).ravel(), minlength=nseg)
-    c = np.bincount(seg.ravel(), weights=use.ravel(), minlength=nseg)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out: FloatArray = ref + s / c
-    return out
+    mean = np.empty(x.shape)
+    count = np.empty(x.shape)
+    rows = np.arange(x.shape[0])
+    for k in range(n_groups):
+        in_k = group == k if n_groups > 1 else None
+        m = use & in_k if in_k is not None else use
+        n = np.count_nonzero(m, axis=1)
+        if exact:
+            ref = np.where(n > 0, x[rows, np.argmax(m, axis=1)], 0.0)
+            tot = np.add.reduce(x - ref[:, None], axis=1, where=m)
+        else:
+            ref = np.zeros(x.shape[0])
+            tot = np.add.reduce(x, axis=1, where=m)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean_k = ref + tot / n
+        if in_k is None:
+            mean[:] = mean_k[:, None]
+            count[:] = n[:, None]
+        else:
+            np.copyto(mean, mean_k[:, None], where=in_k)
+            np.copyto(count, n[:, None], where=in_k, casting="unsafe")
+    return mean, count
 
 
 def xmr_batch(values: Any, *, lengths: Any = None, mask: Any = None,
@@ -640,6 +734,8 @@ def xmr_batch(values: Any, *, lengths: Any = None, mask: Any = None,
             raise OptionError(f"lengths[{i}]={int(lens[i])} is outside 0..{width}",
                               option="lengths", value=int(lens[i]), allowed=f"0..{width}",
                               series=_name(ids, i))
+    if width == 0:  # no points at all: one column of padding keeps the shapes regular
+        y, width = np.full((n, 1), np.nan), 1
     inside = np.arange(width) < lens[:, None]
 
     rolling = _per_series(is_rolling_sum, n, "is_rolling_sum").astype(bool)
@@ -669,99 +765,20 @@ def xmr_batch(values: Any, *, lengths: Any = None, mask: Any = None,
     fix = _baselines(baseline, n, ids)
     starts = _rebase_starts(rebase, (n, width), lens, ids)
 
-    valid = inside & ~missing
-    y = np.where(valid, y, np.nan)
-    t_idx = np.arange(width)
-
-    # Rebase groups, and one flat segment id per (series, group) for bincount statistics.
-    group: IntArray = np.cumsum(starts, axis=1, dtype=np.int64)
-    seg = np.arange(n)[:, None] * max(width, 1) + group
-    nseg = n * max(width, 1)
-    group_start = np.maximum.accumulate(np.where(starts, t_idx, 0), axis=1)
-    pos_in_group = t_idx - group_start
-    base = valid & ((fix[:, None] == 0) | (pos_in_group < fix[:, None]))
-
-    same_group = _same_as_previous(seg)
-    mr = np.full(y.shape, np.nan)
-    mr[:, 1:] = np.abs(y[:, 1:] - y[:, :-1])
-    mr[~same_group] = np.nan
-    mr_base = same_group & base
-    mr_base[:, 1:] &= base[:, :-1]
-    mr_base &= ~np.isnan(mr)
-
-    mean_g = _group_stats(y, base, seg, nseg)
-    amr_g = _group_stats(mr, mr_base, seg, nseg)
-    screened = np.zeros(y.shape, dtype=bool)
-    if rules.screen_outliers:
-        # NHSRplotthedots keeps MR < 3.267·MR̄. When MR̄ = 0 (a constant group) that keeps
-        # nothing and its limits become NaN; we keep every MR instead so limits = mean.
-        amr_p = amr_g[seg]
-        screened = mr_base & ~(mr < MR_SCREEN * amr_p) & (amr_p > 0)
-        amr_g = _group_stats(mr, mr_base & ~screened, seg, nseg)
-        if rules.screen_recomputes_mean:
-            mean_g = _group_stats(y, base & ~screened, seg, nseg)
-    # A group with no moving range (one point, or only gaps between points) has no
-    # measured variation: limits collapse onto the mean rather than becoming NaN.
-    has_mean = ~np.isnan(mean_g)
-    amr_g = np.where(np.isnan(amr_g) & has_mean, 0.0, amr_g)
-
-    mean = np.where(inside, mean_g[seg], np.nan)
-    amr = np.where(inside, amr_g[seg], np.nan)
-    lpl = mean - (LIMIT * amr)
-    upl = mean + (LIMIT * amr)
-    nlpl = mean - (NEAR_LIMIT * amr)
-    nupl = mean + (NEAR_LIMIT * amr)
-
-    with np.errstate(invalid="ignore"):
-        outside = valid & ((y > upl) | (y < lpl))
-        side = np.where(valid, np.sign(y - mean), 0.0).astype(np.int8)
-        beyond_near = valid & ((y < nlpl) | (y > nupl))
-    close = beyond_near & ~outside
-    series_chain = np.broadcast_to(np.arange(n)[:, None], (n, width))
-    run_chain = series_chain if rules.runs_cross_rebase else seg
-    trend_chain = series_chain if rules.trends_cross_rebase else seg
-
-    run = run_flags(side, run_chain, rules.run_length)
-    trend, step = trend_flags(y, trend_chain, rules.trend_length)
-    near = beyond_near if rules.two_of_three_counts_beyond else close
-    two = two_of_three_flags(near, side, run_chain)
-
-    rule_code = np.full(y.shape, _R_NONE, dtype=np.int8)
-    for code, flag in ((_R_RUN, run), (_R_TWO, two), (_R_TREND, trend),
-                       (_R_OUTSIDE, outside)):  # lowest precedence first, so higher overwrite
-        rule_code[flag] = code
-
-    # Direction of a trend point (NHSRplotthedots 0.2.2, fix for issue #171): the step to
-    # the next point when that point is also in a trend, else the step from the previous.
-    nxt_in = np.zeros(y.shape, dtype=bool)
-    nxt_in[:, :-1] = trend[:, 1:] & trend[:, :-1] & _same_as_previous(trend_chain)[:, 1:]
-    right = np.zeros(y.shape, dtype=np.int8)
-    right[:, :-1] = step[:, 1:]
-    trend_dir = np.where(np.where(nxt_in, right, step) == 1, 1, -1).astype(np.int8)
-    high_low = np.where(side > 0, 1, -1).astype(np.int8)
-    direction = np.where(rule_code == _R_TREND, trend_dir, high_low).astype(np.int8)
-
-    oriented = direction * signs[:, None]
-    point_type = np.where(oriented > 0, _PT_IMP, _PT_CON).astype(np.int8)
-    neutral = (signs == 0)[:, None]
-    point_type = np.where(neutral, np.where(direction > 0, _PT_NHIGH, _PT_NLOW), point_type)
-    point_type = np.where(rule_code == _R_NONE, _PT_COMMON, point_type).astype(np.int8)
-    point_type[~valid] = _PT_MISSING
-
-    # Trial limits: groups with fewer points than rules.short_group.
-    count_g = np.bincount(seg.ravel(), weights=valid.ravel(), minlength=nseg)
-    trial = inside & (count_g[seg] < rules.short_group)
-    trial_limits: BoolArray = np.asarray(trial.any(axis=1), dtype=bool)
-
-    # Icons come from the last charted point (gaps and padding skipped).
-    any_valid: BoolArray = np.asarray(valid.any(axis=1), dtype=bool)
-    last = np.where(any_valid, width - 1 - np.argmax(valid[:, ::-1], axis=1), 0)
-    rows = np.arange(n)
-    last_type = point_type[rows, last] if width else np.full(n, _PT_MISSING, np.int8)
-    variation = _variation_codes(last_type, signs, any_valid)
-    assurance = _assurance_codes(targets, signs, upl[rows, last] if width else targets,
-                                 lpl[rows, last] if width else targets,
-                                 rules.assurance_inclusive, any_valid)
+    # Chart blocks of series at a time: every step is numpy work across the block, and a
+    # block's arrays stay in cache (about twice as fast as one pass over 10,000 series).
+    out: dict[str, npt.NDArray[Any]] = {}
+    for a in range(0, n, _BLOCK):
+        block = _chart_block(y[a:a + _BLOCK], inside[a:a + _BLOCK], missing[a:a + _BLOCK],
+                             starts[a:a + _BLOCK], fix[a:a + _BLOCK], signs[a:a + _BLOCK],
+                             targets[a:a + _BLOCK], rules)
+        if not out:
+            out = {k: np.empty((n, *v.shape[1:]), dtype=v.dtype) for k, v in block.items()}
+        for name, v in block.items():
+            out[name][a:a + _BLOCK] = v
+    if not out:  # no series at all
+        out = _chart_block(y, inside, missing, starts, fix, signs, targets, rules)
+    trial_limits = out["trial_limits"]
 
     if trial_limits.any():
         k = int(trial_limits.sum())
@@ -771,13 +788,125 @@ def xmr_batch(values: Any, *, lengths: Any = None, mask: Any = None,
             "points are added (see result.trial)", TrialLimitsWarning, stacklevel=2)
 
     return XmrBatchResult(
-        values=y, valid=valid, lengths=lens, group=group, mean=mean, upl=upl, lpl=lpl,
-        near_upl=nupl, near_lpl=nlpl, moving_range=np.where(inside, mr, np.nan),
-        mr_screened=screened, mr_mean=amr, outside_limits=outside, trend=trend,
-        two_of_three=two, run=run, rule_code=rule_code, point_type_code=point_type,
-        trial=trial, trial_limits=trial_limits, variation_code=variation,
-        assurance_code=assurance, improvement=signs, target=targets,
-        series_ids=tuple(ids) if ids is not None else tuple(range(n)), rules=rules)
+        lengths=lens, improvement=signs, target=targets,
+        series_ids=tuple(ids) if ids is not None else tuple(range(n)), rules=rules, **out)
+
+
+#: Series charted per block (see xmr_batch): small enough for the working set to stay in
+#: cache at 60 points, large enough that per-call overhead is negligible.
+_BLOCK: Final = 1024
+
+
+def _chart_block(y: FloatArray, inside: BoolArray, missing: BoolArray, starts: BoolArray,
+                 fix: IntArray, signs: CodeArray, targets: FloatArray,
+                 rules: SpcRules) -> dict[str, npt.NDArray[Any]]:
+    """The vectorised XmR core for a block of validated series."""
+    n, width = y.shape
+    valid = inside & ~missing
+    y = np.where(valid, y, np.nan)
+    t_idx = np.arange(width)
+
+    # Rebase groups: contiguous, numbered from 0 within each series.
+    group: npt.NDArray[np.int32] = np.cumsum(starts, axis=1, dtype=np.int32)
+    n_groups = int(group[:, -1].max()) + 1 if width and n else 1
+    same_group = ~starts
+    same_group[:, :1] = False
+    if fix.any():
+        group_start = np.maximum.accumulate(np.where(starts, t_idx, 0), axis=1)
+        base = valid & ((fix[:, None] == 0) | (t_idx - group_start < fix[:, None]))
+    else:
+        base = valid
+
+    mr = np.full(y.shape, np.nan)
+    mr[:, 1:] = np.abs(y[:, 1:] - y[:, :-1])
+    mr[~same_group] = np.nan
+    mr_base = same_group & base
+    mr_base[:, 1:] &= base[:, :-1]
+
+    mean, n_base = _group_mean(y, base, group, n_groups, exact=True)
+    amr, _ = _group_mean(mr, mr_base, group, n_groups, exact=False)
+    screened = np.zeros(y.shape, dtype=bool)
+    if rules.screen_outliers:
+        # NHSRplotthedots keeps MR < 3.267·MR̄. When MR̄ = 0 (a constant group) that keeps
+        # nothing and its limits become NaN; we keep every MR instead so limits = mean.
+        with np.errstate(invalid="ignore"):
+            screened = mr_base & ~(mr < MR_SCREEN * amr) & (amr > 0)
+        if screened.any():
+            amr, _ = _group_mean(mr, mr_base & ~screened, group, n_groups, exact=False)
+            if rules.screen_recomputes_mean:
+                mean, _ = _group_mean(y, base & ~screened, group, n_groups, exact=True)
+    # A group with no moving range (one point, or only gaps between points) has no
+    # measured variation: limits collapse onto the mean rather than becoming NaN.
+    amr[np.isnan(amr) & ~np.isnan(mean)] = 0.0
+    mean[~inside] = np.nan
+    amr[~inside] = np.nan
+    lpl = mean - (LIMIT * amr)
+    upl = mean + (LIMIT * amr)
+    nlpl = mean - (NEAR_LIMIT * amr)
+    nupl = mean + (NEAR_LIMIT * amr)
+
+    with np.errstate(invalid="ignore"):
+        outside = (y > upl) | (y < lpl)  # NaN compares False: gaps are never outside
+        side = (y > mean).view(np.int8) - (y < mean).view(np.int8)
+        beyond_near = (y < nlpl) | (y > nupl)
+    close = beyond_near & ~outside
+    across = np.ones(y.shape, dtype=bool)
+    run_linked = across if rules.runs_cross_rebase else same_group
+    trend_linked = across if rules.trends_cross_rebase else same_group
+
+    run = run_flags(side, run_linked, rules.run_length)
+    trend, step = trend_flags(y, trend_linked, rules.trend_length)
+    near = beyond_near if rules.two_of_three_counts_beyond else close
+    two = two_of_three_flags(near, side, run_linked)
+
+    rule_code = np.full(y.shape, _R_NONE, dtype=np.int8)
+    for code, flag in ((_R_RUN, run), (_R_TWO, two), (_R_TREND, trend),
+                       (_R_OUTSIDE, outside)):  # lowest precedence first, so higher overwrite
+        rule_code[flag] = code
+
+    # Direction of a trend point (NHSRplotthedots 0.2.2, fix for issue #171): the step to
+    # the next point when that point is also in a trend, else the step from the previous.
+    nxt_in = np.zeros(y.shape, dtype=bool)
+    nxt_in[:, :-1] = trend[:, 1:] & trend[:, :-1] & trend_linked[:, 1:]
+    right = np.zeros(y.shape, dtype=np.int8)
+    right[:, :-1] = step[:, 1:]
+    # +1 for "high" (above the mean, or a rising trend), -1 for "low"
+    high = np.where(rule_code == _R_TREND, np.where(nxt_in, right, step) == 1, side > 0)
+    direction = high.view(np.int8) * np.int8(2) - np.int8(1)
+    oriented = direction * signs[:, None]
+    # improvement if oriented > 0, concern if < 0; neutral measures by high/low instead
+    point_type = np.where(oriented > 0, np.int8(_PT_IMP), np.int8(_PT_CON))
+    neutral = signs == 0
+    if neutral.any():
+        nh = np.where(high, np.int8(_PT_NHIGH), np.int8(_PT_NLOW))
+        point_type[neutral] = nh[neutral]
+    point_type[rule_code == _R_NONE] = _PT_COMMON
+    point_type[~valid] = _PT_MISSING
+
+    # Trial limits: groups with fewer points than rules.short_group.
+    _, n_valid = (mean, n_base) if not fix.any() else _group_mean(
+        y, valid, group, n_groups, exact=False)
+    trial = inside & (n_valid < rules.short_group)
+    trial_limits: BoolArray = np.asarray(trial.any(axis=1), dtype=bool)
+
+    # Icons come from the last charted point (gaps and padding skipped).
+    any_valid: BoolArray = np.asarray(valid.any(axis=1), dtype=bool)
+    last = (np.where(any_valid, width - 1 - np.argmax(valid[:, ::-1], axis=1), 0) if width
+            else np.zeros(n, dtype=np.int64))
+    rows = np.arange(n)
+    last_type = point_type[rows, last] if width else np.full(n, _PT_MISSING, np.int8)
+    variation = _variation_codes(last_type, signs, any_valid)
+    assurance = _assurance_codes(targets, signs, upl[rows, last] if width else targets,
+                                 lpl[rows, last] if width else targets,
+                                 rules.assurance_inclusive, any_valid)
+
+    return {
+        "values": y, "valid": valid, "group": group, "mean": mean,
+        "moving_range": mr,  # NaN beyond the end already: y is NaN there
+        "mr_screened": screened, "mr_mean": amr, "outside_limits": outside, "trend": trend,
+        "two_of_three": two, "run": run, "rule_code": rule_code,
+        "point_type_code": point_type, "trial": trial, "trial_limits": trial_limits,
+        "variation_code": variation, "assurance_code": assurance}
 
 
 def _variation_codes(last_type: CodeArray, signs: CodeArray, any_valid: BoolArray) -> CodeArray:

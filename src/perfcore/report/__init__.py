@@ -1,0 +1,1 @@
+"""Report renderers: turn calculated results into text, Markdown, HTML, JSON, CSV and SVG."""

@@ -1,0 +1,247 @@
+"""An XmR (SPC) chart as a standalone, accessible SVG string, with no plotting dependency.
+
+Colours are those of NHSRplotthedots 0.2.2 (``R/ptd_spc_colours.R``), standardised with
+the Making Data Count team (issue #196): common cause grey ``#a6a6a6``, improvement blue
+``#00b0f0``, concern orange ``#e46c0a``, neutral purple ``#490092``, mean line black,
+process limits grey, target red ``#de1b1b``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from xml.sax.saxutils import escape, quoteattr
+
+import numpy as np
+
+from perfcore.calc.spc import XmrResult
+
+__all__ = ["COLOURS", "render_xmr_svg"]
+
+#: NHSRplotthedots 0.2.2 ``ptd_spc_colours()`` defaults.
+COLOURS = {
+    "common_cause": "#a6a6a6",
+    "special_cause_improvement": "#00b0f0",
+    "special_cause_concern": "#e46c0a",
+    "special_cause_neutral": "#490092",
+    "value_line": "#a6a6a6",
+    "mean_line": "#000000",
+    "limits": "#a6a6a6",
+    "target": "#de1b1b",
+}
+
+_POINT_COLOUR = {
+    "common_cause": COLOURS["common_cause"],
+    "special_cause_improvement": COLOURS["special_cause_improvement"],
+    "special_cause_concern": COLOURS["special_cause_concern"],
+    "special_cause_neutral_high": COLOURS["special_cause_neutral"],
+    "special_cause_neutral_low": COLOURS["special_cause_neutral"],
+}
+
+# variation icon -> (colour, letter shown, words for the text alternative)
+_VARIATION = {
+    "common_cause": (COLOURS["common_cause"], "~", "common cause variation"),
+    "improvement_high": (COLOURS["special_cause_improvement"], "H",
+                         "special cause variation, improvement (higher values)"),
+    "improvement_low": (COLOURS["special_cause_improvement"], "L",
+                        "special cause variation, improvement (lower values)"),
+    "concern_high": (COLOURS["special_cause_concern"], "H",
+                     "special cause variation, concern (higher values)"),
+    "concern_low": (COLOURS["special_cause_concern"], "L",
+                    "special cause variation, concern (lower values)"),
+    "neutral_high": (COLOURS["special_cause_neutral"], "H",
+                     "special cause variation, neither improvement nor concern (higher)"),
+    "neutral_low": (COLOURS["special_cause_neutral"], "L",
+                    "special cause variation, neither improvement nor concern (lower)"),
+    "none": (COLOURS["common_cause"], "–", "no points to assess"),
+}
+_ASSURANCE = {
+    "consistent_pass": (COLOURS["special_cause_improvement"], "P",
+                        "the process will consistently pass the target"),
+    "consistent_fail": (COLOURS["special_cause_concern"], "F",
+                        "the process will consistently fail the target"),
+    "inconsistent": (COLOURS["common_cause"], "?",
+                     "the process will inconsistently pass and fail the target"),
+}
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.2f}"
+
+
+def _num(v: float) -> str:
+    """A value for people: up to 4 significant figures, no exponent for ordinary sizes."""
+    if not math.isfinite(v):
+        return "n/a"
+    return f"{v:,.4g}" if abs(v) >= 1e-3 or v == 0 else f"{v:.3g}"
+
+
+def _text(x: float, y: float, s: str, *, anchor: str = "start", size: int = 12,
+          cls: str = "", fill: str = "#222222", weight: str = "normal") -> str:
+    return (f'<text x="{_fmt(x)}" y="{_fmt(y)}" font-size="{size}" text-anchor="{anchor}" '
+            f'fill="{fill}" font-weight="{weight}" font-family="Arial, Helvetica, sans-serif"'
+            f'{" class=" + quoteattr(cls) if cls else ""}>{escape(s)}</text>')
+
+
+def _describe(result: XmrResult, title: str, labels: Sequence[str]) -> str:
+    n_valid = int(result.valid.sum())
+    parts = [f"{title}: XmR chart of {n_valid} points"]
+    if len(labels):
+        parts[0] += f" from {labels[0]} to {labels[-1]}"
+    parts[0] += "."
+    valid_idx = np.flatnonzero(result.valid)
+    if valid_idx.size:
+        last = int(valid_idx[-1])
+        parts.append(
+            f"Latest value {_num(float(result.values[last]))} ({labels[last]}); mean "
+            f"{_num(float(result.mean[last]))}, process limits {_num(float(result.lpl[last]))} "
+            f"to {_num(float(result.upl[last]))}.")
+    parts.append(f"Variation: {_VARIATION[result.variation_icon][2]}.")
+    if result.assurance in _ASSURANCE:
+        parts.append(f"Assurance against the target of {_num(float(result.target or 0))}: "
+                     f"{_ASSURANCE[result.assurance][2]}.")
+    else:
+        parts.append("Assurance: not assessed (no target, or a neutral measure).")
+    n_special = int(result.special_cause.sum())
+    if n_special:
+        parts.append(f"{n_special} point{'s' if n_special != 1 else ''} show special cause "
+                     "variation.")
+    if result.trial_limits:
+        parts.append("Limits are trial limits (too few points).")
+    return " ".join(parts)
+
+
+def render_xmr_svg(result: XmrResult, *, title: str, labels: Sequence[str] | None = None,
+                   width: int = 800, height: int = 400) -> str:
+    """Render one XmR chart as an SVG document.
+
+    Parameters
+    ----------
+    result : XmrResult
+        A chart from :func:`perfcore.calc.spc.xmr`.
+    title : str
+        Chart title; also the SVG ``<title>``.
+    labels : sequence of str, optional
+        One x-axis label per point (e.g. months); defaults to 1, 2, 3 ...
+    width, height : int
+        Size in pixels (the SVG scales: it has a ``viewBox``).
+
+    Returns
+    -------
+    str
+        A standalone SVG document with ``role="img"``, a ``<title>`` and a ``<desc>``
+        stating the variation and assurance results. All text is XML-escaped.
+    """
+    n = len(result.values)
+    labs = [str(v) for v in labels] if labels is not None else [str(i + 1) for i in range(n)]
+    if len(labs) != n:
+        from perfcore.errors import OptionError
+
+        raise OptionError(f"labels has {len(labs)} entries for {n} points", option="labels",
+                          value=len(labs), allowed=n)
+    left, right, top, bottom = 60.0, 110.0, 40.0, 50.0
+    pw, ph = width - left - right, height - top - bottom
+
+    series = [result.values, result.upl, result.lpl]
+    if result.target is not None:
+        series.append(np.array([result.target]))
+    finite = np.concatenate([np.asarray(a, dtype=float).ravel() for a in series])
+    finite = finite[np.isfinite(finite)]
+    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    if hi == lo:
+        lo, hi = lo - 1, hi + 1
+    pad = (hi - lo) * 0.05
+    lo, hi = lo - pad, hi + pad
+
+    def sx(i: float) -> float:
+        return left + (pw * (i / (n - 1)) if n > 1 else pw / 2)
+
+    def sy(v: float) -> float:
+        return top + ph * (1 - (v - lo) / (hi - lo))
+
+    desc = _describe(result, title, labs)
+    out: list[str] = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="spc-title spc-desc">',
+        f'<title id="spc-title">{escape(title)}</title>',
+        f'<desc id="spc-desc">{escape(desc)}</desc>',
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
+        _text(left, 24, title, size=16, weight="bold", cls="spc-heading"),
+        # axes
+        f'<line class="spc-axis" x1="{_fmt(left)}" y1="{_fmt(top + ph)}" '
+        f'x2="{_fmt(left + pw)}" y2="{_fmt(top + ph)}" stroke="#666666"/>',
+        f'<line class="spc-axis" x1="{_fmt(left)}" y1="{_fmt(top)}" x2="{_fmt(left)}" '
+        f'y2="{_fmt(top + ph)}" stroke="#666666"/>',
+    ]
+    for k in range(5):
+        v = lo + (hi - lo) * k / 4
+        out.append(_text(left - 6, sy(v) + 4, _num(v), anchor="end", size=10, cls="spc-tick"))
+    step = max(1, math.ceil(n / 12))
+    for i in range(0, n, step):
+        out.append(_text(sx(i), top + ph + 16, labs[i], anchor="middle", size=10,
+                         cls="spc-xlabel"))
+
+    # mean and limits: one horizontal segment per rebase group
+    groups = np.asarray(result.group)
+    for g in np.unique(groups) if n else []:
+        idx = np.flatnonzero(groups == g)
+        x1, x2 = sx(float(idx[0])), sx(float(idx[-1]))
+        if x1 == x2:
+            x1, x2 = x1 - 4, x2 + 4
+        i0 = int(idx[0])
+        for name, val, colour, dash in (
+                ("spc-mean", result.mean[i0], COLOURS["mean_line"], ""),
+                ("spc-upl", result.upl[i0], COLOURS["limits"], ' stroke-dasharray="6 4"'),
+                ("spc-lpl", result.lpl[i0], COLOURS["limits"], ' stroke-dasharray="6 4"')):
+            if math.isfinite(float(val)):
+                out.append(f'<line class="{name}" x1="{_fmt(x1)}" y1="{_fmt(sy(float(val)))}" '
+                           f'x2="{_fmt(x2)}" y2="{_fmt(sy(float(val)))}" stroke="{colour}" '
+                           f'stroke-width="1.5"{dash}/>')
+    if result.target is not None and math.isfinite(result.target):
+        ty = sy(result.target)
+        out.append(f'<line class="spc-target" x1="{_fmt(left)}" y1="{_fmt(ty)}" '
+                   f'x2="{_fmt(left + pw)}" y2="{_fmt(ty)}" stroke="{COLOURS["target"]}" '
+                   'stroke-width="1.5" stroke-dasharray="2 3"/>')
+        out.append(_text(left + pw + 4, ty + 4, f"Target {_num(result.target)}", size=10,
+                         cls="spc-target-label", fill=COLOURS["target"]))
+
+    # the value line, broken at gaps
+    run: list[str] = []
+    for i in range(n + 1):
+        if i < n and result.valid[i]:
+            run.append(f"{_fmt(sx(i))},{_fmt(sy(float(result.values[i])))}")
+            continue
+        if len(run) > 1:
+            out.append(f'<polyline class="spc-line" points="{" ".join(run)}" fill="none" '
+                       f'stroke="{COLOURS["value_line"]}" stroke-width="1.5"/>')
+        run = []
+    for i, pt in enumerate(result.point_type.tolist()):
+        if pt == "missing":
+            continue
+        v = float(result.values[i])
+        out.append(
+            f'<circle class={quoteattr("spc-point " + pt)} cx="{_fmt(sx(i))}" '
+            f'cy="{_fmt(sy(v))}" r="4" fill="{_POINT_COLOUR[pt]}">'
+            f"<title>{escape(f'{labs[i]}: {_num(v)} ({pt.replace(chr(95), chr(32))})')}"
+            "</title></circle>")
+
+    # icons: variation, then assurance, at the top right
+    cx = left + pw + 55
+    colour, letter, words = _VARIATION[result.variation_icon]
+    out.append('<g class="spc-icon spc-variation-icon" '
+               f'data-icon={quoteattr(result.variation_icon)}>'
+               f"<title>{escape('Variation: ' + words)}</title>"
+               f'<circle cx="{_fmt(cx)}" cy="{_fmt(top + 22)}" r="20" fill="#ffffff" '
+               f'stroke="{colour}" stroke-width="3"/>'
+               + _text(cx, top + 28, letter, anchor="middle", size=16, fill=colour,
+                       weight="bold") + "</g>")
+    if result.assurance in _ASSURANCE:
+        colour, letter, words = _ASSURANCE[result.assurance]
+        out.append('<g class="spc-icon spc-assurance-icon" '
+                   f'data-icon={quoteattr(result.assurance)}>'
+                   f"<title>{escape('Assurance: ' + words)}</title>"
+                   f'<circle cx="{_fmt(cx)}" cy="{_fmt(top + 70)}" r="20" fill="{colour}"/>'
+                   + _text(cx, top + 76, letter, anchor="middle", size=16, fill="#ffffff",
+                           weight="bold") + "</g>")
+    out.append("</svg>")
+    return "\n".join(out)
