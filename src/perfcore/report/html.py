@@ -1,0 +1,158 @@
+"""Single-file HTML renderer: inline CSS and SVG, no network, readable without colour.
+
+Every status and assessment is written in words next to its coloured mark; charts carry
+``<title>``/``<desc>`` text alternatives; every text from plans and data is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+
+from perfcore.i18n import Translator, translator
+from perfcore.report.model import Cell, Report, Row, label
+
+__all__ = ["render_html"]
+
+_RAG = {"green": "#1b7837", "amber": "#b35806", "red": "#b2182b", "grey": "#6b6b6b"}
+_ASSESS = {"better": "#1b7837", "improving": "#1b7837", "similar": "#b35806",
+           "no_change": "#b35806", "worse": "#b2182b", "deteriorating": "#b2182b"}
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Arial,sans-serif;margin:2rem;color:#1a1a1a}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2rem;border-bottom:2px solid #ddd}
+table{border-collapse:collapse;margin:.5rem 0 1.5rem;font-variant-numeric:tabular-nums}
+th,td{padding:.35rem .6rem;border-bottom:1px solid #e5e5e5;text-align:right;vertical-align:middle}
+th:first-child,td:first-child{text-align:left}th{background:#f4f4f4}
+.meta{color:#555}.dot{display:inline-block;width:.8em;height:.8em;border-radius:50%;
+margin-right:.3em;vertical-align:baseline}.rag{white-space:nowrap;font-weight:600}
+.notes{color:#444;font-size:.9rem}svg{max-width:100%;height:auto}
+details{margin:.4rem 0 1rem}summary{cursor:pointer}th{white-space:nowrap}
+.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+"""
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _mark(code: str, colours: dict[str, str], _: Translator) -> str:
+    colour = colours.get(code)
+    words = _e(label(code, _))
+    if colour is None:
+        return words
+    return f'<span class="dot" style="background:{colour}" aria-hidden="true"></span>{words}'
+
+
+def _sparkline(values: Sequence[float], name: str, _: Translator) -> str:
+    pts = [v for v in values if not (isinstance(v, float) and math.isnan(v))]
+    if len(pts) < 2:
+        return ""
+    lo, hi = min(pts), max(pts)
+    span = (hi - lo) or 1.0
+    w, h = 80, 20
+    coords = " ".join(f"{i * w / (len(pts) - 1):.1f},{h - (v - lo) / span * h:.1f}"
+                      for i, v in enumerate(pts))
+    desc = _e(_("{name}: {n} values from {first} to {last}").format(
+        name=name, n=len(pts), first=f"{pts[0]:g}", last=f"{pts[-1]:g}"))
+    return (f'<svg role="img" width="{w}" height="{h + 2}" viewBox="0 -1 {w} {h + 2}">'
+            f"<title>{desc}</title><polyline fill=\"none\" stroke=\"#333\" "
+            f'stroke-width="1.5" points="{coords}"/></svg>')
+
+
+def _comparison_bars(row: Row, report: Report, _: Translator) -> str:
+    """Bars of the organisation's value and each comparator group's value (proportions
+    and rates, where group values are on the same scale)."""
+    if not (row.measure.kind.uses_pp_change or row.measure.kind.value == "rate"):
+        return ""
+    bars: list[tuple[str, float, str]] = []
+    cur = row.cell("current")
+    if cur.value is not None and not math.isnan(cur.value):
+        bars.append((report.organisation_name, cur.value, cur.text))
+    for col in report.columns:
+        if col.key.endswith(".figure"):
+            c = row.cell(col.key)
+            if c.value is not None and not math.isnan(c.value):
+                bars.append((col.heading, c.value, c.text))
+    if len(bars) < 2:
+        return ""
+    top = max(v for _n, v, _t in bars) or 1.0
+    height = 22 * len(bars)
+    parts = []
+    for k, (name, v, text) in enumerate(bars):
+        width = 200 * v / top
+        y = 22 * k
+        parts.append(f'<text x="0" y="{y + 15}" font-size="12">{_e(name)}</text>'
+                     f'<rect x="90" y="{y + 4}" width="{width:.1f}" height="14" '
+                     f'fill="{"#2b5c8a" if k == 0 else "#9bb4cc"}"/>'
+                     f'<text x="{95 + width:.1f}" y="{y + 15}" font-size="12">{_e(text)}</text>')
+    desc = _e("; ".join(f"{n}: {t}" for n, _v, t in bars))
+    return (f'<svg role="img" width="340" height="{height}" viewBox="0 0 340 {height}">'
+            f"<title>{_e(_('Comparison with groups'))}: {desc}</title>{''.join(parts)}</svg>")
+
+
+def _cell(c: Cell, key: str, _: Translator) -> str:
+    if key == "dot":
+        return f'{_e(c.text)} {_mark(c.label and _code(c), _ASSESS, _)}'
+    if key == "status":
+        return f'<span class="rag">{_mark(_code_status(c), _RAG, _)}</span>'
+    if "." in key and c.reasons:
+        return f"{_e(c.text)}<br>{_mark(c.reasons[0], _ASSESS, _)}"
+    return _e(c.text)
+
+
+def _code(c: Cell) -> str:
+    # The dot cell's label is already words; map back to a code for its colour.
+    for code in ("improving", "deteriorating", "no_change", "not_assessed"):
+        if c.label in (code, code.replace("_", " ")):
+            return code
+    return c.label
+
+
+def _code_status(c: Cell) -> str:
+    return {"Green": "green", "Amber": "amber", "Red": "red"}.get(c.text, "grey")
+
+
+def render_html(report: Report) -> str:
+    """Render a report as one self-contained, accessible HTML document."""
+    _ = translator(report.lang)
+    out = [f'<!DOCTYPE html>\n<html lang="{_e(report.lang)}">\n<head>\n<meta charset="utf-8">',
+           '<meta name="viewport" content="width=device-width, initial-scale=1">',
+           f"<title>{_e(report.title)} — {_e(report.organisation_name)}</title>",
+           f"<style>{_CSS}</style>\n</head>\n<body>",
+           f"<h1>{_e(report.title)}</h1>",
+           f'<p class="meta">{_e(report.organisation_name)} — {_e(report.period_label)}</p>']
+    for s in report.sections:
+        status = ""
+        if s.status:
+            status = f' <span class="rag">{_mark(s.status, _RAG, _)}</span>'
+        out.append(f"<section><h2>{_e(s.title)}{status}</h2>")
+        meta = [x for x in (s.lead, s.board, s.assessment_type) if x]
+        if meta:
+            out.append(f'<p class="meta">{_e(" · ".join(meta))}</p>')
+        for statement, rows in s.outcomes:
+            out.append(f"<h3>{_e(statement)}</h3>")
+            out.append(f"<table>\n<caption class=\"sr-only\">{_e(statement)}</caption>\n<thead><tr>"
+                       f'<th scope="col">{_e(_("Measure"))}</th>'
+                       + "".join(f'<th scope="col">{_e(c.heading)}</th>' for c in report.columns)
+                       + f'<th scope="col">{_e(_("Trend"))}</th></tr></thead>\n<tbody>')
+            charts = []
+            for r in rows:
+                cells = "".join(f"<td>{_cell(r.cell(c.key), c.key, _)}</td>"
+                                for c in report.columns)
+                out.append(f'<tr><th scope="row">{_e(r.measure.name)}</th>{cells}'
+                           f"<td>{_sparkline(r.history, r.measure.name, _)}</td></tr>")
+                extra = _comparison_bars(r, report, _) + r.spc_svg
+                if extra or r.status_reasons:
+                    reasons = "".join(f"<li>{_e(x)}</li>" for x in r.status_reasons)
+                    charts.append(f"<details><summary>{_e(r.measure.name)}</summary>"
+                                  f"{'<ul>' + reasons + '</ul>' if reasons else ''}{extra}"
+                                  "</details>")
+            out.append("</tbody></table>")
+            out.extend(charts)
+        out.append("</section>")
+    out.append(f'<h2>{_e(_("Notes"))}</h2><ul class="notes">'
+               + "".join(f"<li>{_e(n)}</li>" for n in report.notes) + "</ul>")
+    out.append("</body>\n</html>\n")
+    return "\n".join(out)
