@@ -268,11 +268,9 @@ def _wilson(x: FloatArray, n: FloatArray, z: float) -> tuple[FloatArray, FloatAr
         # max(…, 0) guards x fractionally above n by rounding (x ≤ n is checked already).
         half = z * np.sqrt(np.maximum(z2 + 4.0 * x * (1.0 - x / n), 0.0))
     denom = 2.0 * (n + z2)
-    lower = (centre - half) / denom
-    upper = (centre + half) / denom
     # The closed form gives 0 and 1 only up to rounding; the exact limits are known.
-    lower[x == 0] = 0.0
-    upper[x == n] = 1.0
+    lower = np.where(x == 0, 0.0, (centre - half) / denom)
+    upper = np.where(x == n, 1.0, (centre + half) / denom)
     return lower, upper
 
 
