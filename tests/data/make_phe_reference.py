@@ -44,8 +44,8 @@ for conf in (0.95, 0.998):
     df = pd.DataFrame({"x": [float(x) for x, _ in rate_cases],
                        "n": [float(n) for _, n in rate_cases]})
     out = ph_rate(df, "x", "n", confidence=conf, multiplier=100000)
-    lo_col = [c for c in out.columns if "lower" in c.lower()][0]
-    up_col = [c for c in out.columns if "upper" in c.lower()][0]
+    lo_col = next(c for c in out.columns if "lower" in c.lower())
+    up_col = next(c for c in out.columns if "upper" in c.lower())
     for (x, n), lo, up in zip(rate_cases, out[lo_col], out[up_col], strict=True):
         rows.append({"kind": "rate_per_100000", "x": x, "n": n, "confidence": conf,
                      "lower": lo, "upper": up})
@@ -64,8 +64,8 @@ values = {"a": [1.0, 2.0, 3.0, 4.0, 10.0], "b": [12.5, 13.1, 9.8, 11.0, 15.2, 10
 df = pd.DataFrame([(g, v) for g, vs in values.items() for v in vs], columns=["g", "v"])
 for conf in (0.95, 0.998):
     out = ph_mean(df, "v", "g", confidence=conf)
-    lo_col = [c for c in out.columns if "lower" in c.lower()][0]
-    up_col = [c for c in out.columns if "upper" in c.lower()][0]
+    lo_col = next(c for c in out.columns if "lower" in c.lower())
+    up_col = next(c for c in out.columns if "upper" in c.lower())
     for _, r in out.iterrows():
         rows.append({"kind": "mean", "x": r["Value"], "n": r["value_count"], "sd": r["stdev"],
                      "confidence": conf, "lower": r[lo_col], "upper": r[up_col]})
