@@ -262,30 +262,41 @@ def _positive_option(name: str, value: Any, *, allow_zero: bool = False) -> floa
 
 def _wilson(x: FloatArray, n: FloatArray, z: float) -> tuple[FloatArray, FloatArray]:
     """Wilson score bounds (no continuity correction) as fractions of 1."""
+    lower = _wilson_lower(x, n, z)
+    # The interval is symmetric: the upper bound for x is 1 − the lower bound for n − x.
+    # Computing it that way keeps it accurate (and monotone in z) as x approaches n.
+    upper = 1.0 - _wilson_lower(n - x, n, z)
+    return lower, upper
+
+
+def _wilson_lower(x: FloatArray, n: FloatArray, z: float) -> FloatArray:
+    """[2x + z² − z√(z² + 4x(1 − x/n))] / [2(n + z²)], without its cancellation.
+
+    The textbook form subtracts two nearly equal numbers when x is small; multiplying
+    through by the conjugate, (2x + z²)² − z²(z² + 4x(1 − x/n)) = 4x²(1 + z²/n) exactly,
+    gives the same value in a form that loses no digits. x = 0 gives 0 exactly.
+    """
     z2 = z * z
-    centre = 2.0 * x + z2
     with np.errstate(invalid="ignore"):
         # max(…, 0) guards x fractionally above n by rounding (x ≤ n is checked already).
         half = z * np.sqrt(np.maximum(z2 + 4.0 * x * (1.0 - x / n), 0.0))
-    denom = 2.0 * (n + z2)
-    lower = (centre - half) / denom
-    upper = (centre + half) / denom
-    # The closed form gives 0 and 1 only up to rounding; the exact limits are known.
-    lower[x == 0] = 0.0
-    upper[x == n] = 1.0
-    return lower, upper
+    return np.asarray(4.0 * x * x * (1.0 + z2 / n) / (2.0 * (n + z2) * (2.0 * x + z2 + half)),
+                      dtype=np.float64)
 
 
 def _clopper_pearson(x: FloatArray, n: FloatArray, alpha: float) -> tuple[FloatArray, FloatArray]:
     """Exact (Clopper–Pearson) bounds via the beta quantile; x = 0 → 0, x = n → 1."""
-    pos = x > 0
+    pos = x >= np.finfo(np.float64).tiny  # the inverse is NaN for subnormal x; its limit is 0
     below = x < n
     a_lo = np.where(pos, x, 1.0)
     lower = np.where(pos, special.betaincinv(a_lo, n - a_lo + 1.0, alpha / 2), 0.0)
     a_up = np.where(below, x, 0.0)
     b_up = np.where(below, n - x, 1.0)
     upper = np.where(below, special.betainccinv(a_up + 1.0, b_up, alpha / 2), 1.0)
-    return np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64)
+    # For vanishing x the beta inverse bottoms out at the smallest normal double, just
+    # above x/n itself; the true bound is below the estimate, so clamp to it.
+    p = x / n
+    return np.minimum(lower, p), np.maximum(upper, p)
 
 
 def _proportion_inputs(x: npt.ArrayLike, n: npt.ArrayLike, what: str,
@@ -367,7 +378,8 @@ def _exact_poisson(x: FloatArray, alpha: float) -> tuple[FloatArray, FloatArray]
     inverses give the bounds directly; the upper one is taken from the upper tail
     (Q⁻¹) so that 99.8% bounds keep their precision.
     """
-    pos = x > 0
+    # Below the smallest normal double the gamma inverse returns NaN; its limit there is 0.
+    pos = x >= np.finfo(np.float64).tiny
     lower = np.where(pos, special.gammaincinv(np.where(pos, x, 1.0), alpha / 2), 0.0)
     upper = special.gammainccinv(x + 1.0, alpha / 2)
     return np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64)
@@ -379,9 +391,9 @@ def _byar(x: FloatArray, z: float) -> tuple[FloatArray, FloatArray]:
     Below about x = 0.6 (95%) the lower formula's base turns negative; the clip keeps
     a count's bound non-negative. PHE never reaches it: it uses exact below 10.
     """
-    with np.errstate(divide="ignore", invalid="ignore"):
-        lower = x * (1.0 - 1.0 / (9.0 * x) - z / (3.0 * np.sqrt(x))) ** 3
-    lower = np.where(x > 0, np.maximum(lower, 0.0), 0.0)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        base = 1.0 - 1.0 / (9.0 * x) - z / (3.0 * np.sqrt(x))
+    lower = np.where(x > 0, x * np.maximum(base, 0.0) ** 3, 0.0)
     x1 = x + 1.0
     upper = x1 * (1.0 - 1.0 / (9.0 * x1) + z / (3.0 * np.sqrt(x1))) ** 3
     return lower, upper
