@@ -23,6 +23,7 @@ __all__ = [
     "ModelError",
     "NotCoveredError",
     "OptionError",
+    "OutputError",
     "PerfcoreError",
     "PerfcoreWarning",
     "PeriodError",
@@ -234,3 +235,10 @@ class UnknownCodeError(PerfcoreError, KeyError):
 
     Fields: ``kind`` (what sort of code), ``codes`` (the unknown ones), ``suggestions``.
     """
+
+
+class OutputError(PerfcoreError, OSError):
+    """A report or chart could not be written. Field: ``path``."""
+
+    def __init__(self, message: str, **fields: Any) -> None:
+        PerfcoreError.__init__(self, message, **fields)

@@ -1,0 +1,293 @@
+"""The ``perfcore`` command: reports, validation, explanations, plugins, measures, SPC charts.
+
+Exit codes: 0 success; 1 the input has problems (plan, data, period, output path: each
+problem is listed on stderr); 2 the command line itself is wrong (argparse's usage
+error). Nothing here calculates: it loads, calls the library and writes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from perfcore.errors import PerfcoreError
+
+__all__ = ["main"]
+
+EXAMPLES = {
+    "report": """examples:
+  perfcore report examples/gwent/plan-2020-21.toml --period 2020-21
+  perfcore report plan.toml --data crime.csv --period 2020-21 --format html -o report.html
+  perfcore report plan.toml --period "12 months to June 2020" --format json""",
+    "validate": """examples:
+  perfcore validate examples/gwent/plan-2020-21.toml
+  perfcore validate plan.toml --data crime.csv outcomes.csv""",
+    "explain": """examples:
+  perfcore explain examples/gwent/plan-2020-21.toml --period 2020-21 \\
+      --measure all_crime --figure change
+  perfcore explain plan.toml --period 2020-21 --measure outcome_rate --figure msg.value""",
+    "plugins": "examples:\n  perfcore plugins",
+    "measures": "examples:\n  perfcore measures\n  perfcore measures --domain victims",
+    "spc": """examples:
+  perfcore spc monthly.csv --improvement decrease -o chart.svg
+  perfcore spc monthly.csv --column count --target 4000 --format html -o chart.html
+The CSV needs a header; the first column labels the points (e.g. months) and
+--column names the values (default: the second column).""",
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="perfcore",
+        description="Police force performance frameworks: reports, figures and SPC charts.",
+        epilog="Exit codes: 0 success, 1 problems with the input (all listed), "
+               "2 command-line usage error. Run 'perfcore COMMAND --help' for examples.")
+    from perfcore import __version__
+    p.add_argument("--version", action="version", version=f"perfcore {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help_: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help_, description=help_, epilog=EXAMPLES[name],
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    def plan_and_data(c: argparse.ArgumentParser) -> None:
+        c.add_argument("plan", type=Path, help="plan file (TOML)")
+        c.add_argument("--data", type=Path, nargs="+", default=None, metavar="FILE",
+                       help="data files (default: the [[data]] entries of the plan)")
+        c.add_argument("--loader", default=None,
+                       help="data loader name (default: chosen by file name)")
+
+    def period_args(c: argparse.ArgumentParser) -> None:
+        c.add_argument("--period", required=True,
+                       help='period to report on, e.g. 2020-21, "Q3 2021-22", '
+                            '"12 months to June 2020"')
+        c.add_argument("--previous", default=None,
+                       help="comparison period (default: the same period a year earlier)")
+        c.add_argument("--organisation", default=None,
+                       help="organisation (default: the plan's organisation)")
+
+    c = command("report", "Evaluate a plan on its data and render a report.")
+    plan_and_data(c)
+    period_args(c)
+    c.add_argument("--format", default="text",
+                   help="text, markdown, html, json, csv, or a plugin renderer (default text)")
+    c.add_argument("-o", "--output", type=Path, default=None,
+                   help="write to this file (default: standard output)")
+    c.add_argument("--lang", default="en", help="report language (default en)")
+    c.add_argument("--colour", choices=("auto", "always", "never"), default="auto",
+                   help="colour in text reports (default: only on a terminal)")
+
+    c = command("validate", "Check a plan (and its data) and list every problem.")
+    plan_and_data(c)
+
+    c = command("explain", "Show one figure's inputs, formula and method.")
+    plan_and_data(c)
+    period_args(c)
+    c.add_argument("--measure", required=True, help="measure id")
+    c.add_argument("--figure", default="change",
+                   help="current, previous, change, absolute_change, lower, upper, "
+                        "significant, direction, or SLOT.FIELD such as msg.value")
+
+    command("plugins", "List installed plugins and what they register.")
+
+    c = command("measures", "List the measures that installed domain plugins provide.")
+    c.add_argument("--domain", default=None, help="only this domain")
+
+    c = command("spc", "Chart one series as an XmR chart (SVG or HTML).")
+    c.add_argument("csv", type=Path, help="CSV file: label column, then values")
+    c.add_argument("--column", default=None, help="values column (default: the second)")
+    c.add_argument("--improvement", choices=("increase", "decrease", "neutral"),
+                   default="increase", help="which direction is improvement")
+    c.add_argument("--target", type=float, default=None, help="target for assurance")
+    c.add_argument("--title", default=None, help="chart title (default: the file name)")
+    c.add_argument("--format", choices=("svg", "html"), default="svg")
+    c.add_argument("-o", "--output", type=Path, default=None)
+    return p
+
+
+def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
+         stderr: TextIO | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    out = stdout if stdout is not None else sys.stdout
+    err = stderr if stderr is not None else sys.stderr
+    args = _parser().parse_args(argv)
+    handler = {"report": _report, "validate": _validate, "explain": _explain,
+               "plugins": _plugins, "measures": _measures, "spc": _spc}[args.command]
+    try:
+        return handler(args, out, err)
+    except PerfcoreError as exc:
+        err.write(f"perfcore {args.command}: error: {exc}\n")
+        return 1
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) went away: stop quietly, as Unix tools do.
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _write(text: str, path: Path | None, out: TextIO) -> None:
+    if path is None:
+        out.write(text)
+        return
+    from perfcore.errors import OutputError
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}", path=str(path)) from exc
+
+
+def _load(args: argparse.Namespace) -> tuple[Any, Any]:
+    from perfcore.io import load_data
+    from perfcore.io.plan import load_plan
+    plan_file = load_plan(args.plan)
+    if args.data:
+        paths: list[Path] = list(args.data)
+        loader = args.loader
+        options: dict[str, Any] = {}
+        dataset = load_data(paths, loader=loader, **options)
+    elif plan_file.data:
+        from perfcore.dataset import Dataset
+        parts = [load_data([src.path], loader=src.loader, **dict(src.options))
+                 for src in plan_file.data]
+        dataset = parts[0] if len(parts) == 1 else Dataset.concat(parts)
+    else:
+        from perfcore.errors import DataError
+        raise DataError(f"no data: give --data FILE or add [[data]] entries to {args.plan}")
+    return plan_file, dataset
+
+
+def _evaluate(args: argparse.Namespace, plan_file: Any, dataset: Any) -> Any:
+    from perfcore.evaluate import evaluate
+    organisation = args.organisation or plan_file.plan.organisation or None
+    return evaluate(plan_file.plan, dataset, period=args.period, previous=args.previous,
+                    organisation=organisation, compare_with=plan_file.comparators)
+
+
+def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from perfcore.plugins import renderers
+    from perfcore.report.model import build_report
+    by_name = {r.name: r for r in renderers()}
+    if args.format not in by_name:
+        from perfcore.errors import OptionError
+        raise OptionError.for_choice("--format", args.format, sorted(by_name))
+    plan_file, dataset = _load(args)
+    ev = _evaluate(args, plan_file, dataset)
+    scores = _scores(ev, plan_file)
+    report = build_report(ev, scores=scores, decimals=_decimals(plan_file), lang=args.lang)
+    options: dict[str, Any] = {}
+    if args.format == "text":
+        tty = args.output is None and out.isatty()
+        options["colour"] = args.colour == "always" or (args.colour == "auto" and tty)
+    _write(by_name[args.format].render(report, **options), args.output, out)
+    if args.output is not None:
+        err.write(f"wrote {args.output}\n")
+    return 0
+
+
+def _scores(ev: Any, plan_file: Any) -> Any:
+    try:
+        from perfcore.scoring import report_scores
+    except ImportError:  # scoring is optional in a report
+        return None
+    return report_scores(ev, plan_file)
+
+
+def _decimals(plan_file: Any) -> dict[str, int]:
+    display = getattr(plan_file, "display", None)
+    return dict(getattr(display, "decimals", {}) or {})
+
+
+def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    plan_file, dataset = _load(args)
+    plan = plan_file.plan
+    problems = [f"measure {m.id!r} has no observations in the data"
+                for m in plan.measures()
+                if m.kind.value != "qualitative" and m.id not in dataset.measures]
+    for p in problems:
+        err.write(f"{args.plan}: {p}\n")
+    n = sum(1 for _ in plan.measures())
+    out.write(f"{args.plan}: {n} measures in {len(plan.priorities)} priorities; "
+              f"{len(dataset)} observations; {len(problems)} problem(s)\n")
+    return 1 if problems else 0
+
+
+def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    plan_file, dataset = _load(args)
+    ev = _evaluate(args, plan_file, dataset)
+    organisation = args.organisation or plan_file.plan.organisation or None
+    out.write(str(ev.explain(args.measure, args.figure, organisation)) + "\n")
+    return 0
+
+
+def _plugins(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from perfcore.plugins import run_plugins_command
+    return run_plugins_command(out=out, err=err)
+
+
+def _measures(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from perfcore.plugins import domains
+    found = False
+    for d in domains():
+        if args.domain and d.name != args.domain:
+            continue
+        found = True
+        out.write(f"{d.name}: {d.title}\n")
+        for m in d.qualified_measures():
+            out.write(f"  {m.id:<45} {m.kind.value:<11} {m.polarity.value:<17} {m.name}\n")
+    if args.domain and not found:
+        from perfcore.errors import OptionError
+        raise OptionError.for_choice("--domain", args.domain, [d.name for d in domains()])
+    return 0
+
+
+def _spc(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import csv
+
+    from perfcore.calc.spc import xmr
+    from perfcore.errors import DataError
+    from perfcore.report.spc_svg import render_xmr_svg
+    try:
+        with args.csv.open(newline="", encoding="utf-8-sig") as f:
+            rows = list(csv.reader(f))
+    except OSError as exc:
+        raise DataError(f"cannot read {args.csv}: {exc.strerror or exc}",
+                        path=str(args.csv)) from exc
+    if len(rows) < 2 or len(rows[0]) < 2:
+        raise DataError(f"{args.csv}: need a header and at least one row of label,value",
+                        path=str(args.csv))
+    header = rows[0]
+    col = 1 if args.column is None else (header.index(args.column)
+                                         if args.column in header else -1)
+    if col < 0:
+        raise DataError(f"{args.csv}: no column {args.column!r}; columns are {header}",
+                        path=str(args.csv))
+    labels, values, bad = [], [], []
+    for n, row in enumerate(rows[1:], start=2):
+        labels.append(row[0])
+        try:
+            values.append(float(row[col].replace(",", "")))
+        except (ValueError, IndexError):
+            bad.append(f"row {n}: {row[col] if col < len(row) else ''!r}")
+    if bad:
+        raise DataError(f"{args.csv}: {len(bad)} value(s) are not numbers: " + "; ".join(bad),
+                        path=str(args.csv))
+    chart = xmr(values, improvement=args.improvement, target=args.target,
+                series_id=args.csv.name)
+    title = args.title or args.csv.stem
+    svg = render_xmr_svg(chart, title=title, labels=labels)
+    if args.format == "html":
+        import html
+        svg = (f'<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8">'
+               f"<title>{html.escape(title)}</title></head>\n<body>\n{svg}\n</body>\n</html>\n")
+    _write(svg, args.output, out)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,77 @@
+"""The perfcore command line."""
+
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from perfcore.cli import main
+
+MDC = [20, 24, 20, 26, 22, 16, 18, 16, 31, 28, 34, 26, 30, 19, 18]
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_help_lists_commands_and_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--help"])
+    assert info.value.code == 0
+    text = capsys.readouterr().out
+    for command in ("report", "validate", "explain", "plugins", "measures", "spc"):
+        assert command in text
+    assert "Exit codes: 0 success, 1 problems with the input" in text
+
+
+@pytest.mark.parametrize("command", ["report", "validate", "explain", "spc", "measures"])
+def test_each_command_has_examples(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    assert "examples:" in capsys.readouterr().out
+
+
+def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["report"])
+    assert info.value.code == 2
+
+
+def test_spc_chart_of_the_mdc_example(tmp_path: Path) -> None:
+    csv = tmp_path / "series.csv"
+    csv.write_text("week,count\n" + "".join(f"w{i},{v}\n" for i, v in enumerate(MDC, 1)))
+    out_file = tmp_path / "chart.svg"
+    code, _out, _err = run("spc", str(csv), "--column", "count", "-o", str(out_file))
+    assert code == 0
+    root = ET.fromstring(out_file.read_text())
+    assert root.tag.endswith("svg")
+    assert "series" in out_file.read_text()
+
+
+def test_spc_reports_every_bad_value(tmp_path: Path) -> None:
+    csv = tmp_path / "bad.csv"
+    csv.write_text("month,value\n2020-01,5\n2020-02,x\n2020-03,\n")
+    code, _out, err = run("spc", str(csv))
+    assert code == 1
+    assert "2 value(s) are not numbers" in err and "row 3: 'x'" in err and "row 4: ''" in err
+
+
+def test_unwritable_output_is_a_clear_error(tmp_path: Path) -> None:
+    csv = tmp_path / "s.csv"
+    csv.write_text("m,v\n" + "".join(f"{i},{v}\n" for i, v in enumerate(MDC)))
+    code, _out, err = run("spc", str(csv), "-o", str(tmp_path / "no" / "such" / "dir.svg"))
+    assert code == 1
+    assert "cannot write" in err
+
+
+def test_measures_lists_domain_measures() -> None:
+    code, out, _err = run("measures", "--domain", "victims")
+    assert code == 0
+    assert "victims.satisfaction_whole_experience" in out
+    code, _out, err = run("measures", "--domain", "nope")
+    assert code == 1 and "'victims'" in err
