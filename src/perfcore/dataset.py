@@ -126,6 +126,14 @@ def _factorize(values: Sequence[Any]) -> tuple[list[Any], IntArray]:
     return distinct, raw
 
 
+def _used_categories(categories: Sequence[Any], index: npt.NDArray[np.intp]
+                     ) -> tuple[tuple[Any, ...], IntArray]:
+    """The categories that ``index`` uses, sorted, and ``index`` recoded into them."""
+    used, inverse = np.unique(index, return_inverse=True)
+    return _sorted_categories([categories[i] for i in used],
+                              inverse.astype(np.int32).reshape(-1))
+
+
 def _first_row(raw: IntArray, k: int) -> int:
     return int(np.argmax(raw == k))
 
@@ -406,29 +414,41 @@ class Dataset:
         present = np.zeros((nm, no, nt), dtype=bool)
         m, o, t = self.measure_code[rows], self.organisation_code[rows], month_idx - t0
         present[m, o, t] = True
-        dense = {}
-        for f in FIELDS:
-            arr = np.zeros((nm, no, nt))
-            arr[m, o, t] = getattr(self, f)[rows]
-            dense[f] = arr
-        has = {f: np.zeros((nm, no, nt), dtype=bool) for f in FIELDS}
-        for f in FIELDS:
-            has[f][m, o, t] = ~np.isnan(getattr(self, f)[rows])
         starts = np.array([w[1] - t0 for w in windows])
         length = windows[0][2]
         csum_present = np.concatenate([np.zeros((nm, no, 1)), np.cumsum(present, axis=2)], axis=2)
         count = csum_present[..., starts + length] - csum_present[..., starts]
         complete = count == length
         any_data = count > 0
+        # A field with no value in any monthly row (often sample_size and population)
+        # aggregates to NaN everywhere: skip its dense cubes and running sums.
+        absent = np.full((nm, no, len(windows)), np.nan)
         sums = {}
         for f in ("value", "numerator", "denominator", "sample_size"):
-            c = np.concatenate([np.zeros((nm, no, 1)), np.cumsum(dense[f], axis=2)], axis=2)
-            hc = np.concatenate([np.zeros((nm, no, 1)), np.cumsum(has[f], axis=2)], axis=2)
+            col = getattr(self, f)[rows]
+            ok = ~np.isnan(col)
+            if not ok.any():
+                sums[f] = absent
+                continue
+            dense = np.zeros((nm, no, nt))
+            dense[m, o, t] = col
+            has = np.zeros((nm, no, nt), dtype=bool)
+            has[m, o, t] = ok
+            c = np.concatenate([np.zeros((nm, no, 1)), np.cumsum(dense, axis=2)], axis=2)
+            hc = np.concatenate([np.zeros((nm, no, 1)), np.cumsum(has, axis=2)], axis=2)
             s = c[..., starts + length] - c[..., starts]
             nhas = hc[..., starts + length] - hc[..., starts]
             sums[f] = np.where(nhas == length, s, np.nan)
         last = starts + length - 1
-        pop = np.where(has["population"][..., last], dense["population"][..., last], np.nan)
+        pop_col = self.population[rows]
+        if np.isnan(pop_col).all():
+            pop = absent
+        else:
+            dense = np.zeros((nm, no, nt))
+            dense[m, o, t] = pop_col
+            has = np.zeros((nm, no, nt), dtype=bool)
+            has[m, o, t] = ~np.isnan(pop_col)
+            pop = np.where(has[..., last], dense[..., last], np.nan)
         ratio_ok = ~np.isnan(sums["numerator"]) & ~np.isnan(sums["denominator"])
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(sums["denominator"] != 0, sums["numerator"] / sums["denominator"],
@@ -446,15 +466,23 @@ class Dataset:
                 raise DataError(msg, count=n_incomplete)
             warnings.warn(msg, IncompletePeriodWarning, stacklevel=2)
         mi, oi, wi = np.nonzero(complete)
-        return Dataset.from_columns(
-            measure=[self.measures[i] for i in mi],
-            organisation=[self.organisations[i] for i in oi],
-            period=[windows[i][0] for i in wi],
-            value=value[mi, oi, wi], numerator=sums["numerator"][mi, oi, wi],
-            denominator=sums["denominator"][mi, oi, wi],
-            sample_size=sums["sample_size"][mi, oi, wi], population=pop[mi, oi, wi],
-            source=f"aggregated from monthly data to {to}", published=self.published,
-            registry=False)
+        # The keys are already codes into valid categories and unique by construction,
+        # so the result is assembled from them directly (what from_columns would build
+        # from the same rows with registry=False, without re-hashing every key).
+        n = int(mi.size)
+        m_cats, m_code = _used_categories(self.measures, mi)
+        o_cats, o_code = _used_categories(self.organisations, oi)
+        p_cats, p_code = _used_categories([w[0] for w in windows], wi)
+        return Dataset(
+            measures=m_cats, organisations=o_cats, periods=p_cats,
+            measure_code=m_code, organisation_code=o_code, period_code=p_code,
+            value=_as_float_column("value", value[mi, oi, wi], n),
+            numerator=_as_float_column("numerator", sums["numerator"][mi, oi, wi], n),
+            denominator=_as_float_column("denominator", sums["denominator"][mi, oi, wi], n),
+            sample_size=_as_float_column("sample_size", sums["sample_size"][mi, oi, wi], n),
+            population=_as_float_column("population", pop[mi, oi, wi], n),
+            sources=(f"aggregated from monthly data to {to}",) if n else ("",),
+            source_code=np.zeros(n, dtype=np.int32), published=tuple(self.published))
 
     @staticmethod
     def _windows(to: str, t0: int, t1: int) -> list[tuple[Period, int, int]]:
