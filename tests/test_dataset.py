@@ -192,3 +192,25 @@ def test_missing_published_figures_stay_missing() -> None:
     gmp = ds.cube("value", measures=["total_recorded_crime"], organisations=["Greater Manchester"],
                   periods=["year ending September 2019"]).item()
     assert np.isnan(gmp)
+
+
+def test_from_columns_merges_spellings_and_names_the_first_bad_row() -> None:
+    # Key columns are parsed once per distinct value: spellings of one organisation or
+    # period still meet in one category, and errors still name the first offending row.
+    ds = Dataset.from_columns(measure=["a", "b", "a", "b"],
+                              organisation=["Gwent", "W15000002", "gwent", "Gwent"],
+                              period=["2020-21", FinancialYear(2020), "2021-22", "fy 2021/22"],
+                              value=[1, 2, 3, 4])
+    assert ds.organisations == ("W15000002",)
+    assert ds.periods == (FinancialYear(2020), FinancialYear(2021))
+    assert ds.period_code.tolist() == [0, 0, 1, 1]
+    with pytest.raises(DataError) as bad_period:
+        Dataset.from_columns(measure=["a"] * 4, organisation=["Gwent"] * 4,
+                             period=["2020-21", "bogus", "2021-22", "bogus"], value=[1] * 4)
+    assert bad_period.value.row == 1
+    with pytest.raises(UnknownOrganisationError, match="row 2"):
+        Dataset.from_columns(measure=["a"] * 3, organisation=["Gwent", "Gwent", "Gwnet"],
+                             period=["2020-21", "2021-22", "2022-23"], value=[1] * 3)
+    with pytest.raises(DataError, match="row 1: measure"):
+        Dataset.from_columns(measure=["a", ["x"], "a"], organisation=["Gwent"] * 3,
+                             period=["2020-21", "2021-22", "2022-23"], value=[1] * 3)

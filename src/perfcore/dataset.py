@@ -107,10 +107,45 @@ def _as_float_column(name: str, values: Sequence[Any] | npt.ArrayLike | None,
 
 
 def _encode(values: Sequence[Any], name: str) -> tuple[tuple[Any, ...], IntArray]:
-    cats = sorted(set(values))
+    distinct, raw = _factorize(values)
+    return _sorted_categories(distinct, raw)
+
+
+def _factorize(values: Sequence[Any]) -> tuple[list[Any], IntArray]:
+    """The distinct values in first-seen order, and each row's index into them.
+
+    Both passes run in C (``dict.fromkeys`` and ``map`` over a bound ``__getitem__``), so
+    a national table of a million rows costs tens of milliseconds, and anything done per
+    value (parsing periods, resolving names) is done once per distinct value. Because
+    the order is first-seen, the first row holding distinct value ``k`` is the first row
+    where ``raw == k``, which keeps "row i" in error messages the first offending row.
+    """
+    distinct = list(dict.fromkeys(values))
+    lookup = {v: i for i, v in enumerate(distinct)}
+    raw = np.fromiter(map(lookup.__getitem__, values), dtype=np.int32, count=len(values))
+    return distinct, raw
+
+
+def _used_categories(categories: Sequence[Any], index: npt.NDArray[np.intp]
+                     ) -> tuple[tuple[Any, ...], IntArray]:
+    """The categories that ``index`` uses, sorted, and ``index`` recoded into them."""
+    used, inverse = np.unique(index, return_inverse=True)
+    return _sorted_categories([categories[i] for i in used],
+                              inverse.astype(np.int32).reshape(-1))
+
+
+def _first_row(raw: IntArray, k: int) -> int:
+    return int(np.argmax(raw == k))
+
+
+def _sorted_categories(canonical: Sequence[Any], raw: IntArray) -> tuple[tuple[Any, ...],
+                                                                          IntArray]:
+    """Sorted distinct categories, and row codes into them, from the canonical form of
+    each first-seen distinct value (several spellings may share one category)."""
+    cats = sorted(set(canonical))
     lookup = {c: i for i, c in enumerate(cats)}
-    return tuple(cats), np.fromiter((lookup[v] for v in values), dtype=np.int32,
-                                    count=len(values))
+    remap = np.array([lookup[c] for c in canonical], dtype=np.int32)
+    return tuple(cats), remap[raw] if raw.size else np.zeros(0, dtype=np.int32)
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -165,39 +200,49 @@ class Dataset:
         if len(organisation) != n or len(period) != n:
             raise DataError(f"key columns differ in length: measure {n}, organisation "
                             f"{len(organisation)}, period {len(period)}")
-        parsed: dict[Any, Period] = {}
-        periods_list: list[Period] = []
-        for i, p in enumerate(period):
-            if p not in parsed:
-                try:
-                    parsed[p] = parse_period(p)
-                except Exception as exc:
-                    raise DataError(f"row {i}: period {p!r}: {exc}", row=i,
-                                    column="period") from exc
-            periods_list.append(parsed[p])
-        orgs = list(organisation)
+        # Each key column is factorised first and then parsed, resolved or checked once
+        # per distinct value (see _factorize), in the order the checks always ran.
+        p_distinct, p_raw = _factorize(period)
+        parsed: list[Period] = []
+        for k, p in enumerate(p_distinct):
+            try:
+                parsed.append(parse_period(p))
+            except Exception as exc:
+                i = _first_row(p_raw, k)
+                raise DataError(f"row {i}: period {p!r}: {exc}", row=i,
+                                column="period") from exc
+        o_distinct, o_raw = _factorize(organisation)
         if registry is not False:
             reg = registry or default_registry()
-            resolved: dict[str, str] = {}
-            for i, o in enumerate(orgs):
-                if o not in resolved:
-                    try:
-                        resolved[o] = reg.code(o)
-                    except UnknownOrganisationError as exc:
-                        raise UnknownOrganisationError(
-                            f"row {i}: {exc} (pass registry=False to keep organisation "
-                            "names as given)", organisation=o, suggestions=exc.suggestions,
-                            row=i) from exc
-            orgs = [resolved[o] for o in orgs]
-        for i, m in enumerate(measure):
+            resolved: list[str] = []
+            for k, o in enumerate(o_distinct):
+                try:
+                    resolved.append(reg.code(o))
+                except UnknownOrganisationError as exc:
+                    i = _first_row(o_raw, k)
+                    raise UnknownOrganisationError(
+                        f"row {i}: {exc} (pass registry=False to keep organisation "
+                        "names as given)", organisation=o, suggestions=exc.suggestions,
+                        row=i) from exc
+            o_distinct = resolved
+        try:
+            m_distinct, m_raw = _factorize(measure)
+        except TypeError:  # an unhashable cell: found and named by the row check below
+            m_distinct, m_raw = list(measure), np.arange(n, dtype=np.int32)
+        for k, m in enumerate(m_distinct):
             if not isinstance(m, str) or not m:
+                i = _first_row(m_raw, k)
                 raise DataError(f"row {i}: measure must be a non-empty id, not {m!r}", row=i,
                                 column="measure")
-        m_cats, m_code = _encode(list(measure), "measure")
-        o_cats, o_code = _encode(orgs, "organisation")
-        p_cats, p_code = _encode(periods_list, "period")
-        src = [source] * n if isinstance(source, str) else list(source)
-        s_cats, s_code = _encode(src, "source") if n else (("",), np.zeros(0, np.int32))
+        m_cats, m_code = _sorted_categories(m_distinct, m_raw)
+        o_cats, o_code = _sorted_categories(o_distinct, o_raw)
+        p_cats, p_code = _sorted_categories(parsed, p_raw)
+        if not n:
+            s_cats, s_code = ("",), np.zeros(0, np.int32)
+        elif isinstance(source, str):
+            s_cats, s_code = (source,), np.zeros(n, np.int32)
+        else:
+            s_cats, s_code = _encode(list(source), "source")
         ds = cls(
             measures=m_cats, organisations=o_cats, periods=p_cats,
             measure_code=m_code, organisation_code=o_code, period_code=p_code,
@@ -393,29 +438,41 @@ class Dataset:
         present = np.zeros((nm, no, nt), dtype=bool)
         m, o, t = self.measure_code[rows], self.organisation_code[rows], month_idx - t0
         present[m, o, t] = True
-        dense = {}
-        for f in FIELDS:
-            arr = np.zeros((nm, no, nt))
-            arr[m, o, t] = getattr(self, f)[rows]
-            dense[f] = arr
-        has = {f: np.zeros((nm, no, nt), dtype=bool) for f in FIELDS}
-        for f in FIELDS:
-            has[f][m, o, t] = ~np.isnan(getattr(self, f)[rows])
         starts = np.array([w[1] - t0 for w in windows])
         length = windows[0][2]
         csum_present = np.concatenate([np.zeros((nm, no, 1)), np.cumsum(present, axis=2)], axis=2)
         count = csum_present[..., starts + length] - csum_present[..., starts]
         complete = count == length
         any_data = count > 0
+        # A field with no value in any monthly row (often sample_size and population)
+        # aggregates to NaN everywhere: skip its dense cubes and running sums.
+        absent = np.full((nm, no, len(windows)), np.nan)
         sums = {}
         for f in ("value", "numerator", "denominator", "sample_size"):
-            c = np.concatenate([np.zeros((nm, no, 1)), np.cumsum(dense[f], axis=2)], axis=2)
-            hc = np.concatenate([np.zeros((nm, no, 1)), np.cumsum(has[f], axis=2)], axis=2)
+            col = getattr(self, f)[rows]
+            ok = ~np.isnan(col)
+            if not ok.any():
+                sums[f] = absent
+                continue
+            dense = np.zeros((nm, no, nt))
+            dense[m, o, t] = col
+            has = np.zeros((nm, no, nt), dtype=bool)
+            has[m, o, t] = ok
+            c = np.concatenate([np.zeros((nm, no, 1)), np.cumsum(dense, axis=2)], axis=2)
+            hc = np.concatenate([np.zeros((nm, no, 1)), np.cumsum(has, axis=2)], axis=2)
             s = c[..., starts + length] - c[..., starts]
             nhas = hc[..., starts + length] - hc[..., starts]
             sums[f] = np.where(nhas == length, s, np.nan)
         last = starts + length - 1
-        pop = np.where(has["population"][..., last], dense["population"][..., last], np.nan)
+        pop_col = self.population[rows]
+        if np.isnan(pop_col).all():
+            pop = absent
+        else:
+            dense = np.zeros((nm, no, nt))
+            dense[m, o, t] = pop_col
+            has = np.zeros((nm, no, nt), dtype=bool)
+            has[m, o, t] = ~np.isnan(pop_col)
+            pop = np.where(has[..., last], dense[..., last], np.nan)
         ratio_ok = ~np.isnan(sums["numerator"]) & ~np.isnan(sums["denominator"])
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(sums["denominator"] != 0, sums["numerator"] / sums["denominator"],
@@ -433,15 +490,23 @@ class Dataset:
                 raise DataError(msg, count=n_incomplete)
             warnings.warn(msg, IncompletePeriodWarning, stacklevel=2)
         mi, oi, wi = np.nonzero(complete)
-        return Dataset.from_columns(
-            measure=[self.measures[i] for i in mi],
-            organisation=[self.organisations[i] for i in oi],
-            period=[windows[i][0] for i in wi],
-            value=value[mi, oi, wi], numerator=sums["numerator"][mi, oi, wi],
-            denominator=sums["denominator"][mi, oi, wi],
-            sample_size=sums["sample_size"][mi, oi, wi], population=pop[mi, oi, wi],
-            source=f"aggregated from monthly data to {to}", published=self.published,
-            registry=False)
+        # The keys are already codes into valid categories and unique by construction,
+        # so the result is assembled from them directly (what from_columns would build
+        # from the same rows with registry=False, without re-hashing every key).
+        n = int(mi.size)
+        m_cats, m_code = _used_categories(self.measures, mi)
+        o_cats, o_code = _used_categories(self.organisations, oi)
+        p_cats, p_code = _used_categories([w[0] for w in windows], wi)
+        return Dataset(
+            measures=m_cats, organisations=o_cats, periods=p_cats,
+            measure_code=m_code, organisation_code=o_code, period_code=p_code,
+            value=_as_float_column("value", value[mi, oi, wi], n),
+            numerator=_as_float_column("numerator", sums["numerator"][mi, oi, wi], n),
+            denominator=_as_float_column("denominator", sums["denominator"][mi, oi, wi], n),
+            sample_size=_as_float_column("sample_size", sums["sample_size"][mi, oi, wi], n),
+            population=_as_float_column("population", pop[mi, oi, wi], n),
+            sources=(f"aggregated from monthly data to {to}",) if n else ("",),
+            source_code=np.zeros(n, dtype=np.int32), published=tuple(self.published))
 
     @staticmethod
     def _windows(to: str, t0: int, t1: int) -> list[tuple[Period, int, int]]:
