@@ -23,6 +23,7 @@ from perfcore.evaluate import Evaluation
 from perfcore.i18n import Translator, translator
 from perfcore.model import Measure
 from perfcore.organisations import default_registry
+from perfcore.periods import Period, parse_period
 
 __all__ = ["LABELS", "Cell", "Column", "Report", "Row", "Section", "build_report",
            "format_number", "label"]
@@ -152,11 +153,16 @@ def build_report(
     thousands: bool = False,
     lang: str = "en",
     title: str | None = None,
+    dataset: Any = None,
+    history_periods: Sequence[str | Period] = (),
 ) -> Report:
     """Lay out one organisation's evaluation (and scores) as a report.
 
     ``decimals`` overrides a measure's display decimals; ``history`` gives earlier values
-    per measure for sparklines. ``scores``, when given, must offer
+    per measure for sparklines. ``history_periods`` adds a column for each earlier period,
+    before the previous one (seed 001 shows 2018-19, 2019-20 and 2020-21), with the
+    values taken from ``dataset`` for the organisation ("n/a" where it has none).
+    ``scores``, when given, must offer
     ``status_of(measure_id, organisation) -> (status, reasons)`` and
     ``rollup_of(priority_id, organisation) -> status``.
     """
@@ -178,7 +184,10 @@ def build_report(
         org_name = org
     decimals = dict(decimals or {})
     slots = list(ev.comparisons)
-    columns = [Column(key="previous", heading=str(ev.previous_period)),
+    earlier = [parse_period(p) for p in history_periods]
+    earlier_values = _earlier_values(ev, dataset, org, earlier)
+    columns = [*(Column(key=f"history:{p}", heading=str(p)) for p in earlier),
+               Column(key="previous", heading=str(ev.previous_period)),
                Column(key="current", heading=str(ev.period)),
                Column(key="change", heading=_("Annual change")),
                Column(key="dot", heading=_("DOT"))]
@@ -195,7 +204,9 @@ def build_report(
         for o in p.outcomes:
             rows = [_row(ev, index[m.id], j, m, decimals.get(m.id, m.display_decimals),
                          change_decimals, thousands, slots, _, scores, org,
-                         tuple((history or {}).get(m.id, ())))
+                         tuple((history or {}).get(m.id, ())),
+                         [(str(p), float(earlier_values[index[m.id], k]))
+                          for k, p in enumerate(earlier)])
                     for m in o.measures if m.id in index]
             if rows:
                 outcomes.append((o.statement, tuple(rows)))
@@ -226,14 +237,35 @@ def build_report(
         sections=tuple(sections), comparators=comparators, notes=tuple(notes), lang=lang)
 
 
+def _earlier_values(ev: Evaluation, dataset: Any, org: str,
+                    periods: Sequence[Period]) -> Any:
+    """Measures × periods values of the organisation in earlier periods (NaN if absent)."""
+    if not periods:
+        return np.full((len(ev.measures), 0), np.nan)
+    if dataset is None:
+        from perfcore.errors import OptionError
+        raise OptionError("history_periods needs the dataset to take their values from",
+                          option="history_periods", value=list(map(str, periods)),
+                          allowed="a Dataset passed as dataset=")
+    import warnings
+
+    from perfcore.evaluate import NotAvailableWarning, _gather, _values
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NotAvailableWarning)
+        data = _gather(dataset, ev.measures, periods, [org])
+    return _values(data, [m.kind for m in ev.measures], ev.measures)[0][:, 0, :]
+
+
 def _row(ev: Evaluation, i: int, j: int, m: Measure, decimals: int, change_decimals: int,
          thousands: bool, slots: Sequence[str], _: Translator, scores: Any, org: str,
-         history: tuple[float, ...]) -> Row:
+         history: tuple[float, ...], earlier: Sequence[tuple[str, float]] = ()) -> Row:
     cur, prev = float(ev.current[i, j]), float(ev.previous[i, j])
     change = float(ev.change[i, j])
     direction = str(ev.direction[i, j])
     arrow = str(ev.arrow[i, j])
     cells = [
+        *(Cell(key=f"history:{p}", text=_value_text(m, v, decimals, thousands), value=v,
+               method="as recorded") for p, v in earlier),
         Cell(key="previous", text=_value_text(m, prev, decimals, thousands), value=prev,
              method="as recorded"),
         Cell(key="current", text=_value_text(m, cur, decimals, thousands), value=cur,
