@@ -113,6 +113,25 @@ def evaluate_file(pf: PlanFile, dataset: Dataset, *, period: str,
                         compare_with=list(pf.comparators), measures=measures)
 
 
+class ManualStatuses:
+    """The manual statuses of qualitative items, through build_report's ``scores``
+    interface (no scoring of the numeric measures and no roll-up: that is the scoring
+    work's)."""
+
+    def __init__(self, assessments: Mapping[str, Mapping[str, Any]]) -> None:
+        self.assessments = assessments
+
+    def status_of(self, measure: str, organisation: str) -> tuple[str | None, tuple[str, ...]]:
+        a = self.assessments.get(measure)
+        if a is None:
+            return None, ()
+        return a.get("status"), tuple(x for x in [a.get("commentary", ""),
+                                                  *a.get("evidence", ())] if x)
+
+    def rollup_of(self, priority: str, organisation: str) -> None:
+        return None
+
+
 def report(pf: PlanFile, dataset: Dataset, ev: Evaluation) -> Report:
     display = pf.display
     default = display.get("decimals")
@@ -120,7 +139,8 @@ def report(pf: PlanFile, dataset: Dataset, ev: Evaluation) -> Report:
                  for m in pf.plan.measures()} if default is not None else None)
     rep = build_report(ev, dataset=dataset, history_periods=display.get("history", ()),
                        decimals=decimals, change_decimals=display.get("change_decimals", 1),
-                       thousands=display.get("thousands", False))
+                       thousands=display.get("thousands", False),
+                       scores=ManualStatuses(pf.assessments) if pf.assessments else None)
     labels = display.get("labels", {})
     columns = tuple(Column(key=c.key, heading=labels.get(c.key, labels.get(
         c.key.removesuffix(".figure"), c.heading))) for c in rep.columns)
