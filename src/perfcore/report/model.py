@@ -39,7 +39,7 @@ from perfcore.organisations import default_registry
 __all__ = ["LABELS", "Cell", "Column", "Report", "Row", "Section", "build_report",
            "format_number", "label"]
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 #: Words for the codes the calculations return (translated through the catalogue).
 LABELS = {
