@@ -64,7 +64,8 @@ class Message:
 
 
 def extract(paths: Iterable[Path] | None = None, *, root: Path | None = None) -> list[Message]:
-    """Every message marked ``_("...")`` or ``N_("...")`` in the given Python files
+    """Every message marked ``_("...")``, ``N_("...")`` or ``translator(lang)("...")`` in
+    the given Python files
     (default: every module of perfcore), in order of first use, with file references
     relative to ``root``. Comments starting ``# Translators:`` on the lines just above a
     call become extracted comments. Calls whose argument is not a literal are skipped:
@@ -77,8 +78,7 @@ def extract(paths: Iterable[Path] | None = None, *, root: Path | None = None) ->
         lines = source.splitlines()
         ref = path.resolve().relative_to(root.resolve()).as_posix()
         calls = [node for node in ast.walk(ast.parse(source, str(path)))
-                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                 and node.func.id in KEYWORDS and node.args
+                 if isinstance(node, ast.Call) and _is_marker(node.func) and node.args
                  and isinstance(node.args[0], ast.Constant)
                  and isinstance(node.args[0].value, str)]
         for node in sorted(calls, key=lambda n: (n.lineno, n.col_offset)):
@@ -96,15 +96,23 @@ def extract(paths: Iterable[Path] | None = None, *, root: Path | None = None) ->
             for m, (r, n) in found.items()]
 
 
+def _is_marker(func: ast.expr) -> bool:
+    # _("..."), N_("...") and translator(lang)("...").
+    if isinstance(func, ast.Name):
+        return func.id in KEYWORDS
+    return (isinstance(func, ast.Call) and isinstance(func.func, ast.Name)
+            and func.func.id == "translator")
+
+
 def _translator_notes(lines: Sequence[str], lineno: int) -> list[str]:
-    notes: list[str] = []
+    # The comment block just above the call, from its "Translators:" line on.
+    block: list[str] = []
     k = lineno - 2
     while k >= 0 and lines[k].strip().startswith("#"):
-        text = lines[k].strip().lstrip("#").strip()
-        if text.startswith("Translators:"):
-            notes.insert(0, text)
+        block.insert(0, lines[k].strip().lstrip("#").strip())
         k -= 1
-    return notes
+    starts = [i for i, text in enumerate(block) if text.startswith("Translators:")]
+    return [" ".join(block[starts[0]:])] if starts else []
 
 
 # --------------------------------------------------------------------------- .po files
@@ -215,7 +223,8 @@ def header(language: str = "", *, extra: Sequence[tuple[str, str]] = ()) -> Mess
 def merge(po: Sequence[Message], pot: Sequence[Message]) -> list[Message]:
     """``po`` brought up to date with the template ``pot`` (as msgmerge): every template
     message in template order, keeping existing translations and translator comments;
-    messages no longer in the template are dropped."""
+    messages no longer in the template are dropped. Extracted comments are the template's
+    followed by any the catalogue added (where a term comes from)."""
     old = {m.msgid: m for m in po}
     head = [old[""]] if "" in old else []
     merged = []
@@ -223,8 +232,12 @@ def merge(po: Sequence[Message], pot: Sequence[Message]) -> list[Message]:
         if not t.msgid:
             continue
         prev = old.get(t.msgid)
+        # Notes a translator added as "#." (sources of terms) are kept after the
+        # extracted ones.
+        notes = tuple(dict.fromkeys((*t.auto_comments, *(prev.auto_comments if prev else ()))))
         merged.append(attrs.evolve(t, msgstr=prev.msgstr if prev else "",
                                    comments=prev.comments if prev else (),
+                                   auto_comments=notes,
                                    flags=tuple(dict.fromkeys(
                                        (*t.flags, *(prev.flags if prev else ()))))))
     return head + merged
