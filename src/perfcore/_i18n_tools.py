@@ -12,7 +12,10 @@ tests need gettext or Babel installed:
 ``python -m perfcore._i18n_tools compile [PO ...]``
     compile ``.po`` files (default: perfcore's) to ``.mo`` beside them;
 ``python -m perfcore._i18n_tools check``
-    list messages that are untranslated, fuzzy or out of date (exit status 1 if any).
+    list messages that are untranslated, fuzzy or out of date (exit status 1 if any);
+``python -m perfcore._i18n_tools domain NAME``
+    print a template (``.pot``) of the texts an installed domain plugin shows in reports
+    (its title, measure names and worded units), to start that plugin's catalogue.
 
 Supported: ``msgid``/``msgstr`` with translator (``#``), extracted (``#.``), reference
 (``#:``) and flag (``#,``) comments and multi-line strings. Not supported (perfcore does
@@ -29,8 +32,10 @@ from pathlib import Path
 
 import attrs
 
-__all__ = ["Message", "check_catalogue", "compile_mo", "extract", "merge", "read_po",
-           "write_po"]
+from perfcore.specs import DomainSpec
+
+__all__ = ["Message", "check_catalogue", "compile_mo", "domain_messages", "extract", "merge",
+           "read_po", "write_po"]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 LOCALE_DIR = PACKAGE_DIR / "locale"
@@ -94,6 +99,15 @@ def extract(paths: Iterable[Path] | None = None, *, root: Path | None = None) ->
     return [Message(msgid=m, references=tuple(r), auto_comments=tuple(n),
                     flags=("python-brace-format",) if "{" in m else ())
             for m, (r, n) in found.items()]
+
+
+def domain_messages(domain: DomainSpec) -> list[Message]:
+    """The texts of a domain plugin that reports show: its title, each measure's name and
+    each worded unit (symbols such as "%" are the same in every language)."""
+    texts = [domain.title, *(m.name for m in domain.measures),
+             *(m.unit for m in domain.measures if any(ch.isalpha() for ch in m.unit))]
+    return [Message(msgid=t, references=(f"domain {domain.name}",))
+            for t in dict.fromkeys(t for t in texts if t)]
 
 
 def _is_marker(func: ast.expr) -> bool:
@@ -326,6 +340,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"{path}: {problem}")
                 bad += 1
         return 1 if bad else 0
+    if command == "domain" and args:
+        from perfcore.plugins import registry
+        sys.stdout.write(write_po([header(), *domain_messages(registry().domain(args[0]))]))
+        return 0
     print(__doc__)
     return 2
 

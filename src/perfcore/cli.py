@@ -21,7 +21,9 @@ EXAMPLES = {
     "report": """examples:
   perfcore report examples/gwent/plan-2020-21.toml --period 2020-21
   perfcore report plan.toml --data crime.csv --period 2020-21 --format html -o report.html
-  perfcore report plan.toml --period "12 months to June 2020" --format json""",
+  perfcore report plan.toml --period "12 months to June 2020" --format json
+  perfcore report plan.toml --period 2020-21 --lang cy --format html -o adroddiad.html
+  perfcore report plan.toml --period 2020-21 --lang en+cy     # bilingual, Welsh first""",
     "validate": """examples:
   perfcore validate examples/gwent/plan-2020-21.toml
   perfcore validate plan.toml --data crime.csv outcomes.csv""",
@@ -76,7 +78,12 @@ def _parser() -> argparse.ArgumentParser:
                    help="text, markdown, html, json, csv, or a plugin renderer (default text)")
     c.add_argument("-o", "--output", type=Path, default=None,
                    help="write to this file (default: standard output)")
-    c.add_argument("--lang", default="en", help="report language (default en)")
+    c.add_argument("--lang", default="en",
+                   help="report language: en, cy, or en+cy for a bilingual report with "
+                        "Welsh first (default en)")
+    c.add_argument("--translation-fallback", choices=("error", "mark"), default="error",
+                   help="a plan text with no translation: stop with an error listing them "
+                        "all (default), or show it in English behind a visible marker")
     c.add_argument("--colour", choices=("auto", "always", "never"), default="auto",
                    help="colour in text reports (default: only on a terminal)")
 
@@ -172,14 +179,18 @@ def _evaluate(args: argparse.Namespace, plan_file: Any, dataset: Any) -> Any:
 def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from perfcore.plugins import renderers
     from perfcore.report.model import build_report
+    from perfcore.i18n import parse_languages
     by_name = {r.name: r for r in renderers()}
     if args.format not in by_name:
         from perfcore.errors import OptionError
         raise OptionError.for_choice("--format", args.format, sorted(by_name))
+    parse_languages(args.lang, option="--lang")  # before any loading: fail fast
     plan_file, dataset = _load(args)
     ev = _evaluate(args, plan_file, dataset)
     scores = _scores(ev, plan_file)
-    report = build_report(ev, scores=scores, decimals=_decimals(plan_file), lang=args.lang)
+    report = build_report(ev, scores=scores, decimals=_decimals(plan_file), lang=args.lang,
+                          texts=getattr(plan_file, "texts", None),
+                          fallback=args.translation_fallback)
     options: dict[str, Any] = {}
     if args.format == "text":
         tty = args.output is None and out.isatty()

@@ -70,7 +70,7 @@ def language_choices() -> tuple[str, ...]:
     return (*langs, *(f"{ENGLISH}+{x}" for x in langs if x != ENGLISH))
 
 
-def parse_languages(spec: str) -> tuple[str, ...]:
+def parse_languages(spec: str, *, option: str = "lang") -> tuple[str, ...]:
     """The languages of a ``lang`` value, in the order a report shows them.
 
     ``"cy"`` → ``("cy",)``; ``"en+cy"`` (or ``"cy+en"``) → ``("cy", "en")``: in a
@@ -81,7 +81,7 @@ def parse_languages(spec: str) -> tuple[str, ...]:
     parts = [p.strip().lower() for p in str(spec).split("+")]
     known = available_languages()
     if not all(parts) or any(p not in known for p in parts) or len(set(parts)) != len(parts):
-        raise OptionError.for_choice("lang", spec, language_choices())
+        raise OptionError.for_choice(option, spec, language_choices())
     return tuple(p for p in parts if p != ENGLISH) + ((ENGLISH,) if ENGLISH in parts else ())
 
 
