@@ -177,9 +177,9 @@ def _evaluate(args: argparse.Namespace, plan_file: Any, dataset: Any) -> Any:
 
 
 def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from perfcore.i18n import parse_languages
     from perfcore.plugins import renderers
     from perfcore.report.model import build_report
-    from perfcore.i18n import parse_languages
     by_name = {r.name: r for r in renderers()}
     if args.format not in by_name:
         from perfcore.errors import OptionError

@@ -33,8 +33,19 @@ from typing import Literal
 
 from perfcore.errors import MissingTranslationError, OptionError
 
-__all__ = ["DOMAIN", "ENGLISH", "LANGUAGE_NAMES", "Fallback", "TextTranslator", "Translator",
-           "N_", "available_languages", "language_choices", "parse_languages", "translator"]
+__all__ = [
+    "DOMAIN",
+    "ENGLISH",
+    "LANGUAGE_NAMES",
+    "N_",
+    "Fallback",
+    "TextTranslator",
+    "Translator",
+    "available_languages",
+    "language_choices",
+    "parse_languages",
+    "translator",
+]
 
 DOMAIN = "perfcore"
 ENGLISH = "en"
@@ -46,7 +57,7 @@ Fallback = Literal["error", "mark"]
 LANGUAGE_NAMES = {"en": "English", "cy": "Cymraeg"}
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+def N_(message: str) -> str:  # the gettext name for "mark now, translate later"
     """Mark a message for the catalogue without translating it here."""
     return message
 

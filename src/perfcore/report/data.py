@@ -108,7 +108,7 @@ def render_csv(report: Report) -> str:
 
 
 def _csv_rows(report: Report) -> list[tuple[str, ...]]:
-    out = []
+    out: list[tuple[str, ...]] = []
     for s in report.sections:
         for statement, rows in s.outcomes:
             for r in rows:

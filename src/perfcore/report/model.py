@@ -256,24 +256,26 @@ def _build_one(evaluation: Evaluation, *, organisation: str | None, scores: Any,
 
     index = {m.id: i for i, m in enumerate(ev.measures)}
     sections = []
+    # Texts are translated in reading order, so missing translations are listed that way.
+    plan_title = tr(title, "report title") if title else tr(ev.plan.title, "plan title")
     for p in ev.plan.priorities:
+        shown = [(o, [m for m in o.measures if m.id in index]) for o in p.outcomes]
+        shown = [(o, ms) for o, ms in shown if ms]
+        if not shown:
+            continue
+        where = f"priority {p.id!r}"
+        heads = {f: tr(getattr(p, f), f"{where} {f}")
+                 for f in ("title", "lead", "board", "assessment_type")}
         outcomes = []
-        for o in p.outcomes:
+        for o, ms in shown:
+            statement = tr(o.statement, f"outcome {o.id!r} statement")
             rows = [_row(ev, index[m.id], j, _translate_measure(m, tr),
                          decimals.get(m.id, m.display_decimals), change_decimals, thousands,
                          slots, _, scores, org, tuple((history or {}).get(m.id, ())), lang)
-                    for m in o.measures if m.id in index]
-            if rows:
-                outcomes.append((tr(o.statement, f"outcome {o.id!r} statement"),
-                                 tuple(rows)))
-        if outcomes:
-            status = scores.rollup_of(p.id, org) if scores is not None else None
-            where = f"priority {p.id!r}"
-            sections.append(Section(
-                id=p.id, title=tr(p.title, f"{where} title"),
-                lead=tr(p.lead, f"{where} lead"), board=tr(p.board, f"{where} board"),
-                assessment_type=tr(p.assessment_type, f"{where} assessment_type"),
-                outcomes=tuple(outcomes), status=status))
+                    for m in ms]
+            outcomes.append((statement, tuple(rows)))
+        status = scores.rollup_of(p.id, org) if scores is not None else None
+        sections.append(Section(id=p.id, **heads, outcomes=tuple(outcomes), status=status))
     from perfcore.evaluate import SOURCE_NAMES
     comparators = {}
     notes = []
@@ -290,7 +292,6 @@ def _build_one(evaluation: Evaluation, *, organisation: str | None, scores: Any,
                    "proportions. Direction of travel by {method}; confidence {conf:.0%}.")
                  .format(method=_(METHOD_NAMES.get(ev.dot_method, ev.dot_method)),
                          conf=ev.confidence))
-    plan_title = tr(title, "report title") if title else tr(ev.plan.title, "plan title")
     return Report(
         title=plan_title, organisation=org, organisation_name=org_name,
         period=str(ev.period), period_label=ev.period.label(lang),
