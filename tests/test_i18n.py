@@ -408,3 +408,15 @@ def test_cli_report_in_welsh_uses_the_plan_texts(monkeypatch: pytest.MonkeyPatch
     assert cli.main(["report", "p.toml", "--period", "2020-21", "--lang", "cy",
                      "--translation-fallback", "mark"]) == 0
     assert "[yn Saesneg] All Crime Trend" in capsys.readouterr().out
+
+
+def test_cli_spc_chart_in_welsh(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from perfcore.cli import main
+    csv = tmp_path / "series.csv"
+    csv.write_text("month,count\n" + "".join(f"2020-{m:02d},{10 + m % 3}\n"
+                                            for m in range(1, 13)))
+    assert main(["spc", str(csv), "--format", "html", "--lang", "cy"]) == 0
+    page = capsys.readouterr().out
+    assert page.startswith('<!DOCTYPE html>\n<html lang="cy">') and "Amrywiad: " in page
+    assert main(["spc", str(csv), "--lang", "en+cy"]) == 1
+    assert "--lang='en+cy' is not allowed; use one of: 'en', 'cy'" in capsys.readouterr().err

@@ -111,6 +111,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--target", type=float, default=None, help="target for assurance")
     c.add_argument("--title", default=None, help="chart title (default: the file name)")
     c.add_argument("--format", choices=("svg", "html"), default="svg")
+    c.add_argument("--lang", default="en", help="language of the chart's words: en or cy "
+                   "(default en)")
     c.add_argument("-o", "--output", type=Path, default=None)
     return p
 
@@ -261,8 +263,11 @@ def _spc(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import csv
 
     from perfcore.calc.spc import xmr
-    from perfcore.errors import DataError
+    from perfcore.errors import DataError, OptionError
+    from perfcore.i18n import available_languages
     from perfcore.report.spc_svg import render_xmr_svg
+    if args.lang not in available_languages():  # one chart, one language
+        raise OptionError.for_choice("--lang", args.lang, available_languages())
     try:
         with args.csv.open(newline="", encoding="utf-8-sig") as f:
             rows = list(csv.reader(f))
@@ -291,10 +296,10 @@ def _spc(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     chart = xmr(values, improvement=args.improvement, target=args.target,
                 series_id=args.csv.name)
     title = args.title or args.csv.stem
-    svg = render_xmr_svg(chart, title=title, labels=labels)
+    svg = render_xmr_svg(chart, title=title, labels=labels, lang=args.lang)
     if args.format == "html":
         import html
-        svg = (f'<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8">'
+        svg = (f'<!DOCTYPE html>\n<html lang="{args.lang}">\n<head><meta charset="utf-8">'
                f"<title>{html.escape(title)}</title></head>\n<body>\n{svg}\n</body>\n</html>\n")
     _write(svg, args.output, out)
     return 0

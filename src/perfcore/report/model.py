@@ -206,7 +206,8 @@ def build_report(
     (``{language: {English text: translation}}``, as ``PlanFile.texts``) and then through
     plugins' catalogues; a text with neither raises
     :class:`~perfcore.errors.MissingTranslationError` naming every such text, unless
-    ``fallback="mark"``, which shows it in English behind a visible marker.
+    ``fallback="mark"``, which shows it in English behind a visible marker. ``title``,
+    when given, is English too and is translated the same way.
     """
     langs = parse_languages(lang)
     resolvers = [TextTranslator(x, texts, fallback=fallback) for x in langs]
