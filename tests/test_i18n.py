@@ -232,7 +232,7 @@ def _visible(fmt: str, report: Report) -> str:
 
 
 # Proper names and data values that a Welsh report keeps as they are.
-_KEPT = {"Gwent", "msg", "W", "K", "XmR", "figure"}
+_KEPT = {"Gwent", "msg", "W", "K"}  # "msg_W15000002", "K04000001": group ids
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "html", "json"])
