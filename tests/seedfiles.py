@@ -86,12 +86,55 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
+def _ons_pfa(file: Path, options: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """ONS Table P1 (with P3 for rates), as the ``ons_pfa`` loader of perfcore.io reads it:
+    the total as ``all_crime``, mapped offence groups, and ``<id>_rate`` with the count as
+    numerator and the population (blank counts are not available)."""
+    import datetime as dt
+
+    def period(end: str) -> str:
+        day = dt.date.fromisoformat(end)
+        month = day.strftime("%B %Y")
+        return (f"{day.year - 1}-{day.year % 100:02d}" if day.month == 3
+                else f"12 months to {month}")
+
+    mapping = dict(options.get("measures", {}))
+    pop_file = options.get("population")
+    population = {}
+    if pop_file:
+        for r in _rows(Path(pop_file)):
+            population[(r["area_code"], r["period_end"])] = r
+    out: list[dict[str, Any]] = []
+    for r in _rows(file):
+        if r["parent_group"].strip():
+            measure = mapping.get(r["offence_group"].strip())
+            if measure is None:
+                continue
+        else:
+            measure = "all_crime"
+        count = r["number_of_offences"].strip() or None
+        key = {"organisation": r["area_code"], "period": period(r["period_end"]),
+               "source": f"ONS police force area data tables ({r['source_file']})"}
+        out.append({"measure": measure, "value": count, **key})
+        pop = population.get((r["area_code"], r["period_end"]))
+        if pop is not None and count is not None and pop["population"].strip():
+            out.append({"measure": f"{measure}_rate", "numerator": count,
+                        "population": pop["population"], **key})
+    return out
+
+
 def load_data(pf: PlanFile) -> Dataset:
     records: list[dict[str, Any]] = []
     published: list[PublishedFigure] = []
     for entry in pf.data:
         file = pf.path.parent / entry["path"]
-        if entry.get("loader") == "published":
+        if entry.get("loader") == "ons_pfa":
+            # Paths in options are taken relative to the plan file's folder.
+            options = dict(entry.get("options", {}))
+            if "population" in options:
+                options["population"] = str(pf.path.parent / options["population"])
+            records += _ons_pfa(file, options)
+        elif entry.get("loader") == "published":
             published += [PublishedFigure(measure=r["measure"], group=r["group"],
                                           period=r["period"], figure=r["figure"],
                                           value=float(r["value"]), source=r["source"])

@@ -20,9 +20,13 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 
+from perfcore.evaluate import SOURCE_NAMES, evaluate
+from perfcore.organisations import default_registry
 from perfcore.report.data import render_json
 from perfcore.report.markdown import render_markdown
 from perfcore.report.model import LABELS, Report, format_number
@@ -634,6 +638,121 @@ def test_seed004_seven_afis_tracked() -> None:
     f = r.dataset.published_figure("victims.marac_referrals", "W15000002", "2022-23",
                                    "pct_change")
     assert f is not None and f.value == 0.5
+
+
+# ---------------------------------------- the national example: 43 forces, real data
+
+NATIONAL = ROOT / "examples" / "national"
+PRC = ROOT / "examples" / "data" / "prc-pfa"
+
+
+@pytest.fixture(scope="module")
+def national() -> tuple[seedfiles.PlanFile, Any]:
+    pf = seedfiles.load_plan(NATIONAL / "plan.toml")
+    return pf, seedfiles.load_data(pf)
+
+
+def _published_rates() -> dict[tuple[str, str], tuple[float, float, float | None]]:
+    """(area code, period) → (count, population, ONS's published rate per 1,000, or None
+    where ONS publishes none)."""
+    counts = {(r["area_code"], r["period_end"]): r["number_of_offences"]
+              for r in _csv(PRC / "ons_pfa_p1_offences.csv") if not r["parent_group"]}
+    out = {}
+    for r in _csv(PRC / "ons_pfa_p3_population.csv"):
+        key = (r["area_code"], r["period_end"])
+        if r["population"] and counts.get(key):
+            rate = r["total_recorded_crime_excl_fraud_per_1000_published"]
+            out[key] = (float(counts[key]), float(r["population"]),
+                        float(rate) if rate else None)
+    return out
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    import csv
+    with path.open(newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.mark.parametrize(("period", "period_end"), [("2018-19", "2019-03-31"),
+                                                   ("12 months to December 2019",
+                                                    "2019-12-31")])
+def test_national_rates_agree_with_ons_for_every_force(national: Any, period: str,
+                                                       period_end: str) -> None:
+    pf, ds = national
+    ev = evaluate(pf.plan, ds, period=period, compare_with=list(pf.comparators),
+                  measures=["all_crime", "all_crime_rate"])
+    published = _published_rates()
+    forces = [o.code for o in default_registry().forces()]
+    assert len(forces) == 43 and set(forces) <= set(ev.organisations)
+    checked = 0
+    for j, org in enumerate(ev.organisations):
+        rate = float(ev.current[1, j])
+        if (org, period_end) not in published:
+            # Greater Manchester: ONS printed no figures for the year ending December 2019.
+            assert org == "E23000005" and period_end == "2019-12-31"
+            assert np.isnan(rate) and np.isnan(ev.current[0, j])
+            continue
+        count, population, ons = published[(org, period_end)]
+        assert float(ev.current[0, j]) == count
+        if ons is None:
+            # ONS publishes no rate for the City of London (a resident population of a few
+            # thousand); perfcore computes one from the count and population all the same.
+            assert org == "E23000034"
+            continue
+        # ONS computed its rates from unrounded populations (prc-pfa/SOURCE.md): they agree
+        # within 0.01 per 1,000 plus the effect of rounding the population to 100.
+        assert abs(rate - ons) <= 0.01 + count * 50 / population**2 * 1000, org
+        checked += 1
+    assert checked == (54 if period_end == "2019-03-31" else 53)
+
+
+def test_national_england_and_wales_is_its_43_forces(national: Any) -> None:
+    pf, ds = national
+    ev = evaluate(pf.plan, ds, period="2018-19", organisation="Gwent",
+                  compare_with=list(pf.comparators), measures=["all_crime"])
+    ew = ev.comparisons["K04000001"]
+    # prc-pfa/SOURCE.md: year ending March 2018, the 43 forces sum to 4,816,497; ONS's
+    # England and Wales row (4,876,282) adds British Transport Police's 59,785.
+    assert ew.previous[0, 0] == 4_816_497
+    assert ds.cube("value", measures=["all_crime"], organisations=["K04000001"],
+                   periods=["2017-18"])[0, 0, 0] == 4_816_497 + 59_785
+    assert ew.group_size[0, 0] == 43 and 1 <= ew.rank[0, 0] <= 43
+    assert str(SOURCE_NAMES[int(ew.source[0, 0])]) == "computed from member data"
+    # Without Greater Manchester (year ending December 2019) the 43-force figure would be a
+    # part of the group: perfcore uses ONS's own England and Wales row instead, and says so.
+    ev = evaluate(pf.plan, ds, period="12 months to December 2019", organisation="Gwent",
+                  compare_with=list(pf.comparators), measures=["all_crime"])
+    ew = ev.comparisons["K04000001"]
+    assert str(SOURCE_NAMES[int(ew.source[0, 0])]) == "the group's own row"
+
+
+def test_national_gwent_report_and_cross_checks_with_the_seeds(national: Any) -> None:
+    pf, ds = national
+    ev = seedfiles.evaluate_file(pf, ds, period="2018-19")
+    text = render_text(seedfiles.report(pf, ds, ev))
+    rows = [norm(line) for line in text.splitlines()]
+    assert any(r.startswith("Total recorded crime (excluding fraud) 48,823 58,536 +19.9% ↑")
+               for r in rows)
+    gwent = {(r["measure"], r["period_end"]): r for r in
+             _csv(PRC / "gwent_published_totals.csv")}
+    # Gwent OPCC, 18 July 2019, citing ONS: 58,536 in the year ending March 2019.
+    key = ("Total recorded crime (excluding fraud), 12 months ending", "2019-03-31")
+    assert ev.figure("all_crime", "current") == float(gwent[key]["value"]) == 58_536
+    # Seed 001 prints 58577 for 2018-19: a later vintage than ONS's first publication.
+    assert ev.figure("all_crime", "current") != 58577
+    june = ds.cube("value", measures=["all_crime"], organisations=["Gwent"],
+                   periods=["12 months to June 2019"])[0, 0, 0]
+    # Seed 003: "for the 12 month period to June 2020, Gwent had an overall crime reduction
+    # of 5.4% compared to the previous 12 months (3,136 fewer crimes)": consistent with
+    # ONS's 58,434 for the 12 months to June 2019.
+    assert format_number(-3136 / june * 100, 1, suffix="%") == "-5.4%"
+    # Seed 003: Criminal Damage and Arson "a reduction of 844 recorded crimes (-9.0%)" from
+    # 2018-19: consistent with ONS's 9,427 for the year ending March 2019.
+    cda = [r for r in _csv(PRC / "ons_pfa_p1_offences.csv")
+           if r["area_name"] == "Gwent" and r["period_end"] == "2019-03-31"
+           and r["offence_group"] == "Criminal damage and arson"]
+    assert format_number(-844 / float(cda[0]["number_of_offences"]) * 100, 1,
+                         suffix="%") == "-9.0%"
 
 
 # -------------------------------------------------- the copies match the seed text
