@@ -363,6 +363,13 @@ def test_seed003_response_grades() -> None:
     assert_rows(r, SEED003_GRADES_LINES, columns=slice(0, 5))
     rows = r.rows()
     assert rows["Emergency"][5] == "-0.9%" and rows["Priority"][5] == "-9.8%"
+    # "Volumes of Priority and Emergency incidents have not changed significantly since
+    # 2015-16" is plain words, not a test: 2015-16 to 2019-20 they rose 4.9% and 3.6%,
+    # both significant for counts this large, and the five-year trend is increasing.
+    since = seedfiles.evaluate_file(r.pf, r.dataset, period="2019-20", previous="2015-16")
+    assert [format_number(c, 1, suffix="%") for c in since.change[:, 0]] == ["4.9%", "3.6%"]
+    assert since.significant[:, 0].tolist() == [1.0, 1.0]
+    assert since.trend[:, 0].tolist() == ["increasing", "increasing"]
 
 
 # ------------------------------------------- seed 002: delivery plan 2013/14 metrics
