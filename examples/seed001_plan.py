@@ -9,6 +9,9 @@ the MSG and E&W columns, which seed 001 publishes and perfcore carries as publis
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 from perfcore.calc import round_half_away
 from perfcore.dataset import Dataset, PublishedFigure
 from perfcore.evaluate import Evaluation, evaluate
@@ -47,22 +50,27 @@ PLAN = Plan(
 
 YEARS = ("2018-19", "2019-20", "2020-21")
 
-# Seed 001, "Chief Constables Delivery Plan 2020/21 - Delivered".
+# Seed 001, "Chief Constables Delivery Plan 2020/21 - Delivered": the figures as transcribed
+# in examples/gwent/data (each row cites the seed; see examples/gwent/SOURCE.md).
+DATA = Path(__file__).parent / "gwent" / "data"
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (DATA / name).open(newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
 FIGURES = {
-    "all_crime": (58577, 57116, 48618),
-    "all_crime_outcome_rate": (0.114, 0.118, 0.159),
+    m: tuple(float(r["value"]) for p in YEARS for r in _rows("seed001-delivered.csv")
+             if r["measure"] == m and r["period"] == p)
+    for m in ("all_crime", "all_crime_outcome_rate")
 }
 MSG_ID = "msg_W15000002"
 EW_ID = "K04000001"
 PUBLISHED = [
-    PublishedFigure(measure="all_crime", group=MSG_ID, period="2020-21", figure="pct_change",
-                    value=-14.1, source="seed 001"),
-    PublishedFigure(measure="all_crime", group=EW_ID, period="2020-21", figure="pct_change",
-                    value=-14.1, source="seed 001"),
-    PublishedFigure(measure="all_crime_outcome_rate", group=MSG_ID, period="2020-21",
-                    figure="value", value=0.150, source="seed 001"),
-    PublishedFigure(measure="all_crime_outcome_rate", group=EW_ID, period="2020-21",
-                    figure="value", value=0.143, source="seed 001"),
+    PublishedFigure(measure=r["measure"], group=r["group"], period=r["period"],
+                    figure=r["figure"], value=float(r["value"]), source=r["source"])
+    for r in _rows("seed001-published.csv")
 ]
 # Gwent's MSG membership is not published in the seed: this one is illustrative, and only
 # its published figures are used here.
@@ -73,7 +81,7 @@ MSG = ComparatorGroup.msg("Gwent", ["South Wales", "Cleveland", "Humberside", "L
 
 def dataset() -> Dataset:
     records = [{"measure": m, "organisation": "Gwent", "period": p, "value": v,
-                "source": "seed 001"}
+                "source": "seed 001 (examples/gwent/data/seed001-delivered.csv)"}
                for m, values in FIGURES.items() for p, v in zip(YEARS, values, strict=True)]
     return Dataset.from_records(records, published=PUBLISHED)
 
