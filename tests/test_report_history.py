@@ -1,0 +1,59 @@
+"""build_report's history columns: earlier periods shown before the previous one."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from perfcore.errors import OptionError
+from perfcore.evaluate import evaluate
+from perfcore.organisations import default_registry
+from perfcore.report.data import report_to_dict
+from perfcore.report.model import build_report
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "examples"))
+import seed001_plan
+
+
+def _evaluation():  # type: ignore[no-untyped-def]
+    return evaluate(seed001_plan.PLAN, seed001_plan.dataset(), period="2020-21",
+                    organisation="Gwent",
+                    compare_with=[seed001_plan.MSG, default_registry().group("England and Wales")])
+
+
+def test_history_columns_come_before_previous_with_values_from_the_dataset() -> None:
+    # Seed 001 prints 2018-19, 2019-20 and 2020-21.
+    report = build_report(_evaluation(), dataset=seed001_plan.dataset(),
+                          history_periods=["2018-19", "2017-18"])
+    assert [c.key for c in report.columns][:4] == ["history:2018-19", "history:2017-18",
+                                                   "previous", "current"]
+    assert [c.heading for c in report.columns][:2] == ["2018-19", "2017-18"]
+    crime, rate = report.rows()
+    assert crime.cell("history:2018-19").text == "58577"
+    assert crime.cell("history:2018-19").value == 58577
+    assert rate.cell("history:2018-19").text == "11.4%"
+    # A period the data do not have is "n/a", never 0.
+    assert crime.cell("history:2017-18").text == "n/a"
+    figures = report_to_dict(report)["sections"][0]["outcomes"][0]["measures"][0]["figures"]
+    assert figures["history:2018-19"]["method"] == "as recorded"
+
+
+def test_history_periods_need_the_dataset() -> None:
+    with pytest.raises(OptionError, match="dataset"):
+        build_report(_evaluation(), history_periods=["2018-19"])
+
+
+def test_no_history_columns_by_default() -> None:
+    report = build_report(_evaluation())
+    assert [c.key for c in report.columns][:2] == ["previous", "current"]
+
+
+def test_every_renderer_shows_the_history_columns() -> None:
+    from perfcore.plugins import renderers
+    report = build_report(_evaluation(), dataset=seed001_plan.dataset(),
+                          history_periods=["2018-19"])
+    for spec in renderers():
+        out = spec.render(report)
+        assert "58577" in out and "2018-19" in out, spec.name
