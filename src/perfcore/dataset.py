@@ -305,7 +305,9 @@ class Dataset:
     def concat(cls, datasets: Sequence[Dataset]) -> Dataset:
         """One dataset holding the observations of several (e.g. monthly observations and
         their financial-year aggregates). Overlapping keys raise
-        :class:`DuplicateObservationError`; organisation keys are kept as they are."""
+        :class:`DuplicateObservationError`, and so does one published figure given twice
+        with different values (given twice with the same value, it is kept once);
+        organisation keys are kept as they are."""
         if not datasets:
             raise DataError("concat needs at least one dataset")
 
@@ -321,8 +323,7 @@ class Dataset:
             organisation=column("organisation", "organisations", "organisation_code"),
             period=column("period", "periods", "period_code"),
             source=column("source", "sources", "source_code"),
-            published=tuple(dict.fromkeys(f for d in datasets for f in d.published)),
-            registry=False,
+            published=_merge_published(datasets), registry=False,
             **{f: np.concatenate([getattr(d, f) for d in datasets]) for f in FIELDS})
 
     # --- checks and look-ups --------------------------------------------------------------
@@ -342,7 +343,8 @@ class Dataset:
                  str(self.periods[self.period_code[i]]))
             raise DuplicateObservationError(
                 f"{dup.size} duplicate observation(s); first: measure {k[0]!r}, organisation "
-                f"{k[1]!r}, period {k[2]!r} at rows {i} and {j}", key=k, rows=(i, j))
+                f"{k[1]!r}, period {k[2]!r} at rows {i} and {j}", key=k, rows=(i, j),
+                count=int(dup.size))
 
     def measure_index(self, measure: str) -> int:
         try:
@@ -541,6 +543,22 @@ class Dataset:
                 and set(self.published) == set(other.published))
 
     __hash__ = None  # type: ignore[assignment]
+
+
+def _merge_published(datasets: Sequence[Dataset]) -> tuple[PublishedFigure, ...]:
+    kept: dict[tuple[str, str, Period, str], PublishedFigure] = {}
+    for d in datasets:
+        for f in d.published:
+            key = (f.measure, f.group, f.period, f.figure)
+            first = kept.setdefault(key, f)
+            if first.value != f.value:
+                raise DuplicateObservationError(
+                    f"published figure {f.figure!r} of measure {f.measure!r} for group "
+                    f"{f.group!r}, period {f.period} is given twice with different values: "
+                    f"{first.value} ({first.source or 'no source'}) and {f.value} "
+                    f"({f.source or 'no source'})", key=(f.measure, f.group, str(f.period)),
+                    figure=f.figure)
+    return tuple(kept.values())
 
 
 def _record_key(ds: Dataset) -> list[tuple[tuple[str, Any], ...]]:
