@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from perfcore.hookspecs import hookimpl
 from perfcore.io.long_csv import load_long_csv
+from perfcore.io.published import load_published
 from perfcore.specs import LoaderSpec
 
 
@@ -16,4 +17,8 @@ def perfcore_register_loaders() -> Iterable[LoaderSpec]:
         LoaderSpec(name="csv", description="perfcore long-format CSV: measure, organisation, "
                    "period, value, numerator, denominator, sample_size, population, source",
                    patterns=("*.csv",), load=load_long_csv),
+        LoaderSpec(name="published", description="Published comparator figures (MSG, "
+                   "E&W): measure, group, period, figure, value, source",
+                   patterns=("published*.csv", "*_published.csv", "*-published.csv",
+                             "*.published.csv"), load=load_published),
     ]
