@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from perfcore.hookspecs import hookimpl
+from perfcore.io.home_office import load_home_office_prc
 from perfcore.io.long_csv import load_long_csv
 from perfcore.io.published import load_published
 from perfcore.specs import LoaderSpec
@@ -21,4 +22,7 @@ def perfcore_register_loaders() -> Iterable[LoaderSpec]:
                    "E&W): measure, group, period, figure, value, source",
                    patterns=("published*.csv", "*_published.csv", "*-published.csv",
                              "*.published.csv"), load=load_published),
+        LoaderSpec(name="home_office_prc", description="Home Office police recorded crime "
+                   "open data (force × quarter × offence) summed to counts",
+                   patterns=("prc-pfa-*.csv",), load=load_home_office_prc),
     ]

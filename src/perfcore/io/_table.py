@@ -469,3 +469,29 @@ def sources_column(table: Table, column: str, default: str) -> list[str] | str:
 
 def labels(values: Iterable[str]) -> str:
     return ", ".join(repr(v) for v in values)
+
+
+def group_sum(codes: Sequence[IntArray], sizes: Sequence[int],
+              weights: FloatArray | None = None) -> tuple[list[IntArray], FloatArray]:
+    """Sum ``weights`` (or count rows) over every distinct combination of ``codes``
+    (``codes[k]`` indexes a category of ``sizes[k]``). Returns the codes of each
+    combination present and its sum, in key order; one mixed-radix integer key and one
+    ``bincount``, so millions of rows cost a sort."""
+    key = np.zeros(codes[0].shape[0], dtype=np.int64)
+    for c, size in zip(codes, sizes, strict=True):
+        key = key * max(size, 1) + c
+    uniq, inverse = np.unique(key, return_inverse=True)
+    sums = np.bincount(inverse.reshape(-1), weights=weights, minlength=uniq.size)
+    out: list[IntArray] = []
+    rest = uniq
+    for size in reversed(sizes):
+        out.append(rest % max(size, 1))
+        rest = rest // max(size, 1)
+    return out[::-1], sums.astype(np.float64)
+
+
+def warn_skipped(message: str) -> None:
+    import warnings
+
+    from perfcore.errors import SkippedRowsWarning
+    warnings.warn(message, SkippedRowsWarning, stacklevel=4)

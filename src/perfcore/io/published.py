@@ -128,7 +128,7 @@ def load_published(path: str | Path, *, columns: Mapping[str, str] | None = None
                           f"{int(table.row_numbers[j])})", i, column=table.name("figure"))
     table.problems.raise_if_any()
     published = [
-        PublishedFigure(measure=measures[m], group=groups[g] or "", period=periods[p],  # type: ignore[arg-type]
+        PublishedFigure(measure=measures[m], group=groups[g] or "", period=periods[p],
                         figure=figures[f], value=float(v),
                         source=sources if isinstance(sources, str) else sources[i])
         for i, (m, g, p, f, v) in enumerate(zip(m_codes.tolist(), g_codes.tolist(),
