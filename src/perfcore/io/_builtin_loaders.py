@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from perfcore.hookspecs import hookimpl
 from perfcore.io.home_office import load_home_office_prc
 from perfcore.io.long_csv import load_long_csv
+from perfcore.io.ons_pfa import load_ons_pfa
 from perfcore.io.published import load_published
 from perfcore.specs import LoaderSpec
 
@@ -25,4 +26,7 @@ def perfcore_register_loaders() -> Iterable[LoaderSpec]:
         LoaderSpec(name="home_office_prc", description="Home Office police recorded crime "
                    "open data (force × quarter × offence) summed to counts",
                    patterns=("prc-pfa-*.csv",), load=load_home_office_prc),
+        LoaderSpec(name="ons_pfa", description="ONS police force area tables P1 (offences) "
+                   "and P3 (population), long CSV", patterns=("ons_pfa_*.csv", "ons-pfa-*.csv"),
+                   load=load_ons_pfa),
     ]

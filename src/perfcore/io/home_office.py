@@ -156,10 +156,9 @@ def load_home_office_prc(path: str | Path, *, by: str | Sequence[str] = "total",
     forces, f_codes = resolve_organisations(table, "force_name", registry, skip=FRAUD_BODIES)
     years, y_codes = parse_periods(table, "financial_year", prefer="financial_year")
     quarters, q_codes = _quarters(table)
+    # A blank count is "not available": it makes its sums NaN (not available) rather than
+    # quietly smaller.
     count, _ = parse_numbers(table, "number_of_offences")
-    for i in np.flatnonzero(np.isnan(count)).tolist():
-        table.problems.at("the number of offences is blank", i,
-                          column=table.name("number_of_offences"))
     for k, year in enumerate(years):
         if year is not None and not isinstance(year, FinancialYear):
             table.problems.at(f"{year} is not a financial year (write e.g. 2019/20)",
