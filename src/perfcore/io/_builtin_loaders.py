@@ -9,6 +9,7 @@ from perfcore.hookspecs import hookimpl
 from perfcore.io.home_office import load_home_office_prc
 from perfcore.io.long_csv import load_long_csv
 from perfcore.io.ons_pfa import load_ons_pfa
+from perfcore.io.police_uk import load_police_uk
 from perfcore.io.published import load_published
 from perfcore.specs import LoaderSpec
 
@@ -29,4 +30,8 @@ def perfcore_register_loaders() -> Iterable[LoaderSpec]:
         LoaderSpec(name="ons_pfa", description="ONS police force area tables P1 (offences) "
                    "and P3 (population), long CSV", patterns=("ons_pfa_*.csv", "ons-pfa-*.csv"),
                    load=load_ons_pfa),
+        LoaderSpec(name="police_uk", description="data.police.uk street and outcomes files "
+                   "(record-level, or counted) as counts by month × force × category",
+                   patterns=("*-street.csv", "*-outcomes.csv", "street_counts_by_*.csv",
+                             "outcomes_counts_by_*.csv"), load=load_police_uk),
     ]
