@@ -274,10 +274,10 @@ class DataValidationError(DataError):
 
     @classmethod
     def from_problems(cls, problems: Sequence[DataProblem], file: str | None = None, *,
-                      shown: int = 20) -> DataValidationError:
+                      shown: int = 20, what: str | None = None) -> DataValidationError:
         n = len(problems)
-        head = f"{n} problem{'s' if n != 1 else ''} in data file {file}" if file else (
-            f"{n} problem{'s' if n != 1 else ''} in the data")
+        where = what or (f"data file {file}" if file else "the data")
+        head = f"{n} problem{'s' if n != 1 else ''} in {where}"
         lines = [f"  - {p}" for p in problems[:shown]]
         if n > shown:
             lines.append(f"  ... and {n - shown} more (every problem is in the error's "

@@ -71,6 +71,8 @@ class Problems:
     def __init__(self, file: str, row_numbers: IntArray | None = None,
                  context: Callable[[int], dict[str, str]] | None = None) -> None:
         self.file = file
+        #: What the problems are in, for the error's first line.
+        self.what = f"data file {file}"
         self.items: list[DataProblem] = []
         self.row_numbers = row_numbers
         self._context = context
@@ -103,7 +105,7 @@ class Problems:
         if self.items:
             # Read top to bottom, as the file is; problems of one row keep their order.
             ordered = sorted(self.items, key=lambda p: p.row if p.row is not None else 0)
-            raise DataValidationError.from_problems(ordered, self.file)
+            raise DataValidationError.from_problems(ordered, self.file, what=self.what)
 
 
 class Table:
@@ -332,7 +334,7 @@ def parse_numbers(table: Table, column: str, *,
 # --- keys ------------------------------------------------------------------------------
 
 
-def factorize(cells: Sequence[str]) -> tuple[list[str], IntArray]:
+def factorize(cells: Sequence[Any]) -> tuple[list[Any], IntArray]:
     """Distinct cells in first-seen order and each row's index into them (both in C)."""
     distinct = list(dict.fromkeys(cells))
     lookup = {v: i for i, v in enumerate(distinct)}

@@ -31,7 +31,10 @@ from pathlib import Path
 from perfcore.dataset import FIELDS, Dataset
 from perfcore.errors import DuplicateObservationError
 from perfcore.io._table import (
+    FloatArray,
+    IntArray,
     RegistryOption,
+    Table,
     check_measure_ids,
     duplicate_error,
     expand,
@@ -41,8 +44,9 @@ from perfcore.io._table import (
     resolve_organisations,
     sources_column,
 )
+from perfcore.periods import Period
 
-__all__ = ["KEY_COLUMNS", "load_long_csv"]
+__all__ = ["KEY_COLUMNS", "dataset_from_table", "load_long_csv"]
 
 KEY_COLUMNS = ("measure", "organisation", "period")
 
@@ -84,22 +88,34 @@ def load_long_csv(path: str | Path, *, columns: Mapping[str, str] | None = None,
                        layout="long CSV", context={"measure": "measure",
                                                    "organisation": "organisation",
                                                    "period": "period"})
-    present = [f for f in FIELDS if f in table]
+    return dataset_from_table(table, registry=registry, prefer=prefer,
+                              source=source or Path(path).name)
+
+
+def dataset_from_table(table: Table, *, registry: RegistryOption, prefer: str | None,
+                       source: str, numbers: Mapping[str, FloatArray] | None = None,
+                       periods: tuple[list[Period | None], IntArray] | None = None,
+                       ) -> Dataset:
+    """The dataset in a long-format table (a CSV file's, or a DataFrame's), validated whole;
+    ``numbers`` and ``periods`` give columns already parsed (a DataFrame's floats and
+    datetimes)."""
+    given = dict(numbers or {})
+    present = [f for f in FIELDS if f in table or f in given]
     if not present:
         table.problems.add(f"no figure columns: give at least one of {', '.join(FIELDS)}",
                            rows=(1,))
         table.problems.raise_if_any()
     measures, m_codes = check_measure_ids(table, "measure")
     orgs, o_codes = resolve_organisations(table, "organisation", registry)
-    periods, p_codes = parse_periods(table, "period", prefer=prefer)
-    numbers = {f: parse_numbers(table, f, percent="fraction" if f == "value" else "error")[0]
-               for f in present}
+    parsed, p_codes = periods or parse_periods(table, "period", prefer=prefer)
+    values = {f: given[f] if f in given else
+              parse_numbers(table, f, percent="fraction" if f == "value" else "error")[0]
+              for f in present}
     table.problems.raise_if_any()
     try:
         return Dataset.from_columns(
             measure=expand(measures, m_codes), organisation=expand(orgs, o_codes),
-            period=expand(periods, p_codes),
-            source=sources_column(table, "source", source or Path(path).name),
-            registry=False, **numbers)
+            period=expand(parsed, p_codes), source=sources_column(table, "source", source),
+            registry=False, **values)
     except DuplicateObservationError as exc:
         raise duplicate_error(exc, table.file, table.row_numbers) from None

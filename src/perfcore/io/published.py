@@ -44,7 +44,10 @@ from perfcore.io._table import (
 )
 from perfcore.organisations import default_registry
 
-__all__ = ["load_published"]
+__all__ = ["PUBLISHED_COLUMNS", "load_published", "published_from_table"]
+
+PUBLISHED_COLUMNS = ("measure", "group", "period", "figure", "value")
+PUBLISHED_CONTEXT = {"measure": "measure", "organisation": "group", "period": "period"}
 
 _MSG_RE = re.compile(r"^(?:msg[_:\s]+(?P<a>.+)|(?P<b>.+?)\s+msg)$", re.IGNORECASE)
 _GROUP_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -94,11 +97,18 @@ def load_published(path: str | Path, *, columns: Mapping[str, str] | None = None
     ``csv`` loader. Every problem in the file is listed in one
     :class:`~perfcore.errors.DataValidationError`, including a figure given twice.
     """
-    table = read_table(path, required=("measure", "group", "period", "figure", "value"),
-                       optional=("source",), rename=columns, encoding=encoding,
-                       layout="published figures",
-                       context={"measure": "measure", "organisation": "group",
-                                "period": "period"})
+    table = read_table(path, required=PUBLISHED_COLUMNS, optional=("source",),
+                       rename=columns, encoding=encoding, layout="published figures",
+                       context=PUBLISHED_CONTEXT)
+    return Dataset.from_columns(measure=[], organisation=[], period=[], registry=False,
+                                published=published_from_table(
+                                    table, registry=registry, prefer=prefer,
+                                    source=source or Path(path).name))
+
+
+def published_from_table(table: Table, *, registry: RegistryOption, prefer: str | None,
+                         source: str) -> list[PublishedFigure]:
+    """The published figures in a table (a CSV file's or a DataFrame's), validated whole."""
     measures, m_codes = check_measure_ids(table, "measure")
     groups, g_codes = _groups(table, registry)
     periods, p_codes = parse_periods(table, "period", prefer=prefer)
@@ -116,7 +126,7 @@ def load_published(path: str | Path, *, columns: Mapping[str, str] | None = None
         value[i] = number[0] if number is not None else np.nan
     for i in np.flatnonzero(np.isnan(value)).tolist():
         table.problems.at("the figure's value is blank", i, column=table.name("value"))
-    sources = sources_column(table, "source", source or Path(path).name)
+    sources = sources_column(table, "source", source)
     # Keys compare as resolved: "E&W" and "K04000001" are the same group.
     resolved_g = factorize([g or f"\0{k}" for k, g in enumerate(groups)])[1][g_codes]
     key = np.stack([m_codes, resolved_g, p_codes, f_codes], axis=1)
@@ -127,12 +137,10 @@ def load_published(path: str | Path, *, columns: Mapping[str, str] | None = None
         table.problems.at(f"the same figure is given again (first on row "
                           f"{int(table.row_numbers[j])})", i, column=table.name("figure"))
     table.problems.raise_if_any()
-    published = [
+    return [
         PublishedFigure(measure=measures[m], group=groups[g] or "", period=periods[p],
                         figure=figures[f], value=float(v),
                         source=sources if isinstance(sources, str) else sources[i])
         for i, (m, g, p, f, v) in enumerate(zip(m_codes.tolist(), g_codes.tolist(),
                                                p_codes.tolist(), f_codes.tolist(),
                                                value.tolist(), strict=True))]
-    return Dataset.from_columns(measure=[], organisation=[], period=[], published=published,
-                                registry=False)
