@@ -273,5 +273,5 @@ def test_conflicting_published_figures_across_files(tmp_path: Path) -> None:
     b = load_published(write(tmp_path, PUBLISHED_001.replace("0.143", "0.150"),
                              "b-published.csv"))
     assert len(Dataset.concat([a, a]).published) == 4  # the same figure twice: kept once
-    with pytest.raises(DuplicateObservationError, match="0.143 .seed 001. and 0.15"):
+    with pytest.raises(DuplicateObservationError, match=r"0\.143 \(seed 001\) and 0\.15"):
         Dataset.concat([a, b])
