@@ -250,8 +250,9 @@ def test_police_uk_counted_breakdown_files() -> None:
     first = rows[1]  # 2022-07, Bicycle theft, Court result unavailable, 1
     assert value(ds, "police_uk.street.bicycle_theft.court_result_unavailable", GWENT,
                  first["month"]) == float(first["count"]) == 1
+    by_crime = read(TIDY / "outcomes_counts_by_month_outcome_type_crime_type.csv")
     assert value(ds, "police_uk.outcomes.suspect_charged.burglary", GWENT, "2024-04") == sum(
-        float(r["count"]) for r in read(TIDY / "outcomes_counts_by_month_outcome_type_crime_type.csv")
+        float(r["count"]) for r in by_crime
         if (r["outcome_month"], r["outcome_type"], r["crime_type"]) ==
         ("2024-04", "Suspect charged", "Burglary"))
 
