@@ -33,6 +33,7 @@ from perfcore.errors import (
     OptionError,
     PluginResultError,
 )
+from perfcore.io._table import slug as measure_slug
 from perfcore.specs import LoaderSpec
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "get_loader",
     "load_data",
     "loaders",
+    "measure_slug",
 ]
 
 #: ``progress(done, total, label)``: called after each file with the number of files
@@ -160,6 +162,10 @@ def load_data(paths: PathLike | Iterable[PathLike], *, loader: str | None = None
               progress: ProgressCallback | bool | None = None, **options: Any) -> Dataset:
     """Load one or more data files into one :class:`~perfcore.dataset.Dataset`.
 
+    Every file is checked to exist before any is read. Files are joined with
+    ``Dataset.concat``; the same observation in two files raises
+    :class:`~perfcore.errors.DuplicateObservationError` naming both files.
+
     Parameters
     ----------
     paths
@@ -174,10 +180,6 @@ def load_data(paths: PathLike | Iterable[PathLike], *, loader: str | None = None
     **options
         Passed to the loader of every file (e.g. ``organisation="Gwent"``); an option the
         loader does not take raises :class:`~perfcore.errors.OptionError`.
-
-    Every file is checked to exist before any is read. Files are joined with
-    :meth:`Dataset.concat`; the same observation in two files raises
-    :class:`~perfcore.errors.DuplicateObservationError` naming both files.
     """
     files = _as_paths(paths)
     for path in files:
