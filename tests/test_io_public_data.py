@@ -148,6 +148,8 @@ def test_ons_p3_rates_and_the_population_join() -> None:
     p3 = load_ons_pfa(P3)
     assert p3.measures == ("all_crime_rate",)
     assert value(p3, "all_crime_rate", "Gwent", "2018-19") == pytest.approx(99.5946)
+    assert ("ONS police force area data tables (policeforceareatablesyeendingmarch2019.xlsx); "
+            "population: mid-2017 ONS mid-year estimate, rounded to 100") in p3.sources
     both = load_ons_pfa(P1, population=P3)
     rate = both.cube("numerator", measures=["all_crime_rate"], organisations=["Gwent"],
                      periods=["2018-19"])

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from pathlib import Path
+from typing import cast
 
 from perfcore.dataset import FIELDS, Dataset
 from perfcore.errors import DuplicateObservationError
@@ -37,12 +38,11 @@ from perfcore.io._table import (
     Table,
     check_measure_ids,
     duplicate_error,
-    expand,
     parse_numbers,
     parse_periods,
     read_table,
     resolve_organisations,
-    sources_column,
+    source_codes,
 )
 from perfcore.periods import Period
 
@@ -112,10 +112,13 @@ def dataset_from_table(table: Table, *, registry: RegistryOption, prefer: str | 
               parse_numbers(table, f, percent="fraction" if f == "value" else "error")[0]
               for f in present}
     table.problems.raise_if_any()
+    sources, s_codes = source_codes(table, "source", source)
     try:
-        return Dataset.from_columns(
-            measure=expand(measures, m_codes), organisation=expand(orgs, o_codes),
-            period=expand(parsed, p_codes), source=sources_column(table, "source", source),
-            registry=False, **values)
+        return Dataset.from_codes(
+            measures=measures, measure_code=m_codes,
+            # Every key is valid here (problems were raised above): no None remains.
+            organisations=[o or "" for o in orgs], organisation_code=o_codes,
+            periods=cast(list[Period], parsed), period_code=p_codes,
+            sources=sources, source_code=s_codes, **values)
     except DuplicateObservationError as exc:
         raise duplicate_error(exc, table.file, table.row_numbers) from None

@@ -102,7 +102,8 @@ def _read(path: str | Path, required: tuple[str, ...], year_ending_march: str,
           registry: RegistryOption, encoding: str, layout: str
           ) -> tuple[Table, list[str | None], IntArray, list[Period | None], IntArray]:
     table = read_table(path, required=required, extra="ignore", encoding=encoding,
-                       layout=layout, context=_CONTEXT)
+                       optional=("source_file", "population_basis", _RATE), layout=layout,
+                       context=_CONTEXT)
     areas, a_codes = resolve_organisations(table, "area_code", registry)
     periods, p_codes = parse_periods(table, "period_end",
                                      parse=_period_parser(year_ending_march))
