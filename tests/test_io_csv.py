@@ -275,3 +275,21 @@ def test_conflicting_published_figures_across_files(tmp_path: Path) -> None:
     assert len(Dataset.concat([a, a]).published) == 4  # the same figure twice: kept once
     with pytest.raises(DuplicateObservationError, match=r"0\.143 \(seed 001\) and 0\.15"):
         Dataset.concat([a, b])
+
+
+def test_dataset_from_codes_matches_from_columns() -> None:
+    # Loaders hand over keys already factorised; two spellings resolved to one code merge.
+    ds = Dataset.from_codes(
+        measures=["b", "a"], measure_code=[0, 1, 1],
+        organisations=["W15000002", "W15000002"], organisation_code=[0, 1, 0],
+        periods=[FinancialYear(2020), FinancialYear(2019)], period_code=[0, 0, 1],
+        value=[1.0, 2.0, 3.0], sources=["x", "y"], source_code=[0, 1, 1])
+    assert ds == Dataset.from_columns(measure=["b", "a", "a"], organisation=["Gwent"] * 3,
+                                      period=["2020-21", "2020-21", "2019-20"],
+                                      value=[1, 2, 3], source=["x", "y", "y"])
+    assert ds.measures == ("a", "b") and ds.organisations == ("W15000002",)
+    with pytest.raises(DuplicateObservationError) as info:
+        Dataset.from_codes(measures=["a"], measure_code=[0, 0], organisations=["G", "G"],
+                           organisation_code=[0, 1], periods=[FinancialYear(2020)],
+                           period_code=[0, 0])
+    assert info.value.rows == (0, 1)
