@@ -213,3 +213,10 @@ def test_options_go_to_every_file(tmp_path: Path) -> None:
         ds = load_data(paths, colour="blue")
     assert calls == [{"colour": "blue"}, {"colour": "blue"}]
     assert len(ds) == 2
+
+
+def test_the_wrong_loader_says_which_one_fits() -> None:
+    from perfcore.errors import DataValidationError
+    with registered(_builtin_loaders), pytest.raises(
+            DataValidationError, match="looks like a file for the 'home_office_prc' loader"):
+        load_data(ROOT / "examples/data/home-office/prc-pfa-2019-20-wales.csv", loader="csv")

@@ -156,6 +156,24 @@ def display_name(path: str | Path) -> str:
     return str(path)
 
 
+# Columns that mark each built-in loader's layout, to say which loader a file is for.
+_SIGNATURES = (
+    ("csv", {"measure", "organisation", "period"}),
+    ("published", {"measure", "group", "figure"}),
+    ("home_office_prc", {"force_name", "offence_group", "number_of_offences"}),
+    ("ons_pfa", {"period_end", "area_code"}),
+    ("police_uk", {"crime_type"}),
+    ("police_uk", {"outcome_type"}),
+)
+
+
+def _looks_like(columns: set[str]) -> str:
+    for loader, signature in _SIGNATURES:
+        if signature <= columns:
+            return f" (it looks like a file for the {loader!r} loader: pass loader={loader!r})"
+    return ""
+
+
 @contextlib.contextmanager
 def _no_gc() -> Iterator[None]:
     """Reading a large file makes millions of strings and lists that hold no reference
@@ -236,9 +254,10 @@ def read_table(path: str | Path, *, required: Collection[str], optional: Collect
         names[key] = written
     missing = [c for c in sorted(required) if c not in positions]
     if missing:
+        hint = _looks_like(set(positions))
         problems.add(f"missing required column{'s' if len(missing) > 1 else ''} "
                      f"{', '.join(missing)}{what}; the header has: "
-                     f"{', '.join(repr(h) for h in header)}", rows=(1,))
+                     f"{', '.join(repr(h) for h in header)}{hint}", rows=(1,))
     unknown = [names[k] for k in positions if k not in allowed and k not in ignored]
     if unknown and extra == "error":
         problems.add(
@@ -535,4 +554,4 @@ def warn_skipped(message: str) -> None:
     import warnings
 
     from perfcore.errors import SkippedRowsWarning
-    warnings.warn(message, SkippedRowsWarning, stacklevel=4)
+    warnings.warn(message, SkippedRowsWarning, stacklevel=3)
