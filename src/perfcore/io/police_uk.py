@@ -46,8 +46,7 @@ from perfcore.io._table import (
     FloatArray,
     IntArray,
     RegistryOption,
-    Table,
-    factorize,
+    factorize_text,
     normalise_header,
     parse_numbers,
     parse_periods,
@@ -144,7 +143,7 @@ def load_police_uk(path: str | Path, *, organisation: str | None = None,
                        layout=f"police.uk {kind}{'' if record_level else ' counts'}",
                        context={"period": month_col, "measure": category})
     if organisation is not None:
-        forces: list[str | None] = [_one_force(organisation, registry, table)]
+        forces: list[str | None] = [_one_force(organisation, registry)]
         f_codes = np.zeros(len(table), dtype=np.int64)
     elif "falls_within" in table:
         forces, f_codes = resolve_organisations(table, "falls_within", registry,
@@ -154,7 +153,7 @@ def load_police_uk(path: str | Path, *, organisation: str | None = None,
                           "force: pass organisation='<force>' (e.g. organisation='Gwent')",
                           option="organisation", value=None, allowed="a force name or code")
     months, m_codes = parse_periods(table, month_col, parse=_month)
-    cats, c_codes = factorize([c.strip() for c in table[category]])
+    cats, c_codes = factorize_text(table[category])
     for k, c in enumerate(cats):
         if not c:
             table.problems.at(f"the {table.name(category)} is blank",
@@ -211,7 +210,7 @@ def load_police_uk(path: str | Path, *, organisation: str | None = None,
         period.extend(mf_month)
         values.append(dense[:, counted].sum(axis=1))
     if breakdown is not None:
-        subs, s_codes = factorize([c.strip() for c in table[breakdown]])
+        subs, s_codes = factorize_text(table[breakdown])
         pairs = _pairs(kind, cats, subs)
         at2 = {(a.lower(), b.lower()): i for i, (a, b) in enumerate(pairs)}
         lookup = np.array([[at2[(c.lower(), s.lower())] for s in subs] for c in cats],
@@ -245,7 +244,7 @@ def _pairs(kind: str, cats: list[str], subs: list[str]) -> list[tuple[str, str]]
     return [*known, *extra]
 
 
-def _one_force(name: str, registry: RegistryOption, table: Table) -> str:
+def _one_force(name: str, registry: RegistryOption) -> str:
     if registry is False:
         return name
     from perfcore.organisations import default_registry
