@@ -16,7 +16,7 @@ def test_every_error_is_a_perfcore_error_and_a_builtin() -> None:
                 continue
             assert issubclass(cls, errors.PerfcoreError), name
             if cls not in (errors.PluginError,):
-                builtins = (ValueError, KeyError, TypeError, ImportError, OSError)
+                builtins = (ValueError, LookupError, TypeError, ImportError, OSError)
                 assert issubclass(cls, builtins), name
 
 

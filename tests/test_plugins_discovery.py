@@ -290,6 +290,8 @@ def test_plugins_command_lists_everything(install: Install,
         Loaders: none
 
         Renderers: none
+
+        Catalogues: none
         """)
 
 

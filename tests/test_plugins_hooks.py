@@ -14,7 +14,15 @@ from typing import Any
 import pytest
 
 import perfcore.plugins as plugins
-from perfcore import DomainSpec, LoaderSpec, RendererSpec, ScorerSpec, hookimpl, hookspecs
+from perfcore import (
+    CatalogueSpec,
+    DomainSpec,
+    LoaderSpec,
+    RendererSpec,
+    ScorerSpec,
+    hookimpl,
+    hookspecs,
+)
 from perfcore._hookdocs import hook_names, render_hooks_markdown
 from perfcore.errors import DuplicateIdError, DuplicateNameError, ModelError
 from perfcore.model import Measure
@@ -89,6 +97,33 @@ def test_hook_perfcore_register_renderers() -> None:
     assert (r.name, r.extension, r.media_type) == ("markdown", ".md", "text/markdown")
 
 
+def test_hook_perfcore_register_catalogues(tmp_path: Path) -> None:
+    from perfcore._i18n_tools import Message, compile_mo
+
+    mo = tmp_path / "cy" / "LC_MESSAGES" / "roads.mo"
+    mo.parent.mkdir(parents=True)
+    mo.write_bytes(compile_mo([Message(msgid="Killed or seriously injured",
+                                       msgstr="Wedi'u lladd neu eu hanafu'n ddifrifol")]))
+    a = _plugin(perfcore_register_catalogues=lambda: [
+        CatalogueSpec(name="roads", localedir=str(tmp_path))])
+    b = _plugin(perfcore_register_catalogues=lambda: [
+        CatalogueSpec(name="abc", package="perfcore", description="none shipped")])
+    with registered(a, b):
+        found = plugins.catalogues()
+        assert [c.name for c in found] == ["abc", "roads"]
+        info = {p.catalogues for p in plugins.plugin_info()}
+    assert info == {("abc",), ("roads",)}
+    roads = found[1]
+    assert roads.languages() == ("cy",)
+    assert found[0].languages() == ()  # perfcore ships no "abc" domain
+    cat = roads.translations("cy")
+    assert cat is not None
+    assert cat.gettext("Killed or seriously injured") == "Wedi'u lladd neu eu hanafu'n ddifrifol"
+    assert roads.translations("fr") is None
+    with pytest.raises(ModelError, match="package="):
+        CatalogueSpec(name="x")
+
+
 def test_duplicate_scorer_names_across_plugins() -> None:
     def make() -> list[ScorerSpec]:
         return [ScorerSpec(name="same", description="d", scorer=_score)]
@@ -150,7 +185,8 @@ def test_specs_are_frozen_and_pickle() -> None:
 def test_every_hook_is_documented_with_example_and_version() -> None:
     names = hook_names()
     assert names == ["perfcore_register_domains", "perfcore_register_scorers",
-                     "perfcore_register_loaders", "perfcore_register_renderers"]
+                     "perfcore_register_loaders", "perfcore_register_renderers",
+                     "perfcore_register_catalogues"]
     for name in names:
         doc = inspect.getdoc(getattr(hookspecs, name)) or ""
         assert "**When it is called:**" in doc, name
@@ -177,7 +213,8 @@ def test_hook_doc_examples_run(name: str) -> None:
     setattr(example, name, ns[name])
     pm = plugin_manager(example)
     reg = pm.registry()
-    assert len(reg.domains + reg.scorers + reg.loaders + reg.renderers) == 1
+    assert len(reg.domains + reg.scorers + reg.loaders + reg.renderers
+               + reg.catalogues) == 1
 
 
 def test_committed_hooks_page_is_generated_from_hookspecs() -> None:

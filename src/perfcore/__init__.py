@@ -24,6 +24,7 @@ _LAZY: dict[str, str] = {
     "hookimpl": "perfcore.hookspecs",
     "hookspecs": "perfcore.hookspecs",
     "plugins": "perfcore.plugins",
+    "CatalogueSpec": "perfcore.specs",
     "DomainSpec": "perfcore.specs",
     "LoaderSpec": "perfcore.specs",
     "RendererSpec": "perfcore.specs",
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
     from perfcore import plugins as plugins
     from perfcore.hookspecs import hookimpl as hookimpl
     from perfcore.plugins import get_measure as get_measure
+    from perfcore.specs import CatalogueSpec as CatalogueSpec
     from perfcore.specs import DomainSpec as DomainSpec
     from perfcore.specs import LoaderSpec as LoaderSpec
     from perfcore.specs import RendererSpec as RendererSpec

@@ -21,7 +21,9 @@ EXAMPLES = {
     "report": """examples:
   perfcore report examples/gwent/plan-2020-21.toml --period 2020-21
   perfcore report plan.toml --data crime.csv --period 2020-21 --format html -o report.html
-  perfcore report plan.toml --period "12 months to June 2020" --format json""",
+  perfcore report plan.toml --period "12 months to June 2020" --format json
+  perfcore report plan.toml --period 2020-21 --lang cy --format html -o adroddiad.html
+  perfcore report plan.toml --period 2020-21 --lang en+cy     # bilingual, Welsh first""",
     "validate": """examples:
   perfcore validate examples/gwent/plan-2020-21.toml
   perfcore validate plan.toml --data crime.csv outcomes.csv""",
@@ -76,7 +78,12 @@ def _parser() -> argparse.ArgumentParser:
                    help="text, markdown, html, json, csv, or a plugin renderer (default text)")
     c.add_argument("-o", "--output", type=Path, default=None,
                    help="write to this file (default: standard output)")
-    c.add_argument("--lang", default="en", help="report language (default en)")
+    c.add_argument("--lang", default="en",
+                   help="report language: en, cy, or en+cy for a bilingual report with "
+                        "Welsh first (default en)")
+    c.add_argument("--translation-fallback", choices=("error", "mark"), default="error",
+                   help="a plan text with no translation: stop with an error listing them "
+                        "all (default), or show it in English behind a visible marker")
     c.add_argument("--colour", choices=("auto", "always", "never"), default="auto",
                    help="colour in text reports (default: only on a terminal)")
 
@@ -104,6 +111,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--target", type=float, default=None, help="target for assurance")
     c.add_argument("--title", default=None, help="chart title (default: the file name)")
     c.add_argument("--format", choices=("svg", "html"), default="svg")
+    c.add_argument("--lang", default="en", help="language of the chart's words: en or cy "
+                   "(default en)")
     c.add_argument("-o", "--output", type=Path, default=None)
     return p
 
@@ -170,16 +179,20 @@ def _evaluate(args: argparse.Namespace, plan_file: Any, dataset: Any) -> Any:
 
 
 def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from perfcore.i18n import parse_languages
     from perfcore.plugins import renderers
     from perfcore.report.model import build_report
     by_name = {r.name: r for r in renderers()}
     if args.format not in by_name:
         from perfcore.errors import OptionError
         raise OptionError.for_choice("--format", args.format, sorted(by_name))
+    parse_languages(args.lang, option="--lang")  # before any loading: fail fast
     plan_file, dataset = _load(args)
     ev = _evaluate(args, plan_file, dataset)
     scores = _scores(ev, plan_file)
-    report = build_report(ev, scores=scores, decimals=_decimals(plan_file), lang=args.lang)
+    report = build_report(ev, scores=scores, decimals=_decimals(plan_file), lang=args.lang,
+                          texts=getattr(plan_file, "texts", None),
+                          fallback=args.translation_fallback)
     options: dict[str, Any] = {}
     if args.format == "text":
         tty = args.output is None and out.isatty()
@@ -250,8 +263,11 @@ def _spc(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import csv
 
     from perfcore.calc.spc import xmr
-    from perfcore.errors import DataError
+    from perfcore.errors import DataError, OptionError
+    from perfcore.i18n import available_languages
     from perfcore.report.spc_svg import render_xmr_svg
+    if args.lang not in available_languages():  # one chart, one language
+        raise OptionError.for_choice("--lang", args.lang, available_languages())
     try:
         with args.csv.open(newline="", encoding="utf-8-sig") as f:
             rows = list(csv.reader(f))
@@ -280,10 +296,10 @@ def _spc(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     chart = xmr(values, improvement=args.improvement, target=args.target,
                 series_id=args.csv.name)
     title = args.title or args.csv.stem
-    svg = render_xmr_svg(chart, title=title, labels=labels)
+    svg = render_xmr_svg(chart, title=title, labels=labels, lang=args.lang)
     if args.format == "html":
         import html
-        svg = (f'<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8">'
+        svg = (f'<!DOCTYPE html>\n<html lang="{args.lang}">\n<head><meta charset="utf-8">'
                f"<title>{html.escape(title)}</title></head>\n<body>\n{svg}\n</body>\n</html>\n")
     _write(svg, args.output, out)
     return 0

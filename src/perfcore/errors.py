@@ -25,6 +25,7 @@ __all__ = [
     "InvalidInputWarning",
     "LoaderSelectionError",
     "MissingDependencyError",
+    "MissingTranslationError",
     "ModelError",
     "NotCoveredError",
     "OptionError",
@@ -373,3 +374,24 @@ class OutputError(PerfcoreError, OSError):
 
     def __init__(self, message: str, **fields: Any) -> None:
         PerfcoreError.__init__(self, message, **fields)
+
+
+class MissingTranslationError(PerfcoreError, LookupError):
+    """A report was asked for in a language that some of its texts are not translated into.
+
+    Fields: ``lang`` (the language code, e.g. ``"cy"``), ``missing`` (a tuple of
+    ``(text, where)`` pairs: the English text and where the report uses it, such as
+    ``"priority 'crime_reduction' title"``), and ``text`` / ``where`` for the first one.
+    """
+
+    @classmethod
+    def for_texts(cls, lang: str, missing: Sequence[tuple[str, str]]) -> MissingTranslationError:
+        pairs = tuple((str(t), str(w)) for t, w in missing)
+        body = "\n".join(f"  - {w}: {t!r}" for t, w in pairs)
+        return cls(
+            f"{len(pairs)} text{'s have' if len(pairs) != 1 else ' has'} no {lang!r} "
+            f"translation:\n{body}\nAdd them to the plan file (e.g. "
+            f"title = {{ en = \"...\", {lang} = \"...\" }}) or pass texts=; or ask for a "
+            "visible marker instead (fallback=\"mark\", --translation-fallback mark).",
+            lang=lang, missing=pairs, text=pairs[0][0] if pairs else None,
+            where=pairs[0][1] if pairs else None)

@@ -38,6 +38,7 @@ from perfcore.errors import (
     UnknownMeasureError,
     UnknownOrganisationError,
 )
+from perfcore.i18n import N_
 from perfcore.model import Measure, Plan
 from perfcore.organisations import ComparatorGroup
 from perfcore.periods import Month, Period, parse_period
@@ -49,8 +50,9 @@ IntArray = npt.NDArray[np.int64]
 
 #: Where a comparator figure came from.
 COMPUTED, DATASET_ROW, PUBLISHED = 0, 1, 2
-SOURCE_NAMES = {COMPUTED: "computed from member data", DATASET_ROW: "the group's own row",
-                PUBLISHED: "published figure", -1: "not available"}
+SOURCE_NAMES = {COMPUTED: N_("computed from member data"),
+                DATASET_ROW: N_("the group's own row"), PUBLISHED: N_("published figure"),
+                -1: N_("not available")}
 
 
 class NotAvailableWarning(PerfcoreWarning):

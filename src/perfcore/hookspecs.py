@@ -19,7 +19,13 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from perfcore.specs import DomainSpec, LoaderSpec, RendererSpec, ScorerSpec
+    from perfcore.specs import (
+        CatalogueSpec,
+        DomainSpec,
+        LoaderSpec,
+        RendererSpec,
+        ScorerSpec,
+    )
 
 __all__ = ["PROJECT_NAME", "hookimpl", "hookspec"]
 
@@ -161,6 +167,39 @@ def perfcore_register_renderers() -> Iterable[RendererSpec] | None:
                              media_type="application/vnd.openxmlformats-"
                                         "officedocument.wordprocessingml.document",
                              render=render_docx)]
+    ```
+
+    *Added in version 0.1.*
+    """
+
+
+@hookspec
+def perfcore_register_catalogues() -> Iterable[CatalogueSpec] | None:
+    """Register gettext message catalogues that translate a plugin's own texts.
+
+    **When it is called:** once per plugin, the first time a report in a language other
+    than English needs a text (a measure name, a domain title) that the plan itself does
+    not translate (`perfcore.plugins.catalogues()`, `perfcore report --lang cy`).
+
+    **What to return:** an iterable of `perfcore.CatalogueSpec`, or `None`: the gettext
+    domain (`name`) and the package whose `locale` folder holds
+    `<lang>/LC_MESSAGES/<name>.mo` (or an explicit `localedir`). The English texts are the
+    message ids, so a measure named "Killed or seriously injured" needs an entry with that
+    `msgid`. Ship both the `.po` and the compiled `.mo` in the package data;
+    `python -m perfcore._i18n_tools compile` writes the `.mo`. Catalogue names must be
+    unique across all installed plugins. See [Languages](languages.md).
+
+    **Example:**
+
+    ```python
+    from perfcore import CatalogueSpec, hookimpl
+
+
+    @hookimpl
+    def perfcore_register_catalogues():
+        # perfcore_roads/locale/cy/LC_MESSAGES/perfcore_roads.mo
+        return [CatalogueSpec(name="perfcore_roads", package="perfcore_roads",
+                              description="Welsh names of the roads measures.")]
     ```
 
     *Added in version 0.1.*

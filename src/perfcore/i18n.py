@@ -1,25 +1,65 @@
-"""Message catalogues for the fixed text perfcore renders.
+"""Message catalogues for the fixed text perfcore renders, and translation of plan texts.
 
 Renderers never hold English literals: they call the translator of the report's language,
 ``_("Annual change")``. English is the source language, so the English translator is the
 identity; other languages load a gettext catalogue from ``perfcore/locale/<lang>/LC_MESSAGES/
-perfcore.mo``. A language with no catalogue raises :class:`UnknownLanguageError` rather
-than silently printing English.
+perfcore.mo``. A language with no catalogue raises :class:`~perfcore.errors.OptionError`
+listing the languages there are, rather than silently printing English.
+
+Words kept in tables (result codes, month names, SPC icon names) are marked with
+:func:`N_` where they are defined, so the extractor (:mod:`perfcore._i18n_tools`) finds
+them, and translated with ``_()`` where they are shown.
+
+Texts that do not come from perfcore (plan titles, measure names, outcome statements ...)
+are translated by :class:`TextTranslator`: first through the plan's own translations
+(``PlanFile.texts``), then through the catalogues plugins register
+(:func:`perfcore.hookspecs.perfcore_register_catalogues`). A text with neither raises
+:class:`~perfcore.errors.MissingTranslationError`, or, when the caller asks for
+``fallback="mark"``, is shown in English behind a visible marker ("[yn Saesneg] ...").
+
+Both ``.po`` (the source translators edit) and ``.mo`` (what :mod:`gettext` reads) are
+committed: the standard library reads ``.mo`` without extra dependencies, and a test
+compiles each ``.po`` with :func:`perfcore._i18n_tools.compile_mo` and checks it equals the
+shipped ``.mo``, so the two cannot drift.
 """
 
 from __future__ import annotations
 
 import functools
 import gettext
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
+from typing import Literal
 
-from perfcore.errors import OptionError
+from perfcore.errors import MissingTranslationError, OptionError
 
-__all__ = ["DOMAIN", "Translator", "available_languages", "translator"]
+__all__ = [
+    "DOMAIN",
+    "ENGLISH",
+    "LANGUAGE_NAMES",
+    "N_",
+    "Fallback",
+    "TextTranslator",
+    "Translator",
+    "available_languages",
+    "language_choices",
+    "parse_languages",
+    "translator",
+]
 
 DOMAIN = "perfcore"
+ENGLISH = "en"
 Translator = Callable[[str], str]
+Fallback = Literal["error", "mark"]
+
+#: Each language's name in that language (autonyms are not translated: a reader looks for
+#: their own language's name, whatever the language around it).
+LANGUAGE_NAMES = {"en": "English", "cy": "Cymraeg"}
+
+
+def N_(message: str) -> str:  # the gettext name for "mark now, translate later"
+    """Mark a message for the catalogue without translating it here."""
+    return message
 
 
 def _locale_dir() -> str:
@@ -31,13 +71,35 @@ def available_languages() -> tuple[str, ...]:
     root = resources.files("perfcore").joinpath("locale")
     found = {p.name for p in root.iterdir()
              if p.joinpath("LC_MESSAGES", f"{DOMAIN}.mo").is_file()} if root.is_dir() else set()
-    return ("en", *sorted(found - {"en"}))
+    return (ENGLISH, *sorted(found - {ENGLISH}))
+
+
+def language_choices() -> tuple[str, ...]:
+    """Every accepted ``lang`` value: each language alone, then each with English
+    (``"en+cy"``, a bilingual report)."""
+    langs = available_languages()
+    return (*langs, *(f"{ENGLISH}+{x}" for x in langs if x != ENGLISH))
+
+
+def parse_languages(spec: str, *, option: str = "lang") -> tuple[str, ...]:
+    """The languages of a ``lang`` value, in the order a report shows them.
+
+    ``"cy"`` → ``("cy",)``; ``"en+cy"`` (or ``"cy+en"``) → ``("cy", "en")``: in a
+    bilingual report Welsh comes first, as the Welsh Language Standards prefer for
+    bilingual layouts (the other language before English, in general). Unknown languages
+    raise :class:`~perfcore.errors.OptionError` listing the accepted values.
+    """
+    parts = [p.strip().lower() for p in str(spec).split("+")]
+    known = available_languages()
+    if not all(parts) or any(p not in known for p in parts) or len(set(parts)) != len(parts):
+        raise OptionError.for_choice(option, spec, language_choices())
+    return tuple(p for p in parts if p != ENGLISH) + ((ENGLISH,) if ENGLISH in parts else ())
 
 
 @functools.cache
-def translator(lang: str = "en") -> Translator:
+def translator(lang: str = ENGLISH) -> Translator:
     """The translation function for ``lang`` (``"en"``, ``"cy"`` ...)."""
-    if lang == "en":
+    if lang == ENGLISH:
         return _identity
     if lang not in available_languages():
         raise OptionError.for_choice("lang", lang, available_languages())
@@ -46,3 +108,70 @@ def translator(lang: str = "en") -> Translator:
 
 def _identity(text: str) -> str:
     return text
+
+
+class TextTranslator:
+    """Translates texts from outside perfcore's catalogue into one language.
+
+    ``texts`` has the shape of ``PlanFile.texts``: ``{language: {English text:
+    translation}}``. ``catalogues`` are gettext translations to try next (by default those
+    plugins register, loaded only when a text is not in ``texts``). Call the object with
+    the English text and where the report uses it; missing translations are collected so
+    that :meth:`raise_missing` can name them all at once. With ``fallback="mark"`` a
+    missing text is returned as ``"[in English] text"`` (translated marker) instead.
+
+    ``required=False`` is for proper names (organisations): kept as written when no
+    translation is given.
+    """
+
+    def __init__(self, lang: str, texts: Mapping[str, Mapping[str, str]] | None = None, *,
+                 fallback: Fallback = "error",
+                 catalogues: Iterable[gettext.NullTranslations] | None = None) -> None:
+        if fallback not in ("error", "mark"):
+            raise OptionError.for_choice("fallback", fallback, ("error", "mark"))
+        self.lang = lang
+        self.fallback = fallback
+        self._texts = dict((texts or {}).get(lang, {}))
+        self._catalogues = None if catalogues is None else tuple(catalogues)
+        self.missing: list[tuple[str, str]] = []
+
+    def __call__(self, text: str, where: str, *, required: bool = True) -> str:
+        if self.lang == ENGLISH or not text:
+            return text
+        found = self._texts.get(text)
+        if found:
+            return found
+        for cat in self._plugin_catalogues():
+            got = cat.gettext(text)
+            if got != text:
+                return got
+        if not required:
+            return text
+        if self.fallback == "mark":
+            return translator(self.lang)("[in English] {text}").format(text=text)
+        if (text, where) not in self.missing:
+            self.missing.append((text, where))
+        return text
+
+    def _plugin_catalogues(self) -> tuple[gettext.NullTranslations, ...]:
+        if self._catalogues is None:
+            self._catalogues = plugin_catalogues(self.lang)
+        return self._catalogues
+
+    def raise_missing(self) -> None:
+        """Raise :class:`MissingTranslationError` naming every text that had none."""
+        if self.missing:
+            raise MissingTranslationError.for_texts(self.lang, self.missing)
+
+
+def plugin_catalogues(lang: str) -> tuple[gettext.NullTranslations, ...]:
+    """The ``lang`` catalogues that installed plugins register, in plugin-name order
+    (plugins without one for ``lang`` are skipped)."""
+    from perfcore.plugins import catalogues
+
+    found = []
+    for spec in catalogues():
+        cat = spec.translations(lang)
+        if cat is not None:
+            found.append(cat)
+    return tuple(found)

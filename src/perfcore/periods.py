@@ -25,6 +25,7 @@ from typing import ClassVar, Literal
 import attrs
 
 from perfcore.errors import PeriodError
+from perfcore.i18n import N_, translator
 
 __all__ = [
     "CalendarYear",
@@ -38,7 +39,11 @@ __all__ = [
     "parse_period",
 ]
 
-_MONTH_NAMES = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+#: English month names (never the process locale's), marked for the catalogue.
+MONTHS = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"),
+          N_("July"), N_("August"), N_("September"), N_("October"), N_("November"),
+          N_("December"))
+_MONTH_NAMES = {name.lower(): i for i, name in enumerate(MONTHS, start=1)}
 _MONTH_ABBR = {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
 _MONTH_ABBR["sept"] = 9
 _MONTHS_RE = "|".join(sorted((*_MONTH_NAMES, *_MONTH_ABBR), key=len, reverse=True))
@@ -141,8 +146,13 @@ class Period:
         """The same period twelve months earlier (year-on-year comparison)."""
         return self.shift(-12)
 
-    def label(self) -> str:
-        """A longer English description, e.g. ``"Q3 2021-22 (October–December 2021)"``."""
+    def label(self, lang: str = "en") -> str:
+        """A longer description in ``lang``, e.g. ``"Q3 2021-22 (October–December 2021)"``
+        or, in Welsh, ``"Ch3 2021-22 (Hydref–Rhagfyr 2021)"``."""
+        return self.display(lang)
+
+    def display(self, lang: str = "en") -> str:
+        """The short name in ``lang`` (a column heading): ``str(self)`` in English."""
         return str(self)
 
     def _key(self) -> tuple[int, int, int]:
@@ -164,12 +174,17 @@ class Period:
         return period
 
 
-def _range_label(first: int, last: int) -> str:
+def _month_name(month: int, lang: str) -> str:
+    return translator(lang)(MONTHS[month - 1])
+
+
+def _range_label(first: int, last: int, lang: str = "en") -> str:
+    # A dash, not "to": Welsh "i" (to) would mutate the month after it (i Fehefin).
     fy, fm = _year_month(first)
     ly, lm = _year_month(last)
     if fy == ly:
-        return f"{calendar.month_name[fm]}–{calendar.month_name[lm]} {ly}"
-    return f"{calendar.month_name[fm]} {fy} – {calendar.month_name[lm]} {ly}"
+        return f"{_month_name(fm, lang)}–{_month_name(lm, lang)} {ly}"
+    return f"{_month_name(fm, lang)} {fy} – {_month_name(lm, lang)} {ly}"
 
 
 @attrs.frozen(order=False)
@@ -213,8 +228,8 @@ class Month(Period):
     def __repr__(self) -> str:
         return f"Month({self.year}, {self.month})"
 
-    def label(self) -> str:
-        return f"{calendar.month_name[self.month]} {self.year}"
+    def label(self, lang: str = "en") -> str:
+        return f"{_month_name(self.month, lang)} {self.year}"
 
 
 @attrs.frozen(order=False)
@@ -257,8 +272,8 @@ class FinancialYear(Period):
     def __repr__(self) -> str:
         return f"FinancialYear({self.start_year})"
 
-    def label(self) -> str:
-        return f"financial year {self}"
+    def label(self, lang: str = "en") -> str:
+        return translator(lang)("financial year {year}").format(year=self)
 
 
 @attrs.frozen(order=False)
@@ -307,8 +322,12 @@ class FinancialQuarter(Period):
     def __repr__(self) -> str:
         return f"FinancialQuarter({self.start_year}, {self.quarter})"
 
-    def label(self) -> str:
-        return f"{self} ({_range_label(self.first, self.last)})"
+    def display(self, lang: str = "en") -> str:
+        return translator(lang)("Q{quarter} {year}").format(quarter=self.quarter,
+                                                            year=self.financial_year)
+
+    def label(self, lang: str = "en") -> str:
+        return f"{self.display(lang)} ({_range_label(self.first, self.last, lang)})"
 
 
 @attrs.frozen(order=False)
@@ -341,8 +360,8 @@ class CalendarYear(Period):
     def __repr__(self) -> str:
         return f"CalendarYear({self.year})"
 
-    def label(self) -> str:
-        return f"calendar year {self.year}"
+    def label(self, lang: str = "en") -> str:
+        return translator(lang)("calendar year {year}").format(year=self)
 
 
 @attrs.frozen(order=False)
@@ -374,13 +393,20 @@ class Rolling(Period):
         return Rolling(self.end_month.shift(months), self.months_long)
 
     def __str__(self) -> str:
-        return f"{self.months_long} months to {self.end_month.label()}"
+        return self.display()
 
     def __repr__(self) -> str:
         return f"Rolling({self.end_month!r}, months_long={self.months_long})"
 
-    def label(self) -> str:
-        return f"{self} ({_range_label(self.first, self.last)})"
+    def display(self, lang: str = "en") -> str:
+        # Translators: Welsh "hyd at fis Mehefin": "mis" takes the mutation after "at",
+        # so the month name itself never mutates.
+        return translator(lang)("{n} months to {month} {year}").format(
+            n=self.months_long, month=_month_name(self.end_month.month, lang),
+            year=self.end_month.year)
+
+    def label(self, lang: str = "en") -> str:
+        return f"{self.display(lang)} ({_range_label(self.first, self.last, lang)})"
 
 
 @attrs.frozen(order=False)
@@ -410,13 +436,17 @@ class MonthRange(Period):
         return MonthRange(self.first_month.shift(months), self.last_month.shift(months))
 
     def __str__(self) -> str:
-        return f"{self.first_month} to {self.last_month}"
+        return self.display()
 
     def __repr__(self) -> str:
         return f"MonthRange({self.first_month!r}, {self.last_month!r})"
 
-    def label(self) -> str:
-        return _range_label(self.first, self.last)
+    def display(self, lang: str = "en") -> str:
+        return translator(lang)("{first} to {last}").format(first=self.first_month,
+                                                            last=self.last_month)
+
+    def label(self, lang: str = "en") -> str:
+        return _range_label(self.first, self.last, lang)
 
 
 # --- parsing -------------------------------------------------------------------------------

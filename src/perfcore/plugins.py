@@ -42,7 +42,7 @@ import pluggy
 from perfcore import hookspecs
 from perfcore.errors import DuplicateNameError, PluginLoadError, UnknownMeasureError
 from perfcore.model import Measure
-from perfcore.specs import DomainSpec, LoaderSpec, RendererSpec, ScorerSpec
+from perfcore.specs import CatalogueSpec, DomainSpec, LoaderSpec, RendererSpec, ScorerSpec
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -55,6 +55,7 @@ __all__ = [
     "PluginSettings",
     "Registry",
     "build_plugin_manager",
+    "catalogues",
     "describe_plugins",
     "domains",
     "get_measure",
@@ -142,6 +143,7 @@ class PluginInfo:
     scorers: tuple[str, ...] = ()
     loaders: tuple[str, ...] = ()
     renderers: tuple[str, ...] = ()
+    catalogues: tuple[str, ...] = ()
 
     def describe(self) -> str:
         """``"plugin 'victims' (perfcore-victims 0.1.0, entry point victims = m)"``."""
@@ -162,6 +164,7 @@ class Registry:
     scorers: tuple[ScorerSpec, ...] = ()
     loaders: tuple[LoaderSpec, ...] = ()
     renderers: tuple[RendererSpec, ...] = ()
+    catalogues: tuple[CatalogueSpec, ...] = ()
     measures: tuple[Measure, ...] = ()
 
     def get_measure(self, measure_id: str) -> Measure:
@@ -193,7 +196,7 @@ class Registry:
                                   measure=name, suggestions=near)
 
 
-_T = TypeVar("_T", DomainSpec, ScorerSpec, LoaderSpec, RendererSpec)
+_T = TypeVar("_T", DomainSpec, ScorerSpec, LoaderSpec, RendererSpec, CatalogueSpec)
 
 # kind -> (hook name, record class); the order is the order of the report sections.
 _KINDS: dict[str, tuple[str, type[Any]]] = {
@@ -201,6 +204,7 @@ _KINDS: dict[str, tuple[str, type[Any]]] = {
     "scorer": ("perfcore_register_scorers", ScorerSpec),
     "loader": ("perfcore_register_loaders", LoaderSpec),
     "renderer": ("perfcore_register_renderers", RendererSpec),
+    "catalogue": ("perfcore_register_catalogues", CatalogueSpec),
 }
 
 
@@ -373,6 +377,7 @@ class PerfcorePluginManager(pluggy.PluginManager):
             scorers=tuple(sorted(out["scorer"], key=lambda s: s.name)),
             loaders=tuple(sorted(out["loader"], key=lambda s: s.name)),
             renderers=tuple(sorted(out["renderer"], key=lambda s: s.name)),
+            catalogues=tuple(sorted(out["catalogue"], key=lambda s: s.name)),
             measures=all_measures,
         )
 
@@ -502,6 +507,11 @@ def renderers() -> tuple[RendererSpec, ...]:
     return registry().renderers
 
 
+def catalogues() -> tuple[CatalogueSpec, ...]:
+    """Registered message catalogues, sorted by name."""
+    return registry().catalogues
+
+
 def plugin_info() -> tuple[PluginInfo, ...]:
     """Every registered plugin with its distribution, version and registrations."""
     return registry().plugins
@@ -542,6 +552,8 @@ def describe_plugins(reg: Registry | None = None) -> str:
     section("Loaders", [(s.name, ", ".join(s.patterns), s.description) for s in reg.loaders])
     section("Renderers", [(s.name, s.extension, s.media_type, s.description)
                           for s in reg.renderers])
+    section("Catalogues", [(s.name, ", ".join(s.languages()) or "-", s.description or "-")
+                           for s in reg.catalogues])
     return "\n".join(lines) + "\n"
 
 

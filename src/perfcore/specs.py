@@ -12,8 +12,10 @@ by reference) and compare by value.
 
 from __future__ import annotations
 
+import gettext
 import re
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -21,7 +23,7 @@ import attrs
 from perfcore.errors import DuplicateIdError, ModelError
 from perfcore.model import Measure
 
-__all__ = ["DomainSpec", "LoaderSpec", "RendererSpec", "ScorerSpec"]
+__all__ = ["CatalogueSpec", "DomainSpec", "LoaderSpec", "RendererSpec", "ScorerSpec"]
 
 # Registered names end up in measure ids ("victims.x"), file names and CLI options, so
 # they are restricted to the same alphabet as plan ids, without dots.
@@ -184,3 +186,48 @@ class RendererSpec:
         if self.media_type.count("/") != 1:
             raise ModelError(f"{me}: media_type must look like 'text/markdown', not "
                              f"{self.media_type!r}", obj=me, field="media_type")
+
+
+@attrs.frozen(kw_only=True)
+class CatalogueSpec:
+    """A gettext message catalogue a plugin ships, translating its own texts (measure
+    names, domain titles, units) into other languages.
+
+    ``name`` is the gettext domain: the catalogue for language ``cy`` is
+    ``<locale>/cy/LC_MESSAGES/<name>.mo``. ``<locale>`` is ``localedir`` when given,
+    otherwise the ``locale`` folder inside the importable package ``package``. Nothing is
+    read until a report needs a translation, so a registration never fails on files.
+    """
+
+    name: str = attrs.field(validator=_name("catalogue"))
+    package: str = attrs.field(default="", validator=_text("catalogue", "package"))
+    localedir: str = attrs.field(default="", converter=str)
+    description: str = attrs.field(default="", validator=_text("catalogue", "description"))
+
+    def __attrs_post_init__(self) -> None:
+        if not (self.package or self.localedir):
+            me = f"catalogue {self.name!r}"
+            raise ModelError(f"{me}: give package= (its 'locale' folder holds the catalogue) "
+                             "or localedir=", obj=me, field="package")
+
+    def locale_dir(self) -> Path:
+        """Where the ``<lang>/LC_MESSAGES/<name>.mo`` files are."""
+        if self.localedir:
+            return Path(self.localedir)
+        from importlib import resources
+        return Path(str(resources.files(self.package).joinpath("locale")))
+
+    def languages(self) -> tuple[str, ...]:
+        """The languages this catalogue has a compiled ``.mo`` for."""
+        root = self.locale_dir()
+        if not root.is_dir():
+            return ()
+        return tuple(sorted(p.name for p in root.iterdir()
+                            if (p / "LC_MESSAGES" / f"{self.name}.mo").is_file()))
+
+    def translations(self, lang: str) -> gettext.NullTranslations | None:
+        """The ``lang`` catalogue, or ``None`` when the plugin has none for it."""
+        if lang not in self.languages():
+            return None
+        return gettext.translation(self.name, localedir=str(self.locale_dir()),
+                                   languages=[lang])

@@ -148,3 +148,51 @@ def test_growth_from_zero_is_nan_row_by_row() -> None:
         average_annual_growth([1, 2], method="mean")
     with pytest.raises(OptionError):
         average_annual_growth([1])
+
+
+def test_welsh_catalogue_names_every_measure() -> None:
+    # The shipped catalogue covers every text a report shows, and its .mo is compiled
+    # from its .po (a stale .mo would show old names).
+    from pathlib import Path
+
+    from perfcore_victims import __file__ as package_file
+
+    from perfcore._i18n_tools import check_catalogue, compile_mo, domain_messages, read_po
+
+    spec = plugin.perfcore_register_domains()[0]
+    po_path = (Path(package_file).parent / "locale" / "cy" / "LC_MESSAGES"
+               / "perfcore_victims.po")
+    po = read_po(po_path)
+    assert check_catalogue(po, [m.msgid for m in domain_messages(spec)]) == []
+    assert po_path.with_suffix(".mo").read_bytes() == compile_mo(po)
+    with registered(plugin):
+        (catalogue,) = perfcore.plugins.catalogues()
+        cy = catalogue.translations("cy")
+    assert catalogue.languages() == ("cy",)
+    assert cy is not None
+    assert cy.gettext("Satisfaction: whole experience") == "Boddhad: y profiad cyfan"
+    assert cy.gettext("MARAC referrals") == "Atgyfeiriadau MARAC"
+
+
+def test_welsh_report_names_victims_measures_from_the_plugin_catalogue() -> None:
+    # A plan using a plugin measure gets its Welsh name from the plugin, not the plan.
+    from perfcore.dataset import Dataset
+    from perfcore.evaluate import evaluate
+    from perfcore.model import Outcome, Plan, Priority
+    from perfcore.report.markdown import render_markdown
+    from perfcore.report.model import build_report
+
+    with registered(plugin):
+        m = perfcore.plugins.get_measure("victims.marac_referrals")
+        plan = Plan(id="p", title="Plan", priorities=[Priority(id="v", title="Victims",
+                    outcomes=[Outcome(id="o", statement="Victims are supported",
+                                      measures=[m])])])
+        data = Dataset.from_records([
+            {"measure": m.id, "organisation": "Gwent", "period": p, "value": v}
+            for p, v in (("2019-20", 1180), ("2020-21", 1262))])
+        ev = evaluate(plan, data, period="2020-21", organisation="Gwent")
+        texts = {"cy": {"Plan": "Cynllun", "Victims": "Dioddefwyr",
+                        "Victims are supported": "Mae dioddefwyr yn cael eu cefnogi"}}
+        md = render_markdown(build_report(ev, lang="cy", texts=texts))
+    assert "| Atgyfeiriadau MARAC | 1180 | 1262 | +6.9% |" in md
+    assert "MARAC referrals" not in md

@@ -1,5 +1,11 @@
 """JSON and CSV renderers: every figure with its unrounded value, display text, method and
-source. The JSON layout is versioned (``schema_version``) and documented in docs/reports.md."""
+source. The JSON layout is versioned (``schema_version``) and documented in docs/reports.md.
+
+In a bilingual report (``lang="en+cy"``) every text field of the JSON (titles, names,
+headings, display texts, labels, notes) is an object keyed by language in display order,
+``{"cy": "...", "en": "..."}``, and ``"languages"`` lists the languages; ids, codes,
+methods and numbers are shared. The CSV repeats each text column once per language
+(``priority_cy``, ``priority_en`` ...)."""
 
 from __future__ import annotations
 
@@ -20,11 +26,39 @@ def _num(v: float | None) -> float | None:
 
 def report_to_dict(report: Report) -> dict[str, Any]:
     """The report as plain data (what ``render_json`` serialises)."""
+    versions = report.versions()
+    data = _one_to_dict(report)
+    if len(versions) > 1:
+        data = _merge([_one_to_dict(v) for v in versions], [v.lang for v in versions])
+        data["lang"] = "+".join(report.languages)
+    data["languages"] = list(report.languages)
+    return data
+
+
+# Fields whose text differs by language; everything else must agree across versions.
+_TEXT_KEYS = frozenset({"title", "name", "heading", "statement", "lead", "board",
+                        "assessment_type", "display", "label", "source", "notes",
+                        "status_reasons", "unit", "period_label"})
+
+
+def _merge(items: list[Any], langs: list[str], key: str = "") -> Any:
+    first = items[0]
+    if key in _TEXT_KEYS and not isinstance(first, dict):
+        return {lang: item for lang, item in zip(langs, items, strict=True)}
+    if isinstance(first, dict):
+        return {k: _merge([i[k] for i in items], langs, k) for k in first}
+    if isinstance(first, list):
+        return [_merge(list(parts), langs, key) for parts in zip(*items, strict=True)]
+    return first
+
+
+def _one_to_dict(report: Report) -> dict[str, Any]:
     return {
         "schema_version": report.schema_version,
         "title": report.title,
         "organisation": {"code": report.organisation, "name": report.organisation_name},
         "period": report.period,
+        "period_label": report.period_label,
         "previous_period": report.previous_period,
         "lang": report.lang,
         "columns": [{"key": c.key, "heading": c.heading} for c in report.columns],
@@ -55,15 +89,31 @@ def render_json(report: Report) -> str:
 
 def render_csv(report: Report) -> str:
     """One row per measure × figure: tidy, for spreadsheets and other tools."""
+    versions = report.versions()
+    bilingual = len(versions) > 1
+
+    def head(name: str) -> list[str]:
+        return [f"{name}_{v.lang}" for v in versions] if bilingual else [name]
+
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["priority", "outcome", "measure", "figure", "value", "display", "method",
-                "source"])
+    w.writerow([*head("priority"), *head("outcome"), "measure", "figure", "value",
+                *head("display"), "method", *head("source")])
+    tables = [_csv_rows(v) for v in versions]
+    for parts in zip(*tables, strict=True):
+        first = parts[0]
+        w.writerow([*(p[0] for p in parts), *(p[1] for p in parts), first[2], first[3],
+                    first[4], *(p[5] for p in parts), first[6], *(p[7] for p in parts)])
+    return buf.getvalue()
+
+
+def _csv_rows(report: Report) -> list[tuple[str, ...]]:
+    out: list[tuple[str, ...]] = []
     for s in report.sections:
         for statement, rows in s.outcomes:
             for r in rows:
                 for c in r.cells:
                     v = _num(c.value)
-                    w.writerow([s.title, statement, r.measure.id, c.key,
-                                "" if v is None else repr(v), c.text, c.method, c.source])
-    return buf.getvalue()
+                    out.append((s.title, statement, r.measure.id, c.key,
+                                "" if v is None else repr(v), c.text, c.method, c.source))
+    return out

@@ -2,6 +2,10 @@
 
 Every status and assessment is written in words next to its coloured mark; charts carry
 ``<title>``/``<desc>`` text alternatives; every text from plans and data is escaped.
+
+The document's ``lang`` is the report's language, so screen readers pronounce it
+correctly. A bilingual report holds each language in its own ``<div lang="...">`` (Welsh
+first), with links between them.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ import html
 import math
 from collections.abc import Sequence
 
-from perfcore.i18n import Translator, translator
+from perfcore.i18n import LANGUAGE_NAMES, Translator, translator
 from perfcore.report.model import Cell, Report, Row, label
 
 __all__ = ["render_html"]
@@ -94,34 +98,53 @@ def _comparison_bars(row: Row, report: Report, _: Translator) -> str:
 
 def _cell(c: Cell, key: str, _: Translator) -> str:
     if key == "dot":
-        return f'{_e(c.text)} {_mark(c.label and _code(c), _ASSESS, _)}'
+        return f'{_e(c.text)} {_mark(c.label and _code(c, _), _ASSESS, _)}'
     if key == "status":
-        return f'<span class="rag">{_mark(_code_status(c), _RAG, _)}</span>'
+        return f'<span class="rag">{_mark(_code_status(c, _), _RAG, _)}</span>'
     if "." in key and c.reasons:
         return f"{_e(c.text)}<br>{_mark(c.reasons[0], _ASSESS, _)}"
     return _e(c.text)
 
 
-def _code(c: Cell) -> str:
-    # The dot cell's label is already words; map back to a code for its colour.
+def _code(c: Cell, _: Translator) -> str:
+    # The dot cell's label is already words (in the report's language); map back to a
+    # code for its colour.
     for code in ("improving", "deteriorating", "no_change", "not_assessed"):
-        if c.label in (code, code.replace("_", " ")):
+        if c.label == label(code, _):
             return code
     return c.label
 
 
-def _code_status(c: Cell) -> str:
-    return {"Green": "green", "Amber": "amber", "Red": "red"}.get(c.text, "grey")
+def _code_status(c: Cell, _: Translator) -> str:
+    return {label(k, _): k for k in ("green", "amber", "red")}.get(c.text, "grey")
 
 
 def render_html(report: Report) -> str:
     """Render a report as one self-contained, accessible HTML document."""
-    _ = translator(report.lang)
+    versions = report.versions()
+    title = " / ".join(f"{v.title} — {v.organisation_name}" for v in versions)
     out = [f'<!DOCTYPE html>\n<html lang="{_e(report.lang)}">\n<head>\n<meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{_e(report.title)} — {_e(report.organisation_name)}</title>",
-           f"<style>{_CSS}</style>\n</head>\n<body>",
-           f"<h1>{_e(report.title)}</h1>",
+           f"<title>{_e(title)}</title>",
+           f"<style>{_CSS}</style>\n</head>\n<body>"]
+    if len(versions) == 1:
+        out += _body(report)
+    else:
+        links = " · ".join(
+            f'<a href="#lang-{_e(v.lang)}" lang="{_e(v.lang)}" hreflang="{_e(v.lang)}">'
+            f"{_e(LANGUAGE_NAMES.get(v.lang, v.lang))}</a>" for v in versions)
+        out.append(f"<nav>{links}</nav>")
+        for v in versions:
+            out.append(f'<div lang="{_e(v.lang)}" id="lang-{_e(v.lang)}">')
+            out += _body(v)
+            out.append("</div>")
+    out.append("</body>\n</html>\n")
+    return "\n".join(out)
+
+
+def _body(report: Report) -> list[str]:
+    _ = translator(report.lang)
+    out = [f"<h1>{_e(report.title)}</h1>",
            f'<p class="meta">{_e(report.organisation_name)} — {_e(report.period_label)}</p>']
     for s in report.sections:
         status = ""
@@ -154,5 +177,4 @@ def render_html(report: Report) -> str:
         out.append("</section>")
     out.append(f'<h2>{_e(_("Notes"))}</h2><ul class="notes">'
                + "".join(f"<li>{_e(n)}</li>" for n in report.notes) + "</ul>")
-    out.append("</body>\n</html>\n")
-    return "\n".join(out)
+    return out

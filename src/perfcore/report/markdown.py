@@ -1,4 +1,7 @@
-"""Markdown renderer: one table per outcome, RAG and assessments in words."""
+"""Markdown renderer: one table per outcome, RAG and assessments in words.
+
+A bilingual report gives each language in full, one after the other (Welsh first),
+separated by a horizontal rule."""
 
 from __future__ import annotations
 
@@ -15,6 +18,10 @@ def _esc(text: str) -> str:
 
 
 def render_markdown(report: Report) -> str:
+    return "\n---\n\n".join(_render_one(v) for v in report.versions())
+
+
+def _render_one(report: Report) -> str:
     _ = translator(report.lang)
     out = [f"# {_esc(report.title)}", "",
            f"**{_esc(report.organisation_name)}** — {_esc(report.period_label)}", ""]

@@ -5,6 +5,10 @@ scores) into sections (priorities) of rows (measures) of cells. Every cell keeps
 unrounded value, its display text, an accessible label and the method behind it, so each
 renderer only lays out what is already decided and the JSON renderer can expose every
 figure with its provenance. Display rounding happens here, half away from zero.
+
+Every word comes from the message catalogue of the report's language (:mod:`perfcore.i18n`)
+and every plan text goes through the plan's translations; ``lang="en+cy"`` builds one
+version per language, Welsh first, for the renderers to lay out together.
 """
 
 from __future__ import annotations
@@ -20,23 +24,39 @@ from perfcore._enums import MeasureKind
 from perfcore.calc.rounding import round_half_away
 from perfcore.errors import UnknownOrganisationError
 from perfcore.evaluate import Evaluation
-from perfcore.i18n import Translator, translator
+from perfcore.i18n import (
+    ENGLISH,
+    N_,
+    Fallback,
+    TextTranslator,
+    Translator,
+    parse_languages,
+    translator,
+)
 from perfcore.model import Measure
 from perfcore.organisations import default_registry
 
 __all__ = ["LABELS", "Cell", "Column", "Report", "Row", "Section", "build_report",
            "format_number", "label"]
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 #: Words for the codes the calculations return (translated through the catalogue).
 LABELS = {
-    "improving": "improving", "deteriorating": "deteriorating", "no_change": "no change",
-    "not_assessed": "not assessed", "better": "better", "worse": "worse",
-    "similar": "similar", "higher": "higher", "lower": "lower",
-    "not_compared": "not compared", "green": "Green", "amber": "Amber", "red": "Red",
-    "grey": "Not assessed", "met": "met", "not_met": "not met", "no_target": "no target",
-    "not_available": "not available",
+    "improving": N_("improving"), "deteriorating": N_("deteriorating"),
+    "no_change": N_("no change"), "not_assessed": N_("not assessed"),
+    "better": N_("better"), "worse": N_("worse"), "similar": N_("similar"),
+    "higher": N_("higher"), "lower": N_("lower"), "not_compared": N_("not compared"),
+    "green": N_("Green"), "amber": N_("Amber"), "red": N_("Red"),
+    "grey": N_("Not assessed"), "met": N_("met"), "not_met": N_("not met"),
+    "no_target": N_("no target"), "not_available": N_("not available"),
+}
+
+#: Words for the method codes the notes name (group averages, direction of travel).
+METHOD_NAMES = {
+    "pooled": N_("pooled"), "mean": N_("mean"),
+    "population_weighted": N_("population weighted"), "published": N_("published"),
+    "significance": N_("significance"), "sign": N_("sign"),
 }
 
 
@@ -45,8 +65,8 @@ def label(code: str, _: Translator) -> str:
     return _(LABELS.get(code, code.replace("_", " ")))
 
 
-_SLOT_HEADINGS = {"msg": "MSG", "K04000001": "E&W", "W92000004": "Wales",
-                  "E92000001": "England"}
+_SLOT_HEADINGS = {"msg": N_("MSG"), "K04000001": N_("E&W"), "W92000004": N_("Wales"),
+                  "E92000001": N_("England")}
 
 
 @attrs.frozen(kw_only=True)
@@ -112,33 +132,51 @@ class Report:
     notes: tuple[str, ...]
     lang: str = "en"
     schema_version: str = SCHEMA_VERSION
+    #: The same report in the other languages of a bilingual report, in display order
+    #: (``lang="en+cy"`` gives the Welsh report with the English one here).
+    translations: tuple[Report, ...] = ()
 
     def rows(self) -> list[Row]:
         return [r for s in self.sections for _, rows in s.outcomes for r in rows]
 
+    def versions(self) -> tuple[Report, ...]:
+        """This report and its translations, in the order a bilingual layout shows them."""
+        return (self, *self.translations)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(v.lang for v in self.versions())
+
 
 def format_number(value: float, decimals: int, *, thousands: bool = False,
-                  sign: bool = False, suffix: str = "", prefix: str = "") -> str:
-    """Display text for one number: rounded half away from zero, NaN as "n/a"."""
+                  sign: bool = False, suffix: str = "", prefix: str = "",
+                  na: str = "n/a") -> str:
+    """Display text for one number: rounded half away from zero, NaN as ``na``.
+
+    Welsh writes numbers as English does (decimal point, comma thousands separator), so
+    only the words around numbers change with the language."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
+        return na
     shown = float(round_half_away(value, decimals))
     spec = f"{'+' if sign else ''}{',' if thousands else ''}.{decimals}f"
     return f"{prefix}{shown:{spec}}{suffix}"
 
 
-def _value_text(m: Measure, value: float, decimals: int, thousands: bool) -> str:
+def _value_text(m: Measure, value: float, decimals: int, thousands: bool,
+                _: Translator) -> str:
+    na = _("n/a")
     if m.kind is MeasureKind.PROPORTION:
-        return format_number(value * 100, decimals, suffix="%")
+        return format_number(value * 100, decimals, suffix="%", na=na)
     if m.kind is MeasureKind.MONEY:
-        return format_number(value, decimals, thousands=True, prefix=m.unit or "£")
-    return format_number(value, decimals, thousands=thousands)
+        return format_number(value, decimals, thousands=True, prefix=m.unit or "£", na=na)
+    return format_number(value, decimals, thousands=thousands, na=na)
 
 
-def _change_text(m: Measure, value: float, decimals: int) -> str:
+def _change_text(m: Measure, value: float, decimals: int, _: Translator) -> str:
     if m.kind.uses_pp_change:
-        return format_number(value, decimals, sign=True, suffix=" pp")
-    return format_number(value, decimals, sign=value > 0, suffix="%")
+        shown = format_number(value, decimals, sign=True, na=_("n/a"))
+        return shown if math.isnan(value) else _("{change} pp").format(change=shown)
+    return format_number(value, decimals, sign=value > 0, suffix="%", na=_("n/a"))
 
 
 def build_report(
@@ -152,6 +190,8 @@ def build_report(
     thousands: bool = False,
     lang: str = "en",
     title: str | None = None,
+    texts: Mapping[str, Mapping[str, str]] | None = None,
+    fallback: Fallback = "error",
 ) -> Report:
     """Lay out one organisation's evaluation (and scores) as a report.
 
@@ -159,7 +199,32 @@ def build_report(
     per measure for sparklines. ``scores``, when given, must offer
     ``status_of(measure_id, organisation) -> (status, reasons)`` and
     ``rollup_of(priority_id, organisation) -> status``.
+
+    ``lang`` is ``"en"``, another shipped language (``"cy"``) or a bilingual pair
+    (``"en+cy"``: the Welsh report, with the English one in ``translations``). Plan texts
+    (titles, names, statements, leads, boards) are translated through ``texts``
+    (``{language: {English text: translation}}``, as ``PlanFile.texts``) and then through
+    plugins' catalogues; a text with neither raises
+    :class:`~perfcore.errors.MissingTranslationError` naming every such text, unless
+    ``fallback="mark"``, which shows it in English behind a visible marker. ``title``,
+    when given, is English too and is translated the same way.
     """
+    langs = parse_languages(lang)
+    resolvers = [TextTranslator(x, texts, fallback=fallback) for x in langs]
+    versions = [_build_one(evaluation, organisation=organisation, scores=scores,
+                           history=history, decimals=decimals,
+                           change_decimals=change_decimals, thousands=thousands, lang=x,
+                           title=title, tr=tr)
+                for x, tr in zip(langs, resolvers, strict=True)]
+    for tr in resolvers:
+        tr.raise_missing()
+    return attrs.evolve(versions[0], translations=tuple(versions[1:]))
+
+
+def _build_one(evaluation: Evaluation, *, organisation: str | None, scores: Any,
+               history: Mapping[str, Sequence[float]] | None,
+               decimals: Mapping[str, int] | None, change_decimals: int, thousands: bool,
+               lang: str, title: str | None, tr: TextTranslator) -> Report:
     _ = translator(lang)
     ev = evaluation
     if organisation is None and len(ev.organisations) != 1:
@@ -176,10 +241,12 @@ def build_report(
         org_name = default_registry().get(org).name
     except UnknownOrganisationError:
         org_name = org
+    # A force's name is a proper name: kept as written unless the plan translates it.
+    org_name = tr(org_name, "organisation name", required=False)
     decimals = dict(decimals or {})
     slots = list(ev.comparisons)
-    columns = [Column(key="previous", heading=str(ev.previous_period)),
-               Column(key="current", heading=str(ev.period)),
+    columns = [Column(key="previous", heading=ev.previous_period.display(lang)),
+               Column(key="current", heading=ev.period.display(lang)),
                Column(key="change", heading=_("Annual change")),
                Column(key="dot", heading=_("DOT"))]
     for slot in slots:
@@ -190,20 +257,27 @@ def build_report(
 
     index = {m.id: i for i, m in enumerate(ev.measures)}
     sections = []
+    # Texts are translated in reading order, so missing translations are listed that way.
+    plan_title = tr(title, "report title") if title else tr(ev.plan.title, "plan title")
     for p in ev.plan.priorities:
+        shown = [(o, [m for m in o.measures if m.id in index]) for o in p.outcomes]
+        shown = [(o, ms) for o, ms in shown if ms]
+        if not shown:
+            continue
+        where = f"priority {p.id!r}"
+        heads = {f: tr(getattr(p, f), f"{where} {f}")
+                 for f in ("title", "lead", "board", "assessment_type")}
         outcomes = []
-        for o in p.outcomes:
-            rows = [_row(ev, index[m.id], j, m, decimals.get(m.id, m.display_decimals),
-                         change_decimals, thousands, slots, _, scores, org,
-                         tuple((history or {}).get(m.id, ())))
-                    for m in o.measures if m.id in index]
-            if rows:
-                outcomes.append((o.statement, tuple(rows)))
-        if outcomes:
-            status = scores.rollup_of(p.id, org) if scores is not None else None
-            sections.append(Section(id=p.id, title=p.title, lead=p.lead, board=p.board,
-                                    assessment_type=p.assessment_type,
-                                    outcomes=tuple(outcomes), status=status))
+        for o, ms in shown:
+            statement = tr(o.statement, f"outcome {o.id!r} statement")
+            rows = [_row(ev, index[m.id], j, _translate_measure(m, tr),
+                         decimals.get(m.id, m.display_decimals), change_decimals, thousands,
+                         slots, _, scores, org, tuple((history or {}).get(m.id, ())), lang)
+                    for m in ms]
+            outcomes.append((statement, tuple(rows)))
+        status = scores.rollup_of(p.id, org) if scores is not None else None
+        sections.append(Section(id=p.id, **heads, outcomes=tuple(outcomes), status=status))
+    from perfcore.evaluate import SOURCE_NAMES
     comparators = {}
     notes = []
     for slot in slots:
@@ -211,38 +285,47 @@ def build_report(
         gid = c.group[j]
         comparators[slot] = gid
         srcs = {int(s) for s in np.unique(c.source[:, j]) if s >= 0}
-        from perfcore.evaluate import SOURCE_NAMES
         notes.append(_("{slot}: group {group}; figures: {how}; average: {method}").format(
             slot=_(_SLOT_HEADINGS.get(slot, slot)), group=gid or _("none"),
             how=", ".join(_(SOURCE_NAMES[s]) for s in sorted(srcs)) or _("not available"),
-            method=c.method))
+            method=_(METHOD_NAMES.get(c.method, c.method))))
     notes.append(_("Change: % for counts, rates and amounts; percentage points (pp) for "
                    "proportions. Direction of travel by {method}; confidence {conf:.0%}.")
-                 .format(method=ev.dot_method, conf=ev.confidence))
+                 .format(method=_(METHOD_NAMES.get(ev.dot_method, ev.dot_method)),
+                         conf=ev.confidence))
     return Report(
-        title=title or ev.plan.title, organisation=org, organisation_name=org_name,
-        period=str(ev.period), period_label=ev.period.label(),
+        title=plan_title, organisation=org, organisation_name=org_name,
+        period=str(ev.period), period_label=ev.period.label(lang),
         previous_period=str(ev.previous_period), columns=tuple(columns),
         sections=tuple(sections), comparators=comparators, notes=tuple(notes), lang=lang)
 
 
+def _translate_measure(m: Measure, tr: TextTranslator) -> Measure:
+    if tr.lang == ENGLISH:
+        return m
+    where = f"measure {m.id!r}"
+    # Symbols ("%", "£") read the same in every language; worded units need translating.
+    unit = tr(m.unit, f"{where} unit", required=any(ch.isalpha() for ch in m.unit))
+    return attrs.evolve(m, name=tr(m.name, f"{where} name"), unit=unit)
+
+
 def _row(ev: Evaluation, i: int, j: int, m: Measure, decimals: int, change_decimals: int,
          thousands: bool, slots: Sequence[str], _: Translator, scores: Any, org: str,
-         history: tuple[float, ...]) -> Row:
+         history: tuple[float, ...], lang: str) -> Row:
     cur, prev = float(ev.current[i, j]), float(ev.previous[i, j])
     change = float(ev.change[i, j])
     direction = str(ev.direction[i, j])
     arrow = str(ev.arrow[i, j])
+    change_text = _change_text(m, change, change_decimals, _)
     cells = [
-        Cell(key="previous", text=_value_text(m, prev, decimals, thousands), value=prev,
+        Cell(key="previous", text=_value_text(m, prev, decimals, thousands, _), value=prev,
              method="as recorded"),
-        Cell(key="current", text=_value_text(m, cur, decimals, thousands), value=cur,
+        Cell(key="current", text=_value_text(m, cur, decimals, thousands, _), value=cur,
              method="as recorded"),
-        Cell(key="change", text=_change_text(m, change, change_decimals), value=change,
+        Cell(key="change", text=change_text, value=change,
              method="pp_change" if m.kind.uses_pp_change else "pct_change",
-             label=_("{change} (percentage points)" if m.kind.uses_pp_change
-                     else "{change} (per cent)").format(
-                         change=_change_text(m, change, change_decimals))),
+             label=(_("{change} (percentage points)") if m.kind.uses_pp_change
+                    else _("{change} (per cent)")).format(change=change_text)),
         Cell(key="dot", text=arrow if arrow.strip() else "–", label=label(direction, _),
              method=ev.dot_method),
     ]
@@ -251,11 +334,11 @@ def _row(ev: Evaluation, i: int, j: int, m: Measure, decimals: int, change_decim
         c = ev.comparisons[slot]
         if m.kind.uses_pp_change or m.kind is MeasureKind.RATE:
             v = float(c.value[i, j])
-            text = _value_text(m, v, decimals, thousands)
+            text = _value_text(m, v, decimals, thousands, _)
             what = _("group value")
         else:
             v = float(c.change[i, j])
-            text = _change_text(m, v, change_decimals)
+            text = _change_text(m, v, change_decimals, _)
             what = _("group change")
         assessment = str(c.assessment[i, j])
         cells.append(Cell(key=f"{slot}.figure", text=text, value=v,
@@ -272,6 +355,6 @@ def _row(ev: Evaluation, i: int, j: int, m: Measure, decimals: int, change_decim
     if chart is not None:
         from perfcore.report.spc_svg import render_xmr_svg
         svg = render_xmr_svg(chart, title=f"{m.name}: {_('monthly XmR chart')}",
-                             labels=[str(mo) for mo in ev.spc_months])
+                             labels=[str(mo) for mo in ev.spc_months], lang=lang)
     return Row(measure=m, cells=tuple(cells), history=history, status=status,
                status_reasons=tuple(reasons), spc_svg=svg)

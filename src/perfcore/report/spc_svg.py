@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape, quoteattr
 import numpy as np
 
 from perfcore.calc.spc import XmrResult
+from perfcore.i18n import N_, Translator, translator
 
 __all__ = ["COLOURS", "render_xmr_svg"]
 
@@ -38,30 +39,38 @@ _POINT_COLOUR = {
     "special_cause_neutral_low": COLOURS["special_cause_neutral"],
 }
 
-# variation icon -> (colour, letter shown, words for the text alternative)
+# variation icon -> (colour, letter shown, words for the text alternative). The letters
+# are the icons' own (Making Data Count), shown as drawn in every language.
 _VARIATION = {
-    "common_cause": (COLOURS["common_cause"], "~", "common cause variation"),
+    "common_cause": (COLOURS["common_cause"], "~", N_("common cause variation")),
     "improvement_high": (COLOURS["special_cause_improvement"], "H",
-                         "special cause variation, improvement (higher values)"),
+                         N_("special cause variation, improvement (higher values)")),
     "improvement_low": (COLOURS["special_cause_improvement"], "L",
-                        "special cause variation, improvement (lower values)"),
+                        N_("special cause variation, improvement (lower values)")),
     "concern_high": (COLOURS["special_cause_concern"], "H",
-                     "special cause variation, concern (higher values)"),
+                     N_("special cause variation, concern (higher values)")),
     "concern_low": (COLOURS["special_cause_concern"], "L",
-                    "special cause variation, concern (lower values)"),
+                    N_("special cause variation, concern (lower values)")),
     "neutral_high": (COLOURS["special_cause_neutral"], "H",
-                     "special cause variation, neither improvement nor concern (higher)"),
+                     N_("special cause variation, neither improvement nor concern (higher)")),
     "neutral_low": (COLOURS["special_cause_neutral"], "L",
-                    "special cause variation, neither improvement nor concern (lower)"),
-    "none": (COLOURS["common_cause"], "–", "no points to assess"),
+                    N_("special cause variation, neither improvement nor concern (lower)")),
+    "none": (COLOURS["common_cause"], "–", N_("no points to assess")),
 }
 _ASSURANCE = {
     "consistent_pass": (COLOURS["special_cause_improvement"], "P",
-                        "the process will consistently pass the target"),
+                        N_("the process will consistently pass the target")),
     "consistent_fail": (COLOURS["special_cause_concern"], "F",
-                        "the process will consistently fail the target"),
+                        N_("the process will consistently fail the target")),
     "inconsistent": (COLOURS["common_cause"], "?",
-                     "the process will inconsistently pass and fail the target"),
+                     N_("the process will inconsistently pass and fail the target")),
+}
+_POINT_WORDS = {
+    "common_cause": N_("common cause"),
+    "special_cause_improvement": N_("special cause improvement"),
+    "special_cause_concern": N_("special cause concern"),
+    "special_cause_neutral_high": N_("special cause neutral high"),
+    "special_cause_neutral_low": N_("special cause neutral low"),
 }
 
 
@@ -83,36 +92,39 @@ def _text(x: float, y: float, s: str, *, anchor: str = "start", size: int = 12,
             f'{" class=" + quoteattr(cls) if cls else ""}>{escape(s)}</text>')
 
 
-def _describe(result: XmrResult, title: str, labels: Sequence[str]) -> str:
+def _describe(result: XmrResult, title: str, labels: Sequence[str], _: Translator) -> str:
     n_valid = int(result.valid.sum())
-    parts = [f"{title}: XmR chart of {n_valid} points"]
     if len(labels):
-        parts[0] += f" from {labels[0]} to {labels[-1]}"
-    parts[0] += "."
+        parts = [_("{title}: XmR chart of {n} points from {first} to {last}.").format(
+            title=title, n=n_valid, first=labels[0], last=labels[-1])]
+    else:
+        parts = [_("{title}: XmR chart of {n} points.").format(title=title, n=n_valid)]
     valid_idx = np.flatnonzero(result.valid)
     if valid_idx.size:
         last = int(valid_idx[-1])
-        parts.append(
-            f"Latest value {_num(float(result.values[last]))} ({labels[last]}); mean "
-            f"{_num(float(result.mean[last]))}, process limits {_num(float(result.lpl[last]))} "
-            f"to {_num(float(result.upl[last]))}.")
-    parts.append(f"Variation: {_VARIATION[result.variation_icon][2]}.")
+        parts.append(_("Latest value {value} ({label}); mean {mean}, process limits "
+                       "{lower} to {upper}.").format(
+            value=_num(float(result.values[last])), label=labels[last],
+            mean=_num(float(result.mean[last])), lower=_num(float(result.lpl[last])),
+            upper=_num(float(result.upl[last]))))
+    parts.append(_("Variation: {words}.").format(
+        words=_(_VARIATION[result.variation_icon][2])))
     if result.assurance in _ASSURANCE:
-        parts.append(f"Assurance against the target of {_num(float(result.target or 0))}: "
-                     f"{_ASSURANCE[result.assurance][2]}.")
+        parts.append(_("Assurance against the target of {target}: {words}.").format(
+            target=_num(float(result.target or 0)), words=_(_ASSURANCE[result.assurance][2])))
     else:
-        parts.append("Assurance: not assessed (no target, or a neutral measure).")
+        parts.append(_("Assurance: not assessed (no target, or a neutral measure)."))
     n_special = int(result.special_cause.sum())
     if n_special:
-        parts.append(f"{n_special} point{'s' if n_special != 1 else ''} show special cause "
-                     "variation.")
+        # Phrased without a plural: Welsh counts with a singular noun in any case.
+        parts.append(_("Points showing special cause variation: {n}.").format(n=n_special))
     if result.trial_limits:
-        parts.append("Limits are trial limits (too few points).")
+        parts.append(_("Limits are trial limits (too few points)."))
     return " ".join(parts)
 
 
 def render_xmr_svg(result: XmrResult, *, title: str, labels: Sequence[str] | None = None,
-                   width: int = 800, height: int = 400) -> str:
+                   width: int = 800, height: int = 400, lang: str = "en") -> str:
     """Render one XmR chart as an SVG document.
 
     Parameters
@@ -125,6 +137,8 @@ def render_xmr_svg(result: XmrResult, *, title: str, labels: Sequence[str] | Non
         One x-axis label per point (e.g. months); defaults to 1, 2, 3 ...
     width, height : int
         Size in pixels (the SVG scales: it has a ``viewBox``).
+    lang : str
+        Language of the words in the chart and its text alternatives (``"en"``, ``"cy"``).
 
     Returns
     -------
@@ -132,6 +146,7 @@ def render_xmr_svg(result: XmrResult, *, title: str, labels: Sequence[str] | Non
         A standalone SVG document with ``role="img"``, a ``<title>`` and a ``<desc>``
         stating the variation and assurance results. All text is XML-escaped.
     """
+    _ = translator(lang)
     n = len(result.values)
     labs = [str(v) for v in labels] if labels is not None else [str(i + 1) for i in range(n)]
     if len(labs) != n:
@@ -159,7 +174,7 @@ def render_xmr_svg(result: XmrResult, *, title: str, labels: Sequence[str] | Non
     def sy(v: float) -> float:
         return top + ph * (1 - (v - lo) / (hi - lo))
 
-    desc = _describe(result, title, labs)
+    desc = _describe(result, title, labs, _)
     out: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="spc-title spc-desc">',
@@ -202,7 +217,8 @@ def render_xmr_svg(result: XmrResult, *, title: str, labels: Sequence[str] | Non
         out.append(f'<line class="spc-target" x1="{_fmt(left)}" y1="{_fmt(ty)}" '
                    f'x2="{_fmt(left + pw)}" y2="{_fmt(ty)}" stroke="{COLOURS["target"]}" '
                    'stroke-width="1.5" stroke-dasharray="2 3"/>')
-        out.append(_text(left + pw + 4, ty + 4, f"Target {_num(result.target)}", size=10,
+        out.append(_text(left + pw + 4, ty + 4,
+                         _("Target {value}").format(value=_num(result.target)), size=10,
                          cls="spc-target-label", fill=COLOURS["target"]))
 
     # the value line, broken at gaps
@@ -222,7 +238,7 @@ def render_xmr_svg(result: XmrResult, *, title: str, labels: Sequence[str] | Non
         out.append(
             f'<circle class={quoteattr("spc-point " + pt)} cx="{_fmt(sx(i))}" '
             f'cy="{_fmt(sy(v))}" r="4" fill="{_POINT_COLOUR[pt]}">'
-            f"<title>{escape(f'{labs[i]}: {_num(v)} ({pt.replace(chr(95), chr(32))})')}"
+            f"<title>{escape(f'{labs[i]}: {_num(v)} ({_(_POINT_WORDS[pt])})')}"
             "</title></circle>")
 
     # icons: variation, then assurance, at the top right
@@ -230,7 +246,7 @@ def render_xmr_svg(result: XmrResult, *, title: str, labels: Sequence[str] | Non
     colour, letter, words = _VARIATION[result.variation_icon]
     out.append('<g class="spc-icon spc-variation-icon" '
                f'data-icon={quoteattr(result.variation_icon)}>'
-               f"<title>{escape('Variation: ' + words)}</title>"
+               f"<title>{escape(_('Variation: {words}').format(words=_(words)))}</title>"
                f'<circle cx="{_fmt(cx)}" cy="{_fmt(top + 22)}" r="20" fill="#ffffff" '
                f'stroke="{colour}" stroke-width="3"/>'
                + _text(cx, top + 28, letter, anchor="middle", size=16, fill=colour,
@@ -239,7 +255,7 @@ def render_xmr_svg(result: XmrResult, *, title: str, labels: Sequence[str] | Non
         colour, letter, words = _ASSURANCE[result.assurance]
         out.append('<g class="spc-icon spc-assurance-icon" '
                    f'data-icon={quoteattr(result.assurance)}>'
-                   f"<title>{escape('Assurance: ' + words)}</title>"
+                   f"<title>{escape(_('Assurance: {words}').format(words=_(words)))}</title>"
                    f'<circle cx="{_fmt(cx)}" cy="{_fmt(top + 70)}" r="20" fill="{colour}"/>'
                    + _text(cx, top + 76, letter, anchor="middle", size=16, fill="#ffffff",
                            weight="bold") + "</g>")

@@ -1,4 +1,6 @@
-"""Plain-text renderer: aligned tables with ↑ ↓ → arrows, colour only on a terminal."""
+"""Plain-text renderer: aligned tables with ↑ ↓ → arrows, colour only on a terminal.
+
+A bilingual report prints each language in full, one after the other (Welsh first)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,10 @@ def render_text(report: Report, *, colour: bool = False) -> str:
     """Render a report as text. ``colour`` adds ANSI colour to assessments (callers pass
     ``sys.stdout.isatty()``); the words are always there, so colour is never the only
     signal."""
+    return f"\n{'=' * 72}\n\n".join(_render_one(v, colour) for v in report.versions())
+
+
+def _render_one(report: Report, colour: bool) -> str:
     _ = translator(report.lang)
     out = [report.title, f"{report.organisation_name} — {report.period_label}", ""]
     for section in report.sections:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from perfcore import hookimpl
-from perfcore.specs import DomainSpec
+from perfcore.specs import CatalogueSpec, DomainSpec
 from perfcore_victims import __version__
 from perfcore_victims.measures import MEASURES
 
@@ -18,3 +18,11 @@ def perfcore_register_domains() -> list[DomainSpec]:
                     "victimisation and domestic abuse (arrests, Outcome 16, DVDS, MARAC).",
         measures=MEASURES,
     )]
+
+
+@hookimpl
+def perfcore_register_catalogues() -> list[CatalogueSpec]:
+    # locale/cy/LC_MESSAGES/perfcore_victims.{po,mo}: the measure names in Welsh, so a
+    # Welsh report needs no plan translations for them.
+    return [CatalogueSpec(name="perfcore_victims", package="perfcore_victims",
+                          description="Welsh names of the victims measures")]
