@@ -15,7 +15,7 @@ import contextlib
 import csv
 import gc
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, Literal
@@ -152,10 +152,6 @@ class Table:
         return out
 
 
-def display_name(path: str | Path) -> str:
-    return str(path)
-
-
 # Columns that mark each built-in loader's layout, to say which loader a file is for.
 _SIGNATURES = (
     ("csv", {"measure", "organisation", "period"}),
@@ -226,7 +222,7 @@ def read_table(path: str | Path, *, required: Collection[str], optional: Collect
     (or normalised) to the column it stands for. Header problems are raised together;
     ragged rows are collected in the returned table's ``problems``.
     """
-    file = display_name(path)
+    file = str(path)
     rows = read_rows(path, encoding=encoding)
     problems = Problems(file)
     what = f" for the {layout} layout" if layout else ""
@@ -526,9 +522,6 @@ def source_codes(table: Table, column: str, default: str) -> tuple[list[str], In
     distinct, codes = factorize_text(table[column])
     return [d or default for d in distinct], codes
 
-
-def labels(values: Iterable[str]) -> str:
-    return ", ".join(repr(v) for v in values)
 
 
 def group_sum(codes: Sequence[IntArray], sizes: Sequence[int],
