@@ -64,3 +64,27 @@ def test_plugin_load_error_chains_cause() -> None:
         load()
     assert isinstance(info.value.__cause__, ModuleNotFoundError)
     assert info.value.distribution == "perfcore-x"
+
+
+def test_data_validation_error_lists_problems_and_pickles() -> None:
+    problems = [
+        errors.DataProblem("'57l16' is not a number", file="crime.csv", row=3,
+                           column="value", measure="all_crime", organisation="Gwent",
+                           period="2019-20"),
+        errors.DataProblem("unknown organisation 'Gwnet'", file="crime.csv",
+                           rows=(5, 7, 9), column="organisation"),
+    ]
+    err = errors.DataValidationError.from_problems(problems, file="crime.csv")
+    assert isinstance(err, errors.DataError)
+    assert str(err) == (
+        "2 problems in data file crime.csv:\n"
+        "  - crime.csv, row 3, column 'value': '57l16' is not a number (measure "
+        "'all_crime', organisation 'Gwent', period '2019-20')\n"
+        "  - crime.csv, row 5, column 'organisation': unknown organisation 'Gwnet' "
+        "[also rows 7, 9]")
+    again = pickle.loads(pickle.dumps(err))
+    assert again.problems == tuple(problems)
+    assert again.problems[1].rows == (5, 7, 9)
+    for cls in (errors.DataFileError, errors.MissingDependencyError):
+        e = cls("boom", path="x.csv")
+        assert pickle.loads(pickle.dumps(e)).fields == {"path": "x.csv"}

@@ -257,6 +257,56 @@ class Dataset:
         return ds
 
     @classmethod
+    def from_codes(
+        cls,
+        *,
+        measures: Sequence[str],
+        measure_code: npt.ArrayLike,
+        organisations: Sequence[str],
+        organisation_code: npt.ArrayLike,
+        periods: Sequence[Period],
+        period_code: npt.ArrayLike,
+        value: npt.ArrayLike | None = None,
+        numerator: npt.ArrayLike | None = None,
+        denominator: npt.ArrayLike | None = None,
+        sample_size: npt.ArrayLike | None = None,
+        population: npt.ArrayLike | None = None,
+        sources: Sequence[str] = ("",),
+        source_code: npt.ArrayLike | None = None,
+        published: Iterable[PublishedFigure] = (),
+    ) -> Dataset:
+        """Build from keys already factorised by a loader: each key column as distinct
+        values (already valid: measure ids, organisation codes as they are to be kept,
+        :class:`Period` objects) and one code per row into them. Distinct values may
+        repeat (two spellings resolved to one code); they are sorted and merged here, and
+        duplicate keys raise :class:`DuplicateObservationError` as in
+        :meth:`from_columns`, whose checks and parsing this skips."""
+        m_raw = np.asarray(measure_code, dtype=np.int32)
+        n = int(m_raw.shape[0])
+        m_cats, m_code = _sorted_categories(list(measures), m_raw)
+        o_cats, o_code = _sorted_categories(list(organisations),
+                                            np.asarray(organisation_code, dtype=np.int32))
+        p_cats, p_code = _sorted_categories(list(periods),
+                                            np.asarray(period_code, dtype=np.int32))
+        if source_code is None:
+            s_cats, s_code = (tuple(sources[:1]) or ("",)), np.zeros(n, dtype=np.int32)
+        else:
+            s_cats, s_code = _sorted_categories(list(sources),
+                                                np.asarray(source_code, dtype=np.int32))
+        ds = cls(
+            measures=m_cats, organisations=o_cats, periods=p_cats,
+            measure_code=m_code, organisation_code=o_code, period_code=p_code,
+            value=_as_float_column("value", value, n),
+            numerator=_as_float_column("numerator", numerator, n),
+            denominator=_as_float_column("denominator", denominator, n),
+            sample_size=_as_float_column("sample_size", sample_size, n),
+            population=_as_float_column("population", population, n),
+            sources=s_cats if n else ("",), source_code=s_code, published=tuple(published),
+        )
+        ds._check_unique_keys()
+        return ds
+
+    @classmethod
     def from_records(cls, records: Iterable[Mapping[str, Any]], *,
                      published: Iterable[PublishedFigure] = (),
                      registry: OrganisationRegistry | Literal[False] | None = None) -> Dataset:
@@ -305,7 +355,9 @@ class Dataset:
     def concat(cls, datasets: Sequence[Dataset]) -> Dataset:
         """One dataset holding the observations of several (e.g. monthly observations and
         their financial-year aggregates). Overlapping keys raise
-        :class:`DuplicateObservationError`; organisation keys are kept as they are."""
+        :class:`DuplicateObservationError`, and so does one published figure given twice
+        with different values (given twice with the same value, it is kept once);
+        organisation keys are kept as they are."""
         if not datasets:
             raise DataError("concat needs at least one dataset")
 
@@ -321,8 +373,7 @@ class Dataset:
             organisation=column("organisation", "organisations", "organisation_code"),
             period=column("period", "periods", "period_code"),
             source=column("source", "sources", "source_code"),
-            published=tuple(dict.fromkeys(f for d in datasets for f in d.published)),
-            registry=False,
+            published=_merge_published(datasets), registry=False,
             **{f: np.concatenate([getattr(d, f) for d in datasets]) for f in FIELDS})
 
     # --- checks and look-ups --------------------------------------------------------------
@@ -342,7 +393,8 @@ class Dataset:
                  str(self.periods[self.period_code[i]]))
             raise DuplicateObservationError(
                 f"{dup.size} duplicate observation(s); first: measure {k[0]!r}, organisation "
-                f"{k[1]!r}, period {k[2]!r} at rows {i} and {j}", key=k, rows=(i, j))
+                f"{k[1]!r}, period {k[2]!r} at rows {i} and {j}", key=k, rows=(i, j),
+                count=int(dup.size))
 
     def measure_index(self, measure: str) -> int:
         try:
@@ -541,6 +593,22 @@ class Dataset:
                 and set(self.published) == set(other.published))
 
     __hash__ = None  # type: ignore[assignment]
+
+
+def _merge_published(datasets: Sequence[Dataset]) -> tuple[PublishedFigure, ...]:
+    kept: dict[tuple[str, str, Period, str], PublishedFigure] = {}
+    for d in datasets:
+        for f in d.published:
+            key = (f.measure, f.group, f.period, f.figure)
+            first = kept.setdefault(key, f)
+            if first.value != f.value:
+                raise DuplicateObservationError(
+                    f"published figure {f.figure!r} of measure {f.measure!r} for group "
+                    f"{f.group!r}, period {f.period} is given twice with different values: "
+                    f"{first.value} ({first.source or 'no source'}) and {f.value} "
+                    f"({f.source or 'no source'})", key=(f.measure, f.group, str(f.period)),
+                    figure=f.figure)
+    return tuple(kept.values())
 
 
 def _record_key(ds: Dataset) -> list[tuple[tuple[str, Any], ...]]:

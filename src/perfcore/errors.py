@@ -16,10 +16,15 @@ from typing import Any
 
 __all__ = [
     "DataError",
+    "DataFileError",
+    "DataProblem",
+    "DataValidationError",
     "DuplicateIdError",
     "DuplicateNameError",
     "DuplicateObservationError",
     "InvalidInputWarning",
+    "LoaderSelectionError",
+    "MissingDependencyError",
     "MissingTranslationError",
     "ModelError",
     "NotCoveredError",
@@ -32,8 +37,10 @@ __all__ = [
     "PlanValidationError",
     "PluginError",
     "PluginLoadError",
+    "PluginResultError",
     "SeriesError",
     "ShapeError",
+    "SkippedRowsWarning",
     "TargetPolarityError",
     "TrialLimitsWarning",
     "UnknownCodeError",
@@ -190,6 +197,118 @@ class DuplicateObservationError(DataError):
     """Two observations share one measure × organisation × period key. Field: ``key``."""
 
 
+class DataProblem:
+    """One problem found while validating a data file: where it is and what is wrong.
+
+    ``row`` is the spreadsheet row number (1-based; the header is row 1) of the first row
+    with the problem; ``rows`` holds every row it applies to (a misspelt force repeated
+    on 500 rows is one problem). ``measure``, ``organisation`` and ``period`` are the
+    row's key cells as written, where known, so the problem can be found in the source.
+    """
+
+    __slots__ = ("column", "file", "measure", "message", "organisation", "period", "row",
+                 "rows")
+
+    def __init__(self, message: str, *, file: str | None = None, row: int | None = None,
+                 column: str | None = None, rows: Sequence[int] = (),
+                 measure: str | None = None, organisation: str | None = None,
+                 period: str | None = None) -> None:
+        self.message = message
+        self.file = file
+        self.rows = tuple(rows) if rows else ((row,) if row is not None else ())
+        self.row = row if row is not None else (self.rows[0] if self.rows else None)
+        self.column = column
+        self.measure = measure
+        self.organisation = organisation
+        self.period = period
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.message, self.file, self.row, self.column, self.rows, self.measure,
+                self.organisation, self.period)
+
+    def __str__(self) -> str:
+        where = []
+        if self.file:
+            where.append(self.file)
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column!r}")
+        text = f"{', '.join(where)}: {self.message}" if where else self.message
+        context = [f"{k} {v!r}" for k, v in (("measure", self.measure),
+                                              ("organisation", self.organisation),
+                                              ("period", self.period)) if v]
+        if context:
+            text += f" ({', '.join(context)})"
+        extra = len(self.rows) - 1
+        if extra > 0:
+            shown = ", ".join(str(r) for r in self.rows[1:6])
+            more = f" and {extra - 5} more" if extra > 5 else ""
+            text += f" [also row{'s' if extra > 1 else ''} {shown}{more}]"
+        return text
+
+    def __repr__(self) -> str:
+        return f"DataProblem({str(self)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, DataProblem):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_data_problem, self._fields())
+
+
+def _data_problem(message: str, file: str | None, row: int | None, column: str | None,
+                  rows: tuple[int, ...], measure: str | None, organisation: str | None,
+                  period: str | None) -> DataProblem:
+    return DataProblem(message, file=file, row=row, column=column, rows=rows,
+                       measure=measure, organisation=organisation, period=period)
+
+
+class DataValidationError(DataError):
+    """A data file was validated whole and has one or more problems (``problems``, every
+    one of them; the message shows the first ``shown``). Fields: ``problems``, ``file``."""
+
+    @classmethod
+    def from_problems(cls, problems: Sequence[DataProblem], file: str | None = None, *,
+                      shown: int = 20, what: str | None = None) -> DataValidationError:
+        n = len(problems)
+        where = what or (f"data file {file}" if file else "the data")
+        head = f"{n} problem{'s' if n != 1 else ''} in {where}"
+        lines = [f"  - {p}" for p in problems[:shown]]
+        if n > shown:
+            lines.append(f"  ... and {n - shown} more (every problem is in the error's "
+                         "`problems`)")
+        return cls(f"{head}:\n" + "\n".join(lines), problems=tuple(problems), file=file)
+
+
+class DataFileError(PerfcoreError, OSError):
+    """A data file could not be opened or decoded. Field: ``path``."""
+
+    def __init__(self, message: str, **fields: Any) -> None:
+        PerfcoreError.__init__(self, message, **fields)
+
+
+class LoaderSelectionError(PerfcoreError, ValueError):
+    """No registered loader, or more than one equally specific loader, matches a file name.
+
+    Fields: ``path``, ``candidates`` (the loader names that matched, if any) and
+    ``patterns`` (loader name -> its glob patterns).
+    """
+
+
+class MissingDependencyError(PerfcoreError, ImportError):
+    """An optional dependency is not installed. Fields: ``package``, ``extra`` (the
+    perfcore extra that installs it)."""
+
+    def __init__(self, message: str, **fields: Any) -> None:
+        PerfcoreError.__init__(self, message, **fields)
+
+
 class NotCoveredError(DataError):
     """A requested period is not covered by the data. Fields: ``period``, ``measure``."""
 
@@ -212,6 +331,13 @@ class PluginLoadError(PluginError, ImportError):
         PerfcoreError.__init__(self, message, **fields)
 
 
+class PluginResultError(PluginError, TypeError):
+    """A plugin's callable (a loader, renderer or scorer) returned the wrong kind of thing.
+
+    Fields: ``kind``, ``name``, ``expected``, ``got``.
+    """
+
+
 class DuplicateNameError(PluginError, ValueError):
     """Two plugins register the same name. Fields: ``kind``, ``name``, ``plugins``."""
 
@@ -225,6 +351,11 @@ class InvalidInputWarning(PerfcoreWarning):
 
     The result's per-element reason flags say which and why.
     """
+
+
+class SkippedRowsWarning(PerfcoreWarning):
+    """A loader deliberately left rows out (totals rows, fraud bodies ...); the message says
+    which and how many, so nothing is dropped silently."""
 
 
 class TrialLimitsWarning(PerfcoreWarning):

@@ -1,0 +1,244 @@
+"""Reading data into perfcore: :func:`load_data` and the registered loaders.
+
+A *loader* reads one file into a :class:`~perfcore.dataset.Dataset`. Loaders are plugins
+(:class:`~perfcore.specs.LoaderSpec` records returned from the
+``perfcore_register_loaders`` hook), perfcore's own included, so a force can add one for
+its records system's export. :func:`load_data` picks a loader for each file, by name or
+from the file name, loads the files and joins them into one dataset.
+
+Loader choice from a file name: every registered loader lists glob patterns
+(``"*.csv"``, ``"*-street.csv"``); among the loaders with a pattern matching the file's
+name (ignoring case), the one whose matching pattern is the most specific (has the most
+characters other than wildcards, as freedesktop.org's MIME glob rules decide) wins, so
+``2024-04-gwent-street.csv`` goes to ``police_uk`` (``*-street.csv``) rather than ``csv``
+(``*.csv``). No match, or a tie between loaders, raises
+:class:`~perfcore.errors.LoaderSelectionError` listing every loader and its patterns.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import inspect
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from perfcore.dataset import Dataset
+from perfcore.errors import (
+    DataFileError,
+    DuplicateObservationError,
+    LoaderSelectionError,
+    OptionError,
+    PluginResultError,
+)
+from perfcore.io._table import slug as measure_slug
+from perfcore.specs import LoaderSpec
+
+__all__ = [
+    "ProgressCallback",
+    "StderrProgress",
+    "choose_loader",
+    "get_loader",
+    "load_data",
+    "loaders",
+    "measure_slug",
+]
+
+#: ``progress(done, total, label)``: called after each file with the number of files
+#: loaded so far, the number to load and the file just loaded.
+ProgressCallback = Callable[[int, int, str], None]
+
+PathLike = str | os.PathLike[str]
+
+
+def loaders() -> tuple[LoaderSpec, ...]:
+    """Every registered loader (perfcore's own and installed plugins'), sorted by name."""
+    from perfcore.plugins import loaders as registered
+    return registered()
+
+
+def get_loader(name: str) -> LoaderSpec:
+    """The loader called ``name``; an unknown name raises
+    :class:`~perfcore.errors.OptionError` listing the registered ones."""
+    specs = loaders()
+    for spec in specs:
+        if spec.name == name:
+            return spec
+    raise OptionError.for_choice("loader", name, [s.name for s in specs])
+
+
+def _specificity(pattern: str) -> int:
+    return sum(1 for ch in pattern if ch not in "*?[]")
+
+
+def choose_loader(path: PathLike, specs: Sequence[LoaderSpec] | None = None) -> LoaderSpec:
+    """The loader for ``path``, chosen from its file name (see the module docs)."""
+    specs = loaders() if specs is None else specs
+    name = Path(path).name.lower()
+    best: dict[str, int] = {}
+    for spec in specs:
+        scores = [_specificity(p) for p in spec.patterns
+                  if fnmatch.fnmatchcase(name, p.lower())]
+        if scores:
+            best[spec.name] = max(scores)
+    listing = "; ".join(f"{s.name}: {', '.join(s.patterns)}" for s in specs) or "none"
+    if not best:
+        raise LoaderSelectionError(
+            f"no loader reads {Path(path).name!r}: its name matches no loader's patterns "
+            f"(loaders: {listing}); pass loader='NAME' to choose one",
+            path=str(path), candidates=(), patterns={s.name: s.patterns for s in specs})
+    top = max(best.values())
+    winners = sorted(n for n, score in best.items() if score == top)
+    if len(winners) > 1:
+        raise LoaderSelectionError(
+            f"{Path(path).name!r} matches the patterns of more than one loader "
+            f"({', '.join(winners)}), equally specifically; pass loader='NAME' to choose "
+            f"(loaders: {listing})", path=str(path), candidates=tuple(winners),
+            patterns={s.name: s.patterns for s in specs})
+    return next(s for s in specs if s.name == winners[0])
+
+
+class StderrProgress:
+    """A :data:`ProgressCallback` drawing one self-overwriting line on standard error
+    (``perfcore: loaded 3/12 files (2024-06-gwent-street.csv)``), and only when standard
+    error is a terminal, so logs and pipes stay clean. ``stream`` defaults to
+    ``sys.stderr`` as it is at each call (so redirections are honoured)."""
+
+    def __init__(self, stream: TextIO | None = None, *, what: str = "files") -> None:
+        self._stream = stream
+        self._what = what
+        self._width = 0
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        stream = self._stream if self._stream is not None else sys.stderr
+        try:
+            if not stream.isatty():
+                return
+        except (AttributeError, ValueError):  # closed or not a real stream
+            return
+        name = label if len(label) <= 40 else "…" + label[-39:]
+        line = f"perfcore: loaded {done}/{total} {self._what} ({name})"
+        self._width = max(self._width, len(line))
+        stream.write("\r" + line.ljust(self._width))
+        if done >= total:
+            stream.write("\n")
+            self._width = 0
+        stream.flush()
+
+
+def _as_paths(paths: PathLike | Iterable[PathLike]) -> list[Path]:
+    if isinstance(paths, (str, os.PathLike)):
+        return [Path(paths)]
+    out = [Path(p) for p in paths]
+    if not out:
+        raise DataFileError("no data files given", path=None)
+    return out
+
+
+def _check_options(spec: LoaderSpec, options: dict[str, Any]) -> None:
+    """Unknown options fail before any file is read, naming the loader's options."""
+    if not options:
+        return
+    try:
+        params = inspect.signature(spec.load).parameters
+    except (TypeError, ValueError):  # a callable inspect cannot read: let it decide
+        return
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return
+    accepted = [n for n, p in params.items()
+                if p.kind in (inspect.Parameter.KEYWORD_ONLY,
+                              inspect.Parameter.POSITIONAL_OR_KEYWORD)][1:]
+    for key in options:
+        if key not in accepted:
+            raise OptionError(
+                f"loader {spec.name!r} has no option {key!r}; its options are: "
+                f"{', '.join(accepted) or 'none'}", option=key, value=options[key],
+                allowed=tuple(accepted), loader=spec.name)
+
+
+def load_data(paths: PathLike | Iterable[PathLike], *, loader: str | None = None,
+              progress: ProgressCallback | bool | None = None, **options: Any) -> Dataset:
+    """Load one or more data files into one :class:`~perfcore.dataset.Dataset`.
+
+    Every file is checked to exist before any is read. Files are joined with
+    ``Dataset.concat``; the same observation in two files raises
+    :class:`~perfcore.errors.DuplicateObservationError` naming both files.
+
+    Parameters
+    ----------
+    paths
+        A file or a list of files (e.g. twelve monthly police.uk files).
+    loader
+        A registered loader name (``"csv"``, ``"police_uk"`` ...) for every file; by
+        default each file's loader is chosen from its name (see the module docs).
+    progress
+        A :data:`ProgressCallback`; ``None`` (default) draws a progress line on standard
+        error when there is more than one file and standard error is a terminal;
+        ``False`` never reports.
+    **options
+        Passed to the loader of every file (e.g. ``organisation="Gwent"``); an option the
+        loader does not take raises :class:`~perfcore.errors.OptionError`.
+    """
+    files = _as_paths(paths)
+    for path in files:
+        if not path.exists():
+            raise DataFileError(f"data file {path} does not exist", path=str(path))
+        if path.is_dir():
+            raise DataFileError(f"{path} is a folder: pass the data files in it (e.g. "
+                                f"{path / '*.csv'} in a shell, or Path.glob)", path=str(path))
+    if loader is not None:
+        specs = [get_loader(loader)] * len(files)
+    else:
+        available = loaders()
+        specs = [choose_loader(p, available) for p in files]
+    for spec in {s.name: s for s in specs}.values():
+        _check_options(spec, options)
+    if progress is None:
+        report: ProgressCallback | None = StderrProgress() if len(files) > 1 else None
+    elif progress is False or progress is True:
+        report = StderrProgress() if progress else None
+    else:
+        report = progress
+    parts: list[Dataset] = []
+    for done, (path, spec) in enumerate(zip(files, specs, strict=True), start=1):
+        result = spec.load(path, **options)
+        if not isinstance(result, Dataset):
+            raise PluginResultError(
+                f"loader {spec.name!r} returned a {type(result).__name__} for {path}; a "
+                "loader must return a perfcore.dataset.Dataset", kind="loader",
+                name=spec.name, expected="Dataset", got=type(result).__name__)
+        parts.append(result)
+        if report is not None:
+            report(done, len(files), path.name)
+    if len(parts) == 1:
+        return parts[0]
+    try:
+        return Dataset.concat(parts)
+    except DuplicateObservationError as exc:
+        raise _which_files(exc, parts, files) from None
+
+
+def _which_files(exc: DuplicateObservationError, parts: Sequence[Dataset],
+                 files: Sequence[Path]) -> DuplicateObservationError:
+    rows = exc.fields.get("rows")
+    if not rows:  # a published figure given twice: its message says what and where
+        return exc
+    ends = list(_cumulative(len(p) for p in parts))
+    where = [next(k for k, end in enumerate(ends) if r < end) for r in rows]
+    a, b = (files[k] for k in where)
+    key = exc.fields.get("key", ("?", "?", "?"))
+    same = " (twice)" if a == b else ""
+    return DuplicateObservationError(
+        f"measure {key[0]!r}, organisation {key[1]!r}, period {key[2]!r} is loaded from both "
+        f"{a} and {b}{same} ({exc.fields.get('count', 1)} duplicate observation(s) in all); "
+        "is a file listed twice, or do two files cover the same months?", key=key,
+        files=(str(a), str(b)), count=exc.fields.get("count", 1))
+
+
+def _cumulative(sizes: Iterable[int]) -> Iterable[int]:
+    total = 0
+    for s in sizes:
+        total += s
+        yield total

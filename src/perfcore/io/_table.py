@@ -1,0 +1,550 @@
+"""What every built-in loader shares: reading a CSV file into columns, collecting every
+problem before failing, and parsing numbers, periods and organisations column-wise.
+
+Cells are read with the :mod:`csv` module and transposed to one tuple of strings per
+column (``zip(*rows)``, in C). Anything done per *value* (parsing a period, resolving a
+force name, checking a measure id) is done once per distinct value and mapped back to the
+rows with C-speed ``map``; numbers go through ``float`` in one ``np.fromiter`` pass, and
+only a column that fails that pass is looked at cell by cell. Row numbers in messages are
+spreadsheet rows: 1-based, the header is row 1.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import gc
+import re
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from operator import itemgetter
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from perfcore.errors import (
+    DataFileError,
+    DataProblem,
+    DataValidationError,
+    DuplicateObservationError,
+    UnknownOrganisationError,
+)
+from perfcore.model import _ID_RE
+from perfcore.organisations import OrganisationRegistry, default_registry
+from perfcore.periods import Period, parse_period
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+RegistryOption = OrganisationRegistry | Literal[False] | None
+
+#: Cells read as "no figure" in numeric columns (lower-cased): blank, and the markers
+#: ONS and Home Office tables print for "not available", "not applicable", "suppressed".
+MISSING = frozenset({"", "na", "n/a", "nan", "..", "[x]", "[z]", "[c]", "[u]", "[low]"})
+
+_THOUSANDS_RE = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
+_HEADER_RE = re.compile(r"[^a-z0-9]+")
+
+
+def normalise_header(name: str) -> str:
+    """``"Number of Offences"`` → ``"number_of_offences"``, ``"LSOA code"`` → ``"lsoa_code"``."""
+    return _HEADER_RE.sub("_", name.strip().lower().lstrip("\ufeff")).strip("_")
+
+
+def slug(label: str) -> str:
+    """A measure-id segment from a published label: lower case, runs of anything but
+    letters and digits become one underscore; a leading digit gets an ``x_`` prefix.
+    ``"Investigation complete; no suspect identified"`` →
+    ``"investigation_complete_no_suspect_identified"``."""
+    s = _HEADER_RE.sub("_", label.lower()).strip("_")
+    if not s:
+        return "blank"
+    return s if s[0].isalpha() else f"x_{s}"
+
+
+def is_measure_id(text: str) -> bool:
+    """Whether ``text`` can name a plan measure (``all_crime``, ``victims.x``)."""
+    return bool(_ID_RE.match(text))
+
+
+class Problems:
+    """Problems found in one file, each located by spreadsheet row and column."""
+
+    def __init__(self, file: str, row_numbers: IntArray | None = None,
+                 context: Callable[[int], dict[str, str]] | None = None) -> None:
+        self.file = file
+        #: What the problems are in, for the error's first line.
+        self.what = f"data file {file}"
+        self.items: list[DataProblem] = []
+        self.row_numbers = row_numbers
+        self._context = context
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def add(self, message: str, *, rows: Sequence[int] = (), column: str | None = None,
+            measure: str | None = None, organisation: str | None = None,
+            period: str | None = None) -> None:
+        """A problem at spreadsheet ``rows`` (already numbered for the reader)."""
+        self.items.append(DataProblem(message, file=self.file, rows=tuple(rows),
+                                      column=column, measure=measure,
+                                      organisation=organisation, period=period))
+
+    def at(self, message: str, index: int | Sequence[int], *, column: str | None = None,
+           with_context: bool = True) -> None:
+        """A problem at data row ``index`` (0-based, or several), numbered and given the
+        row's key cells as context."""
+        idx = [index] if isinstance(index, int) else list(index)
+        rows = ([int(self.row_numbers[i]) for i in idx] if self.row_numbers is not None
+                else [i + 2 for i in idx])
+        ctx = self._context(idx[0]) if (with_context and self._context and idx) else {}
+        self.add(message, rows=rows, column=column, **ctx)
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            # Read top to bottom, as the file is; problems of one row keep their order.
+            ordered = sorted(self.items, key=lambda p: p.row if p.row is not None else 0)
+            raise DataValidationError.from_problems(ordered, self.file, what=self.what)
+
+
+class Table:
+    """The data rows of a CSV file as columns of strings, keyed by normalised header.
+
+    ``row_numbers[i]`` is the spreadsheet row of data row ``i`` (blank rows are not data
+    and are left out, keeping the numbering of the rest). ``names`` maps each normalised
+    column name to the header as written, for messages.
+    """
+
+    def __init__(self, file: str, columns: dict[str, tuple[str, ...]], names: dict[str, str],
+                 row_numbers: IntArray, context_columns: Mapping[str, str]) -> None:
+        self.file = file
+        self.columns = columns
+        self.names = names
+        self.row_numbers = row_numbers
+        self.context_columns = dict(context_columns)
+        self.problems = Problems(file, row_numbers, self.context)
+
+    def __len__(self) -> int:
+        return int(self.row_numbers.shape[0])
+
+    def __contains__(self, column: str) -> bool:
+        return column in self.columns
+
+    def __getitem__(self, column: str) -> tuple[str, ...]:
+        return self.columns[column]
+
+    def name(self, column: str) -> str:
+        """The column's header as written in the file."""
+        return self.names.get(column, column)
+
+    def context(self, index: int) -> dict[str, str]:
+        """The key cells of data row ``index`` (measure, organisation, period), as written."""
+        out: dict[str, str] = {}
+        for field, column in self.context_columns.items():
+            if column in self.columns:
+                cell = self.columns[column][index].strip()
+                if cell:
+                    out[field] = cell
+        return out
+
+
+# Columns that mark each built-in loader's layout, to say which loader a file is for.
+_SIGNATURES = (
+    ("csv", {"measure", "organisation", "period"}),
+    ("published", {"measure", "group", "figure"}),
+    ("home_office_prc", {"force_name", "offence_group", "number_of_offences"}),
+    ("ons_pfa", {"period_end", "area_code"}),
+    ("police_uk", {"crime_type"}),
+    ("police_uk", {"outcome_type"}),
+)
+
+
+def _looks_like(columns: set[str]) -> str:
+    for loader, signature in _SIGNATURES:
+        if signature <= columns:
+            return f" (it looks like a file for the {loader!r} loader: pass loader={loader!r})"
+    return ""
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Reading a large file makes millions of strings and lists that hold no reference
+    cycles; pausing the cyclic collector meanwhile saves it walking them again and again
+    (a third of the reading time on a national file)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def read_rows(path: str | Path, *, encoding: str = "utf-8-sig") -> list[list[str]]:
+    """Every CSV record of ``path`` (blank lines as empty lists), or a clear error."""
+    p = Path(path)
+    try:
+        with p.open(newline="", encoding=encoding) as f, _no_gc():
+            reader = csv.reader(f)
+            try:
+                return list(reader)
+            except csv.Error as exc:
+                raise DataValidationError.from_problems(
+                    [DataProblem(f"not readable as CSV: {exc}", file=str(path),
+                                 row=reader.line_num)], str(path)) from exc
+    except UnicodeDecodeError as exc:
+        raise DataFileError(
+            f"cannot read {path} as {encoding} text ({exc.reason} at byte {exc.start}); "
+            "if it was saved from Excel, pass encoding='cp1252'", path=str(path),
+            encoding=encoding) from exc
+    except LookupError as exc:
+        raise DataFileError(f"unknown encoding {encoding!r} for {path}", path=str(path),
+                            encoding=encoding) from exc
+    except OSError as exc:
+        raise DataFileError(f"cannot read data file {path}: {exc.strerror or exc}",
+                            path=str(path)) from exc
+
+
+def read_table(path: str | Path, *, required: Collection[str], optional: Collection[str] = (),
+               extra: Literal["error", "ignore"] = "error",
+               ignore: Collection[str] = (), rename: Mapping[str, str] | None = None,
+               encoding: str = "utf-8-sig", layout: str = "",
+               context: Mapping[str, str] | None = None) -> Table:
+    """Read ``path`` and check its header: every ``required`` column present, and (when
+    ``extra="error"``) no column outside ``required``, ``optional`` and ``ignore``;
+    with ``extra="ignore"`` other columns are allowed and not read. Only ``required`` and
+    ``optional`` columns are taken into the table. Header
+    names are matched after :func:`normalise_header`; ``rename`` maps a header as written
+    (or normalised) to the column it stands for. Header problems are raised together;
+    ragged rows are collected in the returned table's ``problems``.
+    """
+    file = str(path)
+    rows = read_rows(path, encoding=encoding)
+    problems = Problems(file)
+    what = f" for the {layout} layout" if layout else ""
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        problems.add(f"the file is empty: expected a header row{what} with columns "
+                     f"{', '.join(sorted(required))}", rows=(1,))
+        problems.raise_if_any()
+    header = rows[0]
+    renames = {normalise_header(k): v for k, v in (rename or {}).items()}
+    keys = [renames.get(normalise_header(h), normalise_header(h)) for h in header]
+    allowed = set(required) | set(optional)
+    ignored = {normalise_header(c) for c in ignore}
+    names: dict[str, str] = {}
+    positions: dict[str, int] = {}
+    unnamed: list[int] = []
+    for pos, (key, written) in enumerate(zip(keys, header, strict=True)):
+        if not key:
+            unnamed.append(pos)
+            continue
+        if key in positions:
+            problems.add(f"column {written!r} appears twice (columns {positions[key] + 1} and "
+                         f"{pos + 1})", rows=(1,), column=written)
+            continue
+        positions[key] = pos
+        names[key] = written
+    missing = [c for c in sorted(required) if c not in positions]
+    if missing:
+        hint = _looks_like(set(positions))
+        problems.add(f"missing required column{'s' if len(missing) > 1 else ''} "
+                     f"{', '.join(missing)}{what}; the header has: "
+                     f"{', '.join(repr(h) for h in header)}{hint}", rows=(1,))
+    unknown = [names[k] for k in positions if k not in allowed and k not in ignored]
+    if unknown and extra == "error":
+        problems.add(
+            f"unknown column{'s' if len(unknown) > 1 else ''} "
+            f"{', '.join(repr(u) for u in unknown)}{what}; known columns are "
+            f"{', '.join(sorted(allowed))} (pass ignore_columns=[...] to accept extra columns, "
+            "or columns={'Header': 'field'} to rename one)", rows=(1,))
+    problems.raise_if_any()
+
+    width = len(header)
+    data = rows[1:]
+    # Spreadsheet numbering survives dropping blank rows (they hold no data). Both
+    # checks run in C (map over builtins) unless the file has blank or ragged rows.
+    filled = list(map(any, data))
+    if all(filled):
+        numbers = np.arange(2, len(data) + 2, dtype=np.int64)
+    else:
+        keep = [i for i, r in enumerate(data) if filled[i] and any(c.strip() for c in r)]
+        numbers = np.asarray(keep, dtype=np.int64) + 2
+        data = [data[i] for i in keep]
+    if not data:
+        problems.add(f"the file has a header but no data rows{what}", rows=(1,))
+        problems.raise_if_any()
+    if set(map(len, data)) != {width}:
+        for i, r in enumerate(data):
+            if len(r) < width:
+                problems.add(f"has {len(r)} cells but the header has {width} columns",
+                             rows=(int(numbers[i]),))
+            elif len(r) > width and any(c.strip() for c in r[width:]):
+                problems.add(f"has {len(r)} cells but the header has {width} columns "
+                             f"(extra cells: {', '.join(repr(c) for c in r[width:] if c)})",
+                             rows=(int(numbers[i]),))
+        problems.raise_if_any()
+    for pos in unnamed:
+        if any(c.strip() for c in map(itemgetter(pos), data)):
+            problems.add(f"column {pos + 1} has values but no header", rows=(1,))
+    problems.raise_if_any()
+    # Only the columns a loader reads are taken out of the rows (each in one C pass).
+    with _no_gc():
+        columns = {k: tuple(map(itemgetter(pos), data)) for k, pos in positions.items()
+                   if k in allowed}
+    return Table(file, columns, names, numbers, context or {})
+
+
+# --- numbers ---------------------------------------------------------------------------
+
+
+def _special_number(text: str) -> tuple[float, float] | None:
+    """Spellings ``float`` rejects but published tables use: missing markers, thousands
+    separators, a Unicode minus, a trailing ``%``. Returns the number (without its ``%``)
+    and, for a percentage, the fraction it stands for (else NaN); ``None`` if the cell is
+    not a number."""
+    s = text.strip().replace("\u2212", "-")
+    if s.lower() in MISSING:
+        return np.nan, np.nan
+    percent = s.endswith("%")
+    if percent:
+        s = s[:-1].rstrip()
+    if _THOUSANDS_RE.match(s):
+        s = s.replace(",", "")
+    try:
+        # "11.8e-2" is read as the nearest double to 0.118, where 11.8 / 100 is not.
+        return float(s), (float(s + "e-2") if percent else np.nan)
+    except ValueError:
+        return None
+
+
+def parse_numbers(table: Table, column: str, *,
+                  percent: Literal["fraction", "strip", "flag", "error"] = "error",
+                  rows: npt.NDArray[np.bool_] | None = None,
+                  ) -> tuple[FloatArray, BoolArray]:
+    """The column as floats (NaN where blank or marked missing) and which cells carried a
+    ``%``. ``percent`` says what a ``%`` means: ``"fraction"`` divides by 100
+    (``15.9%`` → 0.159, a proportion), ``"strip"`` drops the sign (a % change), ``"flag"``
+    leaves it to the caller, ``"error"`` makes it a problem. Bad and infinite cells are
+    recorded in ``table.problems`` with their row and column."""
+    cells = table[column]
+    n = len(cells)
+    no_pct = np.zeros(n, dtype=bool)
+    if not any(cells):
+        return np.full(n, np.nan), no_pct
+    try:
+        values = np.fromiter(map(float, cells), dtype=np.float64, count=n)
+        pct = no_pct
+    except ValueError:
+        parsed: dict[str, tuple[float, float] | None] = {}
+        for cell in dict.fromkeys(cells):
+            try:
+                parsed[cell] = (float(cell), np.nan)
+            except ValueError:
+                parsed[cell] = _special_number(cell)
+        bad_cells = {c for c, v in parsed.items() if v is None}
+        pct_cells = {c: v[1] for c, v in parsed.items() if v is not None and v[1] == v[1]}
+        if percent == "fraction":
+            number = {c: (np.nan if v is None else pct_cells.get(c, v[0]))
+                      for c, v in parsed.items()}
+        else:
+            number = {c: (np.nan if v is None else v[0]) for c, v in parsed.items()}
+        values = np.fromiter(map(number.__getitem__, cells), dtype=np.float64, count=n)
+        pct = (np.fromiter(map(pct_cells.__contains__, cells), dtype=bool, count=n)
+               if pct_cells else no_pct)
+        if bad_cells:
+            bad = np.fromiter(map(bad_cells.__contains__, cells), dtype=bool, count=n)
+            for i in np.flatnonzero(bad).tolist():
+                table.problems.at(f"{cells[i]!r} is not a number", i,
+                                  column=table.name(column))
+        if pct_cells and percent == "error":
+            for i in np.flatnonzero(pct).tolist():
+                table.problems.at(f"{cells[i]!r}: a percentage is not allowed here (give "
+                                  "the number itself)", i, column=table.name(column))
+    infinite = np.flatnonzero(np.isinf(values))
+    for i in infinite.tolist():
+        table.problems.at(f"{cells[i]!r} is not a finite number", i, column=table.name(column))
+    return values, pct
+
+
+# --- keys ------------------------------------------------------------------------------
+
+
+def factorize(cells: Sequence[Any]) -> tuple[list[Any], IntArray]:
+    """Distinct cells in first-seen order and each row's index into them (both in C)."""
+    distinct = list(dict.fromkeys(cells))
+    lookup = {v: i for i, v in enumerate(distinct)}
+    codes = np.fromiter(map(lookup.__getitem__, cells), dtype=np.int64, count=len(cells))
+    return distinct, codes
+
+
+def factorize_text(cells: Sequence[str]) -> tuple[list[str], IntArray]:
+    """As :func:`factorize`, with cells compared stripped of surrounding spaces (stripped
+    once per distinct cell, not once per row)."""
+    raw, codes = factorize(cells)
+    stripped = [c.strip() for c in raw]
+    if stripped == raw:
+        return raw, codes
+    distinct, remap = factorize(stripped)
+    return distinct, remap[codes]
+
+
+def rows_of(codes: IntArray, k: int) -> list[int]:
+    return np.flatnonzero(codes == k).tolist()
+
+
+def parse_periods(table: Table, column: str, *,
+                  parse: Callable[[str], Period] | None = None,
+                  prefer: str | None = None) -> tuple[list[Period | None], IntArray]:
+    """Each distinct cell of ``column`` parsed once (by ``parse``, default
+    :func:`parse_period`), and each row's index into them. Unreadable periods are problems
+    naming every row they occur on; their slot is ``None``."""
+    distinct, codes = factorize_text(table[column])
+    out: list[Period | None] = []
+    for k, text in enumerate(distinct):
+        try:
+            if parse is not None:
+                out.append(parse(text))
+            else:
+                out.append(parse_period(text, prefer=prefer))  # type: ignore[arg-type]
+        except Exception as exc:
+            message = str(exc).split("\n")[0]
+            if message.endswith(":"):
+                message = (message.removesuffix("; accepted forms are:") + " (write e.g. "
+                           "2019-20, Q3 2021-22, 2020-06, 2020, 12 months to June 2020)")
+            if not text:
+                message = "the period is blank"
+            table.problems.at(f"period {text!r}: {message}" if text else message,
+                              rows_of(codes, k), column=table.name(column))
+            out.append(None)
+    return out, codes
+
+
+_FORCE_SUFFIXES = (" police service", " constabulary", " police")
+
+
+def resolve_organisations(table: Table, column: str, registry: RegistryOption, *,
+                          strip_force_suffix: bool = False,
+                          skip: Collection[str] = ()) -> tuple[list[str | None], IntArray]:
+    """Each distinct organisation cell resolved to its ONS code through ``registry`` (the
+    shipped one by default; ``False`` keeps cells as written), and each row's index into
+    them. Unknown names are problems naming every row and the nearest known names.
+    Cells in ``skip`` (compared case-insensitively) resolve to ``None`` without a problem.
+    ``strip_force_suffix`` also tries the name without " Police"/" Constabulary"
+    (police.uk writes "Gwent Police")."""
+    distinct, codes = factorize_text(table[column])
+    skipped = {s.lower() for s in skip}
+    reg = None if registry is False else (registry or default_registry())
+    out: list[str | None] = []
+    for k, name in enumerate(distinct):
+        if name.lower() in skipped:
+            out.append(None)
+            continue
+        if not name:
+            table.problems.at("the organisation is blank", rows_of(codes, k),
+                              column=table.name(column))
+            out.append(None)
+            continue
+        if reg is None:
+            out.append(name)
+            continue
+        try:
+            out.append(reg.code(name))
+            continue
+        except UnknownOrganisationError as exc:
+            error = exc
+        if strip_force_suffix:
+            low = name.lower()
+            for suffix in _FORCE_SUFFIXES:
+                if low.endswith(suffix):
+                    try:
+                        out.append(reg.code(name[: -len(suffix)]))
+                        break
+                    except UnknownOrganisationError:
+                        pass
+            else:
+                suffix = ""
+            if suffix:
+                continue
+        table.problems.at(f"{error} (pass registry=False to keep organisation names as "
+                          "written)", rows_of(codes, k), column=table.name(column))
+        out.append(None)
+    return out, codes
+
+
+def check_measure_ids(table: Table, column: str) -> tuple[list[str], IntArray]:
+    """Distinct measure ids (each must be a valid plan measure id) and row codes."""
+    distinct, codes = factorize_text(table[column])
+    for k, m in enumerate(distinct):
+        if not is_measure_id(m):
+            hint = f"; perhaps {slug(m)!r}" if m else ""
+            what = "the measure is blank" if not m else (
+                f"measure {m!r} is not a valid measure id (lower-case letters, digits and "
+                f"underscores, dots between a domain and its measure{hint})")
+            table.problems.at(what, rows_of(codes, k), column=table.name(column))
+    return distinct, codes
+
+
+def expand(values: Sequence[Any], codes: IntArray) -> list[Any]:
+    """Per-row values from per-distinct ``values`` and row ``codes`` (fancy indexing)."""
+    arr = np.empty(len(values), dtype=object)
+    arr[:] = list(values)
+    out: list[Any] = arr[codes].tolist()
+    return out
+
+
+def duplicate_error(exc: DuplicateObservationError, file: str,
+                    row_numbers: IntArray | Sequence[int]) -> DuplicateObservationError:
+    """A dataset's duplicate-key error re-worded with the file's spreadsheet rows."""
+    i, j = exc.fields.get("rows", (None, None))
+    key = exc.fields.get("key", ("?", "?", "?"))
+    count = exc.fields.get("count", 1)
+    ri, rj = int(row_numbers[i]), int(row_numbers[j])
+    return DuplicateObservationError(
+        f"{file}: {count} duplicate observation(s); first: measure {key[0]!r}, organisation "
+        f"{key[1]!r}, period {key[2]!r} on rows {ri} and {rj} (each measure × organisation "
+        "× period may appear once)", key=key, rows=(ri, rj), file=file, count=count)
+
+
+def sources_column(table: Table, column: str, default: str) -> list[str] | str:
+    """The source of each row: its ``column`` cell, or ``default`` where blank/absent."""
+    distinct, codes = source_codes(table, column, default)
+    return distinct[0] if codes is None else expand(distinct, codes)
+
+
+def source_codes(table: Table, column: str, default: str) -> tuple[list[str], IntArray | None]:
+    """Distinct sources and each row's code (``None``: every row has ``default``)."""
+    if column not in table or not any(table[column]):
+        return [default], None
+    distinct, codes = factorize_text(table[column])
+    return [d or default for d in distinct], codes
+
+
+
+def group_sum(codes: Sequence[IntArray], sizes: Sequence[int],
+              weights: FloatArray | None = None) -> tuple[list[IntArray], FloatArray]:
+    """Sum ``weights`` (or count rows) over every distinct combination of ``codes``
+    (``codes[k]`` indexes a category of ``sizes[k]``). Returns the codes of each
+    combination present and its sum, in key order; one mixed-radix integer key and one
+    ``bincount``, so millions of rows cost a sort."""
+    key = np.zeros(codes[0].shape[0], dtype=np.int64)
+    for c, size in zip(codes, sizes, strict=True):
+        key = key * max(size, 1) + c
+    uniq, inverse = np.unique(key, return_inverse=True)
+    sums = np.bincount(inverse.reshape(-1), weights=weights, minlength=uniq.size)
+    out: list[IntArray] = []
+    rest = uniq
+    for size in reversed(sizes):
+        out.append(rest % max(size, 1))
+        rest = rest // max(size, 1)
+    return out[::-1], sums.astype(np.float64)
+
+
+def warn_skipped(message: str) -> None:
+    import warnings
+
+    from perfcore.errors import SkippedRowsWarning
+    warnings.warn(message, SkippedRowsWarning, stacklevel=3)
