@@ -1,15 +1,14 @@
-"""TEMPORARY glue: read the example plan files and CSVs until ``perfcore.io`` lands.
+"""TEMPORARY glue: read the example plan files until ``perfcore.io.plan`` lands.
 
-``perfcore.io.plan.load_plan`` and ``perfcore.io.load_data`` are being written on other
-branches. Until they are on main, this module reads ``examples/**/*.toml`` (the format of
-docs/plan-files.md) and their long-format CSVs with the standard library, so that
-tests/test_seeds.py can check the seeds now. When ``perfcore.io`` exists, :func:`load`
-uses it instead, and this module's readers are to be deleted.
+``perfcore.io.plan.load_plan`` is being written on another branch. Until it is on main,
+this module reads ``examples/**/*.toml`` (the format of docs/plan-files.md) with tomllib
+and :meth:`perfcore.model.Plan.from_mapping`, so that tests/test_seeds.py can check the
+seeds now; the data are read by the real loaders (:func:`perfcore.io.load_data`). When
+``load_plan`` exists, this module is to be deleted.
 """
 
 from __future__ import annotations
 
-import csv
 import tomllib
 import warnings
 from collections.abc import Mapping, Sequence
@@ -18,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from perfcore.dataset import Dataset, PublishedFigure
+from perfcore.dataset import Dataset
 from perfcore.evaluate import Evaluation, NotAvailableWarning, evaluate
 from perfcore.model import Measure, Plan
 from perfcore.organisations import ComparatorGroup, default_registry
@@ -81,68 +80,21 @@ def load_plan(path: str | Path) -> PlanFile:
                     assessments=assessments, raw=raw)
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
-
-
-def _ons_pfa(file: Path, options: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """ONS Table P1 (with P3 for rates), as the ``ons_pfa`` loader of perfcore.io reads it:
-    the total as ``all_crime``, mapped offence groups, and ``<id>_rate`` with the count as
-    numerator and the population (blank counts are not available)."""
-    import datetime as dt
-
-    def period(end: str) -> str:
-        day = dt.date.fromisoformat(end)
-        month = day.strftime("%B %Y")
-        return (f"{day.year - 1}-{day.year % 100:02d}" if day.month == 3
-                else f"12 months to {month}")
-
-    mapping = dict(options.get("measures", {}))
-    pop_file = options.get("population")
-    population = {}
-    if pop_file:
-        for r in _rows(Path(pop_file)):
-            population[(r["area_code"], r["period_end"])] = r
-    out: list[dict[str, Any]] = []
-    for r in _rows(file):
-        if r["parent_group"].strip():
-            measure = mapping.get(r["offence_group"].strip())
-            if measure is None:
-                continue
-        else:
-            measure = "all_crime"
-        count = r["number_of_offences"].strip() or None
-        key = {"organisation": r["area_code"], "period": period(r["period_end"]),
-               "source": f"ONS police force area data tables ({r['source_file']})"}
-        out.append({"measure": measure, "value": count, **key})
-        pop = population.get((r["area_code"], r["period_end"]))
-        if pop is not None and count is not None and pop["population"].strip():
-            out.append({"measure": f"{measure}_rate", "numerator": count,
-                        "population": pop["population"], **key})
-    return out
-
-
 def load_data(pf: PlanFile) -> Dataset:
-    records: list[dict[str, Any]] = []
-    published: list[PublishedFigure] = []
+    """The plan's ``[[data]]`` files through :func:`perfcore.io.load_data`, joined.
+
+    Paths, and paths given as loader options (the ``ons_pfa`` loader's ``population``),
+    are taken relative to the plan file's folder."""
+    from perfcore.io import load_data as load
+
+    parts = []
     for entry in pf.data:
-        file = pf.path.parent / entry["path"]
-        if entry.get("loader") == "ons_pfa":
-            # Paths in options are taken relative to the plan file's folder.
-            options = dict(entry.get("options", {}))
-            if "population" in options:
-                options["population"] = str(pf.path.parent / options["population"])
-            records += _ons_pfa(file, options)
-        elif entry.get("loader") == "published":
-            published += [PublishedFigure(measure=r["measure"], group=r["group"],
-                                          period=r["period"], figure=r["figure"],
-                                          value=float(r["value"]), source=r["source"])
-                          for r in _rows(file)]
-        else:
-            records += [{k: (v if v != "" else None) for k, v in r.items()}
-                        for r in _rows(file)]
-    return Dataset.from_records(records, published=published)
+        options = dict(entry.get("options", {}))
+        if "population" in options:
+            options["population"] = pf.path.parent / options["population"]
+        parts.append(load(pf.path.parent / entry["path"], loader=entry.get("loader"),
+                          progress=False, **options))
+    return parts[0] if len(parts) == 1 else Dataset.concat(parts)
 
 
 def evaluate_file(pf: PlanFile, dataset: Dataset, *, period: str,
