@@ -11,7 +11,8 @@ nox.options.default_venv_backend = "venv"
 
 ROOT = Path(__file__).parent
 PYPROJECT = nox.project.load_toml("pyproject.toml")
-PLUGINS = sorted(str(p) for p in (ROOT / "plugins").glob("perfcore-*") if (p / "pyproject.toml").exists())
+PLUGINS = sorted(str(p) for p in (ROOT / "plugins").glob("perfcore-*")
+                 if (p / "pyproject.toml").exists())
 
 
 def _install_project(session: nox.Session, *groups: str) -> None:
