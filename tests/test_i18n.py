@@ -15,7 +15,6 @@ import re
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -391,22 +390,25 @@ def test_cli_rejects_an_unknown_language(capsys: pytest.CaptureFixture[str]) -> 
     assert "--lang='fr' is not allowed; use one of: 'en', 'cy', 'en+cy'" in err
 
 
-def test_cli_report_in_welsh_uses_the_plan_texts(monkeypatch: pytest.MonkeyPatch,
+def test_cli_report_in_welsh_uses_the_plan_texts(tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    import perfcore.cli as cli
-    plan_file = SimpleNamespace(plan=seed001_plan.PLAN, texts=SEED_TEXTS)
-    monkeypatch.setattr(cli, "_load", lambda args: (plan_file, None))
-    monkeypatch.setattr(cli, "_evaluate", lambda args, pf, ds: seed_evaluation())
-    monkeypatch.setattr(cli, "_scores", lambda ev, pf: None)
-    assert cli.main(["report", "p.toml", "--period", "2020-21", "--lang", "en+cy",
-                     "--format", "markdown"]) == 0
+    from perfcore.cli import main
+    gwent = Path(__file__).parents[1] / "examples" / "gwent"
+    plan = gwent / "plan-2020-21.toml"  # gives its texts in English and Welsh
+    assert main(["report", str(plan), "--lang", "en+cy", "--format", "markdown"]) == 0
     out = capsys.readouterr().out
     assert out.index("# Cynllun Cyflawni'r Prif Gwnstabl") < out.index("# Chief Constable")
-    plan_file.texts = {}
-    assert cli.main(["report", "p.toml", "--period", "2020-21", "--lang", "cy"]) == 1
+    # The same plan with its texts in English only: a Welsh report names what is missing,
+    # or shows it behind the visible marker when asked to.
+    english = tmp_path / "plan.toml"
+    text = plan.read_text("utf-8")
+    text = re.sub(r'\{ en = ("[^"]*"), cy = "[^"]*" \}', r"\1", text)
+    english.write_text(text.replace('path = "data/', f'path = "{gwent.as_posix()}/data/'),
+                       "utf-8")
+    assert main(["report", str(english), "--lang", "cy"]) == 1
     assert "have no 'cy' translation" in capsys.readouterr().err
-    assert cli.main(["report", "p.toml", "--period", "2020-21", "--lang", "cy",
-                     "--translation-fallback", "mark"]) == 0
+    assert main(["report", str(english), "--lang", "cy", "--translation-fallback",
+                 "mark"]) == 0
     assert "[yn Saesneg] All Crime Trend" in capsys.readouterr().out
 
 

@@ -9,15 +9,15 @@ seed's "●" (a RAG dot whose colour the text extraction lost) and perfcore's as
 checked out beside the project, :func:`test_transcriptions_are_in_the_seed_text` checks
 every copied row against them.
 
-The plan files and CSVs are read through tests/seedfiles.py, temporary glue that gives way
-to ``perfcore.io`` once it lands.
+The plan files are read by :func:`perfcore.io.plan.load_plan` and their data by the loaders
+they name, exactly as ``perfcore report`` reads them.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -25,15 +25,14 @@ from typing import Any
 import numpy as np
 import pytest
 
-from perfcore.evaluate import SOURCE_NAMES, evaluate
+from perfcore.dataset import Dataset
+from perfcore.evaluate import SOURCE_NAMES, Evaluation, NotAvailableWarning, evaluate
+from perfcore.io.plan import PlanFile, load_plan
 from perfcore.organisations import default_registry
 from perfcore.report.data import render_json
 from perfcore.report.markdown import render_markdown
 from perfcore.report.model import LABELS, Report, format_number
 from perfcore.report.text import render_text
-
-sys.path.insert(0, str(Path(__file__).parent))
-import seedfiles  # temporary: replaced by perfcore.io
 
 ROOT = Path(__file__).parents[1]
 GWENT = ROOT / "examples" / "gwent"
@@ -47,16 +46,49 @@ def norm(text: str) -> str:
 # ---------------------------------------------------------------------------- helpers
 
 
+def load_data(pf: PlanFile) -> Dataset:
+    return pf.load_data(progress=False)
+
+
+def evaluate_file(pf: PlanFile, dataset: Dataset, *, period: str, previous: str | None = None,
+                  measures: Sequence[str] | None = None) -> Evaluation:
+    with warnings.catch_warnings():
+        # Measures the seed gives no figures for are reported as "n/a", as perfcore does.
+        warnings.simplefilter("ignore", NotAvailableWarning)
+        return pf.evaluate(dataset, period=period, previous=previous, measures=measures)
+
+
+class ManualStatuses:
+    """Qualitative items' manual statuses through build_report's ``scores`` interface."""
+
+    def __init__(self, pf: PlanFile) -> None:
+        self.manual = pf.manual
+
+    def status_of(self, measure: str, organisation: str) -> tuple[str | None, tuple[str, ...]]:
+        a = self.manual.get(measure)
+        if a is None:
+            return None, ()
+        return a.status, tuple(x for x in [a.commentary, *a.evidence] if x)
+
+    def rollup_of(self, priority: str, organisation: str) -> None:
+        return None
+
+
+def report(pf: PlanFile, dataset: Dataset, ev: Evaluation) -> Report:
+    return pf.build_report(ev, dataset=dataset,
+                           scores=ManualStatuses(pf) if pf.manual else None)
+
+
 class Rendered:
     """One plan file evaluated for one period and rendered as text and JSON."""
 
     def __init__(self, plan_file: str, period: str, previous: str | None = None, *,
                  measures: Sequence[str] | None = None) -> None:
-        self.pf = seedfiles.load_plan(GWENT / plan_file)
-        self.dataset = seedfiles.load_data(self.pf)
-        self.evaluation = seedfiles.evaluate_file(self.pf, self.dataset, period=period,
+        self.pf = load_plan(GWENT / plan_file)
+        self.dataset = load_data(self.pf)
+        self.evaluation = evaluate_file(self.pf, self.dataset, period=period,
                                                   previous=previous, measures=measures)
-        self.report: Report = seedfiles.report(self.pf, self.dataset, self.evaluation)
+        self.report: Report = report(self.pf, self.dataset, self.evaluation)
         self.text = render_text(self.report)
         self.json = json.loads(render_json(self.report))
 
@@ -369,7 +401,7 @@ def test_seed003_response_grades() -> None:
     # "Volumes of Priority and Emergency incidents have not changed significantly since
     # 2015-16" is plain words, not a test: 2015-16 to 2019-20 they rose 4.9% and 3.6%,
     # both significant for counts this large, and the five-year trend is increasing.
-    since = seedfiles.evaluate_file(r.pf, r.dataset, period="2019-20", previous="2015-16")
+    since = evaluate_file(r.pf, r.dataset, period="2019-20", previous="2015-16")
     assert [format_number(c, 1, suffix="%") for c in since.change[:, 0]] == ["4.9%", "3.6%"]
     assert since.significant[:, 0].tolist() == [1.0, 1.0]
     assert since.trend[:, 0].tolist() == ["increasing", "increasing"]
@@ -445,7 +477,7 @@ def _seed002(period: str, measures: Sequence[str]) -> Rendered:
 
 
 def test_seed002_priorities_and_outcomes() -> None:
-    pf = seedfiles.load_plan(GWENT / "seed002-delivery-plan-2013-14.toml")
+    pf = load_plan(GWENT / "seed002-delivery-plan-2013-14.toml")
     assert [(p.title.upper(), p.outcomes[0].statement) for p in pf.plan.priorities] == \
         list(SEED002_PRIORITIES)
     assert all(len(p.outcomes) == 1 for p in pf.plan.priorities)
@@ -491,21 +523,21 @@ def test_seed002_figures_the_seed_states() -> None:
 
 
 def test_seed002_published_changes_are_carried() -> None:
-    ds = seedfiles.load_data(seedfiles.load_plan(GWENT / "seed002-delivery-plan-2013-14.toml"))
+    ds = load_data(load_plan(GWENT / "seed002-delivery-plan-2013-14.toml"))
     for measure, period, value, _ in SEED002_PUBLISHED:
         f = ds.published_figure(measure, "W15000002", period, "pct_change")
         assert f is not None and f.value == value
 
 
 def test_seed002_qualitative_items() -> None:
-    pf = seedfiles.load_plan(GWENT / "seed002-delivery-plan-2013-14.toml")
+    pf = load_plan(GWENT / "seed002-delivery-plan-2013-14.toml")
     # "Ongoing qualitative assessment" (Priority 4, objective 2) and the Missing Children
     # assessment (Priority 4, activity 4), with the update's evidence.
-    assert pf.assessments["ocg_mapping"]["commentary"] == "Ongoing qualitative assessment"
-    assert len(pf.assessments["ocg_mapping"]["evidence"]) == 3
-    assert pf.assessments["missing_children_prevention"]["commentary"].startswith(
+    assert pf.manual["ocg_mapping"].commentary == "Ongoing qualitative assessment"
+    assert len(pf.manual["ocg_mapping"].evidence) == 3
+    assert pf.manual["missing_children_prevention"].commentary.startswith(
         "Early results are promising.")
-    assert {a["status"] for a in pf.assessments.values()} == {"grey"}
+    assert {a.status for a in pf.manual.values()} == {"grey"}
 
 
 # ----------------------------------------------------- seed 000: the Chief's plan
@@ -541,11 +573,11 @@ SEED000_PRIORITIES = (
 
 
 @pytest.fixture(scope="module")
-def seed000() -> seedfiles.PlanFile:
-    return seedfiles.load_plan(GWENT / "seed000-priorities.toml")
+def seed000() -> PlanFile:
+    return load_plan(GWENT / "seed000-priorities.toml")
 
 
-def test_seed000_priorities_leads_and_assessment_types(seed000: seedfiles.PlanFile) -> None:
+def test_seed000_priorities_leads_and_assessment_types(seed000: PlanFile) -> None:
     priorities = seed000.plan.priorities
     assert len(priorities) == len(SEED000_PRIORITIES)
     for p, (heading, lead, aim) in zip(priorities, SEED000_PRIORITIES, strict=True):
@@ -562,7 +594,7 @@ def test_seed000_priorities_leads_and_assessment_types(seed000: seedfiles.PlanFi
     assert [p.assessment_type for p in priorities].count("Service User") == 3
 
 
-def test_seed000_rendered_sections(seed000: seedfiles.PlanFile) -> None:
+def test_seed000_rendered_sections(seed000: PlanFile) -> None:
     r = Rendered("seed000-priorities.toml", "Q3 2021-22")
     lines = r.text.splitlines()
     for p in seed000.plan.priorities:
@@ -573,9 +605,9 @@ def test_seed000_rendered_sections(seed000: seedfiles.PlanFile) -> None:
     # the seed rates none) and the update's text.
     statuses = {m["id"]: (m["status"], m["status_reasons"]) for s in r.json["sections"]
                 for o in s["outcomes"] for m in o["measures"]}
-    assert len(seed000.assessments) == 41
-    for mid, a in seed000.assessments.items():
-        assert statuses[mid][0] == a["status"] == "grey"
+    assert len(seed000.manual) == 41
+    for mid, a in seed000.manual.items():
+        assert statuses[mid][0] == a.status == "grey"
     update = statuses["victim_services_update"][1][0].splitlines()
     assert update[4].startswith("Increasing the positive outcome rates for vulnerability")
     assert r.rows()["Live Modern Day Slavery cases"][1] == "44"  # "44 live ... cases"
@@ -595,12 +627,12 @@ def test_seed000_officers_from_an_ethnic_minority() -> None:
     assert ev.target_gap[i, 0] * 100 == pytest.approx(-2.13)  # 2.97% against 5.1%
 
 
-def test_seed000_outcome_16_rate_is_carried_not_computed(seed000: seedfiles.PlanFile) -> None:
+def test_seed000_outcome_16_rate_is_carried_not_computed(seed000: PlanFile) -> None:
     # "December saw 170 No Further Actions from 220 DA Custody Records, resulting in a
     # 58.3% Outcome 16 rate" (seed 000, 6. Victim Services): 170 / 220 is 77.3%, so the
     # 58.3% cannot be reproduced from the seed's counts; it is a published figure.
     assert format_number(170 / 220 * 100, 1, suffix="%") == "77.3%"
-    ds = seedfiles.load_data(seed000)
+    ds = load_data(seed000)
     f = ds.published_figure("victims.da_outcome16_rate", "W15000002", "December 2021", "value")
     assert f is not None and f.value == 0.583
     assert "victims.da_outcome16_rate" not in ds.measures
@@ -635,9 +667,9 @@ def test_seed004_seven_afis_tracked() -> None:
     # "There are seven AFIs remaining from PEEL 2021-22" (seed 004, 1.4).
     assert len(afis) == r.evaluation.figure("peel_afis_remaining", "current") == 7
     for m in afis:
-        a = pf.assessments[m.id]
+        a = pf.manual[m.id]
         assert m.kind.value == "qualitative"
-        assert a["status"] == "grey" and a["evidence"]
+        assert a.status == "grey" and a.evidence
     rows = r.rows()
     keys = [c["key"] for c in r.json["columns"]]
     assert {rows[m.name][keys.index("status")] for m in afis} == {"Not assessed"}
@@ -654,9 +686,9 @@ PRC = ROOT / "examples" / "data" / "prc-pfa"
 
 
 @pytest.fixture(scope="module")
-def national() -> tuple[seedfiles.PlanFile, Any]:
-    pf = seedfiles.load_plan(NATIONAL / "plan.toml")
-    return pf, seedfiles.load_data(pf)
+def national() -> tuple[PlanFile, Any]:
+    pf = load_plan(NATIONAL / "plan.toml")
+    return pf, load_data(pf)
 
 
 def _published_rates() -> dict[tuple[str, str], tuple[float, float, float | None]]:
@@ -735,8 +767,8 @@ def test_national_england_and_wales_is_its_43_forces(national: Any) -> None:
 
 def test_national_gwent_report_and_cross_checks_with_the_seeds(national: Any) -> None:
     pf, ds = national
-    ev = seedfiles.evaluate_file(pf, ds, period="2018-19")
-    text = render_text(seedfiles.report(pf, ds, ev))
+    ev = evaluate_file(pf, ds, period="2018-19")
+    text = render_text(report(pf, ds, ev))
     rows = [norm(line) for line in text.splitlines()]
     assert any(r.startswith("Total recorded crime (excluding fraud) 48,823 58,536 +19.9% ↑")
                for r in rows)
@@ -780,17 +812,17 @@ def _transcriptions() -> list[tuple[str, str]]:
     out += [("004", question) for question, _ in SEED004_QUESTIONS]
     # Every text of the seed 000 and 004 plan files (objectives, updates, AFIs, evidence).
     for seed, name in (("000", "seed000-priorities.toml"), ("004", "seed004-peel-afis.toml")):
-        pf = seedfiles.load_plan(GWENT / name)
+        pf = load_plan(GWENT / name)
         for p in pf.plan.priorities:
             for o in p.outcomes:
                 for m in o.measures:
                     if m.kind.value != "qualitative" or m.id.endswith("_update"):
                         continue
                     out.append((seed, m.name))
-        for a in pf.assessments.values():
-            if seed == "000" and a.get("commentary"):
-                out += [(seed, line) for line in a["commentary"].splitlines()]
-            out += [(seed, e) for e in a.get("evidence", ())]
+        for a in pf.manual.values():
+            if seed == "000" and a.commentary:
+                out += [(seed, line) for line in a.commentary.splitlines()]
+            out += [(seed, e) for e in a.evidence]
     return out
 
 

@@ -63,9 +63,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="data loader name (default: chosen by file name)")
 
     def period_args(c: argparse.ArgumentParser) -> None:
-        c.add_argument("--period", required=True,
+        c.add_argument("--period", default=None,
                        help='period to report on, e.g. 2020-21, "Q3 2021-22", '
-                            '"12 months to June 2020"')
+                            '"12 months to June 2020" (default: the plan\'s [report] period)')
         c.add_argument("--previous", default=None,
                        help="comparison period (default: the same period a year earlier)")
         c.add_argument("--organisation", default=None,
@@ -151,48 +151,39 @@ def _write(text: str, path: Path | None, out: TextIO) -> None:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}", path=str(path)) from exc
 
 
-def _load(args: argparse.Namespace) -> tuple[Any, Any]:
-    from perfcore.io import load_data
+def _load(args: argparse.Namespace, err: TextIO) -> tuple[Any, Any]:
+    from perfcore.io import StderrProgress, load_data
     from perfcore.io.plan import load_plan
     plan_file = load_plan(args.plan)
+    # Drawn only when stderr is a terminal, and only for more than one file.
+    progress = StderrProgress(err)
     if args.data:
-        paths: list[Path] = list(args.data)
-        loader = args.loader
-        options: dict[str, Any] = {}
-        dataset = load_data(paths, loader=loader, **options)
-    elif plan_file.data:
-        from perfcore.dataset import Dataset
-        parts = [load_data([src.path], loader=src.loader, **dict(src.options))
-                 for src in plan_file.data]
-        dataset = parts[0] if len(parts) == 1 else Dataset.concat(parts)
+        dataset = load_data(list(args.data), loader=args.loader,
+                            progress=progress if len(args.data) > 1 else False)
     else:
-        from perfcore.errors import DataError
-        raise DataError(f"no data: give --data FILE or add [[data]] entries to {args.plan}")
+        dataset = plan_file.load_data(progress=progress)
     return plan_file, dataset
 
 
 def _evaluate(args: argparse.Namespace, plan_file: Any, dataset: Any) -> Any:
-    from perfcore.evaluate import evaluate
-    organisation = args.organisation or plan_file.plan.organisation or None
-    return evaluate(plan_file.plan, dataset, period=args.period, previous=args.previous,
-                    organisation=organisation, compare_with=plan_file.comparators)
+    return plan_file.evaluate(dataset, period=args.period, previous=args.previous,
+                              organisation=args.organisation)
 
 
 def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from perfcore.i18n import parse_languages
     from perfcore.plugins import renderers
-    from perfcore.report.model import build_report
     by_name = {r.name: r for r in renderers()}
     if args.format not in by_name:
         from perfcore.errors import OptionError
         raise OptionError.for_choice("--format", args.format, sorted(by_name))
     parse_languages(args.lang, option="--lang")  # before any loading: fail fast
-    plan_file, dataset = _load(args)
+    plan_file, dataset = _load(args, err)
     ev = _evaluate(args, plan_file, dataset)
     scores = _scores(ev, plan_file)
-    report = build_report(ev, scores=scores, decimals=_decimals(plan_file), lang=args.lang,
-                          texts=getattr(plan_file, "texts", None),
-                          fallback=args.translation_fallback)
+    report = plan_file.build_report(ev, dataset=dataset, scores=scores, lang=args.lang,
+                                    fallback=args.translation_fallback,
+                                    organisation=args.organisation)
     options: dict[str, Any] = {}
     if args.format == "text":
         tty = args.output is None and out.isatty()
@@ -211,13 +202,16 @@ def _scores(ev: Any, plan_file: Any) -> Any:
     return report_scores(ev, plan_file)
 
 
-def _decimals(plan_file: Any) -> dict[str, int]:
-    display = getattr(plan_file, "display", None)
-    return dict(getattr(display, "decimals", {}) or {})
-
-
 def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    plan_file, dataset = _load(args)
+    from perfcore.errors import PlanValidationError
+    try:
+        plan_file, dataset = _load(args, err)
+    except PlanValidationError as exc:
+        problems = exc.fields.get("problems", ())
+        for p in problems:
+            err.write(f"{p}\n")
+        out.write(f"{args.plan}: {len(problems)} problem(s)\n")
+        return 1
     plan = plan_file.plan
     problems = [f"measure {m.id!r} has no observations in the data"
                 for m in plan.measures()
@@ -231,9 +225,10 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    plan_file, dataset = _load(args)
+    plan_file, dataset = _load(args, err)
     ev = _evaluate(args, plan_file, dataset)
-    organisation = args.organisation or plan_file.plan.organisation or None
+    organisation = (args.organisation or plan_file.report.organisation
+                    or plan_file.plan.organisation or None)
     out.write(str(ev.explain(args.measure, args.figure, organisation)) + "\n")
     return 0
 

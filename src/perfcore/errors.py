@@ -34,6 +34,7 @@ __all__ = [
     "PerfcoreWarning",
     "PeriodError",
     "PlanProblem",
+    "PlanSyntaxError",
     "PlanValidationError",
     "PluginError",
     "PluginLoadError",
@@ -175,6 +176,10 @@ class PlanValidationError(PerfcoreError, ValueError):
             head += f" {file}"
         body = "\n".join(f"  - {p}" for p in problems)
         return cls(f"{head}:\n{body}", problems=tuple(problems), file=file)
+
+
+class PlanSyntaxError(PerfcoreError, ValueError):
+    """A plan file is not valid TOML. Fields: ``file``, ``line``, ``column``."""
 
 
 class UnknownMeasureError(PerfcoreError, KeyError):

@@ -195,6 +195,7 @@ def build_report(
     fallback: Fallback = "error",
     dataset: Any = None,
     history_periods: Sequence[str | Period] = (),
+    labels: Mapping[str, str] | None = None,
 ) -> Report:
     """Lay out one organisation's evaluation (and scores) as a report.
 
@@ -214,6 +215,10 @@ def build_report(
     :class:`~perfcore.errors.MissingTranslationError` naming every such text, unless
     ``fallback="mark"``, which shows it in English behind a visible marker. ``title``,
     when given, is English too and is translated the same way.
+
+    ``labels`` renames column headings (a plan's ``[display] labels``): keys are column
+    keys (``"change"``, ``"msg.figure"``) or comparator slots (``"msg"``, ``"K04000001"``);
+    the headings are plan texts, translated like the others.
     """
     langs = parse_languages(lang)
     resolvers = [TextTranslator(x, texts, fallback=fallback) for x in langs]
@@ -221,7 +226,7 @@ def build_report(
                            history=history, decimals=decimals,
                            change_decimals=change_decimals, thousands=thousands, lang=x,
                            title=title, tr=tr, dataset=dataset,
-                           history_periods=history_periods)
+                           history_periods=history_periods, labels=labels or {})
                 for x, tr in zip(langs, resolvers, strict=True)]
     for tr in resolvers:
         tr.raise_missing()
@@ -232,7 +237,8 @@ def _build_one(evaluation: Evaluation, *, organisation: str | None, scores: Any,
                history: Mapping[str, Sequence[float]] | None,
                decimals: Mapping[str, int] | None, change_decimals: int, thousands: bool,
                lang: str, title: str | None, tr: TextTranslator, dataset: Any = None,
-               history_periods: Sequence[str | Period] = ()) -> Report:
+               history_periods: Sequence[str | Period] = (),
+               labels: Mapping[str, str] | None = None) -> Report:
     _ = translator(lang)
     ev = evaluation
     if organisation is None and len(ev.organisations) != 1:
@@ -265,6 +271,8 @@ def _build_one(evaluation: Evaluation, *, organisation: str | None, scores: Any,
         columns.append(Column(key=f"{slot}.figure", heading=_(head)))
     if scores is not None:
         columns.append(Column(key="status", heading=_("Status")))
+    if labels:
+        columns = [_relabel(c, labels, tr) for c in columns]
 
     index = {m.id: i for i, m in enumerate(ev.measures)}
     sections = []
@@ -311,6 +319,13 @@ def _build_one(evaluation: Evaluation, *, organisation: str | None, scores: Any,
         period=str(ev.period), period_label=ev.period.label(lang),
         previous_period=str(ev.previous_period), columns=tuple(columns),
         sections=tuple(sections), comparators=comparators, notes=tuple(notes), lang=lang)
+
+
+def _relabel(column: Column, labels: Mapping[str, str], tr: TextTranslator) -> Column:
+    text = labels.get(column.key, labels.get(column.key.removesuffix(".figure")))
+    if text is None:
+        return column
+    return Column(key=column.key, heading=tr(text, f"column {column.key!r} label"))
 
 
 def _translate_measure(m: Measure, tr: TextTranslator) -> Measure:
