@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pickle
 import textwrap
+import tomllib
 from pathlib import Path
 
 import attrs
 import jsonschema
 import pytest
-import tomllib
 from hypothesis import given
 from hypothesis import strategies as st
 
