@@ -1,0 +1,378 @@
+"""Scoring: scorers on the seeds' figures, roll-up rules, configuration, exceptions."""
+
+from __future__ import annotations
+
+import types
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import perfcore._builtin_scorers as builtin
+from perfcore.dataset import Dataset
+from perfcore.errors import PlanValidationError
+from perfcore.evaluate import Evaluation, NotAvailableWarning, evaluate
+from perfcore.hookspecs import hookimpl
+from perfcore.io.plan import PlanFile, load_plan, loads_plan
+from perfcore.model import Measure, Outcome, Plan, Priority, Target
+from perfcore.scoring import (
+    AMBER,
+    GREEN,
+    GREY,
+    RED,
+    ScoreBlock,
+    ScoringConfig,
+    report_scores,
+    rollup,
+    score,
+)
+from perfcore.specs import ScorerSpec
+from perfcore.testing import registered
+
+ROOT = Path(__file__).parents[1]
+SEED001 = ROOT / "examples" / "gwent" / "plan-2020-21.toml"
+NATIONAL = ROOT / "examples" / "national" / "plan.toml"
+
+
+@pytest.fixture(scope="module")
+def seed001() -> tuple[PlanFile, Evaluation]:
+    pf = load_plan(SEED001)
+    return pf, pf.evaluate(pf.load_data(progress=False))
+
+
+def config(pf: PlanFile, data: dict[str, Any]) -> ScoringConfig:
+    return ScoringConfig.from_mapping(data, measure_ids=[m.id for m in pf.plan.measures()],
+                                      priority_ids=[p.id for p in pf.plan.priorities])
+
+
+# ------------------------------------------------------------------ scorers on seed 001
+
+
+def test_comparator_scorer_on_seed001(seed001: tuple[PlanFile, Evaluation]) -> None:
+    pf, ev = seed001
+    msg = score(ev, config(pf, {"default": {"scorer": "comparator"}}))
+    # Seed 001: all crime −14.9% against the MSG's published −14.1%: perfcore's test of the
+    # difference finds them similar, so amber.
+    s = msg.score("all_crime")
+    assert s.status == "amber"
+    assert s.reasons == ("similar to MSG (change -14.9% vs -14.1%; pooled, 95% CI)",)
+    # Outcome rate 15.9% against the MSG's published 15.0%: no data to test it, so the
+    # figures are compared by polarity (higher is better) and the reason says so.
+    s = msg.score("all_crime_outcome_rate")
+    assert (s.status, s.reasons) == ("green", (
+        "better than MSG (15.9% vs 15.0%; not tested for significance)",))
+    assert s.inputs["difference"] == pytest.approx(0.9)
+    ew = score(ev, config(pf, {"default": {"scorer": "comparator", "against": "K04000001"}}))
+    assert ew.status_of("all_crime_outcome_rate") == ("green", (
+        "better than England and Wales (15.9% vs 14.3%; not tested for significance)",))
+    strict = score(ev, config(pf, {"default": {"scorer": "comparator",
+                                               "untested": "grey"}}))
+    assert strict.score("all_crime_outcome_rate").status == "grey"
+    band = score(ev, config(pf, {"default": {"scorer": "comparator",
+                                             "similar_within": 1.0}}))
+    assert band.score("all_crime_outcome_rate").status == "amber"  # 0.9 pp is within 1
+
+
+def test_direction_scorer_on_seed001(seed001: tuple[PlanFile, Evaluation]) -> None:
+    pf, ev = seed001
+    s = score(ev, config(pf, {"default": {"scorer": "direction"}}))
+    assert s.status_of("all_crime") == ("green", (
+        "improving (-14.9%, significant; significance)",))
+    assert s.status_of("all_crime_outcome_rate")[0] == "green"  # +4.1 pp, higher is better
+
+
+def test_default_composite_on_seed001(seed001: tuple[PlanFile, Evaluation]) -> None:
+    pf, ev = seed001
+    s = report_scores(ev, pf)
+    assert s.scorer == ("composite", "composite")
+    # Similar to the MSG and improving → green by the matrix.
+    assert s.status_of("all_crime") == ("green", (
+        "similar to MSG (change -14.9% vs -14.1%; pooled, 95% CI)",
+        "improving (-14.9%, significant; significance)"))
+    assert s.rollup_of("crime_reduction") == s.outcome_of("less_crime") == "green"
+    assert s.plan_of() == "green"
+    assert s.exceptions() == []
+
+
+# ------------------------------------------------------------------ hand-built data
+
+
+def _plan(*measures: Measure) -> Plan:
+    return Plan(id="p", title="P", priorities=[Priority(id="pr", title="Pr", outcomes=[
+        Outcome(id="o", statement="O", measures=list(measures))])])
+
+
+COUNT = Measure(id="crime", name="Crime", kind="count", polarity="lower")
+
+
+def _evaluate(plan: Plan, records: list[dict[str, Any]], **kw: Any) -> Evaluation:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NotAvailableWarning)
+        return evaluate(plan, Dataset.from_records(records), period="2020-21",
+                        organisation=kw.pop("organisation", None), **kw)
+
+
+def _crime(values: dict[str, tuple[float, float]]) -> list[dict[str, Any]]:
+    return [{"measure": "crime", "organisation": org, "period": p, "value": v}
+            for org, pair in values.items() for p, v in zip(("2019-20", "2020-21"), pair,
+                                                            strict=True)]
+
+
+def test_red_red_is_red_and_listed_as_an_exception() -> None:
+    from perfcore.organisations import default_registry
+    plan = _plan(COUNT)
+    # Gwent up 20% while Wales (its four forces) is down overall: worse and deteriorating.
+    data = {"Gwent": (10000, 12000), "South Wales": (30000, 27000),
+            "North Wales": (15000, 14000), "Dyfed-Powys": (8000, 7600)}
+    ev = _evaluate(plan, _crime(data), compare_with=[default_registry().group("Wales")])
+    s = score(ev)
+    assert s.status_of("crime", "Gwent")[0] == "red"
+    assert s.status_of("crime", "South Wales")[0] == "green"
+    (item,) = s.exceptions()
+    assert (item.kind, item.measure, item.organisation) == ("red_red", "crime", "W15000002")
+    assert item.detail == "worse than Wales and deteriorating"
+    # Statuses are computed for all four forces in one call: no per-force loop.
+    assert s.status.shape == (1, 4)
+    before = score(_evaluate(plan, _crime({k: (v[0], v[0]) for k, v in data.items()}),
+                             compare_with=[default_registry().group("Wales")]))
+    changes = [e for e in s.exceptions(before) if e.kind == "status_change"]
+    assert {(e.organisation, e.before, e.after) for e in changes} >= {
+        ("W15000002", "amber", "red")}
+
+
+def test_target_trajectory_to_a_multi_year_target() -> None:
+    # "20% reduction over the parliament": 2019-20 → 2024-25; by 2020-21 (one year of
+    # five) the straight-line trajectory needs -4%.
+    m = Measure(id="crime", name="Crime", kind="count", polarity="lower",
+                target=Target.from_text("20% reduction from 2019-20 by 2024-25"))
+    cases = {48618: ("green", "on trajectory"), 56000: ("red", "off trajectory"),
+             45000: ("green", "met")}
+    for current, (status, label) in cases.items():
+        ev = _evaluate(_plan(m), _crime({"Gwent": (57116, current)}))
+        s = score(ev, ScoringConfig.from_mapping({"default": {"scorer": "target"}},
+                                                 measure_ids=["crime"]))
+        got = s.score("crime")
+        assert (got.status, got.inputs["label"]) == (status, label)
+    ev = _evaluate(_plan(m), _crime({"Gwent": (57116, 56000)}))
+    near = score(ev, ScoringConfig.from_mapping(
+        {"default": {"scorer": "target", "tolerance": 0.03}}, measure_ids=["crime"]))
+    # -2.0% achieved against -4.0% needed: 2 points off, within a 3-point tolerance.
+    assert near.status_of("crime") == ("amber", (
+        "target 20% reduction from 2019-20 by 2024-25: off trajectory (-2.0% since "
+        "2019-20, -4.0% needed by now)",))
+
+
+def test_spc_scorer_reads_the_icons() -> None:
+    ev = types.SimpleNamespace(
+        measures=(COUNT,) * 5, organisations=("a",),
+        spc_variation=np.array([["concern_high"], ["improvement_low"], ["common_cause"],
+                                ["common_cause"], [""]]),
+        spc_assurance=np.array([["consistent_pass"], ["none"], ["consistent_fail"],
+                                ["none"], [""]]))
+    block = builtin.spc(ev, np.arange(5))
+    assert block.status[:, 0].tolist() == [RED, GREEN, RED, AMBER, GREY]
+    assert block.reasons(2, 0) == ("SPC: common cause; assurance consistent fail",)
+    assert builtin.spc(ev, np.arange(5), common_cause="green").status[3, 0] == GREEN
+
+
+# ------------------------------------------------------------------ roll-up rules
+
+
+def test_rollup_rules() -> None:
+    s = np.array([[GREEN, RED, GREY], [AMBER, RED, GREY], [GREEN, AMBER, GREY]])
+    assert rollup(s, rule="worst")[0].tolist() == [AMBER, RED, GREY]
+    assert rollup(s, rule="majority")[0].tolist() == [GREEN, RED, GREY]
+    # A tie goes to the worse status.
+    assert rollup(np.array([[GREEN], [RED]]), rule="majority")[0].tolist() == [RED]
+    # Mean of 100, 50, 100 = 83.3 → green; of 0, 0, 50 = 16.7 → red.
+    status, value = rollup(s, rule="mean")
+    assert status.tolist() == [GREEN, RED, GREY]
+    assert value[:2] == pytest.approx([83.333333, 16.666667])
+    # "Any red → amber": one red of three is amber, two reds red.
+    t = np.array([[GREEN, GREEN], [RED, RED], [GREEN, RED]])
+    assert rollup(t, rule="threshold")[0].tolist() == [AMBER, RED]
+
+
+def test_weighted_mean_rollup_from_the_plan() -> None:
+    plan = _plan(COUNT, Measure(id="other", name="Other", kind="count", polarity="lower"))
+    ev = _evaluate(plan, [*_crime({"Gwent": (100, 150)}),
+                          *[{"measure": "other", "organisation": "Gwent", "period": p,
+                             "value": v} for p, v in (("2019-20", 150), ("2020-21", 100))]])
+    cfg = ScoringConfig.from_mapping(
+        {"default": {"scorer": "direction"},
+         "rollup": {"rule": "mean", "weights": {"other": 3}}},
+        measure_ids=["crime", "other"], priority_ids=["pr"])
+    s = score(ev, cfg)
+    assert [s.score(m).status for m in ("crime", "other")] == ["red", "green"]
+    assert s.rollup_of("pr") == "green"  # (0 × 1 + 100 × 3) / 4 = 75
+
+
+status_codes = st.sampled_from([GREY, GREEN, AMBER, RED])
+
+
+@given(st.sampled_from([GREY, GREEN, AMBER, RED]), st.integers(1, 6),
+       st.sampled_from(["worst", "majority", "mean", "threshold"]))
+def test_rollup_of_identical_statuses_is_that_status(code: int, n: int, rule: str) -> None:
+    if rule == "threshold" and code == RED and n < 2:
+        return  # one red is amber by the "any red → amber" rule itself
+    assert rollup(np.full((n, 1), code, dtype=np.int8), rule=rule)[0][0] == code
+
+
+@given(st.lists(status_codes, min_size=1, max_size=8), st.data(),
+       st.sampled_from(["worst", "majority", "mean", "threshold"]))
+def test_improving_one_status_never_worsens_the_rollup(codes: list[int], data: Any,
+                                                       rule: str) -> None:
+    k = data.draw(st.integers(0, len(codes) - 1))
+    if codes[k] in (GREY, GREEN):
+        return
+    better = list(codes)
+    better[k] -= 1  # red → amber → green
+    sev = {GREY: -1, GREEN: 0, AMBER: 1, RED: 2}
+    before = rollup(np.array(codes, dtype=np.int8)[:, None], rule=rule)[0][0]
+    after = rollup(np.array(better, dtype=np.int8)[:, None], rule=rule)[0][0]
+    assert sev[int(after)] <= sev[int(before)]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(50, 5000), st.integers(0, 3000))
+def test_a_better_figure_never_scores_worse(base: int, step: int) -> None:
+    # Lower is better: cutting the current count can only keep or improve the status.
+    plan = _plan(COUNT)
+    sev = {"grey": -1, "green": 0, "amber": 1, "red": 2}
+    worse = score(_evaluate(plan, _crime({"Gwent": (base, base + step)})))
+    better = score(_evaluate(plan, _crime({"Gwent": (base, base + step // 2)})))
+    assert sev[better.score("crime").status] <= sev[worse.score("crime").status]
+
+
+# ------------------------------------------------------------------ qualitative items
+
+
+def test_manual_statuses_roll_up_with_their_commentary() -> None:
+    pf = loads_plan("""\
+[plan]
+title = "Plan"
+[scoring]
+rollup = { rule = "worst" }
+[[priorities]]
+id = "afis"
+title = "PEEL areas for improvement"
+  [[priorities.outcomes]]
+  statement = "AFIs closed"
+    [[priorities.outcomes.measures]]
+    id = "afi_1"
+    name = "Crime data integrity"
+    kind = "qualitative"
+    polarity = "neutral"
+    status = "red"
+    as_of = "2022-23"
+    commentary = "Audit found under-recording"
+    evidence = ["HMICFRS PEEL 2021-22"]
+    [[priorities.outcomes.measures]]
+    id = "afi_2"
+    name = "Call handling"
+    kind = "qualitative"
+    polarity = "neutral"
+    status = "green"
+""", file="plan.toml")
+    assert pf.scoring is not None
+    ev = _evaluate(pf.plan, [{"measure": "afi_1", "organisation": "Gwent",
+                              "period": p, "value": 1} for p in ("2019-20", "2020-21")])
+    s = report_scores(ev, pf)
+    assert s.status_of("afi_1") == ("red", ("manual assessment (2022-23)",
+                                            "Audit found under-recording",
+                                            "HMICFRS PEEL 2021-22"))
+    assert s.status_of("afi_2")[0] == "green"
+    assert s.rollup_of("afis") == "red"
+
+
+# ------------------------------------------------------------------ configuration
+
+
+def test_configuration_problems_name_the_plan_line() -> None:
+    text = SEED001.read_text("utf-8").replace(
+        '    unit = "%"\n',
+        '    unit = "%"\n    scorer = { scorer = "comparator", againts = "msg" }\n', 1
+    ) + '\n[scoring]\ndefault = { scorer = "compsite" }\nrollup = { rule = "wrost" }\n'
+    with pytest.raises(PlanValidationError) as info:
+        loads_plan(text, file="plan.toml", base_dir=SEED001.parent)
+    found = [str(p) for p in info.value.problems]
+    line = next(n for n, x in enumerate(text.splitlines(), 1) if "againts" in x)
+    assert any(f.startswith(f"plan.toml:{line} priorities[0].outcomes[0].measures[1]"
+                            ".scorer.againts: unknown option 'againts'; did you mean "
+                            "'against'?") for f in found), found
+    assert any("scoring.default.scorer: unknown scorer 'compsite'; did you mean "
+               "'composite'?" in f for f in found), found
+    assert any("scoring.rollup.rule: unknown roll-up rule 'wrost'; did you mean 'worst'?"
+               in f for f in found), found
+
+
+def test_configuration_checks_options_values_and_ids() -> None:
+    with pytest.raises(PlanValidationError) as info:
+        ScoringConfig.from_mapping(
+            {"measures": {"all_crim": {"scorer": "direction"},
+                          "x": {"scorer": "direction", "no_change": "purple"}},
+             "priorities": {"pr": {"rule": "mean", "green": 20, "amber": 50}},
+             "rollup": {"rule": "threshold", "red_at": -1}},
+            measure_ids=["all_crime", "x"], priority_ids=["pr"])
+    found = [str(p) for p in info.value.problems]
+    assert found == [
+        "rollup.red_at: must be a non-negative number, not -1",
+        "priorities.pr: amber must not be above green",
+        "measures.all_crim: no measure 'all_crim' in the plan; did you mean 'all_crime'?",
+        "measures.x.no_change: must be one of grey, green, amber, red, not 'purple'",
+    ]
+
+
+# ------------------------------------------------------------------ plugins
+
+
+def test_a_third_party_scorer_is_used_like_a_builtin(seed001: tuple[PlanFile, Evaluation]
+                                                     ) -> None:
+    def always(evaluation: Any, rows: Any, *, colour: str = "amber") -> ScoreBlock:
+        from perfcore.scoring import status_code
+        shape = (len(rows), len(evaluation.organisations))
+        return ScoreBlock(status=np.full(shape, status_code(colour), dtype=np.int8),
+                          value=np.full(shape, 42.0),
+                          reasons=lambda k, j: (f"always {colour}",),
+                          inputs=lambda k, j: {})
+
+    class Plugin:
+        @staticmethod
+        @hookimpl
+        def perfcore_register_scorers() -> list[ScorerSpec]:
+            return [ScorerSpec(name="always", description="one colour", scorer=always)]
+
+    pf, ev = seed001
+    with registered(Plugin, builtin):
+        cfg = config(pf, {"measures": {"all_crime": {"scorer": "always", "colour": "red"}}})
+        s = score(ev, cfg)
+        with pytest.raises(PlanValidationError, match="unknown option 'color'"):
+            config(pf, {"default": {"scorer": "always", "color": "red"}})
+    assert s.score("all_crime").status == "red" and s.score("all_crime").value == 42.0
+    assert s.score("all_crime_outcome_rate").scorer == "composite"
+    assert s.rollup_of("crime_reduction") == "red"
+
+
+# ------------------------------------------------------------------ national
+
+
+def test_all_43_forces_are_scored_at_once() -> None:
+    pf = load_plan(NATIONAL)
+    ev = evaluate(pf.plan, pf.load_data(progress=False), period="2018-19",
+                  compare_with=list(pf.comparators))
+    s = report_scores(ev, pf)
+    # The data hold the 43 forces and ONS's area rows (regions, countries): all scored at
+    # once, in one array.
+    from perfcore.organisations import default_registry
+    forces = {o.code for o in default_registry().forces()}
+    assert forces <= set(ev.organisations) and len(forces) == 43
+    assert s.status.shape == (len(ev.measures), len(ev.organisations))
+    # Gwent 2018-19: recorded crime +19.9% against England and Wales +7.8% (ONS P1),
+    # significantly worse and deteriorating: a red-red.
+    assert s.status_of("all_crime", "Gwent")[0] == "red"
+    assert any(e.kind == "red_red" and e.measure == "all_crime" and
+               e.organisation == "W15000002" for e in s.exceptions())
