@@ -376,3 +376,24 @@ def test_all_43_forces_are_scored_at_once() -> None:
     assert s.status_of("all_crime", "Gwent")[0] == "red"
     assert any(e.kind == "red_red" and e.measure == "all_crime" and
                e.organisation == "W15000002" for e in s.exceptions())
+
+
+def test_the_report_shows_roll_ups_and_red_reds() -> None:
+    from perfcore.organisations import default_registry
+    from perfcore.report.data import render_json
+    from perfcore.report.model import build_report
+    from perfcore.report.text import render_text
+    data = {"Gwent": (10000, 12000), "South Wales": (30000, 27000),
+            "North Wales": (15000, 14000), "Dyfed-Powys": (8000, 7600)}
+    ev = _evaluate(_plan(COUNT), _crime(data), compare_with=[default_registry().group("Wales")])
+    report = build_report(ev, organisation="Gwent", scores=score(ev))
+    text = render_text(report)
+    assert "Pr  [Red]" in text and "  Outcome: O  [Red]" in text
+    assert "  - Exception: Crime is worse than its comparator and deteriorating" in text
+    import json
+    doc = json.loads(render_json(report))
+    outcome = doc["sections"][0]["outcomes"][0]
+    assert outcome["status"] == "red"
+    assert outcome["measures"][0]["status_reasons"] == [
+        "worse than Wales (change +20.0% vs -3.8%; pooled, 95% CI)",  # 60600 / 63000
+        "deteriorating (+20.0%, significant; significance)"]

@@ -67,7 +67,7 @@ def _one_to_dict(report: Report) -> dict[str, Any]:
             "id": s.id, "title": s.title, "lead": s.lead, "board": s.board,
             "assessment_type": s.assessment_type, "status": s.status,
             "outcomes": [{
-                "statement": statement,
+                "statement": statement, "status": s.outcome_status_of(k),
                 "measures": [{
                     "id": r.measure.id, "name": r.measure.name, "kind": r.measure.kind.value,
                     "polarity": r.measure.polarity.value, "unit": r.measure.unit,
@@ -77,7 +77,7 @@ def _one_to_dict(report: Report) -> dict[str, Any]:
                                         "source": c.source, "reasons": list(c.reasons)}
                                 for c in r.cells},
                 } for r in rows],
-            } for statement, rows in s.outcomes],
+            } for k, (statement, rows) in enumerate(s.outcomes)],
         } for s in report.sections],
         "notes": list(report.notes),
     }

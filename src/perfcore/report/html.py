@@ -154,8 +154,10 @@ def _body(report: Report) -> list[str]:
         meta = [x for x in (s.lead, s.board, s.assessment_type) if x]
         if meta:
             out.append(f'<p class="meta">{_e(" · ".join(meta))}</p>')
-        for statement, rows in s.outcomes:
-            out.append(f"<h3>{_e(statement)}</h3>")
+        for k, (statement, rows) in enumerate(s.outcomes):
+            o_status = s.outcome_status_of(k)
+            mark = f' <span class="rag">{_mark(o_status, _RAG, _)}</span>' if o_status else ""
+            out.append(f"<h3>{_e(statement)}{mark}</h3>")
             out.append(f"<table>\n<caption class=\"sr-only\">{_e(statement)}</caption>\n<thead><tr>"
                        f'<th scope="col">{_e(_("Measure"))}</th>'
                        + "".join(f'<th scope="col">{_e(c.heading)}</th>' for c in report.columns)

@@ -31,8 +31,10 @@ def _render_one(report: Report) -> str:
         meta = [x for x in (section.lead, section.board, section.assessment_type) if x]
         if meta:
             out += [_esc(" · ".join(meta)), ""]
-        for statement, rows in section.outcomes:
-            out += [f"### {_esc(statement)}", ""]
+        for k, (statement, rows) in enumerate(section.outcomes):
+            o_status = section.outcome_status_of(k)
+            mark = f" — {label(o_status, _)}" if o_status else ""
+            out += [f"### {_esc(statement)}{mark}", ""]
             heads = [_("Measure"), *(c.heading for c in report.columns)]
             out.append("| " + " | ".join(_esc(h) for h in heads) + " |")
             out.append("|" + "|".join(["---"] + ["---:"] * len(report.columns)) + "|")

@@ -117,6 +117,11 @@ class Section:
     assessment_type: str
     outcomes: tuple[tuple[str, tuple[Row, ...]], ...]
     status: str | None = None
+    #: Each outcome's rolled-up status, in the order of ``outcomes`` (empty: not scored).
+    outcome_status: tuple[str | None, ...] = ()
+
+    def outcome_status_of(self, k: int) -> str | None:
+        return self.outcome_status[k] if k < len(self.outcome_status) else None
 
 
 @attrs.frozen(kw_only=True)
@@ -287,7 +292,10 @@ def _build_one(evaluation: Evaluation, *, organisation: str | None, scores: Any,
         heads = {f: tr(getattr(p, f), f"{where} {f}")
                  for f in ("title", "lead", "board", "assessment_type")}
         outcomes = []
+        outcome_status: list[str | None] = []
         for o, ms in shown:
+            outcome_status.append(scores.outcome_of(o.id, org)
+                                  if hasattr(scores, "outcome_of") else None)
             statement = tr(o.statement, f"outcome {o.id!r} statement")
             rows = [_row(ev, index[m.id], j, _translate_measure(m, tr),
                          decimals.get(m.id, m.display_decimals), change_decimals, thousands,
@@ -297,7 +305,8 @@ def _build_one(evaluation: Evaluation, *, organisation: str | None, scores: Any,
                     for m in ms]
             outcomes.append((statement, tuple(rows)))
         status = scores.rollup_of(p.id, org) if scores is not None else None
-        sections.append(Section(id=p.id, **heads, outcomes=tuple(outcomes), status=status))
+        sections.append(Section(id=p.id, **heads, outcomes=tuple(outcomes), status=status,
+                                outcome_status=tuple(outcome_status)))
     from perfcore.evaluate import SOURCE_NAMES
     comparators = {}
     notes = []
@@ -310,6 +319,13 @@ def _build_one(evaluation: Evaluation, *, organisation: str | None, scores: Any,
             slot=_(_SLOT_HEADINGS.get(slot, slot)), group=gid or _("none"),
             how=", ".join(_(SOURCE_NAMES[s]) for s in sorted(srcs)) or _("not available"),
             method=_(METHOD_NAMES.get(c.method, c.method))))
+    if hasattr(scores, "exceptions"):
+        names = {m.id: m for m in ev.measures}
+        for e in scores.exceptions():
+            if e.organisation == org and e.kind == "red_red":
+                notes.append(_("Exception: {measure} is worse than its comparator and "
+                               "deteriorating").format(
+                    measure=_translate_measure(names[e.measure], tr).name))
     notes.append(_("Change: % for counts, rates and amounts; percentage points (pp) for "
                    "proportions. Direction of travel by {method}; confidence {conf:.0%}.")
                  .format(method=_(METHOD_NAMES.get(ev.dot_method, ev.dot_method)),

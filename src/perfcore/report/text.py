@@ -34,8 +34,10 @@ def _render_one(report: Report, colour: bool) -> str:
                             if section.assessment_type else "") if x]
         if meta:
             out.append("  " + "; ".join(meta))
-        for statement, rows in section.outcomes:
-            out.append(f"  {_('Outcome')}: {statement}")
+        for k, (statement, rows) in enumerate(section.outcomes):
+            o_status = section.outcome_status_of(k)
+            mark = f"  [{label(o_status, _)}]" if o_status else ""
+            out.append(f"  {_('Outcome')}: {statement}{mark}")
             headings = [_("Measure"), *(c.heading for c in report.columns)]
             table = [headings]
             for r in rows:
