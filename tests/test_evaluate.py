@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -298,3 +299,54 @@ def test_target_status() -> None:
     assert ev.target_gap[0, 0] == pytest.approx((48618 / 58577 - 1 + 0.20) * -1)
     assert round(ev.target_gap[0, 0] * 100, 1) == -3.0
     assert ev.target_gap[1, 0] == pytest.approx(0.009)
+
+
+def test_trend_markers_are_computed_for_all_measures_at_once_as_one_by_one() -> None:
+    # evaluate() tests the trend of each kind of measure in one call over every measure
+    # and organisation; the markers must be those of trend_test called measure by measure.
+    from perfcore.calc import count_ci, rate_ci, trend_test
+    rng = np.random.default_rng(7)
+    years = ["2015-16", "2016-17", "2017-18", "2018-19", "2019-20"]
+    orgs = ["Gwent", "South Wales", "Dyfed-Powys", "North Wales"]
+    measures = [Measure(id=f"c{k}", name=f"C{k}", kind="count", polarity="lower")
+                for k in range(3)]
+    measures += [Measure(id=f"r{k}", name=f"R{k}", kind="rate", polarity="lower",
+                         per=per) for k, per in enumerate((1000, 100000))]
+    measures += [Measure(id=f"p{k}", name=f"P{k}", kind="proportion", polarity="higher")
+                 for k in range(2)]
+    records = []
+    for m in measures:
+        for org in orgs:
+            base, slope = rng.uniform(200, 5000), rng.normal(0, 0.08)
+            for t, year in enumerate(years):
+                x = float(rng.poisson(base * (1 + slope) ** t))
+                row = {"measure": m.id, "organisation": org, "period": year}
+                if m.kind.value == "count":
+                    row["value"] = x
+                elif m.kind.value == "rate":
+                    row |= {"numerator": x, "population": 600000.0}
+                else:
+                    row |= {"numerator": x, "denominator": 2 * base}
+                records.append(row)
+    plan = Plan(id="p", title="P", priorities=[Priority(id="a", title="A", outcomes=[
+        Outcome(id="o", statement="O", measures=measures)])])
+    ds = Dataset.from_records(records)
+    ev = evaluate(plan, ds, period="2019-20", compare_with=[])
+    for i, m in enumerate(ev.measures):
+        def cube(field: str, mid: str = m.id) -> Any:
+            return ds.cube(field, measures=[mid], organisations=list(ev.organisations),
+                           periods=years)[0]
+        if m.kind.value == "count":
+            x = cube("value")
+            ci = count_ci(x)
+            t = trend_test(x, polarity=m.polarity, lower=ci.lower, upper=ci.upper)
+        elif m.kind.value == "rate":
+            x, pop = cube("numerator"), cube("population")
+            ci = rate_ci(x, pop, per=m.rate_per)
+            t = trend_test(x / pop * m.rate_per, polarity=m.polarity, lower=ci.lower,
+                           upper=ci.upper)
+        else:
+            t = trend_test(polarity=m.polarity, numerator=cube("numerator"),
+                           denominator=cube("denominator"))
+        assert ev.trend[i].tolist() == t.label.tolist(), m.id
+    assert len(set(ev.trend.ravel())) >= 3

@@ -799,22 +799,30 @@ def _trend(dataset: Dataset, measures: Sequence[Measure], orgs: Sequence[str],
     kinds = [m.kind for m in measures]
     value, x, n = _values(data, kinds, measures)
     from perfcore.errors import InvalidInputWarning
+    kind_of = np.array([k.value for k in kinds])
+    pol = signs[:, :1].astype(np.int8)  # measures × 1, broadcast over organisations
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", InvalidInputWarning)
-        for i, k in enumerate(kinds):
-            pol = signs[i, 0]
-            if k is MeasureKind.PROPORTION:
-                t = trend_test(polarity=int(pol), numerator=x[i], denominator=n[i],
-                               points=points)
-            elif k in (MeasureKind.COUNT, MeasureKind.RATE):
-                per = measures[i].rate_per if k is MeasureKind.RATE else 1
-                ci = (count_ci(x[i], confidence=confidence) if k is MeasureKind.COUNT
-                      else rate_ci(x[i], n[i], per=per, confidence=confidence))
-                t = trend_test(value[i], polarity=int(pol), lower=ci.lower, upper=ci.upper,
-                               ci_confidence=confidence, points=points)
-            else:
-                continue
-            out[i] = t.label
+        # One call per kind of measure, over every measure of that kind and every
+        # organisation at once.
+        rows = np.flatnonzero(kind_of == MeasureKind.PROPORTION.value)
+        if rows.size:
+            out[rows] = trend_test(polarity=pol[rows], numerator=x[rows],
+                                   denominator=n[rows], points=points).label
+        rows = np.flatnonzero(kind_of == MeasureKind.COUNT.value)
+        if rows.size:
+            ci = count_ci(x[rows], confidence=confidence)
+            out[rows] = trend_test(value[rows], polarity=pol[rows], lower=ci.lower,
+                                   upper=ci.upper, ci_confidence=confidence,
+                                   points=points).label
+        rows = np.flatnonzero(kind_of == MeasureKind.RATE.value)
+        if rows.size:
+            # The interval is linear in the rate's base, so one call serves every base.
+            per = np.array([float(measures[int(i)].rate_per) for i in rows])[:, None, None]
+            ci = rate_ci(x[rows], n[rows], per=1.0, confidence=confidence)
+            out[rows] = trend_test(value[rows], polarity=pol[rows], lower=ci.lower * per,
+                                   upper=ci.upper * per, ci_confidence=confidence,
+                                   points=points).label
     return out.astype(str)
 
 
