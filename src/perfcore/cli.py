@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from perfcore.errors import PerfcoreError
+from perfcore.errors import PerfcoreError, PerfcoreWarning
 
 __all__ = ["main"]
 
@@ -126,7 +127,17 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     handler = {"report": _report, "validate": _validate, "explain": _explain,
                "plugins": _plugins, "measures": _measures, "spc": _spc}[args.command]
     try:
-        return handler(args, out, err)
+        with warnings.catch_warnings(record=True) as caught:
+            # perfcore's warnings (figures not available, incomplete periods, skipped
+            # rows) are part of the answer: say them once each, plainly, on stderr.
+            warnings.simplefilter("always", PerfcoreWarning)
+            code = handler(args, out, err)
+        for w in _unique(caught):
+            if issubclass(w.category, PerfcoreWarning):
+                err.write(f"perfcore {args.command}: warning: {w.message}\n")
+            else:
+                warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+        return code
     except PerfcoreError as exc:
         err.write(f"perfcore {args.command}: error: {exc}\n")
         return 1
@@ -138,6 +149,17 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _unique(caught: list[warnings.WarningMessage]) -> list[warnings.WarningMessage]:
+    seen: set[tuple[type[Warning], str]] = set()
+    out = []
+    for w in caught:
+        key = (w.category, str(w.message))
+        if key not in seen:
+            seen.add(key)
+            out.append(w)
+    return out
 
 
 def _write(text: str, path: Path | None, out: TextIO) -> None:

@@ -320,7 +320,9 @@ class _Data:
 def _gather(dataset: Dataset, measures: Sequence[Measure], periods: Sequence[Period],
             orgs: Sequence[str]) -> _Data:
     have = [m.id for m in measures if m.id in dataset.measures]
-    missing = [m.id for m in measures if m.id not in dataset.measures]
+    # Qualitative items are assessed by hand: having no figures is expected of them.
+    missing = [m.id for m in measures if m.id not in dataset.measures
+               and m.kind is not MeasureKind.QUALITATIVE]
     have_periods = [p for p in periods if p in dataset.periods]
     shape = (len(measures), len(orgs), len(periods))
     out = {f: np.full(shape, np.nan) for f in ("value", "numerator", "denominator",
