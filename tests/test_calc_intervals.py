@@ -507,3 +507,19 @@ def test_rate_ratio_contains_ratio(x1: int, x2: int, c: float) -> None:
     assert 0 <= float(r.pvalue) <= 1
     if x1 > 0:
         assert float(r.lower) <= float(r.ratio) <= float(r.upper)
+
+
+def test_exact_poisson_lookup_of_repeated_counts_is_the_direct_computation() -> None:
+    # Large arrays of whole counts are served from a table of the distinct counts' bounds;
+    # each element must be bit-for-bit what the direct computation gives.
+    rng = np.random.default_rng(11)
+    x = rng.integers(0, 700, 20_000).astype(float)
+    big = count_ci(x, method="exact", confidence=(0.95, 0.998))
+    for start in range(0, x.size, 4000):  # ≤ 4096 elements: the direct path
+        part = count_ci(x[start:start + 4000], method="exact", confidence=(0.95, 0.998))
+        assert np.array_equal(big.lower[:, start:start + 4000], part.lower)
+        assert np.array_equal(big.upper[:, start:start + 4000], part.upper)
+    # Non-integral or widely spread counts take the direct path.
+    y = x + 0.5
+    assert np.array_equal(count_ci(y, method="exact").lower[:3],
+                          count_ci(y[:3], method="exact").lower)
