@@ -328,7 +328,8 @@ def _broadcast2(a: npt.ArrayLike, b: npt.ArrayLike, names: tuple[str, str],
     bb = np.asarray(b, dtype=np.float64) if isinstance(b, np.ndarray) else None
     if aa is not None and bb is not None and aa.shape == bb.shape:
         return aa, bb
-    return broadcast(**{names[0]: a, names[1]: b})
+    first, second = broadcast(**{names[0]: a, names[1]: b})
+    return first, second
 
 
 def _proportion_inputs(x: npt.ArrayLike, n: npt.ArrayLike, what: str,
