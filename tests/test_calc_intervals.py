@@ -468,8 +468,10 @@ def test_count_ci_non_negative_and_contains_count(x: float, c: float, method: st
 def test_count_ci_monotone_in_x(xs: list[float], c: float, method: str) -> None:
     x = np.sort(np.array(xs))
     r = count_ci(x, confidence=c, method=method)  # type: ignore[arg-type]
-    assert (np.diff(r.lower) >= 0).all()
-    assert (np.diff(r.upper) >= 0).all()
+    # Monotone up to floating-point rounding: x = 0 and x = 7e-16 give Byar's upper bounds
+    # one unit in the last place apart, in either order.
+    assert (np.diff(r.lower) >= -4 * np.spacing(r.lower[1:])).all()
+    assert (np.diff(r.upper) >= -4 * np.spacing(r.upper[1:])).all()
 
 
 @given(st.lists(st.integers(0, 10**6), min_size=2, max_size=20), levels)

@@ -31,6 +31,7 @@ from perfcore.errors import (
 from perfcore.periods import Period, parse_period
 
 __all__ = [
+    "ManualAssessment",
     "Measure",
     "MeasureKind",
     "Outcome",
@@ -513,3 +514,14 @@ def _list(value: Any, path: str, problems: list[PlanProblem], file: str | None) 
     problems.append(PlanProblem(f"must be a list of tables, not {type(value).__name__}",
                                 file=file, path=path))
     return []
+
+
+@attrs.frozen(kw_only=True)
+class ManualAssessment:
+    """The manually assessed status of a qualitative item (green, amber, red or grey for
+    not assessed), as of a period, with its commentary and evidence."""
+
+    status: str = "grey"
+    as_of: Period | None = attrs.field(default=None, converter=_to_period)
+    commentary: str = ""
+    evidence: tuple[str, ...] = ()

@@ -32,7 +32,7 @@ from perfcore.errors import (
     PlanValidationError,
     UnknownMeasureError,
 )
-from perfcore.model import Measure, Plan
+from perfcore.model import ManualAssessment, Measure, Plan
 from perfcore.organisations import ComparatorGroup, default_registry
 from perfcore.periods import Period, parse_period
 
@@ -111,16 +111,6 @@ class ReportSettings:
     period: Period | None = None
     previous: Period | None = None
     organisation: str | None = None
-
-
-@attrs.frozen(kw_only=True)
-class ManualAssessment:
-    """The manually assessed status of a qualitative item, with its commentary."""
-
-    status: str = "grey"
-    as_of: Period | None = None
-    commentary: str = ""
-    evidence: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)

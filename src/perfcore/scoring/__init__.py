@@ -23,7 +23,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from perfcore.errors import PlanProblem, PlanValidationError, UnknownMeasureError
+from perfcore.errors import PerfcoreError, PlanProblem, PlanValidationError, UnknownMeasureError
+from perfcore.model import ManualAssessment
 
 __all__ = ["AMBER", "GREEN", "GREY", "RED", "STATUS_NAMES", "ExceptionItem", "RollupRule",
            "Score", "ScoreBlock", "Scorer", "Scores", "ScoringConfig", "report_scores",
@@ -185,14 +186,6 @@ class ScorerChoice:
 
 
 @attrs.frozen(kw_only=True)
-class Manual:
-    status: str = "grey"
-    as_of: str = ""
-    commentary: str = ""
-    evidence: tuple[str, ...] = ()
-
-
-@attrs.frozen(kw_only=True)
 class ScoringConfig:
     """Which scorer scores each measure and how statuses roll up (from a plan file's
     ``[scoring]`` table, its measures' ``scorer`` tables and qualitative items)."""
@@ -201,7 +194,7 @@ class ScoringConfig:
     rollup: RollupRule = RollupRule()
     priorities: Mapping[str, RollupRule] = attrs.field(factory=dict)
     measures: Mapping[str, ScorerChoice] = attrs.field(factory=dict)
-    manual: Mapping[str, Manual] = attrs.field(factory=dict)
+    manual: Mapping[str, ManualAssessment] = attrs.field(factory=dict)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any] | None, *,
@@ -299,7 +292,7 @@ class ScoringConfig:
             c = choice(value, f"measures.{mid}")
             if c is not None:
                 measures[mid] = c
-        manual: dict[str, Manual] = {}
+        manual: dict[str, ManualAssessment] = {}
         for mid, value in (data.get("manual") or {}).items():
             if mid not in mids:
                 problem(f"manual.{mid}", f"no measure {mid!r} in the plan{hint(mid, mids)}")
@@ -309,9 +302,13 @@ class ScoringConfig:
                 problem(f"manual.{mid}.status", f"status must be one of "
                         f"{', '.join(STATUS_NAMES)}, not {status!r}")
                 continue
-            manual[mid] = Manual(status=status, as_of=str(value.get("as_of", "")),
-                                 commentary=str(value.get("commentary", "")),
-                                 evidence=tuple(map(str, value.get("evidence", ()))))
+            try:
+                manual[mid] = ManualAssessment(
+                    status=status, as_of=value.get("as_of") or None,
+                    commentary=str(value.get("commentary", "")),
+                    evidence=tuple(map(str, value.get("evidence", ()))))
+            except PerfcoreError as exc:
+                problem(f"manual.{mid}.as_of", str(exc))
         if problems:
             raise PlanValidationError.from_problems(problems, file=file)
         return cls(default=default, rollup=top or RollupRule(), priorities=prios,
