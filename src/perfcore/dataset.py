@@ -51,6 +51,9 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int32]
 
 
+_FLOAT_FIELDS = ("value", "numerator", "denominator", "sample_size", "population")
+
+
 class IncompletePeriodWarning(PerfcoreWarning):
     """Monthly data did not cover every month of some periods being aggregated to."""
 
@@ -243,16 +246,23 @@ class Dataset:
             s_cats, s_code = (source,), np.zeros(n, np.int32)
         else:
             s_cats, s_code = _encode(list(source), "source")
-        ds = cls(
-            measures=m_cats, organisations=o_cats, periods=p_cats,
-            measure_code=m_code, organisation_code=o_code, period_code=p_code,
-            value=_as_float_column("value", value, n),
-            numerator=_as_float_column("numerator", numerator, n),
-            denominator=_as_float_column("denominator", denominator, n),
-            sample_size=_as_float_column("sample_size", sample_size, n),
-            population=_as_float_column("population", population, n),
-            sources=s_cats, source_code=s_code, published=tuple(published),
-        )
+        return cls._assemble(
+            keys=(m_cats, m_code, o_cats, o_code, p_cats, p_code), n=n,
+            columns=(value, numerator, denominator, sample_size, population),
+            sources=(s_cats, s_code), published=published)
+
+    @classmethod
+    def _assemble(cls, *, keys: tuple[Any, ...], n: int,
+                  columns: tuple[npt.ArrayLike | None, ...],
+                  sources: tuple[tuple[str, ...], npt.NDArray[np.int32]],
+                  published: Iterable[PublishedFigure]) -> Dataset:
+        """A dataset from final categories and codes, its keys checked unique."""
+        m_cats, m_code, o_cats, o_code, p_cats, p_code = keys
+        fields = dict(zip(_FLOAT_FIELDS, columns, strict=True))
+        ds = cls(measures=m_cats, organisations=o_cats, periods=p_cats,
+                 measure_code=m_code, organisation_code=o_code, period_code=p_code,
+                 **{f: _as_float_column(f, v, n) for f, v in fields.items()},
+                 sources=sources[0], source_code=sources[1], published=tuple(published))
         ds._check_unique_keys()
         return ds
 
@@ -293,18 +303,10 @@ class Dataset:
         else:
             s_cats, s_code = _sorted_categories(list(sources),
                                                 np.asarray(source_code, dtype=np.int32))
-        ds = cls(
-            measures=m_cats, organisations=o_cats, periods=p_cats,
-            measure_code=m_code, organisation_code=o_code, period_code=p_code,
-            value=_as_float_column("value", value, n),
-            numerator=_as_float_column("numerator", numerator, n),
-            denominator=_as_float_column("denominator", denominator, n),
-            sample_size=_as_float_column("sample_size", sample_size, n),
-            population=_as_float_column("population", population, n),
-            sources=s_cats if n else ("",), source_code=s_code, published=tuple(published),
-        )
-        ds._check_unique_keys()
-        return ds
+        return cls._assemble(
+            keys=(m_cats, m_code, o_cats, o_code, p_cats, p_code), n=n,
+            columns=(value, numerator, denominator, sample_size, population),
+            sources=(s_cats if n else ("",), s_code), published=published)
 
     @classmethod
     def from_records(cls, records: Iterable[Mapping[str, Any]], *,
