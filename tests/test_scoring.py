@@ -397,3 +397,19 @@ def test_the_report_shows_roll_ups_and_red_reds() -> None:
     assert outcome["measures"][0]["status_reasons"] == [
         "worse than Wales (change +20.0% vs -3.8%; pooled, 95% CI)",  # 60600 / 63000
         "deteriorating (+20.0%, significant; significance)"]
+
+
+def test_a_domain_default_scorer_applies_unless_the_plan_says_otherwise() -> None:
+    # Seed 000: officers from an ethnic minority 2.97% (December 2021) against the
+    # community's 5.1%: the wellbeing domain scores it by its target by default.
+    r = load_plan(ROOT / "examples" / "gwent" / "seed000-priorities.toml")
+    ev = r.evaluate(r.load_data(progress=False), period="December 2021",
+                    previous="June 2020", measures=["wellbeing.officers_ethnic_minority"])
+    s = report_scores(ev, r)
+    assert s.score("wellbeing.officers_ethnic_minority").scorer == "target"
+    assert s.status_of("wellbeing.officers_ethnic_minority") == ("red", (
+        "target our community representation of 5.1%: not met (gap -2.1 pp)",))
+    own = ScoringConfig.from_mapping(
+        {"measures": {"wellbeing.officers_ethnic_minority": {"scorer": "direction"}}},
+        measure_ids=["wellbeing.officers_ethnic_minority"])
+    assert score(ev, own).score("wellbeing.officers_ethnic_minority").scorer == "direction"

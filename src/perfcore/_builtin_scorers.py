@@ -205,7 +205,9 @@ def target(evaluation: Any, rows: Rows, *, tolerance: float = 0.0) -> ScoreBlock
             text += (f" ({_fmt(achieved[k, j] * scale, unit)} since {t.baseline}, "
                      f"{_fmt(required[k, j] * scale, unit)} needed by now)")
         elif not np.isnan(gap[k, j]):
-            text += f" (gap {gap[k, j]:+.3g})"
+            g = float(gap[k, j])
+            text += (f" (gap {_fmt(g * 100, ' pp')})" if m.kind.uses_pp_change
+                     else f" (gap {g:+,.3g})")
         return (text,)
 
     def inputs(k: int, j: int) -> Mapping[str, Any]:

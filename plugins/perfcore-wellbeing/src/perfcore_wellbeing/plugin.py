@@ -16,4 +16,6 @@ def perfcore_register_domains() -> list[DomainSpec]:
         description="Sickness absence, attendance, Bradford Factor, occupational health, "
                     "EAP and TRiM use, workforce representation and officer uplift.",
         measures=MEASURES,
+        # Representation is judged against its community benchmark, not year on year.
+        default_scorers={"officers_ethnic_minority": "target"},
     )]
