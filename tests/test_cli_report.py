@@ -59,6 +59,10 @@ def test_json_for_another_tool(gwent: Path, capsys: pytest.CaptureFixture[str]) 
     change = measures["all_crime_outcome_rate"]["figures"]["change"]
     assert (change["display"], change["method"]) == ("+4.1 pp", "pp_change")
     assert change["value"] == pytest.approx(4.1)  # 15.9% − 11.8%, unrounded
+    # Recorded values carry the data's own source column as provenance.
+    current = measures["all_crime"]["figures"]["current"]
+    assert (current["value"], current["source"]) == (48618.0, (
+        "seed 001, Chief Constables Delivery Plan 2020/21 - Delivered, All Crime Trend table"))
     msg = measures["all_crime"]["figures"]["msg.figure"]
     assert (msg["value"], msg["source"]) == (-14.1, "published figure")
     assert section["status"] in ("green", "amber", "red", "grey")

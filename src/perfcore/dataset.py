@@ -398,6 +398,23 @@ class Dataset:
                 f"{k[1]!r}, period {k[2]!r} at rows {i} and {j}", key=k, rows=(i, j),
                 count=int(dup.size))
 
+    def sources_of(self, organisation: str, measures: Sequence[str],
+                   periods: Sequence[str | Period]) -> dict[tuple[str, str], str]:
+        """The recorded source of each (measure, period) observation of one organisation
+        that the dataset holds, keyed by measure id and canonical period text."""
+        try:
+            o = self.organisation_index(organisation)
+        except UnknownOrganisationError:
+            return {}
+        m_codes = [self.measures.index(m) for m in measures if m in self.measures]
+        wanted = [parse_period(p) for p in periods]
+        p_codes = [self.periods.index(p) for p in wanted if p in self.periods]
+        rows = np.flatnonzero((self.organisation_code == o)
+                              & np.isin(self.measure_code, m_codes)
+                              & np.isin(self.period_code, p_codes))
+        return {(self.measures[self.measure_code[r]], str(self.periods[self.period_code[r]])):
+                self.sources[self.source_code[r]] for r in rows.tolist()}
+
     def measure_index(self, measure: str) -> int:
         try:
             return self.measures.index(measure)

@@ -280,6 +280,10 @@ def _build_one(evaluation: Evaluation, *, organisation: str | None, scores: Any,
         columns = [_relabel(c, labels, tr) for c in columns]
 
     index = {m.id: i for i, m in enumerate(ev.measures)}
+    # Provenance of the recorded values shown: the data's own source column.
+    sources = (dataset.sources_of(org, [m.id for m in ev.measures],
+                                  [*earlier, ev.previous_period, ev.period])
+               if dataset is not None else {})
     sections = []
     # Texts are translated in reading order, so missing translations are listed that way.
     plan_title = tr(title, "report title") if title else tr(ev.plan.title, "plan title")
@@ -297,7 +301,7 @@ def _build_one(evaluation: Evaluation, *, organisation: str | None, scores: Any,
             outcome_status.append(scores.outcome_of(o.id, org)
                                   if hasattr(scores, "outcome_of") else None)
             statement = tr(o.statement, f"outcome {o.id!r} statement")
-            rows = [_row(ev, index[m.id], j, _translate_measure(m, tr),
+            rows = [_row(ev, index[m.id], j, _translate_measure(m, tr), sources,
                          decimals.get(m.id, m.display_decimals), change_decimals, thousands,
                          slots, _, scores, org, tuple((history or {}).get(m.id, ())), lang,
                          [(str(p), float(earlier_values[index[m.id], k]))
@@ -372,7 +376,8 @@ def _earlier_values(ev: Evaluation, dataset: Any, org: str,
     return _values(data, [m.kind for m in ev.measures], ev.measures)[0][:, 0, :]
 
 
-def _row(ev: Evaluation, i: int, j: int, m: Measure, decimals: int, change_decimals: int,
+def _row(ev: Evaluation, i: int, j: int, m: Measure,
+         sources: Mapping[tuple[str, str], str], decimals: int, change_decimals: int,
          thousands: bool, slots: Sequence[str], _: Translator, scores: Any, org: str,
          history: tuple[float, ...], lang: str,
          earlier: Sequence[tuple[str, float]] = ()) -> Row:
@@ -383,11 +388,11 @@ def _row(ev: Evaluation, i: int, j: int, m: Measure, decimals: int, change_decim
     change_text = _change_text(m, change, change_decimals, _)
     cells = [
         *(Cell(key=f"history:{p}", text=_value_text(m, v, decimals, thousands, _), value=v,
-               method="as recorded") for p, v in earlier),
+               method="as recorded", source=sources.get((m.id, p), "")) for p, v in earlier),
         Cell(key="previous", text=_value_text(m, prev, decimals, thousands, _), value=prev,
-             method="as recorded"),
+             method="as recorded", source=sources.get((m.id, str(ev.previous_period)), "")),
         Cell(key="current", text=_value_text(m, cur, decimals, thousands, _), value=cur,
-             method="as recorded"),
+             method="as recorded", source=sources.get((m.id, str(ev.period)), "")),
         Cell(key="change", text=change_text, value=change,
              method="pp_change" if m.kind.uses_pp_change else "pct_change",
              label=(_("{change} (percentage points)") if m.kind.uses_pp_change
