@@ -214,3 +214,19 @@ def test_from_columns_merges_spellings_and_names_the_first_bad_row() -> None:
     with pytest.raises(DataError, match="row 1: measure"):
         Dataset.from_columns(measure=["a", ["x"], "a"], organisation=["Gwent"] * 3,
                              period=["2020-21", "2021-22", "2022-23"], value=[1] * 3)
+
+
+@pytest.mark.parametrize("to", ["financial_year", "rolling12"])
+def test_a_missing_month_leaves_later_periods_whole(to: str) -> None:
+    # A month with no value makes only the periods containing it incomplete; the running
+    # sums must not carry it into later windows.
+    months = [f"{2018 + (k + 3) // 12}-{(k + 3) % 12 + 1:02d}" for k in range(24)]
+    records = [{"measure": "crime", "organisation": "Gwent", "period": mo,
+                "value": float("nan") if k == 1 else 100.0 + k}
+               for k, mo in enumerate(months)]
+    annual = Dataset.from_records(records).aggregate(to)  # type: ignore[arg-type]
+    first = "2018-19" if to == "financial_year" else "12 months to March 2019"
+    last = "2019-20" if to == "financial_year" else "12 months to March 2020"
+    got = annual.cube("value", measures=["crime"], periods=[first, last])[0, 0]
+    assert np.isnan(got[0])  # the year holding the missing month has no total
+    assert got[1] == sum(100.0 + k for k in range(12, 24))

@@ -506,17 +506,34 @@ class Dataset:
         t0 = min(w[1] for w in windows)
         t1 = max(w[1] + w[2] - 1 for w in windows)
         nm, no, nt = len(self.measures), len(self.organisations), t1 - t0 + 1
-        present = np.zeros((nm, no, nt), dtype=bool)
         m, o, t = self.measure_code[rows], self.organisation_code[rows], month_idx - t0
-        present[m, o, t] = True
+        # One linear index into the dense measures × organisations × months cube, reused by
+        # every field (a single flat scatter each, rather than three-array indexing).
+        lin = (m.astype(np.int64) * no + o) * nt + t
+        size = nm * no * nt
         starts = np.array([w[1] - t0 for w in windows])
         length = windows[0][2]
-        csum_present = np.concatenate([np.zeros((nm, no, 1)), np.cumsum(present, axis=2)], axis=2)
-        count = csum_present[..., starts + length] - csum_present[..., starts]
+        # Financial years, quarters and calendar years tile the month axis: each window's
+        # sum is a reshape and a sum. Rolling windows overlap: running sums.
+        tiled = bool(np.array_equal(starts, np.arange(len(windows)) * length)
+                     and nt == len(windows) * length)
+
+        def window_sums(flat: npt.NDArray[Any]) -> FloatArray:
+            cube = flat.reshape(nm, no, nt)
+            if tiled:
+                return np.asarray(cube.reshape(nm, no, len(windows), length).sum(
+                    axis=3, dtype=np.float64))
+            c = np.concatenate([np.zeros((nm, no, 1)), np.cumsum(cube, axis=2,
+                                                                  dtype=np.float64)], axis=2)
+            return np.asarray(c[..., starts + length] - c[..., starts])
+
+        present = np.zeros(size, dtype=bool)
+        present[lin] = True
+        count = window_sums(present)
         complete = count == length
         any_data = count > 0
         # A field with no value in any monthly row (often sample_size and population)
-        # aggregates to NaN everywhere: skip its dense cubes and running sums.
+        # aggregates to NaN everywhere: skip its dense cube.
         absent = np.full((nm, no, len(windows)), np.nan)
         sums = {}
         for f in ("value", "numerator", "denominator", "sample_size"):
@@ -525,25 +542,26 @@ class Dataset:
             if not ok.any():
                 sums[f] = absent
                 continue
-            dense = np.zeros((nm, no, nt))
-            dense[m, o, t] = col
-            has = np.zeros((nm, no, nt), dtype=bool)
-            has[m, o, t] = ok
-            c = np.concatenate([np.zeros((nm, no, 1)), np.cumsum(dense, axis=2)], axis=2)
-            hc = np.concatenate([np.zeros((nm, no, 1)), np.cumsum(has, axis=2)], axis=2)
-            s = c[..., starts + length] - c[..., starts]
-            nhas = hc[..., starts + length] - hc[..., starts]
-            sums[f] = np.where(nhas == length, s, np.nan)
+            dense = np.zeros(size)
+            # Missing months add 0 here and are caught by the count below (a NaN would
+            # poison every later running sum).
+            dense[lin] = np.where(ok, col, 0.0)
+            total = window_sums(dense)
+            if ok.all():
+                nhas = count
+            else:
+                has = np.zeros(size, dtype=bool)
+                has[lin] = ok
+                nhas = window_sums(has)
+            sums[f] = np.where(nhas == length, total, np.nan)
         last = starts + length - 1
         pop_col = self.population[rows]
         if np.isnan(pop_col).all():
             pop = absent
         else:
-            dense = np.zeros((nm, no, nt))
-            dense[m, o, t] = pop_col
-            has = np.zeros((nm, no, nt), dtype=bool)
-            has[m, o, t] = ~np.isnan(pop_col)
-            pop = np.where(has[..., last], dense[..., last], np.nan)
+            dense = np.full(size, np.nan)
+            dense[lin] = pop_col
+            pop = dense.reshape(nm, no, nt)[..., last]
         ratio_ok = ~np.isnan(sums["numerator"]) & ~np.isnan(sums["denominator"])
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(sums["denominator"] != 0, sums["numerator"] / sums["denominator"],
