@@ -162,8 +162,8 @@ def test_target_trajectory_to_a_multi_year_target() -> None:
         {"default": {"scorer": "target", "tolerance": 0.03}}, measure_ids=["crime"]))
     # -2.0% achieved against -4.0% needed: 2 points off, within a 3-point tolerance.
     assert near.status_of("crime") == ("amber", (
-        "target 20% reduction from 2019-20 by 2024-25: off trajectory (-2.0% since "
-        "2019-20, -4.0% needed by now)",))
+        "target -20.0% from 2019-20 by 2024-25: off trajectory (-2.0% since 2019-20, "
+        "-4.0% needed by now)",))
 
 
 def test_spc_scorer_reads_the_icons() -> None:
@@ -175,7 +175,8 @@ def test_spc_scorer_reads_the_icons() -> None:
                                 ["none"], [""]]))
     block = builtin.spc(ev, np.arange(5))
     assert block.status[:, 0].tolist() == [RED, GREEN, RED, AMBER, GREY]
-    assert block.reasons(2, 0) == ("SPC: common cause; assurance consistent fail",)
+    assert block.reasons(2, 0) == ("SPC: common cause variation; the process will "
+                                   "consistently fail the target",)
     assert builtin.spc(ev, np.arange(5), common_cause="green").status[3, 0] == GREEN
 
 
@@ -408,8 +409,21 @@ def test_a_domain_default_scorer_applies_unless_the_plan_says_otherwise() -> Non
     s = report_scores(ev, r)
     assert s.score("wellbeing.officers_ethnic_minority").scorer == "target"
     assert s.status_of("wellbeing.officers_ethnic_minority") == ("red", (
-        "target our community representation of 5.1%: not met (gap -2.1 pp)",))
+        "target 5.1%: not met (gap -2.1 pp)",))
     own = ScoringConfig.from_mapping(
         {"measures": {"wellbeing.officers_ethnic_minority": {"scorer": "direction"}}},
         measure_ids=["wellbeing.officers_ethnic_minority"])
     assert score(ev, own).score("wellbeing.officers_ethnic_minority").scorer == "direction"
+
+
+def test_reasons_are_given_in_the_report_language(seed001: tuple[PlanFile, Evaluation]
+                                                  ) -> None:
+    pf, ev = seed001
+    s = report_scores(ev, pf)
+    assert s.status_of("all_crime_outcome_rate", lang="cy") == ("green", (
+        "Grŵp Mwyaf Tebyg: yn well (15.9% o'i gymharu â 15.0%; heb ei brofi am arwyddocâd)",
+        "yn gwella (+4.1 pwynt canran, heb ei brofi; arwyddocâd ystadegol)"))
+    from perfcore.report.html import render_html
+    page = render_html(pf.build_report(ev, scores=s, lang="cy"))
+    for english in ("better than", "similar to", "improving", "not tested", "significant"):
+        assert english not in page

@@ -15,6 +15,8 @@ import numpy as np
 import numpy.typing as npt
 
 from perfcore.hookspecs import hookimpl
+from perfcore.i18n import N_, Translator
+from perfcore.report.model import METHOD_NAMES, label
 from perfcore.scoring import (
     AMBER,
     GREEN,
@@ -33,6 +35,36 @@ from perfcore.scoring import (
 from perfcore.specs import ScorerSpec
 
 Rows = npt.NDArray[np.intp]
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def _lang(_: Translator) -> str:
+    # The translator's language, for period names: a Welsh translator turns "June" into
+    # "Mehefin".
+    return "cy" if _("June") != "June" else "en"
+
+
+def _unit(value: float, pp: bool, _: Translator) -> str:
+    return _("{change} pp").format(change=_fmt(value, "")) if pp else _fmt(value, "%")
+
+
+def _target_text(m: Any, _: Translator) -> str:
+    """A target in words from its numbers (its plan description is plan text, shown by the
+    report where the plan gives it)."""
+    t = m.target
+    if t.value is not None:
+        return _value_text(m, float(t.value))
+    change = _unit(t.change * (1 if t.change_unit == "pp" else 100), t.change_unit == "pp", _)
+    lang = _lang(_)
+    if t.baseline is not None and t.by is not None:
+        return _("{change} from {baseline} by {by}").format(
+            change=change, baseline=t.baseline.display(lang), by=t.by.display(lang))
+    if t.by is not None:
+        return _("{change} by {by}").format(change=change, by=t.by.display(lang))
+    return change
 
 
 def _status_option(name: str, value: Any) -> list[tuple[str, str]]:
@@ -56,13 +88,14 @@ def direction(evaluation: Any, rows: Rows, *, no_change: str = "amber") -> Score
     codes = np.select([d == "improving", d == "deteriorating", d == "no_change"],
                       [GREEN, RED, status_code(no_change)], GREY).astype(np.int8)
 
-    def reasons(k: int, j: int) -> tuple[str, ...]:
+    def reasons(k: int, j: int, _: Translator = _same) -> tuple[str, ...]:
         i = int(rows[k])
-        words = str(d[k, j]).replace("_", " ")
         sig = ev.significant[i, j]
-        test = ("significant" if sig == 1 else "not significant" if sig == 0
-                else "not tested")
-        return (f"{words} ({_change_text(ev, i, j)}, {test}; {ev.dot_method})",)
+        test = (_("significant") if sig == 1 else _("not significant") if sig == 0
+                else _("not tested"))
+        return (_("{direction} ({change}, {test}; {method})").format(
+            direction=label(str(d[k, j]), _), change=_change_text(ev, i, j, _), test=test,
+            method=_(METHOD_NAMES.get(ev.dot_method, ev.dot_method))),)
 
     def inputs(k: int, j: int) -> Mapping[str, Any]:
         i = int(rows[k])
@@ -96,8 +129,11 @@ def comparator(evaluation: Any, rows: Rows, *, against: str | None = None,
     shape = (len(rows), len(ev.organisations))
     if slot is None:
         codes = np.zeros(shape, dtype=np.int8)
-        return ScoreBlock(status=codes, value=_nan(shape),
-                          reasons=lambda k, j: ("not assessed: no comparator",),
+
+        def none(k: int, j: int, _: Translator = _same) -> tuple[str, ...]:
+            return (_("not assessed: no comparator"),)
+
+        return ScoreBlock(status=codes, value=_nan(shape), reasons=none,
                           inputs=lambda k, j: {})
     c = ev.comparisons[slot]
     all_codes, tested, diff = _comparator_codes(ev, c, untested=untested,
@@ -106,21 +142,29 @@ def comparator(evaluation: Any, rows: Rows, *, against: str | None = None,
     codes[codes == AMBER] = status_code(similar)
     name = _slot_name(slot)
 
-    def reasons(k: int, j: int) -> tuple[str, ...]:
+    def reasons(k: int, j: int, _: Translator = _same) -> tuple[str, ...]:
         i = int(rows[k])
         m = ev.measures[i]
-        word = {GREEN: "better than", RED: "worse than", AMBER: "similar to"}.get(
+        template = {GREEN: N_("better than {group} ({figures}; {how})"),
+                    RED: N_("worse than {group} ({figures}; {how})"),
+                    AMBER: N_("similar to {group} ({figures}; {how})")}.get(
             int(all_codes[i, j]))
-        if word is None:
-            return (f"not compared with {name} (no comparator figure)",)
+        group = _(name)
+        if template is None:
+            return (_("not compared with {group} (no comparator figure)").format(group=group),)
         if m.kind.uses_pp_change or m.kind.value == "rate":
-            figs = f"{_value_text(m, float(ev.current[i, j]))} vs " \
-                   f"{_value_text(m, float(c.value[i, j]))}"
+            figs = _("{value} vs {group_value}").format(
+                value=_value_text(m, float(ev.current[i, j])),
+                group_value=_value_text(m, float(c.value[i, j])))
         else:
-            figs = f"change {_change_text(ev, i, j)} vs {_fmt(float(c.change[i, j]), '%')}"
-        how = (f"{c.method}, {ev.confidence:.0%} CI" if tested[i, j]
-               else "not tested for significance")
-        return (f"{word} {name} ({figs}; {how})",)
+            figs = _("change {change} vs {group_change}").format(
+                change=_change_text(ev, i, j, _),
+                group_change=_fmt(float(c.change[i, j]), "%"))
+        how = (_("{method}, {confidence} CI").format(
+            method=_(METHOD_NAMES.get(c.method, c.method)),
+            confidence=f"{ev.confidence:.0%}") if tested[i, j]
+            else _("not tested for significance"))
+        return (_(template).format(group=group, figures=figs, how=how),)
 
     def inputs(k: int, j: int) -> Mapping[str, Any]:
         i = int(rows[k])
@@ -184,30 +228,32 @@ def target(evaluation: Any, rows: Rows, *, tolerance: float = 0.0) -> ScoreBlock
             codes[k] = np.select([met, on_track, near, not_met], [GREEN, GREEN, AMBER, RED],
                                  GREY)
             labels[k] = np.select([met, on_track, near | not_met],
-                                  ["met", "on trajectory", "off trajectory"], "not available")
+                                  [N_("met"), N_("on trajectory"), N_("off trajectory")],
+                                  N_("not available"))
         else:
             late = RED if due else AMBER
             near = not_met & (gap[k] >= -tolerance)
             codes[k] = np.select([met, near, not_met], [GREEN, AMBER, late], GREY)
-            labels[k] = np.select([met, not_met], ["met", "not met" if due else
-                                                   "not yet met"], "not available")
+            labels[k] = np.select([met, not_met], [N_("met"), N_("not met") if due else
+                                                   N_("not yet met")], N_("not available"))
 
-    def reasons(k: int, j: int) -> tuple[str, ...]:
+    def reasons(k: int, j: int, _: Translator = _same) -> tuple[str, ...]:
         m = ev.measures[int(rows[k])]
         t = m.target
         if t is None:
-            return ("not assessed: no target",)
-        what = t.description or (f"{t.value}" if t.value is not None else f"{t.change:+g}")
-        text = f"target {what}: {labels[k, j]}"
+            return (_("not assessed: no target"),)
+        text = _("target {target}: {status}").format(target=_target_text(m, _),
+                                                    status=_(str(labels[k, j])))
         if not np.isnan(required[k, j]):
-            unit = " pp" if t.change_unit == "pp" else "%"
             scale = 1.0 if t.change_unit == "pp" else 100.0
-            text += (f" ({_fmt(achieved[k, j] * scale, unit)} since {t.baseline}, "
-                     f"{_fmt(required[k, j] * scale, unit)} needed by now)")
+            text += _(" ({achieved} since {baseline}, {required} needed by now)").format(
+                achieved=_unit(achieved[k, j] * scale, t.change_unit == "pp", _),
+                baseline=t.baseline.display(_lang(_)) if t.baseline else "",
+                required=_unit(required[k, j] * scale, t.change_unit == "pp", _))
         elif not np.isnan(gap[k, j]):
             g = float(gap[k, j])
-            text += (f" (gap {_fmt(g * 100, ' pp')})" if m.kind.uses_pp_change
-                     else f" (gap {g:+,.3g})")
+            text += _(" (gap {gap})").format(
+                gap=_unit(g * 100, True, _) if m.kind.uses_pp_change else f"{g:+,.3g}")
         return (text,)
 
     def inputs(k: int, j: int) -> Mapping[str, Any]:
@@ -246,12 +292,15 @@ def spc(evaluation: Any, rows: Rows, *, common_cause: str = "amber") -> ScoreBlo
                               np.where(by_ass >= 0, by_ass, status_code(common_cause))))
     codes = codes.astype(np.int8)
 
-    def reasons(k: int, j: int) -> tuple[str, ...]:
+    def reasons(k: int, j: int, _: Translator = _same) -> tuple[str, ...]:
+        from perfcore.report.spc_svg import ASSURANCE_WORDS, VARIATION_WORDS
         if not charted[k, j]:
-            return ("not assessed: no monthly SPC chart",)
-        v = str(variation[k, j]).replace("_", " ")
-        a = str(assurance[k, j]).replace("_", " ")
-        return (f"SPC: {v}" + (f"; assurance {a}" if a and a != "none" else ""),)
+            return (_("not assessed: no monthly SPC chart"),)
+        v, a = str(variation[k, j]), str(assurance[k, j])
+        text = _("SPC: {variation}").format(variation=_(VARIATION_WORDS.get(v, v)))
+        if a in ASSURANCE_WORDS:
+            text += "; " + _(ASSURANCE_WORDS[a])
+        return (text,)
 
     def inputs(k: int, j: int) -> Mapping[str, Any]:
         return {"variation": str(variation[k, j]), "assurance": str(assurance[k, j])}
@@ -305,8 +354,8 @@ def composite(evaluation: Any, rows: Rows, *, scorers: list[str] | None = None,
         out, _ = rollup(flat, rule=RollupRule(rule=rule))
         codes = out.reshape(stacked.shape[1:]).astype(np.int8)
 
-    def reasons(k: int, j: int) -> tuple[str, ...]:
-        return tuple(r for p in parts for r in p.reasons(k, j))
+    def reasons(k: int, j: int, _: Translator = _same) -> tuple[str, ...]:
+        return tuple(r for p in parts for r in p.reasons(k, j, _))
 
     def inputs(k: int, j: int) -> Mapping[str, Any]:
         return {n: {"status": STATUS_NAMES[int(p.status[k, j])], **p.inputs(k, j)}

@@ -416,9 +416,12 @@ def _row(ev: Evaluation, i: int, j: int, m: Measure,
                           label=f"{what}: {text}; {label(assessment, _)}",
                           method=c.method, source=_(SOURCE_NAMES[int(c.source[i, j])]),
                           reasons=(assessment,)))
-    status, reasons = (None, ())
+    status: str | None = None
+    reasons: tuple[str, ...] = ()
     if scores is not None:
-        status, reasons = scores.status_of(m.id, org)
+        from perfcore.scoring import Scores
+        status, reasons = (scores.status_of(m.id, org, lang=lang) if isinstance(scores, Scores)
+                           else scores.status_of(m.id, org))
         cells.append(Cell(key="status", text=label(status, _) if status else "",
                           label=label(status, _) if status else ""))
     chart = ev.spc_chart(m.id, org)

@@ -65,6 +65,10 @@ _ASSURANCE = {
     "inconsistent": (COLOURS["common_cause"], "?",
                      N_("the process will inconsistently pass and fail the target")),
 }
+#: Words for each variation and assurance icon (msgids of the catalogue).
+VARIATION_WORDS = {k: v[2] for k, v in _VARIATION.items()}
+ASSURANCE_WORDS = {k: v[2] for k, v in _ASSURANCE.items()}
+
 _POINT_WORDS = {
     "common_cause": N_("common cause"),
     "special_cause_improvement": N_("special cause improvement"),

@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from perfcore.errors import PerfcoreError, PlanProblem, PlanValidationError, UnknownMeasureError
+from perfcore.i18n import N_, translator
 from perfcore.model import ManualAssessment
 
 __all__ = ["AMBER", "GREEN", "GREY", "RED", "STATUS_NAMES", "ExceptionItem", "RollupRule",
@@ -39,7 +40,8 @@ DEFAULT_RULE = "worst"
 
 StatusArray = npt.NDArray[np.int8]
 FloatArray = npt.NDArray[np.float64]
-Reasons = Callable[[int, int], tuple[str, ...]]
+#: ``reasons(k, j)`` or, for translatable reasons, ``reasons(k, j, _)``.
+Reasons = Callable[..., tuple[str, ...]]
 Inputs = Callable[[int, int], Mapping[str, Any]]
 
 
@@ -391,8 +393,10 @@ class Scores:
         from perfcore.organisations import default_registry
         return orgs.index(default_registry().code(organisation))
 
-    def score(self, measure_id: str, organisation: str | None = None) -> Score:
-        """One measure's score for one organisation, with reasons and inputs."""
+    def score(self, measure_id: str, organisation: str | None = None, *,
+              lang: str = "en") -> Score:
+        """One measure's score for one organisation, with reasons (in ``lang``) and
+        inputs."""
         i, j = self._ij(measure_id, organisation)
         for rows, block in self._blocks:
             hit = np.flatnonzero(rows == i)
@@ -400,13 +404,14 @@ class Scores:
                 k = int(hit[0])
                 return Score(measure=measure_id, organisation=self.evaluation.organisations[j],
                              status=STATUS_NAMES[int(self.status[i, j])],
-                             value=float(self.value[i, j]), reasons=block.reasons(k, j),
+                             value=float(self.value[i, j]),
+                             reasons=_reasons(block, k, j, lang),
                              inputs=block.inputs(k, j), scorer=self.scorer[i])
         raise AssertionError("every measure is in a block")  # pragma: no cover
 
-    def status_of(self, measure_id: str, organisation: str | None = None
-                  ) -> tuple[str, tuple[str, ...]]:
-        s = self.score(measure_id, organisation)
+    def status_of(self, measure_id: str, organisation: str | None = None, *,
+                  lang: str = "en") -> tuple[str, tuple[str, ...]]:
+        s = self.score(measure_id, organisation, lang=lang)
         return s.status, s.reasons
 
     def rollup_of(self, priority_id: str, organisation: str | None = None) -> str:
@@ -453,6 +458,15 @@ class Scores:
                             detail=f"{STATUS_NAMES[before]} → {STATUS_NAMES[after]}",
                             before=STATUS_NAMES[before], after=STATUS_NAMES[after]))
         return out
+
+
+def _reasons(block: ScoreBlock, k: int, j: int, lang: str) -> tuple[str, ...]:
+    """A cell's reasons in ``lang``: built-in scorers take the translator as a third
+    argument; a third-party scorer's two-argument reasons are used as they are."""
+    import inspect
+    if len(inspect.signature(block.reasons).parameters) >= 3:
+        return tuple(block.reasons(k, j, translator(lang)))
+    return tuple(block.reasons(k, j))
 
 
 def score(evaluation: Any, config: ScoringConfig | None = None) -> Scores:
@@ -544,11 +558,12 @@ def _manual_block(ev: Any, rows: npt.NDArray[np.intp], config: ScoringConfig) ->
                       if ev.measures[i].id in config.manual else GREY for i in rows],
                      dtype=np.int8)
 
-    def reasons(k: int, j: int) -> tuple[str, ...]:
+    def reasons(k: int, j: int, _: Callable[[str], str] = str) -> tuple[str, ...]:
         a = config.manual.get(ev.measures[rows[k]].id)
         if a is None:
-            return ("not assessed: no manual assessment",)
-        head = "manual assessment" + (f" ({a.as_of})" if a.as_of else "")
+            return (_("not assessed: no manual assessment"),)
+        head = (_("manual assessment ({as_of})").format(as_of=a.as_of) if a.as_of
+                else _("manual assessment"))
         return tuple(x for x in (head, a.commentary, *a.evidence) if x)
 
     def inputs(k: int, j: int) -> Mapping[str, Any]:
@@ -569,8 +584,8 @@ def _default_slot(ev: Any) -> str | None:
     return slots[0] if slots else None
 
 
-_SLOT_NAMES = {"msg": "MSG", "K04000001": "England and Wales", "W92000004": "Wales",
-               "E92000001": "England"}
+_SLOT_NAMES = {"msg": N_("MSG"), "K04000001": N_("England and Wales"),
+               "W92000004": N_("Wales"), "E92000001": N_("England")}
 
 
 def _slot_name(slot: str) -> str:
@@ -620,6 +635,8 @@ def _value_text(m: Any, v: float) -> str:
     return f"{float(round_half_away(v, 1)):,.1f}".removesuffix(".0")
 
 
-def _change_text(ev: Any, i: int, j: int) -> str:
+def _change_text(ev: Any, i: int, j: int, _: Callable[[str], str] = str) -> str:
     m = ev.measures[i]
-    return _fmt(float(ev.change[i, j]), " pp" if m.kind.uses_pp_change else "%")
+    if m.kind.uses_pp_change:
+        return _("{change} pp").format(change=_fmt(float(ev.change[i, j]), ""))
+    return _fmt(float(ev.change[i, j]), "%")
