@@ -4,10 +4,14 @@ and checks against the real ONS police force area tables shipped in examples/dat
 from __future__ import annotations
 
 import csv
+import math
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from perfcore.dataset import Dataset, IncompletePeriodWarning, PublishedFigure
 from perfcore.errors import (
@@ -18,7 +22,7 @@ from perfcore.errors import (
     UnknownOrganisationError,
     UnknownPeriodError,
 )
-from perfcore.periods import FinancialYear, Month, Rolling
+from perfcore.periods import FinancialQuarter, FinancialYear, Month, Rolling
 
 PRC = Path(__file__).parents[1] / "examples" / "data" / "prc-pfa"
 TOTAL = "Total recorded crime (excluding fraud)"
@@ -230,3 +234,121 @@ def test_a_missing_month_leaves_later_periods_whole(to: str) -> None:
     got = annual.cube("value", measures=["crime"], periods=[first, last])[0, 0]
     assert np.isnan(got[0])  # the year holding the missing month has no total
     assert got[1] == sum(100.0 + k for k in range(12, 24))
+
+
+# Keys drawn from a small space, so that dense and sparse key spaces, sorted and unsorted
+# rows, and duplicates all occur (each takes a different path in the unique-key check).
+_key_rows = st.lists(st.tuples(st.integers(0, 3), st.integers(0, 2), st.integers(0, 11)),
+                     min_size=0, max_size=60)
+
+
+@given(rows=_key_rows, sort=st.booleans())
+def test_duplicate_keys_are_found_whatever_the_row_order(
+        rows: list[tuple[int, int, int]], sort: bool) -> None:
+    if sort:
+        rows = sorted(rows)
+    cols = {"measure": [f"m{m}" for m, _, _ in rows],
+            "organisation": [f"org{o}" for _, o, _ in rows],
+            "period": [f"2023-{p + 1:02d}" for _, _, p in rows]}
+    if len(set(rows)) == len(rows):
+        ds = Dataset.from_columns(**cols, value=np.arange(len(rows), dtype=float),
+                                  registry=False)
+        assert len(ds) == len(rows)
+        return
+    with pytest.raises(DuplicateObservationError) as info:
+        Dataset.from_columns(**cols, value=np.zeros(len(rows)), registry=False)
+    i, j = info.value.rows
+    assert i < j and rows[i] == rows[j]
+    assert info.value.count == len(rows) - len(set(rows))
+
+
+def _aggregate_by_hand(rows: list[tuple[str, str, Month, dict[str, float]]],
+                       to: str) -> dict[tuple[str, str, str], dict[str, float]]:
+    """Dataset.aggregate's rules written out one period at a time (the reference)."""
+    nan = float("nan")
+    first = min(r[2].first for r in rows)
+    last = max(r[2].first for r in rows)
+    windows: dict[str, tuple[int, int]] = {}
+    for idx in range(first, last + 1):
+        mo = Month.from_index(idx)
+        if to == "rolling12":
+            if idx - 11 >= first:
+                windows[str(Rolling(mo))] = (idx - 11, 12)
+        else:
+            p = FinancialYear.containing(mo) if to == "financial_year" else \
+                FinancialQuarter.containing(mo)
+            windows[str(p)] = (p.first, p.length)
+    by_key = {(m, o, mo.first): f for m, o, mo, f in rows}
+    out: dict[tuple[str, str, str], dict[str, float]] = {}
+    for m, o in sorted({(m, o) for m, o, _, _ in rows}):
+        for name, (start, length) in windows.items():
+            months = [by_key.get((m, o, start + k)) for k in range(length)]
+            if any(x is None for x in months):
+                continue
+            got = {f: sum(x.get(f, nan) for x in months)  # type: ignore[union-attr]
+                   for f in ("value", "numerator", "denominator")}
+            if not (math.isnan(got["numerator"]) or math.isnan(got["denominator"])):
+                got["value"] = (got["numerator"] / got["denominator"]
+                                if got["denominator"] != 0 else nan)
+            got["population"] = months[-1].get("population", nan)  # type: ignore[union-attr]
+            out[(m, o, name)] = got
+    return out
+
+
+@st.composite
+def _month_rows(draw: st.DrawFn) -> list[tuple[str, str, int, float | None, int, int | None]]:
+    """Monthly series of two measures for two forces: each a run of months with a few
+    holes, some values missing or NaN, populations on some months."""
+    rows = []
+    for measure in ("crime", "rate"):
+        for org in ("Gwent", "Dyfed-Powys"):
+            start = draw(st.integers(0, 14))
+            length = draw(st.integers(0, 30))
+            holes = draw(st.sets(st.integers(0, 35), max_size=2))
+            for t in range(start, min(start + length, 36)):
+                if t in holes:
+                    continue
+                value = draw(st.one_of(st.integers(0, 50).map(float), st.none(),
+                                       st.just(float("nan"))) if t % 7 == 0
+                             else st.integers(0, 50).map(float))
+                rows.append((measure, org, t, value, draw(st.integers(0, 5)),
+                             draw(st.one_of(st.none(), st.integers(1000, 2000)))))
+    return rows
+
+
+@given(rows=_month_rows(), to=st.sampled_from(["financial_year", "quarter", "rolling12"]))
+def test_aggregate_agrees_with_period_by_period_sums(
+        rows: list[tuple[str, str, int, float | None, int, int | None]], to: str) -> None:
+    assume(rows)
+    start = Month(2022, 1).first
+    recs: list[dict[str, object]] = []
+    ref_rows: list[tuple[str, str, Month, dict[str, float]]] = []
+    for measure, org, t, v, extra, pop in rows:
+        mo = Month.from_index(start + t)
+        fields: dict[str, float] = ({"value": v} if measure == "crime" and v is not None
+                                    else {"numerator": float(extra), "denominator": 5.0}
+                                    if measure == "rate" else {})
+        if pop is not None:
+            fields["population"] = float(pop)
+        recs.append({"measure": measure, "organisation": org, "period": str(mo), **fields})
+        ref_rows.append((measure, "W15000002" if org == "Gwent" else "W15000004", mo, fields))
+    expected = _aggregate_by_hand(ref_rows, to)
+    ds = Dataset.from_records(recs)
+    if not expected:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", IncompletePeriodWarning)
+            try:
+                got_ds = ds.aggregate(to)  # type: ignore[arg-type]
+            except DataError:
+                return
+        assert len(got_ds) == 0
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", IncompletePeriodWarning)
+        got_ds = ds.aggregate(to)  # type: ignore[arg-type]
+    got = {(r["measure"], r["organisation"], r["period"]): r for r in got_ds.to_records()}
+    assert set(got) == set(expected)
+    for key, want in expected.items():
+        for f, x in want.items():
+            y = got[key].get(f, float("nan"))
+            assert (math.isnan(x) and math.isnan(y)) or x == y, (key, f, x, y)

@@ -13,8 +13,10 @@ than computed.
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
@@ -49,6 +51,8 @@ FIGURES = ("value", "pct_change", "pp_change", "rank")
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int32]
+#: Row codes as any integer array (factorize gives int64, stored codes are int32).
+Codes = npt.NDArray[np.integer[Any]]
 
 
 _FLOAT_FIELDS = ("value", "numerator", "denominator", "sample_size", "population")
@@ -110,38 +114,39 @@ def _as_float_column(name: str, values: Sequence[Any] | npt.ArrayLike | None,
 
 
 def _encode(values: Sequence[Any], name: str) -> tuple[tuple[Any, ...], IntArray]:
-    distinct, raw = _factorize(values)
+    distinct, raw = factorize(values)
     return _sorted_categories(distinct, raw)
 
 
-def _factorize(values: Sequence[Any]) -> tuple[list[Any], IntArray]:
+def factorize(values: Sequence[Any]) -> tuple[list[Any], npt.NDArray[np.int64]]:
     """The distinct values in first-seen order, and each row's index into them.
 
-    Both passes run in C (``dict.fromkeys`` and ``map`` over a bound ``__getitem__``), so
-    a national table of a million rows costs tens of milliseconds, and anything done per
-    value (parsing periods, resolving names) is done once per distinct value. Because
-    the order is first-seen, the first row holding distinct value ``k`` is the first row
-    where ``raw == k``, which keeps "row i" in error messages the first offending row.
+    One pass in C: ``map`` over a ``defaultdict`` whose factory numbers each new value as
+    it is first seen, so a national table of a million rows costs tens of milliseconds,
+    and anything done per value (parsing periods, resolving names) is done once per
+    distinct value. Because the order is first-seen, the first row holding distinct value
+    ``k`` is the first row where ``codes == k``, which keeps "row i" in error messages the
+    first offending row.
     """
-    distinct = list(dict.fromkeys(values))
-    lookup = {v: i for i, v in enumerate(distinct)}
-    raw = np.fromiter(map(lookup.__getitem__, values), dtype=np.int32, count=len(values))
-    return distinct, raw
+    lookup: defaultdict[Any, int] = defaultdict(itertools.count().__next__)
+    codes = np.fromiter(map(lookup.__getitem__, values), dtype=np.int64, count=len(values))
+    return list(lookup), codes
 
 
-def _used_categories(categories: Sequence[Any], index: npt.NDArray[np.intp]
+def _used_categories(categories: Sequence[Any], index: Codes
                      ) -> tuple[tuple[Any, ...], IntArray]:
     """The categories that ``index`` uses, sorted, and ``index`` recoded into them."""
-    used, inverse = np.unique(index, return_inverse=True)
-    return _sorted_categories([categories[i] for i in used],
-                              inverse.astype(np.int32).reshape(-1))
+    used = np.bincount(index, minlength=len(categories)) > 0
+    recode = (np.cumsum(used) - 1).astype(np.int32)
+    return _sorted_categories([categories[i] for i in np.flatnonzero(used).tolist()],
+                              recode[index])
 
 
-def _first_row(raw: IntArray, k: int) -> int:
+def _first_row(raw: Codes, k: int) -> int:
     return int(np.argmax(raw == k))
 
 
-def _sorted_categories(canonical: Sequence[Any], raw: IntArray) -> tuple[tuple[Any, ...],
+def _sorted_categories(canonical: Sequence[Any], raw: Codes) -> tuple[tuple[Any, ...],
                                                                           IntArray]:
     """Sorted distinct categories, and row codes into them, from the canonical form of
     each first-seen distinct value (several spellings may share one category)."""
@@ -149,6 +154,66 @@ def _sorted_categories(canonical: Sequence[Any], raw: IntArray) -> tuple[tuple[A
     lookup = {c: i for i, c in enumerate(cats)}
     remap = np.array([lookup[c] for c in canonical], dtype=np.int32)
     return tuple(cats), remap[raw] if raw.size else np.zeros(0, dtype=np.int32)
+
+
+_SUMMED = ("value", "numerator", "denominator", "sample_size")
+
+
+def _tiled_sums(slot: npt.NDArray[np.int64], closes: npt.NDArray[np.bool_],
+                cols: Mapping[str, FloatArray], absent: set[str], size: int
+                ) -> tuple[Codes, dict[str, FloatArray], FloatArray]:
+    """Months present, field sums and last-month population per series × window, flat,
+    for windows that tile the months (years, quarters). Each month falls in one window
+    (``slot``: series × window), so every sum is one weighted ``bincount`` over the rows;
+    ``closes`` marks a window's last month. A NaN month makes its window's sum NaN, which
+    is the rule (a field is summed only when every month has it)."""
+    count = np.bincount(slot, minlength=size)
+    sums: dict[str, FloatArray] = {
+        f: (np.full(size, np.nan) if f in absent
+            else np.bincount(slot, weights=cols[f], minlength=size).astype(np.float64, copy=False))
+        for f in _SUMMED}
+    pop: FloatArray = np.full(size, np.nan)
+    if "population" not in absent:
+        pop[slot[closes]] = cols["population"][closes]
+    return count, sums, pop
+
+
+def _rolling_sums(series: npt.NDArray[np.int64], month: npt.NDArray[np.int64],
+                  cols: Mapping[str, FloatArray], absent: set[str],
+                  starts: npt.NDArray[np.int64], length: int, n_series: int
+                  ) -> tuple[Codes, dict[str, FloatArray], FloatArray]:
+    """As :func:`_tiled_sums` for overlapping windows (rolling 12 months): running sums
+    along a dense series × month grid. Missing months and NaNs add 0 to the running sums
+    and are counted separately (a NaN would poison every later window)."""
+    t0 = int(starts[0])
+    nt = int(starts[-1]) + length - t0
+    lin = series * nt + (month - t0)
+    ends = starts - t0 + length
+
+    def window_sums(flags_or_values: FloatArray | npt.NDArray[np.bool_]) -> FloatArray:
+        # A leading zero column, so that window k's sum is run[end] - run[end - length].
+        dense = np.zeros((n_series, nt + 1))
+        dense.reshape(-1)[lin + series + 1] = flags_or_values
+        run = np.cumsum(dense, axis=1)
+        return np.asarray(run[:, ends] - run[:, ends - length]).reshape(-1)
+
+    present = np.ones(lin.size, dtype=bool)
+    count = window_sums(present).astype(np.int64)
+    sums: dict[str, FloatArray] = {}
+    for f in _SUMMED:
+        if f in absent:
+            sums[f] = np.full(count.size, np.nan)
+            continue
+        ok = ~np.isnan(cols[f])
+        total = window_sums(np.where(ok, cols[f], 0.0))
+        nhas = count if ok.all() else window_sums(ok).astype(np.int64)
+        sums[f] = np.where(nhas == length, total, np.nan)
+    pop: FloatArray = np.full(count.size, np.nan)
+    if "population" not in absent:
+        dense = np.full((n_series, nt), np.nan)
+        dense.reshape(-1)[lin] = cols["population"]
+        pop = dense[:, ends - 1].reshape(-1)
+    return count, sums, pop
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -204,8 +269,8 @@ class Dataset:
             raise DataError(f"key columns differ in length: measure {n}, organisation "
                             f"{len(organisation)}, period {len(period)}")
         # Each key column is factorised first and then parsed, resolved or checked once
-        # per distinct value (see _factorize), in the order the checks always ran.
-        p_distinct, p_raw = _factorize(period)
+        # per distinct value (see factorize), in the order the checks always ran.
+        p_distinct, p_raw = factorize(period)
         parsed: list[Period] = []
         for k, p in enumerate(p_distinct):
             try:
@@ -214,7 +279,7 @@ class Dataset:
                 i = _first_row(p_raw, k)
                 raise DataError(f"row {i}: period {p!r}: {exc}", row=i,
                                 column="period") from exc
-        o_distinct, o_raw = _factorize(organisation)
+        o_distinct, o_raw = factorize(organisation)
         if registry is not False:
             reg = registry or default_registry()
             resolved: list[str] = []
@@ -229,7 +294,7 @@ class Dataset:
                         row=i) from exc
             o_distinct = resolved
         try:
-            m_distinct, m_raw = _factorize(measure)
+            m_distinct, m_raw = factorize(measure)
         except TypeError:  # an unhashable cell: found and named by the row check below
             m_distinct, m_raw = list(measure), np.arange(n, dtype=np.int32)
         for k, m in enumerate(m_distinct):
@@ -387,6 +452,13 @@ class Dataset:
 
     def _check_unique_keys(self) -> None:
         key = self._key()
+        # Long data usually arrive sorted by key (strictly increasing: nothing repeats),
+        # and their key space is usually dense enough to count keys rather than sort them.
+        if key.size < 2 or bool(np.all(key[1:] > key[:-1])):
+            return
+        space = len(self.measures) * len(self.organisations) * len(self.periods)
+        if space <= 4 * key.size and int(np.bincount(key, minlength=space).max()) <= 1:
+            return
         order = np.argsort(key, kind="stable")
         dup = np.flatnonzero(key[order][1:] == key[order][:-1])
         if dup.size:
@@ -491,109 +563,72 @@ class Dataset:
         not touched and not returned. (Means cannot be summed: aggregate them yourself.)
         """
         is_month = np.array([isinstance(p, Month) for p in self.periods], dtype=bool)
-        rows = np.flatnonzero(is_month[self.period_code])
-        if rows.size == 0:
+        # Every row monthly (the usual case): take the columns as they are, not a copy.
+        rows: slice | npt.NDArray[np.intp] = (
+            slice(None) if is_month.all() else np.flatnonzero(is_month[self.period_code]))
+        period_code = self.period_code[rows]
+        if period_code.size == 0:
             raise DataError("the dataset has no monthly observations to aggregate")
-        month_idx = np.array([p.first for p in self.periods], dtype=np.int64)[
-            self.period_code[rows]]
+        # Month numbers per distinct period, gathered per row (not computed per row).
+        first_month = np.array([p.first for p in self.periods], dtype=np.int64)
+        used = first_month[np.unique(period_code)] if not is_month.all() else first_month
         # Windows: (period, first month index, length) for every target period touching
-        # the data; the dense month axis spans them all so edge periods count as partial.
-        windows = self._windows(to, int(month_idx.min()), int(month_idx.max()))
+        # the data; edge periods then count as partial rather than vanishing.
+        windows = self._windows(to, int(used.min()), int(used.max()))
         if not windows:
             raise DataError(f"no {to} period fits within the monthly data "
-                            f"({Month.from_index(int(month_idx.min()))} to "
-                            f"{Month.from_index(int(month_idx.max()))})")
-        t0 = min(w[1] for w in windows)
-        t1 = max(w[1] + w[2] - 1 for w in windows)
-        nm, no, nt = len(self.measures), len(self.organisations), t1 - t0 + 1
-        m, o, t = self.measure_code[rows], self.organisation_code[rows], month_idx - t0
-        # One linear index into the dense measures × organisations × months cube, reused by
-        # every field (a single flat scatter each, rather than three-array indexing).
-        lin = (m.astype(np.int64) * no + o) * nt + t
-        size = nm * no * nt
-        starts = np.array([w[1] - t0 for w in windows])
+                            f"({Month.from_index(int(used.min()))} to "
+                            f"{Month.from_index(int(used.max()))})")
+        nm, no, nw = len(self.measures), len(self.organisations), len(windows)
+        starts = np.array([w[1] for w in windows], dtype=np.int64)
         length = windows[0][2]
-        # Financial years, quarters and calendar years tile the month axis: each window's
-        # sum is a reshape and a sum. Rolling windows overlap: running sums.
-        tiled = bool(np.array_equal(starts, np.arange(len(windows)) * length)
-                     and nt == len(windows) * length)
-
-        def window_sums(flat: npt.NDArray[Any]) -> FloatArray:
-            cube = flat.reshape(nm, no, nt)
-            if tiled:
-                return np.asarray(cube.reshape(nm, no, len(windows), length).sum(
-                    axis=3, dtype=np.float64))
-            c = np.concatenate([np.zeros((nm, no, 1)), np.cumsum(cube, axis=2,
-                                                                  dtype=np.float64)], axis=2)
-            return np.asarray(c[..., starts + length] - c[..., starts])
-
-        present = np.zeros(size, dtype=bool)
-        present[lin] = True
-        count = window_sums(present)
-        complete = count == length
-        any_data = count > 0
+        series = self.measure_code[rows].astype(np.int64) * no + self.organisation_code[rows]
+        cols = {f: getattr(self, f)[rows] for f in _FLOAT_FIELDS}
         # A field with no value in any monthly row (often sample_size and population)
-        # aggregates to NaN everywhere: skip its dense cube.
-        absent = np.full((nm, no, len(windows)), np.nan)
-        sums = {}
-        for f in ("value", "numerator", "denominator", "sample_size"):
-            col = getattr(self, f)[rows]
-            ok = ~np.isnan(col)
-            if not ok.any():
-                sums[f] = absent
-                continue
-            dense = np.zeros(size)
-            # Missing months add 0 here and are caught by the count below (a NaN would
-            # poison every later running sum).
-            dense[lin] = np.where(ok, col, 0.0)
-            total = window_sums(dense)
-            if ok.all():
-                nhas = count
-            else:
-                has = np.zeros(size, dtype=bool)
-                has[lin] = ok
-                nhas = window_sums(has)
-            sums[f] = np.where(nhas == length, total, np.nan)
-        last = starts + length - 1
-        pop_col = self.population[rows]
-        if np.isnan(pop_col).all():
-            pop = absent
+        # aggregates to NaN everywhere: no sums for it.
+        absent = {f for f, c in cols.items() if np.isnan(c).all()}
+        if to == "rolling12":
+            count, sums, pop = _rolling_sums(series, first_month[period_code], cols, absent,
+                                             starts, length, nm * no)
         else:
-            dense = np.full(size, np.nan)
-            dense[lin] = pop_col
-            pop = dense.reshape(nm, no, nt)[..., last]
+            # Each month's window, and whether it closes the window, per distinct period.
+            window, offset = np.divmod(first_month - starts[0], length)
+            count, sums, pop = _tiled_sums(series * nw + window[period_code],
+                                           (offset == length - 1)[period_code], cols, absent,
+                                           nm * no * nw)
+        complete = count == length
         ratio_ok = ~np.isnan(sums["numerator"]) & ~np.isnan(sums["denominator"])
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(sums["denominator"] != 0, sums["numerator"] / sums["denominator"],
                              np.nan)
         value = np.where(ratio_ok, ratio, sums["value"])
-        incomplete = any_data & ~complete
-        n_incomplete = int(incomplete.sum())
+        incomplete = (count > 0) & ~complete
+        n_incomplete = int(np.count_nonzero(incomplete))
         if n_incomplete:
-            mi, oi, wi = np.nonzero(incomplete)
-            example = (f"{self.measures[mi[0]]} / {self.organisations[oi[0]]} / "
-                       f"{windows[wi[0]][0]}")
+            first = int(np.argmax(incomplete))
+            (m0, o0), w0 = divmod(first // nw, no), first % nw
+            example = f"{self.measures[m0]} / {self.organisations[o0]} / {windows[w0][0]}"
             msg = (f"{n_incomplete} measure × organisation × period combination(s) lack some "
                    f"months and were not aggregated (first: {example})")
             if partial == "error":
                 raise DataError(msg, count=n_incomplete)
             warnings.warn(msg, IncompletePeriodWarning, stacklevel=2)
-        mi, oi, wi = np.nonzero(complete)
+        kept = np.flatnonzero(complete)
+        series_k, wi = np.divmod(kept, nw)
+        mi, oi = np.divmod(series_k, no)
         # The keys are already codes into valid categories and unique by construction,
         # so the result is assembled from them directly (what from_columns would build
         # from the same rows with registry=False, without re-hashing every key).
-        n = int(mi.size)
+        n = int(kept.size)
         m_cats, m_code = _used_categories(self.measures, mi)
         o_cats, o_code = _used_categories(self.organisations, oi)
         p_cats, p_code = _used_categories([w[0] for w in windows], wi)
         return Dataset(
             measures=m_cats, organisations=o_cats, periods=p_cats,
             measure_code=m_code, organisation_code=o_code, period_code=p_code,
-            value=_as_float_column("value", value[mi, oi, wi], n),
-            numerator=_as_float_column("numerator", sums["numerator"][mi, oi, wi], n),
-            denominator=_as_float_column("denominator", sums["denominator"][mi, oi, wi], n),
-            sample_size=_as_float_column("sample_size", sums["sample_size"][mi, oi, wi], n),
-            population=_as_float_column("population", pop[mi, oi, wi], n),
+            value=value[kept], numerator=sums["numerator"][kept],
+            denominator=sums["denominator"][kept], sample_size=sums["sample_size"][kept],
+            population=pop[kept],
             sources=(f"aggregated from monthly data to {to}",) if n else ("",),
             source_code=np.zeros(n, dtype=np.int32), published=tuple(self.published))
 
@@ -613,12 +648,11 @@ class Dataset:
             from perfcore.errors import OptionError
             raise OptionError.for_choice("to", to, ("financial_year", "quarter",
                                                     "calendar_year", "rolling12"))
-        seen: set[Period] = set()
-        for idx in range(t0, t1 + 1):
+        idx = t0
+        while idx <= t1:  # one step per period, not per month
             p = factories[to](Month.from_index(idx))
-            if p not in seen:
-                seen.add(p)
-                out.append((p, p.first, p.length))
+            out.append((p, p.first, p.length))
+            idx = p.first + p.length
         return out
 
     # --- equality ------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from perfcore.dataset import factorize
 from perfcore.errors import (
     DataFileError,
     DataProblem,
@@ -371,14 +372,6 @@ def parse_numbers(table: Table, column: str, *,
 
 
 # --- keys ------------------------------------------------------------------------------
-
-
-def factorize(cells: Sequence[Any]) -> tuple[list[Any], IntArray]:
-    """Distinct cells in first-seen order and each row's index into them (both in C)."""
-    distinct = list(dict.fromkeys(cells))
-    lookup = {v: i for i, v in enumerate(distinct)}
-    codes = np.fromiter(map(lookup.__getitem__, cells), dtype=np.int64, count=len(cells))
-    return distinct, codes
 
 
 def factorize_text(cells: Sequence[str]) -> tuple[list[str], IntArray]:

@@ -38,13 +38,12 @@ from typing import Literal
 
 import numpy as np
 
-from perfcore.dataset import Dataset
+from perfcore.dataset import Dataset, factorize
 from perfcore.errors import OptionError
 from perfcore.io._table import (
     IntArray,
     RegistryOption,
     Table,
-    factorize,
     group_sum,
     is_measure_id,
     parse_numbers,

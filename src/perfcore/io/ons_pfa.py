@@ -37,7 +37,7 @@ from typing import Literal
 
 import numpy as np
 
-from perfcore.dataset import Dataset
+from perfcore.dataset import Dataset, factorize
 from perfcore.errors import DuplicateObservationError, OptionError
 from perfcore.io._table import (
     FloatArray,
@@ -46,7 +46,6 @@ from perfcore.io._table import (
     Table,
     duplicate_error,
     expand,
-    factorize,
     parse_numbers,
     parse_periods,
     read_table,

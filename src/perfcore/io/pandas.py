@@ -19,14 +19,13 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from perfcore.dataset import FIELDS, Dataset, PublishedFigure
+from perfcore.dataset import FIELDS, Dataset, PublishedFigure, factorize
 from perfcore.errors import MissingDependencyError
 from perfcore.io._table import (
     FloatArray,
     IntArray,
     RegistryOption,
     Table,
-    factorize,
     normalise_header,
 )
 from perfcore.io.long_csv import KEY_COLUMNS, dataset_from_table

@@ -28,14 +28,13 @@ from pathlib import Path
 
 import numpy as np
 
-from perfcore.dataset import FIGURES, Dataset, PublishedFigure
+from perfcore.dataset import FIGURES, Dataset, PublishedFigure, factorize
 from perfcore.errors import UnknownOrganisationError
 from perfcore.io._table import (
     RegistryOption,
     Table,
     _special_number,
     check_measure_ids,
-    factorize,
     parse_numbers,
     parse_periods,
     read_table,
