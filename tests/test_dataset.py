@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import math
+import random
 import warnings
 from pathlib import Path
 
@@ -352,3 +353,29 @@ def test_aggregate_agrees_with_period_by_period_sums(
         for f, x in want.items():
             y = got[key].get(f, float("nan"))
             assert (math.isnan(x) and math.isnan(y)) or x == y, (key, f, x, y)
+
+
+@given(rows=_key_rows, rng=st.randoms(use_true_random=False), complete=st.booleans(),
+       shuffle=st.booleans(), subset=st.booleans())
+def test_cube_places_every_observation_and_nan_elsewhere(
+        rows: list[tuple[int, int, int]], rng: random.Random, complete: bool, shuffle: bool,
+        subset: bool) -> None:
+    keys = sorted(set(rows))
+    if complete:  # every cell of the grid: in cube order, the cube is a reshape of the rows
+        keys = [(m, o, p) for m in range(2) for o in range(2) for p in range(3)]
+    if shuffle:
+        rng.shuffle(keys)
+    assume(keys)
+    ds = Dataset.from_columns(measure=[f"m{m}" for m, _, _ in keys],
+                              organisation=[f"org{o}" for _, o, _ in keys],
+                              period=[f"2023-{p + 1:02d}" for _, _, p in keys],
+                              value=[100.0 * m + 10.0 * o + p for m, o, p in keys],
+                              registry=False)
+    measures = list(ds.measures[::-1]) if subset else None
+    cube = ds.cube("value", measures=measures)
+    for i, m in enumerate(measures or ds.measures):
+        for j, o in enumerate(ds.organisations):
+            for k, p in enumerate(ds.periods):
+                key = (int(m[1:]), int(o[3:]), p.month - 1)  # type: ignore[attr-defined]
+                want = 100.0 * key[0] + 10.0 * key[1] + key[2] if key in keys else None
+                assert (np.isnan(cube[i, j, k]) if want is None else cube[i, j, k] == want)

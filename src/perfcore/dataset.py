@@ -234,6 +234,8 @@ class Dataset:
     sources: tuple[str, ...] = ("",)
     source_code: IntArray = attrs.field(repr=False, default=None)
     published: tuple[PublishedFigure, ...] = ()
+    #: Derived layout (the flat cube index of each row), computed once on first use.
+    _layout: dict[str, Any] = attrs.field(factory=dict, init=False, repr=False)
 
     def __len__(self) -> int:
         return int(self.measure_code.shape[0])
@@ -446,15 +448,24 @@ class Dataset:
     # --- checks and look-ups --------------------------------------------------------------
 
     def _key(self) -> npt.NDArray[np.int64]:
-        no, np_ = len(self.organisations), len(self.periods)
-        return ((self.measure_code.astype(np.int64) * no + self.organisation_code) * np_
-                + self.period_code)
+        """Each row's position in the flattened measures × organisations × periods cube."""
+        key: npt.NDArray[np.int64] | None = self._layout.get("key")
+        if key is None:
+            no, np_ = len(self.organisations), len(self.periods)
+            key = ((self.measure_code.astype(np.int64) * no + self.organisation_code) * np_
+                   + self.period_code)
+            self._layout["key"] = key
+            # Rows in cube order with none missing: a cube is then a reshape.
+            self._layout["grid"] = bool(
+                key.size == len(self.measures) * no * np_
+                and (key.size == 0 or (key[0] == 0 and bool(np.all(np.diff(key) == 1)))))
+        return key
 
     def _check_unique_keys(self) -> None:
         key = self._key()
         # Long data usually arrive sorted by key (strictly increasing: nothing repeats),
         # and their key space is usually dense enough to count keys rather than sort them.
-        if key.size < 2 or bool(np.all(key[1:] > key[:-1])):
+        if key.size < 2 or self._layout["grid"] or bool(np.all(key[1:] > key[:-1])):
             return
         space = len(self.measures) * len(self.organisations) * len(self.periods)
         if space <= 4 * key.size and int(np.bincount(key, minlength=space).max()) <= 1:
@@ -535,8 +546,17 @@ class Dataset:
                       dtype=np.int64)
         pi = np.array([self.period_index(p) for p in periods] if periods is not None
                       else range(len(self.periods)), dtype=np.int64)
-        full = np.full((len(self.measures), len(self.organisations), len(self.periods)), np.nan)
-        full[self.measure_code, self.organisation_code, self.period_code] = getattr(self, field)
+        shape = (len(self.measures), len(self.organisations), len(self.periods))
+        key = self._key()
+        column: FloatArray = getattr(self, field)
+        if self._layout["grid"]:
+            full = column.reshape(shape).copy()
+        else:
+            full = np.full(shape, np.nan)
+            full.reshape(-1)[key] = column
+        if all(np.array_equal(ix, np.arange(size)) for ix, size in zip((mi, oi, pi), shape,
+                                                                      strict=True)):
+            return full
         return full[np.ix_(mi, oi, pi)]
 
     def published_figure(self, measure: str, group: str, period: str | Period,
