@@ -525,3 +525,16 @@ def test_exact_poisson_lookup_of_repeated_counts_is_the_direct_computation() -> 
     y = x + 0.5
     assert np.array_equal(count_ci(y, method="exact").lower[:3],
                           count_ci(y[:3], method="exact").lower)
+
+
+@given(x1=st.integers(0, 3_000_000), x2=st.integers(0, 3_000_000))
+def test_rate_ratio_pvalue_of_equal_exposures_matches_binomtest(x1: int, x2: int) -> None:
+    # Equal exposures make the conditional binomial symmetric (p = 1/2), which perfcore
+    # answers as twice the smaller tail below a million and by the general search above;
+    # both must give scipy.stats.binomtest's exact two-sided p-value.
+    r = rate_ratio_ci(x1, x2)
+    if x1 + x2 == 0:
+        assert float(r.pvalue) == 1.0
+        return
+    assert float(r.pvalue) == pytest.approx(stats.binomtest(x2, x1 + x2, 0.5).pvalue,
+                                            rel=1e-9, abs=1e-300)

@@ -536,28 +536,55 @@ class Dataset:
              organisations: Sequence[str] | None = None,
              periods: Sequence[str | Period] | None = None) -> FloatArray:
         """A measures × organisations × periods array of one field (NaN where absent)."""
-        if field not in FIELDS:
-            from perfcore.errors import OptionError
-            raise OptionError.for_choice("field", field, FIELDS)
-        mi = np.array([self.measure_index(m) for m in measures] if measures is not None
-                      else range(len(self.measures)), dtype=np.int64)
-        oi = np.array([self.organisation_index(o) for o in organisations]
-                      if organisations is not None else range(len(self.organisations)),
-                      dtype=np.int64)
-        pi = np.array([self.period_index(p) for p in periods] if periods is not None
-                      else range(len(self.periods)), dtype=np.int64)
+        return self.cubes((field,), measures=measures, organisations=organisations,
+                          periods=periods)[field]
+
+    def cubes(self, fields: Sequence[str], *, measures: Sequence[str] | None = None,
+              organisations: Sequence[str] | None = None,
+              periods: Sequence[str | Period] | None = None) -> dict[str, FloatArray]:
+        """:meth:`cube` of several fields, looking the keys up once."""
+        for field in fields:
+            if field not in FIELDS:
+                from perfcore.errors import OptionError
+                raise OptionError.for_choice("field", field, FIELDS)
+        positions = self._layout.get("positions")
+        if positions is None:
+            positions = self._layout["positions"] = (
+                {m: i for i, m in enumerate(self.measures)},
+                {o: i for i, o in enumerate(self.organisations)},
+                {p: i for i, p in enumerate(self.periods)})
+        m_pos, o_pos, p_pos = positions
+
+        def index(wanted: Sequence[Any] | None, pos: dict[Any, int],
+                  slow: Any) -> npt.NDArray[np.intp] | None:
+            """Positions along one axis; None for the whole axis in order."""
+            if wanted is None:
+                return None
+            ix = np.array([pos[w] if w in pos else slow(w) for w in wanted], dtype=np.intp)
+            whole = ix.size == len(pos) and bool(np.array_equal(ix, np.arange(len(pos))))
+            return None if whole else ix
+
+        axes = (index(measures, m_pos, self.measure_index),
+                index(organisations, o_pos, self.organisation_index),
+                index(periods, p_pos, self.period_index))
         shape = (len(self.measures), len(self.organisations), len(self.periods))
         key = self._key()
-        column: FloatArray = getattr(self, field)
-        if self._layout["grid"]:
-            full = column.reshape(shape).copy()
-        else:
+        subset = (None if all(ix is None for ix in axes) else
+                  np.ix_(*[np.arange(size) if ix is None else ix
+                           for ix, size in zip(axes, shape, strict=True)]))
+        out: dict[str, FloatArray] = {}
+        for field in fields:
+            column: FloatArray = getattr(self, field)
+            if self._layout["grid"]:
+                full = column.reshape(shape)
+                # A subset is a fresh array already; the whole grid is copied so that the
+                # caller cannot write into the dataset.
+                out[field] = full.copy() if subset is None else full[subset]
+                continue
             full = np.full(shape, np.nan)
             full.reshape(-1)[key] = column
-        if all(np.array_equal(ix, np.arange(size)) for ix, size in zip((mi, oi, pi), shape,
-                                                                      strict=True)):
-            return full
-        return full[np.ix_(mi, oi, pi)]
+            out[field] = full if subset is None else full[subset]
+        return out
 
     def published_figure(self, measure: str, group: str, period: str | Period,
                          figure: str) -> PublishedFigure | None:

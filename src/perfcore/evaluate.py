@@ -319,20 +319,24 @@ class _Data:
 
 def _gather(dataset: Dataset, measures: Sequence[Measure], periods: Sequence[Period],
             orgs: Sequence[str]) -> _Data:
-    have = [m.id for m in measures if m.id in dataset.measures]
+    in_data, periods_in_data = set(dataset.measures), set(dataset.periods)
+    mi = [i for i, m in enumerate(measures) if m.id in in_data]
     # Qualitative items are assessed by hand: having no figures is expected of them.
-    missing = [m.id for m in measures if m.id not in dataset.measures
+    missing = [m.id for m in measures if m.id not in in_data
                and m.kind is not MeasureKind.QUALITATIVE]
-    have_periods = [p for p in periods if p in dataset.periods]
+    pi = [i for i, p in enumerate(periods) if p in periods_in_data]
+    fields = ("value", "numerator", "denominator", "sample_size", "population")
     shape = (len(measures), len(orgs), len(periods))
-    out = {f: np.full(shape, np.nan) for f in ("value", "numerator", "denominator",
-                                               "sample_size", "population")}
-    if have and have_periods:
-        mi = [i for i, m in enumerate(measures) if m.id in dataset.measures]
-        pi = [i for i, p in enumerate(periods) if p in dataset.periods]
-        for f in out:
-            cube = dataset.cube(f, measures=have, organisations=list(orgs), periods=have_periods)
-            out[f][np.ix_(mi, range(len(orgs)), pi)] = cube
+    if len(mi) == len(measures) and len(pi) == len(periods):
+        out = dataset.cubes(fields, measures=[m.id for m in measures], organisations=orgs,
+                            periods=periods)
+    else:
+        out = {f: np.full(shape, np.nan) for f in fields}
+        if mi and pi:
+            cubes = dataset.cubes(fields, measures=[measures[i].id for i in mi],
+                                  organisations=orgs, periods=[periods[i] for i in pi])
+            for f in fields:
+                out[f][np.ix_(mi, range(len(orgs)), pi)] = cubes[f]
     if missing:
         warnings.warn(f"no data at all for measure(s) {missing}: their figures are not "
                       "available", NotAvailableWarning, stacklevel=3)

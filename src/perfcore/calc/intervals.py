@@ -720,14 +720,41 @@ def _binom_at_least(j: FloatArray, n: FloatArray, p: FloatArray) -> FloatArray:
     return np.where(inside, val, np.where(j < 1, 1.0, 0.0))
 
 
+#: Below this, min(k, n − k) of a binomial with p = ½ has neighbours whose probabilities
+#: differ from its own by more than the tie tolerance (by a factor ≥ 1 + 1/(k + 1)), so
+#: its two-sided p-value is exactly twice its tail; kept well below 1e7 so that rounding
+#: in the log-probabilities of the general search cannot matter either.
+_SYMMETRIC_BELOW = 1e6
+
+
 def _binom_two_sided(k: FloatArray, n: FloatArray, p: FloatArray) -> FloatArray:
     """Exact two-sided binomial p-value: the total probability of every outcome no more
     likely than ``k`` (ties within a relative 1e-7 count as equal).
 
-    The outcomes on ``k``'s own side of the mean that are no more likely than ``k`` are
-    exactly the tail beyond ``k``. On the far side the probabilities are monotone, so
-    the tail there is found by bisection, vectorised over elements.
+    With p = ½ (a count against its previous value, equal exposures) the distribution is
+    symmetric and the answer is twice the smaller tail; otherwise see
+    :func:`_binom_two_sided_search`.
     """
+    k, n, p = np.broadcast_arrays(k, n, p)
+    shape = k.shape
+    k, n, p = k.reshape(-1), n.reshape(-1), p.reshape(-1)
+    small = np.minimum(k, n - k)
+    symmetric = (p == 0.5) & (small < _SYMMETRIC_BELOW)
+    out = np.empty(k.shape)
+    if symmetric.any():
+        s = symmetric
+        out[s] = np.minimum(2.0 * _binom_cdf(small[s], n[s], p[s]), 1.0)
+    rest = ~symmetric
+    if rest.any():
+        out[rest] = _binom_two_sided_search(k[rest], n[rest], p[rest])
+    return out.reshape(shape)
+
+
+def _binom_two_sided_search(k: FloatArray, n: FloatArray, p: FloatArray) -> FloatArray:
+    """:func:`_binom_two_sided` for any p: the outcomes on ``k``'s own side of the mean
+    that are no more likely than ``k`` are exactly the tail beyond ``k``. On the far side
+    the probabilities are monotone, so the tail there is found by bisection, vectorised
+    over elements."""
     mean = n * p
     threshold = _binom_logpmf(k, n, p) + np.log(_TIE_TOLERANCE)
     below = k < mean
