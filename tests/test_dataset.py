@@ -379,3 +379,21 @@ def test_cube_places_every_observation_and_nan_elsewhere(
                 key = (int(m[1:]), int(o[3:]), p.month - 1)  # type: ignore[attr-defined]
                 want = 100.0 * key[0] + 10.0 * key[1] + key[2] if key in keys else None
                 assert (np.isnan(cube[i, j, k]) if want is None else cube[i, j, k] == want)
+
+
+def test_a_dataset_is_read_only_and_leaves_the_callers_arrays_alone() -> None:
+    value = np.array([1.0, 2.0])
+    codes = np.array([0, 1], dtype=np.int32)
+    ds = Dataset.from_codes(measures=["m"], measure_code=np.zeros(2, np.int32),
+                            organisations=["a", "b"], organisation_code=codes,
+                            periods=[Month(2023, 4)], period_code=np.zeros(2, np.int32),
+                            value=value)
+    for name in ("value", "numerator", "organisation_code"):
+        with pytest.raises(ValueError, match="read-only"):
+            getattr(ds, name)[0] = 5
+    value[0] = codes[0] = 7  # the caller's arrays are still theirs to change
+    assert ds.value.tolist() == [1.0, 2.0] and np.isnan(ds.numerator).all()
+    assert ds.cube("value").tolist() == [[[1.0], [2.0]]]
+    cube = ds.cube("value")
+    cube[0, 0, 0] = -1.0  # a cube is the caller's own copy
+    assert ds.cube("value")[0, 0, 0] == 1.0

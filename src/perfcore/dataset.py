@@ -56,6 +56,7 @@ Codes = npt.NDArray[np.integer[Any]]
 
 
 _FLOAT_FIELDS = ("value", "numerator", "denominator", "sample_size", "population")
+_CODE_FIELDS = ("measure_code", "organisation_code", "period_code")
 
 
 class IncompletePeriodWarning(PerfcoreWarning):
@@ -82,7 +83,8 @@ class PublishedFigure:
 def _as_float_column(name: str, values: Sequence[Any] | npt.ArrayLike | None,
                      n: int) -> FloatArray:
     if values is None:
-        return np.full(n, np.nan)
+        # An absent field costs no memory: one NaN seen n times (datasets are read-only).
+        return np.broadcast_to(np.float64(np.nan), (n,))
     arr = np.asarray(values, dtype=object) if not isinstance(values, np.ndarray) else values
     if arr.shape != (n,):
         raise DataError(f"column {name!r} has {arr.shape[0] if arr.ndim else 1} values but "
@@ -150,7 +152,8 @@ def _sorted_categories(canonical: Sequence[Any], raw: Codes) -> tuple[tuple[Any,
                                                                           IntArray]:
     """Sorted distinct categories, and row codes into them, from the canonical form of
     each first-seen distinct value (several spellings may share one category)."""
-    cats = sorted(set(canonical))
+    # Periods sort by a computed key: computing it once each beats ~n log n __lt__ calls.
+    cats = sorted(set(canonical), key=lambda c: c._key() if isinstance(c, Period) else c)
     lookup = {c: i for i, c in enumerate(cats)}
     remap = np.array([lookup[c] for c in canonical], dtype=np.int32)
     return tuple(cats), remap[raw] if raw.size else np.zeros(0, dtype=np.int32)
@@ -236,6 +239,14 @@ class Dataset:
     published: tuple[PublishedFigure, ...] = ()
     #: Derived layout (the flat cube index of each row), computed once on first use.
     _layout: dict[str, Any] = attrs.field(factory=dict, init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        # Frozen all the way down: the arrays are the dataset's own (every builder makes
+        # them), and the layout derived from the codes must stay true.
+        for name in (*_CODE_FIELDS, *FIELDS, "source_code"):
+            arr = getattr(self, name)
+            if arr is not None:
+                arr.flags.writeable = False
 
     def __len__(self) -> int:
         return int(self.measure_code.shape[0])
