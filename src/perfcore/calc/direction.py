@@ -86,12 +86,16 @@ class TrendResult:
 def _chi_square_trend(x: FloatArray, n: FloatArray, t: FloatArray,
                       use: npt.NDArray[np.bool_]) -> tuple[FloatArray, FloatArray]:
     """Chi-square test for trend in proportions (Cochran-Armitage, as in Altman and R's
-    ``prop.trend.test``): X² = [Σx·t - X·Σn·t/N]² / [p̄(1-p̄)(Σn·t² - (Σn·t)²/N)]."""
+    ``prop.trend.test``): X² = [Σx·t - X·Σn·t/N]² / [p̄(1-p̄)(Σn·t² - (Σn·t)²/N)].
+
+    Time first: ``x`` and ``n`` are (time, *series); ``use`` and ``t`` broadcast to
+    (layers, time, *series), a layer per set of points used; results are (layers,
+    *series). Summing over a leading axis adds whole slabs of series at a time."""
     xw, nw, tw = np.where(use, x, 0.0), np.where(use, n, 0.0), np.where(use, t, 0.0)
-    big_n, big_x = nw.sum(-1), xw.sum(-1)
-    snt = (nw * tw).sum(-1)
-    sxx = (nw * tw**2).sum(-1) - snt**2 / big_n
-    num = (xw * tw).sum(-1) - big_x * snt / big_n
+    big_n, big_x = nw.sum(1), xw.sum(1)
+    snt = (nw * tw).sum(1)
+    sxx = (nw * tw**2).sum(1) - snt**2 / big_n
+    num = (xw * tw).sum(1) - big_x * snt / big_n
     pbar = big_x / big_n
     with np.errstate(invalid="ignore", divide="ignore"):
         stat = num**2 / (pbar * (1.0 - pbar) * sxx)
@@ -102,15 +106,17 @@ def _chi_square_trend(x: FloatArray, n: FloatArray, t: FloatArray,
 def _weighted_regression(y: FloatArray, w: FloatArray, t: FloatArray,
                          use: npt.NDArray[np.bool_]) -> tuple[FloatArray, FloatArray]:
     """Inverse-variance weighted least squares of y on t; X² = (b / SE(b))² with the
-    scale fixed at 1 (the weights are known variances)."""
+    scale fixed at 1 (the weights are known variances). Shapes as
+    :func:`_chi_square_trend`."""
     ww = np.where(use, w, 0.0)
-    sw = ww.sum(-1)
-    tbar = (ww * t).sum(-1) / sw
-    ybar = (ww * np.where(use, y, 0.0)).sum(-1) / sw
-    dt = np.where(use, t - tbar[..., None], 0.0)
-    sxx = (ww * dt**2).sum(-1)
+    yw = np.where(use, y, 0.0)
+    sw = ww.sum(1)
+    tbar = (ww * t).sum(1) / sw
+    ybar = (ww * yw).sum(1) / sw
+    dt = np.where(use, t - tbar[:, None], 0.0)
+    sxx = (ww * dt**2).sum(1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        slope = (ww * dt * (np.where(use, y, 0.0) - ybar[..., None])).sum(-1) / sxx
+        slope = (ww * dt * (yw - ybar[:, None])).sum(1) / sxx
         stat = slope**2 * sxx
     return np.asarray(stat), np.asarray(slope)
 
@@ -170,7 +176,10 @@ def trend_test(
     for a in arrays:
         reasons |= np.where(np.isnan(a).any(-1), np.uint16(Reason.MISSING), np.uint16(0))
         reasons |= np.where(np.isinf(a).any(-1), np.uint16(Reason.NON_FINITE), np.uint16(0))
-    t = np.arange(1.0, arrays[0].shape[-1] + 1.0)
+    k = arrays[0].shape[-1]
+    # Time first from here (see _chi_square_trend), t shaped to broadcast over series.
+    t = np.arange(1.0, k + 1.0).reshape(k, *[1] * len(shape))
+    first = [np.ascontiguousarray(np.moveaxis(a, -1, 0)) for a in arrays]
     if proportion:
         x, n = arrays
         with np.errstate(invalid="ignore"):
@@ -179,7 +188,7 @@ def trend_test(
             reasons |= np.where((x > n).any(-1), np.uint16(Reason.X_GT_N), np.uint16(0))
 
         def run(use: npt.NDArray[np.bool_]) -> tuple[FloatArray, FloatArray]:
-            return _chi_square_trend(x, n, t, use)
+            return _chi_square_trend(first[0], first[1], t, use)
         method = "chi_square_trend"
     else:
         y, lo, hi = arrays
@@ -190,21 +199,22 @@ def trend_test(
                             np.uint16(Reason.ZERO_DENOMINATOR), np.uint16(0))
 
         def run(use: npt.NDArray[np.bool_]) -> tuple[FloatArray, FloatArray]:
-            return _weighted_regression(y, w, t, use)
+            return _weighted_regression(first[0], np.moveaxis(w, -1, 0), t, use)
         method = "weighted_regression"
-    all_points = np.ones(arrays[0].shape, dtype=np.bool_)
-    stat, slope = run(all_points)
+    # Layer 0 uses every point; with the guard, layer j + 1 leaves out point j. All the
+    # layers are one run over every series (not a run per left-out point).
+    layers = 1 if leave_one_out == "off" else k + 1
+    use = np.ones((layers, k, *[1] * len(shape)), dtype=np.bool_)
+    for j in range(layers - 1):
+        use[j + 1, j] = False
+    stats, slopes = run(use)
+    stat, slope = stats[0], slopes[0]
     with np.errstate(invalid="ignore"):
         significant = (stat > critical_value) & (slope != 0)
         if leave_one_out != "off":
-            # One pass per left-out period (at most `points`), each over every series.
-            for k in range(arrays[0].shape[-1]):
-                use = all_points.copy()
-                use[..., k] = False
-                s_k, b_k = run(use)
-                significant &= np.sign(b_k) == np.sign(slope)
-                if leave_one_out == "significance":
-                    significant &= s_k > critical_value
+            significant &= (np.sign(slopes[1:]) == np.sign(slope)).all(axis=0)
+            if leave_one_out == "significance":
+                significant &= (stats[1:] > critical_value).all(axis=0)
     ok = (reasons == 0) & np.isfinite(stat)
     reasons |= np.where((reasons == 0) & ~np.isfinite(stat), np.uint16(Reason.TOO_FEW),
                         np.uint16(0))
