@@ -397,3 +397,18 @@ def test_a_dataset_is_read_only_and_leaves_the_callers_arrays_alone() -> None:
     cube = ds.cube("value")
     cube[0, 0, 0] = -1.0  # a cube is the caller's own copy
     assert ds.cube("value")[0, 0, 0] == 1.0
+
+
+@pytest.mark.parametrize(("column", "codes", "message"), [
+    ("organisation_code", [0, 2], "row 1: organisation_code 2 is not a code into the 2"),
+    ("organisation_code", [0, -1], "row 1: organisation_code -1"),
+    ("period_code", [0.0, 0.0], "must hold integer codes"),
+    ("period_code", [0, 0, 0], r"one code per row \(2 rows\)"),
+])
+def test_from_codes_names_a_bad_code(column: str, codes: list[float], message: str) -> None:
+    keys = {"measure_code": [0, 0], "organisation_code": [0, 1], "period_code": [0, 0],
+            column: codes}
+    with pytest.raises(DataError, match=message) as info:
+        Dataset.from_codes(measures=["m"], organisations=["a", "b"], periods=[Month(2023, 4)],
+                           value=[1.0, 2.0], **keys)  # type: ignore[arg-type]
+    assert info.value.column == column

@@ -144,6 +144,23 @@ def _used_categories(categories: Sequence[Any], index: Codes
                               recode[index])
 
 
+def _code_column(name: str, codes: npt.ArrayLike, k: int, n: int) -> Codes:
+    """One key column of codes into ``k`` distinct values, checked: whole numbers in
+    0..k-1, one per row (``n`` rows; -1: the first column, which sets n)."""
+    arr = np.asarray(codes)
+    if arr.ndim != 1 or (n >= 0 and arr.shape[0] != n):
+        raise DataError(f"column {name!r} must hold one code per row ({n} rows), not an "
+                        f"array of shape {arr.shape}", column=name)
+    if arr.size and arr.dtype.kind not in "iu":
+        raise DataError(f"column {name!r} must hold integer codes, not {arr.dtype}",
+                        column=name)
+    if arr.size and (int(arr.min()) < 0 or int(arr.max()) >= k):
+        i = int(np.argmax((arr < 0) | (arr >= k)))
+        raise DataError(f"row {i}: {name} {int(arr[i])} is not a code into the {k} "
+                        f"distinct values given (0 to {k - 1})", row=i, column=name)
+    return arr
+
+
 def _first_row(raw: Codes, k: int) -> int:
     return int(np.argmax(raw == k))
 
@@ -154,6 +171,8 @@ def _sorted_categories(canonical: Sequence[Any], raw: Codes) -> tuple[tuple[Any,
     each first-seen distinct value (several spellings may share one category)."""
     # Periods sort by a computed key: computing it once each beats ~n log n __lt__ calls.
     cats = sorted(set(canonical), key=lambda c: c._key() if isinstance(c, Period) else c)
+    if list(canonical) == cats:  # distinct and sorted already (a loader's own categories)
+        return tuple(cats), raw.astype(np.int32)
     lookup = {c: i for i, c in enumerate(cats)}
     remap = np.array([lookup[c] for c in canonical], dtype=np.int32)
     return tuple(cats), remap[raw] if raw.size else np.zeros(0, dtype=np.int32)
@@ -369,18 +388,19 @@ class Dataset:
         repeat (two spellings resolved to one code); they are sorted and merged here, and
         duplicate keys raise :class:`DuplicateObservationError` as in
         :meth:`from_columns`, whose checks and parsing this skips."""
-        m_raw = np.asarray(measure_code, dtype=np.int32)
-        n = int(m_raw.shape[0])
-        m_cats, m_code = _sorted_categories(list(measures), m_raw)
-        o_cats, o_code = _sorted_categories(list(organisations),
-                                            np.asarray(organisation_code, dtype=np.int32))
-        p_cats, p_code = _sorted_categories(list(periods),
-                                            np.asarray(period_code, dtype=np.int32))
+        n = int(np.shape(measure_code)[0]) if np.ndim(measure_code) else -1
+        m_cats, m_code = _sorted_categories(
+            list(measures), _code_column("measure_code", measure_code, len(measures), n))
+        o_cats, o_code = _sorted_categories(
+            list(organisations),
+            _code_column("organisation_code", organisation_code, len(organisations), n))
+        p_cats, p_code = _sorted_categories(
+            list(periods), _code_column("period_code", period_code, len(periods), n))
         if source_code is None:
             s_cats, s_code = (tuple(sources[:1]) or ("",)), np.zeros(n, dtype=np.int32)
         else:
-            s_cats, s_code = _sorted_categories(list(sources),
-                                                np.asarray(source_code, dtype=np.int32))
+            s_cats, s_code = _sorted_categories(
+                list(sources), _code_column("source_code", source_code, len(sources), n))
         return cls._assemble(
             keys=(m_cats, m_code, o_cats, o_code, p_cats, p_code), n=n,
             columns=(value, numerator, denominator, sample_size, population),
@@ -466,10 +486,13 @@ class Dataset:
             key = ((self.measure_code.astype(np.int64) * no + self.organisation_code) * np_
                    + self.period_code)
             self._layout["key"] = key
-            # Rows in cube order with none missing: a cube is then a reshape.
+            # Rows in cube order with none missing (a cube is then a reshape): n strictly
+            # increasing keys in 0..n-1 can only be 0, 1, ..., n-1.
+            n = key.size
             self._layout["grid"] = bool(
-                key.size == len(self.measures) * no * np_
-                and (key.size == 0 or (key[0] == 0 and bool(np.all(np.diff(key) == 1)))))
+                n == len(self.measures) * no * np_
+                and (n == 0 or (key[0] == 0 and key[-1] == n - 1
+                                and bool(np.all(key[1:] > key[:-1])))))
         return key
 
     def _check_unique_keys(self) -> None:
