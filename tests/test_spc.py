@@ -536,3 +536,25 @@ def test_empty_and_tiny_series() -> None:
         one = xmr([5.0], target=3.0)
     assert (one.upl[0], one.lpl[0], one.point_type[0]) == (5.0, 5.0, "common_cause")
     assert one.assurance == "consistent_pass"  # target below a collapsed LPL of 5
+
+
+def test_blocks_with_and_without_one_column_levels_assemble_alike(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # One series per block: a plain series (its centre line one column), a rebased one
+    # and a short one (centre lines per point) meet in one result.
+    monkeypatch.setattr(spc, "_BLOCK_POINTS", 1)
+    rows = [MDC_EXAMPLE, MDC_EXAMPLE[::-1], MDC_EXAMPLE[:12]]
+    rebase = [[], [7], []]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TrialLimitsWarning)
+        for parts in (rows[:1], rows):  # every block one column; then mixed
+            b = xmr_batch(parts, rebase=rebase[:len(parts)])
+            for i, y in enumerate(parts):
+                s = xmr(y, rebase=rebase[i])
+                for name in ("mean", "mr_mean", "upl", "lpl"):
+                    np.testing.assert_array_equal(getattr(b.series(i), name), getattr(s, name))
+            assert b.mean.shape == b.values.shape
+            for name in ("mean", "values", "outside_limits"):
+                with pytest.raises(ValueError, match="read-only"):
+                    getattr(b, name)[0, 0] = 0
+    assert np.isnan(b.mean[2, 12:]).all() and b.mean[1, 0] != b.mean[1, 8]

@@ -157,7 +157,8 @@ def resolve_rules(profile: str = "nhsr", **switches: Any) -> SpcRules:
 
 @attrs.frozen(kw_only=True)
 class XmrBatchResult:
-    """XmR charts for many series: per-point arrays are ``(n_series, n_points)``.
+    """XmR charts for many series: per-point arrays are ``(n_series, n_points)``, and
+    read-only (``mean`` and ``mr_mean`` may be one column per series, repeated).
 
     Padding beyond a series' length and gaps are ``missing`` points: NaN numbers,
     ``False`` flags.
@@ -774,17 +775,27 @@ def xmr_batch(values: Any, *, lengths: Any = None, mask: Any = None,
     # Chart blocks of series at a time: every step is numpy work across the block, and a
     # block's arrays stay in cache (about twice as fast as one pass over 10,000 series).
     out: dict[str, npt.NDArray[Any]] = {}
+    # Centre lines and MR̄ come back one column per series where a block has one group
+    # and no padding; they are spread over the points only if some block needs that.
+    levels: dict[str, list[FloatArray]] = {"mean": [], "mr_mean": []}
     rows = max(1, _BLOCK_POINTS // width)
-    for a in range(0, n, rows):
+    for a in range(0, max(n, 1), rows):  # one (empty) block when there are no series
         b = slice(a, a + rows)
         block = _chart_block(y[b], inside[b], missing[b], starts[b], fix[b], signs[b],
                              targets[b], rules)
+        for name in levels:
+            levels[name].append(block.pop(name))
         if not out:
             out = {k: np.empty((n, *v.shape[1:]), dtype=v.dtype) for k, v in block.items()}
         for name, v in block.items():
             out[name][b] = v
-    if not out:  # no series at all
-        out = _chart_block(y, inside, missing, starts, fix, signs, targets, rules)
+    for name, parts in levels.items():
+        if all(p.shape[1] == 1 for p in parts):
+            # Read-only, like the one column it repeats.
+            out[name] = np.broadcast_to(np.concatenate(parts), (n, width))
+        else:
+            out[name] = np.concatenate([np.broadcast_to(p, (p.shape[0], width))
+                                        for p in parts])
     trial_limits = out["trial_limits"]
 
     if trial_limits.any():
@@ -794,6 +805,8 @@ def xmr_batch(values: Any, *, lengths: Any = None, mask: Any = None,
             f"{rules.short_group} points: their limits are trial limits and will move as "
             "points are added (see result.trial)", TrialLimitsWarning, stacklevel=2)
 
+    for v in out.values():
+        v.flags.writeable = False  # a frozen result, as its repeated columns must be
     return XmrBatchResult(
         lengths=lens, improvement=signs, target=targets,
         series_ids=tuple(ids) if ids is not None else tuple(range(n)), rules=rules, **out)
@@ -912,10 +925,12 @@ def _chart_block(y: FloatArray, inside: BoolArray, missing: BoolArray, starts: B
     assurance = _assurance_codes(targets, signs, upl_last, lpl_last,
                                  rules.assurance_inclusive, any_valid)
 
+    if mean.shape[1] != 1 or not inside.all():  # per point, NaN in padding
+        mean, amr = np.where(inside, mean, np.nan), np.where(inside, amr, np.nan)
     return {
-        "values": y, "valid": valid, "group": group, "mean": np.where(inside, mean, np.nan),
+        "values": y, "valid": valid, "group": group, "mean": mean,
         "moving_range": mr,  # NaN beyond the end already: y is NaN there
-        "mr_screened": screened, "mr_mean": np.where(inside, amr, np.nan),
+        "mr_screened": screened, "mr_mean": amr,
         "outside_limits": outside, "trend": trend,
         "two_of_three": two, "run": run, "rule_code": rule_code,
         "point_type_code": point_type, "trial": trial, "trial_limits": trial_limits,
