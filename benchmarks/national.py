@@ -70,7 +70,7 @@ try:
     from perfcore.calc.spc import xmr_batch
     from perfcore.dataset import Dataset, IncompletePeriodWarning
     from perfcore.evaluate import Evaluation, evaluate
-    from perfcore.model import Measure, Outcome, Plan, Priority
+    from perfcore.model import Measure, MeasureKind, Outcome, Plan, Priority
     from perfcore.organisations import (
         ComparatorGroup,
         Organisation,
@@ -315,12 +315,15 @@ def run_perfcore(w: Workload, keys: str) -> tuple[Evaluation, Any, dict[str, flo
     ev = evaluate(w.plan, annual, period=w.period, organisation=None,
                   compare_with=[*w.msgs, w.national])
     clock.lap("evaluate")
-    ids = [m.id for m in w.measures]
-    value = ds.cube("value", measures=ids)
+    # Monthly series: counts as they are, proportions as numerator / denominator.
+    counts = [m.id for m in w.measures if m.kind is MeasureKind.COUNT]
+    props = [m.id for m in w.measures if m.kind is MeasureKind.PROPORTION]
+    parts = ds.cubes(("numerator", "denominator"), measures=props)
+    nm, nf, nt = len(w.measures), len(ds.organisations), len(ds.periods)
+    series = np.empty((nm, nf, nt))
+    series[w.is_count] = ds.cube("value", measures=counts)
     with np.errstate(invalid="ignore", divide="ignore"):
-        rate = ds.cube("numerator", measures=ids) / ds.cube("denominator", measures=ids)
-    series = np.where(w.is_count[:, None, None], value, rate)
-    nm, nf, nt = series.shape
+        series[~w.is_count] = parts["numerator"] / parts["denominator"]
     improvement = np.repeat(["decrease" if m.polarity is Polarity.LOWER_IS_BETTER
                              else "increase" for m in w.measures], nf)
     spc = xmr_batch(series.reshape(nm * nf, nt), improvement=improvement)

@@ -603,21 +603,36 @@ class Dataset:
                 index(periods, p_pos, self.period_index))
         shape = (len(self.measures), len(self.organisations), len(self.periods))
         key = self._key()
-        subset = (None if all(ix is None for ix in axes) else
-                  np.ix_(*[np.arange(size) if ix is None else ix
-                           for ix, size in zip(axes, shape, strict=True)]))
+
+        def select(full: FloatArray) -> FloatArray:
+            # Axis by axis: taking whole slabs is far faster than one np.ix_ index.
+            for axis, ix in enumerate(axes):
+                if ix is not None:
+                    full = np.take(full, ix, axis=axis)
+            return full
+
+        whole = all(ix is None for ix in axes)
         out: dict[str, FloatArray] = {}
+        if self._layout["grid"]:
+            for field in fields:
+                # The whole grid is copied so that the caller cannot write into the
+                # dataset (a selection is a fresh array already).
+                full = getattr(self, field).reshape(shape)
+                out[field] = full.copy() if whole else select(full)
+            return out
+        if key.size == math.prod(shape):
+            # Every cell present, rows in another order: gather through the row of each
+            # cell (keys are unique, so scattering row numbers inverts the permutation).
+            rows = self._layout.get("rows")
+            if rows is None:
+                rows = self._layout["rows"] = np.empty(key.size, dtype=np.intp)
+                rows[key] = np.arange(key.size)
+            cell_rows = select(rows.reshape(shape))
+            return {field: getattr(self, field)[cell_rows] for field in fields}
         for field in fields:
-            column: FloatArray = getattr(self, field)
-            if self._layout["grid"]:
-                full = column.reshape(shape)
-                # A subset is a fresh array already; the whole grid is copied so that the
-                # caller cannot write into the dataset.
-                out[field] = full.copy() if subset is None else full[subset]
-                continue
             full = np.full(shape, np.nan)
-            full.reshape(-1)[key] = column
-            out[field] = full if subset is None else full[subset]
+            full.reshape(-1)[key] = getattr(self, field)
+            out[field] = select(full)
         return out
 
     def published_figure(self, measure: str, group: str, period: str | Period,
