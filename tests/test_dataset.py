@@ -14,7 +14,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from perfcore.dataset import Dataset, IncompletePeriodWarning, PublishedFigure
+from perfcore.dataset import Dataset, IncompletePeriodWarning, PublishedFigure, factorize
 from perfcore.errors import (
     DataError,
     DuplicateObservationError,
@@ -412,3 +412,28 @@ def test_from_codes_names_a_bad_code(column: str, codes: list[float], message: s
         Dataset.from_codes(measures=["m"], organisations=["a", "b"], periods=[Month(2023, 4)],
                            value=[1.0, 2.0], **keys)  # type: ignore[arg-type]
     assert info.value.column == column
+
+
+@given(runs=st.lists(st.tuples(st.sampled_from(["a", "b", "c", 1, 2.5, None, ("t", 1)]),
+                               st.integers(1, 400)), max_size=40),
+       short=st.booleans())
+def test_factorize_gives_first_seen_codes_whether_or_not_values_come_in_runs(
+        runs: list[tuple[object, int]], short: bool) -> None:
+    values = [v for v, k in runs for _ in range(1 if short else k)]
+    distinct, codes = factorize(values)
+    naive: list[object] = []
+    for v in values:
+        if v not in naive:
+            naive.append(v)
+    assert distinct == naive
+    assert [distinct[c] for c in codes.tolist()] == values
+
+
+def test_factorize_gives_up_runs_midway_without_losing_order() -> None:
+    # Long runs first, then values that change every row: the run reading stops part way
+    # and the column is read again value by value, codes still in first-seen order.
+    values = ["x"] * 5000 + ["y"] * 5000 + [f"v{i % 7}" for i in range(20_000)]
+    distinct, codes = factorize(values)
+    assert distinct == ["x", "y", *[f"v{i}" for i in range(7)]]
+    assert codes[:3].tolist() == [0, 0, 0] and codes[10_000:10_008].tolist() == [
+        2, 3, 4, 5, 6, 7, 8, 2]

@@ -128,11 +128,40 @@ def factorize(values: Sequence[Any]) -> tuple[list[Any], npt.NDArray[np.int64]]:
     and anything done per value (parsing periods, resolving names) is done once per
     distinct value. Because the order is first-seen, the first row holding distinct value
     ``k`` is the first row where ``codes == k``, which keeps "row i" in error messages the
-    first offending row.
+    first offending row. A column that comes in long runs of one value (long tables are
+    usually sorted by measure and organisation) is read run by run instead, in about half
+    the time.
     """
     lookup: defaultdict[Any, int] = defaultdict(itertools.count().__next__)
-    codes = np.fromiter(map(lookup.__getitem__, values), dtype=np.int64, count=len(values))
+    codes = _factorize_runs(values, lookup) if len(values) >= _RUNS_FROM else None
+    if codes is None:  # the values numbered so far keep their first-seen numbers
+        codes = np.fromiter(map(lookup.__getitem__, values), dtype=np.int64,
+                            count=len(values))
     return list(lookup), codes
+
+
+#: Columns shorter than this are factorised value by value (runs cannot pay off).
+_RUNS_FROM = 4096
+#: Runs must average at least this many values, or reading by runs stops.
+_RUN_LENGTH = 16
+
+
+def _factorize_runs(values: Sequence[Any], lookup: defaultdict[Any, int]
+                    ) -> npt.NDArray[np.int64] | None:
+    """:func:`factorize` run by run (``itertools.groupby``, in C within a run), or None
+    as soon as the runs turn out short: the work given up is then bounded by a pass of
+    the value-by-value kind."""
+    run_codes: list[int] = []
+    run_lengths: list[int] = []
+    done = 0
+    for value, run in itertools.groupby(values):
+        run_codes.append(lookup[value])
+        length = len(list(run))
+        run_lengths.append(length)
+        done += length
+        if len(run_codes) * _RUN_LENGTH > done + 64 * _RUN_LENGTH:
+            return None
+    return np.repeat(np.array(run_codes, dtype=np.int64), run_lengths)
 
 
 def _used_categories(categories: Sequence[Any], index: Codes
