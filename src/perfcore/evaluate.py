@@ -27,7 +27,7 @@ from perfcore._enums import MeasureKind
 from perfcore.calc._common import FlagArray, FloatArray, Reason, polarity_signs, reason_names
 from perfcore.calc.change import pct_change, pp_change
 from perfcore.calc.compare import compare_to_benchmark, group_average, rank_in_group
-from perfcore.calc.direction import direction_of_travel, trend_test
+from perfcore.calc.direction import TREND_LABEL, direction_of_travel, trend_test
 from perfcore.calc.intervals import count_ci, pp_change_ci, proportion_ci, rate_ci, rate_ratio_ci
 from perfcore.dataset import Dataset
 from perfcore.errors import (
@@ -53,6 +53,10 @@ COMPUTED, DATASET_ROW, PUBLISHED = 0, 1, 2
 SOURCE_NAMES = {COMPUTED: N_("computed from member data"),
                 DATASET_ROW: N_("the group's own row"), PUBLISHED: N_("published figure"),
                 -1: N_("not available")}
+
+
+#: A target status per measure and organisation.
+TARGET_STATUSES = ("met", "not_met", "not_available", "no_target")
 
 
 class NotAvailableWarning(PerfcoreWarning):
@@ -796,9 +800,9 @@ def _trend(dataset: Dataset, measures: Sequence[Measure], orgs: Sequence[str],
     for _ in range(points - 1):
         periods.insert(0, periods[0].previous())
     nm, no = len(measures), len(orgs)
-    out = np.full((nm, no), "could_not_be_calculated", dtype=object)
+    out = np.full((nm, no), "could_not_be_calculated", dtype=TREND_LABEL)
     if not all(p in dataset.periods for p in periods):
-        return out.astype(str)
+        return out
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NotAvailableWarning)
         data = _gather(dataset, measures, periods, orgs)
@@ -829,14 +833,14 @@ def _trend(dataset: Dataset, measures: Sequence[Measure], orgs: Sequence[str],
             out[rows] = trend_test(value[rows], polarity=pol[rows], lower=ci.lower * per,
                                    upper=ci.upper * per, ci_confidence=confidence,
                                    points=points).label
-    return out.astype(str)
+    return out
 
 
 def _targets(dataset: Dataset, measures: Sequence[Measure], orgs: Sequence[str],
              cur: FloatArray, signs: npt.NDArray[np.int8]
              ) -> tuple[npt.NDArray[np.str_], FloatArray]:
     nm, no = cur.shape
-    status = np.full((nm, no), "no_target", dtype=object)
+    status = np.full((nm, no), "no_target", dtype=f"<U{max(map(len, TARGET_STATUSES))}")
     gap = np.full((nm, no), np.nan)
     for i, m in enumerate(measures):
         t = m.target
@@ -862,7 +866,7 @@ def _targets(dataset: Dataset, measures: Sequence[Measure], orgs: Sequence[str],
             g = (achieved - t.change) * sign
         gap[i] = g
         status[i] = np.where(np.isnan(g), "not_available", np.where(g >= 0, "met", "not_met"))
-    return status.astype(str), gap
+    return status, gap
 
 
 def _spc(dataset: Dataset, measures: Sequence[Measure], orgs: Sequence[str],
@@ -871,10 +875,12 @@ def _spc(dataset: Dataset, measures: Sequence[Measure], orgs: Sequence[str],
                                       npt.NDArray[np.str_], tuple[Month, ...]]:
     nm, nf = len(measures), len(focus)
     row = np.full((nm, nf), -1, dtype=np.int64)
-    variation = np.full((nm, nf), "", dtype=object)
-    assurance = np.full((nm, nf), "", dtype=object)
+    from perfcore.calc.spc import ASSURANCE_TYPES, VARIATION_ICONS
+    # Fixed-width text sized by the icon names, so nothing is converted per element.
+    variation = np.full((nm, nf), "", dtype=f"<U{max(map(len, VARIATION_ICONS))}")
+    assurance = np.full((nm, nf), "", dtype=f"<U{max(map(len, ASSURANCE_TYPES))}")
     if points is None or not any(isinstance(p, Month) for p in dataset.periods):
-        return None, row, variation.astype(str), assurance.astype(str), ()
+        return None, row, variation, assurance, ()
     months = tuple(Month.from_index(i) for i in range(cur_p.last - points + 1, cur_p.last + 1))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NotAvailableWarning)
@@ -885,7 +891,7 @@ def _spc(dataset: Dataset, measures: Sequence[Measure], orgs: Sequence[str],
     chartable &= np.array([k is not MeasureKind.QUALITATIVE for k in kinds])[:, None]
     mi, fi = np.nonzero(chartable)
     if mi.size == 0:
-        return None, row, variation.astype(str), assurance.astype(str), months
+        return None, row, variation, assurance, months
     from perfcore.calc.spc import xmr_batch
     improvement = np.array(["decrease", "neutral", "increase"])[signs[mi, 0] + 1]
     target = np.array([m.target.value if m.target is not None and m.target.value is not None
@@ -900,4 +906,4 @@ def _spc(dataset: Dataset, measures: Sequence[Measure], orgs: Sequence[str],
     row[mi, fi] = np.arange(mi.size)
     variation[mi, fi] = result.variation_icon
     assurance[mi, fi] = result.assurance
-    return result, row, variation.astype(str), assurance.astype(str), months
+    return result, row, variation, assurance, months

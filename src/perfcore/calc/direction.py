@@ -29,6 +29,7 @@ from perfcore.errors import OptionError, ShapeError
 
 __all__ = [
     "TREND_CRITICAL_VALUE",
+    "TREND_LABELS",
     "DirectionResult",
     "TrendResult",
     "direction_of_travel",
@@ -41,6 +42,12 @@ Int8Array = npt.NDArray[np.int8]
 
 #: χ²(1) critical value at 99.8% (two-sided 0.002): Fingertips' trend threshold.
 TREND_CRITICAL_VALUE = 9.5495
+#: Trend labels (``trend_test``): the longest is "decreasing_and_getting_better".
+TREND_LABELS = ("increasing", "decreasing", "increasing_and_getting_better",
+                "increasing_and_getting_worse", "decreasing_and_getting_better",
+                "decreasing_and_getting_worse", "no_significant_change",
+                "could_not_be_calculated")
+TREND_LABEL = f"<U{max(map(len, TREND_LABELS))}"
 
 _METHODS = ("sign", "threshold", "significance", "trend")
 _ARROWS = np.array(["↓", "→", "↑"])
@@ -223,10 +230,10 @@ def trend_test(
     sign = np.broadcast_to(polarity_signs(polarity), shape)
     good = np.sign(slope) * sign
     quality = np.where(good > 0, "_and_getting_better", "_and_getting_worse")
-    with_pol = np.char.add(direction.astype("<U40"), quality)
+    with_pol = np.char.add(direction.astype(TREND_LABEL), quality)
     label = np.where(sign == 0, direction, with_pol)
     label = np.where(significant, label, "no_significant_change")
-    label = np.where(ok, label, "could_not_be_calculated").astype("<U40")
+    label = np.where(ok, label, "could_not_be_calculated").astype(TREND_LABEL)
     warn_invalid(reasons, "trend_test")
     return TrendResult(statistic=np.where(ok, stat, np.nan), slope=np.where(ok, slope, np.nan),
                        significant=np.asarray(significant), label=label, method=method,
