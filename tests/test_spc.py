@@ -558,3 +558,33 @@ def test_blocks_with_and_without_one_column_levels_assemble_alike(
                 with pytest.raises(ValueError, match="read-only"):
                     getattr(b, name)[0, 0] = 0
     assert np.isnan(b.mean[2, 12:]).all() and b.mean[1, 0] != b.mean[1, 8]
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_threads_chart_exactly_as_one_thread(monkeypatch: pytest.MonkeyPatch,
+                                            workers: int) -> None:
+    # Small thresholds, so that a small batch is split over threads in uneven blocks
+    # holding plain, rebased, padded and gapped series.
+    monkeypatch.setattr(spc, "_THREAD_FROM_POINTS", 1)
+    monkeypatch.setattr(spc, "_THREAD_BLOCK_POINTS", 60)
+    rng = np.random.default_rng(5)
+    values = [rng.poisson(20, size=int(rng.integers(3, 30))).astype(float).tolist()
+              for _ in range(40)]
+    values[3][2] = float("nan")
+    rebase = [[len(v) // 2] if i % 5 == 0 else [] for i, v in enumerate(values)]
+    kwargs = {"rebase": rebase, "allow_gaps": True, "improvement": "decrease",
+              "target": 18.0}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TrialLimitsWarning)
+        one = xmr_batch(values, workers=1, **kwargs)  # type: ignore[arg-type]
+        many = xmr_batch(values, workers=workers, **kwargs)  # type: ignore[arg-type]
+    for name in ("values", "mean", "mr_mean", "moving_range", "point_type_code", "rule_code",
+                 "trial", "trial_limits", "variation_code", "assurance_code", "group"):
+        np.testing.assert_array_equal(getattr(one, name), getattr(many, name), err_msg=name)
+    assert one.variation_icon.tolist().count("none") < 40  # the charts are real charts
+
+
+@pytest.mark.parametrize("workers", [0, -1, 1.5, True])
+def test_workers_must_be_a_positive_whole_number(workers: object) -> None:
+    with pytest.raises(OptionError, match="workers"):
+        xmr_batch([MDC_EXAMPLE], workers=workers)  # type: ignore[arg-type]
