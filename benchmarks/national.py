@@ -702,8 +702,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "text_keys" in result:
             print()
             _print_times(result["text_keys"])
-    ok = all(r["agree"] and r["meets_seconds"] and r["meets_ratio"]
-             for r in runs.values() if r["keys"] == forms[0])
+    # Every form measured must agree; the bar is for the headline form.
+    head = runs[forms[0]]
+    ok = (all(r["agree"] for r in runs.values()) and head["meets_seconds"]
+          and head["meets_ratio"])
     return 0 if ok or not args.check else 1
 
 
