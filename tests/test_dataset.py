@@ -437,3 +437,13 @@ def test_factorize_gives_up_runs_midway_without_losing_order() -> None:
     assert distinct == ["x", "y", *[f"v{i}" for i in range(7)]]
     assert codes[:3].tolist() == [0, 0, 0] and codes[10_000:10_008].tolist() == [
         2, 3, 4, 5, 6, 7, 8, 2]
+
+
+def test_an_array_in_a_long_key_column_is_named_not_a_numpy_error() -> None:
+    n = 5000
+    measure: list[object] = ["m"] * n
+    measure[4321] = np.array([1, 2])
+    with pytest.raises(DataError, match="row 4321: measure must be a non-empty id"):
+        Dataset.from_columns(measure=measure,  # type: ignore[arg-type]
+                             organisation=[f"bcu{i}" for i in range(n)], period=["2023-24"] * n,
+                             value=np.zeros(n), registry=False)

@@ -133,7 +133,12 @@ def factorize(values: Sequence[Any]) -> tuple[list[Any], npt.NDArray[np.int64]]:
     the time.
     """
     lookup: defaultdict[Any, int] = defaultdict(itertools.count().__next__)
-    codes = _factorize_runs(values, lookup) if len(values) >= _RUNS_FROM else None
+    codes = None
+    if len(values) >= _RUNS_FROM:
+        try:
+            codes = _factorize_runs(values, lookup)
+        except (TypeError, ValueError):  # cells that cannot be compared or hashed: the
+            codes = None  # pass below raises the TypeError callers expect of those
     if codes is None:  # the values numbered so far keep their first-seen numbers
         codes = np.fromiter(map(lookup.__getitem__, values), dtype=np.int64,
                             count=len(values))
@@ -514,21 +519,22 @@ class Dataset:
             no, np_ = len(self.organisations), len(self.periods)
             key = ((self.measure_code.astype(np.int64) * no + self.organisation_code) * np_
                    + self.period_code)
+            n = key.size
+            increasing = n < 2 or bool(np.all(key[1:] > key[:-1]))
             self._layout["key"] = key
+            self._layout["increasing"] = increasing
             # Rows in cube order with none missing (a cube is then a reshape): n strictly
             # increasing keys in 0..n-1 can only be 0, 1, ..., n-1.
-            n = key.size
             self._layout["grid"] = bool(
-                n == len(self.measures) * no * np_
-                and (n == 0 or (key[0] == 0 and key[-1] == n - 1
-                                and bool(np.all(key[1:] > key[:-1])))))
+                increasing and n == len(self.measures) * no * np_
+                and (n == 0 or (key[0] == 0 and key[-1] == n - 1)))
         return key
 
     def _check_unique_keys(self) -> None:
         key = self._key()
         # Long data usually arrive sorted by key (strictly increasing: nothing repeats),
         # and their key space is usually dense enough to count keys rather than sort them.
-        if key.size < 2 or self._layout["grid"] or bool(np.all(key[1:] > key[:-1])):
+        if self._layout["increasing"]:
             return
         space = len(self.measures) * len(self.organisations) * len(self.periods)
         if space <= 4 * key.size and int(np.bincount(key, minlength=space).max()) <= 1:
