@@ -29,7 +29,7 @@ from perfcore.calc.change import pct_change, pp_change
 from perfcore.calc.compare import compare_to_benchmark, group_average, rank_in_group
 from perfcore.calc.direction import TREND_LABEL, direction_of_travel, trend_test
 from perfcore.calc.intervals import count_ci, pp_change_ci, proportion_ci, rate_ci, rate_ratio_ci
-from perfcore.dataset import Dataset
+from perfcore.dataset import FIELDS, Dataset
 from perfcore.errors import (
     DataError,
     NotCoveredError,
@@ -329,7 +329,7 @@ def _gather(dataset: Dataset, measures: Sequence[Measure], periods: Sequence[Per
     missing = [m.id for m in measures if m.id not in in_data
                and m.kind is not MeasureKind.QUALITATIVE]
     pi = [i for i, p in enumerate(periods) if p in periods_in_data]
-    fields = ("value", "numerator", "denominator", "sample_size", "population")
+    fields = FIELDS  # every field of an observation, as _Data holds them
     shape = (len(measures), len(orgs), len(periods))
     if len(mi) == len(measures) and len(pi) == len(periods):
         out = dataset.cubes(fields, measures=[m.id for m in measures], organisations=orgs,
