@@ -17,10 +17,11 @@ Both start from the same long table held in memory, in one of two forms (``--key
   hand them to ``Dataset.from_codes`` and as a pandas analyst holds them (categoricals).
 - ``text``: key columns as lists of Python strings, as a CSV reader produces them;
   perfcore factorises them in ``Dataset.from_columns``, pandas hashes them in its
-  groupbys. Hashing a million strings costs both sides the same Python-level work, so this
-  form shows what the text keys cost on top.
+  groupbys, and both pay for it here.
 
 By default both are measured and reported (the text figures under ``text_keys``).
+perfcore uses the machine's cores where numpy can (``xmr_batch`` charts large batches in
+threads, ``workers=``); the pandas version, written as an analyst would, runs in one.
 
 Run from a clone::
 
