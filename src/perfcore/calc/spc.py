@@ -23,7 +23,6 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from itertools import chain
 from typing import Any, Final
 
@@ -800,6 +799,8 @@ def xmr_batch(values: Any, *, lengths: Any = None, mask: Any = None,
         return {name: block[name] for name in _BLOCK_LEVELS}
 
     if threads > 1 and len(blocks) > 1:
+        from concurrent.futures import ThreadPoolExecutor  # only for large batches
+
         with ThreadPoolExecutor(min(threads, len(blocks))) as pool:
             parts = list(pool.map(chart, blocks))
     else:
