@@ -447,3 +447,10 @@ def test_an_array_in_a_long_key_column_is_named_not_a_numpy_error() -> None:
         Dataset.from_columns(measure=measure,  # type: ignore[arg-type]
                              organisation=[f"bcu{i}" for i in range(n)], period=["2023-24"] * n,
                              value=np.zeros(n), registry=False)
+
+
+def test_from_codes_needs_a_column_of_codes_not_one_code() -> None:
+    with pytest.raises(DataError, match="must hold one code per row, not an array of shape"):
+        Dataset.from_codes(measures=["m"], measure_code=0,  # type: ignore[arg-type]
+                           organisations=["a"], organisation_code=[0],
+                           periods=[Month(2023, 4)], period_code=[0], value=[1.0])

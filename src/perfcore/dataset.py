@@ -164,6 +164,8 @@ def _factorize_runs(values: Sequence[Any], lookup: defaultdict[Any, int]
         length = len(list(run))
         run_lengths.append(length)
         done += length
+        # Give up once the runs average under _RUN_LENGTH, allowing the first 64 runs
+        # (a short head, say a header-like block) before judging.
         if len(run_codes) * _RUN_LENGTH > done + 64 * _RUN_LENGTH:
             return None
     return np.repeat(np.array(run_codes, dtype=np.int64), run_lengths)
@@ -183,7 +185,8 @@ def _code_column(name: str, codes: npt.ArrayLike, k: int, n: int) -> Codes:
     0..k-1, one per row (``n`` rows; -1: the first column, which sets n)."""
     arr = np.asarray(codes)
     if arr.ndim != 1 or (n >= 0 and arr.shape[0] != n):
-        raise DataError(f"column {name!r} must hold one code per row ({n} rows), not an "
+        rows = f" ({n} rows)" if n >= 0 else ""
+        raise DataError(f"column {name!r} must hold one code per row{rows}, not an "
                         f"array of shape {arr.shape}", column=name)
     if arr.size and arr.dtype.kind not in "iu":
         raise DataError(f"column {name!r} must hold integer codes, not {arr.dtype}",

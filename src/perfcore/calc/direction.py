@@ -186,7 +186,9 @@ def trend_test(
     k = arrays[0].shape[-1]
     # Time first from here (see _chi_square_trend), t shaped to broadcast over series.
     t = np.arange(1.0, k + 1.0).reshape(k, *[1] * len(shape))
-    first = [np.ascontiguousarray(np.moveaxis(a, -1, 0)) for a in arrays]
+
+    def time_first(a: FloatArray) -> FloatArray:
+        return np.ascontiguousarray(np.moveaxis(a, -1, 0))
     if proportion:
         x, n = arrays
         with np.errstate(invalid="ignore"):
@@ -194,8 +196,10 @@ def trend_test(
                                 np.uint16(0))
             reasons |= np.where((x > n).any(-1), np.uint16(Reason.X_GT_N), np.uint16(0))
 
+        xt, nt = time_first(x), time_first(n)
+
         def run(use: npt.NDArray[np.bool_]) -> tuple[FloatArray, FloatArray]:
-            return _chi_square_trend(first[0], first[1], t, use)
+            return _chi_square_trend(xt, nt, t, use)
         method = "chi_square_trend"
     else:
         y, lo, hi = arrays
@@ -205,8 +209,10 @@ def trend_test(
         reasons |= np.where((~(se > 0) & np.isfinite(se)).any(-1),
                             np.uint16(Reason.ZERO_DENOMINATOR), np.uint16(0))
 
+        yt, wt = time_first(y), time_first(w)
+
         def run(use: npt.NDArray[np.bool_]) -> tuple[FloatArray, FloatArray]:
-            return _weighted_regression(first[0], np.moveaxis(w, -1, 0), t, use)
+            return _weighted_regression(yt, wt, t, use)
         method = "weighted_regression"
     # Layer 0 uses every point; with the guard, layer j + 1 leaves out point j. All the
     # layers are one run over every series (not a run per left-out point).
