@@ -1,7 +1,8 @@
-"""Change between periods (METHODS.md §1): pct_change, pp_change, cagr, project_year_end.
+"""Change between periods (docs/methodology.md §1): pct_change, pp_change, cagr,
+project_year_end.
 
-Seed figures are from /work/shared/seeds (public Gwent Police / PCC documents), as
-summarised in shared/DOMAIN.md.
+Seed figures are from the seed documents in tests/data/seeds (public Gwent Police / PCC
+documents).
 """
 
 from __future__ import annotations

@@ -88,7 +88,8 @@ def test_gwent_charge_rate_from_policeuk_outcomes_2024_25() -> None:
 
 def test_css_weights_published_values() -> None:
     w = css_weights()
-    # ../shared/data/css-weights/SOURCE.md: homicide 7,973.39; rape of a female aged 16 and
+    # ONS CSS weights (src/perfcore/data/css_weights.csv; source in data/SOURCE.md): homicide
+    # 7,973.39; rape of a female aged 16 and
     # over 2,952.94; possession of cannabis 1.77.
     for code in ("1", "4.1", "4.2", "4.10"):
         assert round(w[code], 2) == 7973.39

@@ -25,7 +25,8 @@ from perfcore.periods import (
     periods_covering,
 )
 
-# Spellings as they appear in ../shared/seeds (file noted), and what they mean.
+# Spellings as they appear in the seed documents (tests/data/seeds, file noted), and what
+# they mean.
 SEED_SPELLINGS = [
     ("2019-20", FinancialYear(2019)),  # seed 001 table header
     ("2020-21", FinancialYear(2020)),  # seed 001

@@ -1,13 +1,13 @@
 """The seeds reproduced: the plan files and data of examples/gwent, rendered by perfcore and
 compared with the published documents line by line.
 
-Each ``*_LINES`` constant copies rows of a seed document (``/work/shared/seeds``) with a
-comment citing the seed and its section or table. A row is reproduced when the rendered
-report (JSON display texts, and the plain-text renderer's line) shows the same cells: the
-seed's "●" (a RAG dot whose colour the text extraction lost) and perfcore's assessment words
-("improving", "(similar)") are left out of the comparison. Where the seed documents are
-checked out beside the project, :func:`test_transcriptions_are_in_the_seed_text` checks
-every copied row against them.
+Each ``*_LINES`` constant copies rows of a seed document (``tests/data/seeds``, with their
+source and licence in its ``SOURCE.md``) with a comment citing the seed and its section or
+table. A row is reproduced when the rendered report (JSON display texts, and the plain-text
+renderer's line) shows the same cells: the seed's "●" (a RAG dot whose colour the text
+extraction lost) and perfcore's assessment words ("improving", "(similar)") are left out of
+the comparison. :func:`test_transcriptions_are_in_the_seed_text` checks every copied row
+against the seed texts.
 
 The plan files are read by :func:`perfcore.io.plan.load_plan` and their data by the loaders
 they name, exactly as ``perfcore report`` reads them.
@@ -36,7 +36,7 @@ from perfcore.report.text import render_text
 
 ROOT = Path(__file__).parents[1]
 GWENT = ROOT / "examples" / "gwent"
-SEEDS = ROOT.parent / "shared" / "seeds"  # beside the project in development only
+SEEDS = ROOT / "tests" / "data" / "seeds"
 
 
 def norm(text: str) -> str:
@@ -837,8 +837,6 @@ def _seed_text(number: str, *, folded: bool) -> str:
     return norm(text)
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="seed documents not checked out beside "
-                    "the project")
 @pytest.mark.parametrize(("seed", "line"), _transcriptions())
 def test_transcriptions_are_in_the_seed_text(seed: str, line: str) -> None:
     if "\t" in line:
