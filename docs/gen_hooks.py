@@ -1,10 +1,10 @@
-"""Regenerate docs/hooks.md from src/perfcore/hookspecs.py: ``python docs/gen_hooks.py``."""
+"""Regenerate docs/hooks.md from src/perfcore/plugins/hookspecs.py: ``python docs/gen_hooks.py``."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from perfcore._hookdocs import render_hooks_markdown
+from perfcore.plugins.hookdocs import render_hooks_markdown
 
 if __name__ == "__main__":
     target = Path(__file__).with_name("hooks.md")

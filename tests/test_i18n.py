@@ -19,13 +19,13 @@ from typing import Any
 
 import pytest
 
-from perfcore import _i18n_tools as tools
 from perfcore.calc.spc import xmr
 from perfcore.errors import MissingTranslationError, OptionError
 from perfcore.evaluate import Evaluation, evaluate
 from perfcore.i18n import TextTranslator, parse_languages, translator
 from perfcore.organisations import default_registry
 from perfcore.periods import parse_period
+from perfcore.plugins import i18n_tools as tools
 from perfcore.report.data import render_csv, render_json
 from perfcore.report.html import render_html
 from perfcore.report.markdown import render_markdown
@@ -81,7 +81,7 @@ def test_every_message_in_the_source_is_translated_into_welsh() -> None:
 
 
 def test_shipped_mo_and_template_match_the_sources() -> None:
-    # Edit the .po, then run `python -m perfcore._i18n_tools update`.
+    # Edit the .po, then run `python -m perfcore.plugins.i18n_tools update`.
     po = tools.read_po(CY_PO)
     assert CY_PO.with_suffix(".mo").read_bytes() == tools.compile_mo(po)
     pot = tools.read_po(tools.LOCALE_DIR / "perfcore.pot")

@@ -27,7 +27,7 @@ from perfcore.io import (
     load_data,
     loaders,
 )
-from perfcore.testing import registered
+from perfcore.plugins.testing import registered
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILTIN = {"csv", "home_office_prc", "ons_pfa", "police_uk", "published"}

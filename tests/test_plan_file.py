@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from perfcore._enums import _ALIASES, _KIND_ALIASES
 from perfcore.cli import main
+from perfcore.codes import _ALIASES, _KIND_ALIASES
 from perfcore.errors import PerfcoreError, PlanSyntaxError, PlanValidationError
 from perfcore.io.plan import (
     Display,

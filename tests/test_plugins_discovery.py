@@ -18,7 +18,7 @@ import perfcore
 import perfcore.plugins as plugins
 from perfcore.__main__ import main
 from perfcore.errors import DuplicateNameError, PluginLoadError, UnknownMeasureError
-from perfcore.testing import fake_distribution, registered
+from perfcore.plugins.testing import fake_distribution, registered
 
 _GOOD = """
 from perfcore import DomainSpec, hookimpl
@@ -76,7 +76,7 @@ def test_import_perfcore_loads_no_plugin_machinery() -> None:
         assert "pluggy" not in sys.modules, "pluggy imported"
         assert "perfcore.plugins" not in sys.modules
         from perfcore import hookimpl, DomainSpec
-        assert "perfcore.plugins" not in sys.modules, "manager module imported"
+        assert "perfcore.plugins.manager" not in sys.modules, "manager module imported"
         assert not [m for m in sys.modules if m.startswith("perfcore_")], "plugin imported"
         print("ok")
     """)

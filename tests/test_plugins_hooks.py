@@ -23,10 +23,10 @@ from perfcore import (
     hookimpl,
     hookspecs,
 )
-from perfcore._hookdocs import hook_names, render_hooks_markdown
 from perfcore.errors import DuplicateIdError, DuplicateNameError, ModelError
 from perfcore.model import Measure
-from perfcore.testing import plugin_manager, registered
+from perfcore.plugins.hookdocs import hook_names, render_hooks_markdown
+from perfcore.plugins.testing import plugin_manager, registered
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -98,7 +98,7 @@ def test_hook_perfcore_register_renderers() -> None:
 
 
 def test_hook_perfcore_register_catalogues(tmp_path: Path) -> None:
-    from perfcore._i18n_tools import Message, compile_mo
+    from perfcore.plugins.i18n_tools import Message, compile_mo
 
     mo = tmp_path / "cy" / "LC_MESSAGES" / "roads.mo"
     mo.parent.mkdir(parents=True)

@@ -16,9 +16,11 @@ import perfcore._builtin_scorers as builtin
 from perfcore.dataset import Dataset
 from perfcore.errors import PlanValidationError
 from perfcore.evaluate import Evaluation, NotAvailableWarning, evaluate
-from perfcore.hookspecs import hookimpl
 from perfcore.io.plan import PlanFile, load_plan, loads_plan
 from perfcore.model import Measure, Outcome, Plan, Priority, Target
+from perfcore.plugins.hookspecs import hookimpl
+from perfcore.plugins.specs import ScorerSpec
+from perfcore.plugins.testing import registered
 from perfcore.scoring import (
     AMBER,
     GREEN,
@@ -30,8 +32,6 @@ from perfcore.scoring import (
     rollup,
     score,
 )
-from perfcore.specs import ScorerSpec
-from perfcore.testing import registered
 
 ROOT = Path(__file__).parents[1]
 SEED001 = ROOT / "examples" / "gwent" / "plan-2020-21.toml"

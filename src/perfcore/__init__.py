@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from perfcore._enums import MeasureKind, Polarity
+from perfcore.codes import MeasureKind, Polarity
 from perfcore.errors import PerfcoreError, PerfcoreWarning
 
 __version__ = "0.1.0.dev0"
@@ -21,14 +21,14 @@ _LAZY: dict[str, str] = {
     "model": "perfcore.model",
     # Plugin authors write `from perfcore import hookimpl, DomainSpec`; loading them
     # lazily keeps pluggy (and everything plugin-related) out of `import perfcore`.
-    "hookimpl": "perfcore.hookspecs",
-    "hookspecs": "perfcore.hookspecs",
+    "hookimpl": "perfcore.plugins.hookspecs",
+    "hookspecs": "perfcore.plugins.hookspecs",
     "plugins": "perfcore.plugins",
-    "CatalogueSpec": "perfcore.specs",
-    "DomainSpec": "perfcore.specs",
-    "LoaderSpec": "perfcore.specs",
-    "RendererSpec": "perfcore.specs",
-    "ScorerSpec": "perfcore.specs",
+    "CatalogueSpec": "perfcore.plugins.specs",
+    "DomainSpec": "perfcore.plugins.specs",
+    "LoaderSpec": "perfcore.plugins.specs",
+    "RendererSpec": "perfcore.plugins.specs",
+    "ScorerSpec": "perfcore.plugins.specs",
     "get_measure": "perfcore.plugins",
 }
 
@@ -44,17 +44,17 @@ __all__ = [
 if TYPE_CHECKING:
     # "import X as X" marks explicit re-exports for type checkers (mypy --strict).
     from perfcore import calc as calc
-    from perfcore import hookspecs as hookspecs
     from perfcore import model as model
     from perfcore import periods as periods
     from perfcore import plugins as plugins
-    from perfcore.hookspecs import hookimpl as hookimpl
     from perfcore.plugins import get_measure as get_measure
-    from perfcore.specs import CatalogueSpec as CatalogueSpec
-    from perfcore.specs import DomainSpec as DomainSpec
-    from perfcore.specs import LoaderSpec as LoaderSpec
-    from perfcore.specs import RendererSpec as RendererSpec
-    from perfcore.specs import ScorerSpec as ScorerSpec
+    from perfcore.plugins import hookspecs as hookspecs
+    from perfcore.plugins.hookspecs import hookimpl as hookimpl
+    from perfcore.plugins.specs import CatalogueSpec as CatalogueSpec
+    from perfcore.plugins.specs import DomainSpec as DomainSpec
+    from perfcore.plugins.specs import LoaderSpec as LoaderSpec
+    from perfcore.plugins.specs import RendererSpec as RendererSpec
+    from perfcore.plugins.specs import ScorerSpec as ScorerSpec
 
 
 def __getattr__(name: str) -> Any:

@@ -14,8 +14,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from perfcore.hookspecs import hookimpl
 from perfcore.i18n import N_, Translator
+from perfcore.plugins.hookspecs import hookimpl
+from perfcore.plugins.specs import ScorerSpec
 from perfcore.report.model import METHOD_NAMES, label
 from perfcore.scoring import (
     AMBER,
@@ -32,7 +33,6 @@ from perfcore.scoring import (
     _value_text,
     status_code,
 )
-from perfcore.specs import ScorerSpec
 
 Rows = npt.NDArray[np.intp]
 

@@ -7,19 +7,20 @@ perfcore.mo``. A language with no catalogue raises :class:`~perfcore.errors.Opti
 listing the languages there are, rather than silently printing English.
 
 Words kept in tables (result codes, month names, SPC icon names) are marked with
-:func:`N_` where they are defined, so the extractor (:mod:`perfcore._i18n_tools`) finds
+:func:`N_` where they are defined, so the extractor (:mod:`perfcore.plugins.i18n_tools`) finds
 them, and translated with ``_()`` where they are shown.
 
 Texts that do not come from perfcore (plan titles, measure names, outcome statements ...)
 are translated by :class:`TextTranslator`: first through the plan's own translations
-(``PlanFile.texts``), then through the catalogues plugins register
-(:func:`perfcore.hookspecs.perfcore_register_catalogues`). A text with neither raises
+(``PlanFile.texts``), then through the catalogues it is given (the report stage passes the
+catalogues plugins register, :func:`perfcore.plugins.hookspecs.perfcore_register_catalogues`;
+this module never looks plugins up itself). A text with neither raises
 :class:`~perfcore.errors.MissingTranslationError`, or, when the caller asks for
 ``fallback="mark"``, is shown in English behind a visible marker ("[yn Saesneg] ...").
 
 Both ``.po`` (the source translators edit) and ``.mo`` (what :mod:`gettext` reads) are
 committed: the standard library reads ``.mo`` without extra dependencies, and a test
-compiles each ``.po`` with :func:`perfcore._i18n_tools.compile_mo` and checks it equals the
+compiles each ``.po`` with :func:`perfcore.plugins.i18n_tools.compile_mo` and checks it equals the
 shipped ``.mo``, so the two cannot drift.
 """
 
@@ -114,8 +115,9 @@ class TextTranslator:
     """Translates texts from outside perfcore's catalogue into one language.
 
     ``texts`` has the shape of ``PlanFile.texts``: ``{language: {English text:
-    translation}}``. ``catalogues`` are gettext translations to try next (by default those
-    plugins register, loaded only when a text is not in ``texts``). Call the object with
+    translation}}``. ``catalogues`` are gettext translations to try next, or a callable
+    returning them (called only when a text is not in ``texts``, so catalogue files are
+    read only when needed). Call the object with
     the English text and where the report uses it; missing translations are collected so
     that :meth:`raise_missing` can name them all at once. With ``fallback="mark"`` a
     missing text is returned as ``"[in English] text"`` (translated marker) instead.
@@ -126,13 +128,16 @@ class TextTranslator:
 
     def __init__(self, lang: str, texts: Mapping[str, Mapping[str, str]] | None = None, *,
                  fallback: Fallback = "error",
-                 catalogues: Iterable[gettext.NullTranslations] | None = None) -> None:
+                 catalogues: Iterable[gettext.NullTranslations]
+                 | Callable[[], Iterable[gettext.NullTranslations]] = ()) -> None:
         if fallback not in ("error", "mark"):
             raise OptionError.for_choice("fallback", fallback, ("error", "mark"))
         self.lang = lang
         self.fallback = fallback
         self._texts = dict((texts or {}).get(lang, {}))
-        self._catalogues = None if catalogues is None else tuple(catalogues)
+        self._catalogues: tuple[gettext.NullTranslations, ...] | None = (
+            None if callable(catalogues) else tuple(catalogues))
+        self._load_catalogues = catalogues if callable(catalogues) else None
         self.missing: list[tuple[str, str]] = []
 
     def __call__(self, text: str, where: str, *, required: bool = True) -> str:
@@ -141,7 +146,7 @@ class TextTranslator:
         found = self._texts.get(text)
         if found:
             return found
-        for cat in self._plugin_catalogues():
+        for cat in self._catalogue_list():
             got = cat.gettext(text)
             if got != text:
                 return got
@@ -153,9 +158,10 @@ class TextTranslator:
             self.missing.append((text, where))
         return text
 
-    def _plugin_catalogues(self) -> tuple[gettext.NullTranslations, ...]:
+    def _catalogue_list(self) -> tuple[gettext.NullTranslations, ...]:
         if self._catalogues is None:
-            self._catalogues = plugin_catalogues(self.lang)
+            assert self._load_catalogues is not None
+            self._catalogues = tuple(self._load_catalogues())
         return self._catalogues
 
     def raise_missing(self) -> None:
@@ -163,15 +169,3 @@ class TextTranslator:
         if self.missing:
             raise MissingTranslationError.for_texts(self.lang, self.missing)
 
-
-def plugin_catalogues(lang: str) -> tuple[gettext.NullTranslations, ...]:
-    """The ``lang`` catalogues that installed plugins register, in plugin-name order
-    (plugins without one for ``lang`` are skipped)."""
-    from perfcore.plugins import catalogues
-
-    found = []
-    for spec in catalogues():
-        cat = spec.translations(lang)
-        if cat is not None:
-            found.append(cat)
-    return tuple(found)

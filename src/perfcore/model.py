@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from perfcore._enums import MeasureKind, Polarity
+from perfcore.codes import MeasureKind, Polarity
 from perfcore.errors import (
     DuplicateIdError,
     ModelError,
@@ -41,7 +41,8 @@ __all__ = [
     "Target",
 ]
 
-_ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
+#: What a plan id looks like: lower-case words, with a dot after a domain prefix.
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 
 
 def _slug(text: str) -> str:
@@ -65,7 +66,7 @@ def _describe(instance: Any, obj: str) -> str:
 
 def _valid_id(obj: str) -> Any:
     def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if not isinstance(value, str) or not _ID_RE.match(value):
+        if not isinstance(value, str) or not ID_PATTERN.match(value):
             raise ModelError(
                 f"{obj} id {value!r} is not valid: use lower-case letters, digits and "
                 "underscores, starting with a letter (a domain prefix may be added with a "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import perfcore_roads
 
 from perfcore import Polarity, get_measure
-from perfcore.testing import registered
+from perfcore.plugins.testing import registered
 
 
 def test_roads_measure_is_published() -> None:

@@ -13,7 +13,7 @@ from perfcore_soc.measures import MEASURES
 import perfcore.plugins
 from perfcore import MeasureKind, Polarity
 from perfcore.errors import OptionError, ShapeError
-from perfcore.testing import registered
+from perfcore.plugins.testing import registered
 
 
 def test_measures_are_published_under_soc() -> None:

@@ -14,7 +14,7 @@ from perfcore_victims.measures import MEASURES
 import perfcore.plugins
 from perfcore import MeasureKind, Polarity
 from perfcore.errors import OptionError, ShapeError
-from perfcore.testing import registered
+from perfcore.plugins.testing import registered
 
 
 def test_measures_are_published_under_the_domain_prefix() -> None:
@@ -157,7 +157,7 @@ def test_welsh_catalogue_names_every_measure() -> None:
 
     from perfcore_victims import __file__ as package_file
 
-    from perfcore._i18n_tools import check_catalogue, compile_mo, domain_messages, read_po
+    from perfcore.plugins.i18n_tools import check_catalogue, compile_mo, domain_messages, read_po
 
     spec = plugin.perfcore_register_domains()[0]
     po_path = (Path(package_file).parent / "locale" / "cy" / "LC_MESSAGES"

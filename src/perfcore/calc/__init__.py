@@ -6,7 +6,7 @@ element becomes NaN with a reason bit in ``result.reasons``; a bad option raises
 :class:`perfcore.errors.OptionError`.
 """
 
-from perfcore.calc._common import Reason, reason_names
+from perfcore.calc._common import FlagArray, FloatArray, Reason, polarity_signs, reason_names
 from perfcore.calc.change import (
     CagrResult,
     ChangeResult,
@@ -64,6 +64,8 @@ __all__ = [
     "DescriptiveBand",
     "DifferenceResult",
     "DirectionResult",
+    "FlagArray",
+    "FloatArray",
     "FunnelLimits",
     "FunnelSignificance",
     "GroupAverage",
@@ -89,6 +91,7 @@ __all__ = [
     "overdispersion",
     "pct_change",
     "phrase",
+    "polarity_signs",
     "pp_change",
     "pp_change_ci",
     "project_year_end",

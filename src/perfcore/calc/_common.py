@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special
 
-from perfcore._enums import Polarity
+from perfcore.codes import Polarity
 from perfcore.errors import InvalidInputWarning, OptionError, ShapeError
 
 __all__ = [

@@ -1,7 +1,7 @@
 """Reading data into perfcore: :func:`load_data` and the registered loaders.
 
 A *loader* reads one file into a :class:`~perfcore.dataset.Dataset`. Loaders are plugins
-(:class:`~perfcore.specs.LoaderSpec` records returned from the
+(:class:`~perfcore.plugins.specs.LoaderSpec` records returned from the
 ``perfcore_register_loaders`` hook), perfcore's own included, so a force can add one for
 its records system's export. :func:`load_data` picks a loader for each file, by name or
 from the file name, loads the files and joins them into one dataset.
@@ -34,7 +34,7 @@ from perfcore.errors import (
     PluginResultError,
 )
 from perfcore.io._table import slug as measure_slug
-from perfcore.specs import LoaderSpec
+from perfcore.plugins.specs import LoaderSpec
 
 __all__ = [
     "ProgressCallback",

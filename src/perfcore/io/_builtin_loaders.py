@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from perfcore.hookspecs import hookimpl
 from perfcore.io.home_office import load_home_office_prc
 from perfcore.io.long_csv import load_long_csv
 from perfcore.io.ons_pfa import load_ons_pfa
 from perfcore.io.police_uk import load_police_uk
 from perfcore.io.published import load_published
-from perfcore.specs import LoaderSpec
+from perfcore.plugins.hookspecs import hookimpl
+from perfcore.plugins.specs import LoaderSpec
 
 
 @hookimpl

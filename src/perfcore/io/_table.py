@@ -29,9 +29,10 @@ from perfcore.errors import (
     DataProblem,
     DataValidationError,
     DuplicateObservationError,
+    OptionError,
     UnknownOrganisationError,
 )
-from perfcore.model import _ID_RE
+from perfcore.model import ID_PATTERN
 from perfcore.organisations import OrganisationRegistry, default_registry
 from perfcore.periods import Period, parse_period
 
@@ -66,7 +67,27 @@ def slug(label: str) -> str:
 
 def is_measure_id(text: str) -> bool:
     """Whether ``text`` can name a plan measure (``all_crime``, ``victims.x``)."""
-    return bool(_ID_RE.match(text))
+    return bool(ID_PATTERN.match(text))
+
+
+def label_key(label: str) -> str:
+    """A category label compared case- and space-insensitively ("Theft  offences" is
+    "theft offences")."""
+    return " ".join(label.lower().split())
+
+
+def label_mapping(measures: Mapping[str, str] | None) -> dict[str, str]:
+    """A loader's ``measures`` option (category label → measure id), keyed by
+    :func:`label_key`, every id checked."""
+    out: dict[str, str] = {}
+    for label, mid in (measures or {}).items():
+        if not isinstance(mid, str) or not is_measure_id(mid):
+            raise OptionError(f"measures maps {label!r} to {mid!r}, which is not a valid "
+                              "measure id (lower-case letters, digits, underscores; dots "
+                              "between a domain and its measure)", option="measures",
+                              value=mid, allowed="measure ids")
+        out[label_key(label)] = mid
+    return out
 
 
 class Problems:

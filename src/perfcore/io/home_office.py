@@ -46,6 +46,8 @@ from perfcore.io._table import (
     Table,
     group_sum,
     is_measure_id,
+    label_key,
+    label_mapping,
     parse_numbers,
     parse_periods,
     read_table,
@@ -76,12 +78,8 @@ def offence_measure_id(level: str, label: str) -> str:
     """The measure id the ``home_office_prc`` and ``ons_pfa`` loaders give an offence
     category: ``offence_measure_id("offence_group", "Theft offences")`` →
     ``"prc.offence_group.theft_offences"``."""
-    label = _SAME_AS_ONS.get(_key(label), label)
+    label = _SAME_AS_ONS.get(label_key(label), label)
     return f"prc.{level}.{slug(label)}"
-
-
-def _key(label: str) -> str:
-    return " ".join(label.lower().split())
 
 
 def _levels(by: str | Sequence[str]) -> tuple[str, ...]:
@@ -93,18 +91,6 @@ def _levels(by: str | Sequence[str]) -> tuple[str, ...]:
         raise OptionError("by= names no level; use one or more of: "
                           + ", ".join(LEVELS), option="by", value=by, allowed=tuple(LEVELS))
     return tuple(dict.fromkeys(chosen))
-
-
-def _mapping(measures: Mapping[str, str] | None) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for label, mid in (measures or {}).items():
-        if not isinstance(mid, str) or not is_measure_id(mid):
-            raise OptionError(f"measures maps {label!r} to {mid!r}, which is not a valid "
-                              "measure id (lower-case letters, digits, underscores; dots "
-                              "between a domain and its measure)", option="measures",
-                              value=mid, allowed="measure ids")
-        out[_key(label)] = mid
-    return out
 
 
 def _quarters(table: Table) -> tuple[list[int], IntArray]:
@@ -138,7 +124,7 @@ def load_home_office_prc(path: str | Path, *, by: str | Sequence[str] = "total",
     measure (default ``all_crime``).
     """
     levels = _levels(by)
-    mapping = _mapping(measures)
+    mapping = label_mapping(measures)
     if period not in ("financial_year", "quarter", "both"):
         raise OptionError.for_choice("period", period, ("financial_year", "quarter", "both"))
     if not is_measure_id(total_measure):
@@ -167,7 +153,7 @@ def load_home_office_prc(path: str | Path, *, by: str | Sequence[str] = "total",
 
     is_force = np.array([f is not None for f in forces], dtype=bool)[f_codes]
     n_bodies = int((~is_force).sum())
-    group_labels, g_codes = factorize([_key(c) for c in table["offence_group"]])
+    group_labels, g_codes = factorize([label_key(c) for c in table["offence_group"]])
     fraud_k = group_labels.index(_FRAUD_GROUP) if _FRAUD_GROUP in group_labels else -1
     is_fraud = g_codes == fraud_k
     used = np.zeros(len(table), dtype=bool)
@@ -186,8 +172,8 @@ def load_home_office_prc(path: str | Path, *, by: str | Sequence[str] = "total",
             keep = is_force & ~is_fraud
         else:
             labels_, m_codes = factorize([c.strip() for c in table[column]])
-            seen_labels.update(_key(lab) for lab in labels_)
-            ids = [mapping.get(_key(lab), offence_measure_id(level, lab)) for lab in labels_]
+            seen_labels.update(label_key(lab) for lab in labels_)
+            ids = [mapping.get(label_key(lab), offence_measure_id(level, lab)) for lab in labels_]
             # Mapping several labels to one id sums them: recode by id.
             ids_distinct, id_of_label = factorize(ids)
             ids, m_codes = ids_distinct, id_of_label[m_codes]

@@ -46,6 +46,8 @@ from perfcore.io._table import (
     Table,
     duplicate_error,
     expand,
+    label_key,
+    label_mapping,
     parse_numbers,
     parse_periods,
     read_table,
@@ -53,7 +55,7 @@ from perfcore.io._table import (
     rows_of,
     warn_skipped,
 )
-from perfcore.io.home_office import _key, _mapping, offence_measure_id
+from perfcore.io.home_office import offence_measure_id
 from perfcore.periods import FinancialYear, Month, Period, Rolling
 
 __all__ = ["load_ons_pfa"]
@@ -133,7 +135,7 @@ def load_ons_pfa(path: str | Path, *, measures: Mapping[str, str] | None = None,
     if year_ending_march not in ("financial_year", "rolling"):
         raise OptionError.for_choice("year_ending_march", year_ending_march,
                                      ("financial_year", "rolling"))
-    mapping = _mapping(measures)
+    mapping = label_mapping(measures)
     columns = _header(path, encoding)
     if "number_of_offences" not in columns and "population" in columns:
         if population is not None:
@@ -190,12 +192,12 @@ def _load_p1(path: str | Path, mapping: dict[str, str], total_measure: str,
     ids: list[str] = []
     for lab in labels:
         if lab == total:
-            ids.append(mapping.get("total", mapping.get(_key(lab), total_measure)))
+            ids.append(mapping.get("total", mapping.get(label_key(lab), total_measure)))
         elif parent_of[lab] == total:
-            ids.append(mapping.get(_key(lab), offence_measure_id("offence_group", lab)))
+            ids.append(mapping.get(label_key(lab), offence_measure_id("offence_group", lab)))
         else:
-            ids.append(mapping.get(_key(lab), offence_measure_id("offence_subgroup", lab)))
-    unknown = [k for k in mapping if k != "total" and k not in {_key(lab) for lab in labels}]
+            ids.append(mapping.get(label_key(lab), offence_measure_id("offence_subgroup", lab)))
+    unknown = [k for k in mapping if k != "total" and k not in {label_key(lab) for lab in labels}]
     if unknown:
         raise OptionError(f"measures maps {', '.join(repr(u) for u in unknown)}, which "
                           f"{'is' if len(unknown) == 1 else 'are'} not offence groups in "

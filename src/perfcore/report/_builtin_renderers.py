@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from perfcore.hookspecs import hookimpl
-from perfcore.specs import RendererSpec
+from perfcore.plugins.hookspecs import hookimpl
+from perfcore.plugins.specs import RendererSpec
 
 
 def _text(report: Any, **options: Any) -> str:

@@ -20,8 +20,8 @@ from typing import Any
 import attrs
 import numpy as np
 
-from perfcore._enums import MeasureKind
 from perfcore.calc.rounding import round_half_away
+from perfcore.codes import MeasureKind
 from perfcore.errors import UnknownOrganisationError
 from perfcore.evaluate import Evaluation
 from perfcore.i18n import (
@@ -226,7 +226,10 @@ def build_report(
     the headings are plan texts, translated like the others.
     """
     langs = parse_languages(lang)
-    resolvers = [TextTranslator(x, texts, fallback=fallback) for x in langs]
+    from perfcore.plugins import registry
+    resolvers = [TextTranslator(x, texts, fallback=fallback,
+                                catalogues=lambda x=x: registry().translations(x))
+                 for x in langs]
     versions = [_build_one(evaluation, organisation=organisation, scores=scores,
                            history=history, decimals=decimals,
                            change_decimals=change_decimals, thousands=thousands, lang=x,

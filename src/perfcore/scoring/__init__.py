@@ -598,7 +598,7 @@ def _comparator_codes(ev: Any, c: Any, *, untested: str, similar_within: float
     one; otherwise (``untested="compare"``) the plain difference by polarity, with
     ``similar_within`` as the band counted similar. Returns codes, which were tested, and
     the difference used (better positive)."""
-    from perfcore.calc._common import polarity_signs
+    from perfcore.calc import polarity_signs
     assessment = np.asarray(c.assessment)
     sign = np.asarray(polarity_signs([m.polarity for m in ev.measures]),
                       dtype=float).reshape(-1, 1)

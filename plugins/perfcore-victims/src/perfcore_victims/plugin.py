@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from perfcore import hookimpl
-from perfcore.specs import CatalogueSpec, DomainSpec
+from perfcore.plugins.specs import CatalogueSpec, DomainSpec
 from perfcore_victims import __version__
 from perfcore_victims.measures import MEASURES
 

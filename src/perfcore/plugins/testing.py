@@ -9,7 +9,7 @@ duration of a ``with`` block, so the façade (``perfcore.plugins.measures()``,
 Example (a pytest test of your plugin)::
 
     import perfcore.plugins
-    from perfcore.testing import registered
+    from perfcore.plugins.testing import registered
 
     import my_plugin
 
@@ -26,11 +26,7 @@ import textwrap
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from perfcore.plugins import (
-    PerfcorePluginManager,
-    PluginSettings,
-    _swap_plugin_manager,
-)
+from perfcore.plugins.manager import PerfcorePluginManager, PluginSettings, set_plugin_manager
 
 __all__ = ["fake_distribution", "plugin_manager", "registered"]
 
@@ -49,11 +45,11 @@ def registered(*plugins: object, lenient: bool = False) -> Iterator[PerfcorePlug
     """Make a fresh manager holding only ``plugins`` perfcore's manager inside the block,
     restoring the previous one afterwards."""
     pm = plugin_manager(*plugins, lenient=lenient)
-    previous = _swap_plugin_manager(pm)
+    previous = set_plugin_manager(pm)
     try:
         yield pm
     finally:
-        _swap_plugin_manager(previous)
+        set_plugin_manager(previous)
 
 
 def fake_distribution(directory: Path, name: str, version: str,

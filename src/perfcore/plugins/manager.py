@@ -1,10 +1,4 @@
-"""Plugin discovery, the plugin manager, and the typed façade over the hooks.
-
-Plugins are advertised in the ``perfcore`` entry-point group of their distribution and
-loaded the first time something needs them, never at ``import perfcore``. The façade
-functions below (:func:`domains`, :func:`measures`, :func:`get_measure`,
-:func:`scorers`, :func:`loaders`, :func:`renderers`, :func:`plugin_info`) are the only
-callers of the hooks; the rest of perfcore and embedding tools use them.
+"""The plugin manager: discovery from entry points, registration, the collected registry.
 
 Operators control discovery with environment variables, read when the manager is first
 built (embedding tools pass the same settings as keyword arguments to
@@ -29,20 +23,21 @@ because a silently missing domain would make measures vanish from reports.
 from __future__ import annotations
 
 import difflib
+import gettext
 import importlib.metadata
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TextIO, TypeVar
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
 
 import attrs
 import pluggy
 
-from perfcore import hookspecs
 from perfcore.errors import DuplicateNameError, PluginLoadError, UnknownMeasureError
 from perfcore.model import Measure
-from perfcore.specs import CatalogueSpec, DomainSpec, LoaderSpec, RendererSpec, ScorerSpec
+from perfcore.plugins import hookspecs
+from perfcore.plugins.specs import CatalogueSpec, DomainSpec, LoaderSpec, RendererSpec, ScorerSpec
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -50,24 +45,15 @@ __all__ = [
     "ENV_BLOCK",
     "ENV_DISABLE_AUTOLOAD",
     "ENV_TRACE",
+    "KINDS",
     "PerfcorePluginManager",
     "PluginInfo",
     "PluginSettings",
     "Registry",
     "build_plugin_manager",
-    "catalogues",
-    "describe_plugins",
-    "domains",
-    "get_measure",
     "get_plugin_manager",
-    "loaders",
-    "measures",
-    "plugin_info",
-    "registry",
-    "renderers",
     "reset_plugin_manager",
-    "run_plugins_command",
-    "scorers",
+    "set_plugin_manager",
 ]
 
 logger = logging.getLogger("perfcore.plugins")
@@ -185,6 +171,12 @@ class Registry:
         raise UnknownMeasureError(f"no installed domain defines measure {measure_id!r}{hint}",
                                   measure=measure_id, suggestions=tuple(near))
 
+    def translations(self, lang: str) -> tuple[gettext.NullTranslations, ...]:
+        """The ``lang`` message catalogues the plugins register, in catalogue-name order
+        (catalogues without one for ``lang`` are skipped)."""
+        found = (spec.translations(lang) for spec in self.catalogues)
+        return tuple(cat for cat in found if cat is not None)
+
     def domain(self, name: str) -> DomainSpec:
         """The domain called ``name``."""
         for d in self.domains:
@@ -199,7 +191,7 @@ class Registry:
 _T = TypeVar("_T", DomainSpec, ScorerSpec, LoaderSpec, RendererSpec, CatalogueSpec)
 
 # kind -> (hook name, record class); the order is the order of the report sections.
-_KINDS: dict[str, tuple[str, type[Any]]] = {
+KINDS: dict[str, tuple[str, type[Any]]] = {
     "domain": ("perfcore_register_domains", DomainSpec),
     "scorer": ("perfcore_register_scorers", ScorerSpec),
     "loader": ("perfcore_register_loaders", LoaderSpec),
@@ -340,7 +332,7 @@ class PerfcorePluginManager(pluggy.PluginManager):
             origin = self._origins.get(name, _Origin())
             others = [p for p in everyone if p is not plugin]
             records: dict[str, list[Any]] = {}
-            for kind, (hook_name, cls) in _KINDS.items():
+            for kind, (hook_name, cls) in KINDS.items():
                 # A subset caller keeps pluggy's tracing and monitoring while telling us
                 # which plugin returned what, so bad records can be blamed precisely.
                 caller = self.subset_hook_caller(hook_name, remove_plugins=others)
@@ -351,7 +343,7 @@ class PerfcorePluginManager(pluggy.PluginManager):
                     self._fail(name, origin, f"failed in {hook_name}", exc)  # raises unless lenient
                     raise _SkipPlugin(plugin) from exc
             per_plugin[name] = records
-        out: dict[str, list[Any]] = {kind: [] for kind in _KINDS}
+        out: dict[str, list[Any]] = {kind: [] for kind in KINDS}
         owners: dict[tuple[str, str], str] = {}
         for name, records in per_plugin.items():
             for kind, items in records.items():
@@ -367,7 +359,7 @@ class PerfcorePluginManager(pluggy.PluginManager):
             infos.append(PluginInfo(
                 name=name, distribution=origin.distribution, version=origin.version,
                 entry_point=origin.entry_point,
-                **{f"{kind}s": tuple(sorted(i.name for i in records[kind])) for kind in _KINDS}))
+                **{f"{kind}s": tuple(sorted(i.name for i in records[kind])) for kind in KINDS}))
         sorted_domains = tuple(sorted(out["domain"], key=lambda d: d.name))
         all_measures = tuple(sorted((m for d in sorted_domains for m in d.qualified_measures()),
                                     key=lambda m: m.id))
@@ -462,115 +454,10 @@ def reset_plugin_manager() -> None:
     _manager = None
 
 
-def _swap_plugin_manager(pm: PerfcorePluginManager | None) -> PerfcorePluginManager | None:
-    # Used by perfcore.testing to install a manager for the duration of one test.
+def set_plugin_manager(pm: PerfcorePluginManager | None) -> PerfcorePluginManager | None:
+    """Make ``pm`` the process-wide manager (``None``: build one on next use) and return
+    the previous one, so that a test or an embedding tool can restore it
+    (:func:`perfcore.plugins.testing.registered` does this around a ``with`` block)."""
     global _manager
     previous, _manager = _manager, pm
     return previous
-
-
-# --- the façade ----------------------------------------------------------------------
-def registry() -> Registry:
-    """Everything the plugins register."""
-    return get_plugin_manager().registry()
-
-
-def domains() -> tuple[DomainSpec, ...]:
-    """Registered domains, sorted by name."""
-    return registry().domains
-
-
-def measures() -> tuple[Measure, ...]:
-    """Every domain's measures with their qualified ids, sorted by id."""
-    return registry().measures
-
-
-def get_measure(measure_id: str) -> Measure:
-    """The measure published as ``measure_id``, e.g.
-    ``get_measure("victims.satisfaction_whole_experience")``. Unknown ids raise
-    :class:`~perfcore.errors.UnknownMeasureError` suggesting the nearest ids."""
-    return registry().get_measure(measure_id)
-
-
-def scorers() -> tuple[ScorerSpec, ...]:
-    """Registered scorers, sorted by name."""
-    return registry().scorers
-
-
-def loaders() -> tuple[LoaderSpec, ...]:
-    """Registered data loaders, sorted by name."""
-    return registry().loaders
-
-
-def renderers() -> tuple[RendererSpec, ...]:
-    """Registered report renderers, sorted by name."""
-    return registry().renderers
-
-
-def catalogues() -> tuple[CatalogueSpec, ...]:
-    """Registered message catalogues, sorted by name."""
-    return registry().catalogues
-
-
-def plugin_info() -> tuple[PluginInfo, ...]:
-    """Every registered plugin with its distribution, version and registrations."""
-    return registry().plugins
-
-
-# --- `python -m perfcore plugins` ----------------------------------------------------
-def describe_plugins(reg: Registry | None = None) -> str:
-    """The text ``python -m perfcore plugins`` prints."""
-    from perfcore import __version__
-
-    reg = reg if reg is not None else registry()
-    lines = [f"perfcore {__version__}: {len(reg.plugins)} plugin(s)"]
-    for p in reg.plugins:
-        lines.append("")
-        lines.append(f"{p.name}  {p.distribution or '(registered directly)'}"
-                     f"{' ' + p.version if p.version else ''}")
-        if p.entry_point:
-            lines.append(f"  entry point: {p.entry_point}")
-        for kind in _KINDS:
-            names: tuple[str, ...] = getattr(p, f"{kind}s")
-            if names:
-                lines.append(f"  {kind}s: {', '.join(names)}")
-
-    def section(title: str, rows: list[tuple[str, ...]]) -> None:
-        lines.append("")
-        lines.append(f"{title} ({len(rows)}):" if rows else f"{title}: none")
-        if rows:
-            widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
-            for r in rows:
-                cells = [c.ljust(w) for c, w in zip(r, widths, strict=False)] + [r[-1]]
-                lines.append("  " + "  ".join(cells).rstrip())
-
-    section("Domains", [(d.name, d.version or "-", f"{len(d.measures)} measures", d.title)
-                        for d in reg.domains])
-    section("Measures", [(m.id, m.kind.value, m.polarity.value, m.unit or "-", m.name)
-                         for m in reg.measures])
-    section("Scorers", [(s.name, s.description) for s in reg.scorers])
-    section("Loaders", [(s.name, ", ".join(s.patterns), s.description) for s in reg.loaders])
-    section("Renderers", [(s.name, s.extension, s.media_type, s.description)
-                          for s in reg.renderers])
-    section("Catalogues", [(s.name, ", ".join(s.languages()) or "-", s.description or "-")
-                           for s in reg.catalogues])
-    return "\n".join(lines) + "\n"
-
-
-def run_plugins_command(*, out: TextIO | None = None, err: TextIO | None = None,
-                        describe: Callable[[], str] = describe_plugins) -> int:
-    """Print the plugin listing; a broken plugin prints its error and returns 1."""
-    from perfcore.errors import PluginError
-
-    out = out if out is not None else sys.stdout
-    err = err if err is not None else sys.stderr
-    try:
-        text = describe()
-    except PluginError as exc:
-        err.write(f"perfcore: error: {exc}\n")
-        cause = exc.__cause__
-        if cause is not None:
-            err.write(f"  caused by {type(cause).__name__}: {cause}\n")
-        return 1
-    out.write(text)
-    return 0

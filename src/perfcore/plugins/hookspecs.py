@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from perfcore.specs import (
+    from perfcore.plugins.specs import (
         CatalogueSpec,
         DomainSpec,
         LoaderSpec,
@@ -186,7 +186,7 @@ def perfcore_register_catalogues() -> Iterable[CatalogueSpec] | None:
     `<lang>/LC_MESSAGES/<name>.mo` (or an explicit `localedir`). The English texts are the
     message ids, so a measure named "Killed or seriously injured" needs an entry with that
     `msgid`. Ship both the `.po` and the compiled `.mo` in the package data;
-    `python -m perfcore._i18n_tools compile` writes the `.mo`. Catalogue names must be
+    `python -m perfcore.plugins.i18n_tools compile` writes the `.mo`. Catalogue names must be
     unique across all installed plugins. See [Languages](languages.md).
 
     **Example:**

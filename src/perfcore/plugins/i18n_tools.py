@@ -4,16 +4,16 @@ A small pure-Python subset of GNU gettext's tools (xgettext, msgmerge, msgfmt), 
 for perfcore's catalogues and plugins' catalogues, so that neither development nor the
 tests need gettext or Babel installed:
 
-``python -m perfcore._i18n_tools update``
+``python -m perfcore.plugins.i18n_tools update``
     extract every ``_("...")`` and ``N_("...")`` message from ``src/perfcore`` into
     ``locale/perfcore.pot``, merge new messages into each ``locale/<lang>/LC_MESSAGES/
     perfcore.po`` (with an empty ``msgstr`` for a translator to fill) and compile the
     ``.mo`` files;
-``python -m perfcore._i18n_tools compile [PO ...]``
+``python -m perfcore.plugins.i18n_tools compile [PO ...]``
     compile ``.po`` files (default: perfcore's) to ``.mo`` beside them;
-``python -m perfcore._i18n_tools check``
+``python -m perfcore.plugins.i18n_tools check``
     list messages that are untranslated, fuzzy or out of date (exit status 1 if any);
-``python -m perfcore._i18n_tools domain NAME``
+``python -m perfcore.plugins.i18n_tools domain NAME``
     print a template (``.pot``) of the texts an installed domain plugin shows in reports
     (its title, measure names and worded units), to start that plugin's catalogue.
 
@@ -32,12 +32,12 @@ from pathlib import Path
 
 import attrs
 
-from perfcore.specs import DomainSpec
+from perfcore.plugins.specs import DomainSpec
 
 __all__ = ["Message", "check_catalogue", "compile_mo", "domain_messages", "extract", "merge",
            "read_po", "write_po"]
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
 LOCALE_DIR = PACKAGE_DIR / "locale"
 KEYWORDS = ("_", "N_")
 HEADER_FIELDS = (
