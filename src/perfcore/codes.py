@@ -1,16 +1,42 @@
-"""Enumerations shared by the model and the calculations.
+"""perfcore's vocabularies: every code a figure, a status or a chart carries.
 
-They live apart from :mod:`perfcore.model` so that :mod:`perfcore.calc` can use them
-without importing the plan model.
+Codes cross the stages (calculation → evaluation → scores → report); words are made from
+them only at the edge, in the report's language (:mod:`perfcore.labels`). Two shapes:
+
+- :class:`Polarity` and :class:`MeasureKind` are the plan's own vocabulary: their values
+  are the words plan files use, and ``parse`` accepts the documented synonyms.
+- Every other vocabulary is a :class:`Code`: an ``IntEnum`` whose values ``0 .. n-1`` are
+  what result arrays hold (one byte per cell), and whose lower-case name is the code JSON
+  and CSV output show (``Direction.IMPROVING`` is ``1`` in an array and ``"improving"`` in
+  a report). ``Direction.names()`` is the name table an array of codes indexes:
+  ``np.asarray(Direction.names())[codes]``.
 """
 
 from __future__ import annotations
 
 import enum
+import functools
+from typing import Any, Self
 
 from perfcore.errors import OptionError
 
-__all__ = ["MeasureKind", "Polarity"]
+__all__ = [
+    "Assessment",
+    "AssuranceIcon",
+    "Code",
+    "ComparatorSource",
+    "Direction",
+    "IntervalMethod",
+    "MeasureKind",
+    "PointType",
+    "Polarity",
+    "Relation",
+    "SpcRule",
+    "Status",
+    "TargetStatus",
+    "TrendMarker",
+    "VariationIcon",
+]
 
 
 class Polarity(enum.Enum):
@@ -98,3 +124,175 @@ _KIND_ALIASES = {k.value: k for k in MeasureKind} | {
     "amount": MeasureKind.MONEY,
     "number": MeasureKind.COUNT,
 }
+
+
+class Code(enum.IntEnum):
+    """A vocabulary of result codes: the value is what arrays hold, the lower-case name
+    what reports show (``str(code)``). Values run ``0 .. n-1`` so that :meth:`names` is
+    the table an array of codes indexes."""
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+    @property
+    def code(self) -> str:
+        """The lower-case name (``"improving"``)."""
+        return self.name.lower()
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        """Every member's code, indexed by value."""
+        return _names(cls)
+
+    @classmethod
+    def parse(cls, value: Any) -> Self:
+        """A member from itself, its value or its code (``"improving"``, any case);
+        anything else raises :class:`~perfcore.errors.OptionError` listing the codes."""
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, str):
+            key = value.strip().lower().replace(" ", "_").replace("-", "_")
+            for member in cls:
+                if member.code == key:
+                    return member
+        elif isinstance(value, int) and not isinstance(value, bool):
+            try:
+                return cls(value)
+            except ValueError:
+                pass
+        raise OptionError.for_choice(cls.__name__, value, cls.names())
+
+
+@functools.cache
+def _names(cls: type[Code]) -> tuple[str, ...]:
+    members = sorted(cls, key=int)
+    if [int(m) for m in members] != list(range(len(members))):
+        raise TypeError(f"{cls.__name__}: code values must run 0 .. n-1")
+    return tuple(m.code for m in members)
+
+
+class Status(Code):
+    """A measure's (or a roll-up's) RAG status, ordered by severity for roll-ups. ``GREY``
+    means no judgement was made (the reasons and, from the scoring stage, the status basis
+    say why)."""
+
+    GREY = 0
+    GREEN = 1
+    AMBER = 2
+    RED = 3
+
+
+class Direction(Code):
+    """Direction of travel read with the measure's polarity."""
+
+    NOT_ASSESSED = 0
+    IMPROVING = 1
+    NO_CHANGE = 2
+    DETERIORATING = 3
+
+
+class Relation(Code):
+    """Where a force's figure lies against a comparator (independent of polarity)."""
+
+    NOT_COMPARED = 0
+    SIMILAR = 1
+    HIGHER = 2
+    LOWER = 3
+
+
+class Assessment(Code):
+    """A :class:`Relation` read with the measure's polarity. A neutral measure keeps the
+    relation (``HIGHER``/``LOWER``), as Fingertips does for indicators without polarity."""
+
+    NOT_COMPARED = 0
+    SIMILAR = 1
+    BETTER = 2
+    WORSE = 3
+    HIGHER = 4
+    LOWER = 5
+
+
+class ComparatorSource(Code):
+    """Where a comparator group's figure came from."""
+
+    NOT_AVAILABLE = 0
+    COMPUTED = 1
+    DATASET_ROW = 2
+    PUBLISHED = 3
+
+
+class TargetStatus(Code):
+    """A measure's position against its target in the period evaluated."""
+
+    NO_TARGET = 0
+    MET = 1
+    NOT_MET = 2
+    NOT_AVAILABLE = 3
+
+
+class IntervalMethod(Code):
+    """The confidence-interval method used for a figure (``NONE``: no interval)."""
+
+    NONE = 0
+    WILSON = 1
+    EXACT = 2
+    BYAR = 3
+    NORMAL = 4
+    T = 5
+
+
+class TrendMarker(Code):
+    """Fingertips trend markers over the last points of a series."""
+
+    INCREASING = 0
+    DECREASING = 1
+    INCREASING_AND_GETTING_BETTER = 2
+    INCREASING_AND_GETTING_WORSE = 3
+    DECREASING_AND_GETTING_BETTER = 4
+    DECREASING_AND_GETTING_WORSE = 5
+    NO_SIGNIFICANT_CHANGE = 6
+    COULD_NOT_BE_CALCULATED = 7
+
+
+class PointType(Code):
+    """The SPC label of one point of an XmR chart (``MISSING``: a gap or padding)."""
+
+    COMMON_CAUSE = 0
+    SPECIAL_CAUSE_IMPROVEMENT = 1
+    SPECIAL_CAUSE_CONCERN = 2
+    SPECIAL_CAUSE_NEUTRAL_HIGH = 3
+    SPECIAL_CAUSE_NEUTRAL_LOW = 4
+    MISSING = 5
+
+
+class SpcRule(Code):
+    """The SPC rule that decided a point's label, in precedence order."""
+
+    NONE = 0
+    OUTSIDE_LIMITS = 1
+    TREND = 2
+    TWO_OF_THREE = 3
+    RUN = 4
+
+
+class VariationIcon(Code):
+    """Making Data Count variation icon of a chart's last point (``NONE``: no points)."""
+
+    COMMON_CAUSE = 0
+    IMPROVEMENT_HIGH = 1
+    IMPROVEMENT_LOW = 2
+    CONCERN_HIGH = 3
+    CONCERN_LOW = 4
+    NEUTRAL_HIGH = 5
+    NEUTRAL_LOW = 6
+    NONE = 7
+
+
+class AssuranceIcon(Code):
+    """Making Data Count assurance icon against a target (``NONE``: no target, or a
+    neutral measure)."""
+
+    NONE = 0
+    CONSISTENT_PASS = 1
+    CONSISTENT_FAIL = 2
+    INCONSISTENT = 3
