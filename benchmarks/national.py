@@ -69,8 +69,9 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 try:
     from perfcore import Polarity
     from perfcore.calc.spc import xmr_batch
+    from perfcore.codes import Direction, Relation
     from perfcore.dataset import Dataset, IncompletePeriodWarning
-    from perfcore.evaluate import Evaluation, evaluate
+    from perfcore.evaluation import Evaluation, evaluate
     from perfcore.model import Measure, MeasureKind, Outcome, Plan, Priority
     from perfcore.organisations import (
         ComparatorGroup,
@@ -348,12 +349,14 @@ def perfcore_results(w: Workload, ev: Evaluation, spc: Any) -> Results:
         return np.asarray(a).reshape(nm, nf, nt)[:, spc_pos]
 
     return Results(
-        current=cols(ev.current), change=cols(ev.change), lower=cols(ev.lower),
-        upper=cols(ev.upper), significant=cols(ev.significant),
-        direction=cols(ev.direction), msg_value=cols(msg.value),
-        msg_change=cols(msg.change), msg_rank=cols(msg.rank).astype(float),
-        msg_relation=cols(msg.relation), ew_value=cols(ew.value),
-        ew_rank=cols(ew.rank).astype(float), ew_relation=cols(ew.relation),
+        current=cols(ev.current), change=cols(ev.change.value),
+        lower=cols(ev.interval.lower), upper=cols(ev.interval.upper),
+        significant=cols(np.where(ev.test.tested, ev.test.significant, np.nan)),
+        direction=cols(Direction.name_array(ev.direction.assessment)),
+        msg_value=cols(msg.value), msg_change=cols(msg.change),
+        msg_rank=cols(msg.rank).astype(float), msg_relation=cols(Relation.name_array(msg.relation)),
+        ew_value=cols(ew.value), ew_rank=cols(ew.rank).astype(float),
+        ew_relation=cols(Relation.name_array(ew.relation)),
         spc_mean=series(spc.mean), spc_upl=series(spc.upl), spc_lpl=series(spc.lpl),
         spc_outside=series(spc.outside_limits), spc_run=series(spc.run))
 

@@ -13,8 +13,9 @@ import csv
 from pathlib import Path
 
 from perfcore.calc import round_half_away
+from perfcore.codes import Direction
 from perfcore.dataset import Dataset, PublishedFigure
-from perfcore.evaluate import Evaluation, evaluate
+from perfcore.evaluation import Evaluation, evaluate
 from perfcore.model import Measure, Outcome, Plan, Priority
 from perfcore.organisations import ComparatorGroup, default_registry
 
@@ -100,15 +101,17 @@ def table(ev: Evaluation, history: dict[str, tuple[float, ...]]) -> str:
         if pct:
             head = [*YEARS, "Annual change %", "DOT", "MSG % SR", "E & W SR %"]
             cells = [fmt(v * 100, 1, "%") for v in history[m.id]]
-            cells += [fmt(ev.change[i, 0], 1, " pp", sign=True), str(ev.arrow[i, 0]),
+            cells += [fmt(ev.change.value[i, 0], 1, " pp", sign=True),
+                      str(ev.direction.arrow[i, 0]),
                       fmt(msg.value[i, 0] * 100, 1, "%"), fmt(ew.value[i, 0] * 100, 1, "%")]
         else:
             head = [*YEARS, "Annual change %", "DOT", "MSG change %", "E & W change %"]
             cells = [f"{v:.0f}" for v in history[m.id]]
-            cells += [fmt(ev.change[i, 0], 1, "%"), str(ev.arrow[i, 0]),
+            cells += [fmt(ev.change.value[i, 0], 1, "%"), str(ev.direction.arrow[i, 0]),
                       fmt(msg.change[i, 0], 1, "%"), fmt(ew.change[i, 0], 1, "%")]
         widths = [max(len(h), len(c)) for h, c in zip(head, cells, strict=True)]
-        lines.append(f"\n{m.name}  ({ev.direction[i, 0]}, {m.polarity.value.replace('_', ' ')})")
+        direction = Direction(int(ev.direction.assessment[i, 0]))
+        lines.append(f"\n{m.name}  ({direction}, {m.polarity.value.replace('_', ' ')})")
         lines.append("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)).rstrip())
         lines.append("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip())
     return "\n".join(lines)

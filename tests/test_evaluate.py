@@ -9,6 +9,14 @@ from typing import Any
 import numpy as np
 import pytest
 
+from perfcore.codes import (
+    Direction,
+    IntervalMethod,
+    Relation,
+    TargetStatus,
+    TrendMarker,
+    VariationIcon,
+)
 from perfcore.dataset import Dataset, PublishedFigure
 from perfcore.errors import (
     DataError,
@@ -17,7 +25,7 @@ from perfcore.errors import (
     UnknownMeasureError,
     UnknownOrganisationError,
 )
-from perfcore.evaluate import NotAvailableWarning, evaluate
+from perfcore.evaluation import NotAvailableWarning, evaluate
 from perfcore.model import Measure, Outcome, Plan, Priority
 from perfcore.organisations import ComparatorGroup, default_registry
 
@@ -70,14 +78,16 @@ def test_seed_001_figures() -> None:
     # -14.9% and +4.1 pp as printed in seed 001
     assert round(ev.figure("all_crime", "change"), 1) == -14.9
     assert round(ev.figure("all_crime_outcome_rate", "change"), 1) == 4.1
-    assert ev.change_unit == ("%", "pp")
+    assert ev.change.unit == ("%", "pp")
     assert ev.figure("all_crime", "absolute_change") == -8498
-    assert ev.arrow.tolist() == [["↓"], ["↑"]]
+    assert ev.direction.arrow.tolist() == [["↓"], ["↑"]]
     # 48,618 vs 57,116 is far beyond chance (exact conditional test); the outcome rate has
     # no denominator in the seed, so its change cannot be tested: the sign is reported.
-    assert ev.significant[0, 0] == 1.0
-    assert np.isnan(ev.significant[1, 0])
-    assert ev.direction.tolist() == [["improving"], ["improving"]]
+    assert ev.test.tested[0, 0] and ev.test.significant[0, 0]
+    assert not ev.test.tested[1, 0] and np.isnan(ev.figure("all_crime_outcome_rate",
+                                                           "significant"))
+    assert Direction.name_array(ev.direction.assessment).tolist() == [["improving"],
+                                                                      ["improving"]]
     # Published comparator figures are used and marked as published.
     assert ev.figure("all_crime", "msg.change") == -14.1
     assert ev.figure("all_crime_outcome_rate", "K04000001.value") == 0.143
@@ -86,9 +96,9 @@ def test_seed_001_figures() -> None:
     assert ev.figure("all_crime_outcome_rate", "msg.difference") == pytest.approx(0.9)
     # Gwent's change (ratio 0.851, 95% CI about 0.841–0.862) is similar to the groups'
     # published -14.1% (ratio 0.859): the ● in seed 001.
-    assert ev.comparisons["msg"].relation[0, 0] == "similar"
+    assert ev.comparisons["msg"].relation[0, 0] == Relation.SIMILAR
     # Without a base the outcome rate has no CI, so it is not compared (never guessed).
-    assert ev.comparisons["msg"].relation[1, 0] == "not_compared"
+    assert ev.comparisons["msg"].relation[1, 0] == Relation.NOT_COMPARED
 
 
 def test_explain_gives_formula_inputs_and_method() -> None:
@@ -132,10 +142,10 @@ def test_proportion_with_counts_gets_interval_and_test() -> None:
         for p, x, n in (("2019-20", 6740, 57116), ("2020-21", 7730, 48618))])
     ev = evaluate(PLAN, ds, period="2020-21", measures=["all_crime_outcome_rate"])
     assert ev.figure("all_crime_outcome_rate", "current") == pytest.approx(7730 / 48618)
-    lo, hi = ev.lower[0, 0], ev.upper[0, 0]
+    lo, hi = ev.interval.lower[0, 0], ev.interval.upper[0, 0]
     assert lo < 7730 / 48618 < hi and hi - lo < 0.01
-    assert ev.significant[0, 0] == 1.0 and ev.direction[0, 0] == "improving"
-    assert str(ev.ci_method[0, 0]) == "wilson"
+    assert ev.test.significant[0, 0] and ev.direction.assessment[0, 0] == Direction.IMPROVING
+    assert ev.interval.method[0, 0] == IntervalMethod.WILSON
 
 
 # --- all 43 forces, real data --------------------------------------------------------------
@@ -162,7 +172,7 @@ def test_all_43_forces_ranked_on_change_in_one_call() -> None:
     forces = [o.code for o in reg.forces()]
     ev = evaluate(NATIONAL, national_dataset(), period="year ending March 2019",
                   organisation=forces, compare_with=[reg.group("England and Wales"), msg()])
-    change = ev.change[0]
+    change = ev.change.value[0]
     rank = ev.comparisons["K04000001"].rank[0]
     size = ev.comparisons["K04000001"].group_size[0]
     assert sorted(rank.tolist()) == list(range(1, 44)) and set(size.tolist()) == {43}
@@ -224,9 +234,10 @@ def test_rate_per_1000_population_with_interval() -> None:
          "numerator": 58_536, "population": 587_700}])
     ev = evaluate(plan, ds, period="year ending March 2019")
     assert round(ev.figure("crime_rate", "current"), 2) == 99.60
-    assert ev.lower[0, 0] < 99.6 < ev.upper[0, 0]
-    assert str(ev.ci_method[0, 0]) == "byar"
-    assert ev.significant[0, 0] == 1.0 and ev.direction[0, 0] == "deteriorating"
+    assert ev.interval.lower[0, 0] < 99.6 < ev.interval.upper[0, 0]
+    assert ev.interval.method[0, 0] == IntervalMethod.BYAR
+    assert ev.test.significant[0, 0]
+    assert ev.direction.assessment[0, 0] == Direction.DETERIORATING
 
 
 # --- monthly data: SPC, trend markers and targets -------------------------------------------
@@ -259,17 +270,17 @@ def test_monthly_data_gives_year_figures_and_an_spc_chart() -> None:
     assert ev.figure("policeuk_crimes", "previous") == 53_538
     assert ev.figure("policeuk_crimes", "current") == 60_239
     assert round(ev.figure("policeuk_crimes", "change"), 1) == 12.5
-    assert ev.direction[0, 0] == "deteriorating"
+    assert ev.direction.assessment[0, 0] == Direction.DETERIORATING
     # The XmR chart is of the 24 months to March 2025 and equals a direct xmr() call.
-    assert ev.spc_months[0].label() == "April 2023" and ev.spc_months[-1].label() == "March 2025"
-    values = monthly.cube("value", periods=list(ev.spc_months))[0, 0]
+    assert ev.spc.months[0].label() == "April 2023" and ev.spc.months[-1].label() == "March 2025"
+    values = monthly.cube("value", periods=list(ev.spc.months))[0, 0]
     direct = xmr(values, improvement="decrease")
     chart = ev.spc_chart("policeuk_crimes")
     assert chart is not None
     assert np.array_equal(chart.upl, direct.upl)
-    assert ev.spc_variation[0, 0] == direct.variation_icon
+    assert VariationIcon(int(ev.spc.variation[0, 0])).code == direct.variation_icon
     # Only two complete financial years: no trend marker.
-    assert ev.trend[0, 0] == "could_not_be_calculated"
+    assert ev.trend.marker[0, 0] == TrendMarker.COULD_NOT_BE_CALCULATED
 
 
 def test_trend_marker_over_five_years() -> None:
@@ -280,8 +291,9 @@ def test_trend_marker_over_five_years() -> None:
                          ("2019-20", 6300), ("2020-21", 6900))]
     ev = evaluate(PLAN, Dataset.from_records(recs), period="2020-21",
                   measures=["all_crime_outcome_rate"])
-    assert ev.trend[0, 0].startswith("increasing")
-    assert "better" in ev.trend[0, 0]
+    marker = TrendMarker(int(ev.trend.marker[0, 0])).code
+    assert marker.startswith("increasing")
+    assert "better" in marker
 
 
 def test_target_status() -> None:
@@ -295,10 +307,10 @@ def test_target_status() -> None:
     plan = Plan(id="t", title="T", priorities=[Priority(id="p", title="P", outcomes=[
         Outcome(id="o", statement="S", measures=[crime, rate])])])
     ev = evaluate(plan, seed_001_dataset(), period="2020-21")
-    assert ev.target_status.tolist() == [["not_met"], ["met"]]
-    assert ev.target_gap[0, 0] == pytest.approx((48618 / 58577 - 1 + 0.20) * -1)
-    assert round(ev.target_gap[0, 0] * 100, 1) == -3.0
-    assert ev.target_gap[1, 0] == pytest.approx(0.009)
+    assert TargetStatus.name_array(ev.targets.status).tolist() == [["not_met"], ["met"]]
+    assert ev.targets.gap[0, 0] == pytest.approx((48618 / 58577 - 1 + 0.20) * -1)
+    assert round(ev.targets.gap[0, 0] * 100, 1) == -3.0
+    assert ev.targets.gap[1, 0] == pytest.approx(0.009)
 
 
 def test_trend_markers_are_computed_for_all_measures_at_once_as_one_by_one() -> None:
@@ -348,5 +360,5 @@ def test_trend_markers_are_computed_for_all_measures_at_once_as_one_by_one() -> 
         else:
             t = trend_test(polarity=m.polarity, numerator=cube("numerator"),
                            denominator=cube("denominator"))
-        assert ev.trend[i].tolist() == t.label.tolist(), m.id
-    assert len(set(ev.trend.ravel())) >= 3
+        assert TrendMarker.name_array(ev.trend.marker[i]).tolist() == t.label.tolist(), m.id
+    assert len(set(ev.trend.marker.ravel())) >= 3

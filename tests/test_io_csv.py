@@ -307,12 +307,12 @@ def test_seed_001_table_from_csv_files(tmp_path: Path) -> None:
         import seed001_plan as seed
     finally:
         sys.path.pop(0)
-    from perfcore.evaluate import evaluate
+    from perfcore.evaluation import evaluate
     ds = load_data([write(tmp_path, SEED_001, "gwent.csv"),
                     write(tmp_path, PUBLISHED_001, "published.csv")])
     ev = evaluate(seed.PLAN, ds, period="2020-21", organisation="Gwent",
                   compare_with=[seed.MSG, default_registry().group("England and Wales")])
     msg, ew = ev.comparisons["msg"], ev.comparisons["K04000001"]
-    assert round(float(ev.change[0, 0]), 1) == -14.9  # (48618 - 57116) / 57116
+    assert round(float(ev.change.value[0, 0]), 1) == -14.9  # (48618 - 57116) / 57116
     assert float(msg.change[0, 0]) == -14.1 and float(ew.change[0, 0]) == -14.1
     assert float(msg.value[1, 0]) == 0.150 and float(ew.value[1, 0]) == 0.143

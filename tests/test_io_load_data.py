@@ -21,7 +21,7 @@ from perfcore.errors import (
 )
 from perfcore.io import (
     StderrProgress,
-    _builtin_loaders,
+    builtin_loaders,
     choose_loader,
     get_loader,
     load_data,
@@ -51,7 +51,7 @@ def test_builtin_loaders_are_registered_through_the_entry_point() -> None:
     names = {s.name for s in loaders()}
     assert names >= BUILTIN
     info = next(p for p in perfcore.plugins.plugin_info() if set(p.loaders) == BUILTIN)
-    assert info.entry_point == "perfcore-loaders = perfcore.io._builtin_loaders"
+    assert info.entry_point == "perfcore-loaders = perfcore.io.builtin_loaders"
 
 
 @pytest.mark.parametrize(("name", "loader"), [
@@ -66,12 +66,12 @@ def test_builtin_loaders_are_registered_through_the_entry_point() -> None:
     ("street_counts_by_month_crime_type.csv", "police_uk"),
 ])
 def test_loader_chosen_by_most_specific_pattern(name: str, loader: str) -> None:
-    with registered(_builtin_loaders):
+    with registered(builtin_loaders):
         assert choose_loader(name).name == loader
 
 
 def test_no_loader_or_a_tie_lists_every_loader_and_pattern() -> None:
-    with registered(_builtin_loaders):
+    with registered(builtin_loaders):
         with pytest.raises(LoaderSelectionError) as info:
             choose_loader("data.xlsx")
         assert "police_uk: *-street.csv" in str(info.value)
@@ -79,7 +79,7 @@ def test_no_loader_or_a_tie_lists_every_loader_and_pattern() -> None:
         assert info.value.patterns["csv"] == ("*.csv",)
     rival = loader_plugin("rival", description="Also *-street.csv",
                           patterns=("*-street.csv",), load=lambda path: None)
-    with registered(_builtin_loaders, rival):
+    with registered(builtin_loaders, rival):
         with pytest.raises(LoaderSelectionError, match=r"more than one loader \(police_uk, "
                            r"rival\)") as info:
             choose_loader("2024-04-gwent-street.csv")
@@ -87,7 +87,7 @@ def test_no_loader_or_a_tie_lists_every_loader_and_pattern() -> None:
 
 
 def test_unknown_loader_name_and_option() -> None:
-    with registered(_builtin_loaders):
+    with registered(builtin_loaders):
         with pytest.raises(OptionError, match="loader='cvs' is not allowed; use one of: 'csv'"):
             get_loader("cvs")
         with pytest.raises(OptionError, match="loader 'csv' has no option 'organisaton'; its "
@@ -136,7 +136,7 @@ def test_a_third_party_loader_is_chosen_and_joined(tmp_path: Path) -> None:
     niche = write(tmp_path / "niche-2024.csv", NICHE)
     long = write(tmp_path / "targets.csv", "measure,organisation,period,value\n"
                                            "niche.burglary,Gwent,2024-06,10\n")
-    with registered(_builtin_loaders, NichePlugin()):
+    with registered(builtin_loaders, NichePlugin()):
         assert choose_loader(niche).name == "niche_export"  # beats csv's *.csv
         ds = load_data([niche, long])
         assert ds.cube("value", organisations=["Gwent"]).ravel().tolist() == [12, 9, 10]
@@ -158,7 +158,7 @@ def test_a_loader_returning_something_else_is_named() -> None:
 def test_the_same_observation_in_two_files_names_both(tmp_path: Path) -> None:
     a = write(tmp_path / "a.csv", "measure,organisation,period,value\nx,Gwent,2020,1\n")
     b = write(tmp_path / "b.csv", "measure,organisation,period,value\nx,W15000002,2020,2\n")
-    with registered(_builtin_loaders), pytest.raises(DuplicateObservationError) as info:
+    with registered(builtin_loaders), pytest.raises(DuplicateObservationError) as info:
         load_data([a, b])
     assert info.value.files == (str(a), str(b))
     assert "is loaded from both" in str(info.value)
@@ -187,7 +187,7 @@ def test_progress_draws_only_on_a_terminal() -> None:
 def test_load_data_reports_progress_on_stderr_only_when_it_is_a_terminal(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     files = sorted((ROOT / "tests/data/police-uk").glob("*/*-street.csv"))
-    with registered(_builtin_loaders):
+    with registered(builtin_loaders):
         load_data(files)
         assert capsys.readouterr().err == ""  # captured stderr is not a terminal
         fake = FakeTerminal(True)
@@ -217,6 +217,6 @@ def test_options_go_to_every_file(tmp_path: Path) -> None:
 
 def test_the_wrong_loader_says_which_one_fits() -> None:
     from perfcore.errors import DataValidationError
-    with registered(_builtin_loaders), pytest.raises(
+    with registered(builtin_loaders), pytest.raises(
             DataValidationError, match="looks like a file for the 'home_office_prc' loader"):
         load_data(ROOT / "examples/data/home-office/prc-pfa-2019-20-wales.csv", loader="csv")

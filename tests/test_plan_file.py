@@ -15,18 +15,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from perfcore.cli import main
-from perfcore.codes import _ALIASES, _KIND_ALIASES
+from perfcore.codes import _ALIASES, _KIND_ALIASES, Status
 from perfcore.errors import PerfcoreError, PlanSyntaxError, PlanValidationError
-from perfcore.io.plan import (
-    Display,
-    ManualAssessment,
-    load_plan,
-    loads_plan,
-    plan_schema,
-    toml_lines,
-)
-from perfcore.model import Measure
+from perfcore.io.plan import plan_schema, toml_lines
+from perfcore.model import Display, ManualAssessment, Measure
 from perfcore.periods import parse_period
+from perfcore.pipeline import load_plan, loads_plan
 
 ROOT = Path(__file__).parents[1]
 GWENT = ROOT / "examples" / "gwent"
@@ -102,7 +96,7 @@ def test_qualitative_items_carry_their_assessment() -> None:
     pf = load_plan(GWENT / "seed004-peel-afis.toml")
     afis = {k: a for k, a in pf.manual.items()}
     assert len(afis) == 7
-    assert all(isinstance(a, ManualAssessment) and a.status == "grey" and a.evidence
+    assert all(isinstance(a, ManualAssessment) and a.status == Status.GREY and a.evidence
                for a in afis.values())
     assert pf.scoring_data["manual"].keys() == afis.keys()
 
@@ -191,7 +185,7 @@ def test_all_problems_are_listed_with_file_line_and_path(tmp_path: Path) -> None
                                "'victims.satisfaction_whole_experiense'; did you mean "
                                "'victims.satisfaction_whole_experience'")
     assert found[8] == ("plan.toml:37 priorities[0].outcomes[0].measures[2].status: status "
-                        "must be one of green, amber, red, grey, not 'ambr'; did you mean "
+                        "must be one of grey, green, amber, red, not 'ambr'; did you mean "
                         "'amber'?")
     assert len(found) == 9
 
@@ -279,7 +273,8 @@ def test_language_codes_are_checked() -> None:
 
 def test_display_decimals_leave_whole_numbers_whole() -> None:
     pf = load_plan(GWENT / "plan-2020-21.toml")
-    assert Display(decimals=2).decimals_for(pf.plan) == {"all_crime_outcome_rate": 2}
+    shown = {m.id: Display(decimals=2).decimals_for(m) for m in pf.plan.measures()}
+    assert shown == {"all_crime": 0, "all_crime_outcome_rate": 2}
 
 
 def test_toml_lines_numbers_arrays_of_tables_as_tomllib_does() -> None:

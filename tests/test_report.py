@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from perfcore.evaluate import evaluate
+from perfcore.evaluation import evaluate
+from perfcore.labels import format_number
 from perfcore.model import Measure, Outcome, Plan, Priority
 from perfcore.organisations import default_registry
+from perfcore.report import build_report
 from perfcore.report.data import render_csv, render_json
 from perfcore.report.html import render_html
 from perfcore.report.markdown import render_markdown
-from perfcore.report.model import build_report, format_number
 from perfcore.report.text import render_text
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "examples"))
@@ -26,8 +27,9 @@ import seed001_plan
 
 def seed_report(plan: Plan = seed001_plan.PLAN):  # type: ignore[no-untyped-def]
     ev = evaluate(plan, seed001_plan.dataset(), period="2020-21", organisation="Gwent",
-                  compare_with=[seed001_plan.MSG, default_registry().group("England and Wales")])
-    return build_report(ev, history={"all_crime": [58577, 57116, 48618]})
+                  compare_with=[seed001_plan.MSG, default_registry().group("England and Wales")],
+                  history_periods=["2018-19"])
+    return build_report(ev)
 
 
 def test_format_number_rounds_half_away_from_zero() -> None:
@@ -42,9 +44,9 @@ def test_text_report_shows_seed_001_figures() -> None:
     text = render_text(seed_report())
     rows = [" ".join(line.split()) for line in text.splitlines()]
     # seed 001: 57116 → 48618, -14.9%, ↓; MSG and E&W -14.1% (●, similar)
-    assert ("All Crime Trend 57116 48618 -14.9% ↓ improving -14.1% (similar) "
+    assert ("All Crime Trend 58577 57116 48618 -14.9% ↓ improving -14.1% (similar) "
             "-14.1% (similar)") in rows
-    assert ("All Crime Outcome Rates 11.8% 15.9% +4.1 pp ↑ improving 15.0% (not compared) "
+    assert ("All Crime Outcome Rates 11.4% 11.8% 15.9% +4.1 pp ↑ improving 15.0% (not compared) "
             "14.3% (not compared)") in rows
     assert "\033[" not in text
     coloured = render_text(seed_report(), colour=True)
@@ -53,12 +55,13 @@ def test_text_report_shows_seed_001_figures() -> None:
 
 def test_markdown_table() -> None:
     md = render_markdown(seed_report())
-    assert "| All Crime Trend | 57116 | 48618 | -14.9% | ↓ improving | -14.1% (similar) |" in md
+    assert ("| All Crime Trend | 58577 | 57116 | 48618 | -14.9% | ↓ improving | -14.1% (similar) |"
+            in md)
 
 
 def test_json_has_every_figure_unrounded_with_method_and_source() -> None:
     data = json.loads(render_json(seed_report()))
-    assert data["schema_version"] == "1.1"
+    assert data["schema_version"] == "1.2"
     assert data["organisation"] == {"code": "W15000002", "name": "Gwent"}
     m = data["sections"][0]["outcomes"][0]["measures"][0]
     assert m["id"] == "all_crime"

@@ -1,32 +1,28 @@
-"""build_report's history columns: earlier periods shown before the previous one."""
+"""History columns: earlier periods the evaluation carries, shown before the previous one."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-import pytest
-
-from perfcore.errors import OptionError
-from perfcore.evaluate import evaluate
+from perfcore.evaluation import Evaluation, evaluate
 from perfcore.organisations import default_registry
+from perfcore.report import build_report
 from perfcore.report.data import report_to_dict
-from perfcore.report.model import build_report
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "examples"))
 import seed001_plan
 
 
-def _evaluation():  # type: ignore[no-untyped-def]
+def _evaluation(history: list[str] | None = None) -> Evaluation:
     return evaluate(seed001_plan.PLAN, seed001_plan.dataset(), period="2020-21",
-                    organisation="Gwent",
+                    organisation="Gwent", history_periods=history or [],
                     compare_with=[seed001_plan.MSG, default_registry().group("England and Wales")])
 
 
 def test_history_columns_come_before_previous_with_values_from_the_dataset() -> None:
     # Seed 001 prints 2018-19, 2019-20 and 2020-21.
-    report = build_report(_evaluation(), dataset=seed001_plan.dataset(),
-                          history_periods=["2018-19", "2017-18"])
+    report = build_report(_evaluation(["2018-19", "2017-18"]))
     assert [c.key for c in report.columns][:4] == ["history:2018-19", "history:2017-18",
                                                    "previous", "current"]
     assert [c.heading for c in report.columns][:2] == ["2018-19", "2017-18"]
@@ -40,9 +36,11 @@ def test_history_columns_come_before_previous_with_values_from_the_dataset() -> 
     assert figures["history:2018-19"]["method"] == "as recorded"
 
 
-def test_history_periods_need_the_dataset() -> None:
-    with pytest.raises(OptionError, match="dataset"):
-        build_report(_evaluation(), history_periods=["2018-19"])
+def test_the_evaluation_carries_the_history_with_its_sources() -> None:
+    h = _evaluation(["2018-19"]).history
+    assert [str(p) for p in h.periods] == ["2018-19", "2019-20", "2020-21"]
+    assert h.values[0, 0].tolist() == [58577, 57116, 48618]
+    assert h.source_of(0, 0, 0).startswith("seed 001")
 
 
 def test_no_history_columns_by_default() -> None:
@@ -52,8 +50,7 @@ def test_no_history_columns_by_default() -> None:
 
 def test_every_renderer_shows_the_history_columns() -> None:
     from perfcore.plugins import renderers
-    report = build_report(_evaluation(), dataset=seed001_plan.dataset(),
-                          history_periods=["2018-19"])
+    report = build_report(_evaluation(["2018-19"]))
     for spec in renderers():
         out = spec.render(report)
         assert "58577" in out and "2018-19" in out, spec.name

@@ -1,4 +1,4 @@
-"""Tests for perfcore.report.spc_svg (an accessible SVG XmR chart)."""
+"""Tests for perfcore.report.charts.spc (an accessible SVG XmR chart)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from perfcore.calc.spc import xmr
 from perfcore.errors import OptionError, TrialLimitsWarning
-from perfcore.report.spc_svg import COLOURS, render_xmr_svg
+from perfcore.report.charts.spc import COLOURS, render_xmr_svg
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 # 15 stable points then a shift up: improvement with increase as the direction

@@ -174,26 +174,24 @@ def _write(text: str, path: Path | None, out: TextIO) -> None:
 
 
 def _load(args: argparse.Namespace, err: TextIO) -> tuple[Any, Any]:
-    from perfcore.io import StderrProgress, load_data
-    from perfcore.io.plan import load_plan
+    from perfcore.io import StderrProgress
+    from perfcore.pipeline import load_data, load_plan
     plan_file = load_plan(args.plan)
     # Drawn only when stderr is a terminal, and only for more than one file.
     progress = StderrProgress(err)
-    if args.data:
-        dataset = load_data(list(args.data), loader=args.loader,
-                            progress=progress if len(args.data) > 1 else False)
-    else:
-        dataset = plan_file.load_data(progress=progress)
+    dataset = load_data(plan_file, files=args.data, loader=args.loader, progress=progress)
     return plan_file, dataset
 
 
 def _evaluate(args: argparse.Namespace, plan_file: Any, dataset: Any) -> Any:
-    return plan_file.evaluate(dataset, period=args.period, previous=args.previous,
-                              organisation=args.organisation)
+    from perfcore.pipeline import evaluate_plan
+    return evaluate_plan(plan_file, dataset, period=args.period, previous=args.previous,
+                         organisation=args.organisation)
 
 
 def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from perfcore.i18n import parse_languages
+    from perfcore.pipeline import render, report_plan, score_plan
     from perfcore.plugins import renderers
     by_name = {r.name: r for r in renderers()}
     if args.format not in by_name:
@@ -202,26 +200,17 @@ def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     parse_languages(args.lang, option="--lang")  # before any loading: fail fast
     plan_file, dataset = _load(args, err)
     ev = _evaluate(args, plan_file, dataset)
-    scores = _scores(ev, plan_file)
-    report = plan_file.build_report(ev, dataset=dataset, scores=scores, lang=args.lang,
-                                    fallback=args.translation_fallback,
-                                    organisation=args.organisation)
+    scores = score_plan(plan_file, ev)
+    report = report_plan(plan_file, ev, scores, lang=args.lang,
+                         fallback=args.translation_fallback, organisation=args.organisation)
     options: dict[str, Any] = {}
     if args.format == "text":
         tty = args.output is None and out.isatty()
         options["colour"] = args.colour == "always" or (args.colour == "auto" and tty)
-    _write(by_name[args.format].render(report, **options), args.output, out)
+    _write(render(report, args.format, **options), args.output, out)
     if args.output is not None:
         err.write(f"wrote {args.output}\n")
     return 0
-
-
-def _scores(ev: Any, plan_file: Any) -> Any:
-    try:
-        from perfcore.scoring import report_scores
-    except ImportError:  # scoring is optional in a report
-        return None
-    return report_scores(ev, plan_file)
 
 
 def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -249,8 +238,7 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     plan_file, dataset = _load(args, err)
     ev = _evaluate(args, plan_file, dataset)
-    organisation = (args.organisation or plan_file.report.organisation
-                    or plan_file.plan.organisation or None)
+    organisation = args.organisation or plan_file.organisation
     out.write(str(ev.explain(args.measure, args.figure, organisation)) + "\n")
     return 0
 
@@ -282,7 +270,7 @@ def _spc(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from perfcore.calc.spc import xmr
     from perfcore.errors import DataError, OptionError
     from perfcore.i18n import available_languages
-    from perfcore.report.spc_svg import render_xmr_svg
+    from perfcore.report.charts.spc import render_xmr_svg
     if args.lang not in available_languages():  # one chart, one language
         raise OptionError.for_choice("--lang", args.lang, available_languages())
     try:

@@ -18,6 +18,9 @@ import enum
 import functools
 from typing import Any, Self
 
+import numpy as np
+import numpy.typing as npt
+
 from perfcore.errors import OptionError
 
 __all__ = [
@@ -134,6 +137,21 @@ class Code(enum.IntEnum):
     def __str__(self) -> str:
         return self.name.lower()
 
+    # Codes of different vocabularies share values (Status.GREEN and Direction.IMPROVING
+    # are both 1) but are different things: they never compare equal, so a table keyed by
+    # codes of several vocabularies keeps them apart. A code still equals (and hashes as)
+    # its plain int, so arrays of codes and tables keyed by ints work as before.
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Code) and type(other) is not type(self):
+            return False
+        return int(self) == other
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return int.__hash__(self)
+
     @property
     def code(self) -> str:
         """The lower-case name (``"improving"``)."""
@@ -143,6 +161,11 @@ class Code(enum.IntEnum):
     def names(cls) -> tuple[str, ...]:
         """Every member's code, indexed by value."""
         return _names(cls)
+
+    @classmethod
+    def name_array(cls, codes: npt.ArrayLike) -> npt.NDArray[np.str_]:
+        """An array of codes as an array of their names (``"improving"`` ...)."""
+        return np.asarray(cls.names())[np.asarray(codes, dtype=np.intp)]
 
     @classmethod
     def parse(cls, value: Any) -> Self:

@@ -619,6 +619,30 @@ class Dataset:
             if field not in FIELDS:
                 from perfcore.errors import OptionError
                 raise OptionError.for_choice("field", field, FIELDS)
+        return self._cubes({f: getattr(self, f) for f in fields}, measures=measures,
+                           organisations=organisations, periods=periods)
+
+    def source_cube(self, measures: Sequence[str], organisations: Sequence[str],
+                    periods: Sequence[str | Period]) -> tuple[tuple[str, ...], IntArray]:
+        """The recorded source of each observation, as codes into :attr:`sources`
+        (measures × organisations × periods; -1 where there is no observation). Measures
+        and periods the dataset does not hold are -1 throughout."""
+        wanted = [parse_period(p) for p in periods]
+        shape = (len(measures), len(organisations), len(wanted))
+        out = np.full(shape, -1, dtype=np.int32)
+        mi = [i for i, m in enumerate(measures) if m in self.measures]
+        pi = [i for i, p in enumerate(wanted) if p in self.periods]
+        if not (mi and pi) or self.source_code is None:
+            return self.sources, out
+        codes = self._cubes({"source": self.source_code.astype(np.float64)},
+                            measures=[measures[i] for i in mi], organisations=organisations,
+                            periods=[wanted[i] for i in pi])["source"]
+        out[np.ix_(mi, range(len(organisations)), pi)] = np.where(np.isnan(codes), -1, codes)
+        return self.sources, out
+
+    def _cubes(self, columns: Mapping[str, npt.NDArray[Any]], *,
+               measures: Sequence[str] | None, organisations: Sequence[str] | None,
+               periods: Sequence[str | Period] | None) -> dict[str, FloatArray]:
         positions = self._layout.get("positions")
         if positions is None:
             positions = self._layout["positions"] = (
@@ -652,10 +676,10 @@ class Dataset:
         whole = all(ix is None for ix in axes)
         out: dict[str, FloatArray] = {}
         if self._layout["grid"]:
-            for field in fields:
+            for field, column in columns.items():
                 # The whole grid is copied so that the caller cannot write into the
                 # dataset (a selection is a fresh array already).
-                full = getattr(self, field).reshape(shape)
+                full = column.reshape(shape)
                 out[field] = full.copy() if whole else select(full)
             return out
         if key.size == math.prod(shape):
@@ -666,10 +690,10 @@ class Dataset:
                 rows = self._layout["rows"] = np.empty(key.size, dtype=np.intp)
                 rows[key] = np.arange(key.size)
             cell_rows = select(rows.reshape(shape))
-            return {field: getattr(self, field)[cell_rows] for field in fields}
-        for field in fields:
+            return {field: column[cell_rows] for field, column in columns.items()}
+        for field, column in columns.items():
             full = np.full(shape, np.nan)
-            full.reshape(-1)[key] = getattr(self, field)
+            full.reshape(-1)[key] = column
             out[field] = select(full)
         return out
 

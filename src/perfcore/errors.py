@@ -48,7 +48,22 @@ __all__ = [
     "UnknownMeasureError",
     "UnknownOrganisationError",
     "UnknownPeriodError",
+    "did_you_mean",
+    "near_matches",
 ]
+
+
+def near_matches(word: str, choices: Iterable[str], n: int = 3) -> tuple[str, ...]:
+    """The choices closest to a misspelt ``word`` (at most ``n``, best first)."""
+    import difflib
+    return tuple(difflib.get_close_matches(str(word), list(choices), n=n))
+
+
+def did_you_mean(word: str, choices: Iterable[str], n: int = 1) -> str:
+    """``"; did you mean 'x'?"`` (or ``'x' or 'y'``) for a misspelt ``word``, or ``""``
+    when nothing is close: the one place error messages get their suggestions."""
+    near = near_matches(word, choices, n)
+    return f"; did you mean {' or '.join(repr(x) for x in near)}?" if near else ""
 
 
 def _rebuild(cls: type[PerfcoreError], message: str, fields: dict[str, Any]) -> PerfcoreError:

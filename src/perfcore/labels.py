@@ -8,10 +8,13 @@ translator of the report's language that callers pass in.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
-from perfcore.codes import Code
+from perfcore.calc import round_half_away
+from perfcore.codes import Code, MeasureKind
 from perfcore.i18n import N_, Translator
+from perfcore.model import Measure
 
 __all__ = [
     "ASSURANCE_WORDS",
@@ -21,8 +24,13 @@ __all__ = [
     "METHOD_NAMES",
     "POINT_WORDS",
     "VARIATION_WORDS",
+    "change_text",
     "comparator_name",
+    "format_number",
     "label",
+    "short_value_text",
+    "signed",
+    "value_text",
 ]
 
 #: Words for the codes of results and statuses (a code absent here is shown with its
@@ -95,3 +103,59 @@ def comparator_name(slot: str, _: Translator) -> str:
     shown as it is."""
     name = COMPARATOR_NAMES.get(slot)
     return _(name) if name is not None else slot
+
+
+# --------------------------------------------------------------------------- numbers
+# Welsh writes numbers as English does (decimal point, comma thousands separator), so only
+# the words around numbers change with the language. Rounding is half away from zero, as
+# published statistics round.
+
+
+def _nan(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def format_number(value: float, decimals: int, *, thousands: bool = False,
+                  sign: bool = False, suffix: str = "", prefix: str = "",
+                  na: str = "n/a") -> str:
+    """Display text for one number: rounded half away from zero, NaN as ``na``."""
+    if _nan(value):
+        return na
+    shown = float(round_half_away(value, decimals))
+    spec = f"{'+' if sign else ''}{',' if thousands else ''}.{decimals}f"
+    return f"{prefix}{shown:{spec}}{suffix}"
+
+
+def value_text(m: Measure, value: float, decimals: int, thousands: bool,
+               _: Translator) -> str:
+    """A measure's value as a report cell shows it: proportions in per cent, money with
+    its currency, others as numbers."""
+    na = _("n/a")
+    if m.kind is MeasureKind.PROPORTION:
+        return format_number(value * 100, decimals, suffix="%", na=na)
+    if m.kind is MeasureKind.MONEY:
+        return format_number(value, decimals, thousands=True, prefix=m.unit or "£", na=na)
+    return format_number(value, decimals, thousands=thousands, na=na)
+
+
+def change_text(m: Measure, value: float, decimals: int, _: Translator) -> str:
+    """A change as a report shows it: "+4.1 pp" for proportions, "-14.9%" otherwise."""
+    if m.kind.uses_pp_change:
+        shown = format_number(value, decimals, sign=True, na=_("n/a"))
+        return shown if _nan(value) else _("{change} pp").format(change=shown)
+    return format_number(value, decimals, sign=value > 0, suffix="%", na=_("n/a"))
+
+
+def signed(value: float, unit: str) -> str:
+    """A signed one-decimal figure with its unit, as reasons cite them ("+0.9%")."""
+    return format_number(value, 1, sign=True, suffix=unit)
+
+
+def short_value_text(m: Measure, value: float) -> str:
+    """A value as reasons cite it: one decimal (none when whole), per cent for
+    proportions ("15.9%", "48,618")."""
+    if _nan(value):
+        return "n/a"
+    if m.kind.uses_pp_change:
+        return f"{float(round_half_away(value * 100, 1)):.1f}%"
+    return f"{float(round_half_away(value, 1)):,.1f}".removesuffix(".0")

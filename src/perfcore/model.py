@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from perfcore.codes import MeasureKind, Polarity
+from perfcore.codes import MeasureKind, Polarity, Status
 from perfcore.errors import (
     DuplicateIdError,
     ModelError,
@@ -31,6 +31,7 @@ from perfcore.errors import (
 from perfcore.periods import Period, parse_period
 
 __all__ = [
+    "Display",
     "ManualAssessment",
     "Measure",
     "MeasureKind",
@@ -517,12 +518,49 @@ def _list(value: Any, path: str, problems: list[PlanProblem], file: str | None) 
     return []
 
 
+def _to_status(value: Any) -> Status:
+    try:
+        return Status.parse(value)
+    except OptionError as exc:
+        raise ModelError(f"assessment status: {exc}", obj="assessment",
+                         field="status") from exc
+
+
 @attrs.frozen(kw_only=True)
 class ManualAssessment:
     """The manually assessed status of a qualitative item (green, amber, red or grey for
     not assessed), as of a period, with its commentary and evidence."""
 
-    status: str = "grey"
+    status: Status = attrs.field(default=Status.GREY, converter=_to_status)
     as_of: Period | None = attrs.field(default=None, converter=_to_period)
     commentary: str = ""
     evidence: tuple[str, ...] = ()
+
+
+#: Measure kinds whose values are whole numbers by default: a plan's ``[display] decimals``
+#: leaves them alone (58577 must not become 58577.0) unless the measure sets its own.
+_WHOLE_KINDS = frozenset({MeasureKind.COUNT, MeasureKind.MONEY, MeasureKind.QUALITATIVE})
+
+
+@attrs.frozen(kw_only=True)
+class Display:
+    """How a report shows figures (a plan file's ``[display]`` table): ``decimals`` for
+    measures shown with fractions, ``change_decimals`` for changes, ``thousands``
+    separators, ``history`` (earlier periods shown before the two compared) and
+    ``labels`` (column headings renamed: keys are column keys such as ``"change"`` or
+    comparator slots such as ``"msg"``)."""
+
+    decimals: int | None = None
+    change_decimals: int = 1
+    thousands: bool = False
+    history: tuple[Period, ...] = ()
+    labels: Mapping[str, str] = attrs.field(factory=dict)
+
+    def decimals_for(self, measure: Measure) -> int:
+        """A measure's display decimals: its own, else ``decimals`` for measures shown
+        with fractions (rates, proportions, means), else its kind's default."""
+        if measure.decimals is not None:
+            return measure.decimals
+        if self.decimals is not None and measure.kind not in _WHOLE_KINDS:
+            return self.decimals
+        return measure.display_decimals

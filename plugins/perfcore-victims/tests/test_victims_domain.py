@@ -177,10 +177,10 @@ def test_welsh_catalogue_names_every_measure() -> None:
 def test_welsh_report_names_victims_measures_from_the_plugin_catalogue() -> None:
     # A plan using a plugin measure gets its Welsh name from the plugin, not the plan.
     from perfcore.dataset import Dataset
-    from perfcore.evaluate import evaluate
+    from perfcore.evaluation import evaluate
     from perfcore.model import Outcome, Plan, Priority
+    from perfcore.report import build_report
     from perfcore.report.markdown import render_markdown
-    from perfcore.report.model import build_report
 
     with registered(plugin):
         m = perfcore.plugins.get_measure("victims.marac_referrals")

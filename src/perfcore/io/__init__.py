@@ -59,10 +59,10 @@ def loaders() -> tuple[LoaderSpec, ...]:
     return registered()
 
 
-def get_loader(name: str) -> LoaderSpec:
-    """The loader called ``name``; an unknown name raises
-    :class:`~perfcore.errors.OptionError` listing the registered ones."""
-    specs = loaders()
+def get_loader(name: str, specs: Sequence[LoaderSpec] | None = None) -> LoaderSpec:
+    """The loader called ``name`` among ``specs`` (default: the registered ones); an
+    unknown name raises :class:`~perfcore.errors.OptionError` listing them."""
+    specs = loaders() if specs is None else specs
     for spec in specs:
         if spec.name == name:
             return spec
@@ -159,7 +159,8 @@ def _check_options(spec: LoaderSpec, options: dict[str, Any]) -> None:
 
 
 def load_data(paths: PathLike | Iterable[PathLike], *, loader: str | None = None,
-              progress: ProgressCallback | bool | None = None, **options: Any) -> Dataset:
+              progress: ProgressCallback | bool | None = None,
+              specs: Sequence[LoaderSpec] | None = None, **options: Any) -> Dataset:
     """Load one or more data files into one :class:`~perfcore.dataset.Dataset`.
 
     Every file is checked to exist before any is read. Files are joined with
@@ -177,6 +178,9 @@ def load_data(paths: PathLike | Iterable[PathLike], *, loader: str | None = None
         A :data:`ProgressCallback`; ``None`` (default) draws a progress line on standard
         error when there is more than one file and standard error is a terminal;
         ``False`` never reports.
+    specs
+        The loaders to choose from (default: every registered loader; the pipeline
+        passes its registry's).
     **options
         Passed to the loader of every file (e.g. ``organisation="Gwent"``); an option the
         loader does not take raises :class:`~perfcore.errors.OptionError`.
@@ -188,12 +192,10 @@ def load_data(paths: PathLike | Iterable[PathLike], *, loader: str | None = None
         if path.is_dir():
             raise DataFileError(f"{path} is a folder: pass the data files in it (e.g. "
                                 f"{path / '*.csv'} in a shell, or Path.glob)", path=str(path))
-    if loader is not None:
-        specs = [get_loader(loader)] * len(files)
-    else:
-        available = loaders()
-        specs = [choose_loader(p, available) for p in files]
-    for spec in {s.name: s for s in specs}.values():
+    available = loaders() if specs is None else specs
+    chosen = ([get_loader(loader, available)] * len(files) if loader is not None
+              else [choose_loader(p, available) for p in files])
+    for spec in {s.name: s for s in chosen}.values():
         _check_options(spec, options)
     if progress is None:
         report: ProgressCallback | None = StderrProgress() if len(files) > 1 else None
@@ -202,7 +204,7 @@ def load_data(paths: PathLike | Iterable[PathLike], *, loader: str | None = None
     else:
         report = progress
     parts: list[Dataset] = []
-    for done, (path, spec) in enumerate(zip(files, specs, strict=True), start=1):
+    for done, (path, spec) in enumerate(zip(files, chosen, strict=True), start=1):
         result = spec.load(path, **options)
         if not isinstance(result, Dataset):
             raise PluginResultError(

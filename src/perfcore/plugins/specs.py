@@ -142,12 +142,21 @@ class DomainSpec:
 
 @attrs.frozen(kw_only=True)
 class ScorerSpec:
-    """A named scorer. ``scorer`` is the callable the scoring framework will call; its
-    protocol is defined by that framework, so this record stays generic."""
+    """A named scorer.
+
+    ``scorer`` follows :class:`perfcore.scoring.Scorer`: ``scorer(evaluation, rows,
+    **options) -> ScoreBlock``, its options keyword-only. ``check_options``, when given,
+    is called with a plan's options for the scorer (after their names were checked
+    against the signature) and returns ``(option, message)`` pairs for the values it
+    rejects, so a plan's mistakes are reported with their line before anything is
+    scored."""
 
     name: str = attrs.field(validator=_name("scorer"))
     description: str = attrs.field(validator=_text("scorer", "description", required=True))
     scorer: Callable[..., Any] = attrs.field(validator=_callable("scorer", "scorer"))
+    check_options: Callable[[Mapping[str, Any]], Iterable[tuple[str, str]]] | None = (
+        attrs.field(default=None, validator=attrs.validators.optional(
+            _callable("scorer", "check_options"))))
 
 
 @attrs.frozen(kw_only=True)

@@ -15,13 +15,23 @@ import json
 import math
 from typing import Any
 
-from perfcore.report.model import Report
+from perfcore.codes import Code
+from perfcore.report.model import Cell, Report
 
 __all__ = ["render_csv", "render_json", "report_to_dict"]
 
 
 def _num(v: float | None) -> float | None:
     return None if v is None or (isinstance(v, float) and math.isnan(v)) else v
+
+
+def _code(code: Code | None) -> str | None:
+    return None if code is None else str(code)
+
+
+def _reasons(cell: Cell) -> list[str]:
+    # Schema 1.1 carried a comparator cell's assessment code here; kept for its readers.
+    return [str(cell.code)] if cell.code is not None and "." in cell.key else []
 
 
 def report_to_dict(report: Report) -> dict[str, Any]:
@@ -65,19 +75,20 @@ def _one_to_dict(report: Report) -> dict[str, Any]:
         "comparators": dict(report.comparators),
         "sections": [{
             "id": s.id, "title": s.title, "lead": s.lead, "board": s.board,
-            "assessment_type": s.assessment_type, "status": s.status,
+            "assessment_type": s.assessment_type, "status": _code(s.status),
             "outcomes": [{
-                "statement": statement, "status": s.outcome_status_of(k),
+                "statement": o.statement, "status": _code(o.status),
                 "measures": [{
                     "id": r.measure.id, "name": r.measure.name, "kind": r.measure.kind.value,
                     "polarity": r.measure.polarity.value, "unit": r.measure.unit,
-                    "status": r.status, "status_reasons": list(r.status_reasons),
+                    "status": _code(r.status), "status_reasons": list(r.status_reasons),
                     "figures": {c.key: {"value": _num(c.value), "display": c.text,
                                         "label": c.label, "method": c.method,
-                                        "source": c.source, "reasons": list(c.reasons)}
+                                        "source": c.source, "code": _code(c.code),
+                                        "reasons": _reasons(c)}
                                 for c in r.cells},
-                } for r in rows],
-            } for k, (statement, rows) in enumerate(s.outcomes)],
+                } for r in o.rows],
+            } for o in s.outcomes],
         } for s in report.sections],
         "notes": list(report.notes),
     }
@@ -110,10 +121,10 @@ def render_csv(report: Report) -> str:
 def _csv_rows(report: Report) -> list[tuple[str, ...]]:
     out: list[tuple[str, ...]] = []
     for s in report.sections:
-        for statement, rows in s.outcomes:
-            for r in rows:
+        for o in s.outcomes:
+            for r in o.rows:
                 for c in r.cells:
                     v = _num(c.value)
-                    out.append((s.title, statement, r.measure.id, c.key,
+                    out.append((s.title, o.statement, r.measure.id, c.key,
                                 "" if v is None else repr(v), c.text, c.method, c.source))
     return out

@@ -14,14 +14,20 @@ import html
 import math
 from collections.abc import Sequence
 
+from perfcore.codes import Assessment, Code, Direction, Status
 from perfcore.i18n import LANGUAGE_NAMES, Translator, translator
-from perfcore.report.model import Cell, Report, Row, label
+from perfcore.labels import label
+from perfcore.report.charts.spc import render_xmr_svg
+from perfcore.report.model import Cell, Report, Row
 
 __all__ = ["render_html"]
 
-_RAG = {"green": "#1b7837", "amber": "#b35806", "red": "#b2182b", "grey": "#6b6b6b"}
-_ASSESS = {"better": "#1b7837", "improving": "#1b7837", "similar": "#b35806",
-           "no_change": "#b35806", "worse": "#b2182b", "deteriorating": "#b2182b"}
+_GOOD, _MIDDLE, _BAD = "#1b7837", "#b35806", "#b2182b"
+#: Mark colours by code; a code absent here is shown in words only.
+_COLOURS: dict[Code, str] = {
+    Status.GREEN: _GOOD, Status.AMBER: _MIDDLE, Status.RED: _BAD, Status.GREY: "#6b6b6b",
+    Assessment.BETTER: _GOOD, Assessment.SIMILAR: _MIDDLE, Assessment.WORSE: _BAD,
+    Direction.IMPROVING: _GOOD, Direction.NO_CHANGE: _MIDDLE, Direction.DETERIORATING: _BAD}
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Arial,sans-serif;margin:2rem;color:#1a1a1a}
@@ -41,12 +47,14 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _mark(code: str, colours: dict[str, str], _: Translator) -> str:
-    colour = colours.get(code)
-    words = _e(label(code, _))
+def _mark(code: Code, words: str) -> str:
+    """A judgement's words, with a coloured dot when its code has a colour (the words are
+    always there: colour is never the only signal)."""
+    colour = _COLOURS.get(code)
     if colour is None:
-        return words
-    return f'<span class="dot" style="background:{colour}" aria-hidden="true"></span>{words}'
+        return _e(words)
+    return (f'<span class="dot" style="background:{colour}" aria-hidden="true"></span>'
+            f"{_e(words)}")
 
 
 def _sparkline(values: Sequence[float], name: str, _: Translator) -> str:
@@ -96,27 +104,26 @@ def _comparison_bars(row: Row, report: Report, _: Translator) -> str:
             f"<title>{_e(_('Comparison with groups'))}: {desc}</title>{''.join(parts)}</svg>")
 
 
-def _cell(c: Cell, key: str, _: Translator) -> str:
-    if key == "dot":
-        return f'{_e(c.text)} {_mark(c.label and _code(c, _), _ASSESS, _)}'
-    if key == "status":
-        return f'<span class="rag">{_mark(_code_status(c, _), _RAG, _)}</span>'
-    if "." in key and c.reasons:
-        return f"{_e(c.text)}<br>{_mark(c.reasons[0], _ASSESS, _)}"
-    return _e(c.text)
+def _cell(c: Cell) -> str:
+    if c.code is None:
+        return _e(c.text)
+    if c.key == "status":
+        return f'<span class="rag">{_mark(c.code, c.note)}</span>'
+    if c.key == "dot":
+        return f"{_e(c.text)} {_mark(c.code, c.note)}"
+    return f"{_e(c.text)}<br>{_mark(c.code, c.note)}"
 
 
-def _code(c: Cell, _: Translator) -> str:
-    # The dot cell's label is already words (in the report's language); map back to a
-    # code for its colour.
-    for code in ("improving", "deteriorating", "no_change", "not_assessed"):
-        if c.label == label(code, _):
-            return code
-    return c.label
+def _status(status: Status | None, _: Translator) -> str:
+    if status is None:
+        return ""
+    return f' <span class="rag">{_mark(status, label(status, _))}</span>'
 
 
-def _code_status(c: Cell, _: Translator) -> str:
-    return {label(k, _): k for k in ("green", "amber", "red")}.get(c.text, "grey")
+def _spc_chart(row: Row, lang: str) -> str:
+    if row.spc is None:
+        return ""
+    return render_xmr_svg(row.spc, title=row.spc_title, labels=row.spc_labels, lang=lang)
 
 
 def render_html(report: Report) -> str:
@@ -147,28 +154,23 @@ def _body(report: Report) -> list[str]:
     out = [f"<h1>{_e(report.title)}</h1>",
            f'<p class="meta">{_e(report.organisation_name)} — {_e(report.period_label)}</p>']
     for s in report.sections:
-        status = ""
-        if s.status:
-            status = f' <span class="rag">{_mark(s.status, _RAG, _)}</span>'
-        out.append(f"<section><h2>{_e(s.title)}{status}</h2>")
+        out.append(f"<section><h2>{_e(s.title)}{_status(s.status, _)}</h2>")
         meta = [x for x in (s.lead, s.board, s.assessment_type) if x]
         if meta:
             out.append(f'<p class="meta">{_e(" · ".join(meta))}</p>')
-        for k, (statement, rows) in enumerate(s.outcomes):
-            o_status = s.outcome_status_of(k)
-            mark = f' <span class="rag">{_mark(o_status, _RAG, _)}</span>' if o_status else ""
-            out.append(f"<h3>{_e(statement)}{mark}</h3>")
+        for outcome in s.outcomes:
+            statement = outcome.statement
+            out.append(f"<h3>{_e(statement)}{_status(outcome.status, _)}</h3>")
             out.append(f"<table>\n<caption class=\"sr-only\">{_e(statement)}</caption>\n<thead><tr>"
                        f'<th scope="col">{_e(_("Measure"))}</th>'
                        + "".join(f'<th scope="col">{_e(c.heading)}</th>' for c in report.columns)
                        + f'<th scope="col">{_e(_("Trend"))}</th></tr></thead>\n<tbody>')
             charts = []
-            for r in rows:
-                cells = "".join(f"<td>{_cell(r.cell(c.key), c.key, _)}</td>"
-                                for c in report.columns)
+            for r in outcome.rows:
+                cells = "".join(f"<td>{_cell(r.cell(c.key))}</td>" for c in report.columns)
                 out.append(f'<tr><th scope="row">{_e(r.measure.name)}</th>{cells}'
                            f"<td>{_sparkline(r.history, r.measure.name, _)}</td></tr>")
-                extra = _comparison_bars(r, report, _) + r.spc_svg
+                extra = _comparison_bars(r, report, _) + _spc_chart(r, report.lang)
                 if extra or r.status_reasons:
                     reasons = "".join(f"<li>{_e(x)}</li>" for x in r.status_reasons)
                     charts.append(f"<details><summary>{_e(r.measure.name)}</summary>"

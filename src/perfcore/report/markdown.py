@@ -6,7 +6,8 @@ separated by a horizontal rule."""
 from __future__ import annotations
 
 from perfcore.i18n import translator
-from perfcore.report.model import Report, label
+from perfcore.labels import label
+from perfcore.report.model import Report, text_table
 
 __all__ = ["render_markdown"]
 
@@ -26,29 +27,18 @@ def _render_one(report: Report) -> str:
     out = [f"# {_esc(report.title)}", "",
            f"**{_esc(report.organisation_name)}** — {_esc(report.period_label)}", ""]
     for section in report.sections:
-        status = f" — {label(section.status, _)}" if section.status else ""
+        status = f" — {label(section.status, _)}" if section.status is not None else ""
         out += [f"## {_esc(section.title)}{status}", ""]
         meta = [x for x in (section.lead, section.board, section.assessment_type) if x]
         if meta:
             out += [_esc(" · ".join(meta)), ""]
-        for k, (statement, rows) in enumerate(section.outcomes):
-            o_status = section.outcome_status_of(k)
-            mark = f" — {label(o_status, _)}" if o_status else ""
-            out += [f"### {_esc(statement)}{mark}", ""]
-            heads = [_("Measure"), *(c.heading for c in report.columns)]
-            out.append("| " + " | ".join(_esc(h) for h in heads) + " |")
+        for outcome in section.outcomes:
+            mark = f" — {label(outcome.status, _)}" if outcome.status is not None else ""
+            out += [f"### {_esc(outcome.statement)}{mark}", ""]
+            head, *rows = text_table(report, outcome, _("Measure"))
+            out.append("| " + " | ".join(_esc(h) for h in head) + " |")
             out.append("|" + "|".join(["---"] + ["---:"] * len(report.columns)) + "|")
-            for r in rows:
-                cells = [_esc(r.measure.name)]
-                for col in report.columns:
-                    c = r.cell(col.key)
-                    text = c.text
-                    if col.key == "dot":
-                        text = f"{c.text} {c.label}"
-                    elif "." in col.key and c.reasons:
-                        text = f"{c.text} ({label(c.reasons[0], _)})"
-                    cells.append(_esc(text))
-                out.append("| " + " | ".join(cells) + " |")
+            out += ["| " + " | ".join(_esc(c) for c in cells) + " |" for cells in rows]
             out.append("")
     out += [f"## {_('Notes')}", ""] + [f"- {_esc(n)}" for n in report.notes]
     return "\n".join(out) + "\n"

@@ -4,14 +4,31 @@ A bilingual report prints each language in full, one after the other (Welsh firs
 
 from __future__ import annotations
 
+from perfcore.codes import Assessment, Code, Direction
 from perfcore.i18n import translator
-from perfcore.report.model import Report, label
+from perfcore.labels import label
+from perfcore.report.model import Cell, Report, text_table
 
 __all__ = ["render_text"]
 
-_ANSI = {"improving": "\033[34m", "deteriorating": "\033[33m", "better": "\033[34m",
-         "worse": "\033[33m"}
+#: Terminal colours by code (blue good, orange bad: readable by the colour-blind); the
+#: words are always printed too.
+_ANSI: dict[Code, str] = {Direction.IMPROVING: "\033[34m", Direction.DETERIORATING: "\033[33m",
+                          Assessment.BETTER: "\033[34m", Assessment.WORSE: "\033[33m"}
 _RESET = "\033[0m"
+
+
+def _coloured(cell: Cell) -> str:
+    """A judgement's words, coloured by its code."""
+    colour = _ANSI.get(cell.code) if cell.code is not None else None
+    return f"{colour}{cell.note}{_RESET}" if colour else cell.note
+
+
+def _width(text: str) -> int:
+    # Colour codes take no room on the screen.
+    for code in (*_ANSI.values(), _RESET):
+        text = text.replace(code, "")
+    return len(text)
 
 
 def render_text(report: Report, *, colour: bool = False) -> str:
@@ -26,7 +43,7 @@ def _render_one(report: Report, colour: bool) -> str:
     out = [report.title, f"{report.organisation_name} — {report.period_label}", ""]
     for section in report.sections:
         head = section.title
-        if section.status:
+        if section.status is not None:
             head += f"  [{label(section.status, _)}]"
         out.append(head)
         meta = [x for x in (section.lead, section.board,
@@ -34,29 +51,14 @@ def _render_one(report: Report, colour: bool) -> str:
                             if section.assessment_type else "") if x]
         if meta:
             out.append("  " + "; ".join(meta))
-        for k, (statement, rows) in enumerate(section.outcomes):
-            o_status = section.outcome_status_of(k)
-            mark = f"  [{label(o_status, _)}]" if o_status else ""
-            out.append(f"  {_('Outcome')}: {statement}{mark}")
-            headings = [_("Measure"), *(c.heading for c in report.columns)]
-            table = [headings]
-            for r in rows:
-                cells = [r.measure.name]
-                for col in report.columns:
-                    cell = r.cell(col.key)
-                    text = cell.text
-                    if col.key == "dot":
-                        text = f"{cell.text} {cell.label}"
-                    elif "." in col.key and cell.reasons:
-                        text = f"{cell.text} ({label(cell.reasons[0], _)})"
-                    cells.append(text)
-                table.append(cells)
-            widths = [max(len(row[k]) for row in table) for k in range(len(headings))]
-            for n, row in enumerate(table):
-                line = "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-                if colour and n:
-                    for word, code in _ANSI.items():
-                        line = line.replace(_(word), f"{code}{_(word)}{_RESET}")
+        for outcome in section.outcomes:
+            mark = f"  [{label(outcome.status, _)}]" if outcome.status is not None else ""
+            out.append(f"  {_('Outcome')}: {outcome.statement}{mark}")
+            table = text_table(report, outcome, _("Measure"), _coloured if colour else None)
+            widths = [max(_width(row[k]) for row in table) for k in range(len(table[0]))]
+            for row in table:
+                line = "  ".join(c + " " * (w - _width(c))
+                                 for c, w in zip(row, widths, strict=True)).rstrip()
                 out.append("    " + line)
         out.append("")
     out.append(_("Notes"))

@@ -1,266 +1,68 @@
-"""Plan files: a TOML description of a performance framework and how to report on it.
+"""Reading a plan file: TOML text → :class:`~perfcore.io.plan.PlanFile`, validated whole.
 
-:func:`load_plan` reads one (the format is in ``docs/plan-files.md`` and the JSON Schema
-``perfcore/data/plan.schema.json``) and returns a :class:`PlanFile`. The whole file is
-checked before anything is returned: every problem — an unknown key, a measure id no
-plugin defines, a bad polarity, a comparator naming an unknown force, a missing data file,
-a scorer option the scorer does not take — is listed in one
-:class:`~perfcore.errors.PlanValidationError`, each as ``file:line path: message``.
+:func:`read_plan` checks the whole file before anything is returned: every problem — an
+unknown key, a measure id no plugin defines, a bad polarity, a comparator naming an
+unknown force, a missing data file, a scorer option the scorer does not take — is listed
+in one :class:`~perfcore.errors.PlanValidationError`, each as ``file:line path: message``.
+The allowed keys come from the shipped JSON Schema (:mod:`.schema`).
 
-The allowed keys are read from the shipped JSON Schema, so the schema that editors use
-and the loader cannot disagree.
+Parsing only: the plugin registry (for plugin measures and loader names) is passed in, and
+checks that belong to later stages (the scoring table against the installed scorers) come
+in as a callback, so that this module imports no later stage.
 """
 
 from __future__ import annotations
 
-import difflib
-import json
 import re
 import tomllib
-from collections.abc import Iterator, Mapping, Sequence
-from functools import cache
-from importlib import resources
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import attrs
 
+from perfcore.codes import Status
 from perfcore.errors import (
+    OptionError,
     PerfcoreError,
     PlanProblem,
     PlanSyntaxError,
     PlanValidationError,
     UnknownMeasureError,
+    did_you_mean,
 )
-from perfcore.model import ManualAssessment, Measure, Plan
+from perfcore.io.plan.lines import line_of, toml_lines
+from perfcore.io.plan.records import DataSource, PlanFile, ReportSettings
+from perfcore.io.plan.schema import FORMAT, table_keys
+from perfcore.model import Display, ManualAssessment, Measure, Plan
 from perfcore.organisations import ComparatorGroup, default_registry
 from perfcore.periods import Period, parse_period
 
-if TYPE_CHECKING:
-    from perfcore.dataset import Dataset
-    from perfcore.evaluate import Evaluation
-    from perfcore.i18n import Fallback
-    from perfcore.report.model import Report
+__all__ = ["PlanRegistry", "ScoringCheck", "iter_problem_lines", "read_plan", "read_plan_text"]
 
-__all__ = ["DataSource", "Display", "ManualAssessment", "PlanFile", "ReportSettings",
-           "load_plan", "loads_plan", "plan_schema"]
-
-FORMAT = "perfcore-plan/1"
 ENGLISH = "en"
-STATUSES = ("green", "amber", "red", "grey")
-#: Measure kinds whose values are whole numbers by default: [display] decimals leaves them
-#: alone (58577 must not become 58577.0) unless the measure sets its own decimals.
-_WHOLE_KINDS = frozenset({"count", "money", "qualitative"})
 
 
-@cache
-def plan_schema() -> Mapping[str, Any]:
-    """The JSON Schema of plan files (draft 2020-12), as shipped with perfcore."""
-    text = resources.files("perfcore").joinpath("data/plan.schema.json").read_text("utf-8")
-    schema: dict[str, Any] = json.loads(text)
-    return schema
+class PlanRegistry(Protocol):
+    """What the parser asks of the plugin registry (:class:`perfcore.plugins.Registry`)."""
+
+    def get_measure(self, measure_id: str) -> Measure: ...
+
+    @property
+    def loaders(self) -> Sequence[Any]: ...
 
 
-def _keys(definition: str | None) -> tuple[str, ...]:
-    """Allowed keys of a table: the properties of a schema definition (None: the root)."""
-    schema = plan_schema()
-    node = schema if definition is None else schema["$defs"][definition]
-    return tuple(node["properties"])
-
-
-# --------------------------------------------------------------------------- values
-
-
-@attrs.frozen(kw_only=True)
-class DataSource:
-    """One ``[[data]]`` entry: a file, the loader to read it with (None: chosen by the
-    file's name) and the loader's options."""
-
-    path: Path
-    loader: str | None = None
-    options: Mapping[str, Any] = attrs.field(factory=dict)
-
-
-@attrs.frozen(kw_only=True)
-class Display:
-    """The ``[display]`` table: how figures are shown."""
-
-    decimals: int | None = None
-    change_decimals: int = 1
-    thousands: bool = False
-    history: tuple[Period, ...] = ()
-    labels: Mapping[str, str] = attrs.field(factory=dict)
-
-    def decimals_for(self, plan: Plan) -> dict[str, int]:
-        """Display decimals per measure id: the measure's own, else ``decimals`` for
-        measures shown with fractions (rates, proportions, means); counts and money stay
-        whole unless the measure says otherwise."""
-        out = {}
-        for m in plan.measures():
-            if m.decimals is not None:
-                out[m.id] = m.decimals
-            elif self.decimals is not None and m.kind.value not in _WHOLE_KINDS:
-                out[m.id] = self.decimals
-        return out
-
-
-@attrs.frozen(kw_only=True)
-class ReportSettings:
-    """The ``[report]`` table: the period a report is for, by default."""
-
-    period: Period | None = None
-    previous: Period | None = None
-    organisation: str | None = None
-
-
-@attrs.frozen(kw_only=True)
-class PlanFile:
-    """Everything a plan file says. ``texts`` maps each language other than English to
-    ``{English text: translation}``; ``scoring`` is a
-    :class:`perfcore.scoring.ScoringConfig` when the scoring framework is installed
-    (``scoring_data`` keeps the mapping it was built from)."""
-
-    file: Path | None
-    plan: Plan
-    comparators: tuple[ComparatorGroup, ...] = ()
-    data: tuple[DataSource, ...] = ()
-    display: Display = Display()
-    report: ReportSettings = ReportSettings()
-    manual: Mapping[str, ManualAssessment] = attrs.field(factory=dict)
-    texts: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
-    scoring: Any = None
-    scoring_data: Mapping[str, Any] = attrs.field(factory=dict)
-    lines: Mapping[str, int] = attrs.field(factory=dict, repr=False, eq=False)
-
-    def line_of(self, path: str) -> int | None:
-        """The line of the plan file where ``path`` (``priorities[0].title``) is set."""
-        return _line_of(self.lines, path)
-
-    def load_data(self, *, progress: Any = None) -> Dataset:
-        """The plan's ``[[data]]`` files, each through its loader, as one Dataset.
-        ``progress`` is called ``(done, total, file name)`` after each file."""
-        from perfcore.dataset import Dataset
-        from perfcore.errors import DataError
-        from perfcore.io import load_data
-        if not self.data:
-            raise DataError(f"no data: the plan {self.file or ''} has no [[data]] entries",
-                            path=None if self.file is None else str(self.file))
-        parts = []
-        for k, src in enumerate(self.data, start=1):
-            parts.append(load_data(src.path, loader=src.loader, progress=False,
-                                   **dict(src.options)))
-            if progress and len(self.data) > 1:
-                progress(k, len(self.data), src.path.name)
-        return parts[0] if len(parts) == 1 else Dataset.concat(parts)
-
-    def evaluate(self, dataset: Dataset, *, period: str | Period | None = None,
-                 previous: str | Period | None = None, organisation: str | None = None,
-                 measures: Sequence[str] | None = None) -> Evaluation:
-        """Evaluate the plan on ``dataset`` against its comparators. The period, previous
-        period and organisation default to the ``[report]`` table, then the plan's
-        organisation."""
-        from perfcore.errors import PeriodError
-        from perfcore.evaluate import evaluate
-        period = period or self.report.period
-        if period is None:
-            raise PeriodError(f"which period? give one, or set period in the [report] "
-                              f"table of {self.file or 'the plan'}", text=None)
-        return evaluate(self.plan, dataset, period=period,
-                        previous=previous or self.report.previous,
-                        organisation=(organisation or self.report.organisation
-                                      or self.plan.organisation or None),
-                        compare_with=list(self.comparators), measures=measures)
-
-    def build_report(self, evaluation: Evaluation, *, dataset: Dataset | None = None,
-                     scores: Any = None, lang: str = "en", fallback: Fallback = "error",
-                     organisation: str | None = None) -> Report:
-        """Lay out ``evaluation`` as the plan's ``[display]`` table says, with its texts
-        in ``lang`` (``"cy"``, ``"en+cy"``). ``dataset`` supplies the history columns."""
-        from perfcore.report.model import build_report
-        d = self.display
-        return build_report(evaluation, organisation=organisation, scores=scores,
-                            decimals=d.decimals_for(self.plan),
-                            change_decimals=d.change_decimals, thousands=d.thousands,
-                            labels=d.labels, dataset=dataset,
-                            history_periods=d.history if dataset is not None else (),
-                            lang=lang, texts=self.texts, fallback=fallback)
-
-
-# --------------------------------------------------------------------------- lines
-
-
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\[\]]+?)\s*\]\]?\s*(#.*)?$")
-_KEY = re.compile(r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')"""
-                  r"""(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=""")
-
-
-def _split_key(key: str) -> list[str]:
-    return [p.strip().strip("\"'") for p in re.split(r"\.(?=(?:[^\"']*[\"'][^\"']*[\"'])*"
-                                                    r"[^\"']*$)", key)]
-
-
-def toml_lines(text: str) -> dict[str, int]:
-    """Map each table and key of a TOML document to its (1-based) line.
-
-    Paths look like ``priorities[1].outcomes[0].measures[2].polarity``: arrays of tables
-    are numbered as tomllib numbers them. Keys inside multi-line strings are ignored.
-    """
-    lines: dict[str, int] = {}
-    counts: dict[str, int] = {}
-    latest: dict[str, str] = {}  # dotted name of an array of tables → its current element
-    table = ""
-    in_string: str | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        if in_string is not None:
-            if line.count(in_string) % 2 == 1:
-                in_string = None
-            continue
-        header = _HEADER.match(line)
-        if header is not None:
-            parts = _split_key(header.group(2))
-            concrete: list[str] = []
-            for k in range(len(parts)):
-                name = ".".join(parts[:k + 1])
-                if k < len(parts) - 1:
-                    concrete.append(latest.get(name, parts[k]).rsplit(".", 1)[-1])
-                    continue
-                parent = ".".join(concrete)
-                if header.group(1) == "[[":
-                    slot = f"{parent}.{parts[k]}" if parent else parts[k]
-                    index = counts.get(slot, 0)
-                    counts[slot] = index + 1
-                    concrete.append(f"{parts[k]}[{index}]")
-                    latest[name] = ".".join(concrete)
-                else:
-                    concrete.append(parts[k])
-            table = ".".join(concrete)
-            lines.setdefault(table, number)
-            continue
-        key = _KEY.match(line)
-        if key is not None:
-            path = ".".join([*([table] if table else []), *_split_key(key.group(1))])
-            lines.setdefault(path, number)
-            rest = line[key.end():]
-            for quote in ('"""', "'''"):
-                if rest.count(quote) % 2 == 1:
-                    in_string = quote
-    return lines
-
-
-def _line_of(lines: Mapping[str, int], path: str) -> int | None:
-    """The line of ``path``, or of the nearest enclosing key or table that has one."""
-    while path:
-        if path in lines:
-            return lines[path]
-        cut = max(path.rfind("."), path.rfind("["))
-        path = path[:cut] if cut > 0 else ""
-    return None
+#: Checks the plan's scoring table (``PlanFile.scoring_data``) once the plan is built;
+#: returns the configuration built from it and the problems found, with paths inside the
+#: scoring table (``"measures.all_crime.against"``).
+ScoringCheck = Callable[[PlanFile], tuple[Any, Sequence[PlanProblem]]]
 
 
 # --------------------------------------------------------------------------- loading
 
 
-def load_plan(path: str | Path) -> PlanFile:
+def read_plan(path: str | Path, *, registry: PlanRegistry,
+              check_scoring: ScoringCheck | None = None) -> PlanFile:
     """Read and validate a plan file. Relative data paths are relative to its folder."""
     path = Path(path)
     try:
@@ -273,11 +75,13 @@ def load_plan(path: str | Path) -> PlanFile:
         raise PlanValidationError.from_problems(
             [PlanProblem(f"not UTF-8 text ({exc.reason} at byte {exc.start})",
                          file=str(path))], file=str(path)) from exc
-    return loads_plan(text, file=path, base_dir=path.parent)
+    return read_plan_text(text, file=path, base_dir=path.parent, registry=registry,
+                          check_scoring=check_scoring)
 
 
-def loads_plan(text: str, *, file: str | Path | None = None,
-               base_dir: str | Path | None = None) -> PlanFile:
+def read_plan_text(text: str, *, registry: PlanRegistry, file: str | Path | None = None,
+                   base_dir: str | Path | None = None,
+                   check_scoring: ScoringCheck | None = None) -> PlanFile:
     """Validate a plan from TOML text; ``file`` names it in messages, ``base_dir`` is
     where relative data paths start (default: the current folder)."""
     name = None if file is None else str(file)
@@ -296,8 +100,11 @@ def loads_plan(text: str, *, file: str | Path | None = None,
                               else f"not valid TOML: {reason}",
                               file=name, line=line, column=column) from None
     builder = _Builder(raw, file=name, lines=toml_lines(text),
-                       base_dir=Path(base_dir) if base_dir is not None else Path.cwd())
+                       base_dir=Path(base_dir) if base_dir is not None else Path.cwd(),
+                       registry=registry)
     plan_file = builder.build(None if file is None else Path(file))
+    if plan_file is not None and check_scoring is not None:
+        plan_file = builder.check_scoring(plan_file, check_scoring)
     if builder.problems:
         problems = sorted(builder.problems,
                           key=lambda p: (p.line if p.line is not None else 0, p.path or ""))
@@ -311,8 +118,9 @@ class _Builder:
     first."""
 
     def __init__(self, raw: Mapping[str, Any], *, file: str | None, lines: Mapping[str, int],
-                 base_dir: Path) -> None:
+                 base_dir: Path, registry: PlanRegistry) -> None:
         self.raw = raw
+        self.registry = registry
         self.file = file
         self.lines = lines
         self.base_dir = base_dir
@@ -322,25 +130,24 @@ class _Builder:
         self.manual: dict[str, ManualAssessment] = {}
         self.scorers: dict[str, dict[str, Any]] = {}
         self.measure_paths: dict[str, str] = {}
+        self.from_measure: set[str] = set()
 
     # ------------------------------------------------------------------ helpers
 
     def problem(self, path: str, message: str) -> None:
         self.problems.append(PlanProblem(message, file=self.file,
-                                         line=_line_of(self.lines, path), path=path))
+                                         line=line_of(self.lines, path), path=path))
 
     def table(self, value: Any, path: str, definition: str | None,
               what: str) -> Mapping[str, Any] | None:
         if not isinstance(value, Mapping):
             self.problem(path, f"{what} must be a table, not {_type(value)}")
             return None
-        allowed = _keys(definition)
+        allowed = table_keys(definition)
         for key in value:
             if key not in allowed:
-                near = difflib.get_close_matches(key, allowed, n=1)
-                hint = f"; did you mean {near[0]!r}?" if near else ""
-                self.problem(_join(path, key), f"unknown key {key!r} in {what}{hint} "
-                             f"(allowed: {', '.join(allowed)})")
+                self.problem(_join(path, key), f"unknown key {key!r} in {what}"
+                             f"{did_you_mean(key, allowed)} (allowed: {', '.join(allowed)})")
         return value
 
     def tables(self, value: Any, path: str) -> list[Any]:
@@ -416,19 +223,19 @@ class _Builder:
         report = self.report(raw.get("report"))
         comparators = self.comparators(raw.get("comparators"))
         data = self.data(raw.get("data"))
-        scoring, scoring_data = self.scoring(raw.get("scoring"), plan)
+        scoring_data = self.scoring(raw.get("scoring"))
         if plan is None or self.problems:
             return None
         return PlanFile(file=file, plan=plan, comparators=comparators, data=data,
                         display=display, report=report, manual=dict(self.manual),
-                        texts={k: dict(v) for k, v in self.texts.items()}, scoring=scoring,
+                        texts={k: dict(v) for k, v in self.texts.items()},
                         scoring_data=scoring_data, lines=dict(self.lines))
 
     def plan(self, value: Any, priorities: Any) -> Plan | None:
         top = self.table(value, "plan", "plan", "[plan]")
         mapping: dict[str, Any] = {}
         if top is not None:
-            mapping = {k: v for k, v in top.items() if k in _keys("plan")}
+            mapping = {k: v for k, v in top.items() if k in table_keys("plan")}
             if "title" in mapping:
                 mapping["title"] = self.text(mapping["title"], "plan.title")
             elif "plan" in self.raw:
@@ -522,9 +329,8 @@ class _Builder:
         if not isinstance(use, str):
             self.problem(path, f"must be a measure id such as 'victims.x', not {_type(use)}")
             return None
-        from perfcore.plugins import get_measure
         try:
-            return get_measure(use)
+            return self.registry.get_measure(use)
         except UnknownMeasureError as exc:
             self.problem(path, f"{exc} (list them with `perfcore measures`)")
         except PerfcoreError as exc:
@@ -539,12 +345,13 @@ class _Builder:
                          f"\"qualitative\"); measure {ident!r} is a {kind or '?'} measure, "
                          "scored from its figures")
             return
-        status = manual.get("status", "grey")
-        if status not in STATUSES:
-            near = difflib.get_close_matches(str(status), STATUSES, n=1)
-            hint = f"; did you mean {near[0]!r}?" if near else ""
+        try:
+            status = Status.parse(manual.get("status", "grey"))
+        except OptionError:
+            given = manual.get("status")
             self.problem(_join(path, "status"), f"status must be one of "
-                         f"{', '.join(STATUSES)}, not {status!r}{hint}")
+                         f"{', '.join(Status.names())}, not {given!r}"
+                         f"{did_you_mean(str(given), Status.names())}")
             return
         evidence = manual.get("evidence", [])
         if not isinstance(evidence, list):
@@ -661,13 +468,11 @@ class _Builder:
             loader = d.get("loader")
             if loader is not None:
                 if names is None:
-                    from perfcore.plugins import loaders
-                    names = [spec.name for spec in loaders()]
+                    names = [spec.name for spec in self.registry.loaders]
                 if loader not in names:
-                    near = difflib.get_close_matches(str(loader), names, n=1)
-                    hint = f"; did you mean {near[0]!r}?" if near else ""
-                    self.problem(_join(path, "loader"), f"no loader {loader!r}{hint} "
-                                 f"(installed: {', '.join(sorted(names))})")
+                    self.problem(_join(path, "loader"), f"no loader {loader!r}"
+                                 f"{did_you_mean(str(loader), names)} (installed: "
+                                 f"{', '.join(sorted(names))})")
             options = d.get("options", {})
             if not isinstance(options, Mapping):
                 self.problem(_join(path, "options"), "must be a table of loader options")
@@ -685,45 +490,40 @@ class _Builder:
                 return candidate.resolve()
         return value
 
-    def scoring(self, value: Any, plan: Plan | None) -> tuple[Any, dict[str, Any]]:
+    def scoring(self, value: Any) -> dict[str, Any]:
+        """The scoring table, with the measures' own ``scorer`` tables and qualitative
+        items' assessments merged in (checked later, against the installed scorers)."""
         table: Mapping[str, Any] = {}
         if value is not None:
             checked = self.table(value, "scoring", "scoring", "[scoring]")
             table = checked if checked is not None else {}
-        data: dict[str, Any] = {k: v for k, v in table.items()}
+        data: dict[str, Any] = dict(table)
         measures = dict(data.get("measures", {}) or {})
-        from_measure = set()
         for ident, choice in self.scorers.items():
             if ident in measures:
                 self.problem(_join(self.measure_paths[ident], "scorer"),
                              f"measure {ident!r} also has a scorer in [scoring.measures]; "
                              "give it in one place")
             measures[ident] = choice
-            from_measure.add(ident)
+            self.from_measure.add(ident)
         if measures:
             data["measures"] = measures
         if self.manual:
-            data["manual"] = {k: {"status": a.status,
+            data["manual"] = {k: {"status": a.status.code,
                                   **({"as_of": str(a.as_of)} if a.as_of else {}),
                                   "commentary": a.commentary, "evidence": list(a.evidence)}
                               for k, a in self.manual.items()}
-        if plan is None:
-            return None, data
-        try:
-            from perfcore.scoring import ScoringConfig
-        except ImportError:
-            return None, data
-        try:
-            config = ScoringConfig.from_mapping(
-                data, measure_ids=[m.id for m in plan.measures()],
-                priority_ids=[p.id for p in plan.priorities], file=self.file)
-        except PlanValidationError as exc:
-            for p in exc.fields.get("problems", ()):
-                self.problem(self._scoring_path(p.path or "", from_measure), p.message)
-            return None, data
-        return config, data
+        return data
 
-    def _scoring_path(self, path: str, from_measure: set[str]) -> str:
+    def check_scoring(self, plan_file: PlanFile, check: ScoringCheck) -> PlanFile | None:
+        """Run the later stage's check of the scoring table; its problems are listed with
+        the plan's own, at the line where each is set."""
+        config, problems = check(plan_file)
+        for p in problems:
+            self.problem(self._scoring_path(p.path or ""), p.message)
+        return None if problems else attrs.evolve(plan_file, scoring=config)
+
+    def _scoring_path(self, path: str) -> str:
         """Where in the file a scoring problem is: the measure's own ``scorer`` table or
         qualitative fields when it came from there, else ``[scoring]``."""
         head, _, rest = path.partition(".")
@@ -733,7 +533,7 @@ class _Builder:
             if rest == known or rest.startswith(known + "."):
                 ident, tail = known, rest[len(known) + 1:]
                 break
-        if head == "measures" and ident in from_measure:
+        if head == "measures" and ident in self.from_measure:
             return _join(_join(self.measure_paths[ident], "scorer"), tail)
         if head == "manual" and ident in self.measure_paths:
             return _join(self.measure_paths[ident], tail or "status")

@@ -15,7 +15,8 @@ from xml.sax.saxutils import escape, quoteattr
 import numpy as np
 
 from perfcore.calc.spc import XmrResult
-from perfcore.i18n import N_, Translator, translator
+from perfcore.i18n import Translator, translator
+from perfcore.labels import ASSURANCE_WORDS, POINT_WORDS, VARIATION_WORDS
 
 __all__ = ["COLOURS", "render_xmr_svg"]
 
@@ -39,42 +40,22 @@ _POINT_COLOUR = {
     "special_cause_neutral_low": COLOURS["special_cause_neutral"],
 }
 
-# variation icon -> (colour, letter shown, words for the text alternative). The letters
-# are the icons' own (Making Data Count), shown as drawn in every language.
+# icon -> (colour, letter shown). The letters are the icons' own (Making Data Count),
+# shown as drawn in every language; the words are in perfcore.labels.
 _VARIATION = {
-    "common_cause": (COLOURS["common_cause"], "~", N_("common cause variation")),
-    "improvement_high": (COLOURS["special_cause_improvement"], "H",
-                         N_("special cause variation, improvement (higher values)")),
-    "improvement_low": (COLOURS["special_cause_improvement"], "L",
-                        N_("special cause variation, improvement (lower values)")),
-    "concern_high": (COLOURS["special_cause_concern"], "H",
-                     N_("special cause variation, concern (higher values)")),
-    "concern_low": (COLOURS["special_cause_concern"], "L",
-                    N_("special cause variation, concern (lower values)")),
-    "neutral_high": (COLOURS["special_cause_neutral"], "H",
-                     N_("special cause variation, neither improvement nor concern (higher)")),
-    "neutral_low": (COLOURS["special_cause_neutral"], "L",
-                    N_("special cause variation, neither improvement nor concern (lower)")),
-    "none": (COLOURS["common_cause"], "–", N_("no points to assess")),
+    "common_cause": (COLOURS["common_cause"], "~"),
+    "improvement_high": (COLOURS["special_cause_improvement"], "H"),
+    "improvement_low": (COLOURS["special_cause_improvement"], "L"),
+    "concern_high": (COLOURS["special_cause_concern"], "H"),
+    "concern_low": (COLOURS["special_cause_concern"], "L"),
+    "neutral_high": (COLOURS["special_cause_neutral"], "H"),
+    "neutral_low": (COLOURS["special_cause_neutral"], "L"),
+    "none": (COLOURS["common_cause"], "–"),
 }
 _ASSURANCE = {
-    "consistent_pass": (COLOURS["special_cause_improvement"], "P",
-                        N_("the process will consistently pass the target")),
-    "consistent_fail": (COLOURS["special_cause_concern"], "F",
-                        N_("the process will consistently fail the target")),
-    "inconsistent": (COLOURS["common_cause"], "?",
-                     N_("the process will inconsistently pass and fail the target")),
-}
-#: Words for each variation and assurance icon (msgids of the catalogue).
-VARIATION_WORDS = {k: v[2] for k, v in _VARIATION.items()}
-ASSURANCE_WORDS = {k: v[2] for k, v in _ASSURANCE.items()}
-
-_POINT_WORDS = {
-    "common_cause": N_("common cause"),
-    "special_cause_improvement": N_("special cause improvement"),
-    "special_cause_concern": N_("special cause concern"),
-    "special_cause_neutral_high": N_("special cause neutral high"),
-    "special_cause_neutral_low": N_("special cause neutral low"),
+    "consistent_pass": (COLOURS["special_cause_improvement"], "P"),
+    "consistent_fail": (COLOURS["special_cause_concern"], "F"),
+    "inconsistent": (COLOURS["common_cause"], "?"),
 }
 
 
@@ -112,10 +93,10 @@ def _describe(result: XmrResult, title: str, labels: Sequence[str], _: Translato
             mean=_num(float(result.mean[last])), lower=_num(float(result.lpl[last])),
             upper=_num(float(result.upl[last]))))
     parts.append(_("Variation: {words}.").format(
-        words=_(_VARIATION[result.variation_icon][2])))
+        words=_(VARIATION_WORDS[result.variation_icon])))
     if result.assurance in _ASSURANCE:
         parts.append(_("Assurance against the target of {target}: {words}.").format(
-            target=_num(float(result.target or 0)), words=_(_ASSURANCE[result.assurance][2])))
+            target=_num(float(result.target or 0)), words=_(ASSURANCE_WORDS[result.assurance])))
     else:
         parts.append(_("Assurance: not assessed (no target, or a neutral measure)."))
     n_special = int(result.special_cause.sum())
@@ -242,12 +223,13 @@ def render_xmr_svg(result: XmrResult, *, title: str, labels: Sequence[str] | Non
         out.append(
             f'<circle class={quoteattr("spc-point " + pt)} cx="{_fmt(sx(i))}" '
             f'cy="{_fmt(sy(v))}" r="4" fill="{_POINT_COLOUR[pt]}">'
-            f"<title>{escape(f'{labs[i]}: {_num(v)} ({_(_POINT_WORDS[pt])})')}"
+            f"<title>{escape(f'{labs[i]}: {_num(v)} ({_(POINT_WORDS[pt])})')}"
             "</title></circle>")
 
     # icons: variation, then assurance, at the top right
     cx = left + pw + 55
-    colour, letter, words = _VARIATION[result.variation_icon]
+    colour, letter = _VARIATION[result.variation_icon]
+    words = VARIATION_WORDS[result.variation_icon]
     out.append('<g class="spc-icon spc-variation-icon" '
                f'data-icon={quoteattr(result.variation_icon)}>'
                f"<title>{escape(_('Variation: {words}').format(words=_(words)))}</title>"
@@ -256,7 +238,8 @@ def render_xmr_svg(result: XmrResult, *, title: str, labels: Sequence[str] | Non
                + _text(cx, top + 28, letter, anchor="middle", size=16, fill=colour,
                        weight="bold") + "</g>")
     if result.assurance in _ASSURANCE:
-        colour, letter, words = _ASSURANCE[result.assurance]
+        colour, letter = _ASSURANCE[result.assurance]
+        words = ASSURANCE_WORDS[result.assurance]
         out.append('<g class="spc-icon spc-assurance-icon" '
                    f'data-icon={quoteattr(result.assurance)}>'
                    f"<title>{escape(_('Assurance: {words}').format(words=_(words)))}</title>"

@@ -1,0 +1,191 @@
+"""Plan + Dataset → Evaluation: every figure a performance report needs.
+
+For each measure of the plan and each organisation, :func:`evaluate` computes — in one
+vectorised pass over measures × organisations, never a Python loop per force — the
+current and previous values, the change (a % change for counts, rates, means and money; a
+percentage-point change for proportions), confidence intervals, the significance of the
+change, direction of travel with polarity, and for each comparator group (a force's MSG,
+England & Wales, a country or region) the group's value and change, the difference, the
+force's rank in the group and a significance label; then trend markers, targets, SPC
+charts of monthly series and the values of earlier periods a report shows.
+
+Every figure can explain itself: :meth:`Evaluation.explain` returns its inputs, formula,
+method and options as data.
+
+The steps live in their own modules: :mod:`.values` (reading the Dataset and the one
+per-kind derivation of values), :mod:`.figures` (interval, change and its test),
+:mod:`.comparators`, :mod:`.series` (trend, targets, SPC, history), :mod:`.records` and
+:mod:`.result` (what an Evaluation holds, and how each figure explains itself).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+
+from perfcore.calc import Reason, direction_of_travel
+from perfcore.codes import Direction, MeasureKind
+from perfcore.dataset import Dataset
+from perfcore.errors import NotCoveredError, OptionError, PeriodError
+from perfcore.evaluation.comparators import ComparisonInputs, comparator_slots, compare
+from perfcore.evaluation.figures import Headline, headline_figures
+from perfcore.evaluation.options import EvaluationOptions
+from perfcore.evaluation.records import (
+    Change,
+    ChangeTest,
+    Comparison,
+    Counts,
+    DirectionOfTravel,
+    History,
+    Interval,
+    Spc,
+    Targets,
+    Trend,
+)
+from perfcore.evaluation.result import Evaluation, Explanation
+from perfcore.evaluation.series import history, spc_charts, targets, trend_markers
+from perfcore.evaluation.values import NotAvailableWarning, gather, measure_values
+from perfcore.model import Measure, Plan
+from perfcore.organisations import ComparatorGroup
+from perfcore.periods import Period, parse_period
+
+__all__ = ["Change", "ChangeTest", "Comparison", "Counts", "DirectionOfTravel", "Evaluation",
+           "EvaluationOptions", "Explanation", "History", "Interval", "NotAvailableWarning",
+           "Spc", "Targets", "Trend", "evaluate"]
+
+_OPTION_NAMES = tuple(a.name for a in attrs.fields(EvaluationOptions))
+
+
+def evaluate(plan: Plan, dataset: Dataset, *, period: str | Period,
+             previous: str | Period | None = None,
+             organisation: str | Sequence[str] | None = None,
+             compare_with: Sequence[ComparatorGroup] | ComparatorGroup = (),
+             measures: Sequence[str] | None = None,
+             history_periods: Sequence[str | Period] = (),
+             options: EvaluationOptions | None = None, **settings: Any) -> Evaluation:
+    """Evaluate a plan's measures for one period against the previous one.
+
+    Parameters
+    ----------
+    plan, dataset
+        The framework and its data.
+    period
+        The period reported on, e.g. ``"2020-21"`` or ``"12 months to June 2020"``.
+    previous
+        The comparison period (default: the same period a year earlier).
+    organisation
+        One organisation, several, or ``None`` for every organisation in the dataset.
+        Figures are computed for all of them in one vectorised pass.
+    compare_with
+        Comparator groups: MSGs (each applies to its focal force, slot ``"msg"``) and
+        area groups (England and Wales, a country, a region; slot = the group id).
+    measures
+        Evaluate only these measure ids (default: all of the plan's).
+    history_periods
+        Earlier periods whose values a report shows before the two compared (their
+        values and sources are in ``Evaluation.history``).
+    options, **settings
+        The methods and thresholds (:class:`EvaluationOptions`); single settings may be
+        given as keywords (``confidence=0.998``, ``dot_method="sign"``), which win over
+        ``options``.
+    """
+    opts = _options(options, settings)
+    cur_p = parse_period(period)
+    prev_p = parse_period(previous) if previous is not None else cur_p.same_period_last_year()
+    if not prev_p < cur_p:
+        raise PeriodError(f"the comparison period {prev_p} is not before the period "
+                          f"{cur_p}", text=str(prev_p))
+    chosen = list(plan.measures()) if measures is None else [plan.measure(m) for m in measures]
+    if cur_p not in dataset.periods:
+        have = ", ".join(str(p) for p in dataset.periods[-6:])
+        raise NotCoveredError(f"the data do not cover {cur_p} (latest periods: {have})",
+                              period=str(cur_p), measure=None)
+    orgs = tuple(dataset.organisations)
+    focus = (list(range(len(orgs))) if organisation is None else
+             [dataset.organisation_index(o) for o in
+              ([organisation] if isinstance(organisation, str) else organisation)])
+    obs = gather(dataset, chosen, [prev_p, cur_p], orgs)
+    values = measure_values(obs, chosen, organisations=orgs, periods=[prev_p, cur_p])
+    head = headline_figures(values, chosen, confidence=opts.confidence,
+                            small_base=opts.small_base)
+    reasons = head.reasons | np.where(np.isnan(head.current), np.uint16(Reason.MISSING),
+                                      np.uint16(0)).astype(np.uint16)
+    _warn_missing(head, chosen, [orgs[j] for j in focus], focus, cur_p,
+                  organisation is not None)
+    inputs = ComparisonInputs(measures=tuple(chosen), organisations=orgs, values=values,
+                              population=obs.population, headline=head, dataset=dataset,
+                              period=cur_p, options=opts)
+    comparisons = {slot: compare(slot, groups, inputs).select(focus)
+                   for slot, groups in comparator_slots(compare_with).items()}
+    shown = [orgs[j] for j in focus]
+    pick = np.asarray(focus, dtype=np.intp)
+    current = head.current[:, pick]
+    return Evaluation(
+        plan=plan, period=cur_p, previous_period=prev_p, measures=tuple(chosen),
+        organisations=tuple(shown), options=opts, current=current,
+        previous=head.previous[:, pick], counts=_pick(head.counts, pick),
+        interval=_pick(head.interval, pick), change=_pick(head.change, pick),
+        test=_pick(head.test, pick),
+        direction=_direction(head, chosen, opts.dot_method, pick),
+        comparisons=comparisons,
+        trend=trend_markers(dataset, chosen, shown, cur_p, points=opts.trend_points,
+                            confidence=opts.confidence),
+        targets=targets(dataset, chosen, shown, current),
+        spc=spc_charts(dataset, chosen, shown, cur_p, points=opts.spc_points),
+        history=history(dataset, chosen, shown,
+                        [*(parse_period(p) for p in history_periods), prev_p, cur_p]),
+        reasons=reasons[:, pick])
+
+
+def _options(options: EvaluationOptions | None, settings: dict[str, Any]) -> EvaluationOptions:
+    unknown = sorted(set(settings) - set(_OPTION_NAMES))
+    if unknown:
+        raise OptionError.for_choice("evaluate option", unknown[0], _OPTION_NAMES)
+    base = options if options is not None else EvaluationOptions()
+    return attrs.evolve(base, **settings) if settings else base
+
+
+def _pick(record: Any, pick: np.ndarray) -> Any:
+    """The record with each measures × organisations array narrowed to ``pick``."""
+    changes = {a.name: getattr(record, a.name)[:, pick] for a in attrs.fields(type(record))
+               if isinstance(getattr(record, a.name), np.ndarray)}
+    return attrs.evolve(record, **changes)
+
+
+def _direction(head: Headline, measures: Sequence[Measure], method: str,
+               pick: np.ndarray) -> DirectionOfTravel:
+    signs = np.array([m.polarity.sign for m in measures], dtype=np.int8)[:, None]
+    cur, prev = head.current[:, pick], head.previous[:, pick]
+    if method == "significance":
+        # Proportions without a base and means/money have no test: fall back to the sign,
+        # and say so through the method recorded per measure in explain().
+        test = _pick(head.test, pick)
+        dot = direction_of_travel(cur, prev, polarity=signs, method="significance",
+                                  significant=np.where(test.tested, test.significant, True))
+    else:
+        dot = direction_of_travel(cur, prev, polarity=signs, method="sign")
+    assessment = np.zeros(cur.shape, dtype=np.int8)
+    labels = np.asarray(dot.assessment)
+    for member in Direction:
+        assessment[labels == member.code] = member
+    return DirectionOfTravel(arrow=np.asarray(dot.arrow), assessment=assessment,
+                             method=method)
+
+
+def _warn_missing(head: Headline, measures: Sequence[Measure], shown: Sequence[str],
+                  focus: Sequence[int], period: Period, named: bool) -> None:
+    """Say how many figures of the organisations asked for are not available."""
+    if not named:
+        return
+    qualitative = np.array([m.kind is MeasureKind.QUALITATIVE for m in measures])[:, None]
+    missing = np.isnan(head.current[:, focus]) & ~qualitative
+    if missing.any():
+        mi, oi = np.nonzero(missing)
+        warnings.warn(f"{int(missing.sum())} figure(s) not available for {period} (first: "
+                      f"measure {measures[mi[0]].id!r}, organisation {shown[oi[0]]!r})",
+                      NotAvailableWarning, stacklevel=3)
+

@@ -1,0 +1,257 @@
+"""Comparison of each organisation with its comparator groups: a force's Most Similar
+Group (slot ``"msg"``) and area groups (England and Wales, a country, a region; the slot
+is the group's id).
+
+For each slot and cell: the group's value and change, the difference from the force, the
+force's rank among the group's members and the significance label (the group's figure
+outside the force's own interval: Fingertips), all vectorised over measures and forces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from perfcore.calc import FloatArray, Reason, compare_to_benchmark, group_average, rank_in_group
+from perfcore.codes import Assessment, ComparatorSource, MeasureKind, Relation
+from perfcore.dataset import Dataset
+from perfcore.errors import OptionError
+from perfcore.evaluation.figures import Headline
+from perfcore.evaluation.options import EvaluationOptions
+from perfcore.evaluation.records import Comparison
+from perfcore.evaluation.values import MeasureValues
+from perfcore.model import Measure
+from perfcore.organisations import ComparatorGroup
+from perfcore.periods import Period
+
+__all__ = ["comparator_slots", "compare"]
+
+BoolArray = npt.NDArray[np.bool_]
+
+
+def comparator_slots(compare_with: Sequence[ComparatorGroup] | ComparatorGroup
+                     ) -> dict[str, list[ComparatorGroup]]:
+    """Groups by slot: every MSG in ``"msg"`` (one per force), each area group alone."""
+    groups = [compare_with] if isinstance(compare_with, ComparatorGroup) else list(compare_with)
+    slots: dict[str, list[ComparatorGroup]] = {}
+    for g in groups:
+        if not isinstance(g, ComparatorGroup):
+            raise OptionError(f"compare_with must hold ComparatorGroup objects, not "
+                              f"{type(g).__name__}", option="compare_with", value=g,
+                              allowed="ComparatorGroup")
+        slot = "msg" if g.kind == "msg" else g.id
+        if slot == "msg" and any(x.focal == g.focal for x in slots.get("msg", [])):
+            raise OptionError(f"two MSGs given for {g.focal}", option="compare_with",
+                              value=g.id, allowed="one MSG per force")
+        slots.setdefault(slot, []).append(g)
+    return slots
+
+
+@attrs.frozen(kw_only=True)
+class ComparisonInputs:
+    """What every slot's comparison reads: the measures, all organisations of the
+    dataset, their values (previous, current) and headline figures."""
+
+    measures: tuple[Measure, ...]
+    organisations: tuple[str, ...]
+    values: MeasureValues
+    population: FloatArray
+    headline: Headline
+    dataset: Dataset
+    period: Period
+    options: EvaluationOptions
+
+
+@attrs.frozen
+class _Layout:
+    """Who is in whose group for one slot (organisations × organisations)."""
+
+    members: BoolArray  # members[i, j]: j is in i's group
+    members_avg: BoolArray  # the members averaged (the force itself only if it counts)
+    group_of: tuple[str, ...]
+    declared: FloatArray  # members the group declares (coverage is judged against these)
+    include_self: bool
+
+    @property
+    def has_group(self) -> BoolArray:
+        return np.array([bool(x) for x in self.group_of])
+
+
+def _layout(groups: Sequence[ComparatorGroup], orgs: Sequence[str],
+            include_self: bool) -> _Layout:
+    no = len(orgs)
+    index = {o: i for i, o in enumerate(orgs)}
+    members = np.zeros((no, no), dtype=bool)
+    group_of = [""] * no
+    declared = np.zeros(no)
+    area_group = groups[0].kind != "msg"
+    self_in = include_self or area_group
+    for g in groups:
+        member_idx = [index[mb] for mb in g.members if mb in index]
+        if g.kind == "msg":
+            if g.focal is None or g.focal not in index:
+                continue
+            targets = [index[g.focal]]
+        else:
+            # An area group compares its own member forces with it (not, say, a region
+            # row that happens to be in the dataset).
+            targets = member_idx
+        for t in targets:
+            members[t, member_idx] = True
+            group_of[t] = g.id
+            declared[t] = len(g.members) - (0 if self_in or orgs[t] not in g.members else 1)
+    members_avg = members.copy() if self_in else members & ~np.eye(no, dtype=bool)
+    return _Layout(members=members, members_avg=members_avg, group_of=tuple(group_of),
+                   declared=declared, include_self=self_in)
+
+
+def compare(slot: str, groups: Sequence[ComparatorGroup], inputs: ComparisonInputs
+            ) -> Comparison:
+    """One slot's comparison for every measure × organisation of ``inputs``."""
+    layout = _layout(groups, inputs.organisations, inputs.options.include_self)
+    value, previous, covered = _group_values(layout, inputs)
+    source = np.where(np.isnan(value), ComparatorSource.NOT_AVAILABLE,
+                      ComparatorSource.COMPUTED).astype(np.int8)
+    value, previous, source = _own_rows(layout, inputs, value, previous, source)
+    pct = np.array([not m.kind.uses_pp_change for m in inputs.measures])[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        change = np.where(pct, (value - previous) / previous * 100, (value - previous) * 100)
+    _published(layout, inputs, value, change, source)
+    cur = inputs.headline.current
+    difference = np.where(pct, cur - value, (cur - value) * 100)
+    rank, size = _ranks(layout, inputs, covered)
+    relation, assessment = _labels(inputs, value, change)
+    reasons = np.where(np.isnan(value) & np.isnan(change), np.uint16(Reason.MISSING),
+                       np.uint16(0)).astype(np.uint16)
+    return Comparison(
+        slot=slot, method=inputs.options.group_method, include_self=layout.include_self,
+        group=layout.group_of, value=value, previous=previous, change=change,
+        difference=difference, rank=rank, group_size=size, relation=relation,
+        assessment=assessment, source=source, reasons=reasons)
+
+
+def _group_values(layout: _Layout, inputs: ComparisonInputs
+                  ) -> tuple[FloatArray, FloatArray, BoolArray]:
+    """The group's value in each period, where enough members have data (coverage)."""
+    kinds = [m.kind for m in inputs.measures]
+    nm, no = inputs.headline.current.shape
+    count_rows = np.array([k is MeasureKind.COUNT for k in kinds])[:, None]
+    rate_rows = np.array([k is MeasureKind.RATE for k in kinds])[:, None]
+    mean_rows = ~(count_rows | rate_rows
+                  | np.array([k is MeasureKind.PROPORTION for k in kinds])[:, None])
+    per = np.array([m.rate_per for m in inputs.measures], dtype=float)[:, None]
+    method = inputs.options.group_method
+    self_index = np.arange(no)
+    out = []
+    covered = np.zeros((nm, no), dtype=bool)
+    for idx in (0, 1):
+        values = inputs.values.value[..., idx]
+        if method == "pooled":
+            # Counts pool to a group total; rates and proportions to Σx/Σn.
+            n = np.where(count_rows, 1.0, inputs.values.n[..., idx])
+            avg = group_average(numerator=inputs.values.x[..., idx], denominator=n,
+                                members=layout.members_avg, self_index=self_index,
+                                method="pooled", include_self=layout.include_self)
+            # Counts: Σx/Σ1 is a mean; times the members used it is the total.
+            g_val = np.where(rate_rows, avg.value * per,
+                             np.where(count_rows, avg.value * avg.n_used, avg.value))
+            if mean_rows.any():
+                alt = group_average(values=values, members=layout.members_avg,
+                                    self_index=self_index, method="mean",
+                                    include_self=layout.include_self)
+                g_val = np.where(mean_rows, alt.value, g_val)
+        else:
+            avg = group_average(values=values, members=layout.members_avg,
+                                self_index=self_index, method=method,
+                                include_self=layout.include_self,
+                                population=inputs.population[..., idx])
+            g_val = avg.value
+        # A group figure from only some of its members is not the group's figure.
+        enough = ((avg.n_used >= np.ceil(inputs.options.min_coverage * layout.declared))
+                  & (layout.declared > 0))
+        if idx == 1:
+            covered = enough
+        out.append(np.where(layout.has_group[None, :] & enough, g_val, np.nan))
+    return out[1], out[0], covered
+
+
+def _own_rows(layout: _Layout, inputs: ComparisonInputs, value: FloatArray,
+              previous: FloatArray, source: npt.NDArray[np.int8]
+              ) -> tuple[FloatArray, FloatArray, npt.NDArray[np.int8]]:
+    """Where members had no data, the group's own data row (e.g. an E&W row)."""
+    group_of = np.array(layout.group_of, dtype=object)
+    for gid in sorted(set(layout.group_of) - {""}):
+        if gid not in inputs.organisations:
+            continue
+        row = inputs.organisations.index(gid)
+        own_cur = inputs.values.value[:, row:row + 1, 1]
+        own_prev = inputs.values.value[:, row:row + 1, 0]
+        use = (group_of == gid)[None, :] & np.isnan(value) & ~np.isnan(own_cur)
+        value = np.where(use, own_cur, value)
+        previous = np.where(use, own_prev, previous)
+        source = np.where(use, ComparatorSource.DATASET_ROW, source).astype(np.int8)
+    return value, previous, source
+
+
+def _published(layout: _Layout, inputs: ComparisonInputs, value: FloatArray,
+               change: FloatArray, source: npt.NDArray[np.int8]) -> None:
+    """Then a published figure of the group for the period (filled in place)."""
+    ids = [m.id for m in inputs.measures]
+    group_of = np.array(layout.group_of, dtype=object)
+    for fig in inputs.dataset.published:
+        if fig.group not in layout.group_of or fig.period != inputs.period:
+            continue
+        if fig.measure not in ids:
+            continue
+        mi = ids.index(fig.measure)
+        cols = group_of == fig.group
+        if fig.figure == "value":
+            use = cols & np.isnan(value[mi])
+            value[mi] = np.where(use, fig.value, value[mi])
+            source[mi] = np.where(use, ComparatorSource.PUBLISHED, source[mi])
+        elif fig.figure in ("pct_change", "pp_change"):
+            use = cols & np.isnan(change[mi])
+            change[mi] = np.where(use, fig.value, change[mi])
+            source[mi] = np.where(use & (source[mi] == ComparatorSource.NOT_AVAILABLE),
+                                  ComparatorSource.PUBLISHED, source[mi])
+
+
+def _ranks(layout: _Layout, inputs: ComparisonInputs, covered: BoolArray
+           ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """1 = best by polarity among the members and the force; counts rank by their change
+    ("5th of 8 largest reduction"), others by value. 0 where not ranked."""
+    count_rows = np.array([m.kind is MeasureKind.COUNT for m in inputs.measures])[:, None]
+    rank_values = np.where(count_rows, inputs.headline.change.value, inputs.headline.current)
+    no = rank_values.shape[1]
+    signs = np.array([m.polarity.sign for m in inputs.measures], dtype=np.int8)
+    rk = rank_in_group(rank_values, polarity=signs, members=layout.members | np.eye(no,
+                                                                                    dtype=bool),
+                       self_index=np.arange(no))
+    ranked = layout.has_group[None, :] & covered & ~np.isnan(rank_values)
+    return (np.where(ranked, rk.rank, 0).astype(np.int64),
+            np.where(ranked, rk.group_size, 0).astype(np.int64))
+
+
+def _labels(inputs: ComparisonInputs, value: FloatArray, change: FloatArray
+            ) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.int8]]:
+    """The group's figure outside the force's own interval → higher/lower, else similar.
+    For counts the comparison is of change: the group's ratio against the force's ratio
+    interval."""
+    count_rows = np.array([m.kind is MeasureKind.COUNT for m in inputs.measures])[:, None]
+    signs = np.array([m.polarity.sign for m in inputs.measures], dtype=np.int8)[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bench = np.where(count_rows, 1 + change / 100, value)
+    own, lower, upper = inputs.headline.compared
+    lab = compare_to_benchmark(own, lower, upper, bench, polarity=signs)
+    return _codes(lab.relation, Relation), _codes(lab.assessment, Assessment)
+
+
+def _codes(labels: npt.NDArray[np.str_], vocabulary: type[Relation] | type[Assessment]
+           ) -> npt.NDArray[np.int8]:
+    out = np.zeros(labels.shape, dtype=np.int8)
+    for member in vocabulary:
+        out[labels == member.code] = member
+    return out

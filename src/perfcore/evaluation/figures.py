@@ -1,0 +1,194 @@
+"""The headline figures of measures × organisations: the interval of the current value,
+the change since the previous period and the test of that change, by measure kind.
+
+Each kind is computed with one vectorised call per calculation over all its measures and
+every organisation; the values themselves come from :func:`.values.measure_values`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from perfcore.calc import (
+    FlagArray,
+    FloatArray,
+    count_ci,
+    pct_change,
+    pp_change,
+    pp_change_ci,
+    proportion_ci,
+    rate_ci,
+    rate_ratio_ci,
+)
+from perfcore.codes import IntervalMethod, MeasureKind
+from perfcore.errors import InvalidInputWarning
+from perfcore.evaluation.records import Change, ChangeTest, Counts, Interval
+from perfcore.evaluation.values import MeasureValues
+from perfcore.model import Measure
+
+__all__ = ["Headline", "headline_figures"]
+
+Rows = npt.NDArray[np.intp]
+
+
+@attrs.frozen(kw_only=True)
+class Headline:
+    """Everything :func:`headline_figures` computes, for every organisation.
+
+    ``compared`` holds, per cell, the estimate a comparator is tested against and its
+    interval: the ratio current/previous and its interval for counts (a group's change is
+    compared with the force's), the value and its interval otherwise."""
+
+    current: FloatArray
+    previous: FloatArray
+    counts: Counts
+    interval: Interval
+    change: Change
+    test: ChangeTest
+    compared: tuple[FloatArray, FloatArray, FloatArray]
+    reasons: FlagArray
+
+
+def headline_figures(values: MeasureValues, measures: Sequence[Measure], *,
+                     confidence: float, small_base: float) -> Headline:
+    """Figures of the last two periods of ``values`` (previous, current)."""
+    nm, no = values.value.shape[:2]
+    kinds = [m.kind for m in measures]
+
+    def rows(*wanted: MeasureKind) -> Rows:
+        return np.array([i for i, k in enumerate(kinds) if k in wanted], dtype=np.intp)
+
+    cur, prev = values.value[..., 1], values.value[..., 0]
+    out = _Arrays.empty(nm, no)
+    with warnings.catch_warnings():
+        # Element-level problems are reported through reasons on the Evaluation.
+        warnings.simplefilter("ignore", InvalidInputWarning)
+        _counts(out, rows(MeasureKind.COUNT), values, confidence)
+        _rates(out, rows(MeasureKind.RATE), values, measures, confidence)
+        _proportions(out, rows(MeasureKind.PROPORTION), values, confidence)
+        change = _change(cur, prev, rows(MeasureKind.PROPORTION),
+                         rows(MeasureKind.COUNT, MeasureKind.RATE, MeasureKind.MEAN,
+                              MeasureKind.MONEY), small_base)
+    tested = rows(MeasureKind.COUNT, MeasureKind.RATE, MeasureKind.PROPORTION)
+    method = tuple("newcombe" if k is MeasureKind.PROPORTION else "rate_ratio"
+                   if i in tested else "" for i, k in enumerate(kinds))
+    return Headline(
+        current=cur, previous=prev,
+        counts=Counts(numerator=values.x[..., 1], denominator=values.n[..., 1],
+                      previous_numerator=values.x[..., 0],
+                      previous_denominator=values.n[..., 0]),
+        interval=Interval(lower=out.lower, upper=out.upper, method=out.ci_method,
+                          confidence=confidence),
+        change=change,
+        test=ChangeTest(tested=~np.isnan(out.significant), significant=out.significant == 1,
+                        pvalue=out.pvalue, method=method),
+        compared=(out.cmp_value, out.cmp_lower, out.cmp_upper), reasons=out.reasons)
+
+
+@attrs.define
+class _Arrays:
+    """Per-cell outputs filled kind by kind."""
+
+    lower: FloatArray
+    upper: FloatArray
+    ci_method: npt.NDArray[np.int8]
+    significant: FloatArray  # 1 / 0 / NaN (not tested)
+    pvalue: FloatArray
+    cmp_value: FloatArray
+    cmp_lower: FloatArray
+    cmp_upper: FloatArray
+    reasons: FlagArray
+
+    @classmethod
+    def empty(cls, nm: int, no: int) -> _Arrays:
+        def nan() -> FloatArray:
+            return np.full((nm, no), np.nan)
+        return cls(lower=nan(), upper=nan(),
+                   ci_method=np.full((nm, no), IntervalMethod.NONE, dtype=np.int8),
+                   significant=nan(), pvalue=nan(), cmp_value=nan(), cmp_lower=nan(),
+                   cmp_upper=nan(), reasons=np.zeros((nm, no), dtype=np.uint16))
+
+
+def _poisson_method(exact: npt.NDArray[np.bool_] | None, method: str) -> npt.ArrayLike:
+    """The interval method actually used per element ("auto" picks exact or Byar's)."""
+    if exact is None:
+        return int(IntervalMethod.parse(method))
+    return np.where(exact, IntervalMethod.EXACT, IntervalMethod.BYAR)
+
+
+def _counts(out: _Arrays, r: Rows, v: MeasureValues, confidence: float) -> None:
+    """% change tested by the conditional exact test of the ratio of two counts."""
+    if not r.size:
+        return
+    x = v.x[r]
+    ci = count_ci(x[..., 1], confidence=confidence)
+    out.lower[r], out.upper[r] = ci.lower, ci.upper
+    out.ci_method[r] = _poisson_method(ci.exact, ci.method)
+    rr = rate_ratio_ci(x[..., 0], x[..., 1], confidence=confidence)
+    out.significant[r] = np.where(rr.reasons != 0, np.nan, rr.significant)
+    out.pvalue[r] = rr.pvalue
+    out.cmp_value[r], out.cmp_lower[r], out.cmp_upper[r] = rr.ratio, rr.lower, rr.upper
+    out.reasons[r] |= ci.reasons
+
+
+def _rates(out: _Arrays, r: Rows, v: MeasureValues, measures: Sequence[Measure],
+           confidence: float) -> None:
+    """Interval from the count; the change tested as a ratio of counts with exposure."""
+    if not r.size:
+        return
+    x, pop = v.x[r], v.n[r]
+    per = np.array([measures[i].rate_per for i in r], dtype=float)
+    ci_reasons = np.zeros(x.shape[:2], dtype=np.uint16)
+    for base in np.unique(per):
+        # rate_ci takes one population base; plans rarely use more than one.
+        sel = per == base
+        ci = rate_ci(x[sel, :, 1], pop[sel, :, 1], per=float(base), confidence=confidence)
+        out.lower[r[sel]], out.upper[r[sel]] = ci.lower, ci.upper
+        out.ci_method[r[sel]] = _poisson_method(ci.exact, ci.method)
+        ci_reasons[sel] = ci.reasons
+    rr = rate_ratio_ci(x[..., 0], x[..., 1], exposure1=pop[..., 0], exposure2=pop[..., 1],
+                       confidence=confidence)
+    out.significant[r] = np.where(rr.reasons != 0, np.nan, rr.significant)
+    out.pvalue[r] = rr.pvalue
+    out.cmp_value[r] = v.value[r][..., 1]
+    out.cmp_lower[r], out.cmp_upper[r] = out.lower[r], out.upper[r]
+    out.reasons[r] |= np.where(~np.isnan(x[..., 1]), ci_reasons, 0).astype(np.uint16)
+
+
+def _proportions(out: _Arrays, r: Rows, v: MeasureValues, confidence: float) -> None:
+    """Wilson interval; the pp change tested by Newcombe's hybrid score interval."""
+    if not r.size:
+        return
+    x, n = v.x[r], v.n[r]
+    ci = proportion_ci(x[..., 1], n[..., 1], confidence=confidence)
+    out.lower[r], out.upper[r] = ci.lower, ci.upper
+    out.ci_method[r] = IntervalMethod.parse(ci.method)
+    d = pp_change_ci(x[..., 0], n[..., 0], x[..., 1], n[..., 1], confidence=confidence)
+    out.significant[r] = np.where(d.reasons != 0, np.nan, d.significant)
+    out.pvalue[r] = d.pvalue
+    out.cmp_value[r], out.cmp_lower[r], out.cmp_upper[r] = (v.value[r][..., 1], ci.lower,
+                                                            ci.upper)
+    out.reasons[r] |= np.where(~np.isnan(n[..., 1]), ci.reasons, 0).astype(np.uint16)
+
+
+def _change(cur: FloatArray, prev: FloatArray, pp_rows: Rows, pct_rows: Rows,
+            small_base: float) -> Change:
+    """% change for counts, rates, means and money; percentage points for proportions."""
+    value = np.full(cur.shape, np.nan)
+    absolute = np.full(cur.shape, np.nan)
+    reasons = np.zeros(cur.shape, dtype=np.uint16)
+    if pct_rows.size:
+        c = pct_change(cur[pct_rows], prev[pct_rows], small_base=small_base)
+        value[pct_rows], absolute[pct_rows], reasons[pct_rows] = c.value, c.absolute, c.reasons
+    if pp_rows.size:
+        c = pp_change(cur[pp_rows], prev[pp_rows])
+        value[pp_rows], absolute[pp_rows], reasons[pp_rows] = c.value, c.absolute, c.reasons
+    units = ["%"] * cur.shape[0]
+    for i in pp_rows.tolist():
+        units[i] = "pp"
+    return Change(value=value, absolute=absolute, unit=tuple(units), reasons=reasons)

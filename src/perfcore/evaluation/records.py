@@ -1,0 +1,177 @@
+"""The records an :class:`~perfcore.evaluation.Evaluation` groups its figures in.
+
+Arrays are shaped ``(len(measures), len(organisations))`` unless said otherwise. Codes are
+``int8`` arrays of a :mod:`perfcore.codes` vocabulary (``ev.direction.assessment ==
+Direction.IMPROVING``); ``Direction.name_array(codes)`` turns them into names. Booleans are
+booleans: ``ev.test.significant`` is True only where a test ran (``ev.test.tested``) and
+found a change.
+"""
+
+from __future__ import annotations
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from perfcore.calc import FlagArray, FloatArray
+from perfcore.calc.spc import XmrBatchResult
+from perfcore.periods import Month, Period
+
+__all__ = ["Change", "ChangeTest", "Comparison", "Counts", "DirectionOfTravel", "History",
+           "Interval", "Spc", "Targets", "Trend"]
+
+Codes = npt.NDArray[np.int8]
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
+
+
+@attrs.frozen(kw_only=True)
+class Counts:
+    """The counts (x) and bases (n: denominator, sample size or population) behind each
+    value, in the current and the previous period (NaN where the kind has none)."""
+
+    numerator: FloatArray = attrs.field(eq=False, repr=False)
+    denominator: FloatArray = attrs.field(eq=False, repr=False)
+    previous_numerator: FloatArray = attrs.field(eq=False, repr=False)
+    previous_denominator: FloatArray = attrs.field(eq=False, repr=False)
+
+
+@attrs.frozen(kw_only=True)
+class Interval:
+    """Confidence interval of the current value; ``method`` holds
+    :class:`~perfcore.codes.IntervalMethod` codes (``NONE``: no interval)."""
+
+    lower: FloatArray = attrs.field(eq=False, repr=False)
+    upper: FloatArray = attrs.field(eq=False, repr=False)
+    method: Codes = attrs.field(eq=False, repr=False)
+    confidence: float
+
+
+@attrs.frozen(kw_only=True)
+class Change:
+    """Change from the previous period: in % for counts, rates, means and money, in
+    percentage points for proportions (``unit``, one per measure); ``absolute`` is
+    current − previous; ``reasons`` the :class:`~perfcore.calc.Reason` bits (``zero_base``,
+    ``small_base`` ...)."""
+
+    value: FloatArray = attrs.field(eq=False, repr=False)
+    absolute: FloatArray = attrs.field(eq=False, repr=False)
+    unit: tuple[str, ...]
+    reasons: FlagArray = attrs.field(eq=False, repr=False)
+
+
+@attrs.frozen(kw_only=True)
+class ChangeTest:
+    """Significance of the change: ``tested`` where the inputs allowed a test,
+    ``significant`` where it found a change, ``pvalue`` its two-sided p-value; ``method``
+    per measure (``"rate_ratio"``: conditional exact test of two counts; ``"newcombe"``:
+    Newcombe's interval of a pp change; ``""``: no test for the kind)."""
+
+    tested: BoolArray = attrs.field(eq=False, repr=False)
+    significant: BoolArray = attrs.field(eq=False, repr=False)
+    pvalue: FloatArray = attrs.field(eq=False, repr=False)
+    method: tuple[str, ...]
+
+
+@attrs.frozen(kw_only=True)
+class DirectionOfTravel:
+    """Arrow (``"↑"``, ``"↓"``, ``"→"``; ``""`` where not computed) and the
+    :class:`~perfcore.codes.Direction` read with polarity, by ``method``."""
+
+    arrow: npt.NDArray[np.str_] = attrs.field(eq=False, repr=False)
+    assessment: Codes = attrs.field(eq=False, repr=False)
+    method: str
+
+
+@attrs.frozen(kw_only=True)
+class Comparison:
+    """Figures comparing each organisation with one comparator slot (e.g. its MSG).
+
+    ``group`` names each organisation's group id ("" where it has none). ``value`` /
+    ``previous`` are the group's figures (pooled by default); ``change`` the group's
+    change in the measure's change unit; ``difference`` the organisation's value minus
+    the group's (in pp for proportions); ``rank`` is 1 = best by polarity among the
+    group's members and the organisation itself (0 = not ranked) out of ``group_size``;
+    ``relation`` / ``assessment`` the significance label
+    (:class:`~perfcore.codes.Relation` / :class:`~perfcore.codes.Assessment` codes);
+    ``source`` where the group figure came from
+    (:class:`~perfcore.codes.ComparatorSource` codes).
+    """
+
+    slot: str
+    method: str
+    include_self: bool
+    group: tuple[str, ...]
+    value: FloatArray = attrs.field(eq=False, repr=False)
+    previous: FloatArray = attrs.field(eq=False, repr=False)
+    change: FloatArray = attrs.field(eq=False, repr=False)
+    difference: FloatArray = attrs.field(eq=False, repr=False)
+    rank: IntArray = attrs.field(eq=False, repr=False)
+    group_size: IntArray = attrs.field(eq=False, repr=False)
+    relation: Codes = attrs.field(eq=False, repr=False)
+    assessment: Codes = attrs.field(eq=False, repr=False)
+    source: Codes = attrs.field(eq=False, repr=False)
+    reasons: FlagArray = attrs.field(eq=False, repr=False)
+
+    def select(self, columns: npt.ArrayLike) -> Comparison:
+        """The comparison of some organisations only (by position)."""
+        cols = np.asarray(columns, dtype=np.intp)
+        arrays = {f: getattr(self, f)[:, cols] for f in _COMPARISON_ARRAYS}
+        return attrs.evolve(self, group=tuple(self.group[i] for i in cols.tolist()),
+                            **arrays)
+
+
+_COMPARISON_ARRAYS = ("value", "previous", "change", "difference", "rank", "group_size",
+                      "relation", "assessment", "source", "reasons")
+
+
+@attrs.frozen(kw_only=True)
+class Trend:
+    """Fingertips trend marker over the last ``points`` periods
+    (:class:`~perfcore.codes.TrendMarker` codes)."""
+
+    marker: Codes = attrs.field(eq=False, repr=False)
+    points: int
+
+
+@attrs.frozen(kw_only=True)
+class Targets:
+    """Position against each measure's target (:class:`~perfcore.codes.TargetStatus`
+    codes) and the gap in the measure's units, positive when the target is beaten."""
+
+    status: Codes = attrs.field(eq=False, repr=False)
+    gap: FloatArray = attrs.field(eq=False, repr=False)
+
+
+@attrs.frozen(kw_only=True)
+class Spc:
+    """XmR charts of the monthly series ending with the period. ``charts`` holds every
+    charted series (None: none); ``row`` a cell's row in it (-1: not charted: no monthly
+    data or a missing month); ``variation`` / ``assurance`` the Making Data Count icons
+    (:class:`~perfcore.codes.VariationIcon` / :class:`~perfcore.codes.AssuranceIcon`)."""
+
+    charts: XmrBatchResult | None = attrs.field(eq=False, repr=False)
+    row: IntArray = attrs.field(eq=False, repr=False)
+    months: tuple[Month, ...]
+    variation: Codes = attrs.field(eq=False, repr=False)
+    assurance: Codes = attrs.field(eq=False, repr=False)
+
+    @property
+    def charted(self) -> BoolArray:
+        return self.row >= 0
+
+
+@attrs.frozen(kw_only=True)
+class History:
+    """The values in every period a report shows (earlier periods, the previous and the
+    current one): ``values`` is measures × organisations × ``periods``; ``source`` codes
+    into ``sources`` the recorded source of each observation (-1: none)."""
+
+    periods: tuple[Period, ...]
+    values: FloatArray = attrs.field(eq=False, repr=False)
+    source: npt.NDArray[np.int32] = attrs.field(eq=False, repr=False)
+    sources: tuple[str, ...]
+
+    def source_of(self, i: int, j: int, k: int) -> str:
+        code = int(self.source[i, j, k])
+        return self.sources[code] if code >= 0 else ""

@@ -1,0 +1,378 @@
+"""What an evaluation holds, and how each of its figures was computed.
+
+:class:`Evaluation` groups its figures in the records of :mod:`.records`; every figure can
+explain itself (:meth:`Evaluation.explain`: inputs, formula, method and options, as data),
+and the whole evaluation comes out as tidy records (:meth:`Evaluation.rows`) or a pandas
+DataFrame (:meth:`Evaluation.to_frame`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import numpy as np
+
+from perfcore.calc import FlagArray, FloatArray, reason_names
+from perfcore.calc.spc import XmrResult
+from perfcore.codes import (
+    Assessment,
+    AssuranceIcon,
+    ComparatorSource,
+    Direction,
+    IntervalMethod,
+    MeasureKind,
+    Relation,
+    TargetStatus,
+    TrendMarker,
+    VariationIcon,
+)
+from perfcore.errors import (
+    MissingDependencyError,
+    OptionError,
+    UnknownMeasureError,
+    UnknownOrganisationError,
+)
+from perfcore.evaluation.options import EvaluationOptions
+from perfcore.evaluation.records import (
+    Change,
+    ChangeTest,
+    Comparison,
+    Counts,
+    DirectionOfTravel,
+    History,
+    Interval,
+    Spc,
+    Targets,
+    Trend,
+)
+from perfcore.model import Measure, Plan
+from perfcore.periods import Period
+
+__all__ = ["COMPARISON_FIGURES", "FIGURES", "Evaluation", "Explanation", "frame"]
+
+
+@attrs.frozen(kw_only=True)
+class Explanation:
+    """How one figure was computed: enough for a board paper's footnote."""
+
+    measure: str
+    organisation: str
+    figure: str
+    value: float
+    formula: str
+    method: str
+    options: Mapping[str, Any]
+    inputs: Mapping[str, Any]
+    reasons: tuple[str, ...]
+    code: str = ""
+
+    def __str__(self) -> str:
+        ins = ", ".join(f"{k} = {v}" for k, v in self.inputs.items())
+        why = f" [{', '.join(self.reasons)}]" if self.reasons else ""
+        shown = self.code if self.code else f"{self.value:g}"
+        return (f"{self.measure} / {self.organisation} / {self.figure} = {shown}{why}\n"
+                f"  formula: {self.formula}\n  method: {self.method}\n  inputs: {ins}")
+
+
+#: Figures :meth:`Evaluation.explain` knows, besides ``"<slot>.<field>"``.
+FIGURES = ("current", "previous", "change", "absolute_change", "lower", "upper",
+           "significant", "pvalue", "direction", "trend", "target_status", "target_gap",
+           "spc_variation", "spc_assurance")
+COMPARISON_FIGURES = ("value", "previous", "change", "difference", "rank", "group_size",
+                      "relation", "assessment")
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class Evaluation:
+    """Every figure for measures × organisations for one period (see
+    :func:`perfcore.evaluation`).
+
+    Values of proportions are fractions (0–1); rates are per ``measure.rate_per``
+    population. ``current`` / ``previous`` are the values compared; ``counts`` the counts
+    and bases behind them; ``interval`` the current value's confidence interval;
+    ``change`` and ``test`` the change and its significance; ``direction`` the direction
+    of travel; ``comparisons`` one :class:`Comparison` per comparator slot; ``trend``,
+    ``targets``, ``spc`` and ``history`` the figures over more periods; ``reasons`` the
+    :class:`~perfcore.calc.Reason` bits of the current value.
+    """
+
+    plan: Plan
+    period: Period
+    previous_period: Period
+    measures: tuple[Measure, ...]
+    organisations: tuple[str, ...]
+    options: EvaluationOptions
+    current: FloatArray = attrs.field(eq=False, repr=False)
+    previous: FloatArray = attrs.field(eq=False, repr=False)
+    counts: Counts
+    interval: Interval
+    change: Change
+    test: ChangeTest
+    direction: DirectionOfTravel
+    comparisons: Mapping[str, Comparison] = attrs.field(eq=False)
+    trend: Trend
+    targets: Targets
+    spc: Spc
+    history: History
+    reasons: FlagArray = attrs.field(eq=False, repr=False)
+
+    # ------------------------------------------------------------------ lookup
+
+    def measure_index(self, measure: str) -> int:
+        ids = [m.id for m in self.measures]
+        if measure not in ids:
+            import difflib
+            near = tuple(difflib.get_close_matches(measure, ids, n=3))
+            hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
+            raise UnknownMeasureError(f"the evaluation has no measure {measure!r}{hint}",
+                                      measure=measure, suggestions=near)
+        return ids.index(measure)
+
+    def organisation_index(self, organisation: str | None) -> int:
+        """Position of an organisation (code or name); ``None`` when there is only one."""
+        if organisation is None:
+            if len(self.organisations) != 1:
+                raise UnknownOrganisationError(
+                    "name the organisation: the evaluation covers "
+                    f"{len(self.organisations)}", organisation=None, suggestions=())
+            return 0
+        if organisation not in self.organisations:
+            from perfcore.organisations import default_registry
+            with contextlib.suppress(UnknownOrganisationError):
+                organisation = default_registry().code(organisation)
+        if organisation not in self.organisations:
+            raise UnknownOrganisationError(
+                f"the evaluation does not cover organisation {organisation!r}",
+                organisation=organisation, suggestions=())
+        return self.organisations.index(organisation)
+
+    def spc_chart(self, measure: str, organisation: str | None = None) -> XmrResult | None:
+        """The XmR chart of one measure's monthly series for one organisation, or None
+        where the data did not allow one."""
+        i, j = self.measure_index(measure), self.organisation_index(organisation)
+        row = int(self.spc.row[i, j])
+        return None if row < 0 or self.spc.charts is None else self.spc.charts.series(row)
+
+    # ------------------------------------------------------------------ explain
+
+    def figure(self, measure: str, figure: str, organisation: str | None = None) -> float:
+        """One figure's unrounded value, e.g. ``ev.figure("all_crime", "change", "Gwent")``
+        (codes such as ``direction`` are NaN here: :meth:`explain` gives their code).
+
+        Comparator figures are named ``"<slot>.<field>"``: ``"msg.value"``,
+        ``"msg.change"``, ``"msg.rank"``, ``"K04000001.difference"``.
+        """
+        return self.explain(measure, figure, organisation).value
+
+    def explain(self, measure: str, figure: str,
+                organisation: str | None = None) -> Explanation:
+        """Inputs, formula, method and options of one figure, as data."""
+        return _explain(self, self.measure_index(measure),
+                        self.organisation_index(organisation), figure)
+
+    # ------------------------------------------------------------------ output
+
+    def __repr__(self) -> str:
+        orgs = self.organisations
+        shown = ", ".join(orgs[:3]) + (f" and {len(orgs) - 3} more" if len(orgs) > 3 else "")
+        slots = ", ".join(self.comparisons) or "none"
+        charted = int(self.spc.charted.sum())
+        return (f"<Evaluation of {self.plan.title!r}: {len(self.measures)} measure(s) × "
+                f"{len(orgs)} organisation(s) ({shown}); {self.period} against "
+                f"{self.previous_period}; comparators: {slots}; {charted} SPC chart(s)>")
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The evaluation as tidy records: one per measure × organisation × figure, with
+        the number (``value``) and, for coded figures, the code (``code``)."""
+        return _tidy_rows(self)
+
+    def to_frame(self) -> Any:
+        """The evaluation as a tidy pandas DataFrame (:meth:`rows`); needs the ``pandas``
+        extra (``pip install perfcore[pandas]``)."""
+        return frame(self.rows())
+
+
+def frame(rows: list[dict[str, Any]]) -> Any:
+    try:
+        import pandas as pd
+    except ImportError as exc:
+        raise MissingDependencyError(
+            "to_frame() needs pandas: install it with `pip install perfcore[pandas]`",
+            package="pandas", extra="pandas") from exc
+    return pd.DataFrame.from_records(rows)
+
+
+#: Vocabulary of each coded figure.
+CODE_FIGURES: Mapping[str, Any] = {
+    "direction": Direction, "trend": TrendMarker, "target_status": TargetStatus,
+    "spc_variation": VariationIcon, "spc_assurance": AssuranceIcon,
+    "relation": Relation, "assessment": Assessment, "source": ComparatorSource,
+    "interval_method": IntervalMethod}
+
+
+#: How a group's value is averaged, by method.
+_GROUP_FORMULAS = {"pooled": "Σ numerators / Σ denominators of the members",
+                   "mean": "mean of the members' values",
+                   "population_weighted": "population-weighted mean of the members' values"}
+
+
+def _value_formula(m: Measure) -> str:
+    if m.kind is MeasureKind.RATE:
+        return f"numerator / population × {m.rate_per:,}"
+    if m.kind is MeasureKind.PROPORTION:
+        return "numerator / denominator (or value, with sample size n)"
+    return "value"
+
+
+def _figure_array(ev: Evaluation, figure: str) -> Any:
+    """The measures × organisations array behind a figure name (``significant`` is NaN
+    where no test ran)."""
+    if "." in figure:
+        slot, _, field = figure.partition(".")
+        return getattr(ev.comparisons[slot], field)
+    arrays: dict[str, Any] = {
+        "current": ev.current, "previous": ev.previous, "change": ev.change.value,
+        "absolute_change": ev.change.absolute, "lower": ev.interval.lower,
+        "upper": ev.interval.upper, "pvalue": ev.test.pvalue,
+        "direction": ev.direction.assessment, "trend": ev.trend.marker,
+        "target_status": ev.targets.status, "target_gap": ev.targets.gap,
+        "spc_variation": ev.spc.variation, "spc_assurance": ev.spc.assurance}
+    if figure == "significant":
+        return np.where(ev.test.tested, ev.test.significant.astype(float), np.nan)
+    return arrays[figure]
+
+
+def _formulas(ev: Evaluation, m: Measure, i: int, j: int) -> dict[str, tuple[str, str]]:
+    pp = m.kind.uses_pp_change
+    ci_method = IntervalMethod(int(ev.interval.method[i, j])).code
+    return {
+        "current": (_value_formula(m), "as recorded"),
+        "previous": (_value_formula(m), "as recorded"),
+        "change": (("current% − previous% (percentage points)" if pp
+                    else "(current − previous) / previous × 100"),
+                   "pp_change" if pp else "pct_change"),
+        "absolute_change": ("current − previous", "difference"),
+        "lower": (f"{ev.interval.confidence:.1%} confidence interval, lower bound", ci_method),
+        "upper": (f"{ev.interval.confidence:.1%} confidence interval, upper bound", ci_method),
+        "significant": (("Newcombe hybrid score interval of the pp change excludes 0" if pp
+                         else "conditional exact interval of the ratio current/previous "
+                              "excludes 1"), "pp_change_ci" if pp else "rate_ratio_ci"),
+        "pvalue": ("two-sided p-value of the test of the change",
+                   "pp_change_ci" if pp else "rate_ratio_ci"),
+        "direction": ("arrow = sign of change; assessment from polarity "
+                      f"({m.polarity.value})", ev.direction.method),
+        "trend": (f"Fingertips trend marker over the last {ev.trend.points} periods",
+                  "trend_test"),
+        "target_status": ("the current value against the measure's target", "target"),
+        "target_gap": ("how far the target is beaten (positive) or missed, in the "
+                       "measure's units", "target"),
+        "spc_variation": ("Making Data Count variation icon of the monthly XmR chart",
+                          "xmr"),
+        "spc_assurance": ("Making Data Count assurance icon against the target", "xmr"),
+    }
+
+
+def _explain(ev: Evaluation, i: int, j: int, figure: str) -> Explanation:
+    """The explanation of ``figure`` for measure ``i`` and organisation ``j``."""
+    m = ev.measures[i]
+    inputs: dict[str, Any] = {
+        "period": str(ev.period), "previous_period": str(ev.previous_period),
+        "current": float(ev.current[i, j]), "previous": float(ev.previous[i, j])}
+    c = ev.counts
+    if m.kind in (MeasureKind.RATE, MeasureKind.PROPORTION) and not np.isnan(c.numerator[i, j]):
+        inputs.update(numerator=float(c.numerator[i, j]), denominator=float(c.denominator[i, j]),
+                      previous_numerator=float(c.previous_numerator[i, j]),
+                      previous_denominator=float(c.previous_denominator[i, j]))
+    if "." in figure:
+        return _explain_comparison(ev, i, j, figure, inputs)
+    if figure not in FIGURES:
+        raise OptionError.for_choice("figure", figure, [*FIGURES, "<slot>.<field>"])
+    formula, method = _formulas(ev, m, i, j)[figure]
+    raw = _figure_array(ev, figure)[i, j]
+    code = ""
+    value = float(raw)
+    if figure in CODE_FIGURES:
+        code, value = CODE_FIGURES[figure](int(raw)).code, float("nan")
+    if figure == "direction":
+        inputs.update(assessment=code, arrow=str(ev.direction.arrow[i, j]),
+                      change=float(ev.change.value[i, j]))
+    reasons = (ev.change.reasons if figure in ("change", "absolute_change")
+               else ev.reasons)[i, j]
+    return Explanation(measure=m.id, organisation=ev.organisations[j], figure=figure,
+                       value=value, code=code, formula=formula, method=method,
+                       options={"confidence": ev.options.confidence, "kind": m.kind.value,
+                                "polarity": m.polarity.value},
+                       inputs=inputs, reasons=reason_names(reasons))
+
+
+def _explain_comparison(ev: Evaluation, i: int, j: int, figure: str,
+                        inputs: dict[str, Any]) -> Explanation:
+    slot, _, field = figure.partition(".")
+    if slot not in ev.comparisons:
+        raise OptionError.for_choice("comparator slot", slot, list(ev.comparisons))
+    c = ev.comparisons[slot]
+    if field not in COMPARISON_FIGURES:
+        raise OptionError.for_choice("comparator field", field, COMPARISON_FIGURES)
+    raw = getattr(c, field)[i, j]
+    code = CODE_FIGURES[field](int(raw)).code if field in CODE_FIGURES else ""
+    value = float("nan") if code else float(raw)
+    pooled = _GROUP_FORMULAS.get(c.method, c.method)
+    formula = {
+        "value": pooled,
+        "previous": pooled + " (previous period)",
+        "change": "change of the group value between the periods",
+        "difference": "organisation value − group value",
+        "rank": "1 = best by polarity among the members and the organisation",
+        "group_size": "members plus the organisation",
+        "relation": "group value outside the organisation's confidence interval → "
+                    "higher/lower, else similar (Fingertips)",
+        "assessment": "relation read with the measure's polarity",
+    }[field]
+    inputs = dict(inputs, group=c.group[j], group_value=float(c.value[i, j]),
+                  group_source=_source_words(c, i, j))
+    if code:
+        inputs["label"] = code
+    return Explanation(measure=ev.measures[i].id, organisation=ev.organisations[j],
+                       figure=figure, value=value, code=code, formula=formula,
+                       method=f"group average: {c.method}",
+                       options={"include_self": c.include_self,
+                                "confidence": ev.options.confidence},
+                       inputs=inputs, reasons=reason_names(c.reasons[i, j]))
+
+
+#: Where a comparator figure came from, as :meth:`Evaluation.explain` says it.
+_SOURCE_WORDS = {ComparatorSource.COMPUTED: "computed from member data",
+                 ComparatorSource.DATASET_ROW: "the group's own row",
+                 ComparatorSource.PUBLISHED: "published figure",
+                 ComparatorSource.NOT_AVAILABLE: "not available"}
+
+
+def _source_words(c: Comparison, i: int, j: int) -> str:
+    return _SOURCE_WORDS[ComparatorSource(int(c.source[i, j]))]
+
+
+def _tidy_rows(ev: Evaluation) -> list[dict[str, Any]]:
+    """One record per measure × organisation × figure (comparator figures as
+    ``"<slot>.<field>"``): the number in ``value`` (NaN for codes), the code in ``code``."""
+    names = [*FIGURES, *(f"{s}.{f}" for s in ev.comparisons for f in COMPARISON_FIGURES)]
+    ids = [m.id for m in ev.measures]
+    period = str(ev.period)
+    out: list[dict[str, Any]] = []
+    for figure in names:
+        arr = np.asarray(_figure_array(ev, figure))
+        field = figure.partition(".")[2] or figure
+        vocabulary = CODE_FIGURES.get(field)
+        if vocabulary is not None:
+            codes = np.asarray(vocabulary.names())[arr.astype(np.intp)].tolist()
+            values = [float("nan")] * arr.size
+        else:
+            codes = [""] * arr.size
+            values = arr.astype(float).ravel().tolist()
+        cells = ((m, o) for m in ids for o in ev.organisations)
+        out.extend({"measure": m, "organisation": o, "period": period, "figure": figure,
+                    "value": v, "code": c}
+                   for (m, o), v, c in zip(cells, values, np.ravel(codes).tolist(), strict=True))
+    return out

@@ -1,0 +1,153 @@
+"""Figures from more than the two periods compared: Fingertips trend markers over the
+last periods, targets against their baseline, XmR charts of monthly series, and the
+values of earlier periods a report shows.
+
+Each reads its periods with :func:`.values.gather` and derives the values with
+:func:`.values.measure_values`, like the headline figures.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from perfcore.calc import count_ci, rate_ci, trend_test
+from perfcore.codes import AssuranceIcon, MeasureKind, TargetStatus, TrendMarker, VariationIcon
+from perfcore.dataset import Dataset
+from perfcore.errors import InvalidInputWarning, TrialLimitsWarning
+from perfcore.evaluation.records import History, Spc, Targets, Trend
+from perfcore.evaluation.values import gather, measure_values
+from perfcore.model import Measure
+from perfcore.periods import Month, Period
+
+__all__ = ["history", "spc_charts", "targets", "trend_markers"]
+
+
+def _values_in(dataset: Dataset, measures: Sequence[Measure], periods: Sequence[Period],
+               orgs: Sequence[str]) -> npt.NDArray[np.float64]:
+    obs = gather(dataset, measures, periods, orgs, warn=False)
+    return measure_values(obs, measures, organisations=orgs, periods=periods).value
+
+
+def trend_markers(dataset: Dataset, measures: Sequence[Measure], orgs: Sequence[str],
+                  period: Period, *, points: int, confidence: float) -> Trend:
+    """Fingertips trend markers over the ``points`` periods ending with ``period``: one
+    call per kind of measure, over all its measures and every organisation."""
+    periods = [period]
+    for _ in range(points - 1):
+        periods.insert(0, periods[0].previous())
+    nm, no = len(measures), len(orgs)
+    out = np.full((nm, no), TrendMarker.COULD_NOT_BE_CALCULATED, dtype=np.int8)
+    if not all(p in dataset.periods for p in periods):
+        return Trend(marker=out, points=points)
+    obs = gather(dataset, measures, periods, orgs, warn=False)
+    v = measure_values(obs, measures, organisations=orgs, periods=periods)
+    pol = np.array([m.polarity.sign for m in measures], dtype=np.int8)[:, None]
+    kind = np.array([m.kind.value for m in measures])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InvalidInputWarning)
+        rows = np.flatnonzero(kind == MeasureKind.PROPORTION.value)
+        if rows.size:
+            out[rows] = _marker(trend_test(polarity=pol[rows], numerator=v.x[rows],
+                                           denominator=v.n[rows], points=points).label)
+        rows = np.flatnonzero(kind == MeasureKind.COUNT.value)
+        if rows.size:
+            ci = count_ci(v.x[rows], confidence=confidence)
+            out[rows] = _marker(trend_test(v.value[rows], polarity=pol[rows], lower=ci.lower,
+                                           upper=ci.upper, ci_confidence=confidence,
+                                           points=points).label)
+        rows = np.flatnonzero(kind == MeasureKind.RATE.value)
+        if rows.size:
+            # The interval is linear in the rate's base, so one call serves every base.
+            per = np.array([float(measures[int(i)].rate_per) for i in rows])[:, None, None]
+            ci = rate_ci(v.x[rows], v.n[rows], per=1.0, confidence=confidence)
+            out[rows] = _marker(trend_test(v.value[rows], polarity=pol[rows],
+                                           lower=ci.lower * per, upper=ci.upper * per,
+                                           ci_confidence=confidence, points=points).label)
+    return Trend(marker=out, points=points)
+
+
+def _marker(labels: npt.NDArray[np.str_]) -> npt.NDArray[np.int8]:
+    out = np.full(labels.shape, TrendMarker.COULD_NOT_BE_CALCULATED, dtype=np.int8)
+    for member in TrendMarker:
+        out[labels == member.code] = member
+    return out
+
+
+def targets(dataset: Dataset, measures: Sequence[Measure], orgs: Sequence[str],
+            current: npt.NDArray[np.float64]) -> Targets:
+    """Each measure's position against its target: met / not met (with the gap, in the
+    measure's units, positive when the target is beaten) / not available."""
+    nm, no = current.shape
+    status = np.full((nm, no), TargetStatus.NO_TARGET, dtype=np.int8)
+    gap = np.full((nm, no), np.nan)
+    for i, m in enumerate(measures):
+        t = m.target
+        if t is None:
+            continue
+        sign = m.polarity.sign
+        if t.value is not None:
+            g = (current[i] - t.value) * (sign if sign else 1)
+        else:
+            if t.baseline is None or t.baseline not in dataset.periods:
+                status[i] = TargetStatus.NOT_AVAILABLE
+                continue
+            base = _values_in(dataset, [m], [t.baseline], orgs)[0, :, 0]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                achieved = ((current[i] - base) * 100 if t.change_unit == "pp"
+                            else (current[i] - base) / base)
+            assert t.change is not None
+            g = (achieved - t.change) * sign
+        gap[i] = g
+        status[i] = np.where(np.isnan(g), TargetStatus.NOT_AVAILABLE,
+                             np.where(g >= 0, TargetStatus.MET, TargetStatus.NOT_MET))
+    return Targets(status=status, gap=gap)
+
+
+def spc_charts(dataset: Dataset, measures: Sequence[Measure], orgs: Sequence[str],
+               period: Period, *, points: int | None) -> Spc:
+    """XmR charts of the ``points`` months ending with the period's last month, for every
+    measure × organisation whose monthly series is complete (one batch)."""
+    nm, no = len(measures), len(orgs)
+    row = np.full((nm, no), -1, dtype=np.int64)
+    variation = np.full((nm, no), VariationIcon.NONE, dtype=np.int8)
+    assurance = np.full((nm, no), AssuranceIcon.NONE, dtype=np.int8)
+    if points is None or not any(isinstance(p, Month) for p in dataset.periods):
+        return Spc(charts=None, row=row, months=(), variation=variation, assurance=assurance)
+    months = tuple(Month.from_index(i) for i in range(period.last - points + 1,
+                                                      period.last + 1))
+    value = _values_in(dataset, measures, months, orgs)
+    chartable = ~np.isnan(value).any(axis=2)
+    chartable &= np.array([m.kind is not MeasureKind.QUALITATIVE for m in measures])[:, None]
+    mi, oi = np.nonzero(chartable)
+    if mi.size == 0:
+        return Spc(charts=None, row=row, months=months, variation=variation,
+                   assurance=assurance)
+    from perfcore.calc.spc import xmr_batch
+    signs = np.array([m.polarity.sign for m in measures], dtype=np.int64)
+    improvement = np.array(["decrease", "neutral", "increase"])[signs[mi] + 1]
+    target = np.array([m.target.value if m.target is not None and m.target.value is not None
+                       else np.nan for m in measures])[mi]
+    with warnings.catch_warnings():
+        # Short series are flagged on the result (``trial``), not warned about per series.
+        warnings.simplefilter("ignore", TrialLimitsWarning)
+        charts = xmr_batch(value[mi, oi], improvement=improvement, target=target,
+                           series_ids=[f"{measures[a].id} / {orgs[b]}"
+                                       for a, b in zip(mi.tolist(), oi.tolist(), strict=True)])
+    row[mi, oi] = np.arange(mi.size)
+    variation[mi, oi] = charts.variation_code
+    assurance[mi, oi] = charts.assurance_code
+    return Spc(charts=charts, row=row, months=months, variation=variation,
+               assurance=assurance)
+
+
+def history(dataset: Dataset, measures: Sequence[Measure], orgs: Sequence[str],
+            periods: Sequence[Period]) -> History:
+    """The values of earlier periods a report shows beside the two compared, with the
+    recorded source of each observation."""
+    values = _values_in(dataset, measures, periods, orgs)
+    sources, codes = dataset.source_cube([m.id for m in measures], orgs, periods)
+    return History(periods=tuple(periods), values=values, source=codes, sources=sources)

@@ -1,0 +1,73 @@
+"""What a plan file says, as inert records: the plan itself, its comparators, data sources,
+display and report settings, texts in other languages and its scoring table."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from perfcore.io.plan.lines import line_of
+from perfcore.model import Display, ManualAssessment, Plan
+from perfcore.organisations import ComparatorGroup
+from perfcore.periods import Period
+
+__all__ = ["DataSource", "PlanFile", "ReportSettings"]
+
+
+@attrs.frozen(kw_only=True)
+class DataSource:
+    """One ``[[data]]`` entry: a file, the loader to read it with (None: chosen by the
+    file's name) and the loader's options."""
+
+    path: Path
+    loader: str | None = None
+    options: Mapping[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True)
+class ReportSettings:
+    """The ``[report]`` table: the period, comparison period and organisation a report is
+    for, by default."""
+
+    period: Period | None = None
+    previous: Period | None = None
+    organisation: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class PlanFile:
+    """Everything a plan file says.
+
+    ``texts`` maps each language other than English to ``{English text: translation}``;
+    ``scoring_data`` is the plan's scoring table (with the measures' own ``scorer``
+    tables and qualitative items' assessments merged in) and ``scoring`` the validated
+    configuration built from it (a :class:`perfcore.scoring.ScoringConfig`, set when the
+    plan is loaded through :func:`perfcore.load_plan`). Run it with
+    :func:`perfcore.pipeline.run` or step by step with the functions of
+    :mod:`perfcore.pipeline`.
+    """
+
+    file: Path | None
+    plan: Plan
+    comparators: tuple[ComparatorGroup, ...] = ()
+    data: tuple[DataSource, ...] = ()
+    display: Display = attrs.field(factory=Display)
+    report: ReportSettings = attrs.field(factory=ReportSettings)
+    manual: Mapping[str, ManualAssessment] = attrs.field(factory=dict)
+    texts: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
+    scoring: Any = None
+    scoring_data: Mapping[str, Any] = attrs.field(factory=dict)
+    lines: Mapping[str, int] = attrs.field(factory=dict, repr=False, eq=False)
+
+    def line_of(self, path: str) -> int | None:
+        """The line of the plan file where ``path`` (``priorities[0].title``) is set."""
+        return line_of(self.lines, path)
+
+    @property
+    def organisation(self) -> str | None:
+        """The organisation a report is for by default: the ``[report]`` table's, else the
+        plan's."""
+        return self.report.organisation or self.plan.organisation or None

@@ -1,0 +1,203 @@
+"""The pipeline: plan file + data → Dataset → Evaluation → Scores → Report → rendered text.
+
+This is the only module that runs the stages in order; each stage knows nothing of the
+ones after it. The plugin registry (domains, scorers, loaders, renderers, catalogues) is
+resolved once — the installed plugins' unless one is given — and passed to each stage.
+
+In a notebook::
+
+    import perfcore
+    plan = perfcore.load_plan("examples/gwent/plan-2020-21.toml")
+    result = perfcore.run(plan)               # data, evaluation, scores and report
+    result.evaluation.explain("all_crime", "change")
+    print(result.render("text"))
+
+or step by step: :func:`load_data`, :func:`evaluate_plan`, :func:`score_plan`,
+:func:`report_plan`, :func:`render`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from perfcore.dataset import Dataset
+from perfcore.errors import DataError, OptionError, PeriodError, PlanProblem, PlanValidationError
+from perfcore.evaluation import Evaluation, evaluate
+from perfcore.i18n import ENGLISH, Fallback
+from perfcore.io import ProgressCallback
+from perfcore.io import load_data as load_files
+from perfcore.io.plan import PlanFile, read_plan, read_plan_text
+from perfcore.periods import Period
+from perfcore.plugins.manager import Registry
+from perfcore.report import Report, build_report
+from perfcore.scoring import Scores, ScoringConfig, score
+
+__all__ = ["Run", "evaluate_plan", "load_data", "load_plan", "loads_plan", "render",
+           "report_plan", "run", "score_plan"]
+
+PathLike = str | os.PathLike[str]
+
+
+def _registry(registry: Registry | None) -> Registry:
+    if registry is not None:
+        return registry
+    from perfcore.plugins import registry as installed
+    return installed()
+
+
+def _scoring_check(registry: Registry) -> Any:
+    def check(plan_file: PlanFile) -> tuple[ScoringConfig | None, Sequence[PlanProblem]]:
+        plan = plan_file.plan
+        try:
+            config = ScoringConfig.from_mapping(
+                plan_file.scoring_data, scorers=registry.scorers,
+                measure_ids=[m.id for m in plan.measures()],
+                priority_ids=[p.id for p in plan.priorities])
+        except PlanValidationError as exc:
+            return None, tuple(exc.fields.get("problems", ()))
+        return config, ()
+    return check
+
+
+def load_plan(path: PathLike, *, registry: Registry | None = None) -> PlanFile:
+    """Read and validate a plan file with the installed plugins (or ``registry``): its
+    structure, plugin measures, loaders, comparators and scoring table. Every problem is
+    listed at once in a :class:`~perfcore.errors.PlanValidationError`."""
+    reg = _registry(registry)
+    return read_plan(Path(path), registry=reg, check_scoring=_scoring_check(reg))
+
+
+def loads_plan(text: str, *, file: PathLike | None = None, base_dir: PathLike | None = None,
+               registry: Registry | None = None) -> PlanFile:
+    """:func:`load_plan` from TOML text (``file`` names it in messages; relative data
+    paths start at ``base_dir``, default the current folder)."""
+    reg = _registry(registry)
+    return read_plan_text(text, file=None if file is None else str(file),
+                          base_dir=None if base_dir is None else Path(base_dir), registry=reg,
+                          check_scoring=_scoring_check(reg))
+
+
+def load_data(plan_file: PlanFile, *, files: Sequence[PathLike] | None = None,
+              loader: str | None = None, progress: ProgressCallback | bool | None = False,
+              registry: Registry | None = None) -> Dataset:
+    """The plan's data: its ``[[data]]`` files, each through its loader and options, or
+    ``files`` instead (with ``loader``, default chosen by file name), as one Dataset.
+    ``progress`` is called ``(done, total, file name)`` after each file."""
+    specs = _registry(registry).loaders
+    if files:
+        return load_files(list(files), loader=loader, progress=progress, specs=specs)
+    if not plan_file.data:
+        raise DataError(f"no data: the plan {plan_file.file or ''} has no [[data]] entries; "
+                        "add one, or give the data files", path=None if plan_file.file is None
+                        else str(plan_file.file))
+    parts = [load_files(src.path, loader=src.loader, progress=False, specs=specs,
+                        **dict(src.options)) for src in plan_file.data]
+    if callable(progress) and len(parts) > 1:
+        for k, src in enumerate(plan_file.data, start=1):
+            progress(k, len(parts), src.path.name)
+    return parts[0] if len(parts) == 1 else Dataset.concat(parts)
+
+
+def _period(plan_file: PlanFile, dataset: Dataset, period: str | Period | None
+            ) -> str | Period:
+    chosen = period or plan_file.report.period or plan_file.plan.period
+    if chosen is None:
+        covered = ", ".join(str(p) for p in dataset.periods[-8:])
+        raise PeriodError(f"which period? give one (--period), or set period in the [report] "
+                          f"or [plan] table of {plan_file.file or 'the plan'}; the data "
+                          f"cover {covered}", text=None)
+    return chosen
+
+
+def evaluate_plan(plan_file: PlanFile, dataset: Dataset, *, period: str | Period | None = None,
+                  previous: str | Period | None = None, organisation: str | None = None,
+                  measures: Sequence[str] | None = None) -> Evaluation:
+    """Evaluate the plan on ``dataset`` against its comparators, with the earlier periods
+    its ``[display] history`` shows. The period, previous period and organisation default
+    to the ``[report]`` table, then the ``[plan]`` table."""
+    return evaluate(plan_file.plan, dataset, period=_period(plan_file, dataset, period),
+                    previous=previous or plan_file.report.previous,
+                    organisation=organisation or plan_file.organisation,
+                    compare_with=list(plan_file.comparators), measures=measures,
+                    history_periods=plan_file.display.history)
+
+
+def score_plan(plan_file: PlanFile, evaluation: Evaluation, *,
+               registry: Registry | None = None) -> Scores:
+    """Score the evaluation by the plan's scoring configuration."""
+    reg = _registry(registry)
+    config = plan_file.scoring
+    if config is None:
+        plan = plan_file.plan
+        config = ScoringConfig.from_mapping(
+            plan_file.scoring_data, scorers=reg.scorers,
+            measure_ids=[m.id for m in plan.measures()],
+            priority_ids=[p.id for p in plan.priorities], file=_name(plan_file))
+    return score(evaluation, config, scorers=reg.scorers, domains=reg.domains)
+
+
+def _name(plan_file: PlanFile) -> str | None:
+    return None if plan_file.file is None else str(plan_file.file)
+
+
+def report_plan(plan_file: PlanFile, evaluation: Evaluation, scores: Scores | None = None, *,
+                lang: str = ENGLISH, fallback: Fallback = "error",
+                organisation: str | None = None, registry: Registry | None = None) -> Report:
+    """Lay the evaluation (and scores) out as the plan's ``[display]`` table says, with its
+    texts in ``lang`` (``"cy"``, ``"en+cy"``)."""
+    reg = _registry(registry)
+    return build_report(evaluation, scores, organisation=organisation,
+                        display=plan_file.display, lang=lang, texts=plan_file.texts,
+                        fallback=fallback, catalogues=reg.translations)
+
+
+def render(report: Report, format: str = "text", *, registry: Registry | None = None,
+           **options: Any) -> str:
+    """The report in a registered format (``text``, ``markdown``, ``html``, ``json``,
+    ``csv`` or a plugin's); ``options`` go to the renderer (``colour=True`` for text)."""
+    by_name = {r.name: r for r in _registry(registry).renderers}
+    if format not in by_name:
+        raise OptionError.for_choice("format", format, sorted(by_name))
+    return str(by_name[format].render(report, **options))
+
+
+@attrs.frozen(kw_only=True)
+class Run:
+    """Everything one run of the pipeline produced."""
+
+    plan_file: PlanFile
+    dataset: Dataset = attrs.field(repr=False)
+    evaluation: Evaluation
+    scores: Scores
+    report: Report = attrs.field(repr=False)
+    registry: Registry = attrs.field(repr=False, eq=False)
+
+    def render(self, format: str = "text", **options: Any) -> str:
+        return render(self.report, format, registry=self.registry, **options)
+
+
+def run(plan: PlanFile | PathLike, *, files: Sequence[PathLike] | None = None,
+        loader: str | None = None, period: str | Period | None = None,
+        previous: str | Period | None = None, organisation: str | None = None,
+        lang: str = ENGLISH, fallback: Fallback = "error",
+        progress: ProgressCallback | bool | None = False,
+        registry: Registry | None = None) -> Run:
+    """Every stage, in order: load the plan (when given a path) and its data, evaluate,
+    score and lay out the report."""
+    reg = _registry(registry)
+    plan_file = plan if isinstance(plan, PlanFile) else load_plan(plan, registry=reg)
+    dataset = load_data(plan_file, files=files, loader=loader, progress=progress,
+                        registry=reg)
+    ev = evaluate_plan(plan_file, dataset, period=period, previous=previous,
+                       organisation=organisation)
+    scores = score_plan(plan_file, ev, registry=reg)
+    report = report_plan(plan_file, ev, scores, lang=lang, fallback=fallback,
+                         organisation=organisation, registry=reg)
+    return Run(plan_file=plan_file, dataset=dataset, evaluation=ev, scores=scores,
+               report=report, registry=reg)
+

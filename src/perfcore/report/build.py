@@ -1,0 +1,266 @@
+"""Evaluation (+ scores) → :class:`~perfcore.report.model.Report`: the edge where codes
+become words.
+
+:func:`build_report` lays out one organisation's figures as sections (priorities) of
+outcomes of rows (measures). Display rounding happens here, half away from zero; every
+word comes from the message catalogue of the report's language (:mod:`perfcore.i18n`,
+:mod:`perfcore.labels`) and every plan text goes through the plan's translations;
+``lang="en+cy"`` builds one version per language, Welsh first, for the renderers to lay
+out together. Everything shown comes from the Evaluation and the Scores: the report never
+reads the data again.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+from collections.abc import Callable, Iterable, Mapping
+
+import attrs
+import numpy as np
+
+from perfcore.codes import Assessment, ComparatorSource, Direction, MeasureKind, Status
+from perfcore.errors import UnknownOrganisationError
+from perfcore.evaluation import Evaluation
+from perfcore.i18n import ENGLISH, N_, Fallback, TextTranslator, Translator, parse_languages
+from perfcore.i18n import translator as catalogue
+from perfcore.labels import (
+    COMPARATOR_SOURCE_WORDS,
+    METHOD_NAMES,
+    change_text,
+    label,
+    value_text,
+)
+from perfcore.model import Display, Measure, Priority
+from perfcore.organisations import default_registry
+from perfcore.report.model import Cell, Column, Outcome, Report, Row, Section
+from perfcore.scoring import Scores
+
+__all__ = ["build_report"]
+
+Catalogues = Callable[[str], Iterable[gettext.NullTranslations]]
+
+#: Column headings of the comparator slots.
+_SLOT_HEADINGS = {"msg": N_("MSG"), "K04000001": N_("E&W"), "W92000004": N_("Wales"),
+                  "E92000001": N_("England")}
+
+
+def build_report(evaluation: Evaluation, scores: Scores | None = None, *,
+                 organisation: str | None = None, display: Display | None = None,
+                 lang: str = ENGLISH, title: str | None = None,
+                 texts: Mapping[str, Mapping[str, str]] | None = None,
+                 fallback: Fallback = "error", catalogues: Catalogues | None = None) -> Report:
+    """Lay out one organisation's evaluation (and scores) as a report.
+
+    ``display`` says how figures are shown (decimals, thousands, renamed column
+    headings; :class:`~perfcore.model.Display`); the columns of earlier periods are those
+    the evaluation carries (``evaluate(history_periods=...)``).
+
+    ``lang`` is ``"en"``, another shipped language (``"cy"``) or a bilingual pair
+    (``"en+cy"``: the Welsh report, with the English one in ``translations``). Plan texts
+    (titles, names, statements, leads, boards) are translated through ``texts``
+    (``{language: {English text: translation}}``, as ``PlanFile.texts``) and then through
+    ``catalogues(lang)`` (default: the message catalogues installed plugins register); a
+    text with neither raises :class:`~perfcore.errors.MissingTranslationError` naming
+    every such text, unless ``fallback="mark"``, which shows it in English behind a
+    visible marker. ``title``, when given, is English too and is translated the same way.
+    """
+    if catalogues is None:
+        from perfcore.plugins import registry
+
+        def catalogues(lang: str) -> Iterable[gettext.NullTranslations]:
+            return registry().translations(lang)
+
+    langs = parse_languages(lang)
+    resolvers = [TextTranslator(x, texts, fallback=fallback,
+                                catalogues=functools.partial(catalogues, x)) for x in langs]
+    j = _organisation(evaluation, organisation)
+    versions = [_Builder(evaluation, scores, j, display or Display(), x, tr).report(title)
+                for x, tr in zip(langs, resolvers, strict=True)]
+    for tr in resolvers:
+        tr.raise_missing()
+    return attrs.evolve(versions[0], translations=tuple(versions[1:]))
+
+
+def _organisation(ev: Evaluation, organisation: str | None) -> int:
+    if organisation is None and len(ev.organisations) != 1:
+        raise UnknownOrganisationError(
+            f"name the organisation to report on: the evaluation covers "
+            f"{len(ev.organisations)}", organisation=None, suggestions=())
+    return ev.organisation_index(organisation)
+
+
+class _Builder:
+    """One language's report of one organisation (column ``j`` of the evaluation)."""
+
+    def __init__(self, ev: Evaluation, scores: Scores | None, j: int, display: Display,
+                 lang: str, tr: TextTranslator) -> None:
+        self.ev, self.scores, self.j, self.display = ev, scores, j, display
+        self.lang, self.tr = lang, tr
+        self._: Translator = catalogue(lang)
+        self.index = {m.id: i for i, m in enumerate(ev.measures)}
+        self.earlier = ev.history.periods[:-2]
+
+    def report(self, title: str | None) -> Report:
+        ev, _ = self.ev, self._
+        org = ev.organisations[self.j]
+        # Texts are translated in reading order, so missing translations are listed so.
+        plan_title = self.tr(title, "report title") if title else self.tr(ev.plan.title,
+                                                                          "plan title")
+        sections = tuple(s for p in ev.plan.priorities if (s := self.section(p)) is not None)
+        return Report(
+            title=plan_title, organisation=org, organisation_name=self.organisation_name(org),
+            period=str(ev.period), period_label=ev.period.label(self.lang),
+            previous_period=str(ev.previous_period), columns=self.columns(),
+            sections=sections,
+            comparators={slot: c.group[self.j] for slot, c in ev.comparisons.items()},
+            notes=self.notes(), lang=self.lang)
+
+    def organisation_name(self, org: str) -> str:
+        try:
+            name = default_registry().get(org).name
+        except UnknownOrganisationError:
+            name = org
+        # A force's name is a proper name: kept as written unless the plan translates it.
+        return self.tr(name, "organisation name", required=False)
+
+    def columns(self) -> tuple[Column, ...]:
+        ev, _ = self.ev, self._
+        cols = [*(Column(key=f"history:{p}", heading=p.display(self.lang))
+                  for p in self.earlier),
+                Column(key="previous", heading=ev.previous_period.display(self.lang)),
+                Column(key="current", heading=ev.period.display(self.lang)),
+                Column(key="change", heading=_("Annual change")),
+                Column(key="dot", heading=_("DOT"))]
+        cols += [Column(key=f"{slot}.figure", heading=_(_SLOT_HEADINGS.get(slot, slot)))
+                 for slot in ev.comparisons]
+        if self.scores is not None:
+            cols.append(Column(key="status", heading=_("Status")))
+        return tuple(self.relabel(c) for c in cols)
+
+    def relabel(self, column: Column) -> Column:
+        labels = self.display.labels
+        text = labels.get(column.key, labels.get(column.key.removesuffix(".figure")))
+        if text is None:
+            return column
+        return Column(key=column.key, heading=self.tr(text, f"column {column.key!r} label"))
+
+    def section(self, p: Priority) -> Section | None:
+        shown = [(o, [m for m in o.measures if m.id in self.index]) for o in p.outcomes]
+        shown = [(o, ms) for o, ms in shown if ms]
+        if not shown:
+            return None
+        where = f"priority {p.id!r}"
+        heads = {f: self.tr(getattr(p, f), f"{where} {f}")
+                 for f in ("title", "lead", "board", "assessment_type")}
+        org = self.ev.organisations[self.j]
+        scores = self.scores
+        outcomes = tuple(Outcome(statement=self.tr(o.statement, f"outcome {o.id!r} statement"),
+                                 rows=tuple(self.row(m) for m in ms),
+                                 status=scores.outcome_of(o.id, org) if scores else None)
+                         for o, ms in shown)
+        return Section(id=p.id, **heads, outcomes=outcomes,
+                       status=scores.rollup_of(p.id, org) if scores else None)
+
+    def translate_measure(self, m: Measure) -> Measure:
+        if self.tr.lang == ENGLISH:
+            return m
+        where = f"measure {m.id!r}"
+        # Symbols ("%", "£") read the same in every language; worded units need translating.
+        unit = self.tr(m.unit, f"{where} unit", required=any(ch.isalpha() for ch in m.unit))
+        return attrs.evolve(m, name=self.tr(m.name, f"{where} name"), unit=unit)
+
+    def row(self, measure: Measure) -> Row:
+        ev, j, _ = self.ev, self.j, self._
+        i = self.index[measure.id]
+        m = self.translate_measure(measure)
+        decimals = self.display.decimals_for(measure)
+        history = ev.history
+        cells = [self.recorded(f"history:{p}", m, i, k, decimals)
+                 for k, p in enumerate(self.earlier)]
+        n = len(history.periods)
+        cells += [self.recorded("previous", m, i, n - 2, decimals),
+                  self.recorded("current", m, i, n - 1, decimals),
+                  self.change_cell(m, i), self.direction_cell(i)]
+        cells += [self.comparator_cell(slot, m, i, decimals) for slot in ev.comparisons]
+        status: Status | None = None
+        reasons: tuple[str, ...] = ()
+        if self.scores is not None:
+            status, reasons = self.scores.status_of(measure.id, ev.organisations[j],
+                                                    lang=self.lang)
+            cells.append(Cell(key="status", text=label(status, _), label=label(status, _),
+                              code=status, note=label(status, _)))
+        values = tuple(float(v) for v in history.values[i, j])
+        chart = ev.spc_chart(measure.id, ev.organisations[j])
+        return Row(measure=m, cells=tuple(cells),
+                   history=values if sum(not np.isnan(v) for v in values) >= 3 else (),
+                   status=status, status_reasons=tuple(reasons), spc=chart,
+                   spc_labels=tuple(str(mo) for mo in ev.spc.months) if chart else (),
+                   spc_title=f"{m.name}: {_('monthly XmR chart')}" if chart else "")
+
+    def recorded(self, key: str, m: Measure, i: int, k: int, decimals: int) -> Cell:
+        h = self.ev.history
+        v = float(h.values[i, self.j, k])
+        return Cell(key=key, text=value_text(m, v, decimals, self.display.thousands, self._),
+                    value=v, method="as recorded", source=h.source_of(i, self.j, k))
+
+    def change_cell(self, m: Measure, i: int) -> Cell:
+        _ = self._
+        change = float(self.ev.change.value[i, self.j])
+        text = change_text(m, change, self.display.change_decimals, _)
+        return Cell(key="change", text=text, value=change,
+                    method="pp_change" if m.kind.uses_pp_change else "pct_change",
+                    label=(_("{change} (percentage points)") if m.kind.uses_pp_change
+                           else _("{change} (per cent)")).format(change=text))
+
+    def direction_cell(self, i: int) -> Cell:
+        d = self.ev.direction
+        code = Direction(int(d.assessment[i, self.j]))
+        arrow = str(d.arrow[i, self.j])
+        words = label(code, self._)
+        return Cell(key="dot", text=arrow if arrow.strip() else "–", label=words,
+                    method=d.method, code=code, note=words)
+
+    def comparator_cell(self, slot: str, m: Measure, i: int, decimals: int) -> Cell:
+        _, j = self._, self.j
+        c = self.ev.comparisons[slot]
+        if m.kind.uses_pp_change or m.kind is MeasureKind.RATE:
+            v = float(c.value[i, j])
+            text = value_text(m, v, decimals, self.display.thousands, _)
+            what = _("group value")
+        else:
+            v = float(c.change[i, j])
+            text = change_text(m, v, self.display.change_decimals, _)
+            what = _("group change")
+        code = Assessment(int(c.assessment[i, j]))
+        words = label(code, _)
+        source = ComparatorSource(int(c.source[i, j])).code
+        return Cell(key=f"{slot}.figure", text=text, value=v,
+                    label=f"{what}: {text}; {words}", method=c.method,
+                    source=_(COMPARATOR_SOURCE_WORDS[source]), code=code, note=words)
+
+    def notes(self) -> tuple[str, ...]:
+        ev, _, j = self.ev, self._, self.j
+        out = []
+        for slot, c in ev.comparisons.items():
+            srcs = sorted({int(s) for s in np.unique(c.source[:, j])}
+                          - {int(ComparatorSource.NOT_AVAILABLE)})
+            out.append(_("{slot}: group {group}; figures: {how}; average: {method}").format(
+                slot=_(_SLOT_HEADINGS.get(slot, slot)), group=c.group[j] or _("none"),
+                how=", ".join(_(COMPARATOR_SOURCE_WORDS[ComparatorSource(s).code])
+                              for s in srcs) or _("not available"),
+                method=_(METHOD_NAMES.get(c.method, c.method))))
+        if self.scores is not None:
+            names = {m.id: m for m in ev.measures}
+            out += [_("Exception: {measure} is worse than its comparator and "
+                      "deteriorating").format(
+                        measure=self.translate_measure(names[e.measure]).name)
+                    for e in self.scores.exceptions()
+                    if e.organisation == ev.organisations[j] and e.kind == "red_red"]
+        out.append(_("Change: % for counts, rates and amounts; percentage points (pp) for "
+                     "proportions. Direction of travel by {method}; confidence {conf:.0%}.")
+                   .format(method=_(METHOD_NAMES.get(ev.direction.method,
+                                                     ev.direction.method)),
+                           conf=ev.options.confidence))
+        return tuple(out)
+

@@ -1,0 +1,295 @@
+"""Scoring an evaluation: the scorer protocol, the scores and their roll-ups.
+
+A *scorer* turns the figures of an :class:`~perfcore.evaluation.Evaluation` into
+:class:`~perfcore.codes.Status` codes for a block of measures × every organisation at once
+(vectorised over forces). :func:`score` applies the scorer each measure is configured with
+and rolls statuses up to outcomes, priorities and the plan by the configured rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from perfcore.codes import Assessment, Direction, MeasureKind, Status
+from perfcore.errors import PlanProblem, PlanValidationError, UnknownMeasureError, did_you_mean
+from perfcore.evaluation import Evaluation
+from perfcore.i18n import ENGLISH
+from perfcore.plugins.specs import DomainSpec, ScorerSpec
+from perfcore.scoring.config import ScoringConfig
+from perfcore.scoring.manual import manual
+from perfcore.scoring.protocol import Rows, ScoreBlock
+from perfcore.scoring.rollup import STATUS_VALUES, rollup
+
+__all__ = ["ExceptionItem", "Score", "Scores", "comparator_status", "default_slot", "score"]
+
+StatusArray = npt.NDArray[np.int8]
+FloatArray = npt.NDArray[np.float64]
+
+
+@attrs.frozen(kw_only=True)
+class Score:
+    """One measure's score for one organisation."""
+
+    measure: str
+    organisation: str
+    status: Status
+    value: float
+    reasons: tuple[str, ...]
+    inputs: Mapping[str, Any]
+    scorer: str
+
+    def __str__(self) -> str:
+        why = "; ".join(self.reasons)
+        return f"{self.measure} / {self.organisation}: {self.status}" + (f" ({why})" if why
+                                                                          else "")
+
+
+@attrs.frozen(kw_only=True)
+class ExceptionItem:
+    """A measure a board should look at: a ``red_red`` (worse than the comparator and
+    deteriorating) or a ``status_change`` since the previous period."""
+
+    kind: str
+    measure: str
+    organisation: str
+    slot: str = ""
+    before: Status | None = None
+    after: Status | None = None
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class Scores:
+    """Statuses for ``evaluation.measures`` × ``evaluation.organisations``, their roll-ups
+    to outcomes, priorities and the plan, and the reasons behind each."""
+
+    evaluation: Evaluation
+    config: ScoringConfig
+    status: StatusArray = attrs.field(eq=False)
+    value: FloatArray = attrs.field(eq=False)
+    scorer: tuple[str, ...]
+    outcome_status: Mapping[str, StatusArray] = attrs.field(eq=False)
+    priority_status: Mapping[str, StatusArray] = attrs.field(eq=False)
+    plan_status: StatusArray = attrs.field(eq=False)
+    blocks: tuple[tuple[Rows, ScoreBlock], ...] = attrs.field(eq=False)
+
+    def __repr__(self) -> str:
+        counts = {s.code: int((self.status == s).sum()) for s in Status}
+        shown = ", ".join(f"{n} {c}" for c, n in counts.items() if n)
+        return (f"<Scores of {len(self.evaluation.measures)} measure(s) × "
+                f"{len(self.evaluation.organisations)} organisation(s): {shown or 'none'}>")
+
+    def _ij(self, measure_id: str, organisation: str | None) -> tuple[int, int]:
+        ev = self.evaluation
+        return ev.measure_index(measure_id), self._org(organisation)
+
+    def _org(self, organisation: str | None) -> int:
+        if organisation is None:
+            return 0
+        return self.evaluation.organisation_index(organisation)
+
+    def score(self, measure_id: str, organisation: str | None = None, *,
+              lang: str = ENGLISH) -> Score:
+        """One measure's score for one organisation, with reasons (in ``lang``) and
+        inputs."""
+        i, j = self._ij(measure_id, organisation)
+        for rows, block in self.blocks:
+            hit = np.flatnonzero(rows == i)
+            if hit.size:
+                k = int(hit[0])
+                return Score(measure=measure_id, organisation=self.evaluation.organisations[j],
+                             status=Status(int(self.status[i, j])),
+                             value=float(self.value[i, j]),
+                             reasons=tuple(block.reasons(k, j, lang)),
+                             inputs=block.inputs(k, j), scorer=self.scorer[i])
+        raise UnknownMeasureError(f"measure {measure_id!r} was not scored",
+                                  measure=measure_id, suggestions=())
+
+    def status_of(self, measure_id: str, organisation: str | None = None, *,
+                  lang: str = ENGLISH) -> tuple[Status, tuple[str, ...]]:
+        s = self.score(measure_id, organisation, lang=lang)
+        return s.status, s.reasons
+
+    def rollup_of(self, priority_id: str, organisation: str | None = None) -> Status:
+        return Status(int(self.priority_status[priority_id][self._org(organisation)]))
+
+    def outcome_of(self, outcome_id: str, organisation: str | None = None) -> Status:
+        return Status(int(self.outcome_status[outcome_id][self._org(organisation)]))
+
+    def plan_of(self, organisation: str | None = None) -> Status:
+        return Status(int(self.plan_status[self._org(organisation)]))
+
+    def exceptions(self, previous: Scores | None = None, *,
+                   against: str | None = None) -> list[ExceptionItem]:
+        """Red-reds (significantly worse than the comparator ``against`` — default the
+        MSG, else the first — and deteriorating) and, given the previous period's scores,
+        every status that changed."""
+        ev = self.evaluation
+        out: list[ExceptionItem] = []
+        slot = against or default_slot(ev)
+        if slot is not None:
+            worse = comparator_status(ev, slot, untested="compare", similar_within=0.0)[0]
+            red_red = (worse == Status.RED) & (ev.direction.assessment == Direction.DETERIORATING)
+            out += [ExceptionItem(kind="red_red", measure=ev.measures[i].id,
+                                  organisation=ev.organisations[j], slot=slot)
+                    for i, j in zip(*np.nonzero(red_red), strict=True)]
+        if previous is not None:
+            out += self._changes(previous)
+        return out
+
+    def _changes(self, previous: Scores) -> list[ExceptionItem]:
+        ev, pev = self.evaluation, previous.evaluation
+        pids = {m.id: k for k, m in enumerate(pev.measures)}
+        porgs = {o: k for k, o in enumerate(pev.organisations)}
+        out = []
+        for i, m in enumerate(ev.measures):
+            for j, org in enumerate(ev.organisations):
+                if m.id not in pids or org not in porgs:
+                    continue
+                before = Status(int(previous.status[pids[m.id], porgs[org]]))
+                after = Status(int(self.status[i, j]))
+                if before != after:
+                    out.append(ExceptionItem(kind="status_change", measure=m.id,
+                                             organisation=org, before=before, after=after))
+        return out
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One record per measure × organisation: status code, value, scorer and reasons
+        (English)."""
+        ev = self.evaluation
+        return [{"measure": m.id, "organisation": org,
+                 "status": Status(int(self.status[i, j])).code,
+                 "value": float(self.value[i, j]), "scorer": self.scorer[i],
+                 "reasons": "; ".join(self.score(m.id, org).reasons)}
+                for i, m in enumerate(ev.measures) for j, org in enumerate(ev.organisations)]
+
+    def to_frame(self) -> Any:
+        """:meth:`rows` as a pandas DataFrame (needs the ``pandas`` extra)."""
+        from perfcore.evaluation.result import frame
+        return frame(self.rows())
+
+
+def default_slot(ev: Evaluation) -> str | None:
+    """The comparator a scorer uses unless told: the MSG, else the first."""
+    slots = list(ev.comparisons)
+    if "msg" in slots:
+        return "msg"
+    return slots[0] if slots else None
+
+
+def comparator_status(ev: Evaluation, slot: str, *, untested: str, similar_within: float
+                      ) -> tuple[StatusArray, npt.NDArray[np.bool_], FloatArray]:
+    """Status codes from a comparison: its significance-tested assessment where there is
+    one; otherwise (``untested="compare"``) the plain difference by polarity, with
+    ``similar_within`` as the band counted similar. Returns codes, which were tested, and
+    the difference used (better positive)."""
+    c = ev.comparisons[slot]
+    sign = np.array([m.polarity.sign for m in ev.measures], dtype=float)[:, None]
+    uses_value = np.array([m.kind.uses_pp_change or m.kind is MeasureKind.RATE
+                           for m in ev.measures])[:, None]
+    with np.errstate(invalid="ignore"):
+        # The group difference is in pp for proportions already; counts compare changes.
+        diff = np.where(uses_value, c.difference, ev.change.value - c.change) * sign
+    a = c.assessment
+    tested = (a == Assessment.BETTER) | (a == Assessment.WORSE) | (a == Assessment.SIMILAR)
+    codes = np.select([a == Assessment.BETTER, a == Assessment.WORSE,
+                       a == Assessment.SIMILAR], [Status.GREEN, Status.RED, Status.AMBER],
+                      Status.GREY).astype(np.int8)
+    if untested == "compare":
+        plain = np.where(np.isnan(diff) | (sign == 0), Status.GREY,
+                         np.where(diff > similar_within, Status.GREEN,
+                                  np.where(diff < -similar_within, Status.RED, Status.AMBER)))
+        codes = np.where(tested, codes, plain).astype(np.int8)
+    return codes, tested, diff
+
+
+def score(evaluation: Evaluation, config: ScoringConfig | None = None, *,
+          scorers: Iterable[ScorerSpec] | None = None,
+          domains: Iterable[DomainSpec] | None = None) -> Scores:
+    """Score every measure of ``evaluation`` for every organisation and roll up.
+
+    ``scorers`` and ``domains`` (for domains' default scorers) default to the installed
+    plugins' registry; the pipeline passes the registry it was given."""
+    if scorers is None or domains is None:
+        from perfcore.plugins import registry
+        reg = registry()
+        scorers = reg.scorers if scorers is None else scorers
+        domains = reg.domains if domains is None else domains
+    config = config or ScoringConfig()
+    ev = evaluation
+    known = {s.name: s.scorer for s in scorers}
+    domain_list = tuple(domains)
+    chosen = [("manual", ()) if m.kind is MeasureKind.QUALITATIVE else _key(
+        config.scorer_for(m.id, domain_list)) for m in ev.measures]
+    nm, no = len(ev.measures), len(ev.organisations)
+    status = np.zeros((nm, no), dtype=np.int8)
+    value = np.full((nm, no), np.nan)
+    blocks = []
+    # One call per distinct (scorer, options): all measures sharing them, all forces.
+    groups: dict[Any, list[int]] = {}
+    for i, key in enumerate(chosen):
+        groups.setdefault(_hashable(key), []).append(i)
+    for idx in groups.values():
+        rows = np.asarray(idx, dtype=np.intp)
+        name, options = chosen[idx[0]][0], dict(chosen[idx[0]][1])
+        if name == "manual":
+            block = manual(ev, rows, assessments=config.manual)
+        elif name not in known:
+            raise PlanValidationError.from_problems([PlanProblem(
+                f"unknown scorer {name!r}{did_you_mean(name, known)} (installed: "
+                f"{', '.join(sorted(known))})", path=f"measures.{ev.measures[idx[0]].id}"
+                                                     ".scorer")])
+        else:
+            block = known[name](ev, rows, **options)
+        status[rows] = block.status
+        value[rows] = np.where(np.isnan(block.value), STATUS_VALUES[block.status], block.value)
+        blocks.append((rows, block))
+    outcome_status, priority_status, plan_status = _rollups(ev, config, status, value)
+    return Scores(evaluation=ev, config=config, status=status, value=value,
+                  scorer=tuple(c[0] for c in chosen), outcome_status=outcome_status,
+                  priority_status=priority_status, plan_status=plan_status,
+                  blocks=tuple(blocks))
+
+
+def _key(choice: Any) -> tuple[str, tuple[tuple[str, Any], ...]]:
+    return choice.name, tuple(sorted(choice.options.items(), key=lambda kv: kv[0]))
+
+
+def _hashable(key: Any) -> Any:
+    try:
+        hash(key)
+        return key
+    except TypeError:
+        return repr(key)
+
+
+def _rollups(ev: Evaluation, config: ScoringConfig, status: StatusArray, value: FloatArray
+             ) -> tuple[dict[str, StatusArray], dict[str, StatusArray], StatusArray]:
+    """Measures to outcomes to priorities to the plan, each by its configured rule."""
+    no = len(ev.organisations)
+    index = {m.id: i for i, m in enumerate(ev.measures)}
+    outcome_status: dict[str, StatusArray] = {}
+    priority_status: dict[str, StatusArray] = {}
+    priority_value: list[FloatArray] = []
+    for p in ev.plan.priorities:
+        r = config.rule_for(p.id)
+        o_status, o_value = [], []
+        for o in p.outcomes:
+            rows = np.asarray([index[m.id] for m in o.measures if m.id in index], dtype=np.intp)
+            weights: Sequence[float] = [r.weights.get(ev.measures[i].id, 1.0) for i in rows]
+            s, v = rollup(status[rows], value[rows], rule=r, weights=weights)
+            outcome_status[o.id] = s
+            o_status.append(s)
+            o_value.append(v)
+        s, v = (rollup(np.stack(o_status), np.stack(o_value), rule=r) if o_status
+                else (np.zeros(no, dtype=np.int8), np.full(no, np.nan)))
+        priority_status[p.id] = s
+        priority_value.append(v)
+    plan_status = (rollup(np.stack(list(priority_status.values())), np.stack(priority_value),
+                          rule=config.rollup)[0] if priority_status
+                   else np.zeros(no, dtype=np.int8))
+    return outcome_status, priority_status, plan_status
