@@ -25,11 +25,15 @@ _LAZY: dict[str, str] = {
     "hookspecs": "perfcore.plugins.hookspecs",
     "plugins": "perfcore.plugins",
     "CatalogueSpec": "perfcore.plugins.specs",
+    "DerivedMeasureSpec": "perfcore.plugins.specs",
     "DomainSpec": "perfcore.plugins.specs",
     "LoaderSpec": "perfcore.plugins.specs",
     "RendererSpec": "perfcore.plugins.specs",
     "ScorerSpec": "perfcore.plugins.specs",
     "get_measure": "perfcore.plugins",
+    # What a derived measure's `derive` callable receives and returns.
+    "DeriveInputs": "perfcore.derive",
+    "DerivedValues": "perfcore.derive",
 }
 
 __all__ = [
@@ -47,10 +51,13 @@ if TYPE_CHECKING:
     from perfcore import model as model
     from perfcore import periods as periods
     from perfcore import plugins as plugins
+    from perfcore.derive import DerivedValues as DerivedValues
+    from perfcore.derive import DeriveInputs as DeriveInputs
     from perfcore.plugins import get_measure as get_measure
     from perfcore.plugins import hookspecs as hookspecs
     from perfcore.plugins.hookspecs import hookimpl as hookimpl
     from perfcore.plugins.specs import CatalogueSpec as CatalogueSpec
+    from perfcore.plugins.specs import DerivedMeasureSpec as DerivedMeasureSpec
     from perfcore.plugins.specs import DomainSpec as DomainSpec
     from perfcore.plugins.specs import LoaderSpec as LoaderSpec
     from perfcore.plugins.specs import RendererSpec as RendererSpec

@@ -137,7 +137,8 @@ class PlanFile:
         return _line_of(self.lines, path)
 
     def load_data(self, *, progress: Any = None) -> Dataset:
-        """The plan's ``[[data]]`` files, each through its loader, as one Dataset.
+        """The plan's ``[[data]]`` files, each through its loader, as one Dataset, with
+        the plan's plugin-derived measures added (:func:`perfcore.derive.derive_measures`).
         ``progress`` is called ``(done, total, file name)`` after each file."""
         from perfcore.dataset import Dataset
         from perfcore.errors import DataError
@@ -151,7 +152,10 @@ class PlanFile:
                                    **dict(src.options)))
             if progress and len(self.data) > 1:
                 progress(k, len(self.data), src.path.name)
-        return parts[0] if len(parts) == 1 else Dataset.concat(parts)
+        dataset = parts[0] if len(parts) == 1 else Dataset.concat(parts)
+        from perfcore.derive import derive_measures  # plugin-derived measures (issue 14)
+        from perfcore.plugins import registry
+        return derive_measures(self.plan, dataset, registry())
 
     def evaluate(self, dataset: Dataset, *, period: str | Period | None = None,
                  previous: str | Period | None = None, organisation: str | None = None,
