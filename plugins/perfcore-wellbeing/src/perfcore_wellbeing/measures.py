@@ -92,6 +92,11 @@ MEASURES: tuple[Measure, ...] = (
     Measure(id="trim_referrals", name="TRiM referrals", kind="count", polarity="neutral",
             unit="referrals",
             description="Trauma Risk Management (TRiM) referrals after traumatic incidents."),
+    Measure(id="trim_practitioners", name="TRiM practitioners", kind="count",
+            polarity="higher", unit="practitioners",
+            description="Trauma Risk Management (TRiM, PolTRiM) practitioners trained to "
+                        "support officers and staff after traumatic incidents (seed 003: "
+                        "90)."),
     Measure(id="trim_helpful", name="TRiM found helpful", kind="proportion",
             polarity="higher", unit="%",
             description="Respondents who felt the TRiM process was helpful (seed 003: 64%); "
