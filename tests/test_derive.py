@@ -164,6 +164,25 @@ def test_derived_inputs_are_derived_first() -> None:
     assert [m.measure for m in out.measures] == ["da.arrest_rate", "da.arrest_rate_pct"]
 
 
+def test_a_derived_input_given_in_some_cells_is_used_there() -> None:
+    # 2018-19's rate is given (seed 003 publishes 29.8% without counts); 2019-20's is
+    # derived from counts. The percentage uses both, each with its own provenance.
+    pct = DerivedMeasureSpec(
+        measure="arrest_rate_pct", inputs=("arrest_rate",),
+        derive=lambda i: DerivedValues(value=i.value("arrest_rate") * 100),
+        description="the arrest rate in per cent")
+    data = _data([("da.arrests", "Gwent", "2019-20", 2293),
+                  ("da.crimes", "Gwent", "2019-20", 8436),
+                  ("da.arrest_rate", "Gwent", "2018-19", 0.298)], source="seed 003")
+    out = derive(["da.arrest_rate_pct"], data, _registry(RATE, pct))
+    got = {r["period"]: r for r in out.dataset.to_records()
+           if r["measure"] == "da.arrest_rate_pct"}
+    assert got["2018-19"]["value"] == pytest.approx(29.8)
+    assert got["2019-20"]["value"] == pytest.approx(2293 / 8436 * 100)
+    assert got["2018-19"]["source"].endswith("[da.arrest_rate: seed 003]")
+    assert "[da.arrest_rate: derived by plugin" in got["2019-20"]["source"]
+
+
 def test_a_cycle_of_derived_measures_is_an_error() -> None:
     a = DerivedMeasureSpec(measure="arrest_rate", inputs=("arrest_rate_pct",),
                            derive=_rate, description="a")

@@ -170,11 +170,10 @@ def derive(plan: Plan | Iterable[str], dataset: Dataset, registry: Registry) -> 
     """Compute the derived measures that ``plan`` uses (or the measure ids given) and
     return the enlarged dataset with a record of each."""
     wanted = [m.id for m in plan.measures()] if isinstance(plan, Plan) else list(plan)
-    order = _order(wanted, dataset, registry)
+    order = _order(wanted, registry)
     if not order:
         return Derivation(dataset=dataset)
     shape = (len(dataset.organisations), len(dataset.periods))
-    present = set(dataset.measures)
     sources = _SourceTable(dataset)
     computed: dict[str, dict[str, FloatArray]] = {}
     keep: dict[str, npt.NDArray[np.bool_]] = {}
@@ -184,19 +183,13 @@ def derive(plan: Plan | Iterable[str], dataset: Dataset, registry: Registry) -> 
         name = plugin.name if plugin is not None else "?"
         cubes = {}
         for ident in spec.inputs:
-            if ident in computed:
-                cubes[ident] = {f: np.where(keep[ident], computed[ident][f], np.nan)
-                                for f in FIELDS}
-            elif ident in present:
-                cubes[ident] = {f: c[0] for f, c in dataset.cubes(
-                    FIELDS, measures=[ident]).items()}
-            else:
-                cubes[ident] = {f: np.full(shape, np.nan) for f in FIELDS}
+            cubes[ident] = _given(dataset, ident, shape)
+            if ident in computed:  # a derived input: its derived cells fill the gaps
+                cubes[ident] = {f: np.where(keep[ident], computed[ident][f], c)
+                                for f, c in cubes[ident].items()}
         has = np.stack([_has_figure(cubes[i]) for i in spec.inputs])
         complete = has.all(axis=0)
-        held = (_has_figure({f: c[0] for f, c in dataset.cubes(
-            FIELDS, measures=[spec.measure]).items()})
-            if spec.measure in present else np.zeros(shape, dtype=bool))
+        held = _has_figure(_given(dataset, spec.measure, shape))
         out = _call(spec, name, DeriveInputs(
             measure=spec.measure, inputs=spec.inputs, organisations=dataset.organisations,
             periods=dataset.periods, cubes=cubes), shape)
@@ -219,8 +212,7 @@ def derive(plan: Plan | Iterable[str], dataset: Dataset, registry: Registry) -> 
 # --------------------------------------------------------------------------- helpers
 
 
-def _order(wanted: Iterable[str], dataset: Dataset, registry: Registry,
-           ) -> list[DerivedMeasureSpec]:
+def _order(wanted: Iterable[str], registry: Registry) -> list[DerivedMeasureSpec]:
     """The records to run, each after the derived measures it takes as inputs. A derived
     input is computed only where the dataset lacks it, like any derived measure."""
     order: list[DerivedMeasureSpec] = []
@@ -243,6 +235,13 @@ def _order(wanted: Iterable[str], dataset: Dataset, registry: Registry,
     for ident in dict.fromkeys(wanted):
         visit(ident, ())
     return order
+
+
+def _given(dataset: Dataset, measure: str, shape: tuple[int, int]) -> dict[str, FloatArray]:
+    """The dataset's own fields of ``measure``, organisations × periods (NaN if absent)."""
+    if measure not in dataset.measures:
+        return {f: np.full(shape, np.nan) for f in FIELDS}
+    return {f: c[0] for f, c in dataset.cubes(FIELDS, measures=[measure]).items()}
 
 
 def _has_figure(fields: Mapping[str, FloatArray]) -> npt.NDArray[np.bool_]:
@@ -334,14 +333,15 @@ class _SourceTable:
         return self.lookup[text]
 
     def cube(self, measure: str) -> npt.NDArray[np.int64]:
-        """Each cell's source code of ``measure`` (-1 where it has no observation)."""
-        if measure in self.derived:
-            return self.derived[measure]
+        """Each cell's source code of ``measure`` (-1 where it has no observation): the
+        data's own, and derived ones where it was derived."""
         ds = self.dataset
         out = np.full((len(ds.organisations), len(ds.periods)), -1, dtype=np.int64)
         if measure in ds.measures:
             rows = ds.measure_code == ds.measures.index(measure)
             out[ds.organisation_code[rows], ds.period_code[rows]] = ds.source_code[rows]
+        if measure in self.derived:
+            out = np.where(self.derived[measure] >= 0, self.derived[measure], out)
         return out
 
     def add_derived(self, spec: DerivedMeasureSpec, plugin: str,
