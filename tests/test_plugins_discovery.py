@@ -285,6 +285,8 @@ def test_plugins_command_lists_everything(install: Install,
           lanes.alpha      count       lower_is_better   crimes  Alpha
           lanes.beta_rate  proportion  higher_is_better  %       Beta rate
 
+        Derived measures: none
+
         Scorers: none
 
         Loaders: none

@@ -16,6 +16,8 @@ import pytest
 import perfcore.plugins as plugins
 from perfcore import (
     CatalogueSpec,
+    DerivedMeasureSpec,
+    DerivedValues,
     DomainSpec,
     LoaderSpec,
     RendererSpec,
@@ -23,9 +25,10 @@ from perfcore import (
     hookimpl,
     hookspecs,
 )
-from perfcore.errors import DuplicateIdError, DuplicateNameError, ModelError
+from perfcore.errors import DuplicateIdError, DuplicateNameError, ModelError, PluginLoadError
 from perfcore.model import Measure
 from perfcore.plugins.hookdocs import hook_names, render_hooks_markdown
+from perfcore.plugins.manager import KINDS
 from perfcore.plugins.testing import plugin_manager, registered
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,6 +68,87 @@ def test_hook_perfcore_register_domains() -> None:
     assert zeta.default_scorer("zeta.a") == "msg_significance"
     assert zeta.default_scorer("a") == "msg_significance"
     assert zeta.default_scorer("b") is None
+
+
+def _ratio(inputs: Any) -> DerivedValues:
+    a, b = inputs.value("a"), inputs.value("b")
+    return DerivedValues(value=a / b, numerator=a, denominator=b)
+
+
+def _domain(name: str, *local: str) -> DomainSpec:
+    return DomainSpec(name=name, title=name.title(),
+                      measures=[_measure(x, "proportion" if x.endswith("rate") else "count")
+                                for x in local])
+
+
+def test_hook_perfcore_register_derived_measures() -> None:
+    p = _plugin(
+        perfcore_register_domains=lambda: [_domain("zeta", "a", "b", "a_rate", "b_rate")],
+        perfcore_register_derived_measures=lambda: [
+            DerivedMeasureSpec(measure="b_rate", inputs=("b", "zeta.a"), derive=_ratio,
+                               description="b over a"),
+            DerivedMeasureSpec(measure="zeta.a_rate", inputs=["a", "b"], derive=_ratio,
+                               description="a over b")])
+    with registered(p):
+        got = plugins.derived_measures()
+        reg = plugins.registry()
+        (info,) = plugins.plugin_info()
+        listing = plugins.describe_plugins()
+    # Stored with qualified ids, sorted by measure; local inputs are in the same domain.
+    assert [(d.measure, d.inputs) for d in got] == [
+        ("zeta.a_rate", ("zeta.a", "zeta.b")), ("zeta.b_rate", ("zeta.b", "zeta.a"))]
+    assert reg.derived_measure("zeta.a_rate") is got[0]
+    assert reg.derived_measure("zeta.a") is None
+    assert info.derived_measures == ("zeta.a_rate", "zeta.b_rate")
+    assert reg.provider("derived_measure", "zeta.b_rate") == info
+    assert "  derived measures: zeta.a_rate, zeta.b_rate" in listing
+    assert "Derived measures (2):\n  zeta.a_rate  from zeta.a, zeta.b  a over b" in listing
+
+
+def test_derived_measure_must_belong_to_the_plugins_domain() -> None:
+    def plugin_deriving(measure: str, *inputs: str, domains: Any = None) -> ModuleType:
+        return _plugin(
+            perfcore_register_domains=lambda: domains if domains is not None
+            else [_domain("zeta", "a", "b", "a_rate")],
+            perfcore_register_derived_measures=lambda: [DerivedMeasureSpec(
+                measure=measure, inputs=inputs or ("a",), derive=_ratio, description="d")])
+    cases = [
+        (plugin_deriving("other.a_rate"), "only measures of its own domains"),
+        (plugin_deriving("nope"), "'zeta.nope' is not a measure of domain 'zeta'"),
+        (plugin_deriving("a_rate", "a", "c"), "input 'zeta.c' is not a measure"),
+        (plugin_deriving("a_rate", "a", "zeta.a_rate"), "cannot be one of its own inputs"),
+        (plugin_deriving("a_rate", domains=[_domain("x", "a_rate"), _domain("y", "a")]),
+         "give its qualified id"),
+    ]
+    for plugin, message in cases:
+        with pytest.raises(PluginLoadError, match="cannot define") as info:
+            plugin_manager(plugin).registry()
+        assert message in str(info.value.__cause__), message
+    # Inputs of another plugin's domain are looked for when deriving, not at registration.
+    ok = plugin_manager(plugin_deriving("a_rate", "a", "other.b")).registry()
+    assert ok.derived_measures[0].inputs == ("zeta.a", "other.b")
+
+
+def test_duplicate_derived_measures_across_plugins() -> None:
+    def make() -> list[DerivedMeasureSpec]:
+        return [DerivedMeasureSpec(measure="zeta.a_rate", inputs=("a", "b"), derive=_ratio,
+                                   description="a over b")]
+    one = _plugin(perfcore_register_domains=lambda: [_domain("zeta", "a", "b", "a_rate")],
+                  perfcore_register_derived_measures=make)
+    # A second plugin cannot derive zeta's measure (not its domain) ...
+    two = _plugin(perfcore_register_domains=lambda: [_domain("zeta2", "a")],
+                  perfcore_register_derived_measures=make)
+    with pytest.raises(PluginLoadError, match="cannot define"):
+        plugin_manager(one, two).registry()
+    # ... and two derivations of one measure (local and qualified spelling) are refused,
+    # naming the plugin.
+    twice = _plugin(perfcore_register_domains=lambda: [_domain("zeta", "a", "b", "a_rate")],
+                    perfcore_register_derived_measures=lambda: [
+                        *make(), DerivedMeasureSpec(measure="a_rate", inputs=("b",),
+                                                    derive=_ratio, description="b")])
+    with pytest.raises(DuplicateNameError,
+                       match=r"derived measure 'zeta\.a_rate' is registered by plugin"):
+        plugin_manager(twice).registry()
 
 
 def test_hook_perfcore_register_scorers() -> None:
@@ -172,6 +256,37 @@ def test_other_spec_validation() -> None:
                      render=_score)
 
 
+def test_derived_measure_spec_validation() -> None:
+    with pytest.raises(ModelError, match="is not a measure id"):
+        DerivedMeasureSpec(measure="A-rate", inputs=("a",), derive=_ratio, description="d")
+    with pytest.raises(ModelError, match="is not a measure id"):
+        DerivedMeasureSpec(measure="a.b.c", inputs=("a",), derive=_ratio, description="d")
+    with pytest.raises(ModelError, match="one or more measures"):
+        DerivedMeasureSpec(measure="r", inputs=(), derive=_ratio, description="d")
+    with pytest.raises(ModelError, match="input 'B'"):
+        DerivedMeasureSpec(measure="r", inputs=("a", "B"), derive=_ratio, description="d")
+    with pytest.raises(ModelError, match="more than once"):
+        DerivedMeasureSpec(measure="r", inputs=("a", "a"), derive=_ratio, description="d")
+    with pytest.raises(ModelError, match="its own inputs"):
+        DerivedMeasureSpec(measure="r", inputs=("a", "r"), derive=_ratio, description="d")
+    with pytest.raises(ModelError, match="must be callable"):
+        DerivedMeasureSpec(measure="r", inputs="a", derive=None,  # type: ignore[arg-type]
+                           description="d")
+    with pytest.raises(ModelError, match="description must be non-empty"):
+        DerivedMeasureSpec(measure="r", inputs="a", derive=_ratio, description="")
+    spec = DerivedMeasureSpec(measure="r", inputs="a", derive=_ratio, description="d")
+    assert spec.inputs == ("a",)  # a lone string is one input
+    assert (spec.name, spec.domain) == ("r", None)
+    q = spec.qualified("zeta")
+    assert (q.measure, q.inputs, q.domain) == ("zeta.r", ("zeta.a",), "zeta")
+    assert pickle.loads(pickle.dumps(q)) == q
+    with pytest.raises(ModelError, match="its own inputs"):
+        DerivedMeasureSpec(measure="r", inputs="zeta.r", derive=_ratio,
+                           description="d").qualified("zeta")
+    with pytest.raises(ModelError, match="not a measure of domain 'other'"):
+        q.qualified("other")
+
+
 def test_specs_are_frozen_and_pickle() -> None:
     d = DomainSpec(name="v", title="V", measures=[_measure("a")], default_scorers={"a": "s"})
     assert pickle.loads(pickle.dumps(d)) == d
@@ -184,7 +299,8 @@ def test_specs_are_frozen_and_pickle() -> None:
 # --- documentation ------------------------------------------------------------------
 def test_every_hook_is_documented_with_example_and_version() -> None:
     names = hook_names()
-    assert names == ["perfcore_register_domains", "perfcore_register_scorers",
+    assert names == ["perfcore_register_domains", "perfcore_register_derived_measures",
+                     "perfcore_register_scorers",
                      "perfcore_register_loaders", "perfcore_register_renderers",
                      "perfcore_register_catalogues"]
     for name in names:
@@ -210,11 +326,33 @@ def test_hook_doc_examples_run(name: str) -> None:
     ns: dict[str, Any] = {}
     exec(compile(code, f"<{name} example>", "exec"), ns)
     example = ModuleType("example")
-    setattr(example, name, ns[name])
+    # Every hook the example implements (a derived measure needs its domain too).
+    for hook in hook_names():
+        if hook in ns:
+            setattr(example, hook, ns[hook])
     pm = plugin_manager(example)
     reg = pm.registry()
-    assert len(reg.domains + reg.scorers + reg.loaders + reg.renderers
-               + reg.catalogues) == 1
+    kind = next(k for k, (hook, _) in KINDS.items() if hook == name)
+    assert len(getattr(reg, f"{kind}s")) == 1
+    if name == "perfcore_register_derived_measures":
+        _run_derived_example(reg)
+
+
+def _run_derived_example(reg: Any) -> None:
+    # The example's derive runs on data: 12 of 80 casualties KSI is 15%.
+    from perfcore.dataset import Dataset
+    from perfcore.derive import derive
+
+    data = Dataset.from_records([
+        {"measure": "roads.ksi_casualties", "organisation": "Gwent", "period": "2023-24",
+         "value": 12},
+        {"measure": "roads.casualties", "organisation": "Gwent", "period": "2023-24",
+         "value": 80}])
+    out = derive(["roads.ksi_share"], data, reg)
+    (rec,) = out.dataset.to_records()[-1:]
+    assert (rec["measure"], rec["value"], rec["numerator"], rec["denominator"]) == (
+        "roads.ksi_share", 0.15, 12, 80)
+    assert rec["source"].startswith("derived by plugin 'example' from roads.ksi_casualties")
 
 
 def test_committed_hooks_page_is_generated_from_hookspecs() -> None:

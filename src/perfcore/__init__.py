@@ -53,12 +53,16 @@ _LAZY: dict[str, str] = {
     # for plugin authors: `from perfcore import hookimpl, DomainSpec`
     "hookimpl": "perfcore.plugins.hookspecs",
     "CatalogueSpec": "perfcore.plugins.specs",
+    "DerivedMeasureSpec": "perfcore.plugins.specs",
     "DomainSpec": "perfcore.plugins.specs",
     "LoaderSpec": "perfcore.plugins.specs",
     "RendererSpec": "perfcore.plugins.specs",
     "ScorerSpec": "perfcore.plugins.specs",
     "ScoreBlock": "perfcore.scoring",
     "get_measure": "perfcore.plugins",
+    # What a derived measure's `derive` callable receives and returns.
+    "DeriveInputs": "perfcore.derive",
+    "DerivedValues": "perfcore.derive",
 }
 
 __all__ = [
@@ -79,6 +83,8 @@ if TYPE_CHECKING:
     from perfcore import periods as periods
     from perfcore import plugins as plugins
     from perfcore.dataset import Dataset as Dataset
+    from perfcore.derive import DerivedValues as DerivedValues
+    from perfcore.derive import DeriveInputs as DeriveInputs
     from perfcore.evaluation import Evaluation as Evaluation
     from perfcore.evaluation import evaluate as evaluate
     from perfcore.io.plan import PlanFile as PlanFile
@@ -97,6 +103,7 @@ if TYPE_CHECKING:
     from perfcore.plugins import hookspecs as hookspecs
     from perfcore.plugins.hookspecs import hookimpl as hookimpl
     from perfcore.plugins.specs import CatalogueSpec as CatalogueSpec
+    from perfcore.plugins.specs import DerivedMeasureSpec as DerivedMeasureSpec
     from perfcore.plugins.specs import DomainSpec as DomainSpec
     from perfcore.plugins.specs import LoaderSpec as LoaderSpec
     from perfcore.plugins.specs import RendererSpec as RendererSpec

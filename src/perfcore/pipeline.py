@@ -26,6 +26,7 @@ from typing import Any
 import attrs
 
 from perfcore.dataset import Dataset
+from perfcore.derive import derive_measures
 from perfcore.errors import DataError, OptionError, PeriodError, PlanProblem, PlanValidationError
 from perfcore.evaluation import Evaluation, evaluate
 from perfcore.i18n import ENGLISH, Fallback
@@ -86,9 +87,17 @@ def load_data(plan_file: PlanFile, *, files: Sequence[PathLike] | None = None,
               loader: str | None = None, progress: ProgressCallback | bool | None = False,
               registry: Registry | None = None) -> Dataset:
     """The plan's data: its ``[[data]]`` files, each through its loader and options, or
-    ``files`` instead (with ``loader``, default chosen by file name), as one Dataset.
+    ``files`` instead (with ``loader``, default chosen by file name), as one Dataset with
+    the plan's plugin-derived measures added (:func:`perfcore.derive.derive_measures`).
     ``progress`` is called ``(done, total, file name)`` after each file."""
-    specs = _registry(registry).loaders
+    reg = _registry(registry)
+    return derive_measures(plan_file.plan, _files(plan_file, files, loader, progress, reg),
+                           reg)
+
+
+def _files(plan_file: PlanFile, files: Sequence[PathLike] | None, loader: str | None,
+           progress: ProgressCallback | bool | None, reg: Registry) -> Dataset:
+    specs = reg.loaders
     if files:
         return load_files(list(files), loader=loader, progress=progress, specs=specs)
     if not plan_file.data:

@@ -20,7 +20,7 @@ def test_measures_are_published_under_soc() -> None:
     with registered(plugin):
         ids = [m.id for m in perfcore.plugins.measures()]
         cash = perfcore.plugins.get_measure("soc.cash_seized")
-    assert len(ids) == len(MEASURES) == 20  # 2 OCG + 8 disruption + 7 MSHT + 3 others
+    assert len(ids) == len(MEASURES) == 23  # 2 OCG + 8 + 3 disruption + 7 MSHT + 3 others
     assert {"soc.disruptions_pursue", "soc.disruptions_prepare", "soc.disruptions_major",
             "soc.county_lines_closed", "soc.msht_nrm_referrals"} <= set(ids)
     assert (cash.kind, cash.polarity, cash.unit) == (

@@ -7,7 +7,12 @@ import math
 import numpy as np
 import pytest
 from perfcore_victims import examples, plugin
-from perfcore_victims.deadlines import Status, dvds_compliance, wilson_interval
+from perfcore_victims.deadlines import (
+    DeadlineCompliance,
+    Status,
+    deadline_compliance,
+    dvds_compliance,
+)
 from perfcore_victims.growth import annual_growth, average_annual_growth
 from perfcore_victims.measures import MEASURES
 
@@ -26,7 +31,7 @@ def test_measures_are_published_under_the_domain_prefix() -> None:
     assert {f"victims.satisfaction_{s}" for s in (
         "ease_of_contact", "time_of_arrival", "treatment", "actions_taken",
         "kept_informed", "whole_experience")} <= ids
-    assert len(ids) == len(MEASURES) == 14
+    assert len(ids) == len(MEASURES) == 16
 
 
 @pytest.mark.parametrize(("local", "polarity"), [
@@ -95,16 +100,29 @@ def test_dvds_business_days_are_stricter_over_weekends() -> None:
     assert work.contact.status.tolist() == [Status.MET]
 
 
-def test_wilson_matches_published_reference() -> None:
+def _compliance(met: int, breached: int, pending: int = 0) -> DeadlineCompliance:
+    # Cases with those outcomes against a 10-day deadline, as of 1 March 2023.
+    start = ["2023-01-01"] * (met + breached + pending)
+    end = (["2023-01-05"] * met + ["2023-01-20"] * breached + ["NaT"] * pending)
+    if pending:
+        start[-pending:] = ["2023-02-27"] * pending
+    return deadline_compliance(start, end, days=10, as_of="2023-03-01")
+
+
+def test_wilson_interval_matches_published_reference() -> None:
     # Wilson 95% for 1/4, independently from scipy.stats.binomtest(1, 4)
-    # .proportion_ci(method="wilson"): (0.0455873, 0.6993582).
-    assert wilson_interval(1, 4) == pytest.approx((0.0455873, 0.6993582), abs=1e-7)
+    # .proportion_ci(method="wilson"): (0.0455873, 0.6993582). The plugin's own Wilson
+    # formula (before perfcore.calc.proportion_ci replaced it) gave the same bounds to
+    # 1e-7 for this and the edge cases below.
     r = dvds_compliance(REQ, CONTACT, DISCLOSE, as_of="2023-02-01")
     assert (r.contact.lower, r.contact.upper) == pytest.approx((0.0455873, 0.6993582),
                                                                abs=1e-7)
-    assert wilson_interval(0, 5)[0] == 0.0
-    assert wilson_interval(5, 5)[1] == 1.0
-    assert all(math.isnan(v) for v in wilson_interval(0, 0))
+    assert _compliance(0, 5).lower == 0.0
+    assert _compliance(5, 0).upper == 1.0
+    # Nothing has reached its deadline yet: no rate and no interval, and no warning.
+    open_only = _compliance(0, 0, pending=3)
+    assert open_only.pending == 3
+    assert all(math.isnan(v) for v in (open_only.rate, open_only.lower, open_only.upper))
 
 
 def test_dvds_rejects_bad_options() -> None:

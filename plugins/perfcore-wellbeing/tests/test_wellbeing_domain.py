@@ -27,7 +27,7 @@ def test_measures_are_published_under_wellbeing() -> None:
         ids = {m.id for m in perfcore.plugins.measures()}
         rep = perfcore.plugins.get_measure("wellbeing.officers_ethnic_minority")
         wdl = perfcore.plugins.get_measure("wellbeing.working_days_lost_per_fte")
-    assert len(ids) == len(MEASURES) == 14
+    assert len(ids) == len(MEASURES) == 24
     assert rep.target is not None
     assert rep.target.value == examples.REPRESENTATION_BENCHMARK == 0.051
     assert (wdl.kind, wdl.polarity) == (MeasureKind.MEAN, Polarity.LOWER_IS_BETTER)

@@ -3,7 +3,7 @@
 Plugins are advertised in the ``perfcore`` entry-point group of their distribution and
 loaded the first time something needs them, never at ``import perfcore``. The façade
 functions here (:func:`registry`, :func:`domains`, :func:`measures`, :func:`get_measure`,
-:func:`scorers`, :func:`loaders`, :func:`renderers`, :func:`catalogues`,
+:func:`derived_measures`, :func:`scorers`, :func:`loaders`, :func:`renderers`, :func:`catalogues`,
 :func:`plugin_info`) read the installed plugins' :class:`Registry`; the pipeline passes a
 registry explicitly to the stages that need one, with this one as the default.
 
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     )
     from perfcore.plugins.specs import (
         CatalogueSpec,
+        DerivedMeasureSpec,
         DomainSpec,
         LoaderSpec,
         RendererSpec,
@@ -75,6 +76,7 @@ __all__ = [
     "Registry",
     "build_plugin_manager",
     "catalogues",
+    "derived_measures",
     "describe_plugins",
     "domains",
     "get_measure",
@@ -114,6 +116,11 @@ def get_measure(measure_id: str) -> Measure:
     ``get_measure("victims.satisfaction_whole_experience")``. Unknown ids raise
     :class:`~perfcore.errors.UnknownMeasureError` suggesting the nearest ids."""
     return registry().get_measure(measure_id)
+
+
+def derived_measures() -> tuple[DerivedMeasureSpec, ...]:
+    """Registered derived measures (qualified ids), sorted by the measure they produce."""
+    return registry().derived_measures
 
 
 def scorers() -> tuple[ScorerSpec, ...]:
@@ -158,7 +165,7 @@ def describe_plugins(reg: Registry | None = None) -> str:
         for kind in KINDS:
             names: tuple[str, ...] = getattr(p, f"{kind}s")
             if names:
-                lines.append(f"  {kind}s: {', '.join(names)}")
+                lines.append(f"  {kind.replace('_', ' ')}s: {', '.join(names)}")
 
     def section(title: str, rows: list[tuple[str, ...]]) -> None:
         lines.append("")
@@ -173,6 +180,8 @@ def describe_plugins(reg: Registry | None = None) -> str:
                         for d in reg.domains])
     section("Measures", [(m.id, m.kind.value, m.polarity.value, m.unit or "-", m.name)
                          for m in reg.measures])
+    section("Derived measures", [(d.measure, "from " + ", ".join(d.inputs), d.description)
+                                 for d in reg.derived_measures])
     section("Scorers", [(s.name, s.description) for s in reg.scorers])
     section("Loaders", [(s.name, ", ".join(s.patterns), s.description) for s in reg.loaders])
     section("Renderers", [(s.name, s.extension, s.media_type, s.description)

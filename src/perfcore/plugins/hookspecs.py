@@ -21,6 +21,7 @@ import pluggy
 if TYPE_CHECKING:
     from perfcore.plugins.specs import (
         CatalogueSpec,
+        DerivedMeasureSpec,
         DomainSpec,
         LoaderSpec,
         RendererSpec,
@@ -71,6 +72,96 @@ def perfcore_register_domains() -> Iterable[DomainSpec] | None:
     ```
 
     Plans then refer to `roads.ksi_casualties`.
+
+    *Added in version 0.1.*
+    """
+
+
+@hookspec
+def perfcore_register_derived_measures() -> Iterable[DerivedMeasureSpec] | None:
+    """Register derived measures: measures whose observations the plugin computes from
+    other measures' observations (a rate from two counts, a growth from a yearly series,
+    an index from counts by category).
+
+    **When it is called:** once per plugin, the first time the registry is asked for
+    derived measures (`perfcore.plugins.registry().derived_measures`,
+    `python -m perfcore plugins`). The derive stage,
+    `perfcore.derive.derive_measures(plan, dataset, registry)`, runs after the data are
+    loaded (`PlanFile.load_data`, `perfcore report`): for every measure of the plan that a
+    registered record derives, it reads the inputs from the dataset, calls `derive` once
+    for all organisations and periods together, and adds the observations the dataset
+    does not already hold, each with a `source` naming the plugin, the inputs and the
+    inputs' own sources. Figures given in the data always win over derived ones.
+
+    **What to return:** an iterable of `perfcore.DerivedMeasureSpec`, or `None`: the
+    measure produced (a measure of one of the plugin's own domains, so it has a kind, a
+    polarity and a unit; local or qualified id), its `inputs` (local ids are in the same
+    domain), the `derive` callable and a `description` of the formula in words, which
+    becomes part of each derived observation's source. A measure can be derived by one
+    plugin only.
+
+    **The `derive` contract:** `derive(inputs)` gets a `perfcore.DeriveInputs`:
+    `inputs.value(id)` (and `inputs.field(id, "numerator")` ... for `numerator`,
+    `denominator`, `sample_size`, `population`) is a float array of shape
+    `(len(inputs.organisations), len(inputs.periods))`, NaN where the dataset has no
+    figure; `inputs.periods` are the dataset's periods, oldest first, for calculations
+    across periods. It returns a `perfcore.DerivedValues` whose `value` (required) and
+    optional `numerator`, `denominator`, `sample_size` and `population` have that same
+    shape. Give `numerator` and `denominator` for a proportion so that perfcore can
+    compute its confidence interval. NaN (or ±inf: `derive` runs with numpy's division
+    warnings off) means "undefined here" (a zero denominator, too short a series): no
+    observation is added for that cell, and the stage's record counts it. An observation
+    is added only where every input has a figure; where some inputs have one and others
+    not, a `perfcore.derive.MissingInputsWarning` says which. A `derive` that raises or
+    returns the wrong shape raises `perfcore.errors.PluginResultError` naming the plugin
+    and the measure.
+
+    **Records rather than measures:** some figures start from case records (one row per
+    application or absence spell), not from measures. Those are read by a *loader*
+    (`perfcore_register_loaders`) that turns a record file into observations
+    (measure × organisation × period, with counts as numerator and denominator and a
+    source), which derived measures can then use as inputs. `derive` itself only ever
+    sees measure × organisation × period arrays: one vectorised shape for every
+    calculation, record-level (often personal) data kept at the edge where it is read,
+    validated and accounted for row by row, and the counts behind a rate kept for its
+    confidence interval.
+
+    **Example:**
+
+    ```python
+    from perfcore import DerivedMeasureSpec, DerivedValues, DomainSpec, hookimpl
+    from perfcore.model import Measure
+
+
+    def ksi_share(inputs):
+        ksi = inputs.value("ksi_casualties")
+        casualties = inputs.value("casualties")
+        return DerivedValues(value=ksi / casualties, numerator=ksi,
+                             denominator=casualties)
+
+
+    @hookimpl
+    def perfcore_register_domains():
+        return [DomainSpec(name="roads", title="Roads policing", measures=(
+            Measure(id="ksi_casualties", name="Killed or seriously injured",
+                    kind="count", polarity="lower", unit="casualties"),
+            Measure(id="casualties", name="Road casualties", kind="count",
+                    polarity="lower", unit="casualties"),
+            Measure(id="ksi_share", name="Casualties killed or seriously injured",
+                    kind="proportion", polarity="lower", unit="%"),
+        ))]
+
+
+    @hookimpl
+    def perfcore_register_derived_measures():
+        return [DerivedMeasureSpec(
+            measure="ksi_share", inputs=("ksi_casualties", "casualties"),
+            derive=ksi_share,
+            description="casualties killed or seriously injured / all casualties")]
+    ```
+
+    A plan that uses `roads.ksi_share` then gets it wherever its data hold
+    `roads.ksi_casualties` and `roads.casualties`.
 
     *Added in version 0.1.*
     """

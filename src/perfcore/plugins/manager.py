@@ -34,10 +34,22 @@ from typing import Any, TypeVar
 import attrs
 import pluggy
 
-from perfcore.errors import DuplicateNameError, PluginLoadError, UnknownMeasureError
+from perfcore.errors import (
+    DuplicateNameError,
+    ModelError,
+    PluginLoadError,
+    UnknownMeasureError,
+)
 from perfcore.model import Measure
 from perfcore.plugins import hookspecs
-from perfcore.plugins.specs import CatalogueSpec, DomainSpec, LoaderSpec, RendererSpec, ScorerSpec
+from perfcore.plugins.specs import (
+    CatalogueSpec,
+    DerivedMeasureSpec,
+    DomainSpec,
+    LoaderSpec,
+    RendererSpec,
+    ScorerSpec,
+)
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -126,6 +138,7 @@ class PluginInfo:
     version: str | None = None
     entry_point: str | None = None
     domains: tuple[str, ...] = ()
+    derived_measures: tuple[str, ...] = ()
     scorers: tuple[str, ...] = ()
     loaders: tuple[str, ...] = ()
     renderers: tuple[str, ...] = ()
@@ -147,6 +160,8 @@ class Registry:
 
     plugins: tuple[PluginInfo, ...] = ()
     domains: tuple[DomainSpec, ...] = ()
+    #: Derived measures with qualified ids, sorted by the measure they produce.
+    derived_measures: tuple[DerivedMeasureSpec, ...] = ()
     scorers: tuple[ScorerSpec, ...] = ()
     loaders: tuple[LoaderSpec, ...] = ()
     renderers: tuple[RendererSpec, ...] = ()
@@ -171,6 +186,21 @@ class Registry:
         raise UnknownMeasureError(f"no installed domain defines measure {measure_id!r}{hint}",
                                   measure=measure_id, suggestions=tuple(near))
 
+    def derived_measure(self, measure_id: str) -> DerivedMeasureSpec | None:
+        """The record that derives ``measure_id`` (qualified), or ``None``."""
+        for spec in self.derived_measures:
+            if spec.measure == measure_id:
+                return spec
+        return None
+
+    def provider(self, kind: str, name: str) -> PluginInfo | None:
+        """The plugin that registers the ``kind`` record called ``name`` (``"domain"``,
+        ``"derived_measure"`` ...: the keys of :data:`KINDS`), or ``None``."""
+        for p in self.plugins:
+            if name in getattr(p, f"{kind}s", ()):
+                return p
+        return None
+
     def translations(self, lang: str) -> tuple[gettext.NullTranslations, ...]:
         """The ``lang`` message catalogues the plugins register, in catalogue-name order
         (catalogues without one for ``lang`` are skipped)."""
@@ -188,11 +218,13 @@ class Registry:
                                   measure=name, suggestions=near)
 
 
-_T = TypeVar("_T", DomainSpec, ScorerSpec, LoaderSpec, RendererSpec, CatalogueSpec)
+_T = TypeVar("_T", DomainSpec, DerivedMeasureSpec, ScorerSpec, LoaderSpec, RendererSpec,
+             CatalogueSpec)
 
 # kind -> (hook name, record class); the order is the order of the report sections.
 KINDS: dict[str, tuple[str, type[Any]]] = {
     "domain": ("perfcore_register_domains", DomainSpec),
+    "derived_measure": ("perfcore_register_derived_measures", DerivedMeasureSpec),
     "scorer": ("perfcore_register_scorers", ScorerSpec),
     "loader": ("perfcore_register_loaders", LoaderSpec),
     "renderer": ("perfcore_register_renderers", RendererSpec),
@@ -342,6 +374,12 @@ class PerfcorePluginManager(pluggy.PluginManager):
                 except Exception as exc:
                     self._fail(name, origin, f"failed in {hook_name}", exc)  # raises unless lenient
                     raise _SkipPlugin(plugin) from exc
+            try:
+                records["derived_measure"] = _qualify_derived(records["derived_measure"],
+                                                              records["domain"])
+            except ModelError as exc:
+                self._fail(name, origin, "registers a derived measure it cannot define", exc)
+                raise _SkipPlugin(plugin) from exc
             per_plugin[name] = records
         out: dict[str, list[Any]] = {kind: [] for kind in KINDS}
         owners: dict[tuple[str, str], str] = {}
@@ -366,6 +404,7 @@ class PerfcorePluginManager(pluggy.PluginManager):
         return Registry(
             plugins=tuple(infos),
             domains=sorted_domains,
+            derived_measures=tuple(sorted(out["derived_measure"], key=lambda s: s.measure)),
             scorers=tuple(sorted(out["scorer"], key=lambda s: s.name)),
             loaders=tuple(sorted(out["loader"], key=lambda s: s.name)),
             renderers=tuple(sorted(out["renderer"], key=lambda s: s.name)),
@@ -377,7 +416,8 @@ class PerfcorePluginManager(pluggy.PluginManager):
         a = PluginInfo(name=first, **attrs.asdict(self._origins.get(first, _Origin())))
         b = PluginInfo(name=second, **attrs.asdict(self._origins.get(second, _Origin())))
         return DuplicateNameError(
-            f"{kind} {name!r} is registered by {a.describe()} and by {b.describe()}; "
+            f"{kind.replace('_', ' ')} {name!r} is registered by {a.describe()} and by "
+            f"{b.describe()}; "
             f"uninstall one, or block one with {ENV_BLOCK}={second}",
             kind=kind, name=name, plugins=(first, second),
             distributions=(a.distribution, b.distribution))
@@ -387,6 +427,39 @@ class _SkipPlugin(Exception):
     def __init__(self, plugin: object) -> None:
         super().__init__()
         self.plugin = plugin
+
+
+def _qualify_derived(specs: list[DerivedMeasureSpec], domains: list[DomainSpec],
+                     ) -> list[DerivedMeasureSpec]:
+    """Each derived measure with qualified ids, checked against the plugin's own domains:
+    the measure must be one of them, and inputs in them must exist (inputs in other
+    plugins' domains are looked for when deriving, since that plugin may be absent)."""
+    own = {d.name: {m.id for m in d.measures} for d in domains}
+    out = []
+    for spec in specs:
+        me = f"derived measure {spec.measure!r}"
+        domain = spec.domain
+        if domain is None:
+            if len(own) != 1:
+                raise ModelError(
+                    f"{me}: give its qualified id ('<domain>.{spec.measure}'): the plugin "
+                    f"registers {len(own)} domains ({', '.join(sorted(own)) or 'none'})",
+                    obj=me, field="measure")
+            (domain,) = own
+        if domain not in own:
+            raise ModelError(f"{me}: a plugin can derive only measures of its own domains "
+                             f"({', '.join(sorted(own)) or 'none'}), so that the measure "
+                             "has a definition", obj=me, field="measure")
+        q = spec.qualified(domain)
+        for ident in (q.measure, *q.inputs):
+            dom, _, local = ident.partition(".")
+            if dom in own and local not in own[dom]:
+                what = "measure" if ident == q.measure else "input"
+                raise ModelError(f"{me}: {what} {ident!r} is not a measure of domain "
+                                 f"{dom!r}; add it to the domain's measures", obj=me,
+                                 field="measure" if what == "measure" else "inputs")
+        out.append(q)
+    return out
 
 
 def _check_records(results: list[Any], cls: type[_T], kind: str, hook: str) -> list[_T]:

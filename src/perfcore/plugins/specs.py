@@ -23,11 +23,15 @@ import attrs
 from perfcore.errors import DuplicateIdError, ModelError
 from perfcore.model import Measure
 
-__all__ = ["CatalogueSpec", "DomainSpec", "LoaderSpec", "RendererSpec", "ScorerSpec"]
+__all__ = ["CatalogueSpec", "DerivedMeasureSpec", "DomainSpec", "LoaderSpec", "RendererSpec",
+           "ScorerSpec"]
 
 # Registered names end up in measure ids ("victims.x"), file names and CLI options, so
 # they are restricted to the same alphabet as plan ids, without dots.
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+# A measure a plugin derives: a local id ("da_arrest_rate") or a qualified one
+# ("victims.da_arrest_rate"), never deeper.
+_MEASURE_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$")
 
 
 def _name(what: str) -> Any:
@@ -240,3 +244,90 @@ class CatalogueSpec:
             return None
         return gettext.translation(self.name, localedir=str(self.locale_dir()),
                                    languages=[lang])
+
+
+def _measure_id(value: Any, me: str, field: str) -> None:
+    if not isinstance(value, str) or not _MEASURE_RE.match(value):
+        raise ModelError(f"{me}: {field} {value!r} is not a measure id: give the local id "
+                         "('da_arrest_rate') or the qualified one ('victims.da_arrest_rate')",
+                         obj=me, field=field)
+
+
+def _check_measure(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    _measure_id(value, f"derived measure {value!r}", "measure")
+
+
+def _check_inputs(instance: DerivedMeasureSpec, attribute: attrs.Attribute[Any],
+                  value: tuple[str, ...]) -> None:
+    me = f"derived measure {instance.measure!r}"
+    if not value:
+        raise ModelError(f"{me}: inputs must name one or more measures it is computed from",
+                         obj=me, field="inputs")
+    for ident in value:
+        _measure_id(ident, me, "input")
+    # A local and a qualified id can only be compared once the domain is known
+    # (DerivedMeasureSpec.qualified checks again).
+    if instance.measure in value:
+        raise ModelError(f"{me}: a measure cannot be one of its own inputs", obj=me,
+                         field="inputs")
+    twice = sorted({i for i in value if value.count(i) > 1})
+    if twice:
+        raise ModelError(f"{me}: inputs name {', '.join(map(repr, twice))} more than once",
+                         obj=me, field="inputs")
+
+
+@attrs.frozen(kw_only=True)
+class DerivedMeasureSpec:
+    """A measure whose observations a plugin computes from other measures' observations.
+
+    ``measure`` is the measure produced: a measure of a domain the same plugin registers
+    (so it has a definition: kind, polarity, unit), given by its local id (when the
+    plugin registers one domain) or its qualified id. ``inputs`` are the measures it is
+    computed from: local ids are in the same domain, qualified ids may name any domain.
+    ``derive(inputs)`` receives a :class:`perfcore.derive.DeriveInputs` (each input's
+    fields as organisations × periods arrays) and returns a
+    :class:`perfcore.derive.DerivedValues` of the same shape; the derive stage
+    (:func:`perfcore.derive.derive_measures`) calls it once for every organisation and
+    period at once. ``description`` says how the figure is computed, in words a report
+    reader can check ("domestic abuse arrests / domestic abuse crimes recorded"); it
+    becomes part of each derived observation's ``source``.
+
+    The registry stores the record with qualified ids (:meth:`qualified`); the
+    ``name`` under which duplicates are refused is the qualified measure id.
+    """
+
+    measure: str = attrs.field(validator=_check_measure)
+    inputs: tuple[str, ...] = attrs.field(converter=_str_tuple, validator=_check_inputs)
+    derive: Callable[..., Any] = attrs.field(validator=_callable("derived measure", "derive"))
+    description: str = attrs.field(validator=_text("derived measure", "description",
+                                                   required=True))
+
+    @property
+    def name(self) -> str:
+        """The measure produced (the registry's key for this record)."""
+        return self.measure
+
+    @property
+    def domain(self) -> str | None:
+        """The domain prefix of ``measure``, or ``None`` while it is local."""
+        prefix, dot, _ = self.measure.partition(".")
+        return prefix if dot else None
+
+    def qualified(self, domain: str) -> DerivedMeasureSpec:
+        """The record with ``measure`` and local inputs qualified with ``domain`` (a
+        qualified ``measure`` must already be in ``domain``)."""
+        me = f"derived measure {self.measure!r}"
+        if self.domain not in (None, domain):
+            raise ModelError(f"{me}: is not a measure of domain {domain!r}", obj=me,
+                             field="measure")
+
+        def q(ident: str) -> str:
+            return ident if "." in ident else f"{domain}.{ident}"
+        # evolve validates again: an input that names the measure itself, or the same
+        # input spelt locally and qualified, is refused now that both are qualified.
+        return attrs.evolve(self, measure=q(self.measure),
+                            inputs=tuple(q(i) for i in self.inputs))
+
+    def __repr__(self) -> str:
+        return (f"DerivedMeasureSpec({self.measure!r} from "
+                f"{', '.join(self.inputs)})")

@@ -45,6 +45,22 @@ MEASURES: tuple[Measure, ...] = (
     *(_count(f"disruptions_{s}", f"Disruptions: {s}", "higher", "disruptions",
              f"Disruptions assessed as {s} in their impact on the OCG.")
       for s in SEVERITIES),
+    Measure(id="disruption_balance", name="Disruptions: 4P balance", kind="mean",
+            polarity="higher", unit="index (0-1)", decimals=2,
+            description="How evenly disruptions are spread over Pursue, Prevent, Protect "
+                        "and Prepare: the Shannon entropy of the four pillars' shares over "
+                        "log 4 (1 = even, 0 = all under one pillar); derived from the "
+                        "disruptions by pillar (perfcore_soc.disruption.pillar_mix). "
+                        "Descriptive: no sampling interval."),
+    Measure(id="disruption_index", name="Disruption index", kind="mean", polarity="higher",
+            unit="weighted disruptions", decimals=0,
+            description="Disruptions weighted by severity, 3 × major + 2 × moderate + 1 × "
+                        "minor (a local convention, not a national standard); derived from "
+                        "the disruptions by severity (perfcore_soc.disruption)."),
+    Measure(id="disruption_index_per_ocg", name="Disruption index per mapped OCG",
+            kind="mean", polarity="higher", unit="weighted disruptions per OCG", decimals=2,
+            description="The disruption index divided by the number of OCGs mapped, to "
+                        "compare periods or forces with different numbers of groups."),
     _count("msht_offences", "Modern slavery offences", "neutral", "offences",
            "Modern slavery and human trafficking (MSHT) offences recorded."),
     _count("msht_nrm_referrals", "MSHT: NRM referrals", "neutral", "referrals",

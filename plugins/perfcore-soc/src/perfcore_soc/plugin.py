@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from perfcore import DomainSpec, hookimpl
+from perfcore import DerivedMeasureSpec, DomainSpec, hookimpl
 from perfcore_soc import __version__
+from perfcore_soc.derived import DERIVED
 from perfcore_soc.measures import MEASURES
 
 
@@ -18,3 +19,9 @@ def perfcore_register_domains() -> list[DomainSpec]:
                     "seizures and county lines.",
         measures=MEASURES,
     )]
+
+
+@hookimpl
+def perfcore_register_derived_measures() -> tuple[DerivedMeasureSpec, ...]:
+    # Totals, the 4P balance and the severity index from disruption counts.
+    return DERIVED

@@ -15,9 +15,7 @@ For each case and deadline the status is one of:
              counted, so data problems are visible rather than silently dropped).
 
 The compliance rate is MET / (MET + BREACHED) with a Wilson score interval (no
-continuity correction; perfcore METHODS §2). The plugin computes Wilson itself so that it
-does not depend on the core's interval module, which is a later piece of work; the
-formula is the one the core will use, so the figures will agree.
+continuity correction; perfcore METHODS §2), from :func:`perfcore.calc.proportion_ci`.
 
 Days are calendar days by default. ``business_days=True`` counts working days
 (Monday–Friday, excluding ``holidays``) with :func:`numpy.busday_count`, for forces that
@@ -27,16 +25,16 @@ read the guidance as working days.
 from __future__ import annotations
 
 import enum
-from statistics import NormalDist
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
+from perfcore.calc import proportion_ci
 from perfcore.errors import OptionError, ShapeError
 
 __all__ = ["DeadlineCompliance", "DvdsCompliance", "Status", "deadline_compliance",
-           "dvds_compliance", "wilson_interval"]
+           "dvds_compliance"]
 
 DVDS_CONTACT_DAYS = 10
 DVDS_DISCLOSURE_DAYS = 28
@@ -79,20 +77,6 @@ class DvdsCompliance:
 
     contact: DeadlineCompliance
     disclosure: DeadlineCompliance
-
-
-def wilson_interval(x: float, n: float, *, confidence: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval for x successes out of n (NaN, NaN when n = 0)."""
-    if n <= 0:
-        return float("nan"), float("nan")
-    z = NormalDist().inv_cdf(1 - (1 - confidence) / 2)
-    p = x / n
-    centre = 2 * x + z * z
-    spread = z * np.sqrt(z * z + 4 * x * (1 - p))
-    denom = 2 * (n + z * z)
-    lower = 0.0 if x == 0 else (centre - spread) / denom
-    upper = 1.0 if x == n else (centre + spread) / denom
-    return float(lower), float(upper)
 
 
 def _dates(name: str, value: npt.ArrayLike) -> npt.NDArray[np.datetime64]:
@@ -147,13 +131,14 @@ def deadline_compliance(start: npt.ArrayLike, end: npt.ArrayLike, *, days: int,
     met = int(np.count_nonzero(status == Status.MET))
     breached = int(np.count_nonzero(status == Status.BREACHED))
     n = met + breached
-    rate = met / n if n else float("nan")
-    lower, upper = wilson_interval(met, n, confidence=confidence)
+    # n = 0 (no case has reached its deadline): NaN rate and bounds, no warning.
+    ci = proportion_ci(met, n, confidence=confidence)
     return DeadlineCompliance(
         days=days, met=met, breached=breached,
         pending=int(np.count_nonzero(status == Status.PENDING)),
         invalid=int(np.count_nonzero(status == Status.INVALID)),
-        rate=rate, lower=lower, upper=upper, confidence=confidence, status=status)
+        rate=float(ci.value), lower=float(ci.lower), upper=float(ci.upper),
+        confidence=confidence, status=status)
 
 
 def dvds_compliance(requested: npt.ArrayLike, contacted: npt.ArrayLike,

@@ -4,7 +4,7 @@ by 18% each year" (seed 004).
 Two readings of "on average each year" are in use and give different answers, so the
 method is an explicit option:
 
-``geometric`` (default; perfcore METHODS §1 "CAGR")
+``geometric`` (default; perfcore METHODS §1 "CAGR", :func:`perfcore.calc.cagr`)
     (last / first) ** (1 / k) − 1 over k yearly steps: the constant yearly rate that
     takes the first year to the last;
 ``arithmetic``
@@ -12,8 +12,10 @@ method is an explicit option:
     growth varies from year to year.
 
 Values run along the last axis (oldest first), so a 2-D array gives one growth per row.
-A first value ≤ 0, or any missing value, gives NaN for that row (geometric growth from
-zero is undefined; it is never reported as infinite).
+Growth is a fraction (0.18 for 18% a year; ``cagr`` gives per cent, divided by 100 here).
+A first value of 0, or any missing value, gives NaN for that row (geometric growth from
+zero is undefined; it is never reported as infinite); a negative value gives NaN and an
+:class:`~perfcore.errors.InvalidInputWarning` (counts cannot be negative).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from perfcore.calc import cagr
 from perfcore.errors import OptionError
 
 __all__ = ["annual_growth", "average_annual_growth"]
@@ -49,10 +52,9 @@ def average_annual_growth(values: npt.ArrayLike, *, method: str = "geometric",
                           allowed="≥ 2 values")
     k = v.shape[-1] - 1
     if method == "geometric":
-        first, last = v[..., 0], v[..., -1]
-        ok = (first > 0) & (last >= 0) & np.all(np.isfinite(v), axis=-1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out = np.where(ok, (last / np.where(ok, first, 1.0)) ** (1.0 / k) - 1.0, np.nan)
+        # cagr looks only at the ends; a year missing in between also makes it NaN.
+        whole = np.all(np.isfinite(v), axis=-1)
+        out = np.where(whole, cagr(v[..., 0], v[..., -1], k).value / 100.0, np.nan)
     else:
         out = np.mean(annual_growth(v), axis=-1)
     return float(out) if np.ndim(out) == 0 else np.asarray(out, dtype=np.float64)

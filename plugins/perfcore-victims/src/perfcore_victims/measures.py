@@ -46,10 +46,20 @@ MEASURES: tuple[Measure, ...] = (
             kind="proportion", polarity="lower", unit="%",
             description="Proportion of victims in the period who were also victims within "
                         "the previous rolling 12 months; denominator = distinct victims."),
+    Measure(id="da_arrests", name="Domestic abuse arrests",
+            kind="count", polarity="higher", unit="arrests",
+            description="Arrests relating to domestic abuse occurrences (seed 003: 2,293 in "
+                        "2019-20). Higher is better: the seed reads a fall as a decline in "
+                        "using arrest powers to protect victims."),
+    Measure(id="da_crimes", name="Domestic abuse crimes recorded",
+            kind="count", polarity="neutral", unit="crimes",
+            description="Crimes recorded with a domestic abuse flag. Neutral: seed 003 "
+                        "attributes rises mostly to better reporting and recording."),
     Measure(id="da_arrest_rate", name="Domestic abuse arrest rate",
             kind="proportion", polarity="higher", unit="%",
             description="Arrests for domestic abuse offences as a proportion of domestic "
-                        "abuse crimes recorded (2019-20: 2,293 arrests, 27.2%)."),
+                        "abuse crimes recorded (2019-20: 2,293 arrests, 27.2%); derived "
+                        "from da_arrests and da_crimes (perfcore_victims.derived)."),
     Measure(id="da_outcome16_rate", name="Domestic abuse Outcome 16 rate",
             kind="proportion", polarity="lower", unit="%",
             description="Proportion of domestic abuse outcomes that are Home Office Outcome "
@@ -74,8 +84,8 @@ MEASURES: tuple[Measure, ...] = (
                         "identification as much as more harm."),
     Measure(id="marac_referrals_average_growth", name="MARAC referrals: average annual growth",
             kind="proportion", polarity="neutral", unit="% a year",
-            description="Geometric mean annual growth of MARAC referrals over the years "
-                        "given ((last/first)^(1/k) − 1; perfcore_victims.growth). A derived "
-                        "figure: its change is in percentage points and it has no sampling "
-                        "interval."),
+            description="Geometric mean annual growth of MARAC referrals over the three "
+                        "years to the period ((last/first)^(1/3) − 1 from four yearly counts;"
+                        " perfcore_victims.growth), derived from marac_referrals. Its change "
+                        "is in percentage points and it has no sampling interval."),
 )

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from perfcore import hookimpl
-from perfcore.plugins.specs import CatalogueSpec, DomainSpec
+from perfcore.plugins.specs import (
+    CatalogueSpec,
+    DerivedMeasureSpec,
+    DomainSpec,
+    LoaderSpec,
+)
 from perfcore_victims import __version__
+from perfcore_victims.derived import DERIVED
+from perfcore_victims.dvds_cases import load_dvds_cases
 from perfcore_victims.measures import MEASURES
 
 
@@ -18,6 +25,22 @@ def perfcore_register_domains() -> list[DomainSpec]:
                     "victimisation and domestic abuse (arrests, Outcome 16, DVDS, MARAC).",
         measures=MEASURES,
     )]
+
+
+@hookimpl
+def perfcore_register_derived_measures() -> tuple[DerivedMeasureSpec, ...]:
+    # The arrest rate from arrests and crimes; MARAC growth from yearly referrals.
+    return DERIVED
+
+
+@hookimpl
+def perfcore_register_loaders() -> list[LoaderSpec]:
+    # DVDS compliance is counted from one row per application (perfcore_victims.dvds_cases).
+    return [LoaderSpec(name="dvds_cases",
+                       description="DVDS applications (organisation, requested, contacted, "
+                                   "disclosed dates) counted into 10-day contact and 28-day "
+                                   "disclosure compliance",
+                       patterns=("dvds-cases*.csv", "dvds_cases*.csv"), load=load_dvds_cases)]
 
 
 @hookimpl
