@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from perfcore.calc import round_half_away
 from perfcore import pipeline
+from perfcore.calc import round_half_away
 from perfcore.evaluation import Evaluation, NotAvailableWarning
 from perfcore.io.plan import PlanFile
 from perfcore.pipeline import load_plan
