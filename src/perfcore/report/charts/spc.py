@@ -12,9 +12,11 @@ import math
 from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
+import attrs
 import numpy as np
 
 from perfcore.calc.spc import XmrResult
+from perfcore.errors import OptionError
 from perfcore.i18n import Translator, translator
 from perfcore.labels import ASSURANCE_WORDS, POINT_WORDS, VARIATION_WORDS
 
@@ -108,6 +110,137 @@ def _describe(result: XmrResult, title: str, labels: Sequence[str], _: Translato
     return " ".join(parts)
 
 
+@attrs.frozen
+class _Frame:
+    """The plotting area and its scales: point index → x, value → y."""
+
+    n: int
+    lo: float
+    hi: float
+    left: float = 60.0
+    top: float = 40.0
+    pw: float = 630.0
+    ph: float = 310.0
+
+    def sx(self, i: float) -> float:
+        return self.left + (self.pw * (i / (self.n - 1)) if self.n > 1 else self.pw / 2)
+
+    def sy(self, v: float) -> float:
+        return self.top + self.ph * (1 - (v - self.lo) / (self.hi - self.lo))
+
+
+def _frame(result: XmrResult, width: int, height: int) -> _Frame:
+    """The value range shown: every value, limit and the target, with 5% to spare."""
+    series = [result.values, result.upl, result.lpl]
+    if result.target is not None:
+        series.append(np.array([result.target]))
+    finite = np.concatenate([np.asarray(a, dtype=float).ravel() for a in series])
+    finite = finite[np.isfinite(finite)]
+    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    if hi == lo:
+        lo, hi = lo - 1, hi + 1
+    pad = (hi - lo) * 0.05
+    left, right, top, bottom = 60.0, 110.0, 40.0, 50.0
+    return _Frame(n=len(result.values), lo=lo - pad, hi=hi + pad, left=left, top=top,
+                  pw=width - left - right, ph=height - top - bottom)
+
+
+def _axes(f: _Frame, labs: Sequence[str]) -> list[str]:
+    out = [f'<line class="spc-axis" x1="{_fmt(f.left)}" y1="{_fmt(f.top + f.ph)}" '
+           f'x2="{_fmt(f.left + f.pw)}" y2="{_fmt(f.top + f.ph)}" stroke="#666666"/>',
+           f'<line class="spc-axis" x1="{_fmt(f.left)}" y1="{_fmt(f.top)}" x2="{_fmt(f.left)}" '
+           f'y2="{_fmt(f.top + f.ph)}" stroke="#666666"/>']
+    for k in range(5):
+        v = f.lo + (f.hi - f.lo) * k / 4
+        out.append(_text(f.left - 6, f.sy(v) + 4, _num(v), anchor="end", size=10,
+                         cls="spc-tick"))
+    step = max(1, math.ceil(f.n / 12))
+    out += [_text(f.sx(i), f.top + f.ph + 16, labs[i], anchor="middle", size=10,
+                  cls="spc-xlabel") for i in range(0, f.n, step)]
+    return out
+
+
+def _limits(f: _Frame, result: XmrResult) -> list[str]:
+    """Mean and process limits: one horizontal segment per rebase group."""
+    out = []
+    groups = np.asarray(result.group)
+    for g in np.unique(groups) if f.n else []:
+        idx = np.flatnonzero(groups == g)
+        x1, x2 = f.sx(float(idx[0])), f.sx(float(idx[-1]))
+        if x1 == x2:
+            x1, x2 = x1 - 4, x2 + 4
+        i0 = int(idx[0])
+        for name, val, colour, dash in (
+                ("spc-mean", result.mean[i0], COLOURS["mean_line"], ""),
+                ("spc-upl", result.upl[i0], COLOURS["limits"], ' stroke-dasharray="6 4"'),
+                ("spc-lpl", result.lpl[i0], COLOURS["limits"], ' stroke-dasharray="6 4"')):
+            if math.isfinite(float(val)):
+                y = _fmt(f.sy(float(val)))
+                out.append(f'<line class="{name}" x1="{_fmt(x1)}" y1="{y}" x2="{_fmt(x2)}" '
+                           f'y2="{y}" stroke="{colour}" stroke-width="1.5"{dash}/>')
+    return out
+
+
+def _target(f: _Frame, result: XmrResult, _: Translator) -> list[str]:
+    if result.target is None or not math.isfinite(result.target):
+        return []
+    ty = f.sy(result.target)
+    return [f'<line class="spc-target" x1="{_fmt(f.left)}" y1="{_fmt(ty)}" '
+            f'x2="{_fmt(f.left + f.pw)}" y2="{_fmt(ty)}" stroke="{COLOURS["target"]}" '
+            'stroke-width="1.5" stroke-dasharray="2 3"/>',
+            _text(f.left + f.pw + 4, ty + 4, _("Target {value}").format(
+                value=_num(result.target)), size=10, cls="spc-target-label",
+                fill=COLOURS["target"])]
+
+
+def _points(f: _Frame, result: XmrResult, labs: Sequence[str], _: Translator) -> list[str]:
+    """The value line, broken at gaps, and each point coloured by its type."""
+    out = []
+    run: list[str] = []
+    for i in range(f.n + 1):
+        if i < f.n and result.valid[i]:
+            run.append(f"{_fmt(f.sx(i))},{_fmt(f.sy(float(result.values[i])))}")
+            continue
+        if len(run) > 1:
+            out.append(f'<polyline class="spc-line" points="{" ".join(run)}" fill="none" '
+                       f'stroke="{COLOURS["value_line"]}" stroke-width="1.5"/>')
+        run = []
+    for i, pt in enumerate(result.point_type.tolist()):
+        if pt == "missing":
+            continue
+        v = float(result.values[i])
+        out.append(
+            f'<circle class={quoteattr("spc-point " + pt)} cx="{_fmt(f.sx(i))}" '
+            f'cy="{_fmt(f.sy(v))}" r="4" fill="{_POINT_COLOUR[pt]}">'
+            f"<title>{escape(f'{labs[i]}: {_num(v)} ({_(POINT_WORDS[pt])})')}"
+            "</title></circle>")
+    return out
+
+
+def _icons(f: _Frame, result: XmrResult, _: Translator) -> list[str]:
+    """The variation icon, then the assurance icon, at the top right."""
+    cx = f.left + f.pw + 55
+    colour, letter = _VARIATION[result.variation_icon]
+    words = VARIATION_WORDS[result.variation_icon]
+    out = ['<g class="spc-icon spc-variation-icon" '
+           f'data-icon={quoteattr(result.variation_icon)}>'
+           f"<title>{escape(_('Variation: {words}').format(words=_(words)))}</title>"
+           f'<circle cx="{_fmt(cx)}" cy="{_fmt(f.top + 22)}" r="20" fill="#ffffff" '
+           f'stroke="{colour}" stroke-width="3"/>'
+           + _text(cx, f.top + 28, letter, anchor="middle", size=16, fill=colour,
+                   weight="bold") + "</g>"]
+    if result.assurance in _ASSURANCE:
+        colour, letter = _ASSURANCE[result.assurance]
+        words = ASSURANCE_WORDS[result.assurance]
+        out.append('<g class="spc-icon spc-assurance-icon" '
+                   f'data-icon={quoteattr(result.assurance)}>'
+                   f"<title>{escape(_('Assurance: {words}').format(words=_(words)))}</title>"
+                   f'<circle cx="{_fmt(cx)}" cy="{_fmt(f.top + 70)}" r="20" fill="{colour}"/>'
+                   + _text(cx, f.top + 76, letter, anchor="middle", size=16, fill="#ffffff",
+                           weight="bold") + "</g>")
+    return out
+
+
 def render_xmr_svg(result: XmrResult, *, title: str, labels: Sequence[str] | None = None,
                    width: int = 800, height: int = 400, lang: str = "en") -> str:
     """Render one XmR chart as an SVG document.
@@ -135,116 +268,15 @@ def render_xmr_svg(result: XmrResult, *, title: str, labels: Sequence[str] | Non
     n = len(result.values)
     labs = [str(v) for v in labels] if labels is not None else [str(i + 1) for i in range(n)]
     if len(labs) != n:
-        from perfcore.errors import OptionError
-
         raise OptionError(f"labels has {len(labs)} entries for {n} points", option="labels",
                           value=len(labs), allowed=n)
-    left, right, top, bottom = 60.0, 110.0, 40.0, 50.0
-    pw, ph = width - left - right, height - top - bottom
-
-    series = [result.values, result.upl, result.lpl]
-    if result.target is not None:
-        series.append(np.array([result.target]))
-    finite = np.concatenate([np.asarray(a, dtype=float).ravel() for a in series])
-    finite = finite[np.isfinite(finite)]
-    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-    if hi == lo:
-        lo, hi = lo - 1, hi + 1
-    pad = (hi - lo) * 0.05
-    lo, hi = lo - pad, hi + pad
-
-    def sx(i: float) -> float:
-        return left + (pw * (i / (n - 1)) if n > 1 else pw / 2)
-
-    def sy(v: float) -> float:
-        return top + ph * (1 - (v - lo) / (hi - lo))
-
-    desc = _describe(result, title, labs, _)
-    out: list[str] = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="spc-title spc-desc">',
-        f'<title id="spc-title">{escape(title)}</title>',
-        f'<desc id="spc-desc">{escape(desc)}</desc>',
-        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
-        _text(left, 24, title, size=16, weight="bold", cls="spc-heading"),
-        # axes
-        f'<line class="spc-axis" x1="{_fmt(left)}" y1="{_fmt(top + ph)}" '
-        f'x2="{_fmt(left + pw)}" y2="{_fmt(top + ph)}" stroke="#666666"/>',
-        f'<line class="spc-axis" x1="{_fmt(left)}" y1="{_fmt(top)}" x2="{_fmt(left)}" '
-        f'y2="{_fmt(top + ph)}" stroke="#666666"/>',
-    ]
-    for k in range(5):
-        v = lo + (hi - lo) * k / 4
-        out.append(_text(left - 6, sy(v) + 4, _num(v), anchor="end", size=10, cls="spc-tick"))
-    step = max(1, math.ceil(n / 12))
-    for i in range(0, n, step):
-        out.append(_text(sx(i), top + ph + 16, labs[i], anchor="middle", size=10,
-                         cls="spc-xlabel"))
-
-    # mean and limits: one horizontal segment per rebase group
-    groups = np.asarray(result.group)
-    for g in np.unique(groups) if n else []:
-        idx = np.flatnonzero(groups == g)
-        x1, x2 = sx(float(idx[0])), sx(float(idx[-1]))
-        if x1 == x2:
-            x1, x2 = x1 - 4, x2 + 4
-        i0 = int(idx[0])
-        for name, val, colour, dash in (
-                ("spc-mean", result.mean[i0], COLOURS["mean_line"], ""),
-                ("spc-upl", result.upl[i0], COLOURS["limits"], ' stroke-dasharray="6 4"'),
-                ("spc-lpl", result.lpl[i0], COLOURS["limits"], ' stroke-dasharray="6 4"')):
-            if math.isfinite(float(val)):
-                out.append(f'<line class="{name}" x1="{_fmt(x1)}" y1="{_fmt(sy(float(val)))}" '
-                           f'x2="{_fmt(x2)}" y2="{_fmt(sy(float(val)))}" stroke="{colour}" '
-                           f'stroke-width="1.5"{dash}/>')
-    if result.target is not None and math.isfinite(result.target):
-        ty = sy(result.target)
-        out.append(f'<line class="spc-target" x1="{_fmt(left)}" y1="{_fmt(ty)}" '
-                   f'x2="{_fmt(left + pw)}" y2="{_fmt(ty)}" stroke="{COLOURS["target"]}" '
-                   'stroke-width="1.5" stroke-dasharray="2 3"/>')
-        out.append(_text(left + pw + 4, ty + 4,
-                         _("Target {value}").format(value=_num(result.target)), size=10,
-                         cls="spc-target-label", fill=COLOURS["target"]))
-
-    # the value line, broken at gaps
-    run: list[str] = []
-    for i in range(n + 1):
-        if i < n and result.valid[i]:
-            run.append(f"{_fmt(sx(i))},{_fmt(sy(float(result.values[i])))}")
-            continue
-        if len(run) > 1:
-            out.append(f'<polyline class="spc-line" points="{" ".join(run)}" fill="none" '
-                       f'stroke="{COLOURS["value_line"]}" stroke-width="1.5"/>')
-        run = []
-    for i, pt in enumerate(result.point_type.tolist()):
-        if pt == "missing":
-            continue
-        v = float(result.values[i])
-        out.append(
-            f'<circle class={quoteattr("spc-point " + pt)} cx="{_fmt(sx(i))}" '
-            f'cy="{_fmt(sy(v))}" r="4" fill="{_POINT_COLOUR[pt]}">'
-            f"<title>{escape(f'{labs[i]}: {_num(v)} ({_(POINT_WORDS[pt])})')}"
-            "</title></circle>")
-
-    # icons: variation, then assurance, at the top right
-    cx = left + pw + 55
-    colour, letter = _VARIATION[result.variation_icon]
-    words = VARIATION_WORDS[result.variation_icon]
-    out.append('<g class="spc-icon spc-variation-icon" '
-               f'data-icon={quoteattr(result.variation_icon)}>'
-               f"<title>{escape(_('Variation: {words}').format(words=_(words)))}</title>"
-               f'<circle cx="{_fmt(cx)}" cy="{_fmt(top + 22)}" r="20" fill="#ffffff" '
-               f'stroke="{colour}" stroke-width="3"/>'
-               + _text(cx, top + 28, letter, anchor="middle", size=16, fill=colour,
-                       weight="bold") + "</g>")
-    if result.assurance in _ASSURANCE:
-        colour, letter = _ASSURANCE[result.assurance]
-        words = ASSURANCE_WORDS[result.assurance]
-        out.append('<g class="spc-icon spc-assurance-icon" '
-                   f'data-icon={quoteattr(result.assurance)}>'
-                   f"<title>{escape(_('Assurance: {words}').format(words=_(words)))}</title>"
-                   f'<circle cx="{_fmt(cx)}" cy="{_fmt(top + 70)}" r="20" fill="{colour}"/>'
-                   + _text(cx, top + 76, letter, anchor="middle", size=16, fill="#ffffff",
-                           weight="bold") + "</g>")
-    out.append("</svg>")
+    f = _frame(result, width, height)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="spc-title spc-desc">',
+           f'<title id="spc-title">{escape(title)}</title>',
+           f'<desc id="spc-desc">{escape(_describe(result, title, labs, _))}</desc>',
+           f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
+           _text(f.left, 24, title, size=16, weight="bold", cls="spc-heading"),
+           *_axes(f, labs), *_limits(f, result), *_target(f, result, _),
+           *_points(f, result, labs, _), *_icons(f, result, _), "</svg>"]
     return "\n".join(out)
