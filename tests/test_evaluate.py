@@ -26,7 +26,7 @@ from perfcore.errors import (
     UnknownOrganisationError,
 )
 from perfcore.evaluation import NotAvailableWarning, evaluate
-from perfcore.model import Measure, Outcome, Plan, Priority
+from perfcore.model import Measure, Outcome, Plan, Priority, Target
 from perfcore.organisations import ComparatorGroup, default_registry
 
 PRC = Path(__file__).parents[1] / "examples" / "data" / "prc-pfa"
@@ -362,3 +362,22 @@ def test_trend_markers_are_computed_for_all_measures_at_once_as_one_by_one() -> 
                            denominator=cube("denominator"))
         assert TrendMarker.name_array(ev.trend.marker[i]).tolist() == t.label.tolist(), m.id
     assert len(set(ev.trend.marker.ravel())) >= 3
+
+
+def test_one_derivation_of_values_for_every_figure() -> None:
+    # Issue 14: a count whose rows carry both value and numerator. The headline read the
+    # value and the target's baseline the numerator, giving a target gap of 0.45 for a
+    # 10% reduction met exactly (100 → 90; numerator 200 → 180). Every figure now reads the
+    # same values, so the gap is 0 and the target is met.
+    m = Measure(id="crime", name="Crime", kind="count", polarity="lower",
+                target=Target(change=-0.10, baseline="2019-20", by="2020-21"))
+    plan = Plan(id="p", title="P", priorities=[Priority(id="q", title="Q", outcomes=[
+        Outcome(id="o", statement="O", measures=[m])])])
+    data = Dataset.from_records([
+        {"measure": "crime", "organisation": "Gwent", "period": p, "value": v,
+         "numerator": x} for p, v, x in (("2019-20", 100, 200), ("2020-21", 90, 180))])
+    ev = evaluate(plan, data, period="2020-21", history_periods=[])
+    assert ev.current[0, 0] == 90 and ev.previous[0, 0] == 100
+    assert ev.targets.gap[0, 0] == pytest.approx(0.0, abs=1e-12)
+    assert ev.targets.status[0, 0] == TargetStatus.MET
+    assert ev.history.values[0, 0].tolist() == [100, 90]

@@ -336,6 +336,34 @@ def test_hook_doc_examples_run(name: str) -> None:
     assert len(getattr(reg, f"{kind}s")) == 1
     if name == "perfcore_register_derived_measures":
         _run_derived_example(reg)
+    if name == "perfcore_register_scorers":
+        _run_scorer_example(reg)
+
+
+def _run_scorer_example(reg: Any) -> None:
+    # The example scores real figures through the framework, options checked first.
+    from perfcore.codes import Status
+    from perfcore.dataset import Dataset
+    from perfcore.errors import PlanValidationError
+    from perfcore.evaluation import evaluate
+    from perfcore.model import Outcome, Plan, Priority
+    from perfcore.scoring import ScoringConfig, score
+
+    rate = Measure(id="rate", name="Rate", kind="proportion", polarity="higher")
+    plan = Plan(id="p", title="P", priorities=[Priority(id="q", title="Q", outcomes=[
+        Outcome(id="o", statement="O", measures=[rate])])])
+    data = Dataset.from_records([
+        {"measure": "rate", "organisation": org, "period": p, "value": v}
+        for org, v in (("Gwent", 0.6), ("Dyfed-Powys", 0.4)) for p in ("2019-20", "2020-21")])
+    ev = evaluate(plan, data, period="2020-21")
+    config = ScoringConfig.from_mapping({"default": {"scorer": "above_value", "value": 0.5}},
+                                        scorers=reg.scorers, measure_ids=["rate"])
+    s = score(ev, config, scorers=reg.scorers, domains=())
+    assert [s.status_of("rate", org) for org in ("Gwent", "Dyfed-Powys")] == [
+        (Status.GREEN, ("0.6 against 0.5",)), (Status.RED, ("0.4 against 0.5",))]
+    with pytest.raises(PlanValidationError, match="default.value: must be a number"):
+        ScoringConfig.from_mapping({"default": {"scorer": "above_value", "value": "x"}},
+                                   scorers=reg.scorers, measure_ids=["rate"])
 
 
 def _run_derived_example(reg: Any) -> None:

@@ -169,30 +169,54 @@ def perfcore_register_derived_measures() -> Iterable[DerivedMeasureSpec] | None:
 
 @hookspec
 def perfcore_register_scorers() -> Iterable[ScorerSpec] | None:
-    """Register scorers that turn an evaluated measure into a score (RAG and reasons).
+    """Register scorers that turn an evaluated measure into a status (RAG) with reasons.
 
     **When it is called:** once per plugin, the first time the registry is asked for
-    scorers (`perfcore.plugins.scorers()`, `python -m perfcore plugins`).
+    scorers (`perfcore.plugins.scorers()`, loading a plan, `perfcore plugins`).
 
-    **What to return:** an iterable of `perfcore.ScorerSpec`, or `None`. The callable's
-    protocol is defined by the scoring framework; perfcore 0.1 only records it by name.
-    Scorer names must be unique across all installed plugins.
+    **What to return:** an iterable of `perfcore.ScorerSpec`, or `None`. The `scorer`
+    follows `perfcore.scoring.Scorer`: `scorer(evaluation, rows, /, **options)` is called
+    once for all the measures (`rows`, indices into `evaluation.measures`) that a plan
+    scores with it, over every organisation at once, and returns a `perfcore.ScoreBlock`:
+    `status` (`perfcore.Status` codes, `len(rows)` × organisations), `value` (0–100 or
+    NaN), `reasons(k, j, lang)` (the reasons of row `k`, organisation `j`, in the
+    language `lang`) and `inputs(k, j)` (the figures behind the status, as data). A plan
+    chooses it by name (`scorer = { scorer = "above_value", value = 0.5 }`); its options
+    are keyword-only and are checked against its signature, then by the spec's optional
+    `check_options(options)`, which returns `(option, message)` pairs, before anything is
+    scored. Scorer names must be unique across all installed plugins.
 
     **Example:**
 
     ```python
-    from perfcore import ScorerSpec, hookimpl
+    import numpy as np
+
+    from perfcore import ScoreBlock, ScorerSpec, Status, hookimpl
 
 
-    def within_tolerance(evaluation, *, tolerance=0.05):
-        ...
+    def above_value(evaluation, rows, /, *, value=0.0):
+        # Green above `value`, red at or below it, grey without a figure.
+        current = evaluation.current[rows]
+        status = np.select([current > value, current <= value],
+                           [Status.GREEN, Status.RED], Status.GREY).astype(np.int8)
+
+        def reasons(k, j, lang):
+            return (f"{current[k, j]:g} against {value:g}",)
+
+        return ScoreBlock(status=status, value=np.full(status.shape, np.nan),
+                          reasons=reasons,
+                          inputs=lambda k, j: {"current": float(current[k, j])})
+
+
+    def check(options):
+        v = options.get("value", 0.0)
+        return [] if isinstance(v, (int, float)) else [("value", "must be a number")]
 
 
     @hookimpl
     def perfcore_register_scorers():
-        return [ScorerSpec(name="within_tolerance",
-                           description="Green when within 5% of target.",
-                           scorer=within_tolerance)]
+        return [ScorerSpec(name="above_value", description="Green above a value.",
+                           scorer=above_value, check_options=check)]
     ```
 
     *Added in version 0.1.*
