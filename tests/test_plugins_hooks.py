@@ -361,7 +361,7 @@ def _run_scorer_example(reg: Any) -> None:
     s = score(ev, config, scorers=reg.scorers, domains=())
     assert [s.status_of("rate", org) for org in ("Gwent", "Dyfed-Powys")] == [
         (Status.GREEN, ("0.6 against 0.5",)), (Status.RED, ("0.4 against 0.5",))]
-    with pytest.raises(PlanValidationError, match="default.value: must be a number"):
+    with pytest.raises(PlanValidationError, match=r"default\.value: must be a number"):
         ScoringConfig.from_mapping({"default": {"scorer": "above_value", "value": "x"}},
                                    scorers=reg.scorers, measure_ids=["rate"])
 
