@@ -24,16 +24,27 @@ def test_help_lists_commands_and_exit_codes(capsys: pytest.CaptureFixture[str]) 
         main(["--help"])
     assert info.value.code == 0
     text = capsys.readouterr().out
-    for command in ("report", "validate", "explain", "plugins", "measures", "spc"):
+    for command in ("report", "validate", "explain", "plugins", "measures", "spc",
+                    "catalogue"):
         assert command in text
     assert "Exit codes: 0 success, 1 problems with the input" in text
 
 
-@pytest.mark.parametrize("command", ["report", "validate", "explain", "spc", "measures"])
+@pytest.mark.parametrize("command", ["report", "validate", "explain", "spc", "measures",
+                                     "catalogue"])
 def test_each_command_has_examples(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main([command, "--help"])
     assert "examples:" in capsys.readouterr().out
+
+
+def test_catalogue_template_of_a_plugin_domain(capsys: pytest.CaptureFixture[str]) -> None:
+    # A plugin author starts a catalogue from the texts their domain shows in reports.
+    assert main(["catalogue", "domain", "victims"]) == 0
+    out = capsys.readouterr().out
+    assert 'msgid "Supporting victims"' in out and 'msgid "MARAC referrals"' in out
+    assert main(["catalogue", "domain"]) == 1
+    assert "needs one domain name" in capsys.readouterr().err
 
 
 def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:

@@ -39,6 +39,10 @@ EXAMPLES = {
   perfcore spc monthly.csv --column count --target 4000 --format html -o chart.html
 The CSV needs a header; the first column labels the points (e.g. months) and
 --column names the values (default: the second column).""",
+    "catalogue": """examples:
+  perfcore catalogue domain victims > perfcore_victims.pot   # start a plugin's catalogue
+  perfcore catalogue compile src/my_plugin/locale/cy/LC_MESSAGES/my_plugin.po
+  perfcore catalogue check        # perfcore's own catalogues (for contributors)""",
 }
 
 
@@ -101,6 +105,14 @@ def _parser() -> argparse.ArgumentParser:
 
     command("plugins", "List installed plugins and what they register.")
 
+    c = command("catalogue", "Translation catalogues: a plugin's template, .po to .mo.")
+    c.add_argument("action", choices=("domain", "compile", "check", "update"),
+                   help="domain NAME: print a template of an installed domain's texts; "
+                        "compile [PO ...]: write .mo files beside .po files; check / "
+                        "update: perfcore's own catalogues")
+    c.add_argument("names", nargs="*", metavar="ARG",
+                   help="the domain name (domain) or .po files (compile)")
+
     c = command("measures", "List the measures that installed domain plugins provide.")
     c.add_argument("--domain", default=None, help="only this domain")
 
@@ -125,7 +137,8 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     err = stderr if stderr is not None else sys.stderr
     args = _parser().parse_args(argv)
     handler = {"report": _report, "validate": _validate, "explain": _explain,
-               "plugins": _plugins, "measures": _measures, "spc": _spc}[args.command]
+               "plugins": _plugins, "measures": _measures, "spc": _spc,
+               "catalogue": _catalogue}[args.command]
     try:
         with warnings.catch_warnings(record=True) as caught:
             # perfcore's warnings (figures not available, incomplete periods, skipped
@@ -246,6 +259,19 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _plugins(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from perfcore.plugins import run_plugins_command
     return run_plugins_command(out=out, err=err)
+
+
+def _catalogue(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from contextlib import redirect_stdout
+
+    from perfcore.plugins import i18n_tools
+    if args.action == "domain" and len(args.names) != 1:
+        from perfcore.errors import OptionError
+        raise OptionError("catalogue domain needs one domain name, e.g. "
+                          "`perfcore catalogue domain victims`", option="ARG",
+                          value=args.names, allowed="one installed domain")
+    with redirect_stdout(out):
+        return i18n_tools.main([args.action, *args.names])
 
 
 def _measures(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
