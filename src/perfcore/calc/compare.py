@@ -25,14 +25,20 @@ import numpy.typing as npt
 from scipy import special
 
 from perfcore.calc._common import (
+    BoolArray,
     FlagArray,
     FloatArray,
+    IntArray,
     Reason,
+    StrArray,
     as_float,
     broadcast,
+    broadcast_signs,
     check_choice,
     confidence_levels,
-    polarity_signs,
+    input_reasons,
+    ratio_reasons,
+    set_reason,
     warn_invalid,
 )
 from perfcore.errors import OptionError, ShapeError
@@ -57,10 +63,6 @@ __all__ = [
     "rank_in_group",
 ]
 
-IntArray = npt.NDArray[np.int64]
-StrArray = npt.NDArray[np.str_]
-BoolArray = npt.NDArray[np.bool_]
-
 #: Two-sided z for the funnel's two control levels (95% and 99.8%).
 _Z95 = float(special.ndtri(0.975))
 _Z998 = float(special.ndtri(0.999))
@@ -76,14 +78,6 @@ FUNNEL_LABELS: dict[int, str] = {
     -2: "Low (0.001)",
 }
 _NOT_COMPARED = "not_compared"
-
-
-def _nonfinite_reasons(*arrays: FloatArray) -> FlagArray:
-    reasons = np.zeros(np.broadcast_shapes(*(a.shape for a in arrays)), dtype=np.uint16)
-    for a in arrays:
-        reasons |= np.where(np.isnan(a), np.uint16(Reason.MISSING), np.uint16(0))
-        reasons |= np.where(np.isinf(a), np.uint16(Reason.NON_FINITE), np.uint16(0))
-    return reasons
 
 
 # ---------------------------------------------------------------------------------------
@@ -166,13 +160,8 @@ def compare_to_benchmark(
         raise ShapeError(
             f"{len(levels)} confidence levels need lower/upper with a leading axis of "
             f"length {len(levels)}; got shape {lo.shape}", shapes={"lower": lo.shape})
-    sign = polarity_signs(polarity)
-    try:
-        sign = np.broadcast_to(sign, v.shape)
-    except ValueError as exc:
-        raise ShapeError(f"polarity of shape {np.shape(sign)} does not broadcast with "
-                         f"values of shape {v.shape}", shapes={"polarity": np.shape(sign)}) from exc
-    reasons = _nonfinite_reasons(v, lo, hi, bm)
+    sign = broadcast_signs(polarity, v.shape, f"values of shape {v.shape}")
+    reasons = input_reasons(v, lo, hi, bm)
     usable = reasons == 0
     with np.errstate(invalid="ignore"):
         code = np.where(usable & (bm < lo), 1, np.where(usable & (bm > hi), -1, 0)).astype(np.int8)
@@ -559,7 +548,7 @@ def overdispersion(
     x, n = broadcast(numerator=numerator, denominator=denominator)
     if x.ndim == 0:
         x, n = x[None], n[None]
-    reasons = _count_reasons(x, n, proportion=statistic == "proportion")
+    reasons = ratio_reasons(x, n, proportion=statistic == "proportion")
     ok = reasons == 0
     if statistic == "ratio":
         ok &= x > 0  # log scale: a zero count has no z-score
@@ -590,16 +579,6 @@ def overdispersion(
                           z_winsorised=zw, phi=np.asarray(phi), tau2=np.asarray(tau2),
                           z_adjusted=z_adj, n_used=np.asarray(n_used, dtype=np.int64),
                           trim=float(trim), reasons=reasons)
-
-
-def _count_reasons(x: FloatArray, n: FloatArray, *, proportion: bool) -> FlagArray:
-    reasons = _nonfinite_reasons(x, n)
-    with np.errstate(invalid="ignore"):
-        reasons |= np.where((x < 0) | (n < 0), np.uint16(Reason.NEGATIVE), np.uint16(0))
-        reasons |= np.where(n == 0, np.uint16(Reason.ZERO_DENOMINATOR), np.uint16(0))
-        if proportion:
-            reasons |= np.where((x > n) & (n > 0), np.uint16(Reason.X_GT_N), np.uint16(0))
-    return reasons
 
 
 @attrs.frozen(kw_only=True)
@@ -669,7 +648,7 @@ def funnel_significance(
     x, n = broadcast(numerator=numerator, denominator=denominator)
     if x.ndim == 0:
         x, n = x[None], n[None]
-    reasons = _count_reasons(x, n, proportion=statistic == "proportion")
+    reasons = ratio_reasons(x, n, proportion=statistic == "proportion")
     ok = reasons == 0
     xs, ns = np.where(ok, x, 0.0), np.where(ok, n, 1.0)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -839,7 +818,7 @@ def group_average(
                               option="method", value=method,
                               allowed=("pooled", "mean", "population_weighted"))
         num, den = broadcast(numerator=numerator, denominator=denominator)
-        reasons_in = _count_reasons(num, den, proportion=False)
+        reasons_in = ratio_reasons(num, den, proportion=False)
         reasons_in &= ~np.uint16(Reason.ZERO_DENOMINATOR)  # a zero member still pools
         a, b = num, den
     elif method == "mean":
@@ -849,12 +828,12 @@ def group_average(
                                   option="method", value=method,
                                   allowed=("pooled", "mean", "population_weighted"))
             num, den = broadcast(numerator=numerator, denominator=denominator)
-            reasons_in = _count_reasons(num, den, proportion=False)
+            reasons_in = ratio_reasons(num, den, proportion=False)
             with np.errstate(invalid="ignore", divide="ignore"):
                 a = num / den * multiplier
         else:
             a = as_float(values, "values")
-            reasons_in = _nonfinite_reasons(a)
+            reasons_in = input_reasons(a)
         b = np.ones_like(a)
     else:
         if values is None or population is None:
@@ -862,9 +841,8 @@ def group_average(
                               option="method", value=method,
                               allowed=("pooled", "mean", "population_weighted"))
         v, pop = broadcast(values=values, population=population)
-        reasons_in = _nonfinite_reasons(v, pop)
-        with np.errstate(invalid="ignore"):
-            reasons_in |= np.where(pop < 0, np.uint16(Reason.NEGATIVE), np.uint16(0))
+        reasons_in = input_reasons(v, pop)
+        set_reason(reasons_in, np.isfinite(pop) & (pop < 0), Reason.NEGATIVE)
         a, b = v * pop, pop
     if a.ndim == 0:
         raise ShapeError("group_average needs organisations on the last axis",
@@ -989,17 +967,12 @@ def rank_in_group(
                              shapes={"members": mat.shape})
         own = own_opt
         mat[np.arange(mat.shape[0]), own] = True
-    sign = polarity_signs(polarity)
-    try:
-        sign_b = np.broadcast_to(sign, v.shape[:-1]).astype(np.float64)
-    except ValueError as exc:
-        raise ShapeError(f"polarity of shape {np.shape(sign)} does not broadcast with the "
-                         f"leading axes {v.shape[:-1]}", shapes={"polarity": np.shape(sign)}
-                         ) from exc
+    sign_b = broadcast_signs(polarity, v.shape[:-1],
+                             f"the leading axes {v.shape[:-1]}").astype(np.float64)
     # Neutral: rank highest first, so that "1st" is still well defined.
     eff = np.where(sign_b == 0, 1.0, sign_b)[..., None]
     score = v * eff
-    reasons_in = _nonfinite_reasons(v)
+    reasons_in = input_reasons(v)
     valid = np.isfinite(v)
     mine = score[..., own]  # (..., groups)
     mine_ok = valid[..., own]

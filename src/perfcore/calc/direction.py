@@ -21,6 +21,7 @@ from perfcore.calc._common import (
     as_float,
     broadcast,
     check_choice,
+    input_reasons,
     polarity_signs,
     warn_invalid,
     z_value,
@@ -180,9 +181,7 @@ def trend_test(
     reasons = np.zeros(shape, dtype=np.uint16)
     if length < points:
         reasons |= np.uint16(Reason.TOO_FEW)
-    for a in arrays:
-        reasons |= np.where(np.isnan(a).any(-1), np.uint16(Reason.MISSING), np.uint16(0))
-        reasons |= np.where(np.isinf(a).any(-1), np.uint16(Reason.NON_FINITE), np.uint16(0))
+    reasons |= np.bitwise_or.reduce(input_reasons(*arrays), axis=-1)  # any point's reason
     k = arrays[0].shape[-1]
     # Time first from here (see _chi_square_trend), t shaped to broadcast over series.
     t = np.arange(1.0, k + 1.0).reshape(k, *[1] * len(shape))
@@ -361,10 +360,7 @@ def direction_of_travel(
         cur, prev = broadcast(current=current, previous=previous)
         with np.errstate(invalid="ignore"):
             change = np.where(np.isfinite(cur) & np.isfinite(prev), cur - prev, np.nan)
-        reasons = np.zeros(change.shape, dtype=np.uint16)
-        for a in (cur, prev):
-            reasons |= np.where(np.isnan(a), np.uint16(Reason.MISSING), np.uint16(0))
-            reasons |= np.where(np.isinf(a), np.uint16(Reason.NON_FINITE), np.uint16(0))
+        reasons = input_reasons(cur, prev)
         code = np.sign(np.nan_to_num(change)).astype(np.int8)
         if method == "sign":
             signal = code != 0
