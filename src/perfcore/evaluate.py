@@ -24,9 +24,10 @@ import numpy as np
 import numpy.typing as npt
 
 from perfcore.calc import FlagArray, FloatArray, Reason, polarity_signs, reason_names
+from perfcore.calc.benchmark import compare_to_benchmark
 from perfcore.calc.change import pct_change, pp_change
-from perfcore.calc.compare import compare_to_benchmark, group_average, rank_in_group
 from perfcore.calc.direction import TREND_LABEL, direction_of_travel, trend_test
+from perfcore.calc.groups import group_average, rank_in_group
 from perfcore.calc.intervals import count_ci, pp_change_ci, proportion_ci, rate_ci, rate_ratio_ci
 from perfcore.codes import MeasureKind
 from perfcore.dataset import FIELDS, Dataset
