@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from perfcore.calc import Reason, compare_to_benchmark
+from perfcore.codes import Assessment, Relation
 from perfcore.errors import ShapeError
 
 # --- compare_to_benchmark ---------------------------------------------------------------
@@ -47,3 +48,16 @@ def test_widening_ci_never_creates_a_difference(v: float, a: float, b: float, wi
     wide = compare_to_benchmark(v, v - a - widen, v + b + widen, bm, polarity=pol)
     if str(narrow.relation) == "similar":
         assert str(wide.relation) == "similar"
+
+
+def test_benchmark_stores_codes_and_derives_names() -> None:
+    r = compare_to_benchmark([15.9, 15.9, 15.9, 10.0], [15.0, 15.0, np.nan, 9.0],
+                             [16.8, 16.8, 16.8, 11.0], [14.3, 17.0, 15.5, 5.0],
+                             polarity=["lower", "lower", "lower", "neutral"])
+    assert (r.relation_code.dtype, r.assessment_code.dtype) == (np.int8, np.int8)
+    assert r.relation_code.tolist() == [Relation.HIGHER, Relation.LOWER,
+                                        Relation.NOT_COMPARED, Relation.HIGHER]
+    assert r.assessment_code.tolist() == [Assessment.WORSE, Assessment.BETTER,
+                                          Assessment.NOT_COMPARED, Assessment.HIGHER]
+    assert r.relation.tolist() == ["higher", "lower", "not_compared", "higher"]
+    assert r.assessment.tolist() == ["worse", "better", "not_compared", "higher"]

@@ -8,6 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from perfcore.calc import Reason, direction_of_travel, trend_test
+from perfcore.calc.direction import TREND_LABEL, TREND_LABELS
+from perfcore.codes import Direction, TrendMarker
 from perfcore.errors import OptionError
 
 
@@ -118,3 +120,20 @@ def test_trend_leave_one_out_and_missing() -> None:
                             numerator=[10, 20, 30, 40, 50], denominator=[100] * 5)
     assert (str(d.arrow), str(d.assessment)) == ("↑", "deteriorating")
     assert str(d.trend.label) == "increasing_and_getting_worse"  # type: ignore[union-attr]
+
+
+def test_results_store_codes_and_derive_names() -> None:
+    # The assessment and trend marker are Code values (one byte each); the names are
+    # the codes' names, so the strings above and the codes always agree.
+    r = direction_of_travel([15.9, 11.8, 11.0, np.nan], [11.8] * 4, polarity="higher")
+    assert r.assessment_code.dtype == np.int8
+    assert r.assessment_code.tolist() == [Direction.IMPROVING, Direction.NO_CHANGE,
+                                          Direction.DETERIORATING, Direction.NOT_ASSESSED]
+    assert r.assessment.tolist() == [str(Direction(c)) for c in r.assessment_code]
+    t = trend_test(numerator=[[10, 20, 30, 40, 50], [10, 10, 10, 10, 10]],
+                   denominator=[[100] * 5] * 2, polarity="lower")
+    assert t.label_code.dtype == np.int8
+    assert t.label_code.tolist() == [TrendMarker.INCREASING_AND_GETTING_WORSE,
+                                     TrendMarker.NO_SIGNIFICANT_CHANGE]
+    assert TrendMarker.names() == TREND_LABELS
+    assert np.dtype(TREND_LABEL).itemsize >= t.label.dtype.itemsize

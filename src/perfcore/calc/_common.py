@@ -12,6 +12,7 @@ reason and no other.
 from __future__ import annotations
 
 import enum
+import functools
 import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -20,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special
 
-from perfcore.codes import Polarity
+from perfcore.codes import Code, Polarity
 from perfcore.errors import InvalidInputWarning, OptionError, ShapeError
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "flag",
     "input_reasons",
     "invalid",
+    "names_of",
     "polarity_signs",
     "positive_option",
     "ratio_reasons",
@@ -86,6 +88,20 @@ def reason_names(mask: int | np.integer[Any]) -> tuple[str, ...]:
     """Names (lower case) of the reason bits set in one element's mask."""
     m = int(mask)
     return tuple(r.name.lower() for r in Reason if r and r.name and m & r)
+
+
+def names_of(vocabulary: type[Code], codes: npt.NDArray[np.integer[Any]]) -> StrArray:
+    """The names of an array of ``vocabulary`` codes (``Direction`` codes → "improving"
+    ...), same shape: results store codes and give their names through this."""
+    names: StrArray = _name_table(vocabulary)[codes]
+    return names
+
+
+@functools.cache
+def _name_table(vocabulary: type[Code]) -> StrArray:
+    table = np.asarray(vocabulary.names())
+    table.flags.writeable = False  # shared by every result
+    return table
 
 
 def flag(reasons: FlagArray, reason: Reason) -> BoolArray:

@@ -21,19 +21,19 @@ import numpy.typing as npt
 from perfcore.calc._common import (
     FlagArray,
     FloatArray,
+    Int8Array,
     StrArray,
     broadcast,
     broadcast_signs,
     confidence_levels,
     input_reasons,
+    names_of,
     warn_invalid,
 )
+from perfcore.codes import Assessment, Relation
 from perfcore.errors import ShapeError
 
 __all__ = ["BenchmarkComparison", "compare_to_benchmark"]
-
-_NOT_COMPARED = "not_compared"
-
 
 @attrs.frozen(kw_only=True)
 class BenchmarkComparison:
@@ -41,19 +41,21 @@ class BenchmarkComparison:
 
     Attributes
     ----------
-    relation : ndarray of str
-        ``"higher"`` when the benchmark lies below the force's lower confidence limit,
-        ``"lower"`` when it lies above the upper limit, ``"similar"`` when it lies inside
-        the interval (limits inclusive), ``"not_compared"`` when a bound or the benchmark
-        is missing. Independent of polarity.
-    assessment : ndarray of str
-        ``relation`` read through the polarity: ``"better"`` / ``"worse"`` / ``"similar"``
-        / ``"not_compared"``. For a **neutral** measure the assessment is the relation
-        itself (``"higher"`` / ``"lower"`` / ``"similar"``), as Fingertips does for
-        indicators whose polarity is "not applicable".
+    relation_code : ndarray of int8
+        :class:`~perfcore.codes.Relation` per element: ``HIGHER`` when the benchmark lies
+        below the force's lower confidence limit, ``LOWER`` when it lies above the upper
+        limit, ``SIMILAR`` when it lies inside the interval (limits inclusive),
+        ``NOT_COMPARED`` when a bound or the benchmark is missing. Independent of polarity.
+        ``relation`` (property) gives the names.
+    assessment_code : ndarray of int8
+        :class:`~perfcore.codes.Assessment` per element: the relation read through the
+        polarity, ``BETTER`` / ``WORSE`` / ``SIMILAR`` / ``NOT_COMPARED``. For a
+        **neutral** measure the assessment is the relation itself (``HIGHER`` /
+        ``LOWER`` / ``SIMILAR``), as Fingertips does for indicators whose polarity is "not
+        applicable". ``assessment`` (property) gives the names.
     code : ndarray of int8
         +1 force above the benchmark, -1 below, 0 similar **or** not compared (use
-        ``relation`` to tell these apart).
+        ``relation_code`` to tell these apart).
     confidence : tuple of float or None
         The confidence level(s) of the interval used, as fractions (0.95, 0.998). When
         several levels are given the arrays have a leading axis, one row per level.
@@ -63,13 +65,28 @@ class BenchmarkComparison:
         :class:`~perfcore.calc.Reason` bits per element (``missing``, ``non_finite``).
     """
 
-    relation: StrArray = attrs.field(eq=False)
-    assessment: StrArray = attrs.field(eq=False)
-    code: npt.NDArray[np.int8] = attrs.field(eq=False)
+    relation_code: Int8Array = attrs.field(eq=False)
+    assessment_code: Int8Array = attrs.field(eq=False)
+    code: Int8Array = attrs.field(eq=False)
     confidence: tuple[float, ...] | None
     value: FloatArray = attrs.field(eq=False)
     benchmark: FloatArray = attrs.field(eq=False)
     reasons: FlagArray = attrs.field(eq=False)
+
+    @property
+    def relation(self) -> StrArray:
+        """``"higher"``, ``"lower"``, ``"similar"`` or ``"not_compared"`` per element."""
+        return names_of(Relation, self.relation_code)
+
+    @property
+    def assessment(self) -> StrArray:
+        """``"better"``, ``"worse"``, ``"similar"``, ``"not_compared"`` (or, neutral,
+        ``"higher"`` / ``"lower"``) per element."""
+        return names_of(Assessment, self.assessment_code)
+
+
+#: The assessment of a neutral measure is its relation: Relation code -> Assessment code.
+_NEUTRAL_ASSESSMENT = np.array([Assessment.parse(r.code) for r in Relation], dtype=np.int8)
 
 
 def compare_to_benchmark(
@@ -115,12 +132,14 @@ def compare_to_benchmark(
     usable = reasons == 0
     with np.errstate(invalid="ignore"):
         code = np.where(usable & (bm < lo), 1, np.where(usable & (bm > hi), -1, 0)).astype(np.int8)
-    relation = np.where(code > 0, "higher", np.where(code < 0, "lower", "similar")).astype("<U12")
-    relation[~usable] = _NOT_COMPARED
+    relation = np.where(code > 0, Relation.HIGHER,
+                        np.where(code < 0, Relation.LOWER, Relation.SIMILAR)).astype(np.int8)
+    relation[~usable] = Relation.NOT_COMPARED
     signed = code * sign
-    assessment = np.where(signed > 0, "better", np.where(signed < 0, "worse", "similar"))
-    assessment = np.where(sign == 0, relation, assessment).astype("<U12")
-    assessment[~usable] = _NOT_COMPARED
+    assessment = np.where(signed > 0, Assessment.BETTER,
+                          np.where(signed < 0, Assessment.WORSE, Assessment.SIMILAR))
+    assessment = np.where(sign == 0, _NEUTRAL_ASSESSMENT[relation], assessment).astype(np.int8)
+    assessment[~usable] = Assessment.NOT_COMPARED
     warn_invalid(reasons, "compare_to_benchmark")
-    return BenchmarkComparison(relation=relation, assessment=assessment, code=code,
+    return BenchmarkComparison(relation_code=relation, assessment_code=assessment, code=code,
                                confidence=levels, value=v, benchmark=bm, reasons=reasons)

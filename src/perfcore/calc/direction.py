@@ -15,17 +15,22 @@ import numpy as np
 import numpy.typing as npt
 
 from perfcore.calc._common import (
+    BoolArray,
     FlagArray,
     FloatArray,
+    Int8Array,
     Reason,
+    StrArray,
     as_float,
     broadcast,
     check_choice,
     input_reasons,
+    names_of,
     polarity_signs,
     warn_invalid,
     z_value,
 )
+from perfcore.codes import Direction, TrendMarker
 from perfcore.errors import OptionError, ShapeError
 
 __all__ = [
@@ -38,23 +43,20 @@ __all__ = [
     "trend_test",
 ]
 
-StrArray = npt.NDArray[np.str_]
-Int8Array = npt.NDArray[np.int8]
 
 #: χ²(1) critical value at 99.8% (two-sided 0.002): Fingertips' trend threshold.
 TREND_CRITICAL_VALUE = 9.5495
-#: Trend labels (``trend_test``): the longest is "decreasing_and_getting_better".
-TREND_LABELS = ("increasing", "decreasing", "increasing_and_getting_better",
-                "increasing_and_getting_worse", "decreasing_and_getting_better",
-                "decreasing_and_getting_worse", "no_significant_change",
-                "could_not_be_calculated")
+#: Trend labels (``trend_test``), indexed by ``TrendResult.label_code``: the names of
+#: :class:`~perfcore.codes.TrendMarker`.
+TREND_LABELS = TrendMarker.names()
+#: A string dtype that holds every trend label.
 TREND_LABEL = f"<U{max(map(len, TREND_LABELS))}"
 
 _METHODS = ("sign", "threshold", "significance", "trend")
 _ARROWS = np.array(["↓", "→", "↑"])
 
 
-def _arrow(code: Int8Array, ok: npt.NDArray[np.bool_]) -> StrArray:
+def _arrow(code: Int8Array, ok: BoolArray) -> StrArray:
     return np.where(ok, _ARROWS[code.astype(np.int64) + 1], "").astype("<U1")
 
 
@@ -72,12 +74,13 @@ class TrendResult:
         slope of the proportion against the period index).
     significant : ndarray of bool
         X² > critical value and, when the leave-one-out guard is on, the guard passed.
-    label : ndarray of str
-        ``"increasing"``, ``"decreasing"``, ``"no_significant_change"``,
-        ``"could_not_be_calculated"``; with a polarity: ``"increasing_and_getting_better"``,
-        ``"increasing_and_getting_worse"``, ``"decreasing_and_getting_better"``,
-        ``"decreasing_and_getting_worse"`` (neutral keeps ``"increasing"`` /
-        ``"decreasing"``), as the Fingertips trend markers.
+    label_code : ndarray of int8
+        :class:`~perfcore.codes.TrendMarker` per series, as the Fingertips trend markers:
+        ``INCREASING``, ``DECREASING``, ``NO_SIGNIFICANT_CHANGE``,
+        ``COULD_NOT_BE_CALCULATED``; with a polarity ``INCREASING_AND_GETTING_BETTER``,
+        ``INCREASING_AND_GETTING_WORSE``, ``DECREASING_AND_GETTING_BETTER``,
+        ``DECREASING_AND_GETTING_WORSE`` (neutral keeps ``INCREASING`` / ``DECREASING``).
+        ``label`` (property) gives the names (``"increasing_and_getting_better"`` ...).
     method : str
         ``"chi_square_trend"`` or ``"weighted_regression"``.
     reasons : ndarray of uint16
@@ -85,10 +88,15 @@ class TrendResult:
 
     statistic: FloatArray = attrs.field(eq=False)
     slope: FloatArray = attrs.field(eq=False)
-    significant: npt.NDArray[np.bool_] = attrs.field(eq=False)
-    label: StrArray = attrs.field(eq=False)
+    significant: BoolArray = attrs.field(eq=False)
+    label_code: Int8Array = attrs.field(eq=False)
     method: str
     reasons: FlagArray = attrs.field(eq=False)
+
+    @property
+    def label(self) -> StrArray:
+        """The trend marker's name per series (see :data:`TREND_LABELS`)."""
+        return names_of(TrendMarker, self.label_code)
 
 
 def _chi_square_trend(x: FloatArray, n: FloatArray, t: FloatArray,
@@ -231,18 +239,29 @@ def trend_test(
     reasons |= np.where((reasons == 0) & ~np.isfinite(stat), np.uint16(Reason.TOO_FEW),
                         np.uint16(0))
     significant &= ok
-    direction = np.where(slope > 0, "increasing", "decreasing")
-    sign = np.broadcast_to(polarity_signs(polarity), shape)
-    good = np.sign(slope) * sign
-    quality = np.where(good > 0, "_and_getting_better", "_and_getting_worse")
-    with_pol = np.char.add(direction.astype(TREND_LABEL), quality)
-    label = np.where(sign == 0, direction, with_pol)
-    label = np.where(significant, label, "no_significant_change")
-    label = np.where(ok, label, "could_not_be_calculated").astype(TREND_LABEL)
+    label = _trend_markers(slope, np.broadcast_to(polarity_signs(polarity), shape),
+                           significant, ok)
     warn_invalid(reasons, "trend_test")
     return TrendResult(statistic=np.where(ok, stat, np.nan), slope=np.where(ok, slope, np.nan),
-                       significant=np.asarray(significant), label=label, method=method,
+                       significant=np.asarray(significant), label_code=label, method=method,
                        reasons=reasons)
+
+
+def _trend_markers(slope: FloatArray, sign: Int8Array, significant: BoolArray,
+                   ok: BoolArray) -> Int8Array:
+    """TrendMarker codes: the direction of the slope, read with the polarity ``sign``
+    (neutral: the direction alone) where significant."""
+    with np.errstate(invalid="ignore"):
+        up = slope > 0
+        better = np.sign(slope) * sign > 0
+    marker = np.where(up, np.where(better, TrendMarker.INCREASING_AND_GETTING_BETTER,
+                                   TrendMarker.INCREASING_AND_GETTING_WORSE),
+                      np.where(better, TrendMarker.DECREASING_AND_GETTING_BETTER,
+                               TrendMarker.DECREASING_AND_GETTING_WORSE))
+    marker = np.where(sign == 0, np.where(up, TrendMarker.INCREASING, TrendMarker.DECREASING),
+                      marker)
+    marker = np.where(significant, marker, TrendMarker.NO_SIGNIFICANT_CHANGE)
+    return np.where(ok, marker, TrendMarker.COULD_NOT_BE_CALCULATED).astype(np.int8)
 
 
 @attrs.frozen(kw_only=True)
@@ -256,13 +275,14 @@ class DirectionResult:
         ``""`` where it could not be computed.
     code : ndarray of int8
         +1 up, -1 down, 0 no movement or not computed.
-    assessment : ndarray of str
-        ``"improving"``, ``"deteriorating"``, ``"no_change"`` or ``"not_assessed"``.
-        ``no_change`` whenever the method found no signal (below tolerance, not
-        significant, no significant trend) even if the arrow moved. **Neutral**
-        polarity: a signalled movement is ``"not_assessed"`` (direction is shown by the
-        arrow, but neither better nor worse); no signal is still ``"no_change"``.
-        Missing inputs give ``"not_assessed"`` with a reason.
+    assessment_code : ndarray of int8
+        :class:`~perfcore.codes.Direction` per element: ``IMPROVING``,
+        ``DETERIORATING``, ``NO_CHANGE`` or ``NOT_ASSESSED``. ``NO_CHANGE`` whenever the
+        method found no signal (below tolerance, not significant, no significant trend)
+        even if the arrow moved. **Neutral** polarity: a signalled movement is
+        ``NOT_ASSESSED`` (direction is shown by the arrow, but neither better nor worse);
+        no signal is still ``NO_CHANGE``. Missing inputs give ``NOT_ASSESSED`` with a
+        reason. ``assessment`` (property) gives the names (``"improving"`` ...).
     signal : ndarray of bool
         Whether the method found a change (any change for ``sign``).
     method : str
@@ -276,12 +296,18 @@ class DirectionResult:
 
     arrow: StrArray = attrs.field(eq=False)
     code: Int8Array = attrs.field(eq=False)
-    assessment: StrArray = attrs.field(eq=False)
-    signal: npt.NDArray[np.bool_] = attrs.field(eq=False)
+    assessment_code: Int8Array = attrs.field(eq=False)
+    signal: BoolArray = attrs.field(eq=False)
     method: str
     change: FloatArray = attrs.field(eq=False)
     trend: TrendResult | None = attrs.field(eq=False)
     reasons: FlagArray = attrs.field(eq=False)
+
+    @property
+    def assessment(self) -> StrArray:
+        """``"improving"``, ``"deteriorating"``, ``"no_change"`` or ``"not_assessed"`` per
+        element."""
+        return names_of(Direction, self.assessment_code)
 
     def describe(self) -> StrArray:
         """Plain-English phrases that never claim a change without a signal."""
@@ -395,13 +421,13 @@ def direction_of_travel(
         ok = reasons == 0
     signal = np.asarray(signal) & ok
     good = code * sign
-    assessment = np.where(good > 0, "improving", np.where(good < 0, "deteriorating",
-                                                            "not_assessed"))
-    assessment = np.where(signal, assessment, "no_change")
-    assessment = np.where(ok, assessment, "not_assessed").astype("<U13")
+    assessment = np.where(good > 0, Direction.IMPROVING,
+                          np.where(good < 0, Direction.DETERIORATING, Direction.NOT_ASSESSED))
+    assessment = np.where(signal, assessment, Direction.NO_CHANGE)
+    assessment = np.where(ok, assessment, Direction.NOT_ASSESSED).astype(np.int8)
     arrow = _arrow(code, ok)
     if method != "trend":
         warn_invalid(reasons, "direction_of_travel")
-    return DirectionResult(arrow=arrow, code=np.asarray(code), assessment=assessment,
+    return DirectionResult(arrow=arrow, code=np.asarray(code), assessment_code=assessment,
                            signal=signal, method=method, change=np.asarray(change),
                            trend=trend, reasons=np.asarray(reasons))
