@@ -11,10 +11,13 @@ from perfcore.calc import (
     Reason,
     descriptive_band,
     group_average,
-    ordinal,
     rank_in_group,
 )
 from perfcore.errors import OptionError, ShapeError
+from perfcore.i18n import translator
+from perfcore.labels import rank_text
+
+EN = translator("en")
 
 # --- group averages ---------------------------------------------------------------------
 
@@ -60,13 +63,7 @@ def test_group_average_bad_options() -> None:
                       members=np.ones((43, 42), dtype=bool))
 
 
-# --- ranks and ordinals -----------------------------------------------------------------
-
-def test_ordinal() -> None:
-    got = [ordinal(k) for k in (1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111, 112)]
-    assert got == ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd",
-                   "23rd", "101st", "111th", "112th"]
-
+# --- ranks ------------------------------------------------------------------------------
 
 def test_rank_fifth_of_eight() -> None:
     # Seed 003: "Gwent had the 5th (out of 8) largest crime reduction (in %)" in its MSG.
@@ -74,11 +71,11 @@ def test_rank_fifth_of_eight() -> None:
     r = rank_in_group(change, polarity="lower", members=[np.arange(8)], self_index=[4])
     assert r.rank.tolist() == [5]
     assert r.group_size.tolist() == [8]
-    assert r.text(style="out_of").tolist() == ["5th (out of 8)"]
+    assert rank_text(r.rank, r.group_size, EN, style="out_of").tolist() == ["5th (out of 8)"]
     ties = rank_in_group([3.0, 1.0, 1.0, 2.0, np.nan], polarity="lower")
     assert ties.rank.tolist() == [4, 1, 1, 3, 0]
     assert ties.group_size.tolist() == [4, 4, 4, 4, 4]
-    assert ties.text().tolist()[:2] == ["4th of 4", "1st of 4"]
+    assert rank_text(ties.rank, ties.group_size, EN).tolist()[:2] == ["4th of 4", "1st of 4"]
     assert ties.reasons[4] == Reason.MISSING
 
 

@@ -11,6 +11,10 @@ from perfcore.calc import Reason, direction_of_travel, trend_test
 from perfcore.calc.direction import TREND_LABEL, TREND_LABELS
 from perfcore.codes import Direction, TrendMarker
 from perfcore.errors import OptionError
+from perfcore.i18n import translator
+from perfcore.labels import direction_phrase
+
+EN = translator("en")
 
 
 def test_seed_001_directions() -> None:
@@ -34,8 +38,8 @@ def test_methods_and_signal() -> None:
                               significant=[True, False, False, True])
     assert sig.arrow.tolist() == ["↑", "↑", "→", "↓"]  # arrow = sign even if not significant
     assert sig.assessment.tolist() == ["improving", "no_change", "no_change", "deteriorating"]
-    assert sig.describe().tolist() == ["improving", "no significant change",
-                                       "no significant change", "deteriorating"]
+    assert direction_phrase(sig, EN).tolist() == ["improving", "no significant change",
+                                                  "no significant change", "deteriorating"]
     assert sig.method == "significance"
 
 
@@ -43,7 +47,7 @@ def test_neutral_and_missing() -> None:
     r = direction_of_travel([120.0, 100.0, np.nan], [100.0, 100.0, 100.0], polarity="neutral")
     assert r.arrow.tolist() == ["↑", "→", ""]
     assert r.assessment.tolist() == ["not_assessed", "no_change", "not_assessed"]
-    assert r.describe().tolist() == ["increased", "no change", "not assessed"]
+    assert direction_phrase(r, EN).tolist() == ["increased", "no change", "not assessed"]
     assert r.reasons[2] == Reason.MISSING
 
 

@@ -23,7 +23,6 @@ from perfcore.calc.direction import (
     DirectionResult,
     TrendResult,
     direction_of_travel,
-    phrase,
     trend_test,
 )
 from perfcore.calc.funnel import (
@@ -42,7 +41,6 @@ from perfcore.calc.groups import (
     descriptive_band,
     group_average,
     membership_matrix,
-    ordinal,
     rank_in_group,
 )
 from perfcore.calc.intervals import (
@@ -89,10 +87,8 @@ __all__ = [
     "group_average",
     "mean_ci",
     "membership_matrix",
-    "ordinal",
     "overdispersion",
     "pct_change",
-    "phrase",
     "polarity_signs",
     "pp_change",
     "pp_change_ci",

@@ -39,7 +39,6 @@ __all__ = [
     "DirectionResult",
     "TrendResult",
     "direction_of_travel",
-    "phrase",
     "trend_test",
 ]
 
@@ -292,6 +291,8 @@ class DirectionResult:
     trend : TrendResult or None
         The trend details when ``method="trend"``.
     reasons : ndarray of uint16
+
+    :func:`perfcore.labels.direction_phrase` words the result in a report's language.
     """
 
     arrow: StrArray = attrs.field(eq=False)
@@ -308,26 +309,6 @@ class DirectionResult:
         """``"improving"``, ``"deteriorating"``, ``"no_change"`` or ``"not_assessed"`` per
         element."""
         return names_of(Direction, self.assessment_code)
-
-    def describe(self) -> StrArray:
-        """Plain-English phrases that never claim a change without a signal."""
-        return phrase(self)
-
-
-def phrase(result: DirectionResult) -> StrArray:
-    """Vectorised wording: ``"improving"``, ``"deteriorating"``, ``"increased"`` /
-    ``"decreased"`` (neutral), ``"no significant change"`` (no signal with the
-    significance or trend method), ``"no change"`` (sign / threshold) or
-    ``"not assessed"``."""
-    quiet = ("no significant change" if result.method in ("significance", "trend")
-             else "no change")
-    moved = np.where(result.code > 0, "increased", np.where(result.code < 0, "decreased",
-                                                              quiet))
-    out = np.where(result.assessment == "improving", "improving",
-                   np.where(result.assessment == "deteriorating", "deteriorating",
-                            np.where(result.assessment == "no_change", quiet,
-                                     np.where(result.signal, moved, "not assessed"))))
-    return out.astype("<U24")
 
 
 def direction_of_travel(

@@ -39,7 +39,6 @@ __all__ = [
     "descriptive_band",
     "group_average",
     "membership_matrix",
-    "ordinal",
     "rank_in_group",
 ]
 
@@ -224,25 +223,6 @@ def group_average(
                         reasons=reasons)
 
 
-_SUFFIX = {1: "st", 2: "nd", 3: "rd"}
-
-
-def ordinal(n: int | npt.ArrayLike) -> Any:
-    """English ordinal: 1 -> "1st", 2 -> "2nd", 11 -> "11th", 22 -> "22nd".
-
-    Accepts an int (returns str) or an array of ints (returns an array of str).
-    Ranks of 0 or less (not ranked) give ``""``.
-    """
-    if isinstance(n, (int, np.integer)):
-        k = int(n)
-        if k <= 0:
-            return ""
-        suffix = "th" if 11 <= k % 100 <= 13 else _SUFFIX.get(k % 10, "th")
-        return f"{k}{suffix}"
-    arr = np.asarray(n, dtype=np.int64)
-    return np.vectorize(ordinal, otypes=[np.str_])(arr) if arr.size else arr.astype(np.str_)
-
-
 @attrs.frozen(kw_only=True)
 class GroupRank:
     """Rank of each force within its group, 1 = best by polarity.
@@ -258,24 +238,14 @@ class GroupRank:
         ``"higher_is_better"``, ``"lower_is_better"``; neutral measures are ranked
         highest-first and recorded as ``"descending"``.
     reasons : ndarray of uint16
+
+    :func:`perfcore.labels.rank_text` words a rank ("5th of 8") in a report's language.
     """
 
     rank: IntArray = attrs.field(eq=False)
     group_size: IntArray = attrs.field(eq=False)
     order: Any = attrs.field(eq=False)
     reasons: FlagArray = attrs.field(eq=False)
-
-    def text(self, *, style: str = "of") -> StrArray:
-        """Rank phrases: ``"5th of 8"`` (style ``"of"``) or ``"5th (out of 8)"``
-        (style ``"out_of"``, as seed 003); ``"not ranked"`` where rank is 0."""
-        check_choice("style", style, ("of", "out_of"))
-        ords = np.asarray(ordinal(self.rank), dtype=np.str_)
-        sizes = self.group_size.astype(np.str_)
-        if style == "of":
-            out = np.char.add(np.char.add(ords, " of "), sizes)
-        else:
-            out = np.char.add(np.char.add(np.char.add(ords, " (out of "), sizes), ")")
-        return np.where(self.rank > 0, out, "not ranked")
 
 
 def rank_in_group(
