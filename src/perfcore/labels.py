@@ -19,6 +19,7 @@ from perfcore.errors import OptionError
 from perfcore.i18n import N_, Translator
 
 if TYPE_CHECKING:
+    from perfcore.calc.crime_outcomes import OutcomeBasis
     from perfcore.calc.direction import DirectionResult
 
 __all__ = [
@@ -27,12 +28,14 @@ __all__ = [
     "COMPARATOR_NAMES",
     "COMPARATOR_SOURCE_WORDS",
     "METHOD_NAMES",
+    "OUTCOME_BASIS_WORDS",
     "POINT_WORDS",
     "VARIATION_WORDS",
     "comparator_name",
     "direction_phrase",
     "label",
     "ordinal",
+    "outcome_basis_name",
     "rank_text",
 ]
 
@@ -64,6 +67,14 @@ COMPARATOR_NAMES: Mapping[str, str] = {
 COMPARATOR_SOURCE_WORDS: Mapping[str, str] = {
     "computed": N_("computed from member data"), "dataset_row": N_("the group's own row"),
     "published": N_("published figure"), "not_available": N_("not available")}
+
+#: The name of the figure each outcome basis gives
+#: (:class:`perfcore.calc.crime_outcomes.OutcomeBasis`).
+OUTCOME_BASIS_WORDS: Mapping[str, str] = {
+    "crimes_recorded_in_period": N_("outcome rate (outcomes of crimes recorded in the period)"),
+    "outcomes_given_in_period": N_("outcomes given in the period per crime recorded in the "
+                                   "period"),
+}
 
 #: Words for each Making Data Count variation icon (:class:`perfcore.codes.VariationIcon`).
 VARIATION_WORDS: Mapping[str, str] = {
@@ -99,6 +110,13 @@ def label(code: Code | str, _: Translator) -> str:
     name), in the language of the translator ``_``."""
     key = str(code)
     return _(CODE_WORDS.get(key, key.replace("_", " ")))
+
+
+def outcome_basis_name(basis: OutcomeBasis | str, _: Translator) -> str:
+    """The name of the figure an outcome basis gives ("outcomes given in the period per
+    crime recorded in the period"), translated."""
+    key = basis if isinstance(basis, str) else basis.value
+    return _(OUTCOME_BASIS_WORDS[key])
 
 
 def comparator_name(slot: str, _: Translator) -> str:

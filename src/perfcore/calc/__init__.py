@@ -1,5 +1,5 @@
 """Pure, vectorised calculations: change, intervals, comparison with a benchmark, funnel
-plots, peer groups, direction of travel, SPC.
+plots, peer groups, direction of travel, crime outcomes, crime severity, SPC.
 
 No I/O and no plugins here. Every function takes numpy array-likes that broadcast, takes
 its options as keywords, and returns a frozen result class with named fields. A bad
@@ -18,6 +18,7 @@ from perfcore.calc.change import (
     pp_change,
     project_year_end,
 )
+from perfcore.calc.crime_outcomes import OutcomeBasis, OutcomeRate, outcome_rate
 from perfcore.calc.direction import (
     TREND_CRITICAL_VALUE,
     DirectionResult,
@@ -55,6 +56,7 @@ from perfcore.calc.intervals import (
     rate_ratio_ci,
 )
 from perfcore.calc.rounding import round_half_away
+from perfcore.calc.severity import SeverityScore, crime_severity_score
 
 __all__ = [
     "TREND_CRITICAL_VALUE",
@@ -71,14 +73,18 @@ __all__ = [
     "GroupAverage",
     "GroupRank",
     "IntervalResult",
+    "OutcomeBasis",
+    "OutcomeRate",
     "Overdispersion",
     "ProjectionResult",
     "RatioResult",
     "Reason",
+    "SeverityScore",
     "TrendResult",
     "cagr",
     "compare_to_benchmark",
     "count_ci",
+    "crime_severity_score",
     "descriptive_band",
     "direction_of_travel",
     "funnel_axis",
@@ -87,6 +93,7 @@ __all__ = [
     "group_average",
     "mean_ci",
     "membership_matrix",
+    "outcome_rate",
     "overdispersion",
     "pct_change",
     "polarity_signs",

@@ -617,7 +617,8 @@ def pp_change_ci(x1: npt.ArrayLike, n1: npt.ArrayLike, x2: npt.ArrayLike, n2: np
     """
     levels, stacked = _levels(confidence)
     a1, b1, a2, b2 = broadcast(x1=x1, n1=n1, x2=x2, n2=n2)
-    reasons = ratio_reasons(a1, b1) | ratio_reasons(a2, b2)
+    reasons = ratio_reasons(a1, b1)
+    reasons |= ratio_reasons(a2, b2)
     bad = invalid(reasons)
     warn_invalid(reasons, "pp_change_ci")
     a1, a2 = _clean(a1, bad, 0.0), _clean(a2, bad, 0.0)
