@@ -15,6 +15,22 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 CodeArray = npt.NDArray[np.int8]
 
+# The codes as numpy scalars, looked up once: an enum attribute costs a Python call, which
+# shows when a chart is a single short series.
+_COMMON, _IMPROVEMENT, _CONCERN, _NEUTRAL_HIGH, _NEUTRAL_LOW = (np.int8(t) for t in (
+    PointType.COMMON_CAUSE, PointType.SPECIAL_CAUSE_IMPROVEMENT,
+    PointType.SPECIAL_CAUSE_CONCERN, PointType.SPECIAL_CAUSE_NEUTRAL_HIGH,
+    PointType.SPECIAL_CAUSE_NEUTRAL_LOW))
+#: Variation icon of the last point, in the order of variation_codes' conditions.
+_VARIATION_CHOICES = [np.int8(v) for v in (
+    VariationIcon.COMMON_CAUSE, VariationIcon.IMPROVEMENT_HIGH, VariationIcon.IMPROVEMENT_LOW,
+    VariationIcon.CONCERN_LOW, VariationIcon.CONCERN_HIGH, VariationIcon.NEUTRAL_HIGH,
+    VariationIcon.NEUTRAL_LOW)]
+_NO_VARIATION = np.int8(VariationIcon.NONE)
+_NO_ASSURANCE, _PASS, _FAIL, _INCONSISTENT = (np.int8(a) for a in (
+    AssuranceIcon.NONE, AssuranceIcon.CONSISTENT_PASS, AssuranceIcon.CONSISTENT_FAIL,
+    AssuranceIcon.INCONSISTENT))
+
 
 def variation_codes(last_type: CodeArray, signs: CodeArray, any_valid: BoolArray) -> CodeArray:
     """:class:`~perfcore.codes.VariationIcon` per series from the point type of its last
@@ -22,16 +38,13 @@ def variation_codes(last_type: CodeArray, signs: CodeArray, any_valid: BoolArray
     # Improvement is "high" when increase is improvement; concern is "low" when increase
     # is improvement (and the mirror for decrease).
     inc = signs >= 0
-    improvement = last_type == PointType.SPECIAL_CAUSE_IMPROVEMENT
-    concern = last_type == PointType.SPECIAL_CAUSE_CONCERN
+    improvement = last_type == _IMPROVEMENT
+    concern = last_type == _CONCERN
     code = np.select(
-        [last_type == PointType.COMMON_CAUSE, improvement & inc, improvement, concern & inc,
-         concern, last_type == PointType.SPECIAL_CAUSE_NEUTRAL_HIGH,
-         last_type == PointType.SPECIAL_CAUSE_NEUTRAL_LOW],
-        [VariationIcon.COMMON_CAUSE, VariationIcon.IMPROVEMENT_HIGH,
-         VariationIcon.IMPROVEMENT_LOW, VariationIcon.CONCERN_LOW, VariationIcon.CONCERN_HIGH,
-         VariationIcon.NEUTRAL_HIGH, VariationIcon.NEUTRAL_LOW], default=VariationIcon.NONE)
-    return np.where(any_valid, code, VariationIcon.NONE).astype(np.int8)
+        [last_type == _COMMON, improvement & inc, improvement, concern & inc, concern,
+         last_type == _NEUTRAL_HIGH, last_type == _NEUTRAL_LOW],
+        _VARIATION_CHOICES, default=_NO_VARIATION)
+    return np.where(any_valid, code, _NO_VARIATION).astype(np.int8)
 
 
 def assurance_codes(target: FloatArray, signs: CodeArray, upl: FloatArray, lpl: FloatArray,
@@ -45,10 +58,7 @@ def assurance_codes(target: FloatArray, signs: CodeArray, upl: FloatArray, lpl: 
         below = target <= lpl if inclusive else target < lpl
     # Order as NHSRplotthedots' case_when: "target above UPL" is tested first.
     inc = signs > 0
-    code = np.where(above, np.where(inc, AssuranceIcon.CONSISTENT_FAIL,
-                                    AssuranceIcon.CONSISTENT_PASS),
-                    np.where(below, np.where(inc, AssuranceIcon.CONSISTENT_PASS,
-                                             AssuranceIcon.CONSISTENT_FAIL),
-                             AssuranceIcon.INCONSISTENT))
+    code = np.where(above, np.where(inc, _FAIL, _PASS),
+                    np.where(below, np.where(inc, _PASS, _FAIL), _INCONSISTENT))
     none = np.isnan(target) | (signs == 0) | ~any_valid | np.isnan(upl) | np.isnan(lpl)
-    return np.where(none, AssuranceIcon.NONE, code).astype(np.int8)
+    return np.where(none, _NO_ASSURANCE, code).astype(np.int8)

@@ -98,6 +98,15 @@ PROFILES: Final[Mapping[str, SpcRules]] = {
 SWITCHES: Final = tuple(a.name for a in attrs.fields(SpcRules))
 _COUNTS = ("run_length", "trend_length", "short_group")
 
+# The codes as numpy scalars, looked up once: an enum attribute costs a Python call, which
+# shows when a chart is a single short series.
+_NO_RULE, _OUTSIDE, _TREND, _TWO_OF_THREE, _RUN = (np.int8(r) for r in (
+    SpcRule.NONE, SpcRule.OUTSIDE_LIMITS, SpcRule.TREND, SpcRule.TWO_OF_THREE, SpcRule.RUN))
+_COMMON, _IMPROVEMENT, _CONCERN, _NEUTRAL_HIGH, _NEUTRAL_LOW, _MISSING = (np.int8(t) for t in (
+    PointType.COMMON_CAUSE, PointType.SPECIAL_CAUSE_IMPROVEMENT,
+    PointType.SPECIAL_CAUSE_CONCERN, PointType.SPECIAL_CAUSE_NEUTRAL_HIGH,
+    PointType.SPECIAL_CAUSE_NEUTRAL_LOW, PointType.MISSING))
+
 
 def resolve_rules(profile: str = "nhsr", **switches: Any) -> SpcRules:
     """Return the rules of ``profile`` with any ``switches`` applied on top.
@@ -205,9 +214,9 @@ def rule_codes(outside: BoolArray, trend: BoolArray, two_of_three: BoolArray,
                run: BoolArray) -> CodeArray:
     """The :class:`~perfcore.codes.SpcRule` deciding each point's label, by precedence:
     outside limits > trend > 2-of-3 > run > none."""
-    code = np.full(outside.shape, SpcRule.NONE, dtype=np.int8)
-    for rule, flag in ((SpcRule.RUN, run), (SpcRule.TWO_OF_THREE, two_of_three),
-                       (SpcRule.TREND, trend), (SpcRule.OUTSIDE_LIMITS, outside)):
+    code = np.full(outside.shape, _NO_RULE, dtype=np.int8)
+    for rule, flag in ((_RUN, run), (_TWO_OF_THREE, two_of_three), (_TREND, trend),
+                       (_OUTSIDE, outside)):
         code[flag] = rule  # lowest precedence first, so that higher ones overwrite
     return code
 
@@ -227,16 +236,14 @@ def point_type_codes(rule_code: CodeArray, trend: BoolArray, step: CodeArray,
     nxt_in[:, :-1] = trend[:, 1:] & trend[:, :-1] & trend_linked[:, 1:]
     right = np.zeros(trend.shape, dtype=np.int8)
     right[:, :-1] = step[:, 1:]
-    high = np.where(rule_code == SpcRule.TREND, np.where(nxt_in, right, step) == 1, side > 0)
+    high = np.where(rule_code == _TREND, np.where(nxt_in, right, step) == 1, side > 0)
     direction = high.view(np.int8) * np.int8(2) - np.int8(1)  # +1 high, -1 low
     oriented = direction * signs[:, None]
-    point_type = np.where(oriented > 0, np.int8(PointType.SPECIAL_CAUSE_IMPROVEMENT),
-                          np.int8(PointType.SPECIAL_CAUSE_CONCERN))
+    point_type = np.where(oriented > 0, _IMPROVEMENT, _CONCERN)
     neutral = signs == 0
     if neutral.any():
-        nh = np.where(high, np.int8(PointType.SPECIAL_CAUSE_NEUTRAL_HIGH),
-                      np.int8(PointType.SPECIAL_CAUSE_NEUTRAL_LOW))
+        nh = np.where(high, _NEUTRAL_HIGH, _NEUTRAL_LOW)
         point_type[neutral] = nh[neutral]
-    point_type[rule_code == SpcRule.NONE] = PointType.COMMON_CAUSE
-    point_type[~valid] = PointType.MISSING
+    point_type[rule_code == _NO_RULE] = _COMMON
+    point_type[~valid] = _MISSING
     return point_type
