@@ -324,30 +324,7 @@ def project_year_end(monthly_so_far: npt.ArrayLike, *, months_in_year: int = 12,
     if method == "linear":
         share = np.full(so_far.shape, m / miy)
     else:
-        if history is None:
-            raise OptionError("method='seasonal' needs history (earlier years' months)",
-                              option="history", value=None,
-                              allowed="array of shape (..., years, months_in_year)")
-        hist = as_float(history, "history")
-        if hist.ndim < 2 or hist.shape[-1] != miy:
-            raise ShapeError(f"history must have shape (..., years, {miy}); got {hist.shape}",
-                             shapes={"history": hist.shape})
-        hreasons = _month_reasons(hist.reshape(*hist.shape[:-2], -1))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            same = hist[..., :m].sum(axis=(-2, -1))
-            whole = hist.sum(axis=(-2, -1))
-            share_h = np.where(whole > 0, same / np.where(whole > 0, whole, 1.0), np.nan)
-        no_share = (whole <= 0) | (same <= 0)
-        hreasons = hreasons | np.where(no_share, np.uint16(Reason.ZERO_DENOMINATOR), np.uint16(0))
-        try:
-            share, hr, r0 = np.broadcast_arrays(share_h, hreasons, reasons)
-        except ValueError as exc:
-            raise ShapeError(
-                f"history's series axes {hist.shape[:-2]} do not broadcast with "
-                f"monthly_so_far's {months.shape[:-1]}",
-                shapes={"monthly_so_far": months.shape, "history": hist.shape}) from exc
-        reasons = np.asarray(r0 | hr, dtype=np.uint16)
-        share = np.array(share, dtype=np.float64)
+        share, reasons = _seasonal_share(history, months, miy, reasons)
         so_far = np.broadcast_to(so_far, reasons.shape).copy()
 
     bad = invalid(reasons)
@@ -361,6 +338,36 @@ def project_year_end(monthly_so_far: npt.ArrayLike, *, months_in_year: int = 12,
     return ProjectionResult(method=method, months=m, months_in_year=miy, so_far=so_far,
                             share=np.asarray(share, dtype=np.float64), projected=projected,
                             change=change, reasons=reasons)
+
+
+def _seasonal_share(history: npt.ArrayLike | None, months: FloatArray, miy: int,
+                    reasons: FlagArray) -> tuple[FloatArray, FlagArray]:
+    """The share of a year's total that the same months made up in the earlier years
+    (pooled over them), and the reasons with the history's, both broadcast over the
+    series of ``months`` and ``history``."""
+    if history is None:
+        raise OptionError("method='seasonal' needs history (earlier years' months)",
+                          option="history", value=None,
+                          allowed="array of shape (..., years, months_in_year)")
+    hist = as_float(history, "history")
+    if hist.ndim < 2 or hist.shape[-1] != miy:
+        raise ShapeError(f"history must have shape (..., years, {miy}); got {hist.shape}",
+                         shapes={"history": hist.shape})
+    hreasons = _month_reasons(hist.reshape(*hist.shape[:-2], -1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        same = hist[..., :months.shape[-1]].sum(axis=(-2, -1))
+        whole = hist.sum(axis=(-2, -1))
+        share_h = np.where(whole > 0, same / np.where(whole > 0, whole, 1.0), np.nan)
+    no_share = (whole <= 0) | (same <= 0)
+    hreasons = hreasons | np.where(no_share, np.uint16(Reason.ZERO_DENOMINATOR), np.uint16(0))
+    try:
+        share, hr, r0 = np.broadcast_arrays(share_h, hreasons, reasons)
+    except ValueError as exc:
+        raise ShapeError(
+            f"history's series axes {hist.shape[:-2]} do not broadcast with "
+            f"monthly_so_far's {months.shape[:-1]}",
+            shapes={"monthly_so_far": months.shape, "history": hist.shape}) from exc
+    return np.array(share, dtype=np.float64), np.asarray(r0 | hr, dtype=np.uint16)
 
 
 def _month_reasons(months: FloatArray) -> FlagArray:

@@ -167,66 +167,9 @@ def trend_test(
     ``missing``); fewer than ``points`` periods give it with reason ``too_few``.
     """
     check_choice("leave_one_out", leave_one_out, ("direction", "significance", "off"))
-    proportion = numerator is not None and denominator is not None
-    if numerator is not None and denominator is not None:
-        x, n = broadcast(numerator=numerator, denominator=denominator)
-        arrays = [x, n]
-    else:
-        if series is None or lower is None or upper is None:
-            raise OptionError(
-                "trend needs numerator and denominator (proportions), or series with "
-                "lower and upper confidence limits (other values)", option="method",
-                value="trend", allowed=("numerator+denominator", "series+lower+upper"))
-        y, lo, hi = broadcast(series=series, lower=lower, upper=upper)
-        arrays = [y, lo, hi]
-    if arrays[0].ndim == 0:
-        raise ShapeError("trend needs a series with time on the last axis",
-                         shapes={"series": arrays[0].shape})
-    length = arrays[0].shape[-1]
-    arrays = [a[..., -points:] for a in arrays]
-    shape = arrays[0].shape[:-1]
-    reasons = np.zeros(shape, dtype=np.uint16)
-    if length < points:
-        reasons |= np.uint16(Reason.TOO_FEW)
-    reasons |= np.bitwise_or.reduce(input_reasons(*arrays), axis=-1)  # any point's reason
-    k = arrays[0].shape[-1]
-    # Time first from here (see _chi_square_trend), t shaped to broadcast over series.
-    t = np.arange(1.0, k + 1.0).reshape(k, *[1] * len(shape))
-
-    def time_first(a: FloatArray) -> FloatArray:
-        return np.ascontiguousarray(np.moveaxis(a, -1, 0))
-    if proportion:
-        x, n = arrays
-        with np.errstate(invalid="ignore"):
-            reasons |= np.where(((x < 0) | (n < 0)).any(-1), np.uint16(Reason.NEGATIVE),
-                                np.uint16(0))
-            reasons |= np.where((x > n).any(-1), np.uint16(Reason.X_GT_N), np.uint16(0))
-
-        xt, nt = time_first(x), time_first(n)
-
-        def run(use: npt.NDArray[np.bool_]) -> tuple[FloatArray, FloatArray]:
-            return _chi_square_trend(xt, nt, t, use)
-        method = "chi_square_trend"
-    else:
-        y, lo, hi = arrays
-        with np.errstate(invalid="ignore", divide="ignore"):
-            se = (hi - lo) / (2.0 * z_value(ci_confidence))
-            w = 1.0 / se**2
-        reasons |= np.where((~(se > 0) & np.isfinite(se)).any(-1),
-                            np.uint16(Reason.ZERO_DENOMINATOR), np.uint16(0))
-
-        yt, wt = time_first(y), time_first(w)
-
-        def run(use: npt.NDArray[np.bool_]) -> tuple[FloatArray, FloatArray]:
-            return _weighted_regression(yt, wt, t, use)
-        method = "weighted_regression"
-    # Layer 0 uses every point; with the guard, layer j + 1 leaves out point j. All the
-    # layers are one run over every series (not a run per left-out point).
-    layers = 1 if leave_one_out == "off" else k + 1
-    use = np.ones((layers, k, *[1] * len(shape)), dtype=np.bool_)
-    for j in range(layers - 1):
-        use[j + 1, j] = False
-    stats, slopes = run(use)
+    arrays, reasons = _trend_window(series, numerator, denominator, lower, upper, points)
+    proportion = len(arrays) == 2
+    stats, slopes = _trend_statistics(arrays, reasons, ci_confidence, leave_one_out)
     stat, slope = stats[0], slopes[0]
     with np.errstate(invalid="ignore"):
         significant = (stat > critical_value) & (slope != 0)
@@ -238,12 +181,74 @@ def trend_test(
     reasons |= np.where((reasons == 0) & ~np.isfinite(stat), np.uint16(Reason.TOO_FEW),
                         np.uint16(0))
     significant &= ok
-    label = _trend_markers(slope, np.broadcast_to(polarity_signs(polarity), shape),
+    label = _trend_markers(slope, np.broadcast_to(polarity_signs(polarity), reasons.shape),
                            significant, ok)
     warn_invalid(reasons, "trend_test")
     return TrendResult(statistic=np.where(ok, stat, np.nan), slope=np.where(ok, slope, np.nan),
-                       significant=np.asarray(significant), label_code=label, method=method,
+                       significant=np.asarray(significant), label_code=label,
+                       method="chi_square_trend" if proportion else "weighted_regression",
                        reasons=reasons)
+
+
+def _trend_window(series: npt.ArrayLike | None, numerator: npt.ArrayLike | None,
+                  denominator: npt.ArrayLike | None, lower: npt.ArrayLike | None,
+                  upper: npt.ArrayLike | None,
+                  points: int) -> tuple[list[FloatArray], FlagArray]:
+    """The last ``points`` of the inputs — ``[numerator, denominator]`` for proportions,
+    else ``[series, lower, upper]`` — and each series' reasons so far (``too_few`` for a
+    shorter series, any point's missing or non-finite value)."""
+    if numerator is not None and denominator is not None:
+        arrays = list(broadcast(numerator=numerator, denominator=denominator))
+    else:
+        if series is None or lower is None or upper is None:
+            raise OptionError(
+                "trend needs numerator and denominator (proportions), or series with "
+                "lower and upper confidence limits (other values)", option="method",
+                value="trend", allowed=("numerator+denominator", "series+lower+upper"))
+        arrays = list(broadcast(series=series, lower=lower, upper=upper))
+    if arrays[0].ndim == 0:
+        raise ShapeError("trend needs a series with time on the last axis",
+                         shapes={"series": arrays[0].shape})
+    length = arrays[0].shape[-1]
+    arrays = [a[..., -points:] for a in arrays]
+    reasons = np.zeros(arrays[0].shape[:-1], dtype=np.uint16)
+    if length < points:
+        reasons |= np.uint16(Reason.TOO_FEW)
+    reasons |= np.bitwise_or.reduce(input_reasons(*arrays), axis=-1)  # any point's reason
+    return arrays, reasons
+
+
+def _time_first(a: FloatArray) -> FloatArray:
+    return np.ascontiguousarray(np.moveaxis(a, -1, 0))
+
+
+def _trend_statistics(arrays: list[FloatArray], reasons: FlagArray, ci_confidence: float,
+                      leave_one_out: str) -> tuple[FloatArray, FloatArray]:
+    """X² and slope per layer and series, adding the values' reasons to ``reasons`` (in
+    place). Layer 0 uses every point; with the leave-one-out guard, layer j + 1 leaves out
+    point j. All the layers are one run over every series (not a run per left-out point).
+    """
+    shape, k = arrays[0].shape[:-1], arrays[0].shape[-1]
+    # Time first from here (see _chi_square_trend), t shaped to broadcast over series.
+    t = np.arange(1.0, k + 1.0).reshape(k, *[1] * len(shape))
+    layers = 1 if leave_one_out == "off" else k + 1
+    use = np.ones((layers, k, *[1] * len(shape)), dtype=np.bool_)
+    for j in range(layers - 1):
+        use[j + 1, j] = False
+    if len(arrays) == 2:  # proportions
+        x, n = arrays
+        with np.errstate(invalid="ignore"):
+            reasons |= np.where(((x < 0) | (n < 0)).any(-1), np.uint16(Reason.NEGATIVE),
+                                np.uint16(0))
+            reasons |= np.where((x > n).any(-1), np.uint16(Reason.X_GT_N), np.uint16(0))
+        return _chi_square_trend(_time_first(x), _time_first(n), t, use)
+    y, lo, hi = arrays
+    with np.errstate(invalid="ignore", divide="ignore"):
+        se = (hi - lo) / (2.0 * z_value(ci_confidence))
+        w = 1.0 / se**2
+    reasons |= np.where((~(se > 0) & np.isfinite(se)).any(-1),
+                        np.uint16(Reason.ZERO_DENOMINATOR), np.uint16(0))
+    return _weighted_regression(_time_first(y), _time_first(w), t, use)
 
 
 def _trend_markers(slope: FloatArray, sign: Int8Array, significant: BoolArray,
@@ -361,43 +366,12 @@ def direction_of_travel(
         change = np.full(code.shape, np.nan)
         sign = np.broadcast_to(polarity_signs(polarity), code.shape)
     else:
-        if current is None or previous is None:
-            raise OptionError(f"method={method!r} needs current and previous values",
-                              option="method", value=method, allowed=_METHODS)
-        cur, prev = broadcast(current=current, previous=previous)
-        with np.errstate(invalid="ignore"):
-            change = np.where(np.isfinite(cur) & np.isfinite(prev), cur - prev, np.nan)
-        reasons = input_reasons(cur, prev)
-        code = np.sign(np.nan_to_num(change)).astype(np.int8)
-        if method == "sign":
-            signal = code != 0
-        elif method == "threshold":
-            if tolerance is None:
-                raise OptionError("method='threshold' needs tolerance", option="tolerance",
-                                  value=None, allowed="a non-negative number or array")
-            tol = as_float(tolerance, "tolerance")
-            with np.errstate(invalid="ignore"):
-                signal = np.abs(np.nan_to_num(change)) >= tol
-                if np.any(tol < 0):
-                    raise OptionError("tolerance must be non-negative", option="tolerance",
-                                      value=tolerance, allowed="a non-negative number")
-            signal = signal & (code != 0)
-        else:
-            if significant is None:
-                raise OptionError("method='significance' needs the significant flags",
-                                  option="significant", value=None,
-                                  allowed="boolean array-like")
-            sig = np.asarray(significant)
-            if sig.dtype.kind == "f":
-                reasons = reasons | np.where(np.isnan(sig), np.uint16(Reason.MISSING),
-                                             np.uint16(0))
-                sig = np.nan_to_num(sig) != 0
-            signal = np.broadcast_to(sig.astype(np.bool_), code.shape) & (code != 0)
-            reasons = np.broadcast_to(reasons, code.shape)
+        code, signal, reasons, change = _change_signal(current, previous, method, tolerance,
+                                                       significant)
         sign = polarity_signs(polarity)
         shape = np.broadcast_shapes(code.shape, np.shape(sign))
-        code, signal, reasons, change = (np.broadcast_to(a, shape) for a in
-                                         (code, signal, reasons, change))
+        code, signal = np.broadcast_to(code, shape), np.broadcast_to(signal, shape)
+        reasons, change = np.broadcast_to(reasons, shape), np.broadcast_to(change, shape)
         sign = np.broadcast_to(sign, shape)
         ok = reasons == 0
     signal = np.asarray(signal) & ok
@@ -412,3 +386,44 @@ def direction_of_travel(
     return DirectionResult(arrow=arrow, code=np.asarray(code), assessment_code=assessment,
                            signal=signal, method=method, change=np.asarray(change),
                            trend=trend, reasons=np.asarray(reasons))
+
+
+def _change_signal(current: npt.ArrayLike | None, previous: npt.ArrayLike | None, method: str,
+                   tolerance: npt.ArrayLike | None, significant: npt.ArrayLike | None,
+                   ) -> tuple[Int8Array, BoolArray, FlagArray, FloatArray]:
+    """For the methods comparing two values: the sign of the change, whether ``method``
+    found a signal, the reasons and the change (current - previous)."""
+    if current is None or previous is None:
+        raise OptionError(f"method={method!r} needs current and previous values",
+                          option="method", value=method, allowed=_METHODS)
+    cur, prev = broadcast(current=current, previous=previous)
+    with np.errstate(invalid="ignore"):
+        change = np.where(np.isfinite(cur) & np.isfinite(prev), cur - prev, np.nan)
+    reasons = input_reasons(cur, prev)
+    code = np.sign(np.nan_to_num(change)).astype(np.int8)
+    if method == "sign":
+        signal = code != 0
+    elif method == "threshold":
+        if tolerance is None:
+            raise OptionError("method='threshold' needs tolerance", option="tolerance",
+                              value=None, allowed="a non-negative number or array")
+        tol = as_float(tolerance, "tolerance")
+        with np.errstate(invalid="ignore"):
+            signal = np.abs(np.nan_to_num(change)) >= tol
+            if np.any(tol < 0):
+                raise OptionError("tolerance must be non-negative", option="tolerance",
+                                  value=tolerance, allowed="a non-negative number")
+        signal = signal & (code != 0)
+    else:
+        if significant is None:
+            raise OptionError("method='significance' needs the significant flags",
+                              option="significant", value=None,
+                              allowed="boolean array-like")
+        sig = np.asarray(significant)
+        if sig.dtype.kind == "f":
+            reasons = reasons | np.where(np.isnan(sig), np.uint16(Reason.MISSING),
+                                         np.uint16(0))
+            sig = np.nan_to_num(sig) != 0
+        signal = np.broadcast_to(sig.astype(np.bool_), code.shape) & (code != 0)
+        reasons = np.broadcast_to(reasons, code.shape)
+    return code, signal, reasons, change

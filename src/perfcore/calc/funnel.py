@@ -16,6 +16,7 @@ References
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import attrs
 import numpy as np
@@ -228,7 +229,6 @@ def funnel_limits(
     check_choice("statistic", statistic, _FUNNEL_STATISTICS)
     check_choice("ratio_type", ratio_type, ("count", "isr"))
     check_choice("poisson", poisson, ("exact", "phe_bisection"))
-    mean_at = _poisson_mean_at if poisson == "exact" else _poisson_mean_bisection
     x = as_float(size, "size")
     m = float(multiplier)
     if statistic != "ratio" and baseline is None:
@@ -240,34 +240,52 @@ def funnel_limits(
     if tau2 is not None:
         return _overdispersed_limits(x, statistic, theta, m, float(tau2), ratio_type)
 
+    if statistic == "proportion":
+        return _wilson_limits(x, theta, m)
+    return _poisson_limits(x, statistic, theta, m, ratio_type, float(years_of_data),
+                           _poisson_mean_at if poisson == "exact" else _poisson_mean_bisection)
+
+
+def _wilson_limits(x: FloatArray, theta: FloatArray, m: float) -> FunnelLimits:
+    """Proportion limits: the inverse Wilson score interval around ``theta``, clipped to
+    [0, 1] x multiplier."""
+    lims: dict[str, FloatArray] = {}
     with np.errstate(invalid="ignore", divide="ignore"):
-        if statistic == "proportion":
-            lims = {}
-            for key, p in (("2s", 0.975), ("3s", 0.999)):
-                lims["lower_" + key] = np.clip(_wilson_inverse(p, x, theta, -1) * m, 0.0, None)
-                lims["upper_" + key] = np.minimum(_wilson_inverse(p, x, theta, +1) * m, 1.0 * m)
-            xs = {k + "_x": x for k in lims}
-            centre = theta * m
+        for key, p in (("2s", 0.975), ("3s", 0.999)):
+            lims["lower_" + key] = np.clip(_wilson_inverse(p, x, theta, -1) * m, 0.0, None)
+            lims["upper_" + key] = np.minimum(_wilson_inverse(p, x, theta, +1) * m, 1.0 * m)
+    xs = {k + "_x": x for k in lims}
+    return FunnelLimits(statistic="proportion", size=x,
+                        baseline=np.asarray(theta * m, np.float64), multiplier=m, tau2=0.0,
+                        method="Wilson", **lims, **xs)
+
+
+def _poisson_limits(x: FloatArray, statistic: str, theta: FloatArray, m: float,
+                    ratio_type: str, years_of_data: float,
+                    mean_at: Callable[[FloatArray, float, str], FloatArray]) -> FunnelLimits:
+    """Ratio and rate limits: the Poisson means at which ``x`` observed events sit in the
+    0.025 and 0.001 tails, as observed / expected (ratios, around 1) or as rates around
+    ``theta`` (plotted at the population per year)."""
+    lims: dict[str, FloatArray] = {}
+    xs: dict[str, FloatArray] = {}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for key, tail in (("2s", 0.025), ("3s", 0.001)):
+            lo_mean = mean_at(x, tail, "lower")
+            hi_mean = mean_at(x, tail, "upper")
+            lims["lower_" + key] = x / lo_mean
+            lims["upper_" + key] = x / hi_mean
+            xs["lower_" + key + "_x"] = lo_mean
+            xs["upper_" + key + "_x"] = hi_mean
+        if statistic == "ratio":
+            shift, scale = (1.0, 1.0) if ratio_type == "count" else (0.0, m)
+            lims = {k: (v - shift) * scale for k, v in lims.items()}
+            centre = np.asarray((1.0 - shift) * scale)
         else:
-            lims, xs = {}, {}
-            for key, tail in (("2s", 0.025), ("3s", 0.001)):
-                lo_mean = mean_at(x, tail, "lower")
-                hi_mean = mean_at(x, tail, "upper")
-                lims["lower_" + key] = x / lo_mean
-                lims["upper_" + key] = x / hi_mean
-                xs["lower_" + key + "_x"] = lo_mean
-                xs["upper_" + key + "_x"] = hi_mean
-            if statistic == "ratio":
-                shift, scale = (1.0, 1.0) if ratio_type == "count" else (0.0, m)
-                lims = {k: (v - shift) * scale for k, v in lims.items()}
-                centre = np.asarray((1.0 - shift) * scale)
-            else:
-                lims = {k: v * theta * m for k, v in lims.items()}
-                xs = {k: v / theta / float(years_of_data) for k, v in xs.items()}
-                centre = theta * m
-    method = "Wilson" if statistic == "proportion" else "Poisson"
+            lims = {k: v * theta * m for k, v in lims.items()}
+            xs = {k: v / theta / years_of_data for k, v in xs.items()}
+            centre = theta * m
     return FunnelLimits(statistic=statistic, size=x, baseline=np.asarray(centre, np.float64),
-                        multiplier=m, tau2=0.0, method=method, **lims, **xs)
+                        multiplier=m, tau2=0.0, method="Poisson", **lims, **xs)
 
 
 def _overdispersed_limits(x: FloatArray, statistic: str, theta: FloatArray, m: float,

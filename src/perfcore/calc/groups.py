@@ -43,6 +43,7 @@ __all__ = [
 ]
 
 _NOT_COMPARED = "not_compared"
+_AVERAGE_METHODS = ("pooled", "mean", "population_weighted")
 
 
 def membership_matrix(members: Any, n_organisations: int | None = None) -> BoolArray:
@@ -159,47 +160,13 @@ def group_average(
     multiplier : float
         Scale for the pooled/mean-of-ratios value (100 for a percentage).
     """
-    check_choice("method", method, ("pooled", "mean", "population_weighted"))
-    if method == "pooled":
-        if numerator is None or denominator is None:
-            raise OptionError("method='pooled' needs numerator and denominator",
-                              option="method", value=method,
-                              allowed=("pooled", "mean", "population_weighted"))
-        num, den = broadcast(numerator=numerator, denominator=denominator)
-        reasons_in = ratio_reasons(num, den, proportion=False)
-        reasons_in &= ~np.uint16(Reason.ZERO_DENOMINATOR)  # a zero member still pools
-        a, b = num, den
-    elif method == "mean":
-        if values is None:
-            if numerator is None or denominator is None:
-                raise OptionError("method='mean' needs values, or numerator and denominator",
-                                  option="method", value=method,
-                                  allowed=("pooled", "mean", "population_weighted"))
-            num, den = broadcast(numerator=numerator, denominator=denominator)
-            reasons_in = ratio_reasons(num, den, proportion=False)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                a = num / den * multiplier
-        else:
-            a = as_float(values, "values")
-            reasons_in = input_reasons(a)
-        b = np.ones_like(a)
-    else:
-        if values is None or population is None:
-            raise OptionError("method='population_weighted' needs values and population",
-                              option="method", value=method,
-                              allowed=("pooled", "mean", "population_weighted"))
-        v, pop = broadcast(values=values, population=population)
-        reasons_in = input_reasons(v, pop)
-        set_reason(reasons_in, np.isfinite(pop) & (pop < 0), Reason.NEGATIVE)
-        a, b = v * pop, pop
+    check_choice("method", method, _AVERAGE_METHODS)
+    a, b, reasons_in = _average_terms(method, values, numerator, denominator, population,
+                                      multiplier)
     if a.ndim == 0:
         raise ShapeError("group_average needs organisations on the last axis",
                          shapes={"values": a.shape})
-    mat = membership_matrix(members, a.shape[-1])
-    own = _self_index(mat, self_index)
-    mask = mat.copy()
-    if own is not None and not include_self:
-        mask[np.arange(mat.shape[0]), own] = False
+    mask, _ = _peer_mask(members, a.shape[-1], self_index, include_self)
     w = mask.T.astype(np.float64)  # (organisations x groups)
     usable = reasons_in == 0
     sum_a = np.where(usable, a, 0.0) @ w
@@ -221,6 +188,54 @@ def group_average(
     return GroupAverage(value=value, method=method, include_self=include_self,
                         n_members=n_members, n_used=n_used, n_missing=n_missing,
                         reasons=reasons)
+
+
+def _average_terms(method: str, values: npt.ArrayLike | None, numerator: npt.ArrayLike | None,
+                   denominator: npt.ArrayLike | None, population: npt.ArrayLike | None,
+                   multiplier: float) -> tuple[FloatArray, FloatArray, FlagArray]:
+    """The terms of a group average, value = Σa / Σb over the usable members, and the
+    reasons that make a member unusable."""
+    if method == "pooled":
+        if numerator is None or denominator is None:
+            raise OptionError("method='pooled' needs numerator and denominator",
+                              option="method", value=method, allowed=_AVERAGE_METHODS)
+        num, den = broadcast(numerator=numerator, denominator=denominator)
+        reasons = ratio_reasons(num, den, proportion=False)
+        reasons &= ~np.uint16(Reason.ZERO_DENOMINATOR)  # a zero member still pools
+        return num, den, reasons
+    if method == "mean":
+        if values is None:
+            if numerator is None or denominator is None:
+                raise OptionError("method='mean' needs values, or numerator and denominator",
+                                  option="method", value=method, allowed=_AVERAGE_METHODS)
+            num, den = broadcast(numerator=numerator, denominator=denominator)
+            reasons = ratio_reasons(num, den, proportion=False)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                a = num / den * multiplier
+        else:
+            a = as_float(values, "values")
+            reasons = input_reasons(a)
+        return a, np.ones_like(a), reasons
+    if values is None or population is None:
+        raise OptionError("method='population_weighted' needs values and population",
+                          option="method", value=method, allowed=_AVERAGE_METHODS)
+    v, pop = broadcast(values=values, population=population)
+    reasons = input_reasons(v, pop)
+    set_reason(reasons, np.isfinite(pop) & (pop < 0), Reason.NEGATIVE)
+    return v * pop, pop, reasons
+
+
+def _peer_mask(members: Any, n_organisations: int, self_index: npt.ArrayLike | None,
+               include_self: bool) -> tuple[BoolArray, IntArray | None]:
+    """The (groups x organisations) mask of the members each group's figure counts, and
+    each group's own organisation (None when it cannot be known: a non-square matrix
+    without ``self_index``), left out of the mask unless ``include_self``."""
+    mat = membership_matrix(members, n_organisations)
+    own = _self_index(mat, self_index)
+    mask = mat.copy()
+    if own is not None and not include_self:
+        mask[np.arange(mat.shape[0]), own] = False
+    return mask, own
 
 
 @attrs.frozen(kw_only=True)
@@ -360,14 +375,10 @@ def descriptive_band(
     if v.ndim == 0:
         raise ShapeError("descriptive_band needs organisations on the last axis",
                          shapes={"values": v.shape})
-    mat = membership_matrix(members, v.shape[-1])
-    own = _self_index(mat, self_index)
+    mask, own = _peer_mask(members, v.shape[-1], self_index, include_self)
     if own is None:
         raise ShapeError("a non-square members matrix needs self_index",
-                         shapes={"members": mat.shape})
-    mask = mat.copy()
-    if not include_self:
-        mask[np.arange(mat.shape[0]), own] = False
+                         shapes={"members": mask.shape})
     w = mask.T.astype(np.float64)
     ok = np.isfinite(v)
     v0 = np.where(ok, v, 0.0)
