@@ -11,6 +11,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
+from perfcore.calc._common import BoolArray, FloatArray, Int8Array, IntArray
 from perfcore.errors import OptionError, SeriesError
 
 __all__ = [
@@ -25,10 +26,6 @@ __all__ = [
     "targets",
 ]
 
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
-IntArray = npt.NDArray[np.int64]
-CodeArray = npt.NDArray[np.int8]
 
 #: The shortest fixed baseline accepted (NHSRplotthedots `fix_after_n_points` and MDC guidance).
 MIN_BASELINE: Final = 12
@@ -162,7 +159,7 @@ def per_series(value: Any, n: int, name: str) -> npt.NDArray[Any]:
     return arr
 
 
-def improvement_signs(value: Any, n: int) -> CodeArray:
+def improvement_signs(value: Any, n: int) -> Int8Array:
     """``improvement`` per series as +1 (increase), −1 (decrease) or 0 (neutral)."""
     arr = per_series(value, n, "improvement")
     names, inverse = np.unique(arr.astype(str), return_inverse=True)
@@ -170,7 +167,7 @@ def improvement_signs(value: Any, n: int) -> CodeArray:
         if v not in _IMPROVEMENT:
             raise OptionError.for_choice("improvement", v, _IMPROVEMENT)
     codes = np.array([_IMPROVEMENT[v] for v in names.tolist()], dtype=np.int8)
-    out: CodeArray = codes[inverse.reshape(-1)]
+    out: Int8Array = codes[inverse.reshape(-1)]
     return out
 
 

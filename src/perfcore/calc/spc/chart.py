@@ -12,6 +12,7 @@ from typing import Any, Final, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from perfcore.calc._common import BoolArray, FloatArray, Int8Array, IntArray
 from perfcore.calc.spc._inputs import (
     baselines,
     check_points,
@@ -29,6 +30,7 @@ from perfcore.calc.spc.rules import (
     MR_SCREEN,
     NEAR_LIMIT,
     SpcRules,
+    limit_line,
     point_type_codes,
     resolve_rules,
     rule_codes,
@@ -41,10 +43,6 @@ from perfcore.errors import OptionError, TrialLimitsWarning
 
 __all__ = ["xmr", "xmr_batch"]
 
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
-IntArray = npt.NDArray[np.int64]
-CodeArray = npt.NDArray[np.int8]
 GroupArray = npt.NDArray[np.int32]
 
 #: Points charted per block (see xmr_batch): small enough for the working set to stay in
@@ -200,7 +198,7 @@ def xmr(values: Any, *, improvement: str = "increase", target: float | None = No
 
 
 def _chart_blocks(y: FloatArray, inside: BoolArray, missing: BoolArray, starts: BoolArray,
-                  fix: IntArray, signs: CodeArray, goals: FloatArray, rules: SpcRules,
+                  fix: IntArray, signs: Int8Array, goals: FloatArray, rules: SpcRules,
                   workers: int | None) -> dict[str, npt.NDArray[Any]]:
     """Chart blocks of series at a time and assemble the outputs.
 
@@ -267,7 +265,7 @@ def _threads(workers: int | None) -> int:
 
 
 def _chart_block(y: FloatArray, inside: BoolArray, missing: BoolArray, starts: BoolArray,
-                 fix: IntArray, signs: CodeArray, goals: FloatArray,
+                 fix: IntArray, signs: Int8Array, goals: FloatArray,
                  rules: SpcRules) -> dict[str, npt.NDArray[Any]]:
     """The vectorised XmR core for a block of validated series."""
     valid = inside & ~missing
@@ -277,8 +275,7 @@ def _chart_block(y: FloatArray, inside: BoolArray, missing: BoolArray, starts: B
     mean, amr, screened, n_base = _centre_lines(y, mr, base, mr_base, group, n_groups, rules)
     # mean and amr are (series, 1) without rebasing: so are the limits. Padding needs no
     # masking here, as y is NaN there and compares False with any limit.
-    lpl = mean - (LIMIT * amr)
-    upl = mean + (LIMIT * amr)
+    lpl, upl = limit_line(mean, amr, -LIMIT), limit_line(mean, amr, LIMIT)
     f = _rule_flags(y, diff, mean, amr, lpl, upl, same_group, rules)
     rule_code = rule_codes(f.outside, f.trend, f.two_of_three, f.run)
     point_type = point_type_codes(rule_code, f.trend, f.step, f.trend_linked, f.side, signs,
@@ -365,10 +362,10 @@ class _Flags(NamedTuple):
     """What the rules found, per point (see :func:`_rule_flags`)."""
 
     outside: BoolArray
-    side: CodeArray
+    side: Int8Array
     run: BoolArray
     trend: BoolArray
-    step: CodeArray
+    step: Int8Array
     two_of_three: BoolArray
     trend_linked: BoolArray
 
@@ -378,8 +375,7 @@ def _rule_flags(y: FloatArray, diff: FloatArray, mean: FloatArray, amr: FloatArr
                 rules: SpcRules) -> _Flags:
     """Each rule's flags: outside the limits, runs, trends and 2-of-3 (with each point's
     side of the mean, its step from the previous point, and which points trends link)."""
-    nlpl = mean - (NEAR_LIMIT * amr)
-    nupl = mean + (NEAR_LIMIT * amr)
+    nlpl, nupl = limit_line(mean, amr, -NEAR_LIMIT), limit_line(mean, amr, NEAR_LIMIT)
     with np.errstate(invalid="ignore"):
         outside = (y > upl) | (y < lpl)  # NaN compares False: gaps are never outside
         side = (y > mean).view(np.int8) - (y < mean).view(np.int8)
@@ -396,8 +392,8 @@ def _rule_flags(y: FloatArray, diff: FloatArray, mean: FloatArray, amr: FloatArr
                   two_of_three=two, trend_linked=trend_linked)
 
 
-def _icons(point_type: CodeArray, valid: BoolArray, signs: CodeArray, goals: FloatArray,
-           upl: FloatArray, lpl: FloatArray, rules: SpcRules) -> tuple[CodeArray, CodeArray]:
+def _icons(point_type: Int8Array, valid: BoolArray, signs: Int8Array, goals: FloatArray,
+           upl: FloatArray, lpl: FloatArray, rules: SpcRules) -> tuple[Int8Array, Int8Array]:
     """Variation and assurance icon codes per series, from the last charted point (gaps
     and padding skipped) and its group's process limits."""
     n, width = valid.shape

@@ -5,15 +5,12 @@
 from __future__ import annotations
 
 import numpy as np
-import numpy.typing as npt
 
+from perfcore.calc._common import BoolArray, FloatArray, Int8Array
 from perfcore.codes import AssuranceIcon, PointType, VariationIcon
 
 __all__ = ["assurance_codes", "variation_codes"]
 
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
-CodeArray = npt.NDArray[np.int8]
 
 # The codes as numpy scalars, looked up once: an enum attribute costs a Python call, which
 # shows when a chart is a single short series.
@@ -32,7 +29,7 @@ _NO_ASSURANCE, _PASS, _FAIL, _INCONSISTENT = (np.int8(a) for a in (
     AssuranceIcon.INCONSISTENT))
 
 
-def variation_codes(last_type: CodeArray, signs: CodeArray, any_valid: BoolArray) -> CodeArray:
+def variation_codes(last_type: Int8Array, signs: Int8Array, any_valid: BoolArray) -> Int8Array:
     """:class:`~perfcore.codes.VariationIcon` per series from the point type of its last
     charted point; ``NONE`` where a series has no points."""
     # Improvement is "high" when increase is improvement; concern is "low" when increase
@@ -47,8 +44,8 @@ def variation_codes(last_type: CodeArray, signs: CodeArray, any_valid: BoolArray
     return np.where(any_valid, code, _NO_VARIATION).astype(np.int8)
 
 
-def assurance_codes(target: FloatArray, signs: CodeArray, upl: FloatArray, lpl: FloatArray,
-                    inclusive: bool, any_valid: BoolArray) -> CodeArray:
+def assurance_codes(target: FloatArray, signs: Int8Array, upl: FloatArray, lpl: FloatArray,
+                    inclusive: bool, any_valid: BoolArray) -> Int8Array:
     """:class:`~perfcore.codes.AssuranceIcon` per series: the target beyond the process
     limits on the good side passes consistently, on the bad side fails consistently,
     between them inconsistently. ``NONE`` without a target, for a neutral series, with no

@@ -13,8 +13,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from perfcore.calc._common import names_of
-from perfcore.calc.spc.rules import LIMIT, NEAR_LIMIT, SpcRules
+from perfcore.calc._common import BoolArray, FloatArray, Int8Array, IntArray, StrArray, names_of
+from perfcore.calc.spc.rules import LIMIT, NEAR_LIMIT, SpcRules, limit_line
 from perfcore.codes import AssuranceIcon, PointType, SpcRule, VariationIcon
 
 __all__ = [
@@ -26,11 +26,6 @@ __all__ = [
     "XmrResult",
 ]
 
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
-IntArray = npt.NDArray[np.int64]
-CodeArray = npt.NDArray[np.int8]
-StrArray = npt.NDArray[np.str_]
 
 #: Point types, indexed by ``point_type_code`` (:class:`~perfcore.codes.PointType`);
 #: ``missing`` marks a gap or padding.
@@ -55,32 +50,28 @@ class _Derived:
     __slots__ = ()
     mean: FloatArray
     mr_mean: FloatArray
-    rule_code: CodeArray
-    point_type_code: CodeArray
+    rule_code: Int8Array
+    point_type_code: Int8Array
 
     @property
     def upl(self) -> FloatArray:
         """Upper process limit, ``mean + 2.66·MR̄`` (3σ)."""
-        out: FloatArray = self.mean + (LIMIT * self.mr_mean)
-        return out
+        return limit_line(self.mean, self.mr_mean, LIMIT)
 
     @property
     def lpl(self) -> FloatArray:
         """Lower process limit, ``mean − 2.66·MR̄`` (3σ)."""
-        out: FloatArray = self.mean - (LIMIT * self.mr_mean)
-        return out
+        return limit_line(self.mean, self.mr_mean, -LIMIT)
 
     @property
     def near_upl(self) -> FloatArray:
         """Upper near limit, ``mean + (2/3)·2.66·MR̄`` (2σ)."""
-        out: FloatArray = self.mean + (NEAR_LIMIT * self.mr_mean)
-        return out
+        return limit_line(self.mean, self.mr_mean, NEAR_LIMIT)
 
     @property
     def near_lpl(self) -> FloatArray:
         """Lower near limit, ``mean − (2/3)·2.66·MR̄`` (2σ)."""
-        out: FloatArray = self.mean - (NEAR_LIMIT * self.mr_mean)
-        return out
+        return limit_line(self.mean, self.mr_mean, -NEAR_LIMIT)
 
     @property
     def point_type(self) -> StrArray:
@@ -166,13 +157,13 @@ class XmrBatchResult(_Derived):
     trend: BoolArray = attrs.field(eq=False, repr=False)
     two_of_three: BoolArray = attrs.field(eq=False, repr=False)
     run: BoolArray = attrs.field(eq=False, repr=False)
-    rule_code: CodeArray = attrs.field(eq=False, repr=False)
-    point_type_code: CodeArray = attrs.field(eq=False, repr=False)
+    rule_code: Int8Array = attrs.field(eq=False, repr=False)
+    point_type_code: Int8Array = attrs.field(eq=False, repr=False)
     trial: BoolArray = attrs.field(eq=False, repr=False)
     trial_limits: BoolArray = attrs.field(eq=False, repr=False)
-    variation_code: CodeArray = attrs.field(eq=False, repr=False)
-    assurance_code: CodeArray = attrs.field(eq=False, repr=False)
-    improvement: CodeArray = attrs.field(eq=False, repr=False)
+    variation_code: Int8Array = attrs.field(eq=False, repr=False)
+    assurance_code: Int8Array = attrs.field(eq=False, repr=False)
+    improvement: Int8Array = attrs.field(eq=False, repr=False)
     target: FloatArray = attrs.field(eq=False, repr=False)
     series_ids: tuple[Any, ...]
     rules: SpcRules
@@ -265,8 +256,8 @@ class XmrResult(_Derived):
     trend = _Row[BoolArray]()
     two_of_three = _Row[BoolArray]()
     run = _Row[BoolArray]()
-    rule_code = _Row[CodeArray]()
-    point_type_code = _Row[CodeArray]()
+    rule_code = _Row[Int8Array]()
+    point_type_code = _Row[Int8Array]()
     trial = _Row[BoolArray]()
 
     @property

@@ -13,8 +13,8 @@ from typing import Any, Final
 
 import attrs
 import numpy as np
-import numpy.typing as npt
 
+from perfcore.calc._common import BoolArray, FloatArray, Int8Array
 from perfcore.codes import PointType, SpcRule
 from perfcore.errors import OptionError
 
@@ -25,6 +25,7 @@ __all__ = [
     "PROFILES",
     "SWITCHES",
     "SpcRules",
+    "limit_line",
     "point_type_codes",
     "resolve_rules",
     "rule_codes",
@@ -33,9 +34,6 @@ __all__ = [
     "two_of_three_flags",
 ]
 
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
-CodeArray = npt.NDArray[np.int8]
 
 #: Process limit width in moving-range units (3σ with σ = MR̄/1.128).
 LIMIT: Final = 2.66
@@ -43,6 +41,14 @@ LIMIT: Final = 2.66
 NEAR_LIMIT: Final = 2 * (LIMIT / 3)
 #: Upper limit of the moving-range chart (D4 for n = 2), used to screen moving ranges.
 MR_SCREEN: Final = 3.267
+
+
+def limit_line(mean: FloatArray, mr_mean: FloatArray, width: float) -> FloatArray:
+    """The line ``width`` moving-range units from the centre line, below it for a
+    negative width: ``limit_line(mean, mr_mean, -LIMIT)`` is the lower process limit,
+    ``mean − 2.66·MR̄`` to the bit (negating a product is exact)."""
+    line: FloatArray = mean + width * mr_mean
+    return line
 
 
 @attrs.frozen(kw_only=True)
@@ -161,7 +167,7 @@ def _spread_back(ends: BoolArray, width: int) -> BoolArray:
     return part
 
 
-def run_flags(side: CodeArray, linked: BoolArray, length: int) -> BoolArray:
+def run_flags(side: Int8Array, linked: BoolArray, length: int) -> BoolArray:
     """Points in a run of ``length`` or more on one side of the mean.
 
     ``side`` is −1/0/+1 (0: on the mean or missing, which breaks a run); ``linked[t]``
@@ -177,7 +183,7 @@ def run_flags(side: CodeArray, linked: BoolArray, length: int) -> BoolArray:
 
 
 def trend_flags(y: FloatArray, linked: BoolArray, length: int, *,
-                diff: FloatArray | None = None) -> tuple[BoolArray, CodeArray]:
+                diff: FloatArray | None = None) -> tuple[BoolArray, Int8Array]:
     """Points in a trend of ``length`` strictly rising or falling points, and step signs.
 
     Returns the flags and ``step`` (sign of ``y_t − y_{t−1}``; 0 where ``t`` is not linked
@@ -195,7 +201,7 @@ def trend_flags(y: FloatArray, linked: BoolArray, length: int, *,
     return _spread_back(ends, length), step
 
 
-def two_of_three_flags(near: BoolArray, side: CodeArray, linked: BoolArray) -> BoolArray:
+def two_of_three_flags(near: BoolArray, side: Int8Array, linked: BoolArray) -> BoolArray:
     """Near-limit points in 3 consecutive points with ≥ 2 near a limit, all 3 on one side."""
     hit = np.zeros(near.shape, dtype=bool)
     if near.shape[1] >= 3:
@@ -211,7 +217,7 @@ def two_of_three_flags(near: BoolArray, side: CodeArray, linked: BoolArray) -> B
 
 
 def rule_codes(outside: BoolArray, trend: BoolArray, two_of_three: BoolArray,
-               run: BoolArray) -> CodeArray:
+               run: BoolArray) -> Int8Array:
     """The :class:`~perfcore.codes.SpcRule` deciding each point's label, by precedence:
     outside limits > trend > 2-of-3 > run > none."""
     code = np.full(outside.shape, _NO_RULE, dtype=np.int8)
@@ -221,9 +227,9 @@ def rule_codes(outside: BoolArray, trend: BoolArray, two_of_three: BoolArray,
     return code
 
 
-def point_type_codes(rule_code: CodeArray, trend: BoolArray, step: CodeArray,
-                     trend_linked: BoolArray, side: CodeArray, signs: CodeArray,
-                     valid: BoolArray) -> CodeArray:
+def point_type_codes(rule_code: Int8Array, trend: BoolArray, step: Int8Array,
+                     trend_linked: BoolArray, side: Int8Array, signs: Int8Array,
+                     valid: BoolArray) -> Int8Array:
     """The :class:`~perfcore.codes.PointType` of each point.
 
     A point's side is its side of the mean, except in a trend, where it is the trend's
