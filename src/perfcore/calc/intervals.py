@@ -36,6 +36,7 @@ from perfcore.calc._common import (
     BoolArray,
     FlagArray,
     FloatArray,
+    Int8Array,
     Reason,
     broadcast,
     check_choice,
@@ -50,6 +51,7 @@ from perfcore.calc._common import (
     warn_invalid,
     z_value,
 )
+from perfcore.codes import IntervalMethod
 
 __all__ = [
     "DifferenceResult",
@@ -66,6 +68,9 @@ __all__ = [
 Confidence = float | Sequence[float]
 
 _PROPORTION_METHODS = ("wilson", "exact")
+#: The interval of the methods that use one for every element (proportions and means).
+_SINGLE_METHODS = {"wilson": IntervalMethod.WILSON, "exact": IntervalMethod.EXACT,
+                   "t": IntervalMethod.T}
 _COUNT_METHODS = ("auto", "exact", "byar")
 
 # scipy.stats.binomtest's relative tolerance for "as or less likely than observed"; using
@@ -102,6 +107,9 @@ class IntervalResult:
     reasons : ndarray of uint16
         :class:`~perfcore.calc.Reason` bits; value and bounds are NaN where an
         invalidating reason is set.
+
+    ``method_code`` (property) says per element which interval was computed, as
+    :class:`~perfcore.codes.IntervalMethod` values.
     """
 
     value: FloatArray = attrs.field(eq=False)
@@ -116,6 +124,17 @@ class IntervalResult:
     def flag(self, reason: Reason) -> BoolArray:
         """Boolean array: True where ``reason`` is set."""
         return flag(self.reasons, reason)
+
+    @property
+    def method_code(self) -> Int8Array:
+        """:class:`~perfcore.codes.IntervalMethod` of each element's interval: ``WILSON``,
+        ``EXACT`` (Clopper–Pearson or exact Poisson), ``BYAR`` or ``T``; ``NONE`` where no
+        interval was computed (an invalidating reason)."""
+        if self.exact is not None:  # counts and rates: per element
+            code = np.where(self.exact, IntervalMethod.EXACT, IntervalMethod.BYAR)
+        else:
+            code = np.full(np.shape(self.value), _SINGLE_METHODS[self.method])
+        return np.where(invalid(self.reasons), IntervalMethod.NONE, code).astype(np.int8)
 
 
 @attrs.frozen(kw_only=True)
