@@ -16,7 +16,6 @@ Examples
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 
 import attrs
@@ -102,6 +101,8 @@ def crime_severity_score(
     """
     unknown = [c for c in codes if c not in weights]
     if unknown:
+        import difflib  # only to suggest codes in the error
+
         near = tuple(m for c in unknown[:3]
                      for m in difflib.get_close_matches(c, list(weights), n=1))
         raise UnknownCodeError(
