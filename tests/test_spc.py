@@ -589,3 +589,19 @@ def test_threads_chart_exactly_as_one_thread(monkeypatch: pytest.MonkeyPatch,
 def test_workers_must_be_a_positive_whole_number(workers: object) -> None:
     with pytest.raises(OptionError, match="workers"):
         xmr_batch([MDC_EXAMPLE], workers=workers)  # type: ignore[arg-type]
+
+
+def test_single_result_is_a_view_of_its_batch() -> None:
+    # One source of truth: xmr() is a batch of one, and XmrResult reads its row.
+    r = xmr(MDC_EXAMPLE, improvement="decrease", target=20.0, series_id="asb")
+    assert isinstance(r.batch, spc.XmrBatchResult) and len(r.batch) == 1 and r.index == 0
+    assert np.shares_memory(r.values, r.batch.values)
+    with pytest.raises(ValueError, match="read-only"):
+        r.values[0] = 0.0
+    b = quiet_batch([MDC_EXAMPLE, MDC_EXAMPLE[:13]], series_ids=["a", "b"])
+    last = b.series(-1)
+    assert (last.index, last.series_id, len(last.values)) == (1, "b", 13)
+    with pytest.raises(IndexError):
+        b.series(2)
+    assert (r.improvement, r.target, r.series_id) == ("decrease", 20.0, "asb")
+    assert "series_id='asb'" in repr(r)

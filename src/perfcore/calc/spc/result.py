@@ -1,8 +1,9 @@
 """The result of charting: :class:`XmrBatchResult` holds every series' arrays, once;
 :class:`XmrResult` is one series of it, read through a view (no copy).
 
-The limits, the point and rule names and the icon names are derived from the stored
-centre lines, MR̄ and codes in one place (:class:`_Derived`), for both classes.
+The limits and the point and rule names are derived from the stored centre lines, MR̄
+and codes in one place (:class:`_Derived`), for both classes; the icon names from the
+codes (arrays for a batch, strings for one series).
 """
 
 from __future__ import annotations
