@@ -27,6 +27,7 @@ from perfcore.calc import (
     rate_ratio_ci,
     round_half_away,
 )
+from perfcore.codes import IntervalMethod
 from perfcore.errors import InvalidInputWarning, OptionError, ShapeError
 
 DATA = Path(__file__).parent / "data"
@@ -538,3 +539,17 @@ def test_rate_ratio_pvalue_of_equal_exposures_matches_binomtest(x1: int, x2: int
         return
     assert float(r.pvalue) == pytest.approx(stats.binomtest(x2, x1 + x2, 0.5).pvalue,
                                             rel=1e-9, abs=1e-300)
+
+
+def test_method_code_says_which_interval_each_element_has() -> None:
+    # IntervalMethod codes, derived from the method and (counts) the exact flags.
+    with pytest.warns(InvalidInputWarning):
+        counts = count_ci([3.0, 30.0, -1.0])
+    assert counts.method_code.tolist() == [IntervalMethod.EXACT, IntervalMethod.BYAR,
+                                           IntervalMethod.NONE]
+    assert proportion_ci([1, 2], [10, 0]).method_code.tolist() == [IntervalMethod.WILSON,
+                                                                   IntervalMethod.NONE]
+    assert int(proportion_ci(1, 10, method="exact").method_code) == IntervalMethod.EXACT
+    assert rate_ci(3, 1000, method="byar").method_code.tolist() == IntervalMethod.BYAR
+    assert mean_ci(5.0, 1.0, [10, 1]).method_code.tolist() == [IntervalMethod.T,
+                                                               IntervalMethod.NONE]

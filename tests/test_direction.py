@@ -8,7 +8,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from perfcore.calc import Reason, direction_of_travel, trend_test
+from perfcore.calc.direction import TREND_LABEL, TREND_LABELS
+from perfcore.codes import Direction, TrendMarker
 from perfcore.errors import OptionError
+from perfcore.i18n import translator
+from perfcore.labels import direction_phrase
+
+EN = translator("en")
 
 
 def test_seed_001_directions() -> None:
@@ -32,8 +38,8 @@ def test_methods_and_signal() -> None:
                               significant=[True, False, False, True])
     assert sig.arrow.tolist() == ["↑", "↑", "→", "↓"]  # arrow = sign even if not significant
     assert sig.assessment.tolist() == ["improving", "no_change", "no_change", "deteriorating"]
-    assert sig.describe().tolist() == ["improving", "no significant change",
-                                       "no significant change", "deteriorating"]
+    assert direction_phrase(sig, EN).tolist() == ["improving", "no significant change",
+                                                  "no significant change", "deteriorating"]
     assert sig.method == "significance"
 
 
@@ -41,7 +47,7 @@ def test_neutral_and_missing() -> None:
     r = direction_of_travel([120.0, 100.0, np.nan], [100.0, 100.0, 100.0], polarity="neutral")
     assert r.arrow.tolist() == ["↑", "→", ""]
     assert r.assessment.tolist() == ["not_assessed", "no_change", "not_assessed"]
-    assert r.describe().tolist() == ["increased", "no change", "not assessed"]
+    assert direction_phrase(r, EN).tolist() == ["increased", "no change", "not assessed"]
     assert r.reasons[2] == Reason.MISSING
 
 
@@ -118,3 +124,20 @@ def test_trend_leave_one_out_and_missing() -> None:
                             numerator=[10, 20, 30, 40, 50], denominator=[100] * 5)
     assert (str(d.arrow), str(d.assessment)) == ("↑", "deteriorating")
     assert str(d.trend.label) == "increasing_and_getting_worse"  # type: ignore[union-attr]
+
+
+def test_results_store_codes_and_derive_names() -> None:
+    # The assessment and trend marker are Code values (one byte each); the names are
+    # the codes' names, so the strings above and the codes always agree.
+    r = direction_of_travel([15.9, 11.8, 11.0, np.nan], [11.8] * 4, polarity="higher")
+    assert r.assessment_code.dtype == np.int8
+    assert r.assessment_code.tolist() == [Direction.IMPROVING, Direction.NO_CHANGE,
+                                          Direction.DETERIORATING, Direction.NOT_ASSESSED]
+    assert r.assessment.tolist() == [str(Direction(c)) for c in r.assessment_code]
+    t = trend_test(numerator=[[10, 20, 30, 40, 50], [10, 10, 10, 10, 10]],
+                   denominator=[[100] * 5] * 2, polarity="lower")
+    assert t.label_code.dtype == np.int8
+    assert t.label_code.tolist() == [TrendMarker.INCREASING_AND_GETTING_WORSE,
+                                     TrendMarker.NO_SIGNIFICANT_CHANGE]
+    assert TrendMarker.names() == TREND_LABELS
+    assert np.dtype(TREND_LABEL).itemsize >= t.label.dtype.itemsize

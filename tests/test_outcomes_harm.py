@@ -5,23 +5,31 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from perfcore.calc import Reason
+from perfcore.calc.crime_outcomes import DEFAULT_POSITIVE, OutcomeBasis
+from perfcore.calc.crime_outcomes import outcome_rate as calc_outcome_rate
+from perfcore.calc.severity import crime_severity_score as calc_crime_severity_score
+from perfcore.data import POLICEUK_OUTCOME_GROUPS, css_weights, outcome_type, outcome_types
 from perfcore.errors import InvalidInputWarning, OptionError, ShapeError, UnknownCodeError
-from perfcore.harm import crime_severity_score, css_weights
-from perfcore.outcomes import (
-    DEFAULT_POSITIVE,
-    POLICEUK_OUTCOME_GROUPS,
-    OutcomeBasis,
-    outcome_rate,
-    outcome_type,
-    outcome_types,
-)
+from perfcore.i18n import translator
+from perfcore.labels import outcome_basis_name
 
 DATA = Path(__file__).parents[1] / "examples" / "data"
+
+
+def outcome_rate(*args: Any, **kwargs: Any) -> Any:
+    """calc's outcome_rate with the outcome types shipped with perfcore."""
+    return calc_outcome_rate(*args, types=outcome_types(), **kwargs)
+
+
+def crime_severity_score(*args: Any, **kwargs: Any) -> Any:
+    """calc's crime_severity_score with the ONS weights shipped with perfcore."""
+    return calc_crime_severity_score(*args, weights=css_weights(), **kwargs)
 FY2024 = {f"2024-{m:02d}" for m in range(4, 13)} | {f"2025-{m:02d}" for m in range(1, 4)}
 
 
@@ -124,3 +132,34 @@ def test_css_for_gwent_2019_20_from_home_office_data() -> None:
     s = crime_severity_score([counts[c] for c in codes], codes, population)
     by_rows = sum(counts[c] * css_weights()[c] for c in codes) / population * 1000
     assert float(s.score) == pytest.approx(by_rows, rel=1e-12)
+
+
+def test_calc_takes_its_tables_as_arguments() -> None:
+    # calc reads no files: the weights and outcome types are passed in, and any table
+    # of the same shape will do.
+    s = calc_crime_severity_score([[3, 1]], ["A", "B"], 1000, weights={"A": 2.0, "B": 10.0})
+    assert float(s.score[0]) == pytest.approx((3 * 2 + 10) / 1000 * 1000)
+    with pytest.raises(UnknownCodeError):
+        calc_crime_severity_score([[1]], ["1"], 1000, weights={"A": 2.0})
+    with pytest.raises(UnknownCodeError):
+        calc_outcome_rate([[1]], 10, codes=["1"], basis="outcomes_given_in_period",
+                          types=outcome_types()[2:])
+
+
+def test_outcome_basis_names() -> None:
+    en, cy = translator("en"), translator("cy")
+    assert outcome_basis_name(OutcomeBasis.OUTCOMES_GIVEN_IN_PERIOD, en) == (
+        "outcomes given in the period per crime recorded in the period")
+    assert outcome_basis_name("crimes_recorded_in_period", en).startswith("outcome rate")
+    assert outcome_basis_name("crimes_recorded_in_period", cy) != outcome_basis_name(
+        "crimes_recorded_in_period", en)
+
+
+def test_infinite_inputs_are_non_finite_never_inf() -> None:
+    # One reason convention in calc: an infinite count is NON_FINITE and its figure NaN.
+    with pytest.warns(InvalidInputWarning):
+        r = outcome_rate([[np.inf]], 10, codes=["1"], basis="outcomes_given_in_period")
+    assert np.isnan(r.rate[0]) and r.reasons[0] & Reason.NON_FINITE
+    with pytest.warns(InvalidInputWarning):
+        s = crime_severity_score([[np.inf, 1]], ["1", "92E"], 1000)
+    assert np.isnan(s.score[0]) and s.reasons[0] & Reason.NON_FINITE

@@ -13,6 +13,7 @@ from perfcore.calc import spc
 from perfcore.calc.spc import (
     ASSURANCE_TYPES,
     SWITCHES,
+    chart,
     run_flags,
     trend_flags,
     two_of_three_flags,
@@ -163,7 +164,7 @@ def test_two_in_three_matches_nhsr_helpers(near: list[int], expected: list[int])
     (0, ["none", "none", "none"]),
 ])
 def test_assurance_matches_nhsr(direction: int, expected: list[str]) -> None:
-    codes = spc._assurance_codes(np.full(3, 4.0), np.full(3, direction, dtype=np.int8),
+    codes = spc.assurance_codes(np.full(3, 4.0), np.full(3, direction, dtype=np.int8),
                                  np.array([3.0, 7, 5]), np.array([1.0, 5, 1]), False,
                                  np.ones(3, dtype=bool))
     assert [ASSURANCE_TYPES[c] for c in codes] == expected
@@ -542,7 +543,7 @@ def test_blocks_with_and_without_one_column_levels_assemble_alike(
         monkeypatch: pytest.MonkeyPatch) -> None:
     # One series per block: a plain series (its centre line one column), a rebased one
     # and a short one (centre lines per point) meet in one result.
-    monkeypatch.setattr(spc, "_BLOCK_POINTS", 1)
+    monkeypatch.setattr(chart, "_BLOCK_POINTS", 1)
     rows = [MDC_EXAMPLE, MDC_EXAMPLE[::-1], MDC_EXAMPLE[:12]]
     rebase = [[], [7], []]
     with warnings.catch_warnings():
@@ -565,8 +566,8 @@ def test_threads_chart_exactly_as_one_thread(monkeypatch: pytest.MonkeyPatch,
                                             workers: int) -> None:
     # Small thresholds, so that a small batch is split over threads in uneven blocks
     # holding plain, rebased, padded and gapped series.
-    monkeypatch.setattr(spc, "_THREAD_FROM_POINTS", 1)
-    monkeypatch.setattr(spc, "_THREAD_BLOCK_POINTS", 60)
+    monkeypatch.setattr(chart, "_THREAD_FROM_POINTS", 1)
+    monkeypatch.setattr(chart, "_THREAD_BLOCK_POINTS", 60)
     rng = np.random.default_rng(5)
     values = [rng.poisson(20, size=int(rng.integers(3, 30))).astype(float).tolist()
               for _ in range(40)]
@@ -588,3 +589,19 @@ def test_threads_chart_exactly_as_one_thread(monkeypatch: pytest.MonkeyPatch,
 def test_workers_must_be_a_positive_whole_number(workers: object) -> None:
     with pytest.raises(OptionError, match="workers"):
         xmr_batch([MDC_EXAMPLE], workers=workers)  # type: ignore[arg-type]
+
+
+def test_single_result_is_a_view_of_its_batch() -> None:
+    # One source of truth: xmr() is a batch of one, and XmrResult reads its row.
+    r = xmr(MDC_EXAMPLE, improvement="decrease", target=20.0, series_id="asb")
+    assert isinstance(r.batch, spc.XmrBatchResult) and len(r.batch) == 1 and r.index == 0
+    assert np.shares_memory(r.values, r.batch.values)
+    with pytest.raises(ValueError, match="read-only"):
+        r.values[0] = 0.0
+    b = quiet_batch([MDC_EXAMPLE, MDC_EXAMPLE[:13]], series_ids=["a", "b"])
+    last = b.series(-1)
+    assert (last.index, last.series_id, len(last.values)) == (1, "b", 13)
+    with pytest.raises(IndexError):
+        b.series(2)
+    assert (r.improvement, r.target, r.series_id) == ("decrease", 20.0, "asb")
+    assert "series_id='asb'" in repr(r)

@@ -9,12 +9,21 @@ translator of the report's language that callers pass in.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
 
 from perfcore.calc import round_half_away
-from perfcore.codes import Code, MeasureKind
+from perfcore.codes import Code, Direction, MeasureKind
+from perfcore.errors import OptionError
 from perfcore.i18n import N_, Translator
 from perfcore.model import Measure
+
+if TYPE_CHECKING:
+    from perfcore.calc.crime_outcomes import OutcomeBasis
+    from perfcore.calc.direction import DirectionResult
 
 __all__ = [
     "ASSURANCE_WORDS",
@@ -22,12 +31,17 @@ __all__ = [
     "COMPARATOR_NAMES",
     "COMPARATOR_SOURCE_WORDS",
     "METHOD_NAMES",
+    "OUTCOME_BASIS_WORDS",
     "POINT_WORDS",
     "VARIATION_WORDS",
     "change_text",
     "comparator_name",
+    "direction_phrase",
     "format_number",
     "label",
+    "ordinal",
+    "outcome_basis_name",
+    "rank_text",
     "short_value_text",
     "signed",
     "value_text",
@@ -61,6 +75,14 @@ COMPARATOR_NAMES: Mapping[str, str] = {
 COMPARATOR_SOURCE_WORDS: Mapping[str, str] = {
     "computed": N_("computed from member data"), "dataset_row": N_("the group's own row"),
     "published": N_("published figure"), "not_available": N_("not available")}
+
+#: The name of the figure each outcome basis gives
+#: (:class:`perfcore.calc.crime_outcomes.OutcomeBasis`).
+OUTCOME_BASIS_WORDS: Mapping[str, str] = {
+    "crimes_recorded_in_period": N_("outcome rate (outcomes of crimes recorded in the period)"),
+    "outcomes_given_in_period": N_("outcomes given in the period per crime recorded in the "
+                                   "period"),
+}
 
 #: Words for each Making Data Count variation icon (:class:`perfcore.codes.VariationIcon`).
 VARIATION_WORDS: Mapping[str, str] = {
@@ -96,6 +118,13 @@ def label(code: Code | str, _: Translator) -> str:
     name), in the language of the translator ``_``."""
     key = str(code)
     return _(CODE_WORDS.get(key, key.replace("_", " ")))
+
+
+def outcome_basis_name(basis: OutcomeBasis | str, _: Translator) -> str:
+    """The name of the figure an outcome basis gives ("outcomes given in the period per
+    crime recorded in the period"), translated."""
+    key = basis if isinstance(basis, str) else basis.value
+    return _(OUTCOME_BASIS_WORDS[key])
 
 
 def comparator_name(slot: str, _: Translator) -> str:
@@ -159,3 +188,133 @@ def short_value_text(m: Measure, value: float) -> str:
     if m.kind.uses_pp_change:
         return f"{float(round_half_away(value * 100, 1)):.1f}%"
     return f"{float(round_half_away(value, 1)):,.1f}".removesuffix(".0")
+# --------------------------------------------------------------------------- direction
+
+#: Phrases for a direction of travel (:func:`direction_phrase`), by index.
+_DIRECTION_PHRASES = (N_("not assessed"), N_("improving"), N_("deteriorating"),
+                      N_("no change"), N_("no significant change"), N_("increased"),
+                      N_("decreased"))
+_NOT_ASSESSED, _IMPROVING, _DETERIORATING, _NO_CHANGE, _NOT_SIGNIFICANT, _UP, _DOWN = range(7)
+
+
+def direction_phrase(result: DirectionResult, _: Translator) -> npt.NDArray[np.str_]:
+    """Words for each element of a direction of travel that never claim a change without
+    a signal: "improving", "deteriorating"; "increased" / "decreased" for a signalled
+    movement of a neutral measure; "no significant change" where the ``significance`` or
+    ``trend`` method found none, "no change" where ``sign`` or ``threshold`` did; "not
+    assessed" where nothing could be said (missing inputs).
+
+    Parameters
+    ----------
+    result : DirectionResult
+        From :func:`perfcore.calc.direction_of_travel`.
+    _ : Translator
+        The report language's translator (:func:`perfcore.i18n.translator`).
+
+    Returns
+    -------
+    ndarray of str
+        The phrases, in the shape of ``result.assessment_code``.
+    """
+    quiet = _NOT_SIGNIFICANT if result.method in ("significance", "trend") else _NO_CHANGE
+    assessment = np.asarray(result.assessment_code)
+    moved = np.where(result.code > 0, _UP, np.where(result.code < 0, _DOWN, quiet))
+    index = np.select(
+        [assessment == Direction.IMPROVING, assessment == Direction.DETERIORATING,
+         assessment == Direction.NO_CHANGE, np.asarray(result.signal)],
+        [_IMPROVING, _DETERIORATING, quiet, moved], _NOT_ASSESSED)
+    words: npt.NDArray[np.str_] = np.asarray([_(w) for w in _DIRECTION_PHRASES])[index]
+    return words
+
+
+# --------------------------------------------------------------------------- ranks
+
+# Translators: do not translate the words. Write "ordinal-rule:" and then the code of the
+# rule perfcore uses to write ordinal numbers ("5th") in your language: "en" (English:
+# 1st, 2nd, 3rd, 4th ...) or "cy" (Welsh: 1af, 2il, 3ydd ...). For a language with no rule
+# here, write "ordinal-rule:none": ranks are then shown as "{rank} of {size}", in cardinal
+# numbers, with your translation of that message.
+_ORDINAL_RULE = N_("ordinal-rule:en")
+_ENGLISH_SUFFIX = {1: "st", 2: "nd", 3: "rd"}
+#: Welsh ordinal suffixes of the numbers written in figures (1af, 2il ... 20fed).
+_WELSH_SUFFIX = {1: "af", 2: "il", 3: "ydd", 4: "ydd", 5: "ed", 6: "ed", 7: "fed", 8: "fed",
+                 9: "fed", 10: "fed", 11: "eg", 12: "fed", 13: "eg", 14: "eg", 15: "fed",
+                 16: "eg", 17: "eg", 18: "fed", 19: "eg", 20: "fed"}
+
+
+def _english_ordinal(k: int, _: Translator) -> str:
+    suffix = "th" if 11 <= k % 100 <= 13 else _ENGLISH_SUFFIX.get(k % 10, "th")
+    return f"{k}{suffix}"
+
+
+def _welsh_ordinal(k: int, _: Translator) -> str:
+    # Beyond 20 the written ordinals follow the traditional vigesimal forms (unfit for
+    # figures), so larger ranks are written as "number 21".
+    if k in _WELSH_SUFFIX:
+        return f"{k}{_WELSH_SUFFIX[k]}"
+    return _("number {n}").format(n=k)
+
+
+#: The ordinal rule of each language perfcore can write ordinals in.
+_ORDINAL_RULES: Mapping[str, Callable[[int, Translator], str]] = {
+    "en": _english_ordinal, "cy": _welsh_ordinal}
+
+
+def _ordinal_rule(_: Translator) -> Callable[[int, Translator], str] | None:
+    """The ordinal rule the translator's catalogue names (None: the language has none)."""
+    return _ORDINAL_RULES.get(_(_ORDINAL_RULE).removeprefix("ordinal-rule:").strip())
+
+
+def ordinal(n: int | npt.ArrayLike, _: Translator) -> Any:
+    """An ordinal number in the translator's language: English 1 -> "1st", 22 -> "22nd";
+    Welsh 1 -> "1af", 2 -> "2il", 20 -> "20fed", beyond 20 "rhif 21" (number 21).
+
+    Accepts an int (returns str) or an array of ints (returns an array of str). Ranks of 0
+    or less (not ranked) give ``""``. A language whose catalogue names no ordinal rule gets
+    the number itself ("5"); :func:`rank_text` then uses its "{rank} of {size}" wording.
+    """
+    rule = _ordinal_rule(_)
+
+    def one(k: int) -> str:
+        if k <= 0:
+            return ""
+        return rule(k, _) if rule is not None else str(k)
+
+    if isinstance(n, (int, np.integer)):
+        return one(int(n))
+    arr = np.asarray(n, dtype=np.int64)
+    return np.asarray([one(k) for k in arr.ravel().tolist()], dtype=np.str_).reshape(arr.shape)
+
+
+#: Rank phrases by style: with an ordinal ("5th of 8"), and for languages without an
+#: ordinal rule, with the rank as a cardinal number ("5 of 8").
+_RANK_TEMPLATES = {"of": (N_("{ordinal} of {size}"), N_("{rank} of {size}")),
+                   "out_of": (N_("{ordinal} (out of {size})"), N_("{rank} (out of {size})"))}
+
+
+def rank_text(rank: npt.ArrayLike, size: npt.ArrayLike, _: Translator, *,
+              style: str = "of") -> npt.NDArray[np.str_]:
+    """Rank phrases in the translator's language: "5th of 8" (style ``"of"``) or "5th
+    (out of 8)" (style ``"out_of"``, as seed 003 words it); "not ranked" where the rank is
+    0 (see :class:`perfcore.calc.GroupRank`). A language without an ordinal rule gets its
+    translation of "{rank} of {size}" ("5 of 8").
+
+    Parameters
+    ----------
+    rank, size : array_like of int
+        ``GroupRank.rank`` and ``GroupRank.group_size``; they broadcast.
+    _ : Translator
+    style : {"of", "out_of"}
+    """
+    if style not in _RANK_TEMPLATES:
+        raise OptionError.for_choice("style", style, tuple(_RANK_TEMPLATES))
+    ranks, sizes = np.broadcast_arrays(np.asarray(rank, dtype=np.int64),
+                                       np.asarray(size, dtype=np.int64))
+    with_ordinal, with_rank = _RANK_TEMPLATES[style]
+    template = _(with_ordinal) if _ordinal_rule(_) is not None else _(with_rank)
+    ords = ordinal(ranks, _)
+    not_ranked = _("not ranked")
+    out = [template.format(ordinal=o, rank=r, size=s) if r > 0 else not_ranked
+           for o, r, s in zip(np.ravel(ords).tolist(), ranks.ravel().tolist(),
+                              sizes.ravel().tolist(), strict=True)]
+    return np.asarray(out, dtype=np.str_).reshape(ranks.shape)

@@ -1,4 +1,5 @@
-"""Pure, vectorised calculations: change, intervals, comparison, direction of travel, SPC.
+"""Pure, vectorised calculations: change, intervals, comparison with a benchmark, funnel
+plots, peer groups, direction of travel, crime outcomes, crime severity, SPC.
 
 No I/O and no plugins here. Every function takes numpy array-likes that broadcast, takes
 its options as keywords, and returns a frozen result class with named fields. A bad
@@ -7,6 +8,7 @@ element becomes NaN with a reason bit in ``result.reasons``; a bad option raises
 """
 
 from perfcore.calc._common import FlagArray, FloatArray, Reason, polarity_signs, reason_names
+from perfcore.calc.benchmark import BenchmarkComparison, compare_to_benchmark
 from perfcore.calc.change import (
     CagrResult,
     ChangeResult,
@@ -16,32 +18,31 @@ from perfcore.calc.change import (
     pp_change,
     project_year_end,
 )
-from perfcore.calc.compare import (
-    BenchmarkComparison,
-    DescriptiveBand,
-    FunnelLimits,
-    FunnelSignificance,
-    GroupAverage,
-    GroupRank,
-    Overdispersion,
-    compare_to_benchmark,
-    descriptive_band,
-    funnel_axis,
-    funnel_limits,
-    funnel_significance,
-    group_average,
-    membership_matrix,
-    ordinal,
-    overdispersion,
-    rank_in_group,
-)
+from perfcore.calc.crime_outcomes import OutcomeBasis, OutcomeRate, outcome_rate
 from perfcore.calc.direction import (
     TREND_CRITICAL_VALUE,
     DirectionResult,
     TrendResult,
     direction_of_travel,
-    phrase,
     trend_test,
+)
+from perfcore.calc.funnel import (
+    FunnelLimits,
+    FunnelSignificance,
+    Overdispersion,
+    funnel_axis,
+    funnel_limits,
+    funnel_significance,
+    overdispersion,
+)
+from perfcore.calc.groups import (
+    DescriptiveBand,
+    GroupAverage,
+    GroupRank,
+    descriptive_band,
+    group_average,
+    membership_matrix,
+    rank_in_group,
 )
 from perfcore.calc.intervals import (
     DifferenceResult,
@@ -55,6 +56,7 @@ from perfcore.calc.intervals import (
     rate_ratio_ci,
 )
 from perfcore.calc.rounding import round_half_away
+from perfcore.calc.severity import SeverityScore, crime_severity_score
 
 __all__ = [
     "TREND_CRITICAL_VALUE",
@@ -71,14 +73,18 @@ __all__ = [
     "GroupAverage",
     "GroupRank",
     "IntervalResult",
+    "OutcomeBasis",
+    "OutcomeRate",
     "Overdispersion",
     "ProjectionResult",
     "RatioResult",
     "Reason",
+    "SeverityScore",
     "TrendResult",
     "cagr",
     "compare_to_benchmark",
     "count_ci",
+    "crime_severity_score",
     "descriptive_band",
     "direction_of_travel",
     "funnel_axis",
@@ -87,10 +93,9 @@ __all__ = [
     "group_average",
     "mean_ci",
     "membership_matrix",
-    "ordinal",
+    "outcome_rate",
     "overdispersion",
     "pct_change",
-    "phrase",
     "polarity_signs",
     "pp_change",
     "pp_change_ci",

@@ -3,12 +3,16 @@ broadcasting, option checking and confidence levels.
 
 Every calc function uses these so that a bad element is treated the same way
 everywhere: it becomes NaN, its reason bit is set, and one :class:`InvalidInputWarning`
-says how many elements were affected.
+says how many elements were affected. One convention for inputs: a NaN is ``MISSING``, an
+infinity ``NON_FINITE``, and the checks on values (negative, zero denominator, numerator
+above denominator) apply to finite values only, so a non-finite input carries its own
+reason and no other.
 """
 
 from __future__ import annotations
 
 import enum
+import functools
 import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -17,24 +21,43 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special
 
-from perfcore.codes import Polarity
+from perfcore.codes import Code, Polarity
 from perfcore.errors import InvalidInputWarning, OptionError, ShapeError
 
 __all__ = [
+    "INVALID",
+    "BoolArray",
+    "FlagArray",
     "FloatArray",
+    "Int8Array",
+    "IntArray",
     "Reason",
+    "StrArray",
     "as_float",
     "broadcast",
+    "broadcast_signs",
     "check_choice",
     "confidence_levels",
+    "count_reasons",
+    "flag",
+    "input_reasons",
+    "invalid",
+    "names_of",
     "polarity_signs",
+    "positive_option",
+    "ratio_reasons",
     "reason_names",
+    "set_reason",
     "warn_invalid",
     "z_value",
 ]
 
 FloatArray = npt.NDArray[np.float64]
 FlagArray = npt.NDArray[np.uint16]
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
+Int8Array = npt.NDArray[np.int8]
+StrArray = npt.NDArray[np.str_]
 
 
 class Reason(enum.IntFlag):
@@ -65,6 +88,82 @@ def reason_names(mask: int | np.integer[Any]) -> tuple[str, ...]:
     """Names (lower case) of the reason bits set in one element's mask."""
     m = int(mask)
     return tuple(r.name.lower() for r in Reason if r and r.name and m & r)
+
+
+def names_of(vocabulary: type[Code], codes: npt.NDArray[np.integer[Any]]) -> StrArray:
+    """The names of an array of ``vocabulary`` codes (``Direction`` codes → "improving"
+    ...), same shape: results store codes and give their names through this."""
+    names: StrArray = _name_table(vocabulary)[codes]
+    return names
+
+
+@functools.cache
+def _name_table(vocabulary: type[Code]) -> StrArray:
+    table = np.asarray(vocabulary.names())
+    table.flags.writeable = False  # shared by every result
+    return table
+
+
+def flag(reasons: FlagArray, reason: Reason) -> BoolArray:
+    """Boolean array: True where ``reason`` is set in ``reasons``."""
+    return np.asarray((reasons & np.uint16(reason)) != 0)
+
+
+def invalid(reasons: FlagArray) -> BoolArray:
+    """Boolean array: True where a reason in :data:`INVALID` is set (the value is NaN)."""
+    return np.asarray((reasons & np.uint16(INVALID)) != 0)
+
+
+def set_reason(reasons: FlagArray, mask: BoolArray | np.bool_, reason: Reason) -> None:
+    """Set ``reason`` in ``reasons`` (in place) where ``mask`` is True."""
+    reasons[mask] |= np.uint16(reason)
+
+
+def input_reasons(*arrays: FloatArray) -> FlagArray:
+    """``MISSING`` where any of ``arrays`` is NaN, ``NON_FINITE`` where any is ±inf, in
+    the arrays' broadcast shape."""
+    reasons = np.zeros(np.broadcast_shapes(*(a.shape for a in arrays)), dtype=np.uint16)
+    for a in arrays:
+        reasons |= np.where(np.isnan(a), np.uint16(Reason.MISSING), np.uint16(0))
+        reasons |= np.where(np.isinf(a), np.uint16(Reason.NON_FINITE), np.uint16(0))
+    return reasons
+
+
+def count_reasons(x: FloatArray, reasons: FlagArray, *, whole: bool = False) -> None:
+    """Add the reasons a count is unusable to ``reasons`` (in place): ``NEGATIVE``, and
+    with ``whole`` ``NOT_INTEGER`` for a fraction (exact methods need whole counts)."""
+    finite = np.isfinite(x)
+    set_reason(reasons, finite & (x < 0), Reason.NEGATIVE)
+    if whole:
+        set_reason(reasons, finite & (x != np.floor(x)), Reason.NOT_INTEGER)
+
+
+def ratio_reasons(x: FloatArray, n: FloatArray, *, proportion: bool = True) -> FlagArray:
+    """Reasons a numerator ``x`` over a denominator ``n`` is unusable: the input reasons
+    of either, then for finite pairs ``NEGATIVE`` (either below 0), ``ZERO_DENOMINATOR``
+    (n = 0) and, for a ``proportion``, ``X_GT_N`` (x > n > 0)."""
+    reasons = input_reasons(x, n)
+    fin = np.isfinite(x) & np.isfinite(n)
+    set_reason(reasons, fin & ((x < 0) | (n < 0)), Reason.NEGATIVE)
+    set_reason(reasons, fin & (n == 0), Reason.ZERO_DENOMINATOR)
+    if proportion:
+        set_reason(reasons, fin & (n > 0) & (x > n), Reason.X_GT_N)
+    return reasons
+
+
+def positive_option(name: str, value: Any, *, allow_zero: bool = False) -> float:
+    """``value`` as a float if it is a finite number > 0 (``>= 0`` with ``allow_zero``),
+    else :class:`OptionError` naming the option."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        v = float("nan")
+    ok = np.isfinite(v) and (v >= 0 if allow_zero else v > 0)
+    if not ok:
+        what = ">= 0" if allow_zero else "> 0"
+        raise OptionError(f"{name}={value!r} must be a finite number {what}", option=name,
+                          value=value, allowed=f"finite numbers {what}")
+    return v
 
 
 def as_float(value: npt.ArrayLike, name: str) -> FloatArray:
@@ -149,6 +248,17 @@ def polarity_signs(polarity: Any) -> npt.NDArray[np.int8]:
         return arr.astype(np.int8)
     flat = [Polarity.parse(p).sign for p in arr.ravel().tolist()]
     return np.asarray(flat, dtype=np.int8).reshape(arr.shape)
+
+
+def broadcast_signs(polarity: Any, shape: tuple[int, ...], what: str) -> Int8Array:
+    """:func:`polarity_signs` broadcast to ``shape`` (read-only), or :class:`ShapeError`
+    saying that polarity does not broadcast with ``what``."""
+    sign = polarity_signs(polarity)
+    try:
+        return np.broadcast_to(sign, shape)
+    except ValueError as exc:
+        raise ShapeError(f"polarity of shape {np.shape(sign)} does not broadcast with "
+                         f"{what}", shapes={"polarity": np.shape(sign)}) from exc
 
 
 def warn_invalid(reasons: FlagArray, what: str, *, stacklevel: int = 3) -> None:

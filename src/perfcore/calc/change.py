@@ -8,20 +8,25 @@ never ±inf, never an exception for a bad element.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
 from perfcore.calc._common import (
-    INVALID,
+    BoolArray,
     FlagArray,
     FloatArray,
     Reason,
     as_float,
     broadcast,
     check_choice,
+    flag,
+    input_reasons,
+    invalid,
+    positive_option,
+    set_reason,
     warn_invalid,
 )
 from perfcore.errors import OptionError, ShapeError
@@ -36,27 +41,7 @@ __all__ = [
     "project_year_end",
 ]
 
-BoolArray = npt.NDArray[np.bool_]
-
 _PROJECTION_METHODS = ("linear", "seasonal")
-
-
-def _flag(reasons: FlagArray, reason: Reason) -> BoolArray:
-    return np.asarray((reasons & np.uint16(reason)) != 0)
-
-
-def _input_reasons(*arrays: FloatArray) -> FlagArray:
-    """MISSING for NaN and NON_FINITE for ±inf in any of ``arrays`` (already broadcast)."""
-    shape = arrays[0].shape if arrays else ()
-    reasons = np.zeros(shape, dtype=np.uint16)
-    for a in arrays:
-        reasons[np.isnan(a)] |= np.uint16(Reason.MISSING)
-        reasons[np.isinf(a)] |= np.uint16(Reason.NON_FINITE)
-    return reasons
-
-
-def _invalid(reasons: FlagArray) -> BoolArray:
-    return np.asarray((reasons & np.uint16(INVALID)) != 0)
 
 
 @attrs.frozen(kw_only=True)
@@ -92,12 +77,12 @@ class ChangeResult:
 
     def flag(self, reason: Reason) -> BoolArray:
         """Boolean array: True where ``reason`` is set (``result.flag(Reason.SMALL_BASE)``)."""
-        return _flag(self.reasons, reason)
+        return flag(self.reasons, reason)
 
     @property
     def valid(self) -> BoolArray:
         """True where ``value`` was computed (no invalidating reason; caveats allowed)."""
-        return ~_invalid(self.reasons)
+        return ~invalid(self.reasons)
 
 
 def pct_change(current: npt.ArrayLike, previous: npt.ArrayLike, *,
@@ -124,14 +109,14 @@ def pct_change(current: npt.ArrayLike, previous: npt.ArrayLike, *,
     >>> round(float(pct_change(48618, 57116).value), 2)
     -14.88
     """
-    sb = _non_negative_option("small_base", small_base)
+    sb = positive_option("small_base", small_base, allow_zero=True)
     cur, prev = broadcast(current=current, previous=previous)
-    reasons = _input_reasons(cur, prev)
+    reasons = input_reasons(cur, prev)
     finite = np.isfinite(prev)
-    reasons[finite & (prev == 0)] |= np.uint16(Reason.ZERO_BASE)
-    reasons[finite & (prev < 0)] |= np.uint16(Reason.NEGATIVE)
-    reasons[finite & (prev > 0) & (prev < sb)] |= np.uint16(Reason.SMALL_BASE)
-    bad = _invalid(reasons)
+    set_reason(reasons, finite & (prev == 0), Reason.ZERO_BASE)
+    set_reason(reasons, finite & (prev < 0), Reason.NEGATIVE)
+    set_reason(reasons, finite & (prev > 0) & (prev < sb), Reason.SMALL_BASE)
+    bad = invalid(reasons)
     with np.errstate(divide="ignore", invalid="ignore"):
         value = np.where(bad, np.nan, (cur - prev) / np.where(bad, 1.0, prev) * 100.0)
     absolute = _absolute(cur, prev, reasons)
@@ -161,11 +146,11 @@ def pp_change(current: npt.ArrayLike, previous: npt.ArrayLike) -> ChangeResult:
     4.1
     """
     cur, prev = broadcast(current=current, previous=previous)
-    reasons = _input_reasons(cur, prev)
+    reasons = input_reasons(cur, prev)
     for a in (cur, prev):
         finite = np.isfinite(a)
-        reasons[finite & (a < 0)] |= np.uint16(Reason.NEGATIVE)
-        reasons[finite & (a > 1)] |= np.uint16(Reason.X_GT_N)
+        set_reason(reasons, finite & (a < 0), Reason.NEGATIVE)
+        set_reason(reasons, finite & (a > 1), Reason.X_GT_N)
     absolute = _absolute(cur, prev, reasons)
     value = absolute * 100.0
     warn_invalid(reasons, "pp_change")
@@ -175,7 +160,7 @@ def pp_change(current: npt.ArrayLike, previous: npt.ArrayLike) -> ChangeResult:
 
 def _absolute(cur: FloatArray, prev: FloatArray, reasons: FlagArray) -> FloatArray:
     # A zero base still has a meaningful absolute change; any other reason does not.
-    unusable = _invalid(reasons & np.uint16(~Reason.ZERO_BASE & 0xFFFF))
+    unusable = invalid(reasons & np.uint16(~Reason.ZERO_BASE & 0xFFFF))
     with np.errstate(invalid="ignore"):
         return np.where(unusable, np.nan, cur - prev)
 
@@ -204,7 +189,7 @@ class CagrResult:
 
     def flag(self, reason: Reason) -> BoolArray:
         """Boolean array: True where ``reason`` is set."""
-        return _flag(self.reasons, reason)
+        return flag(self.reasons, reason)
 
 
 def cagr(first: npt.ArrayLike, last: npt.ArrayLike, years: npt.ArrayLike) -> CagrResult:
@@ -228,12 +213,12 @@ def cagr(first: npt.ArrayLike, last: npt.ArrayLike, years: npt.ArrayLike) -> Cag
     18.0
     """
     f, la, k = broadcast(first=first, last=last, years=years)
-    reasons = _input_reasons(f, la, k)
+    reasons = input_reasons(f, la, k)
     ok = np.isfinite(f) & np.isfinite(la) & np.isfinite(k)
-    reasons[ok & (f == 0)] |= np.uint16(Reason.ZERO_BASE)
-    reasons[ok & ((f < 0) | (la < 0) | (k < 0))] |= np.uint16(Reason.NEGATIVE)
-    reasons[ok & (k == 0)] |= np.uint16(Reason.ZERO_DENOMINATOR)
-    bad = _invalid(reasons)
+    set_reason(reasons, ok & (f == 0), Reason.ZERO_BASE)
+    set_reason(reasons, ok & ((f < 0) | (la < 0) | (k < 0)), Reason.NEGATIVE)
+    set_reason(reasons, ok & (k == 0), Reason.ZERO_DENOMINATOR)
+    bad = invalid(reasons)
     sf = np.where(bad, 1.0, f)
     sk = np.where(bad, 1.0, k)
     value = np.where(bad, np.nan, (np.power(np.where(bad, 1.0, la) / sf, 1.0 / sk) - 1.0) * 100)
@@ -281,7 +266,7 @@ class ProjectionResult:
 
     def flag(self, reason: Reason) -> BoolArray:
         """Boolean array: True where ``reason`` is set."""
-        return _flag(self.reasons, reason)
+        return flag(self.reasons, reason)
 
 
 def project_year_end(monthly_so_far: npt.ArrayLike, *, months_in_year: int = 12,
@@ -334,38 +319,15 @@ def project_year_end(monthly_so_far: npt.ArrayLike, *, months_in_year: int = 12,
                          shapes={"monthly_so_far": months.shape})
     m = months.shape[-1]
     reasons = _month_reasons(months)
-    so_far = np.where(_invalid(reasons), np.nan, months.sum(axis=-1))
+    so_far = np.where(invalid(reasons), np.nan, months.sum(axis=-1))
 
     if method == "linear":
         share = np.full(so_far.shape, m / miy)
     else:
-        if history is None:
-            raise OptionError("method='seasonal' needs history (earlier years' months)",
-                              option="history", value=None,
-                              allowed="array of shape (..., years, months_in_year)")
-        hist = as_float(history, "history")
-        if hist.ndim < 2 or hist.shape[-1] != miy:
-            raise ShapeError(f"history must have shape (..., years, {miy}); got {hist.shape}",
-                             shapes={"history": hist.shape})
-        hreasons = _month_reasons(hist.reshape(*hist.shape[:-2], -1))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            same = hist[..., :m].sum(axis=(-2, -1))
-            whole = hist.sum(axis=(-2, -1))
-            share_h = np.where(whole > 0, same / np.where(whole > 0, whole, 1.0), np.nan)
-        no_share = (whole <= 0) | (same <= 0)
-        hreasons = hreasons | np.where(no_share, np.uint16(Reason.ZERO_DENOMINATOR), np.uint16(0))
-        try:
-            share, hr, r0 = np.broadcast_arrays(share_h, hreasons, reasons)
-        except ValueError as exc:
-            raise ShapeError(
-                f"history's series axes {hist.shape[:-2]} do not broadcast with "
-                f"monthly_so_far's {months.shape[:-1]}",
-                shapes={"monthly_so_far": months.shape, "history": hist.shape}) from exc
-        reasons = np.asarray(r0 | hr, dtype=np.uint16)
-        share = np.array(share, dtype=np.float64)
+        share, reasons = _seasonal_share(history, months, miy, reasons)
         so_far = np.broadcast_to(so_far, reasons.shape).copy()
 
-    bad = _invalid(reasons)
+    bad = invalid(reasons)
     with np.errstate(invalid="ignore", divide="ignore"):
         projected = np.where(bad, np.nan, so_far / np.where(bad, 1.0, share))
     so_far = np.where(bad, np.nan, so_far)
@@ -378,22 +340,40 @@ def project_year_end(monthly_so_far: npt.ArrayLike, *, months_in_year: int = 12,
                             change=change, reasons=reasons)
 
 
-def _month_reasons(months: FloatArray) -> FlagArray:
-    """Reasons per series for monthly values on the last axis."""
-    reasons = np.zeros(months.shape[:-1], dtype=np.uint16)
-    reasons[np.isnan(months).any(axis=-1)] |= np.uint16(Reason.MISSING)
-    reasons[np.isinf(months).any(axis=-1)] |= np.uint16(Reason.NON_FINITE)
-    with np.errstate(invalid="ignore"):
-        reasons[(months < 0).any(axis=-1)] |= np.uint16(Reason.NEGATIVE)
-    return reasons
-
-
-def _non_negative_option(name: str, value: Any) -> float:
+def _seasonal_share(history: npt.ArrayLike | None, months: FloatArray, miy: int,
+                    reasons: FlagArray) -> tuple[FloatArray, FlagArray]:
+    """The share of a year's total that the same months made up in the earlier years
+    (pooled over them), and the reasons with the history's, both broadcast over the
+    series of ``months`` and ``history``."""
+    if history is None:
+        raise OptionError("method='seasonal' needs history (earlier years' months)",
+                          option="history", value=None,
+                          allowed="array of shape (..., years, months_in_year)")
+    hist = as_float(history, "history")
+    if hist.ndim < 2 or hist.shape[-1] != miy:
+        raise ShapeError(f"history must have shape (..., years, {miy}); got {hist.shape}",
+                         shapes={"history": hist.shape})
+    hreasons = _month_reasons(hist.reshape(*hist.shape[:-2], -1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        same = hist[..., :months.shape[-1]].sum(axis=(-2, -1))
+        whole = hist.sum(axis=(-2, -1))
+        share_h = np.where(whole > 0, same / np.where(whole > 0, whole, 1.0), np.nan)
+    no_share = (whole <= 0) | (same <= 0)
+    hreasons = hreasons | np.where(no_share, np.uint16(Reason.ZERO_DENOMINATOR), np.uint16(0))
     try:
-        v = float(value)
-    except (TypeError, ValueError):
-        v = float("nan")
-    if not v >= 0 or not np.isfinite(v):
-        raise OptionError(f"{name}={value!r} must be a finite number >= 0", option=name,
-                          value=value, allowed="finite numbers >= 0")
-    return v
+        share, hr, r0 = np.broadcast_arrays(share_h, hreasons, reasons)
+    except ValueError as exc:
+        raise ShapeError(
+            f"history's series axes {hist.shape[:-2]} do not broadcast with "
+            f"monthly_so_far's {months.shape[:-1]}",
+            shapes={"monthly_so_far": months.shape, "history": hist.shape}) from exc
+    return np.array(share, dtype=np.float64), np.asarray(r0 | hr, dtype=np.uint16)
+
+
+def _month_reasons(months: FloatArray) -> FlagArray:
+    """Reasons per series for monthly values on the last axis (any month's reason is the
+    series')."""
+    reasons = np.asarray(np.bitwise_or.reduce(input_reasons(months), axis=-1), dtype=np.uint16)
+    with np.errstate(invalid="ignore"):
+        set_reason(reasons, (months < 0).any(axis=-1), Reason.NEGATIVE)
+    return reasons

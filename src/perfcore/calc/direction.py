@@ -15,16 +15,22 @@ import numpy as np
 import numpy.typing as npt
 
 from perfcore.calc._common import (
+    BoolArray,
     FlagArray,
     FloatArray,
+    Int8Array,
     Reason,
+    StrArray,
     as_float,
     broadcast,
     check_choice,
+    input_reasons,
+    names_of,
     polarity_signs,
     warn_invalid,
     z_value,
 )
+from perfcore.codes import Direction, TrendMarker
 from perfcore.errors import OptionError, ShapeError
 
 __all__ = [
@@ -33,27 +39,23 @@ __all__ = [
     "DirectionResult",
     "TrendResult",
     "direction_of_travel",
-    "phrase",
     "trend_test",
 ]
 
-StrArray = npt.NDArray[np.str_]
-Int8Array = npt.NDArray[np.int8]
 
 #: χ²(1) critical value at 99.8% (two-sided 0.002): Fingertips' trend threshold.
 TREND_CRITICAL_VALUE = 9.5495
-#: Trend labels (``trend_test``): the longest is "decreasing_and_getting_better".
-TREND_LABELS = ("increasing", "decreasing", "increasing_and_getting_better",
-                "increasing_and_getting_worse", "decreasing_and_getting_better",
-                "decreasing_and_getting_worse", "no_significant_change",
-                "could_not_be_calculated")
+#: Trend labels (``trend_test``), indexed by ``TrendResult.label_code``: the names of
+#: :class:`~perfcore.codes.TrendMarker`.
+TREND_LABELS = TrendMarker.names()
+#: A string dtype that holds every trend label.
 TREND_LABEL = f"<U{max(map(len, TREND_LABELS))}"
 
 _METHODS = ("sign", "threshold", "significance", "trend")
 _ARROWS = np.array(["↓", "→", "↑"])
 
 
-def _arrow(code: Int8Array, ok: npt.NDArray[np.bool_]) -> StrArray:
+def _arrow(code: Int8Array, ok: BoolArray) -> StrArray:
     return np.where(ok, _ARROWS[code.astype(np.int64) + 1], "").astype("<U1")
 
 
@@ -71,12 +73,13 @@ class TrendResult:
         slope of the proportion against the period index).
     significant : ndarray of bool
         X² > critical value and, when the leave-one-out guard is on, the guard passed.
-    label : ndarray of str
-        ``"increasing"``, ``"decreasing"``, ``"no_significant_change"``,
-        ``"could_not_be_calculated"``; with a polarity: ``"increasing_and_getting_better"``,
-        ``"increasing_and_getting_worse"``, ``"decreasing_and_getting_better"``,
-        ``"decreasing_and_getting_worse"`` (neutral keeps ``"increasing"`` /
-        ``"decreasing"``), as the Fingertips trend markers.
+    label_code : ndarray of int8
+        :class:`~perfcore.codes.TrendMarker` per series, as the Fingertips trend markers:
+        ``INCREASING``, ``DECREASING``, ``NO_SIGNIFICANT_CHANGE``,
+        ``COULD_NOT_BE_CALCULATED``; with a polarity ``INCREASING_AND_GETTING_BETTER``,
+        ``INCREASING_AND_GETTING_WORSE``, ``DECREASING_AND_GETTING_BETTER``,
+        ``DECREASING_AND_GETTING_WORSE`` (neutral keeps ``INCREASING`` / ``DECREASING``).
+        ``label`` (property) gives the names (``"increasing_and_getting_better"`` ...).
     method : str
         ``"chi_square_trend"`` or ``"weighted_regression"``.
     reasons : ndarray of uint16
@@ -84,10 +87,15 @@ class TrendResult:
 
     statistic: FloatArray = attrs.field(eq=False)
     slope: FloatArray = attrs.field(eq=False)
-    significant: npt.NDArray[np.bool_] = attrs.field(eq=False)
-    label: StrArray = attrs.field(eq=False)
+    significant: BoolArray = attrs.field(eq=False)
+    label_code: Int8Array = attrs.field(eq=False)
     method: str
     reasons: FlagArray = attrs.field(eq=False)
+
+    @property
+    def label(self) -> StrArray:
+        """The trend marker's name per series (see :data:`TREND_LABELS`)."""
+        return names_of(TrendMarker, self.label_code)
 
 
 def _chi_square_trend(x: FloatArray, n: FloatArray, t: FloatArray,
@@ -159,68 +167,9 @@ def trend_test(
     ``missing``); fewer than ``points`` periods give it with reason ``too_few``.
     """
     check_choice("leave_one_out", leave_one_out, ("direction", "significance", "off"))
-    proportion = numerator is not None and denominator is not None
-    if numerator is not None and denominator is not None:
-        x, n = broadcast(numerator=numerator, denominator=denominator)
-        arrays = [x, n]
-    else:
-        if series is None or lower is None or upper is None:
-            raise OptionError(
-                "trend needs numerator and denominator (proportions), or series with "
-                "lower and upper confidence limits (other values)", option="method",
-                value="trend", allowed=("numerator+denominator", "series+lower+upper"))
-        y, lo, hi = broadcast(series=series, lower=lower, upper=upper)
-        arrays = [y, lo, hi]
-    if arrays[0].ndim == 0:
-        raise ShapeError("trend needs a series with time on the last axis",
-                         shapes={"series": arrays[0].shape})
-    length = arrays[0].shape[-1]
-    arrays = [a[..., -points:] for a in arrays]
-    shape = arrays[0].shape[:-1]
-    reasons = np.zeros(shape, dtype=np.uint16)
-    if length < points:
-        reasons |= np.uint16(Reason.TOO_FEW)
-    for a in arrays:
-        reasons |= np.where(np.isnan(a).any(-1), np.uint16(Reason.MISSING), np.uint16(0))
-        reasons |= np.where(np.isinf(a).any(-1), np.uint16(Reason.NON_FINITE), np.uint16(0))
-    k = arrays[0].shape[-1]
-    # Time first from here (see _chi_square_trend), t shaped to broadcast over series.
-    t = np.arange(1.0, k + 1.0).reshape(k, *[1] * len(shape))
-
-    def time_first(a: FloatArray) -> FloatArray:
-        return np.ascontiguousarray(np.moveaxis(a, -1, 0))
-    if proportion:
-        x, n = arrays
-        with np.errstate(invalid="ignore"):
-            reasons |= np.where(((x < 0) | (n < 0)).any(-1), np.uint16(Reason.NEGATIVE),
-                                np.uint16(0))
-            reasons |= np.where((x > n).any(-1), np.uint16(Reason.X_GT_N), np.uint16(0))
-
-        xt, nt = time_first(x), time_first(n)
-
-        def run(use: npt.NDArray[np.bool_]) -> tuple[FloatArray, FloatArray]:
-            return _chi_square_trend(xt, nt, t, use)
-        method = "chi_square_trend"
-    else:
-        y, lo, hi = arrays
-        with np.errstate(invalid="ignore", divide="ignore"):
-            se = (hi - lo) / (2.0 * z_value(ci_confidence))
-            w = 1.0 / se**2
-        reasons |= np.where((~(se > 0) & np.isfinite(se)).any(-1),
-                            np.uint16(Reason.ZERO_DENOMINATOR), np.uint16(0))
-
-        yt, wt = time_first(y), time_first(w)
-
-        def run(use: npt.NDArray[np.bool_]) -> tuple[FloatArray, FloatArray]:
-            return _weighted_regression(yt, wt, t, use)
-        method = "weighted_regression"
-    # Layer 0 uses every point; with the guard, layer j + 1 leaves out point j. All the
-    # layers are one run over every series (not a run per left-out point).
-    layers = 1 if leave_one_out == "off" else k + 1
-    use = np.ones((layers, k, *[1] * len(shape)), dtype=np.bool_)
-    for j in range(layers - 1):
-        use[j + 1, j] = False
-    stats, slopes = run(use)
+    arrays, reasons = _trend_window(series, numerator, denominator, lower, upper, points)
+    proportion = len(arrays) == 2
+    stats, slopes = _trend_statistics(arrays, reasons, ci_confidence, leave_one_out)
     stat, slope = stats[0], slopes[0]
     with np.errstate(invalid="ignore"):
         significant = (stat > critical_value) & (slope != 0)
@@ -232,18 +181,91 @@ def trend_test(
     reasons |= np.where((reasons == 0) & ~np.isfinite(stat), np.uint16(Reason.TOO_FEW),
                         np.uint16(0))
     significant &= ok
-    direction = np.where(slope > 0, "increasing", "decreasing")
-    sign = np.broadcast_to(polarity_signs(polarity), shape)
-    good = np.sign(slope) * sign
-    quality = np.where(good > 0, "_and_getting_better", "_and_getting_worse")
-    with_pol = np.char.add(direction.astype(TREND_LABEL), quality)
-    label = np.where(sign == 0, direction, with_pol)
-    label = np.where(significant, label, "no_significant_change")
-    label = np.where(ok, label, "could_not_be_calculated").astype(TREND_LABEL)
+    label = _trend_markers(slope, np.broadcast_to(polarity_signs(polarity), reasons.shape),
+                           significant, ok)
     warn_invalid(reasons, "trend_test")
     return TrendResult(statistic=np.where(ok, stat, np.nan), slope=np.where(ok, slope, np.nan),
-                       significant=np.asarray(significant), label=label, method=method,
+                       significant=np.asarray(significant), label_code=label,
+                       method="chi_square_trend" if proportion else "weighted_regression",
                        reasons=reasons)
+
+
+def _trend_window(series: npt.ArrayLike | None, numerator: npt.ArrayLike | None,
+                  denominator: npt.ArrayLike | None, lower: npt.ArrayLike | None,
+                  upper: npt.ArrayLike | None,
+                  points: int) -> tuple[list[FloatArray], FlagArray]:
+    """The last ``points`` of the inputs — ``[numerator, denominator]`` for proportions,
+    else ``[series, lower, upper]`` — and each series' reasons so far (``too_few`` for a
+    shorter series, any point's missing or non-finite value)."""
+    if numerator is not None and denominator is not None:
+        arrays = list(broadcast(numerator=numerator, denominator=denominator))
+    else:
+        if series is None or lower is None or upper is None:
+            raise OptionError(
+                "trend needs numerator and denominator (proportions), or series with "
+                "lower and upper confidence limits (other values)", option="method",
+                value="trend", allowed=("numerator+denominator", "series+lower+upper"))
+        arrays = list(broadcast(series=series, lower=lower, upper=upper))
+    if arrays[0].ndim == 0:
+        raise ShapeError("trend needs a series with time on the last axis",
+                         shapes={"series": arrays[0].shape})
+    length = arrays[0].shape[-1]
+    arrays = [a[..., -points:] for a in arrays]
+    reasons = np.zeros(arrays[0].shape[:-1], dtype=np.uint16)
+    if length < points:
+        reasons |= np.uint16(Reason.TOO_FEW)
+    reasons |= np.bitwise_or.reduce(input_reasons(*arrays), axis=-1)  # any point's reason
+    return arrays, reasons
+
+
+def _time_first(a: FloatArray) -> FloatArray:
+    return np.ascontiguousarray(np.moveaxis(a, -1, 0))
+
+
+def _trend_statistics(arrays: list[FloatArray], reasons: FlagArray, ci_confidence: float,
+                      leave_one_out: str) -> tuple[FloatArray, FloatArray]:
+    """X² and slope per layer and series, adding the values' reasons to ``reasons`` (in
+    place). Layer 0 uses every point; with the leave-one-out guard, layer j + 1 leaves out
+    point j. All the layers are one run over every series (not a run per left-out point).
+    """
+    shape, k = arrays[0].shape[:-1], arrays[0].shape[-1]
+    # Time first from here (see _chi_square_trend), t shaped to broadcast over series.
+    t = np.arange(1.0, k + 1.0).reshape(k, *[1] * len(shape))
+    layers = 1 if leave_one_out == "off" else k + 1
+    use = np.ones((layers, k, *[1] * len(shape)), dtype=np.bool_)
+    for j in range(layers - 1):
+        use[j + 1, j] = False
+    if len(arrays) == 2:  # proportions
+        x, n = arrays
+        with np.errstate(invalid="ignore"):
+            reasons |= np.where(((x < 0) | (n < 0)).any(-1), np.uint16(Reason.NEGATIVE),
+                                np.uint16(0))
+            reasons |= np.where((x > n).any(-1), np.uint16(Reason.X_GT_N), np.uint16(0))
+        return _chi_square_trend(_time_first(x), _time_first(n), t, use)
+    y, lo, hi = arrays
+    with np.errstate(invalid="ignore", divide="ignore"):
+        se = (hi - lo) / (2.0 * z_value(ci_confidence))
+        w = 1.0 / se**2
+    reasons |= np.where((~(se > 0) & np.isfinite(se)).any(-1),
+                        np.uint16(Reason.ZERO_DENOMINATOR), np.uint16(0))
+    return _weighted_regression(_time_first(y), _time_first(w), t, use)
+
+
+def _trend_markers(slope: FloatArray, sign: Int8Array, significant: BoolArray,
+                   ok: BoolArray) -> Int8Array:
+    """TrendMarker codes: the direction of the slope, read with the polarity ``sign``
+    (neutral: the direction alone) where significant."""
+    with np.errstate(invalid="ignore"):
+        up = slope > 0
+        better = np.sign(slope) * sign > 0
+    marker = np.where(up, np.where(better, TrendMarker.INCREASING_AND_GETTING_BETTER,
+                                   TrendMarker.INCREASING_AND_GETTING_WORSE),
+                      np.where(better, TrendMarker.DECREASING_AND_GETTING_BETTER,
+                               TrendMarker.DECREASING_AND_GETTING_WORSE))
+    marker = np.where(sign == 0, np.where(up, TrendMarker.INCREASING, TrendMarker.DECREASING),
+                      marker)
+    marker = np.where(significant, marker, TrendMarker.NO_SIGNIFICANT_CHANGE)
+    return np.where(ok, marker, TrendMarker.COULD_NOT_BE_CALCULATED).astype(np.int8)
 
 
 @attrs.frozen(kw_only=True)
@@ -257,13 +279,14 @@ class DirectionResult:
         ``""`` where it could not be computed.
     code : ndarray of int8
         +1 up, -1 down, 0 no movement or not computed.
-    assessment : ndarray of str
-        ``"improving"``, ``"deteriorating"``, ``"no_change"`` or ``"not_assessed"``.
-        ``no_change`` whenever the method found no signal (below tolerance, not
-        significant, no significant trend) even if the arrow moved. **Neutral**
-        polarity: a signalled movement is ``"not_assessed"`` (direction is shown by the
-        arrow, but neither better nor worse); no signal is still ``"no_change"``.
-        Missing inputs give ``"not_assessed"`` with a reason.
+    assessment_code : ndarray of int8
+        :class:`~perfcore.codes.Direction` per element: ``IMPROVING``,
+        ``DETERIORATING``, ``NO_CHANGE`` or ``NOT_ASSESSED``. ``NO_CHANGE`` whenever the
+        method found no signal (below tolerance, not significant, no significant trend)
+        even if the arrow moved. **Neutral** polarity: a signalled movement is
+        ``NOT_ASSESSED`` (direction is shown by the arrow, but neither better nor worse);
+        no signal is still ``NO_CHANGE``. Missing inputs give ``NOT_ASSESSED`` with a
+        reason. ``assessment`` (property) gives the names (``"improving"`` ...).
     signal : ndarray of bool
         Whether the method found a change (any change for ``sign``).
     method : str
@@ -273,36 +296,24 @@ class DirectionResult:
     trend : TrendResult or None
         The trend details when ``method="trend"``.
     reasons : ndarray of uint16
+
+    :func:`perfcore.labels.direction_phrase` words the result in a report's language.
     """
 
     arrow: StrArray = attrs.field(eq=False)
     code: Int8Array = attrs.field(eq=False)
-    assessment: StrArray = attrs.field(eq=False)
-    signal: npt.NDArray[np.bool_] = attrs.field(eq=False)
+    assessment_code: Int8Array = attrs.field(eq=False)
+    signal: BoolArray = attrs.field(eq=False)
     method: str
     change: FloatArray = attrs.field(eq=False)
     trend: TrendResult | None = attrs.field(eq=False)
     reasons: FlagArray = attrs.field(eq=False)
 
-    def describe(self) -> StrArray:
-        """Plain-English phrases that never claim a change without a signal."""
-        return phrase(self)
-
-
-def phrase(result: DirectionResult) -> StrArray:
-    """Vectorised wording: ``"improving"``, ``"deteriorating"``, ``"increased"`` /
-    ``"decreased"`` (neutral), ``"no significant change"`` (no signal with the
-    significance or trend method), ``"no change"`` (sign / threshold) or
-    ``"not assessed"``."""
-    quiet = ("no significant change" if result.method in ("significance", "trend")
-             else "no change")
-    moved = np.where(result.code > 0, "increased", np.where(result.code < 0, "decreased",
-                                                              quiet))
-    out = np.where(result.assessment == "improving", "improving",
-                   np.where(result.assessment == "deteriorating", "deteriorating",
-                            np.where(result.assessment == "no_change", quiet,
-                                     np.where(result.signal, moved, "not assessed"))))
-    return out.astype("<U24")
+    @property
+    def assessment(self) -> StrArray:
+        """``"improving"``, ``"deteriorating"``, ``"no_change"`` or ``"not_assessed"`` per
+        element."""
+        return names_of(Direction, self.assessment_code)
 
 
 def direction_of_travel(
@@ -355,57 +366,64 @@ def direction_of_travel(
         change = np.full(code.shape, np.nan)
         sign = np.broadcast_to(polarity_signs(polarity), code.shape)
     else:
-        if current is None or previous is None:
-            raise OptionError(f"method={method!r} needs current and previous values",
-                              option="method", value=method, allowed=_METHODS)
-        cur, prev = broadcast(current=current, previous=previous)
-        with np.errstate(invalid="ignore"):
-            change = np.where(np.isfinite(cur) & np.isfinite(prev), cur - prev, np.nan)
-        reasons = np.zeros(change.shape, dtype=np.uint16)
-        for a in (cur, prev):
-            reasons |= np.where(np.isnan(a), np.uint16(Reason.MISSING), np.uint16(0))
-            reasons |= np.where(np.isinf(a), np.uint16(Reason.NON_FINITE), np.uint16(0))
-        code = np.sign(np.nan_to_num(change)).astype(np.int8)
-        if method == "sign":
-            signal = code != 0
-        elif method == "threshold":
-            if tolerance is None:
-                raise OptionError("method='threshold' needs tolerance", option="tolerance",
-                                  value=None, allowed="a non-negative number or array")
-            tol = as_float(tolerance, "tolerance")
-            with np.errstate(invalid="ignore"):
-                signal = np.abs(np.nan_to_num(change)) >= tol
-                if np.any(tol < 0):
-                    raise OptionError("tolerance must be non-negative", option="tolerance",
-                                      value=tolerance, allowed="a non-negative number")
-            signal = signal & (code != 0)
-        else:
-            if significant is None:
-                raise OptionError("method='significance' needs the significant flags",
-                                  option="significant", value=None,
-                                  allowed="boolean array-like")
-            sig = np.asarray(significant)
-            if sig.dtype.kind == "f":
-                reasons = reasons | np.where(np.isnan(sig), np.uint16(Reason.MISSING),
-                                             np.uint16(0))
-                sig = np.nan_to_num(sig) != 0
-            signal = np.broadcast_to(sig.astype(np.bool_), code.shape) & (code != 0)
-            reasons = np.broadcast_to(reasons, code.shape)
+        code, signal, reasons, change = _change_signal(current, previous, method, tolerance,
+                                                       significant)
         sign = polarity_signs(polarity)
         shape = np.broadcast_shapes(code.shape, np.shape(sign))
-        code, signal, reasons, change = (np.broadcast_to(a, shape) for a in
-                                         (code, signal, reasons, change))
+        code, signal = np.broadcast_to(code, shape), np.broadcast_to(signal, shape)
+        reasons, change = np.broadcast_to(reasons, shape), np.broadcast_to(change, shape)
         sign = np.broadcast_to(sign, shape)
         ok = reasons == 0
     signal = np.asarray(signal) & ok
     good = code * sign
-    assessment = np.where(good > 0, "improving", np.where(good < 0, "deteriorating",
-                                                            "not_assessed"))
-    assessment = np.where(signal, assessment, "no_change")
-    assessment = np.where(ok, assessment, "not_assessed").astype("<U13")
+    assessment = np.where(good > 0, Direction.IMPROVING,
+                          np.where(good < 0, Direction.DETERIORATING, Direction.NOT_ASSESSED))
+    assessment = np.where(signal, assessment, Direction.NO_CHANGE)
+    assessment = np.where(ok, assessment, Direction.NOT_ASSESSED).astype(np.int8)
     arrow = _arrow(code, ok)
     if method != "trend":
         warn_invalid(reasons, "direction_of_travel")
-    return DirectionResult(arrow=arrow, code=np.asarray(code), assessment=assessment,
+    return DirectionResult(arrow=arrow, code=np.asarray(code), assessment_code=assessment,
                            signal=signal, method=method, change=np.asarray(change),
                            trend=trend, reasons=np.asarray(reasons))
+
+
+def _change_signal(current: npt.ArrayLike | None, previous: npt.ArrayLike | None, method: str,
+                   tolerance: npt.ArrayLike | None, significant: npt.ArrayLike | None,
+                   ) -> tuple[Int8Array, BoolArray, FlagArray, FloatArray]:
+    """For the methods comparing two values: the sign of the change, whether ``method``
+    found a signal, the reasons and the change (current - previous)."""
+    if current is None or previous is None:
+        raise OptionError(f"method={method!r} needs current and previous values",
+                          option="method", value=method, allowed=_METHODS)
+    cur, prev = broadcast(current=current, previous=previous)
+    with np.errstate(invalid="ignore"):
+        change = np.where(np.isfinite(cur) & np.isfinite(prev), cur - prev, np.nan)
+    reasons = input_reasons(cur, prev)
+    code = np.sign(np.nan_to_num(change)).astype(np.int8)
+    if method == "sign":
+        signal = code != 0
+    elif method == "threshold":
+        if tolerance is None:
+            raise OptionError("method='threshold' needs tolerance", option="tolerance",
+                              value=None, allowed="a non-negative number or array")
+        tol = as_float(tolerance, "tolerance")
+        with np.errstate(invalid="ignore"):
+            signal = np.abs(np.nan_to_num(change)) >= tol
+            if np.any(tol < 0):
+                raise OptionError("tolerance must be non-negative", option="tolerance",
+                                  value=tolerance, allowed="a non-negative number")
+        signal = signal & (code != 0)
+    else:
+        if significant is None:
+            raise OptionError("method='significance' needs the significant flags",
+                              option="significant", value=None,
+                              allowed="boolean array-like")
+        sig = np.asarray(significant)
+        if sig.dtype.kind == "f":
+            reasons = reasons | np.where(np.isnan(sig), np.uint16(Reason.MISSING),
+                                         np.uint16(0))
+            sig = np.nan_to_num(sig) != 0
+        signal = np.broadcast_to(sig.astype(np.bool_), code.shape) & (code != 0)
+        reasons = np.broadcast_to(reasons, code.shape)
+    return code, signal, reasons, change

@@ -25,7 +25,7 @@ Only :mod:`scipy.special` is used, so importing this module stays cheap.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Literal
 
 import attrs
 import numpy as np
@@ -33,17 +33,25 @@ import numpy.typing as npt
 from scipy import special
 
 from perfcore.calc._common import (
-    INVALID,
+    BoolArray,
     FlagArray,
     FloatArray,
+    Int8Array,
     Reason,
     broadcast,
     check_choice,
     confidence_levels,
+    count_reasons,
+    flag,
+    input_reasons,
+    invalid,
+    positive_option,
+    ratio_reasons,
+    set_reason,
     warn_invalid,
     z_value,
 )
-from perfcore.errors import OptionError
+from perfcore.codes import IntervalMethod
 
 __all__ = [
     "DifferenceResult",
@@ -57,10 +65,12 @@ __all__ = [
     "rate_ratio_ci",
 ]
 
-BoolArray = npt.NDArray[np.bool_]
 Confidence = float | Sequence[float]
 
 _PROPORTION_METHODS = ("wilson", "exact")
+#: The interval of the methods that use one for every element (proportions and means).
+_SINGLE_METHODS = {"wilson": IntervalMethod.WILSON, "exact": IntervalMethod.EXACT,
+                   "t": IntervalMethod.T}
 _COUNT_METHODS = ("auto", "exact", "byar")
 
 # scipy.stats.binomtest's relative tolerance for "as or less likely than observed"; using
@@ -69,10 +79,6 @@ _TIE_TOLERANCE = 1 + 1e-7
 
 
 # --------------------------------------------------------------------------- results
-
-
-def _flag(reasons: FlagArray, reason: Reason) -> BoolArray:
-    return np.asarray((reasons & np.uint16(reason)) != 0)
 
 
 @attrs.frozen(kw_only=True)
@@ -101,6 +107,9 @@ class IntervalResult:
     reasons : ndarray of uint16
         :class:`~perfcore.calc.Reason` bits; value and bounds are NaN where an
         invalidating reason is set.
+
+    ``method_code`` (property) says per element which interval was computed, as
+    :class:`~perfcore.codes.IntervalMethod` values.
     """
 
     value: FloatArray = attrs.field(eq=False)
@@ -114,7 +123,18 @@ class IntervalResult:
 
     def flag(self, reason: Reason) -> BoolArray:
         """Boolean array: True where ``reason`` is set."""
-        return _flag(self.reasons, reason)
+        return flag(self.reasons, reason)
+
+    @property
+    def method_code(self) -> Int8Array:
+        """:class:`~perfcore.codes.IntervalMethod` of each element's interval: ``WILSON``,
+        ``EXACT`` (Clopper–Pearson or exact Poisson), ``BYAR`` or ``T``; ``NONE`` where no
+        interval was computed (an invalidating reason)."""
+        if self.exact is not None:  # counts and rates: per element
+            code = np.where(self.exact, IntervalMethod.EXACT, IntervalMethod.BYAR)
+        else:
+            code = np.full(np.shape(self.value), _SINGLE_METHODS[self.method])
+        return np.where(invalid(self.reasons), IntervalMethod.NONE, code).astype(np.int8)
 
 
 @attrs.frozen(kw_only=True)
@@ -154,7 +174,7 @@ class DifferenceResult:
 
     def flag(self, reason: Reason) -> BoolArray:
         """Boolean array: True where ``reason`` is set."""
-        return _flag(self.reasons, reason)
+        return flag(self.reasons, reason)
 
 
 @attrs.frozen(kw_only=True)
@@ -200,7 +220,7 @@ class RatioResult:
 
     def flag(self, reason: Reason) -> BoolArray:
         """Boolean array: True where ``reason`` is set."""
-        return _flag(self.reasons, reason)
+        return flag(self.reasons, reason)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -216,45 +236,9 @@ def _stack(parts: list[FloatArray], stacked: bool) -> FloatArray:
     return np.stack(parts) if stacked else parts[0]
 
 
-def _input_reasons(*arrays: FloatArray) -> FlagArray:
-    reasons = np.zeros(arrays[0].shape, dtype=np.uint16)
-    for a in arrays:
-        reasons |= np.where(np.isnan(a), np.uint16(Reason.MISSING), np.uint16(0))
-        reasons |= np.where(np.isinf(a), np.uint16(Reason.NON_FINITE), np.uint16(0))
-    return reasons
-
-
-def _set(reasons: FlagArray, mask: BoolArray, reason: Reason) -> None:
-    reasons[mask] |= np.uint16(reason)
-
-
-def _bad(reasons: FlagArray) -> BoolArray:
-    return np.asarray((reasons & np.uint16(INVALID)) != 0)
-
-
 def _clean(arr: FloatArray, bad: BoolArray, fill: float) -> FloatArray:
     """``arr`` with invalid elements replaced by a harmless value for the maths."""
     return np.where(bad, fill, arr) if bad.any() else arr
-
-
-def _count_reasons(x: FloatArray, reasons: FlagArray, *, whole: bool = False) -> None:
-    finite = np.isfinite(x)
-    _set(reasons, finite & (x < 0), Reason.NEGATIVE)
-    if whole:
-        _set(reasons, finite & (x != np.floor(x)), Reason.NOT_INTEGER)
-
-
-def _positive_option(name: str, value: Any, *, allow_zero: bool = False) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        v = float("nan")
-    ok = np.isfinite(v) and (v >= 0 if allow_zero else v > 0)
-    if not ok:
-        what = ">= 0" if allow_zero else "> 0"
-        raise OptionError(f"{name}={value!r} must be a finite number {what}", option=name,
-                          value=value, allowed=f"finite numbers {what}")
-    return v
 
 
 # --------------------------------------------------------------------------- proportions
@@ -346,12 +330,8 @@ def _proportion_inputs(x: npt.ArrayLike, n: npt.ArrayLike, what: str,
     if ok.all():
         # The common case: one pass of checks and no copies.
         return xa, na, np.zeros(xa.shape, dtype=np.uint16), None
-    reasons = _input_reasons(xa, na)
-    fin = np.isfinite(xa) & np.isfinite(na)
-    _set(reasons, fin & ((xa < 0) | (na < 0)), Reason.NEGATIVE)
-    _set(reasons, fin & (na == 0), Reason.ZERO_DENOMINATOR)
-    _set(reasons, fin & (na > 0) & (xa > na), Reason.X_GT_N)
-    bad = _bad(reasons)
+    reasons = ratio_reasons(xa, na)
+    bad = invalid(reasons)
     warn_invalid(reasons, what, stacklevel=4)
     return _clean(xa, bad, 0.0), _clean(na, bad, 1.0), reasons, bad
 
@@ -402,7 +382,7 @@ def proportion_ci(x: npt.ArrayLike, n: npt.ArrayLike, *, confidence: Confidence 
     (0.552544, 0.736358)
     """
     check_choice("method", method, _PROPORTION_METHODS)
-    mult = _positive_option("multiplier", multiplier)
+    mult = positive_option("multiplier", multiplier)
     levels, stacked = _levels(confidence)
     xs, ns, reasons, bad = _proportion_inputs(x, n, "proportion_ci")
     # Bounds for every level are written straight into one (levels, ...) array each.
@@ -518,12 +498,12 @@ def count_ci(x: npt.ArrayLike, *, confidence: Confidence = 0.95,
         ``exact`` says per element which method was used.
     """
     check_choice("method", method, _COUNT_METHODS)
-    eb = _positive_option("exact_below", exact_below, allow_zero=True)
+    eb = positive_option("exact_below", exact_below, allow_zero=True)
     levels, stacked = _levels(confidence)
     xa, = broadcast(x=x)
-    reasons = _input_reasons(xa)
-    _count_reasons(xa, reasons)
-    bad = _bad(reasons)
+    reasons = input_reasons(xa)
+    count_reasons(xa, reasons)
+    bad = invalid(reasons)
     warn_invalid(reasons, "count_ci")
     xs = _clean(xa, bad, 0.0)
     lowers, uppers, use_exact = _count_bounds(xs, levels, method, eb)
@@ -562,16 +542,16 @@ def rate_ci(x: npt.ArrayLike, population: npt.ArrayLike, *, per: float = 1000,
     IntervalResult
     """
     check_choice("method", method, _COUNT_METHODS)
-    eb = _positive_option("exact_below", exact_below, allow_zero=True)
-    mult = _positive_option("per", per)
+    eb = positive_option("exact_below", exact_below, allow_zero=True)
+    mult = positive_option("per", per)
     levels, stacked = _levels(confidence)
     xa, pop = broadcast(x=x, population=population)
-    reasons = _input_reasons(xa, pop)
-    _count_reasons(xa, reasons)
+    reasons = input_reasons(xa, pop)
+    count_reasons(xa, reasons)
     ok = np.isfinite(pop)
-    _set(reasons, ok & (pop < 0), Reason.NEGATIVE)
-    _set(reasons, ok & (pop == 0), Reason.ZERO_DENOMINATOR)
-    bad = _bad(reasons)
+    set_reason(reasons, ok & (pop < 0), Reason.NEGATIVE)
+    set_reason(reasons, ok & (pop == 0), Reason.ZERO_DENOMINATOR)
+    bad = invalid(reasons)
     warn_invalid(reasons, "rate_ci")
     xs = _clean(xa, bad, 0.0)
     scale = mult / _clean(pop, bad, 1.0)
@@ -606,11 +586,11 @@ def mean_ci(mean: npt.ArrayLike, sd: npt.ArrayLike, n: npt.ArrayLike, *,
     """
     levels, stacked = _levels(confidence)
     m, s, k = broadcast(mean=mean, sd=sd, n=n)
-    reasons = _input_reasons(m, s, k)
+    reasons = input_reasons(m, s, k)
     ok = np.isfinite(s) & np.isfinite(k)
-    _set(reasons, ok & ((s < 0) | (k < 0)), Reason.NEGATIVE)
-    _set(reasons, ok & (k >= 0) & (k < 2), Reason.TOO_FEW)
-    bad = _bad(reasons)
+    set_reason(reasons, ok & ((s < 0) | (k < 0)), Reason.NEGATIVE)
+    set_reason(reasons, ok & (k >= 0) & (k < 2), Reason.TOO_FEW)
+    bad = invalid(reasons)
     warn_invalid(reasons, "mean_ci")
     ks = _clean(k, bad, 2.0)
     se = _clean(s, bad, 0.0) / np.sqrt(ks)
@@ -656,14 +636,9 @@ def pp_change_ci(x1: npt.ArrayLike, n1: npt.ArrayLike, x2: npt.ArrayLike, n2: np
     """
     levels, stacked = _levels(confidence)
     a1, b1, a2, b2 = broadcast(x1=x1, n1=n1, x2=x2, n2=n2)
-    reasons = np.zeros(a1.shape, dtype=np.uint16)
-    for xa, na in ((a1, b1), (a2, b2)):
-        reasons |= _input_reasons(xa, na)
-        ok = np.isfinite(xa) & np.isfinite(na)
-        _set(reasons, ok & ((xa < 0) | (na < 0)), Reason.NEGATIVE)
-        _set(reasons, ok & (na == 0), Reason.ZERO_DENOMINATOR)
-        _set(reasons, ok & (na > 0) & (xa > na), Reason.X_GT_N)
-    bad = _bad(reasons)
+    reasons = ratio_reasons(a1, b1)
+    reasons |= ratio_reasons(a2, b2)
+    bad = invalid(reasons)
     warn_invalid(reasons, "pp_change_ci")
     a1, a2 = _clean(a1, bad, 0.0), _clean(a2, bad, 0.0)
     b1, b2 = _clean(b1, bad, 1.0), _clean(b2, bad, 1.0)
@@ -805,16 +780,16 @@ def rate_ratio_ci(x1: npt.ArrayLike, x2: npt.ArrayLike, *, exposure1: npt.ArrayL
     """
     levels, stacked = _levels(confidence)
     c1, c2, e1, e2 = broadcast(x1=x1, x2=x2, exposure1=exposure1, exposure2=exposure2)
-    reasons = _input_reasons(c1, c2, e1, e2)
+    reasons = input_reasons(c1, c2, e1, e2)
     for count in (c1, c2):
-        _count_reasons(count, reasons, whole=True)
+        count_reasons(count, reasons, whole=True)
     for e in (e1, e2):
         ok = np.isfinite(e)
-        _set(reasons, ok & (e < 0), Reason.NEGATIVE)
-        _set(reasons, ok & (e == 0), Reason.ZERO_DENOMINATOR)
-    invalid_in = _bad(reasons)
+        set_reason(reasons, ok & (e < 0), Reason.NEGATIVE)
+        set_reason(reasons, ok & (e == 0), Reason.ZERO_DENOMINATOR)
+    invalid_in = invalid(reasons)
     warn_invalid(reasons, "rate_ratio_ci")
-    _set(reasons, ~invalid_in & (c1 == 0), Reason.ZERO_BASE)
+    set_reason(reasons, ~invalid_in & (c1 == 0), Reason.ZERO_BASE)
     c1s, c2s = _clean(c1, invalid_in, 1.0), _clean(c2, invalid_in, 1.0)
     e1s, e2s = _clean(e1, invalid_in, 1.0), _clean(e2, invalid_in, 1.0)
     total = c1s + c2s

@@ -28,7 +28,7 @@ import attrs
 import numpy as np
 
 from perfcore.calc import Reason, direction_of_travel
-from perfcore.codes import Direction, MeasureKind
+from perfcore.codes import MeasureKind
 from perfcore.dataset import Dataset
 from perfcore.errors import NotCoveredError, OptionError, PeriodError
 from perfcore.evaluation.comparators import ComparisonInputs, comparator_slots, compare
@@ -168,11 +168,8 @@ def _direction(head: Headline, measures: Sequence[Measure], method: str,
                                   significant=np.where(test.tested, test.significant, True))
     else:
         dot = direction_of_travel(cur, prev, polarity=signs, method="sign")
-    assessment = np.zeros(cur.shape, dtype=np.int8)
-    labels = np.asarray(dot.assessment)
-    for member in Direction:
-        assessment[labels == member.code] = member
-    return DirectionOfTravel(arrow=np.asarray(dot.arrow), assessment=assessment,
+    return DirectionOfTravel(arrow=np.asarray(dot.arrow),
+                             assessment=np.asarray(dot.assessment_code, dtype=np.int8),
                              method=method)
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from perfcore.calc import FloatArray, Reason, compare_to_benchmark, group_average, rank_in_group
-from perfcore.codes import Assessment, ComparatorSource, MeasureKind, Relation
+from perfcore.codes import ComparatorSource, MeasureKind
 from perfcore.dataset import Dataset
 from perfcore.errors import OptionError
 from perfcore.evaluation.figures import Headline
@@ -246,12 +246,5 @@ def _labels(inputs: ComparisonInputs, value: FloatArray, change: FloatArray
         bench = np.where(count_rows, 1 + change / 100, value)
     own, lower, upper = inputs.headline.compared
     lab = compare_to_benchmark(own, lower, upper, bench, polarity=signs)
-    return _codes(lab.relation, Relation), _codes(lab.assessment, Assessment)
-
-
-def _codes(labels: npt.NDArray[np.str_], vocabulary: type[Relation] | type[Assessment]
-           ) -> npt.NDArray[np.int8]:
-    out = np.zeros(labels.shape, dtype=np.int8)
-    for member in vocabulary:
-        out[labels == member.code] = member
-    return out
+    return (np.asarray(lab.relation_code, dtype=np.int8),
+            np.asarray(lab.assessment_code, dtype=np.int8))

@@ -114,13 +114,6 @@ class _Arrays:
                    cmp_upper=nan(), reasons=np.zeros((nm, no), dtype=np.uint16))
 
 
-def _poisson_method(exact: npt.NDArray[np.bool_] | None, method: str) -> npt.ArrayLike:
-    """The interval method actually used per element ("auto" picks exact or Byar's)."""
-    if exact is None:
-        return int(IntervalMethod.parse(method))
-    return np.where(exact, IntervalMethod.EXACT, IntervalMethod.BYAR)
-
-
 def _counts(out: _Arrays, r: Rows, v: MeasureValues, confidence: float) -> None:
     """% change tested by the conditional exact test of the ratio of two counts."""
     if not r.size:
@@ -128,7 +121,7 @@ def _counts(out: _Arrays, r: Rows, v: MeasureValues, confidence: float) -> None:
     x = v.x[r]
     ci = count_ci(x[..., 1], confidence=confidence)
     out.lower[r], out.upper[r] = ci.lower, ci.upper
-    out.ci_method[r] = _poisson_method(ci.exact, ci.method)
+    out.ci_method[r] = ci.method_code
     rr = rate_ratio_ci(x[..., 0], x[..., 1], confidence=confidence)
     out.significant[r] = np.where(rr.reasons != 0, np.nan, rr.significant)
     out.pvalue[r] = rr.pvalue
@@ -149,7 +142,7 @@ def _rates(out: _Arrays, r: Rows, v: MeasureValues, measures: Sequence[Measure],
         sel = per == base
         ci = rate_ci(x[sel, :, 1], pop[sel, :, 1], per=float(base), confidence=confidence)
         out.lower[r[sel]], out.upper[r[sel]] = ci.lower, ci.upper
-        out.ci_method[r[sel]] = _poisson_method(ci.exact, ci.method)
+        out.ci_method[r[sel]] = ci.method_code
         ci_reasons[sel] = ci.reasons
     rr = rate_ratio_ci(x[..., 0], x[..., 1], exposure1=pop[..., 0], exposure2=pop[..., 1],
                        confidence=confidence)
@@ -167,7 +160,7 @@ def _proportions(out: _Arrays, r: Rows, v: MeasureValues, confidence: float) -> 
     x, n = v.x[r], v.n[r]
     ci = proportion_ci(x[..., 1], n[..., 1], confidence=confidence)
     out.lower[r], out.upper[r] = ci.lower, ci.upper
-    out.ci_method[r] = IntervalMethod.parse(ci.method)
+    out.ci_method[r] = ci.method_code
     d = pp_change_ci(x[..., 0], n[..., 0], x[..., 1], n[..., 1], confidence=confidence)
     out.significant[r] = np.where(d.reasons != 0, np.nan, d.significant)
     out.pvalue[r] = d.pvalue

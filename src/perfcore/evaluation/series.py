@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from perfcore.calc import count_ci, rate_ci, trend_test
+from perfcore.calc import TrendResult, count_ci, rate_ci, trend_test
 from perfcore.codes import AssuranceIcon, MeasureKind, TargetStatus, TrendMarker, VariationIcon
 from perfcore.dataset import Dataset
 from perfcore.errors import InvalidInputWarning, TrialLimitsWarning
@@ -52,13 +52,13 @@ def trend_markers(dataset: Dataset, measures: Sequence[Measure], orgs: Sequence[
         rows = np.flatnonzero(kind == MeasureKind.PROPORTION.value)
         if rows.size:
             out[rows] = _marker(trend_test(polarity=pol[rows], numerator=v.x[rows],
-                                           denominator=v.n[rows], points=points).label)
+                                           denominator=v.n[rows], points=points))
         rows = np.flatnonzero(kind == MeasureKind.COUNT.value)
         if rows.size:
             ci = count_ci(v.x[rows], confidence=confidence)
             out[rows] = _marker(trend_test(v.value[rows], polarity=pol[rows], lower=ci.lower,
                                            upper=ci.upper, ci_confidence=confidence,
-                                           points=points).label)
+                                           points=points))
         rows = np.flatnonzero(kind == MeasureKind.RATE.value)
         if rows.size:
             # The interval is linear in the rate's base, so one call serves every base.
@@ -66,15 +66,12 @@ def trend_markers(dataset: Dataset, measures: Sequence[Measure], orgs: Sequence[
             ci = rate_ci(v.x[rows], v.n[rows], per=1.0, confidence=confidence)
             out[rows] = _marker(trend_test(v.value[rows], polarity=pol[rows],
                                            lower=ci.lower * per, upper=ci.upper * per,
-                                           ci_confidence=confidence, points=points).label)
+                                           ci_confidence=confidence, points=points))
     return Trend(marker=out, points=points)
 
 
-def _marker(labels: npt.NDArray[np.str_]) -> npt.NDArray[np.int8]:
-    out = np.full(labels.shape, TrendMarker.COULD_NOT_BE_CALCULATED, dtype=np.int8)
-    for member in TrendMarker:
-        out[labels == member.code] = member
-    return out
+def _marker(result: TrendResult) -> npt.NDArray[np.int8]:
+    return np.asarray(result.label_code, dtype=np.int8)
 
 
 def targets(dataset: Dataset, measures: Sequence[Measure], orgs: Sequence[str],

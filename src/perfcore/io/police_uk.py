@@ -40,6 +40,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from perfcore.data import POLICEUK_OUTCOME_GROUPS
 from perfcore.dataset import Dataset
 from perfcore.errors import OptionError
 from perfcore.io._table import (
@@ -54,7 +55,6 @@ from perfcore.io._table import (
     resolve_organisations,
     slug,
 )
-from perfcore.outcomes import POLICEUK_OUTCOME_GROUPS
 from perfcore.periods import Month, Period, parse_period
 
 __all__ = ["CRIME_TYPES", "LAST_OUTCOMES", "OUTCOME_TYPES", "load_police_uk"]

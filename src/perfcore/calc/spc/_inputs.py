@@ -1,0 +1,269 @@
+"""Reading and checking the inputs of an XmR batch: values (rectangular or ragged), where
+each series ends, gaps and non-finite values, and the per-series options (improvement,
+target, fixed baseline, rebase positions). Errors name the series and the position."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import chain
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+
+from perfcore.calc._common import BoolArray, FloatArray, Int8Array, IntArray
+from perfcore.errors import OptionError, SeriesError
+
+__all__ = [
+    "MIN_BASELINE",
+    "baselines",
+    "check_points",
+    "improvement_signs",
+    "read_values",
+    "rebase_starts",
+    "row_floats",
+    "series_name",
+    "targets",
+]
+
+
+#: The shortest fixed baseline accepted (NHSRplotthedots `fix_after_n_points` and MDC guidance).
+MIN_BASELINE: Final = 12
+_IMPROVEMENT = {"increase": 1, "decrease": -1, "neutral": 0}
+
+
+def series_name(ids: Sequence[Any] | None, i: int) -> Any:
+    """How errors name series ``i``: its identifier, or its position."""
+    return ids[i] if ids is not None else i
+
+
+def row_floats(row: Any, series: Any) -> FloatArray:
+    """One series as float64, or SeriesError at the first element that is not a number."""
+    try:
+        out = np.asarray(row, dtype=np.float64)
+    except (TypeError, ValueError):
+        out = None
+    if out is not None and out.ndim == 1:
+        return out
+    if out is not None:
+        raise SeriesError(f"series {series!r}: values must be one-dimensional, got shape "
+                          f"{out.shape}", series=series, position=None)
+    for j, v in enumerate(list(row)):
+        if isinstance(v, (bool, np.bool_)):
+            continue
+        try:
+            float(v)
+        except (TypeError, ValueError):
+            raise SeriesError(f"series {series!r}, position {j}: value {v!r} is not a number",
+                              series=series, position=j) from None
+    raise SeriesError(f"series {series!r}: values are not numeric", series=series,
+                      position=None)
+
+
+def _values_2d(values: Any, ids: Sequence[Any] | None) -> tuple[FloatArray, IntArray]:
+    """Values as an ``(S, T)`` float array padded with NaN, and each row's length."""
+    if isinstance(values, np.ndarray) and values.dtype.kind in "fiub":
+        arr = np.asarray(values, dtype=np.float64)
+        if arr.ndim == 1:
+            arr = arr[None, :]
+        if arr.ndim != 2:
+            raise SeriesError(f"values must be 2-D (series × time), got shape {arr.shape}",
+                              series=None, position=None)
+        return arr, np.full(arr.shape[0], arr.shape[1], dtype=np.int64)
+    if not isinstance(values, np.ndarray):
+        try:  # a rectangular list of numbers converts in one go
+            rect: FloatArray | None = np.asarray(values, dtype=np.float64)
+        except (TypeError, ValueError):
+            rect = None
+        if rect is not None and rect.ndim == 2:
+            return rect, np.full(rect.shape[0], rect.shape[1], dtype=np.int64)
+    rows = [row_floats(r, series_name(ids, i)) for i, r in enumerate(values)]
+    lengths = np.array([len(r) for r in rows], dtype=np.int64)
+    width = int(lengths.max()) if len(rows) else 0
+    arr = np.full((len(rows), width), np.nan)
+    for i, r in enumerate(rows):  # only when given a ragged Python list, never per series later
+        arr[i, :len(r)] = r
+    return arr, lengths
+
+
+def read_values(values: Any, ids: Sequence[Any] | None, *, lengths: Any,
+                mask: Any) -> tuple[FloatArray, IntArray]:
+    """Values as ``(n_series, width)`` float64 padded with NaN, and each series' length
+    (from the ragged rows, ``lengths`` or the prefix ``mask``). With no points at all the
+    width is 1 (one column of padding keeps the shapes regular)."""
+    y, lens = _values_2d(values, ids)
+    n, width = y.shape
+    if ids is not None and len(ids) != n:
+        raise OptionError(f"series_ids has {len(ids)} names for {n} series",
+                          option="series_ids", value=len(ids), allowed=n)
+    if mask is not None:
+        m = np.asarray(mask, dtype=bool)
+        if m.shape != y.shape:
+            raise OptionError(f"mask must have the values' shape {y.shape}, got {m.shape}",
+                              option="mask", value=m.shape, allowed=y.shape)
+        lens = m.sum(axis=1).astype(np.int64)
+        bad = m != (np.arange(width) < lens[:, None])
+        if bad.any():
+            i, j = map(int, np.argwhere(bad)[0])
+            raise SeriesError(f"series {series_name(ids, i)!r}: mask must be True for a "
+                              f"prefix of the row (position {j}); mark gaps with NaN and "
+                              "allow_gaps", series=series_name(ids, i), position=j)
+    if lengths is not None:
+        lens = np.broadcast_to(np.asarray(lengths, dtype=np.int64), (n,)).copy()
+        if np.any((lens < 0) | (lens > width)):
+            i = int(np.argmax((lens < 0) | (lens > width)))
+            raise OptionError(f"lengths[{i}]={int(lens[i])} is outside 0..{width}",
+                              option="lengths", value=int(lens[i]), allowed=f"0..{width}",
+                              series=series_name(ids, i))
+    if width == 0:
+        y = np.full((n, 1), np.nan)
+    return y, lens
+
+
+def check_points(y: FloatArray, inside: BoolArray, ids: Sequence[Any] | None, *,
+                 allow_gaps: bool, rolling: Any, force: bool) -> BoolArray:
+    """Refuse rolling sums (unless ``force``), non-finite values and, unless
+    ``allow_gaps``, missing ones; return where the points inside the series are missing."""
+    n = y.shape[0]
+    rolled = per_series(rolling, n, "is_rolling_sum").astype(bool)
+    if rolled.any() and not force:
+        i = int(np.argmax(rolled))
+        raise SeriesError(
+            f"series {series_name(ids, i)!r} is a rolling sum: consecutive rolling sums "
+            "share most of their months, so they are autocorrelated and the XmR rules "
+            "(runs, trends, limits from moving ranges) would signal special causes that are "
+            "not there. Chart the monthly values instead, or pass force=True to chart it "
+            "anyway.", series=series_name(ids, i), position=None)
+    nonfinite = inside & np.isinf(y)
+    missing: BoolArray = inside & np.isnan(y)
+    if nonfinite.any():
+        i, j = map(int, np.argwhere(nonfinite)[0])
+        raise SeriesError(f"series {series_name(ids, i)!r}, position {j}: value {y[i, j]} is "
+                          "not finite", series=series_name(ids, i), position=j)
+    if missing.any() and not allow_gaps:
+        i, j = map(int, np.argwhere(missing)[0])
+        raise SeriesError(f"series {series_name(ids, i)!r}, position {j}: value is missing "
+                          "(NaN); fill it, or pass allow_gaps=True to chart it as a gap",
+                          series=series_name(ids, i), position=j)
+    return missing
+
+
+def per_series(value: Any, n: int, name: str) -> npt.NDArray[Any]:
+    """One option value per series: a scalar repeated, or a sequence of length ``n``."""
+    arr = np.asarray(value, dtype=object)
+    if arr.ndim == 0:
+        return np.full(n, arr.item(), dtype=object)
+    if arr.shape != (n,):
+        raise OptionError(f"{name} must be one value or one per series ({n}); got shape "
+                          f"{arr.shape}", option=name, value=value, allowed=f"scalar or ({n},)")
+    return arr
+
+
+def improvement_signs(value: Any, n: int) -> Int8Array:
+    """``improvement`` per series as +1 (increase), −1 (decrease) or 0 (neutral)."""
+    arr = per_series(value, n, "improvement")
+    names, inverse = np.unique(arr.astype(str), return_inverse=True)
+    for v in names.tolist():
+        if v not in _IMPROVEMENT:
+            raise OptionError.for_choice("improvement", v, _IMPROVEMENT)
+    codes = np.array([_IMPROVEMENT[v] for v in names.tolist()], dtype=np.int8)
+    out: Int8Array = codes[inverse.reshape(-1)]
+    return out
+
+
+def targets(value: Any, n: int) -> FloatArray:
+    """``target`` per series as float64, NaN for none."""
+    if value is None:
+        return np.full(n, np.nan)
+    try:
+        direct = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        direct = None
+    if direct is not None and direct.shape in ((), (n,)):
+        return np.broadcast_to(direct, (n,)).copy()
+    arr = per_series(value, n, "target")
+    try:
+        return np.array([np.nan if v is None else float(v) for v in arr.tolist()])
+    except (TypeError, ValueError):
+        raise OptionError(f"target={value!r} must be numbers (None or NaN for no target)",
+                          option="target", value=value, allowed="numbers or None") from None
+
+
+def baselines(value: Any, n: int, ids: Sequence[Any] | None) -> IntArray:
+    """Fixed baseline length per series (0: none), at least :data:`MIN_BASELINE`."""
+    if value is None:
+        return np.zeros(n, dtype=np.int64)
+    arr = per_series(value, n, "baseline")
+    out = np.zeros(n, dtype=np.int64)
+    for i, v in enumerate(arr.tolist()):
+        if v is None or v == 0:
+            continue
+        series = series_name(ids, i)
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < MIN_BASELINE:
+            raise OptionError(
+                f"series {series!r}: baseline={v!r} is too short; a fixed baseline needs at "
+                f"least {MIN_BASELINE} points (or None for no fixed baseline)",
+                option="baseline", value=v, allowed=f"None or an integer >= {MIN_BASELINE}",
+                series=series, position=None)
+        out[i] = v
+    return out
+
+
+def rebase_starts(value: Any, shape: tuple[int, int], lengths: IntArray,
+                  ids: Sequence[Any] | None) -> BoolArray:
+    """True at each point that starts a new rebase group."""
+    n, width = shape
+    starts = np.zeros(shape, dtype=bool)
+    if value is None:
+        return starts
+    if isinstance(value, np.ndarray) and value.dtype == np.bool_ and value.ndim == 2:
+        if value.shape != shape:
+            raise OptionError(f"a rebase mask must have the values' shape {shape}",
+                              option="rebase", value=value.shape, allowed=shape)
+        starts[:] = value
+        beyond = starts & (np.arange(width) >= lengths[:, None])
+        if beyond.any():
+            i, j = map(int, np.argwhere(beyond)[0])
+            raise SeriesError(f"series {series_name(ids, i)!r}: rebase at position {j} is "
+                              f"beyond the series' {int(lengths[i])} points",
+                              series=series_name(ids, i), position=j)
+    else:
+        rows, cols = _rebase_positions(value, n, lengths, ids)
+        starts[rows, cols] = True
+    starts[:, 0] = False  # a rebase at the first point starts the group that starts anyway
+    return starts
+
+
+def _rebase_positions(value: Any, n: int, lengths: IntArray,
+                      ids: Sequence[Any] | None) -> tuple[IntArray, IntArray]:
+    """(series, position) of each rebase given as one list of positions per series."""
+    if len(value) != n:
+        raise OptionError(f"rebase must give one list of positions per series ({n})",
+                          option="rebase", value=value, allowed=f"{n} sequences")
+    rows_list = [[] if v is None else v for v in value]
+    try:
+        counts = np.fromiter(map(len, rows_list), dtype=np.int64, count=n)
+    except TypeError:
+        raise OptionError("rebase must give, per series, a sequence of positions "
+                          "(or None)", option="rebase", value=value,
+                          allowed="one sequence of int positions per series") from None
+    flat = list(chain.from_iterable(rows_list))
+    pairs = list(zip(np.repeat(np.arange(n), counts).tolist(), flat, strict=True))
+    if not pairs:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    rows = np.array([i for i, _ in pairs], dtype=np.int64)
+    given = np.array([p for _, p in pairs], dtype=object)
+    try:
+        cols = given.astype(np.int64)
+        ok = np.array([type(p) is int or isinstance(p, np.integer) for p in given])
+    except (TypeError, ValueError, OverflowError):
+        cols = np.full(len(pairs), -1, dtype=np.int64)
+        ok = np.zeros(len(pairs), dtype=bool)
+    bad = ~ok | (cols < 0) | (cols >= lengths[rows])
+    if bad.any():
+        i, p = pairs[int(np.argmax(bad))]
+        raise SeriesError(
+            f"series {series_name(ids, i)!r}: rebase position {p!r} is out of range; "
+            f"positions run from 0 to {int(lengths[i]) - 1}",
+            series=series_name(ids, i), position=p)
+    return rows, cols

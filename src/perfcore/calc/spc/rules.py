@@ -1,0 +1,255 @@
+"""The XmR rules: their settings (:class:`SpcRules`, the named profiles and single
+switches), the vectorised tests that flag the points each rule catches, the precedence
+that picks the rule deciding a point's label, and the point type that label is.
+
+Every test works on a block of series at once, ``(n_series, n_points)``, with loops only
+over a rule's window length.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+import attrs
+import numpy as np
+
+from perfcore.calc._common import BoolArray, FloatArray, Int8Array
+from perfcore.codes import PointType, SpcRule
+from perfcore.errors import OptionError
+
+__all__ = [
+    "LIMIT",
+    "MR_SCREEN",
+    "NEAR_LIMIT",
+    "PROFILES",
+    "SWITCHES",
+    "SpcRules",
+    "limit_line",
+    "point_type_codes",
+    "resolve_rules",
+    "rule_codes",
+    "run_flags",
+    "trend_flags",
+    "two_of_three_flags",
+]
+
+
+#: Process limit width in moving-range units (3σ with σ = MR̄/1.128).
+LIMIT: Final = 2.66
+#: Near-limit width (2σ), computed exactly as NHSRplotthedots does so limits agree to the bit.
+NEAR_LIMIT: Final = 2 * (LIMIT / 3)
+#: Upper limit of the moving-range chart (D4 for n = 2), used to screen moving ranges.
+MR_SCREEN: Final = 3.267
+
+
+def limit_line(mean: FloatArray, mr_mean: FloatArray, width: float) -> FloatArray:
+    """The line ``width`` moving-range units from the centre line, below it for a
+    negative width: ``limit_line(mean, mr_mean, -LIMIT)`` is the lower process limit,
+    ``mean − 2.66·MR̄`` to the bit (negating a product is exact)."""
+    line: FloatArray = mean + width * mr_mean
+    return line
+
+
+@attrs.frozen(kw_only=True)
+class SpcRules:
+    """The resolved rule settings one chart was drawn with (a profile plus any switches).
+
+    Attributes
+    ----------
+    run_length : int
+        Consecutive points on one side of the mean that make a run (7; 6 in ``mdc_v5``).
+    trend_length : int
+        Consecutive strictly rising or falling points that make a trend (7; 6 in ``mdc_v5``).
+    screen_outliers : bool
+        Drop moving ranges ``≥ 3.267·MR̄`` once and recompute MR̄.
+    screen_recomputes_mean : bool
+        Screening also drops, from the mean, each point whose incoming moving range was
+        screened out (``mdc_sql_2_5``).
+    assurance_inclusive : bool
+        A target exactly on a process limit counts as beyond it (``>=``/``<=``;
+        ``mdc_sql_2_5``). NHSRplotthedots compares strictly: on the limit is inconsistent.
+    trends_cross_rebase : bool
+        Trends may run across a rebase (``mdc_sql_2_5``, ``mdc_v5``).
+    runs_cross_rebase : bool
+        Runs and 2-of-3 may run across a rebase, each point judged against its own
+        group's mean and limits (``mdc_v5``).
+    two_of_three_counts_beyond : bool
+        Points beyond the process limits count towards 2-of-3 (off in every profile).
+    short_group : int
+        A group with fewer points than this has trial limits (NHSRplotthedots warns at
+        ``n < 12``; METHODS.md says fewer than 13, used by the MDC profiles).
+    """
+
+    run_length: int = 7
+    trend_length: int = 7
+    screen_outliers: bool = True
+    screen_recomputes_mean: bool = False
+    assurance_inclusive: bool = False
+    trends_cross_rebase: bool = False
+    runs_cross_rebase: bool = False
+    two_of_three_counts_beyond: bool = False
+    short_group: int = 12
+
+
+#: Named rule profiles. Each differs from ``nhsr`` only where its source does.
+PROFILES: Final[Mapping[str, SpcRules]] = {
+    "nhsr": SpcRules(),
+    "mdc_sql_2_5": SpcRules(screen_recomputes_mean=True, assurance_inclusive=True,
+                            trends_cross_rebase=True, short_group=13),
+    "mdc_v5": SpcRules(run_length=6, trend_length=6, trends_cross_rebase=True,
+                       runs_cross_rebase=True, short_group=13),
+}
+#: Switch names accepted as keyword arguments by :func:`xmr` and :func:`xmr_batch`.
+SWITCHES: Final = tuple(a.name for a in attrs.fields(SpcRules))
+_COUNTS = ("run_length", "trend_length", "short_group")
+
+# The codes as numpy scalars, looked up once: an enum attribute costs a Python call, which
+# shows when a chart is a single short series.
+_NO_RULE, _OUTSIDE, _TREND, _TWO_OF_THREE, _RUN = (np.int8(r) for r in (
+    SpcRule.NONE, SpcRule.OUTSIDE_LIMITS, SpcRule.TREND, SpcRule.TWO_OF_THREE, SpcRule.RUN))
+_COMMON, _IMPROVEMENT, _CONCERN, _NEUTRAL_HIGH, _NEUTRAL_LOW, _MISSING = (np.int8(t) for t in (
+    PointType.COMMON_CAUSE, PointType.SPECIAL_CAUSE_IMPROVEMENT,
+    PointType.SPECIAL_CAUSE_CONCERN, PointType.SPECIAL_CAUSE_NEUTRAL_HIGH,
+    PointType.SPECIAL_CAUSE_NEUTRAL_LOW, PointType.MISSING))
+
+
+def resolve_rules(profile: str = "nhsr", **switches: Any) -> SpcRules:
+    """Return the rules of ``profile`` with any ``switches`` applied on top.
+
+    Unknown profiles or switch names, and switch values of the wrong kind, raise
+    :class:`~perfcore.errors.OptionError` listing what is allowed.
+    """
+    if profile not in PROFILES:
+        raise OptionError.for_choice("profile", profile, PROFILES)
+    for name, value in switches.items():
+        if name not in SWITCHES:
+            raise OptionError.for_choice("switch", name, SWITCHES)
+        if name in _COUNTS:
+            low = 1 if name == "short_group" else 2
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+                raise OptionError(f"{name}={value!r} must be an integer >= {low}",
+                                  option=name, value=value, allowed=f"integers >= {low}")
+        elif not isinstance(value, (bool, np.bool_)):
+            raise OptionError.for_choice(name, value, (True, False))
+    clean: dict[str, Any] = {k: (int(v) if k in _COUNTS else bool(v))
+                             for k, v in switches.items()}
+    return attrs.evolve(PROFILES[profile], **clean)
+
+
+# --------------------------------------------------------------------------- rule tests
+
+
+def _linked_or_first(linked: BoolArray) -> BoolArray:
+    out = np.array(linked, dtype=bool)
+    out[:, :1] = False  # the first point continues nothing
+    return out
+
+
+def _all_of_last(x: BoolArray, width: int) -> BoolArray:
+    """True at ``t`` when ``x`` is True at each of ``t-width+1 .. t`` (False before)."""
+    out = np.zeros(x.shape, dtype=bool)
+    span = x.shape[1] - width + 1
+    if span <= 0:
+        return out
+    acc = x[:, width - 1:].copy()
+    for j in range(1, width):  # a loop over the window length only; each step spans all series
+        acc &= x[:, width - 1 - j: width - 1 - j + span]
+    out[:, width - 1:] = acc
+    return out
+
+
+def _spread_back(ends: BoolArray, width: int) -> BoolArray:
+    """Mark every point of each window of ``width`` that ends where ``ends`` is True."""
+    part = ends.copy()
+    for j in range(1, min(width, ends.shape[1])):
+        part[:, :-j] |= ends[:, j:]
+    return part
+
+
+def run_flags(side: Int8Array, linked: BoolArray, length: int) -> BoolArray:
+    """Points in a run of ``length`` or more on one side of the mean.
+
+    ``side`` is −1/0/+1 (0: on the mean or missing, which breaks a run); ``linked[t]``
+    says point ``t`` may continue a run from ``t−1`` (False across a rebase that runs may
+    not cross).
+    """
+    eq = _linked_or_first(linked) & (side != 0)
+    eq[:, 1:] &= side[:, 1:] == side[:, :-1]
+    # a run of `length` points is `length - 1` links, ending at a point off the mean
+    ends = _all_of_last(eq, length - 1)
+    ends[:, : length - 1] = False
+    return _spread_back(ends, length)
+
+
+def trend_flags(y: FloatArray, linked: BoolArray, length: int, *,
+                diff: FloatArray | None = None) -> tuple[BoolArray, Int8Array]:
+    """Points in a trend of ``length`` strictly rising or falling points, and step signs.
+
+    Returns the flags and ``step`` (sign of ``y_t − y_{t−1}``; 0 where ``t`` is not linked
+    to ``t−1``, next to a gap, and for ties, each of which breaks a trend). ``diff`` is
+    ``y[:, 1:] - y[:, :-1]`` when the caller has it already.
+    """
+    step = np.zeros(y.shape, dtype=np.int8)
+    with np.errstate(invalid="ignore"):
+        if diff is None:
+            diff = y[:, 1:] - y[:, :-1]
+        step[:, 1:] = (diff > 0).view(np.int8) - (diff < 0).view(np.int8)
+    step[~_linked_or_first(linked)] = 0
+    ends = _all_of_last(step == 1, length - 1) | _all_of_last(step == -1, length - 1)
+    ends[:, : length - 1] = False
+    return _spread_back(ends, length), step
+
+
+def two_of_three_flags(near: BoolArray, side: Int8Array, linked: BoolArray) -> BoolArray:
+    """Near-limit points in 3 consecutive points with ≥ 2 near a limit, all 3 on one side."""
+    hit = np.zeros(near.shape, dtype=bool)
+    if near.shape[1] >= 3:
+        lk = _linked_or_first(linked)
+        count = near[:, :-2].view(np.int8) + near[:, 1:-1].view(np.int8) + near[:, 2:].view(
+            np.int8)
+        sides = side[:, :-2] + side[:, 1:-1] + side[:, 2:]
+        hit[:, 2:] = (count >= 2) & (np.abs(sides) == 3) & lk[:, 1:-1] & lk[:, 2:]
+    return near & _spread_back(hit, 3)
+
+
+# --------------------------------------------------------------------------- labels
+
+
+def rule_codes(outside: BoolArray, trend: BoolArray, two_of_three: BoolArray,
+               run: BoolArray) -> Int8Array:
+    """The :class:`~perfcore.codes.SpcRule` deciding each point's label, by precedence:
+    outside limits > trend > 2-of-3 > run > none."""
+    code = np.full(outside.shape, _NO_RULE, dtype=np.int8)
+    for rule, flag in ((_RUN, run), (_TWO_OF_THREE, two_of_three), (_TREND, trend),
+                       (_OUTSIDE, outside)):
+        code[flag] = rule  # lowest precedence first, so that higher ones overwrite
+    return code
+
+
+def point_type_codes(rule_code: Int8Array, trend: BoolArray, step: Int8Array,
+                     trend_linked: BoolArray, side: Int8Array, signs: Int8Array,
+                     valid: BoolArray) -> Int8Array:
+    """The :class:`~perfcore.codes.PointType` of each point.
+
+    A point's side is its side of the mean, except in a trend, where it is the trend's
+    direction (NHSRplotthedots 0.2.2, fix for issue #171): the step to the next point
+    when that point is also in the trend, else the step from the previous one. The side
+    read with the improvement direction ``signs`` (+1/−1 per series) is improvement or
+    concern; a neutral series (0) gets neutral high/low instead.
+    """
+    nxt_in = np.zeros(trend.shape, dtype=bool)
+    nxt_in[:, :-1] = trend[:, 1:] & trend[:, :-1] & trend_linked[:, 1:]
+    right = np.zeros(trend.shape, dtype=np.int8)
+    right[:, :-1] = step[:, 1:]
+    high = np.where(rule_code == _TREND, np.where(nxt_in, right, step) == 1, side > 0)
+    direction = high.view(np.int8) * np.int8(2) - np.int8(1)  # +1 high, -1 low
+    oriented = direction * signs[:, None]
+    point_type = np.where(oriented > 0, _IMPROVEMENT, _CONCERN)
+    neutral = signs == 0
+    if neutral.any():
+        nh = np.where(high, _NEUTRAL_HIGH, _NEUTRAL_LOW)
+        point_type[neutral] = nh[neutral]
+    point_type[rule_code == _NO_RULE] = _COMMON
+    point_type[~valid] = _MISSING
+    return point_type
