@@ -272,6 +272,8 @@ def _trend_markers(slope: FloatArray, sign: Int8Array, significant: BoolArray,
 class DirectionResult:
     """Direction of travel for each element.
 
+    :func:`perfcore.labels.direction_phrase` words the result in a report's language.
+
     Attributes
     ----------
     arrow : ndarray of str
@@ -296,8 +298,6 @@ class DirectionResult:
     trend : TrendResult or None
         The trend details when ``method="trend"``.
     reasons : ndarray of uint16
-
-    :func:`perfcore.labels.direction_phrase` words the result in a report's language.
     """
 
     arrow: StrArray = attrs.field(eq=False)

@@ -242,6 +242,8 @@ def _peer_mask(members: Any, n_organisations: int, self_index: npt.ArrayLike | N
 class GroupRank:
     """Rank of each force within its group, 1 = best by polarity.
 
+    :func:`perfcore.labels.rank_text` words a rank ("5th of 8") in a report's language.
+
     Attributes
     ----------
     rank : ndarray of int
@@ -253,8 +255,6 @@ class GroupRank:
         ``"higher_is_better"``, ``"lower_is_better"``; neutral measures are ranked
         highest-first and recorded as ``"descending"``.
     reasons : ndarray of uint16
-
-    :func:`perfcore.labels.rank_text` words a rank ("5th of 8") in a report's language.
     """
 
     rank: IntArray = attrs.field(eq=False)

@@ -83,7 +83,9 @@ _TIE_TOLERANCE = 1 + 1e-7
 
 @attrs.frozen(kw_only=True)
 class IntervalResult:
-    """An estimate with its confidence interval, element by element.
+    """An estimate with its confidence interval, element by element. ``method_code``
+    (property) says per element which interval was computed, as
+    :class:`~perfcore.codes.IntervalMethod` values.
 
     Attributes
     ----------
@@ -107,9 +109,6 @@ class IntervalResult:
     reasons : ndarray of uint16
         :class:`~perfcore.calc.Reason` bits; value and bounds are NaN where an
         invalidating reason is set.
-
-    ``method_code`` (property) says per element which interval was computed, as
-    :class:`~perfcore.codes.IntervalMethod` values.
     """
 
     value: FloatArray = attrs.field(eq=False)
