@@ -37,7 +37,7 @@ SEED_001 = Dataset.from_records(
 def test_to_dataframe_columns_and_types() -> None:
     df = to_dataframe(SEED_001)
     assert list(df.columns) == ["measure", "organisation", "period", "value", "numerator",
-                                "denominator", "sample_size", "population", "source"]
+                                "denominator", "sample_size", "population", "sd", "source"]
     assert df["value"].dtype == np.float64
     assert df.loc[df["period"] == "2019-20", "value"].item() == 57116
     # Periods sort in time order, not alphabetically.

@@ -1,7 +1,8 @@
 """Dataset: observations keyed by measure × organisation × period, held as numpy columns.
 
 Each observation has a ``value`` and, where they apply, a ``numerator``, ``denominator``,
-``sample_size`` (survey respondents) and ``population``; absent fields are NaN. Keys are
+``sample_size`` (survey respondents, or the n of a mean), ``population`` and ``sd`` (the
+standard deviation behind a mean); absent fields are NaN. Keys are
 stored as integer codes into the sorted tuples ``measures``, ``organisations`` and
 ``periods``, so that gathering a measure × organisation × period cube for a national
 evaluation is one fancy-indexing step (:meth:`Dataset.cube`).
@@ -46,7 +47,7 @@ from perfcore.periods import (
 __all__ = ["FIELDS", "Dataset", "IncompletePeriodWarning", "PublishedFigure"]
 
 #: The numeric fields of an observation, in order.
-FIELDS = ("value", "numerator", "denominator", "sample_size", "population")
+FIELDS = ("value", "numerator", "denominator", "sample_size", "population", "sd")
 FIGURES = ("value", "pct_change", "pp_change", "rank")
 
 FloatArray = npt.NDArray[np.float64]
@@ -55,7 +56,7 @@ IntArray = npt.NDArray[np.int32]
 Codes = npt.NDArray[np.integer[Any]]
 
 
-_FLOAT_FIELDS = ("value", "numerator", "denominator", "sample_size", "population")
+_FLOAT_FIELDS = ("value", "numerator", "denominator", "sample_size", "population", "sd")
 _CODE_FIELDS = ("measure_code", "organisation_code", "period_code")
 
 
@@ -290,6 +291,7 @@ class Dataset:
     denominator: FloatArray = attrs.field(repr=False)
     sample_size: FloatArray = attrs.field(repr=False)
     population: FloatArray = attrs.field(repr=False)
+    sd: FloatArray = attrs.field(repr=False)
     sources: tuple[str, ...] = ("",)
     source_code: IntArray = attrs.field(repr=False, default=None)
     published: tuple[PublishedFigure, ...] = ()
@@ -321,6 +323,7 @@ class Dataset:
         denominator: npt.ArrayLike | None = None,
         sample_size: npt.ArrayLike | None = None,
         population: npt.ArrayLike | None = None,
+        sd: npt.ArrayLike | None = None,
         source: Sequence[str] | str = "",
         published: Iterable[PublishedFigure] = (),
         registry: OrganisationRegistry | Literal[False] | None = None,
@@ -382,7 +385,7 @@ class Dataset:
             s_cats, s_code = _encode(list(source), "source")
         return cls._assemble(
             keys=(m_cats, m_code, o_cats, o_code, p_cats, p_code), n=n,
-            columns=(value, numerator, denominator, sample_size, population),
+            columns=(value, numerator, denominator, sample_size, population, sd),
             sources=(s_cats, s_code), published=published)
 
     @classmethod
@@ -415,6 +418,7 @@ class Dataset:
         denominator: npt.ArrayLike | None = None,
         sample_size: npt.ArrayLike | None = None,
         population: npt.ArrayLike | None = None,
+        sd: npt.ArrayLike | None = None,
         sources: Sequence[str] = ("",),
         source_code: npt.ArrayLike | None = None,
         published: Iterable[PublishedFigure] = (),
@@ -440,7 +444,7 @@ class Dataset:
                 list(sources), _code_column("source_code", source_code, len(sources), n))
         return cls._assemble(
             keys=(m_cats, m_code, o_cats, o_code, p_cats, p_code), n=n,
-            columns=(value, numerator, denominator, sample_size, population),
+            columns=(value, numerator, denominator, sample_size, population, sd),
             sources=(s_cats if n else ("",), s_code), published=published)
 
     @classmethod
@@ -449,7 +453,7 @@ class Dataset:
                      registry: OrganisationRegistry | Literal[False] | None = None) -> Dataset:
         """Build from mappings with keys ``measure``, ``organisation``, ``period`` and any
         of ``value``, ``numerator``, ``denominator``, ``sample_size``, ``population``,
-        ``source``. Unknown keys raise :class:`DataError` (nothing is silently ignored)."""
+        ``sd``, ``source``. Unknown keys raise :class:`DataError` (nothing is silently ignored)."""
         allowed = {"measure", "organisation", "period", "source", *FIELDS}
         cols: dict[str, list[Any]] = {k: [] for k in allowed}
         for i, rec in enumerate(records):
@@ -718,7 +722,8 @@ class Dataset:
         period's last month. A period is produced only when every one of its months is
         present; incomplete periods are excluded with an :class:`IncompletePeriodWarning`
         saying how many (``partial="error"`` raises instead). Non-monthly observations are
-        not touched and not returned. (Means cannot be summed: aggregate them yourself.)
+        not touched and not returned. (Means cannot be summed: aggregate them yourself;
+        ``sd`` is not aggregated.)
         """
         is_month = np.array([isinstance(p, Month) for p in self.periods], dtype=bool)
         # Every row monthly (the usual case): take the columns as they are, not a copy.
@@ -786,7 +791,7 @@ class Dataset:
             measure_code=m_code, organisation_code=o_code, period_code=p_code,
             value=value[kept], numerator=sums["numerator"][kept],
             denominator=sums["denominator"][kept], sample_size=sums["sample_size"][kept],
-            population=pop[kept],
+            population=pop[kept], sd=np.full(n, np.nan),
             sources=(f"aggregated from monthly data to {to}",) if n else ("",),
             source_code=np.zeros(n, dtype=np.int32), published=tuple(self.published))
 

@@ -12,7 +12,8 @@ observations added::
 with a :class:`DeriveInputs`: every input measure's fields as float arrays of shape
 ``(organisations, periods)`` over all of the dataset's organisations and periods (NaN
 where there is no figure). It returns a :class:`DerivedValues` whose ``value`` (and
-optional ``numerator``, ``denominator``, ``sample_size``, ``population``) have that shape.
+optional ``numerator``, ``denominator``, ``sample_size``, ``population``, ``sd``) have that
+shape.
 It runs with numpy's floating-point warnings off, so ``x / 0`` may be written plainly:
 NaN and ±inf both mean "undefined in this cell".
 
@@ -132,6 +133,7 @@ class DerivedValues:
     denominator: npt.ArrayLike | None = None
     sample_size: npt.ArrayLike | None = None
     population: npt.ArrayLike | None = None
+    sd: npt.ArrayLike | None = None
 
 
 @attrs.frozen(kw_only=True)

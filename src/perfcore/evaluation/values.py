@@ -39,6 +39,7 @@ class Observations:
     denominator: FloatArray
     sample_size: FloatArray
     population: FloatArray
+    sd: FloatArray
 
 
 @attrs.frozen
