@@ -208,12 +208,15 @@ def test_missing_force_is_not_available_and_group_not_guessed() -> None:
     assert np.isnan(ev.current[0, gmp])
     assert "missing" in ev.explain("total_recorded_crime", "current", "E23000005").reasons
     assert ev.comparisons["K04000001"].rank[0, gmp] == 0
-    # With a member missing, the computed E&W figure would not be E&W's: it falls back to
-    # the E&W row of the tables (which includes BTP), marked as such.
+    # With a member missing from one period, neither the 43-force sum nor the E&W row of
+    # the tables (which lost Greater Manchester in one year only) is like for like: the
+    # group's figures come from the 42 forces with data in both periods, and say so.
     gwent = forces.index("W15000002")
+    ew = ev.comparisons["K04000001"]
     e = ev.explain("total_recorded_crime", "K04000001.value", "Gwent")
-    assert e.inputs["group_source"] == "the group's own row"
-    assert ev.comparisons["K04000001"].rank[0, gwent] == 0  # cannot rank among 43
+    assert e.inputs["group_source"] == "computed from the members with data in both periods"
+    assert (ew.members_used[0, gwent], ew.members_declared[0, gwent]) == (42, 43)
+    assert ew.group_size[0, gwent] == 42 and 1 <= ew.rank[0, gwent] <= 42
     ev2 = evaluate(NATIONAL, national_dataset(), period="year ending September 2019",
                    organisation=[f for f in forces if f != "E23000005"],
                    compare_with=[reg.group("England and Wales")], min_coverage=0.95)

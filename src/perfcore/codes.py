@@ -36,8 +36,10 @@ __all__ = [
     "Relation",
     "SpcRule",
     "Status",
+    "StatusBasis",
     "TargetStatus",
     "TrendMarker",
+    "UntestedReason",
     "VariationIcon",
 ]
 
@@ -205,6 +207,40 @@ class Status(Code):
     RED = 3
 
 
+class StatusBasis(Code):
+    """The evidence a status rests on. Only the evidence bases (``CHANGE_SIGNIFICANT``,
+    ``SPC``, ``TARGET``, ``COMPARATOR_SIGNIFICANT``, ``MANUAL``) give red, amber or
+    green; the others leave a measure grey and say why."""
+
+    NO_DATA = 0
+    NOT_TESTED = 1
+    NEUTRAL = 2
+    CHANGE_SIGNIFICANT = 3
+    SPC = 4
+    TARGET = 5
+    COMPARATOR_SIGNIFICANT = 6
+    MANUAL = 7
+
+    @property
+    def is_evidence(self) -> bool:
+        """True for the bases a red, amber or green status may rest on."""
+        return self >= StatusBasis.CHANGE_SIGNIFICANT
+
+
+class UntestedReason(Code):
+    """Why the change of a measure was not tested for significance (``NONE``: it was)."""
+
+    NONE = 0
+    NO_DATA = 1  #: a value of one of the two periods is missing
+    NO_BASE = 2  #: a proportion without its denominator or sample size
+    NO_COUNT = 3  #: a rate without the count behind it
+    NO_POPULATION = 4  #: a rate without the population of one period
+    NO_SD = 5  #: a mean without its standard deviation and n
+    NOT_A_SAMPLE = 6  #: an amount of money (or a qualitative item): no sampling error
+    OVERLAPPING = 7  #: the two periods share months (rolling years): not independent
+    INVALID = 8  #: a zero or invalid base (see the change's reasons)
+
+
 class Direction(Code):
     """Direction of travel read with the measure's polarity."""
 
@@ -236,12 +272,15 @@ class Assessment(Code):
 
 
 class ComparatorSource(Code):
-    """Where a comparator group's figure came from."""
+    """Where a comparator group's figure came from: its members' data (``COMPUTED``), the
+    members with data in both periods when some have one period only (``PARTIAL``: like
+    for like, not the whole group), the group's own data row, or a published figure."""
 
     NOT_AVAILABLE = 0
     COMPUTED = 1
     DATASET_ROW = 2
     PUBLISHED = 3
+    PARTIAL = 4
 
 
 class TargetStatus(Code):

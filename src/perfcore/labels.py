@@ -74,7 +74,8 @@ COMPARATOR_NAMES: Mapping[str, str] = {
 #: Where a comparator group's figure came from (:class:`perfcore.codes.ComparatorSource`).
 COMPARATOR_SOURCE_WORDS: Mapping[str, str] = {
     "computed": N_("computed from member data"), "dataset_row": N_("the group's own row"),
-    "published": N_("published figure"), "not_available": N_("not available")}
+    "published": N_("published figure"), "not_available": N_("not available"),
+    "partial": N_("computed from the members with data in both periods")}
 
 #: The name of the figure each outcome basis gives
 #: (:class:`perfcore.calc.crime_outcomes.OutcomeBasis`).

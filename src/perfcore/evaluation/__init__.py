@@ -111,7 +111,8 @@ def evaluate(plan: Plan, dataset: Dataset, *, period: str | Period,
     obs = gather(dataset, chosen, [prev_p, cur_p], orgs)
     values = measure_values(obs, chosen, organisations=orgs, periods=[prev_p, cur_p])
     head = headline_figures(values, chosen, confidence=opts.confidence,
-                            small_base=opts.small_base)
+                            small_base=opts.small_base, overlapping=cur_p.first <= prev_p.last,
+                            design_effect=opts.design_effect)
     reasons = head.reasons | np.where(np.isnan(head.current), np.uint16(Reason.MISSING),
                                       np.uint16(0)).astype(np.uint16)
     _warn_missing(head, chosen, [orgs[j] for j in focus], focus, cur_p,

@@ -10,6 +10,7 @@ outside the force's own interval: Fingertips), all vectorised over measures and 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import attrs
 import numpy as np
@@ -112,9 +113,7 @@ def compare(slot: str, groups: Sequence[ComparatorGroup], inputs: ComparisonInpu
             ) -> Comparison:
     """One slot's comparison for every measure × organisation of ``inputs``."""
     layout = _layout(groups, inputs.organisations, inputs.options.include_self)
-    value, previous, covered = _group_values(layout, inputs)
-    source = np.where(np.isnan(value), ComparatorSource.NOT_AVAILABLE,
-                      ComparatorSource.COMPUTED).astype(np.int8)
+    value, previous, source, used = _group_values(layout, inputs)
     value, previous, source = _own_rows(layout, inputs, value, previous, source)
     pct = np.array([not m.kind.uses_pp_change for m in inputs.measures])[:, None]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -122,7 +121,7 @@ def compare(slot: str, groups: Sequence[ComparatorGroup], inputs: ComparisonInpu
     _published(layout, inputs, value, change, source)
     cur = inputs.headline.current
     difference = np.where(pct, cur - value, (cur - value) * 100)
-    rank, size = _ranks(layout, inputs, covered)
+    rank, size = _ranks(layout, inputs)
     relation, assessment = _labels(inputs, value, change)
     reasons = np.where(np.isnan(value) & np.isnan(change), np.uint16(Reason.MISSING),
                        np.uint16(0)).astype(np.uint16)
@@ -130,52 +129,66 @@ def compare(slot: str, groups: Sequence[ComparatorGroup], inputs: ComparisonInpu
         slot=slot, method=inputs.options.group_method, include_self=layout.include_self,
         group=layout.group_of, value=value, previous=previous, change=change,
         difference=difference, rank=rank, group_size=size, relation=relation,
-        assessment=assessment, source=source, reasons=reasons)
+        assessment=assessment, source=source, members_used=used.astype(np.int64),
+        members_declared=np.broadcast_to(layout.declared.astype(np.int64), used.shape),
+        reasons=reasons)
 
 
 def _group_values(layout: _Layout, inputs: ComparisonInputs
-                  ) -> tuple[FloatArray, FloatArray, BoolArray]:
-    """The group's value in each period, where enough members have data (coverage)."""
+                  ) -> tuple[FloatArray, FloatArray, npt.NDArray[np.int8], FloatArray]:
+    """The group's value in each period, like for like: from the members with data in
+    both periods only, so that a member missing from one period cannot make a change.
+
+    Where enough members have data (``min_coverage`` of those the group declares) the
+    figure is the group's (``COMPUTED``); where fewer do because some member has data in
+    one period only, it is computed from the members present in both (``PARTIAL``, the
+    members counted in ``used``); otherwise it is not available here."""
     kinds = [m.kind for m in inputs.measures]
-    nm, no = inputs.headline.current.shape
     count_rows = np.array([k is MeasureKind.COUNT for k in kinds])[:, None]
     rate_rows = np.array([k is MeasureKind.RATE for k in kinds])[:, None]
     mean_rows = ~(count_rows | rate_rows
                   | np.array([k is MeasureKind.PROPORTION for k in kinds])[:, None])
     per = np.array([m.rate_per for m in inputs.measures], dtype=float)[:, None]
-    method = inputs.options.group_method
-    self_index = np.arange(no)
+    has = ~np.isnan(inputs.values.value)
+    both = has.all(axis=2)
+    v = inputs.values
     out = []
-    covered = np.zeros((nm, no), dtype=bool)
     for idx in (0, 1):
-        values = inputs.values.value[..., idx]
-        if method == "pooled":
+        values = np.where(both, v.value[..., idx], np.nan)
+        if inputs.options.group_method == "pooled":
             # Counts pool to a group total; rates and proportions to Σx/Σn.
-            n = np.where(count_rows, 1.0, inputs.values.n[..., idx])
-            avg = group_average(numerator=inputs.values.x[..., idx], denominator=n,
-                                members=layout.members_avg, self_index=self_index,
-                                method="pooled", include_self=layout.include_self)
+            n = np.where(count_rows, 1.0, np.where(both, v.n[..., idx], np.nan))
+            avg = _average(layout, numerator=np.where(both, v.x[..., idx], np.nan),
+                           denominator=n, method="pooled")
             # Counts: Σx/Σ1 is a mean; times the members used it is the total.
             g_val = np.where(rate_rows, avg.value * per,
                              np.where(count_rows, avg.value * avg.n_used, avg.value))
             if mean_rows.any():
-                alt = group_average(values=values, members=layout.members_avg,
-                                    self_index=self_index, method="mean",
-                                    include_self=layout.include_self)
-                g_val = np.where(mean_rows, alt.value, g_val)
+                g_val = np.where(mean_rows, _average(layout, values=values,
+                                                     method="mean").value, g_val)
         else:
-            avg = group_average(values=values, members=layout.members_avg,
-                                self_index=self_index, method=method,
-                                include_self=layout.include_self,
-                                population=inputs.population[..., idx])
+            avg = _average(layout, values=values, method=inputs.options.group_method,
+                           population=inputs.population[..., idx])
             g_val = avg.value
-        # A group figure from only some of its members is not the group's figure.
-        enough = ((avg.n_used >= np.ceil(inputs.options.min_coverage * layout.declared))
-                  & (layout.declared > 0))
-        if idx == 1:
-            covered = enough
-        out.append(np.where(layout.has_group[None, :] & enough, g_val, np.nan))
-    return out[1], out[0], covered
+        out.append(g_val)
+    used = avg.n_used.astype(float)
+    declared = layout.declared
+    enough = (used >= np.ceil(inputs.options.min_coverage * declared)) & (declared > 0)
+    # Members with data in one period only: their group's own figures are not like for like.
+    one_sided = (has[..., 0] ^ has[..., 1]).astype(float) @ layout.members_avg.T.astype(float)
+    partial = ~enough & (used > 0) & (one_sided > 0)
+    keep = layout.has_group[None, :] & (enough | partial)
+    source = np.select([keep & enough, keep & partial],
+                       [ComparatorSource.COMPUTED, ComparatorSource.PARTIAL],
+                       ComparatorSource.NOT_AVAILABLE).astype(np.int8)
+    return (np.where(keep, out[1], np.nan), np.where(keep, out[0], np.nan), source,
+            np.where(keep, used, 0.0))
+
+
+def _average(layout: _Layout, **kwargs: Any) -> Any:
+    no = layout.members.shape[0]
+    return group_average(members=layout.members_avg, self_index=np.arange(no),
+                         include_self=layout.include_self, **kwargs)
 
 
 def _own_rows(layout: _Layout, inputs: ComparisonInputs, value: FloatArray,
@@ -219,10 +232,11 @@ def _published(layout: _Layout, inputs: ComparisonInputs, value: FloatArray,
                                   ComparatorSource.PUBLISHED, source[mi])
 
 
-def _ranks(layout: _Layout, inputs: ComparisonInputs, covered: BoolArray
+def _ranks(layout: _Layout, inputs: ComparisonInputs
            ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """1 = best by polarity among the members and the force; counts rank by their change
-    ("5th of 8 largest reduction"), others by value. 0 where not ranked."""
+    """1 = best by polarity among the members with a figure and the force; counts rank
+    by their change ("5th of 8 largest reduction"), others by value. 0 where not ranked
+    (the force has no figure, or no member has one)."""
     count_rows = np.array([m.kind is MeasureKind.COUNT for m in inputs.measures])[:, None]
     rank_values = np.where(count_rows, inputs.headline.change.value, inputs.headline.current)
     no = rank_values.shape[1]
@@ -230,7 +244,7 @@ def _ranks(layout: _Layout, inputs: ComparisonInputs, covered: BoolArray
     rk = rank_in_group(rank_values, polarity=signs, members=layout.members | np.eye(no,
                                                                                     dtype=bool),
                        self_index=np.arange(no))
-    ranked = layout.has_group[None, :] & covered & ~np.isnan(rank_values)
+    ranked = layout.has_group[None, :] & ~np.isnan(rank_values) & (rk.group_size > 1)
     return (np.where(ranked, rk.rank, 0).astype(np.int64),
             np.where(ranked, rk.group_size, 0).astype(np.int64))
 

@@ -25,7 +25,7 @@ from perfcore.calc import (
     rate_ci,
     rate_ratio_ci,
 )
-from perfcore.codes import IntervalMethod, MeasureKind
+from perfcore.codes import IntervalMethod, MeasureKind, UntestedReason
 from perfcore.errors import InvalidInputWarning
 from perfcore.evaluation.records import Change, ChangeTest, Counts, Interval
 from perfcore.evaluation.values import MeasureValues
@@ -55,8 +55,13 @@ class Headline:
 
 
 def headline_figures(values: MeasureValues, measures: Sequence[Measure], *,
-                     confidence: float, small_base: float) -> Headline:
-    """Figures of the last two periods of ``values`` (previous, current)."""
+                     confidence: float, small_base: float, overlapping: bool = False,
+                     design_effect: float = 1.0) -> Headline:
+    """Figures of the last two periods of ``values`` (previous, current).
+
+    ``overlapping`` periods (rolling years sharing months) are not independent samples:
+    their change is not tested. ``design_effect`` divides survey sample sizes (Kish's
+    effective sample size) for the intervals and tests of survey proportions."""
     nm, no = values.value.shape[:2]
     kinds = [m.kind for m in measures]
 
@@ -70,13 +75,15 @@ def headline_figures(values: MeasureValues, measures: Sequence[Measure], *,
         warnings.simplefilter("ignore", InvalidInputWarning)
         _counts(out, rows(MeasureKind.COUNT), values, confidence)
         _rates(out, rows(MeasureKind.RATE), values, measures, confidence)
-        _proportions(out, rows(MeasureKind.PROPORTION), values, confidence)
+        _proportions(out, rows(MeasureKind.PROPORTION), _effective(values, design_effect),
+                     confidence)
         change = _change(cur, prev, rows(MeasureKind.PROPORTION),
                          rows(MeasureKind.COUNT, MeasureKind.RATE, MeasureKind.MEAN,
                               MeasureKind.MONEY), small_base)
-    tested = rows(MeasureKind.COUNT, MeasureKind.RATE, MeasureKind.PROPORTION)
+    untested = _untested(values, kinds, out, overlapping)
+    tested = untested == UntestedReason.NONE
     method = tuple("newcombe" if k is MeasureKind.PROPORTION else "rate_ratio"
-                   if i in tested else "" for i, k in enumerate(kinds))
+                   if k in (MeasureKind.COUNT, MeasureKind.RATE) else "" for k in kinds)
     return Headline(
         current=cur, previous=prev,
         counts=Counts(numerator=values.x[..., 1], denominator=values.n[..., 1],
@@ -85,9 +92,44 @@ def headline_figures(values: MeasureValues, measures: Sequence[Measure], *,
         interval=Interval(lower=out.lower, upper=out.upper, method=out.ci_method,
                           confidence=confidence),
         change=change,
-        test=ChangeTest(tested=~np.isnan(out.significant), significant=out.significant == 1,
-                        pvalue=out.pvalue, method=method),
+        test=ChangeTest(tested=tested, significant=tested & (out.significant == 1),
+                        pvalue=np.where(tested, out.pvalue, np.nan), method=method,
+                        untested=untested),
         compared=(out.cmp_value, out.cmp_lower, out.cmp_upper), reasons=out.reasons)
+
+
+def _effective(values: MeasureValues, design_effect: float) -> MeasureValues:
+    """Survey proportions with the effective sample size n / design effect."""
+    if design_effect == 1.0 or not values.survey.any():
+        return values
+    n = np.where(values.survey, values.n / design_effect, values.n)
+    x = np.where(values.survey, values.value * n, values.x)
+    return attrs.evolve(values, x=x, n=n)
+
+
+def _untested(v: MeasureValues, kinds: Sequence[MeasureKind], out: _Arrays,
+              overlapping: bool) -> npt.NDArray[np.int8]:
+    """Why each cell's change was not tested (``NONE`` where it was), naming the missing
+    input first: a reader can supply it."""
+    shape = v.value.shape[:2]
+    reason = np.full(shape, UntestedReason.NONE, dtype=np.int8)
+    kind = np.array([k.value for k in kinds])[:, None]
+    missing = np.isnan(v.value).any(axis=2)
+    no_x, no_n = np.isnan(v.x).any(axis=2), np.isnan(v.n).any(axis=2)
+    rules = [
+        (kind == MeasureKind.QUALITATIVE.value, UntestedReason.NOT_A_SAMPLE),
+        (kind == MeasureKind.MONEY.value, UntestedReason.NOT_A_SAMPLE),
+        (missing, UntestedReason.NO_DATA),
+        ((kind == MeasureKind.PROPORTION.value) & no_n, UntestedReason.NO_BASE),
+        ((kind == MeasureKind.RATE.value) & no_x, UntestedReason.NO_COUNT),
+        ((kind == MeasureKind.RATE.value) & no_n, UntestedReason.NO_POPULATION),
+        (kind == MeasureKind.MEAN.value, UntestedReason.NO_SD),
+        (np.full(shape, overlapping), UntestedReason.OVERLAPPING),
+        (np.isnan(out.significant), UntestedReason.INVALID),
+    ]
+    for where, why in reversed(rules):  # the first rule that applies names the reason
+        reason = np.where(where, why, reason).astype(np.int8)
+    return reason
 
 
 @attrs.define

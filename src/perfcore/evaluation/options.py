@@ -68,7 +68,12 @@ class EvaluationOptions:
         months in each XmR chart, ending with the period's last month, when the dataset
         holds monthly observations (``None`` turns SPC off);
     ``trend_points``
-        periods in the trend marker (Fingertips: 5).
+        periods in the trend marker (Fingertips: 5);
+    ``design_effect``
+        the design effect of survey samples (default 1: simple random sampling): survey
+        proportions (those given with a ``sample_size`` rather than a denominator) are
+        tested with the effective sample size n / design effect (Kish). Use the survey's
+        published design effect (the CSEW publishes one per estimate, typically 1.2–1.5).
     """
 
     confidence: float = attrs.field(default=0.95, validator=_number(0.0, 1.0, high_open=True))
@@ -83,3 +88,5 @@ class EvaluationOptions:
     min_coverage: float = attrs.field(default=1.0, validator=_number(0.0, 1.0))
     spc_points: int | None = attrs.field(default=24, validator=_points(2, optional=True))
     trend_points: int = attrs.field(default=5, validator=_points(2))
+    design_effect: float = attrs.field(default=1.0, validator=_number(
+        0.0, float("inf"), high_open=True))

@@ -63,13 +63,17 @@ class Change:
 @attrs.frozen(kw_only=True)
 class ChangeTest:
     """Significance of the change: ``tested`` where the inputs allowed a test,
-    ``significant`` where it found a change, ``pvalue`` its two-sided p-value; ``method``
-    per measure (``"rate_ratio"``: conditional exact test of two counts; ``"newcombe"``:
-    Newcombe's interval of a pp change; ``""``: no test for the kind)."""
+    ``significant`` where it found a change, ``pvalue`` its two-sided p-value (NaN where
+    not tested); ``untested`` says why a cell was not tested
+    (:class:`~perfcore.codes.UntestedReason` codes: the missing input, overlapping
+    periods ...); ``method`` per measure (``"rate_ratio"``: conditional exact test of two
+    counts; ``"newcombe"``: Newcombe's interval of a pp change; ``"welch"``: Welch's test
+    of two means; ``""``: no test for the kind)."""
 
     tested: BoolArray = attrs.field(eq=False, repr=False)
     significant: BoolArray = attrs.field(eq=False, repr=False)
     pvalue: FloatArray = attrs.field(eq=False, repr=False)
+    untested: Codes = attrs.field(eq=False, repr=False)
     method: tuple[str, ...]
 
 
@@ -95,7 +99,9 @@ class Comparison:
     ``relation`` / ``assessment`` the significance label
     (:class:`~perfcore.codes.Relation` / :class:`~perfcore.codes.Assessment` codes);
     ``source`` where the group figure came from
-    (:class:`~perfcore.codes.ComparatorSource` codes).
+    (:class:`~perfcore.codes.ComparatorSource` codes); ``members_used`` of
+    ``members_declared`` members had data in both periods and make the computed figure
+    (like for like: a member with one period only is left out of both).
     """
 
     slot: str
@@ -111,6 +117,8 @@ class Comparison:
     relation: Codes = attrs.field(eq=False, repr=False)
     assessment: Codes = attrs.field(eq=False, repr=False)
     source: Codes = attrs.field(eq=False, repr=False)
+    members_used: IntArray = attrs.field(eq=False, repr=False)
+    members_declared: IntArray = attrs.field(eq=False, repr=False)
     reasons: FlagArray = attrs.field(eq=False, repr=False)
 
     def select(self, columns: npt.ArrayLike) -> Comparison:
@@ -122,7 +130,8 @@ class Comparison:
 
 
 _COMPARISON_ARRAYS = ("value", "previous", "change", "difference", "rank", "group_size",
-                      "relation", "assessment", "source", "reasons")
+                      "relation", "assessment", "source", "members_used",
+                      "members_declared", "reasons")
 
 
 @attrs.frozen(kw_only=True)

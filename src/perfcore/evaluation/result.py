@@ -347,7 +347,9 @@ def _explain_comparison(ev: Evaluation, i: int, j: int, figure: str,
 _SOURCE_WORDS = {ComparatorSource.COMPUTED: "computed from member data",
                  ComparatorSource.DATASET_ROW: "the group's own row",
                  ComparatorSource.PUBLISHED: "published figure",
-                 ComparatorSource.NOT_AVAILABLE: "not available"}
+                 ComparatorSource.NOT_AVAILABLE: "not available",
+                 ComparatorSource.PARTIAL: "computed from the members with data in both "
+                                           "periods"}
 
 
 def _source_words(c: Comparison, i: int, j: int) -> str:

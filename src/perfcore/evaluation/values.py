@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 
 from perfcore.calc import FloatArray
 from perfcore.codes import MeasureKind
@@ -45,11 +46,13 @@ class Observations:
 @attrs.frozen
 class MeasureValues:
     """Each cell's value by its measure's kind, with the count (``x``) and base (``n``)
-    the statistics use (NaN where the kind has none)."""
+    the statistics use (NaN where the kind has none); ``survey`` is True where ``n`` is
+    a survey's sample size rather than a denominator."""
 
     value: FloatArray
     x: FloatArray
     n: FloatArray
+    survey: npt.NDArray[np.bool_]
 
 
 def gather(dataset: Dataset, measures: Sequence[Measure], periods: Sequence[Period],
@@ -100,6 +103,7 @@ def measure_values(obs: Observations, measures: Sequence[Measure], *,
     value = obs.value.copy()
     x = np.full_like(value, np.nan)
     n = np.full_like(value, np.nan)
+    survey = np.zeros(value.shape, dtype=bool)
     rows_of = _rows_by_kind(measures)
     with np.errstate(divide="ignore", invalid="ignore"):
         r = rows_of[MeasureKind.COUNT]
@@ -120,7 +124,8 @@ def measure_values(obs: Observations, measures: Sequence[Measure], *,
             x[r] = np.where(np.isnan(obs.numerator[r]), obs.value[r] * n[r],
                             obs.numerator[r])
             value[r] = np.where(n[r] > 0, x[r] / n[r], obs.value[r])
-    return MeasureValues(value=value, x=x, n=n)
+            survey[r] = np.isnan(obs.denominator[r]) & ~np.isnan(obs.sample_size[r])
+    return MeasureValues(value=value, x=x, n=n, survey=survey)
 
 
 def _rows_by_kind(measures: Sequence[Measure]) -> dict[MeasureKind, np.ndarray]:
