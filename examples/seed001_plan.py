@@ -81,7 +81,10 @@ MSG = ComparatorGroup.msg("Gwent", ["South Wales", "Cleveland", "Humberside", "L
 
 
 def dataset() -> Dataset:
+    # The outcome rate's base is the year's recorded crime (outcomes over crimes).
+    bases = dict(zip(YEARS, FIGURES["all_crime"], strict=True))
     records = [{"measure": m, "organisation": "Gwent", "period": p, "value": v,
+                **({"denominator": bases[p]} if m == "all_crime_outcome_rate" else {}),
                 "source": "seed 001 (examples/gwent/data/seed001-delivered.csv)"}
                for m, values in FIGURES.items() for p, v in zip(YEARS, values, strict=True)]
     return Dataset.from_records(records, published=PUBLISHED)

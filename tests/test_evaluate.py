@@ -86,8 +86,9 @@ def test_seed_001_figures() -> None:
     assert ev.test.tested[0, 0] and ev.test.significant[0, 0]
     assert not ev.test.tested[1, 0] and np.isnan(ev.figure("all_crime_outcome_rate",
                                                            "significant"))
+    # Untested, the outcome rate's +4.1 pp is not called improving on its sign alone.
     assert Direction.name_array(ev.direction.assessment).tolist() == [["improving"],
-                                                                      ["improving"]]
+                                                                      ["not_tested"]]
     # Published comparator figures are used and marked as published.
     assert ev.figure("all_crime", "msg.change") == -14.1
     assert ev.figure("all_crime_outcome_rate", "K04000001.value") == 0.143

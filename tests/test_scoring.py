@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import perfcore.scoring.builtin as builtin
-from perfcore.codes import AssuranceIcon, Status, VariationIcon
+from perfcore.codes import AssuranceIcon, Status, StatusBasis, VariationIcon
+from perfcore.organisations import default_registry
 from perfcore.dataset import Dataset
 from perfcore.errors import PlanValidationError
 from perfcore.evaluation import Evaluation, NotAvailableWarning, evaluate
@@ -58,47 +59,67 @@ def config(pf: PlanFile, data: dict[str, Any]) -> ScoringConfig:
 def test_comparator_scorer_on_seed001(seed001: tuple[PlanFile, Evaluation]) -> None:
     pf, ev = seed001
     msg = score(ev, config(pf, {"default": {"scorer": "comparator"}}))
-    # Seed 001: all crime −14.9% against the MSG's published −14.1%: perfcore's test of the
-    # difference finds them similar, so amber.
+    # Seed 001: all crime −14.9% against the MSG's published −14.1%: the group's change
+    # lies inside Gwent's interval of its own change, so similar: amber.
     s = msg.score("all_crime")
-    assert s.status == Status.AMBER
+    assert (s.status, s.basis) == (Status.AMBER, StatusBasis.COMPARATOR_SIGNIFICANT)
     assert s.reasons == ("similar to MSG (change -14.9% vs -14.1%; pooled, 95% CI)",)
-    # Outcome rate 15.9% against the MSG's published 15.0%: no data to test it, so the
-    # figures are compared by polarity (higher is better) and the reason says so.
+    # Outcome rate 15.9% of 48,618 crimes (the seed's denominator) against the MSG's
+    # published 15.0%: 15.0% lies below Gwent's interval (15.6%–16.2%), so better.
     s = msg.score("all_crime_outcome_rate")
     assert (s.status, s.reasons) == (Status.GREEN, (
-        "better than MSG (15.9% vs 15.0%; not tested for significance)",))
+        "better than MSG (15.9% vs 15.0%; pooled, 95% CI)",))
     assert s.inputs["difference"] == pytest.approx(0.9)
     ew = score(ev, config(pf, {"default": {"scorer": "comparator", "against": "K04000001"}}))
     assert ew.status_of("all_crime_outcome_rate") == (Status.GREEN, (
-        "better than England and Wales (15.9% vs 14.3%; not tested for significance)",))
-    strict = score(ev, config(pf, {"default": {"scorer": "comparator",
-                                               "untested": "grey"}}))
-    assert strict.score("all_crime_outcome_rate").status == Status.GREY
-    band = score(ev, config(pf, {"default": {"scorer": "comparator",
-                                             "similar_within": 1.0}}))
-    assert band.score("all_crime_outcome_rate").status == Status.AMBER  # 0.9 pp is within 1
+        "better than England and Wales (15.9% vs 14.3%; pooled, 95% CI)",))
 
 
-def test_direction_scorer_on_seed001(seed001: tuple[PlanFile, Evaluation]) -> None:
+def test_a_comparison_without_an_interval_gives_no_status() -> None:
+    # Issue 15: figures compared without a test never drive a status, and the reason says
+    # why (the table shows "(not compared)" and the reason agrees).
+    rate = Measure(id="rate", name="Rate", kind="proportion", polarity="higher")
+    data = [{"measure": "rate", "organisation": "Gwent", "period": p, "value": v}
+            for p, v in (("2019-20", 0.118), ("2020-21", 0.159))]
+    ev = _evaluate(_plan(rate), data, organisation="Gwent", compare_with=[
+        default_registry().group("England and Wales")])
+    s = score(ev, ScoringConfig.from_mapping({"default": {"scorer": "comparator"}},
+                                             measure_ids=["rate"],
+                                             scorers=registry().scorers)).score("rate")
+    assert (s.status, s.basis) == (Status.GREY, StatusBasis.NOT_TESTED)
+    assert s.reasons == ("not compared with England and Wales (no comparator figure)",)
+
+
+def test_change_scorer_on_seed001(seed001: tuple[PlanFile, Evaluation]) -> None:
     pf, ev = seed001
-    s = score(ev, config(pf, {"default": {"scorer": "direction"}}))
+    s = score(ev, config(pf, {"default": {"scorer": "change"}}))
+    # 57,116 → 48,618 crimes: significant (conditional exact test).
     assert s.status_of("all_crime") == (Status.GREEN, (
-        "improving (-14.9%, significant; significance)",))
-    assert s.status_of("all_crime_outcome_rate")[0] == Status.GREEN  # +4.1 pp, higher is better
+        "improving (-14.9%, significant at 95%)",))
+    # 11.8% of 57,116 → 15.9% of 48,618: +4.1 pp, significant (Newcombe).
+    assert s.status_of("all_crime_outcome_rate") == (Status.GREEN, (
+        "improving (+4.1 pp, significant at 95%)",))
 
 
-def test_default_composite_on_seed001(seed001: tuple[PlanFile, Evaluation]) -> None:
+def test_default_evidence_scorer_on_seed001(seed001: tuple[PlanFile, Evaluation]) -> None:
     pf, ev = seed001
     s = score_plan(pf, ev)
-    assert s.scorer == ("composite", "composite")
-    # Similar to the MSG and improving → green by the matrix.
+    assert s.scorer == ("evidence", "evidence")
+    # The tested change decides (no target, no monthly chart); the reason says the fall is
+    # in line with the MSG's: the lockdown year's fall was shared (issue 15).
     assert s.status_of("all_crime") == (Status.GREEN, (
-        "similar to MSG (change -14.9% vs -14.1%; pooled, 95% CI)",
-        "improving (-14.9%, significant; significance)"))
+        "improving (-14.9%, significant at 95%)",
+        "in line with MSG (-14.1%): the change may be shared, not the force's own",
+        "similar to MSG (change -14.9% vs -14.1%; pooled, 95% CI)"))
+    assert s.basis_of("all_crime") == StatusBasis.CHANGE_SIGNIFICANT
     assert s.rollup_of("crime_reduction") == s.outcome_of("less_crime") == Status.GREEN
+    assert s.priorities["crime_reduction"].summary(0) == {"green": 2}
     assert s.plan_of() == Status.GREEN
     assert s.exceptions() == []
+    # The policy a board may choose instead: a shared change is amber.
+    cautious = score(ev, config(pf, {"default": {"scorer": "evidence", "peers": "in_line"}}))
+    assert cautious.status_of("all_crime")[0] == Status.AMBER
+    assert cautious.status_of("all_crime_outcome_rate")[0] == Status.GREEN  # not a count
 
 
 # ------------------------------------------------------------------ hand-built data
@@ -180,9 +201,16 @@ def test_spc_scorer_reads_the_icons() -> None:
                                 [v.COMMON_CAUSE], [v.NONE]], dtype=np.int8),
             assurance=np.array([[a.CONSISTENT_PASS], [a.NONE], [a.CONSISTENT_FAIL],
                                 [a.NONE], [a.NONE]], dtype=np.int8),
-            charted=np.array([[True], [True], [True], [True], [False]])))
+            charted=np.array([[True], [True], [True], [True], [False]]),
+            months=(None,) * 24),
+        current=np.ones((5, 1)))
     block = builtin.spc(ev, np.arange(5))
     assert block.status[:, 0].tolist() == [RED, GREEN, RED, AMBER, GREY]
+    assert StatusBasis.name_array(block.basis[:, 0]).tolist() == ["spc"] * 4 + ["not_tested"]
+    # Fewer than 15 months: too short to read special causes from (issue 15).
+    ev.spc.months = (None,) * 14
+    assert (builtin.spc(ev, np.arange(5)).status == GREY).all()
+    ev.spc.months = (None,) * 24
     assert block.reasons(2, 0, "en") == ("SPC: common cause variation; the process will "
                                          "consistently fail the target",)
     assert builtin.spc(ev, np.arange(5), common_cause="green").status[3, 0] == GREEN
@@ -212,7 +240,7 @@ def test_weighted_mean_rollup_from_the_plan() -> None:
                           *[{"measure": "other", "organisation": "Gwent", "period": p,
                              "value": v} for p, v in (("2019-20", 150), ("2020-21", 100))]])
     cfg = ScoringConfig.from_mapping(
-        {"default": {"scorer": "direction"},
+        {"default": {"scorer": "change"},
          "rollup": {"rule": "mean", "weights": {"other": 3}}},
         measure_ids=["crime", "other"], priority_ids=["pr"], scorers=registry().scorers)
     s = score(ev, cfg)
@@ -323,7 +351,7 @@ def test_configuration_checks_options_values_and_ids() -> None:
     with pytest.raises(PlanValidationError) as info:
         ScoringConfig.from_mapping(
             {"measures": {"all_crim": {"scorer": "direction"},
-                          "x": {"scorer": "direction", "no_change": "purple"}},
+                          "x": {"scorer": "change", "no_change": "purple"}},
              "priorities": {"pr": {"rule": "mean", "green": 20, "amber": 50}},
              "rollup": {"rule": "threshold", "red_at": -1}},
             measure_ids=["all_crime", "x"], priority_ids=["pr"], scorers=registry().scorers)
@@ -344,6 +372,7 @@ def test_a_third_party_scorer_is_used_like_a_builtin(seed001: tuple[PlanFile, Ev
     def always(evaluation: Any, rows: Any, *, colour: str = "amber") -> ScoreBlock:
         shape = (len(rows), len(evaluation.organisations))
         return ScoreBlock(status=np.full(shape, Status.parse(colour), dtype=np.int8),
+                          basis=np.full(shape, StatusBasis.MANUAL, dtype=np.int8),
                           value=np.full(shape, 42.0),
                           reasons=lambda k, j, lang: (f"always {colour}",),
                           inputs=lambda k, j: {})
@@ -361,7 +390,7 @@ def test_a_third_party_scorer_is_used_like_a_builtin(seed001: tuple[PlanFile, Ev
         with pytest.raises(PlanValidationError, match="unknown option 'color'"):
             config(pf, {"default": {"scorer": "always", "color": "red"}})
     assert s.score("all_crime").status == Status.RED and s.score("all_crime").value == 42.0
-    assert s.score("all_crime_outcome_rate").scorer == "composite"
+    assert s.score("all_crime_outcome_rate").scorer == "evidence"
     assert s.rollup_of("crime_reduction") == Status.RED
 
 
@@ -396,31 +425,36 @@ def test_the_report_shows_roll_ups_and_red_reds() -> None:
     ev = _evaluate(_plan(COUNT), _crime(data), compare_with=[default_registry().group("Wales")])
     report = build_report(ev, organisation="Gwent", scores=score(ev))
     text = render_text(report)
-    assert "Pr  [Red]" in text and "  Outcome: O  [Red]" in text
+    assert "Pr  [Red: 1 red]" in text and "  Outcome: O  [Red: 1 red]" in text
     assert "  - Exception: Crime is worse than its comparator and deteriorating" in text
     import json
     doc = json.loads(render_json(report))
     outcome = doc["sections"][0]["outcomes"][0]
-    assert outcome["status"] == "red"
-    assert outcome["measures"][0]["status_reasons"] == [
-        "worse than Wales (change +20.0% vs -3.8%; pooled, 95% CI)",  # 60600 / 63000
-        "deteriorating (+20.0%, significant; significance)"]
+    assert (outcome["status"], outcome["status_counts"]) == ("red", {"red": 1})
+    measure = outcome["measures"][0]
+    assert (measure["status"], measure["status_basis"]) == ("red", "change_significant")
+    assert measure["status_reasons"] == [
+        "deteriorating (+20.0%, significant at 95%)",
+        "worse than Wales (change +20.0% vs -3.8%; pooled, 95% CI)"]  # 60600 / 63000
 
 
 def test_a_domain_default_scorer_applies_unless_the_plan_says_otherwise() -> None:
     # Seed 000: officers from an ethnic minority 2.97% (December 2021) against the
-    # community's 5.1%: the wellbeing domain scores it by its target by default.
+    # community's 5.1%: the wellbeing domain scores it by its target by default. The aim
+    # has no deadline, so it is never overdue: risen from 2.5% (June 2020) it is on track,
+    # amber (issue 15).
     r = load_plan(ROOT / "examples" / "gwent" / "seed000-priorities.toml")
     ev = evaluate_plan(r, load_data(r), period="December 2021", previous="June 2020",
                        measures=["wellbeing.officers_ethnic_minority"])
     s = score_plan(r, ev)
     assert s.score("wellbeing.officers_ethnic_minority").scorer == "target"
-    assert s.status_of("wellbeing.officers_ethnic_minority") == (Status.RED, (
-        "target 5.1%: not met (gap -2.1 pp)",))
+    assert s.status_of("wellbeing.officers_ethnic_minority") == (Status.AMBER, (
+        "target 5.1%: not yet met, on track (gap -2.1 pp)",))
+    assert s.basis_of("wellbeing.officers_ethnic_minority") == StatusBasis.TARGET
     own = ScoringConfig.from_mapping(
-        {"measures": {"wellbeing.officers_ethnic_minority": {"scorer": "direction"}}},
+        {"measures": {"wellbeing.officers_ethnic_minority": {"scorer": "change"}}},
         measure_ids=["wellbeing.officers_ethnic_minority"], scorers=registry().scorers)
-    assert score(ev, own).score("wellbeing.officers_ethnic_minority").scorer == "direction"
+    assert score(ev, own).score("wellbeing.officers_ethnic_minority").scorer == "change"
 
 
 def test_reasons_are_given_in_the_report_language(seed001: tuple[PlanFile, Evaluation]
@@ -428,8 +462,8 @@ def test_reasons_are_given_in_the_report_language(seed001: tuple[PlanFile, Evalu
     pf, ev = seed001
     s = score_plan(pf, ev)
     assert s.status_of("all_crime_outcome_rate", lang="cy") == (Status.GREEN, (
-        "Grŵp Mwyaf Tebyg: yn well (15.9% o'i gymharu â 15.0%; heb ei brofi am arwyddocâd)",
-        "yn gwella (+4.1 pwynt canran, heb ei brofi; arwyddocâd ystadegol)"))
+        "yn gwella (+4.1 pwynt canran, arwyddocaol ar 95%)",
+        "Grŵp Mwyaf Tebyg: yn well (15.9% o'i gymharu â 15.0%; cyfunol, cyfwng hyder 95%)"))
     from perfcore.report.html import render_html
     page = render_html(report_plan(pf, ev, s, lang="cy"))
     for english in ("better than", "similar to", "improving", "not tested", "significant"):

@@ -26,7 +26,15 @@ import numpy as np
 import pytest
 
 from perfcore import pipeline
-from perfcore.codes import ComparatorSource, Direction, Status, TargetStatus, TrendMarker
+from perfcore.codes import (
+    ComparatorSource,
+    Direction,
+    Status,
+    StatusBasis,
+    TargetStatus,
+    TrendMarker,
+    UntestedReason,
+)
 from perfcore.dataset import Dataset
 from perfcore.evaluation import Evaluation, NotAvailableWarning, evaluate
 from perfcore.io.plan import PlanFile
@@ -215,9 +223,17 @@ def test_seed003_csew_table_line_by_line(csew: Rendered) -> None:
     # Year to March 2020 is compared with the overlapping Year to Dec 2019, as the seed does.
     assert str(csew.evaluation.previous_period) == "12 months to December 2019"
     assert str(csew.evaluation.period) == "12 months to March 2020"
-    # No sample sizes: no test, so the direction is the sign ("downwards trend", seed 003).
-    assert set(Direction.name_array(csew.evaluation.direction.assessment[:, 0])) == {
-        "deteriorating"}
+    # The seed's "downwards trend" is the arrow; the two rolling years share nine months,
+    # so they are not independent samples and no change is tested or judged (issue 15:
+    # "CSEW items: not tested, overlapping rolling years").
+    ev = csew.evaluation
+    assert set(Direction.name_array(ev.direction.assessment[:, 0])) == {"not_tested"}
+    assert set(UntestedReason.name_array(ev.test.untested[:, 0])) == {"overlapping"}
+    scores = pipeline.score_plan(csew.pf, ev)
+    assert set(StatusBasis.name_array(scores.basis[:, 0])) == {"not_tested"}
+    assert scores.status_of("csew_respect")[1] == (
+        "change not tested: the two periods overlap, so they are not independent samples",)
+    assert scores.priorities[csew.pf.plan.priorities[0].id].summary(0) == {"not_tested": 8}
 
 
 # ---------------------------------------------------- seed 003: victim satisfaction
@@ -669,6 +685,7 @@ def test_seed004_seven_afis_tracked() -> None:
         assert a.status == Status.GREY and a.evidence
     rows = r.rows()
     keys = [c["key"] for c in r.json["columns"]]
+    # Open AFIs with no typed-in rating: not assessed, so no colour.
     assert {rows[m.name][keys.index("status")] for m in afis} == {"Not assessed"}
     # "in the year 2022 – 2023 the increase was just 0.5%" (MARAC; seed 004, 4.1).
     f = r.dataset.published_figure("victims.marac_referrals", "W15000002", "2022-23",

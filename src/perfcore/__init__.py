@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from perfcore.codes import MeasureKind, Polarity, Status
+from perfcore.codes import MeasureKind, Polarity, Status, StatusBasis
 from perfcore.errors import PerfcoreError, PerfcoreWarning
 
 __version__ = "0.1.0.dev0"
@@ -71,6 +71,7 @@ __all__ = [
     "PerfcoreWarning",
     "Polarity",
     "Status",
+    "StatusBasis",
     "__version__",
     *_LAZY,
 ]

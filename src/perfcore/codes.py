@@ -242,12 +242,16 @@ class UntestedReason(Code):
 
 
 class Direction(Code):
-    """Direction of travel read with the measure's polarity."""
+    """Direction of travel read with the measure's polarity. ``NOT_TESTED``: the method
+    asks for a significant change but the change could not be tested (the arrow still
+    shows its sign); ``NOT_ASSESSED``: no change to read (a missing value) or a neutral
+    measure that moved."""
 
     NOT_ASSESSED = 0
     IMPROVING = 1
     NO_CHANGE = 2
     DETERIORATING = 3
+    NOT_TESTED = 4
 
 
 class Relation(Code):

@@ -27,12 +27,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ASSURANCE_WORDS",
+    "BASIS_WORDS",
     "CODE_WORDS",
     "COMPARATOR_NAMES",
     "COMPARATOR_SOURCE_WORDS",
     "METHOD_NAMES",
     "OUTCOME_BASIS_WORDS",
     "POINT_WORDS",
+    "UNTESTED_WORDS",
     "VARIATION_WORDS",
     "change_text",
     "comparator_name",
@@ -52,11 +54,32 @@ __all__ = [
 CODE_WORDS: Mapping[str, str] = {
     "improving": N_("improving"), "deteriorating": N_("deteriorating"),
     "no_change": N_("no change"), "not_assessed": N_("not assessed"),
+    "not_tested": N_("not tested"),
     "better": N_("better"), "worse": N_("worse"), "similar": N_("similar"),
     "higher": N_("higher"), "lower": N_("lower"), "not_compared": N_("not compared"),
     "green": N_("Green"), "amber": N_("Amber"), "red": N_("Red"),
     "grey": N_("Not assessed"), "met": N_("met"), "not_met": N_("not met"),
     "no_target": N_("no target"), "not_available": N_("not available"),
+}
+
+#: Why a change was not tested (:class:`perfcore.codes.UntestedReason`).
+UNTESTED_WORDS: Mapping[str, str] = {
+    "no_data": N_("a value is missing"),
+    "no_base": N_("no denominator or sample size"),
+    "no_count": N_("no count behind the rate"),
+    "no_population": N_("no population"),
+    "no_sd": N_("no standard deviation and number of values"),
+    "not_a_sample": N_("an amount, not a sample: no sampling error to test"),
+    "overlapping": N_("the two periods overlap, so they are not independent samples"),
+    "invalid": N_("a zero or invalid base"),
+}
+
+#: Words for the evidence a status rests on (:class:`perfcore.codes.StatusBasis`).
+BASIS_WORDS: Mapping[str, str] = {
+    "no_data": N_("No data"), "not_tested": N_("Not tested"), "neutral": N_("Neutral"),
+    "change_significant": N_("test of the change"), "spc": N_("SPC chart"),
+    "target": N_("target"), "comparator_significant": N_("comparison with peers"),
+    "manual": N_("assessment"),
 }
 
 #: Words for the method codes reasons and notes name (group averages, direction of travel).

@@ -28,7 +28,7 @@ import attrs
 import numpy as np
 
 from perfcore.calc import Reason, direction_of_travel
-from perfcore.codes import MeasureKind
+from perfcore.codes import Direction, MeasureKind
 from perfcore.dataset import Dataset
 from perfcore.errors import NotCoveredError, OptionError, PeriodError
 from perfcore.evaluation.comparators import ComparisonInputs, comparator_slots, compare
@@ -159,18 +159,24 @@ def _pick(record: Any, pick: np.ndarray) -> Any:
 
 def _direction(head: Headline, measures: Sequence[Measure], method: str,
                pick: np.ndarray) -> DirectionOfTravel:
+    """Arrow and assessment. With ``method="significance"`` a change that could not be
+    tested is ``NOT_TESTED`` (its arrow still shows the sign), never improving or
+    deteriorating on its sign alone."""
     signs = np.array([m.polarity.sign for m in measures], dtype=np.int8)[:, None]
     cur, prev = head.current[:, pick], head.previous[:, pick]
+    test = _pick(head.test, pick)
     if method == "significance":
-        # Proportions without a base and means/money have no test: fall back to the sign,
-        # and say so through the method recorded per measure in explain().
-        test = _pick(head.test, pick)
         dot = direction_of_travel(cur, prev, polarity=signs, method="significance",
                                   significant=np.where(test.tested, test.significant, True))
     else:
         dot = direction_of_travel(cur, prev, polarity=signs, method="sign")
-    return DirectionOfTravel(arrow=np.asarray(dot.arrow),
-                             assessment=np.asarray(dot.assessment_code, dtype=np.int8),
+    assessment = np.asarray(dot.assessment_code, dtype=np.int8)
+    if method == "significance":
+        judged = np.isin(assessment, (Direction.IMPROVING, Direction.DETERIORATING,
+                                      Direction.NO_CHANGE))
+        assessment = np.where(judged & ~test.tested, Direction.NOT_TESTED,
+                              assessment).astype(np.int8)
+    return DirectionOfTravel(arrow=np.asarray(dot.arrow), assessment=assessment,
                              method=method)
 
 

@@ -116,15 +116,16 @@ def _untested(v: MeasureValues, kinds: Sequence[MeasureKind], out: _Arrays,
     kind = np.array([k.value for k in kinds])[:, None]
     missing = np.isnan(v.value).any(axis=2)
     no_x, no_n = np.isnan(v.x).any(axis=2), np.isnan(v.n).any(axis=2)
+    # Overlapping periods come before missing inputs: no input could make them testable.
     rules = [
         (kind == MeasureKind.QUALITATIVE.value, UntestedReason.NOT_A_SAMPLE),
         (kind == MeasureKind.MONEY.value, UntestedReason.NOT_A_SAMPLE),
         (missing, UntestedReason.NO_DATA),
+        (np.full(shape, overlapping), UntestedReason.OVERLAPPING),
         ((kind == MeasureKind.PROPORTION.value) & no_n, UntestedReason.NO_BASE),
         ((kind == MeasureKind.RATE.value) & no_x, UntestedReason.NO_COUNT),
         ((kind == MeasureKind.RATE.value) & no_n, UntestedReason.NO_POPULATION),
         (kind == MeasureKind.MEAN.value, UntestedReason.NO_SD),
-        (np.full(shape, overlapping), UntestedReason.OVERLAPPING),
         (np.isnan(out.significant), UntestedReason.INVALID),
     ]
     for where, why in reversed(rules):  # the first rule that applies names the reason

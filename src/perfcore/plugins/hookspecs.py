@@ -191,19 +191,22 @@ def perfcore_register_scorers() -> Iterable[ScorerSpec] | None:
     ```python
     import numpy as np
 
-    from perfcore import ScoreBlock, ScorerSpec, Status, hookimpl
+    from perfcore import ScoreBlock, ScorerSpec, Status, StatusBasis, hookimpl
 
 
     def above_value(evaluation, rows, /, *, value=0.0):
-        # Green above `value`, red at or below it, grey without a figure.
+        # Green above `value`, red at or below it (a target met or missed: evidence),
+        # grey without a figure (no data).
         current = evaluation.current[rows]
         status = np.select([current > value, current <= value],
                            [Status.GREEN, Status.RED], Status.GREY).astype(np.int8)
+        basis = np.where(status != Status.GREY, StatusBasis.TARGET, StatusBasis.NO_DATA)
 
         def reasons(k, j, lang):
             return (f"{current[k, j]:g} against {value:g}",)
 
-        return ScoreBlock(status=status, value=np.full(status.shape, np.nan),
+        return ScoreBlock(status=status, basis=basis.astype(np.int8),
+                          value=np.full(status.shape, np.nan),
                           reasons=reasons,
                           inputs=lambda k, j: {"current": float(current[k, j])})
 

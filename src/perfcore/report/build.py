@@ -19,26 +19,47 @@ from collections.abc import Callable, Iterable, Mapping
 import attrs
 import numpy as np
 
-from perfcore.codes import Assessment, ComparatorSource, Direction, MeasureKind, Status
+from perfcore.calc import Reason
+from perfcore.codes import (
+    Assessment,
+    ComparatorSource,
+    Direction,
+    MeasureKind,
+    Status,
+    StatusBasis,
+    UntestedReason,
+)
 from perfcore.errors import UnknownOrganisationError
 from perfcore.evaluation import Evaluation
 from perfcore.i18n import ENGLISH, N_, Fallback, TextTranslator, Translator, parse_languages
 from perfcore.i18n import translator as catalogue
 from perfcore.labels import (
+    BASIS_WORDS,
     COMPARATOR_SOURCE_WORDS,
     METHOD_NAMES,
+    UNTESTED_WORDS,
     change_text,
     label,
     value_text,
 )
 from perfcore.model import Display, Measure, Priority
 from perfcore.organisations import default_registry
-from perfcore.report.model import Cell, Column, Outcome, Report, Row, Section
-from perfcore.scoring import Scores
+from perfcore.report.model import Cell, Column, Outcome, Report, Rolled, Row, Section
+from perfcore.scoring import Rollup, Scores
 
 __all__ = ["build_report"]
 
 Catalogues = Callable[[str], Iterable[gettext.NullTranslations]]
+
+#: A roll-up's counts, by category (see perfcore.scoring.ROLLUP_CATEGORIES).
+_COUNT_WORDS = {"red": N_("{n} red"), "amber": N_("{n} amber"), "green": N_("{n} green"),
+                "not_tested": N_("{n} not tested"), "neutral": N_("{n} neutral"),
+                "no_data": N_("{n} no data")}
+
+#: The tests of change, by ChangeTest.method.
+_TEST_NAMES = {"rate_ratio": N_("conditional exact test of two counts"),
+               "newcombe": N_("Newcombe's interval of a difference of proportions"),
+               "welch": N_("Welch's test of two means")}
 
 #: Column headings of the comparator slots.
 _SLOT_HEADINGS = {"msg": N_("MSG"), "K04000001": N_("E&W"), "W92000004": N_("Wales"),
@@ -130,13 +151,26 @@ class _Builder:
                   for p in self.earlier),
                 Column(key="previous", heading=ev.previous_period.display(self.lang)),
                 Column(key="current", heading=ev.period.display(self.lang)),
-                Column(key="change", heading=_("Annual change")),
+                Column(key="change", heading=self.change_heading()),
                 Column(key="dot", heading=_("DOT"))]
         cols += [Column(key=f"{slot}.figure", heading=_(_SLOT_HEADINGS.get(slot, slot)))
                  for slot in ev.comparisons]
         if self.scores is not None:
             cols.append(Column(key="status", heading=_("Status")))
         return tuple(self.relabel(c) for c in cols)
+
+    def change_heading(self) -> str:
+        """The change column named by its gap: "Annual change" only for a year apart;
+        "18-month change", "2-year change", or "Change since June 2020" otherwise."""
+        _, cur, prev = self._, self.ev.period, self.ev.previous_period
+        if prev == cur.same_period_last_year():
+            return _("Annual change")
+        gap = cur.last - prev.last
+        if cur.length == prev.length and gap % 12 == 0:
+            return _("{years}-year change").format(years=gap // 12)
+        if cur.length == prev.length:
+            return _("{months}-month change").format(months=gap)
+        return _("Change since {period}").format(period=prev.display(self.lang))
 
     def relabel(self, column: Column) -> Column:
         labels = self.display.labels
@@ -153,14 +187,23 @@ class _Builder:
         where = f"priority {p.id!r}"
         heads = {f: self.tr(getattr(p, f), f"{where} {f}")
                  for f in ("title", "lead", "board", "assessment_type")}
-        org = self.ev.organisations[self.j]
         scores = self.scores
         outcomes = tuple(Outcome(statement=self.tr(o.statement, f"outcome {o.id!r} statement"),
                                  rows=tuple(self.row(m) for m in ms),
-                                 status=scores.outcome_of(o.id, org) if scores else None)
+                                 rolled=self.rolled(scores.outcomes[o.id] if scores else None))
                          for o, ms in shown)
         return Section(id=p.id, **heads, outcomes=outcomes,
-                       status=scores.rollup_of(p.id, org) if scores else None)
+                       rolled=self.rolled(scores.priorities[p.id] if scores else None))
+
+    def rolled(self, r: Rollup | None) -> Rolled:
+        """A roll-up with what it is made of, in words."""
+        if r is None:
+            return Rolled()
+        _, j = self._, self.j
+        counts = r.summary(j)
+        words = ", ".join(_(_COUNT_WORDS[c]).format(n=n) for c, n in counts.items())
+        return Rolled(status=r.of(j), basis=r.basis(j), counts=counts,
+                      basis_counts=r.basis_summary(j), words=words)
 
     def translate_measure(self, m: Measure) -> Measure:
         if self.tr.lang == ENGLISH:
@@ -184,17 +227,18 @@ class _Builder:
                   self.change_cell(m, i), self.direction_cell(i)]
         cells += [self.comparator_cell(slot, m, i, decimals) for slot in ev.comparisons]
         status: Status | None = None
+        basis: StatusBasis | None = None
         reasons: tuple[str, ...] = ()
         if self.scores is not None:
-            status, reasons = self.scores.status_of(measure.id, ev.organisations[j],
-                                                    lang=self.lang)
-            cells.append(Cell(key="status", text=label(status, _), label=label(status, _),
-                              code=status, note=label(status, _)))
+            score = self.scores.score(measure.id, ev.organisations[j], lang=self.lang)
+            status, basis, reasons = score.status, score.basis, score.reasons
+            cells.append(self.status_cell(status, basis, measure.kind))
         values = tuple(float(v) for v in history.values[i, j])
         chart = ev.spc_chart(measure.id, ev.organisations[j])
         return Row(measure=m, cells=tuple(cells),
                    history=values if sum(not np.isnan(v) for v in values) >= 3 else (),
-                   status=status, status_reasons=tuple(reasons), spc=chart,
+                   status=status, status_basis=basis, status_reasons=tuple(reasons),
+                   spc=chart,
                    spc_labels=tuple(str(mo) for mo in ev.spc.months) if chart else (),
                    spc_title=f"{m.name}: {_('monthly XmR chart')}" if chart else "")
 
@@ -204,14 +248,28 @@ class _Builder:
         return Cell(key=key, text=value_text(m, v, decimals, self.display.thousands, self._),
                     value=v, method="as recorded", source=h.source_of(i, self.j, k))
 
+    def status_cell(self, status: Status, basis: StatusBasis, kind: MeasureKind) -> Cell:
+        """A status in words; one that rests on no evidence says why instead ("Not
+        tested", "Neutral", "No data"; a qualitative item not yet rated "Not assessed")
+        and carries that basis as its code, never a colour."""
+        _ = self._
+        if status is Status.GREY and not basis.is_evidence:
+            words = (label(Status.GREY, _) if kind is MeasureKind.QUALITATIVE
+                     else _(BASIS_WORDS[basis.code]))
+            return Cell(key="status", text=words, label=words, code=basis, note=words)
+        words = label(status, _)
+        return Cell(key="status", text=words, label=words, code=status, note=words)
+
     def change_cell(self, m: Measure, i: int) -> Cell:
         _ = self._
         change = float(self.ev.change.value[i, self.j])
         text = change_text(m, change, self.display.change_decimals, _)
+        small = bool(self.ev.change.reasons[i, self.j] & Reason.SMALL_BASE)
         return Cell(key="change", text=text, value=change,
                     method="pp_change" if m.kind.uses_pp_change else "pct_change",
                     label=(_("{change} (percentage points)") if m.kind.uses_pp_change
-                           else _("{change} (per cent)")).format(change=text))
+                           else _("{change} (per cent)")).format(change=text),
+                    flags=("small_base",) if small else ())
 
     def direction_cell(self, i: int) -> Cell:
         d = self.ev.direction
@@ -258,9 +316,36 @@ class _Builder:
                     for e in self.scores.exceptions()
                     if e.organisation == ev.organisations[j] and e.kind == "red_red"]
         out.append(_("Change: % for counts, rates and amounts; percentage points (pp) for "
-                     "proportions. Direction of travel by {method}; confidence {conf:.0%}.")
-                   .format(method=_(METHOD_NAMES.get(ev.direction.method,
-                                                     ev.direction.method)),
-                           conf=ev.options.confidence))
+                     "proportions."))
+        out += self.test_notes()
         return tuple(out)
+
+    def test_notes(self) -> list[str]:
+        """Which changes were tested, how, and which were not and why; small bases."""
+        ev, _, j = self.ev, self._, self.j
+        shown = [i for i, m in enumerate(ev.measures) if m.kind is not MeasureKind.QUALITATIVE]
+        tested = [i for i in shown if ev.test.tested[i, j]]
+        out = []
+        if tested:
+            methods = sorted({ev.test.method[i] for i in tested})
+            out.append(_("Tested for significance at {conf:.0%}: {n} change(s) ({methods}); "
+                         "direction of travel by {method}.").format(
+                conf=ev.options.confidence, n=len(tested),
+                methods=", ".join(_(_TEST_NAMES[m]) for m in methods),
+                method=_(METHOD_NAMES.get(ev.direction.method, ev.direction.method))))
+        untested: dict[str, list[str]] = {}
+        for i in shown:
+            why = UntestedReason(int(ev.test.untested[i, j]))
+            if why not in (UntestedReason.NONE, UntestedReason.NO_DATA):
+                name = self.translate_measure(ev.measures[i]).name
+                untested.setdefault(_(UNTESTED_WORDS[why.code]), []).append(name)
+        out += [_("Not tested ({why}): {measures}.").format(why=why, measures=", ".join(names))
+                for why, names in untested.items()]
+        small = [self.translate_measure(ev.measures[i]).name for i in shown
+                 if ev.change.reasons[i, j] & Reason.SMALL_BASE]
+        if small:
+            out.append(_("† Small base (previous value below {n:g}): the % change is "
+                         "unstable: {measures}.").format(n=ev.options.small_base,
+                                                        measures=", ".join(small)))
+        return out
 

@@ -16,7 +16,7 @@ import math
 from typing import Any
 
 from perfcore.codes import Code
-from perfcore.report.model import Cell, Report
+from perfcore.report.model import Cell, Report, Rolled
 
 __all__ = ["render_csv", "render_json", "report_to_dict"]
 
@@ -27,6 +27,13 @@ def _num(v: float | None) -> float | None:
 
 def _code(code: Code | None) -> str | None:
     return None if code is None else str(code)
+
+
+def _rolled(r: Rolled) -> dict[str, Any]:
+    """A roll-up's status, what it rests on when it has no colour, and its counts."""
+    return {"status": _code(r.status), "status_basis": _code(r.basis),
+            "status_counts": dict(r.counts), "status_basis_counts": dict(r.basis_counts),
+            "status_summary": r.words}
 
 
 def _reasons(cell: Cell) -> list[str]:
@@ -48,7 +55,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
 # Fields whose text differs by language; everything else must agree across versions.
 _TEXT_KEYS = frozenset({"title", "name", "heading", "statement", "lead", "board",
                         "assessment_type", "display", "label", "source", "notes",
-                        "status_reasons", "unit", "period_label"})
+                        "status_reasons", "unit", "period_label", "status_summary"})
 
 
 def _merge(items: list[Any], langs: list[str], key: str = "") -> Any:
@@ -75,17 +82,18 @@ def _one_to_dict(report: Report) -> dict[str, Any]:
         "comparators": dict(report.comparators),
         "sections": [{
             "id": s.id, "title": s.title, "lead": s.lead, "board": s.board,
-            "assessment_type": s.assessment_type, "status": _code(s.status),
+            "assessment_type": s.assessment_type, **_rolled(s.rolled),
             "outcomes": [{
-                "statement": o.statement, "status": _code(o.status),
+                "statement": o.statement, **_rolled(o.rolled),
                 "measures": [{
                     "id": r.measure.id, "name": r.measure.name, "kind": r.measure.kind.value,
                     "polarity": r.measure.polarity.value, "unit": r.measure.unit,
-                    "status": _code(r.status), "status_reasons": list(r.status_reasons),
+                    "status": _code(r.status), "status_basis": _code(r.status_basis),
+                    "status_reasons": list(r.status_reasons),
                     "figures": {c.key: {"value": _num(c.value), "display": c.text,
                                         "label": c.label, "method": c.method,
                                         "source": c.source, "code": _code(c.code),
-                                        "reasons": _reasons(c)}
+                                        "flags": list(c.flags), "reasons": _reasons(c)}
                                 for c in r.cells},
                 } for r in o.rows],
             } for o in s.outcomes],

@@ -14,18 +14,17 @@ import html
 import math
 from collections.abc import Sequence
 
-from perfcore.codes import Assessment, Code, Direction, Status
+from perfcore.codes import Assessment, Code, Direction, Status, StatusBasis
 from perfcore.i18n import LANGUAGE_NAMES, Translator, translator
-from perfcore.labels import label
 from perfcore.report.charts.spc import render_xmr_svg
-from perfcore.report.model import Cell, Report, Row
+from perfcore.report.model import FLAG_MARKS, Cell, Report, Rolled, Row, status_words
 
 __all__ = ["render_html"]
 
 _GOOD, _MIDDLE, _BAD = "#1b7837", "#b35806", "#b2182b"
 #: Mark colours by code; a code absent here is shown in words only.
 _COLOURS: dict[Code, str] = {
-    Status.GREEN: _GOOD, Status.AMBER: _MIDDLE, Status.RED: _BAD, Status.GREY: "#6b6b6b",
+    Status.GREEN: _GOOD, Status.AMBER: _MIDDLE, Status.RED: _BAD,
     Assessment.BETTER: _GOOD, Assessment.SIMILAR: _MIDDLE, Assessment.WORSE: _BAD,
     Direction.IMPROVING: _GOOD, Direction.NO_CHANGE: _MIDDLE, Direction.DETERIORATING: _BAD}
 
@@ -40,6 +39,9 @@ margin-right:.3em;vertical-align:baseline}.rag{white-space:nowrap;font-weight:60
 .notes{color:#444;font-size:.9rem}svg{max-width:100%;height:auto}
 details{margin:.4rem 0 1rem}summary{cursor:pointer}th{white-space:nowrap}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+.hollow{display:inline-block;width:.7em;height:.7em;border:2px solid #555;border-radius:50%;
+margin-right:.3em;vertical-align:baseline}.counts{font-size:.8em;font-weight:normal;color:#555}
+sup.flag{color:#555}
 """
 
 
@@ -49,9 +51,12 @@ def _e(text: object) -> str:
 
 def _mark(code: Code, words: str) -> str:
     """A judgement's words, with a coloured dot when its code has a colour (the words are
-    always there: colour is never the only signal)."""
+    always there: colour is never the only signal). No evidence, no colour: a neutral
+    measure has a hollow marker, one not tested or without data its words alone."""
     colour = _COLOURS.get(code)
     if colour is None:
+        if code == StatusBasis.NEUTRAL:
+            return f'<span class="hollow" aria-hidden="true"></span>{_e(words)}'
         return _e(words)
     return (f'<span class="dot" style="background:{colour}" aria-hidden="true"></span>'
             f"{_e(words)}")
@@ -105,19 +110,24 @@ def _comparison_bars(row: Row, report: Report, _: Translator) -> str:
 
 
 def _cell(c: Cell) -> str:
+    text = _e(c.text) + "".join(f'<sup class="flag">{FLAG_MARKS[f]}</sup>'
+                                for f in c.flags if f in FLAG_MARKS)
     if c.code is None:
-        return _e(c.text)
+        return text
     if c.key == "status":
         return f'<span class="rag">{_mark(c.code, c.note)}</span>'
     if c.key == "dot":
-        return f"{_e(c.text)} {_mark(c.code, c.note)}"
-    return f"{_e(c.text)}<br>{_mark(c.code, c.note)}"
+        return f"{text} {_mark(c.code, c.note)}"
+    return f"{text}<br>{_mark(c.code, c.note)}"
 
 
-def _status(status: Status | None, _: Translator) -> str:
-    if status is None:
+def _rolled(rolled: Rolled, _: Translator) -> str:
+    """A roll-up's status mark and what it is made of ("2 red, 1 green, 3 not tested")."""
+    shown = rolled.status if rolled.basis is None else rolled.basis
+    if shown is None:
         return ""
-    return f' <span class="rag">{_mark(status, label(status, _))}</span>'
+    counts = f' <span class="counts">({_e(rolled.words)})</span>' if rolled.words else ""
+    return f' <span class="rag">{_mark(shown, status_words(_)(shown))}</span>{counts}'
 
 
 def _spc_chart(row: Row, lang: str) -> str:
@@ -154,13 +164,13 @@ def _body(report: Report) -> list[str]:
     out = [f"<h1>{_e(report.title)}</h1>",
            f'<p class="meta">{_e(report.organisation_name)} — {_e(report.period_label)}</p>']
     for s in report.sections:
-        out.append(f"<section><h2>{_e(s.title)}{_status(s.status, _)}</h2>")
+        out.append(f"<section><h2>{_e(s.title)}{_rolled(s.rolled, _)}</h2>")
         meta = [x for x in (s.lead, s.board, s.assessment_type) if x]
         if meta:
             out.append(f'<p class="meta">{_e(" · ".join(meta))}</p>')
         for outcome in s.outcomes:
             statement = outcome.statement
-            out.append(f"<h3>{_e(statement)}{_status(outcome.status, _)}</h3>")
+            out.append(f"<h3>{_e(statement)}{_rolled(outcome.rolled, _)}</h3>")
             out.append(f"<table>\n<caption class=\"sr-only\">{_e(statement)}</caption>\n<thead><tr>"
                        f'<th scope="col">{_e(_("Measure"))}</th>'
                        + "".join(f'<th scope="col">{_e(c.heading)}</th>' for c in report.columns)

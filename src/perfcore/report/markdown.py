@@ -6,8 +6,7 @@ separated by a horizontal rule."""
 from __future__ import annotations
 
 from perfcore.i18n import translator
-from perfcore.labels import label
-from perfcore.report.model import Report, text_table
+from perfcore.report.model import Report, rolled_text, status_words, text_table
 
 __all__ = ["render_markdown"]
 
@@ -24,16 +23,19 @@ def render_markdown(report: Report) -> str:
 
 def _render_one(report: Report) -> str:
     _ = translator(report.lang)
+    words = status_words(_)
     out = [f"# {_esc(report.title)}", "",
            f"**{_esc(report.organisation_name)}** — {_esc(report.period_label)}", ""]
     for section in report.sections:
-        status = f" — {label(section.status, _)}" if section.status is not None else ""
+        status = (f" — {rolled_text(section.rolled, words)}" if section.status is not None
+                  else "")
         out += [f"## {_esc(section.title)}{status}", ""]
         meta = [x for x in (section.lead, section.board, section.assessment_type) if x]
         if meta:
             out += [_esc(" · ".join(meta)), ""]
         for outcome in section.outcomes:
-            mark = f" — {label(outcome.status, _)}" if outcome.status is not None else ""
+            mark = (f" — {rolled_text(outcome.rolled, words)}" if outcome.status is not None
+                    else "")
             out += [f"### {_esc(outcome.statement)}{mark}", ""]
             head, *rows = text_table(report, outcome, _("Measure"))
             out.append("| " + " | ".join(_esc(h) for h in head) + " |")

@@ -14,21 +14,23 @@ from collections.abc import Callable, Mapping
 import attrs
 
 from perfcore.calc.spc import XmrResult
-from perfcore.codes import Code, Status
+from perfcore.codes import Code, Status, StatusBasis
 from perfcore.model import Measure
 
-__all__ = ["SCHEMA_VERSION", "Cell", "Column", "Outcome", "Report", "Row", "Section",
-           "cell_text", "text_table"]
+__all__ = ["SCHEMA_VERSION", "Cell", "Column", "Outcome", "Report", "Rolled", "Row",
+           "Section", "cell_text", "rolled_text", "status_words", "text_table"]
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 
 @attrs.frozen(kw_only=True)
 class Cell:
     """One figure as shown: ``text`` for the eye, ``label`` for a screen reader,
     ``value`` unrounded (None for words), ``method`` and ``source`` for provenance;
-    ``code`` the judgement a cell shows (a direction, a comparator assessment, a status)
-    and ``note`` its words in the report's language."""
+    ``code`` the judgement a cell shows (a direction, a comparator assessment, a status
+    — or, for a status that rests on no evidence, the :class:`~perfcore.codes.StatusBasis`
+    saying why) and ``note`` its words in the report's language; ``flags`` caveats a
+    reader must see (``"small_base"``: a % change from a small previous value)."""
 
     key: str
     text: str
@@ -38,6 +40,7 @@ class Cell:
     source: str = ""
     code: Code | None = None
     note: str = ""
+    flags: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -56,6 +59,7 @@ class Row:
     cells: tuple[Cell, ...]
     history: tuple[float, ...] = ()
     status: Status | None = None
+    status_basis: StatusBasis | None = None
     status_reasons: tuple[str, ...] = ()
     spc: XmrResult | None = attrs.field(default=None, eq=False)
     spc_labels: tuple[str, ...] = ()
@@ -70,12 +74,30 @@ class Row:
 
 
 @attrs.frozen(kw_only=True)
+class Rolled:
+    """A roll-up as a report shows it: the status (None: not scored), what it rests on when
+    grey (``basis``: not tested, neutral, no data), and what it is made of (``counts`` by
+    red, amber, green, not tested, neutral, no data; ``words``: "2 red, 1 green, 3 not
+    tested" in the report's language)."""
+
+    status: Status | None = None
+    basis: StatusBasis | None = None
+    counts: Mapping[str, int] = attrs.field(factory=dict)
+    basis_counts: Mapping[str, int] = attrs.field(factory=dict)
+    words: str = ""
+
+
+@attrs.frozen(kw_only=True)
 class Outcome:
-    """An outcome's statement, its rolled-up status (None: not scored) and its rows."""
+    """An outcome's statement, its roll-up and its rows."""
 
     statement: str
     rows: tuple[Row, ...]
-    status: Status | None = None
+    rolled: Rolled = attrs.field(factory=Rolled)
+
+    @property
+    def status(self) -> Status | None:
+        return self.rolled.status
 
 
 @attrs.frozen(kw_only=True)
@@ -88,7 +110,11 @@ class Section:
     board: str
     assessment_type: str
     outcomes: tuple[Outcome, ...]
-    status: Status | None = None
+    rolled: Rolled = attrs.field(factory=Rolled)
+
+    @property
+    def status(self) -> Status | None:
+        return self.rolled.status
 
 
 @attrs.frozen(kw_only=True)
@@ -142,13 +168,37 @@ class Report:
         return str(html.render(self))
 
 
+#: The mark a flagged cell carries, explained in the report's notes.
+FLAG_MARKS = {"small_base": "†"}
+
+
 def cell_text(cell: Cell, note: Callable[[Cell], str] | None = None) -> str:
     """A cell as plain text: its text, with a judgement's words after it ("↓ improving",
-    "-14.1% (similar)"); ``note`` may decorate the words (a terminal's colour)."""
+    "-14.1% (similar)"); ``note`` may decorate the words (a terminal's colour). A flagged
+    cell carries its mark ("-33.3%†")."""
+    text = cell.text + "".join(FLAG_MARKS.get(f, "") for f in cell.flags)
     if cell.code is None or cell.key == "status":
-        return cell.text
+        return text
     words = note(cell) if note is not None else cell.note
-    return f"{cell.text} {words}" if cell.key == "dot" else f"{cell.text} ({words})"
+    return f"{text} {words}" if cell.key == "dot" else f"{text} ({words})"
+
+
+def status_words(_: Callable[[str], str]) -> Callable[[Status | StatusBasis], str]:
+    """Words for a status ("Green") or for why there is none ("Not tested")."""
+    from perfcore.labels import BASIS_WORDS, label
+
+    def words(code: Status | StatusBasis) -> str:
+        return _(BASIS_WORDS[code.code]) if isinstance(code, StatusBasis) else label(code, _)
+    return words
+
+
+def rolled_text(rolled: Rolled, words: Callable[[Status | StatusBasis], str]) -> str:
+    """"Red: 2 red, 1 green, 3 not tested" — a roll-up's status and what it is made of
+    ("" when not scored)."""
+    shown = rolled.status if rolled.basis is None else rolled.basis
+    if shown is None:
+        return ""
+    return f"{words(shown)}: {rolled.words}" if rolled.words else words(shown)
 
 
 def text_table(report: Report, outcome: Outcome, measure_heading: str,

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from perfcore.codes import Assessment, Code, Direction
 from perfcore.i18n import translator
-from perfcore.labels import label
-from perfcore.report.model import Cell, Report, text_table
+from perfcore.report.model import Cell, Report, rolled_text, status_words, text_table
 
 __all__ = ["render_text"]
 
@@ -40,11 +39,12 @@ def render_text(report: Report, *, colour: bool = False) -> str:
 
 def _render_one(report: Report, colour: bool) -> str:
     _ = translator(report.lang)
+    words = status_words(_)
     out = [report.title, f"{report.organisation_name} — {report.period_label}", ""]
     for section in report.sections:
         head = section.title
         if section.status is not None:
-            head += f"  [{label(section.status, _)}]"
+            head += f"  [{rolled_text(section.rolled, words)}]"
         out.append(head)
         meta = [x for x in (section.lead, section.board,
                             _("{kind} assessment").format(kind=section.assessment_type)
@@ -52,7 +52,8 @@ def _render_one(report: Report, colour: bool) -> str:
         if meta:
             out.append("  " + "; ".join(meta))
         for outcome in section.outcomes:
-            mark = f"  [{label(outcome.status, _)}]" if outcome.status is not None else ""
+            mark = (f"  [{rolled_text(outcome.rolled, words)}]" if outcome.status is not None
+                    else "")
             out.append(f"  {_('Outcome')}: {outcome.statement}{mark}")
             table = text_table(report, outcome, _("Measure"), _coloured if colour else None)
             widths = [max(_width(row[k]) for row in table) for k in range(len(table[0]))]

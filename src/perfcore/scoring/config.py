@@ -24,7 +24,7 @@ from perfcore.scoring.rollup import RULE_OPTIONS, RollupRule
 
 __all__ = ["DEFAULT_SCORER", "ScorerChoice", "ScoringConfig", "option_problems"]
 
-DEFAULT_SCORER = "composite"
+DEFAULT_SCORER = "evidence"
 
 
 @attrs.frozen(kw_only=True)
@@ -191,7 +191,7 @@ class ScoringConfig:
 
     def scorer_for(self, measure_id: str, domains: Iterable[DomainSpec] = ()) -> ScorerChoice:
         """The measure's scorer: its own, else its domain's default (from ``domains``),
-        else the plan's, else ``composite``."""
+        else the plan's, else ``evidence``."""
         if measure_id in self.measures:
             return self.measures[measure_id]
         for d in domains:

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from perfcore.codes import Status
+from perfcore.codes import Status, StatusBasis
 from perfcore.evaluation import Evaluation
 from perfcore.i18n import translator
 from perfcore.model import ManualAssessment
@@ -27,6 +27,9 @@ def manual(evaluation: Evaluation, rows: Rows, /, *,
     found = [assessments.get(ev.measures[i].id) for i in rows.tolist()]
     codes = np.array([a.status if a is not None else Status.GREY for a in found],
                      dtype=np.int8)
+    # A typed-in red, amber or green rests on the assessment; a grey one (or none) is an
+    # item not yet assessed.
+    basis = np.where(codes != Status.GREY, StatusBasis.MANUAL, StatusBasis.NOT_TESTED)
 
     def reasons(k: int, j: int, lang: str) -> tuple[str, ...]:
         _ = translator(lang)
@@ -43,4 +46,5 @@ def manual(evaluation: Evaluation, rows: Rows, /, *,
                                      "commentary": a.commentary, "evidence": a.evidence}
 
     return ScoreBlock(status=np.repeat(codes[:, None], no, axis=1),
+                      basis=np.repeat(basis[:, None], no, axis=1).astype(np.int8),
                       value=np.full((len(rows), no), np.nan), reasons=reasons, inputs=inputs)

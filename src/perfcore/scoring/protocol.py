@@ -9,6 +9,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from perfcore.codes import Status, StatusBasis
 from perfcore.evaluation import Evaluation
 
 __all__ = ["Inputs", "Reasons", "Rows", "ScoreBlock", "Scorer"]
@@ -24,14 +25,28 @@ Inputs = Callable[[int, int], Mapping[str, Any]]
 @attrs.frozen(kw_only=True)
 class ScoreBlock:
     """What a scorer returns for ``rows`` (measure indices) × every organisation:
-    ``status`` (:class:`~perfcore.codes.Status` codes), ``value`` 0–100 (NaN: none), and
+    ``status`` (:class:`~perfcore.codes.Status` codes), ``basis`` (the
+    :class:`~perfcore.codes.StatusBasis` each status rests on: a red, amber or green needs
+    an evidence basis; a grey says why there is none), ``value`` 0–100 (NaN: none), and
     functions giving one cell's ``reasons`` (in a language) and ``inputs`` when asked (so
     scoring 43 forces builds no strings)."""
 
     status: npt.NDArray[np.int8]
+    basis: npt.NDArray[np.int8]
     value: npt.NDArray[np.float64]
     reasons: Reasons
     inputs: Inputs
+
+    def __attrs_post_init__(self) -> None:
+        # No judgement without evidence: a colour on a non-evidence basis is a scorer bug.
+        coloured = self.status != Status.GREY
+        if (coloured & (self.basis < StatusBasis.CHANGE_SIGNIFICANT)).any():
+            from perfcore.errors import PluginResultError
+            raise PluginResultError(
+                "a scorer gave a red, amber or green status on no evidence basis (its "
+                "ScoreBlock.basis must be change_significant, spc, target, "
+                "comparator_significant or manual wherever the status is not grey)",
+                kind="scorer", name="?", expected="an evidence basis", got="none")
 
 
 class Scorer(Protocol):

@@ -15,17 +15,18 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from perfcore.codes import Assessment, Direction, MeasureKind, Status
+from perfcore.codes import Assessment, Direction, MeasureKind, Status, StatusBasis
 from perfcore.errors import PlanProblem, PlanValidationError, UnknownMeasureError, did_you_mean
 from perfcore.evaluation import Evaluation
 from perfcore.i18n import ENGLISH
 from perfcore.plugins.specs import DomainSpec, ScorerSpec
+from perfcore.scoring.bases import default_slot
 from perfcore.scoring.config import ScoringConfig
 from perfcore.scoring.manual import manual
 from perfcore.scoring.protocol import Rows, ScoreBlock
 from perfcore.scoring.rollup import STATUS_VALUES, rollup
 
-__all__ = ["ExceptionItem", "Score", "Scores", "comparator_status", "default_slot", "score"]
+__all__ = ["ExceptionItem", "Rollup", "Score", "Scores", "score"]
 
 StatusArray = npt.NDArray[np.int8]
 FloatArray = npt.NDArray[np.float64]
@@ -38,6 +39,7 @@ class Score:
     measure: str
     organisation: str
     status: Status
+    basis: StatusBasis
     value: float
     reasons: tuple[str, ...]
     inputs: Mapping[str, Any]
@@ -45,8 +47,8 @@ class Score:
 
     def __str__(self) -> str:
         why = "; ".join(self.reasons)
-        return f"{self.measure} / {self.organisation}: {self.status}" + (f" ({why})" if why
-                                                                          else "")
+        return (f"{self.measure} / {self.organisation}: {self.status} [{self.basis}]"
+                + (f" ({why})" if why else ""))
 
 
 @attrs.frozen(kw_only=True)
@@ -62,6 +64,47 @@ class ExceptionItem:
     after: Status | None = None
 
 
+#: What a roll-up counts, per organisation: the measures' red, amber and green statuses,
+#: and those without one by why (their basis).
+ROLLUP_CATEGORIES = ("red", "amber", "green", "not_tested", "neutral", "no_data")
+
+
+@attrs.frozen(kw_only=True)
+class Rollup:
+    """An outcome's, priority's or the plan's status per organisation, and what it is made
+    of: ``counts`` of the measures beneath it by :data:`ROLLUP_CATEGORIES` (rows) and
+    ``basis_counts`` by :class:`~perfcore.codes.StatusBasis` (rows). The status comes
+    from the evidence-based measures only; with none it is grey, and :meth:`basis` says
+    why."""
+
+    status: StatusArray = attrs.field(eq=False)
+    counts: npt.NDArray[np.int64] = attrs.field(eq=False)
+    basis_counts: npt.NDArray[np.int64] = attrs.field(eq=False)
+
+    def of(self, j: int) -> Status:
+        return Status(int(self.status[j]))
+
+    def basis(self, j: int) -> StatusBasis | None:
+        """None where the roll-up rests on evidence; else the commonest reason why not
+        (not tested before neutral before no data)."""
+        if self.status[j] != Status.GREY or self.counts[:3, j].any():
+            return None
+        for name in ("not_tested", "neutral", "no_data"):
+            if self.counts[ROLLUP_CATEGORIES.index(name), j]:
+                return StatusBasis.parse(name)
+        return StatusBasis.NO_DATA
+
+    def summary(self, j: int) -> dict[str, int]:
+        """``{"red": 2, "green": 1, "not_tested": 3}``: the non-zero counts."""
+        return {c: int(n) for c, n in zip(ROLLUP_CATEGORIES, self.counts[:, j], strict=True)
+                if n}
+
+    def basis_summary(self, j: int) -> dict[str, int]:
+        """The non-zero counts of the measures' bases."""
+        return {b: int(n) for b, n in zip(StatusBasis.names(), self.basis_counts[:, j],
+                                          strict=True) if n}
+
+
 @attrs.frozen(kw_only=True, repr=False)
 class Scores:
     """Statuses for ``evaluation.measures`` × ``evaluation.organisations``, their roll-ups
@@ -70,11 +113,12 @@ class Scores:
     evaluation: Evaluation
     config: ScoringConfig
     status: StatusArray = attrs.field(eq=False)
+    basis: StatusArray = attrs.field(eq=False)
     value: FloatArray = attrs.field(eq=False)
     scorer: tuple[str, ...]
-    outcome_status: Mapping[str, StatusArray] = attrs.field(eq=False)
-    priority_status: Mapping[str, StatusArray] = attrs.field(eq=False)
-    plan_status: StatusArray = attrs.field(eq=False)
+    outcomes: Mapping[str, Rollup] = attrs.field(eq=False)
+    priorities: Mapping[str, Rollup] = attrs.field(eq=False)
+    plan: Rollup = attrs.field(eq=False)
     blocks: tuple[tuple[Rows, ScoreBlock], ...] = attrs.field(eq=False)
 
     def __repr__(self) -> str:
@@ -103,6 +147,7 @@ class Scores:
                 k = int(hit[0])
                 return Score(measure=measure_id, organisation=self.evaluation.organisations[j],
                              status=Status(int(self.status[i, j])),
+                             basis=StatusBasis(int(self.basis[i, j])),
                              value=float(self.value[i, j]),
                              reasons=tuple(block.reasons(k, j, lang)),
                              inputs=block.inputs(k, j), scorer=self.scorer[i])
@@ -114,14 +159,19 @@ class Scores:
         s = self.score(measure_id, organisation, lang=lang)
         return s.status, s.reasons
 
+    def basis_of(self, measure_id: str, organisation: str | None = None) -> StatusBasis:
+        """What a measure's status rests on (or why it has none)."""
+        i, j = self._ij(measure_id, organisation)
+        return StatusBasis(int(self.basis[i, j]))
+
     def rollup_of(self, priority_id: str, organisation: str | None = None) -> Status:
-        return Status(int(self.priority_status[priority_id][self._org(organisation)]))
+        return self.priorities[priority_id].of(self._org(organisation))
 
     def outcome_of(self, outcome_id: str, organisation: str | None = None) -> Status:
-        return Status(int(self.outcome_status[outcome_id][self._org(organisation)]))
+        return self.outcomes[outcome_id].of(self._org(organisation))
 
     def plan_of(self, organisation: str | None = None) -> Status:
-        return Status(int(self.plan_status[self._org(organisation)]))
+        return self.plan.of(self._org(organisation))
 
     def exceptions(self, previous: Scores | None = None, *,
                    against: str | None = None) -> list[ExceptionItem]:
@@ -132,8 +182,9 @@ class Scores:
         out: list[ExceptionItem] = []
         slot = against or default_slot(ev)
         if slot is not None:
-            worse = comparator_status(ev, slot, untested="compare", similar_within=0.0)[0]
-            red_red = (worse == Status.RED) & (ev.direction.assessment == Direction.DETERIORATING)
+            # Both tested: significantly worse than the group and deteriorating.
+            worse = ev.comparisons[slot].assessment == Assessment.WORSE
+            red_red = worse & (ev.direction.assessment == Direction.DETERIORATING)
             out += [ExceptionItem(kind="red_red", measure=ev.measures[i].id,
                                   organisation=ev.organisations[j], slot=slot)
                     for i, j in zip(*np.nonzero(red_red), strict=True)]
@@ -163,6 +214,7 @@ class Scores:
         ev = self.evaluation
         return [{"measure": m.id, "organisation": org,
                  "status": Status(int(self.status[i, j])).code,
+                 "basis": StatusBasis(int(self.basis[i, j])).code,
                  "value": float(self.value[i, j]), "scorer": self.scorer[i],
                  "reasons": "; ".join(self.score(m.id, org).reasons)}
                 for i, m in enumerate(ev.measures) for j, org in enumerate(ev.organisations)]
@@ -171,40 +223,6 @@ class Scores:
         """:meth:`rows` as a pandas DataFrame (needs the ``pandas`` extra)."""
         from perfcore.evaluation.result import frame
         return frame(self.rows())
-
-
-def default_slot(ev: Evaluation) -> str | None:
-    """The comparator a scorer uses unless told: the MSG, else the first."""
-    slots = list(ev.comparisons)
-    if "msg" in slots:
-        return "msg"
-    return slots[0] if slots else None
-
-
-def comparator_status(ev: Evaluation, slot: str, *, untested: str, similar_within: float
-                      ) -> tuple[StatusArray, npt.NDArray[np.bool_], FloatArray]:
-    """Status codes from a comparison: its significance-tested assessment where there is
-    one; otherwise (``untested="compare"``) the plain difference by polarity, with
-    ``similar_within`` as the band counted similar. Returns codes, which were tested, and
-    the difference used (better positive)."""
-    c = ev.comparisons[slot]
-    sign = np.array([m.polarity.sign for m in ev.measures], dtype=float)[:, None]
-    uses_value = np.array([m.kind.uses_pp_change or m.kind is MeasureKind.RATE
-                           for m in ev.measures])[:, None]
-    with np.errstate(invalid="ignore"):
-        # The group difference is in pp for proportions already; counts compare changes.
-        diff = np.where(uses_value, c.difference, ev.change.value - c.change) * sign
-    a = c.assessment
-    tested = (a == Assessment.BETTER) | (a == Assessment.WORSE) | (a == Assessment.SIMILAR)
-    codes = np.select([a == Assessment.BETTER, a == Assessment.WORSE,
-                       a == Assessment.SIMILAR], [Status.GREEN, Status.RED, Status.AMBER],
-                      Status.GREY).astype(np.int8)
-    if untested == "compare":
-        plain = np.where(np.isnan(diff) | (sign == 0), Status.GREY,
-                         np.where(diff > similar_within, Status.GREEN,
-                                  np.where(diff < -similar_within, Status.RED, Status.AMBER)))
-        codes = np.where(tested, codes, plain).astype(np.int8)
-    return codes, tested, diff
 
 
 def score(evaluation: Evaluation, config: ScoringConfig | None = None, *,
@@ -227,6 +245,7 @@ def score(evaluation: Evaluation, config: ScoringConfig | None = None, *,
         config.scorer_for(m.id, domain_list)) for m in ev.measures]
     nm, no = len(ev.measures), len(ev.organisations)
     status = np.zeros((nm, no), dtype=np.int8)
+    basis = np.zeros((nm, no), dtype=np.int8)
     value = np.full((nm, no), np.nan)
     blocks = []
     # One call per distinct (scorer, options): all measures sharing them, all forces.
@@ -245,14 +264,13 @@ def score(evaluation: Evaluation, config: ScoringConfig | None = None, *,
                                                      ".scorer")])
         else:
             block = known[name](ev, rows, **options)
-        status[rows] = block.status
+        status[rows], basis[rows] = block.status, block.basis
         value[rows] = np.where(np.isnan(block.value), STATUS_VALUES[block.status], block.value)
         blocks.append((rows, block))
-    outcome_status, priority_status, plan_status = _rollups(ev, config, status, value)
-    return Scores(evaluation=ev, config=config, status=status, value=value,
-                  scorer=tuple(c[0] for c in chosen), outcome_status=outcome_status,
-                  priority_status=priority_status, plan_status=plan_status,
-                  blocks=tuple(blocks))
+    outcomes, priorities, plan = _rollups(ev, config, status, basis, value)
+    return Scores(evaluation=ev, config=config, status=status, basis=basis, value=value,
+                  scorer=tuple(c[0] for c in chosen), outcomes=outcomes,
+                  priorities=priorities, plan=plan, blocks=tuple(blocks))
 
 
 def _key(choice: Any) -> tuple[str, tuple[tuple[str, Any], ...]]:
@@ -267,29 +285,47 @@ def _hashable(key: Any) -> Any:
         return repr(key)
 
 
-def _rollups(ev: Evaluation, config: ScoringConfig, status: StatusArray, value: FloatArray
-             ) -> tuple[dict[str, StatusArray], dict[str, StatusArray], StatusArray]:
-    """Measures to outcomes to priorities to the plan, each by its configured rule."""
+def _counts(status: StatusArray, basis: StatusArray
+            ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Counts by roll-up category and by basis (rows) per organisation (columns)."""
+    category = np.where(status == Status.RED, 0, np.where(
+        status == Status.AMBER, 1, np.where(status == Status.GREEN, 2, np.where(
+            basis == StatusBasis.NEUTRAL, 4, np.where(basis == StatusBasis.NO_DATA, 5, 3)))))
+    counts = np.stack([(category == c).sum(0) for c in range(len(ROLLUP_CATEGORIES))])
+    by_basis = np.stack([(basis == b).sum(0) for b in StatusBasis])
+    return counts.astype(np.int64), by_basis.astype(np.int64)
+
+
+def _rollups(ev: Evaluation, config: ScoringConfig, status: StatusArray, basis: StatusArray,
+             value: FloatArray) -> tuple[dict[str, Rollup], dict[str, Rollup], Rollup]:
+    """Measures to outcomes to priorities to the plan, each by its configured rule (grey
+    measures, with no evidence, never count towards a colour)."""
     no = len(ev.organisations)
     index = {m.id: i for i, m in enumerate(ev.measures)}
-    outcome_status: dict[str, StatusArray] = {}
-    priority_status: dict[str, StatusArray] = {}
+    outcomes: dict[str, Rollup] = {}
+    priorities: dict[str, Rollup] = {}
     priority_value: list[FloatArray] = []
     for p in ev.plan.priorities:
         r = config.rule_for(p.id)
-        o_status, o_value = [], []
+        o_status, o_value, p_rows = [], [], []
         for o in p.outcomes:
             rows = np.asarray([index[m.id] for m in o.measures if m.id in index], dtype=np.intp)
             weights: Sequence[float] = [r.weights.get(ev.measures[i].id, 1.0) for i in rows]
             s, v = rollup(status[rows], value[rows], rule=r, weights=weights)
-            outcome_status[o.id] = s
+            outcomes[o.id] = Rollup(status=s, counts=_counts(status[rows], basis[rows])[0],
+                                    basis_counts=_counts(status[rows], basis[rows])[1])
             o_status.append(s)
             o_value.append(v)
+            p_rows.extend(rows.tolist())
         s, v = (rollup(np.stack(o_status), np.stack(o_value), rule=r) if o_status
                 else (np.zeros(no, dtype=np.int8), np.full(no, np.nan)))
-        priority_status[p.id] = s
+        rows = np.asarray(p_rows, dtype=np.intp)
+        counts, by_basis = _counts(status[rows], basis[rows])
+        priorities[p.id] = Rollup(status=s, counts=counts, basis_counts=by_basis)
         priority_value.append(v)
-    plan_status = (rollup(np.stack(list(priority_status.values())), np.stack(priority_value),
-                          rule=config.rollup)[0] if priority_status
+    plan_status = (rollup(np.stack([x.status for x in priorities.values()]),
+                          np.stack(priority_value), rule=config.rollup)[0] if priorities
                    else np.zeros(no, dtype=np.int8))
-    return outcome_status, priority_status, plan_status
+    counts, by_basis = _counts(status, basis)
+    return outcomes, priorities, Rollup(status=plan_status, counts=counts,
+                                        basis_counts=by_basis)

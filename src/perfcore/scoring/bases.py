@@ -1,0 +1,395 @@
+"""The evidence a status can rest on, each judged on its own: the test of the change, the
+comparison with a peer group, the target and the SPC chart.
+
+Each function returns a :class:`~perfcore.scoring.ScoreBlock` for its rows × every
+organisation. Where its evidence decides, the status is red, amber or green with that
+basis; where it cannot (nothing was tested, no target, no chart, a neutral measure, no
+data) the status is grey and the basis says which, with a reason naming what is missing.
+No status is ever drawn from the sign of an untested change or from figures compared
+without a test. The default scorer (:mod:`.evidence`) takes the first basis that decides,
+in an order a plan can set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from perfcore.codes import (
+    Assessment,
+    AssuranceIcon,
+    MeasureKind,
+    Relation,
+    Status,
+    StatusBasis,
+    TargetStatus,
+    UntestedReason,
+    VariationIcon,
+)
+from perfcore.evaluation import Evaluation
+from perfcore.i18n import N_, Translator, translator
+from perfcore.labels import (
+    ASSURANCE_WORDS,
+    METHOD_NAMES,
+    UNTESTED_WORDS,
+    VARIATION_WORDS,
+    change_text,
+    comparator_name,
+    short_value_text,
+    signed,
+)
+from perfcore.model import Measure
+from perfcore.scoring.protocol import ScoreBlock
+
+__all__ = ["change", "comparator", "grey_basis", "spc", "target"]
+
+Rows = npt.NDArray[np.intp]
+Codes = npt.NDArray[np.int8]
+
+
+def _nan(shape: tuple[int, ...]) -> npt.NDArray[np.float64]:
+    return np.full(shape, np.nan)
+
+
+def grey_basis(ev: Evaluation, rows: Rows) -> Codes:
+    """Why a cell has no evidence-based status when no basis decides: no data, a neutral
+    measure, or not tested."""
+    missing = np.isnan(ev.current[rows])
+    neutral = np.array([ev.measures[i].polarity.sign == 0 for i in rows.tolist()])[:, None]
+    return np.select([missing, neutral], [StatusBasis.NO_DATA, StatusBasis.NEUTRAL],
+                     StatusBasis.NOT_TESTED).astype(np.int8)
+
+
+def _change_words(ev: Evaluation, i: int, j: int, _: Translator) -> str:
+    return change_text(ev.measures[i], float(ev.change.value[i, j]), 1, _)
+
+
+def untested_reason(ev: Evaluation, i: int, j: int, _: Translator) -> str:
+    """"not tested: no sample size" — naming what a test would need."""
+    why = UntestedReason(int(ev.test.untested[i, j])).code
+    return _("change not tested: {why}").format(why=_(UNTESTED_WORDS.get(why, why)))
+
+
+# --------------------------------------------------------------------------- change
+
+
+def change(evaluation: Evaluation, rows: Rows, /, *, no_change: str = "amber") -> ScoreBlock:
+    """The test of the change: a significant improvement is green, a significant
+    deterioration red, a change tested and found not significant ``no_change`` (amber).
+    A change that could not be tested gives no status (not tested, with the missing
+    input named); a neutral measure's change is reported, never coloured."""
+    ev = evaluation
+    sign = np.array([ev.measures[i].polarity.sign for i in rows.tolist()])[:, None]
+    tested, significant = ev.test.tested[rows], ev.test.significant[rows]
+    moved = np.sign(np.nan_to_num(ev.change.value[rows]))
+    better = moved * sign > 0
+    judged = tested & (sign != 0)
+    status = np.select([judged & significant & better, judged & significant & ~better,
+                        judged & ~significant],
+                       [Status.GREEN, Status.RED, Status.parse(no_change)],
+                       Status.GREY).astype(np.int8)
+    basis = np.where(judged, StatusBasis.CHANGE_SIGNIFICANT,
+                     grey_basis(ev, rows)).astype(np.int8)
+
+    def reasons(k: int, j: int, lang: str) -> tuple[str, ...]:
+        _ = translator(lang)
+        i = int(rows[k])
+        if np.isnan(ev.current[i, j]):
+            return (_("no data for {period}").format(period=ev.period.display(lang)),)
+        if not tested[k, j]:
+            return (untested_reason(ev, i, j, _),)
+        words = (_("significant at {confidence}") if significant[k, j]
+                 else _("not significant at {confidence}")).format(
+            confidence=f"{ev.options.confidence:.0%}")
+        if sign[k, 0] == 0:
+            template = N_("neutral measure: {change}, {test}")
+        elif not significant[k, j]:
+            template = N_("no significant change ({change}, {test})")
+        else:
+            template = (N_("improving ({change}, {test})") if better[k, j]
+                        else N_("deteriorating ({change}, {test})"))
+        return (_(template).format(change=_change_words(ev, i, j, _), test=words),)
+
+    def inputs(k: int, j: int) -> Mapping[str, Any]:
+        i = int(rows[k])
+        return {"change": float(ev.change.value[i, j]), "tested": bool(tested[k, j]),
+                "significant": bool(significant[k, j]),
+                "pvalue": float(ev.test.pvalue[i, j]),
+                "untested": UntestedReason(int(ev.test.untested[i, j])).code}
+
+    return ScoreBlock(status=status, basis=basis, value=_nan(status.shape), reasons=reasons,
+                      inputs=inputs)
+
+
+# --------------------------------------------------------------------------- comparator
+
+
+def default_slot(ev: Evaluation) -> str | None:
+    """The comparator a scorer uses unless told: the MSG, else the first."""
+    slots = list(ev.comparisons)
+    if "msg" in slots:
+        return "msg"
+    return slots[0] if slots else None
+
+
+def comparator(evaluation: Evaluation, rows: Rows, /, *, against: str | None = None,
+               similar: str = "amber") -> ScoreBlock:
+    """Better / similar / worse than a comparator (``against``: a slot such as ``"msg"``
+    or ``"K04000001"``; default the MSG, else the first), by the Fingertips test: the
+    group's figure outside the force's own confidence interval. A figure that cannot be
+    tested (no interval for the force) is shown in the report but gives no status."""
+    ev = evaluation
+    slot = against or default_slot(ev)
+    shape = (len(rows), len(ev.organisations))
+    if slot is None:
+        def none(k: int, j: int, lang: str) -> tuple[str, ...]:
+            return (translator(lang)("no comparator"),)
+
+        return ScoreBlock(status=np.zeros(shape, dtype=np.int8), basis=grey_basis(ev, rows),
+                          value=_nan(shape), reasons=none, inputs=lambda k, j: {})
+    c = ev.comparisons[slot]
+    a, rel = c.assessment[rows], c.relation[rows]
+    tested = rel != Relation.NOT_COMPARED
+    neutral = (a == Assessment.HIGHER) | (a == Assessment.LOWER) | np.array(
+        [ev.measures[i].polarity.sign == 0 for i in rows.tolist()])[:, None]
+    status = np.select([a == Assessment.BETTER, a == Assessment.WORSE,
+                        a == Assessment.SIMILAR],
+                       [Status.GREEN, Status.RED, Status.parse(similar)],
+                       Status.GREY).astype(np.int8)
+    status = np.where(neutral, Status.GREY, status).astype(np.int8)
+    basis = np.where(tested & ~neutral, StatusBasis.COMPARATOR_SIGNIFICANT,
+                     grey_basis(ev, rows)).astype(np.int8)
+    basis = np.where(tested & neutral, StatusBasis.NEUTRAL, basis).astype(np.int8)
+
+    def reasons(k: int, j: int, lang: str) -> tuple[str, ...]:
+        return (comparison_reason(ev, slot, int(rows[k]), j, translator(lang)),)
+
+    def inputs(k: int, j: int) -> Mapping[str, Any]:
+        i = int(rows[k])
+        return {"against": slot, "group": c.group[j], "value": float(ev.current[i, j]),
+                "group_value": float(c.value[i, j]), "group_change": float(c.change[i, j]),
+                "difference": float(c.difference[i, j]), "tested": bool(tested[k, j]),
+                "assessment": Assessment(int(a[k, j])).code}
+
+    return ScoreBlock(status=status, basis=basis, value=_nan(shape), reasons=reasons,
+                      inputs=inputs)
+
+
+def comparison_reason(ev: Evaluation, slot: str, i: int, j: int, _: Translator) -> str:
+    """"similar to MSG (change -14.9% vs -14.1%; pooled, 95% CI)" — or why the two were
+    not compared."""
+    c = ev.comparisons[slot]
+    m = ev.measures[i]
+    group = comparator_name(slot, _)
+    a = Assessment(int(c.assessment[i, j]))
+    if np.isnan(c.value[i, j]) and np.isnan(c.change[i, j]):
+        return _("not compared with {group} (no comparator figure)").format(group=group)
+    if m.kind.uses_pp_change or m.kind is MeasureKind.RATE:
+        figs = _("{value} vs {group_value}").format(
+            value=short_value_text(m, float(ev.current[i, j])),
+            group_value=short_value_text(m, float(c.value[i, j])))
+    else:
+        figs = _("change {change} vs {group_change}").format(
+            change=_change_words(ev, i, j, _), group_change=signed(float(c.change[i, j]), "%"))
+    if Relation(int(c.relation[i, j])) is Relation.NOT_COMPARED:
+        return _("not tested against {group} ({figures}): no confidence interval for the "
+                 "force's figure").format(group=group, figures=figs)
+    how = _("{method}, {confidence} CI").format(
+        method=_(METHOD_NAMES.get(c.method, c.method)),
+        confidence=f"{ev.options.confidence:.0%}")
+    template = {Assessment.BETTER: N_("better than {group} ({figures}; {how})"),
+                Assessment.WORSE: N_("worse than {group} ({figures}; {how})"),
+                Assessment.SIMILAR: N_("similar to {group} ({figures}; {how})"),
+                Assessment.HIGHER: N_("higher than {group} ({figures}; {how})"),
+                Assessment.LOWER: N_("lower than {group} ({figures}; {how})")}[a]
+    return _(template).format(group=group, figures=figs, how=how)
+
+
+# --------------------------------------------------------------------------- target
+
+
+def _unit(value: float, pp: bool, _: Translator) -> str:
+    return _("{change} pp").format(change=signed(value, "")) if pp else signed(value, "%")
+
+
+def _target_text(m: Measure, lang: str, _: Translator) -> str:
+    """A target in words from its numbers (its plan description is plan text, shown by the
+    report where the plan gives it)."""
+    t = m.target
+    assert t is not None
+    if t.value is not None:
+        return short_value_text(m, float(t.value))
+    assert t.change is not None
+    change_ = _unit(t.change * (1 if t.change_unit == "pp" else 100), t.change_unit == "pp",
+                    _)
+    if t.baseline is not None and t.by is not None:
+        return _("{change} from {baseline} by {by}").format(
+            change=change_, baseline=t.baseline.display(lang), by=t.by.display(lang))
+    if t.by is not None:
+        return _("{change} by {by}").format(change=change_, by=t.by.display(lang))
+    return change_
+
+
+class _TargetArrays:
+    """The target basis per cell: status, trajectory and label."""
+
+    def __init__(self, shape: tuple[int, int]) -> None:
+        self.codes = np.full(shape, Status.GREY, dtype=np.int8)
+        self.required = _nan(shape)
+        self.achieved = _nan(shape)
+        self.labels = np.full(shape, "no target", dtype=object)
+        self.status: Codes = np.zeros(shape, dtype=np.int8)
+        self.gap = _nan(shape)
+
+    @classmethod
+    def build(cls, ev: Evaluation, rows: Rows, tolerance: float) -> _TargetArrays:
+        out = cls((len(rows), len(ev.organisations)))
+        out.status, out.gap = ev.targets.status[rows], ev.targets.gap[rows]
+        for k, i in enumerate(rows.tolist()):
+            m = ev.measures[i]
+            if m.target is not None:
+                out.row(k, m, ev, i, tolerance)
+        return out
+
+    def row(self, k: int, m: Measure, ev: Evaluation, i: int, tolerance: float) -> None:
+        t = m.target
+        assert t is not None
+        sign = m.polarity.sign or 1
+        end = ev.period.last
+        met, not_met = self.status[k] == TargetStatus.MET, self.status[k] == TargetStatus.NOT_MET
+        if t.change is not None and t.baseline is not None and t.by is not None:
+            span = t.by.last - t.baseline.last
+            frac = min(max((end - t.baseline.last) / span, 0.0), 1.0) if span > 0 else 1.0
+            got = self.gap[k] * sign + t.change  # what has been achieved since the baseline
+            need = t.change * frac
+            off = (got - need) * sign  # ≥ 0: on or ahead of the trajectory
+            self.achieved[k], self.required[k] = got, need
+            on_track = not_met & (off >= 0)
+            near = not_met & (off < 0) & (off >= -tolerance)
+            self.codes[k] = np.select([met, on_track, near, not_met],
+                                      [Status.GREEN, Status.GREEN, Status.AMBER, Status.RED],
+                                      Status.GREY)
+            self.labels[k] = np.select([met, on_track, near | not_met],
+                                       [N_("met"), N_("on trajectory"), N_("off trajectory")],
+                                       N_("not available"))
+        elif t.by is None:
+            # No deadline: never overdue. Not met yet is on track while the measure moves
+            # towards the target, off track while it does not.
+            towards = np.sign(np.nan_to_num(ev.change.value[i])) * sign > 0
+            self.codes[k] = np.select([met, not_met & towards, not_met],
+                                      [Status.GREEN, Status.AMBER, Status.RED], Status.GREY)
+            self.labels[k] = np.select([met, not_met & towards, not_met],
+                                       [N_("met"), N_("not yet met, on track"),
+                                        N_("not yet met, off track")], N_("not available"))
+        else:
+            due = end >= t.by.last
+            late = Status.RED if due else Status.AMBER
+            near = not_met & (self.gap[k] >= -tolerance)
+            self.codes[k] = np.select([met, near, not_met], [Status.GREEN, Status.AMBER, late],
+                                      Status.GREY)
+            self.labels[k] = np.select([met, not_met], [N_("met"), N_("not met") if due else
+                                                        N_("not yet met")], N_("not available"))
+
+
+def target(evaluation: Evaluation, rows: Rows, /, *, tolerance: float = 0.0) -> ScoreBlock:
+    """Met → green; not met but on the straight-line trajectory from the target's
+    baseline to its deadline → green ("on trajectory"); off trajectory by no more than
+    ``tolerance`` (in the target's units) → amber; further off → red. A value target with
+    a deadline: not met before it amber, after it red. A target without a deadline is
+    never overdue: not yet met while moving towards it amber ("on track"), otherwise red
+    ("off track"). No target or no figure → no status."""
+    ev = evaluation
+    t = _TargetArrays.build(ev, rows, tolerance)
+    basis = np.where(t.codes != Status.GREY, StatusBasis.TARGET,
+                     grey_basis(ev, rows)).astype(np.int8)
+
+    def reasons(k: int, j: int, lang: str) -> tuple[str, ...]:
+        _ = translator(lang)
+        m = ev.measures[int(rows[k])]
+        tg = m.target
+        if tg is None:
+            return (_("no target"),)
+        text = _("target {target}: {status}").format(target=_target_text(m, lang, _),
+                                                    status=_(str(t.labels[k, j])))
+        if not np.isnan(t.required[k, j]):
+            scale = 1.0 if tg.change_unit == "pp" else 100.0
+            text += _(" ({achieved} since {baseline}, {required} needed by now)").format(
+                achieved=_unit(t.achieved[k, j] * scale, tg.change_unit == "pp", _),
+                baseline=tg.baseline.display(lang) if tg.baseline else "",
+                required=_unit(t.required[k, j] * scale, tg.change_unit == "pp", _))
+        elif not np.isnan(t.gap[k, j]):
+            g = float(t.gap[k, j])
+            text += _(" (gap {gap})").format(
+                gap=_unit(g * 100, True, _) if m.kind.uses_pp_change else f"{g:+,.3g}")
+        return (text,)
+
+    def inputs(k: int, j: int) -> Mapping[str, Any]:
+        return {"target_status": TargetStatus(int(t.status[k, j])).code,
+                "gap": float(t.gap[k, j]), "achieved": float(t.achieved[k, j]),
+                "required_by_now": float(t.required[k, j]), "label": str(t.labels[k, j])}
+
+    return ScoreBlock(status=t.codes, basis=basis, value=_nan(t.codes.shape),
+                      reasons=reasons, inputs=inputs)
+
+
+# --------------------------------------------------------------------------- SPC
+
+
+#: Making Data Count reads a chart by its variation icon first (special cause concern or
+#: improvement), then its assurance icon. MDC does not prescribe RAG colours; this mapping
+#: is perfcore's reading of its guidance (docs/scoring.md).
+_BY_VARIATION = np.full(len(VariationIcon), -1, dtype=np.int8)
+_BY_VARIATION[[VariationIcon.IMPROVEMENT_HIGH, VariationIcon.IMPROVEMENT_LOW]] = Status.GREEN
+_BY_VARIATION[[VariationIcon.CONCERN_HIGH, VariationIcon.CONCERN_LOW]] = Status.RED
+_BY_ASSURANCE = np.array([-1, Status.GREEN, Status.RED, Status.AMBER], dtype=np.int8)
+_NEUTRAL_ICONS = (VariationIcon.NEUTRAL_HIGH, VariationIcon.NEUTRAL_LOW)
+
+
+def spc(evaluation: Evaluation, rows: Rows, /, *, common_cause: str = "amber",
+        min_points: int = 15) -> ScoreBlock:
+    """A monthly XmR chart of at least ``min_points`` months: special cause concern →
+    red; special cause improvement → green; otherwise the assurance icon against the
+    target (consistently passing → green, failing → red, hit and miss → amber); common
+    cause with no target → ``common_cause`` (amber: no signal). A neutral measure's chart
+    is reported, never coloured. No chart → no status."""
+    ev = evaluation
+    variation, assurance = ev.spc.variation[rows], ev.spc.assurance[rows]
+    enough = len(ev.spc.months) >= min_points
+    charted = ev.spc.charted[rows] & (variation != VariationIcon.NONE) & enough
+    neutral = np.isin(variation, _NEUTRAL_ICONS) | np.array(
+        [ev.measures[i].polarity.sign == 0 for i in rows.tolist()])[:, None]
+    by_var, by_ass = _BY_VARIATION[variation], _BY_ASSURANCE[assurance]
+    status = np.where(~charted | neutral, Status.GREY,
+                      np.where(by_var >= 0, by_var,
+                               np.where(by_ass >= 0, by_ass, Status.parse(common_cause))))
+    status = status.astype(np.int8)
+    basis = np.select([charted & neutral, charted], [StatusBasis.NEUTRAL, StatusBasis.SPC],
+                      grey_basis(ev, rows)).astype(np.int8)
+
+    def reasons(k: int, j: int, lang: str) -> tuple[str, ...]:
+        _ = translator(lang)
+        if not charted[k, j]:
+            return (_("no monthly SPC chart of {points} or more months").format(
+                points=min_points),)
+        v = VariationIcon(int(variation[k, j])).code
+        a = AssuranceIcon(int(assurance[k, j])).code
+        text = _("SPC: {variation}").format(variation=_(VARIATION_WORDS.get(v, v)))
+        if a in ASSURANCE_WORDS:
+            text += "; " + _(ASSURANCE_WORDS[a])
+        return (text,)
+
+    def inputs(k: int, j: int) -> Mapping[str, Any]:
+        return {"variation": VariationIcon(int(variation[k, j])).code,
+                "assurance": AssuranceIcon(int(assurance[k, j])).code,
+                "months": len(ev.spc.months)}
+
+    return ScoreBlock(status=status, basis=basis, value=_nan(status.shape), reasons=reasons,
+                      inputs=inputs)
+
+
+#: The bases by name, as plans order them.
+BASES: Mapping[str, Callable[..., ScoreBlock]] = {"target": target, "spc": spc,
+                                                  "change": change, "comparator": comparator}
