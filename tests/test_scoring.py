@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 
 import perfcore.scoring.builtin as builtin
 from perfcore.codes import AssuranceIcon, Status, StatusBasis, VariationIcon
-from perfcore.organisations import default_registry
 from perfcore.dataset import Dataset
 from perfcore.errors import PlanValidationError
 from perfcore.evaluation import Evaluation, NotAvailableWarning, evaluate
 from perfcore.io.plan import PlanFile
 from perfcore.model import Measure, Outcome, Plan, Priority, Target
+from perfcore.organisations import default_registry
 from perfcore.pipeline import (
     evaluate_plan,
     load_data,
