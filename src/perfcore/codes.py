@@ -244,14 +244,17 @@ class UntestedReason(Code):
 class Direction(Code):
     """Direction of travel read with the measure's polarity. ``NOT_TESTED``: the method
     asks for a significant change but the change could not be tested (the arrow still
-    shows its sign); ``NOT_ASSESSED``: no change to read (a missing value) or a neutral
-    measure that moved."""
+    shows its sign); ``INCREASED`` / ``DECREASED``: a neutral measure that moved (by the
+    method: significantly, or at all), neither better nor worse; ``NOT_ASSESSED``: no
+    change to read (a missing value)."""
 
     NOT_ASSESSED = 0
     IMPROVING = 1
     NO_CHANGE = 2
     DETERIORATING = 3
     NOT_TESTED = 4
+    INCREASED = 5
+    DECREASED = 6
 
 
 class Relation(Code):

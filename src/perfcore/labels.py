@@ -54,7 +54,8 @@ __all__ = [
 CODE_WORDS: Mapping[str, str] = {
     "improving": N_("improving"), "deteriorating": N_("deteriorating"),
     "no_change": N_("no change"), "not_assessed": N_("not assessed"),
-    "not_tested": N_("not tested"),
+    "not_tested": N_("not tested"), "increased": N_("increased"),
+    "decreased": N_("decreased"),
     "better": N_("better"), "worse": N_("worse"), "similar": N_("similar"),
     "higher": N_("higher"), "lower": N_("lower"), "not_compared": N_("not compared"),
     "green": N_("Green"), "amber": N_("Amber"), "red": N_("Red"),

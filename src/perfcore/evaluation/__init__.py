@@ -171,6 +171,11 @@ def _direction(head: Headline, measures: Sequence[Measure], method: str,
     else:
         dot = direction_of_travel(cur, prev, polarity=signs, method="sign")
     assessment = np.asarray(dot.assessment_code, dtype=np.int8)
+    # A neutral measure that moved is neither better nor worse: say which way it went.
+    moved = (signs == 0) & (assessment == Direction.NOT_ASSESSED) & np.asarray(dot.signal)
+    assessment = np.where(moved & (np.asarray(dot.code) > 0), Direction.INCREASED,
+                          np.where(moved & (np.asarray(dot.code) < 0), Direction.DECREASED,
+                                   assessment)).astype(np.int8)
     if method == "significance":
         judged = np.isin(assessment, (Direction.IMPROVING, Direction.DETERIORATING,
                                       Direction.NO_CHANGE))
