@@ -526,9 +526,23 @@ def test_seed002_figures_the_seed_states() -> None:
     assert ev.figure("asb_kept_informed", "change") == pytest.approx(8.4)
     assert [str(a) for a in ev.direction.arrow[:, 0]] == ["↓", "→", "↑"]
     # "£1.8m from £2.3m target" (so far in 2013/14): the target is not yet met, £0.5m short.
-    ev = _seed002("2013-14", ["budget_savings"]).evaluation
+    r = _seed002("2013-14", ["budget_savings"])
+    ev = r.evaluation
     assert ev.targets.status[0, 0] == TargetStatus.NOT_MET
     assert ev.targets.gap[0, 0] == pytest.approx(-500_000)
+    # The target scores the measure (issue 15: it said "not assessed: no comparator"): the
+    # plan year is over, so not met is red, on the target's evidence.
+    scores = pipeline.score_plan(r.pf, ev)
+    assert scores.status_of("budget_savings")[0] == Status.RED
+    assert scores.basis_of("budget_savings") == StatusBasis.TARGET
+    assert scores.status_of("budget_savings")[1][0] == (
+        "target £2,300,000: not met (gap -£500,000)")
+    # The satisfaction changes above have no sample sizes: not tested, so no colour
+    # (issue 15: -0.9 pp and -3.3 pp were red, +3.7 pp green).
+    r = _seed002("12 months to Dec 2013", ["victim_satisfaction_crime", "asb_kept_informed"])
+    scores = pipeline.score_plan(r.pf, r.evaluation)
+    assert {scores.status_of(m)[0] for m in ("victim_satisfaction_crime",
+                                             "asb_kept_informed")} == {Status.GREY}
 
 
 def test_seed002_published_changes_are_carried() -> None:

@@ -205,14 +205,18 @@ def signed(value: float, unit: str) -> str:
     return format_number(value, 1, sign=True, suffix=unit)
 
 
-def short_value_text(m: Measure, value: float) -> str:
+def short_value_text(m: Measure, value: float, *, sign: bool = False) -> str:
     """A value as reasons cite it: one decimal (none when whole), per cent for
-    proportions ("15.9%", "48,618")."""
+    proportions, the currency for money ("15.9%", "48,618", "£2,300,000"); ``sign``
+    shows + or − (a gap: "-£500,000")."""
     if _nan(value):
         return "n/a"
+    lead = ("+" if value > 0 else "-" if value < 0 else "") if sign else ""
+    v = abs(value) if sign else value
     if m.kind.uses_pp_change:
-        return f"{float(round_half_away(value * 100, 1)):.1f}%"
-    return f"{float(round_half_away(value, 1)):,.1f}".removesuffix(".0")
+        return f"{lead}{float(round_half_away(v * 100, 1)):.1f}%"
+    text = f"{float(round_half_away(v, 1)):,.1f}".removesuffix(".0")
+    return f"{lead}{m.unit or '£'}{text}" if m.kind is MeasureKind.MONEY else lead + text
 # --------------------------------------------------------------------------- direction
 
 #: Phrases for a direction of travel (:func:`direction_phrase`), by index.

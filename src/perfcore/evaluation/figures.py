@@ -118,9 +118,9 @@ def _untested(v: MeasureValues, kinds: Sequence[MeasureKind], out: _Arrays,
     no_x, no_n = np.isnan(v.x).any(axis=2), np.isnan(v.n).any(axis=2)
     # Overlapping periods come before missing inputs: no input could make them testable.
     rules = [
+        (missing, UntestedReason.NO_DATA),
         (kind == MeasureKind.QUALITATIVE.value, UntestedReason.NOT_A_SAMPLE),
         (kind == MeasureKind.MONEY.value, UntestedReason.NOT_A_SAMPLE),
-        (missing, UntestedReason.NO_DATA),
         (np.full(shape, overlapping), UntestedReason.OVERLAPPING),
         ((kind == MeasureKind.PROPORTION.value) & no_n, UntestedReason.NO_BASE),
         ((kind == MeasureKind.RATE.value) & no_x, UntestedReason.NO_COUNT),

@@ -323,7 +323,8 @@ def target(evaluation: Evaluation, rows: Rows, /, *, tolerance: float = 0.0) -> 
         elif not np.isnan(t.gap[k, j]):
             g = float(t.gap[k, j])
             text += _(" (gap {gap})").format(
-                gap=_unit(g * 100, True, _) if m.kind.uses_pp_change else f"{g:+,.3g}")
+                gap=_unit(g * 100, True, _) if m.kind.uses_pp_change
+                else short_value_text(m, g, sign=True))
         return (text,)
 
     def inputs(k: int, j: int) -> Mapping[str, Any]:
