@@ -127,3 +127,15 @@ def test_warnings_are_said_plainly_on_stderr(capsys: pytest.CaptureFixture[str])
     err = capsys.readouterr().err.splitlines()
     assert err == ["perfcore report: warning: 8 figure(s) not available for 2019-20 (first: "
                    "measure 'csew_community_understanding', organisation 'W15000002')"]
+
+
+def test_explain_status_walks_from_the_figures_to_the_status(
+        gwent: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Issue 15: `--figure status` says which basis decided, and what each basis found.
+    assert main(["explain", str(gwent), "--measure", "all_crime", "--figure", "status"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "all_crime / W15000002 / status = green (basis: change_significant)"
+    assert out[2] == ("  order of precedence: target, spc, change, comparator; decided by: "
+                      "change")
+    assert out[5].startswith("  - change: green (change_significant): change = -14.878")
+    assert "  reason: improving (-14.9%, significant at 95%)" in out

@@ -31,7 +31,8 @@ EXAMPLES = {
     "explain": """examples:
   perfcore explain examples/gwent/plan-2020-21.toml --period 2020-21 \\
       --measure all_crime --figure change
-  perfcore explain plan.toml --period 2020-21 --measure outcome_rate --figure msg.value""",
+  perfcore explain plan.toml --period 2020-21 --measure outcome_rate --figure msg.value
+  perfcore explain examples/gwent/plan-2020-21.toml --measure all_crime --figure status""",
     "plugins": "examples:\n  perfcore plugins",
     "measures": "examples:\n  perfcore measures\n  perfcore measures --domain victims",
     "spc": """examples:
@@ -101,7 +102,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--measure", required=True, help="measure id")
     c.add_argument("--figure", default="change",
                    help="current, previous, change, absolute_change, lower, upper, "
-                        "significant, direction, or SLOT.FIELD such as msg.value")
+                        "significant, pvalue, direction, trend, target_status, target_gap, "
+                        "spc_variation, spc_assurance, SLOT.FIELD such as msg.value, or "
+                        "status (the chain from the figures to the status)")
 
     command("plugins", "List installed plugins and what they register.")
 
@@ -252,6 +255,11 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     plan_file, dataset = _load(args, err)
     ev = _evaluate(args, plan_file, dataset)
     organisation = args.organisation or plan_file.organisation
+    if args.figure == "status":
+        from perfcore.pipeline import score_plan
+        score = score_plan(plan_file, ev).score(args.measure, organisation)
+        out.write(score.explain() + "\n")
+        return 0
     out.write(str(ev.explain(args.measure, args.figure, organisation)) + "\n")
     return 0
 

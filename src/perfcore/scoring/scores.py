@@ -50,6 +50,27 @@ class Score:
         return (f"{self.measure} / {self.organisation}: {self.status} [{self.basis}]"
                 + (f" ({why})" if why else ""))
 
+    def explain(self) -> str:
+        """The chain from the figures to the status, for ``perfcore explain --figure
+        status``: the scorer, each basis it read in order with what that basis found,
+        which one decided, and the reasons."""
+        lines = [f"{self.measure} / {self.organisation} / status = {self.status} "
+                 f"(basis: {self.basis})", f"  scorer: {self.scorer}"]
+        order = self.inputs.get("order")
+        if order:
+            lines.append(f"  order of precedence: {', '.join(order)}; decided by: "
+                         f"{self.inputs.get('decided_by') or 'none (no evidence)'}")
+            for name in order:
+                part = dict(self.inputs.get(name, {}))
+                status, basis = part.pop("status", "?"), part.pop("basis", "?")
+                shown = ", ".join(f"{k} = {v}" for k, v in part.items())
+                lines.append(f"  - {name}: {status} ({basis}){': ' + shown if shown else ''}")
+        else:
+            shown = ", ".join(f"{k} = {v}" for k, v in self.inputs.items())
+            lines.append(f"  inputs: {shown}")
+        lines += [f"  reason: {r}" for r in self.reasons]
+        return "\n".join(lines)
+
 
 @attrs.frozen(kw_only=True)
 class ExceptionItem:
