@@ -107,6 +107,7 @@ class Rendered:
         for line in self.text.splitlines():
             line = re.sub(rf" \(({alt})\)", "", line)           # comparator assessments
             line = re.sub(rf"([↑↓→–]) ({alt})(?=\s|$)", r"\1", line)  # DOT assessment
+            line = line.replace("†", "").replace("‡", "")  # perfcore's caveat marks
             out.append(norm(line))
         return out
 

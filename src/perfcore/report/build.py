@@ -222,8 +222,10 @@ class _Builder:
         cells = [self.recorded(f"history:{p}", m, i, k, decimals)
                  for k, p in enumerate(self.earlier)]
         n = len(history.periods)
+        low = self.low_count(i)
         cells += [self.recorded("previous", m, i, n - 2, decimals),
-                  self.recorded("current", m, i, n - 1, decimals),
+                  attrs.evolve(self.recorded("current", m, i, n - 1, decimals),
+                               flags=("low_count",) if low else ()),
                   self.change_cell(m, i), self.direction_cell(i)]
         cells += [self.comparator_cell(slot, m, i, decimals) for slot in ev.comparisons]
         status: Status | None = None
@@ -247,6 +249,15 @@ class _Builder:
         v = float(h.values[i, self.j, k])
         return Cell(key=key, text=value_text(m, v, decimals, self.display.thousands, self._),
                     value=v, method="as recorded", source=h.source_of(i, self.j, k))
+
+    def low_count(self, i: int) -> bool:
+        """A figure resting on fewer events than the small-base threshold (a count, or the
+        count behind a rate or proportion): its interval is wide and it moves by chance."""
+        m = self.ev.measures[i]
+        if m.kind not in (MeasureKind.COUNT, MeasureKind.RATE, MeasureKind.PROPORTION):
+            return False
+        x = float(self.ev.counts.numerator[i, self.j])
+        return bool(x == x and x < self.ev.options.small_base)
 
     def status_cell(self, status: Status, basis: StatusBasis, kind: MeasureKind) -> Cell:
         """A status in words; one that rests on no evidence says why instead ("Not
@@ -347,5 +358,10 @@ class _Builder:
             out.append(_("† Small base (previous value below {n:g}): the % change is "
                          "unstable: {measures}.").format(n=ev.options.small_base,
                                                         measures=", ".join(small)))
+        low = [self.translate_measure(ev.measures[i]).name for i in shown if self.low_count(i)]
+        if low:
+            out.append(_("‡ Low count (fewer than {n:g} events): the figure moves by chance: "
+                         "{measures}.").format(n=ev.options.small_base,
+                                                measures=", ".join(low)))
         return out
 

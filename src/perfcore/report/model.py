@@ -30,7 +30,8 @@ class Cell:
     ``code`` the judgement a cell shows (a direction, a comparator assessment, a status
     — or, for a status that rests on no evidence, the :class:`~perfcore.codes.StatusBasis`
     saying why) and ``note`` its words in the report's language; ``flags`` caveats a
-    reader must see (``"small_base"``: a % change from a small previous value)."""
+    reader must see (``"small_base"``: a % change from a small previous value;
+    ``"low_count"``: a figure resting on few events)."""
 
     key: str
     text: str
@@ -169,7 +170,7 @@ class Report:
 
 
 #: The mark a flagged cell carries, explained in the report's notes.
-FLAG_MARKS = {"small_base": "†"}
+FLAG_MARKS = {"small_base": "†", "low_count": "‡"}
 
 
 def cell_text(cell: Cell, note: Callable[[Cell], str] | None = None) -> str:
