@@ -23,7 +23,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from perfcore.dataset import factorize
+from perfcore.dataset import Dataset, factorize
 from perfcore.errors import (
     DataFileError,
     DataProblem,
@@ -590,6 +590,51 @@ def group_sum(codes: Sequence[IntArray], sizes: Sequence[int],
         out.append(rest % max(size, 1))
         rest = rest // max(size, 1)
     return out[::-1], sums.astype(np.float64)
+
+
+class Observations:
+    """Figures a loader has summed, gathered block by block and built into one
+    :class:`~perfcore.dataset.Dataset` at the end. Each block comes as the distinct keys
+    it uses and one code per figure into each (as :func:`group_sum` returns them), so no
+    Python object is made per figure; only keys some figure uses become categories."""
+
+    def __init__(self) -> None:
+        self._keys: tuple[list[str], list[str], list[Period]] = ([], [], [])
+        self._codes: list[tuple[IntArray, IntArray, IntArray]] = []
+        self._values: list[FloatArray] = []
+
+    def add(self, measures: Sequence[str], measure_code: IntArray,
+            organisations: Sequence[str], organisation_code: IntArray,
+            periods: Sequence[Period], period_code: IntArray, value: FloatArray) -> None:
+        """Figure ``i`` of the block is ``value[i]``, for measure
+        ``measures[measure_code[i]]``, organisation ``organisations[organisation_code[i]]``
+        and period ``periods[period_code[i]]``."""
+        m, o, p = self._keys
+        self._codes.append((measure_code + len(m), organisation_code + len(o),
+                            period_code + len(p)))
+        m.extend(measures)
+        o.extend(organisations)
+        p.extend(periods)
+        self._values.append(value)
+
+    def dataset(self, *, source: str) -> Dataset:
+        """Every block's figures, in the order added, as one dataset."""
+        m_all, o_all, p_all = ([np.concatenate(c) for c in zip(*self._codes, strict=True)]
+                               or [np.zeros(0, dtype=np.int64)] * 3)
+        measures, m_code = _in_use(self._keys[0], m_all)
+        orgs, o_code = _in_use(self._keys[1], o_all)
+        periods, p_code = _in_use(self._keys[2], p_all)
+        value = np.concatenate(self._values) if self._values else np.zeros(0)
+        return Dataset.from_codes(measures=measures, measure_code=m_code,
+                                  organisations=orgs, organisation_code=o_code,
+                                  periods=periods, period_code=p_code, value=value,
+                                  sources=(source,))
+
+
+def _in_use(keys: Sequence[Any], codes: IntArray) -> tuple[list[Any], IntArray]:
+    """The keys ``codes`` use, and the codes renumbered into them."""
+    used, inverse = np.unique(codes, return_inverse=True)
+    return [keys[k] for k in used.tolist()], inverse.reshape(-1)
 
 
 def warn_skipped(message: str) -> None:

@@ -42,6 +42,7 @@ from perfcore.dataset import Dataset, factorize
 from perfcore.errors import OptionError
 from perfcore.io._table import (
     IntArray,
+    Observations,
     RegistryOption,
     Table,
     group_sum,
@@ -56,7 +57,7 @@ from perfcore.io._table import (
     slug,
     warn_skipped,
 )
-from perfcore.periods import FinancialQuarter, FinancialYear, Period
+from perfcore.periods import FinancialQuarter, FinancialYear
 
 __all__ = ["FRAUD_BODIES", "LEVELS", "load_home_office_prc", "offence_measure_id"]
 
@@ -205,31 +206,23 @@ def load_home_office_prc(path: str | Path, *, by: str | Sequence[str] = "total",
     force_rows = np.flatnonzero(is_force)
     np.bitwise_or.at(have, org_codes[force_rows] * ny + y_codes[force_rows],
                      np.left_shift(1, qnum[force_rows] - 1))
-    out_measure: list[str] = []
-    out_org: list[str] = []
-    out_period: list[Period] = []
-    out_value: list[np.ndarray] = []
+    names = [f or "" for f in forces]  # None: a fraud body, none of whose rows are summed
+    fqs = [FinancialQuarter(fy.start_year, q) for fy in fys for q in (1, 2, 3, 4)]
+    observations = Observations()
     incomplete: set[tuple[int, int]] = set()
     for ids, m_c, o_c, y_c, rows in parts:
         w = count[rows]
         if period in ("quarter", "both"):
             (mc, oc, yc, qc), sums = group_sum([m_c, o_c, y_c, qnum[rows] - 1],
                                                [len(ids), no, ny, 4], w)
-            out_measure += [ids[i] for i in mc.tolist()]
-            out_org += [forces[i] or "" for i in oc.tolist()]
-            out_period += [FinancialQuarter(fys[yy].start_year, q + 1)
-                           for yy, q in zip(yc.tolist(), qc.tolist(), strict=True)]
-            out_value.append(sums)
+            observations.add(ids, mc, names, oc, fqs, yc * 4 + qc, sums)
         if period in ("financial_year", "both"):
             (mc, oc, yc), sums = group_sum([m_c, o_c, y_c], [len(ids), no, ny], w)
             complete = have[oc * ny + yc] == 0b1111
             incomplete.update(zip(oc[~complete].tolist(), yc[~complete].tolist(),
                                   strict=True))
-            mc, oc, yc, sums = mc[complete], oc[complete], yc[complete], sums[complete]
-            out_measure += [ids[i] for i in mc.tolist()]
-            out_org += [forces[i] or "" for i in oc.tolist()]
-            out_period += [fys[i] for i in yc.tolist()]
-            out_value.append(sums)
+            observations.add(ids, mc[complete], names, oc[complete], fys, yc[complete],
+                             sums[complete])
     if incomplete:
         import warnings
 
@@ -239,8 +232,5 @@ def load_home_office_prc(path: str | Path, *, by: str | Sequence[str] = "total",
                       f"quarters and were not summed to the year (first: {forces[first_o]} "
                       f"{fys[first_y]}); pass period='quarter' to load the quarters",
                       IncompletePeriodWarning, stacklevel=2)
-    return Dataset.from_columns(
-        measure=out_measure, organisation=out_org, period=out_period,
-        value=np.concatenate(out_value) if out_value else np.zeros(0),
-        source=f"Home Office police recorded crime open data ({Path(path).name})",
-        registry=False)
+    return observations.dataset(
+        source=f"Home Office police recorded crime open data ({Path(path).name})")

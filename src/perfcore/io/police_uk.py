@@ -36,15 +36,16 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import cast
 
 import numpy as np
-import numpy.typing as npt
 
 from perfcore.dataset import Dataset
 from perfcore.errors import OptionError
 from perfcore.io._table import (
     FloatArray,
     IntArray,
+    Observations,
     RegistryOption,
     factorize_text,
     normalise_header,
@@ -173,28 +174,21 @@ def load_police_uk(path: str | Path, *, organisation: str | None = None,
     nf = len(forces)
     mf_distinct, mf_codes = np.unique(m_codes * nf + f_codes, return_inverse=True)
     mf_codes = mf_codes.reshape(-1)
-    mf_month = [months[i] for i in (mf_distinct // nf).tolist()]
-    mf_force = [forces[i] or "" for i in (mf_distinct % nf).tolist()]
+    n_mf = len(mf_distinct)
+    mf_month, mf_force = mf_distinct // nf, mf_distinct % nf
+    names = [f or "" for f in forces]
+    periods = cast(list[Period], months)  # every month is valid: problems were raised
     prefix = f"police_uk.{kind}"
     known = CRIME_TYPES if kind == "street" else OUTCOME_TYPES
-    measure: list[str] = []
-    org: list[str] = []
-    period: list[Period] = []
-    values: list[FloatArray] = []
+    observations = Observations()
 
-    def emit(ids: list[str], index: IntArray, keep: npt.NDArray[np.bool_] | None = None,
-             ) -> FloatArray:
+    def emit(ids: list[str], index: IntArray) -> FloatArray:
         n = len(ids)
-        rows = np.arange(len(table)) if keep is None else np.flatnonzero(keep)
-        dense = np.bincount(mf_codes[rows] * n + index[rows],
-                            weights=None if weight is None else weight[rows],
-                            minlength=len(mf_distinct) * n).reshape(len(mf_distinct), n)
-        for j in range(len(mf_distinct)):
-            measure.extend(ids)
-            org.extend([mf_force[j]] * n)
-            period.extend([mf_month[j]] * n)
-        values.append(dense.astype(np.float64).reshape(-1))
-        return dense.astype(np.float64)
+        dense = np.bincount(mf_codes * n + index, weights=weight,
+                            minlength=n_mf * n).reshape(n_mf, n).astype(np.float64)
+        observations.add(ids, np.tile(np.arange(n), n_mf), names, np.repeat(mf_force, n),
+                         periods, np.repeat(mf_month, n), dense.reshape(-1))
+        return dense
 
     if breakdown is None or record_level:
         full = _union(known, cats)
@@ -205,10 +199,8 @@ def load_police_uk(path: str | Path, *, organisation: str | None = None,
         counted = np.array([not (kind == "street" and c.lower() == ASB.lower())
                             for c in full], dtype=bool)
         total = "all_crime" if kind == "street" else "all_outcomes"
-        measure.extend([f"{prefix}.{total}"] * len(mf_distinct))
-        org.extend(mf_force)
-        period.extend(mf_month)
-        values.append(dense[:, counted].sum(axis=1))
+        observations.add([f"{prefix}.{total}"], np.zeros(n_mf, dtype=np.int64), names,
+                         mf_force, periods, mf_month, dense[:, counted].sum(axis=1))
     if breakdown is not None:
         subs, s_codes = factorize_text(table[breakdown])
         pairs = _pairs(kind, cats, subs)
@@ -217,9 +209,7 @@ def load_police_uk(path: str | Path, *, organisation: str | None = None,
                           dtype=np.int64)
         ids = [f"{prefix}.{slug(a)}.{slug(b) if b else 'not_recorded'}" for a, b in pairs]
         emit(ids, lookup[c_codes, s_codes])
-    return Dataset.from_columns(
-        measure=measure, organisation=org, period=period, value=np.concatenate(values),
-        source=f"data.police.uk ({Path(path).name})", registry=False)
+    return observations.dataset(source=f"data.police.uk ({Path(path).name})")
 
 
 def _union(known: tuple[str, ...], seen: list[str]) -> list[str]:
