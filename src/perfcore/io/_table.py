@@ -637,8 +637,22 @@ def _in_use(keys: Sequence[Any], codes: IntArray) -> tuple[list[Any], IntArray]:
     return [keys[k] for k in used.tolist()], inverse.reshape(-1)
 
 
-def warn_skipped(message: str) -> None:
+def check_mapped_labels(mapping: Mapping[str, str], labels: Collection[str], *, what: str,
+                        file: str, allowed: Sequence[str]) -> None:
+    """Raise :class:`~perfcore.errors.OptionError` if a loader's ``measures`` option
+    (keyed by :func:`label_key`) maps a label not among the file's ``labels``."""
+    unknown = [lab for lab in mapping if lab not in labels]
+    if unknown:
+        raise OptionError(
+            f"measures maps {', '.join(repr(u) for u in unknown)}, which "
+            f"{'is' if len(unknown) == 1 else 'are'} not {what} in {file}",
+            option="measures", value=tuple(unknown), allowed=tuple(allowed))
+
+
+def warn_skipped(message: str, *, stacklevel: int = 2) -> None:
+    """A :class:`~perfcore.errors.SkippedRowsWarning`; ``stacklevel`` as for
+    :func:`warnings.warn`, counted from the caller (default: the caller's caller)."""
     import warnings
 
     from perfcore.errors import SkippedRowsWarning
-    warnings.warn(message, SkippedRowsWarning, stacklevel=3)
+    warnings.warn(message, SkippedRowsWarning, stacklevel=stacklevel + 1)
