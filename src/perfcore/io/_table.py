@@ -231,6 +231,16 @@ def read_rows(path: str | Path, *, encoding: str = "utf-8-sig") -> list[list[str
                             path=str(path)) from exc
 
 
+def read_header(path: str | Path, encoding: str) -> set[str]:
+    """The normalised column names of ``path``'s first row, for a loader to tell its
+    layout from; empty if it cannot be read (:func:`read_table` then says why)."""
+    try:
+        with Path(path).open(newline="", encoding=encoding) as f:
+            return {normalise_header(h) for h in next(csv.reader(f), [])}
+    except (OSError, UnicodeDecodeError, LookupError):
+        return set()
+
+
 def read_table(path: str | Path, *, required: Collection[str], optional: Collection[str] = (),
                extra: Literal["error", "ignore"] = "error",
                ignore: Collection[str] = (), rename: Mapping[str, str] | None = None,
