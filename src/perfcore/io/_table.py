@@ -568,6 +568,16 @@ def duplicate_error(exc: DuplicateObservationError, file: str,
         "× period may appear once)", key=key, rows=(ri, rj), file=file, count=count)
 
 
+@contextlib.contextmanager
+def duplicates_by_row(table: Table) -> Iterator[None]:
+    """Building a dataset from ``table`` inside, a duplicate key is reported with the
+    table's spreadsheet rows (see :func:`duplicate_error`)."""
+    try:
+        yield
+    except DuplicateObservationError as exc:
+        raise duplicate_error(exc, table.file, table.row_numbers) from None
+
+
 def sources_column(table: Table, column: str, default: str) -> list[str] | str:
     """The source of each row: its ``column`` cell, or ``default`` where blank/absent."""
     distinct, codes = source_codes(table, column, default)
