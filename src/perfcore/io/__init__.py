@@ -129,12 +129,30 @@ class StderrProgress:
 
 
 def _as_paths(paths: PathLike | Iterable[PathLike]) -> list[Path]:
+    """The files to load, every one checked to exist (and not be a folder)."""
     if isinstance(paths, (str, os.PathLike)):
-        return [Path(paths)]
-    out = [Path(p) for p in paths]
-    if not out:
-        raise DataFileError("no data files given", path=None)
+        out = [Path(paths)]
+    else:
+        out = [Path(p) for p in paths]
+        if not out:
+            raise DataFileError("no data files given", path=None)
+    for path in out:
+        if not path.exists():
+            raise DataFileError(f"data file {path} does not exist", path=str(path))
+        if path.is_dir():
+            raise DataFileError(f"{path} is a folder: pass the data files in it (e.g. "
+                                f"{path / '*.csv'} in a shell, or Path.glob)", path=str(path))
     return out
+
+
+def _reporter(progress: ProgressCallback | bool | None, n_files: int,
+              ) -> ProgressCallback | None:
+    """What reports progress (see :func:`load_data`'s ``progress``)."""
+    if progress is None:
+        return StderrProgress() if n_files > 1 else None
+    if progress is False or progress is True:
+        return StderrProgress() if progress else None
+    return progress
 
 
 def _check_options(spec: LoaderSpec, options: dict[str, Any]) -> None:
@@ -186,23 +204,12 @@ def load_data(paths: PathLike | Iterable[PathLike], *, loader: str | None = None
         loader does not take raises :class:`~perfcore.errors.OptionError`.
     """
     files = _as_paths(paths)
-    for path in files:
-        if not path.exists():
-            raise DataFileError(f"data file {path} does not exist", path=str(path))
-        if path.is_dir():
-            raise DataFileError(f"{path} is a folder: pass the data files in it (e.g. "
-                                f"{path / '*.csv'} in a shell, or Path.glob)", path=str(path))
     available = loaders() if specs is None else specs
     chosen = ([get_loader(loader, available)] * len(files) if loader is not None
               else [choose_loader(p, available) for p in files])
     for spec in {s.name: s for s in chosen}.values():
         _check_options(spec, options)
-    if progress is None:
-        report: ProgressCallback | None = StderrProgress() if len(files) > 1 else None
-    elif progress is False or progress is True:
-        report = StderrProgress() if progress else None
-    else:
-        report = progress
+    report = _reporter(progress, len(files))
     parts: list[Dataset] = []
     for done, (path, spec) in enumerate(zip(files, chosen, strict=True), start=1):
         result = spec.load(path, **options)

@@ -23,7 +23,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from perfcore.dataset import factorize
+from perfcore.dataset import Dataset, factorize
 from perfcore.errors import (
     DataFileError,
     DataProblem,
@@ -231,6 +231,16 @@ def read_rows(path: str | Path, *, encoding: str = "utf-8-sig") -> list[list[str
                             path=str(path)) from exc
 
 
+def read_header(path: str | Path, encoding: str) -> set[str]:
+    """The normalised column names of ``path``'s first row, for a loader to tell its
+    layout from; empty if it cannot be read (:func:`read_table` then says why)."""
+    try:
+        with Path(path).open(newline="", encoding=encoding) as f:
+            return {normalise_header(h) for h in next(csv.reader(f), [])}
+    except (OSError, UnicodeDecodeError, LookupError):
+        return set()
+
+
 def read_table(path: str | Path, *, required: Collection[str], optional: Collection[str] = (),
                extra: Literal["error", "ignore"] = "error",
                ignore: Collection[str] = (), rename: Mapping[str, str] | None = None,
@@ -252,43 +262,71 @@ def read_table(path: str | Path, *, required: Collection[str], optional: Collect
         problems.add(f"the file is empty: expected a header row{what} with columns "
                      f"{', '.join(sorted(required))}", rows=(1,))
         problems.raise_if_any()
-    header = rows[0]
-    renames = {normalise_header(k): v for k, v in (rename or {}).items()}
-    keys = [renames.get(normalise_header(h), normalise_header(h)) for h in header]
+    header = _Header(rows[0], rename, problems)
     allowed = set(required) | set(optional)
-    ignored = {normalise_header(c) for c in ignore}
-    names: dict[str, str] = {}
-    positions: dict[str, int] = {}
-    unnamed: list[int] = []
-    for pos, (key, written) in enumerate(zip(keys, header, strict=True)):
-        if not key:
-            unnamed.append(pos)
-            continue
-        if key in positions:
-            problems.add(f"column {written!r} appears twice (columns {positions[key] + 1} and "
-                         f"{pos + 1})", rows=(1,), column=written)
-            continue
-        positions[key] = pos
-        names[key] = written
-    missing = [c for c in sorted(required) if c not in positions]
-    if missing:
-        hint = _looks_like(set(positions))
-        problems.add(f"missing required column{'s' if len(missing) > 1 else ''} "
-                     f"{', '.join(missing)}{what}; the header has: "
-                     f"{', '.join(repr(h) for h in header)}{hint}", rows=(1,))
-    unknown = [names[k] for k in positions if k not in allowed and k not in ignored]
-    if unknown and extra == "error":
-        problems.add(
-            f"unknown column{'s' if len(unknown) > 1 else ''} "
-            f"{', '.join(repr(u) for u in unknown)}{what}; known columns are "
-            f"{', '.join(sorted(allowed))} (pass ignore_columns=[...] to accept extra columns, "
-            "or columns={'Header': 'field'} to rename one)", rows=(1,))
+    header.check(required=required, allowed=allowed,
+                 ignored={normalise_header(c) for c in ignore}, extra=extra, what=what)
     problems.raise_if_any()
+    data, numbers = _data_rows(rows[1:], problems, what)
+    _check_row_widths(data, numbers, len(header.written), problems)
+    _check_unnamed(data, header.unnamed, problems)
+    # Only the columns a loader reads are taken out of the rows (each in one C pass).
+    with _no_gc():
+        columns = {k: tuple(map(itemgetter(pos), data)) for k, pos in header.positions.items()
+                   if k in allowed}
+    return Table(file, columns, header.names, numbers, context or {})
 
-    width = len(header)
-    data = rows[1:]
-    # Spreadsheet numbering survives dropping blank rows (they hold no data). Both
-    # checks run in C (map over builtins) unless the file has blank or ragged rows.
+
+class _Header:
+    """A file's header row: where each (normalised, renamed) column is, the header as
+    written for each, and the positions of columns with no name. A column named twice is
+    a problem, recorded in ``problems``."""
+
+    def __init__(self, written: list[str], rename: Mapping[str, str] | None,
+                 problems: Problems) -> None:
+        self.written = written
+        self.problems = problems
+        renames = {normalise_header(k): v for k, v in (rename or {}).items()}
+        keys = [renames.get(normalise_header(h), normalise_header(h)) for h in written]
+        self.names: dict[str, str] = {}
+        self.positions: dict[str, int] = {}
+        self.unnamed: list[int] = []
+        for pos, (key, name) in enumerate(zip(keys, written, strict=True)):
+            if not key:
+                self.unnamed.append(pos)
+                continue
+            if key in self.positions:
+                problems.add(f"column {name!r} appears twice (columns "
+                             f"{self.positions[key] + 1} and {pos + 1})", rows=(1,),
+                             column=name)
+                continue
+            self.positions[key] = pos
+            self.names[key] = name
+
+    def check(self, *, required: Collection[str], allowed: set[str], ignored: set[str],
+              extra: Literal["error", "ignore"], what: str) -> None:
+        """Record a missing required column, and (``extra="error"``) unknown ones."""
+        missing = [c for c in sorted(required) if c not in self.positions]
+        if missing:
+            hint = _looks_like(set(self.positions))
+            self.problems.add(f"missing required column{'s' if len(missing) > 1 else ''} "
+                              f"{', '.join(missing)}{what}; the header has: "
+                              f"{', '.join(repr(h) for h in self.written)}{hint}", rows=(1,))
+        unknown = [self.names[k] for k in self.positions
+                   if k not in allowed and k not in ignored]
+        if unknown and extra == "error":
+            self.problems.add(
+                f"unknown column{'s' if len(unknown) > 1 else ''} "
+                f"{', '.join(repr(u) for u in unknown)}{what}; known columns are "
+                f"{', '.join(sorted(allowed))} (pass ignore_columns=[...] to accept extra "
+                "columns, or columns={'Header': 'field'} to rename one)", rows=(1,))
+
+
+def _data_rows(data: list[list[str]], problems: Problems, what: str,
+               ) -> tuple[list[list[str]], IntArray]:
+    """The rows holding data, and the spreadsheet row of each: numbering survives
+    dropping blank rows (they hold no data). Raises when no row is left."""
+    # Both checks run in C (map over builtins) unless the file has blank rows.
     filled = list(map(any, data))
     if all(filled):
         numbers = np.arange(2, len(data) + 2, dtype=np.int64)
@@ -299,25 +337,32 @@ def read_table(path: str | Path, *, required: Collection[str], optional: Collect
     if not data:
         problems.add(f"the file has a header but no data rows{what}", rows=(1,))
         problems.raise_if_any()
-    if set(map(len, data)) != {width}:
-        for i, r in enumerate(data):
-            if len(r) < width:
-                problems.add(f"has {len(r)} cells but the header has {width} columns",
-                             rows=(int(numbers[i]),))
-            elif len(r) > width and any(c.strip() for c in r[width:]):
-                problems.add(f"has {len(r)} cells but the header has {width} columns "
-                             f"(extra cells: {', '.join(repr(c) for c in r[width:] if c)})",
-                             rows=(int(numbers[i]),))
-        problems.raise_if_any()
+    return data, numbers
+
+
+def _check_row_widths(data: list[list[str]], numbers: IntArray, width: int,
+                      problems: Problems) -> None:
+    """Raise for rows with fewer cells than the header has columns, or with values
+    beyond them (checked in C unless some row is ragged)."""
+    if set(map(len, data)) == {width}:
+        return
+    for i, r in enumerate(data):
+        if len(r) < width:
+            problems.add(f"has {len(r)} cells but the header has {width} columns",
+                         rows=(int(numbers[i]),))
+        elif len(r) > width and any(c.strip() for c in r[width:]):
+            problems.add(f"has {len(r)} cells but the header has {width} columns "
+                         f"(extra cells: {', '.join(repr(c) for c in r[width:] if c)})",
+                         rows=(int(numbers[i]),))
+    problems.raise_if_any()
+
+
+def _check_unnamed(data: list[list[str]], unnamed: Sequence[int], problems: Problems) -> None:
+    """Raise for a column with no header that holds values."""
     for pos in unnamed:
         if any(c.strip() for c in map(itemgetter(pos), data)):
             problems.add(f"column {pos + 1} has values but no header", rows=(1,))
     problems.raise_if_any()
-    # Only the columns a loader reads are taken out of the rows (each in one C pass).
-    with _no_gc():
-        columns = {k: tuple(map(itemgetter(pos), data)) for k, pos in positions.items()
-                   if k in allowed}
-    return Table(file, columns, names, numbers, context or {})
 
 
 # --- numbers ---------------------------------------------------------------------------
@@ -523,6 +568,16 @@ def duplicate_error(exc: DuplicateObservationError, file: str,
         "× period may appear once)", key=key, rows=(ri, rj), file=file, count=count)
 
 
+@contextlib.contextmanager
+def duplicates_by_row(table: Table) -> Iterator[None]:
+    """Building a dataset from ``table`` inside, a duplicate key is reported with the
+    table's spreadsheet rows (see :func:`duplicate_error`)."""
+    try:
+        yield
+    except DuplicateObservationError as exc:
+        raise duplicate_error(exc, table.file, table.row_numbers) from None
+
+
 def sources_column(table: Table, column: str, default: str) -> list[str] | str:
     """The source of each row: its ``column`` cell, or ``default`` where blank/absent."""
     distinct, codes = source_codes(table, column, default)
@@ -557,8 +612,67 @@ def group_sum(codes: Sequence[IntArray], sizes: Sequence[int],
     return out[::-1], sums.astype(np.float64)
 
 
-def warn_skipped(message: str) -> None:
+class Observations:
+    """Figures a loader has summed, gathered block by block and built into one
+    :class:`~perfcore.dataset.Dataset` at the end. Each block comes as the distinct keys
+    it uses and one code per figure into each (as :func:`group_sum` returns them), so no
+    Python object is made per figure; only keys some figure uses become categories."""
+
+    def __init__(self) -> None:
+        self._keys: tuple[list[str], list[str], list[Period]] = ([], [], [])
+        self._codes: list[tuple[IntArray, IntArray, IntArray]] = []
+        self._values: list[FloatArray] = []
+
+    def add(self, measures: Sequence[str], measure_code: IntArray,
+            organisations: Sequence[str], organisation_code: IntArray,
+            periods: Sequence[Period], period_code: IntArray, value: FloatArray) -> None:
+        """Figure ``i`` of the block is ``value[i]``, for measure
+        ``measures[measure_code[i]]``, organisation ``organisations[organisation_code[i]]``
+        and period ``periods[period_code[i]]``."""
+        m, o, p = self._keys
+        self._codes.append((measure_code + len(m), organisation_code + len(o),
+                            period_code + len(p)))
+        m.extend(measures)
+        o.extend(organisations)
+        p.extend(periods)
+        self._values.append(value)
+
+    def dataset(self, *, source: str) -> Dataset:
+        """Every block's figures, in the order added, as one dataset."""
+        m_all, o_all, p_all = ([np.concatenate(c) for c in zip(*self._codes, strict=True)]
+                               or [np.zeros(0, dtype=np.int64)] * 3)
+        measures, m_code = _in_use(self._keys[0], m_all)
+        orgs, o_code = _in_use(self._keys[1], o_all)
+        periods, p_code = _in_use(self._keys[2], p_all)
+        value = np.concatenate(self._values) if self._values else np.zeros(0)
+        return Dataset.from_codes(measures=measures, measure_code=m_code,
+                                  organisations=orgs, organisation_code=o_code,
+                                  periods=periods, period_code=p_code, value=value,
+                                  sources=(source,))
+
+
+def _in_use(keys: Sequence[Any], codes: IntArray) -> tuple[list[Any], IntArray]:
+    """The keys ``codes`` use, and the codes renumbered into them."""
+    used, inverse = np.unique(codes, return_inverse=True)
+    return [keys[k] for k in used.tolist()], inverse.reshape(-1)
+
+
+def check_mapped_labels(mapping: Mapping[str, str], labels: Collection[str], *, what: str,
+                        file: str, allowed: Sequence[str]) -> None:
+    """Raise :class:`~perfcore.errors.OptionError` if a loader's ``measures`` option
+    (keyed by :func:`label_key`) maps a label not among the file's ``labels``."""
+    unknown = [lab for lab in mapping if lab not in labels]
+    if unknown:
+        raise OptionError(
+            f"measures maps {', '.join(repr(u) for u in unknown)}, which "
+            f"{'is' if len(unknown) == 1 else 'are'} not {what} in {file}",
+            option="measures", value=tuple(unknown), allowed=tuple(allowed))
+
+
+def warn_skipped(message: str, *, stacklevel: int = 2) -> None:
+    """A :class:`~perfcore.errors.SkippedRowsWarning`; ``stacklevel`` as for
+    :func:`warnings.warn`, counted from the caller (default: the caller's caller)."""
     import warnings
 
     from perfcore.errors import SkippedRowsWarning
-    warnings.warn(message, SkippedRowsWarning, stacklevel=3)
+    warnings.warn(message, SkippedRowsWarning, stacklevel=stacklevel + 1)

@@ -36,14 +36,19 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
+import attrs
 import numpy as np
 
 from perfcore.dataset import Dataset, factorize
 from perfcore.errors import OptionError
 from perfcore.io._table import (
+    BoolArray,
+    FloatArray,
     IntArray,
+    Observations,
     RegistryOption,
     Table,
+    check_mapped_labels,
     group_sum,
     is_measure_id,
     label_key,
@@ -56,7 +61,7 @@ from perfcore.io._table import (
     slug,
     warn_skipped,
 )
-from perfcore.periods import FinancialQuarter, FinancialYear, Period
+from perfcore.periods import FinancialQuarter, FinancialYear
 
 __all__ = ["FRAUD_BODIES", "LEVELS", "load_home_office_prc", "offence_measure_id"]
 
@@ -123,6 +128,19 @@ def load_home_office_prc(path: str | Path, *, by: str | Sequence[str] = "total",
     quarters, ``Q1 2019-20``) or ``"both"``. ``total_measure`` names the ``"total"``
     measure (default ``all_crime``).
     """
+    levels, mapping = _options(by, measures, period, total_measure)
+    rows = _read(path, registry, encoding)
+    parts, seen_labels = _measure_parts(rows, levels, mapping, total_measure)
+    check_mapped_labels(mapping, seen_labels, what=f"{' or '.join(levels)} label(s)",
+                        file=rows.table.file, allowed=sorted(seen_labels))
+    _warn_not_loaded(rows, parts)
+    return _sum(rows, parts, period).dataset(
+        source=f"Home Office police recorded crime open data ({Path(path).name})")
+
+
+def _options(by: str | Sequence[str], measures: Mapping[str, str] | None, period: str,
+             total_measure: str) -> tuple[tuple[str, ...], dict[str, str]]:
+    """The levels to load and the label mapping, every option checked."""
     levels = _levels(by)
     mapping = label_mapping(measures)
     if period not in ("financial_year", "quarter", "both"):
@@ -130,6 +148,27 @@ def load_home_office_prc(path: str | Path, *, by: str | Sequence[str] = "total",
     if not is_measure_id(total_measure):
         raise OptionError(f"total_measure={total_measure!r} is not a valid measure id",
                           option="total_measure", value=total_measure, allowed="measure ids")
+    return levels, mapping
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class _Rows:
+    """A table's rows, validated, as codes: row ``i`` is force ``forces[force[i]]``
+    (``None``: a national fraud body, and ``is_force[i]`` is false), year
+    ``years[year[i]]``, quarter ``quarter[i]`` (1-4), ``count[i]`` offences."""
+
+    table: Table
+    forces: list[str | None]
+    force: IntArray
+    is_force: BoolArray
+    years: list[FinancialYear]
+    year: IntArray
+    quarter: IntArray
+    count: FloatArray
+
+
+def _read(path: str | Path, registry: RegistryOption, encoding: str) -> _Rows:
+    """Read the table and parse its key and count columns; every problem is raised."""
     table = read_table(
         path, required=("financial_year", "financial_quarter", "force_name",
                         "offence_group", "offence_subgroup", "offence_description",
@@ -149,19 +188,32 @@ def load_home_office_prc(path: str | Path, *, by: str | Sequence[str] = "total",
             table.problems.at(f"{year} is not a financial year (write e.g. 2019/20)",
                               rows_of(y_codes, k), column=table.name("financial_year"))
     table.problems.raise_if_any()
-    fys = [y for y in years if isinstance(y, FinancialYear)]  # all of them, now checked
+    return _Rows(table=table, forces=forces, force=f_codes,
+                 is_force=np.array([f is not None for f in forces], dtype=bool)[f_codes],
+                 years=[y for y in years if isinstance(y, FinancialYear)],  # all, now checked
+                 year=y_codes, quarter=np.array(quarters, dtype=np.int64)[q_codes],
+                 count=count)
 
-    is_force = np.array([f is not None for f in forces], dtype=bool)[f_codes]
-    n_bodies = int((~is_force).sum())
+
+@attrs.frozen(kw_only=True, eq=False)
+class _Part:
+    """The rows one level sums (``rows``), and each one's measure: ``ids[measure[j]]``
+    for row ``rows[j]``."""
+
+    ids: list[str]
+    measure: IntArray
+    rows: IntArray
+
+
+def _measure_parts(rows: _Rows, levels: Sequence[str], mapping: Mapping[str, str],
+                   total_measure: str) -> tuple[list[_Part], set[str]]:
+    """Each level's measures and the rows it sums, and every label seen (keyed by
+    :func:`label_key`, ``"total"`` for the total)."""
+    table = rows.table
     group_labels, g_codes = factorize([label_key(c) for c in table["offence_group"]])
     fraud_k = group_labels.index(_FRAUD_GROUP) if _FRAUD_GROUP in group_labels else -1
-    is_fraud = g_codes == fraud_k
-    used = np.zeros(len(table), dtype=bool)
-
-    # Each row's financial year and quarter as codes; the quarter is 1-4.
-    qnum = np.array(quarters, dtype=np.int64)[q_codes]
-    org_codes = f_codes
-    parts: list[tuple[list[str], IntArray, IntArray, IntArray, np.ndarray]] = []
+    is_force = rows.is_force
+    parts: list[_Part] = []
     seen_labels: set[str] = set()
     for level in levels:
         column = LEVELS[level]
@@ -169,78 +221,94 @@ def load_home_office_prc(path: str | Path, *, by: str | Sequence[str] = "total",
             seen_labels.add("total")
             ids = [mapping.get("total", total_measure)]
             m_codes = np.zeros(len(table), dtype=np.int64)
-            keep = is_force & ~is_fraud
+            keep = is_force & (g_codes != fraud_k)
         else:
-            labels_, m_codes = factorize([c.strip() for c in table[column]])
-            seen_labels.update(label_key(lab) for lab in labels_)
-            ids = [mapping.get(label_key(lab), offence_measure_id(level, lab)) for lab in labels_]
+            labels, m_codes = factorize([c.strip() for c in table[column]])
+            seen_labels.update(label_key(lab) for lab in labels)
+            ids = [mapping.get(label_key(lab), offence_measure_id(level, lab)) for lab in labels]
             # Mapping several labels to one id sums them: recode by id.
-            ids_distinct, id_of_label = factorize(ids)
-            ids, m_codes = ids_distinct, id_of_label[m_codes]
+            ids, id_of_label = factorize(ids)
+            m_codes = id_of_label[m_codes]
             keep = is_force
-        used |= keep
-        rows = np.flatnonzero(keep)
-        parts.append((ids, m_codes[rows], org_codes[rows], y_codes[rows], rows))
+        kept = np.flatnonzero(keep)
+        parts.append(_Part(ids=ids, measure=m_codes[kept], rows=kept))
+    return parts, seen_labels
 
-    unknown = [lab for lab in mapping if lab not in seen_labels]
-    if unknown:
-        raise OptionError(
-            f"measures maps {', '.join(repr(u) for u in unknown)}, which "
-            f"{'is' if len(unknown) == 1 else 'are'} not {' or '.join(levels)} label(s) in "
-            f"{table.file}", option="measures", value=tuple(unknown),
-            allowed=tuple(sorted(seen_labels)))
+
+def _warn_not_loaded(rows: _Rows, parts: Sequence[_Part]) -> None:
+    """One warning for the rows no level sums, and why (fraud is recorded centrally)."""
+    used = np.zeros(len(rows.table), dtype=bool)
+    for part in parts:
+        used[part.rows] = True
     skipped = int((~used).sum())
-    if skipped:
-        why = []
-        if n_bodies:
-            why.append(f"{n_bodies} of the national fraud bodies ({', '.join(FRAUD_BODIES)})")
-        if skipped - n_bodies:
-            why.append(f"{skipped - n_bodies} force rows in the Fraud offences group")
-        warn_skipped(f"{table.file}: {skipped} rows not loaded ({'; '.join(why)}): force "
-                     "totals exclude fraud, which is recorded centrally")
+    if not skipped:
+        return
+    n_bodies = int((~rows.is_force).sum())
+    why = []
+    if n_bodies:
+        why.append(f"{n_bodies} of the national fraud bodies ({', '.join(FRAUD_BODIES)})")
+    if skipped - n_bodies:
+        why.append(f"{skipped - n_bodies} force rows in the Fraud offences group")
+    warn_skipped(f"{rows.table.file}: {skipped} rows not loaded ({'; '.join(why)}): force "
+                 "totals exclude fraud, which is recorded centrally", stacklevel=3)
 
-    # Quarters each force-year has any rows for: a year is complete with all four.
-    no, ny = len(forces), len(years)
-    have = np.zeros(no * ny, dtype=np.int64)
-    force_rows = np.flatnonzero(is_force)
-    np.bitwise_or.at(have, org_codes[force_rows] * ny + y_codes[force_rows],
-                     np.left_shift(1, qnum[force_rows] - 1))
-    out_measure: list[str] = []
-    out_org: list[str] = []
-    out_period: list[Period] = []
-    out_value: list[np.ndarray] = []
+
+def _names(rows: _Rows) -> list[str]:
+    # None is a fraud body, none of whose rows are summed.
+    return [f or "" for f in rows.forces]
+
+
+def _sum(rows: _Rows, parts: Sequence[_Part], period: str) -> Observations:
+    """Each part's counts summed by measure × force × financial quarter and/or year,
+    part by part. Years are summed for the force-years with all four quarters in the
+    file; the others are left out with a warning."""
+    observations = Observations()
+    have = _quarters_present(rows)
     incomplete: set[tuple[int, int]] = set()
-    for ids, m_c, o_c, y_c, rows in parts:
-        w = count[rows]
+    for part in parts:
         if period in ("quarter", "both"):
-            (mc, oc, yc, qc), sums = group_sum([m_c, o_c, y_c, qnum[rows] - 1],
-                                               [len(ids), no, ny, 4], w)
-            out_measure += [ids[i] for i in mc.tolist()]
-            out_org += [forces[i] or "" for i in oc.tolist()]
-            out_period += [FinancialQuarter(fys[yy].start_year, q + 1)
-                           for yy, q in zip(yc.tolist(), qc.tolist(), strict=True)]
-            out_value.append(sums)
+            _sum_quarters(observations, rows, part)
         if period in ("financial_year", "both"):
-            (mc, oc, yc), sums = group_sum([m_c, o_c, y_c], [len(ids), no, ny], w)
-            complete = have[oc * ny + yc] == 0b1111
-            incomplete.update(zip(oc[~complete].tolist(), yc[~complete].tolist(),
-                                  strict=True))
-            mc, oc, yc, sums = mc[complete], oc[complete], yc[complete], sums[complete]
-            out_measure += [ids[i] for i in mc.tolist()]
-            out_org += [forces[i] or "" for i in oc.tolist()]
-            out_period += [fys[i] for i in yc.tolist()]
-            out_value.append(sums)
+            incomplete |= _sum_years(observations, rows, part, have)
     if incomplete:
         import warnings
 
         from perfcore.dataset import IncompletePeriodWarning
         first_o, first_y = sorted(incomplete)[0]
-        warnings.warn(f"{table.file}: {len(incomplete)} force × financial year(s) lack some "
-                      f"quarters and were not summed to the year (first: {forces[first_o]} "
-                      f"{fys[first_y]}); pass period='quarter' to load the quarters",
-                      IncompletePeriodWarning, stacklevel=2)
-    return Dataset.from_columns(
-        measure=out_measure, organisation=out_org, period=out_period,
-        value=np.concatenate(out_value) if out_value else np.zeros(0),
-        source=f"Home Office police recorded crime open data ({Path(path).name})",
-        registry=False)
+        warnings.warn(f"{rows.table.file}: {len(incomplete)} force × financial year(s) lack "
+                      f"some quarters and were not summed to the year (first: "
+                      f"{rows.forces[first_o]} {rows.years[first_y]}); pass period='quarter' "
+                      "to load the quarters", IncompletePeriodWarning, stacklevel=3)
+    return observations
+
+
+def _quarters_present(rows: _Rows) -> IntArray:
+    """Per force × year (``force * n_years + year``), a bit for each quarter with rows."""
+    ny = len(rows.years)
+    have = np.zeros(len(rows.forces) * ny, dtype=np.int64)
+    force_rows = np.flatnonzero(rows.is_force)
+    np.bitwise_or.at(have, rows.force[force_rows] * ny + rows.year[force_rows],
+                     np.left_shift(1, rows.quarter[force_rows] - 1))
+    return have
+
+
+def _sum_quarters(observations: Observations, rows: _Rows, part: _Part) -> None:
+    r = part.rows
+    (mc, oc, yc, qc), sums = group_sum(
+        [part.measure, rows.force[r], rows.year[r], rows.quarter[r] - 1],
+        [len(part.ids), len(rows.forces), len(rows.years), 4], rows.count[r])
+    quarters = [FinancialQuarter(fy.start_year, q) for fy in rows.years for q in (1, 2, 3, 4)]
+    observations.add(part.ids, mc, _names(rows), oc, quarters, yc * 4 + qc, sums)
+
+
+def _sum_years(observations: Observations, rows: _Rows, part: _Part, have: IntArray,
+               ) -> set[tuple[int, int]]:
+    """Add the sums of complete force-years (all four bits in ``have``); return the
+    incomplete ones (force, year)."""
+    r, ny = part.rows, len(rows.years)
+    (mc, oc, yc), sums = group_sum([part.measure, rows.force[r], rows.year[r]],
+                                   [len(part.ids), len(rows.forces), ny], rows.count[r])
+    complete = have[oc * ny + yc] == 0b1111
+    observations.add(part.ids, mc[complete], _names(rows), oc[complete], rows.years,
+                     yc[complete], sums[complete])
+    return set(zip(oc[~complete].tolist(), yc[~complete].tolist(), strict=True))

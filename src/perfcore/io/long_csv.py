@@ -30,14 +30,13 @@ from pathlib import Path
 from typing import cast
 
 from perfcore.dataset import FIELDS, Dataset
-from perfcore.errors import DuplicateObservationError
 from perfcore.io._table import (
     FloatArray,
     IntArray,
     RegistryOption,
     Table,
     check_measure_ids,
-    duplicate_error,
+    duplicates_by_row,
     parse_numbers,
     parse_periods,
     read_table,
@@ -113,12 +112,10 @@ def dataset_from_table(table: Table, *, registry: RegistryOption, prefer: str | 
               for f in present}
     table.problems.raise_if_any()
     sources, s_codes = source_codes(table, "source", source)
-    try:
+    with duplicates_by_row(table):
         return Dataset.from_codes(
             measures=measures, measure_code=m_codes,
             # Every key is valid here (problems were raised above): no None remains.
             organisations=[o or "" for o in orgs], organisation_code=o_codes,
             periods=cast(list[Period], parsed), period_code=p_codes,
             sources=sources, source_code=s_codes, **values)
-    except DuplicateObservationError as exc:
-        raise duplicate_error(exc, table.file, table.row_numbers) from None

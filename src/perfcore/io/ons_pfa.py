@@ -29,7 +29,6 @@ ending 31 March 2019) unless ``year_ending_march="rolling"``; other quarters are
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -38,18 +37,20 @@ from typing import Literal
 import numpy as np
 
 from perfcore.dataset import Dataset, factorize
-from perfcore.errors import DuplicateObservationError, OptionError
+from perfcore.errors import OptionError
 from perfcore.io._table import (
     FloatArray,
     IntArray,
     RegistryOption,
     Table,
-    duplicate_error,
+    check_mapped_labels,
+    duplicates_by_row,
     expand,
     label_key,
     label_mapping,
     parse_numbers,
     parse_periods,
+    read_header,
     read_table,
     resolve_organisations,
     rows_of,
@@ -80,16 +81,6 @@ def _period_parser(year_ending_march: str) -> Callable[[str], Period]:
             return FinancialYear.containing(month)
         return Rolling(month)
     return parse
-
-
-def _header(path: str | Path, encoding: str) -> set[str]:
-    from perfcore.io._table import normalise_header
-    try:
-        with Path(path).open(newline="", encoding=encoding) as f:
-            first = next(csv.reader(f), [])
-    except (OSError, UnicodeDecodeError, LookupError):
-        return set()  # read_table reports it properly
-    return {normalise_header(h) for h in first}
 
 
 def _sources(table: Table, default: str) -> list[str] | str:
@@ -136,7 +127,7 @@ def load_ons_pfa(path: str | Path, *, measures: Mapping[str, str] | None = None,
         raise OptionError.for_choice("year_ending_march", year_ending_march,
                                      ("financial_year", "rolling"))
     mapping = label_mapping(measures)
-    columns = _header(path, encoding)
+    columns = read_header(path, encoding)
     if "number_of_offences" not in columns and "population" in columns:
         if population is not None:
             raise OptionError(f"population= is for Table P1 files; {path} is itself a "
@@ -160,13 +151,11 @@ def _load_p3(path: str | Path, total_measure: str, year_ending_march: str,
         sources = [sources] * len(table)
     sources = [f"{s}; population: {b.strip()}" if b.strip() else s
                for s, b in zip(sources, basis, strict=True)]
-    try:
+    with duplicates_by_row(table):
         return Dataset.from_columns(
             measure=[f"{total_measure}_rate"] * len(table),
             organisation=expand(areas, a_codes), period=expand(periods, p_codes),
             value=rate, population=pop, source=sources, registry=False)
-    except DuplicateObservationError as exc:
-        raise duplicate_error(exc, table.file, table.row_numbers) from None
 
 
 def _load_p1(path: str | Path, mapping: dict[str, str], total_measure: str,
@@ -197,23 +186,17 @@ def _load_p1(path: str | Path, mapping: dict[str, str], total_measure: str,
             ids.append(mapping.get(label_key(lab), offence_measure_id("offence_group", lab)))
         else:
             ids.append(mapping.get(label_key(lab), offence_measure_id("offence_subgroup", lab)))
-    unknown = [k for k in mapping if k != "total" and k not in {label_key(lab) for lab in labels}]
-    if unknown:
-        raise OptionError(f"measures maps {', '.join(repr(u) for u in unknown)}, which "
-                          f"{'is' if len(unknown) == 1 else 'are'} not offence groups in "
-                          f"{table.file}", option="measures", value=tuple(unknown),
-                          allowed=tuple(labels))
+    check_mapped_labels(mapping, {"total", *(label_key(lab) for lab in labels)},
+                        what="offence groups", file=table.file, allowed=labels)
     table.problems.raise_if_any()
     measure = expand(ids, l_codes)
     organisation = expand(areas, a_codes)
     period = expand(periods, p_codes)
     sources = _sources(table, f"{_SOURCE} ({Path(path).name})")
-    try:
+    with duplicates_by_row(table):
         counts = Dataset.from_columns(measure=measure, organisation=organisation,
                                       period=period, value=count, source=sources,
                                       registry=False)
-    except DuplicateObservationError as exc:
-        raise duplicate_error(exc, table.file, table.row_numbers) from None
     if population is None:
         return counts
     return Dataset.concat([counts, _rates(table, measure, organisation, period, count,

@@ -34,11 +34,11 @@ counted files name no force, so pass ``organisation="Gwent"``.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
+from typing import Literal, cast
 
+import attrs
 import numpy as np
-import numpy.typing as npt
 
 from perfcore.data import POLICEUK_OUTCOME_GROUPS
 from perfcore.dataset import Dataset
@@ -46,11 +46,13 @@ from perfcore.errors import OptionError
 from perfcore.io._table import (
     FloatArray,
     IntArray,
+    Observations,
     RegistryOption,
+    Table,
     factorize_text,
-    normalise_header,
     parse_numbers,
     parse_periods,
+    read_header,
     read_table,
     resolve_organisations,
     slug,
@@ -92,25 +94,52 @@ def _month(text: str) -> Period:
     return p
 
 
-def _layout(header: set[str]) -> tuple[str, bool, tuple[str, ...]]:
-    """(table kind, record level?, required columns) from the normalised header."""
+@attrs.frozen(kw_only=True)
+class _Layout:
+    """What a police.uk file holds, told from its header: street crimes or outcomes,
+    one row per record or already counted (a ``count`` column), and the second category
+    counted with the first, if any (``breakdown``)."""
+
+    kind: Literal["street", "outcomes"]
+    record_level: bool
+    required: tuple[str, ...]
+    breakdown: str | None = None
+
+    @property
+    def month(self) -> str:
+        return "month" if "month" in self.required else "outcome_month"
+
+    @property
+    def category(self) -> str:
+        return "crime_type" if self.kind == "street" else "outcome_type"
+
+    @property
+    def prefix(self) -> str:
+        return f"police_uk.{self.kind}"
+
+    @property
+    def name(self) -> str:
+        return f"police.uk {self.kind}{'' if self.record_level else ' counts'}"
+
+
+def _layout(header: set[str], last_outcome: bool) -> _Layout:
+    """The layout of a file with this (normalised) header; a header fitting none is
+    taken for a street file, for read_table to name the columns it lacks."""
     if {"outcome_type"} <= header and "count" not in header:
-        return "outcomes", True, _OUTCOMES_RAW
+        return _Layout(kind="outcomes", record_level=True, required=_OUTCOMES_RAW)
     if {"crime_type", "last_outcome_category"} <= header and "count" not in header:
-        return "street", True, _STREET_RAW
+        return _Layout(kind="street", record_level=True, required=_STREET_RAW,
+                       breakdown="last_outcome_category" if last_outcome else None)
     if {"outcome_month", "outcome_type", "count"} <= header:
-        return "outcomes", False, ("outcome_month", "outcome_type", "count")
+        return _Layout(kind="outcomes", record_level=False,
+                       required=("outcome_month", "outcome_type", "count"),
+                       breakdown="crime_type" if "crime_type" in header else None)
     if {"month", "crime_type", "count"} <= header:
-        return "street", False, ("month", "crime_type", "count")
-    return "", False, ()
-
-
-def _peek(path: str | Path, encoding: str) -> set[str]:
-    try:
-        with Path(path).open(newline="", encoding=encoding) as f:
-            return {normalise_header(h) for h in next(csv.reader(f), [])}
-    except (OSError, UnicodeDecodeError, LookupError):
-        return set()  # read_table reports it properly
+        return _Layout(kind="street", record_level=False,
+                       required=("month", "crime_type", "count"),
+                       breakdown=("last_outcome_category"
+                                  if "last_outcome_category" in header else None))
+    return _Layout(kind="street", record_level=True, required=_STREET_RAW)
 
 
 def load_police_uk(path: str | Path, *, organisation: str | None = None,
@@ -123,103 +152,117 @@ def load_police_uk(path: str | Path, *, organisation: str | None = None,
     overrides ``Falls within``; ``last_outcome=True`` also counts street crimes by their
     last outcome (files without a last outcome ignore it).
     """
-    header = _peek(path, encoding)
-    kind, record_level, required = _layout(header)
-    if not kind:
-        # read_table names the columns a street file needs and what the file has.
-        required = _STREET_RAW
-        kind, record_level = "street", True
-    month_col = "month" if "month" in required else "outcome_month"
-    category = "crime_type" if kind == "street" else "outcome_type"
-    breakdown = None
-    if kind == "street" and "last_outcome_category" in header and (
-            last_outcome or not record_level):
-        breakdown = "last_outcome_category"
-    elif kind == "outcomes" and not record_level and "crime_type" in header:
-        breakdown = "crime_type"
-    optional = tuple(c for c in (breakdown, "falls_within") if c)
-    table = read_table(path, required=required, optional=optional, extra="ignore",
-                       encoding=encoding,
-                       layout=f"police.uk {kind}{'' if record_level else ' counts'}",
-                       context={"period": month_col, "measure": category})
+    layout = _layout(read_header(path, encoding), last_outcome)
+    table = read_table(path, required=layout.required,
+                       optional=tuple(c for c in (layout.breakdown, "falls_within") if c),
+                       extra="ignore", encoding=encoding, layout=layout.name,
+                       context={"period": layout.month, "measure": layout.category})
+    forces, f_codes = _forces(table, organisation, registry)
+    months, m_codes = parse_periods(table, layout.month, parse=_month)
+    cats, c_codes = _categories(table, layout.category)
+    weight = None if layout.record_level else _counts(table)
+    table.problems.raise_if_any()
+    counter = _Counter(months, m_codes, forces, f_codes, weight)
+    if layout.breakdown is None or layout.record_level:
+        _count_categories(counter, layout, cats, c_codes)
+    if layout.breakdown is not None:
+        subs, s_codes = factorize_text(table[layout.breakdown])
+        _count_pairs(counter, layout, cats, c_codes, subs, s_codes)
+    return counter.observations.dataset(source=f"data.police.uk ({Path(path).name})")
+
+
+def _forces(table: Table, organisation: str | None, registry: RegistryOption,
+            ) -> tuple[list[str | None], IntArray]:
+    """Each row's force: ``organisation`` if given, else its ``Falls within`` cell."""
     if organisation is not None:
-        forces: list[str | None] = [_one_force(organisation, registry)]
-        f_codes = np.zeros(len(table), dtype=np.int64)
-    elif "falls_within" in table:
-        forces, f_codes = resolve_organisations(table, "falls_within", registry,
-                                                strip_force_suffix=True)
-    else:
-        raise OptionError(f"{table.file} is a police.uk file of counts, which names no "
-                          "force: pass organisation='<force>' (e.g. organisation='Gwent')",
-                          option="organisation", value=None, allowed="a force name or code")
-    months, m_codes = parse_periods(table, month_col, parse=_month)
-    cats, c_codes = factorize_text(table[category])
+        return [_one_force(organisation, registry)], np.zeros(len(table), dtype=np.int64)
+    if "falls_within" in table:
+        return resolve_organisations(table, "falls_within", registry,
+                                     strip_force_suffix=True)
+    raise OptionError(f"{table.file} is a police.uk file of counts, which names no "
+                      "force: pass organisation='<force>' (e.g. organisation='Gwent')",
+                      option="organisation", value=None, allowed="a force name or code")
+
+
+def _categories(table: Table, column: str) -> tuple[list[str], IntArray]:
+    """The distinct categories of ``column`` and each row's code; a blank is a problem."""
+    cats, c_codes = factorize_text(table[column])
     for k, c in enumerate(cats):
         if not c:
-            table.problems.at(f"the {table.name(category)} is blank",
+            table.problems.at(f"the {table.name(column)} is blank",
                               np.flatnonzero(c_codes == k).tolist(),
-                              column=table.name(category))
-    if record_level:
-        weight: FloatArray | None = None
-    else:
-        weight, _ = parse_numbers(table, "count")
-        for i in np.flatnonzero(np.isnan(weight)).tolist():
-            table.problems.at("the count is blank", i, column=table.name("count"))
-    table.problems.raise_if_any()
+                              column=table.name(column))
+    return cats, c_codes
 
-    # Month × force combinations the file covers; each gets every known category, with a
-    # zero where the file has no row for it (zero crimes, not a missing figure), so that
-    # months aggregate into years whatever happened to occur in each.
-    nf = len(forces)
-    mf_distinct, mf_codes = np.unique(m_codes * nf + f_codes, return_inverse=True)
-    mf_codes = mf_codes.reshape(-1)
-    mf_month = [months[i] for i in (mf_distinct // nf).tolist()]
-    mf_force = [forces[i] or "" for i in (mf_distinct % nf).tolist()]
-    prefix = f"police_uk.{kind}"
-    known = CRIME_TYPES if kind == "street" else OUTCOME_TYPES
-    measure: list[str] = []
-    org: list[str] = []
-    period: list[Period] = []
-    values: list[FloatArray] = []
 
-    def emit(ids: list[str], index: IntArray, keep: npt.NDArray[np.bool_] | None = None,
-             ) -> FloatArray:
+def _counts(table: Table) -> FloatArray:
+    """The ``count`` column of a counted file; a blank is a problem."""
+    weight, _ = parse_numbers(table, "count")
+    for i in np.flatnonzero(np.isnan(weight)).tolist():
+        table.problems.at("the count is blank", i, column=table.name("count"))
+    return weight
+
+
+class _Counter:
+    """Counts rows (or sums their ``weight``) by month × force × category into
+    ``observations``. Every month × force the file covers gets every category, with a
+    zero where the file has no row for it (zero crimes, not a missing figure), so that
+    months aggregate into years whatever happened to occur in each."""
+
+    def __init__(self, months: list[Period | None], month_code: IntArray,
+                 forces: list[str | None], force_code: IntArray,
+                 weight: FloatArray | None) -> None:
+        nf = len(forces)
+        cells, cell_code = np.unique(month_code * nf + force_code, return_inverse=True)
+        self.cell_code = cell_code.reshape(-1)
+        self.n_cells = len(cells)
+        self.month, self.force = cells // nf, cells % nf
+        self.months = cast(list[Period], months)  # every month is valid: problems were raised
+        self.forces = [f or "" for f in forces]
+        self.weight = weight
+        self.observations = Observations()
+
+    def count(self, ids: list[str], index: IntArray) -> FloatArray:
+        """Count each row as measure ``ids[index[i]]``; the counts, cells × ids."""
         n = len(ids)
-        rows = np.arange(len(table)) if keep is None else np.flatnonzero(keep)
-        dense = np.bincount(mf_codes[rows] * n + index[rows],
-                            weights=None if weight is None else weight[rows],
-                            minlength=len(mf_distinct) * n).reshape(len(mf_distinct), n)
-        for j in range(len(mf_distinct)):
-            measure.extend(ids)
-            org.extend([mf_force[j]] * n)
-            period.extend([mf_month[j]] * n)
-        values.append(dense.astype(np.float64).reshape(-1))
-        return dense.astype(np.float64)
+        flat = np.bincount(self.cell_code * n + index, weights=self.weight,
+                           minlength=self.n_cells * n)
+        dense = flat.reshape(self.n_cells, n).astype(np.float64)
+        self.observations.add(ids, np.tile(np.arange(n), self.n_cells), self.forces,
+                              np.repeat(self.force, n), self.months,
+                              np.repeat(self.month, n), dense.reshape(-1))
+        return dense
 
-    if breakdown is None or record_level:
-        full = _union(known, cats)
-        at = {c.lower(): i for i, c in enumerate(full)}
-        index = np.array([at[c.lower()] for c in cats], dtype=np.int64)[c_codes]
-        dense = emit([f"{prefix}.{slug(c)}" for c in full], index)
-        # The total: every crime type but anti-social behaviour; every outcome.
-        counted = np.array([not (kind == "street" and c.lower() == ASB.lower())
-                            for c in full], dtype=bool)
-        total = "all_crime" if kind == "street" else "all_outcomes"
-        measure.extend([f"{prefix}.{total}"] * len(mf_distinct))
-        org.extend(mf_force)
-        period.extend(mf_month)
-        values.append(dense[:, counted].sum(axis=1))
-    if breakdown is not None:
-        subs, s_codes = factorize_text(table[breakdown])
-        pairs = _pairs(kind, cats, subs)
-        at2 = {(a.lower(), b.lower()): i for i, (a, b) in enumerate(pairs)}
-        lookup = np.array([[at2[(c.lower(), s.lower())] for s in subs] for c in cats],
-                          dtype=np.int64)
-        ids = [f"{prefix}.{slug(a)}.{slug(b) if b else 'not_recorded'}" for a, b in pairs]
-        emit(ids, lookup[c_codes, s_codes])
-    return Dataset.from_columns(
-        measure=measure, organisation=org, period=period, value=np.concatenate(values),
-        source=f"data.police.uk ({Path(path).name})", registry=False)
+    def add(self, measure: str, counts: FloatArray) -> None:
+        """One more measure: ``counts`` per cell."""
+        self.observations.add([measure], np.zeros(self.n_cells, dtype=np.int64),
+                              self.forces, self.force, self.months, self.month, counts)
+
+
+def _count_categories(counter: _Counter, layout: _Layout, cats: list[str],
+                      c_codes: IntArray) -> None:
+    """Counts by crime or outcome type (the known ones, then any others in the file),
+    and the total: every crime type but anti-social behaviour; every outcome."""
+    full = _union(CRIME_TYPES if layout.kind == "street" else OUTCOME_TYPES, cats)
+    at = {c.lower(): i for i, c in enumerate(full)}
+    index = np.array([at[c.lower()] for c in cats], dtype=np.int64)[c_codes]
+    dense = counter.count([f"{layout.prefix}.{slug(c)}" for c in full], index)
+    counted = np.array([not (layout.kind == "street" and c.lower() == ASB.lower())
+                        for c in full], dtype=bool)
+    total = "all_crime" if layout.kind == "street" else "all_outcomes"
+    counter.add(f"{layout.prefix}.{total}", dense[:, counted].sum(axis=1))
+
+
+def _count_pairs(counter: _Counter, layout: _Layout, cats: list[str], c_codes: IntArray,
+                 subs: list[str], s_codes: IntArray) -> None:
+    """Counts by category × breakdown (crime type × last outcome, outcome type × crime
+    type), every pair the file's kind can hold (see :func:`_pairs`)."""
+    pairs = _pairs(layout.kind, cats, subs)
+    at = {(a.lower(), b.lower()): i for i, (a, b) in enumerate(pairs)}
+    lookup = np.array([[at[(c.lower(), s.lower())] for s in subs] for c in cats],
+                      dtype=np.int64)
+    ids = [f"{layout.prefix}.{slug(a)}.{slug(b) if b else 'not_recorded'}" for a, b in pairs]
+    counter.count(ids, lookup[c_codes, s_codes])
 
 
 def _union(known: tuple[str, ...], seen: list[str]) -> list[str]:
