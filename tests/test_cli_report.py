@@ -11,7 +11,8 @@ import pytest
 
 from perfcore.cli import main
 
-GWENT = Path(__file__).parents[1] / "examples" / "gwent"
+ROOT = Path(__file__).parents[1]
+GWENT = ROOT / "examples" / "gwent"
 
 
 @pytest.fixture
@@ -139,3 +140,36 @@ def test_explain_status_walks_from_the_figures_to_the_status(
                       "change")
     assert out[5].startswith("  - change: green (change_significant): change = -14.878")
     assert "  reason: improving (-14.9%, significant at 95%)" in out
+
+
+EVIDENCE = {"change_significant", "spc", "target", "comparator_significant", "manual"}
+
+
+def test_no_colour_without_evidence_in_any_example(capsys: pytest.CaptureFixture[str]
+                                                   ) -> None:
+    # Issue 15: in every shipped example, red, amber and green rest on an evidence basis;
+    # everything else is grey and says why; roll-ups count only evidence and say so.
+    runs = [(GWENT / "plan-2020-21.toml", []),
+            (GWENT / "seed003-csew-confidence.toml", ["--period", "Year to March 2020",
+                                                      "--previous", "Year to Dec 2019"]),
+            (GWENT / "seed002-delivery-plan-2013-14.toml", ["--period", "2013-14"]),
+            (GWENT / "seed002-delivery-plan-2013-14.toml",
+             ["--period", "12 months to Dec 2013"]),
+            *((p, ["--period", "2019-20"]) for p in sorted(GWENT.glob("seed003-*.toml"))
+              if "csew" not in p.name),
+            (GWENT / "seed004-peel-afis.toml", ["--period", "2023-24"]),
+            (ROOT / "examples" / "national" / "plan.toml",
+             ["--period", "12 months to December 2019"])]
+    import json
+    for plan, args in runs:
+        assert main(["report", str(plan), *args, "--format", "json"]) == 0, plan.name
+        doc = json.loads(capsys.readouterr().out)
+        for s in doc["sections"]:
+            for o in s["outcomes"]:
+                for m in o["measures"]:
+                    coloured = m["status"] in ("red", "amber", "green")
+                    assert coloured == (m["status_basis"] in EVIDENCE), (plan.name, m["id"])
+                    assert m["status_basis"] is not None, (plan.name, m["id"])
+                evidence = sum(o["status_counts"].get(c, 0) for c in ("red", "amber", "green"))
+                assert (o["status"] == "grey") == (evidence == 0), (plan.name, o["statement"])
+                assert (o["status_basis"] is None) == (evidence > 0)
