@@ -47,7 +47,7 @@ from perfcore.evaluation.records import (
     Trend,
 )
 from perfcore.evaluation.result import Evaluation, Explanation
-from perfcore.evaluation.series import history, spc_charts, targets, trend_markers
+from perfcore.evaluation.series import history, history_span, spc_charts, targets, trend_markers
 from perfcore.evaluation.values import NotAvailableWarning, gather, measure_values
 from perfcore.model import Measure, Plan
 from perfcore.organisations import ComparatorGroup
@@ -86,8 +86,10 @@ def evaluate(plan: Plan, dataset: Dataset, *, period: str | Period,
     measures
         Evaluate only these measure ids (default: all of the plan's).
     history_periods
-        Earlier periods whose values a report shows before the two compared (their
-        values and sources are in ``Evaluation.history``).
+        Earlier periods whose values a report shows before the two compared. Their
+        values and sources are in ``Evaluation.history``, with the previous and current
+        periods' and the series of the current period's kind that a sparkline draws
+        (``series_points``).
     options, **settings
         The methods and thresholds (:class:`EvaluationOptions`); single settings may be
         given as keywords (``confidence=0.998``, ``dot_method="sign"``), which win over
@@ -137,8 +139,9 @@ def evaluate(plan: Plan, dataset: Dataset, *, period: str | Period,
                             confidence=opts.confidence),
         targets=targets(dataset, chosen, shown, current),
         spc=spc_charts(dataset, chosen, shown, cur_p, points=opts.spc_points),
-        history=history(dataset, chosen, shown,
-                        [*(parse_period(p) for p in history_periods), prev_p, cur_p]),
+        history=history(dataset, chosen, shown, *history_span(
+            dataset, cur_p, prev_p, [parse_period(p) for p in history_periods],
+            points=opts.series_points), prev_p, cur_p),
         reasons=reasons[:, pick])
 
 

@@ -172,15 +172,29 @@ class Spc:
 
 @attrs.frozen(kw_only=True)
 class History:
-    """The values in every period a report shows (earlier periods, the previous and the
-    current one): ``values`` is measures × organisations × ``periods``; ``source`` codes
-    into ``sources`` the recorded source of each observation (-1: none)."""
+    """The values of a measure in every period a report shows or draws: ``values`` is
+    measures × organisations × ``periods`` (in time order); ``source`` codes into
+    ``sources`` the recorded source of each observation (-1: none).
+
+    ``shown`` are the earlier periods a report shows as columns before the two compared
+    (the plan's ``[display] history``, those before the previous period); ``series`` the
+    periods of the reported period's kind ending with it, which a sparkline draws."""
 
     periods: tuple[Period, ...]
     values: FloatArray = attrs.field(eq=False, repr=False)
     source: npt.NDArray[np.int32] = attrs.field(eq=False, repr=False)
     sources: tuple[str, ...]
+    shown: tuple[Period, ...] = ()
+    series: tuple[Period, ...] = ()
+
+    def at(self, period: Period) -> int:
+        """The position of ``period`` in :attr:`periods`."""
+        return self.periods.index(period)
 
     def source_of(self, i: int, j: int, k: int) -> str:
         code = int(self.source[i, j, k])
         return self.sources[code] if code >= 0 else ""
+
+    def series_values(self, i: int, j: int) -> FloatArray:
+        """Measure ``i``'s values for organisation ``j`` over :attr:`series`."""
+        return self.values[i, j, [self.at(p) for p in self.series]]

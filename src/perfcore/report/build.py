@@ -120,7 +120,7 @@ class _Builder:
         self.lang, self.tr = lang, tr
         self._: Translator = catalogue(lang)
         self.index = {m.id: i for i, m in enumerate(ev.measures)}
-        self.earlier = ev.history.periods[:-2]
+        self.earlier = ev.history.shown
 
     def report(self, title: str | None) -> Report:
         ev, _ = self.ev, self._
@@ -219,12 +219,12 @@ class _Builder:
         m = self.translate_measure(measure)
         decimals = self.display.decimals_for(measure)
         history = ev.history
-        cells = [self.recorded(f"history:{p}", m, i, k, decimals)
-                 for k, p in enumerate(self.earlier)]
-        n = len(history.periods)
+        cells = [self.recorded(f"history:{p}", m, i, history.at(p), decimals)
+                 for p in self.earlier]
         low = self.low_count(i)
-        cells += [self.recorded("previous", m, i, n - 2, decimals),
-                  attrs.evolve(self.recorded("current", m, i, n - 1, decimals),
+        cells += [self.recorded("previous", m, i, history.at(ev.previous_period), decimals),
+                  attrs.evolve(self.recorded("current", m, i, history.at(ev.period),
+                                             decimals),
                                flags=("low_count",) if low else ()),
                   self.change_cell(m, i), self.direction_cell(i)]
         cells += [self.comparator_cell(slot, m, i, decimals) for slot in ev.comparisons]
@@ -235,10 +235,13 @@ class _Builder:
             score = self.scores.score(measure.id, ev.organisations[j], lang=self.lang)
             status, basis, reasons = score.status, score.basis, score.reasons
             cells.append(self.status_cell(status, basis, measure.kind))
-        values = tuple(float(v) for v in history.values[i, j])
+        values = tuple(float(v) for v in history.series_values(i, j))
+        drawn = sum(not np.isnan(v) for v in values) >= 3
         chart = ev.spc_chart(measure.id, ev.organisations[j])
         return Row(measure=m, cells=tuple(cells),
-                   history=values if sum(not np.isnan(v) for v in values) >= 3 else (),
+                   history=values if drawn else (),
+                   history_labels=tuple(p.display(self.lang) for p in history.series)
+                   if drawn else (),
                    status=status, status_basis=basis, status_reasons=tuple(reasons),
                    spc=chart,
                    spc_labels=tuple(str(mo) for mo in ev.spc.months) if chart else (),

@@ -53,12 +53,14 @@ class Column:
 @attrs.frozen(kw_only=True)
 class Row:
     """One measure's line: its cells, its status with reasons, and its charts' data
-    (``history``: values over the periods shown, oldest first; ``spc``: the monthly XmR
+    (``history``: its values over the series of the reported period's kind, oldest first,
+    labelled by ``history_labels``, when 3 or more are known; ``spc``: the monthly XmR
     chart with its month labels)."""
 
     measure: Measure
     cells: tuple[Cell, ...]
     history: tuple[float, ...] = ()
+    history_labels: tuple[str, ...] = ()
     status: Status | None = None
     status_basis: StatusBasis | None = None
     status_reasons: tuple[str, ...] = ()
