@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 
+import perfcore
+from perfcore import pipeline
 from perfcore.cli import main
 from perfcore.periods import parse_period
 from perfcore.pipeline import latest_period
+from perfcore.report.model import Report, text_table
 
 ROOT = Path(__file__).parents[1]
 EXAMPLE_PLANS = sorted(p for p in ROOT.glob("examples/**/*.toml")
@@ -83,3 +86,66 @@ def test_a_plan_without_a_period_reports_the_latest_and_says_so(
            "2020-21)" in err
     assert " ".join(next(x for x in out.splitlines() if "All crime" in x).split()[2:5]) \
         == "57116 48618 -14.9%"
+
+
+# ------------------------------------------------- tables that say what they show
+
+
+@pytest.fixture(scope="module")
+def national() -> perfcore.Run:
+    return perfcore.run(ROOT / "examples/national/plan.toml")
+
+
+def _table(report: Report, outcome: int = 0) -> tuple[list[str], dict[str, list[str]]]:
+    out = report.sections[0].outcomes[outcome]
+    heads, *rows = text_table(report, out, "Measure")
+    return heads, {r[0]: r[1:] for r in rows}
+
+
+def test_comparator_columns_say_change_rate_and_rank(national: perfcore.Run) -> None:
+    report = national.report
+    heads, rows = _table(report)
+    assert heads == ["Measure", "2017-18", "2018-19", "Annual change", "Direction of travel",
+                     "E&W change", "E&W rate", "E&W rank", "Wales change", "Wales rate",
+                     "Wales rank", "Status"]
+    # A count is compared by its change, a rate by its level: never both under one heading.
+    crime, rate = rows["Total recorded crime (excluding fraud)"], rows[
+        "Total recorded crime per 1,000 population"]
+    assert crime[heads.index("E&W rate") - 1] == "" != crime[heads.index("E&W change") - 1]
+    assert rate[heads.index("E&W change") - 1] == "" != rate[heads.index("E&W rate") - 1]
+
+
+def test_ranks_are_shown_and_agree_with_the_figures(national: perfcore.Run) -> None:
+    # Gwent's rank among the four Welsh forces by recorded crime per 1,000 (lower is
+    # better), worked out here from every force's rate in the evaluation.
+    ev, report = national.evaluation, national.report
+    i = ev.measure_index("all_crime_rate")
+    welsh = ["W15000001", "W15000002", "W15000003", "W15000004"]
+    rates = dict(zip(welsh, ev.peers.current[i, ev.peers.index(welsh)].tolist(), strict=True))
+    expected = sorted(rates, key=rates.__getitem__).index("W15000002") + 1
+    row = next(r for r in report.rows() if r.measure.id == "all_crime_rate")
+    ordinal = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th"}[expected]
+    assert row.cell("W92000004.rank").text == f"{ordinal} of 4"
+    assert row.cell("W92000004.rank").value == expected
+
+
+def test_an_english_force_has_no_wales_columns_or_notes(national: perfcore.Run) -> None:
+    report = pipeline.report_plan(national.plan_file, pipeline.evaluate_plan(
+        national.plan_file, national.dataset, organisation="Kent"), organisation="Kent")
+    text = pipeline.render(report, "text")
+    assert "Wales" not in text.replace("England and Wales", "")
+    assert "n/a (not compared)" not in text and "group none" not in text
+    assert [c.key for c in report.columns if c.key.startswith("W92")] == []
+
+
+def test_notes_name_groups_not_codes(national: perfcore.Run) -> None:
+    notes = national.report.notes
+    assert notes[0].startswith("E&W: England and Wales (43 forces); figures: computed")
+    assert notes[1].startswith("Wales (4 forces: Dyfed-Powys, Gwent, North Wales, South "
+                               "Wales); figures: computed")
+    seed001 = perfcore.run(ROOT / "examples/gwent/plan-2020-21.toml").report.notes
+    assert seed001[0].startswith(
+        "MSG: most similar group of Gwent (illustrative): South Wales, Cleveland, "
+        "Humberside, Lancashire, Nottinghamshire, Northumbria, Merseyside; ")
+    for text in (*notes, *seed001):
+        assert "msg_" not in text and "K04000001" not in text and "W92000004" not in text

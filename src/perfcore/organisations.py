@@ -42,6 +42,12 @@ class Organisation:
     country: str = ""
     region: str = ""
     aliases: tuple[str, ...] = ()
+    name_cy: str = ""
+
+    def name_in(self, lang: str) -> str:
+        """The name in ``lang`` ("cy": "De Cymru"); the English name where the language has
+        none of its own (English forces keep their names in Welsh text)."""
+        return self.name_cy if lang == "cy" and self.name_cy else self.name
 
     @property
     def is_force(self) -> bool:
@@ -70,7 +76,7 @@ class OrganisationRegistry:
                 raise ModelError(f"organisation code {org.code!r} is listed twice",
                                  obj=f"organisation {org.code!r}", field="code")
             self._by_code[org.code] = org
-            for key in {_norm(n) for n in (org.name, *org.aliases)}:
+            for key in {_norm(n) for n in (org.name, *org.aliases, org.name_cy) if n}:
                 self._by_name.setdefault(key, []).append(org)
 
     def __iter__(self) -> Iterator[Organisation]:
@@ -152,7 +158,8 @@ def default_registry() -> OrganisationRegistry:
     orgs = [
         Organisation(code=r["code"], name=r["name"], type=r["type"], country=r["country"],
                      region=r["region"],
-                     aliases=tuple(a for a in r["aliases"].split(";") if a))
+                     aliases=tuple(a for a in r["aliases"].split(";") if a),
+                     name_cy=r.get("name_cy", ""))
         for r in csv.DictReader(io.StringIO(text))
     ]
     return OrganisationRegistry(orgs)

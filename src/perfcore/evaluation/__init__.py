@@ -42,20 +42,26 @@ from perfcore.evaluation.records import (
     DirectionOfTravel,
     History,
     Interval,
+    Peers,
     Spc,
     Targets,
     Trend,
 )
 from perfcore.evaluation.result import Evaluation, Explanation
 from perfcore.evaluation.series import history, history_span, spc_charts, targets, trend_markers
-from perfcore.evaluation.values import NotAvailableWarning, gather, measure_values
+from perfcore.evaluation.values import (
+    MeasureValues,
+    NotAvailableWarning,
+    gather,
+    measure_values,
+)
 from perfcore.model import Measure, Plan
 from perfcore.organisations import ComparatorGroup
 from perfcore.periods import Period, parse_period
 
 __all__ = ["Change", "ChangeTest", "Comparison", "Counts", "DirectionOfTravel", "Evaluation",
            "EvaluationOptions", "Explanation", "History", "Interval", "NotAvailableWarning",
-           "Spc", "Targets", "Trend", "evaluate"]
+           "Peers", "Spc", "Targets", "Trend", "evaluate"]
 
 _OPTION_NAMES = tuple(a.name for a in attrs.fields(EvaluationOptions))
 
@@ -142,7 +148,19 @@ def evaluate(plan: Plan, dataset: Dataset, *, period: str | Period,
         history=history(dataset, chosen, shown, *history_span(
             dataset, cur_p, prev_p, [parse_period(p) for p in history_periods],
             points=opts.series_points), prev_p, cur_p),
-        reasons=reasons[:, pick])
+        peers=_peers(head, values, chosen, orgs), reasons=reasons[:, pick])
+
+
+def _peers(head: Headline, values: MeasureValues, measures: Sequence[Measure],
+           orgs: tuple[str, ...]) -> Peers:
+    """Every organisation's compared figure: counts by their % change (the ratio of the
+    periods and its interval, less one), other kinds by their current value."""
+    estimate, lower, upper = head.compared
+    counts = np.array([m.kind is MeasureKind.COUNT for m in measures])[:, None]
+    as_pct = [np.where(counts, (a - 1) * 100, a) for a in (estimate, lower, upper)]
+    return Peers(organisations=orgs, estimate=as_pct[0], lower=as_pct[1], upper=as_pct[2],
+                 current=head.current, numerator=values.x[..., 1],
+                 denominator=values.n[..., 1])
 
 
 def _options(options: EvaluationOptions | None, settings: dict[str, Any]) -> EvaluationOptions:

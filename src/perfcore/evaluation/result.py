@@ -44,6 +44,7 @@ from perfcore.evaluation.records import (
     DirectionOfTravel,
     History,
     Interval,
+    Peers,
     Spc,
     Targets,
     Trend,
@@ -96,7 +97,9 @@ class Evaluation:
     ``change`` and ``test`` the change and its significance; ``direction`` the direction
     of travel; ``comparisons`` one :class:`Comparison` per comparator slot; ``trend``,
     ``targets``, ``spc`` and ``history`` the figures over more periods; ``reasons`` the
-    :class:`~perfcore.calc.Reason` bits of the current value.
+    :class:`~perfcore.calc.Reason` bits of the current value; ``peers`` every
+    organisation's figure (all those of the dataset), for peer charts, funnel plots and
+    league tables.
     """
 
     plan: Plan
@@ -118,6 +121,7 @@ class Evaluation:
     spc: Spc
     history: History
     reasons: FlagArray = attrs.field(eq=False, repr=False)
+    peers: Peers | None = attrs.field(default=None, eq=False, repr=False)
 
     # ------------------------------------------------------------------ lookup
 

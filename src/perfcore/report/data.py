@@ -85,6 +85,7 @@ def _one_to_dict(report: Report) -> dict[str, Any]:
             "assessment_type": s.assessment_type, **_rolled(s.rolled),
             "outcomes": [{
                 "statement": o.statement, **_rolled(o.rolled),
+                "columns": [{"key": c.key} for c in (o.columns or report.columns)],
                 "measures": [{
                     "id": r.measure.id, "name": r.measure.name, "kind": r.measure.kind.value,
                     "polarity": r.measure.polarity.value, "unit": r.measure.unit,

@@ -39,7 +39,7 @@ def _render_one(report: Report) -> str:
             out += [f"### {_esc(outcome.statement)}{mark}", ""]
             head, *rows = text_table(report, outcome, _("Measure"))
             out.append("| " + " | ".join(_esc(h) for h in head) + " |")
-            out.append("|" + "|".join(["---"] + ["---:"] * len(report.columns)) + "|")
+            out.append("|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|")
             out += ["| " + " | ".join(_esc(c) for c in cells) + " |" for cells in rows]
             out.append("")
     out += [f"## {_('Notes')}", ""] + [f"- {_esc(n)}" for n in report.notes]

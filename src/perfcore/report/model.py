@@ -20,7 +20,7 @@ from perfcore.model import Measure
 __all__ = ["SCHEMA_VERSION", "Cell", "Column", "Outcome", "Report", "Rolled", "Row",
            "Section", "cell_text", "rolled_text", "status_words", "text_table"]
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "2.0"
 
 
 @attrs.frozen(kw_only=True)
@@ -75,6 +75,10 @@ class Row:
         from perfcore.errors import OptionError
         raise OptionError.for_choice("cell", key, [c.key for c in self.cells])
 
+    def get(self, key: str) -> Cell | None:
+        """The cell, or None where the row has none (a count has no "MSG rate")."""
+        return next((c for c in self.cells if c.key == key), None)
+
 
 @attrs.frozen(kw_only=True)
 class Rolled:
@@ -92,11 +96,13 @@ class Rolled:
 
 @attrs.frozen(kw_only=True)
 class Outcome:
-    """An outcome's statement, its roll-up and its rows."""
+    """An outcome's statement, its roll-up, its rows and the columns its table shows
+    (empty: all the report's columns)."""
 
     statement: str
     rows: tuple[Row, ...]
     rolled: Rolled = attrs.field(factory=Rolled)
+    columns: tuple[Column, ...] = ()
 
     @property
     def status(self) -> Status | None:
@@ -208,7 +214,9 @@ def text_table(report: Report, outcome: Outcome, measure_heading: str,
                note: Callable[[Cell], str] | None = None) -> list[list[str]]:
     """An outcome's table as text: the headings, then a row of cells per measure (what the
     text and Markdown renderers lay out)."""
-    rows = [[measure_heading, *(c.heading for c in report.columns)]]
-    rows += [[r.measure.name, *(cell_text(r.cell(c.key), note) for c in report.columns)]
+    columns = outcome.columns or report.columns
+    rows = [[measure_heading, *(c.heading for c in columns)]]
+    rows += [[r.measure.name, *("" if (cell := r.get(c.key)) is None else cell_text(cell, note)
+                                for c in columns)]
              for r in outcome.rows]
     return rows
