@@ -11,6 +11,7 @@ import pytest
 import perfcore
 from perfcore import pipeline
 from perfcore.cli import main
+from perfcore.evaluation import NotAvailableWarning
 from perfcore.periods import parse_period
 from perfcore.pipeline import latest_period
 from perfcore.report.model import Report, text_table
@@ -149,3 +150,69 @@ def test_notes_name_groups_not_codes(national: perfcore.Run) -> None:
         "Humberside, Lancashire, Nottinghamshire, Northumbria, Merseyside; ")
     for text in (*notes, *seed001):
         assert "msg_" not in text and "K04000001" not in text and "W92000004" not in text
+
+
+# ------------------------------------------------------------ published figures shown
+
+
+def test_seed002_published_changes_are_listed_as_published(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Seed 002 gives five changes without their counts (−0.8%, −5.1%, −10.6%, +38%, +31%):
+    # each is shown as published, to the precision published, with its period and source.
+    assert main(["report", str(ROOT / "examples/gwent/seed002-delivery-plan-2013-14.toml")]) == 0
+    out = capsys.readouterr().out
+    for line in ("Criminal Damage & Arson — Gwent, change, 12 months to December 2013: -0.8%",
+                 "Household crime (domestic burglary) — Gwent, change, 12 months to "
+                 "December 2013: -5.1%",
+                 "ASB incidents — Gwent, change, 12 months to September 2013: -10.6%",
+                 "Incidents flagged as domestic abuse — Gwent, change, 12 months to "
+                 "September 2013: +38% (seed 002, Priority 4",
+                 "Crime reports flagged as domestic abuse — Gwent, change, 12 months to "
+                 "September 2013: +31% (seed 002"):
+        assert f"      - {line}" in out, line
+
+
+def test_an_own_published_figure_fills_the_cell_it_belongs_to(tmp_path: Path) -> None:
+    # A change published for the reported period, with no counts to compute it from,
+    # fills the change cell, marked § and explained in the notes.
+    (tmp_path / "published.csv").write_text(textwrap.dedent("""\
+        measure,group,period,figure,value,source
+        all_crime,W15000002,2020-21,pct_change,-5.4,"the force's annual report"
+        all_crime,W15000002,2019-20,pct_change,2.0,"the force's previous report"
+        """), "utf-8")
+    (tmp_path / "data.csv").write_text("measure,organisation,period,value\n"
+                                       "other,Gwent,2020-21,1\n", "utf-8")
+    plan = tmp_path / "plan.toml"
+    plan.write_text(textwrap.dedent("""\
+        [plan]
+        title = "Delivery plan"
+        organisation = "Gwent"
+        period = "2020-21"
+        [[data]]
+        path = "data.csv"
+        [[data]]
+        path = "published.csv"
+        loader = "published"
+        [[priorities]]
+        title = "Crime"
+          [[priorities.outcomes]]
+          statement = "Less crime"
+            [[priorities.outcomes.measures]]
+            id = "all_crime"
+            name = "All crime"
+            kind = "count"
+            polarity = "lower"
+        """), "utf-8")
+    # The count itself is still not available, and perfcore says so.
+    with pytest.warns(NotAvailableWarning, match="1 figure.s. not available for 2020-21"):
+        report = perfcore.run(plan).report
+    (row,) = report.rows()
+    cell = row.cell("change")
+    assert (cell.text, cell.value, cell.flags, cell.method) == (
+        "-5.4%", -5.4, ("published",), "published")
+    assert cell.source == "the force's annual report"
+    assert [(p.who, p.period, p.text) for p in row.published] == [
+        ("Gwent", "2019-20", "+2%")]
+    assert report.notes[-1] == ("§ Published figure (the publication's own, not computed "
+                                "from data: its counts were not given): All crime.")
+    assert "-5.4%§" in pipeline.render(report, "text")

@@ -148,7 +148,8 @@ def evaluate(plan: Plan, dataset: Dataset, *, period: str | Period,
         history=history(dataset, chosen, shown, *history_span(
             dataset, cur_p, prev_p, [parse_period(p) for p in history_periods],
             points=opts.series_points), prev_p, cur_p),
-        peers=_peers(head, values, chosen, orgs), reasons=reasons[:, pick])
+        peers=_peers(head, values, chosen, orgs), reasons=reasons[:, pick],
+        published=tuple(f for f in dataset.published if f.measure in {m.id for m in chosen}))
 
 
 def _peers(head: Headline, values: MeasureValues, measures: Sequence[Measure],

@@ -29,6 +29,7 @@ from perfcore.codes import (
     TrendMarker,
     VariationIcon,
 )
+from perfcore.dataset import PublishedFigure
 from perfcore.errors import (
     MissingDependencyError,
     OptionError,
@@ -99,7 +100,8 @@ class Evaluation:
     ``targets``, ``spc`` and ``history`` the figures over more periods; ``reasons`` the
     :class:`~perfcore.calc.Reason` bits of the current value; ``peers`` every
     organisation's figure (all those of the dataset), for peer charts, funnel plots and
-    league tables.
+    league tables; ``published`` the figures publications give for the measures (any
+    period), which reports show beside the computed ones.
     """
 
     plan: Plan
@@ -122,6 +124,7 @@ class Evaluation:
     history: History
     reasons: FlagArray = attrs.field(eq=False, repr=False)
     peers: Peers | None = attrs.field(default=None, eq=False, repr=False)
+    published: tuple[PublishedFigure, ...] = attrs.field(default=(), eq=False, repr=False)
 
     # ------------------------------------------------------------------ lookup
 

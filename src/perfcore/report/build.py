@@ -29,6 +29,7 @@ from perfcore.codes import (
     StatusBasis,
     UntestedReason,
 )
+from perfcore.dataset import PublishedFigure
 from perfcore.errors import UnknownOrganisationError
 from perfcore.evaluation import Evaluation
 from perfcore.i18n import ENGLISH, N_, Fallback, TextTranslator, Translator, parse_languages
@@ -40,12 +41,14 @@ from perfcore.labels import (
     UNTESTED_WORDS,
     change_text,
     label,
+    published_text,
     rank_text,
     value_text,
 )
 from perfcore.model import Display, Measure, Priority
 from perfcore.organisations import default_registry
 from perfcore.report.model import Cell, Column, Outcome, Report, Rolled, Row, Section
+from perfcore.report.published import fill_from_published, published_lines
 from perfcore.scoring import Rollup, Scores
 
 __all__ = ["build_report"]
@@ -146,7 +149,7 @@ class _Builder:
             columns=tuple(c for c in self.columns() if c.key in shown or not sections),
             sections=sections,
             comparators={slot: ev.comparisons[slot].group[self.j] for slot in self.slots()},
-            notes=self.notes(), lang=self.lang)
+            notes=self.notes() + self.published_notes(sections), lang=self.lang)
 
     def organisation_name(self, org: str) -> str:
         """An organisation's name in the report's language: the plan's translation, else
@@ -273,6 +276,9 @@ class _Builder:
                                flags=("low_count",) if low else ()),
                   self.change_cell(m, i), self.direction_cell(i)]
         cells += [c for slot in self.slots() for c in self.comparator_cells(slot, m, i, decimals)]
+        figures = [f for f in ev.published if f.measure == measure.id and f.period == ev.period]
+        cells, used = fill_from_published(cells, m, figures, ev.organisations[j],
+                                          self.published_text(m, decimals), _)
         status: Status | None = None
         basis: StatusBasis | None = None
         reasons: tuple[str, ...] = ()
@@ -290,7 +296,29 @@ class _Builder:
                    status=status, status_basis=basis, status_reasons=tuple(reasons),
                    spc=chart,
                    spc_labels=tuple(str(mo) for mo in ev.spc.months) if chart else (),
-                   spc_title=f"{m.name}: {_('monthly XmR chart')}" if chart else "")
+                   spc_title=f"{m.name}: {_('monthly XmR chart')}" if chart else "",
+                   published=published_lines(ev, j, measure, used, self.who,
+                                             self.published_text(m, decimals), _, self.lang))
+
+    def published_text(self, m: Measure, decimals: int) -> Callable[[PublishedFigure], str]:
+        """A published figure to the precision it was published with (38% stays "+38%",
+        not "+38.0%"), never more than the report's own decimals."""
+        def text(f: PublishedFigure) -> str:
+            limit = self.display.change_decimals if f.figure.endswith("change") else decimals
+            scale = 100 if f.figure == "value" and m.kind is MeasureKind.PROPORTION else 1
+            shown = next((d for d in range(limit) if round(f.value * scale, d)
+                          == round(f.value * scale, 9)), limit)
+            return published_text(m, f.figure, f.value, shown, self.display.thousands,
+                                  self._)
+        return text
+
+    def who(self, group: str) -> str:
+        """Whom a published figure describes: the organisation or area by name, a
+        comparator group by its short name ("MSG")."""
+        for slot, c in self.ev.comparisons.items():
+            if group in c.group:
+                return self._(_SLOT_HEADINGS.get(slot, slot))
+        return self.organisation_name(group)
 
     def recorded(self, key: str, m: Measure, i: int, k: int, decimals: int) -> Cell:
         h = self.ev.history
@@ -398,6 +426,16 @@ class _Builder:
                      "proportions."))
         out += self.test_notes()
         return tuple(out)
+
+    def published_notes(self, sections: tuple[Section, ...]) -> tuple[str, ...]:
+        """What § marks, when a cell shows a published figure."""
+        names = [r.measure.name for s in sections for o in s.outcomes for r in o.rows
+                 if any("published" in c.flags for c in r.cells)]
+        if not names:
+            return ()
+        return (self._("§ Published figure (the publication's own, not computed from data: "
+                       "its counts were not given): {measures}.").format(
+                           measures=", ".join(names)),)
 
     def group_words(self, slot: str) -> str:
         """A group as a reader knows it: "most similar group of Gwent (illustrative): South

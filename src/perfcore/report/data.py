@@ -96,6 +96,10 @@ def _one_to_dict(report: Report) -> dict[str, Any]:
                                         "source": c.source, "code": _code(c.code),
                                         "flags": list(c.flags), "reasons": _reasons(c)}
                                 for c in r.cells},
+                    "published": [{"who": p.who, "figure": p.figure, "what": p.what,
+                                   "period": p.period, "value": _num(p.value),
+                                   "display": p.text, "source": p.source}
+                                  for p in r.published],
                 } for r in o.rows],
             } for o in s.outcomes],
         } for s in report.sections],

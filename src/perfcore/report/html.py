@@ -17,7 +17,15 @@ from collections.abc import Sequence
 from perfcore.codes import Assessment, Code, Direction, Status, StatusBasis
 from perfcore.i18n import LANGUAGE_NAMES, Translator, translator
 from perfcore.report.charts.spc import render_xmr_svg
-from perfcore.report.model import FLAG_MARKS, Cell, Report, Rolled, Row, status_words
+from perfcore.report.model import (
+    FLAG_MARKS,
+    Cell,
+    Report,
+    Rolled,
+    Row,
+    published_text_lines,
+    status_words,
+)
 
 __all__ = ["render_html"]
 
@@ -189,6 +197,10 @@ def _body(report: Report) -> list[str]:
                                   f"{'<ul>' + reasons + '</ul>' if reasons else ''}{extra}"
                                   "</details>")
             out.append("</tbody></table>")
+            published = published_text_lines(outcome, _)
+            if published:
+                out.append(f'<p class="meta">{_e(_("Published figures"))}:</p><ul class="notes">'
+                           + "".join(f"<li>{_e(p)}</li>" for p in published) + "</ul>")
             out.extend(charts)
         out.append("</section>")
     out.append(f'<h2>{_e(_("Notes"))}</h2><ul class="notes">'

@@ -6,7 +6,13 @@ separated by a horizontal rule."""
 from __future__ import annotations
 
 from perfcore.i18n import translator
-from perfcore.report.model import Report, rolled_text, status_words, text_table
+from perfcore.report.model import (
+    Report,
+    published_text_lines,
+    rolled_text,
+    status_words,
+    text_table,
+)
 
 __all__ = ["render_markdown"]
 
@@ -42,5 +48,9 @@ def _render_one(report: Report) -> str:
             out.append("|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|")
             out += ["| " + " | ".join(_esc(c) for c in cells) + " |" for cells in rows]
             out.append("")
+            published = published_text_lines(outcome, _)
+            if published:
+                out += [f"*{_esc(_('Published figures'))}:*", ""]
+                out += [f"- {_esc(p)}" for p in published] + [""]
     out += [f"## {_('Notes')}", ""] + [f"- {_esc(n)}" for n in report.notes]
     return "\n".join(out) + "\n"

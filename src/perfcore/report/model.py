@@ -17,8 +17,9 @@ from perfcore.calc.spc import XmrResult
 from perfcore.codes import Code, Status, StatusBasis
 from perfcore.model import Measure
 
-__all__ = ["SCHEMA_VERSION", "Cell", "Column", "Outcome", "Report", "Rolled", "Row",
-           "Section", "cell_text", "rolled_text", "status_words", "text_table"]
+__all__ = ["SCHEMA_VERSION", "Cell", "Column", "Outcome", "Published", "Report", "Rolled",
+           "Row", "Section", "cell_text", "published_text_lines", "rolled_text", "status_words",
+           "text_table"]
 
 SCHEMA_VERSION = "2.0"
 
@@ -45,6 +46,23 @@ class Cell:
 
 
 @attrs.frozen(kw_only=True)
+class Published:
+    """A figure a publication gives for a measure that no cell shows (another period, or
+    beside perfcore's own figure): ``who`` it describes (the organisation or a group),
+    ``figure`` what it is (``value``, ``pct_change``, ``pp_change``, ``rank``) and
+    ``what`` that in words, its ``period``, ``value`` and display ``text``, and its
+    ``source``."""
+
+    who: str
+    figure: str
+    what: str
+    period: str
+    value: float
+    text: str
+    source: str = ""
+
+
+@attrs.frozen(kw_only=True)
 class Column:
     key: str
     heading: str
@@ -67,6 +85,7 @@ class Row:
     spc: XmrResult | None = attrs.field(default=None, eq=False)
     spc_labels: tuple[str, ...] = ()
     spc_title: str = ""
+    published: tuple[Published, ...] = ()
 
     def cell(self, key: str) -> Cell:
         for c in self.cells:
@@ -178,7 +197,7 @@ class Report:
 
 
 #: The mark a flagged cell carries, explained in the report's notes.
-FLAG_MARKS = {"small_base": "†", "low_count": "‡"}
+FLAG_MARKS = {"small_base": "†", "low_count": "‡", "published": "§"}
 
 
 def cell_text(cell: Cell, note: Callable[[Cell], str] | None = None) -> str:
@@ -208,6 +227,16 @@ def rolled_text(rolled: Rolled, words: Callable[[Status | StatusBasis], str]) ->
     if shown is None:
         return ""
     return f"{words(shown)}: {rolled.words}" if rolled.words else words(shown)
+
+
+def published_text_lines(outcome: Outcome, _: Callable[[str], str]) -> list[str]:
+    """The published figures of an outcome's measures that no cell shows, one line each
+    ("All crime — Wales, change, 12 months to June 2020: -3.9% (seed 003 ...)"), for
+    the text and Markdown renderers to print under its table."""
+    return [_("{measure} — {who}, {what}, {period}: {value}").format(
+                measure=r.measure.name, who=p.who, what=p.what, period=p.period,
+                value=p.text) + (f" ({p.source})" if p.source else "")
+            for r in outcome.rows for p in r.published]
 
 
 def text_table(report: Report, outcome: Outcome, measure_heading: str,
