@@ -34,6 +34,7 @@ __all__ = [
     "METHOD_NAMES",
     "OUTCOME_BASIS_WORDS",
     "POINT_WORDS",
+    "SUPPRESSION_WORDS",
     "UNTESTED_WORDS",
     "VARIATION_WORDS",
     "change_text",
@@ -135,6 +136,13 @@ POINT_WORDS: Mapping[str, str] = {
     "special_cause_concern": N_("special cause concern"),
     "special_cause_neutral_high": N_("special cause neutral high"),
     "special_cause_neutral_low": N_("special cause neutral low"),
+}
+
+#: Why a public edition withholds a figure (:class:`perfcore.codes.SuppressionReason`).
+SUPPRESSION_WORDS: Mapping[str, str] = {
+    "primary": N_("a count below {threshold}"),
+    "secondary": N_("withheld so that a total cannot reveal a count below {threshold}"),
+    "derived": N_("computed from a count withheld"),
 }
 
 
