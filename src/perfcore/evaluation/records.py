@@ -173,11 +173,14 @@ class Spc:
 @attrs.frozen(kw_only=True)
 class History:
     """The values in every period a report shows (earlier periods, the previous and the
-    current one): ``values`` is measures × organisations × ``periods``; ``source`` codes
+    current one): ``values`` is measures × organisations × ``periods``, ``numerator`` and
+    ``denominator`` the count and base behind each (as :class:`Counts`); ``source`` codes
     into ``sources`` the recorded source of each observation (-1: none)."""
 
     periods: tuple[Period, ...]
     values: FloatArray = attrs.field(eq=False, repr=False)
+    numerator: FloatArray = attrs.field(eq=False, repr=False)
+    denominator: FloatArray = attrs.field(eq=False, repr=False)
     source: npt.NDArray[np.int32] = attrs.field(eq=False, repr=False)
     sources: tuple[str, ...]
 

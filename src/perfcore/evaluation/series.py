@@ -144,7 +144,9 @@ def spc_charts(dataset: Dataset, measures: Sequence[Measure], orgs: Sequence[str
 def history(dataset: Dataset, measures: Sequence[Measure], orgs: Sequence[str],
             periods: Sequence[Period]) -> History:
     """The values of earlier periods a report shows beside the two compared, with the
-    recorded source of each observation."""
-    values = _values_in(dataset, measures, periods, orgs)
+    counts and bases behind them and the recorded source of each observation."""
+    obs = gather(dataset, measures, periods, orgs, warn=False)
+    v = measure_values(obs, measures, organisations=orgs, periods=periods)
     sources, codes = dataset.source_cube([m.id for m in measures], orgs, periods)
-    return History(periods=tuple(periods), values=values, source=codes, sources=sources)
+    return History(periods=tuple(periods), values=v.value, numerator=v.x, denominator=v.n,
+                   source=codes, sources=sources)
