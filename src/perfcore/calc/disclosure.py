@@ -39,8 +39,11 @@ from perfcore.calc._common import (
 from perfcore.codes import SuppressionReason
 from perfcore.errors import ShapeError
 
-__all__ = ["AdditiveStructure", "Suppression", "primary_suppression", "recoverable",
-           "secondary_suppression"]
+__all__ = ["DEFAULT_THRESHOLD", "AdditiveStructure", "Suppression", "primary_suppression",
+           "recoverable", "secondary_suppression"]
+
+#: Counts below this are withheld unless a threshold is given (METHODS.md §8: "< 5").
+DEFAULT_THRESHOLD = 5
 
 #: Singular values below this are zero: the sums hold small whole coefficients.
 _TOLERANCE = 1e-9
@@ -123,7 +126,8 @@ class Suppression:
         return int(np.count_nonzero(self.reason == reason))
 
 
-def primary_suppression(counts: npt.ArrayLike, *, threshold: float = 5) -> BoolArray:
+def primary_suppression(counts: npt.ArrayLike, *,
+                        threshold: float = DEFAULT_THRESHOLD) -> BoolArray:
     """True where a count is below ``threshold`` (0 included); missing counts are not.
 
     Examples
