@@ -159,8 +159,9 @@ class _Edition:
         withheld = any(c.suppressed is not None for c in cells)
         reasons = tuple(x for x in row.status_reasons if x not in row.internal)
         if withheld:
+            _ = self._
             self.withheld_in.append(row.measure.name)
-            reasons = (self._("reasons not shown: they cite withheld figures"),)
+            reasons = (_("reasons not shown: they cite withheld figures"),)
         spc = row.spc if row.spc is not None and self.chart_shown(row, withheld) else None
         history = () if withheld else row.history
         self.charts += (spc is None and row.spc is not None) + (len(history) < len(row.history))
