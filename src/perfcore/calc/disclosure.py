@@ -213,12 +213,7 @@ def secondary_suppression(values: npt.ArrayLike, primary: npt.ArrayLike,
     if v.size != structure.size:
         raise ShapeError(f"values has {v.size} cells; the structure describes "
                          f"{structure.size}", shapes={"values": v.shape}, argument="values")
-    reason = np.zeros(v.size, dtype=np.int8)
-    if derived is not None:
-        reason[np.broadcast_to(np.asarray(derived, dtype=bool), v.shape)] = \
-            SuppressionReason.DERIVED
-    reason[np.broadcast_to(np.asarray(primary, dtype=bool), v.shape)] = \
-        SuppressionReason.PRIMARY
+    reason = _first_reasons(v.size, primary, derived)
     members = structure.members()
     # Each pass withholds at least one more cell, so at most one pass per cell.
     for _ in range(v.size + 1):
@@ -233,6 +228,17 @@ def secondary_suppression(values: npt.ArrayLike, primary: npt.ArrayLike,
             break
         reason[extra] = SuppressionReason.SECONDARY
     return Suppression(reason=reason)
+
+
+def _first_reasons(size: int, primary: npt.ArrayLike,
+                   derived: npt.ArrayLike | None) -> Int8Array:
+    reason = np.zeros(size, dtype=np.int8)
+    if derived is not None:
+        reason[np.broadcast_to(np.asarray(derived, dtype=bool), (size,))] = \
+            SuppressionReason.DERIVED
+    reason[np.broadcast_to(np.asarray(primary, dtype=bool), (size,))] = \
+        SuppressionReason.PRIMARY
+    return reason
 
 
 def _stale_changes(hidden: BoolArray, changes: IntArray) -> BoolArray:
