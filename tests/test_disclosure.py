@@ -1,4 +1,4 @@
-"""Small-number disclosure control (METHODS.md §8): primary suppression of counts below
+"""Small-number disclosure control (methodology §8): primary suppression of counts below
 the threshold, derived suppression of figures computed from them, and secondary
 (complementary) suppression so that no withheld count can be worked out from a total or
 a change."""

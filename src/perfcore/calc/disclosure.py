@@ -1,4 +1,4 @@
-"""Small-number disclosure control (METHODS.md §8): which cells of a public table to
+"""Small-number disclosure control (methodology §8): which cells of a public table to
 withhold so that no small count can be read from it, directly or by arithmetic.
 
 Three steps, each a pure function over a flat vector of cells:
@@ -42,7 +42,7 @@ from perfcore.errors import ShapeError
 __all__ = ["DEFAULT_THRESHOLD", "AdditiveStructure", "Suppression", "primary_suppression",
            "recoverable", "secondary_suppression"]
 
-#: Counts below this are withheld unless a threshold is given (METHODS.md §8: "< 5").
+#: Counts below this are withheld unless a threshold is given (methodology §8: "< 5").
 DEFAULT_THRESHOLD = 5
 
 #: Singular values below this are zero: the sums hold small whole coefficients.
