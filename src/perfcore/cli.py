@@ -24,7 +24,8 @@ EXAMPLES = {
   perfcore report plan.toml --data crime.csv --period 2020-21 --format html -o report.html
   perfcore report plan.toml --period "12 months to June 2020" --format json
   perfcore report plan.toml --period 2020-21 --lang cy --format html -o adroddiad.html
-  perfcore report plan.toml --period 2020-21 --lang en+cy     # bilingual, Welsh first""",
+  perfcore report plan.toml --period 2020-21 --lang en+cy     # bilingual, Welsh first
+  perfcore report plan.toml --public --format html -o public.html   # for publication""",
     "validate": """examples:
   perfcore validate examples/gwent/plan-2020-21.toml
   perfcore validate plan.toml --data crime.csv outcomes.csv""",
@@ -92,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
                         "all (default), or show it in English behind a visible marker")
     c.add_argument("--colour", choices=("auto", "always", "never"), default="auto",
                    help="colour in text reports (default: only on a terminal)")
+    _public_args(c)
 
     c = command("validate", "Check a plan (and its data) and list every problem.")
     plan_and_data(c)
@@ -134,6 +136,19 @@ def _parser() -> argparse.ArgumentParser:
                    "(default en)")
     c.add_argument("-o", "--output", type=Path, default=None)
     return p
+
+
+def _public_args(c: argparse.ArgumentParser) -> None:
+    c.add_argument("--public", action=argparse.BooleanOptionalAction, default=None,
+                   help="a public edition: counts below the threshold withheld, with the "
+                        "figures that would reveal them; no internal commentary or sources "
+                        "(default: the plan's [report] public)")
+    c.add_argument("--threshold", type=int, default=None, metavar="N",
+                   help="with --public: withhold counts below N (default: the plan's, "
+                        "else 5)")
+    c.add_argument("--symbol", choices=("*", "<n"), default=None,
+                   help="with --public: a withheld figure as * (default), or a count "
+                        "below the threshold as <5")
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
@@ -221,7 +236,8 @@ def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     ev = _evaluate(args, plan_file, dataset)
     scores = score_plan(plan_file, ev)
     report = report_plan(plan_file, ev, scores, lang=args.lang,
-                         fallback=args.translation_fallback, organisation=args.organisation)
+                         fallback=args.translation_fallback, organisation=args.organisation,
+                         public=args.public, threshold=args.threshold, symbol=args.symbol)
     options: dict[str, Any] = {}
     if args.format == "text":
         tty = args.output is None and out.isatty()

@@ -529,12 +529,15 @@ def _to_status(value: Any) -> Status:
 @attrs.frozen(kw_only=True)
 class ManualAssessment:
     """The manually assessed status of a qualitative item (green, amber, red or grey for
-    not assessed), as of a period, with its commentary and evidence."""
+    not assessed), as of a period, with its commentary and evidence;
+    ``commentary_internal``: the commentary is for internal editions only (a public
+    edition leaves it out)."""
 
     status: Status = attrs.field(default=Status.GREY, converter=_to_status)
     as_of: Period | None = attrs.field(default=None, converter=_to_period)
     commentary: str = ""
     evidence: tuple[str, ...] = ()
+    commentary_internal: bool = False
 
 
 #: Measure kinds whose values are whole numbers by default: a plan's ``[display] decimals``

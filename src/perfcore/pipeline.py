@@ -26,6 +26,7 @@ from typing import Any
 
 import attrs
 
+from perfcore.calc.disclosure import DEFAULT_THRESHOLD
 from perfcore.dataset import Dataset
 from perfcore.derive import derive_measures
 from perfcore.errors import (
@@ -43,7 +44,7 @@ from perfcore.io import load_data as load_files
 from perfcore.io.plan import PlanFile, read_plan, read_plan_text
 from perfcore.periods import Period
 from perfcore.plugins.manager import Registry
-from perfcore.report import Report, build_report
+from perfcore.report import Report, build_report, public_edition
 from perfcore.scoring import Scores, ScoringConfig, score
 
 __all__ = ["Run", "evaluate_plan", "load_data", "load_plan", "loads_plan", "render",
@@ -175,13 +176,30 @@ def _name(plan_file: PlanFile) -> str | None:
 
 def report_plan(plan_file: PlanFile, evaluation: Evaluation, scores: Scores | None = None, *,
                 lang: str = ENGLISH, fallback: Fallback = "error",
-                organisation: str | None = None, registry: Registry | None = None) -> Report:
+                organisation: str | None = None, registry: Registry | None = None,
+                public: bool | None = None, threshold: int | None = None,
+                symbol: str | None = None) -> Report:
     """Lay the evaluation (and scores) out as the plan's ``[display]`` table says, with its
-    texts in ``lang`` (``"cy"``, ``"en+cy"``)."""
+    texts in ``lang`` (``"cy"``, ``"en+cy"``).
+
+    ``public`` (default: the plan's ``[report] public``) makes it a public edition
+    (:func:`perfcore.report.public_edition`): counts below ``threshold`` withheld, shown
+    as ``symbol``, with the plan's ``[report] totals`` (both default to the plan's, else
+    5 and ``"*"``)."""
     reg = _registry(registry)
-    return build_report(evaluation, scores, organisation=organisation,
-                        display=plan_file.display, lang=lang, texts=plan_file.texts,
-                        fallback=fallback, catalogues=reg.translations)
+    report = build_report(evaluation, scores, organisation=organisation,
+                          display=plan_file.display, lang=lang, texts=plan_file.texts,
+                          fallback=fallback, catalogues=reg.translations)
+    settings = plan_file.report
+    if not (settings.public if public is None else public):
+        if threshold is not None or symbol is not None:
+            raise OptionError("a threshold or symbol applies to a public edition only: ask "
+                              "for one (--public, public=True)", option="public",
+                              value=public, allowed=(True,))
+        return report
+    return public_edition(report, threshold=threshold or settings.threshold
+                          or DEFAULT_THRESHOLD, symbol=symbol or settings.symbol or "*",
+                          totals=settings.totals)
 
 
 def render(report: Report, format: str = "text", *, registry: Registry | None = None,
@@ -214,9 +232,10 @@ def run(plan: PlanFile | PathLike, *, files: Sequence[PathLike] | None = None,
         previous: str | Period | None = None, organisation: str | None = None,
         lang: str = ENGLISH, fallback: Fallback = "error",
         progress: ProgressCallback | bool | None = False,
-        registry: Registry | None = None) -> Run:
+        registry: Registry | None = None, public: bool | None = None) -> Run:
     """Every stage, in order: load the plan (when given a path) and its data, evaluate,
-    score and lay out the report."""
+    score and lay out the report (a public edition when ``public``, or when the plan's
+    ``[report]`` table says so)."""
     reg = _registry(registry)
     plan_file = plan if isinstance(plan, PlanFile) else load_plan(plan, registry=reg)
     dataset = load_data(plan_file, files=files, loader=loader, progress=progress,
@@ -225,7 +244,7 @@ def run(plan: PlanFile | PathLike, *, files: Sequence[PathLike] | None = None,
                        organisation=organisation)
     scores = score_plan(plan_file, ev, registry=reg)
     report = report_plan(plan_file, ev, scores, lang=lang, fallback=fallback,
-                         organisation=organisation, registry=reg)
+                         organisation=organisation, registry=reg, public=public)
     return Run(plan_file=plan_file, dataset=dataset, evaluation=ev, scores=scores,
                report=report, registry=reg)
 

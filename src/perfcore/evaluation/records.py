@@ -213,8 +213,9 @@ class Spc:
 @attrs.frozen(kw_only=True)
 class History:
     """The values of a measure in every period a report shows or draws: ``values`` is
-    measures × organisations × ``periods`` (in time order); ``source`` codes into
-    ``sources`` the recorded source of each observation (-1: none).
+    measures × organisations × ``periods`` (in time order), ``numerator`` and
+    ``denominator`` the count and base behind each (as :class:`Counts`); ``source`` codes
+    into ``sources`` the recorded source of each observation (-1: none).
 
     ``shown`` are the earlier periods a report shows as columns before the two compared
     (the plan's ``[display] history``, those before the previous period); ``series`` the
@@ -222,6 +223,8 @@ class History:
 
     periods: tuple[Period, ...]
     values: FloatArray = attrs.field(eq=False, repr=False)
+    numerator: FloatArray = attrs.field(eq=False, repr=False)
+    denominator: FloatArray = attrs.field(eq=False, repr=False)
     source: npt.NDArray[np.int32] = attrs.field(eq=False, repr=False)
     sources: tuple[str, ...]
     shown: tuple[Period, ...] = ()

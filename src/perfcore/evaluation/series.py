@@ -158,9 +158,11 @@ def history(dataset: Dataset, measures: Sequence[Measure], orgs: Sequence[str],
             shown: Sequence[Period], series: Sequence[Period], previous: Period,
             period: Period) -> History:
     """The values of the earlier periods a report shows beside the two compared and of
-    the series a sparkline draws, with the recorded source of each observation."""
+    the series a sparkline draws, with the counts and bases behind them and the recorded
+    source of each observation."""
     periods = tuple(sorted({*shown, *series, previous, period}))
-    values = _values_in(dataset, measures, periods, orgs)
+    obs = gather(dataset, measures, periods, orgs, warn=False)
+    v = measure_values(obs, measures, organisations=orgs, periods=periods)
     sources, codes = dataset.source_cube([m.id for m in measures], orgs, periods)
-    return History(periods=periods, values=values, source=codes, sources=sources,
-                   shown=tuple(shown), series=tuple(series))
+    return History(periods=periods, values=v.value, numerator=v.x, denominator=v.n,
+                   source=codes, sources=sources, shown=tuple(shown), series=tuple(series))

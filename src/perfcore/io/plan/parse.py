@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 import attrs
 
-from perfcore.codes import Status
+from perfcore.codes import MeasureKind, Status
 from perfcore.errors import (
     OptionError,
     PerfcoreError,
@@ -34,6 +34,7 @@ from perfcore.errors import (
 from perfcore.io.plan.lines import line_of, toml_lines
 from perfcore.io.plan.records import DataSource, PlanFile, ReportSettings
 from perfcore.io.plan.schema import FORMAT, table_keys
+from perfcore.labels import SUPPRESSION_SYMBOLS
 from perfcore.model import Display, ManualAssessment, Measure, Plan
 from perfcore.organisations import ComparatorGroup, default_registry
 from perfcore.periods import Period, parse_period
@@ -220,7 +221,7 @@ class _Builder:
             self.problem("plan", "the file has no [plan] table (title, organisation, period)")
         plan = self.plan(raw.get("plan", {}), raw.get("priorities"))
         display = self.display(raw.get("display"))
-        report = self.report(raw.get("report"))
+        report = self.report(raw.get("report"), plan)
         comparators = self.comparators(raw.get("comparators"))
         data = self.data(raw.get("data"))
         scoring_data = self.scoring(raw.get("scoring"))
@@ -288,7 +289,8 @@ class _Builder:
             return None
         entry = self._texts(m, path, ("name", "unit", "description", "source"))
         manual: dict[str, Any] = {k: entry.pop(k)
-                                  for k in ("status", "as_of", "commentary", "evidence")
+                                  for k in ("status", "as_of", "commentary", "evidence",
+                                            "commentary_internal")
                                   if k in entry}
         scorer = entry.pop("scorer", None)
         if "use" in entry:
@@ -359,10 +361,14 @@ class _Builder:
             evidence = []
         items = tuple(t for k, e in enumerate(evidence)
                       if (t := self.text(e, f"{path}.evidence[{k}]")) is not None)
+        internal = manual.get("commentary_internal", False)
+        if not isinstance(internal, bool):
+            self.problem(_join(path, "commentary_internal"), f"must be true or false, not "
+                         f"{_type(internal)}")
         self.manual[ident] = ManualAssessment(
             status=status, as_of=self.period(manual.get("as_of"), _join(path, "as_of")),
             commentary=self.text(manual.get("commentary"), _join(path, "commentary")) or "",
-            evidence=items)
+            evidence=items, commentary_internal=internal is True)
 
     def display(self, value: Any) -> Display:
         if value is None:
@@ -399,7 +405,7 @@ class _Builder:
             self.problem("display.labels", "must be a table of column key = heading")
         return Display(**kwargs)
 
-    def report(self, value: Any) -> ReportSettings:
+    def report(self, value: Any, plan: Plan | None) -> ReportSettings:
         if value is None:
             return ReportSettings()
         r = self.table(value, "report", "report", "[report]")
@@ -411,7 +417,63 @@ class _Builder:
             org = None
         return ReportSettings(period=self.period(r.get("period"), "report.period"),
                               previous=self.period(r.get("previous"), "report.previous"),
-                              organisation=org)
+                              organisation=org, **self.disclosure(r, plan))
+
+    def disclosure(self, r: Mapping[str, Any], plan: Plan | None) -> dict[str, Any]:
+        """The ``[report]`` table's public-edition settings, checked."""
+        out: dict[str, Any] = {}
+        public = r.get("public", False)
+        if isinstance(public, bool):
+            out["public"] = public
+        else:
+            self.problem("report.public", f"must be true or false, not {_type(public)}")
+        threshold = r.get("threshold")
+        if threshold is not None:
+            if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
+                self.problem("report.threshold", f"must be a whole number of at least 1 "
+                             f"(counts below it are withheld), not {threshold!r}")
+            else:
+                out["threshold"] = threshold
+        symbol = r.get("symbol")
+        if symbol is not None:
+            if symbol in SUPPRESSION_SYMBOLS:
+                out["symbol"] = symbol
+            else:
+                self.problem("report.symbol", f"must be one of "
+                             f"{', '.join(SUPPRESSION_SYMBOLS)}, not {symbol!r}")
+        if "totals" in r:
+            out["totals"] = self.totals(r["totals"], plan)
+        return out
+
+    def totals(self, value: Any, plan: Plan | None) -> dict[str, tuple[str, ...]]:
+        """``{total: [parts]}``: count measures of the plan, each total with two or more
+        parts."""
+        if not isinstance(value, Mapping):
+            self.problem("report.totals", "must be a table of total = [part, part, ...] "
+                         "measure ids")
+            return {}
+        kinds = {} if plan is None else {m.id: m.kind for m in plan.measures()}
+        out: dict[str, tuple[str, ...]] = {}
+        for total, parts in value.items():
+            path = f"report.totals.{total}"
+            if not isinstance(parts, list) or len(parts) < 2:
+                self.problem(path, "must be a list of two or more part measure ids")
+                continue
+            bad = [self._count_measure(x, kinds) for x in (total, *parts)]
+            for problem in filter(None, bad):
+                self.problem(path, problem)
+            if not any(bad):
+                out[str(total)] = tuple(map(str, parts))
+        return out
+
+    def _count_measure(self, ident: Any, kinds: Mapping[str, MeasureKind]) -> str | None:
+        if not isinstance(ident, str) or ident not in kinds:
+            return (f"no measure {ident!r} in the plan"
+                    f"{did_you_mean(str(ident), list(kinds))}" if kinds else "")
+        if kinds[ident] is not MeasureKind.COUNT:
+            return (f"measure {ident!r} is a {kinds[ident].value} measure: totals add up "
+                    "counts")
+        return None
 
     def comparators(self, value: Any) -> tuple[ComparatorGroup, ...]:
         out = []
@@ -511,7 +573,8 @@ class _Builder:
         if self.manual:
             data["manual"] = {k: {"status": a.status.code,
                                   **({"as_of": str(a.as_of)} if a.as_of else {}),
-                                  "commentary": a.commentary, "evidence": list(a.evidence)}
+                                  "commentary": a.commentary, "evidence": list(a.evidence),
+                                  "commentary_internal": a.commentary_internal}
                               for k, a in self.manual.items()}
         return data
 

@@ -30,11 +30,17 @@ class DataSource:
 @attrs.frozen(kw_only=True)
 class ReportSettings:
     """The ``[report]`` table: the period, comparison period and organisation a report is
-    for, by default."""
+    for, by default; whether it is a ``public`` edition, with its disclosure
+    ``threshold`` and ``symbol`` (None: the defaults), and the ``totals``: count measures
+    that are the sum of others (``{total id: part ids}``)."""
 
     period: Period | None = None
     previous: Period | None = None
     organisation: str | None = None
+    public: bool = False
+    threshold: int | None = None
+    symbol: str | None = None
+    totals: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
 
 
 @attrs.frozen(kw_only=True)
