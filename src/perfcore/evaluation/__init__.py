@@ -43,6 +43,7 @@ from perfcore.evaluation.records import (
     History,
     Interval,
     Spc,
+    SpcRebase,
     Targets,
     Trend,
 )
@@ -55,7 +56,7 @@ from perfcore.periods import Period, parse_period
 
 __all__ = ["Change", "ChangeTest", "Comparison", "Counts", "DirectionOfTravel", "Evaluation",
            "EvaluationOptions", "Explanation", "History", "Interval", "NotAvailableWarning",
-           "Spc", "Targets", "Trend", "evaluate"]
+           "Spc", "SpcRebase", "Targets", "Trend", "evaluate"]
 
 _OPTION_NAMES = tuple(a.name for a in attrs.fields(EvaluationOptions))
 
@@ -136,7 +137,7 @@ def evaluate(plan: Plan, dataset: Dataset, *, period: str | Period,
         trend=trend_markers(dataset, chosen, shown, cur_p, points=opts.trend_points,
                             confidence=opts.confidence),
         targets=targets(dataset, chosen, shown, current),
-        spc=spc_charts(dataset, chosen, shown, cur_p, points=opts.spc_points),
+        spc=spc_charts(dataset, chosen, shown, cur_p, points=opts.spc_points, rules=opts.spc_rules),
         history=history(dataset, chosen, shown,
                         [*(parse_period(p) for p in history_periods), prev_p, cur_p]),
         reasons=reasons[:, pick])

@@ -241,7 +241,7 @@ class _Builder:
                    history=values if sum(not np.isnan(v) for v in values) >= 3 else (),
                    status=status, status_basis=basis, status_reasons=tuple(reasons),
                    spc=chart,
-                   spc_labels=tuple(str(mo) for mo in ev.spc.months) if chart else (),
+                   spc_labels=tuple(str(mo) for mo in ev.spc.months_of(i)) if chart else (),
                    spc_title=f"{m.name}: {_('monthly XmR chart')}" if chart else "")
 
     def recorded(self, key: str, m: Measure, i: int, k: int, decimals: int) -> Cell:
