@@ -224,7 +224,7 @@ class _Ids:
                               value=tuple(self.mapping), allowed=())
         known = _union(CRIME_TYPES if layout.kind == "street" else OUTCOME_TYPES, cats)
         check_mapped_labels(self.mapping, {label_key(c) for c in known},
-                            what=f"{layout.category.replace('_', ' ')}s", file=file,
+                            what=f"a {layout.category.replace('_', ' ')} label", file=file,
                             allowed=known)
         total = self.total_of(layout)
         if total in self.mapping.values():
