@@ -337,7 +337,16 @@ def test_police_uk_unknown_crime_type_is_reported_never_dropped(tmp_path: Path) 
     path = tmp_path / "street_counts_by_month_crime_type.csv"
     path.write_text("month,crime_type,count\n2025-06,Burglary,166\n2025-06,Fraud,4\n"
                     "2025-06,Anti-social behaviour,1125\n", encoding="utf-8")
-    with pytest.warns(UnknownCategoryWarning, match=r"'Fraud' \(1 row\)"):
+    with pytest.warns(UnknownCategoryWarning) as caught:
         ds = load_police_uk(path, organisation="Gwent", measures={"Burglary": "burglary"})
+    (w,) = caught
+    assert "counted in police_uk.street.all_crime: 'Fraud' (1 row) as police_uk.street.fraud" in (
+        str(w.message))
     assert ds.cube("value", measures=["police_uk.street.fraud"])[0, 0, 0] == 4
     assert ds.cube("value", measures=["police_uk.street.all_crime"])[0, 0, 0] == 170
+    # Mapped by the plan, it is the plan's choice: loaded under its id, no warning.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ds = load_police_uk(path, organisation="Gwent", measures={"Fraud": "fraud"},
+                            total_measure="crimes")
+    assert ds.cube("value", measures=["fraud", "crimes"])[:, 0, 0].tolist() == [4, 170]

@@ -25,8 +25,9 @@ Measure ids:
 ``measures`` maps crime types (street files) or outcome types (outcomes files), as
 written, to measure ids of your own (mapping several to one id adds them up), and
 ``total_measure`` names the total: the mapping is then explicit in the plan. A category
-police.uk does not list is never dropped: it is loaded under the loader's id, counted in
-the total, and named in an :class:`~perfcore.errors.UnknownCategoryWarning`.
+police.uk does not list is never dropped: it is loaded (under the loader's id unless
+``measures`` maps it) and counted in the total, and when ``measures`` does not name it,
+an :class:`~perfcore.errors.UnknownCategoryWarning` names it and its rows.
 
 The counts are police.uk's, not the Home Office recorded crime statistics (police.uk leaves
 some offences out), hence the ``police_uk.`` prefix: ``police_uk.street.all_crime`` is not
@@ -180,7 +181,7 @@ def load_police_uk(path: str | Path, *, organisation: str | None = None,
     table.problems.raise_if_any()
     by_category = layout.breakdown is None or layout.record_level
     ids.check(layout, cats, table.file, by_category)
-    _warn_unknown(table, layout, cats, c_codes)
+    _warn_unknown(table, layout, cats, c_codes, ids)
     counter = _Counter(months, m_codes, forces, f_codes, weight)
     if by_category:
         _count_categories(counter, layout, cats, c_codes, ids)
@@ -233,20 +234,22 @@ class _Ids:
                               option="total_measure", value=total, allowed="another id")
 
 
-def _warn_unknown(table: Table, layout: _Layout, cats: list[str], c_codes: IntArray) -> None:
-    """Name the categories police.uk does not list, and where they went: their own
-    measures and the total, never nowhere."""
+def _warn_unknown(table: Table, layout: _Layout, cats: list[str], c_codes: IntArray,
+                  ids: _Ids) -> None:
+    """Name the categories police.uk does not list that the mapping does not name either,
+    and where they went: their own measures and the total, never nowhere."""
     have = {c.lower() for c in (CRIME_TYPES if layout.kind == "street" else OUTCOME_TYPES)}
     rows = np.bincount(c_codes, minlength=len(cats))
-    unknown = [(c, int(rows[k])) for k, c in enumerate(cats) if c.lower() not in have]
+    unknown = [(c, int(rows[k])) for k, c in enumerate(cats)
+               if c.lower() not in have and label_key(c) not in ids.mapping]
     if not unknown:
         return
     import warnings
     what = layout.category.replace("_", " ")
-    listed = ", ".join(f"{c!r} ({n} row{'s' if n != 1 else ''})" for c, n in unknown)
-    warnings.warn(f"{table.file}: {what}(s) police.uk does not list: {listed}; each is loaded "
-                  f"as its own measure ({layout.prefix}.<{what.replace(' ', '_')}>) and "
-                  "counted in the total", UnknownCategoryWarning, stacklevel=3)
+    listed = ", ".join(f"{c!r} ({n} row{'s' if n != 1 else ''}) as "
+                       f"{ids.category(layout, c)}" for c, n in unknown)
+    warnings.warn(f"{table.file}: {what}(s) police.uk does not list, loaded and counted in "
+                  f"{ids.total_of(layout)}: {listed}", UnknownCategoryWarning, stacklevel=3)
 
 
 def _forces(table: Table, organisation: str | None, registry: RegistryOption,
