@@ -350,3 +350,14 @@ def test_police_uk_unknown_crime_type_is_reported_never_dropped(tmp_path: Path) 
         ds = load_police_uk(path, organisation="Gwent", measures={"Fraud": "fraud"},
                             total_measure="crimes")
     assert ds.cube("value", measures=["fraud", "crimes"])[:, 0, 0].tolist() == [4, 170]
+
+
+def test_without_monthly_data_nothing_is_charted_and_no_rebase_applies() -> None:
+    m = Measure(id="a", name="A", kind="count", polarity="lower",
+                spc={"points": 12, "rebase": ["2023-10"]})
+    ds = Dataset.from_records([{"measure": "a", "organisation": "Gwent", "period": p,
+                                "value": v} for p, v in (("2023-24", 100), ("2024-25", 90))])
+    ev = evaluate(one_measure_plan(m), ds, period="2024-25")
+    assert ev.spc.months == () and ev.spc.points.tolist() == [0]
+    assert ev.spc_chart("a") is None and not ev.spc.charted.any()
+    assert [r.applied for r in ev.spc_rebases("a")] == [False]

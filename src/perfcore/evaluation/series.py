@@ -115,8 +115,9 @@ def spc_charts(dataset: Dataset, measures: Sequence[Measure], orgs: Sequence[str
     lengths = np.array([0 if m.kind is MeasureKind.QUALITATIVE else m.spc.points or points or 0
                         for m in measures], dtype=np.int64)
     profiles = np.array([m.spc.rules or rules for m in measures], dtype=object)
-    monthly = any(isinstance(p, Month) for p in dataset.periods)
-    width = int(lengths.max()) if nm and monthly else 0
+    if not any(isinstance(p, Month) for p in dataset.periods):
+        lengths[:] = 0  # no monthly data: no chart has any month
+    width = int(lengths.max()) if nm else 0
     months = tuple(Month.from_index(i) for i in range(period.last - width + 1,
                                                       period.last + 1))
     rebases = tuple(_placed(m, months[width - n:] if n and width else ())
@@ -173,7 +174,8 @@ def _chart_cells(series: npt.NDArray[np.float64], mi: npt.NDArray[np.intp],
     improvement = np.array(["decrease", "neutral", "increase"])[signs[mi] + 1]
     target = np.array([m.target.value if m.target is not None and m.target.value is not None
                        else np.nan for m in measures])[mi]
-    rebase = [[r.position for r in rebases[a] if r.position is not None] for a in mi.tolist()]
+    rebase = ([[r.position for r in rebases[a] if r.applied] for a in mi.tolist()]
+              if any(r.applied for a in set(mi.tolist()) for r in rebases[a]) else None)
     with warnings.catch_warnings():
         # Short series are flagged on the result (``trial``), not warned about per series.
         warnings.simplefilter("ignore", TrialLimitsWarning)
