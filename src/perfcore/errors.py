@@ -44,6 +44,7 @@ __all__ = [
     "SkippedRowsWarning",
     "TargetPolarityError",
     "TrialLimitsWarning",
+    "UnknownCategoryWarning",
     "UnknownCodeError",
     "UnknownMeasureError",
     "UnknownOrganisationError",
@@ -376,6 +377,12 @@ class InvalidInputWarning(PerfcoreWarning):
 class SkippedRowsWarning(PerfcoreWarning):
     """A loader deliberately left rows out (totals rows, fraud bodies ...); the message says
     which and how many, so nothing is dropped silently."""
+
+
+class UnknownCategoryWarning(PerfcoreWarning):
+    """A file holds categories its loader does not know (a crime type police.uk did not
+    list when the loader was written); they were loaded under ids made from their labels
+    and counted in the totals, never dropped, and the message names them."""
 
 
 class TrialLimitsWarning(PerfcoreWarning):

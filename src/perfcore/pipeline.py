@@ -27,7 +27,7 @@ from typing import Any
 import attrs
 
 from perfcore.calc.disclosure import DEFAULT_THRESHOLD
-from perfcore.dataset import Dataset
+from perfcore.dataset import Aggregation, Dataset
 from perfcore.derive import derive_measures
 from perfcore.errors import (
     DataError,
@@ -113,12 +113,21 @@ def _files(plan_file: PlanFile, files: Sequence[PathLike] | None, loader: str | 
         raise DataError(f"no data: the plan {plan_file.file or ''} has no [[data]] entries; "
                         "add one, or give the data files", path=None if plan_file.file is None
                         else str(plan_file.file))
-    parts = [load_files(src.path, loader=src.loader, progress=False, specs=specs,
-                        **dict(src.options)) for src in plan_file.data]
+    parts = [_aggregated(load_files(src.path, loader=src.loader, progress=False, specs=specs,
+                                    **dict(src.options)), src.aggregate)
+             for src in plan_file.data]
     if callable(progress) and len(parts) > 1:
         for k, src in enumerate(plan_file.data, start=1):
             progress(k, len(parts), src.path.name)
     return parts[0] if len(parts) == 1 else Dataset.concat(parts)
+
+
+def _aggregated(dataset: Dataset, periods: Sequence[Aggregation]) -> Dataset:
+    """The dataset with the periods a ``[[data]]`` entry asks for (``aggregate``) added,
+    summed from its monthly figures; the months stay, for SPC charts."""
+    if not periods:
+        return dataset
+    return Dataset.concat([dataset, *(dataset.aggregate(to) for to in periods)])
 
 
 def _period(plan_file: PlanFile, dataset: Dataset, period: str | Period | None
@@ -147,13 +156,17 @@ def evaluate_plan(plan_file: PlanFile, dataset: Dataset, *, period: str | Period
                   previous: str | Period | None = None, organisation: str | None = None,
                   measures: Sequence[str] | None = None) -> Evaluation:
     """Evaluate the plan on ``dataset`` against its comparators, with the earlier periods
-    its ``[display] history`` shows. The period, previous period and organisation default
-    to the ``[report]`` table, then the ``[plan]`` table."""
+    its ``[display] history`` shows and the SPC defaults of its ``[spc]`` table. The
+    period, previous period and organisation default to the ``[report]`` table, then the
+    ``[plan]`` table."""
+    spc: dict[str, Any] = {name: v for name, v in (("spc_rules", plan_file.spc.rules),
+                                                   ("spc_points", plan_file.spc.points))
+                           if v is not None}
     return evaluate(plan_file.plan, dataset, period=_period(plan_file, dataset, period),
                     previous=previous or plan_file.report.previous,
                     organisation=organisation or plan_file.organisation,
                     compare_with=list(plan_file.comparators), measures=measures,
-                    history_periods=plan_file.display.history)
+                    history_periods=plan_file.display.history, **spc)
 
 
 def score_plan(plan_file: PlanFile, evaluation: Evaluation, *,

@@ -302,7 +302,7 @@ class _Builder:
                    if drawn else (),
                    status=status, status_basis=basis, status_reasons=tuple(reasons),
                    internal=internal, spc=chart,
-                   spc_labels=tuple(str(mo) for mo in ev.spc.months) if chart else (),
+                   spc_labels=tuple(str(mo) for mo in ev.spc.months_of(i)) if chart else (),
                    spc_title=f"{m.name}: {_('monthly XmR chart')}" if chart else "",
                    published=published_lines(ev, j, measure, used, self.who,
                                              self.published_text(m, decimals), _, self.lang))

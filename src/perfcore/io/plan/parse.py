@@ -22,7 +22,9 @@ from typing import Any, Protocol
 import attrs
 
 from perfcore.codes import MeasureKind, Status
+from perfcore.dataset import AGGREGATIONS, Aggregation
 from perfcore.errors import (
+    ModelError,
     OptionError,
     PerfcoreError,
     PlanProblem,
@@ -35,7 +37,7 @@ from perfcore.io.plan.lines import line_of, toml_lines
 from perfcore.io.plan.records import DataSource, PlanFile, ReportSettings
 from perfcore.io.plan.schema import FORMAT, table_keys
 from perfcore.labels import SUPPRESSION_SYMBOLS
-from perfcore.model import Display, ManualAssessment, Measure, Plan
+from perfcore.model import Display, ManualAssessment, Measure, Plan, SpcSettings
 from perfcore.organisations import ComparatorGroup, default_registry
 from perfcore.periods import Period, parse_period
 
@@ -221,6 +223,7 @@ class _Builder:
             self.problem("plan", "the file has no [plan] table (title, organisation, period)")
         plan = self.plan(raw.get("plan", {}), raw.get("priorities"))
         display = self.display(raw.get("display"))
+        spc = self.spc_defaults(raw.get("spc"))
         report = self.report(raw.get("report"), plan)
         comparators = self.comparators(raw.get("comparators"))
         data = self.data(raw.get("data"))
@@ -228,7 +231,7 @@ class _Builder:
         if plan is None or self.problems:
             return None
         return PlanFile(file=file, plan=plan, comparators=comparators, data=data,
-                        display=display, report=report, manual=dict(self.manual),
+                        display=display, spc=spc, report=report, manual=dict(self.manual),
                         texts={k: dict(v) for k, v in self.texts.items()},
                         scoring_data=scoring_data, lines=dict(self.lines))
 
@@ -288,6 +291,10 @@ class _Builder:
         if m is None:
             return None
         entry = self._texts(m, path, ("name", "unit", "description", "source"))
+        if "spc" in entry:
+            entry["spc"] = self.spc_table(entry["spc"], _join(path, "spc"))
+            if entry["spc"] is None:
+                return None
         manual: dict[str, Any] = {k: entry.pop(k)
                                   for k in ("status", "as_of", "commentary", "evidence",
                                             "commentary_internal")
@@ -369,6 +376,39 @@ class _Builder:
             status=status, as_of=self.period(manual.get("as_of"), _join(path, "as_of")),
             commentary=self.text(manual.get("commentary"), _join(path, "commentary")) or "",
             evidence=items, commentary_internal=internal is True)
+
+    def spc_table(self, value: Any, path: str) -> dict[str, Any] | None:
+        """A measure's ``spc`` table, its keys checked and its rebase notes' translations
+        taken out (:class:`~perfcore.model.SpcSettings` checks the values)."""
+        t = self.table(value, path, "spc", "an spc table")
+        if t is None:
+            return None
+        out = {k: v for k, v in t.items() if k in table_keys("spc")}
+        rebase = out.get("rebase")
+        if isinstance(rebase, list):
+            out["rebase"] = [self._rebase_note(r, f"{path}.rebase[{k}]")
+                             for k, r in enumerate(rebase)]
+        return out
+
+    def _rebase_note(self, value: Any, path: str) -> Any:
+        if not isinstance(value, Mapping) or "note" not in value:
+            return value
+        # A note in several languages: English here, the others to the translations.
+        return {**value, "note": self.text(value["note"], _join(path, "note")) or ""}
+
+    def spc_defaults(self, value: Any) -> SpcSettings:
+        """The ``[spc]`` table: every measure's chart defaults (rules, points)."""
+        if value is None:
+            return SpcSettings()
+        t = self.table(value, "spc", "spc_defaults", "[spc]")
+        if t is None:
+            return SpcSettings()
+        try:
+            return SpcSettings.from_mapping(
+                {k: v for k, v in t.items() if k in table_keys("spc_defaults")})
+        except ModelError as exc:
+            self.problem(_join("spc", str(exc.fields.get("field") or "")), f"[spc] {exc}")
+            return SpcSettings()
 
     def display(self, value: Any) -> Display:
         if value is None:
@@ -540,8 +580,23 @@ class _Builder:
                 self.problem(_join(path, "options"), "must be a table of loader options")
                 options = {}
             out.append(DataSource(path=file, loader=loader,
-                                  options={k: self._option_path(v) for k, v in options.items()}))
+                                  options={k: self._option_path(v) for k, v in options.items()},
+                                  aggregate=self._aggregate(d.get("aggregate", []),
+                                                            _join(path, "aggregate"))))
         return tuple(out)
+
+    def _aggregate(self, value: Any, path: str) -> tuple[Aggregation, ...]:
+        """The periods a ``[[data]]`` entry adds from its monthly figures."""
+        if not isinstance(value, list):
+            self.problem(path, f"must be a list such as [\"rolling12\"] (of "
+                         f"{', '.join(AGGREGATIONS)}), not {_type(value)}")
+            return ()
+        for k, to in enumerate(value):
+            if to not in AGGREGATIONS:
+                self.problem(f"{path}[{k}]", f"cannot aggregate to {to!r}"
+                             f"{did_you_mean(str(to), AGGREGATIONS)} (periods: "
+                             f"{', '.join(AGGREGATIONS)})")
+        return tuple(dict.fromkeys(a for a in AGGREGATIONS if a in value))
 
     def _option_path(self, value: Any) -> Any:
         # A loader option naming a file next to the plan (ons_pfa's population table) is
