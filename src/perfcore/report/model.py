@@ -14,12 +14,12 @@ from collections.abc import Callable, Mapping
 import attrs
 
 from perfcore.calc.spc import XmrResult
-from perfcore.codes import Code, Status, StatusBasis, SuppressionReason
+from perfcore.codes import Code, MeasureKind, Status, StatusBasis, SuppressionReason
 from perfcore.model import Measure
 
 __all__ = ["SCHEMA_VERSION", "Cell", "Column", "Disclosure", "Outcome", "Published", "Report",
-           "Rolled", "Row", "Section", "cell_text", "published_text_lines", "rolled_text",
-           "status_words", "text_table"]
+           "Rolled", "Row", "Section", "cell_text", "item_text", "measured", "published_text_lines",
+           "qualitative", "rolled_text", "status_words", "text_table"]
 
 SCHEMA_VERSION = "2.1"
 
@@ -266,6 +266,29 @@ def published_text_lines(outcome: Outcome, _: Callable[[str], str]) -> list[str]
             for r in outcome.rows for p in r.published]
 
 
+def measured(outcome: Outcome) -> list[Row]:
+    """The rows an outcome's table shows: its measures with figures."""
+    return [r for r in outcome.rows if r.measure.kind is not MeasureKind.QUALITATIVE]
+
+
+def qualitative(outcome: Outcome) -> list[Row]:
+    """An outcome's qualitative items (objectives, updates, areas for improvement), which
+    renderers list under its table with their status and commentary, not as table rows
+    of empty figures."""
+    return [r for r in outcome.rows if r.measure.kind is MeasureKind.QUALITATIVE]
+
+
+def item_text(row: Row, words: Callable[[Status | StatusBasis], str]) -> tuple[str, list[str]]:
+    """A qualitative item as text: "name — status" and its commentary and evidence, one
+    paragraph per line of the plan's text (the assessment's own heading line, "manual
+    assessment (Q3 2021-22)", is left to the status)."""
+    cell = row.get("status")
+    status = cell.text if cell is not None else ""
+    head = f"{row.measure.name} — {status}" if status else row.measure.name
+    paragraphs = [p.strip() for text in row.status_reasons[1:] for p in text.splitlines()]
+    return head, [p for p in paragraphs if p]
+
+
 def text_table(report: Report, outcome: Outcome, measure_heading: str,
                note: Callable[[Cell], str] | None = None) -> list[list[str]]:
     """An outcome's table as text: the headings, then a row of cells per measure (what the
@@ -274,5 +297,5 @@ def text_table(report: Report, outcome: Outcome, measure_heading: str,
     rows = [[measure_heading, *(c.heading for c in columns)]]
     rows += [[r.measure.name, *("" if (cell := r.get(c.key)) is None else cell_text(cell, note)
                                 for c in columns)]
-             for r in outcome.rows]
+             for r in measured(outcome)]
     return rows
