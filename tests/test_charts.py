@@ -213,7 +213,7 @@ def burglary_chart() -> tuple[list[str], str, object]:
 
 
 def test_xmr_chart_on_gwent_burglary_with_a_rebase() -> None:
-    _labels, svg, _r = burglary_chart()
+    labels, svg, _r = burglary_chart()
     root = accessible(svg)
     # Round ticks: every y tick a multiple of one round step.
     ticks = [float(s.replace(",", "")) for s in texts(root, "spc-tick")]
@@ -226,9 +226,8 @@ def test_xmr_chart_on_gwent_burglary_with_a_rebase() -> None:
     desc = root.find("s:desc", NS)
     assert desc is not None and desc.text is not None
     assert f"recalculated from 2023-10: {REBASE_NOTE}" in desc.text
-    # x labels thinned to fit, starting with the first month and ending with the last.
-    xl = texts(root, "spc-xlabel")
-    assert xl[0] == "2022-07" and xl[-1] == "2025-06" and len(xl) < 36
+    # x labels thinned to fit: every quarter from the first month.
+    assert texts(root, "spc-xlabel") == labels[::3]
     # Every point is drawn with its type in its tooltip.
     points = root.findall(".//s:circle[@class]", NS)
     assert len(points) == 36

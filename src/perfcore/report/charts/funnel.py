@@ -110,7 +110,9 @@ def _limits(num: np.ndarray, den: np.ndarray, statistic: str, theta: float,
         expected = den * theta
         sig = funnel_significance(num, expected, statistic="ratio", adjust="additive")
         tau2 = float(sig.overdispersion.tau2) if sig.overdispersion is not None else 0.0
-        axis = funnel_axis(np.append(expected, _x_max(den) * theta), statistic="ratio")
+        # PHE's ratio axis stops short of its end: add the end, the limits are closed-form.
+        end = _x_max(den) * theta
+        axis = np.append(funnel_axis(np.append(expected, end), statistic="ratio"), end)
         lim = funnel_limits(axis, statistic="ratio",
                             ratio_type="isr", multiplier=theta * multiplier, tau2=tau2)
         scale_x = 1.0 / theta
@@ -240,7 +242,7 @@ def _curves(p: _Plot, f: _Funnel, ident: str) -> list[str]:
     for key, dash, width in (("lower_2s", "6 4", 1.5), ("upper_2s", "6 4", 1.5),
                              ("lower_3s", "", 1.5), ("upper_3s", "", 1.5)):
         xs, ys = f.curves[key]
-        keep = np.isfinite(xs) & np.isfinite(ys) & (xs <= p.xt.hi)
+        keep = np.isfinite(xs) & np.isfinite(ys)  # the clip path cuts them at the axes
         pts = " ".join(f"{fmt(p.sx(float(x)))},{fmt(p.sy(float(y)))}"
                        for x, y in zip(xs[keep], ys[keep], strict=True))
         dashes = f' stroke-dasharray="{dash}"' if dash else ""
@@ -289,13 +291,14 @@ def _points(p: _Plot, f: _Funnel, polarity: Polarity, decimals: int | None,
 
 
 def _legend_items(f: _Funnel, polarity: Polarity, centre_label: str,
-                  _: Translator) -> list[LegendItem]:
+                  _: Translator) -> list[LegendItem | None]:
     adjusted = f.tau2 > 0
-    items = [LegendItem("line", INK, centre_label, width=1.5),
+    items: list[LegendItem | None] = [LegendItem("line", INK, centre_label, width=1.5),
              LegendItem("line", _LIMIT_COLOUR, _("95% limits, adjusted for overdispersion")
                         if adjusted else _("95% limits"), dash="6 4", width=1.5),
              LegendItem("line", _LIMIT_COLOUR, _("99.8% limits, adjusted for overdispersion")
                         if adjusted else _("99.8% limits"), width=1.5),
+             None,  # the points on a row of their own
              LegendItem("dot", MDC_COLOURS["common_cause"], capitalise(_(FUNNEL_WORDS[0])))]
     for code in (2, 1, -1, -2):
         items.append(LegendItem("path", _colour(code, polarity),

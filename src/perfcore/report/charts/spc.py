@@ -312,17 +312,19 @@ def _icons(result: XmrResult, width: float, _: Translator) -> list[str]:
     return out
 
 
-def _legend_items(result: XmrResult, rebased: bool, _: Translator) -> list[LegendItem]:
-    items = [LegendItem("line", COLOURS["value_line"], _("Data"), width=1.5),
-             LegendItem("line", COLOURS["mean_line"], _("Mean"), width=1.5),
-             LegendItem("line", COLOURS["limits"], _("Process limits"), dash=_LIMIT_DASH,
-                        width=1.5)]
+def _legend_items(result: XmrResult, rebased: bool,
+                  _: Translator) -> list[LegendItem | None]:
+    items: list[LegendItem | None] = [
+        LegendItem("line", COLOURS["value_line"], _("Data"), width=1.5),
+        LegendItem("line", COLOURS["mean_line"], _("Mean"), width=1.5),
+        LegendItem("line", COLOURS["limits"], _("Process limits"), dash=_LIMIT_DASH, width=1.5)]
     if result.target is not None and math.isfinite(result.target):
         items.append(LegendItem("line", COLOURS["target"], _("Target"), dash=_TARGET_DASH))
     if rebased:
         items.append(LegendItem("vline", _REBASE, _("Rebase"), dash="4 3", width=1.5))
-    items.append(LegendItem("dot", COLOURS["common_cause"],
-                            capitalise(_(POINT_WORDS["common_cause"]))))
+    # The points on a row of their own: lines, then what the dots' colours mean.
+    items += [None, LegendItem("dot", COLOURS["common_cause"],
+                               capitalise(_(POINT_WORDS["common_cause"])))]
     if result.improvement == "neutral":
         items.append(LegendItem("dot", COLOURS["special_cause_neutral"],
                                 _("Special cause neutral")))
