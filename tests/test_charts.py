@@ -479,3 +479,18 @@ def test_funnel_table_proportions_and_errors() -> None:
         funnel_plot_svg(["A"], [1], [1], highlight="Z", title="t")
     with pytest.raises(OptionError):
         funnel_plot_svg(["A"], [1], [1], highlight="A", title="t", adjust="lots")
+
+
+def test_charts_of_little_or_no_data_still_parse() -> None:
+    for values in ([], [5.0], [5.0, 5.0, 5.0]):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", TrialLimitsWarning)
+            r = xmr(values)
+        accessible(render_xmr_svg(r, title="t"))
+        parse_table(xmr_table_html(r, title="t"))
+    root = accessible(peer_chart_svg(["A", "B"], [None, None], highlight="A", title="t"))
+    assert texts(root, "peer-rank") == ["A: not ranked (1st is the highest value)"]
+    root = accessible(funnel_plot_svg(["A", "B", "C"], [10, None, 30], [1000, 2000, 0],
+                                      highlight="B", title="t"))
+    desc = root.find("s:desc", NS)
+    assert desc is not None and "B: n/a, n/a." in (desc.text or "")

@@ -318,9 +318,10 @@ def _describe(f: _Funnel, title: str, centre_label: str, decimals: int | None,
     if f.tau2 > 0:
         parts.append(_("The limits are widened for overdispersion (variation between forces "
                        "beyond chance)."))
+    known = math.isfinite(f.value[f.force])
     parts.append(_("{name}: {value}, {position}.").format(
         name=f.names[f.force], value=num(f.value[f.force]),
-        position=_(FUNNEL_WORDS[f.code[f.force]])))
+        position=_(FUNNEL_WORDS[f.code[f.force]]) if known else _("n/a")))
     for code in (2, 1, -1, -2):
         members = [f.names[i] for i in range(len(f.names))
                    if f.code[i] == code and math.isfinite(f.value[i])]

@@ -180,7 +180,7 @@ def _ticks(result: XmrResult, count: int) -> Ticks:
     return nice_ticks(lo, hi, count=count)
 
 
-def _axes(f: _Frame, labs: Sequence[str], y_label: str) -> list[str]:
+def _axes(f: _Frame, labs: Sequence[str]) -> list[str]:
     out = []
     for v, lab in zip(f.ticks.values, f.ticks.labels, strict=True):
         y = f.sy(v)
@@ -197,8 +197,6 @@ def _axes(f: _Frame, labs: Sequence[str], y_label: str) -> list[str]:
         out.append(line(x, f.bottom, x, f.bottom + 4, stroke=MUTED, cls="spc-xtick"))
         out.append(text(x, f.bottom + 17, labs[i], anchor="middle", size=11,
                         cls="spc-xlabel", fill=MUTED))
-    if y_label:
-        out.append(text(f.left, f.top - 8, y_label, size=11, cls="spc-ylabel", fill=MUTED))
     return out
 
 
@@ -235,13 +233,15 @@ def _end_labels(f: _Frame, result: XmrResult, decimals: int | None,
     """Values of the latest group's upper limit, mean and lower limit, and the target,
     at the right-hand end of their lines (spread so they never overlap)."""
     items: list[tuple[float, str, str, str]] = []
+    # The computed lines, all to one decimal finer than the ticks (8.8, not 8.75).
+    d = decimals if decimals is not None else f.ticks.decimals + 1
     if f.n:
         last = f.n - 1
         for val, colour, cls in ((result.upl[last], MUTED, "spc-upl-label"),
                                  (result.mean[last], INK, "spc-mean-label"),
                                  (result.lpl[last], MUTED, "spc-lpl-label")):
             if math.isfinite(float(val)):
-                items.append((float(val), _num(float(val), decimals, _), colour, cls))
+                items.append((float(val), _num(float(val), d, _), colour, cls))
     if result.target is not None and math.isfinite(result.target):
         items.append((result.target, _("Target {value}").format(
             value=_num(result.target, decimals, _)), COLOURS["target"], "spc-target-label"))
@@ -250,11 +250,12 @@ def _end_labels(f: _Frame, result: XmrResult, decimals: int | None,
             for (_v, s, colour, cls), y in zip(items, ys, strict=True)]
 
 
-def _rebases(f: _Frame, notes: Mapping[int, str]) -> list[str]:
+def _rebases(f: _Frame, notes: Mapping[int, str], y_label: str) -> list[str]:
     """A vertical line between the last point of a group and the first of the next, and
-    its note above the plot (moved up a row where it would run into the one before)."""
+    its note above the plot (moved up a row where it would run into the axis title or
+    the note before)."""
     out = []
-    row_end = [-math.inf, -math.inf]
+    row_end = [f.left + text_width(y_label, 11) + 6 if y_label else -math.inf, -math.inf]
     for i, note in notes.items():
         x = (f.sx(i - 1) + f.sx(i)) / 2
         out.append(line(x, f.top - 14, x, f.bottom, stroke=_REBASE, width=1.5, dash="4 3",
@@ -388,9 +389,11 @@ def render_xmr_svg(result: XmrResult, *, title: str, labels: Sequence[str] | Non
     leg_h = legend(items, x=12, y=0, width=width - 24)[1]
     ph = max(60.0, height - top - 30 - leg_h - 6)
     f = _Frame(n=len(result.values), left=left, top=top, pw=pw, ph=ph,
-               ticks=_ticks(result, count=max(3, min(7, int(ph // 55)))))
-    body = [*head, *_axes(f, labs, y_label), *_limits(f, result), *_target(f, result),
-            *_rebases(f, notes), *_points(f, result, labs, decimals, _),
+               ticks=_ticks(result, count=max(5, min(7, int(ph // 50)))))
+    body = [*head, *_axes(f, labs), *_limits(f, result), *_target(f, result),
+            *_rebases(f, notes, y_label), *_points(f, result, labs, decimals, _),
+            *([text(f.left, f.top - 8, y_label, size=11, cls="spc-ylabel", fill=MUTED,
+                    halo=True)] if y_label else []),
             *_end_labels(f, result, decimals, _), *_icons(result, width, _),
             *legend(items, x=12, y=f.bottom + 30, width=width - 24)[0]]
     return document(body, width=width, height=height, title=title,
