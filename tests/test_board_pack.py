@@ -240,3 +240,67 @@ def test_qualitative_items_are_listed_with_their_update_text(
                        "about Preventing and" if fmt == "text" else
                        "- Assurance Board chaired by DCC provided with 17 point Action Plan "
                        "about Preventing and Deterring Crime, ASB and Vulnerability"]
+
+
+# ------------------------------------------------------------- the national league
+
+
+def test_the_league_ranks_every_force_with_its_interval(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    plan = str(ROOT / "examples/national/plan.toml")
+    assert main(["report", plan, "--organisation", "all"]) == 0
+    out = capsys.readouterr().out
+    lines = [" ".join(x.split()) for x in out.splitlines()]
+    # ONS year ending March 2019 against 2018: Cambridgeshire's −2.2% is the largest fall
+    # of the 43 (64,752 from 66,194); Gwent (+19.9%, 48,823 → 58,536) is 38th; City of
+    # London (+33.4%) last.
+    table = lines[lines.index("Total recorded crime (excluding fraud) (ranked by change)")
+                  + 2:][:43]
+    assert table[0].startswith("1st of 43 Cambridgeshire 66,194 64,752 ")
+    assert table[37].startswith("38th of 43 ▶ Gwent 48,823 58,536 58,063–59,012 +19.9%")
+    assert table[42].startswith("43rd of 43 City of London 5,392 7,195")
+    rates = lines[lines.index("Total recorded crime per 1,000 population (ranked by value)")
+                  + 2:][:43]
+    assert rates[0].startswith("1st of 43 Dyfed-Powys 49.9 54.0 53.4–54.7 +8.3%")
+
+
+def test_the_league_in_html_and_json(tmp_path: Path) -> None:
+    import json
+    plan = str(ROOT / "examples/national/plan.toml")
+    assert main(["report", plan, "--organisation", "all", "--format", "html",
+                 "-o", str(tmp_path / "league.html")]) == 0
+    page = (tmp_path / "league.html").read_text("utf-8")
+    assert page.count('class="perfcore-chart funnel-plot"') == 1  # the one rate
+    assert page.count('class="perfcore-chart peer-chart"') == 3  # the three counts
+    assert page.count('<th scope="row"><strong>▶ Gwent</strong></th>') == 4  # per measure
+    assert main(["report", plan, "--organisation", "all", "--format", "json",
+                 "-o", str(tmp_path / "league.json")]) == 0
+    doc = json.loads((tmp_path / "league.json").read_text("utf-8"))
+    crime = doc["measures"][0]
+    assert doc["kind"] == "league" and len(crime["forces"]) == 43
+    gwent = next(f for f in crime["forces"] if f["code"] == "W15000002")
+    assert gwent["rank"] == 38 and gwent["highlight"]
+    assert gwent["figures"]["current"]["value"] == 58536
+
+
+def test_several_organisations_give_a_section_each(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    plan = str(ROOT / "examples/national/plan.toml")
+    assert main(["report", plan, "--organisation", "Gwent", "--organisation", "Kent"]) == 0
+    out = capsys.readouterr().out
+    first, second = out.split("\n" + "=" * 72 + "\n")
+    assert "Gwent — financial year 2018-19" in first and "Wales change" in first
+    assert "Kent — financial year 2018-19" in second and "Wales" not in second.replace(
+        "England and Wales", "")
+    assert main(["report", plan, "--organisation", "Gwent", "--organisation", "Kent",
+                 "--format", "csv"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[0].startswith("organisation,priority,")
+    assert {r.split(",")[0] for r in rows[1:]} == {"W15000002", "E23000032"}
+
+
+def test_all_goes_alone(capsys: pytest.CaptureFixture[str]) -> None:
+    plan = str(ROOT / "examples/national/plan.toml")
+    assert main(["report", plan, "--organisation", "all", "--organisation", "Kent"]) == 1
+    assert "--organisation all asks for the league of every force: give it alone" in \
+        capsys.readouterr().err

@@ -25,7 +25,9 @@ EXAMPLES = {
   perfcore report plan.toml --period "12 months to June 2020" --format json
   perfcore report plan.toml --period 2020-21 --lang cy --format html -o adroddiad.html
   perfcore report plan.toml --period 2020-21 --lang en+cy     # bilingual, Welsh first
-  perfcore report plan.toml --public --format html -o public.html   # for publication""",
+  perfcore report plan.toml --public --format html -o public.html   # for publication
+  perfcore report examples/national/plan.toml --organisation all  # league of 43 forces
+  perfcore report examples/national/plan.toml --organisation Gwent --organisation Kent""",
     "validate": """examples:
   perfcore validate examples/gwent/plan-2020-21.toml
   perfcore validate plan.toml --data crime.csv outcomes.csv""",
@@ -71,18 +73,24 @@ def _parser() -> argparse.ArgumentParser:
         c.add_argument("--loader", default=None,
                        help="data loader name (default: chosen by file name)")
 
-    def period_args(c: argparse.ArgumentParser) -> None:
+    def period_args(c: argparse.ArgumentParser, *, several: bool = False) -> None:
         c.add_argument("--period", default=None,
                        help='period to report on, e.g. 2020-21, "Q3 2021-22", '
                             '"12 months to June 2020" (default: the plan\'s [report] period)')
         c.add_argument("--previous", default=None,
                        help="comparison period (default: the same period a year earlier)")
-        c.add_argument("--organisation", default=None,
-                       help="organisation (default: the plan's organisation)")
+        if several:
+            c.add_argument("--organisation", action="append", default=None,
+                           help="organisation (default: the plan's organisation); repeat "
+                                "it for a section per force, or give 'all' for the league "
+                                "of every force")
+        else:
+            c.add_argument("--organisation", default=None,
+                           help="organisation (default: the plan's organisation)")
 
     c = command("report", "Evaluate a plan on its data and render a report.")
     plan_and_data(c)
-    period_args(c)
+    period_args(c, several=True)
     c.add_argument("--format", default="text",
                    help="text, markdown, html, json, csv, or a plugin renderer (default text)")
     c.add_argument("-o", "--output", type=Path, default=None,
@@ -221,32 +229,65 @@ def _load(args: argparse.Namespace, err: TextIO) -> tuple[Any, Any]:
     return plan_file, dataset
 
 
-def _evaluate(args: argparse.Namespace, plan_file: Any, dataset: Any) -> Any:
+def _evaluate(args: argparse.Namespace, plan_file: Any, dataset: Any,
+              organisation: Any = None) -> Any:
     from perfcore.pipeline import evaluate_plan
     return evaluate_plan(plan_file, dataset, period=args.period, previous=args.previous,
-                         organisation=args.organisation)
+                         organisation=organisation if organisation is not None
+                         else args.organisation)
 
 
 def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from perfcore.i18n import parse_languages
-    from perfcore.pipeline import render, report_plan, score_plan
+    from perfcore.pipeline import ALL, render, report_plan, score_plan
     from perfcore.plugins import renderers
+    from perfcore.report.combine import combine_rendered
     by_name = {r.name: r for r in renderers()}
     if args.format not in by_name:
         from perfcore.errors import OptionError
         raise OptionError.for_choice("--format", args.format, sorted(by_name))
     parse_languages(args.lang, option="--lang")  # before any loading: fail fast
     plan_file, dataset = _load(args, err)
-    ev = _evaluate(args, plan_file, dataset)
+    wanted = args.organisation or [None]
+    if ALL in wanted:
+        return _league(args, plan_file, dataset, out, err)
+    ev = _evaluate(args, plan_file, dataset, organisation=wanted if len(wanted) > 1
+                   else wanted[0])
     scores = score_plan(plan_file, ev)
-    report = report_plan(plan_file, ev, scores, lang=args.lang,
-                         fallback=args.translation_fallback, organisation=args.organisation,
-                         public=args.public, threshold=args.threshold, symbol=args.symbol)
+    reports = [report_plan(plan_file, ev, scores, lang=args.lang,
+                           fallback=args.translation_fallback, organisation=org,
+                           public=args.public, threshold=args.threshold, symbol=args.symbol)
+               for org in wanted]
     options: dict[str, Any] = {}
     if args.format == "text":
         tty = args.output is None and out.isatty()
         options["colour"] = args.colour == "always" or (args.colour == "auto" and tty)
-    _write(render(report, args.format, **options), args.output, out)
+    parts = [render(r, args.format, **options) for r in reports]
+    text = parts[0] if len(parts) == 1 else combine_rendered(args.format, reports, parts)
+    _write(text, args.output, out)
+    if args.output is not None:
+        err.write(f"wrote {args.output}\n")
+    return 0
+
+
+def _league(args: argparse.Namespace, plan_file: Any, dataset: Any, out: TextIO,
+            err: TextIO) -> int:
+    """``--organisation all``: every force ranked, a table per measure."""
+    from perfcore.errors import OptionError
+    from perfcore.pipeline import ALL, league_plan, score_plan
+    from perfcore.report.league_render import render_league
+    if args.organisation != [ALL]:
+        raise OptionError("--organisation all asks for the league of every force: give it "
+                          "alone, not with other organisations", option="--organisation",
+                          value=args.organisation, allowed=(ALL,))
+    if args.public:
+        raise OptionError("a league has no public edition yet: publish each force's report "
+                          "(--public with one --organisation)", option="--public",
+                          value=True, allowed=(False,))
+    ev = _evaluate(args, plan_file, dataset, organisation=ALL)
+    league = league_plan(plan_file, ev, score_plan(plan_file, ev), lang=args.lang,
+                         fallback=args.translation_fallback)
+    _write(render_league(league, args.format), args.output, out)
     if args.output is not None:
         err.write(f"wrote {args.output}\n")
     return 0

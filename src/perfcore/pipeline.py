@@ -45,12 +45,16 @@ from perfcore.io.plan import PlanFile, read_plan, read_plan_text
 from perfcore.periods import Period
 from perfcore.plugins.manager import Registry
 from perfcore.report import Report, build_report, public_edition
+from perfcore.report.league import League, build_league
 from perfcore.scoring import Scores, ScoringConfig, score
 
-__all__ = ["Run", "evaluate_plan", "load_data", "load_plan", "loads_plan", "render",
-           "report_plan", "run", "score_plan"]
+__all__ = ["ALL", "Run", "evaluate_plan", "league_plan", "load_data", "load_plan",
+           "loads_plan", "render", "report_plan", "run", "score_plan"]
 
 PathLike = str | os.PathLike[str]
+
+#: The organisation that asks for every force: a league.
+ALL = "all"
 
 
 def _registry(registry: Registry | None) -> Registry:
@@ -153,18 +157,21 @@ def latest_period(periods: Sequence[Period]) -> Period:
 
 
 def evaluate_plan(plan_file: PlanFile, dataset: Dataset, *, period: str | Period | None = None,
-                  previous: str | Period | None = None, organisation: str | None = None,
+                  previous: str | Period | None = None,
+                  organisation: str | Sequence[str] | None = None,
                   measures: Sequence[str] | None = None) -> Evaluation:
     """Evaluate the plan on ``dataset`` against its comparators, with the earlier periods
     its ``[display] history`` shows and the SPC defaults of its ``[spc]`` table. The
     period, previous period and organisation default to the ``[report]`` table, then the
-    ``[plan]`` table."""
+    ``[plan]`` table; ``organisation="all"`` evaluates every organisation of the data
+    (for a league), a list several."""
     spc: dict[str, Any] = {name: v for name, v in (("spc_rules", plan_file.spc.rules),
                                                    ("spc_points", plan_file.spc.points))
                            if v is not None}
     return evaluate(plan_file.plan, dataset, period=_period(plan_file, dataset, period),
                     previous=previous or plan_file.report.previous,
-                    organisation=organisation or plan_file.organisation,
+                    organisation=None if organisation == ALL else
+                    organisation or plan_file.organisation,
                     compare_with=list(plan_file.comparators), measures=measures,
                     history_periods=plan_file.display.history, **spc)
 
@@ -213,6 +220,18 @@ def report_plan(plan_file: PlanFile, evaluation: Evaluation, scores: Scores | No
     return public_edition(report, threshold=threshold or settings.threshold
                           or DEFAULT_THRESHOLD, symbol=symbol or settings.symbol or "*",
                           totals=settings.totals)
+
+
+def league_plan(plan_file: PlanFile, evaluation: Evaluation, scores: Scores | None = None, *,
+                lang: str = ENGLISH, fallback: Fallback = "error",
+                highlight: str | None = None, registry: Registry | None = None) -> League:
+    """Every force's figures as one ranked table per measure (the evaluation must cover
+    the forces: ``evaluate_plan(..., organisation="all")``), the plan's organisation (or
+    ``highlight``) marked."""
+    reg = _registry(registry)
+    return build_league(evaluation, scores, display=plan_file.display, lang=lang,
+                        highlight=highlight or plan_file.organisation, texts=plan_file.texts,
+                        fallback=fallback, catalogues=reg.translations)
 
 
 def render(report: Report, format: str = "text", *, registry: Registry | None = None,

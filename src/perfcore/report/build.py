@@ -100,21 +100,22 @@ def build_report(evaluation: Evaluation, scores: Scores | None = None, *,
     every such text, unless ``fallback="mark"``, which shows it in English behind a
     visible marker. ``title``, when given, is English too and is translated the same way.
     """
-    if catalogues is None:
-        from perfcore.plugins import registry
-
-        def catalogues(lang: str) -> Iterable[gettext.NullTranslations]:
-            return registry().translations(lang)
-
+    catalogues = catalogues or default_catalogues
     langs = parse_languages(lang)
     resolvers = [TextTranslator(x, texts, fallback=fallback,
                                 catalogues=functools.partial(catalogues, x)) for x in langs]
     j = _organisation(evaluation, organisation)
-    versions = [_Builder(evaluation, scores, j, display or Display(), x, tr).report(title)
+    versions = [ReportBuilder(evaluation, scores, j, display or Display(), x, tr).report(title)
                 for x, tr in zip(langs, resolvers, strict=True)]
     for tr in resolvers:
         tr.raise_missing()
     return attrs.evolve(versions[0], translations=tuple(versions[1:]))
+
+
+def default_catalogues(lang: str) -> Iterable[gettext.NullTranslations]:
+    """The message catalogues the installed plugins register for ``lang``."""
+    from perfcore.plugins import registry
+    return registry().translations(lang)
 
 
 def _number(x: float) -> float | None:
@@ -129,7 +130,7 @@ def _organisation(ev: Evaluation, organisation: str | None) -> int:
     return ev.organisation_index(organisation)
 
 
-class _Builder:
+class ReportBuilder:
     """One language's report of one organisation (column ``j`` of the evaluation)."""
 
     def __init__(self, ev: Evaluation, scores: Scores | None, j: int, display: Display,

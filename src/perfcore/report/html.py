@@ -29,7 +29,7 @@ from perfcore.report.model import (
     status_words,
 )
 
-__all__ = ["render_html"]
+__all__ = ["CSS", "cell_html", "heading_html", "render_html"]
 
 _GOOD, _MIDDLE, _BAD = "#1b7837", "#b35806", "#b2182b"
 #: Mark colours by code; a code absent here is shown in words only.
@@ -38,7 +38,7 @@ _COLOURS: dict[Code, str] = {
     Assessment.BETTER: _GOOD, Assessment.SIMILAR: _MIDDLE, Assessment.WORSE: _BAD,
     Direction.IMPROVING: _GOOD, Direction.NO_CHANGE: _MIDDLE, Direction.DETERIORATING: _BAD}
 
-_CSS = """
+CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Arial,sans-serif;margin:2rem auto;
 max-width:1200px;padding:0 1rem;color:#1a1a1a;line-height:1.4}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2rem;border-bottom:2px solid #ddd}
@@ -50,6 +50,7 @@ vertical-align:middle}
 th:first-child,td:first-child{text-align:left}th{background:#f4f4f4;font-size:.9rem}
 tbody th{font-weight:normal;background:none;min-width:10rem;max-width:22rem}
 .nw{white-space:nowrap}
+.league tbody th{text-align:left;min-width:8rem}tr.highlight{background:#eaf1f8}
 td.trend{min-width:124px}
 .meta{color:#555}.dot{display:inline-block;width:.8em;height:.8em;border-radius:50%;
 margin-right:.3em;vertical-align:baseline}.rag{white-space:nowrap;font-weight:600}
@@ -100,7 +101,8 @@ def _mark(code: Code, words: str) -> str:
             f"{_e(words)}")
 
 
-def _cell(c: Cell) -> str:
+def cell_html(c: Cell) -> str:
+    """A cell's HTML: its text and flag marks; a judgement's words with its mark."""
     text = _e(c.text) + "".join(f'<sup class="flag">{FLAG_MARKS[f]}</sup>'
                                 for f in c.flags if f in FLAG_MARKS)
     if c.key.endswith(".rank"):
@@ -114,7 +116,8 @@ def _cell(c: Cell) -> str:
     return f"{text}<br>{_mark(c.code, c.note)}"
 
 
-def _heading(column: Column) -> str:
+def heading_html(column: Column) -> str:
+    """A column heading (a short one kept on one line)."""
     # A short heading ("2019-20", "Q3 2021-22") must not break at its hyphen.
     cls = ' class="nw"' if len(column.heading) <= 12 else ""
     return f'<th scope="col"{cls}>{_e(column.heading)}</th>'
@@ -136,7 +139,7 @@ def render_html(report: Report) -> str:
     out = [f'<!DOCTYPE html>\n<html lang="{_e(report.lang)}">\n<head>\n<meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            f"<title>{_e(title)}</title>",
-           f"<style>{_CSS}</style>\n</head>\n<body>"]
+           f"<style>{CSS}</style>\n</head>\n<body>"]
     if len(versions) == 1:
         out += _body(report)
     else:
@@ -181,10 +184,10 @@ def _outcome(report: Report, outcome: Outcome, _: Translator) -> list[str]:
         out.append('<div class="table-wrap"><table>\n'
                    f'<caption class="sr-only">{_e(statement)}</caption>\n<thead><tr>'
                    f'<th scope="col">{_e(_("Measure"))}</th>'
-                   + "".join(_heading(c) for c in columns)
+                   + "".join(heading_html(c) for c in columns)
                    + f'<th scope="col">{_e(_("Trend"))}</th></tr></thead>\n<tbody>')
         for r in rows:
-            cells = "".join(f"<td>{'' if (c := r.get(col.key)) is None else _cell(c)}</td>"
+            cells = "".join(f"<td>{'' if (c := r.get(col.key)) is None else cell_html(c)}</td>"
                             for col in columns)
             out.append(f'<tr><th scope="row">{_e(r.measure.name)}</th>{cells}'
                        f'<td class="trend">{sparkline(r, report.lang)}</td></tr>')

@@ -21,7 +21,7 @@ from perfcore.report.charts import (
 from perfcore.report.charts.svg import chart_id
 from perfcore.report.model import FunnelChart, PeerChart, Row
 
-__all__ = ["measure_figures", "sparkline"]
+__all__ = ["funnel_html", "measure_figures", "peers_html", "sparkline"]
 
 
 def _e(text: object) -> str:
@@ -68,7 +68,7 @@ def _spc(row: Row, lang: str, _: Translator) -> str:
             + f"{_data(row.spc_title, table, _)}</div>")
 
 
-def _peers(chart: PeerChart, lang: str, _: Translator) -> str:
+def peers_html(chart: PeerChart, lang: str, _: Translator) -> str:
     args = dict(highlight=chart.highlight, title=chart.title, lower=list(chart.lower),
                 upper=list(chart.upper), polarity=chart.polarity, decimals=chart.decimals,
                 lang=lang)
@@ -79,7 +79,7 @@ def _peers(chart: PeerChart, lang: str, _: Translator) -> str:
     return f'<div class="chart">{svg}{_data(chart.title, table, _)}</div>'
 
 
-def _funnel(chart: FunnelChart, lang: str, _: Translator) -> str:
+def funnel_html(chart: FunnelChart, lang: str, _: Translator) -> str:
     args = dict(highlight=chart.highlight, title=chart.title, statistic=chart.statistic,
                 multiplier=chart.multiplier, baseline=chart.baseline, adjust=chart.adjust,
                 decimals=chart.decimals, lang=lang)
@@ -95,8 +95,8 @@ def _funnel(chart: FunnelChart, lang: str, _: Translator) -> str:
 def measure_figures(row: Row, lang: str, _: Translator) -> str:
     """A measure's block under its outcome's table: why it has its status, then its
     charts (""when it has neither)."""
-    charts = [_spc(row, lang, _), *(_peers(p, lang, _) for p in row.peers),
-              _funnel(row.funnel, lang, _) if row.funnel is not None else ""]
+    charts = [_spc(row, lang, _), *(peers_html(p, lang, _) for p in row.peers),
+              funnel_html(row.funnel, lang, _) if row.funnel is not None else ""]
     charts = [c for c in charts if c]
     reasons = "".join(f"<li>{_e(x)}</li>" for x in row.status_reasons)
     if not charts and not reasons:
