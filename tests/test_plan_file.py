@@ -210,7 +210,7 @@ def test_model_problems_keep_their_field_path() -> None:
                                  'target = "20% reduction by 2024-25x"'))
     assert len(found) == 1
     assert found[0].startswith("plan.toml:17 priorities[0].outcomes[0].measures[0].target.by: "
-                               "target period: cannot read '2024-25x' as a period")
+                               "target: period '2024-25x': cannot be read as a period")
 
 
 def test_duplicate_measure_ids_say_where_both_are() -> None:

@@ -393,8 +393,8 @@ class TargetPolarityError(ModelError):
 class PeriodError(PerfcoreError, ValueError):
     """A period spelling could not be parsed, or period arithmetic is undefined.
 
-    The message is ``"'<text>': <reason>"``; with no ``reason``, that the text is not
-    a period, followed by the accepted forms.
+    The message is ``"'<text>': <reason>"``; with no ``reason``, that the text cannot be
+    read as a period, followed by the accepted forms.
 
     Attributes
     ----------
@@ -411,7 +411,7 @@ class PeriodError(PerfcoreError, ValueError):
     reason: str = ""
 
     def _message(self) -> str:
-        reason = self.reason or ("not a period; accepted forms are:\n  "
+        reason = self.reason or ("cannot be read as a period; accepted forms are:\n  "
                                  + "\n  ".join(self.accepted))
         return _prefixed((None if self.text is None else repr(self.text),), reason)
 
