@@ -729,18 +729,17 @@ class DuplicateObservationError(DataError):
         if self.reason:
             return self.reason
         n = self.count or 1
+        dups = f"{n} duplicate observation{'s' if n != 1 else ''}"
         m, o, p = self.key
-        text = (f"{n} duplicate observation{'s' if n != 1 else ''}; first: measure {m!r}, "
-                f"organisation {o!r}, period {p!r}")
+        if len(self.files) == 2:
+            a, b = self.files
+            return (f"measure {m!r}, organisation {o!r}, period {p!r} is loaded from both "
+                    f"{a} and {b}{' (twice)' if a == b else ''} ({dups} in all); is a file "
+                    "listed twice, or do two files cover the same months?")
+        text = f"{dups}; first: measure {m!r}, organisation {o!r}, period {p!r}"
         if len(self.rows) == 2:
             text += f" on rows {self.rows[0]} and {self.rows[1]}"
-        if len(self.files) == 2:
-            same = " (the same file twice)" if self.files[0] == self.files[1] else ""
-            text += (f", loaded from both {self.files[0]} and {self.files[1]}{same}; is a "
-                     "file listed twice, or do two files cover the same months?")
-        else:
-            text += " (each measure × organisation × period may appear once)"
-        return text
+        return text + " (each measure × organisation × period may appear once)"
 
     def _message(self) -> str:
         return _in_data(self._reason(), file=self.file)

@@ -179,9 +179,9 @@ def _forces(table: Table, organisation: str | None, registry: RegistryOption,
     if "falls_within" in table:
         return resolve_organisations(table, "falls_within", registry,
                                      strip_force_suffix=True)
-    raise OptionError(f"{table.file} is a police.uk file of counts, which names no "
-                      "force: pass organisation='<force>' (e.g. organisation='Gwent')",
-                      option="organisation", value=None, allowed="a force name or code")
+    raise OptionError(option="organisation", value=None,
+                      allowed="a force name or code (e.g. organisation='Gwent')",
+                      hint=f"{table.file} is a police.uk file of counts, which names no force")
 
 
 def _categories(table: Table, column: str) -> tuple[list[str], IntArray]:
