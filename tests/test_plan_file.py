@@ -181,8 +181,8 @@ def test_all_problems_are_listed_with_file_line_and_path(tmp_path: Path) -> None
     assert found[6].startswith("plan.toml:27 priorities[0].outcomes[0].measures[0].polarity: "
                                "measure 'all_crime': polarity='sideways' is not allowed")
     assert found[7].startswith("plan.toml:30 priorities[0].outcomes[0].measures[1].use: no "
-                               "installed domain defines measure "
-                               "'victims.satisfaction_whole_experiense'; did you mean "
+                               "measure 'victims.satisfaction_whole_experiense' in the "
+                               "installed domains; did you mean "
                                "'victims.satisfaction_whole_experience'")
     assert found[8] == ("plan.toml:37 priorities[0].outcomes[0].measures[2].status: status "
                         "must be one of grey, green, amber, red, not 'ambr'; did you mean "

@@ -1050,8 +1050,11 @@ class DuplicateNameError(PluginError, ValueError):
 
     def _message(self) -> str:
         first, second = self.sources[0], self.sources[-1]
-        return (f"{self.kind.replace('_', ' ')} {self.name!r} is registered by {first} and "
-                f"by {second}" + (f"; {self.hint}" if self.hint else ""))
+        text = (f"two distributions advertise a perfcore plugin called {self.name!r}: "
+                f"{first} and {second}" if self.kind == "plugin" else
+                f"{self.kind.replace('_', ' ')} {self.name!r} is registered by {first} and by "
+                f"{second}")
+        return text + (f"; {self.hint}" if self.hint else "")
 
 
 # --- output --------------------------------------------------------------------------
