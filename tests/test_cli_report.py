@@ -54,7 +54,7 @@ def test_html_report_to_a_file(gwent: Path, capsys: pytest.CaptureFixture[str]) 
 def test_json_for_another_tool(gwent: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", str(gwent), "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert doc["schema_version"] == "1.3"
+    assert doc["schema_version"] == "2.0"
     (section,) = doc["sections"]
     measures = {m["id"]: m for m in section["outcomes"][0]["measures"]}
     change = measures["all_crime_outcome_rate"]["figures"]["change"]
@@ -64,7 +64,7 @@ def test_json_for_another_tool(gwent: Path, capsys: pytest.CaptureFixture[str]) 
     current = measures["all_crime"]["figures"]["current"]
     assert (current["value"], current["source"]) == (48618.0, (
         "seed 001, Chief Constables Delivery Plan 2020/21 - Delivered, All Crime Trend table"))
-    msg = measures["all_crime"]["figures"]["msg.figure"]
+    msg = measures["all_crime"]["figures"]["msg.change"]
     assert (msg["value"], msg["source"]) == (-14.1, "published figure")
     assert section["status"] in ("green", "amber", "red", "grey")
 

@@ -11,7 +11,13 @@ import pytest
 import perfcore
 from perfcore import pipeline
 from perfcore.codes import Direction, Status
-from perfcore.errors import MissingDependencyError, OptionError, PeriodError
+from perfcore.errors import (
+    MissingDependencyError,
+    NotCoveredError,
+    OptionError,
+    PerfcoreWarning,
+    PeriodError,
+)
 
 ROOT = Path(__file__).parents[1]
 GWENT = ROOT / "examples" / "gwent" / "plan-2020-21.toml"
@@ -52,15 +58,19 @@ def test_stages_step_by_step_give_what_run_gives(result: pipeline.Run) -> None:
     assert perfcore.render(report, "markdown") == result.render("markdown")
 
 
-def test_the_period_defaults_to_the_plan_and_the_error_lists_what_the_data_cover() -> None:
+def test_the_period_defaults_to_the_plan_else_the_latest_the_data_cover() -> None:
     plan = perfcore.load_plan(GWENT)
     data = perfcore.load_data(plan)
     assert str(pipeline.evaluate_plan(plan, data).period) == "2020-21"  # [report] period
     bare = plan.__class__(file=plan.file, plan=plan.plan.__class__(
         id=plan.plan.id, title=plan.plan.title, priorities=plan.plan.priorities),
         data=plan.data)
-    with pytest.raises(PeriodError, match="the data cover 2018-19, 2019-20, 2020-21"):
-        pipeline.evaluate_plan(bare, data)
+    with pytest.warns(PerfcoreWarning, match=r"reporting 2020-21, the latest the data cover "
+                      r"\(they cover 2018-19, 2019-20, 2020-21\)"):
+        assert str(pipeline.evaluate_plan(bare, data).period) == "2020-21"
+    with pytest.raises(NotCoveredError, match=r"the data do not cover 2021-22 \(latest "
+                       r"periods: 2018-19, 2019-20, 2020-21\)"):
+        pipeline.evaluate_plan(bare, data, period="2021-22")
 
 
 def test_evaluation_repr_is_short_and_says_what_it_holds(result: pipeline.Run) -> None:

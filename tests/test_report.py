@@ -62,14 +62,14 @@ def test_markdown_table() -> None:
 
 def test_json_has_every_figure_unrounded_with_method_and_source() -> None:
     data = json.loads(render_json(seed_report()))
-    assert data["schema_version"] == "1.3"
+    assert data["schema_version"] == "2.0"
     assert data["organisation"] == {"code": "W15000002", "name": "Gwent"}
     m = data["sections"][0]["outcomes"][0]["measures"][0]
     assert m["id"] == "all_crime"
     change = m["figures"]["change"]
     assert change["value"] == pytest.approx((48618 - 57116) / 57116 * 100)
     assert change["display"] == "-14.9%" and change["method"] == "pct_change"
-    assert m["figures"]["msg.figure"]["source"] == "published figure"
+    assert m["figures"]["msg.change"]["source"] == "published figure"
     rate = data["sections"][0]["outcomes"][0]["measures"][1]
     assert rate["figures"]["change"]["display"] == "+4.1 pp"
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 from perfcore.evaluation import Evaluation, evaluate
 from perfcore.organisations import default_registry
 from perfcore.report import build_report
@@ -22,10 +24,11 @@ def _evaluation(history: list[str] | None = None) -> Evaluation:
 
 def test_history_columns_come_before_previous_with_values_from_the_dataset() -> None:
     # Seed 001 prints 2018-19, 2019-20 and 2020-21.
+    # Columns run in time order, whatever order the plan lists them in.
     report = build_report(_evaluation(["2018-19", "2017-18"]))
-    assert [c.key for c in report.columns][:4] == ["history:2018-19", "history:2017-18",
+    assert [c.key for c in report.columns][:4] == ["history:2017-18", "history:2018-19",
                                                    "previous", "current"]
-    assert [c.heading for c in report.columns][:2] == ["2018-19", "2017-18"]
+    assert [c.heading for c in report.columns][:2] == ["2017-18", "2018-19"]
     crime, rate = report.rows()
     assert crime.cell("history:2018-19").text == "58577"
     assert crime.cell("history:2018-19").value == 58577
@@ -41,6 +44,25 @@ def test_the_evaluation_carries_the_history_with_its_sources() -> None:
     assert [str(p) for p in h.periods] == ["2018-19", "2019-20", "2020-21"]
     assert h.values[0, 0].tolist() == [58577, 57116, 48618]
     assert h.source_of(0, 0, 0).startswith("seed 001")
+
+
+def test_a_history_period_is_never_a_column_beside_itself() -> None:
+    # Issue 16: `--period 2019-20` on the 2020-21 plan (history 2018-19) printed the header
+    # "2018-19  2018-19  2019-20": the history period was also the previous period.
+    report = build_report(evaluate(seed001_plan.PLAN, seed001_plan.dataset(),
+                                   period="2019-20", organisation="Gwent",
+                                   history_periods=["2018-19"]))
+    assert [c.heading for c in report.columns][:3] == ["2018-19", "2019-20", "Annual change"]
+
+
+def test_the_sparkline_draws_the_series_of_the_reported_kind() -> None:
+    # The seed 001 data hold three years of both measures: a sparkline of three points,
+    # whether or not the plan shows 2018-19 as a column.
+    for shown in ([], ["2018-19"]):
+        crime, rate = build_report(_evaluation(shown)).rows()
+        assert crime.history == (58577, 57116, 48618)
+        assert crime.history_labels == ("2018-19", "2019-20", "2020-21")
+        assert rate.history == pytest.approx((0.114, 0.118, 0.159), abs=5e-4)
 
 
 def test_no_history_columns_by_default() -> None:

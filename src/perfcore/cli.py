@@ -95,6 +95,9 @@ def _parser() -> argparse.ArgumentParser:
 
     c = command("validate", "Check a plan (and its data) and list every problem.")
     plan_and_data(c)
+    c.add_argument("--strict", action="store_true",
+                   help="count measures with no observations in the data as problems "
+                        "(by default they are listed as notes: their reports say 'no data')")
 
     c = command("explain", "Show one figure's inputs, formula and method.")
     plan_and_data(c)
@@ -240,14 +243,20 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(f"{args.plan}: {len(problems)} problem(s)\n")
         return 1
     plan = plan_file.plan
-    problems = [f"measure {m.id!r} has no observations in the data"
-                for m in plan.measures()
-                if m.kind.value != "qualitative" and m.id not in dataset.measures]
-    for p in problems:
-        err.write(f"{args.plan}: {p}\n")
+    published = {f.measure for f in dataset.published}
+    missing = [m.id for m in plan.measures()
+               if m.kind.value != "qualitative" and m.id not in dataset.measures]
+    kind = "problem" if args.strict else "note"
+    for m in missing:
+        shown = ("its report shows the published figures only" if m in published
+                 else "its report cells say 'no data'")
+        err.write(f"{args.plan}: {kind}: measure {m!r} has no observations in the data; "
+                  f"{shown}\n")
+    problems = missing if args.strict else []
     n = sum(1 for _ in plan.measures())
+    notes = "" if args.strict or not missing else f"; {len(missing)} note(s)"
     out.write(f"{args.plan}: {n} measures in {len(plan.priorities)} priorities; "
-              f"{len(dataset)} observations; {len(problems)} problem(s)\n")
+              f"{len(dataset)} observations; {len(problems)} problem(s){notes}\n")
     return 1 if problems else 0
 
 

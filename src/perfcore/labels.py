@@ -43,6 +43,7 @@ __all__ = [
     "label",
     "ordinal",
     "outcome_basis_name",
+    "published_text",
     "rank_text",
     "short_value_text",
     "signed",
@@ -197,6 +198,20 @@ def change_text(m: Measure, value: float, decimals: int, _: Translator) -> str:
     if m.kind.uses_pp_change:
         shown = format_number(value, decimals, sign=True, na=_("n/a"))
         return shown if _nan(value) else _("{change} pp").format(change=shown)
+    return format_number(value, decimals, sign=value > 0, suffix="%", na=_("n/a"))
+
+
+def published_text(m: Measure, figure: str, value: float, decimals: int, thousands: bool,
+                   _: Translator) -> str:
+    """A published figure as the publication gives it: a value as the measure's values
+    are shown, a % or pp change, a rank as an ordinal ("5th")."""
+    if figure == "value":
+        return value_text(m, value, decimals, thousands, _)
+    if figure == "pp_change":
+        shown = format_number(value, decimals, sign=True, na=_("n/a"))
+        return _("{change} pp").format(change=shown)
+    if figure == "rank":
+        return str(ordinal(int(value), _))
     return format_number(value, decimals, sign=value > 0, suffix="%", na=_("n/a"))
 
 

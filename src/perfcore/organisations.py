@@ -41,6 +41,12 @@ class Organisation:
     country: str = ""
     region: str = ""
     aliases: tuple[str, ...] = ()
+    name_cy: str = ""
+
+    def name_in(self, lang: str) -> str:
+        """The name in ``lang`` ("cy": "De Cymru"); the English name where the language has
+        none of its own (English forces keep their names in Welsh text)."""
+        return self.name_cy if lang == "cy" and self.name_cy else self.name
 
     @property
     def is_force(self) -> bool:
@@ -69,7 +75,7 @@ class OrganisationRegistry:
                 raise ModelError(reason="the code is listed twice",
                                  obj=f"organisation {org.code!r}", field="code")
             self._by_code[org.code] = org
-            for key in {_norm(n) for n in (org.name, *org.aliases)}:
+            for key in {_norm(n) for n in (org.name, *org.aliases, org.name_cy) if n}:
                 self._by_name.setdefault(key, []).append(org)
 
     def __iter__(self) -> Iterator[Organisation]:
@@ -148,7 +154,8 @@ def default_registry() -> OrganisationRegistry:
     orgs = [
         Organisation(code=r["code"], name=r["name"], type=r["type"], country=r["country"],
                      region=r["region"],
-                     aliases=tuple(a for a in r["aliases"].split(";") if a))
+                     aliases=tuple(a for a in r["aliases"].split(";") if a),
+                     name_cy=r.get("name_cy", ""))
         for r in csv.DictReader(io.StringIO(text))
     ]
     return OrganisationRegistry(orgs)

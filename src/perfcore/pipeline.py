@@ -19,6 +19,7 @@ or step by step: :func:`load_data`, :func:`evaluate_plan`, :func:`score_plan`,
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,14 @@ import attrs
 
 from perfcore.dataset import Dataset
 from perfcore.derive import derive_measures
-from perfcore.errors import DataError, OptionError, PeriodError, PlanProblem, PlanValidationError
+from perfcore.errors import (
+    DataError,
+    OptionError,
+    PerfcoreWarning,
+    PeriodError,
+    PlanProblem,
+    PlanValidationError,
+)
 from perfcore.evaluation import Evaluation, evaluate
 from perfcore.i18n import ENGLISH, Fallback
 from perfcore.io import ProgressCallback
@@ -115,12 +123,23 @@ def _files(plan_file: PlanFile, files: Sequence[PathLike] | None, loader: str | 
 def _period(plan_file: PlanFile, dataset: Dataset, period: str | Period | None
             ) -> str | Period:
     chosen = period or plan_file.report.period or plan_file.plan.period
-    if chosen is None:
-        covered = ", ".join(str(p) for p in dataset.periods[-8:])
-        raise PeriodError(f"which period? give one (--period), or set period in the [report] "
-                          f"or [plan] table of {plan_file.file or 'the plan'}; the data "
-                          f"cover {covered}", text=None)
-    return chosen
+    if chosen is not None:
+        return chosen
+    if not dataset.periods:
+        raise PeriodError(f"which period? the data of {plan_file.file or 'the plan'} cover "
+                          "no periods; give one (--period)", text=None)
+    latest = latest_period(dataset.periods)
+    covered = ", ".join(str(p) for p in sorted(dataset.periods)[-8:])
+    warnings.warn(f"no period given (--period) or set in the plan's [report] or [plan] "
+                  f"table: reporting {latest}, the latest the data cover (they cover "
+                  f"{covered})", PerfcoreWarning, stacklevel=3)
+    return latest
+
+
+def latest_period(periods: Sequence[Period]) -> Period:
+    """The period a report defaults to: the one ending latest, the longest of those (a
+    quarter's figures rather than its last month's)."""
+    return max(periods, key=lambda p: (p.last, p.last - p.first))
 
 
 def evaluate_plan(plan_file: PlanFile, dataset: Dataset, *, period: str | Period | None = None,

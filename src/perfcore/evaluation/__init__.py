@@ -42,20 +42,26 @@ from perfcore.evaluation.records import (
     DirectionOfTravel,
     History,
     Interval,
+    Peers,
     Spc,
     Targets,
     Trend,
 )
 from perfcore.evaluation.result import Evaluation, Explanation
-from perfcore.evaluation.series import history, spc_charts, targets, trend_markers
-from perfcore.evaluation.values import NotAvailableWarning, gather, measure_values
+from perfcore.evaluation.series import history, history_span, spc_charts, targets, trend_markers
+from perfcore.evaluation.values import (
+    MeasureValues,
+    NotAvailableWarning,
+    gather,
+    measure_values,
+)
 from perfcore.model import Measure, Plan
 from perfcore.organisations import ComparatorGroup
 from perfcore.periods import Period, parse_period
 
 __all__ = ["Change", "ChangeTest", "Comparison", "Counts", "DirectionOfTravel", "Evaluation",
            "EvaluationOptions", "Explanation", "History", "Interval", "NotAvailableWarning",
-           "Spc", "Targets", "Trend", "evaluate"]
+           "Peers", "Spc", "Targets", "Trend", "evaluate"]
 
 _OPTION_NAMES = tuple(a.name for a in attrs.fields(EvaluationOptions))
 
@@ -86,8 +92,10 @@ def evaluate(plan: Plan, dataset: Dataset, *, period: str | Period,
     measures
         Evaluate only these measure ids (default: all of the plan's).
     history_periods
-        Earlier periods whose values a report shows before the two compared (their
-        values and sources are in ``Evaluation.history``).
+        Earlier periods whose values a report shows before the two compared. Their
+        values and sources are in ``Evaluation.history``, with the previous and current
+        periods' and the series of the current period's kind that a sparkline draws
+        (``series_points``).
     options, **settings
         The methods and thresholds (:class:`EvaluationOptions`); single settings may be
         given as keywords (``confidence=0.998``, ``dot_method="sign"``), which win over
@@ -137,9 +145,23 @@ def evaluate(plan: Plan, dataset: Dataset, *, period: str | Period,
                             confidence=opts.confidence),
         targets=targets(dataset, chosen, shown, current),
         spc=spc_charts(dataset, chosen, shown, cur_p, points=opts.spc_points),
-        history=history(dataset, chosen, shown,
-                        [*(parse_period(p) for p in history_periods), prev_p, cur_p]),
-        reasons=reasons[:, pick])
+        history=history(dataset, chosen, shown, *history_span(
+            dataset, cur_p, prev_p, [parse_period(p) for p in history_periods],
+            points=opts.series_points), prev_p, cur_p),
+        peers=_peers(head, values, chosen, orgs), reasons=reasons[:, pick],
+        published=tuple(f for f in dataset.published if f.measure in {m.id for m in chosen}))
+
+
+def _peers(head: Headline, values: MeasureValues, measures: Sequence[Measure],
+           orgs: tuple[str, ...]) -> Peers:
+    """Every organisation's compared figure: counts by their % change (the ratio of the
+    periods and its interval, less one), other kinds by their current value."""
+    estimate, lower, upper = head.compared
+    counts = np.array([m.kind is MeasureKind.COUNT for m in measures])[:, None]
+    as_pct = [np.where(counts, (a - 1) * 100, a) for a in (estimate, lower, upper)]
+    return Peers(organisations=orgs, estimate=as_pct[0], lower=as_pct[1], upper=as_pct[2],
+                 current=head.current, numerator=values.x[..., 1],
+                 denominator=values.n[..., 1])
 
 
 def _options(options: EvaluationOptions | None, settings: dict[str, Any]) -> EvaluationOptions:

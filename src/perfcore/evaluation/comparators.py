@@ -31,6 +31,7 @@ from perfcore.periods import Period
 __all__ = ["comparator_slots", "compare"]
 
 BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
 
 
 def comparator_slots(compare_with: Sequence[ComparatorGroup] | ComparatorGroup
@@ -75,6 +76,7 @@ class _Layout:
     group_of: tuple[str, ...]
     declared: FloatArray  # members the group declares (coverage is judged against these)
     include_self: bool
+    ranked_size: IntArray  # the group's declared members and the force: a rank's "of n"
 
     @property
     def has_group(self) -> BoolArray:
@@ -88,6 +90,7 @@ def _layout(groups: Sequence[ComparatorGroup], orgs: Sequence[str],
     members = np.zeros((no, no), dtype=bool)
     group_of = [""] * no
     declared = np.zeros(no)
+    ranked_size = np.zeros(no, dtype=np.int64)
     area_group = groups[0].kind != "msg"
     self_in = include_self or area_group
     for g in groups:
@@ -104,9 +107,10 @@ def _layout(groups: Sequence[ComparatorGroup], orgs: Sequence[str],
             members[t, member_idx] = True
             group_of[t] = g.id
             declared[t] = len(g.members) - (0 if self_in or orgs[t] not in g.members else 1)
+            ranked_size[t] = len({*g.members, orgs[t]})
     members_avg = members.copy() if self_in else members & ~np.eye(no, dtype=bool)
     return _Layout(members=members, members_avg=members_avg, group_of=tuple(group_of),
-                   declared=declared, include_self=self_in)
+                   declared=declared, include_self=self_in, ranked_size=ranked_size)
 
 
 def compare(slot: str, groups: Sequence[ComparatorGroup], inputs: ComparisonInputs
@@ -122,6 +126,7 @@ def compare(slot: str, groups: Sequence[ComparatorGroup], inputs: ComparisonInpu
     cur = inputs.headline.current
     difference = np.where(pct, cur - value, (cur - value) * 100)
     rank, size = _ranks(layout, inputs)
+    rank_source = _published_ranks(layout, inputs, rank, size)
     relation, assessment = _labels(inputs, value, change)
     reasons = np.where(np.isnan(value) & np.isnan(change), np.uint16(Reason.MISSING),
                        np.uint16(0)).astype(np.uint16)
@@ -131,7 +136,15 @@ def compare(slot: str, groups: Sequence[ComparatorGroup], inputs: ComparisonInpu
         difference=difference, rank=rank, group_size=size, relation=relation,
         assessment=assessment, source=source, members_used=used.astype(np.int64),
         members_declared=np.broadcast_to(layout.declared.astype(np.int64), used.shape),
-        reasons=reasons)
+        reasons=reasons, members=_ranked_among(layout, inputs.organisations),
+        groups=tuple(groups), rank_source=rank_source)
+
+
+def _ranked_among(layout: _Layout, orgs: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    """Each organisation's group members and itself (none where it has no group)."""
+    ranked = layout.members | np.eye(len(orgs), dtype=bool)
+    return tuple(tuple(orgs[k] for k in np.flatnonzero(ranked[j]).tolist())
+                 if layout.group_of[j] else () for j in range(len(orgs)))
 
 
 def _group_values(layout: _Layout, inputs: ComparisonInputs
@@ -230,6 +243,27 @@ def _published(layout: _Layout, inputs: ComparisonInputs, value: FloatArray,
             change[mi] = np.where(use, fig.value, change[mi])
             source[mi] = np.where(use & (source[mi] == ComparatorSource.NOT_AVAILABLE),
                                   ComparatorSource.PUBLISHED, source[mi])
+
+
+def _published_ranks(layout: _Layout, inputs: ComparisonInputs, rank: IntArray,
+                     size: IntArray) -> npt.NDArray[np.int8]:
+    """Where a force could not be ranked from its members' figures, a rank its group's
+    publication gives for the period ("5th (out of 8)"), out of the group's declared
+    members and the force (filled in place); the source of every rank."""
+    ids = [m.id for m in inputs.measures]
+    group_of = np.array(layout.group_of, dtype=object)
+    source = np.where(rank > 0, ComparatorSource.COMPUTED,
+                      ComparatorSource.NOT_AVAILABLE).astype(np.int8)
+    for fig in inputs.dataset.published:
+        if (fig.figure != "rank" or fig.group not in layout.group_of
+                or fig.period != inputs.period or fig.measure not in ids):
+            continue
+        mi = ids.index(fig.measure)
+        use = (group_of == fig.group) & (rank[mi] == 0)
+        rank[mi] = np.where(use, int(fig.value), rank[mi])
+        size[mi] = np.where(use, layout.ranked_size, size[mi])
+        source[mi] = np.where(use, ComparatorSource.PUBLISHED, source[mi])
+    return source
 
 
 def _ranks(layout: _Layout, inputs: ComparisonInputs

@@ -69,6 +69,9 @@ class EvaluationOptions:
         holds monthly observations (``None`` turns SPC off);
     ``trend_points``
         periods in the trend marker (Fingertips: 5);
+    ``series_points``
+        periods of the reported period's kind (years, quarters, months, rolling windows)
+        in each measure's history, ending with the period: a report's sparkline;
     ``design_effect``
         the design effect of survey samples (default 1: simple random sampling): survey
         proportions (those given with a ``sample_size`` rather than a denominator) are
@@ -88,5 +91,6 @@ class EvaluationOptions:
     min_coverage: float = attrs.field(default=1.0, validator=_number(0.0, 1.0))
     spc_points: int | None = attrs.field(default=24, validator=_points(2, optional=True))
     trend_points: int = attrs.field(default=5, validator=_points(2))
+    series_points: int = attrs.field(default=24, validator=_points(1))
     design_effect: float = attrs.field(default=1.0, validator=_number(
         0.0, float("inf"), high_open=True))

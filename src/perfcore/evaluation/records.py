@@ -9,16 +9,19 @@ found a change.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import attrs
 import numpy as np
 import numpy.typing as npt
 
 from perfcore.calc import FlagArray, FloatArray
 from perfcore.calc.spc import XmrBatchResult
+from perfcore.organisations import ComparatorGroup
 from perfcore.periods import Month, Period
 
 __all__ = ["Change", "ChangeTest", "Comparison", "Counts", "DirectionOfTravel", "History",
-           "Interval", "Spc", "Targets", "Trend"]
+           "Interval", "Peers", "Spc", "Targets", "Trend"]
 
 Codes = npt.NDArray[np.int8]
 BoolArray = npt.NDArray[np.bool_]
@@ -101,7 +104,9 @@ class Comparison:
     ``source`` where the group figure came from
     (:class:`~perfcore.codes.ComparatorSource` codes); ``members_used`` of
     ``members_declared`` members had data in both periods and make the computed figure
-    (like for like: a member with one period only is left out of both).
+    (like for like: a member with one period only is left out of both); ``members`` the
+    organisations each organisation is ranked among (its group and itself, in the
+    dataset's order; :class:`Peers` has their figures).
     """
 
     slot: str
@@ -120,18 +125,53 @@ class Comparison:
     members_used: IntArray = attrs.field(eq=False, repr=False)
     members_declared: IntArray = attrs.field(eq=False, repr=False)
     reasons: FlagArray = attrs.field(eq=False, repr=False)
+    members: tuple[tuple[str, ...], ...] = attrs.field(default=(), eq=False, repr=False)
+    groups: tuple[ComparatorGroup, ...] = attrs.field(default=(), eq=False, repr=False)
+    rank_source: Codes | None = attrs.field(default=None, eq=False, repr=False)
+
+    def group_of(self, j: int) -> ComparatorGroup | None:
+        """Organisation ``j``'s group (None where it has none)."""
+        return next((g for g in self.groups if g.id == self.group[j]), None)
 
     def select(self, columns: npt.ArrayLike) -> Comparison:
         """The comparison of some organisations only (by position)."""
-        cols = np.asarray(columns, dtype=np.intp)
+        cols = np.asarray(columns, dtype=np.intp).tolist()
         arrays = {f: getattr(self, f)[:, cols] for f in _COMPARISON_ARRAYS}
-        return attrs.evolve(self, group=tuple(self.group[i] for i in cols.tolist()),
-                            **arrays)
+        rank_source = None if self.rank_source is None else self.rank_source[:, cols]
+        return attrs.evolve(self, group=tuple(self.group[i] for i in cols),
+                            members=tuple(self.members[i] for i in cols) if self.members
+                            else (), rank_source=rank_source, **arrays)
 
 
 _COMPARISON_ARRAYS = ("value", "previous", "change", "difference", "rank", "group_size",
                       "relation", "assessment", "source", "members_used",
                       "members_declared", "reasons")
+
+
+@attrs.frozen(kw_only=True)
+class Peers:
+    """Every organisation's figure on each measure, for the charts and tables that set an
+    organisation among others (a peer chart, a funnel plot, a league table):
+    measures × ``organisations`` (all those of the dataset, not only those reported).
+
+    ``estimate`` is what organisations are compared on, with its confidence interval
+    (``lower``, ``upper``): the % change for counts (from the ratio of the two periods'
+    counts and its interval), the current value otherwise. ``numerator`` and
+    ``denominator`` are the counts behind a rate or proportion (a funnel plot's inputs);
+    ``current`` the current value of every kind."""
+
+    organisations: tuple[str, ...]
+    estimate: FloatArray = attrs.field(eq=False, repr=False)
+    lower: FloatArray = attrs.field(eq=False, repr=False)
+    upper: FloatArray = attrs.field(eq=False, repr=False)
+    current: FloatArray = attrs.field(eq=False, repr=False)
+    numerator: FloatArray = attrs.field(eq=False, repr=False)
+    denominator: FloatArray = attrs.field(eq=False, repr=False)
+
+    def index(self, organisations: Sequence[str]) -> list[int]:
+        """Positions of organisations (codes) in :attr:`organisations`."""
+        where = {o: k for k, o in enumerate(self.organisations)}
+        return [where[o] for o in organisations]
 
 
 @attrs.frozen(kw_only=True)
@@ -172,15 +212,29 @@ class Spc:
 
 @attrs.frozen(kw_only=True)
 class History:
-    """The values in every period a report shows (earlier periods, the previous and the
-    current one): ``values`` is measures × organisations × ``periods``; ``source`` codes
-    into ``sources`` the recorded source of each observation (-1: none)."""
+    """The values of a measure in every period a report shows or draws: ``values`` is
+    measures × organisations × ``periods`` (in time order); ``source`` codes into
+    ``sources`` the recorded source of each observation (-1: none).
+
+    ``shown`` are the earlier periods a report shows as columns before the two compared
+    (the plan's ``[display] history``, those before the previous period); ``series`` the
+    periods of the reported period's kind ending with it, which a sparkline draws."""
 
     periods: tuple[Period, ...]
     values: FloatArray = attrs.field(eq=False, repr=False)
     source: npt.NDArray[np.int32] = attrs.field(eq=False, repr=False)
     sources: tuple[str, ...]
+    shown: tuple[Period, ...] = ()
+    series: tuple[Period, ...] = ()
+
+    def at(self, period: Period) -> int:
+        """The position of ``period`` in :attr:`periods`."""
+        return self.periods.index(period)
 
     def source_of(self, i: int, j: int, k: int) -> str:
         code = int(self.source[i, j, k])
         return self.sources[code] if code >= 0 else ""
+
+    def series_values(self, i: int, j: int) -> FloatArray:
+        """Measure ``i``'s values for organisation ``j`` over :attr:`series`."""
+        return self.values[i, j, [self.at(p) for p in self.series]]

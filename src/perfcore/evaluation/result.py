@@ -29,6 +29,7 @@ from perfcore.codes import (
     TrendMarker,
     VariationIcon,
 )
+from perfcore.dataset import PublishedFigure
 from perfcore.errors import (
     MissingDependencyError,
     OptionError,
@@ -44,6 +45,7 @@ from perfcore.evaluation.records import (
     DirectionOfTravel,
     History,
     Interval,
+    Peers,
     Spc,
     Targets,
     Trend,
@@ -96,7 +98,10 @@ class Evaluation:
     ``change`` and ``test`` the change and its significance; ``direction`` the direction
     of travel; ``comparisons`` one :class:`Comparison` per comparator slot; ``trend``,
     ``targets``, ``spc`` and ``history`` the figures over more periods; ``reasons`` the
-    :class:`~perfcore.calc.Reason` bits of the current value.
+    :class:`~perfcore.calc.Reason` bits of the current value; ``peers`` every
+    organisation's figure (all those of the dataset), for peer charts, funnel plots and
+    league tables; ``published`` the figures publications give for the measures (any
+    period), which reports show beside the computed ones.
     """
 
     plan: Plan
@@ -118,6 +123,8 @@ class Evaluation:
     spc: Spc
     history: History
     reasons: FlagArray = attrs.field(eq=False, repr=False)
+    peers: Peers | None = attrs.field(default=None, eq=False, repr=False)
+    published: tuple[PublishedFigure, ...] = attrs.field(default=(), eq=False, repr=False)
 
     # ------------------------------------------------------------------ lookup
 

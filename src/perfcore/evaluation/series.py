@@ -23,7 +23,7 @@ from perfcore.evaluation.values import gather, measure_values
 from perfcore.model import Measure
 from perfcore.periods import Month, Period
 
-__all__ = ["history", "spc_charts", "targets", "trend_markers"]
+__all__ = ["history", "history_span", "spc_charts", "targets", "trend_markers"]
 
 
 def _values_in(dataset: Dataset, measures: Sequence[Measure], periods: Sequence[Period],
@@ -141,10 +141,26 @@ def spc_charts(dataset: Dataset, measures: Sequence[Measure], orgs: Sequence[str
                assurance=assurance)
 
 
+def history_span(dataset: Dataset, period: Period, previous: Period,
+                 shown: Sequence[Period], *, points: int
+                 ) -> tuple[tuple[Period, ...], tuple[Period, ...]]:
+    """The earlier periods a report shows as columns (those of ``shown`` before the
+    previous period: a column never repeats the previous one) and the series of the
+    current period's kind and length in the data, last ``points`` ending with it."""
+    series = sorted(p for p in dataset.periods if type(p) is type(period)
+                    and p.length == period.length and p.last <= period.last)[-points:]
+    if period not in series:
+        series.append(period)
+    return tuple(sorted({p for p in shown if p < previous})), tuple(series)
+
+
 def history(dataset: Dataset, measures: Sequence[Measure], orgs: Sequence[str],
-            periods: Sequence[Period]) -> History:
-    """The values of earlier periods a report shows beside the two compared, with the
-    recorded source of each observation."""
+            shown: Sequence[Period], series: Sequence[Period], previous: Period,
+            period: Period) -> History:
+    """The values of the earlier periods a report shows beside the two compared and of
+    the series a sparkline draws, with the recorded source of each observation."""
+    periods = tuple(sorted({*shown, *series, previous, period}))
     values = _values_in(dataset, measures, periods, orgs)
     sources, codes = dataset.source_cube([m.id for m in measures], orgs, periods)
-    return History(periods=tuple(periods), values=values, source=codes, sources=sources)
+    return History(periods=periods, values=values, source=codes, sources=sources,
+                   shown=tuple(shown), series=tuple(series))

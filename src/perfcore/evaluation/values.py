@@ -61,7 +61,8 @@ def gather(dataset: Dataset, measures: Sequence[Measure], periods: Sequence[Peri
 
     A measure with no data at all is reported once with a :class:`NotAvailableWarning`
     (``warn=False`` for the extra periods trend, target and SPC figures look at);
-    qualitative items are exempt: having no figures is expected of them."""
+    qualitative items, and measures with published figures only, are exempt: having no
+    observations is expected of them."""
     in_data, periods_in_data = set(dataset.measures), set(dataset.periods)
     mi = [i for i, m in enumerate(measures) if m.id in in_data]
     pi = [i for i, p in enumerate(periods) if p in periods_in_data]
@@ -77,8 +78,10 @@ def gather(dataset: Dataset, measures: Sequence[Measure], periods: Sequence[Peri
                                   periods=[periods[i] for i in pi])
             for f in FIELDS:
                 out[f][np.ix_(mi, range(len(organisations)), pi)] = cubes[f]
-    missing = [m.id for m in measures
-               if m.id not in in_data and m.kind is not MeasureKind.QUALITATIVE]
+    # A measure with published figures only is shown by them (no counts were given).
+    published = {f.measure for f in dataset.published}
+    missing = [m.id for m in measures if m.id not in in_data and m.id not in published
+               and m.kind is not MeasureKind.QUALITATIVE]
     if missing and warn:
         warnings.warn(f"no data at all for measure(s) {missing}: their figures are not "
                       "available", NotAvailableWarning, stacklevel=3)

@@ -111,9 +111,11 @@ def domain_messages(domain: DomainSpec) -> list[Message]:
 
 
 def _is_marker(func: ast.expr) -> bool:
-    # _("..."), N_("...") and translator(lang)("...").
+    # _("..."), N_("..."), self._("...") and translator(lang)("...").
     if isinstance(func, ast.Name):
         return func.id in KEYWORDS
+    if isinstance(func, ast.Attribute):
+        return func.attr in KEYWORDS
     return (isinstance(func, ast.Call) and isinstance(func.func, ast.Name)
             and func.func.id == "translator")
 

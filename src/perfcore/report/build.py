@@ -29,6 +29,7 @@ from perfcore.codes import (
     StatusBasis,
     UntestedReason,
 )
+from perfcore.dataset import PublishedFigure
 from perfcore.errors import UnknownOrganisationError
 from perfcore.evaluation import Evaluation
 from perfcore.i18n import ENGLISH, N_, Fallback, TextTranslator, Translator, parse_languages
@@ -40,11 +41,14 @@ from perfcore.labels import (
     UNTESTED_WORDS,
     change_text,
     label,
+    published_text,
+    rank_text,
     value_text,
 )
 from perfcore.model import Display, Measure, Priority
 from perfcore.organisations import default_registry
 from perfcore.report.model import Cell, Column, Outcome, Report, Rolled, Row, Section
+from perfcore.report.published import fill_from_published, published_lines
 from perfcore.scoring import Rollup, Scores
 
 __all__ = ["build_report"]
@@ -61,9 +65,17 @@ _TEST_NAMES = {"rate_ratio": N_("conditional exact test of two counts"),
                "newcombe": N_("Newcombe's interval of a difference of proportions"),
                "welch": N_("Welch's test of two means")}
 
-#: Column headings of the comparator slots.
+#: Short names of the comparator slots, in column headings.
 _SLOT_HEADINGS = {"msg": N_("MSG"), "K04000001": N_("E&W"), "W92000004": N_("Wales"),
                   "E92000001": N_("England")}
+
+#: A comparator's columns: the group's change (counts, amounts, means: compared by their
+#: change), its rate (rates and proportions: compared by their level), the force's rank.
+_COMPARATOR_FIGURES = {"change": N_("{group} change"), "value": N_("{group} rate"),
+                       "rank": N_("{group} rank")}
+
+#: Groups with more members than this are named by their size in the notes, not listed.
+_LISTED_MEMBERS = 10
 
 
 def build_report(evaluation: Evaluation, scores: Scores | None = None, *,
@@ -120,7 +132,7 @@ class _Builder:
         self.lang, self.tr = lang, tr
         self._: Translator = catalogue(lang)
         self.index = {m.id: i for i, m in enumerate(ev.measures)}
-        self.earlier = ev.history.periods[:-2]
+        self.earlier = ev.history.shown
 
     def report(self, title: str | None) -> Report:
         ev, _ = self.ev, self._
@@ -129,35 +141,68 @@ class _Builder:
         plan_title = self.tr(title, "report title") if title else self.tr(ev.plan.title,
                                                                           "plan title")
         sections = tuple(s for p in ev.plan.priorities if (s := self.section(p)) is not None)
+        shown = {c.key for s in sections for o in s.outcomes for c in o.columns}
         return Report(
             title=plan_title, organisation=org, organisation_name=self.organisation_name(org),
             period=str(ev.period), period_label=ev.period.label(self.lang),
-            previous_period=str(ev.previous_period), columns=self.columns(),
+            previous_period=str(ev.previous_period),
+            columns=tuple(c for c in self.columns() if c.key in shown or not sections),
             sections=sections,
-            comparators={slot: c.group[self.j] for slot, c in ev.comparisons.items()},
-            notes=self.notes(), lang=self.lang)
+            comparators={slot: ev.comparisons[slot].group[self.j] for slot in self.slots()},
+            notes=self.notes() + self.published_notes(sections), lang=self.lang)
 
     def organisation_name(self, org: str) -> str:
+        """An organisation's name in the report's language: the plan's translation, else
+        the registry's (Welsh names of the Welsh forces and areas), else as written (a
+        force's name is a proper name)."""
         try:
-            name = default_registry().get(org).name
+            found = default_registry().get(org)
         except UnknownOrganisationError:
-            name = org
-        # A force's name is a proper name: kept as written unless the plan translates it.
-        return self.tr(name, "organisation name", required=False)
+            return self.tr(org, "organisation name", required=False)
+        own = found.name_in(self.lang)
+        if own != found.name:
+            return own
+        return self.tr(found.name, "organisation name", required=False)
+
+    def slots(self) -> list[str]:
+        """The comparator slots that apply to the organisation (an English force has no
+        Wales group: no column, no note)."""
+        return [slot for slot, c in self.ev.comparisons.items() if c.group[self.j]]
 
     def columns(self) -> tuple[Column, ...]:
+        """Every column any outcome's table may show, in order; each outcome shows those
+        its rows fill (:meth:`outcome_columns`)."""
         ev, _ = self.ev, self._
         cols = [*(Column(key=f"history:{p}", heading=p.display(self.lang))
                   for p in self.earlier),
                 Column(key="previous", heading=ev.previous_period.display(self.lang)),
                 Column(key="current", heading=ev.period.display(self.lang)),
                 Column(key="change", heading=self.change_heading()),
-                Column(key="dot", heading=_("DOT"))]
-        cols += [Column(key=f"{slot}.figure", heading=_(_SLOT_HEADINGS.get(slot, slot)))
-                 for slot in ev.comparisons]
+                Column(key="dot", heading=_("Direction of travel"))]
+        cols += [Column(key=f"{slot}.{fig}", heading=self.comparator_heading(slot, fig))
+                 for slot in self.slots() for fig in _COMPARATOR_FIGURES]
         if self.scores is not None:
             cols.append(Column(key="status", heading=_("Status")))
         return tuple(self.relabel(c) for c in cols)
+
+    def comparator_heading(self, slot: str, figure: str) -> str:
+        """"MSG change", "E&W rate", "Wales rank": the plan's label of the slot, if any,
+        in the heading's pattern."""
+        label = self.display.labels.get(slot)
+        group = (self.tr(label, f"column {slot!r} label") if label is not None
+                 else self._(_SLOT_HEADINGS.get(slot, slot)))
+        if slot not in _SLOT_HEADINGS and label is None:
+            c = self.ev.comparisons[slot].group_of(self.j)
+            group = c.name if c is not None else slot
+        return self._(_COMPARATOR_FIGURES[figure]).format(group=group)
+
+    @staticmethod
+    def outcome_columns(columns: tuple[Column, ...], rows: Iterable[Row]
+                        ) -> tuple[Column, ...]:
+        """The columns an outcome's table shows: all but comparator columns none of its
+        rows fills (a table of counts has no "MSG rate")."""
+        filled = {c.key for r in rows for c in r.cells}
+        return tuple(c for c in columns if "." not in c.key or c.key in filled)
 
     def change_heading(self) -> str:
         """The change column named by its gap: "Annual change" only for a year apart;
@@ -173,8 +218,7 @@ class _Builder:
         return _("Change since {period}").format(period=prev.display(self.lang))
 
     def relabel(self, column: Column) -> Column:
-        labels = self.display.labels
-        text = labels.get(column.key, labels.get(column.key.removesuffix(".figure")))
+        text = self.display.labels.get(column.key)
         if text is None:
             return column
         return Column(key=column.key, heading=self.tr(text, f"column {column.key!r} label"))
@@ -188,11 +232,15 @@ class _Builder:
         heads = {f: self.tr(getattr(p, f), f"{where} {f}")
                  for f in ("title", "lead", "board", "assessment_type")}
         scores = self.scores
-        outcomes = tuple(Outcome(statement=self.tr(o.statement, f"outcome {o.id!r} statement"),
-                                 rows=tuple(self.row(m) for m in ms),
-                                 rolled=self.rolled(scores.outcomes[o.id] if scores else None))
-                         for o, ms in shown)
-        return Section(id=p.id, **heads, outcomes=outcomes,
+        columns = self.columns()
+        outcomes = []
+        for o, ms in shown:
+            rows = tuple(self.row(m) for m in ms)
+            outcomes.append(Outcome(
+                statement=self.tr(o.statement, f"outcome {o.id!r} statement"), rows=rows,
+                columns=self.outcome_columns(columns, rows),
+                rolled=self.rolled(scores.outcomes[o.id] if scores else None)))
+        return Section(id=p.id, **heads, outcomes=tuple(outcomes),
                        rolled=self.rolled(scores.priorities[p.id] if scores else None))
 
     def rolled(self, r: Rollup | None) -> Rolled:
@@ -219,15 +267,18 @@ class _Builder:
         m = self.translate_measure(measure)
         decimals = self.display.decimals_for(measure)
         history = ev.history
-        cells = [self.recorded(f"history:{p}", m, i, k, decimals)
-                 for k, p in enumerate(self.earlier)]
-        n = len(history.periods)
+        cells = [self.recorded(f"history:{p}", m, i, history.at(p), decimals)
+                 for p in self.earlier]
         low = self.low_count(i)
-        cells += [self.recorded("previous", m, i, n - 2, decimals),
-                  attrs.evolve(self.recorded("current", m, i, n - 1, decimals),
+        cells += [self.recorded("previous", m, i, history.at(ev.previous_period), decimals),
+                  attrs.evolve(self.recorded("current", m, i, history.at(ev.period),
+                                             decimals),
                                flags=("low_count",) if low else ()),
                   self.change_cell(m, i), self.direction_cell(i)]
-        cells += [self.comparator_cell(slot, m, i, decimals) for slot in ev.comparisons]
+        cells += [c for slot in self.slots() for c in self.comparator_cells(slot, m, i, decimals)]
+        figures = [f for f in ev.published if f.measure == measure.id and f.period == ev.period]
+        cells, used = fill_from_published(cells, m, figures, ev.organisations[j],
+                                          self.published_text(m, decimals), _)
         status: Status | None = None
         basis: StatusBasis | None = None
         reasons: tuple[str, ...] = ()
@@ -235,14 +286,39 @@ class _Builder:
             score = self.scores.score(measure.id, ev.organisations[j], lang=self.lang)
             status, basis, reasons = score.status, score.basis, score.reasons
             cells.append(self.status_cell(status, basis, measure.kind))
-        values = tuple(float(v) for v in history.values[i, j])
+        values = tuple(float(v) for v in history.series_values(i, j))
+        drawn = sum(not np.isnan(v) for v in values) >= 3
         chart = ev.spc_chart(measure.id, ev.organisations[j])
         return Row(measure=m, cells=tuple(cells),
-                   history=values if sum(not np.isnan(v) for v in values) >= 3 else (),
+                   history=values if drawn else (),
+                   history_labels=tuple(p.display(self.lang) for p in history.series)
+                   if drawn else (),
                    status=status, status_basis=basis, status_reasons=tuple(reasons),
                    spc=chart,
                    spc_labels=tuple(str(mo) for mo in ev.spc.months) if chart else (),
-                   spc_title=f"{m.name}: {_('monthly XmR chart')}" if chart else "")
+                   spc_title=f"{m.name}: {_('monthly XmR chart')}" if chart else "",
+                   published=published_lines(ev, j, measure, used, self.who,
+                                             self.published_text(m, decimals), _, self.lang))
+
+    def published_text(self, m: Measure, decimals: int) -> Callable[[PublishedFigure], str]:
+        """A published figure to the precision it was published with (38% stays "+38%",
+        not "+38.0%"), never more than the report's own decimals."""
+        def text(f: PublishedFigure) -> str:
+            limit = self.display.change_decimals if f.figure.endswith("change") else decimals
+            scale = 100 if f.figure == "value" and m.kind is MeasureKind.PROPORTION else 1
+            shown = next((d for d in range(limit) if round(f.value * scale, d)
+                          == round(f.value * scale, 9)), limit)
+            return published_text(m, f.figure, f.value, shown, self.display.thousands,
+                                  self._)
+        return text
+
+    def who(self, group: str) -> str:
+        """Whom a published figure describes: the organisation or area by name, a
+        comparator group by its short name ("MSG")."""
+        for slot, c in self.ev.comparisons.items():
+            if group in c.group:
+                return self._(_SLOT_HEADINGS.get(slot, slot))
+        return self.organisation_name(group)
 
     def recorded(self, key: str, m: Measure, i: int, k: int, decimals: int) -> Cell:
         h = self.ev.history
@@ -290,13 +366,16 @@ class _Builder:
         return Cell(key="dot", text=arrow if arrow.strip() else "–", label=words,
                     method=d.method, code=code, note=words)
 
-    def comparator_cell(self, slot: str, m: Measure, i: int, decimals: int) -> Cell:
+    def comparator_cells(self, slot: str, m: Measure, i: int, decimals: int) -> list[Cell]:
+        """The group's rate (rates, proportions) or change (other kinds), with its
+        assessment, and the force's rank among the group where it was ranked."""
         _, j = self._, self.j
         c = self.ev.comparisons[slot]
-        if m.kind.uses_pp_change or m.kind is MeasureKind.RATE:
+        by_value = m.kind.uses_pp_change or m.kind is MeasureKind.RATE
+        if by_value:
             v = float(c.value[i, j])
             text = value_text(m, v, decimals, self.display.thousands, _)
-            what = _("group value")
+            what = _("group rate")
         else:
             v = float(c.change[i, j])
             text = change_text(m, v, self.display.change_decimals, _)
@@ -304,18 +383,32 @@ class _Builder:
         code = Assessment(int(c.assessment[i, j]))
         words = label(code, _)
         source = ComparatorSource(int(c.source[i, j])).code
-        return Cell(key=f"{slot}.figure", text=text, value=v,
-                    label=f"{what}: {text}; {words}", method=c.method,
-                    source=_(COMPARATOR_SOURCE_WORDS[source]), code=code, note=words)
+        cells = [Cell(key=f"{slot}.{'value' if by_value else 'change'}", text=text, value=v,
+                      label=f"{what}: {text}; {words}", method=c.method,
+                      source=_(COMPARATOR_SOURCE_WORDS[source]), code=code, note=words)]
+        rank = int(c.rank[i, j])
+        if rank > 0:
+            size = int(c.group_size[i, j])
+            text = str(rank_text(rank, size, _))
+            rank_source = (ComparatorSource.COMPUTED if c.rank_source is None
+                           else ComparatorSource(int(c.rank_source[i, j])))
+            cells.append(Cell(key=f"{slot}.rank", text=text, value=float(rank),
+                              label=_("rank in the group: {rank}").format(rank=text),
+                              method="rank",
+                              source=_(COMPARATOR_SOURCE_WORDS[rank_source.code])))
+        return cells
 
     def notes(self) -> tuple[str, ...]:
         ev, _, j = self.ev, self._, self.j
         out = []
-        for slot, c in ev.comparisons.items():
+        for slot in self.slots():
+            c = ev.comparisons[slot]
             srcs = sorted({int(s) for s in np.unique(c.source[:, j])}
                           - {int(ComparatorSource.NOT_AVAILABLE)})
-            out.append(_("{slot}: group {group}; figures: {how}; average: {method}").format(
-                slot=_(_SLOT_HEADINGS.get(slot, slot)), group=c.group[j] or _("none"),
+            slot_name = _(_SLOT_HEADINGS.get(slot, slot))
+            group = self.group_words(slot)
+            out.append(_("{group}; figures: {how}; average: {method}").format(
+                group=group if group.startswith(slot_name) else f"{slot_name}: {group}",
                 how=", ".join(_(COMPARATOR_SOURCE_WORDS[ComparatorSource(s).code])
                               for s in srcs) or _("not available"),
                 method=_(METHOD_NAMES.get(c.method, c.method))))
@@ -326,10 +419,45 @@ class _Builder:
                         measure=self.translate_measure(names[e.measure]).name)
                     for e in self.scores.exceptions()
                     if e.organisation == ev.organisations[j] and e.kind == "red_red"]
+        dot = next(c.heading for c in self.columns() if c.key == "dot")
+        if dot != _("Direction of travel"):
+            out.append(_("{heading}: direction of travel.").format(heading=dot))
         out.append(_("Change: % for counts, rates and amounts; percentage points (pp) for "
                      "proportions."))
         out += self.test_notes()
         return tuple(out)
+
+    def published_notes(self, sections: tuple[Section, ...]) -> tuple[str, ...]:
+        """What § marks, when a cell shows a published figure."""
+        names = [r.measure.name for s in sections for o in s.outcomes for r in o.rows
+                 if any("published" in c.flags for c in r.cells)]
+        if not names:
+            return ()
+        return (self._("§ Published figure (the publication's own, not computed from data: "
+                       "its counts were not given): {measures}.").format(
+                           measures=", ".join(names)),)
+
+    def group_words(self, slot: str) -> str:
+        """A group as a reader knows it: "most similar group of Gwent (illustrative): South
+        Wales, Cleveland, …" or "England and Wales (43 forces)" — never its code."""
+        _, c = self._, self.ev.comparisons[slot]
+        group = c.group_of(self.j)
+        if group is None:
+            return c.group[self.j]
+        if group.kind == "msg":
+            name = _("most similar group of {force}").format(
+                force=self.organisation_name(group.focal or ""))
+        else:
+            name = self.organisation_name(group.name)
+        if group.illustrative or group.version == "illustrative":
+            name += " " + _("(illustrative)")
+        members = [self.organisation_name(m) for m in group.members if m != group.focal]
+        if group.kind == "msg":
+            return _("{name}: {members}").format(name=name, members=", ".join(members))
+        if len(members) > _LISTED_MEMBERS:
+            return _("{name} ({n} forces)").format(name=name, n=len(members))
+        return _("{name} ({n} forces: {members})").format(name=name, n=len(members),
+                                                           members=", ".join(members))
 
     def test_notes(self) -> list[str]:
         """Which changes were tested, how, and which were not and why; small bases."""

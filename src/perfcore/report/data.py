@@ -85,6 +85,7 @@ def _one_to_dict(report: Report) -> dict[str, Any]:
             "assessment_type": s.assessment_type, **_rolled(s.rolled),
             "outcomes": [{
                 "statement": o.statement, **_rolled(o.rolled),
+                "columns": [{"key": c.key} for c in (o.columns or report.columns)],
                 "measures": [{
                     "id": r.measure.id, "name": r.measure.name, "kind": r.measure.kind.value,
                     "polarity": r.measure.polarity.value, "unit": r.measure.unit,
@@ -95,6 +96,10 @@ def _one_to_dict(report: Report) -> dict[str, Any]:
                                         "source": c.source, "code": _code(c.code),
                                         "flags": list(c.flags), "reasons": _reasons(c)}
                                 for c in r.cells},
+                    "published": [{"who": p.who, "figure": p.figure, "what": p.what,
+                                   "period": p.period, "value": _num(p.value),
+                                   "display": p.text, "source": p.source}
+                                  for p in r.published],
                 } for r in o.rows],
             } for o in s.outcomes],
         } for s in report.sections],

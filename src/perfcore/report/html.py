@@ -17,7 +17,15 @@ from collections.abc import Sequence
 from perfcore.codes import Assessment, Code, Direction, Status, StatusBasis
 from perfcore.i18n import LANGUAGE_NAMES, Translator, translator
 from perfcore.report.charts.spc import render_xmr_svg
-from perfcore.report.model import FLAG_MARKS, Cell, Report, Rolled, Row, status_words
+from perfcore.report.model import (
+    FLAG_MARKS,
+    Cell,
+    Report,
+    Rolled,
+    Row,
+    published_text_lines,
+    status_words,
+)
 
 __all__ = ["render_html"]
 
@@ -88,10 +96,10 @@ def _comparison_bars(row: Row, report: Report, _: Translator) -> str:
     if cur.value is not None and not math.isnan(cur.value):
         bars.append((report.organisation_name, cur.value, cur.text))
     for col in report.columns:
-        if col.key.endswith(".figure"):
-            c = row.cell(col.key)
-            if c.value is not None and not math.isnan(c.value):
-                bars.append((col.heading, c.value, c.text))
+        c = row.get(col.key)
+        if col.key.endswith(".value") and c is not None and c.value is not None \
+                and not math.isnan(c.value):
+            bars.append((col.heading, c.value, c.text))
     if len(bars) < 2:
         return ""
     top = max(v for _n, v, _t in bars) or 1.0
@@ -171,13 +179,15 @@ def _body(report: Report) -> list[str]:
         for outcome in s.outcomes:
             statement = outcome.statement
             out.append(f"<h3>{_e(statement)}{_rolled(outcome.rolled, _)}</h3>")
+            columns = outcome.columns or report.columns
             out.append(f"<table>\n<caption class=\"sr-only\">{_e(statement)}</caption>\n<thead><tr>"
                        f'<th scope="col">{_e(_("Measure"))}</th>'
-                       + "".join(f'<th scope="col">{_e(c.heading)}</th>' for c in report.columns)
+                       + "".join(f'<th scope="col">{_e(c.heading)}</th>' for c in columns)
                        + f'<th scope="col">{_e(_("Trend"))}</th></tr></thead>\n<tbody>')
             charts = []
             for r in outcome.rows:
-                cells = "".join(f"<td>{_cell(r.cell(c.key))}</td>" for c in report.columns)
+                cells = "".join(f"<td>{'' if (c := r.get(col.key)) is None else _cell(c)}</td>"
+                                for col in columns)
                 out.append(f'<tr><th scope="row">{_e(r.measure.name)}</th>{cells}'
                            f"<td>{_sparkline(r.history, r.measure.name, _)}</td></tr>")
                 extra = _comparison_bars(r, report, _) + _spc_chart(r, report.lang)
@@ -187,6 +197,10 @@ def _body(report: Report) -> list[str]:
                                   f"{'<ul>' + reasons + '</ul>' if reasons else ''}{extra}"
                                   "</details>")
             out.append("</tbody></table>")
+            published = published_text_lines(outcome, _)
+            if published:
+                out.append(f'<p class="meta">{_e(_("Published figures"))}:</p><ul class="notes">'
+                           + "".join(f"<li>{_e(p)}</li>" for p in published) + "</ul>")
             out.extend(charts)
         out.append("</section>")
     out.append(f'<h2>{_e(_("Notes"))}</h2><ul class="notes">'

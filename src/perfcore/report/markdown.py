@@ -6,7 +6,13 @@ separated by a horizontal rule."""
 from __future__ import annotations
 
 from perfcore.i18n import translator
-from perfcore.report.model import Report, rolled_text, status_words, text_table
+from perfcore.report.model import (
+    Report,
+    published_text_lines,
+    rolled_text,
+    status_words,
+    text_table,
+)
 
 __all__ = ["render_markdown"]
 
@@ -39,8 +45,12 @@ def _render_one(report: Report) -> str:
             out += [f"### {_esc(outcome.statement)}{mark}", ""]
             head, *rows = text_table(report, outcome, _("Measure"))
             out.append("| " + " | ".join(_esc(h) for h in head) + " |")
-            out.append("|" + "|".join(["---"] + ["---:"] * len(report.columns)) + "|")
+            out.append("|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|")
             out += ["| " + " | ".join(_esc(c) for c in cells) + " |" for cells in rows]
             out.append("")
+            published = published_text_lines(outcome, _)
+            if published:
+                out += [f"*{_esc(_('Published figures'))}:*", ""]
+                out += [f"- {_esc(p)}" for p in published] + [""]
     out += [f"## {_('Notes')}", ""] + [f"- {_esc(n)}" for n in report.notes]
     return "\n".join(out) + "\n"

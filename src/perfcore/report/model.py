@@ -17,10 +17,11 @@ from perfcore.calc.spc import XmrResult
 from perfcore.codes import Code, Status, StatusBasis
 from perfcore.model import Measure
 
-__all__ = ["SCHEMA_VERSION", "Cell", "Column", "Outcome", "Report", "Rolled", "Row",
-           "Section", "cell_text", "rolled_text", "status_words", "text_table"]
+__all__ = ["SCHEMA_VERSION", "Cell", "Column", "Outcome", "Published", "Report", "Rolled",
+           "Row", "Section", "cell_text", "published_text_lines", "rolled_text", "status_words",
+           "text_table"]
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "2.0"
 
 
 @attrs.frozen(kw_only=True)
@@ -45,6 +46,23 @@ class Cell:
 
 
 @attrs.frozen(kw_only=True)
+class Published:
+    """A figure a publication gives for a measure that no cell shows (another period, or
+    beside perfcore's own figure): ``who`` it describes (the organisation or a group),
+    ``figure`` what it is (``value``, ``pct_change``, ``pp_change``, ``rank``) and
+    ``what`` that in words, its ``period``, ``value`` and display ``text``, and its
+    ``source``."""
+
+    who: str
+    figure: str
+    what: str
+    period: str
+    value: float
+    text: str
+    source: str = ""
+
+
+@attrs.frozen(kw_only=True)
 class Column:
     key: str
     heading: str
@@ -53,18 +71,21 @@ class Column:
 @attrs.frozen(kw_only=True)
 class Row:
     """One measure's line: its cells, its status with reasons, and its charts' data
-    (``history``: values over the periods shown, oldest first; ``spc``: the monthly XmR
+    (``history``: its values over the series of the reported period's kind, oldest first,
+    labelled by ``history_labels``, when 3 or more are known; ``spc``: the monthly XmR
     chart with its month labels)."""
 
     measure: Measure
     cells: tuple[Cell, ...]
     history: tuple[float, ...] = ()
+    history_labels: tuple[str, ...] = ()
     status: Status | None = None
     status_basis: StatusBasis | None = None
     status_reasons: tuple[str, ...] = ()
     spc: XmrResult | None = attrs.field(default=None, eq=False)
     spc_labels: tuple[str, ...] = ()
     spc_title: str = ""
+    published: tuple[Published, ...] = ()
 
     def cell(self, key: str) -> Cell:
         for c in self.cells:
@@ -72,6 +93,10 @@ class Row:
                 return c
         from perfcore.errors import OptionError
         raise OptionError.for_choice("cell", key, [c.key for c in self.cells])
+
+    def get(self, key: str) -> Cell | None:
+        """The cell, or None where the row has none (a count has no "MSG rate")."""
+        return next((c for c in self.cells if c.key == key), None)
 
 
 @attrs.frozen(kw_only=True)
@@ -90,11 +115,13 @@ class Rolled:
 
 @attrs.frozen(kw_only=True)
 class Outcome:
-    """An outcome's statement, its roll-up and its rows."""
+    """An outcome's statement, its roll-up, its rows and the columns its table shows
+    (empty: all the report's columns)."""
 
     statement: str
     rows: tuple[Row, ...]
     rolled: Rolled = attrs.field(factory=Rolled)
+    columns: tuple[Column, ...] = ()
 
     @property
     def status(self) -> Status | None:
@@ -170,7 +197,7 @@ class Report:
 
 
 #: The mark a flagged cell carries, explained in the report's notes.
-FLAG_MARKS = {"small_base": "†", "low_count": "‡"}
+FLAG_MARKS = {"small_base": "†", "low_count": "‡", "published": "§"}
 
 
 def cell_text(cell: Cell, note: Callable[[Cell], str] | None = None) -> str:
@@ -202,11 +229,23 @@ def rolled_text(rolled: Rolled, words: Callable[[Status | StatusBasis], str]) ->
     return f"{words(shown)}: {rolled.words}" if rolled.words else words(shown)
 
 
+def published_text_lines(outcome: Outcome, _: Callable[[str], str]) -> list[str]:
+    """The published figures of an outcome's measures that no cell shows, one line each
+    ("All crime — Wales, change, 12 months to June 2020: -3.9% (seed 003 ...)"), for
+    the text and Markdown renderers to print under its table."""
+    return [_("{measure} — {who}, {what}, {period}: {value}").format(
+                measure=r.measure.name, who=p.who, what=p.what, period=p.period,
+                value=p.text) + (f" ({p.source})" if p.source else "")
+            for r in outcome.rows for p in r.published]
+
+
 def text_table(report: Report, outcome: Outcome, measure_heading: str,
                note: Callable[[Cell], str] | None = None) -> list[list[str]]:
     """An outcome's table as text: the headings, then a row of cells per measure (what the
     text and Markdown renderers lay out)."""
-    rows = [[measure_heading, *(c.heading for c in report.columns)]]
-    rows += [[r.measure.name, *(cell_text(r.cell(c.key), note) for c in report.columns)]
+    columns = outcome.columns or report.columns
+    rows = [[measure_heading, *(c.heading for c in columns)]]
+    rows += [[r.measure.name, *("" if (cell := r.get(c.key)) is None else cell_text(cell, note)
+                                for c in columns)]
              for r in outcome.rows]
     return rows

@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from perfcore.codes import Assessment, Code, Direction
 from perfcore.i18n import translator
-from perfcore.report.model import Cell, Report, rolled_text, status_words, text_table
+from perfcore.report.model import (
+    Cell,
+    Report,
+    published_text_lines,
+    rolled_text,
+    status_words,
+    text_table,
+)
 
 __all__ = ["render_text"]
 
@@ -61,6 +68,10 @@ def _render_one(report: Report, colour: bool) -> str:
                 line = "  ".join(c + " " * (w - _width(c))
                                  for c, w in zip(row, widths, strict=True)).rstrip()
                 out.append("    " + line)
+            published = published_text_lines(outcome, _)
+            if published:
+                out.append(f"    {_('Published figures')}:")
+                out.extend(f"      - {p}" for p in published)
         out.append("")
     out.append(_("Notes"))
     out.extend(f"  - {n}" for n in report.notes)
