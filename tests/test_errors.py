@@ -169,9 +169,9 @@ def test_open_ended_errors_say_where() -> None:
     assert str(errors.SeriesError(reason="value is missing", series="b", position=12)) == (
         "series 'b', position 12: value is missing")
     assert str(errors.PeriodError(text="2019-13", reason="month 13 is not 1–12")) == (
-        "'2019-13': month 13 is not 1–12")
+        "period '2019-13': month 13 is not 1–12")
     assert str(errors.PeriodError(text="soon", accepted=("2019-20", "2019-04"))) == (
-        "'soon': cannot be read as a period; accepted forms are:\n  2019-20\n  2019-04")
+        "period 'soon': cannot be read as a period; accepted forms are:\n  2019-20\n  2019-04")
 
 
 def test_structured_errors_build_their_whole_message() -> None:

@@ -393,7 +393,7 @@ class TargetPolarityError(ModelError):
 class PeriodError(PerfcoreError, ValueError):
     """A period spelling could not be parsed, or period arithmetic is undefined.
 
-    The message is ``"'<text>': <reason>"``; with no ``reason``, that the text cannot be
+    The message is ``"period '<text>': <reason>"``; with no ``reason``, that the text cannot be
     read as a period, followed by the accepted forms.
 
     Attributes
@@ -413,7 +413,7 @@ class PeriodError(PerfcoreError, ValueError):
     def _message(self) -> str:
         reason = self.reason or ("cannot be read as a period; accepted forms are:\n  "
                                  + "\n  ".join(self.accepted))
-        return _prefixed((None if self.text is None else repr(self.text),), reason)
+        return _prefixed((None if self.text is None else f"period {self.text!r}",), reason)
 
 
 class PlanProblem:

@@ -94,7 +94,7 @@ def _to_period(value: Any) -> Period | None:
     try:
         return parse_period(value)
     except PeriodError as exc:
-        raise ModelError(reason=f"period {exc}", obj="target", field="by") from exc
+        raise ModelError(reason=str(exc), obj="target", field="by") from exc
 
 
 _CHANGE_RE = re.compile(

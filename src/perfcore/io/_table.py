@@ -470,7 +470,7 @@ def parse_periods(table: Table, column: str, *,
                 out.append(parse_period(text, prefer=prefer))  # type: ignore[arg-type]
         except Exception as exc:
             named = isinstance(exc, PeriodError) and exc.text is not None  # names the text
-            message = f"period {exc}" if named else f"period {text!r}: {exc}"
+            message = str(exc) if named else f"period {text!r}: {exc}"
             message = message.split("\n")[0]
             if message.endswith(":"):
                 message = (message.removesuffix("; accepted forms are:") + " (write e.g. "
