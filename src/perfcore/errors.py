@@ -993,7 +993,7 @@ class PluginResultError(PluginError, TypeError):
     kind : str
         What the callable is (``"loader"``, ``"derived_measure"``, ``"scorer"``).
     name : str
-        Its name.
+        Its name (``""``: not known, and the message is ``reason`` alone).
     expected : object
         What it should return.
     got : object
@@ -1015,8 +1015,8 @@ class PluginResultError(PluginError, TypeError):
     measure: str | None = None
 
     def _message(self) -> str:
-        who = f"{self.kind.replace('_', ' ')} {self.name!r}"
-        if self.plugin is not None:
+        who = f"{self.kind.replace('_', ' ')} {self.name!r}" if self.name else ""
+        if who and self.plugin is not None:
             who += f" of plugin {self.plugin!r}"
         return _prefixed((who,), self.reason or
                          f"returned {self.got}; it must return {self.expected}")
