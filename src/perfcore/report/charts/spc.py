@@ -268,8 +268,8 @@ def render_xmr_svg(result: XmrResult, *, title: str, labels: Sequence[str] | Non
     n = len(result.values)
     labs = [str(v) for v in labels] if labels is not None else [str(i + 1) for i in range(n)]
     if len(labs) != n:
-        raise OptionError(f"labels has {len(labs)} entries for {n} points", option="labels",
-                          value=len(labs), allowed=n)
+        raise OptionError(reason=f"has {len(labs)} entries for {n} points", option="labels",
+                          value=labels, allowed=f"{n} labels, one per point")
     f = _frame(result, width, height)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="spc-title spc-desc">',
