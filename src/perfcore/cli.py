@@ -189,7 +189,7 @@ def _write(text: str, path: Path | None, out: TextIO) -> None:
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}", path=str(path)) from exc
+        raise OutputError(path=str(path), reason=str(exc.strerror or exc)) from exc
 
 
 def _load(args: argparse.Namespace, err: TextIO) -> tuple[Any, Any]:
@@ -237,10 +237,9 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         plan_file, dataset = _load(args, err)
     except PlanValidationError as exc:
-        problems = exc.fields.get("problems", ())
-        for p in problems:
+        for p in exc.problems:
             err.write(f"{p}\n")
-        out.write(f"{args.plan}: {len(problems)} problem(s)\n")
+        out.write(f"{args.plan}: {len(exc.problems)} problem(s)\n")
         return 1
     plan = plan_file.plan
     published = {f.measure for f in dataset.published}
@@ -284,7 +283,7 @@ def _catalogue(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from perfcore.plugins import i18n_tools
     if args.action == "domain" and len(args.names) != 1:
         from perfcore.errors import OptionError
-        raise OptionError("catalogue domain needs one domain name, e.g. "
+        raise OptionError(reason="catalogue domain needs one domain name, e.g. "
                           "`perfcore catalogue domain victims`", option="ARG",
                           value=args.names, allowed="one installed domain")
     with redirect_stdout(out):
@@ -320,17 +319,17 @@ def _spc(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         with args.csv.open(newline="", encoding="utf-8-sig") as f:
             rows = list(csv.reader(f))
     except OSError as exc:
-        raise DataError(f"cannot read {args.csv}: {exc.strerror or exc}",
-                        path=str(args.csv)) from exc
+        raise DataError(reason=f"cannot be read: {exc.strerror or exc}",
+                        file=str(args.csv)) from exc
     if len(rows) < 2 or len(rows[0]) < 2:
-        raise DataError(f"{args.csv}: need a header and at least one row of label,value",
-                        path=str(args.csv))
+        raise DataError(reason="need a header and at least one row of label,value",
+                        file=str(args.csv))
     header = rows[0]
     col = 1 if args.column is None else (header.index(args.column)
                                          if args.column in header else -1)
     if col < 0:
-        raise DataError(f"{args.csv}: no column {args.column!r}; columns are {header}",
-                        path=str(args.csv))
+        raise DataError(reason=f"no column {args.column!r}; columns are {header}",
+                        file=str(args.csv))
     labels, values, bad = [], [], []
     for n, row in enumerate(rows[1:], start=2):
         labels.append(row[0])
@@ -339,8 +338,8 @@ def _spc(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         except (ValueError, IndexError):
             bad.append(f"row {n}: {row[col] if col < len(row) else ''!r}")
     if bad:
-        raise DataError(f"{args.csv}: {len(bad)} value(s) are not numbers: " + "; ".join(bad),
-                        path=str(args.csv))
+        raise DataError(reason=f"{len(bad)} value(s) are not numbers: " + "; ".join(bad),
+                        file=str(args.csv))
     chart = xmr(values, improvement=args.improvement, target=args.target,
                 series_id=args.csv.name)
     title = args.title or args.csv.stem
