@@ -216,3 +216,27 @@ def test_an_own_published_figure_fills_the_cell_it_belongs_to(tmp_path: Path) ->
     assert report.notes[-1] == ("§ Published figure (the publication's own, not computed "
                                 "from data: its counts were not given): All crime.")
     assert "-5.4%§" in pipeline.render(report, "text")
+
+
+# ------------------------------------------------------ commentary in every format
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_qualitative_items_are_listed_with_their_update_text(
+        fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # Seed 000's Q3 update for Crime Prevention, as the seed prints it (one paragraph per
+    # line), under the priority's table, not hidden in HTML details; no row of empty
+    # figures for a qualitative item.
+    plan = str(ROOT / "examples/gwent/seed000-priorities.toml")
+    assert main(["report", plan, "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    assert "Q3 2021-22 update — Not assessed" in out
+    assert "Offender Diversion Scheme is now live and post implementation review" in " ".join(
+        out.split())
+    assert not any(line.split()[:1] == ["Identify"] and "n/a" in line
+                   for line in out.splitlines())
+    bullets = [x.strip() for x in out.splitlines() if "Assurance Board chaired by DCC" in x]
+    assert bullets == ["- Assurance Board chaired by DCC provided with 17 point Action Plan "
+                       "about Preventing and" if fmt == "text" else
+                       "- Assurance Board chaired by DCC provided with 17 point Action Plan "
+                       "about Preventing and Deterring Crime, ASB and Vulnerability"]

@@ -64,6 +64,27 @@ def test_spc_chart_of_the_mdc_example(tmp_path: Path) -> None:
     assert "series" in out_file.read_text()
 
 
+def test_spc_rebase_with_a_note_and_html_data_table(tmp_path: Path) -> None:
+    # Gwent burglary (police.uk): recording steps up in October 2023.
+    src = (Path(__file__).resolve().parents[1] / "examples" / "data" / "policeuk-gwent"
+           / "street_counts_by_month_crime_type.csv")
+    rows = [line.split(",") for line in src.read_text().splitlines()[1:]]
+    csv = tmp_path / "burglary.csv"
+    csv.write_text("month,count\n" + "".join(f"{m},{c}\n" for m, t, c in rows
+                                              if t == "Burglary"))
+    out_file = tmp_path / "chart.html"
+    code, _out, err = run("spc", str(csv), "--improvement", "decrease", "--format", "html",
+                          "--rebase", "2023-10=Rebased October 2023: recording change",
+                          "-o", str(out_file))
+    assert code == 0, err
+    page = out_file.read_text()
+    assert page.count('class="spc-rebase"') == 1
+    assert "Rebased October 2023: recording change</text>" in page
+    assert '<table class="chart-data spc-data">' in page
+    code, _out, err = run("spc", str(csv), "--rebase", "2023-13")
+    assert code == 1 and "--rebase='2023-13' is not allowed" in err
+
+
 def test_spc_reports_every_bad_value(tmp_path: Path) -> None:
     csv = tmp_path / "bad.csv"
     csv.write_text("month,value\n2020-01,5\n2020-02,x\n2020-03,\n")

@@ -202,15 +202,15 @@ def test_spc_scorer_reads_the_icons() -> None:
             assurance=np.array([[a.CONSISTENT_PASS], [a.NONE], [a.CONSISTENT_FAIL],
                                 [a.NONE], [a.NONE]], dtype=np.int8),
             charted=np.array([[True], [True], [True], [True], [False]]),
-            months=(None,) * 24),
+            points=np.full(5, 24)),
         current=np.ones((5, 1)))
     block = builtin.spc(ev, np.arange(5))
     assert block.status[:, 0].tolist() == [RED, GREEN, RED, AMBER, GREY]
     assert StatusBasis.name_array(block.basis[:, 0]).tolist() == ["spc"] * 4 + ["not_tested"]
     # Fewer than 15 months: too short to read special causes from (issue 15).
-    ev.spc.months = (None,) * 14
+    ev.spc.points = np.full(5, 14)
     assert (builtin.spc(ev, np.arange(5)).status == GREY).all()
-    ev.spc.months = (None,) * 24
+    ev.spc.points = np.full(5, 24)
     assert block.reasons(2, 0, "en") == ("SPC: common cause variation; the process will "
                                          "consistently fail the target",)
     assert builtin.spc(ev, np.arange(5), common_cause="green").status[3, 0] == GREEN

@@ -24,7 +24,8 @@ EXAMPLES = {
   perfcore report plan.toml --data crime.csv --period 2020-21 --format html -o report.html
   perfcore report plan.toml --period "12 months to June 2020" --format json
   perfcore report plan.toml --period 2020-21 --lang cy --format html -o adroddiad.html
-  perfcore report plan.toml --period 2020-21 --lang en+cy     # bilingual, Welsh first""",
+  perfcore report plan.toml --period 2020-21 --lang en+cy     # bilingual, Welsh first
+  perfcore report plan.toml --public --format html -o public.html   # for publication""",
     "validate": """examples:
   perfcore validate examples/gwent/plan-2020-21.toml
   perfcore validate plan.toml --data crime.csv outcomes.csv""",
@@ -38,8 +39,10 @@ EXAMPLES = {
     "spc": """examples:
   perfcore spc monthly.csv --improvement decrease -o chart.svg
   perfcore spc monthly.csv --column count --target 4000 --format html -o chart.html
+  perfcore spc burglary.csv --rebase "2023-10=Rebased October 2023: recording change"
 The CSV needs a header; the first column labels the points (e.g. months) and
---column names the values (default: the second column).""",
+--column names the values (default: the second column). --rebase LABEL[=NOTE] starts
+new limits at the point labelled LABEL (repeatable); the chart shows NOTE there.""",
     "catalogue": """examples:
   perfcore catalogue domain victims > perfcore_victims.pot   # start a plugin's catalogue
   perfcore catalogue compile src/my_plugin/locale/cy/LC_MESSAGES/my_plugin.po
@@ -92,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
                         "all (default), or show it in English behind a visible marker")
     c.add_argument("--colour", choices=("auto", "always", "never"), default="auto",
                    help="colour in text reports (default: only on a terminal)")
+    _public_args(c)
 
     c = command("validate", "Check a plan (and its data) and list every problem.")
     plan_and_data(c)
@@ -129,11 +133,26 @@ def _parser() -> argparse.ArgumentParser:
                    default="increase", help="which direction is improvement")
     c.add_argument("--target", type=float, default=None, help="target for assurance")
     c.add_argument("--title", default=None, help="chart title (default: the file name)")
+    c.add_argument("--rebase", action="append", default=[], metavar="LABEL[=NOTE]",
+                   help="recalculate the mean and limits from the point LABEL, with a note")
     c.add_argument("--format", choices=("svg", "html"), default="svg")
     c.add_argument("--lang", default="en", help="language of the chart's words: en or cy "
                    "(default en)")
     c.add_argument("-o", "--output", type=Path, default=None)
     return p
+
+
+def _public_args(c: argparse.ArgumentParser) -> None:
+    c.add_argument("--public", action=argparse.BooleanOptionalAction, default=None,
+                   help="a public edition: counts below the threshold withheld, with the "
+                        "figures that would reveal them; no internal commentary or sources "
+                        "(default: the plan's [report] public)")
+    c.add_argument("--threshold", type=int, default=None, metavar="N",
+                   help="with --public: withhold counts below N (default: the plan's, "
+                        "else 5)")
+    c.add_argument("--symbol", choices=("*", "<n"), default=None,
+                   help="with --public: a withheld figure as * (default), or a count "
+                        "below the threshold as <5")
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
@@ -221,7 +240,8 @@ def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     ev = _evaluate(args, plan_file, dataset)
     scores = score_plan(plan_file, ev)
     report = report_plan(plan_file, ev, scores, lang=args.lang,
-                         fallback=args.translation_fallback, organisation=args.organisation)
+                         fallback=args.translation_fallback, organisation=args.organisation,
+                         public=args.public, threshold=args.threshold, symbol=args.symbol)
     options: dict[str, Any] = {}
     if args.format == "text":
         tty = args.output is None and out.isatty()
@@ -340,16 +360,39 @@ def _spc(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if bad:
         raise DataError(reason=f"{len(bad)} value(s) are not numbers: " + "; ".join(bad),
                         file=str(args.csv))
+    notes = _rebase_notes(args.rebase, labels)
     chart = xmr(values, improvement=args.improvement, target=args.target,
-                series_id=args.csv.name)
+                rebase=sorted(notes) or None, series_id=args.csv.name)
     title = args.title or args.csv.stem
-    svg = render_xmr_svg(chart, title=title, labels=labels, lang=args.lang)
+    svg = render_xmr_svg(chart, title=title, labels=labels, lang=args.lang,
+                         rebase_notes=notes)
     if args.format == "html":
         import html
+
+        from perfcore.report.charts.spc import xmr_table_html
+        table = xmr_table_html(chart, title=title, labels=labels, lang=args.lang,
+                               rebase_notes=notes)
+        style = ("body{font-family:Arial,Helvetica,sans-serif;margin:1rem}svg{max-width:100%;"
+                 "height:auto}table{border-collapse:collapse;margin-top:1rem}th,td{padding:"
+                 ".2rem .6rem;border-bottom:1px solid #ddd;text-align:left;white-space:nowrap}"
+                 "td.num{text-align:right}caption{text-align:left;font-weight:bold}")
         svg = (f'<!DOCTYPE html>\n<html lang="{args.lang}">\n<head><meta charset="utf-8">'
-               f"<title>{html.escape(title)}</title></head>\n<body>\n{svg}\n</body>\n</html>\n")
+               f"<title>{html.escape(title)}</title><style>{style}</style></head>\n<body>\n"
+               f"{svg}\n{table}\n</body>\n</html>\n")
     _write(svg, args.output, out)
     return 0
+
+
+def _rebase_notes(specs: Sequence[str], labels: Sequence[str]) -> dict[int, str]:
+    """``--rebase LABEL[=NOTE]`` values as {position: note} ("" when no note is given)."""
+    from perfcore.errors import OptionError
+    out: dict[int, str] = {}
+    for spec in specs:
+        label, _sep, note = spec.partition("=")
+        if label.strip() not in labels:
+            raise OptionError.for_choice("--rebase", label, labels)
+        out[labels.index(label.strip())] = note.strip()
+    return out
 
 
 if __name__ == "__main__":  # pragma: no cover

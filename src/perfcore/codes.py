@@ -37,6 +37,7 @@ __all__ = [
     "SpcRule",
     "Status",
     "StatusBasis",
+    "SuppressionReason",
     "TargetStatus",
     "TrendMarker",
     "UntestedReason",
@@ -239,6 +240,19 @@ class UntestedReason(Code):
     NOT_A_SAMPLE = 6  #: an amount of money (or a qualitative item): no sampling error
     OVERLAPPING = 7  #: the two periods share months (rolling years): not independent
     INVALID = 8  #: a zero or invalid base (see the change's reasons)
+
+
+class SuppressionReason(Code):
+    """Why a public edition withholds a figure (``NONE``: it is shown). ``PRIMARY``: a
+    count below the disclosure threshold; ``SECONDARY``: a complementary figure withheld
+    so that a total minus the parts shown cannot reveal a primary one; ``DERIVED``: a
+    figure computed from a withheld count (a change, or a rate or proportion whose count
+    or base is below the threshold)."""
+
+    NONE = 0
+    PRIMARY = 1
+    SECONDARY = 2
+    DERIVED = 3
 
 
 class Direction(Code):

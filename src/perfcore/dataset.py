@@ -19,7 +19,7 @@ import math
 import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import attrs
 import numpy as np
@@ -44,11 +44,15 @@ from perfcore.periods import (
     parse_period,
 )
 
-__all__ = ["FIELDS", "Dataset", "IncompletePeriodWarning", "PublishedFigure"]
+__all__ = ["AGGREGATIONS", "FIELDS", "Aggregation", "Dataset", "IncompletePeriodWarning",
+           "PublishedFigure"]
 
 #: The numeric fields of an observation, in order.
 FIELDS = ("value", "numerator", "denominator", "sample_size", "population", "sd")
 FIGURES = ("value", "pct_change", "pp_change", "rank")
+#: The periods monthly observations aggregate to (:meth:`Dataset.aggregate`).
+Aggregation = Literal["financial_year", "quarter", "calendar_year", "rolling12"]
+AGGREGATIONS: tuple[Aggregation, ...] = get_args(Aggregation)
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int32]
@@ -700,7 +704,7 @@ class Dataset:
 
     # --- aggregation ---------------------------------------------------------------------
 
-    def aggregate(self, to: Literal["financial_year", "quarter", "calendar_year", "rolling12"],
+    def aggregate(self, to: Aggregation,
                   *, partial: Literal["exclude", "error"] = "exclude") -> Dataset:
         """Aggregate monthly observations to financial years, quarters, calendar years or
         rolling 12-month windows.
@@ -798,8 +802,7 @@ class Dataset:
         }
         if to not in factories:
             from perfcore.errors import OptionError
-            raise OptionError.for_choice("to", to, ("financial_year", "quarter",
-                                                    "calendar_year", "rolling12"))
+            raise OptionError.for_choice("to", to, AGGREGATIONS)
         idx = t0
         while idx <= t1:  # one step per period, not per month
             p = factories[to](Month.from_index(idx))

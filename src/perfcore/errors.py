@@ -54,6 +54,7 @@ __all__ = [
     "SkippedRowsWarning",
     "TargetPolarityError",
     "TrialLimitsWarning",
+    "UnknownCategoryWarning",
     "UnknownCodeError",
     "UnknownMeasureError",
     "UnknownOrganisationError",
@@ -273,7 +274,8 @@ class OptionError(PerfcoreError, ValueError):
                    suggestions=near)
 
     def _message(self) -> str:
-        head = f"{self.option}={self.value!r}"
+        shown = repr(self.value)
+        head = f"{self.option}={shown if len(shown) <= 80 else shown[:76] + ' ...'}"
         if self.reason:
             text = f"{head}: {self.reason}"
         else:
@@ -1134,6 +1136,12 @@ class InvalidInputWarning(PerfcoreWarning):
 class SkippedRowsWarning(PerfcoreWarning):
     """A loader deliberately left rows out (totals rows, fraud bodies ...); the message says
     which and how many, so nothing is dropped silently."""
+
+
+class UnknownCategoryWarning(PerfcoreWarning):
+    """A file holds categories its loader does not know (a crime type police.uk did not
+    list when the loader was written); they were loaded under ids made from their labels
+    and counted in the totals, never dropped, and the message names them."""
 
 
 class TrialLimitsWarning(PerfcoreWarning):

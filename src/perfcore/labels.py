@@ -34,6 +34,8 @@ __all__ = [
     "METHOD_NAMES",
     "OUTCOME_BASIS_WORDS",
     "POINT_WORDS",
+    "SUPPRESSION_SYMBOLS",
+    "SUPPRESSION_WORDS",
     "UNTESTED_WORDS",
     "VARIATION_WORDS",
     "change_text",
@@ -47,6 +49,7 @@ __all__ = [
     "rank_text",
     "short_value_text",
     "signed",
+    "suppressed_text",
     "value_text",
 ]
 
@@ -138,12 +141,32 @@ POINT_WORDS: Mapping[str, str] = {
     "special_cause_neutral_low": N_("special cause neutral low"),
 }
 
+#: Why a public edition withholds a figure (:class:`perfcore.codes.SuppressionReason`).
+SUPPRESSION_WORDS: Mapping[str, str] = {
+    "primary": N_("a count below {threshold}"),
+    "secondary": N_("withheld so that a total cannot reveal a count below {threshold}"),
+    "derived": N_("computed from a count withheld"),
+}
+
+#: How a public edition may show a withheld figure: ``"*"`` for every one, or ``"<n"``
+#: for a count below the threshold as "<5" (and any other withheld figure as "*").
+SUPPRESSION_SYMBOLS = ("*", "<n")
+
 
 def label(code: Code | str, _: Translator) -> str:
     """Display words for a result code (a :class:`~perfcore.codes.Code` member or its
     name), in the language of the translator ``_``."""
     key = str(code)
     return _(CODE_WORDS.get(key, key.replace("_", " ")))
+
+
+def suppressed_text(reason: Code, symbol: str, threshold: float) -> str:
+    """What a withheld figure shows: ``"*"``, or with symbol ``"<n"`` a count below the
+    threshold as "<5"."""
+    if symbol not in SUPPRESSION_SYMBOLS:
+        raise OptionError.for_choice("symbol", symbol, SUPPRESSION_SYMBOLS)
+    primary = str(reason) == "primary"
+    return f"<{threshold:g}" if symbol == "<n" and primary else "*"
 
 
 def outcome_basis_name(basis: OutcomeBasis | str, _: Translator) -> str:

@@ -2,7 +2,8 @@
 
 ``Plan`` → ``Priority`` (title, lead, board, assessment type) → ``Outcome`` (statement)
 → ``Measure`` (id, name, kind, polarity, unit, ...), with an optional ``Target`` per
-measure. Definitions hold no data and no reference to plugins, so they pickle and compare
+measure and its ``SpcSettings`` (the rules, length and ``Rebase`` points of its monthly
+chart). Definitions hold no data and no reference to plugins, so they pickle and compare
 by value. Build them directly (keyword arguments) or from mappings with the named
 constructors (``Plan.from_mapping``), which validate the whole plan and report every
 problem at once.
@@ -26,8 +27,9 @@ from perfcore.errors import (
     PlanValidationError,
     TargetPolarityError,
     UnknownMeasureError,
+    did_you_mean,
 )
-from perfcore.periods import Period, parse_period
+from perfcore.periods import Month, Period, parse_period
 
 __all__ = [
     "Display",
@@ -38,6 +40,8 @@ __all__ = [
     "Plan",
     "Polarity",
     "Priority",
+    "Rebase",
+    "SpcSettings",
     "Target",
 ]
 
@@ -201,12 +205,140 @@ def _parse_change(text: str) -> tuple[float, str]:
     return num, unit
 
 
+def _to_month(value: Any) -> Month:
+    if isinstance(value, Month):
+        return value
+    try:
+        month = parse_period(value, prefer="month")
+    except PeriodError:
+        month = None
+    if not isinstance(month, Month):
+        raise ModelError(reason=f"{value!r} is not a month: write the first month of the new "
+                         "level, e.g. '2023-10' or 'October 2023'", obj="rebase",
+                         field="month")
+    return month
+
+
+@attrs.frozen(kw_only=True)
+class Rebase:
+    """Where a measure's monthly series steps to a new level for a reason outside the
+    process it measures (a change in how crimes are recorded, categorised or
+    published): its XmR chart starts a new group, with its own mean and limits, at
+    ``month``. ``note`` says why, for a report to show beside the chart's marker."""
+
+    month: Month = attrs.field(converter=_to_month)
+    note: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+
+    @classmethod
+    def from_value(cls, value: Any) -> Rebase:
+        """From a month (``"2023-10"``) or a table (``{"month": "2023-10", "note": ...}``)."""
+        if isinstance(value, Rebase):
+            return value
+        if isinstance(value, str):
+            return cls(month=value)
+        if not isinstance(value, Mapping):
+            raise ModelError(reason="must be a month such as '2023-10' or a table "
+                             f"{{ month = ..., note = ... }}, not {type(value).__name__}",
+                             obj="rebase", field="")
+        unknown = sorted(set(value) - {"month", "note"})
+        if unknown:
+            raise ModelError(reason=f"unknown field(s) {unknown}; allowed: month, note",
+                             obj="rebase", field=unknown[0])
+        if "month" not in value:
+            raise ModelError(reason="the month is required (the first month of the new "
+                             "level)", obj="rebase", field="month")
+        if not isinstance(value.get("note", ""), str):
+            raise ModelError(reason="note must be text", obj="rebase", field="note")
+        return cls(**value)
+
+
+def _rebases(value: Any) -> tuple[Rebase, ...]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise ModelError(reason="rebase must be a list of months or { month, note } tables, "
+                         f"not {type(value).__name__}", obj="spc", field="rebase")
+    out: list[Rebase] = []
+    for k, item in enumerate(value):
+        try:
+            rebase = Rebase.from_value(item)
+        except ModelError as exc:
+            sub = exc.field or ""
+            raise ModelError(reason=exc.reason, obj=f"spc {exc.obj}",
+                             field=f"rebase[{k}].{sub}" if sub else f"rebase[{k}]") from exc
+        if any(r.month == rebase.month for r in out):
+            raise ModelError(reason=f"{rebase.month} is given twice", obj="spc rebase",
+                             field=f"rebase[{k}].month")
+        out.append(rebase)
+    # Month order, whatever order the plan lists them in: groups follow one another.
+    return tuple(sorted(out, key=lambda r: r.month.first))
+
+
+def _rule_profile(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is None:
+        return
+    # The profiles are the calculation's; imported here so that plans without SPC
+    # settings never load the calculations.
+    from perfcore.calc.spc.rules import PROFILES
+    if not isinstance(value, str) or value not in PROFILES:
+        raise ModelError(reason=f"rules {value!r} is not a rule profile"
+                         f"{did_you_mean(str(value), PROFILES)} (profiles: "
+                         f"{', '.join(PROFILES)})", obj="spc", field="rules")
+
+
+def _chart_points(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                              or value < 2):
+        raise ModelError(reason=f"points must be a whole number of months ≥ 2, not {value!r}",
+                         obj="spc", field="points")
+
+
+@attrs.frozen(kw_only=True)
+class SpcSettings:
+    """How a measure's monthly XmR chart is drawn (a plan's ``spc`` table).
+
+    ``rules`` is the rule profile (``nhsr``, ``mdc_sql_2_5``, ``mdc_v5``; None: the
+    evaluation's); ``points`` the months charted, ending with the period's last month
+    (None: the evaluation's); ``rebase`` the steps of the series (:class:`Rebase`, in
+    month order). A plan's ``[spc]`` table gives the defaults (rules and points only: a
+    step belongs to one series).
+    """
+
+    rules: str | None = attrs.field(default=None, validator=_rule_profile)
+    points: int | None = attrs.field(default=None, validator=_chart_points)
+    rebase: tuple[Rebase, ...] = attrs.field(default=(), converter=_rebases)
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any] | SpcSettings) -> SpcSettings:
+        """From a mapping such as ``{"rules": "mdc_v5", "points": 36, "rebase":
+        ["2023-10", {"month": "2024-04", "note": "..."}]}``."""
+        if isinstance(data, SpcSettings):
+            return data
+        if not isinstance(data, Mapping):
+            raise ModelError(reason="must be a table (rules, points, rebase), not "
+                             f"{type(data).__name__}", obj="spc", field="")
+        allowed = [a.name for a in attrs.fields(cls)]
+        unknown = sorted(set(data) - set(allowed))
+        if unknown:
+            raise ModelError(reason=f"unknown field(s) {unknown}; allowed: "
+                             f"{', '.join(allowed)}", obj="spc", field=unknown[0])
+        return cls(**data)
+
+
+def _to_spc(value: Any) -> SpcSettings:
+    try:
+        return SpcSettings.from_mapping(value)
+    except ModelError as exc:
+        sub = exc.field or ""
+        raise ModelError(reason=str(exc), obj="measure",
+                         field=f"spc.{sub}" if sub else "spc") from exc
+
+
 @attrs.frozen(kw_only=True, repr=False)
 class Measure:
     """One measure of performance.
 
     ``per`` is the population base for rates (crimes per 1,000 population by default).
     ``decimals`` is the display precision (default: 0 for counts and money, 1 otherwise).
+    ``spc`` says how its monthly XmR chart is drawn (:class:`SpcSettings`).
     """
 
     id: str = attrs.field(validator=_valid_id("measure"))
@@ -219,9 +351,13 @@ class Measure:
     source: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
     target: Target | None = attrs.field(default=None)
     decimals: int | None = attrs.field(default=None)
+    spc: SpcSettings = attrs.field(factory=SpcSettings, converter=_to_spc)
 
     def __attrs_post_init__(self) -> None:
         me = f"measure {self.id!r}"
+        if self.kind is MeasureKind.QUALITATIVE and self.spc != SpcSettings():
+            raise ModelError(reason="a qualitative measure has no monthly series to chart, "
+                             "so no spc settings", obj=me, field="spc")
         if self.per is not None and (isinstance(self.per, bool) or not isinstance(self.per, int)
                                      or self.per <= 0):
             raise ModelError(reason="per must be a positive whole number (e.g. 1000), not "
@@ -519,12 +655,15 @@ def _to_status(value: Any) -> Status:
 @attrs.frozen(kw_only=True)
 class ManualAssessment:
     """The manually assessed status of a qualitative item (green, amber, red or grey for
-    not assessed), as of a period, with its commentary and evidence."""
+    not assessed), as of a period, with its commentary and evidence;
+    ``commentary_internal``: the commentary is for internal editions only (a public
+    edition leaves it out)."""
 
     status: Status = attrs.field(default=Status.GREY, converter=_to_status)
     as_of: Period | None = attrs.field(default=None, converter=_to_period)
     commentary: str = ""
     evidence: tuple[str, ...] = ()
+    commentary_internal: bool = False
 
 
 #: Measure kinds whose values are whole numbers by default: a plan's ``[display] decimals``

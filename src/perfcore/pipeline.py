@@ -26,7 +26,8 @@ from typing import Any
 
 import attrs
 
-from perfcore.dataset import Dataset
+from perfcore.calc.disclosure import DEFAULT_THRESHOLD
+from perfcore.dataset import Aggregation, Dataset
 from perfcore.derive import derive_measures
 from perfcore.errors import (
     DataError,
@@ -43,7 +44,7 @@ from perfcore.io import load_data as load_files
 from perfcore.io.plan import PlanFile, read_plan, read_plan_text
 from perfcore.periods import Period
 from perfcore.plugins.manager import Registry
-from perfcore.report import Report, build_report
+from perfcore.report import Report, build_report, public_edition
 from perfcore.scoring import Scores, ScoringConfig, score
 
 __all__ = ["Run", "evaluate_plan", "load_data", "load_plan", "loads_plan", "render",
@@ -112,12 +113,21 @@ def _files(plan_file: PlanFile, files: Sequence[PathLike] | None, loader: str | 
         raise DataError(reason="no data: the plan has no [[data]] entries; add one, or give "
                         "the data files", file=None if plan_file.file is None
                         else str(plan_file.file))
-    parts = [load_files(src.path, loader=src.loader, progress=False, specs=specs,
-                        **dict(src.options)) for src in plan_file.data]
+    parts = [_aggregated(load_files(src.path, loader=src.loader, progress=False, specs=specs,
+                                    **dict(src.options)), src.aggregate)
+             for src in plan_file.data]
     if callable(progress) and len(parts) > 1:
         for k, src in enumerate(plan_file.data, start=1):
             progress(k, len(parts), src.path.name)
     return parts[0] if len(parts) == 1 else Dataset.concat(parts)
+
+
+def _aggregated(dataset: Dataset, periods: Sequence[Aggregation]) -> Dataset:
+    """The dataset with the periods a ``[[data]]`` entry asks for (``aggregate``) added,
+    summed from its monthly figures; the months stay, for SPC charts."""
+    if not periods:
+        return dataset
+    return Dataset.concat([dataset, *(dataset.aggregate(to) for to in periods)])
 
 
 def _period(plan_file: PlanFile, dataset: Dataset, period: str | Period | None
@@ -146,13 +156,17 @@ def evaluate_plan(plan_file: PlanFile, dataset: Dataset, *, period: str | Period
                   previous: str | Period | None = None, organisation: str | None = None,
                   measures: Sequence[str] | None = None) -> Evaluation:
     """Evaluate the plan on ``dataset`` against its comparators, with the earlier periods
-    its ``[display] history`` shows. The period, previous period and organisation default
-    to the ``[report]`` table, then the ``[plan]`` table."""
+    its ``[display] history`` shows and the SPC defaults of its ``[spc]`` table. The
+    period, previous period and organisation default to the ``[report]`` table, then the
+    ``[plan]`` table."""
+    spc: dict[str, Any] = {name: v for name, v in (("spc_rules", plan_file.spc.rules),
+                                                   ("spc_points", plan_file.spc.points))
+                           if v is not None}
     return evaluate(plan_file.plan, dataset, period=_period(plan_file, dataset, period),
                     previous=previous or plan_file.report.previous,
                     organisation=organisation or plan_file.organisation,
                     compare_with=list(plan_file.comparators), measures=measures,
-                    history_periods=plan_file.display.history)
+                    history_periods=plan_file.display.history, **spc)
 
 
 def score_plan(plan_file: PlanFile, evaluation: Evaluation, *,
@@ -175,13 +189,30 @@ def _name(plan_file: PlanFile) -> str | None:
 
 def report_plan(plan_file: PlanFile, evaluation: Evaluation, scores: Scores | None = None, *,
                 lang: str = ENGLISH, fallback: Fallback = "error",
-                organisation: str | None = None, registry: Registry | None = None) -> Report:
+                organisation: str | None = None, registry: Registry | None = None,
+                public: bool | None = None, threshold: int | None = None,
+                symbol: str | None = None) -> Report:
     """Lay the evaluation (and scores) out as the plan's ``[display]`` table says, with its
-    texts in ``lang`` (``"cy"``, ``"en+cy"``)."""
+    texts in ``lang`` (``"cy"``, ``"en+cy"``).
+
+    ``public`` (default: the plan's ``[report] public``) makes it a public edition
+    (:func:`perfcore.report.public_edition`): counts below ``threshold`` withheld, shown
+    as ``symbol``, with the plan's ``[report] totals`` (both default to the plan's, else
+    5 and ``"*"``)."""
     reg = _registry(registry)
-    return build_report(evaluation, scores, organisation=organisation,
-                        display=plan_file.display, lang=lang, texts=plan_file.texts,
-                        fallback=fallback, catalogues=reg.translations)
+    report = build_report(evaluation, scores, organisation=organisation,
+                          display=plan_file.display, lang=lang, texts=plan_file.texts,
+                          fallback=fallback, catalogues=reg.translations)
+    settings = plan_file.report
+    if not (settings.public if public is None else public):
+        if threshold is not None or symbol is not None:
+            raise OptionError(reason="a threshold or symbol applies to a public edition "
+                              "only: ask for one (--public, public=True)", option="public",
+                              value=public, allowed=(True,))
+        return report
+    return public_edition(report, threshold=threshold or settings.threshold
+                          or DEFAULT_THRESHOLD, symbol=symbol or settings.symbol or "*",
+                          totals=settings.totals)
 
 
 def render(report: Report, format: str = "text", *, registry: Registry | None = None,
@@ -214,9 +245,10 @@ def run(plan: PlanFile | PathLike, *, files: Sequence[PathLike] | None = None,
         previous: str | Period | None = None, organisation: str | None = None,
         lang: str = ENGLISH, fallback: Fallback = "error",
         progress: ProgressCallback | bool | None = False,
-        registry: Registry | None = None) -> Run:
+        registry: Registry | None = None, public: bool | None = None) -> Run:
     """Every stage, in order: load the plan (when given a path) and its data, evaluate,
-    score and lay out the report."""
+    score and lay out the report (a public edition when ``public``, or when the plan's
+    ``[report]`` table says so)."""
     reg = _registry(registry)
     plan_file = plan if isinstance(plan, PlanFile) else load_plan(plan, registry=reg)
     dataset = load_data(plan_file, files=files, loader=loader, progress=progress,
@@ -225,7 +257,7 @@ def run(plan: PlanFile | PathLike, *, files: Sequence[PathLike] | None = None,
                        organisation=organisation)
     scores = score_plan(plan_file, ev, registry=reg)
     report = report_plan(plan_file, ev, scores, lang=lang, fallback=fallback,
-                         organisation=organisation, registry=reg)
+                         organisation=organisation, registry=reg, public=public)
     return Run(plan_file=plan_file, dataset=dataset, evaluation=ev, scores=scores,
                report=report, registry=reg)
 

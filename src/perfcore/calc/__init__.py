@@ -1,5 +1,6 @@
 """Pure, vectorised calculations: change, intervals, comparison with a benchmark, funnel
-plots, peer groups, direction of travel, crime outcomes, crime severity, SPC.
+plots, peer groups, direction of travel, crime outcomes, crime severity, SPC, disclosure
+control.
 
 No I/O and no plugins here. Every function takes numpy array-likes that broadcast, takes
 its options as keywords, and returns a frozen result class with named fields. A bad
@@ -25,6 +26,13 @@ from perfcore.calc.direction import (
     TrendResult,
     direction_of_travel,
     trend_test,
+)
+from perfcore.calc.disclosure import (
+    AdditiveStructure,
+    Suppression,
+    primary_suppression,
+    recoverable,
+    secondary_suppression,
 )
 from perfcore.calc.funnel import (
     FunnelLimits,
@@ -60,6 +68,7 @@ from perfcore.calc.severity import SeverityScore, crime_severity_score
 
 __all__ = [
     "TREND_CRITICAL_VALUE",
+    "AdditiveStructure",
     "BenchmarkComparison",
     "CagrResult",
     "ChangeResult",
@@ -80,6 +89,7 @@ __all__ = [
     "RatioResult",
     "Reason",
     "SeverityScore",
+    "Suppression",
     "TrendResult",
     "cagr",
     "compare_to_benchmark",
@@ -99,12 +109,15 @@ __all__ = [
     "polarity_signs",
     "pp_change",
     "pp_change_ci",
+    "primary_suppression",
     "project_year_end",
     "proportion_ci",
     "rank_in_group",
     "rate_ci",
     "rate_ratio_ci",
     "reason_names",
+    "recoverable",
     "round_half_away",
+    "secondary_suppression",
     "trend_test",
 ]

@@ -44,6 +44,7 @@ from perfcore.evaluation.records import (
     Interval,
     Peers,
     Spc,
+    SpcRebase,
     Targets,
     Trend,
 )
@@ -61,7 +62,7 @@ from perfcore.periods import Period, parse_period
 
 __all__ = ["Change", "ChangeTest", "Comparison", "Counts", "DirectionOfTravel", "Evaluation",
            "EvaluationOptions", "Explanation", "History", "Interval", "NotAvailableWarning",
-           "Peers", "Spc", "Targets", "Trend", "evaluate"]
+           "Peers", "Spc", "SpcRebase", "Targets", "Trend", "evaluate"]
 
 _OPTION_NAMES = tuple(a.name for a in attrs.fields(EvaluationOptions))
 
@@ -143,7 +144,8 @@ def evaluate(plan: Plan, dataset: Dataset, *, period: str | Period,
         trend=trend_markers(dataset, chosen, shown, cur_p, points=opts.trend_points,
                             confidence=opts.confidence),
         targets=targets(dataset, chosen, shown, current),
-        spc=spc_charts(dataset, chosen, shown, cur_p, points=opts.spc_points),
+        spc=spc_charts(dataset, chosen, shown, cur_p, points=opts.spc_points,
+                       rules=opts.spc_rules),
         history=history(dataset, chosen, shown, *history_span(
             dataset, cur_p, prev_p, [parse_period(p) for p in history_periods],
             points=opts.series_points), prev_p, cur_p),

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 import attrs
 
+from perfcore.calc.spc import PROFILES
 from perfcore.errors import OptionError
 
 __all__ = ["DOT_METHODS", "GROUP_METHODS", "EvaluationOptions"]
@@ -66,7 +67,11 @@ class EvaluationOptions:
         organisation's rank to be computed (default 1.0: all of them);
     ``spc_points``
         months in each XmR chart, ending with the period's last month, when the dataset
-        holds monthly observations (``None`` turns SPC off);
+        holds monthly observations (``None`` turns SPC off, but for measures whose own
+        ``spc`` settings give ``points``);
+    ``spc_rules``
+        the XmR rule profile (``"nhsr"``, ``"mdc_sql_2_5"``, ``"mdc_v5"``: docs/spc.md) of
+        measures that do not choose their own;
     ``trend_points``
         periods in the trend marker (Fingertips: 5);
     ``series_points``
@@ -90,6 +95,7 @@ class EvaluationOptions:
         0.0, float("inf"), low_open=False, high_open=True))
     min_coverage: float = attrs.field(default=1.0, validator=_number(0.0, 1.0))
     spc_points: int | None = attrs.field(default=24, validator=_points(2, optional=True))
+    spc_rules: str = attrs.field(default="nhsr", validator=_choice(tuple(PROFILES)))
     trend_points: int = attrs.field(default=5, validator=_points(2))
     series_points: int = attrs.field(default=24, validator=_points(1))
     design_effect: float = attrs.field(default=1.0, validator=_number(

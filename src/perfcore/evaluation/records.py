@@ -16,12 +16,12 @@ import numpy as np
 import numpy.typing as npt
 
 from perfcore.calc import FlagArray, FloatArray
-from perfcore.calc.spc import XmrBatchResult
+from perfcore.calc.spc import XmrBatchResult, XmrResult
 from perfcore.organisations import ComparatorGroup
 from perfcore.periods import Month, Period
 
 __all__ = ["Change", "ChangeTest", "Comparison", "Counts", "DirectionOfTravel", "History",
-           "Interval", "Peers", "Spc", "Targets", "Trend"]
+           "Interval", "Peers", "Spc", "SpcRebase", "Targets", "Trend"]
 
 Codes = npt.NDArray[np.int8]
 BoolArray = npt.NDArray[np.bool_]
@@ -193,15 +193,45 @@ class Targets:
 
 
 @attrs.frozen(kw_only=True)
-class Spc:
-    """XmR charts of the monthly series ending with the period. ``charts`` holds every
-    charted series (None: none); ``row`` a cell's row in it (-1: not charted: no monthly
-    data or a missing month); ``variation`` / ``assurance`` the Making Data Count icons
-    (:class:`~perfcore.codes.VariationIcon` / :class:`~perfcore.codes.AssuranceIcon`)."""
+class SpcRebase:
+    """One of a measure's rebases (:class:`perfcore.model.Rebase`) as its chart has it:
+    the month its new group starts, the plan's ``note`` saying why, and ``position``, the
+    month's place in the chart (0 = the first month charted), where a report draws the
+    marker. A rebase splits a chart only when its month falls after the chart's first
+    month and not after its last; any other (a step before the months charted, or after
+    them when an earlier period is reported) splits nothing: ``position`` is None."""
 
-    charts: XmrBatchResult | None = attrs.field(eq=False, repr=False)
+    month: Month
+    note: str
+    position: int | None
+
+    @property
+    def applied(self) -> bool:
+        """True when the rebase splits the chart."""
+        return self.position is not None
+
+
+@attrs.frozen(kw_only=True)
+class Spc:
+    """XmR charts of the monthly series ending with the period.
+
+    ``months`` are the months of the longest chart; each measure's chart is the last
+    ``points[i]`` of them (its own ``spc.points``, else the evaluation's; 0: none):
+    :meth:`months_of`. ``rules[i]`` is the rule profile each measure is charted with;
+    the charts are held in ``batches``, one per profile used, and a cell's chart is row
+    ``row[i, j]`` of batch ``batch[i, j]`` (-1: not charted: no monthly data or a missing
+    month): :meth:`chart`. ``rebases[i]`` are the measure's rebases, with their place in
+    its chart. ``variation`` / ``assurance`` are the Making Data Count icons
+    (:class:`~perfcore.codes.VariationIcon` / :class:`~perfcore.codes.AssuranceIcon`).
+    """
+
+    batches: tuple[XmrBatchResult, ...] = attrs.field(eq=False, repr=False)
+    batch: IntArray = attrs.field(eq=False, repr=False)
     row: IntArray = attrs.field(eq=False, repr=False)
     months: tuple[Month, ...]
+    points: IntArray = attrs.field(eq=False, repr=False)
+    rules: tuple[str, ...]
+    rebases: tuple[tuple[SpcRebase, ...], ...]
     variation: Codes = attrs.field(eq=False, repr=False)
     assurance: Codes = attrs.field(eq=False, repr=False)
 
@@ -209,12 +239,23 @@ class Spc:
     def charted(self) -> BoolArray:
         return self.row >= 0
 
+    def chart(self, i: int, j: int) -> XmrResult | None:
+        """The chart of measure ``i`` for organisation ``j`` (None: not charted)."""
+        b, r = int(self.batch[i, j]), int(self.row[i, j])
+        return None if r < 0 else self.batches[b].series(r)
+
+    def months_of(self, i: int) -> tuple[Month, ...]:
+        """The months measure ``i``'s chart covers, oldest first."""
+        n = int(self.points[i])
+        return self.months[len(self.months) - n:] if n else ()
+
 
 @attrs.frozen(kw_only=True)
 class History:
     """The values of a measure in every period a report shows or draws: ``values`` is
-    measures × organisations × ``periods`` (in time order); ``source`` codes into
-    ``sources`` the recorded source of each observation (-1: none).
+    measures × organisations × ``periods`` (in time order), ``numerator`` and
+    ``denominator`` the count and base behind each (as :class:`Counts`); ``source`` codes
+    into ``sources`` the recorded source of each observation (-1: none).
 
     ``shown`` are the earlier periods a report shows as columns before the two compared
     (the plan's ``[display] history``, those before the previous period); ``series`` the
@@ -222,6 +263,8 @@ class History:
 
     periods: tuple[Period, ...]
     values: FloatArray = attrs.field(eq=False, repr=False)
+    numerator: FloatArray = attrs.field(eq=False, repr=False)
+    denominator: FloatArray = attrs.field(eq=False, repr=False)
     source: npt.NDArray[np.int32] = attrs.field(eq=False, repr=False)
     sources: tuple[str, ...]
     shown: tuple[Period, ...] = ()

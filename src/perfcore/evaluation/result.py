@@ -47,6 +47,7 @@ from perfcore.evaluation.records import (
     Interval,
     Peers,
     Spc,
+    SpcRebase,
     Targets,
     Trend,
 )
@@ -154,8 +155,12 @@ class Evaluation:
         """The XmR chart of one measure's monthly series for one organisation, or None
         where the data did not allow one."""
         i, j = self.measure_index(measure), self.organisation_index(organisation)
-        row = int(self.spc.row[i, j])
-        return None if row < 0 or self.spc.charts is None else self.spc.charts.series(row)
+        return self.spc.chart(i, j)
+
+    def spc_rebases(self, measure: str) -> tuple[SpcRebase, ...]:
+        """A measure's rebases, each with its month, note and place in the chart
+        (``position``; None for one that splits nothing: outside the months charted)."""
+        return self.spc.rebases[self.measure_index(measure)]
 
     # ------------------------------------------------------------------ explain
 
@@ -299,6 +304,8 @@ def _explain(ev: Evaluation, i: int, j: int, figure: str) -> Explanation:
     if figure == "direction":
         inputs.update(assessment=code, arrow=str(ev.direction.arrow[i, j]),
                       change=float(ev.change.value[i, j]))
+    if figure.startswith("spc_"):
+        inputs.update(_spc_inputs(ev.spc, i))
     reasons = (ev.change.reasons if figure in ("change", "absolute_change")
                else ev.reasons)[i, j]
     return Explanation(measure=m.id, organisation=ev.organisations[j], figure=figure,
@@ -306,6 +313,18 @@ def _explain(ev: Evaluation, i: int, j: int, figure: str) -> Explanation:
                        options={"confidence": ev.options.confidence, "kind": m.kind.value,
                                 "polarity": m.polarity.value},
                        inputs=inputs, reasons=reason_names(reasons))
+
+
+def _spc_inputs(spc: Spc, i: int) -> dict[str, Any]:
+    """What a measure's chart was drawn from: its months, rule profile and rebases."""
+    months = spc.months_of(i)
+    out: dict[str, Any] = {"months": f"{months[0]} to {months[-1]}" if months else "none",
+                           "points": len(months), "rules": spc.rules[i]}
+    for r in spc.rebases[i]:
+        where = (f"new group from point {r.position}" if r.applied
+                 else "outside the months charted: not applied")
+        out[f"rebase {r.month}"] = f"{where}{'; ' + r.note if r.note else ''}"
+    return out
 
 
 def _explain_comparison(ev: Evaluation, i: int, j: int, figure: str,

@@ -659,7 +659,7 @@ def check_mapped_labels(mapping: Mapping[str, str], labels: Collection[str], *, 
     unknown = [lab for lab in mapping if lab not in labels]
     if unknown:
         raise OptionError(
-            reason=f"{', '.join(repr(u) for u in unknown)} "
+            reason=f"maps {', '.join(repr(u) for u in unknown)}, which "
             f"{'is' if len(unknown) == 1 else 'are'} not {what} in {file}",
             option="measures", value={u: mapping[u] for u in unknown}, allowed=tuple(allowed))
 

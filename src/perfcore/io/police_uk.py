@@ -22,6 +22,13 @@ Measure ids:
   ``police_uk.outcomes.all_outcomes``; from a counted file with a crime type column,
   ``police_uk.outcomes.<outcome type>.<crime type>``.
 
+``measures`` maps crime types (street files) or outcome types (outcomes files), as
+written, to measure ids of your own (mapping several to one id adds them up), and
+``total_measure`` names the total: the mapping is then explicit in the plan. A category
+police.uk does not list is never dropped: it is loaded (under the loader's id unless
+``measures`` maps it) and counted in the total, and when ``measures`` does not name it,
+an :class:`~perfcore.errors.UnknownCategoryWarning` names it and its rows.
+
 The counts are police.uk's, not the Home Office recorded crime statistics (police.uk leaves
 some offences out), hence the ``police_uk.`` prefix: ``police_uk.street.all_crime`` is not
 ``all_crime``. Outcome files count outcomes *given in the month*, whatever month their
@@ -34,6 +41,7 @@ counted files name no force, so pass ``organisation="Gwent"``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal, cast
 
@@ -41,15 +49,19 @@ import attrs
 import numpy as np
 
 from perfcore.data import POLICEUK_OUTCOME_GROUPS
-from perfcore.dataset import Dataset
-from perfcore.errors import OptionError
+from perfcore.dataset import Dataset, factorize
+from perfcore.errors import OptionError, UnknownCategoryWarning
 from perfcore.io._table import (
     FloatArray,
     IntArray,
     Observations,
     RegistryOption,
     Table,
+    check_mapped_labels,
     factorize_text,
+    is_measure_id,
+    label_key,
+    label_mapping,
     parse_numbers,
     parse_periods,
     read_header,
@@ -143,15 +155,20 @@ def _layout(header: set[str], last_outcome: bool) -> _Layout:
 
 
 def load_police_uk(path: str | Path, *, organisation: str | None = None,
-                   last_outcome: bool = False, registry: RegistryOption = None,
+                   last_outcome: bool = False, measures: Mapping[str, str] | None = None,
+                   total_measure: str | None = None, registry: RegistryOption = None,
                    encoding: str = "utf-8-sig") -> Dataset:
     """Count a police.uk street or outcomes file (record-level or already counted) by
     month × force × category (see the module docs for the measure ids).
 
     ``organisation`` names the force of a counted file (which has no force column), or
     overrides ``Falls within``; ``last_outcome=True`` also counts street crimes by their
-    last outcome (files without a last outcome ignore it).
+    last outcome (files without a last outcome ignore it). ``measures`` maps categories
+    as written (``{"Burglary": "burglary"}``) to measure ids of your own, and
+    ``total_measure`` names the total (default ``police_uk.street.all_crime`` or
+    ``police_uk.outcomes.all_outcomes``).
     """
+    ids = _Ids(mapping=label_mapping(measures), total=_total_id(total_measure))
     layout = _layout(read_header(path, encoding), last_outcome)
     table = read_table(path, required=layout.required,
                        optional=tuple(c for c in (layout.breakdown, "falls_within") if c),
@@ -162,13 +179,78 @@ def load_police_uk(path: str | Path, *, organisation: str | None = None,
     cats, c_codes = _categories(table, layout.category)
     weight = None if layout.record_level else _counts(table)
     table.problems.raise_if_any()
+    by_category = layout.breakdown is None or layout.record_level
+    ids.check(layout, cats, table.file, by_category)
+    _warn_unknown(table, layout, cats, c_codes, ids)
     counter = _Counter(months, m_codes, forces, f_codes, weight)
-    if layout.breakdown is None or layout.record_level:
-        _count_categories(counter, layout, cats, c_codes)
+    if by_category:
+        _count_categories(counter, layout, cats, c_codes, ids)
     if layout.breakdown is not None:
         subs, s_codes = factorize_text(table[layout.breakdown])
         _count_pairs(counter, layout, cats, c_codes, subs, s_codes)
     return counter.observations.dataset(source=f"data.police.uk ({Path(path).name})")
+
+
+def _total_id(total_measure: str | None) -> str | None:
+    if total_measure is not None and not is_measure_id(total_measure):
+        raise OptionError(option="total_measure", value=total_measure,
+                          allowed="a measure id (lower-case letters, digits, underscores; "
+                          "dots between a domain and its measure)")
+    return total_measure
+
+
+@attrs.frozen(kw_only=True)
+class _Ids:
+    """The measure ids of a file's counts: ``mapping`` (a category's
+    :func:`~perfcore.io._table.label_key` → id) or the loader's ids, and ``total``."""
+
+    mapping: Mapping[str, str]
+    total: str | None
+
+    def category(self, layout: _Layout, label: str) -> str:
+        return self.mapping.get(label_key(label), f"{layout.prefix}.{slug(label)}")
+
+    def total_of(self, layout: _Layout) -> str:
+        word = "all_crime" if layout.kind == "street" else "all_outcomes"
+        return self.total or f"{layout.prefix}.{word}"
+
+    def check(self, layout: _Layout, cats: list[str], file: str, by_category: bool) -> None:
+        """The mapping names categories this kind of file has, counted by category, and
+        the total is none of their ids."""
+        if not self.mapping and self.total is None:
+            return
+        if not by_category:
+            raise OptionError(reason=f"{file} counts {layout.category.replace('_', ' ')}s only by "
+                              f"{layout.breakdown}: measures and total_measure apply to "
+                              "counts by category alone", option="measures",
+                              value=tuple(self.mapping), allowed=())
+        known = _union(CRIME_TYPES if layout.kind == "street" else OUTCOME_TYPES, cats)
+        check_mapped_labels(self.mapping, {label_key(c) for c in known},
+                            what=f"a {layout.category.replace('_', ' ')} label", file=file,
+                            allowed=known)
+        total = self.total_of(layout)
+        if total in self.mapping.values():
+            raise OptionError(reason="measures maps a category to the total's id; give the "
+                              "total another id", option="total_measure", value=total,
+                              allowed="another id")
+
+
+def _warn_unknown(table: Table, layout: _Layout, cats: list[str], c_codes: IntArray,
+                  ids: _Ids) -> None:
+    """Name the categories police.uk does not list that the mapping does not name either,
+    and where they went: their own measures and the total, never nowhere."""
+    have = {c.lower() for c in (CRIME_TYPES if layout.kind == "street" else OUTCOME_TYPES)}
+    rows = np.bincount(c_codes, minlength=len(cats))
+    unknown = [(c, int(rows[k])) for k, c in enumerate(cats)
+               if c.lower() not in have and label_key(c) not in ids.mapping]
+    if not unknown:
+        return
+    import warnings
+    what = layout.category.replace("_", " ")
+    listed = ", ".join(f"{c!r} ({n} row{'s' if n != 1 else ''}) as "
+                       f"{ids.category(layout, c)}" for c, n in unknown)
+    warnings.warn(f"{table.file}: {what}(s) police.uk does not list, loaded and counted in "
+                  f"{ids.total_of(layout)}: {listed}", UnknownCategoryWarning, stacklevel=3)
 
 
 def _forces(table: Table, organisation: str | None, registry: RegistryOption,
@@ -222,35 +304,36 @@ class _Counter:
         self.weight = weight
         self.observations = Observations()
 
-    def count(self, ids: list[str], index: IntArray) -> FloatArray:
-        """Count each row as measure ``ids[index[i]]``; the counts, cells × ids."""
-        n = len(ids)
+    def tally(self, index: IntArray, n: int) -> FloatArray:
+        """Each row counted as column ``index[i]`` of ``n``: the counts, cells × n."""
         flat = np.bincount(self.cell_code * n + index, weights=self.weight,
                            minlength=self.n_cells * n)
-        dense = flat.reshape(self.n_cells, n).astype(np.float64)
+        return flat.reshape(self.n_cells, n).astype(np.float64)
+
+    def add(self, ids: list[str], dense: FloatArray) -> None:
+        """Measures ``ids``, one per column of ``dense`` (cells × ids)."""
+        n = len(ids)
         self.observations.add(ids, np.tile(np.arange(n), self.n_cells), self.forces,
                               np.repeat(self.force, n), self.months,
                               np.repeat(self.month, n), dense.reshape(-1))
-        return dense
-
-    def add(self, measure: str, counts: FloatArray) -> None:
-        """One more measure: ``counts`` per cell."""
-        self.observations.add([measure], np.zeros(self.n_cells, dtype=np.int64),
-                              self.forces, self.force, self.months, self.month, counts)
 
 
 def _count_categories(counter: _Counter, layout: _Layout, cats: list[str],
-                      c_codes: IntArray) -> None:
+                      c_codes: IntArray, ids: _Ids) -> None:
     """Counts by crime or outcome type (the known ones, then any others in the file),
-    and the total: every crime type but anti-social behaviour; every outcome."""
+    each under its id (categories sharing an id summed), and the total: every crime
+    type but anti-social behaviour; every outcome."""
     full = _union(CRIME_TYPES if layout.kind == "street" else OUTCOME_TYPES, cats)
     at = {c.lower(): i for i, c in enumerate(full)}
     index = np.array([at[c.lower()] for c in cats], dtype=np.int64)[c_codes]
-    dense = counter.count([f"{layout.prefix}.{slug(c)}" for c in full], index)
+    dense = counter.tally(index, len(full))
+    names, id_of = factorize([ids.category(layout, c) for c in full])
+    merge = np.zeros((len(full), len(names)))
+    merge[np.arange(len(full)), id_of] = 1.0
+    counter.add(names, dense @ merge)
     counted = np.array([not (layout.kind == "street" and c.lower() == ASB.lower())
                         for c in full], dtype=bool)
-    total = "all_crime" if layout.kind == "street" else "all_outcomes"
-    counter.add(f"{layout.prefix}.{total}", dense[:, counted].sum(axis=1))
+    counter.add([ids.total_of(layout)], dense[:, counted].sum(axis=1, keepdims=True))
 
 
 def _count_pairs(counter: _Counter, layout: _Layout, cats: list[str], c_codes: IntArray,
@@ -262,7 +345,7 @@ def _count_pairs(counter: _Counter, layout: _Layout, cats: list[str], c_codes: I
     lookup = np.array([[at[(c.lower(), s.lower())] for s in subs] for c in cats],
                       dtype=np.int64)
     ids = [f"{layout.prefix}.{slug(a)}.{slug(b) if b else 'not_recorded'}" for a, b in pairs]
-    counter.count(ids, lookup[c_codes, s_codes])
+    counter.add(ids, counter.tally(lookup[c_codes, s_codes], len(ids)))
 
 
 def _union(known: tuple[str, ...], seen: list[str]) -> list[str]:

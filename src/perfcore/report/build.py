@@ -115,6 +115,10 @@ def build_report(evaluation: Evaluation, scores: Scores | None = None, *,
     return attrs.evolve(versions[0], translations=tuple(versions[1:]))
 
 
+def _number(x: float) -> float | None:
+    return None if x != x else float(x)
+
+
 def _organisation(ev: Evaluation, organisation: str | None) -> int:
     if organisation is None and len(ev.organisations) != 1:
         raise UnknownOrganisationError(
@@ -282,9 +286,12 @@ class _Builder:
         status: Status | None = None
         basis: StatusBasis | None = None
         reasons: tuple[str, ...] = ()
+        internal: tuple[str, ...] = ()
         if self.scores is not None:
             score = self.scores.score(measure.id, ev.organisations[j], lang=self.lang)
             status, basis, reasons = score.status, score.basis, score.reasons
+            if score.inputs.get("commentary_internal"):
+                internal = (str(score.inputs["commentary"]),)
             cells.append(self.status_cell(status, basis, measure.kind))
         values = tuple(float(v) for v in history.series_values(i, j))
         drawn = sum(not np.isnan(v) for v in values) >= 3
@@ -294,8 +301,8 @@ class _Builder:
                    history_labels=tuple(p.display(self.lang) for p in history.series)
                    if drawn else (),
                    status=status, status_basis=basis, status_reasons=tuple(reasons),
-                   spc=chart,
-                   spc_labels=tuple(str(mo) for mo in ev.spc.months) if chart else (),
+                   internal=internal, spc=chart,
+                   spc_labels=tuple(str(mo) for mo in ev.spc.months_of(i)) if chart else (),
                    spc_title=f"{m.name}: {_('monthly XmR chart')}" if chart else "",
                    published=published_lines(ev, j, measure, used, self.who,
                                              self.published_text(m, decimals), _, self.lang))
@@ -321,10 +328,11 @@ class _Builder:
         return self.organisation_name(group)
 
     def recorded(self, key: str, m: Measure, i: int, k: int, decimals: int) -> Cell:
-        h = self.ev.history
-        v = float(h.values[i, self.j, k])
+        h, j = self.ev.history, self.j
+        v = float(h.values[i, j, k])
         return Cell(key=key, text=value_text(m, v, decimals, self.display.thousands, self._),
-                    value=v, method="as recorded", source=h.source_of(i, self.j, k))
+                    value=v, method="as recorded", source=h.source_of(i, j, k),
+                    count=_number(h.numerator[i, j, k]), base=_number(h.denominator[i, j, k]))
 
     def low_count(self, i: int) -> bool:
         """A figure resting on fewer events than the small-base threshold (a count, or the

@@ -36,6 +36,13 @@ def _rolled(r: Rolled) -> dict[str, Any]:
             "status_summary": r.words}
 
 
+def _disclosure(report: Report) -> dict[str, Any] | None:
+    """A public edition's threshold, symbol and what it withheld (None: internal)."""
+    d = report.disclosure
+    return None if d is None else {"threshold": d.threshold, "symbol": d.symbol,
+                                   "withheld": dict(d.withheld), "charts": d.charts}
+
+
 def _reasons(cell: Cell) -> list[str]:
     # Schema 1.1 carried a comparator cell's assessment code here; kept for its readers.
     return [str(cell.code)] if cell.code is not None and "." in cell.key else []
@@ -94,7 +101,8 @@ def _one_to_dict(report: Report) -> dict[str, Any]:
                     "figures": {c.key: {"value": _num(c.value), "display": c.text,
                                         "label": c.label, "method": c.method,
                                         "source": c.source, "code": _code(c.code),
-                                        "flags": list(c.flags), "reasons": _reasons(c)}
+                                        "flags": list(c.flags), "reasons": _reasons(c),
+                                        "suppressed": _code(c.suppressed)}
                                 for c in r.cells},
                     "published": [{"who": p.who, "figure": p.figure, "what": p.what,
                                    "period": p.period, "value": _num(p.value),
@@ -104,6 +112,7 @@ def _one_to_dict(report: Report) -> dict[str, Any]:
             } for o in s.outcomes],
         } for s in report.sections],
         "notes": list(report.notes),
+        "disclosure": _disclosure(report),
     }
 
 
@@ -112,9 +121,12 @@ def render_json(report: Report) -> str:
 
 
 def render_csv(report: Report) -> str:
-    """One row per measure × figure: tidy, for spreadsheets and other tools."""
+    """One row per measure × figure: tidy, for spreadsheets and other tools. A public
+    edition adds a ``suppressed`` column (why a figure is withheld) and ends with its
+    notes, one row each (figure ``note``), so the file says what it withholds."""
     versions = report.versions()
     bilingual = len(versions) > 1
+    public = report.disclosure is not None
 
     def head(name: str) -> list[str]:
         return [f"{name}_{v.lang}" for v in versions] if bilingual else [name]
@@ -122,16 +134,17 @@ def render_csv(report: Report) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow([*head("priority"), *head("outcome"), "measure", "figure", "value",
-                *head("display"), "method", *head("source")])
-    tables = [_csv_rows(v) for v in versions]
+                *head("display"), "method", *head("source"), *(["suppressed"] * public)])
+    tables = [_csv_rows(v, notes=public) for v in versions]
     for parts in zip(*tables, strict=True):
         first = parts[0]
         w.writerow([*(p[0] for p in parts), *(p[1] for p in parts), first[2], first[3],
-                    first[4], *(p[5] for p in parts), first[6], *(p[7] for p in parts)])
+                    first[4], *(p[5] for p in parts), first[6], *(p[7] for p in parts),
+                    *first[8:9 if public else 8]])
     return buf.getvalue()
 
 
-def _csv_rows(report: Report) -> list[tuple[str, ...]]:
+def _csv_rows(report: Report, *, notes: bool = False) -> list[tuple[str, ...]]:
     out: list[tuple[str, ...]] = []
     for s in report.sections:
         for o in s.outcomes:
@@ -139,5 +152,8 @@ def _csv_rows(report: Report) -> list[tuple[str, ...]]:
                 for c in r.cells:
                     v = _num(c.value)
                     out.append((s.title, o.statement, r.measure.id, c.key,
-                                "" if v is None else repr(v), c.text, c.method, c.source))
+                                "" if v is None else repr(v), c.text, c.method, c.source,
+                                _code(c.suppressed) or ""))
+    if notes:
+        out += [("", "", "", "note", "", n, "", "", "") for n in report.notes]
     return out

@@ -8,7 +8,10 @@ from __future__ import annotations
 from perfcore.i18n import translator
 from perfcore.report.model import (
     Report,
+    item_text,
+    measured,
     published_text_lines,
+    qualitative,
     rolled_text,
     status_words,
     text_table,
@@ -43,14 +46,20 @@ def _render_one(report: Report) -> str:
             mark = (f" — {rolled_text(outcome.rolled, words)}" if outcome.status is not None
                     else "")
             out += [f"### {_esc(outcome.statement)}{mark}", ""]
-            head, *rows = text_table(report, outcome, _("Measure"))
-            out.append("| " + " | ".join(_esc(h) for h in head) + " |")
-            out.append("|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|")
-            out += ["| " + " | ".join(_esc(c) for c in cells) + " |" for cells in rows]
-            out.append("")
+            if measured(outcome):
+                head, *rows = text_table(report, outcome, _("Measure"))
+                out.append("| " + " | ".join(_esc(h) for h in head) + " |")
+                out.append("|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|")
+                out += ["| " + " | ".join(_esc(c) for c in cells) + " |" for cells in rows]
+                out.append("")
             published = published_text_lines(outcome, _)
             if published:
                 out += [f"*{_esc(_('Published figures'))}:*", ""]
                 out += [f"- {_esc(p)}" for p in published] + [""]
+            for r in qualitative(outcome):
+                item, paragraphs = item_text(r, words)
+                out += [f"- **{_esc(item)}**"] + [f"  - {_esc(p)}" for p in paragraphs]
+            if qualitative(outcome):
+                out.append("")
     out += [f"## {_('Notes')}", ""] + [f"- {_esc(n)}" for n in report.notes]
     return "\n".join(out) + "\n"

@@ -14,14 +14,14 @@ from collections.abc import Callable, Mapping
 import attrs
 
 from perfcore.calc.spc import XmrResult
-from perfcore.codes import Code, Status, StatusBasis
+from perfcore.codes import Code, MeasureKind, Status, StatusBasis, SuppressionReason
 from perfcore.model import Measure
 
-__all__ = ["SCHEMA_VERSION", "Cell", "Column", "Outcome", "Published", "Report", "Rolled",
-           "Row", "Section", "cell_text", "published_text_lines", "rolled_text", "status_words",
-           "text_table"]
+__all__ = ["SCHEMA_VERSION", "Cell", "Column", "Disclosure", "Outcome", "Published", "Report",
+           "Rolled", "Row", "Section", "cell_text", "item_text", "measured", "published_text_lines",
+           "qualitative", "rolled_text", "status_words", "text_table"]
 
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 
 
 @attrs.frozen(kw_only=True)
@@ -32,7 +32,11 @@ class Cell:
     — or, for a status that rests on no evidence, the :class:`~perfcore.codes.StatusBasis`
     saying why) and ``note`` its words in the report's language; ``flags`` caveats a
     reader must see (``"small_base"``: a % change from a small previous value;
-    ``"low_count"``: a figure resting on few events)."""
+    ``"low_count"``: a figure resting on few events). ``count`` and ``base`` are the
+    events behind a recorded figure (the count itself, or a rate's or proportion's
+    numerator) and its denominator, population or sample size, for disclosure control;
+    ``suppressed`` says why a public edition withholds the figure (its ``text`` is then
+    the suppression symbol and its ``value`` None)."""
 
     key: str
     text: str
@@ -43,6 +47,9 @@ class Cell:
     code: Code | None = None
     note: str = ""
     flags: tuple[str, ...] = ()
+    count: float | None = None
+    base: float | None = None
+    suppressed: SuppressionReason | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -73,7 +80,9 @@ class Row:
     """One measure's line: its cells, its status with reasons, and its charts' data
     (``history``: its values over the series of the reported period's kind, oldest first,
     labelled by ``history_labels``, when 3 or more are known; ``spc``: the monthly XmR
-    chart with its month labels)."""
+    chart with its month labels; ``published``: the measure's published figures no cell
+    shows). ``internal`` holds the reasons for internal editions only (commentary the plan
+    marks ``commentary_internal``), which a public edition drops."""
 
     measure: Measure
     cells: tuple[Cell, ...]
@@ -86,6 +95,7 @@ class Row:
     spc_labels: tuple[str, ...] = ()
     spc_title: str = ""
     published: tuple[Published, ...] = ()
+    internal: tuple[str, ...] = ()
 
     def cell(self, key: str) -> Cell:
         for c in self.cells:
@@ -146,9 +156,24 @@ class Section:
 
 
 @attrs.frozen(kw_only=True)
+class Disclosure:
+    """What a public edition withholds: figures resting on counts below ``threshold``,
+    shown as ``symbol`` (``"<n"``: a count below the threshold as "<5", any other
+    figure withheld as "*"), counted by :class:`~perfcore.codes.SuppressionReason`
+    (``withheld``: ``{"primary": 2, "secondary": 1, "derived": 3}``), and the charts
+    left out (``charts``)."""
+
+    threshold: float
+    symbol: str
+    withheld: Mapping[str, int] = attrs.field(factory=dict)
+    charts: int = 0
+
+
+@attrs.frozen(kw_only=True)
 class Report:
     """One organisation's report for one period, in one language (``translations`` hold
-    the other languages of a bilingual report, in display order)."""
+    the other languages of a bilingual report, in display order). ``disclosure`` is set
+    on a public edition (:func:`perfcore.report.public.public_edition`)."""
 
     title: str
     organisation: str
@@ -163,6 +188,7 @@ class Report:
     lang: str = "en"
     schema_version: str = SCHEMA_VERSION
     translations: tuple[Report, ...] = ()
+    disclosure: Disclosure | None = None
 
     def rows(self) -> list[Row]:
         return [r for s in self.sections for o in s.outcomes for r in o.rows]
@@ -180,7 +206,8 @@ class Report:
         return [{"priority": s.id, "outcome": o.statement, "measure": r.measure.id,
                  "figure": c.key, "value": c.value, "display": c.text,
                  "code": "" if c.code is None else str(c.code), "method": c.method,
-                 "source": c.source}
+                 "source": c.source,
+                 "suppressed": "" if c.suppressed is None else str(c.suppressed)}
                 for s in self.sections for o in s.outcomes for r in o.rows for c in r.cells]
 
     def to_frame(self) -> object:
@@ -239,6 +266,29 @@ def published_text_lines(outcome: Outcome, _: Callable[[str], str]) -> list[str]
             for r in outcome.rows for p in r.published]
 
 
+def measured(outcome: Outcome) -> list[Row]:
+    """The rows an outcome's table shows: its measures with figures."""
+    return [r for r in outcome.rows if r.measure.kind is not MeasureKind.QUALITATIVE]
+
+
+def qualitative(outcome: Outcome) -> list[Row]:
+    """An outcome's qualitative items (objectives, updates, areas for improvement), which
+    renderers list under its table with their status and commentary, not as table rows
+    of empty figures."""
+    return [r for r in outcome.rows if r.measure.kind is MeasureKind.QUALITATIVE]
+
+
+def item_text(row: Row, words: Callable[[Status | StatusBasis], str]) -> tuple[str, list[str]]:
+    """A qualitative item as text: "name — status" and its commentary and evidence, one
+    paragraph per line of the plan's text (the assessment's own heading line, "manual
+    assessment (Q3 2021-22)", is left to the status)."""
+    cell = row.get("status")
+    status = cell.text if cell is not None else ""
+    head = f"{row.measure.name} — {status}" if status else row.measure.name
+    paragraphs = [p.strip() for text in row.status_reasons[1:] for p in text.splitlines()]
+    return head, [p for p in paragraphs if p]
+
+
 def text_table(report: Report, outcome: Outcome, measure_heading: str,
                note: Callable[[Cell], str] | None = None) -> list[list[str]]:
     """An outcome's table as text: the headings, then a row of cells per measure (what the
@@ -247,5 +297,5 @@ def text_table(report: Report, outcome: Outcome, measure_heading: str,
     rows = [[measure_heading, *(c.heading for c in columns)]]
     rows += [[r.measure.name, *("" if (cell := r.get(c.key)) is None else cell_text(cell, note)
                                 for c in columns)]
-             for r in outcome.rows]
+             for r in measured(outcome)]
     return rows

@@ -4,12 +4,17 @@ A bilingual report prints each language in full, one after the other (Welsh firs
 
 from __future__ import annotations
 
+import textwrap
+
 from perfcore.codes import Assessment, Code, Direction
 from perfcore.i18n import translator
 from perfcore.report.model import (
     Cell,
     Report,
+    item_text,
+    measured,
     published_text_lines,
+    qualitative,
     rolled_text,
     status_words,
     text_table,
@@ -22,6 +27,9 @@ __all__ = ["render_text"]
 _ANSI: dict[Code, str] = {Direction.IMPROVING: "\033[34m", Direction.DETERIORATING: "\033[33m",
                           Assessment.BETTER: "\033[34m", Assessment.WORSE: "\033[33m"}
 _RESET = "\033[0m"
+
+#: Commentary paragraphs wrap at this width, so a terminal shows them whole.
+_WRAP = 96
 
 
 def _coloured(cell: Cell) -> str:
@@ -62,16 +70,22 @@ def _render_one(report: Report, colour: bool) -> str:
             mark = (f"  [{rolled_text(outcome.rolled, words)}]" if outcome.status is not None
                     else "")
             out.append(f"  {_('Outcome')}: {outcome.statement}{mark}")
-            table = text_table(report, outcome, _("Measure"), _coloured if colour else None)
-            widths = [max(_width(row[k]) for row in table) for k in range(len(table[0]))]
-            for row in table:
-                line = "  ".join(c + " " * (w - _width(c))
-                                 for c, w in zip(row, widths, strict=True)).rstrip()
-                out.append("    " + line)
+            if measured(outcome):
+                table = text_table(report, outcome, _("Measure"), _coloured if colour else None)
+                widths = [max(_width(row[k]) for row in table) for k in range(len(table[0]))]
+                for row in table:
+                    line = "  ".join(c + " " * (w - _width(c))
+                                     for c, w in zip(row, widths, strict=True)).rstrip()
+                    out.append("    " + line)
             published = published_text_lines(outcome, _)
             if published:
                 out.append(f"    {_('Published figures')}:")
                 out.extend(f"      - {p}" for p in published)
+            for r in qualitative(outcome):
+                head, paragraphs = item_text(r, words)
+                out.append(f"    * {head}")
+                out.extend(textwrap.fill(p, width=_WRAP, initial_indent="        - ",
+                                         subsequent_indent="          ") for p in paragraphs)
         out.append("")
     out.append(_("Notes"))
     out.extend(f"  - {n}" for n in report.notes)

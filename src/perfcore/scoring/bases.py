@@ -358,7 +358,8 @@ def spc(evaluation: Evaluation, rows: Rows, /, *, common_cause: str = "amber",
     is reported, never coloured. No chart → no status."""
     ev = evaluation
     variation, assurance = ev.spc.variation[rows], ev.spc.assurance[rows]
-    enough = len(ev.spc.months) >= min_points
+    months = np.asarray(ev.spc.points)[rows]  # each measure's chart has its own length
+    enough = (months >= min_points)[:, None]
     charted = ev.spc.charted[rows] & (variation != VariationIcon.NONE) & enough
     neutral = np.isin(variation, _NEUTRAL_ICONS) | np.array(
         [ev.measures[i].polarity.sign == 0 for i in rows.tolist()])[:, None]
@@ -385,7 +386,7 @@ def spc(evaluation: Evaluation, rows: Rows, /, *, common_cause: str = "amber",
     def inputs(k: int, j: int) -> Mapping[str, Any]:
         return {"variation": VariationIcon(int(variation[k, j])).code,
                 "assurance": AssuranceIcon(int(assurance[k, j])).code,
-                "months": len(ev.spc.months)}
+                "months": int(months[k])}
 
     return ScoreBlock(status=status, basis=basis, value=_nan(status.shape), reasons=reasons,
                       inputs=inputs)

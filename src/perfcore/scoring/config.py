@@ -134,7 +134,9 @@ class _Checker:
         try:
             return ManualAssessment(status=status, as_of=value.get("as_of") or None,
                                     commentary=str(value.get("commentary", "")),
-                                    evidence=tuple(map(str, value.get("evidence", ()))))
+                                    evidence=tuple(map(str, value.get("evidence", ()))),
+                                    commentary_internal=value.get("commentary_internal")
+                                    is True)
         except PerfcoreError as exc:
             self.problem(f"{path}.as_of", str(exc))
             return None

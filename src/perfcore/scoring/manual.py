@@ -43,7 +43,8 @@ def manual(evaluation: Evaluation, rows: Rows, /, *,
     def inputs(k: int, j: int) -> Mapping[str, Any]:
         a = found[k]
         return {} if a is None else {"status": a.status.code, "as_of": str(a.as_of or ""),
-                                     "commentary": a.commentary, "evidence": a.evidence}
+                                     "commentary": a.commentary, "evidence": a.evidence,
+                                     "commentary_internal": a.commentary_internal}
 
     return ScoreBlock(status=np.repeat(codes[:, None], no, axis=1),
                       basis=np.repeat(basis[:, None], no, axis=1).astype(np.int8),

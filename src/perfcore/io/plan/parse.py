@@ -21,8 +21,10 @@ from typing import Any, Protocol
 
 import attrs
 
-from perfcore.codes import Status
+from perfcore.codes import MeasureKind, Status
+from perfcore.dataset import AGGREGATIONS, Aggregation
 from perfcore.errors import (
+    ModelError,
     OptionError,
     PerfcoreError,
     PlanProblem,
@@ -34,7 +36,8 @@ from perfcore.errors import (
 from perfcore.io.plan.lines import line_of, toml_lines
 from perfcore.io.plan.records import DataSource, PlanFile, ReportSettings
 from perfcore.io.plan.schema import FORMAT, table_keys
-from perfcore.model import Display, ManualAssessment, Measure, Plan
+from perfcore.labels import SUPPRESSION_SYMBOLS
+from perfcore.model import Display, ManualAssessment, Measure, Plan, SpcSettings
 from perfcore.organisations import ComparatorGroup, default_registry
 from perfcore.periods import Period, parse_period
 
@@ -217,14 +220,15 @@ class _Builder:
             self.problem("plan", "the file has no [plan] table (title, organisation, period)")
         plan = self.plan(raw.get("plan", {}), raw.get("priorities"))
         display = self.display(raw.get("display"))
-        report = self.report(raw.get("report"))
+        spc = self.spc_defaults(raw.get("spc"))
+        report = self.report(raw.get("report"), plan)
         comparators = self.comparators(raw.get("comparators"))
         data = self.data(raw.get("data"))
         scoring_data = self.scoring(raw.get("scoring"))
         if plan is None or self.problems:
             return None
         return PlanFile(file=file, plan=plan, comparators=comparators, data=data,
-                        display=display, report=report, manual=dict(self.manual),
+                        display=display, spc=spc, report=report, manual=dict(self.manual),
                         texts={k: dict(v) for k, v in self.texts.items()},
                         scoring_data=scoring_data, lines=dict(self.lines))
 
@@ -284,8 +288,13 @@ class _Builder:
         if m is None:
             return None
         entry = self._texts(m, path, ("name", "unit", "description", "source"))
+        if "spc" in entry:
+            entry["spc"] = self.spc_table(entry["spc"], _join(path, "spc"))
+            if entry["spc"] is None:
+                return None
         manual: dict[str, Any] = {k: entry.pop(k)
-                                  for k in ("status", "as_of", "commentary", "evidence")
+                                  for k in ("status", "as_of", "commentary", "evidence",
+                                            "commentary_internal")
                                   if k in entry}
         scorer = entry.pop("scorer", None)
         if "use" in entry:
@@ -356,10 +365,47 @@ class _Builder:
             evidence = []
         items = tuple(t for k, e in enumerate(evidence)
                       if (t := self.text(e, f"{path}.evidence[{k}]")) is not None)
+        internal = manual.get("commentary_internal", False)
+        if not isinstance(internal, bool):
+            self.problem(_join(path, "commentary_internal"), f"must be true or false, not "
+                         f"{_type(internal)}")
         self.manual[ident] = ManualAssessment(
             status=status, as_of=self.period(manual.get("as_of"), _join(path, "as_of")),
             commentary=self.text(manual.get("commentary"), _join(path, "commentary")) or "",
-            evidence=items)
+            evidence=items, commentary_internal=internal is True)
+
+    def spc_table(self, value: Any, path: str) -> dict[str, Any] | None:
+        """A measure's ``spc`` table, its keys checked and its rebase notes' translations
+        taken out (:class:`~perfcore.model.SpcSettings` checks the values)."""
+        t = self.table(value, path, "spc", "an spc table")
+        if t is None:
+            return None
+        out = {k: v for k, v in t.items() if k in table_keys("spc")}
+        rebase = out.get("rebase")
+        if isinstance(rebase, list):
+            out["rebase"] = [self._rebase_note(r, f"{path}.rebase[{k}]")
+                             for k, r in enumerate(rebase)]
+        return out
+
+    def _rebase_note(self, value: Any, path: str) -> Any:
+        if not isinstance(value, Mapping) or "note" not in value:
+            return value
+        # A note in several languages: English here, the others to the translations.
+        return {**value, "note": self.text(value["note"], _join(path, "note")) or ""}
+
+    def spc_defaults(self, value: Any) -> SpcSettings:
+        """The ``[spc]`` table: every measure's chart defaults (rules, points)."""
+        if value is None:
+            return SpcSettings()
+        t = self.table(value, "spc", "spc_defaults", "[spc]")
+        if t is None:
+            return SpcSettings()
+        try:
+            return SpcSettings.from_mapping(
+                {k: v for k, v in t.items() if k in table_keys("spc_defaults")})
+        except ModelError as exc:
+            self.problem(_join("spc", str(exc.fields.get("field") or "")), f"[spc] {exc}")
+            return SpcSettings()
 
     def display(self, value: Any) -> Display:
         if value is None:
@@ -396,7 +442,7 @@ class _Builder:
             self.problem("display.labels", "must be a table of column key = heading")
         return Display(**kwargs)
 
-    def report(self, value: Any) -> ReportSettings:
+    def report(self, value: Any, plan: Plan | None) -> ReportSettings:
         if value is None:
             return ReportSettings()
         r = self.table(value, "report", "report", "[report]")
@@ -408,7 +454,63 @@ class _Builder:
             org = None
         return ReportSettings(period=self.period(r.get("period"), "report.period"),
                               previous=self.period(r.get("previous"), "report.previous"),
-                              organisation=org)
+                              organisation=org, **self.disclosure(r, plan))
+
+    def disclosure(self, r: Mapping[str, Any], plan: Plan | None) -> dict[str, Any]:
+        """The ``[report]`` table's public-edition settings, checked."""
+        out: dict[str, Any] = {}
+        public = r.get("public", False)
+        if isinstance(public, bool):
+            out["public"] = public
+        else:
+            self.problem("report.public", f"must be true or false, not {_type(public)}")
+        threshold = r.get("threshold")
+        if threshold is not None:
+            if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
+                self.problem("report.threshold", f"must be a whole number of at least 1 "
+                             f"(counts below it are withheld), not {threshold!r}")
+            else:
+                out["threshold"] = threshold
+        symbol = r.get("symbol")
+        if symbol is not None:
+            if symbol in SUPPRESSION_SYMBOLS:
+                out["symbol"] = symbol
+            else:
+                self.problem("report.symbol", f"must be one of "
+                             f"{', '.join(SUPPRESSION_SYMBOLS)}, not {symbol!r}")
+        if "totals" in r:
+            out["totals"] = self.totals(r["totals"], plan)
+        return out
+
+    def totals(self, value: Any, plan: Plan | None) -> dict[str, tuple[str, ...]]:
+        """``{total: [parts]}``: count measures of the plan, each total with two or more
+        parts."""
+        if not isinstance(value, Mapping):
+            self.problem("report.totals", "must be a table of total = [part, part, ...] "
+                         "measure ids")
+            return {}
+        kinds = {} if plan is None else {m.id: m.kind for m in plan.measures()}
+        out: dict[str, tuple[str, ...]] = {}
+        for total, parts in value.items():
+            path = f"report.totals.{total}"
+            if not isinstance(parts, list) or len(parts) < 2:
+                self.problem(path, "must be a list of two or more part measure ids")
+                continue
+            bad = [self._count_measure(x, kinds) for x in (total, *parts)]
+            for problem in filter(None, bad):
+                self.problem(path, problem)
+            if not any(bad):
+                out[str(total)] = tuple(map(str, parts))
+        return out
+
+    def _count_measure(self, ident: Any, kinds: Mapping[str, MeasureKind]) -> str | None:
+        if not isinstance(ident, str) or ident not in kinds:
+            return (f"no measure {ident!r} in the plan"
+                    f"{did_you_mean(str(ident), list(kinds))}" if kinds else "")
+        if kinds[ident] is not MeasureKind.COUNT:
+            return (f"measure {ident!r} is a {kinds[ident].value} measure: totals add up "
+                    "counts")
+        return None
 
     def comparators(self, value: Any) -> tuple[ComparatorGroup, ...]:
         out = []
@@ -475,8 +577,23 @@ class _Builder:
                 self.problem(_join(path, "options"), "must be a table of loader options")
                 options = {}
             out.append(DataSource(path=file, loader=loader,
-                                  options={k: self._option_path(v) for k, v in options.items()}))
+                                  options={k: self._option_path(v) for k, v in options.items()},
+                                  aggregate=self._aggregate(d.get("aggregate", []),
+                                                            _join(path, "aggregate"))))
         return tuple(out)
+
+    def _aggregate(self, value: Any, path: str) -> tuple[Aggregation, ...]:
+        """The periods a ``[[data]]`` entry adds from its monthly figures."""
+        if not isinstance(value, list):
+            self.problem(path, f"must be a list such as [\"rolling12\"] (of "
+                         f"{', '.join(AGGREGATIONS)}), not {_type(value)}")
+            return ()
+        for k, to in enumerate(value):
+            if to not in AGGREGATIONS:
+                self.problem(f"{path}[{k}]", f"cannot aggregate to {to!r}"
+                             f"{did_you_mean(str(to), AGGREGATIONS)} (periods: "
+                             f"{', '.join(AGGREGATIONS)})")
+        return tuple(dict.fromkeys(a for a in AGGREGATIONS if a in value))
 
     def _option_path(self, value: Any) -> Any:
         # A loader option naming a file next to the plan (ons_pfa's population table) is
@@ -508,7 +625,8 @@ class _Builder:
         if self.manual:
             data["manual"] = {k: {"status": a.status.code,
                                   **({"as_of": str(a.as_of)} if a.as_of else {}),
-                                  "commentary": a.commentary, "evidence": list(a.evidence)}
+                                  "commentary": a.commentary, "evidence": list(a.evidence),
+                                  "commentary_internal": a.commentary_internal}
                               for k, a in self.manual.items()}
         return data
 

@@ -9,8 +9,9 @@ from typing import Any
 
 import attrs
 
+from perfcore.dataset import Aggregation
 from perfcore.io.plan.lines import line_of
-from perfcore.model import Display, ManualAssessment, Plan
+from perfcore.model import Display, ManualAssessment, Plan, SpcSettings
 from perfcore.organisations import ComparatorGroup
 from perfcore.periods import Period
 
@@ -20,27 +21,38 @@ __all__ = ["DataSource", "PlanFile", "ReportSettings"]
 @attrs.frozen(kw_only=True)
 class DataSource:
     """One ``[[data]]`` entry: a file, the loader to read it with (None: chosen by the
-    file's name) and the loader's options."""
+    file's name), the loader's options, and the periods to add by aggregating its monthly
+    figures (``aggregate``: ``"rolling12"``, ``"financial_year"`` ...; the months are
+    kept)."""
 
     path: Path
     loader: str | None = None
     options: Mapping[str, Any] = attrs.field(factory=dict)
+    aggregate: tuple[Aggregation, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
 class ReportSettings:
     """The ``[report]`` table: the period, comparison period and organisation a report is
-    for, by default."""
+    for, by default; whether it is a ``public`` edition, with its disclosure
+    ``threshold`` and ``symbol`` (None: the defaults), and the ``totals``: count measures
+    that are the sum of others (``{total id: part ids}``)."""
 
     period: Period | None = None
     previous: Period | None = None
     organisation: str | None = None
+    public: bool = False
+    threshold: int | None = None
+    symbol: str | None = None
+    totals: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
 
 
 @attrs.frozen(kw_only=True)
 class PlanFile:
     """Everything a plan file says.
 
+    ``spc`` holds the ``[spc]`` table's defaults for every measure's monthly chart (rule
+    profile and months charted; each measure's own ``spc`` table overrides them).
     ``texts`` maps each language other than English to ``{English text: translation}``;
     ``scoring_data`` is the plan's scoring table (with the measures' own ``scorer``
     tables and qualitative items' assessments merged in) and ``scoring`` the validated
@@ -55,6 +67,7 @@ class PlanFile:
     comparators: tuple[ComparatorGroup, ...] = ()
     data: tuple[DataSource, ...] = ()
     display: Display = attrs.field(factory=Display)
+    spc: SpcSettings = attrs.field(factory=SpcSettings)
     report: ReportSettings = attrs.field(factory=ReportSettings)
     manual: Mapping[str, ManualAssessment] = attrs.field(factory=dict)
     texts: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
