@@ -176,7 +176,7 @@ def test_open_ended_errors_say_where() -> None:
 
 def test_structured_errors_build_their_whole_message() -> None:
     assert str(errors.ShapeError(shapes={"a": (3,), "b": (4,)})) == (
-        "arguments cannot be broadcast together; got a of shape (3,), b of shape (4,)")
+        "arguments cannot be broadcast together: a (3,), b (4,)")
     assert str(errors.DuplicateIdError(obj="plan 'p'", field="measures", id="all_crime",
                                        places=("a.o1", "b.o2"))) == (
         "plan 'p': two measures have id 'all_crime' (in a.o1 and b.o2)")

@@ -294,7 +294,7 @@ class ShapeError(PerfcoreError, ValueError):
     """Array arguments have shapes that do not fit together.
 
     The message is the reason followed by the shapes:
-    ``"arguments cannot be broadcast together; got a of shape (3,), b of shape (4,)"``.
+    ``"arguments cannot be broadcast together: a (3,), b (4,)"``.
 
     Attributes
     ----------
@@ -311,8 +311,8 @@ class ShapeError(PerfcoreError, ValueError):
     argument: str | None = None
 
     def _message(self) -> str:
-        shown = ", ".join(f"{k} of shape {tuple(s)}" for k, s in self.shapes.items())
-        return f"{self.reason}; got {shown}" if shown else self.reason
+        shown = ", ".join(f"{k} {tuple(s)}" for k, s in self.shapes.items())
+        return f"{self.reason}: {shown}" if shown else self.reason
 
 
 class SeriesError(PerfcoreError, ValueError):

@@ -175,7 +175,7 @@ class Registry:
                 return m
         ids = [m.id for m in self.measures]
         # A bare local id ("satisfaction_whole_experience") is the commonest slip; offer
-        # the qualified ids it could mean before difflib's guesses.
+        # the qualified ids it could mean before the close matches.
         near = [i for i in ids if i.endswith("." + measure_id)]
         near += [i for i in near_matches(measure_id, ids) if i not in near]
         hint = "" if ids else ("no plugin registers any measures: is a domain plugin "
