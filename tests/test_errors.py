@@ -1,6 +1,10 @@
 from __future__ import annotations
 
 import pickle
+import re
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -244,3 +248,46 @@ def test_data_validation_error_lists_problems_and_pickles() -> None:
     for cls in (errors.DataFileError, errors.MissingDependencyError):
         e = cls(**EXAMPLES[cls])
         assert pickle.loads(pickle.dumps(e)).fields == e.fields
+
+
+def test_a_message_cannot_be_passed_in() -> None:
+    with pytest.raises(TypeError):
+        errors.OptionError("confidence must be in (0, 1)")  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize("cls", _error_classes(), ids=lambda c: c.__name__)
+def test_the_docstring_lists_the_fields(cls: type[errors.PerfcoreError]) -> None:
+    inherited = {n for base in cls.__mro__[1:] for n in base.__dict__.get("_fields", {})}
+    own = [n for n in cls._fields if n not in inherited]
+    doc = cls.__doc__ or ""
+    if own:
+        assert "Attributes\n    ----------" in doc, cls.__name__
+        section = doc.split("Attributes\n    ----------")[1]
+        for name in own:
+            assert re.search(rf"^    (\w+, )*{name}(, \w+)* : ", section, re.M), (
+                f"{cls.__name__}.{name}")
+
+
+ROOT = Path(__file__).parents[1]
+SOURCES = [*(ROOT / "src").rglob("*.py"), *ROOT.glob("plugins/*/src/**/*.py")]
+
+
+def test_one_suggestion_helper() -> None:
+    # "did you mean" comes from errors.did_you_mean / near_matches (and the classes that
+    # use them), never from difflib or a hand-built message elsewhere.
+    found = [str(p.relative_to(ROOT)) for p in SOURCES if p.name != "errors.py"
+             and re.search(r"difflib|get_close_matches|did you mean", p.read_text("utf-8"))]
+    assert found == []
+
+
+def test_importing_errors_is_light() -> None:
+    path = ROOT / "src" / "perfcore" / "errors.py"
+    code = ("import importlib.util, sys\n"
+            f"spec = importlib.util.spec_from_file_location('errors_alone', {str(path)!r})\n"
+            "module = importlib.util.module_from_spec(spec)\n"
+            "spec.loader.exec_module(module)\n"
+            "heavy = {'numpy', 'attrs', 'pandas', 'scipy', 'difflib'} & set(sys.modules)\n"
+            "print(sorted(heavy))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"

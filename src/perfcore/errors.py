@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, dataclass_transform
 
 __all__ = [
     "DataError",
@@ -137,11 +137,7 @@ def _rebuild(cls: type[PerfcoreError], fields: dict[str, Any]) -> PerfcoreError:
     return cls(**fields)
 
 
-def _rebuild_legacy(cls: type[PerfcoreError], message: str,
-                    fields: dict[str, Any]) -> PerfcoreError:
-    return cls(message, **fields)
-
-
+@dataclass_transform(kw_only_default=True, eq_default=False)
 class PerfcoreError(Exception):
     """Root of every error perfcore raises.
 
@@ -175,16 +171,8 @@ class PerfcoreError(Exception):
             fields[name] = cls.__dict__.get(name, _REQUIRED)
         cls._fields = fields
 
-    def __init__(self, *legacy: str, **fields: Any) -> None:
+    def __init__(self, **fields: Any) -> None:
         cls = type(self)
-        if legacy:  # transitional: a raise site not yet converted to fields
-            self._legacy = (legacy[0], dict(fields))
-            for name, default in cls._fields.items():
-                setattr(self, name, None if default is _REQUIRED else default)
-            for name, value in fields.items():
-                setattr(self, name, value)
-            super().__init__(legacy[0])
-            return
         unknown = sorted(set(fields) - set(cls._fields))
         if unknown:
             raise TypeError(f"{cls.__name__} has no field(s) {', '.join(unknown)}; its "
@@ -199,8 +187,6 @@ class PerfcoreError(Exception):
     @property
     def fields(self) -> dict[str, Any]:
         """The error's fields, by name (for tools: ``{"measure": "all_crme", ...}``)."""
-        if "_legacy" in self.__dict__:
-            return dict(self._legacy[1])
         return {name: getattr(self, name) for name in type(self)._fields}
 
     def _message(self) -> str:
@@ -208,8 +194,6 @@ class PerfcoreError(Exception):
 
     def __str__(self) -> str:
         # Built from the fields (KeyError would otherwise repr() the message).
-        if "_legacy" in self.__dict__:
-            return str(self._legacy[0])
         return self._message()
 
     def __repr__(self) -> str:
@@ -217,8 +201,6 @@ class PerfcoreError(Exception):
         return f"{type(self).__name__}({shown})"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        if "_legacy" in self.__dict__:
-            return (_rebuild_legacy, (type(self), *self._legacy))
         extra = {k: v for k, v in self.__dict__.items() if k not in type(self)._fields}
         return (_rebuild, (type(self), self.fields), extra or None)
 
