@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import gettext
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import attrs
 import numpy as np
@@ -47,6 +48,7 @@ from perfcore.labels import (
 )
 from perfcore.model import Display, Measure, Priority
 from perfcore.organisations import default_registry
+from perfcore.report.chart_data import funnel_chart, peer_charts
 from perfcore.report.model import Cell, Column, Outcome, Report, Rolled, Row, Section
 from perfcore.report.published import fill_from_published, published_lines
 from perfcore.scoring import Rollup, Scores
@@ -293,19 +295,43 @@ class _Builder:
             if score.inputs.get("commentary_internal"):
                 internal = (str(score.inputs["commentary"]),)
             cells.append(self.status_cell(status, basis, measure.kind))
-        values = tuple(float(v) for v in history.series_values(i, j))
+        return Row(measure=m, cells=tuple(cells), status=status, status_basis=basis,
+                   status_reasons=tuple(reasons), internal=internal,
+                   published=published_lines(ev, j, measure, used, self.who,
+                                             self.published_text(m, decimals), _, self.lang),
+                   **self.charts(measure, m, i, decimals))
+
+    def charts(self, measure: Measure, m: Measure, i: int, decimals: int) -> dict[str, Any]:
+        """The data of a row's charts: its sparkline (3 or more values of its series), its
+        monthly XmR chart with its rebases' notes, its peer charts and funnel plot."""
+        ev, j, _ = self.ev, self.j, self._
+        values = tuple(float(v) for v in ev.history.series_values(i, j))
         drawn = sum(not np.isnan(v) for v in values) >= 3
         chart = ev.spc_chart(measure.id, ev.organisations[j])
-        return Row(measure=m, cells=tuple(cells),
-                   history=values if drawn else (),
-                   history_labels=tuple(p.display(self.lang) for p in history.series)
-                   if drawn else (),
-                   status=status, status_basis=basis, status_reasons=tuple(reasons),
-                   internal=internal, spc=chart,
-                   spc_labels=tuple(str(mo) for mo in ev.spc.months_of(i)) if chart else (),
-                   spc_title=f"{m.name}: {_('monthly XmR chart')}" if chart else "",
-                   published=published_lines(ev, j, measure, used, self.who,
-                                             self.published_text(m, decimals), _, self.lang))
+        notes = {r.position: self.tr(r.note, f"measure {measure.id!r} rebase note")
+                 for r in ev.spc_rebases(measure.id) if r.position is not None} if chart else {}
+        return dict(
+            history=values if drawn else (), decimals=decimals,
+            history_labels=tuple(p.display(self.lang) for p in ev.history.series)
+            if drawn else (),
+            spc=chart, spc_notes=notes,
+            spc_labels=tuple(str(mo) for mo in ev.spc.months_of(i)) if chart else (),
+            spc_title=f"{m.name}: {_('monthly XmR chart')}" if chart else "",
+            peers=peer_charts(ev, i, j, m, self.organisation_name, self.group_name, decimals,
+                              self.display.change_decimals, _),
+            funnel=funnel_chart(ev, i, j, m, self.organisation_name, self.group_name,
+                                decimals, _))
+
+    def group_name(self, slot: str) -> str:
+        """A comparator group's name: "most similar group of Gwent", "Wales"."""
+        c = self.ev.comparisons[slot]
+        group = c.group_of(self.j)
+        if group is None:
+            return self._(_SLOT_HEADINGS.get(slot, slot))
+        if group.kind == "msg":
+            return self._("most similar group of {force}").format(
+                force=self.organisation_name(group.focal or ""))
+        return self.organisation_name(group.name)
 
     def published_text(self, m: Measure, decimals: int) -> Callable[[PublishedFigure], str]:
         """A published figure to the precision it was published with (38% stays "+38%",
@@ -452,11 +478,7 @@ class _Builder:
         group = c.group_of(self.j)
         if group is None:
             return c.group[self.j]
-        if group.kind == "msg":
-            name = _("most similar group of {force}").format(
-                force=self.organisation_name(group.focal or ""))
-        else:
-            name = self.organisation_name(group.name)
+        name = self.group_name(slot)
         if group.illustrative or group.version == "illustrative":
             name += " " + _("(illustrative)")
         members = [self.organisation_name(m) for m in group.members if m != group.focal]

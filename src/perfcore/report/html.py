@@ -11,19 +11,21 @@ first), with links between them.
 from __future__ import annotations
 
 import html
-import math
-from collections.abc import Sequence
 
 from perfcore.codes import Assessment, Code, Direction, Status, StatusBasis
 from perfcore.i18n import LANGUAGE_NAMES, Translator, translator
-from perfcore.report.charts.spc import render_xmr_svg
+from perfcore.report.html_figures import measure_figures, sparkline
 from perfcore.report.model import (
     FLAG_MARKS,
     Cell,
+    Column,
+    Outcome,
     Report,
     Rolled,
-    Row,
+    item_text,
+    measured,
     published_text_lines,
+    qualitative,
     status_words,
 )
 
@@ -37,20 +39,48 @@ _COLOURS: dict[Code, str] = {
     Direction.IMPROVING: _GOOD, Direction.NO_CHANGE: _MIDDLE, Direction.DETERIORATING: _BAD}
 
 _CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Arial,sans-serif;margin:2rem;color:#1a1a1a}
+body{font-family:system-ui,-apple-system,"Segoe UI",Arial,sans-serif;margin:2rem auto;
+max-width:1200px;padding:0 1rem;color:#1a1a1a;line-height:1.4}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2rem;border-bottom:2px solid #ddd}
-table{border-collapse:collapse;margin:.5rem 0 1.5rem;font-variant-numeric:tabular-nums}
-th,td{padding:.35rem .6rem;border-bottom:1px solid #e5e5e5;text-align:right;vertical-align:middle}
-th:first-child,td:first-child{text-align:left}th{background:#f4f4f4}
+h3{margin-top:1.5rem}h4{margin:1rem 0 .3rem}
+.table-wrap{max-width:100%;overflow-x:auto}
+table{border-collapse:collapse;margin:.5rem 0 1rem;font-variant-numeric:tabular-nums}
+th,td{padding:.35rem .5rem;border-bottom:1px solid #e5e5e5;text-align:right;
+vertical-align:middle}
+th:first-child,td:first-child{text-align:left}th{background:#f4f4f4;font-size:.9rem}
+tbody th{font-weight:normal;background:none;min-width:10rem;max-width:22rem}
+.nw{white-space:nowrap}
+td.trend{min-width:124px}
 .meta{color:#555}.dot{display:inline-block;width:.8em;height:.8em;border-radius:50%;
 margin-right:.3em;vertical-align:baseline}.rag{white-space:nowrap;font-weight:600}
 .notes{color:#444;font-size:.9rem}svg{max-width:100%;height:auto}
-details{margin:.4rem 0 1rem}summary{cursor:pointer}th{white-space:nowrap}
+details{margin:.4rem 0 1rem}summary{cursor:pointer;color:#444}
+.data-toggle label{cursor:pointer;color:#444;font-size:.9rem}
+.data-toggle label::before{content:"▸ "}.show-data:checked+label::before{content:"▾ "}
+.chart-data{display:none}.show-data:checked~.chart-data{display:block}
+.show-data{position:absolute;opacity:0}.show-data:focus-visible+label{outline:2px solid #1d70b8}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 .hollow{display:inline-block;width:.7em;height:.7em;border:2px solid #555;border-radius:50%;
 margin-right:.3em;vertical-align:baseline}.counts{font-size:.8em;font-weight:normal;color:#555}
 sup.flag{color:#555}
+.items{padding-left:1.2rem}.items li{margin:.4rem 0}.items p{margin:.2rem 0;color:#333}
+.measure-figures{border-top:1px solid #e5e5e5;margin-top:1rem}
+.why{margin:.3rem 0 0;font-weight:600}.reasons{margin:.2rem 0 .6rem;color:#333}
+.charts{display:flex;flex-wrap:wrap;gap:1rem 2rem}.chart{flex:1 1 480px;max-width:820px}
+.chart-data table{font-size:.85rem}
+@media (max-width:700px){body{margin:1rem auto}th,td{padding:.25rem .3rem}}
+@media print{
+@page{size:A4;margin:15mm}
+body{margin:0;max-width:none;font-size:10pt}
+section.priority{break-before:page}section.priority:first-of-type{break-before:auto}
+.outcome,.chart,tr{break-inside:avoid}
+.table-wrap{overflow:visible}table{width:100%}
+th,td{padding:.2rem .3rem}
+.chart-data{display:block}.data-toggle label,summary{display:none}
+a{color:inherit;text-decoration:none}
+}
 """
+
 
 
 def _e(text: object) -> str:
@@ -70,56 +100,11 @@ def _mark(code: Code, words: str) -> str:
             f"{_e(words)}")
 
 
-def _sparkline(values: Sequence[float], name: str, _: Translator) -> str:
-    pts = [v for v in values if not (isinstance(v, float) and math.isnan(v))]
-    if len(pts) < 2:
-        return ""
-    lo, hi = min(pts), max(pts)
-    span = (hi - lo) or 1.0
-    w, h = 80, 20
-    coords = " ".join(f"{i * w / (len(pts) - 1):.1f},{h - (v - lo) / span * h:.1f}"
-                      for i, v in enumerate(pts))
-    desc = _e(_("{name}: {n} values from {first} to {last}").format(
-        name=name, n=len(pts), first=f"{pts[0]:g}", last=f"{pts[-1]:g}"))
-    return (f'<svg role="img" width="{w}" height="{h + 2}" viewBox="0 -1 {w} {h + 2}">'
-            f"<title>{desc}</title><polyline fill=\"none\" stroke=\"#333\" "
-            f'stroke-width="1.5" points="{coords}"/></svg>')
-
-
-def _comparison_bars(row: Row, report: Report, _: Translator) -> str:
-    """Bars of the organisation's value and each comparator group's value (proportions
-    and rates, where group values are on the same scale)."""
-    if not (row.measure.kind.uses_pp_change or row.measure.kind.value == "rate"):
-        return ""
-    bars: list[tuple[str, float, str]] = []
-    cur = row.cell("current")
-    if cur.value is not None and not math.isnan(cur.value):
-        bars.append((report.organisation_name, cur.value, cur.text))
-    for col in report.columns:
-        c = row.get(col.key)
-        if col.key.endswith(".value") and c is not None and c.value is not None \
-                and not math.isnan(c.value):
-            bars.append((col.heading, c.value, c.text))
-    if len(bars) < 2:
-        return ""
-    top = max(v for _n, v, _t in bars) or 1.0
-    height = 22 * len(bars)
-    parts = []
-    for k, (name, v, text) in enumerate(bars):
-        width = 200 * v / top
-        y = 22 * k
-        parts.append(f'<text x="0" y="{y + 15}" font-size="12">{_e(name)}</text>'
-                     f'<rect x="90" y="{y + 4}" width="{width:.1f}" height="14" '
-                     f'fill="{"#2b5c8a" if k == 0 else "#9bb4cc"}"/>'
-                     f'<text x="{95 + width:.1f}" y="{y + 15}" font-size="12">{_e(text)}</text>')
-    desc = _e("; ".join(f"{n}: {t}" for n, _v, t in bars))
-    return (f'<svg role="img" width="340" height="{height}" viewBox="0 0 340 {height}">'
-            f"<title>{_e(_('Comparison with groups'))}: {desc}</title>{''.join(parts)}</svg>")
-
-
 def _cell(c: Cell) -> str:
     text = _e(c.text) + "".join(f'<sup class="flag">{FLAG_MARKS[f]}</sup>'
                                 for f in c.flags if f in FLAG_MARKS)
+    if c.key.endswith(".rank"):
+        return f'<span class="nw">{text}</span>'
     if c.code is None:
         return text
     if c.key == "status":
@@ -129,6 +114,12 @@ def _cell(c: Cell) -> str:
     return f"{text}<br>{_mark(c.code, c.note)}"
 
 
+def _heading(column: Column) -> str:
+    # A short heading ("2019-20", "Q3 2021-22") must not break at its hyphen.
+    cls = ' class="nw"' if len(column.heading) <= 12 else ""
+    return f'<th scope="col"{cls}>{_e(column.heading)}</th>'
+
+
 def _rolled(rolled: Rolled, _: Translator) -> str:
     """A roll-up's status mark and what it is made of ("2 red, 1 green, 3 not tested")."""
     shown = rolled.status if rolled.basis is None else rolled.basis
@@ -136,12 +127,6 @@ def _rolled(rolled: Rolled, _: Translator) -> str:
         return ""
     counts = f' <span class="counts">({_e(rolled.words)})</span>' if rolled.words else ""
     return f' <span class="rag">{_mark(shown, status_words(_)(shown))}</span>{counts}'
-
-
-def _spc_chart(row: Row, lang: str) -> str:
-    if row.spc is None:
-        return ""
-    return render_xmr_svg(row.spc, title=row.spc_title, labels=row.spc_labels, lang=lang)
 
 
 def render_html(report: Report) -> str:
@@ -172,37 +157,60 @@ def _body(report: Report) -> list[str]:
     out = [f"<h1>{_e(report.title)}</h1>",
            f'<p class="meta">{_e(report.organisation_name)} — {_e(report.period_label)}</p>']
     for s in report.sections:
-        out.append(f"<section><h2>{_e(s.title)}{_rolled(s.rolled, _)}</h2>")
+        out.append(f'<section class="priority"><h2>{_e(s.title)}{_rolled(s.rolled, _)}</h2>')
         meta = [x for x in (s.lead, s.board, s.assessment_type) if x]
         if meta:
             out.append(f'<p class="meta">{_e(" · ".join(meta))}</p>')
         for outcome in s.outcomes:
-            statement = outcome.statement
-            out.append(f"<h3>{_e(statement)}{_rolled(outcome.rolled, _)}</h3>")
-            columns = outcome.columns or report.columns
-            out.append(f"<table>\n<caption class=\"sr-only\">{_e(statement)}</caption>\n<thead><tr>"
-                       f'<th scope="col">{_e(_("Measure"))}</th>'
-                       + "".join(f'<th scope="col">{_e(c.heading)}</th>' for c in columns)
-                       + f'<th scope="col">{_e(_("Trend"))}</th></tr></thead>\n<tbody>')
-            charts = []
-            for r in outcome.rows:
-                cells = "".join(f"<td>{'' if (c := r.get(col.key)) is None else _cell(c)}</td>"
-                                for col in columns)
-                out.append(f'<tr><th scope="row">{_e(r.measure.name)}</th>{cells}'
-                           f"<td>{_sparkline(r.history, r.measure.name, _)}</td></tr>")
-                extra = _comparison_bars(r, report, _) + _spc_chart(r, report.lang)
-                if extra or r.status_reasons:
-                    reasons = "".join(f"<li>{_e(x)}</li>" for x in r.status_reasons)
-                    charts.append(f"<details><summary>{_e(r.measure.name)}</summary>"
-                                  f"{'<ul>' + reasons + '</ul>' if reasons else ''}{extra}"
-                                  "</details>")
-            out.append("</tbody></table>")
-            published = published_text_lines(outcome, _)
-            if published:
-                out.append(f'<p class="meta">{_e(_("Published figures"))}:</p><ul class="notes">'
-                           + "".join(f"<li>{_e(p)}</li>" for p in published) + "</ul>")
-            out.extend(charts)
+            out += _outcome(report, outcome, _)
         out.append("</section>")
     out.append(f'<h2>{_e(_("Notes"))}</h2><ul class="notes">'
                + "".join(f"<li>{_e(n)}</li>" for n in report.notes) + "</ul>")
+    return out
+
+
+def _outcome(report: Report, outcome: Outcome, _: Translator) -> list[str]:
+    """An outcome: its table of measures (with a sparkline in the Trend column), its
+    published figures, its qualitative items with their updates, then each measure's
+    reasons and charts."""
+    statement = outcome.statement
+    out = [f'<div class="outcome"><h3>{_e(statement)}{_rolled(outcome.rolled, _)}</h3>']
+    rows = measured(outcome)
+    if rows:
+        columns = outcome.columns or report.columns
+        out.append('<div class="table-wrap"><table>\n'
+                   f'<caption class="sr-only">{_e(statement)}</caption>\n<thead><tr>'
+                   f'<th scope="col">{_e(_("Measure"))}</th>'
+                   + "".join(_heading(c) for c in columns)
+                   + f'<th scope="col">{_e(_("Trend"))}</th></tr></thead>\n<tbody>')
+        for r in rows:
+            cells = "".join(f"<td>{'' if (c := r.get(col.key)) is None else _cell(c)}</td>"
+                            for col in columns)
+            out.append(f'<tr><th scope="row">{_e(r.measure.name)}</th>{cells}'
+                       f'<td class="trend">{sparkline(r, report.lang)}</td></tr>')
+        out.append("</tbody></table></div>")
+    published = published_text_lines(outcome, _)
+    if published:
+        out.append(f'<p class="meta">{_e(_("Published figures"))}:</p><ul class="notes">'
+                   + "".join(f"<li>{_e(p)}</li>" for p in published) + "</ul>")
+    out += _items(outcome, _)
+    out += [f for r in rows if (f := measure_figures(r, report.lang, _))]
+    out.append("</div>")
+    return out
+
+
+def _items(outcome: Outcome, _: Translator) -> list[str]:
+    """Qualitative items as a list: name, status (words and mark), update paragraphs."""
+    items = qualitative(outcome)
+    if not items:
+        return []
+    out = ['<ul class="items">']
+    for r in items:
+        cell = r.get("status")
+        status = f' — <span class="rag">{_mark(cell.code, cell.text)}</span>' if (
+            cell is not None and cell.code is not None) else ""
+        _head, paragraphs = item_text(r, status_words(_))
+        body = "".join(f"<p>{_e(p)}</p>" for p in paragraphs)
+        out.append(f"<li><strong>{_e(r.measure.name)}</strong>{status}{body}</li>")
+    out.append("</ul>")
     return out

@@ -17,9 +17,10 @@ from perfcore.calc.spc import XmrResult
 from perfcore.codes import Code, MeasureKind, Status, StatusBasis, SuppressionReason
 from perfcore.model import Measure
 
-__all__ = ["SCHEMA_VERSION", "Cell", "Column", "Disclosure", "Outcome", "Published", "Report",
-           "Rolled", "Row", "Section", "cell_text", "item_text", "measured", "published_text_lines",
-           "qualitative", "rolled_text", "status_words", "text_table"]
+__all__ = ["SCHEMA_VERSION", "Cell", "Column", "Disclosure", "FunnelChart", "Outcome",
+           "PeerChart", "Published", "Report", "Rolled", "Row", "Section", "cell_text",
+           "item_text", "measured", "published_text_lines", "qualitative", "rolled_text",
+           "status_words", "text_table"]
 
 SCHEMA_VERSION = "2.1"
 
@@ -70,6 +71,49 @@ class Published:
 
 
 @attrs.frozen(kw_only=True)
+class PeerChart:
+    """A force among its comparator group on one measure, as a peer chart draws it:
+    each member's ``values`` (the figure the group is compared on: a rate or proportion
+    in the units shown, a count's % change) with its confidence interval, the force
+    (``highlight``), the group's ``average`` and the force's ``rank`` of ``size``."""
+
+    slot: str
+    title: str
+    names: tuple[str, ...]
+    values: tuple[float, ...]
+    lower: tuple[float, ...]
+    upper: tuple[float, ...]
+    highlight: str
+    average: float | None = None
+    average_label: str = ""
+    rank: int | None = None
+    size: int | None = None
+    polarity: str = "neutral"
+    decimals: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class FunnelChart:
+    """One measure across all the forces of a national group, as a funnel plot draws it:
+    each force's count (``numerators``) and base (``denominators``), the centre line
+    (``baseline``: the group's own figure) and the limits' overdispersion ``adjust``."""
+
+    title: str
+    names: tuple[str, ...]
+    numerators: tuple[float, ...]
+    denominators: tuple[float, ...]
+    highlight: str
+    statistic: str
+    multiplier: float
+    baseline: float | None = None
+    centre_label: str = ""
+    polarity: str = "neutral"
+    adjust: str = "additive"
+    y_label: str = ""
+    decimals: int | None = None
+
+
+@attrs.frozen(kw_only=True)
 class Column:
     key: str
     heading: str
@@ -79,8 +123,11 @@ class Column:
 class Row:
     """One measure's line: its cells, its status with reasons, and its charts' data
     (``history``: its values over the series of the reported period's kind, oldest first,
-    labelled by ``history_labels``, when 3 or more are known; ``spc``: the monthly XmR
-    chart with its month labels; ``published``: the measure's published figures no cell
+    labelled by ``history_labels``, when 3 or more are known; ``decimals`` those its
+    values are shown with; ``spc``: the monthly XmR
+    chart with its month labels and the notes of its rebases by position; ``peers``: a
+    peer chart per comparator group of a few members; ``funnel``: the measure across a
+    national group's forces; ``published``: the measure's published figures no cell
     shows). ``internal`` holds the reasons for internal editions only (commentary the plan
     marks ``commentary_internal``), which a public edition drops."""
 
@@ -88,12 +135,16 @@ class Row:
     cells: tuple[Cell, ...]
     history: tuple[float, ...] = ()
     history_labels: tuple[str, ...] = ()
+    decimals: int | None = None
     status: Status | None = None
     status_basis: StatusBasis | None = None
     status_reasons: tuple[str, ...] = ()
     spc: XmrResult | None = attrs.field(default=None, eq=False)
     spc_labels: tuple[str, ...] = ()
     spc_title: str = ""
+    spc_notes: Mapping[int, str] = attrs.field(factory=dict)
+    peers: tuple[PeerChart, ...] = ()
+    funnel: FunnelChart | None = None
     published: tuple[Published, ...] = ()
     internal: tuple[str, ...] = ()
 
