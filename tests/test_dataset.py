@@ -216,7 +216,7 @@ def test_from_columns_merges_spellings_and_names_the_first_bad_row() -> None:
     with pytest.raises(UnknownOrganisationError, match="row 2"):
         Dataset.from_columns(measure=["a"] * 3, organisation=["Gwent", "Gwent", "Gwnet"],
                              period=["2020-21", "2021-22", "2022-23"], value=[1] * 3)
-    with pytest.raises(DataError, match="row 1: measure"):
+    with pytest.raises(DataError, match="row 1, column 'measure': must be a non-empty id"):
         Dataset.from_columns(measure=["a", ["x"], "a"], organisation=["Gwent"] * 3,
                              period=["2020-21", "2021-22", "2022-23"], value=[1] * 3)
 
@@ -400,8 +400,8 @@ def test_a_dataset_is_read_only_and_leaves_the_callers_arrays_alone() -> None:
 
 
 @pytest.mark.parametrize(("column", "codes", "message"), [
-    ("organisation_code", [0, 2], "row 1: organisation_code 2 is not a code into the 2"),
-    ("organisation_code", [0, -1], "row 1: organisation_code -1"),
+    ("organisation_code", [0, 2], "row 1, column 'organisation_code': 2 is not a code into the 2"),
+    ("organisation_code", [0, -1], "row 1, column 'organisation_code': -1 is not a code"),
     ("period_code", [0.0, 0.0], "must hold integer codes"),
     ("period_code", [0, 0, 0], r"one code per row \(2 rows\)"),
 ])
@@ -443,7 +443,7 @@ def test_an_array_in_a_long_key_column_is_named_not_a_numpy_error() -> None:
     n = 5000
     measure: list[object] = ["m"] * n
     measure[4321] = np.array([1, 2])
-    with pytest.raises(DataError, match="row 4321: measure must be a non-empty id"):
+    with pytest.raises(DataError, match="row 4321, column 'measure': must be a non-empty id"):
         Dataset.from_columns(measure=measure,  # type: ignore[arg-type]
                              organisation=[f"bcu{i}" for i in range(n)], period=["2023-24"] * n,
                              value=np.zeros(n), registry=False)

@@ -201,7 +201,8 @@ def test_a_cycle_of_derived_measures_is_an_error() -> None:
      r"value has shape \(1, 1\), but derive must return arrays of shape \(1, 2\)"),
     (lambda i: DerivedValues(value=i.value("arrests"), numerator="x"),
      "numerator is not numeric"),
-    (lambda i: DerivedValues(value=i.value("victims")), "'da.victims' is not an input"),
+    (lambda i: DerivedValues(value=i.value("victims")),
+     "no measure 'da.victims' in the inputs of derived measure"),
 ])
 def test_a_broken_derive_raises_naming_plugin_and_measure(derive_fn: Any, message: str
                                                           ) -> None:

@@ -90,8 +90,8 @@ def test_unknown_loader_name_and_option() -> None:
     with registered(builtin_loaders):
         with pytest.raises(OptionError, match="loader='cvs' is not allowed; use one of: 'csv'"):
             get_loader("cvs")
-        with pytest.raises(OptionError, match="loader 'csv' has no option 'organisaton'; its "
-                           "options are: columns, ignore_columns, registry"):
+        with pytest.raises(OptionError, match="loader 'csv': organisaton='Gwent': no such "
+                           "option; its options are: columns, ignore_columns, registry"):
             load_data(ROOT / "examples/data/home-office/prc-pfa-2019-20-wales.csv",
                       loader="csv", organisaton="Gwent")
 
@@ -143,14 +143,14 @@ def test_a_third_party_loader_is_chosen_and_joined(tmp_path: Path) -> None:
         assert ds.sources == ("Niche RMS export", "targets.csv")
         assert load_data(niche, measure_prefix="rms").measures == ("rms.burglary",)
         # Options go to every file's loader: one the csv loader lacks fails up front.
-        with pytest.raises(OptionError, match="loader 'csv' has no option 'measure_prefix'"):
+        with pytest.raises(OptionError, match="loader 'csv': measure_prefix='rms': no such option"):
             load_data([niche, long], measure_prefix="rms")
 
 
 def test_a_loader_returning_something_else_is_named() -> None:
     bad = loader_plugin("broken", description="Returns rows", patterns=("*.rows",),
                         load=lambda path, **options: [1, 2])
-    with registered(bad), pytest.raises(PluginResultError, match="loader 'broken' returned "
+    with registered(bad), pytest.raises(PluginResultError, match="loader 'broken': returned "
                                         "a list"):
         load_data(ROOT / "README.md", loader="broken")
 

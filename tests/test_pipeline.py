@@ -97,7 +97,7 @@ def test_tidy_frames(result: pipeline.Run) -> None:
 def test_to_frame_without_pandas_names_the_extra(result: pipeline.Run,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "pandas", None)
-    with pytest.raises(MissingDependencyError, match=r"pip install perfcore\[pandas\]"):
+    with pytest.raises(MissingDependencyError, match=r"pip install 'perfcore\[pandas\]'"):
         result.evaluation.to_frame()
 
 
@@ -110,5 +110,6 @@ def test_a_comparison_period_must_come_before_the_period() -> None:
     plan = perfcore.load_plan(GWENT)
     data = perfcore.load_data(plan)
     for previous in ("2020-21", "2021-22"):
-        with pytest.raises(PeriodError, match=f"{previous} is not before the period 2020-21"):
+        with pytest.raises(PeriodError, match=f"period '{previous}': the comparison period is "
+                                              "not before the period 2020-21"):
             pipeline.evaluate_plan(plan, data, previous=previous)

@@ -181,8 +181,8 @@ def test_all_problems_are_listed_with_file_line_and_path(tmp_path: Path) -> None
     assert found[6].startswith("plan.toml:27 priorities[0].outcomes[0].measures[0].polarity: "
                                "measure 'all_crime': polarity='sideways' is not allowed")
     assert found[7].startswith("plan.toml:30 priorities[0].outcomes[0].measures[1].use: no "
-                               "installed domain defines measure "
-                               "'victims.satisfaction_whole_experiense'; did you mean "
+                               "measure 'victims.satisfaction_whole_experiense' in the "
+                               "installed domains; did you mean "
                                "'victims.satisfaction_whole_experience'")
     assert found[8] == ("plan.toml:37 priorities[0].outcomes[0].measures[2].status: status "
                         "must be one of grey, green, amber, red, not 'ambr'; did you mean "
@@ -210,7 +210,7 @@ def test_model_problems_keep_their_field_path() -> None:
                                  'target = "20% reduction by 2024-25x"'))
     assert len(found) == 1
     assert found[0].startswith("plan.toml:17 priorities[0].outcomes[0].measures[0].target.by: "
-                               "target period: cannot read '2024-25x' as a period")
+                               "target: period '2024-25x': cannot be read as a period")
 
 
 def test_duplicate_measure_ids_say_where_both_are() -> None:

@@ -228,7 +228,7 @@ def test_registry_cache_is_dropped_when_plugins_change() -> None:
 
 # --- records ------------------------------------------------------------------------
 def test_domain_spec_validation() -> None:
-    with pytest.raises(ModelError, match="domain name 'Victims'"):
+    with pytest.raises(ModelError, match="domain 'Victims': the name is not valid"):
         DomainSpec(name="Victims", title="x")
     with pytest.raises(ModelError, match="title must be non-empty"):
         DomainSpec(name="v", title=" ")

@@ -216,7 +216,7 @@ def _write(text: str, path: Path | None, out: TextIO) -> None:
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}", path=str(path)) from exc
+        raise OutputError(path=str(path), reason=str(exc.strerror or exc)) from exc
 
 
 def _load(args: argparse.Namespace, err: TextIO) -> tuple[Any, Any]:
@@ -277,13 +277,14 @@ def _league(args: argparse.Namespace, plan_file: Any, dataset: Any, out: TextIO,
     from perfcore.pipeline import ALL, league_plan, score_plan
     from perfcore.report.league_render import render_league
     if args.organisation != [ALL]:
-        raise OptionError("--organisation all asks for the league of every force: give it "
-                          "alone, not with other organisations", option="--organisation",
-                          value=args.organisation, allowed=(ALL,))
+        raise OptionError(option="--organisation", value=args.organisation,
+                          reason="'all' asks for the league of every force: give it alone, "
+                                 "not with other organisations")
     if args.public:
-        raise OptionError("a league has no public edition yet: publish each force's report "
-                          "(--public with one --organisation)", option="--public",
-                          value=True, allowed=(False,))
+        raise OptionError(option="--public", value=True,
+                          reason="a league has no public edition yet",
+                          hint="publish each force's report (--public with one "
+                               "--organisation)")
     ev = _evaluate(args, plan_file, dataset, organisation=ALL)
     league = league_plan(plan_file, ev, score_plan(plan_file, ev), lang=args.lang,
                          fallback=args.translation_fallback)
@@ -298,10 +299,9 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         plan_file, dataset = _load(args, err)
     except PlanValidationError as exc:
-        problems = exc.fields.get("problems", ())
-        for p in problems:
+        for p in exc.problems:
             err.write(f"{p}\n")
-        out.write(f"{args.plan}: {len(problems)} problem(s)\n")
+        out.write(f"{args.plan}: {len(exc.problems)} problem(s)\n")
         return 1
     plan = plan_file.plan
     published = {f.measure for f in dataset.published}
@@ -345,7 +345,7 @@ def _catalogue(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from perfcore.plugins import i18n_tools
     if args.action == "domain" and len(args.names) != 1:
         from perfcore.errors import OptionError
-        raise OptionError("catalogue domain needs one domain name, e.g. "
+        raise OptionError(reason="catalogue domain needs one domain name, e.g. "
                           "`perfcore catalogue domain victims`", option="ARG",
                           value=args.names, allowed="one installed domain")
     with redirect_stdout(out):
@@ -381,17 +381,17 @@ def _spc(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         with args.csv.open(newline="", encoding="utf-8-sig") as f:
             rows = list(csv.reader(f))
     except OSError as exc:
-        raise DataError(f"cannot read {args.csv}: {exc.strerror or exc}",
-                        path=str(args.csv)) from exc
+        raise DataError(reason=f"cannot be read: {exc.strerror or exc}",
+                        file=str(args.csv)) from exc
     if len(rows) < 2 or len(rows[0]) < 2:
-        raise DataError(f"{args.csv}: need a header and at least one row of label,value",
-                        path=str(args.csv))
+        raise DataError(reason="need a header and at least one row of label,value",
+                        file=str(args.csv))
     header = rows[0]
     col = 1 if args.column is None else (header.index(args.column)
                                          if args.column in header else -1)
     if col < 0:
-        raise DataError(f"{args.csv}: no column {args.column!r}; columns are {header}",
-                        path=str(args.csv))
+        raise DataError(reason=f"no column {args.column!r}; columns are {header}",
+                        file=str(args.csv))
     labels, values, bad = [], [], []
     for n, row in enumerate(rows[1:], start=2):
         labels.append(row[0])
@@ -400,8 +400,8 @@ def _spc(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         except (ValueError, IndexError):
             bad.append(f"row {n}: {row[col] if col < len(row) else ''!r}")
     if bad:
-        raise DataError(f"{args.csv}: {len(bad)} value(s) are not numbers: " + "; ".join(bad),
-                        path=str(args.csv))
+        raise DataError(reason=f"{len(bad)} value(s) are not numbers: " + "; ".join(bad),
+                        file=str(args.csv))
     notes = _rebase_notes(args.rebase, labels)
     chart = xmr(values, improvement=args.improvement, target=args.target,
                 rebase=sorted(notes) or None, series_id=args.csv.name)

@@ -92,8 +92,8 @@ def _as_float_column(name: str, values: Sequence[Any] | npt.ArrayLike | None,
         return np.broadcast_to(np.float64(np.nan), (n,))
     arr = np.asarray(values, dtype=object) if not isinstance(values, np.ndarray) else values
     if arr.shape != (n,):
-        raise DataError(f"column {name!r} has {arr.shape[0] if arr.ndim else 1} values but "
-                        f"the key columns have {n}", column=name)
+        raise DataError(reason=f"has {arr.shape[0] if arr.ndim else 1} values but the key "
+                        f"columns have {n}", column=name)
     if arr.dtype.kind in "fiub":
         out = arr.astype(np.float64)
     else:
@@ -109,14 +109,14 @@ def _as_float_column(name: str, values: Sequence[Any] | npt.ArrayLike | None,
                 bad.append((i, v))
                 out[i] = np.nan
         if bad:
-            shown = "; ".join(f"row {i}: {v!r}" for i, v in bad[:10])
+            shown = ", ".join(repr(v) for _, v in bad[:10])
             more = f" (and {len(bad) - 10} more)" if len(bad) > 10 else ""
-            raise DataError(f"column {name!r} has {len(bad)} value(s) that are not numbers: "
-                            f"{shown}{more}", column=name, rows=tuple(i for i, _ in bad))
+            raise DataError(reason=f"{len(bad)} value(s) are not numbers: {shown}{more}",
+                            column=name, rows=tuple(i for i, _ in bad))
     infinite = np.flatnonzero(np.isinf(out))
     if infinite.size:
-        raise DataError(f"column {name!r} has infinite values at rows "
-                        f"{infinite[:10].tolist()}", column=name, rows=tuple(infinite.tolist()))
+        raise DataError(reason=f"{infinite.size} infinite value(s)", column=name,
+                        rows=tuple(infinite.tolist()))
     return out
 
 
@@ -191,15 +191,14 @@ def _code_column(name: str, codes: npt.ArrayLike, k: int, n: int) -> Codes:
     arr = np.asarray(codes)
     if arr.ndim != 1 or (n >= 0 and arr.shape[0] != n):
         rows = f" ({n} rows)" if n >= 0 else ""
-        raise DataError(f"column {name!r} must hold one code per row{rows}, not an "
-                        f"array of shape {arr.shape}", column=name)
+        raise DataError(reason=f"must hold one code per row{rows}, not an array of shape "
+                        f"{arr.shape}", column=name)
     if arr.size and arr.dtype.kind not in "iu":
-        raise DataError(f"column {name!r} must hold integer codes, not {arr.dtype}",
-                        column=name)
+        raise DataError(reason=f"must hold integer codes, not {arr.dtype}", column=name)
     if arr.size and (int(arr.min()) < 0 or int(arr.max()) >= k):
         i = int(np.argmax((arr < 0) | (arr >= k)))
-        raise DataError(f"row {i}: {name} {int(arr[i])} is not a code into the {k} "
-                        f"distinct values given (0 to {k - 1})", row=i, column=name)
+        raise DataError(reason=f"{int(arr[i])} is not a code into the {k} distinct values "
+                        f"given (0 to {k - 1})", row=i, column=name)
     return arr
 
 
@@ -342,7 +341,7 @@ class Dataset:
         """
         n = len(measure)
         if len(organisation) != n or len(period) != n:
-            raise DataError(f"key columns differ in length: measure {n}, organisation "
+            raise DataError(reason=f"key columns differ in length: measure {n}, organisation "
                             f"{len(organisation)}, period {len(period)}")
         # Each key column is factorised first and then parsed, resolved or checked once
         # per distinct value (see factorize), in the order the checks always ran.
@@ -353,8 +352,7 @@ class Dataset:
                 parsed.append(parse_period(p))
             except Exception as exc:
                 i = _first_row(p_raw, k)
-                raise DataError(f"row {i}: period {p!r}: {exc}", row=i,
-                                column="period") from exc
+                raise DataError(reason=str(exc), row=i, column="period") from exc
         o_distinct, o_raw = factorize(organisation)
         if registry is not False:
             reg = registry or default_registry()
@@ -364,10 +362,10 @@ class Dataset:
                     resolved.append(reg.code(o))
                 except UnknownOrganisationError as exc:
                     i = _first_row(o_raw, k)
-                    raise UnknownOrganisationError(
-                        f"row {i}: {exc} (pass registry=False to keep organisation "
-                        "names as given)", organisation=o, suggestions=exc.suggestions,
-                        row=i) from exc
+                    raise UnknownOrganisationError(**{
+                        **exc.fields, "row": i,
+                        "hint": "pass registry=False to keep organisation names as given"}
+                    ) from exc
             o_distinct = resolved
         try:
             m_distinct, m_raw = factorize(measure)
@@ -376,7 +374,7 @@ class Dataset:
         for k, m in enumerate(m_distinct):
             if not isinstance(m, str) or not m:
                 i = _first_row(m_raw, k)
-                raise DataError(f"row {i}: measure must be a non-empty id, not {m!r}", row=i,
+                raise DataError(reason=f"must be a non-empty id, not {m!r}", row=i,
                                 column="measure")
         m_cats, m_code = _sorted_categories(m_distinct, m_raw)
         o_cats, o_code = _sorted_categories(o_distinct, o_raw)
@@ -463,11 +461,11 @@ class Dataset:
         for i, rec in enumerate(records):
             extra = set(rec) - allowed
             if extra:
-                raise DataError(f"record {i} has unknown field(s) {sorted(extra)}; allowed: "
+                raise DataError(reason=f"unknown field(s) {sorted(extra)}; allowed: "
                                 f"{', '.join(sorted(allowed))}", row=i)
             for k in ("measure", "organisation", "period"):
                 if k not in rec:
-                    raise DataError(f"record {i} has no {k!r}", row=i, column=k)
+                    raise DataError(reason=f"no {k!r} given", row=i, column=k)
             for k in allowed:
                 cols[k].append(rec.get(k, "" if k == "source" else None))
         return cls.from_columns(
@@ -504,7 +502,7 @@ class Dataset:
         with different values (given twice with the same value, it is kept once);
         organisation keys are kept as they are."""
         if not datasets:
-            raise DataError("concat needs at least one dataset")
+            raise DataError(reason="concat needs at least one dataset")
 
         def column(name: str, cats: str, codes: str) -> list[Any]:
             out: list[Any] = []
@@ -556,10 +554,7 @@ class Dataset:
             i, j = int(order[dup[0]]), int(order[dup[0] + 1])
             k = (self.measures[self.measure_code[i]], self.organisations[self.organisation_code[i]],
                  str(self.periods[self.period_code[i]]))
-            raise DuplicateObservationError(
-                f"{dup.size} duplicate observation(s); first: measure {k[0]!r}, organisation "
-                f"{k[1]!r}, period {k[2]!r} at rows {i} and {j}", key=k, rows=(i, j),
-                count=int(dup.size))
+            raise DuplicateObservationError(key=k, rows=(i, j), count=int(dup.size))
 
     def sources_of(self, organisation: str, measures: Sequence[str],
                    periods: Sequence[str | Period]) -> dict[tuple[str, str], str]:
@@ -582,11 +577,8 @@ class Dataset:
         try:
             return self.measures.index(measure)
         except ValueError:
-            import difflib
-            near = tuple(difflib.get_close_matches(measure, self.measures, n=3))
-            hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
-            raise UnknownMeasureError(f"the dataset has no measure {measure!r}{hint}",
-                                      measure=measure, suggestions=near) from None
+            raise UnknownMeasureError.near(measure, self.measures,
+                                           where="the dataset") from None
 
     def organisation_index(self, organisation: str) -> int:
         try:
@@ -598,19 +590,16 @@ class Dataset:
                 code = None
             if code is not None and code in self.organisations:
                 return self.organisations.index(code)
-            raise UnknownOrganisationError(
-                f"the dataset has no organisation {organisation!r}", organisation=organisation,
-                suggestions=()) from None
+            raise UnknownOrganisationError(organisation=organisation,
+                                           where="the dataset") from None
 
     def period_index(self, period: str | Period) -> int:
         p = parse_period(period)
         try:
             return self.periods.index(p)
         except ValueError:
-            have = ", ".join(str(x) for x in self.periods[:6])
-            raise UnknownPeriodError(
-                f"the dataset has no observations for period {p} (it has {have}"
-                f"{' ...' if len(self.periods) > 6 else ''})", period=str(p)) from None
+            raise UnknownPeriodError(period=str(p),
+                                     covered=tuple(str(x) for x in self.periods)) from None
 
     def cube(self, field: str, *, measures: Sequence[str] | None = None,
              organisations: Sequence[str] | None = None,
@@ -735,7 +724,7 @@ class Dataset:
             slice(None) if is_month.all() else np.flatnonzero(is_month[self.period_code]))
         period_code = self.period_code[rows]
         if period_code.size == 0:
-            raise DataError("the dataset has no monthly observations to aggregate")
+            raise DataError(reason="the dataset has no monthly observations to aggregate")
         # Month numbers per distinct period, gathered per row (not computed per row).
         first_month = np.array([p.first for p in self.periods], dtype=np.int64)
         used = first_month[np.unique(period_code)] if not is_month.all() else first_month
@@ -743,7 +732,7 @@ class Dataset:
         # the data; edge periods then count as partial rather than vanishing.
         windows = self._windows(to, int(used.min()), int(used.max()))
         if not windows:
-            raise DataError(f"no {to} period fits within the monthly data "
+            raise DataError(reason=f"no {to} period fits within the monthly data "
                             f"({Month.from_index(int(used.min()))} to "
                             f"{Month.from_index(int(used.max()))})")
         nm, no, nw = len(self.measures), len(self.organisations), len(windows)
@@ -778,7 +767,7 @@ class Dataset:
             msg = (f"{n_incomplete} measure × organisation × period combination(s) lack some "
                    f"months and were not aggregated (first: {example})")
             if partial == "error":
-                raise DataError(msg, count=n_incomplete)
+                raise DataError(reason=msg, count=n_incomplete)
             warnings.warn(msg, IncompletePeriodWarning, stacklevel=2)
         kept = np.flatnonzero(complete)
         series_k, wi = np.divmod(kept, nw)
@@ -840,7 +829,7 @@ def _merge_published(datasets: Sequence[Dataset]) -> tuple[PublishedFigure, ...]
             first = kept.setdefault(key, f)
             if first.value != f.value:
                 raise DuplicateObservationError(
-                    f"published figure {f.figure!r} of measure {f.measure!r} for group "
+                    reason=f"published figure {f.figure!r} of measure {f.measure!r} for group "
                     f"{f.group!r}, period {f.period} is given twice with different values: "
                     f"{first.value} ({first.source or 'no source'}) and {f.value} "
                     f"({f.source or 'no source'})", key=(f.measure, f.group, str(f.period)),

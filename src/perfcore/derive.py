@@ -109,9 +109,8 @@ class DeriveInputs:
         ident = measure if "." in measure else f"{self.measure.partition('.')[0]}.{measure}"
         if ident not in self.cubes:
             raise UnknownMeasureError(
-                f"{ident!r} is not an input of derived measure {self.measure!r} (its inputs "
-                f"are {', '.join(self.inputs)}); declare it in the record's inputs",
-                measure=ident, suggestions=self.inputs)
+                measure=ident, where=f"the inputs of derived measure {self.measure!r}",
+                suggestions=self.inputs, hint="declare it in the record's inputs")
         if field not in FIELDS:
             from perfcore.errors import OptionError
             raise OptionError.for_choice("field", field, FIELDS)
@@ -226,8 +225,8 @@ def _order(wanted: Iterable[str], registry: Registry) -> list[DerivedMeasureSpec
             return
         if state.get(ident) == 1:
             cycle = " -> ".join((*path[path.index(ident):], ident))
-            raise DataError(f"derived measures depend on each other in a cycle: {cycle}",
-                            measures=path)
+            raise DataError(reason=f"derived measures depend on each other in a cycle: {cycle}",
+                            measure=ident)
         state[ident] = 1
         for i in spec.inputs:
             visit(i, (*path, ident))
@@ -258,18 +257,17 @@ def _call(spec: DerivedMeasureSpec, plugin: str, inputs: DeriveInputs,
           shape: tuple[int, int]) -> dict[str, FloatArray]:
     """Run ``spec.derive`` and check what it returns: every field as a float array of
     ``shape`` (absent fields NaN), ±inf turned into NaN (undefined)."""
-    me = f"derived measure {spec.measure!r} of plugin {plugin!r}"
     try:
         with np.errstate(all="ignore"):
             result = spec.derive(inputs)
     except Exception as exc:
         raise PluginResultError(
-            f"{me}: derive raised {type(exc).__name__}: {exc}", kind="derived_measure",
+            reason=f"derive raised {type(exc).__name__}: {exc}", kind="derived_measure",
             name=spec.measure, plugin=plugin, measure=spec.measure,
             expected="DerivedValues", got=type(exc).__name__) from exc
     if not isinstance(result, DerivedValues):
         raise PluginResultError(
-            f"{me}: derive must return a perfcore.DerivedValues, not "
+            reason="derive must return a perfcore.DerivedValues, not "
             f"{type(result).__name__}", kind="derived_measure", name=spec.measure,
             plugin=plugin, measure=spec.measure, expected="DerivedValues",
             got=type(result).__name__)
@@ -283,12 +281,12 @@ def _call(spec: DerivedMeasureSpec, plugin: str, inputs: DeriveInputs,
             arr = np.array(given, dtype=np.float64)
         except (TypeError, ValueError) as exc:
             raise PluginResultError(
-                f"{me}: {f} is not numeric: {exc}", kind="derived_measure",
+                reason=f"{f} is not numeric: {exc}", kind="derived_measure",
                 name=spec.measure, plugin=plugin, measure=spec.measure,
                 expected="float array", got=type(given).__name__) from exc
         if arr.shape != shape:
             raise PluginResultError(
-                f"{me}: {f} has shape {arr.shape}, but derive must return arrays of shape "
+                reason=f"{f} has shape {arr.shape}, but derive must return arrays of shape "
                 f"{shape} (organisations × periods, as its inputs)", kind="derived_measure",
                 name=spec.measure, plugin=plugin, measure=spec.measure,
                 expected=shape, got=arr.shape)

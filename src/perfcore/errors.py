@@ -2,17 +2,27 @@
 
 Every error perfcore raises derives from :class:`PerfcoreError`. Concrete errors also
 derive from the built-in that describes them (``ValueError``, ``KeyError``, ``TypeError``)
-so callers that already catch those keep working. Each carries structured fields (the
-file, line, measure, period, option ... it is about) as attributes, and each pickles,
-so errors survive being raised in a worker process.
+so callers that already catch those keep working.
+
+Each error class declares its fields (the file, line, measure, period, option ... it is
+about) as typed class attributes, is constructed from them by keyword
+(``UnknownMeasureError(measure="all_crme", where="the plan")``; an unknown or missing
+field is a ``TypeError``) and builds its own message from them, so every message names
+its file, row, measure and period the same way. The fields are attributes
+(``err.measure``) and are listed in ``err.fields``; every error pickles, so errors
+survive being raised in a worker process.
+
+Suggestions ("did you mean ...?") come from one place: :func:`near_matches` and
+:func:`did_you_mean`.
 
 Warnings derive from :class:`PerfcoreWarning` (a ``UserWarning``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+import inspect
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, ClassVar, dataclass_transform
 
 __all__ = [
     "DataError",
@@ -54,82 +64,310 @@ __all__ = [
 ]
 
 
+# --- suggestions ---------------------------------------------------------------------
+
 def near_matches(word: str, choices: Iterable[str], n: int = 3) -> tuple[str, ...]:
     """The choices closest to a misspelt ``word`` (at most ``n``, best first)."""
     import difflib
     return tuple(difflib.get_close_matches(str(word), list(choices), n=n))
 
 
+def _suggest(suggestions: Sequence[object]) -> str:
+    return (f"; did you mean {' or '.join(repr(x) for x in suggestions)}?"
+            if suggestions else "")
+
+
+def _advised(text: str, suggestions: Sequence[object], hint: str) -> str:
+    """``text``, then ``"; did you mean 'x'?"``, then ``" (hint)"``."""
+    return text + _suggest(suggestions) + (f" ({hint})" if hint else "")
+
+
 def did_you_mean(word: str, choices: Iterable[str], n: int = 1) -> str:
     """``"; did you mean 'x'?"`` (or ``'x' or 'y'``) for a misspelt ``word``, or ``""``
     when nothing is close: the one place error messages get their suggestions."""
-    near = near_matches(word, choices, n)
-    return f"; did you mean {' or '.join(repr(x) for x in near)}?" if near else ""
+    return _suggest(near_matches(word, choices, n))
 
 
-def _rebuild(cls: type[PerfcoreError], message: str, fields: dict[str, Any]) -> PerfcoreError:
-    return cls(message, **fields)
+# --- how messages name places --------------------------------------------------------
+
+def _quoted(items: Iterable[object]) -> str:
+    return ", ".join(repr(x) for x in items)
 
 
+def _in_data(reason: str, *, file: str | None = None, row: int | None = None,
+             rows: Sequence[int] = (), column: str | None = None,
+             measure: str | None = None, organisation: str | None = None,
+             period: str | None = None) -> str:
+    """``"crime.csv, row 3, column 'value': reason (measure 'x', period '2019-20')"``:
+    how a data problem or error says where it is (``rows`` beyond the first are listed
+    after it)."""
+    first = row if row is not None else (rows[0] if rows else None)
+    where = [p for p in (file, None if first is None else f"row {first}",
+                         None if not column else f"column {column!r}") if p]
+    text = f"{', '.join(where)}: {reason}" if where else reason
+    context = [f"{k} {v!r}" for k, v in (("measure", measure), ("organisation", organisation),
+                                          ("period", period)) if v]
+    if context:
+        text += f" ({', '.join(context)})"
+    also = [r for r in rows if r != first]
+    if also:
+        shown = ", ".join(str(r) for r in also[:5])
+        more = f" and {len(also) - 5} more" if len(also) > 5 else ""
+        text += f" [also row{'s' if len(also) > 1 else ''} {shown}{more}]"
+    return text
+
+
+def _prefixed(where: Iterable[str | None], reason: str) -> str:
+    """``"where, where: reason"`` from the parts that are set."""
+    parts = [p for p in where if p]
+    return f"{', '.join(parts)}: {reason}" if parts else reason
+
+
+# --- the base class ------------------------------------------------------------------
+
+class _Required:
+    def __repr__(self) -> str:
+        return "<required>"
+
+
+_REQUIRED: Any = _Required()
+
+
+def _rebuild(cls: type[PerfcoreError], fields: dict[str, Any]) -> PerfcoreError:
+    return cls(**fields)
+
+
+@dataclass_transform(kw_only_default=True, eq_default=False)
 class PerfcoreError(Exception):
     """Root of every error perfcore raises.
 
-    ``message`` is the full human-readable text; keyword arguments become attributes
-    (``err.measure``, ``err.period`` ...) and are listed in ``err.fields``.
+    A subclass declares its fields as annotated class attributes, with a default where
+    the field is optional::
+
+        class UnknownMeasureError(PerfcoreError, KeyError):
+            measure: str
+            suggestions: tuple[str, ...] = ()
+
+    The constructor takes exactly those fields, by keyword (an unknown or missing field
+    is a ``TypeError``, and type checkers check them), and the class builds its message
+    from them in ``_message()``. ``err.fields`` is a dict of them.
     """
 
-    def __init__(self, message: str, **fields: Any) -> None:
-        super().__init__(message)
-        self.message = message
-        self.fields: dict[str, Any] = dict(fields)
+    _fields: ClassVar[dict[str, Any]] = {}
 
-    def __getattr__(self, name: str) -> Any:
-        # Structured fields read as attributes: err.measure, err.period ...
-        fields = self.__dict__.get("fields", {})
-        if name in fields:
-            return fields[name]
-        raise AttributeError(f"{type(self).__name__} has no field {name!r}")
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        fields: dict[str, Any] = {}
+        for base in reversed(cls.__mro__[1:]):
+            fields.update(base.__dict__.get("_fields", {}))
+        for name, annotation in inspect.get_annotations(cls).items():
+            if name.startswith("_") or str(annotation).startswith(("ClassVar", "typing.ClassVar")):
+                continue
+            taken = [b.__name__ for b in cls.__mro__
+                     if (b.__module__ == "builtins" or b is PerfcoreError)
+                     and hasattr(b, name)]
+            if taken:
+                raise TypeError(f"{cls.__name__}.{name} would hide {taken[0]}.{name}")
+            fields[name] = cls.__dict__.get(name, _REQUIRED)
+        cls._fields = fields
+
+    def __init__(self, **fields: Any) -> None:
+        cls = type(self)
+        unknown = sorted(set(fields) - set(cls._fields))
+        if unknown:
+            raise TypeError(f"{cls.__name__} has no field(s) {', '.join(unknown)}; its "
+                            f"fields are: {', '.join(cls._fields) or 'none'}")
+        missing = [n for n, d in cls._fields.items() if d is _REQUIRED and n not in fields]
+        if missing:
+            raise TypeError(f"{cls.__name__} needs the field(s) {', '.join(missing)}")
+        for name, default in cls._fields.items():
+            setattr(self, name, fields.get(name, default))
+        super().__init__(self._message())
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        """The error's fields, by name (for tools: ``{"measure": "all_crme", ...}``)."""
+        return {name: getattr(self, name) for name in type(self)._fields}
+
+    def _message(self) -> str:
+        return (type(self).__doc__ or type(self).__name__).strip().split("\n")[0]
 
     def __str__(self) -> str:
-        # KeyError would otherwise repr() the message, wrapping it in quotes.
-        return self.message
+        # Built from the fields (KeyError would otherwise repr() the message).
+        return self._message()
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{k}={v!r}" for k, v in self.fields.items())
+        return f"{type(self).__name__}({shown})"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (type(self), self.message, self.fields))
+        extra = {k: v for k, v in self.__dict__.items() if k not in type(self)._fields}
+        return (_rebuild, (type(self), self.fields), extra or None)
 
+
+# --- options and arrays --------------------------------------------------------------
 
 class OptionError(PerfcoreError, ValueError):
     """A keyword option has a value perfcore does not accept.
 
-    Fields: ``option``, ``value``, ``allowed`` (a tuple of accepted values, or a description).
+    The message reads ``"min_coverage=1.5 is not allowed; use a value in (0, 1]"``: the
+    allowed values listed when ``allowed`` is a tuple (use :meth:`for_choice`, which adds
+    a suggestion), or ``allowed`` itself when it is a description. When the value is
+    fine but something else is wrong, ``reason`` says what instead:
+    ``"method='pooled': needs numerator and denominator"``.
+
+    Attributes
+    ----------
+    option : str
+        The option's name (``"confidence"``, ``"--format"``).
+    value : object
+        The value given (``None`` when it was left out).
+    allowed : tuple or str
+        The accepted values, or a description of them (``"a value in (0, 1]"``).
+    reason : str
+        What is wrong, when it is not that the value is outside ``allowed``.
+    hint : str
+        What to do about it, when more can be said.
+    suggestions : tuple of str
+        Allowed values close to a misspelt one.
+    loader : str or None
+        The loader the option was given to.
+    series : str, int or None
+        The series (of a batch) the option was given for.
     """
 
+    option: str
+    value: object = None
+    allowed: tuple[object, ...] | str = ()
+    reason: str = ""
+    hint: str = ""
+    suggestions: tuple[str, ...] = ()
+    loader: str | None = None
+    series: str | int | None = None
+
     @classmethod
-    def for_choice(cls, option: str, value: object, allowed: Iterable[object]) -> OptionError:
+    def for_choice(cls, option: str, value: object, allowed: Iterable[object], *,
+                   hint: str = "") -> OptionError:
+        """``option=value`` is not one of ``allowed``; suggests the closest one."""
         allowed_t = tuple(allowed)
-        shown = ", ".join(repr(a) for a in allowed_t)
-        return cls(
-            f"{option}={value!r} is not allowed; use one of: {shown}",
-            option=option,
-            value=value,
-            allowed=allowed_t,
-        )
+        near = (near_matches(value, [a for a in allowed_t if isinstance(a, str)], n=1)
+                if isinstance(value, str) else ())
+        return cls(option=option, value=value, allowed=allowed_t, hint=hint,
+                   suggestions=near)
+
+    def _message(self) -> str:
+        shown = repr(self.value)
+        head = f"{self.option}={shown if len(shown) <= 80 else shown[:76] + ' ...'}"
+        if self.reason:
+            text = f"{head}: {self.reason}"
+        else:
+            text = f"{head} is not allowed"
+            if isinstance(self.allowed, str):
+                text += f"; use {self.allowed}"
+            elif self.allowed:
+                text += f"; use one of: {_quoted(self.allowed)}"
+        text = _advised(text, self.suggestions, self.hint)
+        where = (None if self.loader is None else f"loader {self.loader!r}",
+                 None if self.series is None else f"series {self.series!r}")
+        return _prefixed(where, text)
 
 
 class ShapeError(PerfcoreError, ValueError):
-    """Array arguments cannot be broadcast together. Fields: ``shapes`` (name -> shape)."""
+    """Array arguments have shapes that do not fit together.
 
+    The message is the reason followed by the shapes:
+    ``"arguments cannot be broadcast together: a (3,), b (4,)"``.
+
+    Attributes
+    ----------
+    shapes : dict of str to tuple of int
+        Each argument's shape, by name.
+    reason : str
+        What the shapes should be.
+    argument : str or None
+        The argument at fault, when it is not its shape (a value that is not numeric).
+    """
+
+    shapes: Mapping[str, tuple[int, ...]]
+    reason: str = "arguments cannot be broadcast together"
+    argument: str | None = None
+
+    def _message(self) -> str:
+        shown = ", ".join(f"{k} {tuple(s)}" for k, s in self.shapes.items())
+        return f"{self.reason}: {shown}" if shown else self.reason
+
+
+class SeriesError(PerfcoreError, ValueError):
+    """A series cannot be charted or analysed.
+
+    The message names the series and position: ``"series 'burglary', position 4: ..."``.
+
+    Attributes
+    ----------
+    reason : str
+        What is wrong.
+    series : str, int or None
+        The series' id (or its index in a batch).
+    position : int or None
+        The position within the series.
+    """
+
+    reason: str
+    series: str | int | None = None
+    position: int | None = None
+
+    def _message(self) -> str:
+        return _prefixed((None if self.series is None else f"series {self.series!r}",
+                          None if self.position is None else f"position {self.position}"),
+                         self.reason)
+
+
+# --- plans and periods ---------------------------------------------------------------
 
 class ModelError(PerfcoreError, ValueError):
     """A plan object (measure, outcome, priority, plan, target) is invalid.
 
-    Fields: ``obj`` (what kind of object and its id, e.g. ``"measure 'all_crime'"``) and
-    ``field`` (the offending field name).
+    The message is ``"<obj>: <reason>"``, e.g. ``"measure 'all_crime': per must be a
+    positive whole number (e.g. 1000), not 0"``.
+
+    Attributes
+    ----------
+    reason : str
+        What is wrong.
+    obj : str
+        What kind of object and its id, e.g. ``"measure 'all_crime'"``.
+    field : str or None
+        The offending field's name.
     """
+
+    reason: str
+    obj: str = ""
+    field: str | None = None
+
+    def _message(self) -> str:
+        return _prefixed((self.obj,), self.reason)
 
 
 class DuplicateIdError(ModelError):
-    """Two objects in one plan share an id. Fields: ``obj``, ``field``, ``id``."""
+    """Two objects in one plan share an id.
+
+    Attributes
+    ----------
+    id : str
+        The repeated id.
+    places : tuple of str
+        Where it appears (``("a.o1", "b.o2")``), when it is in different places.
+    """
+
+    id: str
+    places: tuple[str, ...] = ()
+    reason: str = ""
+
+    def _message(self) -> str:
+        reason = self.reason or f"two {self.field} have id {self.id!r}"
+        if self.places:
+            reason += f" (in {' and '.join(self.places)})"
+        return _prefixed((self.obj,), reason)
 
 
 class TargetPolarityError(ModelError):
@@ -139,8 +377,27 @@ class TargetPolarityError(ModelError):
 class PeriodError(PerfcoreError, ValueError):
     """A period spelling could not be parsed, or period arithmetic is undefined.
 
-    Fields: ``text`` (the offending text) and ``accepted`` (the accepted forms).
+    The message is ``"period '<text>': <reason>"``; with no ``reason``, that the text cannot be
+    read as a period, followed by the accepted forms.
+
+    Attributes
+    ----------
+    text : object
+        The offending text (or value), or ``None``.
+    accepted : tuple of str
+        The accepted forms.
+    reason : str
+        What is wrong with it.
     """
+
+    text: object = None
+    accepted: tuple[str, ...] = ()
+    reason: str = ""
+
+    def _message(self) -> str:
+        reason = self.reason or ("cannot be read as a period; accepted forms are:\n  "
+                                 + "\n  ".join(self.accepted))
+        return _prefixed((None if self.text is None else f"period {self.text!r}",), reason)
 
 
 class PlanProblem:
@@ -182,40 +439,314 @@ def _plan_problem(message: str, file: str | None, line: int | None,
 
 
 class PlanValidationError(PerfcoreError, ValueError):
-    """A plan was validated whole and has one or more problems (``problems``)."""
+    """A plan was validated whole and has one or more problems.
+
+    Build it with :meth:`from_problems`.
+
+    Attributes
+    ----------
+    problems : tuple of PlanProblem
+        Every problem found.
+    file : str or None
+        The plan file.
+    """
+
+    problems: tuple[PlanProblem, ...]
+    file: str | None = None
 
     @classmethod
     def from_problems(cls, problems: Sequence[PlanProblem],
                       file: str | None = None) -> PlanValidationError:
-        head = f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in plan"
-        if file:
-            head += f" {file}"
-        body = "\n".join(f"  - {p}" for p in problems)
-        return cls(f"{head}:\n{body}", problems=tuple(problems), file=file)
+        """The error for ``problems`` found in ``file``."""
+        return cls(problems=tuple(problems), file=file)
+
+    def _message(self) -> str:
+        n = len(self.problems)
+        head = f"{n} problem{'s' if n != 1 else ''} in plan"
+        if self.file:
+            head += f" {self.file}"
+        body = "\n".join(f"  - {p}" for p in self.problems)
+        return f"{head}:\n{body}"
 
 
 class PlanSyntaxError(PerfcoreError, ValueError):
-    """A plan file is not valid TOML. Fields: ``file``, ``line``, ``column``."""
+    """A plan file is not valid TOML: ``"plan.toml:3:13: not valid TOML: <reason>"``.
 
+    Attributes
+    ----------
+    reason : str
+        The TOML parser's complaint.
+    file : str or None
+        The plan file.
+    line, column : int or None
+        Where in the file (1-based).
+    """
+
+    reason: str
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    def _message(self) -> str:
+        loc = ":".join(str(p) for p in (self.file, self.line, self.column) if p is not None)
+        return _prefixed((loc,), f"not valid TOML: {self.reason}")
+
+
+# --- names that are not known --------------------------------------------------------
 
 class UnknownMeasureError(PerfcoreError, KeyError):
-    """A measure id is not defined. Fields: ``measure``, ``suggestions``."""
+    """A measure id is not defined.
+
+    The message reads ``"no measure 'all_crme' in the plan; did you mean 'all_crime'?"``
+    (``"unknown measure ..."`` when ``where`` is not given); build it with :meth:`near`.
+
+    Attributes
+    ----------
+    measure : str
+        The id asked for.
+    where : str
+        Where it was looked for (``"plan 'pcp'"``, ``"the dataset"``).
+    suggestions : tuple of str
+        Known ids close to it.
+    hint : str
+        What to do about it.
+    kind : str
+        What sort of id it is, if not a measure's (``"domain"``).
+    """
+
+    measure: str
+    where: str = ""
+    suggestions: tuple[str, ...] = ()
+    hint: str = ""
+    kind: str = "measure"
+
+    @classmethod
+    def near(cls, measure: str, candidates: Iterable[str], where: str = "",
+             *, hint: str = "", kind: str = "measure") -> UnknownMeasureError:
+        """The error for ``measure``, suggesting the ``candidates`` closest to it."""
+        return cls(measure=measure, where=where, hint=hint, kind=kind,
+                   suggestions=near_matches(measure, candidates))
+
+    def _message(self) -> str:
+        text = (f"no {self.kind} {self.measure!r} in {self.where}" if self.where
+                else f"unknown {self.kind} {self.measure!r}")
+        return _advised(text, self.suggestions, self.hint)
 
 
 class UnknownOrganisationError(PerfcoreError, KeyError):
-    """An organisation code or name is not known. Fields: ``organisation``, ``suggestions``."""
+    """An organisation code or name is not known.
+
+    The message reads ``"unknown organisation 'Gwnet'; did you mean 'Gwent'?"`` (or
+    ``"no organisation ... in <where>"``), or gives ``reason`` instead when the name
+    is known but cannot be used (it is ambiguous, or not an area); it is prefixed with
+    the comparator group or row it is from.
+
+    Attributes
+    ----------
+    organisation : str or None
+        The name or code asked for (``None``: none was named).
+    where : str
+        Where it was looked for (``"the dataset"``).
+    reason : str
+        What is wrong, when the organisation is not simply unknown.
+    suggestions : tuple of str
+        Known names or codes close to it.
+    hint : str
+        What to do about it.
+    group : str or None
+        The comparator group that names it.
+    role : str
+        What the group names it as (``"focal force"``), if not a member.
+    row : int or None
+        The row of the data it is on.
+    """
+
+    organisation: str | None
+    where: str = ""
+    reason: str = ""
+    suggestions: tuple[str, ...] = ()
+    hint: str = ""
+    group: str | None = None
+    role: str = "organisation"
+    row: int | None = None
+
+    @classmethod
+    def near(cls, organisation: str, candidates: Iterable[str], where: str = "",
+             *, hint: str = "") -> UnknownOrganisationError:
+        """The error for ``organisation``, suggesting the ``candidates`` closest to it."""
+        return cls(organisation=organisation, where=where, hint=hint,
+                   suggestions=near_matches(organisation, candidates))
+
+    def _message(self) -> str:
+        if self.reason:
+            text = self.reason
+        elif self.where:
+            text = f"no {self.role} {self.organisation!r} in {self.where}"
+        else:
+            text = f"unknown {self.role} {self.organisation!r}"
+        text = _advised(text, self.suggestions, self.hint)
+        return _prefixed((None if self.group is None else f"comparator group {self.group!r}",
+                          None if self.row is None else f"row {self.row}"), text)
 
 
 class UnknownPeriodError(PerfcoreError, KeyError):
-    """A period is not present. Fields: ``period``."""
+    """A period is not present.
 
+    Attributes
+    ----------
+    period : str
+        The period asked for.
+    where : str
+        Where it was looked for.
+    covered : tuple of str
+        The periods that are there (the message shows the first six).
+    """
+
+    period: str
+    where: str = "the dataset"
+    covered: tuple[str, ...] = ()
+
+    def _message(self) -> str:
+        text = f"{self.where} has no observations for period {self.period}"
+        if self.covered:
+            more = " ..." if len(self.covered) > 6 else ""
+            text += f" (it has {', '.join(self.covered[:6])}{more})"
+        return text
+
+
+class UnknownCodeError(PerfcoreError, KeyError):
+    """A code (Home Office outcome type, offence code ...) is not known.
+
+    Attributes
+    ----------
+    kind : str
+        What sort of code (``"offence code"``).
+    codes : tuple of str
+        The unknown ones.
+    where : str
+        Where they were looked for (``"the severity weights"``).
+    suggestions : tuple of str
+        Known codes close to them.
+    hint : str
+        What to do about it (``"codes are 1, 1A, 2–22"``).
+    """
+
+    kind: str
+    codes: tuple[str, ...]
+    where: str = ""
+    suggestions: tuple[str, ...] = ()
+    hint: str = ""
+
+    def _message(self) -> str:
+        kind = self.kind + ("s" if len(self.codes) != 1 else "")
+        text = (f"no {kind} {_quoted(self.codes)} in {self.where}" if self.where
+                else f"unknown {kind} {_quoted(self.codes)}")
+        return _advised(text, self.suggestions, self.hint)
+
+
+# --- data ----------------------------------------------------------------------------
 
 class DataError(PerfcoreError, ValueError):
-    """Observations are inconsistent or incomplete (e.g. a proportion with no denominator)."""
+    """Observations are inconsistent or incomplete (e.g. a proportion with no denominator).
+
+    The message says where, as a line of a :class:`DataValidationError` does:
+    ``"crime.csv, row 3, column 'value': <reason> (measure 'all_crime', period
+    '2019-20')"``.
+
+    Attributes
+    ----------
+    reason : str
+        What is wrong.
+    file : str or None
+        The data file.
+    row : int or None
+        The row (of the file, or of the records given) it is on.
+    rows : tuple of int
+        Every row it is on.
+    column : str or None
+        The column.
+    measure, organisation, period : str or None
+        The observation's key, where known.
+    count : int or None
+        How many observations it affects, where counted.
+    """
+
+    reason: str
+    file: str | None = None
+    row: int | None = None
+    rows: tuple[int, ...] = ()
+    column: str | None = None
+    measure: str | None = None
+    organisation: str | None = None
+    period: str | None = None
+    count: int | None = None
+
+    def _reason(self) -> str:
+        return self.reason
+
+    def _message(self) -> str:
+        return _in_data(self._reason(), file=self.file, row=self.row, rows=self.rows,
+                        column=self.column, measure=self.measure,
+                        organisation=self.organisation, period=self.period)
 
 
 class DuplicateObservationError(DataError):
-    """Two observations share one measure × organisation × period key. Field: ``key``."""
+    """Two observations share one measure × organisation × period key.
+
+    Attributes
+    ----------
+    key : tuple of str
+        The first duplicated ``(measure, organisation, period)``.
+    files : tuple of str
+        The two files it is loaded from, when it is in two files.
+    figure : str or None
+        The published figure, for a duplicated published figure.
+    """
+
+    key: tuple[str, str, str]
+    files: tuple[str, ...] = ()
+    figure: str | None = None
+    reason: str = ""
+    count: int | None = 1
+
+    def _reason(self) -> str:
+        if self.reason:
+            return self.reason
+        n = self.count or 1
+        dups = f"{n} duplicate observation{'s' if n != 1 else ''}"
+        m, o, p = self.key
+        if len(self.files) == 2:
+            a, b = self.files
+            return (f"measure {m!r}, organisation {o!r}, period {p!r} is loaded from both "
+                    f"{a} and {b}{' (twice)' if a == b else ''} ({dups} in all); is a file "
+                    "listed twice, or do two files cover the same months?")
+        text = f"{dups}; first: measure {m!r}, organisation {o!r}, period {p!r}"
+        if len(self.rows) == 2:
+            text += f" on rows {self.rows[0]} and {self.rows[1]}"
+        return text + " (each measure × organisation × period may appear once)"
+
+    def _message(self) -> str:
+        return _in_data(self._reason(), file=self.file)
+
+
+class NotCoveredError(DataError):
+    """A requested period is not covered by the data.
+
+    Attributes
+    ----------
+    covered : tuple of str
+        The periods the data cover (the message shows the latest six).
+    """
+
+    period: str | None
+    covered: tuple[str, ...] = ()
+    reason: str = ""
+
+    def _reason(self) -> str:
+        text = self.reason or f"the data do not cover {self.period}"
+        if self.covered:
+            text += f" (latest periods: {', '.join(self.covered[-6:])})"
+        return text
 
 
 class DataProblem:
@@ -248,25 +779,9 @@ class DataProblem:
                 self.organisation, self.period)
 
     def __str__(self) -> str:
-        where = []
-        if self.file:
-            where.append(self.file)
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column {self.column!r}")
-        text = f"{', '.join(where)}: {self.message}" if where else self.message
-        context = [f"{k} {v!r}" for k, v in (("measure", self.measure),
-                                              ("organisation", self.organisation),
-                                              ("period", self.period)) if v]
-        if context:
-            text += f" ({', '.join(context)})"
-        extra = len(self.rows) - 1
-        if extra > 0:
-            shown = ", ".join(str(r) for r in self.rows[1:6])
-            more = f" and {extra - 5} more" if extra > 5 else ""
-            text += f" [also row{'s' if extra > 1 else ''} {shown}{more}]"
-        return text
+        return _in_data(self.message, file=self.file, row=self.row, rows=self.rows,
+                        column=self.column, measure=self.measure,
+                        organisation=self.organisation, period=self.period)
 
     def __repr__(self) -> str:
         return f"DataProblem({str(self)!r})"
@@ -291,77 +806,303 @@ def _data_problem(message: str, file: str | None, row: int | None, column: str |
 
 
 class DataValidationError(DataError):
-    """A data file was validated whole and has one or more problems (``problems``, every
-    one of them; the message shows the first ``shown``). Fields: ``problems``, ``file``."""
+    """A data file was validated whole and has one or more problems.
+
+    Build it with :meth:`from_problems`; the message lists the first ``shown``.
+
+    Attributes
+    ----------
+    problems : tuple of DataProblem
+        Every problem found.
+    what : str or None
+        What was read, if not ``"data file <file>"`` (``"the DataFrame"``).
+    shown : int
+        How many problems the message lists.
+    """
+
+    problems: tuple[DataProblem, ...]
+    what: str | None = None
+    shown: int = 20
+    reason: str = ""
 
     @classmethod
     def from_problems(cls, problems: Sequence[DataProblem], file: str | None = None, *,
                       shown: int = 20, what: str | None = None) -> DataValidationError:
-        n = len(problems)
-        where = what or (f"data file {file}" if file else "the data")
+        """The error for ``problems`` found in ``file`` (or in ``what``)."""
+        return cls(problems=tuple(problems), file=file, shown=shown, what=what)
+
+    def _message(self) -> str:
+        n, shown = len(self.problems), self.shown
+        where = self.what or (f"data file {self.file}" if self.file else "the data")
         head = f"{n} problem{'s' if n != 1 else ''} in {where}"
-        lines = [f"  - {p}" for p in problems[:shown]]
+        lines = [f"  - {p}" for p in self.problems[:shown]]
         if n > shown:
             lines.append(f"  ... and {n - shown} more (every problem is in the error's "
                          "`problems`)")
-        return cls(f"{head}:\n" + "\n".join(lines), problems=tuple(problems), file=file)
+        return f"{head}:\n" + "\n".join(lines)
 
 
 class DataFileError(PerfcoreError, OSError):
-    """A data file could not be opened or decoded. Field: ``path``."""
+    """A data file could not be found, opened or decoded.
 
-    def __init__(self, message: str, **fields: Any) -> None:
-        PerfcoreError.__init__(self, message, **fields)
+    The message reads ``"cannot read data file <path>: <reason>"``.
+
+    Attributes
+    ----------
+    path : str or None
+        The file (``None`` when no file was given).
+    reason : str
+        Why it cannot be read, and what to do.
+    encoding : str or None
+        The text encoding tried, for a file that could not be decoded.
+    """
+
+    path: str | None
+    reason: str
+    encoding: str | None = None
+
+    def _message(self) -> str:
+        return (self.reason if self.path is None
+                else f"cannot read data file {self.path}: {self.reason}")
 
 
 class LoaderSelectionError(PerfcoreError, ValueError):
     """No registered loader, or more than one equally specific loader, matches a file name.
 
-    Fields: ``path``, ``candidates`` (the loader names that matched, if any) and
-    ``patterns`` (loader name -> its glob patterns).
+    Attributes
+    ----------
+    path : str
+        The file.
+    candidates : tuple of str
+        The loaders whose patterns match equally well (empty: none matched).
+    patterns : dict of str to tuple of str
+        Each loader's glob patterns, by loader name.
     """
+
+    path: str
+    candidates: tuple[str, ...]
+    patterns: Mapping[str, tuple[str, ...]]
+
+    def _message(self) -> str:
+        name = self.path.replace("\\", "/").rsplit("/", 1)[-1]
+        listing = "; ".join(f"{n}: {', '.join(p)}" for n, p in self.patterns.items()) or "none"
+        if not self.candidates:
+            return (f"no loader reads {name!r}: its name matches no loader's patterns "
+                    f"(loaders: {listing}); pass loader='NAME' to choose one")
+        return (f"{name!r} matches the patterns of more than one loader "
+                f"({', '.join(self.candidates)}), equally specifically; pass loader='NAME' "
+                f"to choose (loaders: {listing})")
 
 
 class MissingDependencyError(PerfcoreError, ImportError):
-    """An optional dependency is not installed. Fields: ``package``, ``extra`` (the
-    perfcore extra that installs it)."""
+    """An optional dependency is not installed.
 
-    def __init__(self, message: str, **fields: Any) -> None:
-        PerfcoreError.__init__(self, message, **fields)
+    The message reads ``"to_frame() needs pandas, which is not installed: install it with
+    pip install 'perfcore[pandas]'"``.
+
+    Attributes
+    ----------
+    package : str
+        The package that is missing.
+    extra : str
+        The perfcore extra that installs it.
+    purpose : str
+        What needs it.
+    """
+
+    package: str
+    extra: str
+    purpose: str = ""
+
+    def _message(self) -> str:
+        return (f"{self.purpose or 'this'} needs {self.package}, which is not installed: "
+                f"install it with pip install 'perfcore[{self.extra}]'")
 
 
-class NotCoveredError(DataError):
-    """A requested period is not covered by the data. Fields: ``period``, ``measure``."""
-
-
-class SeriesError(PerfcoreError, ValueError):
-    """A series cannot be charted or analysed. Fields: ``series`` (id or index), ``position``."""
-
+# --- plugins -------------------------------------------------------------------------
 
 class PluginError(PerfcoreError):
     """Root of plugin-system errors."""
 
 
-class PluginLoadError(PluginError, ImportError):
-    """A plugin could not be loaded or registered.
+def _describe_plugin(plugin: str, distribution: str | None, version: str | None,
+                     entry_point: str | None) -> str:
+    if distribution is None:
+        return f"plugin {plugin!r} (registered directly)"
+    where = f"{distribution} {version or '?'}"
+    if entry_point:
+        where += f", entry point {entry_point}"
+    return f"plugin {plugin!r} ({where})"
 
-    Fields: ``entry_point``, ``distribution``, ``version``. The cause is chained.
+
+class PluginLoadError(PluginError, ImportError):
+    """A plugin could not be loaded or registered; the cause is chained.
+
+    The message reads ``"plugin 'x' (perfcore-x 1.0, entry point x = m) could not be
+    imported: ModuleNotFoundError: ..."``.
+
+    Attributes
+    ----------
+    plugin : str
+        The plugin's name.
+    failure : str
+        What failed (``"could not be imported"``).
+    reason : str
+        The error it failed with.
+    distribution, version, entry_point : str or None
+        Where the plugin comes from (``None``: registered directly).
     """
 
-    def __init__(self, message: str, **fields: Any) -> None:
-        PerfcoreError.__init__(self, message, **fields)
+    plugin: str
+    failure: str
+    reason: str
+    distribution: str | None = None
+    version: str | None = None
+    entry_point: str | None = None
+
+    def _message(self) -> str:
+        who = _describe_plugin(self.plugin, self.distribution, self.version,
+                               self.entry_point)
+        return f"{who} {self.failure}: {self.reason}"
 
 
 class PluginResultError(PluginError, TypeError):
     """A plugin's callable (a loader, renderer or scorer) returned the wrong kind of thing.
 
-    Fields: ``kind``, ``name``, ``expected``, ``got``.
+    The message reads ``"loader 'x' of plugin 'p': returned a list; it must return a
+    Dataset"``, or gives ``reason`` after the loader's name.
+
+    Attributes
+    ----------
+    kind : str
+        What the callable is (``"loader"``, ``"derived_measure"``, ``"scorer"``).
+    name : str
+        Its name (``""``: not known, and the message is ``reason`` alone).
+    expected : object
+        What it should return.
+    got : object
+        What it returned (its type's name, or a shape).
+    reason : str
+        What is wrong, if not just that.
+    plugin : str or None
+        The plugin it is from.
+    measure : str or None
+        The measure it was computing.
     """
+
+    kind: str
+    name: str
+    expected: object
+    got: object
+    reason: str = ""
+    plugin: str | None = None
+    measure: str | None = None
+
+    def _message(self) -> str:
+        who = f"{self.kind.replace('_', ' ')} {self.name!r}" if self.name else ""
+        if who and self.plugin is not None:
+            who += f" of plugin {self.plugin!r}"
+        return _prefixed((who,), self.reason or
+                         f"returned {self.got}; it must return {self.expected}")
 
 
 class DuplicateNameError(PluginError, ValueError):
-    """Two plugins register the same name. Fields: ``kind``, ``name``, ``plugins``."""
+    """Two plugins register the same name.
 
+    Attributes
+    ----------
+    kind : str
+        What is registered twice (``"scorer"``, ``"plugin"``).
+    name : str
+        The name.
+    plugins : tuple of str
+        The two plugins.
+    distributions : tuple of str or None
+        Their distributions (``None``: registered directly).
+    sources : tuple of str
+        How the message describes the two (``"plugin 'a' (acme 1.0)"``).
+    hint : str
+        What to do about it.
+    """
+
+    kind: str
+    name: str
+    plugins: tuple[str, ...]
+    distributions: tuple[str | None, ...]
+    sources: tuple[str, ...]
+    hint: str = ""
+
+    def _message(self) -> str:
+        first, second = self.sources[0], self.sources[-1]
+        text = (f"two distributions advertise a perfcore plugin called {self.name!r}: "
+                f"{first} and {second}" if self.kind == "plugin" else
+                f"{self.kind.replace('_', ' ')} {self.name!r} is registered by {first} and by "
+                f"{second}")
+        return text + (f"; {self.hint}" if self.hint else "")
+
+
+# --- output --------------------------------------------------------------------------
+
+class OutputError(PerfcoreError, OSError):
+    """A report or chart could not be written: ``"cannot write <path>: <reason>"``.
+
+    Attributes
+    ----------
+    path : str
+        The file.
+    reason : str
+        Why not.
+    """
+
+    path: str
+    reason: str
+
+    def _message(self) -> str:
+        return f"cannot write {self.path}: {self.reason}"
+
+
+class MissingTranslationError(PerfcoreError, LookupError):
+    """A report was asked for in a language that some of its texts are not translated into.
+
+    Build it with :meth:`for_texts`; ``text`` and ``where`` are the first missing pair.
+
+    Attributes
+    ----------
+    lang : str
+        The language code, e.g. ``"cy"``.
+    missing : tuple of (str, str)
+        ``(text, where)`` pairs: the English text and where the report uses it, such as
+        ``"priority 'crime_reduction' title"``.
+    """
+
+    lang: str
+    missing: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def for_texts(cls, lang: str, missing: Sequence[tuple[str, str]]) -> MissingTranslationError:
+        """The error for the untranslated ``(text, where)`` pairs."""
+        return cls(lang=lang, missing=tuple((str(t), str(w)) for t, w in missing))
+
+    @property
+    def text(self) -> str | None:
+        """The first missing text."""
+        return self.missing[0][0] if self.missing else None
+
+    @property
+    def where(self) -> str | None:
+        """Where the report uses the first missing text."""
+        return self.missing[0][1] if self.missing else None
+
+    def _message(self) -> str:
+        n, lang = len(self.missing), self.lang
+        body = "\n".join(f"  - {w}: {t!r}" for t, w in self.missing)
+        return (f"{n} text{'s have' if n != 1 else ' has'} no {lang!r} translation:\n{body}\n"
+                f"Add them to the plan file (e.g. title = {{ en = \"...\", {lang} = \"...\" }})"
+                " or pass texts=; or ask for a visible marker instead (fallback=\"mark\", "
+                "--translation-fallback mark).")
+
+
+# --- warnings ------------------------------------------------------------------------
 
 class PerfcoreWarning(UserWarning):
     """Root of every warning perfcore emits."""
@@ -387,38 +1128,3 @@ class UnknownCategoryWarning(PerfcoreWarning):
 
 class TrialLimitsWarning(PerfcoreWarning):
     """SPC limits were computed from fewer points than recommended (trial limits)."""
-
-
-class UnknownCodeError(PerfcoreError, KeyError):
-    """A code (Home Office outcome type, offence code ...) is not known.
-
-    Fields: ``kind`` (what sort of code), ``codes`` (the unknown ones), ``suggestions``.
-    """
-
-
-class OutputError(PerfcoreError, OSError):
-    """A report or chart could not be written. Field: ``path``."""
-
-    def __init__(self, message: str, **fields: Any) -> None:
-        PerfcoreError.__init__(self, message, **fields)
-
-
-class MissingTranslationError(PerfcoreError, LookupError):
-    """A report was asked for in a language that some of its texts are not translated into.
-
-    Fields: ``lang`` (the language code, e.g. ``"cy"``), ``missing`` (a tuple of
-    ``(text, where)`` pairs: the English text and where the report uses it, such as
-    ``"priority 'crime_reduction' title"``), and ``text`` / ``where`` for the first one.
-    """
-
-    @classmethod
-    def for_texts(cls, lang: str, missing: Sequence[tuple[str, str]]) -> MissingTranslationError:
-        pairs = tuple((str(t), str(w)) for t, w in missing)
-        body = "\n".join(f"  - {w}: {t!r}" for t, w in pairs)
-        return cls(
-            f"{len(pairs)} text{'s have' if len(pairs) != 1 else ' has'} no {lang!r} "
-            f"translation:\n{body}\nAdd them to the plan file (e.g. "
-            f"title = {{ en = \"...\", {lang} = \"...\" }}) or pass texts=; or ask for a "
-            "visible marker instead (fallback=\"mark\", --translation-fallback mark).",
-            lang=lang, missing=pairs, text=pairs[0][0] if pairs else None,
-            where=pairs[0][1] if pairs else None)

@@ -11,7 +11,6 @@ problem at once.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -58,9 +57,8 @@ def _slug(text: str) -> str:
 def _nonblank(obj: str, field: str) -> Any:
     def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, str) or not value.strip():
-            raise ModelError(f"{_describe(instance, obj)}: {field} is required and must be "
-                             f"non-empty text (got {value!r})", obj=_describe(instance, obj),
-                             field=field)
+            raise ModelError(reason=f"{field} is required and must be non-empty text (got "
+                             f"{value!r})", obj=_describe(instance, obj), field=field)
     return check
 
 
@@ -73,7 +71,7 @@ def _valid_id(obj: str) -> Any:
     def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, str) or not ID_PATTERN.match(value):
             raise ModelError(
-                f"{obj} id {value!r} is not valid: use lower-case letters, digits and "
+                reason="the id is not valid: use lower-case letters, digits and "
                 "underscores, starting with a letter (a domain prefix may be added with a "
                 "dot, e.g. 'victims.satisfaction_whole_experience')",
                 obj=f"{obj} {value!r}", field="id")
@@ -84,14 +82,14 @@ def _to_polarity(value: Any) -> Polarity:
     try:
         return Polarity.parse(value)
     except OptionError as exc:
-        raise ModelError(str(exc), obj="measure", field="polarity") from exc
+        raise ModelError(reason=str(exc), obj="measure", field="polarity") from exc
 
 
 def _to_kind(value: Any) -> MeasureKind:
     try:
         return MeasureKind.parse(value)
     except OptionError as exc:
-        raise ModelError(str(exc), obj="measure", field="kind") from exc
+        raise ModelError(reason=str(exc), obj="measure", field="kind") from exc
 
 
 def _to_period(value: Any) -> Period | None:
@@ -100,7 +98,7 @@ def _to_period(value: Any) -> Period | None:
     try:
         return parse_period(value)
     except PeriodError as exc:
-        raise ModelError(f"target period: {exc}", obj="target", field="by") from exc
+        raise ModelError(reason=str(exc), obj="target", field="by") from exc
 
 
 _CHANGE_RE = re.compile(
@@ -129,16 +127,16 @@ class Target:
 
     def __attrs_post_init__(self) -> None:
         if (self.value is None) == (self.change is None):
-            raise ModelError("target: give exactly one of value or change",
+            raise ModelError(reason="give exactly one of value or change",
                              obj="target", field="value")
         for name in ("value", "change"):
             v = getattr(self, name)
             if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))
                                   or v != v):
-                raise ModelError(f"target: {name} must be a number, not {v!r}",
+                raise ModelError(reason=f"{name} must be a number, not {v!r}",
                                  obj="target", field=name)
         if self.change is not None and self.change == 0:
-            raise ModelError("target: a change of 0 is not a target", obj="target",
+            raise ModelError(reason="a change of 0 is not a target", obj="target",
                              field="change")
 
     @property
@@ -155,11 +153,11 @@ class Target:
         if isinstance(data, str):
             return cls.from_text(data)
         if not isinstance(data, Mapping):
-            raise ModelError(f"target must be a table or text, not {type(data).__name__}",
+            raise ModelError(reason=f"must be a table or text, not {type(data).__name__}",
                              obj="target", field="target")
         unknown = set(data) - {"value", "change", "baseline", "by", "description"}
         if unknown:
-            raise ModelError(f"target: unknown field(s) {sorted(unknown)}; allowed: value, "
+            raise ModelError(reason=f"unknown field(s) {sorted(unknown)}; allowed: value, "
                              "change, baseline, by, description", obj="target",
                              field=sorted(unknown)[0])
         kwargs = dict(data)
@@ -195,7 +193,7 @@ class Target:
 def _parse_change(text: str) -> tuple[float, str]:
     m = _CHANGE_RE.match(text.strip().lower())
     if not m:
-        raise ModelError(f"target: cannot read change {text!r}; write e.g. '-20%', "
+        raise ModelError(reason=f"cannot read change {text!r}; write e.g. '-20%', "
                          "'20% reduction', '+2 pp'", obj="target", field="change")
     num = float(m["num"])
     word = m["word"]
@@ -215,8 +213,8 @@ def _to_month(value: Any) -> Month:
     except PeriodError:
         month = None
     if not isinstance(month, Month):
-        raise ModelError(f"rebase month {value!r} is not a month: write the first month of "
-                         "the new level, e.g. '2023-10' or 'October 2023'", obj="rebase",
+        raise ModelError(reason=f"{value!r} is not a month: write the first month of the new "
+                         "level, e.g. '2023-10' or 'October 2023'", obj="rebase",
                          field="month")
     return month
 
@@ -239,35 +237,35 @@ class Rebase:
         if isinstance(value, str):
             return cls(month=value)
         if not isinstance(value, Mapping):
-            raise ModelError(f"a rebase is a month such as '2023-10' or a table "
+            raise ModelError(reason="must be a month such as '2023-10' or a table "
                              f"{{ month = ..., note = ... }}, not {type(value).__name__}",
                              obj="rebase", field="")
         unknown = sorted(set(value) - {"month", "note"})
         if unknown:
-            raise ModelError(f"rebase: unknown field(s) {unknown}; allowed: month, note",
+            raise ModelError(reason=f"unknown field(s) {unknown}; allowed: month, note",
                              obj="rebase", field=unknown[0])
         if "month" not in value:
-            raise ModelError("rebase: the month is required (the first month of the new "
+            raise ModelError(reason="the month is required (the first month of the new "
                              "level)", obj="rebase", field="month")
         if not isinstance(value.get("note", ""), str):
-            raise ModelError("rebase: note must be text", obj="rebase", field="note")
+            raise ModelError(reason="note must be text", obj="rebase", field="note")
         return cls(**value)
 
 
 def _rebases(value: Any) -> tuple[Rebase, ...]:
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
-        raise ModelError("spc rebase must be a list of months or { month, note } tables, "
+        raise ModelError(reason="rebase must be a list of months or { month, note } tables, "
                          f"not {type(value).__name__}", obj="spc", field="rebase")
     out: list[Rebase] = []
     for k, item in enumerate(value):
         try:
             rebase = Rebase.from_value(item)
         except ModelError as exc:
-            sub = exc.fields.get("field") or ""
-            raise ModelError(f"spc {exc}", obj="spc",
+            sub = exc.field or ""
+            raise ModelError(reason=exc.reason, obj=f"spc {exc.obj}",
                              field=f"rebase[{k}].{sub}" if sub else f"rebase[{k}]") from exc
         if any(r.month == rebase.month for r in out):
-            raise ModelError(f"spc rebase: {rebase.month} is given twice", obj="spc",
+            raise ModelError(reason=f"{rebase.month} is given twice", obj="spc rebase",
                              field=f"rebase[{k}].month")
         out.append(rebase)
     # Month order, whatever order the plan lists them in: groups follow one another.
@@ -281,7 +279,7 @@ def _rule_profile(instance: Any, attribute: attrs.Attribute[Any], value: Any) ->
     # settings never load the calculations.
     from perfcore.calc.spc.rules import PROFILES
     if not isinstance(value, str) or value not in PROFILES:
-        raise ModelError(f"spc rules {value!r} is not a rule profile"
+        raise ModelError(reason=f"rules {value!r} is not a rule profile"
                          f"{did_you_mean(str(value), PROFILES)} (profiles: "
                          f"{', '.join(PROFILES)})", obj="spc", field="rules")
 
@@ -289,7 +287,7 @@ def _rule_profile(instance: Any, attribute: attrs.Attribute[Any], value: Any) ->
 def _chart_points(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value is not None and (isinstance(value, bool) or not isinstance(value, int)
                               or value < 2):
-        raise ModelError(f"spc points must be a whole number of months ≥ 2, not {value!r}",
+        raise ModelError(reason=f"points must be a whole number of months ≥ 2, not {value!r}",
                          obj="spc", field="points")
 
 
@@ -315,12 +313,12 @@ class SpcSettings:
         if isinstance(data, SpcSettings):
             return data
         if not isinstance(data, Mapping):
-            raise ModelError(f"spc must be a table (rules, points, rebase), not "
+            raise ModelError(reason="must be a table (rules, points, rebase), not "
                              f"{type(data).__name__}", obj="spc", field="")
         allowed = [a.name for a in attrs.fields(cls)]
         unknown = sorted(set(data) - set(allowed))
         if unknown:
-            raise ModelError(f"spc: unknown field(s) {unknown}; allowed: "
+            raise ModelError(reason=f"unknown field(s) {unknown}; allowed: "
                              f"{', '.join(allowed)}", obj="spc", field=unknown[0])
         return cls(**data)
 
@@ -329,8 +327,8 @@ def _to_spc(value: Any) -> SpcSettings:
     try:
         return SpcSettings.from_mapping(value)
     except ModelError as exc:
-        sub = exc.fields.get("field") or ""
-        raise ModelError(str(exc), obj="measure",
+        sub = exc.field or ""
+        raise ModelError(reason=str(exc), obj="measure",
                          field=f"spc.{sub}" if sub else "spc") from exc
 
 
@@ -358,45 +356,45 @@ class Measure:
     def __attrs_post_init__(self) -> None:
         me = f"measure {self.id!r}"
         if self.kind is MeasureKind.QUALITATIVE and self.spc != SpcSettings():
-            raise ModelError(f"{me}: a qualitative measure has no monthly series to chart, "
+            raise ModelError(reason="a qualitative measure has no monthly series to chart, "
                              "so no spc settings", obj=me, field="spc")
         if self.per is not None and (isinstance(self.per, bool) or not isinstance(self.per, int)
                                      or self.per <= 0):
-            raise ModelError(f"{me}: per must be a positive whole number (e.g. 1000), not "
+            raise ModelError(reason="per must be a positive whole number (e.g. 1000), not "
                              f"{self.per!r}", obj=me, field="per")
         if self.per is not None and self.kind is not MeasureKind.RATE:
-            raise ModelError(f"{me}: per applies only to rate measures, not {self.kind.value}",
+            raise ModelError(reason=f"per applies only to rate measures, not {self.kind.value}",
                              obj=me, field="per")
         if self.decimals is not None and (isinstance(self.decimals, bool)
                                           or not isinstance(self.decimals, int)
                                           or not 0 <= self.decimals <= 6):
-            raise ModelError(f"{me}: decimals must be a whole number from 0 to 6, not "
+            raise ModelError(reason="decimals must be a whole number from 0 to 6, not "
                              f"{self.decimals!r}", obj=me, field="decimals")
         if self.target is not None:
             if not isinstance(self.target, Target):
-                raise ModelError(f"{me}: target must be a Target", obj=me, field="target")
+                raise ModelError(reason="target must be a Target", obj=me, field="target")
             self._check_target(me, self.target)
 
     def _check_target(self, me: str, target: Target) -> None:
         if self.kind is MeasureKind.QUALITATIVE:
-            raise ModelError(f"{me}: a qualitative measure cannot have a numeric target",
+            raise ModelError(reason="a qualitative measure cannot have a numeric target",
                              obj=me, field="target")
         if target.change is not None:
             if self.polarity is Polarity.NEUTRAL:
                 raise TargetPolarityError(
-                    f"{me}: polarity is neutral, so a target to "
+                    reason="polarity is neutral, so a target to "
                     f"{'increase' if target.direction > 0 else 'reduce'} it contradicts it; "
                     "set the polarity or give a value target", obj=me, field="target")
             if target.direction != self.polarity.sign:
                 wanted = "an increase" if target.direction > 0 else "a reduction"
                 raise TargetPolarityError(
-                    f"{me}: the target asks for {wanted} but the measure's polarity is "
+                    reason=f"the target asks for {wanted} but the measure's polarity is "
                     f"{self.polarity.value}; fix the sign of the target or the polarity",
                     obj=me, field="target")
             pp = self.kind is MeasureKind.PROPORTION
             if pp != (target.change_unit == "pp"):
                 raise ModelError(
-                    f"{me}: a {self.kind.value} measure's target change must be in "
+                    reason=f"a {self.kind.value} measure's target change must be in "
                     f"{'percentage points (pp)' if pp else 'per cent'}", obj=me, field="target")
 
     @property
@@ -414,19 +412,19 @@ class Measure:
     def from_mapping(cls, data: Mapping[str, Any]) -> Measure:
         """From a mapping such as one ``[[...measures]]`` table of a plan file."""
         if not isinstance(data, Mapping):
-            raise ModelError(f"a measure must be a table, not {type(data).__name__}",
+            raise ModelError(reason=f"must be a table, not {type(data).__name__}",
                              obj="measure", field="measure")
         fields = {a.name for a in attrs.fields(cls)}
         unknown = set(data) - fields
         ident = data.get("id", "?")
         if unknown:
-            raise ModelError(f"measure {ident!r}: unknown field(s) {sorted(unknown)}; allowed: "
+            raise ModelError(reason=f"unknown field(s) {sorted(unknown)}; allowed: "
                              f"{', '.join(sorted(fields))}", obj=f"measure {ident!r}",
                              field=sorted(unknown)[0])
         missing = [f for f in ("id", "name", "kind", "polarity") if f not in data]
         if missing:
-            raise ModelError(f"measure {ident!r}: missing required field(s) "
-                             f"{', '.join(missing)}", obj=f"measure {ident!r}", field=missing[0])
+            raise ModelError(reason=f"missing required field(s) {', '.join(missing)}",
+                             obj=f"measure {ident!r}", field=missing[0])
         kwargs = dict(data)
         if "target" in kwargs and kwargs["target"] is not None:
             kwargs["target"] = Target.from_mapping(kwargs["target"])
@@ -434,9 +432,8 @@ class Measure:
             return cls(**kwargs)
         except ModelError as exc:
             # Converters run before the id is known to them; say which measure it was.
-            if exc.fields.get("obj") == "measure":
-                raise type(exc)(f"measure {ident!r}: {exc}", obj=f"measure {ident!r}",
-                                field=exc.fields.get("field")) from exc
+            if exc.obj == "measure":
+                raise type(exc)(**{**exc.fields, "obj": f"measure {ident!r}"}) from exc
             raise
 
     def __repr__(self) -> str:
@@ -446,11 +443,11 @@ class Measure:
 
 def _tuple_of(value: Any, cls: type[Any], what: str) -> tuple[Any, ...]:
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
-        raise ModelError(f"{what} must be a list of {cls.__name__} objects", obj=what, field=what)
+        raise ModelError(reason=f"must be a list of {cls.__name__} objects", obj=what, field=what)
     out = tuple(value)
     for v in out:
         if not isinstance(v, cls):
-            raise ModelError(f"{what} must contain {cls.__name__} objects, not "
+            raise ModelError(reason=f"must contain {cls.__name__} objects, not "
                              f"{type(v).__name__}", obj=what, field=what)
     return out
 
@@ -510,8 +507,7 @@ def _check_unique(items: Sequence[Any], owner: str, what: str) -> None:
     seen: set[str] = set()
     for item in items:
         if item.id in seen:
-            raise DuplicateIdError(f"{owner}: {what} has two entries with id {item.id!r}",
-                                   obj=owner, field=what, id=item.id)
+            raise DuplicateIdError(obj=owner, field=what, id=item.id)
         seen.add(item.id)
 
 
@@ -539,17 +535,15 @@ class Plan:
                     if what == "outcome":
                         if o.id in where:
                             raise DuplicateIdError(
-                                f"plan {self.id!r}: outcome id {o.id!r} is used in priority "
-                                f"{where[o.id]!r} and priority {p.id!r}",
-                                obj=f"plan {self.id!r}", field="outcomes", id=o.id)
+                                obj=f"plan {self.id!r}", field="outcomes", id=o.id,
+                                places=(f"priority {where[o.id]!r}", f"priority {p.id!r}"))
                         where[o.id] = p.id
                     else:
                         for m in o.measures:
                             if m.id in where:
                                 raise DuplicateIdError(
-                                    f"plan {self.id!r}: measure id {m.id!r} appears in "
-                                    f"{where[m.id]} and {p.id}.{o.id}",
-                                    obj=f"plan {self.id!r}", field="measures", id=m.id)
+                                    obj=f"plan {self.id!r}", field="measures", id=m.id,
+                                    places=(where[m.id], f"{p.id}.{o.id}"))
                             where[m.id] = f"{p.id}.{o.id}"
             del items
 
@@ -564,11 +558,8 @@ class Plan:
         for m in self.measures():
             if m.id == measure_id:
                 return m
-        ids = [m.id for m in self.measures()]
-        near = tuple(difflib.get_close_matches(measure_id, ids, n=3))
-        hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
-        raise UnknownMeasureError(f"plan {self.id!r} has no measure {measure_id!r}{hint}",
-                                  measure=measure_id, suggestions=near)
+        raise UnknownMeasureError.near(measure_id, [m.id for m in self.measures()],
+                                       where=f"plan {self.id!r}")
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], *, file: str | None = None) -> Plan:
@@ -658,8 +649,7 @@ def _to_status(value: Any) -> Status:
     try:
         return Status.parse(value)
     except OptionError as exc:
-        raise ModelError(f"assessment status: {exc}", obj="assessment",
-                         field="status") from exc
+        raise ModelError(reason=str(exc), obj="assessment", field="status") from exc
 
 
 @attrs.frozen(kw_only=True)

@@ -11,7 +11,6 @@ supplied by the user with its version and source, never hard-coded as fact.
 from __future__ import annotations
 
 import csv
-import difflib
 import functools
 import io
 from collections.abc import Iterable, Iterator, Sequence
@@ -73,7 +72,7 @@ class OrganisationRegistry:
         self._by_name: dict[str, list[Organisation]] = {}
         for org in organisations:
             if org.code in self._by_code:
-                raise ModelError(f"organisation code {org.code!r} is listed twice",
+                raise ModelError(reason="the code is listed twice",
                                  obj=f"organisation {org.code!r}", field="code")
             self._by_code[org.code] = org
             for key in {_norm(n) for n in (org.name, *org.aliases, org.name_cy) if n}:
@@ -113,13 +112,10 @@ class OrganisationRegistry:
         if len(matches) > 1:
             options = ", ".join(f"{m.name} ({m.type}, {m.code})" for m in matches)
             raise UnknownOrganisationError(
-                f"{key!r} is ambiguous: {options}; use the code or pass type=",
+                reason=f"{key!r} is ambiguous: {options}", hint="use the code or pass type=",
                 organisation=key, suggestions=tuple(m.code for m in matches))
         names = sorted({o.name for o in self} | {a for o in self for a in o.aliases})
-        near = tuple(difflib.get_close_matches(key, names, n=3, cutoff=0.6))
-        hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
-        raise UnknownOrganisationError(f"unknown organisation {key!r}{hint}",
-                                       organisation=key, suggestions=near)
+        raise UnknownOrganisationError.near(key, names)
 
     def code(self, key: str) -> str:
         """The ONS code of the organisation with this code, name or alias."""
@@ -142,8 +138,8 @@ class OrganisationRegistry:
         kind = {"england_and_wales": "national", "country": "country",
                 "english_region": "region"}.get(org.type)
         if kind is None:
-            raise UnknownOrganisationError(f"{org.name} is not an area with member forces",
-                                           organisation=area, suggestions=())
+            raise UnknownOrganisationError(
+                reason=f"{org.name} is not an area with member forces", organisation=area)
         return ComparatorGroup(id=org.code, name=org.name, kind=kind,
                                members=tuple(o.code for o in self.members(org.code)),
                                source="ONS police force area geography",
@@ -167,7 +163,7 @@ def default_registry() -> OrganisationRegistry:
 
 def _codes(members: Sequence[str]) -> tuple[str, ...]:
     if isinstance(members, str):
-        raise ModelError("members must be a list of organisations, not one string",
+        raise ModelError(reason="members must be a list of organisations, not one string",
                          obj="comparator group", field="members")
     return tuple(members)
 
@@ -203,12 +199,10 @@ class ComparatorGroup:
             try:
                 resolved.append(reg.code(m))
             except UnknownOrganisationError as exc:
-                raise UnknownOrganisationError(
-                    f"comparator group {self.id!r} names an unknown organisation: {exc}",
-                    organisation=m, suggestions=exc.suggestions, group=self.id) from exc
+                raise UnknownOrganisationError(**{**exc.fields, "group": self.id}) from exc
         if len(set(resolved)) != len(resolved):
             dupes = sorted({c for c in resolved if resolved.count(c) > 1})
-            raise ModelError(f"comparator group {self.id!r} lists {dupes} more than once",
+            raise ModelError(reason=f"lists {dupes} more than once",
                              obj=f"comparator group {self.id!r}", field="members")
         object.__setattr__(self, "members", tuple(resolved))
         if self.focal is not None:
@@ -216,11 +210,9 @@ class ComparatorGroup:
                 object.__setattr__(self, "focal", reg.code(self.focal))
             except UnknownOrganisationError as exc:
                 raise UnknownOrganisationError(
-                    f"comparator group {self.id!r}: unknown focal force: {exc}",
-                    organisation=self.focal, suggestions=exc.suggestions,
-                    group=self.id) from exc
+                    **{**exc.fields, "group": self.id, "role": "focal force"}) from exc
         if self.kind == "msg" and self.focal is None:
-            raise ModelError(f"comparator group {self.id!r}: an MSG needs its focal force",
+            raise ModelError(reason="an MSG needs its focal force",
                              obj=f"comparator group {self.id!r}", field="focal")
 
     @classmethod

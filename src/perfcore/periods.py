@@ -75,8 +75,7 @@ def _last_month_index(period: Period | _dt.date) -> int:
 
 def _check_year(year: int, text: object = None) -> int:
     if not 1900 <= year <= 2200:
-        raise PeriodError(f"year {year} is out of range (1900–2200)"
-                          + (f" in {text!r}" if text is not None else ""),
+        raise PeriodError(reason=f"year {year} is out of range (1900–2200)",
                           text=text, accepted=ACCEPTED_FORMS)
     return year
 
@@ -169,7 +168,7 @@ class Period:
         period = parse_period(text, prefer=None if cls is Period else cls)
         if cls is not Period and not isinstance(period, cls):
             raise PeriodError(
-                f"{text!r} is a {type(period).__name__}, not a {cls.__name__}",
+                reason=f"it is a {type(period).__name__}, not a {cls.__name__}",
                 text=text, accepted=ACCEPTED_FORMS)
         return period
 
@@ -198,8 +197,8 @@ class Month(Period):
     def __attrs_post_init__(self) -> None:
         _check_year(self.year)
         if not 1 <= self.month <= 12:
-            raise PeriodError(f"month {self.month} is not 1–12", text=f"{self.year}-{self.month}",
-                              accepted=ACCEPTED_FORMS)
+            raise PeriodError(reason=f"month {self.month} is not 1–12",
+                              text=f"{self.year}-{self.month}", accepted=ACCEPTED_FORMS)
 
     @classmethod
     def from_index(cls, index: int) -> Month:
@@ -262,7 +261,7 @@ class FinancialYear(Period):
 
     def shift(self, months: int) -> FinancialYear:
         if months % 12:
-            raise PeriodError(f"cannot shift a financial year by {months} months",
+            raise PeriodError(reason=f"cannot shift a financial year by {months} months",
                               text=str(self), accepted=ACCEPTED_FORMS)
         return FinancialYear(self.start_year + months // 12)
 
@@ -287,8 +286,8 @@ class FinancialQuarter(Period):
     def __attrs_post_init__(self) -> None:
         _check_year(self.start_year)
         if self.quarter not in (1, 2, 3, 4):
-            raise PeriodError(f"quarter {self.quarter} is not 1–4", text=f"Q{self.quarter}",
-                              accepted=ACCEPTED_FORMS)
+            raise PeriodError(reason=f"quarter {self.quarter} is not 1–4",
+                              text=f"Q{self.quarter}", accepted=ACCEPTED_FORMS)
 
     @classmethod
     def containing(cls, period: Period | _dt.date) -> FinancialQuarter:
@@ -311,8 +310,8 @@ class FinancialQuarter(Period):
 
     def shift(self, months: int) -> FinancialQuarter:
         if months % 3:
-            raise PeriodError(f"cannot shift a quarter by {months} months", text=str(self),
-                              accepted=ACCEPTED_FORMS)
+            raise PeriodError(reason=f"cannot shift a quarter by {months} months",
+                              text=str(self), accepted=ACCEPTED_FORMS)
         n = self.start_year * 4 + self.quarter - 1 + months // 3
         return FinancialQuarter(n // 4, n % 4 + 1)
 
@@ -350,8 +349,8 @@ class CalendarYear(Period):
 
     def shift(self, months: int) -> CalendarYear:
         if months % 12:
-            raise PeriodError(f"cannot shift a calendar year by {months} months", text=str(self),
-                              accepted=ACCEPTED_FORMS)
+            raise PeriodError(reason=f"cannot shift a calendar year by {months} months",
+                              text=str(self), accepted=ACCEPTED_FORMS)
         return CalendarYear(self.year + months // 12)
 
     def __str__(self) -> str:
@@ -378,7 +377,7 @@ class Rolling(Period):
 
     def __attrs_post_init__(self) -> None:
         if self.months_long < 1:
-            raise PeriodError(f"a rolling window needs at least one month, not {self.months_long}",
+            raise PeriodError(reason="a rolling window needs at least one month",
                               text=str(self.months_long), accepted=ACCEPTED_FORMS)
 
     @property
@@ -419,7 +418,7 @@ class MonthRange(Period):
 
     def __attrs_post_init__(self) -> None:
         if self.last_month.first < self.first_month.first:
-            raise PeriodError(f"month range ends ({self.last_month}) before it starts "
+            raise PeriodError(reason=f"month range ends ({self.last_month}) before it starts "
                               f"({self.first_month})",
                               text=f"{self.first_month} to {self.last_month}",
                               accepted=ACCEPTED_FORMS)
@@ -497,7 +496,7 @@ def _parse_fy(text: str, original: str) -> FinancialYear | None:
     expected = (y1 + 1) % 100 if len(y2s) == 2 else y1 + 1
     if y2 != expected:
         raise PeriodError(
-            f"{original!r} is not a financial year: the second year must follow the first "
+            reason="not a financial year: the second year must follow the first "
             f"(e.g. {y1}-{(y1 + 1) % 100:02d}); multi-year spans are not single periods",
             text=original, accepted=ACCEPTED_FORMS)
     return FinancialYear(_check_year(y1, original))
@@ -525,7 +524,7 @@ def parse_period(text: str | Period, *, prefer: type[Period] | Kind | None = Non
     if isinstance(text, Period):
         return text
     if not isinstance(text, str):
-        raise PeriodError(f"a period must be text or a Period, not {type(text).__name__}",
+        raise PeriodError(reason=f"a period must be text or a Period, not {type(text).__name__}",
                           text=text, accepted=ACCEPTED_FORMS)
     norm = " ".join(text.strip().lower().replace("\u2013", "–").split())
     if prefer in ("month", Month):
@@ -542,16 +541,14 @@ def parse_period(text: str | Period, *, prefer: type[Period] | Kind | None = Non
         if prefer_cls is FinancialYear:
             return both[1]
         raise PeriodError(
-            f"{text!r} is ambiguous: it could be {both[0].label()} or financial year "
+            reason=f"ambiguous: it could be {both[0].label()} or financial year "
             f"{both[1]}; write '{both[1].start_year}/{str(both[1])[-2:]}' for the financial "
             f"year or '{both[0].label()}' for the month, or pass prefer=",
             text=text, accepted=ACCEPTED_FORMS)
 
     result = _parse_any(norm, text)
     if result is None:
-        raise PeriodError(
-            f"cannot read {text!r} as a period; accepted forms are:\n  "
-            + "\n  ".join(ACCEPTED_FORMS), text=text, accepted=ACCEPTED_FORMS)
+        raise PeriodError(text=text, accepted=ACCEPTED_FORMS)
     return result
 
 
@@ -602,7 +599,8 @@ def periods_covering(months: Iterable[Month], kind: type[Period]) -> tuple[Perio
         elif kind is Month:
             found.add(mo)
         else:
-            raise PeriodError(f"cannot group months into {kind.__name__}", text=kind.__name__,
+            raise PeriodError(reason="cannot group months into this kind of period",
+                              text=kind.__name__,
                               accepted=("FinancialYear", "FinancialQuarter", "CalendarYear",
                                         "Month"))
     return tuple(sorted(found))

@@ -73,7 +73,7 @@ def _scoring_check(registry: Registry) -> Any:
                 measure_ids=[m.id for m in plan.measures()],
                 priority_ids=[p.id for p in plan.priorities])
         except PlanValidationError as exc:
-            return None, tuple(exc.fields.get("problems", ()))
+            return None, exc.problems
         return config, ()
     return check
 
@@ -114,8 +114,8 @@ def _files(plan_file: PlanFile, files: Sequence[PathLike] | None, loader: str | 
     if files:
         return load_files(list(files), loader=loader, progress=progress, specs=specs)
     if not plan_file.data:
-        raise DataError(f"no data: the plan {plan_file.file or ''} has no [[data]] entries; "
-                        "add one, or give the data files", path=None if plan_file.file is None
+        raise DataError(reason="no data: the plan has no [[data]] entries; add one, or give "
+                        "the data files", file=None if plan_file.file is None
                         else str(plan_file.file))
     parts = [_aggregated(load_files(src.path, loader=src.loader, progress=False, specs=specs,
                                     **dict(src.options)), src.aggregate)
@@ -140,8 +140,8 @@ def _period(plan_file: PlanFile, dataset: Dataset, period: str | Period | None
     if chosen is not None:
         return chosen
     if not dataset.periods:
-        raise PeriodError(f"which period? the data of {plan_file.file or 'the plan'} cover "
-                          "no periods; give one (--period)", text=None)
+        raise PeriodError(reason=f"which period? the data of {plan_file.file or 'the plan'} "
+                          "cover no periods; give one (--period)")
     latest = latest_period(dataset.periods)
     covered = ", ".join(str(p) for p in sorted(dataset.periods)[-8:])
     warnings.warn(f"no period given (--period) or set in the plan's [report] or [plan] "
@@ -213,8 +213,8 @@ def report_plan(plan_file: PlanFile, evaluation: Evaluation, scores: Scores | No
     settings = plan_file.report
     if not (settings.public if public is None else public):
         if threshold is not None or symbol is not None:
-            raise OptionError("a threshold or symbol applies to a public edition only: ask "
-                              "for one (--public, public=True)", option="public",
+            raise OptionError(reason="a threshold or symbol applies to a public edition "
+                              "only: ask for one (--public, public=True)", option="public",
                               value=public, allowed=(True,))
         return report
     return public_edition(report, threshold=threshold or settings.threshold

@@ -161,8 +161,7 @@ def positive_option(name: str, value: Any, *, allow_zero: bool = False) -> float
     ok = np.isfinite(v) and (v >= 0 if allow_zero else v > 0)
     if not ok:
         what = ">= 0" if allow_zero else "> 0"
-        raise OptionError(f"{name}={value!r} must be a finite number {what}", option=name,
-                          value=value, allowed=f"finite numbers {what}")
+        raise OptionError(option=name, value=value, allowed=f"a finite number {what}")
     return v
 
 
@@ -172,8 +171,8 @@ def as_float(value: npt.ArrayLike, name: str) -> FloatArray:
         arr = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise ShapeError(
-            f"{name} must be numeric (array-like of numbers); got {type(value).__name__}",
-            argument=name,
+            reason=f"{name} must be numeric (array-like of numbers); got "
+            f"{type(value).__name__}", argument=name, shapes={},
         ) from exc
     return arr
 
@@ -188,9 +187,7 @@ def broadcast(**arrays: npt.ArrayLike) -> tuple[FloatArray, ...]:
         out = np.broadcast_arrays(*converted)
     except ValueError as exc:
         shapes = {k: a.shape for k, a in zip(arrays, converted, strict=True)}
-        shown = ", ".join(f"{k} {s}" for k, s in shapes.items())
-        raise ShapeError(f"arguments cannot be broadcast together: {shown}",
-                         shapes=shapes) from exc
+        raise ShapeError(shapes=shapes) from exc
     return tuple(np.array(a, dtype=np.float64) for a in out)
 
 
@@ -209,7 +206,7 @@ def confidence_levels(confidence: float | Sequence[float]) -> tuple[float, ...]:
     """
     levels = (confidence,) if np.isscalar(confidence) else tuple(confidence)  # type: ignore[arg-type]
     if not levels:
-        raise OptionError("confidence must name at least one level", option="confidence",
+        raise OptionError(reason="must name at least one level", option="confidence",
                           value=confidence, allowed="levels in (0, 1) or (0, 100)")
     out = []
     for c in levels:
@@ -221,8 +218,8 @@ def confidence_levels(confidence: float | Sequence[float]) -> tuple[float, ...]:
             cf = cf / 100
         if not 0 < cf < 1:
             raise OptionError(
-                f"confidence={c!r} is not a level; give a fraction in (0, 1) such as 0.95 "
-                "or a percentage such as 99.8",
+                reason="not a level; give a fraction in (0, 1) such as 0.95 or a percentage "
+                "such as 99.8",
                 option="confidence", value=c, allowed="levels in (0, 1) or (0, 100)")
         out.append(cf)
     return tuple(out)
@@ -243,7 +240,7 @@ def polarity_signs(polarity: Any) -> npt.NDArray[np.int8]:
     arr = np.asarray(polarity)
     if arr.dtype.kind in "iu":
         if np.any((arr < -1) | (arr > 1)):
-            raise OptionError("integer polarity must be -1, 0 or +1", option="polarity",
+            raise OptionError(reason="integer polarity must be -1, 0 or +1", option="polarity",
                               value=polarity, allowed=(-1, 0, 1))
         return arr.astype(np.int8)
     flat = [Polarity.parse(p).sign for p in arr.ravel().tolist()]
@@ -257,8 +254,8 @@ def broadcast_signs(polarity: Any, shape: tuple[int, ...], what: str) -> Int8Arr
     try:
         return np.broadcast_to(sign, shape)
     except ValueError as exc:
-        raise ShapeError(f"polarity of shape {np.shape(sign)} does not broadcast with "
-                         f"{what}", shapes={"polarity": np.shape(sign)}) from exc
+        raise ShapeError(reason=f"polarity does not broadcast with {what}",
+                         shapes={"polarity": np.shape(sign)}) from exc
 
 
 def warn_invalid(reasons: FlagArray, what: str, *, stacklevel: int = 3) -> None:

@@ -125,8 +125,8 @@ def compare_to_benchmark(
     v, lo, hi, bm = broadcast(value=value, lower=lower, upper=upper, benchmark=benchmark)
     if levels is not None and len(levels) > 1 and (lo.ndim == 0 or lo.shape[0] != len(levels)):
         raise ShapeError(
-            f"{len(levels)} confidence levels need lower/upper with a leading axis of "
-            f"length {len(levels)}; got shape {lo.shape}", shapes={"lower": lo.shape})
+            reason=f"{len(levels)} confidence levels need lower/upper with a leading axis of "
+            f"length {len(levels)}", shapes={"lower": lo.shape})
     sign = broadcast_signs(polarity, v.shape, f"values of shape {v.shape}")
     reasons = input_reasons(v, lo, hi, bm)
     usable = reasons == 0

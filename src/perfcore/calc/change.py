@@ -308,14 +308,12 @@ def project_year_end(monthly_so_far: npt.ArrayLike, *, months_in_year: int = 12,
     check_choice("method", method, _PROJECTION_METHODS)
     if isinstance(months_in_year, bool) or not isinstance(months_in_year, (int, np.integer)) \
             or months_in_year < 1:
-        raise OptionError("months_in_year must be a whole number of months, at least 1",
-                          option="months_in_year", value=months_in_year,
-                          allowed="integers >= 1")
+        raise OptionError(option="months_in_year", value=months_in_year,
+                          allowed="a whole number of months, at least 1")
     miy = int(months_in_year)
     months = as_float(monthly_so_far, "monthly_so_far")
     if months.ndim == 0 or not 1 <= months.shape[-1] <= miy:
-        got = "a scalar" if months.ndim == 0 else f"{months.shape[-1]} months"
-        raise ShapeError(f"monthly_so_far needs 1 to {miy} months on its last axis; got {got}",
+        raise ShapeError(reason=f"monthly_so_far needs 1 to {miy} months on its last axis",
                          shapes={"monthly_so_far": months.shape})
     m = months.shape[-1]
     reasons = _month_reasons(months)
@@ -346,12 +344,12 @@ def _seasonal_share(history: npt.ArrayLike | None, months: FloatArray, miy: int,
     (pooled over them), and the reasons with the history's, both broadcast over the
     series of ``months`` and ``history``."""
     if history is None:
-        raise OptionError("method='seasonal' needs history (earlier years' months)",
+        raise OptionError(reason="method='seasonal' needs history (earlier years' months)",
                           option="history", value=None,
                           allowed="array of shape (..., years, months_in_year)")
     hist = as_float(history, "history")
     if hist.ndim < 2 or hist.shape[-1] != miy:
-        raise ShapeError(f"history must have shape (..., years, {miy}); got {hist.shape}",
+        raise ShapeError(reason=f"history must have shape (..., years, {miy})",
                          shapes={"history": hist.shape})
     hreasons = _month_reasons(hist.reshape(*hist.shape[:-2], -1))
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -364,8 +362,8 @@ def _seasonal_share(history: npt.ArrayLike | None, months: FloatArray, miy: int,
         share, hr, r0 = np.broadcast_arrays(share_h, hreasons, reasons)
     except ValueError as exc:
         raise ShapeError(
-            f"history's series axes {hist.shape[:-2]} do not broadcast with "
-            f"monthly_so_far's {months.shape[:-1]}",
+            reason="history's series axes (all but its last two) do not broadcast with "
+            "monthly_so_far's (all but its last)",
             shapes={"monthly_so_far": months.shape, "history": hist.shape}) from exc
     return np.array(share, dtype=np.float64), np.asarray(r0 | hr, dtype=np.uint16)
 

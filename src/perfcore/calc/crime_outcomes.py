@@ -67,8 +67,8 @@ def find_outcome_type(code: str | int, types: Sequence[OutcomeType]) -> OutcomeT
     for t in types:
         if t.code == key:
             return t
-    raise UnknownCodeError(f"unknown Home Office outcome type {code!r}; codes are 1, 1A, 2–22",
-                           kind="outcome type", codes=(str(code),), suggestions=())
+    raise UnknownCodeError(kind="Home Office outcome type", codes=(str(code),),
+                           hint="codes are 1, 1A, 2–22")
 
 
 class OutcomeBasis(enum.Enum):
@@ -154,9 +154,8 @@ def outcome_rate(
                        key=lambda c: (int(c.rstrip("A")), c)))
     arr = np.asarray(counts, dtype=np.float64)
     if arr.ndim == 0 or arr.shape[-1] != len(code_list):
-        raise ShapeError(f"counts must have the {len(code_list)} outcome types of `codes` on "
-                         f"its last axis; it has shape {arr.shape}",
-                         shapes={"counts": arr.shape})
+        raise ShapeError(reason=f"counts must have the {len(code_list)} outcome types of "
+                         "`codes` on its last axis", shapes={"counts": arr.shape})
     mask = np.array([c in pos for c in code_list])
     num, den = broadcast(numerator=arr[..., mask].sum(axis=-1), crimes=crimes)
     reasons = ratio_reasons(num, den,

@@ -202,12 +202,12 @@ def _trend_window(series: npt.ArrayLike | None, numerator: npt.ArrayLike | None,
     else:
         if series is None or lower is None or upper is None:
             raise OptionError(
-                "trend needs numerator and denominator (proportions), or series with "
+                reason="needs numerator and denominator (proportions), or series with "
                 "lower and upper confidence limits (other values)", option="method",
                 value="trend", allowed=("numerator+denominator", "series+lower+upper"))
         arrays = list(broadcast(series=series, lower=lower, upper=upper))
     if arrays[0].ndim == 0:
-        raise ShapeError("trend needs a series with time on the last axis",
+        raise ShapeError(reason="trend needs a series with time on the last axis",
                          shapes={"series": arrays[0].shape})
     length = arrays[0].shape[-1]
     arrays = [a[..., -points:] for a in arrays]
@@ -394,7 +394,7 @@ def _change_signal(current: npt.ArrayLike | None, previous: npt.ArrayLike | None
     """For the methods comparing two values: the sign of the change, whether ``method``
     found a signal, the reasons and the change (current - previous)."""
     if current is None or previous is None:
-        raise OptionError(f"method={method!r} needs current and previous values",
+        raise OptionError(reason="needs current and previous values",
                           option="method", value=method, allowed=_METHODS)
     cur, prev = broadcast(current=current, previous=previous)
     with np.errstate(invalid="ignore"):
@@ -405,18 +405,18 @@ def _change_signal(current: npt.ArrayLike | None, previous: npt.ArrayLike | None
         signal = code != 0
     elif method == "threshold":
         if tolerance is None:
-            raise OptionError("method='threshold' needs tolerance", option="tolerance",
+            raise OptionError(reason="method='threshold' needs tolerance", option="tolerance",
                               value=None, allowed="a non-negative number or array")
         tol = as_float(tolerance, "tolerance")
         with np.errstate(invalid="ignore"):
             signal = np.abs(np.nan_to_num(change)) >= tol
             if np.any(tol < 0):
-                raise OptionError("tolerance must be non-negative", option="tolerance",
-                                  value=tolerance, allowed="a non-negative number")
+                raise OptionError(option="tolerance", value=tolerance,
+                                  allowed="a non-negative number")
         signal = signal & (code != 0)
     else:
         if significant is None:
-            raise OptionError("method='significance' needs the significant flags",
+            raise OptionError(reason="method='significance' needs the significant flags",
                               option="significant", value=None,
                               allowed="boolean array-like")
         sig = np.asarray(significant)

@@ -53,7 +53,8 @@ def _cells(name: str, index: npt.ArrayLike, size: int) -> IntArray:
     out = np.asarray(index, dtype=np.int64).reshape(-1)
     bad = out[(out < 0) | (out >= size)]
     if bad.size:
-        raise ShapeError(f"{name} names cell {int(bad[0])}, outside a table of {size} cells",
+        raise ShapeError(reason=f"{name} names cell {int(bad[0])}, outside a table of {size} "
+                         "cells",
                          shapes={name: out.shape}, argument=name)
     return out
 
@@ -211,7 +212,7 @@ def secondary_suppression(values: npt.ArrayLike, primary: npt.ArrayLike,
     """
     v = as_float(values, "values").reshape(-1)
     if v.size != structure.size:
-        raise ShapeError(f"values has {v.size} cells; the structure describes "
+        raise ShapeError(reason=f"values has {v.size} cells; the structure describes "
                          f"{structure.size}", shapes={"values": v.shape}, argument="values")
     reason = _first_reasons(v.size, primary, derived)
     members = structure.members()

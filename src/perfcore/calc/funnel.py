@@ -232,8 +232,8 @@ def funnel_limits(
     x = as_float(size, "size")
     m = float(multiplier)
     if statistic != "ratio" and baseline is None:
-        raise OptionError(f"statistic={statistic!r} needs a baseline (the pooled average)",
-                          option="baseline", value=None, allowed="a number")
+        raise OptionError(reason=f"statistic={statistic!r} needs a baseline (the pooled "
+                          "average)", option="baseline", value=None, allowed="a number")
     theta = np.asarray(1.0 if baseline is None or statistic == "ratio" else
                        as_float(baseline, "baseline"), dtype=np.float64)
 
@@ -291,8 +291,9 @@ def _poisson_limits(x: FloatArray, statistic: str, theta: FloatArray, m: float,
 def _overdispersed_limits(x: FloatArray, statistic: str, theta: FloatArray, m: float,
                           tau2: float, ratio_type: str) -> FunnelLimits:
     if statistic == "rate":
-        raise OptionError("overdispersed limits are available for proportions and ratios",
-                          option="statistic", value=statistic, allowed=("proportion", "ratio"))
+        raise OptionError(reason="overdispersed limits are available for proportions and "
+                          "ratios only", option="statistic", value=statistic,
+                          allowed=("proportion", "ratio"))
     lims: dict[str, FloatArray] = {}
     with np.errstate(invalid="ignore", divide="ignore"):
         for key, z in (("2s", _Z95), ("3s", _Z998)):
@@ -356,7 +357,7 @@ def funnel_axis(
     d = as_float(denominator, "denominator")
     d = d[np.isfinite(d)]
     if d.size == 0:
-        raise ShapeError("funnel_axis needs at least one finite denominator",
+        raise ShapeError(reason="funnel_axis needs at least one finite denominator",
                          shapes={"denominator": np.shape(denominator)})
     lo_d, hi_d = float(d.min()), float(d.max())
     yrs = float(years_of_data) if statistic == "rate" else 1.0
@@ -364,7 +365,7 @@ def funnel_axis(
     axis_max = _signif_ceiling(hi_d / yrs) * yrs
     if statistic == "rate":
         if baseline is None:
-            raise OptionError("statistic='rate' needs a baseline (Σx/Σpop)",
+            raise OptionError(reason="statistic='rate' needs a baseline (Σx/Σpop)",
                               option="baseline", value=None, allowed="a number")
         axis_min = math.floor(axis_min * baseline)
         axis_max = math.ceil(axis_max * baseline)
@@ -442,8 +443,7 @@ def overdispersion(
     """
     check_choice("statistic", statistic, ("proportion", "ratio"))
     if not 0 <= trim < 0.5:
-        raise OptionError(f"trim={trim!r} must be in [0, 0.5)", option="trim", value=trim,
-                          allowed="[0, 0.5)")
+        raise OptionError(option="trim", value=trim, allowed="a value in [0, 0.5)")
     x, n = broadcast(numerator=numerator, denominator=denominator)
     if x.ndim == 0:
         x, n = x[None], n[None]
@@ -561,8 +561,8 @@ def funnel_significance(
         od: Overdispersion | None = None
         if adjust == "additive":
             if statistic == "rate":
-                raise OptionError("adjust='additive' is available for proportions and ratios",
-                                  option="statistic", value=statistic,
+                raise OptionError(reason="adjust='additive' is available for proportions and "
+                                  "ratios only", option="statistic", value=statistic,
                                   allowed=("proportion", "ratio"))
             od = overdispersion(np.where(ok, x, np.nan), n, statistic=statistic, trim=trim)
             zz = od.z_adjusted

@@ -55,23 +55,23 @@ def membership_matrix(members: Any, n_organisations: int | None = None) -> BoolA
           and all(np.ndim(g) == 1 for g in members)
           and not all(len(g) and isinstance(g[0], (bool, np.bool_)) for g in members)):
         if n_organisations is None:
-            raise ShapeError("index-array members need the number of organisations",
+            raise ShapeError(reason="index-array members need the number of organisations",
                              shapes={"members": (len(members),)})
         mat = np.zeros((len(members), n_organisations), dtype=np.bool_)
         for i, g in enumerate(members):  # one pass per group to build the mask only
             idx = np.asarray(g, dtype=np.int64)
             if idx.size and (idx.min() < -n_organisations or idx.max() >= n_organisations):
-                raise ShapeError(f"members[{i}] indexes outside 0..{n_organisations - 1}",
+                raise ShapeError(reason=f"members[{i}] indexes outside 0..{n_organisations - 1}",
                                  shapes={"members": (len(members),)})
             mat[i, idx] = True
     else:
         mat = np.asarray(members).astype(np.bool_)
     if mat.ndim != 2:
-        raise ShapeError(f"members must be a (groups x organisations) matrix; got shape "
-                         f"{mat.shape}", shapes={"members": mat.shape})
+        raise ShapeError(reason="members must be a (groups x organisations) matrix",
+                         shapes={"members": mat.shape})
     if n_organisations is not None and mat.shape[1] != n_organisations:
         raise ShapeError(
-            f"members has {mat.shape[1]} organisation columns but the data has "
+            reason=f"members has {mat.shape[1]} organisation columns but the data has "
             f"{n_organisations} organisations (last axis)",
             shapes={"members": mat.shape, "organisations": (n_organisations,)})
     return mat
@@ -82,10 +82,10 @@ def _self_index(mat: BoolArray, self_index: npt.ArrayLike | None) -> IntArray | 
         return np.arange(mat.shape[0]) if mat.shape[0] == mat.shape[1] else None
     idx = np.asarray(self_index, dtype=np.int64).reshape(-1)
     if idx.shape[0] != mat.shape[0]:
-        raise ShapeError(f"self_index has {idx.shape[0]} entries for {mat.shape[0]} groups",
+        raise ShapeError(reason=f"self_index has {idx.shape[0]} entries for {mat.shape[0]} groups",
                          shapes={"self_index": idx.shape, "members": mat.shape})
     if idx.size and (idx.min() < 0 or idx.max() >= mat.shape[1]):
-        raise ShapeError("self_index points outside the organisations",
+        raise ShapeError(reason="self_index points outside the organisations",
                          shapes={"self_index": idx.shape, "members": mat.shape})
     return idx
 
@@ -164,7 +164,7 @@ def group_average(
     a, b, reasons_in = _average_terms(method, values, numerator, denominator, population,
                                       multiplier)
     if a.ndim == 0:
-        raise ShapeError("group_average needs organisations on the last axis",
+        raise ShapeError(reason="group_average needs organisations on the last axis",
                          shapes={"values": a.shape})
     mask, _ = _peer_mask(members, a.shape[-1], self_index, include_self)
     w = mask.T.astype(np.float64)  # (organisations x groups)
@@ -197,7 +197,7 @@ def _average_terms(method: str, values: npt.ArrayLike | None, numerator: npt.Arr
     reasons that make a member unusable."""
     if method == "pooled":
         if numerator is None or denominator is None:
-            raise OptionError("method='pooled' needs numerator and denominator",
+            raise OptionError(reason="needs numerator and denominator",
                               option="method", value=method, allowed=_AVERAGE_METHODS)
         num, den = broadcast(numerator=numerator, denominator=denominator)
         reasons = ratio_reasons(num, den, proportion=False)
@@ -206,7 +206,7 @@ def _average_terms(method: str, values: npt.ArrayLike | None, numerator: npt.Arr
     if method == "mean":
         if values is None:
             if numerator is None or denominator is None:
-                raise OptionError("method='mean' needs values, or numerator and denominator",
+                raise OptionError(reason="needs values, or numerator and denominator",
                                   option="method", value=method, allowed=_AVERAGE_METHODS)
             num, den = broadcast(numerator=numerator, denominator=denominator)
             reasons = ratio_reasons(num, den, proportion=False)
@@ -217,7 +217,7 @@ def _average_terms(method: str, values: npt.ArrayLike | None, numerator: npt.Arr
             reasons = input_reasons(a)
         return a, np.ones_like(a), reasons
     if values is None or population is None:
-        raise OptionError("method='population_weighted' needs values and population",
+        raise OptionError(reason="needs values and population",
                           option="method", value=method, allowed=_AVERAGE_METHODS)
     v, pop = broadcast(values=values, population=population)
     reasons = input_reasons(v, pop)
@@ -287,7 +287,7 @@ def rank_in_group(
     """
     v = as_float(values, "values")
     if v.ndim == 0:
-        raise ShapeError("rank_in_group needs organisations on the last axis",
+        raise ShapeError(reason="rank_in_group needs organisations on the last axis",
                          shapes={"values": v.shape})
     n_org = v.shape[-1]
     if members is None:
@@ -297,7 +297,7 @@ def rank_in_group(
         mat = membership_matrix(members, n_org).copy()
         own_opt = _self_index(mat, self_index)
         if own_opt is None:
-            raise ShapeError("a non-square members matrix needs self_index (whose rank?)",
+            raise ShapeError(reason="a non-square members matrix needs self_index (whose rank?)",
                              shapes={"members": mat.shape})
         own = own_opt
         mat[np.arange(mat.shape[0]), own] = True
@@ -373,11 +373,11 @@ def descriptive_band(
     """
     v = as_float(values, "values")
     if v.ndim == 0:
-        raise ShapeError("descriptive_band needs organisations on the last axis",
+        raise ShapeError(reason="descriptive_band needs organisations on the last axis",
                          shapes={"values": v.shape})
     mask, own = _peer_mask(members, v.shape[-1], self_index, include_self)
     if own is None:
-        raise ShapeError("a non-square members matrix needs self_index",
+        raise ShapeError(reason="a non-square members matrix needs self_index",
                          shapes={"members": mask.shape})
     w = mask.T.astype(np.float64)
     ok = np.isfinite(v)

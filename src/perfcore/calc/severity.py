@@ -32,7 +32,7 @@ from perfcore.calc._common import (
     set_reason,
     warn_invalid,
 )
-from perfcore.errors import ShapeError, UnknownCodeError
+from perfcore.errors import ShapeError, UnknownCodeError, near_matches
 
 __all__ = ["SeverityScore", "crime_severity_score"]
 
@@ -101,17 +101,14 @@ def crime_severity_score(
     """
     unknown = [c for c in codes if c not in weights]
     if unknown:
-        import difflib  # only to suggest codes in the error
-
-        near = tuple(m for c in unknown[:3]
-                     for m in difflib.get_close_matches(c, list(weights), n=1))
+        near = tuple(m for c in unknown[:3] for m in near_matches(c, weights, n=1))
         raise UnknownCodeError(
-            f"no severity weight for offence code(s) {unknown}; pass weights= for codes "
-            "outside the ONS list", kind="offence code", codes=tuple(unknown), suggestions=near)
+            kind="offence code", codes=tuple(unknown), where="the severity weights",
+            suggestions=near, hint="pass weights= for codes outside the ONS list")
     arr = np.asarray(counts, dtype=np.float64)
     if arr.ndim == 0 or arr.shape[-1] != len(codes):
-        raise ShapeError(f"counts must have the {len(codes)} offence codes on its last axis; "
-                         f"it has shape {arr.shape}", shapes={"counts": arr.shape})
+        raise ShapeError(reason=f"counts must have the {len(codes)} offence codes on its last "
+                         "axis", shapes={"counts": arr.shape})
     weighted = arr @ np.array([weights[c] for c in codes])
     total, pop = broadcast(weighted_total=weighted, population=population)
     # Each count's own reasons (a negative count could hide inside a positive total).

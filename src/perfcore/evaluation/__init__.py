@@ -106,13 +106,12 @@ def evaluate(plan: Plan, dataset: Dataset, *, period: str | Period,
     cur_p = parse_period(period)
     prev_p = parse_period(previous) if previous is not None else cur_p.same_period_last_year()
     if not prev_p < cur_p:
-        raise PeriodError(f"the comparison period {prev_p} is not before the period "
-                          f"{cur_p}", text=str(prev_p))
+        raise PeriodError(reason=f"the comparison period is not before the period {cur_p}",
+                          text=str(prev_p))
     chosen = list(plan.measures()) if measures is None else [plan.measure(m) for m in measures]
     if cur_p not in dataset.periods:
-        have = ", ".join(str(p) for p in dataset.periods[-6:])
-        raise NotCoveredError(f"the data do not cover {cur_p} (latest periods: {have})",
-                              period=str(cur_p), measure=None)
+        raise NotCoveredError(period=str(cur_p),
+                              covered=tuple(str(p) for p in dataset.periods))
     orgs = tuple(dataset.organisations)
     focus = (list(range(len(orgs))) if organisation is None else
              [dataset.organisation_index(o) for o in

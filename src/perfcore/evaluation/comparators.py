@@ -41,13 +41,13 @@ def comparator_slots(compare_with: Sequence[ComparatorGroup] | ComparatorGroup
     slots: dict[str, list[ComparatorGroup]] = {}
     for g in groups:
         if not isinstance(g, ComparatorGroup):
-            raise OptionError(f"compare_with must hold ComparatorGroup objects, not "
-                              f"{type(g).__name__}", option="compare_with", value=g,
-                              allowed="ComparatorGroup")
+            raise OptionError(option="compare_with", value=g,
+                              allowed="ComparatorGroup objects")
         slot = "msg" if g.kind == "msg" else g.id
         if slot == "msg" and any(x.focal == g.focal for x in slots.get("msg", [])):
-            raise OptionError(f"two MSGs given for {g.focal}", option="compare_with",
-                              value=g.id, allowed="one MSG per force")
+            raise OptionError(reason=f"a second MSG for {g.focal}", option="compare_with",
+                              value=g.id, allowed="one MSG per force",
+                              hint="give one MSG per force")
         slots.setdefault(slot, []).append(g)
     return slots
 

@@ -32,8 +32,8 @@ def _number(low: float, high: float, *, low_open: bool = True,
               and (low < value if low_open else low <= value)
               and (value < high if high_open else value <= high))
         if not ok:
-            raise OptionError(f"{attribute.name} must be in {interval}, not {value!r}",
-                              option=attribute.name, value=value, allowed=interval)
+            raise OptionError(option=attribute.name, value=value,
+                              allowed=f"a value in {interval}")
     return check
 
 
@@ -42,9 +42,9 @@ def _points(minimum: int, *, optional: bool = False) -> Any:
         if optional and value is None:
             return
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise OptionError(f"{attribute.name} must be a whole number ≥ {minimum}"
-                              f"{' or None' if optional else ''}, not {value!r}",
-                              option=attribute.name, value=value, allowed=f"≥ {minimum}")
+            raise OptionError(option=attribute.name, value=value,
+                              allowed=f"a whole number ≥ {minimum}"
+                              f"{' or None' if optional else ''}")
     return check
 
 

@@ -132,11 +132,7 @@ class Evaluation:
     def measure_index(self, measure: str) -> int:
         ids = [m.id for m in self.measures]
         if measure not in ids:
-            import difflib
-            near = tuple(difflib.get_close_matches(measure, ids, n=3))
-            hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
-            raise UnknownMeasureError(f"the evaluation has no measure {measure!r}{hint}",
-                                      measure=measure, suggestions=near)
+            raise UnknownMeasureError.near(measure, ids, where="the evaluation")
         return ids.index(measure)
 
     def organisation_index(self, organisation: str | None) -> int:
@@ -144,17 +140,15 @@ class Evaluation:
         if organisation is None:
             if len(self.organisations) != 1:
                 raise UnknownOrganisationError(
-                    "name the organisation: the evaluation covers "
-                    f"{len(self.organisations)}", organisation=None, suggestions=())
+                    reason="name the organisation: the evaluation covers "
+                    f"{len(self.organisations)}", organisation=None)
             return 0
         if organisation not in self.organisations:
             from perfcore.organisations import default_registry
             with contextlib.suppress(UnknownOrganisationError):
                 organisation = default_registry().code(organisation)
         if organisation not in self.organisations:
-            raise UnknownOrganisationError(
-                f"the evaluation does not cover organisation {organisation!r}",
-                organisation=organisation, suggestions=())
+            raise UnknownOrganisationError(organisation=organisation, where="the evaluation")
         return self.organisations.index(organisation)
 
     def spc_chart(self, measure: str, organisation: str | None = None) -> XmrResult | None:
@@ -211,9 +205,8 @@ def frame(rows: list[dict[str, Any]]) -> Any:
     try:
         import pandas as pd
     except ImportError as exc:
-        raise MissingDependencyError(
-            "to_frame() needs pandas: install it with `pip install perfcore[pandas]`",
-            package="pandas", extra="pandas") from exc
+        raise MissingDependencyError(package="pandas", extra="pandas",
+                                     purpose="to_frame()") from exc
     return pd.DataFrame.from_records(rows)
 
 

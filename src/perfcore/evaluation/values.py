@@ -149,6 +149,5 @@ def _check_proportion_bases(obs: Observations, rows: np.ndarray,
     org = organisations[oi] if oi < len(organisations) else None
     period = str(periods[pi]) if pi < len(periods) else None
     raise DataError(
-        f"proportion measure {measure!r} has a numerator but no denominator or sample "
-        f"size for organisation {org!r}, period {period!r}", key=(measure, org, period),
+        reason="a proportion with a numerator but no denominator or sample size",
         measure=measure, organisation=org, period=period)

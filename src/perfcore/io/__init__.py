@@ -32,6 +32,7 @@ from perfcore.errors import (
     LoaderSelectionError,
     OptionError,
     PluginResultError,
+    near_matches,
 )
 from perfcore.io._table import slug as measure_slug
 from perfcore.plugins.specs import LoaderSpec
@@ -83,20 +84,14 @@ def choose_loader(path: PathLike, specs: Sequence[LoaderSpec] | None = None) -> 
                   if fnmatch.fnmatchcase(name, p.lower())]
         if scores:
             best[spec.name] = max(scores)
-    listing = "; ".join(f"{s.name}: {', '.join(s.patterns)}" for s in specs) or "none"
     if not best:
-        raise LoaderSelectionError(
-            f"no loader reads {Path(path).name!r}: its name matches no loader's patterns "
-            f"(loaders: {listing}); pass loader='NAME' to choose one",
-            path=str(path), candidates=(), patterns={s.name: s.patterns for s in specs})
+        raise LoaderSelectionError(path=str(path), candidates=(),
+                                   patterns={s.name: s.patterns for s in specs})
     top = max(best.values())
     winners = sorted(n for n, score in best.items() if score == top)
     if len(winners) > 1:
-        raise LoaderSelectionError(
-            f"{Path(path).name!r} matches the patterns of more than one loader "
-            f"({', '.join(winners)}), equally specifically; pass loader='NAME' to choose "
-            f"(loaders: {listing})", path=str(path), candidates=tuple(winners),
-            patterns={s.name: s.patterns for s in specs})
+        raise LoaderSelectionError(path=str(path), candidates=tuple(winners),
+                                   patterns={s.name: s.patterns for s in specs})
     return next(s for s in specs if s.name == winners[0])
 
 
@@ -135,13 +130,13 @@ def _as_paths(paths: PathLike | Iterable[PathLike]) -> list[Path]:
     else:
         out = [Path(p) for p in paths]
         if not out:
-            raise DataFileError("no data files given", path=None)
+            raise DataFileError(path=None, reason="no data files given")
     for path in out:
         if not path.exists():
-            raise DataFileError(f"data file {path} does not exist", path=str(path))
+            raise DataFileError(path=str(path), reason="it does not exist")
         if path.is_dir():
-            raise DataFileError(f"{path} is a folder: pass the data files in it (e.g. "
-                                f"{path / '*.csv'} in a shell, or Path.glob)", path=str(path))
+            raise DataFileError(path=str(path), reason="it is a folder: pass the data files "
+                                f"in it (e.g. {path / '*.csv'} in a shell, or Path.glob)")
     return out
 
 
@@ -171,9 +166,9 @@ def _check_options(spec: LoaderSpec, options: dict[str, Any]) -> None:
     for key in options:
         if key not in accepted:
             raise OptionError(
-                f"loader {spec.name!r} has no option {key!r}; its options are: "
-                f"{', '.join(accepted) or 'none'}", option=key, value=options[key],
-                allowed=tuple(accepted), loader=spec.name)
+                reason=f"no such option; its options are: {', '.join(accepted) or 'none'}",
+                option=key, value=options[key], allowed=tuple(accepted), loader=spec.name,
+                suggestions=near_matches(key, accepted, n=1))
 
 
 def load_data(paths: PathLike | Iterable[PathLike], *, loader: str | None = None,
@@ -215,9 +210,9 @@ def load_data(paths: PathLike | Iterable[PathLike], *, loader: str | None = None
         result = spec.load(path, **options)
         if not isinstance(result, Dataset):
             raise PluginResultError(
-                f"loader {spec.name!r} returned a {type(result).__name__} for {path}; a "
-                "loader must return a perfcore.dataset.Dataset", kind="loader",
-                name=spec.name, expected="Dataset", got=type(result).__name__)
+                reason=f"returned a {type(result).__name__} for {path}; a loader must return "
+                "a perfcore.dataset.Dataset", kind="loader", name=spec.name,
+                expected="Dataset", got=type(result).__name__)
         parts.append(result)
         if report is not None:
             report(done, len(files), path.name)
@@ -231,19 +226,12 @@ def load_data(paths: PathLike | Iterable[PathLike], *, loader: str | None = None
 
 def _which_files(exc: DuplicateObservationError, parts: Sequence[Dataset],
                  files: Sequence[Path]) -> DuplicateObservationError:
-    rows = exc.fields.get("rows")
-    if not rows:  # a published figure given twice: its message says what and where
+    if not exc.rows:  # a published figure given twice: its message says what and where
         return exc
     ends = list(_cumulative(len(p) for p in parts))
-    where = [next(k for k, end in enumerate(ends) if r < end) for r in rows]
+    where = [next(k for k, end in enumerate(ends) if r < end) for r in exc.rows]
     a, b = (files[k] for k in where)
-    key = exc.fields.get("key", ("?", "?", "?"))
-    same = " (twice)" if a == b else ""
-    return DuplicateObservationError(
-        f"measure {key[0]!r}, organisation {key[1]!r}, period {key[2]!r} is loaded from both "
-        f"{a} and {b}{same} ({exc.fields.get('count', 1)} duplicate observation(s) in all); "
-        "is a file listed twice, or do two files cover the same months?", key=key,
-        files=(str(a), str(b)), count=exc.fields.get("count", 1))
+    return DuplicateObservationError(key=exc.key, files=(str(a), str(b)), count=exc.count)
 
 
 def _cumulative(sizes: Iterable[int]) -> Iterable[int]:

@@ -30,6 +30,7 @@ from perfcore.errors import (
     DataValidationError,
     DuplicateObservationError,
     OptionError,
+    PeriodError,
     UnknownOrganisationError,
 )
 from perfcore.model import ID_PATTERN
@@ -82,10 +83,9 @@ def label_mapping(measures: Mapping[str, str] | None) -> dict[str, str]:
     out: dict[str, str] = {}
     for label, mid in (measures or {}).items():
         if not isinstance(mid, str) or not is_measure_id(mid):
-            raise OptionError(f"measures maps {label!r} to {mid!r}, which is not a valid "
-                              "measure id (lower-case letters, digits, underscores; dots "
-                              "between a domain and its measure)", option="measures",
-                              value=mid, allowed="measure ids")
+            raise OptionError(option="measures", value={label: mid},
+                              allowed="a measure id (lower-case letters, digits, "
+                              "underscores; dots between a domain and its measure)")
         out[label_key(label)] = mid
     return out
 
@@ -220,15 +220,14 @@ def read_rows(path: str | Path, *, encoding: str = "utf-8-sig") -> list[list[str
                                  row=reader.line_num)], str(path)) from exc
     except UnicodeDecodeError as exc:
         raise DataFileError(
-            f"cannot read {path} as {encoding} text ({exc.reason} at byte {exc.start}); "
-            "if it was saved from Excel, pass encoding='cp1252'", path=str(path),
+            reason=f"it is not {encoding} text ({exc.reason} at byte {exc.start}); if it was "
+            "saved from Excel, pass encoding='cp1252'", path=str(path),
             encoding=encoding) from exc
     except LookupError as exc:
-        raise DataFileError(f"unknown encoding {encoding!r} for {path}", path=str(path),
+        raise DataFileError(reason=f"unknown encoding {encoding!r}", path=str(path),
                             encoding=encoding) from exc
     except OSError as exc:
-        raise DataFileError(f"cannot read data file {path}: {exc.strerror or exc}",
-                            path=str(path)) from exc
+        raise DataFileError(reason=str(exc.strerror or exc), path=str(path)) from exc
 
 
 def read_header(path: str | Path, encoding: str) -> set[str]:
@@ -470,14 +469,15 @@ def parse_periods(table: Table, column: str, *,
             else:
                 out.append(parse_period(text, prefer=prefer))  # type: ignore[arg-type]
         except Exception as exc:
-            message = str(exc).split("\n")[0]
+            named = isinstance(exc, PeriodError) and exc.text is not None  # names the text
+            message = str(exc) if named else f"period {text!r}: {exc}"
+            message = message.split("\n")[0]
             if message.endswith(":"):
                 message = (message.removesuffix("; accepted forms are:") + " (write e.g. "
                            "2019-20, Q3 2021-22, 2020-06, 2020, 12 months to June 2020)")
             if not text:
                 message = "the period is blank"
-            table.problems.at(f"period {text!r}: {message}" if text else message,
-                              rows_of(codes, k), column=table.name(column))
+            table.problems.at(message, rows_of(codes, k), column=table.name(column))
             out.append(None)
     return out, codes
 
@@ -558,14 +558,9 @@ def expand(values: Sequence[Any], codes: IntArray) -> list[Any]:
 def duplicate_error(exc: DuplicateObservationError, file: str,
                     row_numbers: IntArray | Sequence[int]) -> DuplicateObservationError:
     """A dataset's duplicate-key error re-worded with the file's spreadsheet rows."""
-    i, j = exc.fields.get("rows", (None, None))
-    key = exc.fields.get("key", ("?", "?", "?"))
-    count = exc.fields.get("count", 1)
+    i, j = exc.rows
     ri, rj = int(row_numbers[i]), int(row_numbers[j])
-    return DuplicateObservationError(
-        f"{file}: {count} duplicate observation(s); first: measure {key[0]!r}, organisation "
-        f"{key[1]!r}, period {key[2]!r} on rows {ri} and {rj} (each measure × organisation "
-        "× period may appear once)", key=key, rows=(ri, rj), file=file, count=count)
+    return DuplicateObservationError(key=exc.key, rows=(ri, rj), file=file, count=exc.count)
 
 
 @contextlib.contextmanager
@@ -664,9 +659,9 @@ def check_mapped_labels(mapping: Mapping[str, str], labels: Collection[str], *, 
     unknown = [lab for lab in mapping if lab not in labels]
     if unknown:
         raise OptionError(
-            f"measures maps {', '.join(repr(u) for u in unknown)}, which "
+            reason=f"maps {', '.join(repr(u) for u in unknown)}, which "
             f"{'is' if len(unknown) == 1 else 'are'} not {what} in {file}",
-            option="measures", value=tuple(unknown), allowed=tuple(allowed))
+            option="measures", value={u: mapping[u] for u in unknown}, allowed=tuple(allowed))
 
 
 def warn_skipped(message: str, *, stacklevel: int = 2) -> None:

@@ -93,8 +93,8 @@ def _levels(by: str | Sequence[str]) -> tuple[str, ...]:
         if level not in LEVELS:
             raise OptionError.for_choice("by", level, tuple(LEVELS))
     if not chosen:
-        raise OptionError("by= names no level; use one or more of: "
-                          + ", ".join(LEVELS), option="by", value=by, allowed=tuple(LEVELS))
+        raise OptionError(reason="names no level; use one or more of: " + ", ".join(LEVELS),
+                          option="by", value=by, allowed=tuple(LEVELS))
     return tuple(dict.fromkeys(chosen))
 
 
@@ -146,8 +146,9 @@ def _options(by: str | Sequence[str], measures: Mapping[str, str] | None, period
     if period not in ("financial_year", "quarter", "both"):
         raise OptionError.for_choice("period", period, ("financial_year", "quarter", "both"))
     if not is_measure_id(total_measure):
-        raise OptionError(f"total_measure={total_measure!r} is not a valid measure id",
-                          option="total_measure", value=total_measure, allowed="measure ids")
+        raise OptionError(option="total_measure", value=total_measure,
+                          allowed="a measure id (lower-case letters, digits, underscores; "
+                          "dots between a domain and its measure)")
     return levels, mapping
 
 

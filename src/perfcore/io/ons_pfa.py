@@ -130,8 +130,8 @@ def load_ons_pfa(path: str | Path, *, measures: Mapping[str, str] | None = None,
     columns = read_header(path, encoding)
     if "number_of_offences" not in columns and "population" in columns:
         if population is not None:
-            raise OptionError(f"population= is for Table P1 files; {path} is itself a "
-                              "Table P3 (population) file", option="population",
+            raise OptionError(reason=f"only for Table P1 files; {path} is itself a Table P3 "
+                              "(population) file", option="population",
                               value=str(population), allowed="a Table P3 file, with P1")
         return _load_p3(path, mapping.get("total", total_measure), year_ending_march,
                         registry, encoding)

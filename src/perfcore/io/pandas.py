@@ -44,9 +44,8 @@ def _pandas() -> ModuleType:
     try:
         import pandas
     except ImportError as exc:
-        raise MissingDependencyError(
-            "pandas is not installed; install perfcore's pandas extra with "
-            "pip install 'perfcore[pandas]'", package="pandas", extra="pandas") from exc
+        raise MissingDependencyError(package="pandas", extra="pandas",
+                                     purpose="reading or writing DataFrames") from exc
     return pandas
 
 
@@ -197,8 +196,8 @@ def _published(published: pd.DataFrame | Iterable[PublishedFigure] | None, *,
     if len(figures) != len(items):
         from perfcore.errors import DataError
         odd = next(f for f in items if not isinstance(f, PublishedFigure))
-        raise DataError(f"published= holds a {type(odd).__name__}; give PublishedFigure "
-                        "records or a DataFrame of published figures")
+        raise DataError(reason=f"published= holds a {type(odd).__name__}; give "
+                        "PublishedFigure records or a DataFrame of published figures")
     return figures
 
 

@@ -193,8 +193,9 @@ def load_police_uk(path: str | Path, *, organisation: str | None = None,
 
 def _total_id(total_measure: str | None) -> str | None:
     if total_measure is not None and not is_measure_id(total_measure):
-        raise OptionError(f"total_measure={total_measure!r} is not a valid measure id",
-                          option="total_measure", value=total_measure, allowed="measure ids")
+        raise OptionError(option="total_measure", value=total_measure,
+                          allowed="a measure id (lower-case letters, digits, underscores; "
+                          "dots between a domain and its measure)")
     return total_measure
 
 
@@ -219,7 +220,7 @@ class _Ids:
         if not self.mapping and self.total is None:
             return
         if not by_category:
-            raise OptionError(f"{file} counts {layout.category.replace('_', ' ')}s only by "
+            raise OptionError(reason=f"{file} counts {layout.category.replace('_', ' ')}s only by "
                               f"{layout.breakdown}: measures and total_measure apply to "
                               "counts by category alone", option="measures",
                               value=tuple(self.mapping), allowed=())
@@ -229,9 +230,9 @@ class _Ids:
                             allowed=known)
         total = self.total_of(layout)
         if total in self.mapping.values():
-            raise OptionError(f"measures maps a category to {total!r}, the total's id; "
-                              "give the total another (total_measure)",
-                              option="total_measure", value=total, allowed="another id")
+            raise OptionError(reason="measures maps a category to the total's id; give the "
+                              "total another id", option="total_measure", value=total,
+                              allowed="another id")
 
 
 def _warn_unknown(table: Table, layout: _Layout, cats: list[str], c_codes: IntArray,
@@ -260,9 +261,9 @@ def _forces(table: Table, organisation: str | None, registry: RegistryOption,
     if "falls_within" in table:
         return resolve_organisations(table, "falls_within", registry,
                                      strip_force_suffix=True)
-    raise OptionError(f"{table.file} is a police.uk file of counts, which names no "
-                      "force: pass organisation='<force>' (e.g. organisation='Gwent')",
-                      option="organisation", value=None, allowed="a force name or code")
+    raise OptionError(option="organisation", value=None,
+                      allowed="a force name or code (e.g. organisation='Gwent')",
+                      hint=f"{table.file} is a police.uk file of counts, which names no force")
 
 
 def _categories(table: Table, column: str) -> tuple[list[str], IntArray]:

@@ -22,7 +22,6 @@ because a silently missing domain would make measures vanish from reports.
 
 from __future__ import annotations
 
-import difflib
 import gettext
 import importlib.metadata
 import logging
@@ -39,6 +38,7 @@ from perfcore.errors import (
     ModelError,
     PluginLoadError,
     UnknownMeasureError,
+    near_matches,
 )
 from perfcore.model import Measure
 from perfcore.plugins import hookspecs
@@ -175,16 +175,13 @@ class Registry:
                 return m
         ids = [m.id for m in self.measures]
         # A bare local id ("satisfaction_whole_experience") is the commonest slip; offer
-        # the qualified ids it could mean before difflib's guesses.
+        # the qualified ids it could mean before the close matches.
         near = [i for i in ids if i.endswith("." + measure_id)]
-        near += [i for i in difflib.get_close_matches(measure_id, ids, n=3) if i not in near]
-        near = near[:3]
-        hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
-        if not ids:
-            hint = ("; no plugin registers any measures (is a domain plugin installed, or "
-                    f"is autoload disabled with {ENV_DISABLE_AUTOLOAD}?)")
-        raise UnknownMeasureError(f"no installed domain defines measure {measure_id!r}{hint}",
-                                  measure=measure_id, suggestions=tuple(near))
+        near += [i for i in near_matches(measure_id, ids) if i not in near]
+        hint = "" if ids else ("no plugin registers any measures: is a domain plugin "
+                               f"installed, or is autoload disabled with {ENV_DISABLE_AUTOLOAD}?")
+        raise UnknownMeasureError(measure=measure_id, where="the installed domains",
+                                  suggestions=tuple(near[:3]), hint=hint)
 
     def derived_measure(self, measure_id: str) -> DerivedMeasureSpec | None:
         """The record that derives ``measure_id`` (qualified), or ``None``."""
@@ -212,10 +209,8 @@ class Registry:
         for d in self.domains:
             if d.name == name:
                 return d
-        near = tuple(difflib.get_close_matches(name, [d.name for d in self.domains], n=3))
-        hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
-        raise UnknownMeasureError(f"no installed plugin registers domain {name!r}{hint}",
-                                  measure=name, suggestions=near)
+        raise UnknownMeasureError.near(name, [d.name for d in self.domains],
+                                       where="the installed plugins", kind="domain")
 
 
 _T = TypeVar("_T", DomainSpec, DerivedMeasureSpec, ScorerSpec, LoaderSpec, RendererSpec,
@@ -305,11 +300,11 @@ class PerfcorePluginManager(pluggy.PluginManager):
             if ep.name in seen:
                 first = seen[ep.name]
                 raise DuplicateNameError(
-                    f"two distributions advertise a perfcore plugin called {ep.name!r}: "
-                    f"{first.distribution} {first.version} and {dist_name} "
-                    f"{origin.version}; uninstall one, or pick one with {ENV_ALLOW}",
                     kind="plugin", name=ep.name, plugins=(ep.name, ep.name),
-                    distributions=(first.distribution, dist_name))
+                    distributions=(first.distribution, dist_name),
+                    sources=(f"{first.distribution} {first.version}",
+                             f"{dist_name} {origin.version}"),
+                    hint=f"uninstall one, or pick one with {ENV_ALLOW}")
             seen[ep.name] = origin
             try:
                 plugin = ep.load()
@@ -330,15 +325,14 @@ class PerfcorePluginManager(pluggy.PluginManager):
         return loaded
 
     def _fail(self, name: str, origin: _Origin, what: str, exc: BaseException) -> None:
-        info = PluginInfo(name=name, distribution=origin.distribution,
-                          version=origin.version, entry_point=origin.entry_point)
-        message = f"{info.describe()} {what}: {type(exc).__name__}: {exc}"
+        error = PluginLoadError(plugin=name, failure=what,
+                                reason=f"{type(exc).__name__}: {exc}",
+                                entry_point=origin.entry_point,
+                                distribution=origin.distribution, version=origin.version)
         if self.settings.lenient:
-            logger.warning("%s; skipped (lenient mode)", message)
+            logger.warning("%s; skipped (lenient mode)", error)
             return
-        raise PluginLoadError(message, entry_point=origin.entry_point,
-                              distribution=origin.distribution, version=origin.version,
-                              plugin=name) from exc
+        raise error from exc
 
     # --- collection ---------------------------------------------------------------
     def registry(self) -> Registry:
@@ -416,11 +410,10 @@ class PerfcorePluginManager(pluggy.PluginManager):
         a = PluginInfo(name=first, **attrs.asdict(self._origins.get(first, _Origin())))
         b = PluginInfo(name=second, **attrs.asdict(self._origins.get(second, _Origin())))
         return DuplicateNameError(
-            f"{kind.replace('_', ' ')} {name!r} is registered by {a.describe()} and by "
-            f"{b.describe()}; "
-            f"uninstall one, or block one with {ENV_BLOCK}={second}",
             kind=kind, name=name, plugins=(first, second),
-            distributions=(a.distribution, b.distribution))
+            distributions=(a.distribution, b.distribution),
+            sources=(a.describe(), b.describe()),
+            hint=f"uninstall one, or block one with {ENV_BLOCK}={second}")
 
 
 class _SkipPlugin(Exception):
@@ -442,12 +435,12 @@ def _qualify_derived(specs: list[DerivedMeasureSpec], domains: list[DomainSpec],
         if domain is None:
             if len(own) != 1:
                 raise ModelError(
-                    f"{me}: give its qualified id ('<domain>.{spec.measure}'): the plugin "
+                    reason=f"give its qualified id ('<domain>.{spec.measure}'): the plugin "
                     f"registers {len(own)} domains ({', '.join(sorted(own)) or 'none'})",
                     obj=me, field="measure")
             (domain,) = own
         if domain not in own:
-            raise ModelError(f"{me}: a plugin can derive only measures of its own domains "
+            raise ModelError(reason="a plugin can derive only measures of its own domains "
                              f"({', '.join(sorted(own)) or 'none'}), so that the measure "
                              "has a definition", obj=me, field="measure")
         q = spec.qualified(domain)
@@ -455,7 +448,7 @@ def _qualify_derived(specs: list[DerivedMeasureSpec], domains: list[DomainSpec],
             dom, _, local = ident.partition(".")
             if dom in own and local not in own[dom]:
                 what = "measure" if ident == q.measure else "input"
-                raise ModelError(f"{me}: {what} {ident!r} is not a measure of domain "
+                raise ModelError(reason=f"{what} {ident!r} is not a measure of domain "
                                  f"{dom!r}; add it to the domain's measures", obj=me,
                                  field="measure" if what == "measure" else "inputs")
         out.append(q)

@@ -38,7 +38,7 @@ def _name(what: str) -> Any:
     def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, str) or not _NAME_RE.match(value):
             raise ModelError(
-                f"{what} name {value!r} is not valid: use lower-case letters, digits and "
+                reason="the name is not valid: use lower-case letters, digits and "
                 "underscores, starting with a letter (no dots; the core adds the domain "
                 "prefix)", obj=f"{what} {value!r}", field="name")
     return check
@@ -49,7 +49,7 @@ def _text(what: str, field: str, *, required: bool = False) -> Any:
         if not isinstance(value, str) or (required and not value.strip()):
             need = "non-empty text" if required else "text"
             me = f"{what} {getattr(instance, 'name', '?')!r}"
-            raise ModelError(f"{me}: {field} must be {need}, not {value!r}", obj=me,
+            raise ModelError(reason=f"{field} must be {need}, not {value!r}", obj=me,
                              field=field)
     return check
 
@@ -58,7 +58,7 @@ def _callable(what: str, field: str) -> Any:
     def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if not callable(value):
             me = f"{what} {getattr(instance, 'name', '?')!r}"
-            raise ModelError(f"{me}: {field} must be callable, not {type(value).__name__}",
+            raise ModelError(reason=f"{field} must be callable, not {type(value).__name__}",
                              obj=me, field=field)
     return check
 
@@ -72,12 +72,12 @@ def _str_tuple(value: Any) -> tuple[str, ...]:
 
 def _measures(value: Any) -> tuple[Measure, ...]:
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        raise ModelError("domain measures must be a sequence of Measure objects",
+        raise ModelError(reason="measures must be a sequence of Measure objects",
                          obj="domain", field="measures")
     out = tuple(value)
     for m in out:
         if not isinstance(m, Measure):
-            raise ModelError(f"domain measures must be Measure objects, not "
+            raise ModelError(reason="measures must be Measure objects, not "
                              f"{type(m).__name__}", obj="domain", field="measures")
     return out
 
@@ -112,19 +112,18 @@ class DomainSpec:
         seen: set[str] = set()
         for m in self.measures:
             if "." in m.id:
-                raise ModelError(f"{me}: measure id {m.id!r} must be local (no dots); the "
+                raise ModelError(reason=f"measure id {m.id!r} must be local (no dots); the "
                                  f"core publishes it as {self.name!r}.<id>", obj=me,
                                  field="measures")
             if m.id in seen:
-                raise DuplicateIdError(f"{me}: two measures have id {m.id!r}", obj=me,
-                                       field="measures", id=m.id)
+                raise DuplicateIdError(obj=me, field="measures", id=m.id)
             seen.add(m.id)
         for local, scorer in self.default_scorers:
             if local not in seen:
-                raise ModelError(f"{me}: default_scorers names measure {local!r}, which the "
+                raise ModelError(reason=f"default_scorers names measure {local!r}, which the "
                                  "domain does not define", obj=me, field="default_scorers")
             if not _NAME_RE.match(scorer):
-                raise ModelError(f"{me}: default scorer {scorer!r} for {local!r} is not a "
+                raise ModelError(reason=f"default scorer {scorer!r} for {local!r} is not a "
                                  "valid scorer name", obj=me, field="default_scorers")
 
     def qualified_id(self, local_id: str) -> str:
@@ -176,7 +175,7 @@ class LoaderSpec:
     def __attrs_post_init__(self) -> None:
         if not self.patterns or not all(isinstance(p, str) and p for p in self.patterns):
             me = f"loader {self.name!r}"
-            raise ModelError(f"{me}: patterns must be one or more non-empty glob patterns",
+            raise ModelError(reason="patterns must be one or more non-empty glob patterns",
                              obj=me, field="patterns")
 
 
@@ -194,10 +193,10 @@ class RendererSpec:
     def __attrs_post_init__(self) -> None:
         me = f"renderer {self.name!r}"
         if not self.extension.startswith(".") or len(self.extension) < 2:
-            raise ModelError(f"{me}: extension must start with a dot, e.g. '.md', not "
+            raise ModelError(reason=f"extension must start with a dot, e.g. '.md', not "
                              f"{self.extension!r}", obj=me, field="extension")
         if self.media_type.count("/") != 1:
-            raise ModelError(f"{me}: media_type must look like 'text/markdown', not "
+            raise ModelError(reason=f"media_type must look like 'text/markdown', not "
                              f"{self.media_type!r}", obj=me, field="media_type")
 
 
@@ -220,7 +219,7 @@ class CatalogueSpec:
     def __attrs_post_init__(self) -> None:
         if not (self.package or self.localedir):
             me = f"catalogue {self.name!r}"
-            raise ModelError(f"{me}: give package= (its 'locale' folder holds the catalogue) "
+            raise ModelError(reason="give package= (its 'locale' folder holds the catalogue) "
                              "or localedir=", obj=me, field="package")
 
     def locale_dir(self) -> Path:
@@ -248,7 +247,7 @@ class CatalogueSpec:
 
 def _measure_id(value: Any, me: str, field: str) -> None:
     if not isinstance(value, str) or not _MEASURE_RE.match(value):
-        raise ModelError(f"{me}: {field} {value!r} is not a measure id: give the local id "
+        raise ModelError(reason=f"{field} {value!r} is not a measure id: give the local id "
                          "('da_arrest_rate') or the qualified one ('victims.da_arrest_rate')",
                          obj=me, field=field)
 
@@ -261,18 +260,18 @@ def _check_inputs(instance: DerivedMeasureSpec, attribute: attrs.Attribute[Any],
                   value: tuple[str, ...]) -> None:
     me = f"derived measure {instance.measure!r}"
     if not value:
-        raise ModelError(f"{me}: inputs must name one or more measures it is computed from",
+        raise ModelError(reason="inputs must name one or more measures it is computed from",
                          obj=me, field="inputs")
     for ident in value:
         _measure_id(ident, me, "input")
     # A local and a qualified id can only be compared once the domain is known
     # (DerivedMeasureSpec.qualified checks again).
     if instance.measure in value:
-        raise ModelError(f"{me}: a measure cannot be one of its own inputs", obj=me,
+        raise ModelError(reason="a measure cannot be one of its own inputs", obj=me,
                          field="inputs")
     twice = sorted({i for i in value if value.count(i) > 1})
     if twice:
-        raise ModelError(f"{me}: inputs name {', '.join(map(repr, twice))} more than once",
+        raise ModelError(reason=f"inputs name {', '.join(map(repr, twice))} more than once",
                          obj=me, field="inputs")
 
 
@@ -318,7 +317,7 @@ class DerivedMeasureSpec:
         qualified ``measure`` must already be in ``domain``)."""
         me = f"derived measure {self.measure!r}"
         if self.domain not in (None, domain):
-            raise ModelError(f"{me}: is not a measure of domain {domain!r}", obj=me,
+            raise ModelError(reason=f"is not a measure of domain {domain!r}", obj=me,
                              field="measure")
 
         def q(ident: str) -> str:

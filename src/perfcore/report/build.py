@@ -125,8 +125,8 @@ def _number(x: float) -> float | None:
 def _organisation(ev: Evaluation, organisation: str | None) -> int:
     if organisation is None and len(ev.organisations) != 1:
         raise UnknownOrganisationError(
-            f"name the organisation to report on: the evaluation covers "
-            f"{len(ev.organisations)}", organisation=None, suggestions=())
+            reason="name the organisation to report on: the evaluation covers "
+            f"{len(ev.organisations)}", organisation=None)
     return ev.organisation_index(organisation)
 
 

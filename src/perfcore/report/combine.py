@@ -63,8 +63,9 @@ def combine_rendered(format: str, reports: Sequence[Report], parts: Sequence[str
     """Join the rendered reports of several organisations (``parts``, in the order of
     ``reports``) into one output of ``format``."""
     if format not in COMBINABLE:
-        raise OptionError(f"the {format!r} format cannot hold several organisations' "
-                          f"reports in one output; use one of {sorted(COMBINABLE)}, or one "
-                          "--organisation per run", option="format", value=format,
-                          allowed=tuple(sorted(COMBINABLE)))
+        raise OptionError(option="format", value=format,
+                          reason="this format cannot hold several organisations' reports "
+                                 "in one output",
+                          hint=f"use one of {sorted(COMBINABLE)}, or one --organisation "
+                               "per run")
     return COMBINABLE[format](reports, parts)

@@ -91,9 +91,10 @@ def build_league(evaluation: Evaluation, scores: Scores | None = None, *,
     with ``organisation=None``), ``highlight`` (a force's code or name) marked."""
     forces = [j for j, o in enumerate(evaluation.organisations) if _is_force(o)]
     if len(forces) < 2:
-        raise OptionError("a league needs the forces' figures: evaluate every organisation "
-                          "(organisation=None, --organisation all)", option="organisation",
-                          value=evaluation.organisations, allowed="two or more forces")
+        raise OptionError(option="organisation", value=evaluation.organisations,
+                          reason="a league needs the forces' figures",
+                          hint="evaluate every organisation (organisation='all', "
+                               "--organisation all)")
     mark = default_registry().code(highlight) if highlight else None
     catalogues = catalogues or default_catalogues
     langs = parse_languages(lang)

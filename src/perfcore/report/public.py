@@ -62,7 +62,7 @@ def public_edition(report: Report, *, threshold: float = DEFAULT_THRESHOLD,
     if symbol not in SUPPRESSION_SYMBOLS:
         raise OptionError.for_choice("symbol", symbol, SUPPRESSION_SYMBOLS)
     if report.disclosure is not None:
-        raise OptionError("the report is a public edition already", option="report",
+        raise OptionError(reason="the report is a public edition already", option="report",
                           value="public edition", allowed="an internal edition")
     table = _Table(report, totals or {})
     result = table.suppress(threshold)

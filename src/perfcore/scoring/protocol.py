@@ -43,10 +43,10 @@ class ScoreBlock:
         if (coloured & (self.basis < StatusBasis.CHANGE_SIGNIFICANT)).any():
             from perfcore.errors import PluginResultError
             raise PluginResultError(
-                "a scorer gave a red, amber or green status on no evidence basis (its "
+                reason="a scorer gave a red, amber or green status on no evidence basis (its "
                 "ScoreBlock.basis must be change_significant, spc, target, "
                 "comparator_significant or manual wherever the status is not grey)",
-                kind="scorer", name="?", expected="an evidence basis", got="none")
+                kind="scorer", name="", expected="an evidence basis", got="none")
 
 
 class Scorer(Protocol):

@@ -172,8 +172,7 @@ class Scores:
                              value=float(self.value[i, j]),
                              reasons=tuple(block.reasons(k, j, lang)),
                              inputs=block.inputs(k, j), scorer=self.scorer[i])
-        raise UnknownMeasureError(f"measure {measure_id!r} was not scored",
-                                  measure=measure_id, suggestions=())
+        raise UnknownMeasureError(measure=measure_id, where="the scores")
 
     def status_of(self, measure_id: str, organisation: str | None = None, *,
                   lang: str = ENGLISH) -> tuple[Status, tuple[str, ...]]:

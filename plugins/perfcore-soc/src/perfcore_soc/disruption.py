@@ -50,8 +50,8 @@ class PillarMix:
 def _counts(name: str, value: npt.ArrayLike, width: int) -> FloatArray:
     a = np.asarray(value, dtype=np.float64)
     if a.ndim == 0 or a.shape[-1] != width:
-        raise ShapeError(f"{name} must have {width} values along its last axis, not shape "
-                         f"{a.shape}", shapes={name: a.shape})
+        raise ShapeError(reason=f"{name} must have {width} values along its last axis",
+                         shapes={name: a.shape})
     return a
 
 
@@ -80,9 +80,8 @@ def disruption_index(counts: npt.ArrayLike, *,
     """
     w = np.asarray(weights, dtype=np.float64)
     if w.shape != (3,) or not np.all(np.isfinite(w)) or np.any(w < 0):
-        raise OptionError(f"weights must be three non-negative numbers (major, moderate, "
-                          f"minor), not {weights!r}", option="weights", value=weights,
-                          allowed="(w_major, w_moderate, w_minor) ≥ 0")
+        raise OptionError(option="weights", value=weights,
+                          allowed="three non-negative numbers (major, moderate, minor)")
     index = _counts("counts", counts, 3) @ w
     if per_ocg is not None:
         n = np.asarray(per_ocg, dtype=np.float64)

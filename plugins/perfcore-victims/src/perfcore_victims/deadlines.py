@@ -84,7 +84,7 @@ def _dates(name: str, value: npt.ArrayLike) -> npt.NDArray[np.datetime64]:
     try:
         return np.asarray(value, dtype="datetime64[D]")
     except (TypeError, ValueError) as exc:
-        raise OptionError(f"{name} must be dates (ISO text, datetime64 or date objects; "
+        raise OptionError(reason="must be dates (ISO text, datetime64 or date objects; "
                           f"NaT/None for not yet happened): {exc}", option=name, value=value,
                           allowed="dates") from exc
 
@@ -99,15 +99,14 @@ def deadline_compliance(start: npt.ArrayLike, end: npt.ArrayLike, *, days: int,
     the data were extracted, used to decide whether an open case is already late.
     """
     if isinstance(days, bool) or not isinstance(days, int) or days < 0:
-        raise OptionError(f"days must be a whole number of days ≥ 0, not {days!r}",
-                          option="days", value=days, allowed="integers ≥ 0")
+        raise OptionError(option="days", value=days, allowed="a whole number of days ≥ 0")
     if not 0 < confidence < 1:
-        raise OptionError(f"confidence must be between 0 and 1, not {confidence!r}",
-                          option="confidence", value=confidence, allowed="0 < c < 1")
+        raise OptionError(option="confidence", value=confidence,
+                          allowed="a number between 0 and 1")
     s, e = _dates("start", start), _dates("end", end)
     if s.shape != e.shape:
-        raise ShapeError(f"start and end must have the same shape, not {s.shape} and "
-                         f"{e.shape}", shapes={"start": s.shape, "end": e.shape})
+        raise ShapeError(reason="start and end must have the same shape",
+                         shapes={"start": s.shape, "end": e.shape})
     today = _dates("as_of", as_of)
     holi = _dates("holidays", holidays)
     s_ok = ~np.isnat(s)

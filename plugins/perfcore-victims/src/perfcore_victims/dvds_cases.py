@@ -64,7 +64,7 @@ def load_dvds_cases(path: str | Path, *, as_of: Any = None,
     """Read a DVDS case file into compliance observations (see the module docs)."""
     if as_of is None:
         raise OptionError(
-            "the dvds_cases loader needs as_of, the date the records were extracted (an "
+            reason="the dvds_cases loader needs as_of, the date the records were extracted (an "
             "open application is late only if its deadline passed by then): in a plan, "
             "options = { as_of = \"2023-04-01\" }", option="as_of", value=None,
             allowed="a date")

@@ -47,8 +47,8 @@ def average_annual_growth(values: npt.ArrayLike, *, method: str = "geometric",
         raise OptionError.for_choice("method", method, _METHODS)
     v = np.asarray(values, dtype=np.float64)
     if v.ndim == 0 or v.shape[-1] < 2:
-        raise OptionError("average_annual_growth needs at least two yearly values along "
-                          "the last axis", option="values", value=v.shape,
+        raise OptionError(reason="average_annual_growth needs at least two yearly values "
+                          "along the last axis", option="values", value=v.shape,
                           allowed="≥ 2 values")
     k = v.shape[-1] - 1
     if method == "geometric":

@@ -41,8 +41,8 @@ def bradford_factor(spells: npt.ArrayLike, days: npt.ArrayLike) -> FloatArray:
     try:
         s, d = np.broadcast_arrays(s, d)
     except ValueError as exc:
-        raise ShapeError(f"spells and days cannot be broadcast together: {s.shape} and "
-                         f"{d.shape}", shapes={"spells": s.shape, "days": d.shape}) from exc
+        raise ShapeError(reason="spells and days cannot be broadcast together",
+                         shapes={"spells": s.shape, "days": d.shape}) from exc
     ok = (s >= 0) & (d >= 0)  # False for NaN too
     return np.where(ok, s * s * d, np.nan)
 
@@ -54,7 +54,7 @@ def bradford_from_spells(staff: npt.ArrayLike, spell_days: npt.ArrayLike,
     ids = np.asarray(staff)
     days = np.asarray(spell_days, dtype=np.float64)
     if ids.shape != days.shape or ids.ndim != 1:
-        raise ShapeError("staff and spell_days must be 1-D and the same length",
+        raise ShapeError(reason="staff and spell_days must be 1-D and the same length",
                          shapes={"staff": ids.shape, "spell_days": days.shape})
     people, which = np.unique(ids, return_inverse=True)
     spells = np.bincount(which, minlength=people.size).astype(np.float64)
@@ -85,8 +85,8 @@ def bradford_distribution(factors: npt.ArrayLike, *,
     """How many people, and what share, are at or above each trigger point."""
     t = tuple(float(x) for x in triggers)
     if not t or any(b <= a for a, b in itertools.pairwise(t)) or t[0] < 0:
-        raise OptionError(f"triggers must be increasing non-negative numbers, not {t!r}",
-                          option="triggers", value=t, allowed="e.g. (51, 125, 250, 500)")
+        raise OptionError(option="triggers", value=t, allowed="increasing non-negative "
+                          "numbers, e.g. (51, 125, 250, 500)")
     f = np.asarray(factors, dtype=np.float64).ravel()
     f = f[np.isfinite(f)]
     counts = tuple(int(np.count_nonzero(f >= x)) for x in t)

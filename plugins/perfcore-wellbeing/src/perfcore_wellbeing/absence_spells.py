@@ -53,8 +53,8 @@ def load_absence_spells(path: str | Path, *, period: PeriodKind = "financial_yea
     """Read an absence spell file into working days lost and people over the Bradford
     trigger (see the module docs)."""
     if isinstance(trigger, bool) or not isinstance(trigger, (int, float)) or trigger < 0:
-        raise OptionError(f"trigger must be a Bradford Factor ≥ 0, not {trigger!r}",
-                          option="trigger", value=trigger, allowed="a number ≥ 0, e.g. 51")
+        raise OptionError(option="trigger", value=trigger,
+                          allowed="a Bradford Factor ≥ 0, e.g. 51")
     recs = read_records(path, dates=("start",), numbers=("days",), text=("person",),
                         registry=registry, ignore_columns=ignore_columns, columns=columns,
                         layout="absence spells", encoding=encoding)

@@ -46,18 +46,17 @@ def row_floats(row: Any, series: Any) -> FloatArray:
     if out is not None and out.ndim == 1:
         return out
     if out is not None:
-        raise SeriesError(f"series {series!r}: values must be one-dimensional, got shape "
-                          f"{out.shape}", series=series, position=None)
+        raise SeriesError(reason=f"values must be one-dimensional, got shape {out.shape}",
+                          series=series)
     for j, v in enumerate(list(row)):
         if isinstance(v, (bool, np.bool_)):
             continue
         try:
             float(v)
         except (TypeError, ValueError):
-            raise SeriesError(f"series {series!r}, position {j}: value {v!r} is not a number",
-                              series=series, position=j) from None
-    raise SeriesError(f"series {series!r}: values are not numeric", series=series,
-                      position=None)
+            raise SeriesError(reason=f"value {v!r} is not a number", series=series,
+                              position=j) from None
+    raise SeriesError(reason="values are not numeric", series=series)
 
 
 def _values_2d(values: Any, ids: Sequence[Any] | None) -> tuple[FloatArray, IntArray]:
@@ -67,8 +66,8 @@ def _values_2d(values: Any, ids: Sequence[Any] | None) -> tuple[FloatArray, IntA
         if arr.ndim == 1:
             arr = arr[None, :]
         if arr.ndim != 2:
-            raise SeriesError(f"values must be 2-D (series × time), got shape {arr.shape}",
-                              series=None, position=None)
+            raise SeriesError(reason=f"values must be 2-D (series × time), got shape "
+                              f"{arr.shape}")
         return arr, np.full(arr.shape[0], arr.shape[1], dtype=np.int64)
     if not isinstance(values, np.ndarray):
         try:  # a rectangular list of numbers converts in one go
@@ -94,26 +93,25 @@ def read_values(values: Any, ids: Sequence[Any] | None, *, lengths: Any,
     y, lens = _values_2d(values, ids)
     n, width = y.shape
     if ids is not None and len(ids) != n:
-        raise OptionError(f"series_ids has {len(ids)} names for {n} series",
-                          option="series_ids", value=len(ids), allowed=n)
+        raise OptionError(reason=f"has {len(ids)} names for {n} series", option="series_ids",
+                          value=ids, allowed=f"{n} names, one per series")
     if mask is not None:
         m = np.asarray(mask, dtype=bool)
         if m.shape != y.shape:
-            raise OptionError(f"mask must have the values' shape {y.shape}, got {m.shape}",
+            raise OptionError(reason=f"the mask's shape, not the values' shape {y.shape}",
                               option="mask", value=m.shape, allowed=y.shape)
         lens = m.sum(axis=1).astype(np.int64)
         bad = m != (np.arange(width) < lens[:, None])
         if bad.any():
             i, j = map(int, np.argwhere(bad)[0])
-            raise SeriesError(f"series {series_name(ids, i)!r}: mask must be True for a "
-                              f"prefix of the row (position {j}); mark gaps with NaN and "
-                              "allow_gaps", series=series_name(ids, i), position=j)
+            raise SeriesError(reason="mask must be True for a prefix of the row; mark gaps "
+                              "with NaN and allow_gaps", series=series_name(ids, i),
+                              position=j)
     if lengths is not None:
         lens = np.broadcast_to(np.asarray(lengths, dtype=np.int64), (n,)).copy()
         if np.any((lens < 0) | (lens > width)):
             i = int(np.argmax((lens < 0) | (lens > width)))
-            raise OptionError(f"lengths[{i}]={int(lens[i])} is outside 0..{width}",
-                              option="lengths", value=int(lens[i]), allowed=f"0..{width}",
+            raise OptionError(option="lengths", value=int(lens[i]), allowed=f"0..{width}",
                               series=series_name(ids, i))
     if width == 0:
         y = np.full((n, 1), np.nan)
@@ -129,22 +127,21 @@ def check_points(y: FloatArray, inside: BoolArray, ids: Sequence[Any] | None, *,
     if rolled.any() and not force:
         i = int(np.argmax(rolled))
         raise SeriesError(
-            f"series {series_name(ids, i)!r} is a rolling sum: consecutive rolling sums "
+            reason="it is a rolling sum: consecutive rolling sums "
             "share most of their months, so they are autocorrelated and the XmR rules "
             "(runs, trends, limits from moving ranges) would signal special causes that are "
             "not there. Chart the monthly values instead, or pass force=True to chart it "
-            "anyway.", series=series_name(ids, i), position=None)
+            "anyway.", series=series_name(ids, i))
     nonfinite = inside & np.isinf(y)
     missing: BoolArray = inside & np.isnan(y)
     if nonfinite.any():
         i, j = map(int, np.argwhere(nonfinite)[0])
-        raise SeriesError(f"series {series_name(ids, i)!r}, position {j}: value {y[i, j]} is "
-                          "not finite", series=series_name(ids, i), position=j)
+        raise SeriesError(reason=f"value {y[i, j]} is not finite", series=series_name(ids, i),
+                          position=j)
     if missing.any() and not allow_gaps:
         i, j = map(int, np.argwhere(missing)[0])
-        raise SeriesError(f"series {series_name(ids, i)!r}, position {j}: value is missing "
-                          "(NaN); fill it, or pass allow_gaps=True to chart it as a gap",
-                          series=series_name(ids, i), position=j)
+        raise SeriesError(reason="value is missing (NaN); fill it, or pass allow_gaps=True to "
+                          "chart it as a gap", series=series_name(ids, i), position=j)
     return missing
 
 
@@ -154,8 +151,8 @@ def per_series(value: Any, n: int, name: str) -> npt.NDArray[Any]:
     if arr.ndim == 0:
         return np.full(n, arr.item(), dtype=object)
     if arr.shape != (n,):
-        raise OptionError(f"{name} must be one value or one per series ({n}); got shape "
-                          f"{arr.shape}", option=name, value=value, allowed=f"scalar or ({n},)")
+        raise OptionError(option=name, value=value,
+                          allowed=f"one value, or one per series ({n})")
     return arr
 
 
@@ -185,8 +182,8 @@ def targets(value: Any, n: int) -> FloatArray:
     try:
         return np.array([np.nan if v is None else float(v) for v in arr.tolist()])
     except (TypeError, ValueError):
-        raise OptionError(f"target={value!r} must be numbers (None or NaN for no target)",
-                          option="target", value=value, allowed="numbers or None") from None
+        raise OptionError(option="target", value=value,
+                          allowed="numbers (None or NaN for no target)") from None
 
 
 def baselines(value: Any, n: int, ids: Sequence[Any] | None) -> IntArray:
@@ -201,10 +198,9 @@ def baselines(value: Any, n: int, ids: Sequence[Any] | None) -> IntArray:
         series = series_name(ids, i)
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < MIN_BASELINE:
             raise OptionError(
-                f"series {series!r}: baseline={v!r} is too short; a fixed baseline needs at "
-                f"least {MIN_BASELINE} points (or None for no fixed baseline)",
                 option="baseline", value=v, allowed=f"None or an integer >= {MIN_BASELINE}",
-                series=series, position=None)
+                hint=f"a fixed baseline needs at least {MIN_BASELINE} points",
+                series=series)
         out[i] = v
     return out
 
@@ -218,14 +214,13 @@ def rebase_starts(value: Any, shape: tuple[int, int], lengths: IntArray,
         return starts
     if isinstance(value, np.ndarray) and value.dtype == np.bool_ and value.ndim == 2:
         if value.shape != shape:
-            raise OptionError(f"a rebase mask must have the values' shape {shape}",
+            raise OptionError(reason=f"the rebase mask's shape, not the values' shape {shape}",
                               option="rebase", value=value.shape, allowed=shape)
         starts[:] = value
         beyond = starts & (np.arange(width) >= lengths[:, None])
         if beyond.any():
             i, j = map(int, np.argwhere(beyond)[0])
-            raise SeriesError(f"series {series_name(ids, i)!r}: rebase at position {j} is "
-                              f"beyond the series' {int(lengths[i])} points",
+            raise SeriesError(reason=f"a rebase beyond the series' {int(lengths[i])} points",
                               series=series_name(ids, i), position=j)
     else:
         rows, cols = _rebase_positions(value, n, lengths, ids)
@@ -238,15 +233,14 @@ def _rebase_positions(value: Any, n: int, lengths: IntArray,
                       ids: Sequence[Any] | None) -> tuple[IntArray, IntArray]:
     """(series, position) of each rebase given as one list of positions per series."""
     if len(value) != n:
-        raise OptionError(f"rebase must give one list of positions per series ({n})",
-                          option="rebase", value=value, allowed=f"{n} sequences")
+        raise OptionError(option="rebase", value=value,
+                          allowed=f"one list of positions per series ({n})")
     rows_list = [[] if v is None else v for v in value]
     try:
         counts = np.fromiter(map(len, rows_list), dtype=np.int64, count=n)
     except TypeError:
-        raise OptionError("rebase must give, per series, a sequence of positions "
-                          "(or None)", option="rebase", value=value,
-                          allowed="one sequence of int positions per series") from None
+        raise OptionError(option="rebase", value=value,
+                          allowed="one sequence of int positions (or None) per series") from None
     flat = list(chain.from_iterable(rows_list))
     pairs = list(zip(np.repeat(np.arange(n), counts).tolist(), flat, strict=True))
     if not pairs:
@@ -263,7 +257,6 @@ def _rebase_positions(value: Any, n: int, lengths: IntArray,
     if bad.any():
         i, p = pairs[int(np.argmax(bad))]
         raise SeriesError(
-            f"series {series_name(ids, i)!r}: rebase position {p!r} is out of range; "
-            f"positions run from 0 to {int(lengths[i]) - 1}",
-            series=series_name(ids, i), position=p)
+            reason=f"rebase position out of range; positions run from 0 to "
+            f"{int(lengths[i]) - 1}", series=series_name(ids, i), position=p)
     return rows, cols

@@ -250,9 +250,8 @@ def _threads(workers: int | None) -> int:
     4, beyond which memory bandwidth rather than cores limits the charting)."""
     if workers is not None:
         if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
-            raise OptionError(f"workers must be a whole number of threads ≥ 1, not "
-                              f"{workers!r}", option="workers", value=workers,
-                              allowed="an int ≥ 1, or None")
+            raise OptionError(option="workers", value=workers,
+                              allowed="a whole number of threads ≥ 1, or None")
         return workers
     try:
         cpus = len(os.sched_getaffinity(0))

@@ -128,8 +128,7 @@ def resolve_rules(profile: str = "nhsr", **switches: Any) -> SpcRules:
         if name in _COUNTS:
             low = 1 if name == "short_group" else 2
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-                raise OptionError(f"{name}={value!r} must be an integer >= {low}",
-                                  option=name, value=value, allowed=f"integers >= {low}")
+                raise OptionError(option=name, value=value, allowed=f"an integer >= {low}")
         elif not isinstance(value, (bool, np.bool_)):
             raise OptionError.for_choice(name, value, (True, False))
     clean: dict[str, Any] = {k: (int(v) if k in _COUNTS else bool(v))

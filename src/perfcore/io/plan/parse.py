@@ -98,10 +98,7 @@ def read_plan_text(text: str, *, registry: PlanRegistry, file: str | Path | None
         reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
         if line is None and "end of document" in message:
             line = text.count("\n") + 1
-        loc = ":".join(str(p) for p in (name, line, column) if p is not None)
-        raise PlanSyntaxError(f"{loc}: not valid TOML: {reason}" if loc
-                              else f"not valid TOML: {reason}",
-                              file=name, line=line, column=column) from None
+        raise PlanSyntaxError(reason=reason, file=name, line=line, column=column) from None
     builder = _Builder(raw, file=name, lines=toml_lines(text),
                        base_dir=Path(base_dir) if base_dir is not None else Path.cwd(),
                        registry=registry)
@@ -271,11 +268,11 @@ class _Builder:
         try:
             return Plan.from_mapping({**mapping, "priorities": plist}, file=self.file)
         except PlanValidationError as exc:
-            for p in exc.fields.get("problems", ()):
-                path = p.path or ""
+            for problem in exc.problems:
+                path = problem.path or ""
                 if not path.startswith("priorities"):
                     path = _join("plan", path)
-                self.problem(path, p.message)
+                self.problem(path, problem.message)
             return None
 
     def _texts(self, table: Mapping[str, Any], path: str,
@@ -673,6 +670,6 @@ def _type(value: Any) -> str:
 
 def iter_problem_lines(exc: PlanValidationError) -> Iterator[str]:
     """One line per problem, ``file:line path: message`` (for command-line output)."""
-    for p in exc.fields.get("problems", ()):
+    for p in exc.problems:
         yield str(p)
 

@@ -82,8 +82,8 @@ class _Funnel:
 def _floats(xs: Sequence[float | None], n: int, option: str) -> np.ndarray:
     out = np.asarray([math.nan if v is None else float(v) for v in xs], dtype=float)
     if out.shape != (n,):
-        raise OptionError(f"{option} has {out.size} entries for {n} names", option=option,
-                          value=out.size, allowed=n)
+        raise OptionError(reason=f"has {out.size} entries for {n} names", option=option,
+                          value=xs, allowed=f"{n} numbers, one per name")
     return out
 
 
@@ -137,9 +137,9 @@ def _compute(names: Sequence[str], numerators: Sequence[float | None],
     if adjust not in _ADJUST:
         raise OptionError.for_choice("adjust", adjust, _ADJUST)
     if adjust == "additive" and statistic == "proportion" and baseline is not None:
-        raise OptionError("overdispersed proportion limits centre on the pooled value: "
-                          "leave baseline out with adjust='additive'", option="baseline",
-                          value=baseline, allowed=None)
+        raise OptionError(reason="overdispersed proportion limits centre on the pooled "
+                          "value: leave baseline out with adjust='additive'", option="baseline",
+                          value=baseline, allowed="None")
     n = len(names)
     num = _floats(numerators, n, "numerators")
     den = _floats(denominators, n, "denominators")
@@ -147,9 +147,9 @@ def _compute(names: Sequence[str], numerators: Sequence[float | None],
         raise OptionError.for_choice("highlight", highlight, names)
     ok = np.isfinite(num) & np.isfinite(den) & (den > 0) & (num >= 0)
     if not ok.any():
-        raise OptionError("a funnel plot needs at least one force with a numerator and a "
-                          "positive denominator", option="denominators", value=None,
-                          allowed="positive numbers")
+        raise OptionError(reason="a funnel plot needs at least one force with a numerator "
+                          "and a positive denominator", option="denominators",
+                          value=denominators, allowed="positive numbers")
     theta = float(num[ok].sum() / den[ok].sum()) if baseline is None else float(baseline)
     codes, curves, tau2 = _limits(num[ok], den[ok], statistic, theta, multiplier, adjust)
     code = np.zeros(n, dtype=int)

@@ -67,8 +67,8 @@ def _floats(xs: Sequence[float | None] | None, n: int, name: str) -> list[float]
         return None
     out = [math.nan if v is None else float(v) for v in xs]
     if len(out) != n:
-        raise OptionError(f"{name} has {len(out)} entries for {n} members", option=name,
-                          value=len(out), allowed=n)
+        raise OptionError(reason=f"has {len(out)} entries for {n} members", option=name,
+                          value=xs, allowed=f"{n} numbers, one per member")
     return out
 
 

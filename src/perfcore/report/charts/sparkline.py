@@ -74,8 +74,9 @@ def sparkline_svg(values: Sequence[float | None], *, name: str,
     labs = [str(s) for s in labels] if labels is not None else [str(i + 1)
                                                                for i in range(len(vals))]
     if len(labs) != len(vals):
-        raise OptionError(f"labels has {len(labs)} entries for {len(vals)} values",
-                          option="labels", value=len(labs), allowed=len(vals))
+        raise OptionError(reason=f"has {len(labs)} entries for {len(vals)} values",
+                          option="labels", value=labels,
+                          allowed=f"{len(vals)} labels, one per value")
     idx = [i for i, v in enumerate(vals) if math.isfinite(v)]
     if len(idx) < 3:
         return ""

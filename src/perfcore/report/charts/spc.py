@@ -88,8 +88,8 @@ def _labels(result: XmrResult, labels: Sequence[object] | None) -> list[str]:
     n = len(result.values)
     labs = [str(v) for v in labels] if labels is not None else [str(i + 1) for i in range(n)]
     if len(labs) != n:
-        raise OptionError(f"labels has {len(labs)} entries for {n} points", option="labels",
-                          value=len(labs), allowed=n)
+        raise OptionError(reason=f"has {len(labs)} entries for {n} points", option="labels",
+                          value=labels, allowed=f"{n} labels, one per point")
     return labs
 
 
@@ -100,8 +100,8 @@ def _notes(result: XmrResult, rebase_notes: Mapping[int, str] | None, labs: Sequ
     given = dict(rebase_notes or {})
     wrong = sorted(set(given) - set(starts))
     if wrong:
-        raise OptionError(f"rebase_notes names positions {wrong} where no new group starts; "
-                          f"groups start at {starts}", option="rebase_notes", value=wrong,
+        raise OptionError(reason=f"names positions where no new group starts; groups start "
+                          f"at {starts}", option="rebase_notes", value=wrong,
                           allowed=tuple(starts))
     return {i: given.get(i) or _("Rebased {label}").format(label=labs[i]) for i in starts}
 
