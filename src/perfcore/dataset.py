@@ -758,17 +758,7 @@ class Dataset:
             ratio = np.where(sums["denominator"] != 0, sums["numerator"] / sums["denominator"],
                              np.nan)
         value = np.where(ratio_ok, ratio, sums["value"])
-        incomplete = (count > 0) & ~complete
-        n_incomplete = int(np.count_nonzero(incomplete))
-        if n_incomplete:
-            first = int(np.argmax(incomplete))
-            (m0, o0), w0 = divmod(first // nw, no), first % nw
-            example = f"{self.measures[m0]} / {self.organisations[o0]} / {windows[w0][0]}"
-            msg = (f"{n_incomplete} measure × organisation × period combination(s) lack some "
-                   f"months and were not aggregated (first: {example})")
-            if partial == "error":
-                raise DataError(reason=msg, count=n_incomplete)
-            warnings.warn(msg, IncompletePeriodWarning, stacklevel=2)
+        self._say_incomplete((count > 0) & ~complete, windows, partial)
         kept = np.flatnonzero(complete)
         series_k, wi = np.divmod(kept, nw)
         mi, oi = np.divmod(series_k, no)
@@ -787,6 +777,23 @@ class Dataset:
             population=pop[kept], sd=np.full(n, np.nan),
             sources=(f"aggregated from monthly data to {to}",) if n else ("",),
             source_code=np.zeros(n, dtype=np.int32), published=tuple(self.published))
+
+    def _say_incomplete(self, incomplete: npt.NDArray[np.bool_],
+                        windows: Sequence[tuple[Period, int, int]], partial: str) -> None:
+        """Warn (or, with ``partial="error"``, raise) about the measure × organisation ×
+        period cells whose months are not all there, naming the first."""
+        n_incomplete = int(np.count_nonzero(incomplete))
+        if not n_incomplete:
+            return
+        nw, no = len(windows), len(self.organisations)
+        first = int(np.argmax(incomplete))
+        (m0, o0), w0 = divmod(first // nw, no), first % nw
+        example = f"{self.measures[m0]} / {self.organisations[o0]} / {windows[w0][0]}"
+        msg = (f"{n_incomplete} measure × organisation × period combination(s) lack some "
+               f"months and were not aggregated (first: {example})")
+        if partial == "error":
+            raise DataError(reason=msg, count=n_incomplete)
+        warnings.warn(msg, IncompletePeriodWarning, stacklevel=3)
 
     @staticmethod
     def _windows(to: str, t0: int, t1: int) -> list[tuple[Period, int, int]]:

@@ -103,15 +103,8 @@ def evaluate(plan: Plan, dataset: Dataset, *, period: str | Period,
         ``options``.
     """
     opts = _options(options, settings)
-    cur_p = parse_period(period)
-    prev_p = parse_period(previous) if previous is not None else cur_p.same_period_last_year()
-    if not prev_p < cur_p:
-        raise PeriodError(reason=f"the comparison period is not before the period {cur_p}",
-                          text=str(prev_p))
+    cur_p, prev_p = _periods(dataset, period, previous)
     chosen = list(plan.measures()) if measures is None else [plan.measure(m) for m in measures]
-    if cur_p not in dataset.periods:
-        raise NotCoveredError(period=str(cur_p),
-                              covered=tuple(str(p) for p in dataset.periods))
     orgs = tuple(dataset.organisations)
     focus = (list(range(len(orgs))) if organisation is None else
              [dataset.organisation_index(o) for o in
@@ -146,11 +139,32 @@ def evaluate(plan: Plan, dataset: Dataset, *, period: str | Period,
         targets=targets(dataset, chosen, shown, current),
         spc=spc_charts(dataset, chosen, shown, cur_p, points=opts.spc_points,
                        rules=opts.spc_rules),
-        history=history(dataset, chosen, shown, *history_span(
-            dataset, cur_p, prev_p, [parse_period(p) for p in history_periods],
-            points=opts.series_points), prev_p, cur_p),
+        history=_history(dataset, chosen, shown, cur_p, prev_p, history_periods,
+                         opts.series_points),
         peers=_peers(head, values, chosen, orgs), reasons=reasons[:, pick],
         published=tuple(f for f in dataset.published if f.measure in {m.id for m in chosen}))
+
+
+def _history(dataset: Dataset, chosen: Sequence[Measure], shown: Sequence[str], cur_p: Period,
+             prev_p: Period, history_periods: Sequence[str | Period], points: int) -> History:
+    return history(dataset, chosen, shown, *history_span(
+        dataset, cur_p, prev_p, [parse_period(p) for p in history_periods], points=points),
+        prev_p, cur_p)
+
+
+def _periods(dataset: Dataset, period: str | Period, previous: str | Period | None
+             ) -> tuple[Period, Period]:
+    """The period reported (which the data must cover) and the one it is compared with
+    (before it; default the same period a year earlier)."""
+    cur_p = parse_period(period)
+    prev_p = parse_period(previous) if previous is not None else cur_p.same_period_last_year()
+    if not prev_p < cur_p:
+        raise PeriodError(reason=f"the comparison period is not before the period {cur_p}",
+                          text=str(prev_p))
+    if cur_p not in dataset.periods:
+        raise NotCoveredError(period=str(cur_p),
+                              covered=tuple(str(p) for p in dataset.periods))
+    return cur_p, prev_p
 
 
 def _peers(head: Headline, values: MeasureValues, measures: Sequence[Measure],
