@@ -11,7 +11,7 @@ Warnings derive from :class:`PerfcoreWarning` (a ``UserWarning``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "NotCoveredError",
     "OptionError",
     "OutputError",
+    "OutputFormatError",
     "PerfcoreError",
     "PerfcoreWarning",
     "PeriodError",
@@ -114,6 +115,64 @@ class OptionError(PerfcoreError, ValueError):
             value=value,
             allowed=allowed_t,
         )
+
+
+class OutputFormatError(OptionError):
+    """The format of an output file cannot be told from its name, or the format asked
+    for is not the one its name says.
+
+    Fields: ``path`` (the output file, None for standard output), ``format`` (the format
+    asked for, None when it was to be inferred), ``extension`` (the file name's suffix,
+    "" when it has none), ``extension_formats`` (the formats that suffix means: empty
+    when none does, several when more than one renderer claims it) and ``known`` (each
+    known suffix with its formats); ``option``, ``value`` and ``allowed`` as for any
+    :class:`OptionError`.
+    """
+
+    @classmethod
+    def mismatch(cls, path: str, format: str, extension: str,
+                 extension_formats: Sequence[str],
+                 format_extensions: Sequence[str] = ()) -> OutputFormatError:
+        means = " or ".join(repr(f) for f in extension_formats)
+        rename = (f"name the file {' or '.join(format_extensions)} for {format!r}"
+                  if format_extensions else f"name the file for {format!r}")
+        return cls(
+            f"--format {format} does not match the output file {path}, whose extension "
+            f"{extension} is for {means}: drop --format to write {means}, or {rename}",
+            option="--format", value=format, allowed=tuple(extension_formats), path=path,
+            format=format, extension=extension, extension_formats=tuple(extension_formats),
+            known={})
+
+    @classmethod
+    def unknown_extension(cls, path: str, extension: str,
+                          known: Mapping[str, Sequence[str]]) -> OutputFormatError:
+        listed = ", ".join(sorted(known))
+        what = f"its extension {extension}" if extension else "a name with no extension"
+        return cls(
+            f"cannot tell the format of the output file {path} from {what}: name it with "
+            f"one of {listed}, or give --format",
+            option="-o", value=path, allowed=tuple(sorted(known)), path=path, format=None,
+            extension=extension, extension_formats=(),
+            known={k: tuple(v) for k, v in known.items()})
+
+    @classmethod
+    def ambiguous(cls, path: str, extension: str,
+                  extension_formats: Sequence[str]) -> OutputFormatError:
+        shown = ", ".join(repr(f) for f in extension_formats)
+        return cls(
+            f"the output file {path}: {extension} is written by more than one format "
+            f"({shown}); give --format",
+            option="--format", value=None, allowed=tuple(extension_formats), path=path,
+            format=None, extension=extension, extension_formats=tuple(extension_formats),
+            known={})
+
+    @classmethod
+    def binary_to_terminal(cls, format: str, extension: str) -> OutputFormatError:
+        return cls(
+            f"{format} is a binary format and cannot be written to a terminal: give an "
+            f"output file with -o FILE (e.g. -o report{extension})",
+            option="-o", value=None, allowed=("a file name",), path=None, format=format,
+            extension="", extension_formats=(), known={})
 
 
 class ShapeError(PerfcoreError, ValueError):
