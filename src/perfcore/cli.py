@@ -83,10 +83,12 @@ def _parser() -> argparse.ArgumentParser:
     c = command("report", "Evaluate a plan on its data and render a report.")
     plan_and_data(c)
     period_args(c)
-    c.add_argument("--format", default="text",
-                   help="text, markdown, html, json, csv, or a plugin renderer (default text)")
+    c.add_argument("--format", default=None,
+                   help="text, markdown, html, json, csv, xlsx, or a plugin renderer "
+                        "(default: from the -o file's extension, else text)")
     c.add_argument("-o", "--output", type=Path, default=None,
-                   help="write to this file (default: standard output)")
+                   help="write to this file: .txt, .md, .html, .json, .csv, .xlsx ... "
+                        "(default: standard output)")
     c.add_argument("--lang", default="en",
                    help="report language: en, cy, or en+cy for a bilingual report with "
                         "Welsh first (default en)")
@@ -135,10 +137,12 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--title", default=None, help="chart title (default: the file name)")
     c.add_argument("--rebase", action="append", default=[], metavar="LABEL[=NOTE]",
                    help="recalculate the mean and limits from the point LABEL, with a note")
-    c.add_argument("--format", choices=("svg", "html"), default="svg")
+    c.add_argument("--format", default=None,
+                   help="svg or html (default: from the -o file's extension, else svg)")
     c.add_argument("--lang", default="en", help="language of the chart's words: en or cy "
                    "(default en)")
-    c.add_argument("-o", "--output", type=Path, default=None)
+    c.add_argument("-o", "--output", type=Path, default=None,
+                   help="write to this file: .svg, .html (default: standard output)")
     return p
 
 
@@ -200,15 +204,28 @@ def _unique(caught: list[warnings.WarningMessage]) -> list[warnings.WarningMessa
     return out
 
 
-def _write(text: str, path: Path | None, out: TextIO) -> None:
+def _write(content: str | bytes, path: Path | None, out: TextIO) -> None:
     if path is None:
-        out.write(text)
+        if isinstance(content, bytes):
+            out.flush()  # text already written must come first
+            out.buffer.write(content)  # only reached when _byte_sink found a buffer
+            out.buffer.flush()
+        else:
+            out.write(content)
         return
     from perfcore.errors import OutputError
     try:
-        path.write_text(text, encoding="utf-8")
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}", path=str(path)) from exc
+
+
+def _takes_bytes(out: TextIO) -> bool:
+    """Whether binary output may go to ``out``: a file or pipe, never a terminal."""
+    return not out.isatty() and hasattr(out, "buffer")
 
 
 def _load(args: argparse.Namespace, err: TextIO) -> tuple[Any, Any]:
@@ -230,12 +247,13 @@ def _evaluate(args: argparse.Namespace, plan_file: Any, dataset: Any) -> Any:
 def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from perfcore.i18n import parse_languages
     from perfcore.pipeline import render, report_plan, score_plan
-    from perfcore.plugins import renderers
-    by_name = {r.name: r for r in renderers()}
-    if args.format not in by_name:
-        from perfcore.errors import OptionError
-        raise OptionError.for_choice("--format", args.format, sorted(by_name))
-    parse_languages(args.lang, option="--lang")  # before any loading: fail fast
+    from perfcore.plugins import registry
+    # Before any loading, so that a wrong format or file name fails fast.
+    spec = registry().renderer_for(args.output, format=args.format)
+    if spec.binary and args.output is None and not _takes_bytes(out):
+        from perfcore.errors import OutputFormatError
+        raise OutputFormatError.binary_to_terminal(spec.name, spec.extension)
+    parse_languages(args.lang, option="--lang")
     plan_file, dataset = _load(args, err)
     ev = _evaluate(args, plan_file, dataset)
     scores = score_plan(plan_file, ev)
@@ -243,10 +261,10 @@ def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                          fallback=args.translation_fallback, organisation=args.organisation,
                          public=args.public, threshold=args.threshold, symbol=args.symbol)
     options: dict[str, Any] = {}
-    if args.format == "text":
+    if spec.name == "text":
         tty = args.output is None and out.isatty()
         options["colour"] = args.colour == "always" or (args.colour == "auto" and tty)
-    _write(render(report, args.format, **options), args.output, out)
+    _write(render(report, spec.name, **options), args.output, out)
     if args.output is not None:
         err.write(f"wrote {args.output}\n")
     return 0
@@ -333,7 +351,9 @@ def _spc(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from perfcore.calc.spc import xmr
     from perfcore.errors import DataError, OptionError
     from perfcore.i18n import available_languages
-    from perfcore.report.charts.spc import render_xmr_svg
+    from perfcore.output import format_for
+    from perfcore.report.charts.spc import XMR_FORMATS, render_xmr_svg
+    chart_format = format_for(args.output, XMR_FORMATS, format=args.format, default="svg")
     if args.lang not in available_languages():  # one chart, one language
         raise OptionError.for_choice("--lang", args.lang, available_languages())
     try:
@@ -367,7 +387,7 @@ def _spc(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     title = args.title or args.csv.stem
     svg = render_xmr_svg(chart, title=title, labels=labels, lang=args.lang,
                          rebase_notes=notes)
-    if args.format == "html":
+    if chart_format == "html":
         import html
 
         from perfcore.report.charts.spc import xmr_table_html
