@@ -20,7 +20,8 @@ import attrs
 from perfcore.codes import Code
 from perfcore.report.model import Cell, Report, Rolled
 
-__all__ = ["FigureTable", "TableValue", "figure_table", "render_csv", "render_json", "report_to_dict"]
+__all__ = ["FigureTable", "TableValue", "figure_table", "render_csv", "render_json",
+           "report_to_dict"]
 
 
 def _num(v: float | None) -> float | None:
