@@ -21,7 +21,8 @@ __all__ = ["main"]
 EXAMPLES = {
     "report": """examples:
   perfcore report examples/gwent/plan-2020-21.toml --period 2020-21
-  perfcore report plan.toml --data crime.csv --period 2020-21 --format html -o report.html
+  perfcore report plan.toml --data crime.csv --period 2020-21 -o report.html
+  perfcore report plan.toml --period 2020-21 -o board-pack.xlsx   # pip install 'perfcore[excel]'
   perfcore report plan.toml --period "12 months to June 2020" --format json
   perfcore report plan.toml --period 2020-21 --lang cy --format html -o adroddiad.html
   perfcore report plan.toml --period 2020-21 --lang en+cy     # bilingual, Welsh first
@@ -38,11 +39,12 @@ EXAMPLES = {
     "measures": "examples:\n  perfcore measures\n  perfcore measures --domain victims",
     "spc": """examples:
   perfcore spc monthly.csv --improvement decrease -o chart.svg
-  perfcore spc monthly.csv --column count --target 4000 --format html -o chart.html
+  perfcore spc monthly.csv --column count --target 4000 -o chart.html
   perfcore spc burglary.csv --rebase "2023-10=Rebased October 2023: recording change"
-The CSV needs a header; the first column labels the points (e.g. months) and
---column names the values (default: the second column). --rebase LABEL[=NOTE] starts
-new limits at the point labelled LABEL (repeatable); the chart shows NOTE there.""",
+-o chooses SVG or HTML by the file's extension. The CSV needs a header; the first
+column labels the points (e.g. months) and --column names the values (default: the
+second column). --rebase LABEL[=NOTE] starts new limits at the point labelled LABEL
+(repeatable); the chart shows NOTE there.""",
     "catalogue": """examples:
   perfcore catalogue domain victims > perfcore_victims.pot   # start a plugin's catalogue
   perfcore catalogue compile src/my_plugin/locale/cy/LC_MESSAGES/my_plugin.po
@@ -83,12 +85,8 @@ def _parser() -> argparse.ArgumentParser:
     c = command("report", "Evaluate a plan on its data and render a report.")
     plan_and_data(c)
     period_args(c)
-    c.add_argument("--format", default=None,
-                   help="text, markdown, html, json, csv, xlsx, or a plugin renderer "
-                        "(default: from the -o file's extension, else text)")
-    c.add_argument("-o", "--output", type=Path, default=None,
-                   help="write to this file: .txt, .md, .html, .json, .csv, .xlsx ... "
-                        "(default: standard output)")
+    _output_args(c, "text, markdown, html, json, csv, xlsx, or a plugin renderer", "text",
+                 ".txt, .md, .html, .json, .csv, .xlsx ...")
     c.add_argument("--lang", default="en",
                    help="report language: en, cy, or en+cy for a bilingual report with "
                         "Welsh first (default en)")
@@ -137,13 +135,18 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--title", default=None, help="chart title (default: the file name)")
     c.add_argument("--rebase", action="append", default=[], metavar="LABEL[=NOTE]",
                    help="recalculate the mean and limits from the point LABEL, with a note")
-    c.add_argument("--format", default=None,
-                   help="svg or html (default: from the -o file's extension, else svg)")
+    _output_args(c, "svg or html", "svg", ".svg, .html")
     c.add_argument("--lang", default="en", help="language of the chart's words: en or cy "
                    "(default en)")
-    c.add_argument("-o", "--output", type=Path, default=None,
-                   help="write to this file: .svg, .html (default: standard output)")
     return p
+
+
+def _output_args(c: argparse.ArgumentParser, formats: str, default: str,
+                 extensions: str) -> None:
+    c.add_argument("--format", default=None,
+                   help=f"{formats} (default: from the -o file's extension, else {default})")
+    c.add_argument("-o", "--output", type=Path, default=None,
+                   help=f"write to this file: {extensions} (default: standard output)")
 
 
 def _public_args(c: argparse.ArgumentParser) -> None:

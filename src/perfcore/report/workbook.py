@@ -76,13 +76,15 @@ class Look(enum.Enum):
 class SheetCell:
     """One cell: ``value`` a number or text (None: empty), ``number_format`` how Excel
     shows a number, ``shown`` the text the report shows (what the column is sized for),
-    ``status`` the RAG status a status cell is filled by (its words are its value)."""
+    ``status`` the RAG status a status cell is filled by (its words are its value);
+    ``right``: aligned right, as a figure column is, words and symbols too."""
 
     value: str | float | None = None
     number_format: str = "General"
     shown: str = ""
     look: Look = Look.PLAIN
     status: Status | None = None
+    right: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -98,6 +100,25 @@ class Sheet:
     widths: tuple[float, ...] = ()
     freeze_columns: int = 0
     autofilter: bool = False
+
+    def row_lines(self) -> tuple[int, ...]:
+        """The lines each row takes: its tallest wrapped cell (a heading, a note) in its
+        column's width."""
+        return tuple(max((_wrapped_lines(c.shown, w) for c, w in
+                          zip(row, self.widths, strict=False)
+                          if c.look in (Look.HEADING, Look.NOTE)), default=1)
+                     for row in self.rows)
+
+
+def _wrapped_lines(text: str, width: float) -> int:
+    # Bold headings are wider than the character widths Excel counts in: leave a margin.
+    room, lines, used = width - 2, 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > room:
+            lines, used = lines + 1, len(word)
+        else:
+            used += (1 if used else 0) + len(word)
+    return lines
 
 
 @attrs.frozen(kw_only=True)
@@ -218,15 +239,16 @@ def figure_cell(cell: Cell) -> SheetCell:
         value = float(cell.value)
         fmt = number_format(value, text)
         if fmt is not None:
-            return SheetCell(value=value, number_format=fmt, shown=text, status=status)
-    return SheetCell(value=text, number_format="@", shown=text, status=status)
+            return SheetCell(value=value, number_format=fmt, shown=text, status=status,
+                             right=True)
+    return SheetCell(value=text, number_format="@", shown=text, status=status, right=True)
 
 
 # --------------------------------------------------------------------------- sheets
 
 
-def _text(text: str, look: Look = Look.PLAIN) -> SheetCell:
-    return SheetCell(value=text, number_format="@", shown=text, look=look)
+def _text(text: str, look: Look = Look.PLAIN, *, right: bool = False) -> SheetCell:
+    return SheetCell(value=text, number_format="@", shown=text, look=look, right=right)
 
 
 def priority_sheet(report: Report, section: Section, *, name: str) -> Sheet:
@@ -243,7 +265,8 @@ def priority_sheet(report: Report, section: Section, *, name: str) -> Sheet:
         (_text(title, Look.TITLE),),
         (_text(f"{report.organisation_name} — {report.period_label}"),),
         (_text(meta),) if meta else (),
-        tuple(_text(h, Look.HEADING) for h in (_("Measure"), *(c.heading for c in columns))),
+        (_text(_("Measure"), Look.HEADING),
+         *(_text(c.heading, Look.HEADING, right=True) for c in columns)),
     ]
     header_row = len(rows)
     for n, outcome in enumerate(section.outcomes):
@@ -293,7 +316,7 @@ def data_sheet(report: Report, *, name: str) -> Sheet:
     rows += [tuple(_data_cell(v, row[display_at], is_value=i == value_at)
                    for i, v in enumerate(row)) for row in table.rows]
     return Sheet(name=name, rows=tuple(rows), header_row=1,
-                 widths=_widths(rows, first=(10, 30), rest=(8, 40)), autofilter=True)
+                 widths=_widths(rows, first=(10, 30), rest=(10, 40)), autofilter=True)
 
 
 def _data_cell(value: TableValue, display: TableValue, *, is_value: bool) -> SheetCell:

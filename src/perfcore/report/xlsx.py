@@ -28,6 +28,10 @@ _STATUS_COLOURS = {Status.GREEN: ("C6EFCE", "006100"), Status.AMBER: ("FFEB9C", 
                    Status.RED: ("FFC7CE", "9C0006"), Status.GREY: ("EDEDED", "3A3A3A")}
 
 
+#: openpyxl's default font: a cell given a font of its own keeps it.
+_FONT = "Calibri"
+
+
 def _openpyxl() -> Any:
     try:
         import openpyxl
@@ -62,12 +66,22 @@ def render_xlsx(report: Report) -> bytes:
 
 def _write_sheet(ws: Worksheet, sheet: Sheet) -> None:
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
     for r, row in enumerate(sheet.rows, start=1):
         for c, cell in enumerate(row, start=1):
             _write_cell(ws, r, c, cell)
     for k, width in enumerate(sheet.widths, start=1):
         ws.column_dimensions[get_column_letter(k)].width = width
+    for r, lines in enumerate(sheet.row_lines(), start=1):
+        if lines > 1:
+            # Excel sizes a wrapped row when it opens the file; other readers do not.
+            ws.row_dimensions[r].height = 15.0 * lines
     ws.freeze_panes = f"{get_column_letter(sheet.freeze_columns + 1)}{sheet.header_row + 1}"
+    # Printed, a sheet fits the page's width, landscape, its headings on every page.
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.print_title_rows = f"{sheet.header_row}:{sheet.header_row}"
     if sheet.autofilter and sheet.rows:
         last = get_column_letter(max(len(r) for r in sheet.rows))
         ws.auto_filter.ref = f"A{sheet.header_row}:{last}{len(sheet.rows)}"
@@ -87,16 +101,16 @@ def _write_cell(ws: Worksheet, row: int, column: int, cell: SheetCell) -> None:
         target.value = cell.value
     target.number_format = cell.number_format
     if cell.look is Look.TITLE:
-        target.font = Font(bold=True, size=14)
+        target.font = Font(name=_FONT, size=14, bold=True)
     elif cell.look in (Look.HEADING, Look.GROUP):
-        target.font = Font(bold=True)
-    if cell.look is Look.HEADING:
-        target.alignment = Alignment(wrap_text=True, vertical="bottom")
-    elif cell.look is Look.DETAIL:
-        target.alignment = Alignment(indent=1)
-    elif cell.look is Look.NOTE:
-        target.alignment = Alignment(wrap_text=True, vertical="top")
+        target.font = Font(name=_FONT, size=11, bold=True)
+    wrap = cell.look in (Look.HEADING, Look.NOTE)
+    if wrap or cell.right or cell.look is Look.DETAIL:
+        target.alignment = Alignment(
+            wrap_text=wrap, vertical="top" if cell.look is Look.NOTE else "bottom",
+            horizontal="right" if cell.right else "left" if cell.look is Look.DETAIL else None,
+            indent=1 if cell.look is Look.DETAIL else 0)
     if cell.status is not None:
         fill, ink = _STATUS_COLOURS[cell.status]
         target.fill = PatternFill(fill_type="solid", start_color=fill, end_color=fill)
-        target.font = Font(color=ink)
+        target.font = Font(name=_FONT, size=11, color=ink)
