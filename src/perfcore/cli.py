@@ -211,7 +211,7 @@ def _write(content: str | bytes, path: Path | None, out: TextIO) -> None:
     if path is None:
         if isinstance(content, bytes):
             out.flush()  # text already written must come first
-            out.buffer.write(content)  # only reached when _byte_sink found a buffer
+            out.buffer.write(content)  # _takes_bytes checked there is one
             out.buffer.flush()
         else:
             out.write(content)
