@@ -71,6 +71,10 @@ EXAMPLES: dict[type[errors.PerfcoreError], dict[str, Any]] = {
                                 "sources": ("plugin 'a' (acme 1.0)",
                                             "plugin 'b' (registered directly)")},
     errors.OutputError: {"path": "out.html", "reason": "Permission denied"},
+    errors.OutputFormatError: {"option": "--format", "value": "json",
+                               "reason": "--format json does not match the output file "
+                                         "r.html", "path": "r.html", "format": "json",
+                               "extension": ".html", "extension_formats": ("html",)},
     errors.MissingTranslationError: {"lang": "cy", "missing": (("All crime",
                                                                 "measure 'x' name"),)},
 }

@@ -21,7 +21,8 @@ __all__ = ["main"]
 EXAMPLES = {
     "report": """examples:
   perfcore report examples/gwent/plan-2020-21.toml --period 2020-21
-  perfcore report plan.toml --data crime.csv --period 2020-21 --format html -o report.html
+  perfcore report plan.toml --data crime.csv --period 2020-21 -o report.html
+  perfcore report plan.toml --period 2020-21 -o board-pack.xlsx   # pip install 'perfcore[excel]'
   perfcore report plan.toml --period "12 months to June 2020" --format json
   perfcore report plan.toml --period 2020-21 --lang cy --format html -o adroddiad.html
   perfcore report plan.toml --period 2020-21 --lang en+cy     # bilingual, Welsh first
@@ -40,11 +41,12 @@ EXAMPLES = {
     "measures": "examples:\n  perfcore measures\n  perfcore measures --domain victims",
     "spc": """examples:
   perfcore spc monthly.csv --improvement decrease -o chart.svg
-  perfcore spc monthly.csv --column count --target 4000 --format html -o chart.html
+  perfcore spc monthly.csv --column count --target 4000 -o chart.html
   perfcore spc burglary.csv --rebase "2023-10=Rebased October 2023: recording change"
-The CSV needs a header; the first column labels the points (e.g. months) and
---column names the values (default: the second column). --rebase LABEL[=NOTE] starts
-new limits at the point labelled LABEL (repeatable); the chart shows NOTE there.""",
+-o chooses SVG or HTML by the file's extension. The CSV needs a header; the first
+column labels the points (e.g. months) and --column names the values (default: the
+second column). --rebase LABEL[=NOTE] starts new limits at the point labelled LABEL
+(repeatable); the chart shows NOTE there.""",
     "catalogue": """examples:
   perfcore catalogue domain victims > perfcore_victims.pot   # start a plugin's catalogue
   perfcore catalogue compile src/my_plugin/locale/cy/LC_MESSAGES/my_plugin.po
@@ -91,10 +93,8 @@ def _parser() -> argparse.ArgumentParser:
     c = command("report", "Evaluate a plan on its data and render a report.")
     plan_and_data(c)
     period_args(c, several=True)
-    c.add_argument("--format", default="text",
-                   help="text, markdown, html, json, csv, or a plugin renderer (default text)")
-    c.add_argument("-o", "--output", type=Path, default=None,
-                   help="write to this file (default: standard output)")
+    _output_args(c, "text, markdown, html, json, csv, xlsx, or a plugin renderer", "text",
+                 ".txt, .md, .html, .json, .csv, .xlsx ...")
     c.add_argument("--lang", default="en",
                    help="report language: en, cy, or en+cy for a bilingual report with "
                         "Welsh first (default en)")
@@ -143,11 +143,18 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--title", default=None, help="chart title (default: the file name)")
     c.add_argument("--rebase", action="append", default=[], metavar="LABEL[=NOTE]",
                    help="recalculate the mean and limits from the point LABEL, with a note")
-    c.add_argument("--format", choices=("svg", "html"), default="svg")
+    _output_args(c, "svg or html", "svg", ".svg, .html")
     c.add_argument("--lang", default="en", help="language of the chart's words: en or cy "
                    "(default en)")
-    c.add_argument("-o", "--output", type=Path, default=None)
     return p
+
+
+def _output_args(c: argparse.ArgumentParser, formats: str, default: str,
+                 extensions: str) -> None:
+    c.add_argument("--format", default=None,
+                   help=f"{formats} (default: from the -o file's extension, else {default})")
+    c.add_argument("-o", "--output", type=Path, default=None,
+                   help=f"write to this file: {extensions} (default: standard output)")
 
 
 def _public_args(c: argparse.ArgumentParser) -> None:
@@ -208,15 +215,28 @@ def _unique(caught: list[warnings.WarningMessage]) -> list[warnings.WarningMessa
     return out
 
 
-def _write(text: str, path: Path | None, out: TextIO) -> None:
+def _write(content: str | bytes, path: Path | None, out: TextIO) -> None:
     if path is None:
-        out.write(text)
+        if isinstance(content, bytes):
+            out.flush()  # text already written must come first
+            out.buffer.write(content)  # _takes_bytes checked there is one
+            out.buffer.flush()
+        else:
+            out.write(content)
         return
     from perfcore.errors import OutputError
     try:
-        path.write_text(text, encoding="utf-8")
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
     except OSError as exc:
         raise OutputError(path=str(path), reason=str(exc.strerror or exc)) from exc
+
+
+def _takes_bytes(out: TextIO) -> bool:
+    """Whether binary output may go to ``out``: a file or pipe, never a terminal."""
+    return not out.isatty() and hasattr(out, "buffer")
 
 
 def _load(args: argparse.Namespace, err: TextIO) -> tuple[Any, Any]:
@@ -240,17 +260,18 @@ def _evaluate(args: argparse.Namespace, plan_file: Any, dataset: Any,
 def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from perfcore.i18n import parse_languages
     from perfcore.pipeline import ALL, render, report_plan, score_plan
-    from perfcore.plugins import renderers
+    from perfcore.plugins import registry
     from perfcore.report.combine import combine_rendered
-    by_name = {r.name: r for r in renderers()}
-    if args.format not in by_name:
-        from perfcore.errors import OptionError
-        raise OptionError.for_choice("--format", args.format, sorted(by_name))
-    parse_languages(args.lang, option="--lang")  # before any loading: fail fast
+    # Before any loading, so that a wrong format or file name fails fast.
+    spec = registry().renderer_for(args.output, format=args.format)
+    if spec.binary and args.output is None and not _takes_bytes(out):
+        from perfcore.errors import OutputFormatError
+        raise OutputFormatError.binary_to_terminal(spec.name, spec.extension)
+    parse_languages(args.lang, option="--lang")
     plan_file, dataset = _load(args, err)
     wanted = args.organisation or [None]
     if ALL in wanted:
-        return _league(args, plan_file, dataset, out, err)
+        return _league(args, plan_file, dataset, out, err, spec.name)
     ev = _evaluate(args, plan_file, dataset, organisation=wanted if len(wanted) > 1
                    else wanted[0])
     scores = score_plan(plan_file, ev)
@@ -259,11 +280,12 @@ def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                            public=args.public, threshold=args.threshold, symbol=args.symbol)
                for org in wanted]
     options: dict[str, Any] = {}
-    if args.format == "text":
+    if spec.name == "text":
         tty = args.output is None and out.isatty()
         options["colour"] = args.colour == "always" or (args.colour == "auto" and tty)
-    parts = [render(r, args.format, **options) for r in reports]
-    text = parts[0] if len(parts) == 1 else combine_rendered(args.format, reports, parts)
+    parts = [render(r, spec.name, **options) for r in reports]
+    text = parts[0] if len(parts) == 1 else combine_rendered(
+        spec.name, reports, [p if isinstance(p, str) else "" for p in parts])
     _write(text, args.output, out)
     if args.output is not None:
         err.write(f"wrote {args.output}\n")
@@ -271,7 +293,7 @@ def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _league(args: argparse.Namespace, plan_file: Any, dataset: Any, out: TextIO,
-            err: TextIO) -> int:
+            err: TextIO, format: str) -> int:
     """``--organisation all``: every force ranked, a table per measure."""
     from perfcore.errors import OptionError
     from perfcore.pipeline import ALL, league_plan, score_plan
@@ -288,7 +310,7 @@ def _league(args: argparse.Namespace, plan_file: Any, dataset: Any, out: TextIO,
     ev = _evaluate(args, plan_file, dataset, organisation=ALL)
     league = league_plan(plan_file, ev, score_plan(plan_file, ev), lang=args.lang,
                          fallback=args.translation_fallback)
-    _write(render_league(league, args.format), args.output, out)
+    _write(render_league(league, format), args.output, out)
     if args.output is not None:
         err.write(f"wrote {args.output}\n")
     return 0
@@ -374,7 +396,9 @@ def _spc(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from perfcore.calc.spc import xmr
     from perfcore.errors import DataError, OptionError
     from perfcore.i18n import available_languages
-    from perfcore.report.charts.spc import render_xmr_svg
+    from perfcore.output import format_for
+    from perfcore.report.charts.spc import XMR_FORMATS, render_xmr_svg
+    chart_format = format_for(args.output, XMR_FORMATS, format=args.format, default="svg")
     if args.lang not in available_languages():  # one chart, one language
         raise OptionError.for_choice("--lang", args.lang, available_languages())
     try:
@@ -408,7 +432,7 @@ def _spc(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     title = args.title or args.csv.stem
     svg = render_xmr_svg(chart, title=title, labels=labels, lang=args.lang,
                          rebase_notes=notes)
-    if args.format == "html":
+    if chart_format == "html":
         import html
 
         from perfcore.report.charts.spc import xmr_table_html

@@ -40,6 +40,7 @@ __all__ = [
     "NotCoveredError",
     "OptionError",
     "OutputError",
+    "OutputFormatError",
     "PerfcoreError",
     "PerfcoreWarning",
     "PeriodError",
@@ -270,6 +271,78 @@ class OptionError(PerfcoreError, ValueError):
         where = (None if self.loader is None else f"loader {self.loader!r}",
                  None if self.series is None else f"series {self.series!r}")
         return _prefixed(where, text)
+
+
+class OutputFormatError(OptionError):
+    """The format of an output file cannot be told from its name, or the format asked
+    for is not the one its name says. The message is the ``reason`` alone (it names the
+    file, the format and what to do).
+
+    Attributes
+    ----------
+    path : str or None
+        The output file (None for standard output).
+    format : str or None
+        The format asked for (None when it was to be inferred).
+    extension : str
+        The file name's suffix ("" when it has none).
+    extension_formats : tuple of str
+        The formats that suffix means: empty when none does, several when more than one
+        renderer claims it.
+    known : dict of str to tuple of str
+        Each known suffix with its formats.
+    """
+
+    path: str | None = None
+    format: str | None = None
+    extension: str = ""
+    extension_formats: tuple[str, ...] = ()
+    known: Mapping[str, tuple[str, ...]] | None = None
+
+    def _message(self) -> str:
+        return self.reason
+
+    @classmethod
+    def mismatch(cls, path: str, format: str, extension: str,
+                 extension_formats: Sequence[str],
+                 format_extensions: Sequence[str] = ()) -> OutputFormatError:
+        means = " or ".join(repr(f) for f in extension_formats)
+        rename = (f"name the file {' or '.join(format_extensions)} for {format!r}"
+                  if format_extensions else f"name the file for {format!r}")
+        return cls(
+            reason=f"--format {format} does not match the output file {path}, whose "
+                   f"extension {extension} is for {means}: drop --format to write {means}, "
+                   f"or {rename}",
+            option="--format", value=format, allowed=tuple(extension_formats), path=path,
+            format=format, extension=extension, extension_formats=tuple(extension_formats))
+
+    @classmethod
+    def unknown_extension(cls, path: str, extension: str,
+                          known: Mapping[str, Sequence[str]]) -> OutputFormatError:
+        listed = ", ".join(sorted(known))
+        what = f"its extension {extension}" if extension else "a name with no extension"
+        return cls(
+            reason=f"cannot tell the format of the output file {path} from {what}: name "
+                   f"it with one of {listed}, or give --format",
+            option="-o", value=path, allowed=tuple(sorted(known)), path=path,
+            extension=extension, known={k: tuple(v) for k, v in known.items()})
+
+    @classmethod
+    def ambiguous(cls, path: str, extension: str,
+                  extension_formats: Sequence[str]) -> OutputFormatError:
+        shown = ", ".join(repr(f) for f in extension_formats)
+        return cls(
+            reason=f"the output file {path}: {extension} is written by more than one "
+                   f"format ({shown}); give --format",
+            option="--format", allowed=tuple(extension_formats), path=path,
+            extension=extension, extension_formats=tuple(extension_formats))
+
+    @classmethod
+    def binary_to_terminal(cls, format: str, extension: str) -> OutputFormatError:
+        return cls(
+            reason=f"{format} is a binary format and cannot be written to a terminal: give "
+                   f"an output file with -o FILE (e.g. -o report{extension})",
+            option="-o", allowed="a file name", format=format)
 
 
 class ShapeError(PerfcoreError, ValueError):

@@ -36,6 +36,7 @@ from perfcore.errors import (
     PeriodError,
     PlanProblem,
     PlanValidationError,
+    PluginResultError,
 )
 from perfcore.evaluation import Evaluation, evaluate
 from perfcore.i18n import ENGLISH, Fallback
@@ -235,13 +236,22 @@ def league_plan(plan_file: PlanFile, evaluation: Evaluation, scores: Scores | No
 
 
 def render(report: Report, format: str = "text", *, registry: Registry | None = None,
-           **options: Any) -> str:
+           **options: Any) -> str | bytes:
     """The report in a registered format (``text``, ``markdown``, ``html``, ``json``,
-    ``csv`` or a plugin's); ``options`` go to the renderer (``colour=True`` for text)."""
-    by_name = {r.name: r for r in _registry(registry).renderers}
-    if format not in by_name:
-        raise OptionError.for_choice("format", format, sorted(by_name))
-    return str(by_name[format].render(report, **options))
+    ``csv``, ``xlsx`` or a plugin's); ``options`` go to the renderer (``colour=True`` for
+    text). Text formats give ``str``; binary ones (``xlsx``: the renderer's ``binary``)
+    give ``bytes``, for a file opened ``"wb"``."""
+    spec = _registry(registry).renderer(format)
+    out = spec.render(report, **options)
+    expected = bytes if spec.binary else str
+    if not isinstance(out, expected):
+        raise PluginResultError(
+            kind="renderer", name=format, expected=expected.__name__,
+            got=type(out).__name__,
+            reason=f"returned {type(out).__name__}, not {expected.__name__}"
+            + (" (a binary renderer returns bytes)" if spec.binary else
+               " (a renderer returns str unless its spec says binary=True)"))
+    return out
 
 
 @attrs.frozen(kw_only=True)
@@ -255,7 +265,7 @@ class Run:
     report: Report = attrs.field(repr=False)
     registry: Registry = attrs.field(repr=False, eq=False)
 
-    def render(self, format: str = "text", **options: Any) -> str:
+    def render(self, format: str = "text", **options: Any) -> str | bytes:
         return render(self.report, format, registry=self.registry, **options)
 
 

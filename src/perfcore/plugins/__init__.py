@@ -184,7 +184,8 @@ def describe_plugins(reg: Registry | None = None) -> str:
                                  for d in reg.derived_measures])
     section("Scorers", [(s.name, s.description) for s in reg.scorers])
     section("Loaders", [(s.name, ", ".join(s.patterns), s.description) for s in reg.loaders])
-    section("Renderers", [(s.name, s.extension, s.media_type, s.description)
+    section("Renderers", [(s.name, ", ".join(s.extensions), s.media_type,
+                           s.description + (" (binary)" if s.binary else ""))
                           for s in reg.renderers])
     section("Catalogues", [(s.name, ", ".join(s.languages()) or "-", s.description or "-")
                            for s in reg.catalogues])

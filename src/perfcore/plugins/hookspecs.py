@@ -266,16 +266,25 @@ def perfcore_register_renderers() -> Iterable[RendererSpec] | None:
 
     **What to return:** an iterable of `perfcore.RendererSpec`, or `None`: a name, a
     description, the file extension, the media type and the callable that renders a
-    report. Renderer names must be unique across all installed plugins.
+    report. `extensions` lists every file suffix that means the format (default: the
+    `extension` alone): `perfcore report -o paper.docx` picks the renderer by them, and
+    refuses a `--format` the file name contradicts. `render(report, **options)` returns
+    `str`; a renderer with `binary=True` returns `bytes` instead, which perfcore writes
+    to files (or a pipe), never to a terminal. Renderer names must be unique across all
+    installed plugins; when two renderers claim one extension, `-o` asks for `--format`.
 
     **Example:**
 
     ```python
+    import io
+
     from perfcore import RendererSpec, hookimpl
 
 
     def render_docx(report, **options):
-        ...
+        buf = io.BytesIO()
+        ...  # write the board paper into buf
+        return buf.getvalue()
 
 
     @hookimpl
@@ -284,7 +293,7 @@ def perfcore_register_renderers() -> Iterable[RendererSpec] | None:
                              extension=".docx",
                              media_type="application/vnd.openxmlformats-"
                                         "officedocument.wordprocessingml.document",
-                             render=render_docx)]
+                             render=render_docx, binary=True)]
     ```
 
     *Added in version 0.1.*

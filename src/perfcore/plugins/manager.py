@@ -36,11 +36,13 @@ import pluggy
 from perfcore.errors import (
     DuplicateNameError,
     ModelError,
+    OptionError,
     PluginLoadError,
     UnknownMeasureError,
     near_matches,
 )
 from perfcore.model import Measure
+from perfcore.output import format_for
 from perfcore.plugins import hookspecs
 from perfcore.plugins.specs import (
     CatalogueSpec,
@@ -203,6 +205,22 @@ class Registry:
         (catalogues without one for ``lang`` are skipped)."""
         found = (spec.translations(lang) for spec in self.catalogues)
         return tuple(cat for cat in found if cat is not None)
+
+    def renderer(self, name: str) -> RendererSpec:
+        """The renderer of the format ``name`` (``OptionError`` listing the formats if
+        none is registered)."""
+        for r in self.renderers:
+            if r.name == name:
+                return r
+        raise OptionError.for_choice("format", name, [r.name for r in self.renderers])
+
+    def renderer_for(self, path: str | os.PathLike[str] | None, *,
+                     format: str | None = None) -> RendererSpec:
+        """The renderer to write ``path`` with: ``format``'s, which ``path``'s extension
+        must not contradict, or else the one whose ``extensions`` hold it; ``text`` for
+        standard output (``path`` None). See :func:`perfcore.output.format_for`."""
+        formats = {r.name: r.extensions for r in self.renderers}
+        return self.renderer(format_for(path, formats, format=format, default="text"))
 
     def domain(self, name: str) -> DomainSpec:
         """The domain called ``name``."""

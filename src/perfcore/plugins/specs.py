@@ -179,22 +179,41 @@ class LoaderSpec:
                              obj=me, field="patterns")
 
 
+def _extensions(value: Any) -> tuple[str, ...]:
+    # ".HTML" and ".html" name one format; a file's suffix is compared lower-cased.
+    return tuple(str(e).lower() for e in _str_tuple(value))
+
+
 @attrs.frozen(kw_only=True)
 class RendererSpec:
-    """A report renderer writing one format: ``extension`` is the file suffix
-    (``".md"``), ``media_type`` the IANA media type (``"text/markdown"``)."""
+    """A report renderer writing one format.
+
+    ``extension`` is the suffix a file of the format gets (``".md"``) and
+    ``extensions`` every suffix that means the format (``(".md", ".markdown")``; by
+    default ``extension`` alone): ``perfcore report -o FILE`` chooses the renderer by
+    them. ``media_type`` is the IANA media type (``"text/markdown"``). ``render(report,
+    **options)`` returns ``str``, or ``bytes`` for a ``binary`` format (a spreadsheet,
+    a word-processor file), which is written to files only, never to a terminal."""
 
     name: str = attrs.field(validator=_name("renderer"))
     description: str = attrs.field(validator=_text("renderer", "description", required=True))
     extension: str = attrs.field(validator=_text("renderer", "extension", required=True))
     media_type: str = attrs.field(validator=_text("renderer", "media_type", required=True))
     render: Callable[..., Any] = attrs.field(validator=_callable("renderer", "render"))
+    extensions: tuple[str, ...] = attrs.field(
+        default=attrs.Factory(lambda self: (self.extension.lower(),), takes_self=True),
+        converter=_extensions)
+    binary: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
 
     def __attrs_post_init__(self) -> None:
         me = f"renderer {self.name!r}"
-        if not self.extension.startswith(".") or len(self.extension) < 2:
-            raise ModelError(reason=f"extension must start with a dot, e.g. '.md', not "
-                             f"{self.extension!r}", obj=me, field="extension")
+        for ext in (self.extension, *self.extensions):
+            if not ext.startswith(".") or len(ext) < 2:
+                raise ModelError(reason=f"an extension must start with a dot, e.g. '.md', "
+                                 f"not {ext!r}", obj=me, field="extension")
+        if self.extension.lower() not in self.extensions:
+            raise ModelError(reason=f"extensions {self.extensions!r} must include its "
+                             f"extension {self.extension!r}", obj=me, field="extensions")
         if self.media_type.count("/") != 1:
             raise ModelError(reason=f"media_type must look like 'text/markdown', not "
                              f"{self.media_type!r}", obj=me, field="media_type")

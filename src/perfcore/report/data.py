@@ -15,10 +15,13 @@ import json
 import math
 from typing import Any
 
+import attrs
+
 from perfcore.codes import Code
 from perfcore.report.model import Cell, Report, Rolled
 
-__all__ = ["render_csv", "render_json", "report_to_dict"]
+__all__ = ["FigureTable", "TableValue", "figure_table", "render_csv", "render_json",
+           "report_to_dict"]
 
 
 def _num(v: float | None) -> float | None:
@@ -120,10 +123,25 @@ def render_json(report: Report) -> str:
     return json.dumps(report_to_dict(report), ensure_ascii=False, indent=2) + "\n"
 
 
-def render_csv(report: Report) -> str:
-    """One row per measure × figure: tidy, for spreadsheets and other tools. A public
-    edition adds a ``suppressed`` column (why a figure is withheld) and ends with its
-    notes, one row each (figure ``note``), so the file says what it withholds."""
+#: A figure table's cell: text, or the unrounded value (None: not available or withheld).
+TableValue = str | float | None
+
+
+@attrs.frozen(kw_only=True)
+class FigureTable:
+    """A report's figures as a tidy table, one row per measure × figure: what the CSV
+    renderer writes and a workbook's data sheet holds. ``header`` names the columns
+    (``priority``, ``outcome``, ``measure``, ``figure``, ``value``, ``display``,
+    ``method``, ``source``, and ``suppressed`` in a public edition; in a bilingual
+    report each text column once per language, ``priority_cy``, ``priority_en`` ...);
+    in each row ``value`` is the unrounded number or None, every other cell text."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[TableValue, ...], ...]
+
+
+def figure_table(report: Report) -> FigureTable:
+    """The report's figures as a :class:`FigureTable` (every language's texts)."""
     versions = report.versions()
     bilingual = len(versions) > 1
     public = report.disclosure is not None
@@ -131,29 +149,45 @@ def render_csv(report: Report) -> str:
     def head(name: str) -> list[str]:
         return [f"{name}_{v.lang}" for v in versions] if bilingual else [name]
 
+    header = (*head("priority"), *head("outcome"), "measure", "figure", "value",
+              *head("display"), "method", *head("source"), *(["suppressed"] * public))
+    tables = [_figure_rows(v) for v in versions]
+    rows = tuple(_merged(parts, public=public) for parts in zip(*tables, strict=True))
+    return FigureTable(header=header, rows=rows)
+
+
+def _merged(parts: tuple[tuple[TableValue, ...], ...], *,
+            public: bool) -> tuple[TableValue, ...]:
+    """One row from each language's version of it: texts per language, the rest shared."""
+    first = parts[0]
+    return (*(p[0] for p in parts), *(p[1] for p in parts), first[2], first[3], first[4],
+            *(p[5] for p in parts), first[6], *(p[7] for p in parts),
+            *first[8:9 if public else 8])
+
+
+def render_csv(report: Report) -> str:
+    """One row per measure × figure: tidy, for spreadsheets and other tools. A public
+    edition adds a ``suppressed`` column (why a figure is withheld) and ends with its
+    notes, one row each (figure ``note``), so the file says what it withholds."""
+    table = figure_table(report)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow([*head("priority"), *head("outcome"), "measure", "figure", "value",
-                *head("display"), "method", *head("source"), *(["suppressed"] * public)])
-    tables = [_csv_rows(v, notes=public) for v in versions]
-    for parts in zip(*tables, strict=True):
-        first = parts[0]
-        w.writerow([*(p[0] for p in parts), *(p[1] for p in parts), first[2], first[3],
-                    first[4], *(p[5] for p in parts), first[6], *(p[7] for p in parts),
-                    *first[8:9 if public else 8]])
+    w.writerow(table.header)
+    w.writerows([_csv_cell(v) for v in row] for row in table.rows)
+    if report.disclosure is not None:
+        notes = [[("", "", "", "note", "", n, "", "", "") for n in v.notes]
+                 for v in report.versions()]
+        w.writerows(_merged(parts, public=True) for parts in zip(*notes, strict=True))
     return buf.getvalue()
 
 
-def _csv_rows(report: Report, *, notes: bool = False) -> list[tuple[str, ...]]:
-    out: list[tuple[str, ...]] = []
-    for s in report.sections:
-        for o in s.outcomes:
-            for r in o.rows:
-                for c in r.cells:
-                    v = _num(c.value)
-                    out.append((s.title, o.statement, r.measure.id, c.key,
-                                "" if v is None else repr(v), c.text, c.method, c.source,
-                                _code(c.suppressed) or ""))
-    if notes:
-        out += [("", "", "", "note", "", n, "", "", "") for n in report.notes]
-    return out
+def _csv_cell(value: TableValue) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else repr(value)
+
+
+def _figure_rows(report: Report) -> list[tuple[TableValue, ...]]:
+    return [(s.title, o.statement, r.measure.id, c.key, _num(c.value), c.text, c.method,
+             c.source, _code(c.suppressed) or "")
+            for s in report.sections for o in s.outcomes for r in o.rows for c in r.cells]

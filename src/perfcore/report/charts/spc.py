@@ -45,7 +45,11 @@ from perfcore.report.charts.svg import (
 )
 from perfcore.report.charts.svg import chart_id as make_id
 
-__all__ = ["COLOURS", "rebase_starts", "render_xmr_svg", "xmr_table_html"]
+__all__ = ["COLOURS", "XMR_FORMATS", "rebase_starts", "render_xmr_svg", "xmr_table_html"]
+
+#: The files an XmR chart is written as (``perfcore spc -o``), with their extensions: the
+#: SVG itself, or an HTML page holding it and the table of its data.
+XMR_FORMATS: Mapping[str, tuple[str, ...]] = {"svg": (".svg",), "html": (".html", ".htm")}
 
 #: NHSRplotthedots 0.2.2 ``ptd_spc_colours()`` defaults.
 COLOURS = {
