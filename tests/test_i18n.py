@@ -318,9 +318,12 @@ def test_bilingual_json_has_labels_in_both_languages() -> None:
 
 
 def test_bilingual_csv_repeats_text_columns_per_language() -> None:
+    # Headings in each language, suffixed with its code; shared columns in the first's.
     lines = render_csv(seed_report("en+cy")).splitlines()
-    assert lines[0] == ("priority_cy,priority_en,outcome_cy,outcome_en,measure,figure,value,"
-                        "display_cy,display_en,method,source_cy,source_en")
+    assert lines[0] == ("blaenoriaeth_cy,priority_en,canlyniad_cy,outcome_en,mesur,ffigur,"
+                        "gwerth,dangos_cy,display_en,dull,ffynhonnell_cy,source_en")
+    assert render_csv(seed_report("cy")).splitlines()[0] == (
+        "blaenoriaeth,canlyniad,mesur,ffigur,gwerth,dangos,dull,ffynhonnell")
     assert any(line.startswith("Lleihau Troseddu,Crime Reduction,") and
                ",+4.1 pwynt canran,+4.1 pp," in line for line in lines)
 

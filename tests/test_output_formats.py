@@ -419,7 +419,7 @@ def test_bilingual_workbook_has_each_language(openpyxl: Any, tmp_path: Path) -> 
     assert cy["Newid % y Grŵp Mwyaf Tebyg"].number_format == '0.0"% (tebyg)"'
     assert _measure_row(book["Crime Reduction"], "All Crime Trend")["2020-21"].value == 48618
     data = _rows(book["Data"])
-    assert data[0][:4] == ["priority_cy", "priority_en", "outcome_cy", "outcome_en"]
+    assert data[0][:4] == ["blaenoriaeth_cy", "priority_en", "canlyniad_cy", "outcome_en"]
     assert len(data) - 1 == _csv_figure_rows(GWENT)
     notes = _rows(book["Nodiadau – Notes"])
     assert notes[3] == ["Nodiadau", "Notes"]

@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from perfcore.codes import Code
+from perfcore.i18n import N_, translator
 from perfcore.report.model import Cell, Report, Rolled
 
 __all__ = ["FigureTable", "TableValue", "figure_table", "render_csv", "render_json",
@@ -130,14 +131,25 @@ TableValue = str | float | None
 @attrs.frozen(kw_only=True)
 class FigureTable:
     """A report's figures as a tidy table, one row per measure × figure: what the CSV
-    renderer writes and a workbook's data sheet holds. ``header`` names the columns
-    (``priority``, ``outcome``, ``measure``, ``figure``, ``value``, ``display``,
-    ``method``, ``source``, and ``suppressed`` in a public edition; in a bilingual
-    report each text column once per language, ``priority_cy``, ``priority_en`` ...);
-    in each row ``value`` is the unrounded number or None, every other cell text."""
+    renderer writes and a workbook's data sheet holds. ``keys`` names the columns for
+    programs (``priority``, ``outcome``, ``measure``, ``figure``, ``value``,
+    ``display``, ``method``, ``source``, and ``suppressed`` in a public edition; in a
+    bilingual report each text column once per language, ``priority_cy``,
+    ``priority_en`` ...), ``header`` for readers, in the report's language
+    (``blaenoriaeth_cy``); in each row ``value`` is the unrounded number or None, every
+    other cell text."""
 
     header: tuple[str, ...]
     rows: tuple[tuple[TableValue, ...], ...]
+    keys: tuple[str, ...] = ()
+
+
+#: The tidy table's column headings, in the report's language (a bilingual table's
+#: language columns carry their language's word and code: "blaenoriaeth_cy", "priority_en").
+_TABLE_HEADERS = {"priority": N_("priority"), "outcome": N_("outcome"),
+                  "measure": N_("measure"), "figure": N_("figure"), "value": N_("value"),
+                  "display": N_("display"), "method": N_("method"), "source": N_("source"),
+                  "suppressed": N_("suppressed")}
 
 
 def figure_table(report: Report) -> FigureTable:
@@ -146,14 +158,25 @@ def figure_table(report: Report) -> FigureTable:
     bilingual = len(versions) > 1
     public = report.disclosure is not None
 
+    def word(name: str, lang: str) -> str:
+        return translator(lang)(_TABLE_HEADERS[name])
+
     def head(name: str) -> list[str]:
+        return ([f"{word(name, v.lang)}_{v.lang}" for v in versions] if bilingual
+                else [word(name, report.lang)])
+
+    def heads(name: str) -> list[str]:
         return [f"{name}_{v.lang}" for v in versions] if bilingual else [name]
 
-    header = (*head("priority"), *head("outcome"), "measure", "figure", "value",
-              *head("display"), "method", *head("source"), *(["suppressed"] * public))
+    keys = (*heads("priority"), *heads("outcome"), "measure", "figure", "value",
+            *heads("display"), "method", *heads("source"), *(["suppressed"] * public))
+    header = (*head("priority"), *head("outcome"),
+              *(word(n, report.lang) for n in ("measure", "figure", "value")),
+              *head("display"), word("method", report.lang), *head("source"),
+              *([word("suppressed", report.lang)] * public))
     tables = [_figure_rows(v) for v in versions]
     rows = tuple(_merged(parts, public=public) for parts in zip(*tables, strict=True))
-    return FigureTable(header=header, rows=rows)
+    return FigureTable(header=header, rows=rows, keys=keys)
 
 
 def _merged(parts: tuple[tuple[TableValue, ...], ...], *,

@@ -310,8 +310,8 @@ def data_sheet(report: Report, *, name: str) -> Sheet:
     """Every figure, one row per measure × figure, with the CSV renderer's columns: the
     value a number (empty when not available or withheld) shown as its display text."""
     table = figure_table(report)
-    value_at = table.header.index("value")
-    display_at = next(i for i, h in enumerate(table.header) if h.startswith("display"))
+    value_at = table.keys.index("value")
+    display_at = next(i for i, h in enumerate(table.keys) if h.startswith("display"))
     rows: list[tuple[SheetCell, ...]] = [tuple(_text(h, Look.HEADING) for h in table.header)]
     rows += [tuple(_data_cell(v, row[display_at], is_value=i == value_at)
                    for i, v in enumerate(row)) for row in table.rows]
