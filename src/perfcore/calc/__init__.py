@@ -21,6 +21,7 @@ from perfcore.calc.change import (
 from perfcore.calc.crime_outcomes import OutcomeBasis, OutcomeRate, outcome_rate
 from perfcore.calc.direction import (
     TREND_CRITICAL_VALUE,
+    TREND_SLOPES,
     DirectionResult,
     TrendResult,
     direction_of_travel,
@@ -60,6 +61,7 @@ from perfcore.calc.severity import SeverityScore, crime_severity_score
 
 __all__ = [
     "TREND_CRITICAL_VALUE",
+    "TREND_SLOPES",
     "BenchmarkComparison",
     "CagrResult",
     "ChangeResult",
