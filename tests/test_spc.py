@@ -95,7 +95,7 @@ def test_nhsr_facets_as_batch() -> None:
     np.testing.assert_allclose(b.lpl[:, 0], [-2.60, -3.28], atol=5e-3)
     np.testing.assert_allclose(b.upl[:, 0], [2.75, 3.70], atol=5e-3)
     assert (b.point_type == "common_cause").all()
-    assert b.trial_limits.tolist() == [True, True]  # n = 10 < 12: short group warning
+    assert b.trial_limits.tolist() == [True, True]  # n = 10 < 13: short group warning
 
 
 def test_nhsr_two_in_three_opposite_sides_is_common_cause() -> None:
@@ -296,11 +296,15 @@ def test_short_series_warns_and_flags() -> None:
         r = xmr(MDC_EXAMPLE[:11])
     assert r.trial_limits
     assert r.trial.all()
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        assert not xmr(MDC_EXAMPLE[:12]).trial_limits  # nhsr: n < 12 warns
-    with pytest.warns(TrialLimitsWarning):
-        assert xmr(MDC_EXAMPLE[:12], profile="mdc_v5").trial_limits  # METHODS: < 13
+    # NHSRplotthedots 0.2.2 R/ptd_add_short_group_warnings.R: short_group_warning =
+    # n() < getOption("ptd_spc.warning_threshold", 13) — 12 points are trial limits in
+    # every profile (its message says "n < 12", its code compares with 13), 13 are not.
+    for profile in ("nhsr", "mdc_sql_2_5", "mdc_v5"):
+        with pytest.warns(TrialLimitsWarning):
+            assert xmr(MDC_EXAMPLE[:12], profile=profile).trial_limits
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert not xmr(MDC_EXAMPLE[:13], profile=profile).trial_limits
 
 
 def test_rebase_first_point_is_no_rebase_and_last_point_is_one_point_group() -> None:
@@ -321,7 +325,7 @@ def test_rebase_first_point_is_no_rebase_and_last_point_is_one_point_group() -> 
 def test_baseline_fixes_limits_from_first_points() -> None:
     y = [float(v) for v in MDC_EXAMPLE] + [60.0, 61, 62]
     r = xmr(y, baseline=12)
-    ref = xmr(y[:12])
+    ref = quiet_xmr(y[:12])  # 12 points: trial limits (NHSRplotthedots 0.2.2: n < 13)
     assert r.mean[0] == ref.mean[0]
     assert r.upl[-1] == ref.upl[0]
     assert r.outside_limits[-3:].all()
@@ -397,9 +401,10 @@ def test_unknown_profile_and_switch() -> None:
 def test_profiles_differ_where_documented() -> None:
     # trends cross a rebase in mdc_sql_2_5 and mdc_v5, not in nhsr
     y = [5.0, 6, 5, 6, 5, 6, 5, 6, 5, 6, 1, 2, 3, 4, 5, 6, 7, 4, 5, 4, 5, 4, 5, 4, 5, 4]
-    assert not xmr(y, rebase=[14]).trend.any()
+    # (the second group has 12 points: trial limits, NHSRplotthedots 0.2.2: n < 13)
+    assert not quiet_xmr(y, rebase=[14]).trend.any()
     assert quiet_xmr(y, rebase=[14], profile="mdc_sql_2_5").trend[10:17].all()
-    assert xmr(y, rebase=[14], trends_cross_rebase=True).trend[10:17].all()
+    assert quiet_xmr(y, rebase=[14], trends_cross_rebase=True).trend[10:17].all()
     # screening recomputes the mean in mdc_sql_2_5
     z = [1.0, 2] * 7 + [30.0, 1, 2]
     assert xmr(z).mean[0] == pytest.approx(np.mean(z))
@@ -498,14 +503,16 @@ def test_constant_series_never_nan(c: float, n: int) -> None:
     assert (r.point_type == "common_cause").all()
 
 
-# test-ptd_add_short_group_warnings.R (cran/NHSRplotthedots 0.1.0; threshold 12 in 0.2.2)
+# test-ptd_add_short_group_warnings.R (cran/NHSRplotthedots 0.1.0, threshold 12 then);
+# NHSRplotthedots 0.2.2 R/ptd_add_short_group_warnings.R compares n() with
+# getOption("ptd_spc.warning_threshold", 13): 12 points are short, 13 are not.
 def test_short_group_warnings_match_nhsr() -> None:
     rng = np.random.default_rng(7)
     with pytest.warns(TrialLimitsWarning):
-        assert xmr(rng.normal(size=11)).trial.tolist() == [True] * 11
+        assert xmr(rng.normal(size=12)).trial.tolist() == [True] * 12
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert xmr(rng.normal(size=12)).trial.tolist() == [False] * 12
+        assert xmr(rng.normal(size=13)).trial.tolist() == [False] * 13
         # facets a, b of 40 points, rebased every 20: no warnings
         ok = xmr_batch(rng.normal(size=(2, 40)), rebase=[[20], [20]])
         assert not ok.trial.any()

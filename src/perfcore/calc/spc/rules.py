@@ -77,8 +77,10 @@ class SpcRules:
     two_of_three_counts_beyond : bool
         Points beyond the process limits count towards 2-of-3 (off in every profile).
     short_group : int
-        A group with fewer points than this has trial limits (NHSRplotthedots warns at
-        ``n < 12``; METHODS.md says fewer than 13, used by the MDC profiles).
+        A group with fewer points than this has trial limits: 13 in every profile, as
+        NHSRplotthedots 0.2.2 computes it (``ptd_add_short_group_warnings``:
+        ``n() < getOption("ptd_spc.warning_threshold", 13)``, although its message and
+        its documentation say 12) and METHODS.md §5 says ("fewer than 13 points").
     """
 
     run_length: int = 7
@@ -89,16 +91,16 @@ class SpcRules:
     trends_cross_rebase: bool = False
     runs_cross_rebase: bool = False
     two_of_three_counts_beyond: bool = False
-    short_group: int = 12
+    short_group: int = 13
 
 
 #: Named rule profiles. Each differs from ``nhsr`` only where its source does.
 PROFILES: Final[Mapping[str, SpcRules]] = {
     "nhsr": SpcRules(),
     "mdc_sql_2_5": SpcRules(screen_recomputes_mean=True, assurance_inclusive=True,
-                            trends_cross_rebase=True, short_group=13),
+                            trends_cross_rebase=True),
     "mdc_v5": SpcRules(run_length=6, trend_length=6, trends_cross_rebase=True,
-                       runs_cross_rebase=True, short_group=13),
+                       runs_cross_rebase=True),
 }
 #: Switch names accepted as keyword arguments by :func:`xmr` and :func:`xmr_batch`.
 SWITCHES: Final = tuple(a.name for a in attrs.fields(SpcRules))
