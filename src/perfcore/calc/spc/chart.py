@@ -278,8 +278,9 @@ def _chart_block(y: FloatArray, inside: BoolArray, missing: BoolArray, starts: B
     lpl, upl = limit_line(mean, amr, -LIMIT), limit_line(mean, amr, LIMIT)
     f = _rule_flags(y, diff, mean, amr, lpl, upl, same_group, rules)
     rule_code = rule_codes(f.outside, f.trend, f.two_of_three, f.run)
-    point_type = point_type_codes(rule_code, f.trend, f.step, f.trend_linked, f.side, signs,
-                                  valid)
+    point_type = point_type_codes(
+        rule_code, f.trend, f.step, f.trend_linked, f.side, signs, valid,
+        trend_length=rules.trend_length if rules.trend_side_from_trend else None)
     # Trial limits: groups with fewer points than rules.short_group.
     _, n_valid = (mean, n_base) if not fix.any() else _group_mean(
         y, valid, group, n_groups, exact=False)
