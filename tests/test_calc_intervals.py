@@ -76,6 +76,47 @@ def test_wilson_matches_phstatsmethods_test_suite(x: float, n: float, confidence
     assert float(getattr(r, bound)) == pytest.approx(expected, rel=REL)
 
 
+def _wilson_decimal(x: float, n: float, confidence: float) -> tuple[float, float]:
+    """Wilson bounds in 80-digit decimal arithmetic from the textbook formula
+    [2x + z² ∓ z√(z² + 4x(1 − x/n))] / [2(n + z²)], with the same double z: an independent
+    reference to the last bit of a double."""
+    from decimal import Decimal, localcontext
+
+    with localcontext() as ctx:
+        ctx.prec = 80
+        z = Decimal(float(stats.norm.ppf(1 - (1 - confidence) / 2)))
+        dx, dn = Decimal(x), Decimal(n)
+        root = (z * z + 4 * dx * (1 - dx / dn)).sqrt()
+        den = 2 * (dn + z * z)
+        return float((2 * dx + z * z - z * root) / den), float((2 * dx + z * z + z * root) / den)
+
+
+def test_wilson_tiny_upper_bound_keeps_its_precision() -> None:
+    # x = 1, n = 1e9: the upper bound is 5.664934243e-9; computed as 1 − lower(n − x) it
+    # was 5.664934299e-9 (the cancellation lost 8 digits).
+    r = proportion_ci(1, 1e9)
+    assert float(r.upper) == pytest.approx(5.6649342432974385e-09, rel=1e-15)
+    assert float(r.upper) == pytest.approx(_wilson_decimal(1, 1e9, 0.95)[1], rel=1e-15)
+
+
+@pytest.mark.parametrize("confidence", [0.8, 0.95, 0.998])
+def test_wilson_bounds_to_the_last_bits_against_decimal(confidence: float) -> None:
+    # Whole and fractional x from 0 to n, n from 1 to 1e15: within 4 ulps of the
+    # 80-digit value (both bounds; relative to the bound itself, so tiny bounds too).
+    rng = np.random.default_rng(int(confidence * 1000))
+    n = 10.0 ** rng.uniform(0, 15, size=600)
+    frac = np.concatenate([rng.uniform(0, 1, 200) ** 6, rng.uniform(0, 1, 200),
+                           1 - rng.uniform(0, 1, 200) ** 6])
+    x = np.where(np.arange(600) % 2 == 0, np.floor(frac * n), frac * n)
+    x = np.r_[x, 0.0, 1.0, 1.0, 1e9 - 1, 1e9, 5.0, 3.0]
+    n = np.r_[n, 10.0, 1e9, 1e15, 1e9, 1e9, 5.0, 1e12]
+    r = proportion_ci(x, n, confidence=confidence)
+    ref = np.array([_wilson_decimal(a, b, confidence) for a, b in zip(x, n, strict=True)])
+    np.testing.assert_allclose(r.lower, ref[:, 0], rtol=4 * 2.0**-52, atol=0)
+    np.testing.assert_allclose(r.upper, ref[:, 1], rtol=4 * 2.0**-52, atol=0)
+    assert (r.upper[x == n] == 1).all() and (r.lower[x == 0] == 0).all()
+
+
 @pytest.mark.parametrize("confidence", [0.95, 0.998])
 def test_byar_and_exact_match_phe(confidence: float) -> None:
     byar = [r for r in _reference("byar") if float(r["confidence"]) == confidence and r["lower"]]

@@ -254,9 +254,17 @@ def _wilson(x: FloatArray, n: FloatArray, z: float,
         lower = 2x² / (n (2x + z² + h)),   h = z√(z² + 4x(n − x)/n),
 
     the same value with no cancellation; x = 0 gives exactly 0. h is symmetric in x and
-    n − x, and so is the interval: upper(x) = 1 − lower(n − x), exactly 1 at x = n. Both
-    bounds stay in [0, 1], contain x/n and widen with z without clipping. In-place
-    operations (into ``out`` when given) keep this as fast as the textbook form.
+    n − x, and so is the interval: upper(x) = 1 − lower(n − x). Written out, with
+    m = n − x and t = z² + h, that is
+
+        upper = (2mx + n·t) / (n(2m + t)),
+
+    a ratio of sums of non-negative terms, so a tiny upper bound (x = 1, n = 10⁹) keeps
+    its relative precision, which ``1 − lower(n − x)`` loses to cancellation; x = n gives
+    exactly n·t / (n·t) = 1. Both bounds stay in [0, 1] (the upper one is clipped at 1
+    against a last-place rounding when x is within an ulp of n), contain x/n and widen
+    with z. In-place operations (into ``out`` when given) keep this as fast as the
+    textbook form.
     """
     if np.ndim(x) == 0:  # the in-place steps below need arrays, not numpy scalars
         lo, up = _wilson(np.reshape(x, (1,)), np.reshape(n, (1,)), z)
@@ -281,11 +289,13 @@ def _wilson(x: FloatArray, n: FloatArray, z: float,
     np.divide(2.0 * x * x, lower, out=lower)
     upper = np.multiply(m, 2.0, out=None if out is None else out[1])
     upper += h
-    upper *= n
-    m *= m
+    upper *= n  # n(2m + t)
+    m *= x
     m *= 2.0
+    h *= n
+    m += h  # 2mx + n·t
     np.divide(m, upper, out=upper)
-    np.subtract(1.0, upper, out=upper)
+    np.minimum(upper, 1.0, out=upper)
     return lower, upper
 
 
