@@ -20,6 +20,7 @@ import perfcore
 from perfcore.calc import (
     Reason,
     count_ci,
+    effective_sample_size,
     mean_ci,
     pp_change_ci,
     proportion_ci,
@@ -594,3 +595,62 @@ def test_method_code_says_which_interval_each_element_has() -> None:
     assert rate_ci(3, 1000, method="byar").method_code.tolist() == IntervalMethod.BYAR
     assert mean_ci(5.0, 1.0, [10, 1]).method_code.tolist() == [IntervalMethod.T,
                                                                IntervalMethod.NONE]
+
+
+# --------------------------------------------------------------------------- design effect
+
+
+def test_design_effect_one_is_unchanged_and_two_halves_the_sample() -> None:
+    # Kish's effective sample size n / deff: deff = 2 is the interval of a simple random
+    # sample half the size with the same proportion (x/2 of n/2).
+    x = np.array([0.0, 12.0, 230.5, 640.0, 999.0, 1000.0])
+    n = np.full(6, 1000.0)
+    for method in ("wilson", "exact"):
+        base = proportion_ci(x, n, method=method, confidence=(0.95, 0.998))  # type: ignore[arg-type]
+        one = proportion_ci(x, n, method=method, confidence=(0.95, 0.998),  # type: ignore[arg-type]
+                            design_effect=1.0)
+        two = proportion_ci(x, n, method=method, confidence=(0.95, 0.998),  # type: ignore[arg-type]
+                            design_effect=2.0)
+        half = proportion_ci(x / 2, n / 2, method=method,  # type: ignore[arg-type]
+                             confidence=(0.95, 0.998))
+        for name in ("value", "lower", "upper"):
+            np.testing.assert_array_equal(getattr(one, name), getattr(base, name))
+            np.testing.assert_array_equal(getattr(two, name), getattr(half, name))
+        np.testing.assert_array_equal(two.value, base.value)
+        assert (two.upper - two.lower >= base.upper - base.lower).all()
+    # any design effect: the interval of (x/deff, n/deff), per element
+    deff = np.array([1.0, 1.3, 1.7, 2.5, 0.8, 4.0])
+    r = proportion_ci(x, n, design_effect=deff)
+    ref = proportion_ci(x / deff, n / deff)
+    np.testing.assert_array_equal(r.lower, ref.lower)
+    np.testing.assert_array_equal(r.upper, ref.upper)
+    np.testing.assert_array_equal(r.value, x / n)
+
+
+def test_design_effect_in_pp_change() -> None:
+    x1, n1, x2, n2 = 420.0, 1000.0, 480.0, 1010.0
+    base = pp_change_ci(x1, n1, x2, n2)
+    assert pp_change_ci(x1, n1, x2, n2, design_effect=1).lower == base.lower
+    two = pp_change_ci(x1, n1, x2, n2, design_effect=2.0)
+    half = pp_change_ci(x1 / 2, n1 / 2, x2 / 2, n2 / 2)
+    for name in ("lower", "upper", "pvalue", "significant", "value", "p1", "p2"):
+        np.testing.assert_array_equal(getattr(two, name), getattr(half, name))
+    # significant with a simple random sample, not once the design effect widens it
+    assert bool(base.significant) and not bool(two.significant)
+    assert float(two.value) == pytest.approx(float(base.value), rel=1e-15)
+
+
+def test_effective_sample_size_and_bad_design_effects() -> None:
+    assert effective_sample_size([1200, 1000], [1.5, 2.0]).tolist() == [800.0, 500.0]
+    assert np.isnan(effective_sample_size(100, [0.0, -1.0, np.nan, np.inf])).all()
+    with pytest.warns(InvalidInputWarning, match="design_effect"):
+        r = proportion_ci(50, 100, design_effect=[1.0, -2.0, 0.0, np.nan, np.inf])
+    assert r.reasons[0] == 0 and np.isfinite(r.lower[0])
+    assert r.reasons[1] & Reason.NEGATIVE
+    assert r.reasons[2] & Reason.ZERO_DENOMINATOR
+    assert r.reasons[3] & Reason.MISSING
+    assert r.reasons[4] & Reason.NON_FINITE
+    assert np.isnan(r.lower[1:]).all() and np.isnan(r.value[1:]).all()
+    with pytest.warns(InvalidInputWarning):
+        d = pp_change_ci(40, 100, 50, 100, design_effect=[1.0, -1.0])
+    assert d.reasons.tolist()[1] & Reason.NEGATIVE and not d.significant[1]

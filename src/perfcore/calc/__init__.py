@@ -50,12 +50,14 @@ from perfcore.calc.intervals import (
     IntervalResult,
     RatioResult,
     count_ci,
+    effective_sample_size,
     mean_ci,
     pp_change_ci,
     proportion_ci,
     rate_ci,
     rate_ratio_ci,
 )
+from perfcore.calc.means import MeanChangeResult, mean_change_test
 from perfcore.calc.rounding import round_half_away
 from perfcore.calc.severity import SeverityScore, crime_severity_score
 
@@ -75,6 +77,7 @@ __all__ = [
     "GroupAverage",
     "GroupRank",
     "IntervalResult",
+    "MeanChangeResult",
     "OutcomeBasis",
     "OutcomeRate",
     "Overdispersion",
@@ -89,10 +92,12 @@ __all__ = [
     "crime_severity_score",
     "descriptive_band",
     "direction_of_travel",
+    "effective_sample_size",
     "funnel_axis",
     "funnel_limits",
     "funnel_significance",
     "group_average",
+    "mean_change_test",
     "mean_ci",
     "membership_matrix",
     "outcome_rate",
