@@ -60,19 +60,19 @@ class RowSums(NamedTuple):
     """Row sums of one or more arrays of the same shape, stacked: each field has a
     leading axis, one entry per array. Each row's exact sum is ``tau + rho ± bound``
     (``tau`` exact, ``bound`` ≥ 0 bounds the error of ``rho``); ``n`` is the number of
-    values used; ``sigma`` the extraction's σ, kept for :func:`without`."""
+    values used; ``sigma`` each row's extraction σ, kept for :func:`without`."""
 
     tau: FloatArray
     rho: FloatArray
     bound: FloatArray
     n: FloatArray
-    sigma: float
+    sigma: FloatArray
 
     def part(self, i: int) -> RowSums:
         """The sums of the ``i``-th array alone (a leading axis of one)."""
         pick = slice(i, i + 1)
         return RowSums(self.tau[pick], self.rho[pick], self.bound[pick], self.n[pick],
-                       self.sigma)
+                       self.sigma[pick])
 
 
 def _two_sum(a: FloatArray, b: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -115,41 +115,59 @@ def _extract(v: FloatArray, sigma: float | FloatArray, q: FloatArray) -> FloatAr
     return tau
 
 
-def _rest_bound(width: float, sigma: float) -> float:
+def _rest_bound(width: float, sigma: float | FloatArray) -> float | FloatArray:
     """Bound on the error of a floating-point sum of ``width`` rests of an extraction
     with σ, each at most σ·2⁻⁵³: γ(width)·width·σ·2⁻⁵³, with γ(k) = k·u/(1 − k·u)."""
     return 1.01 * width * _U * width * _U * sigma
 
 
-def row_sums(xs: Sequence[FloatArray], uses: Sequence[BoolArray],
-             scratch: tuple[FloatArray, FloatArray] | None = None) -> RowSums:
+#: Values extracted at a time by :func:`row_sums`: a chunk's two work arrays stay in
+#: cache however large the arrays summed.
+_CHUNK = 32_768
+
+
+def row_sums(xs: Sequence[FloatArray], uses: Sequence[BoolArray]) -> RowSums:
     """Sums of ``x[i, use[i]]`` for each row ``i`` of each 2-D ``x`` of ``xs`` (all of one
     shape, fewer than 2²⁶ columns; values not used may be NaN, the used ones must be
     finite), with its ``use`` in ``uses``, as :class:`RowSums`. Summing several arrays in
-    one call shares the work of each step. ``scratch``: two arrays of shape
-    ``(len(xs), *x.shape)`` to work in (overwritten), which saves a caller that sums
-    arrays of that shape again and again fresh allocations."""
-    shape = (len(xs), *xs[0].shape)
-    v, q = scratch if scratch is not None else (np.empty(shape), np.empty(shape))
-    n = np.empty(shape[:2])
-    for i, (x, use) in enumerate(zip(xs, uses, strict=True)):
-        if use.all():
-            n[i] = shape[2]
-            np.copyto(v[i], x)
-        else:
-            n[i] = use.view(np.int8).sum(axis=1, dtype=np.int64)
-            np.copyto(v[i], 0.0)
-            np.copyto(v[i], x, where=use)
-    width = float(shape[2])
-    with np.errstate(invalid="ignore", over="ignore"):
-        sigma = float(_sigma(width, max(np.max(v, initial=0.0), -np.min(v, initial=0.0))))
-        tau = _extract(v, sigma, q)
-        if v.any():
-            rho = v.sum(axis=-1)
-            bound = np.full(tau.shape, _rest_bound(width, sigma))
-        else:  # whole numbers at σ's scale: the sums are exact
-            rho, bound = np.zeros_like(tau), np.zeros_like(tau)
+    one call shares the work of each step; rows are taken a chunk at a time, each chunk
+    with its own σ, in two work arrays that stay in cache."""
+    k, rows, width = len(xs), *xs[0].shape
+    step = max(1, _CHUNK // max(width * k, 1))
+    v, q = np.empty((k, min(step, rows), width)), np.empty((k, min(step, rows), width))
+    n = np.empty((k, rows))
+    tau, rho, bound, sigma = (np.empty((k, rows)) for _ in range(4))
+    whole = [bool(use.all()) for use in uses]
+    for a in range(0, rows, step):
+        c = slice(a, min(a + step, rows))
+        vc, qc = v[:, :c.stop - a], q[:, :c.stop - a]
+        for i, (x, use) in enumerate(zip(xs, uses, strict=True)):
+            if whole[i]:
+                np.copyto(vc[i], x[c])
+            else:
+                np.copyto(vc[i], 0.0)
+                np.copyto(vc[i], x[c], where=use[c])
+        _sum_chunk(vc, qc, tau[:, c], rho[:, c], bound[:, c], sigma[:, c])
+    for i, use in enumerate(uses):
+        n[i] = width if whole[i] else use.view(np.int8).sum(axis=1, dtype=np.int64)
     return RowSums(tau, rho, bound, n, sigma)
+
+
+def _sum_chunk(v: FloatArray, q: FloatArray, tau: FloatArray, rho: FloatArray,
+               bound: FloatArray, sigma: FloatArray) -> None:
+    """One chunk of :func:`row_sums` (``v`` its values, ``q`` work space), written into
+    the chunk's columns of the outputs."""
+    width = float(v.shape[-1])
+    with np.errstate(invalid="ignore", over="ignore"):
+        s = float(_sigma(width, max(np.max(v, initial=0.0), -np.min(v, initial=0.0))))
+        sigma[...] = s
+        tau[...] = _extract(v, s, q)
+        if v.any():
+            np.sum(v, axis=-1, out=rho)
+            bound[...] = _rest_bound(width, s)
+        else:  # whole numbers at σ's scale: the sums are exact
+            rho[...] = 0.0
+            bound[...] = 0.0
 
 
 def without(s: RowSums, x: FloatArray, drop: BoolArray) -> RowSums:
@@ -160,14 +178,15 @@ def without(s: RowSums, x: FloatArray, drop: BoolArray) -> RowSums:
     rows = flat // drop.shape[1]
     v = x.reshape(-1)[flat] if x.flags.c_contiguous else x[rows, flat % drop.shape[1]]
     width = float(drop.shape[1])
+    sigma = s.sigma[0]
     with np.errstate(invalid="ignore", over="ignore"):
-        q = (v + s.sigma) - s.sigma
+        q = (v + sigma[rows]) - sigma[rows]
         rests = np.bincount(rows, weights=v - q, minlength=drop.shape[0])
         # Multiples of the same σ·2⁻⁵³, every sum below σ: exact in any order.
         tau = s.tau - np.bincount(rows, weights=q, minlength=drop.shape[0])
         rho = s.rho - rests
         # (no bound means there were no rests at all: the dropped ones are 0 too)
-        bound = s.bound + np.where(s.bound > 0.0, _rest_bound(width, s.sigma)
+        bound = s.bound + np.where(s.bound > 0.0, _rest_bound(width, sigma)
                                    + _U * np.abs(rho), 0.0)
     n = s.n - np.bincount(rows, minlength=drop.shape[0])
     return RowSums(tau, rho, bound, n, s.sigma)

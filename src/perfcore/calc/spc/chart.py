@@ -219,17 +219,9 @@ def _chart_blocks(y: FloatArray, inside: BoolArray, missing: BoolArray, starts: 
     out = {name: np.empty((n, width) if per_point else (n,), dtype=dtype)
            for name, (dtype, per_point) in _BLOCK_OUTPUTS.items()}
 
-    # Working space for the exact sums, reused block after block in one thread: a fresh
-    # array of a block's size costs more than the arithmetic done in it.
-    shared = ((np.empty((2, rows, width)), np.empty((2, rows, width))) if threads == 1
-              else None)
-
     def chart(b: slice) -> dict[str, npt.NDArray[Any]]:
-        k = len(range(*b.indices(n)))
-        scratch = ((shared[0][:, :k], shared[1][:, :k]) if shared is not None
-                   else (np.empty((2, k, width)), np.empty((2, k, width))))
         block = _chart_block(y[b], inside[b], missing[b], starts[b], fix[b], signs[b],
-                             goals[b], rules, scratch)
+                             goals[b], rules)
         for name in _BLOCK_OUTPUTS:
             out[name][b] = block[name]
         return {name: block[name] for name in _BLOCK_LEVELS}
@@ -275,16 +267,14 @@ def _threads(workers: int | None) -> int:
 
 
 def _chart_block(y: FloatArray, inside: BoolArray, missing: BoolArray, starts: BoolArray,
-                 fix: IntArray, signs: Int8Array, goals: FloatArray, rules: SpcRules,
-                 scratch: tuple[FloatArray, FloatArray]) -> dict[str, npt.NDArray[Any]]:
-    """The vectorised XmR core for a block of validated series (``scratch``: two arrays
-    of twice its shape to work in)."""
+                 fix: IntArray, signs: Int8Array, goals: FloatArray,
+                 rules: SpcRules) -> dict[str, npt.NDArray[Any]]:
+    """The vectorised XmR core for a block of validated series."""
     valid = inside & ~missing
     y = np.where(valid, y, np.nan)
     group, n_groups, same_group, base = _groups(starts, fix, valid)
     diff, mr, mr_base = _moving_ranges(y, same_group, base)
-    mean, amr, screened, n_base = _centre_lines(y, mr, base, mr_base, group, n_groups, rules,
-                                                scratch)
+    mean, amr, screened, n_base = _centre_lines(y, mr, base, mr_base, group, n_groups, rules)
     # mean and amr are (series, 1) without rebasing: so are the limits. Padding needs no
     # masking here, as y is NaN there and compares False with any limit.
     lpl, upl = limit_line(mean, amr, -LIMIT), limit_line(mean, amr, LIMIT)
@@ -348,13 +338,11 @@ def _moving_ranges(y: FloatArray, same_group: BoolArray,
 
 
 def _centre_lines(y: FloatArray, mr: FloatArray, base: BoolArray, mr_base: BoolArray,
-                  group: GroupArray, n_groups: int, rules: SpcRules,
-                  scratch: tuple[FloatArray, FloatArray],
-                  ) -> tuple[FloatArray, FloatArray, BoolArray, FloatArray]:
+                  group: GroupArray, n_groups: int,
+                  rules: SpcRules) -> tuple[FloatArray, FloatArray, BoolArray, FloatArray]:
     """Each group's mean and MR̄ (after screening), which moving ranges were screened
-    out, and the number of baseline points per group (``scratch``: see
-    :func:`perfcore.calc._exact.row_sums`)."""
-    sums = _group_sums((y, mr), (base, mr_base), group, n_groups, scratch)
+    out, and the number of baseline points per group."""
+    sums = _group_sums((y, mr), (base, mr_base), group, n_groups)
     mean, amr, n_base = _group_means(sums, group)
     screened = np.zeros(y.shape, dtype=bool)
     if rules.screen_outliers:
@@ -438,17 +426,17 @@ class _GroupSums(NamedTuple):
 
 
 def _group_sums(xs: tuple[FloatArray, ...], uses: tuple[BoolArray, ...], group: GroupArray,
-                n_groups: int, scratch: tuple[FloatArray, FloatArray]) -> list[_GroupSums]:
+                n_groups: int) -> list[_GroupSums]:
     """The exact sums of each of ``xs`` over its ``uses`` in each rebase group: one entry
     per group number, each over all series (a loop over group number, rarely more than
     2 or 3)."""
     if n_groups == 1:
-        return [_GroupSums(row_sums(xs, uses, scratch), xs, uses, True)]
+        return [_GroupSums(row_sums(xs, uses), xs, uses, True)]
     out = []
     for k in range(n_groups):
         in_k = group == k
         masks = tuple(u & in_k for u in uses)
-        out.append(_GroupSums(row_sums(xs, masks, scratch), xs, masks, False))
+        out.append(_GroupSums(row_sums(xs, masks), xs, masks, False))
     return out
 
 
