@@ -20,6 +20,7 @@ import perfcore
 from perfcore.calc import (
     Reason,
     count_ci,
+    effective_sample_size,
     mean_ci,
     pp_change_ci,
     proportion_ci,
@@ -74,6 +75,47 @@ def test_wilson_matches_phstatsmethods_test_suite(x: float, n: float, confidence
                                                   bound: str, expected: float) -> None:
     r = proportion_ci(x, n, confidence=confidence)
     assert float(getattr(r, bound)) == pytest.approx(expected, rel=REL)
+
+
+def _wilson_decimal(x: float, n: float, confidence: float) -> tuple[float, float]:
+    """Wilson bounds in 80-digit decimal arithmetic from the textbook formula
+    [2x + z² ∓ z√(z² + 4x(1 − x/n))] / [2(n + z²)], with the same double z: an independent
+    reference to the last bit of a double."""
+    from decimal import Decimal, localcontext
+
+    with localcontext() as ctx:
+        ctx.prec = 80
+        z = Decimal(float(stats.norm.ppf(1 - (1 - confidence) / 2)))
+        dx, dn = Decimal(x), Decimal(n)
+        root = (z * z + 4 * dx * (1 - dx / dn)).sqrt()
+        den = 2 * (dn + z * z)
+        return float((2 * dx + z * z - z * root) / den), float((2 * dx + z * z + z * root) / den)
+
+
+def test_wilson_tiny_upper_bound_keeps_its_precision() -> None:
+    # x = 1, n = 1e9: the upper bound is 5.664934243e-9; computed as 1 − lower(n − x) it
+    # was 5.664934299e-9 (the cancellation lost 8 digits).
+    r = proportion_ci(1, 1e9)
+    assert float(r.upper) == pytest.approx(5.6649342432974385e-09, rel=1e-15)
+    assert float(r.upper) == pytest.approx(_wilson_decimal(1, 1e9, 0.95)[1], rel=1e-15)
+
+
+@pytest.mark.parametrize("confidence", [0.8, 0.95, 0.998])
+def test_wilson_bounds_to_the_last_bits_against_decimal(confidence: float) -> None:
+    # Whole and fractional x from 0 to n, n from 1 to 1e15: within 4 ulps of the
+    # 80-digit value (both bounds; relative to the bound itself, so tiny bounds too).
+    rng = np.random.default_rng(int(confidence * 1000))
+    n = 10.0 ** rng.uniform(0, 15, size=600)
+    frac = np.concatenate([rng.uniform(0, 1, 200) ** 6, rng.uniform(0, 1, 200),
+                           1 - rng.uniform(0, 1, 200) ** 6])
+    x = np.where(np.arange(600) % 2 == 0, np.floor(frac * n), frac * n)
+    x = np.r_[x, 0.0, 1.0, 1.0, 1e9 - 1, 1e9, 5.0, 3.0]
+    n = np.r_[n, 10.0, 1e9, 1e15, 1e9, 1e9, 5.0, 1e12]
+    r = proportion_ci(x, n, confidence=confidence)
+    ref = np.array([_wilson_decimal(a, b, confidence) for a, b in zip(x, n, strict=True)])
+    np.testing.assert_allclose(r.lower, ref[:, 0], rtol=4 * 2.0**-52, atol=0)
+    np.testing.assert_allclose(r.upper, ref[:, 1], rtol=4 * 2.0**-52, atol=0)
+    assert (r.upper[x == n] == 1).all() and (r.lower[x == 0] == 0).all()
 
 
 @pytest.mark.parametrize("confidence", [0.95, 0.998])
@@ -553,3 +595,62 @@ def test_method_code_says_which_interval_each_element_has() -> None:
     assert rate_ci(3, 1000, method="byar").method_code.tolist() == IntervalMethod.BYAR
     assert mean_ci(5.0, 1.0, [10, 1]).method_code.tolist() == [IntervalMethod.T,
                                                                IntervalMethod.NONE]
+
+
+# --------------------------------------------------------------------------- design effect
+
+
+def test_design_effect_one_is_unchanged_and_two_halves_the_sample() -> None:
+    # Kish's effective sample size n / deff: deff = 2 is the interval of a simple random
+    # sample half the size with the same proportion (x/2 of n/2).
+    x = np.array([0.0, 12.0, 230.5, 640.0, 999.0, 1000.0])
+    n = np.full(6, 1000.0)
+    for method in ("wilson", "exact"):
+        base = proportion_ci(x, n, method=method, confidence=(0.95, 0.998))  # type: ignore[arg-type]
+        one = proportion_ci(x, n, method=method, confidence=(0.95, 0.998),  # type: ignore[arg-type]
+                            design_effect=1.0)
+        two = proportion_ci(x, n, method=method, confidence=(0.95, 0.998),  # type: ignore[arg-type]
+                            design_effect=2.0)
+        half = proportion_ci(x / 2, n / 2, method=method,  # type: ignore[arg-type]
+                             confidence=(0.95, 0.998))
+        for name in ("value", "lower", "upper"):
+            np.testing.assert_array_equal(getattr(one, name), getattr(base, name))
+            np.testing.assert_array_equal(getattr(two, name), getattr(half, name))
+        np.testing.assert_array_equal(two.value, base.value)
+        assert (two.upper - two.lower >= base.upper - base.lower).all()
+    # any design effect: the interval of (x/deff, n/deff), per element
+    deff = np.array([1.0, 1.3, 1.7, 2.5, 0.8, 4.0])
+    r = proportion_ci(x, n, design_effect=deff)
+    ref = proportion_ci(x / deff, n / deff)
+    np.testing.assert_array_equal(r.lower, ref.lower)
+    np.testing.assert_array_equal(r.upper, ref.upper)
+    np.testing.assert_array_equal(r.value, x / n)
+
+
+def test_design_effect_in_pp_change() -> None:
+    x1, n1, x2, n2 = 420.0, 1000.0, 480.0, 1010.0
+    base = pp_change_ci(x1, n1, x2, n2)
+    assert pp_change_ci(x1, n1, x2, n2, design_effect=1).lower == base.lower
+    two = pp_change_ci(x1, n1, x2, n2, design_effect=2.0)
+    half = pp_change_ci(x1 / 2, n1 / 2, x2 / 2, n2 / 2)
+    for name in ("lower", "upper", "pvalue", "significant", "value", "p1", "p2"):
+        np.testing.assert_array_equal(getattr(two, name), getattr(half, name))
+    # significant with a simple random sample, not once the design effect widens it
+    assert bool(base.significant) and not bool(two.significant)
+    assert float(two.value) == pytest.approx(float(base.value), rel=1e-15)
+
+
+def test_effective_sample_size_and_bad_design_effects() -> None:
+    assert effective_sample_size([1200, 1000], [1.5, 2.0]).tolist() == [800.0, 500.0]
+    assert np.isnan(effective_sample_size(100, [0.0, -1.0, np.nan, np.inf])).all()
+    with pytest.warns(InvalidInputWarning, match="design_effect"):
+        r = proportion_ci(50, 100, design_effect=[1.0, -2.0, 0.0, np.nan, np.inf])
+    assert r.reasons[0] == 0 and np.isfinite(r.lower[0])
+    assert r.reasons[1] & Reason.NEGATIVE
+    assert r.reasons[2] & Reason.ZERO_DENOMINATOR
+    assert r.reasons[3] & Reason.MISSING
+    assert r.reasons[4] & Reason.NON_FINITE
+    assert np.isnan(r.lower[1:]).all() and np.isnan(r.value[1:]).all()
+    with pytest.warns(InvalidInputWarning):
+        d = pp_change_ci(40, 100, 50, 100, design_effect=[1.0, -1.0])
+    assert d.reasons.tolist()[1] & Reason.NEGATIVE and not d.significant[1]

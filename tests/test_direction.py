@@ -96,14 +96,19 @@ def test_weighted_regression_matches_statsmodels() -> None:
     sm = pytest.importorskip("statsmodels.api")
     y = np.array([[50.0, 48.0, 45.0, 41.0, 40.0], [50.0, 51.0, 49.0, 50.0, 50.5]])
     half = np.array([[2.0, 2.5, 1.5, 2.0, 3.0], [2.0, 2.0, 2.0, 2.0, 2.0]])
-    res = trend_test(y, lower=y - half, upper=y + half, polarity="lower")
     t = np.arange(1.0, 6.0)
-    for i in range(2):
-        w = 1 / (half[i] / 1.959963984540054) ** 2
-        fit = sm.WLS(y[i], sm.add_constant(t), weights=w).fit(cov_type="fixed scale")
-        assert res.slope[i] == pytest.approx(fit.params[1], rel=1e-10)
-        assert res.statistic[i] == pytest.approx((fit.params[1] / fit.bse[1]) ** 2, rel=1e-10)
-    assert res.label.tolist() == ["decreasing_and_getting_better", "no_significant_change"]
+    # Fingertips (fingertips-open TrendMarkerCalculator.IsSignificant) takes
+    # SE = (UpperCI95 - LowerCI95) / 3.92, i.e. half / 1.96; the "weighted_p" rule (the
+    # one perfcore used before) divides by 2z with the exact z = 1.959963984540054.
+    for slopes, z in (("fingertips", 1.96), ("weighted_p", 1.959963984540054)):
+        res = trend_test(y, lower=y - half, upper=y + half, polarity="lower", slopes=slopes)
+        for i in range(2):
+            w = 1 / (half[i] / z) ** 2
+            fit = sm.WLS(y[i], sm.add_constant(t), weights=w).fit(cov_type="fixed scale")
+            assert res.slope[i] == pytest.approx(fit.params[1], rel=1e-10)
+            assert res.statistic[i] == pytest.approx((fit.params[1] / fit.bse[1]) ** 2,
+                                                     rel=1e-10)
+        assert res.label.tolist() == ["decreasing_and_getting_better", "no_significant_change"]
 
 
 def test_trend_leave_one_out_and_missing() -> None:

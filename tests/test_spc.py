@@ -95,7 +95,7 @@ def test_nhsr_facets_as_batch() -> None:
     np.testing.assert_allclose(b.lpl[:, 0], [-2.60, -3.28], atol=5e-3)
     np.testing.assert_allclose(b.upl[:, 0], [2.75, 3.70], atol=5e-3)
     assert (b.point_type == "common_cause").all()
-    assert b.trial_limits.tolist() == [True, True]  # n = 10 < 12: short group warning
+    assert b.trial_limits.tolist() == [True, True]  # n = 10 < 13: short group warning
 
 
 def test_nhsr_two_in_three_opposite_sides_is_common_cause() -> None:
@@ -205,6 +205,109 @@ def test_trend_crossing_the_mean_is_coloured_by_direction() -> None:
     assert (neutral.point_type[6:13] == "special_cause_neutral_high").all()
 
 
+# Two trends that meet, inside limits widened by alternating points (12 of them).
+_WIDE = [0.0, 20.0] * 6
+TIED_TRENDS = [*_WIDE, 8.0, 8.5, 9, 9.5, 10, 10.5, 11,  # a rising trend, a tie,
+               11, 11.5, 12, 12.5, 13, 13.5, 14, 0, 20, 0, 20]  # and a second one
+PEAK = [*_WIDE, 8.0, 8.5, 9, 9.5, 10, 10.5, 11, 10.5, 10, 9.5, 9, 8.5, 8, 0, 20, 0, 20]
+
+
+def test_adjacent_trends_nhsr_step_rule_and_trend_side_switch() -> None:
+    # NHSRplotthedots 0.2.2 R/ptd_calculate_point_type.R, ptd_special_cause_type: a trend
+    # point takes sign(diff(y)) to the next point when that point is part of a trend too,
+    # else from the previous one, and "Increasing" only when that sign is 1. So the last
+    # point of a rising trend followed by a tie and another rising trend is "Decreasing"
+    # (the tie's 0), and a peak shared by a rising and a falling trend is "Decreasing".
+    tied = xmr(TIED_TRENDS)
+    assert (tied.rule[12:26] == "trend").all()
+    assert tied.point_type[18] == "special_cause_concern"  # nhsr (default): the step rule
+    assert (np.delete(tied.point_type[12:26], 6) == "special_cause_improvement").all()
+    own = xmr(TIED_TRENDS, trend_side_from_trend=True)
+    assert own.rules.trend_side_from_trend and not tied.rules.trend_side_from_trend
+    assert (own.point_type[12:26] == "special_cause_improvement").all()
+    peak = xmr(PEAK)  # rising 12..18, falling 18..25 (down to the 0 after the trend)
+    assert (peak.rule[12:26] == "trend").all()
+    assert peak.point_type[12:26].tolist() == ["special_cause_improvement"] * 6 + [
+        "special_cause_concern"] * 8
+    # with the switch the peak goes with the trend it ends (the rising one), so its
+    # colour does not change when the falling trend arrives
+    peak_own = xmr(PEAK, trend_side_from_trend=True)
+    assert peak_own.point_type[12:26].tolist() == ["special_cause_improvement"] * 7 + [
+        "special_cause_concern"] * 7
+    assert xmr(PEAK[:19], trend_side_from_trend=True).point_type[18] == \
+        peak_own.point_type[18]
+    neutral = xmr(TIED_TRENDS, improvement="neutral")
+    assert neutral.point_type[18] == "special_cause_neutral_low"
+    assert xmr(TIED_TRENDS, improvement="neutral", trend_side_from_trend=True).point_type[
+        18] == "special_cause_neutral_high"
+    for profile in spc.PROFILES:  # no profile turns it on
+        assert not spc.PROFILES[profile].trend_side_from_trend
+
+
+def _trend_windows(y: list[float]) -> list[tuple[int, int]]:
+    """(last point, direction) of every 7 points each strictly above (+1) or below (−1)
+    the one before: NHSRplotthedots' ptd_seven_point_trend, one point at a time."""
+    out = []
+    for i in range(6, len(y)):
+        d = {int(np.sign(y[j] - y[j - 1])) for j in range(i - 5, i + 1)}
+        if d in ({1}, {-1}):
+            out.append((i, d.pop()))
+    return out
+
+
+def _nhsr_rising(y: list[float]) -> dict[int, bool]:
+    """Trend points and whether NHSRplotthedots 0.2.2 calls them increasing."""
+    part = {j for i, _ in _trend_windows(y) for j in range(i - 6, i + 1)}
+    out = {}
+    for i in part:
+        nxt = i + 1 in part
+        s = np.sign(y[i + 1] - y[i]) if nxt else (np.sign(y[i] - y[i - 1]) if i else 0)
+        out[i] = s == 1
+    return out
+
+
+def _own_rising(y: list[float]) -> dict[int, bool]:
+    """Trend points and their trend's direction; where trends meet, the trend the point
+    ends (a window in which it is not the first point)."""
+    windows = _trend_windows(y)
+    out = {}
+    for p in {j for i, _ in windows for j in range(i - 6, i + 1)}:
+        inside = [d for i, d in windows if i - 6 <= p <= i]
+        ending = [d for i, d in windows if i - 6 < p <= i]
+        out[p] = (ending or inside)[0] == 1
+    return out
+
+
+def test_trend_point_sides_match_reference_on_many_walks() -> None:
+    # 3,000 random walks with ties, charted as one batch per rule; about 1 in 400 has two
+    # trends meeting, where the rules differ.
+    rng = np.random.default_rng(171)
+    walks = [[float(v) for v in np.cumsum(rng.integers(-2, 4, size=rng.integers(8, 41)))]
+             + [-50.0, 50.0] for _ in range(3000)]
+    differ = 0
+    for own, reference in ((False, _nhsr_rising), (True, _own_rising)):
+        b = quiet_batch(walks, trend_side_from_trend=own)
+        rule, point_type = b.rule, b.point_type  # names of the whole batch, once
+        for k, y in enumerate(walks):
+            expected = reference(y)
+            for i in np.flatnonzero(rule[k] == "trend"):
+                want = ("special_cause_improvement" if expected[int(i)]
+                        else "special_cause_concern")
+                assert point_type[k, i] == want, (k, i, own)
+            differ += own and expected != _nhsr_rising(y)
+    assert differ >= 3
+
+
+@given(st.lists(st.integers(-2, 3), min_size=8, max_size=40), st.booleans())
+def test_trend_point_sides_match_reference(steps: list[int], own: bool) -> None:
+    y = [float(v) for v in np.cumsum(steps)] + [-50.0, 50.0]  # wide limits
+    r = quiet_xmr(y, trend_side_from_trend=own)
+    expected = (_own_rising if own else _nhsr_rising)(y)
+    for i in np.flatnonzero(r.rule == "trend"):
+        want = "special_cause_improvement" if expected[int(i)] else "special_cause_concern"
+        assert r.point_type[i] == want, (i, y)
+
+
 def test_precedence_outside_limits_over_trend() -> None:
     y = [10.0, 12] * 6 + [10.5, 11, 11.5, 12, 12.5, 13, 40]
     r = quiet_xmr(y)
@@ -296,11 +399,15 @@ def test_short_series_warns_and_flags() -> None:
         r = xmr(MDC_EXAMPLE[:11])
     assert r.trial_limits
     assert r.trial.all()
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        assert not xmr(MDC_EXAMPLE[:12]).trial_limits  # nhsr: n < 12 warns
-    with pytest.warns(TrialLimitsWarning):
-        assert xmr(MDC_EXAMPLE[:12], profile="mdc_v5").trial_limits  # METHODS: < 13
+    # NHSRplotthedots 0.2.2 R/ptd_add_short_group_warnings.R: short_group_warning =
+    # n() < getOption("ptd_spc.warning_threshold", 13) — 12 points are trial limits in
+    # every profile (its message says "n < 12", its code compares with 13), 13 are not.
+    for profile in ("nhsr", "mdc_sql_2_5", "mdc_v5"):
+        with pytest.warns(TrialLimitsWarning):
+            assert xmr(MDC_EXAMPLE[:12], profile=profile).trial_limits
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert not xmr(MDC_EXAMPLE[:13], profile=profile).trial_limits
 
 
 def test_rebase_first_point_is_no_rebase_and_last_point_is_one_point_group() -> None:
@@ -321,7 +428,7 @@ def test_rebase_first_point_is_no_rebase_and_last_point_is_one_point_group() -> 
 def test_baseline_fixes_limits_from_first_points() -> None:
     y = [float(v) for v in MDC_EXAMPLE] + [60.0, 61, 62]
     r = xmr(y, baseline=12)
-    ref = xmr(y[:12])
+    ref = quiet_xmr(y[:12])  # 12 points: trial limits (NHSRplotthedots 0.2.2: n < 13)
     assert r.mean[0] == ref.mean[0]
     assert r.upl[-1] == ref.upl[0]
     assert r.outside_limits[-3:].all()
@@ -397,9 +504,10 @@ def test_unknown_profile_and_switch() -> None:
 def test_profiles_differ_where_documented() -> None:
     # trends cross a rebase in mdc_sql_2_5 and mdc_v5, not in nhsr
     y = [5.0, 6, 5, 6, 5, 6, 5, 6, 5, 6, 1, 2, 3, 4, 5, 6, 7, 4, 5, 4, 5, 4, 5, 4, 5, 4]
-    assert not xmr(y, rebase=[14]).trend.any()
+    # (the second group has 12 points: trial limits, NHSRplotthedots 0.2.2: n < 13)
+    assert not quiet_xmr(y, rebase=[14]).trend.any()
     assert quiet_xmr(y, rebase=[14], profile="mdc_sql_2_5").trend[10:17].all()
-    assert xmr(y, rebase=[14], trends_cross_rebase=True).trend[10:17].all()
+    assert quiet_xmr(y, rebase=[14], trends_cross_rebase=True).trend[10:17].all()
     # screening recomputes the mean in mdc_sql_2_5
     z = [1.0, 2] * 7 + [30.0, 1, 2]
     assert xmr(z).mean[0] == pytest.approx(np.mean(z))
@@ -498,14 +606,16 @@ def test_constant_series_never_nan(c: float, n: int) -> None:
     assert (r.point_type == "common_cause").all()
 
 
-# test-ptd_add_short_group_warnings.R (cran/NHSRplotthedots 0.1.0; threshold 12 in 0.2.2)
+# test-ptd_add_short_group_warnings.R (cran/NHSRplotthedots 0.1.0, threshold 12 then);
+# NHSRplotthedots 0.2.2 R/ptd_add_short_group_warnings.R compares n() with
+# getOption("ptd_spc.warning_threshold", 13): 12 points are short, 13 are not.
 def test_short_group_warnings_match_nhsr() -> None:
     rng = np.random.default_rng(7)
     with pytest.warns(TrialLimitsWarning):
-        assert xmr(rng.normal(size=11)).trial.tolist() == [True] * 11
+        assert xmr(rng.normal(size=12)).trial.tolist() == [True] * 12
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert xmr(rng.normal(size=12)).trial.tolist() == [False] * 12
+        assert xmr(rng.normal(size=13)).trial.tolist() == [False] * 13
         # facets a, b of 40 points, rebased every 20: no warnings
         ok = xmr_batch(rng.normal(size=(2, 40)), rebase=[[20], [20]])
         assert not ok.trial.any()

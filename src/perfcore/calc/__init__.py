@@ -22,6 +22,7 @@ from perfcore.calc.change import (
 from perfcore.calc.crime_outcomes import OutcomeBasis, OutcomeRate, outcome_rate
 from perfcore.calc.direction import (
     TREND_CRITICAL_VALUE,
+    TREND_SLOPES,
     DirectionResult,
     TrendResult,
     direction_of_travel,
@@ -57,17 +58,20 @@ from perfcore.calc.intervals import (
     IntervalResult,
     RatioResult,
     count_ci,
+    effective_sample_size,
     mean_ci,
     pp_change_ci,
     proportion_ci,
     rate_ci,
     rate_ratio_ci,
 )
+from perfcore.calc.means import MeanChangeResult, mean_change_test
 from perfcore.calc.rounding import round_half_away
 from perfcore.calc.severity import SeverityScore, crime_severity_score
 
 __all__ = [
     "TREND_CRITICAL_VALUE",
+    "TREND_SLOPES",
     "AdditiveStructure",
     "BenchmarkComparison",
     "CagrResult",
@@ -82,6 +86,7 @@ __all__ = [
     "GroupAverage",
     "GroupRank",
     "IntervalResult",
+    "MeanChangeResult",
     "OutcomeBasis",
     "OutcomeRate",
     "Overdispersion",
@@ -97,10 +102,12 @@ __all__ = [
     "crime_severity_score",
     "descriptive_band",
     "direction_of_travel",
+    "effective_sample_size",
     "funnel_axis",
     "funnel_limits",
     "funnel_significance",
     "group_average",
+    "mean_change_test",
     "mean_ci",
     "membership_matrix",
     "outcome_rate",

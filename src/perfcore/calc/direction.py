@@ -1,9 +1,14 @@
-"""Direction of travel (METHODS.md §4): arrow, assessment and Fingertips-style trends.
+"""Direction of travel (METHODS.md §4): arrow, assessment and Fingertips trend markers.
 
 The **arrow** is always the sign of the change (↑ ↓ →). The **assessment** (improving /
 deteriorating / no change) reads the arrow through the measure's polarity, but only
 when the chosen method found a signal: with ``method="significance"`` a change that is
 not significant is ``"no_change"`` even though the arrow shows which way it moved.
+
+:func:`trend_test` gives the trend markers Fingertips (PHE/UKHSA) publishes, following
+``TrendMarkerCalculator`` in ``ukhsa-collaboration/fingertips-open``
+(``PholioVisualisationWS/Analysis/TrendMarkers``) and its port in
+``dhsc-govuk/FingertipsNext`` (``trend-analysis/TrendAnalysisApp/Calculator/Legacy``).
 """
 
 from __future__ import annotations
@@ -34,8 +39,10 @@ from perfcore.codes import Direction, TrendMarker
 from perfcore.errors import OptionError, ShapeError
 
 __all__ = [
+    "FINGERTIPS_SE_DIVISOR",
     "TREND_CRITICAL_VALUE",
     "TREND_LABELS",
+    "TREND_SLOPES",
     "DirectionResult",
     "TrendResult",
     "direction_of_travel",
@@ -43,8 +50,14 @@ __all__ = [
 ]
 
 
-#: χ²(1) critical value at 99.8% (two-sided 0.002): Fingertips' trend threshold.
-TREND_CRITICAL_VALUE = 9.5495
+#: χ²₁ critical value at 99.8% (two-sided 0.002), to the digits of Fingertips'
+#: ``TrendMarkerCalculator.ChiSquareConfidence`` (Excel ``CHIINV(0.002, 1)``).
+TREND_CRITICAL_VALUE = 9.54953570608324
+#: Fingertips' divisor turning 95% limits into a standard error: SE = (U95 − L95) / 3.92
+#: (2 × 1.96; ``TrendMarkerCalculator.IsSignificant``).
+FINGERTIPS_SE_DIVISOR = 3.92
+#: The slope rules of :func:`trend_test` (its ``slopes`` option), the default first.
+TREND_SLOPES = ("fingertips", "weighted_p")
 #: Trend labels (``trend_test``), indexed by ``TrendResult.label_code``: the names of
 #: :class:`~perfcore.codes.TrendMarker`.
 TREND_LABELS = TrendMarker.names()
@@ -61,18 +74,23 @@ def _arrow(code: Int8Array, ok: BoolArray) -> StrArray:
 
 @attrs.frozen(kw_only=True)
 class TrendResult:
-    """Fingertips-style trend over the last ``points`` values (time on the last axis).
+    """Fingertips trend marker over the last ``points`` values (time on the last axis).
 
     Attributes
     ----------
     statistic : ndarray
         X²: the chi-square test for trend (proportions) or (slope / SE)² from an
-        inverse-variance weighted regression (other values).
+        inverse-variance weighted regression (other values). NaN where it is undefined
+        (proportions all 0).
     slope : ndarray
-        Sign gives the direction (per period, on the value scale; for proportions the
-        slope of the proportion against the period index).
+        The slope whose sign gives the direction, per period. Proportions: with
+        ``slopes="fingertips"`` the unweighted least-squares slope of logit(p) = ln(x/(n −
+        x)) (NaN when a count in the window is 0, as logit(0) = −∞); with
+        ``"weighted_p"`` the n-weighted slope of p. Other values: the inverse-variance
+        weighted slope of the value.
     significant : ndarray of bool
-        X² > critical value and, when the leave-one-out guard is on, the guard passed.
+        X² > critical value, the slope is not 0, and (with the leave-one-out guard) the
+        guard passed.
     label_code : ndarray of int8
         :class:`~perfcore.codes.TrendMarker` per series, as the Fingertips trend markers:
         ``INCREASING``, ``DECREASING``, ``NO_SIGNIFICANT_CHANGE``,
@@ -82,6 +100,8 @@ class TrendResult:
         ``label`` (property) gives the names (``"increasing_and_getting_better"`` ...).
     method : str
         ``"chi_square_trend"`` or ``"weighted_regression"``.
+    slopes : str
+        The slope rule used: ``"fingertips"`` or ``"weighted_p"`` (see :func:`trend_test`).
     reasons : ndarray of uint16
     """
 
@@ -90,6 +110,7 @@ class TrendResult:
     significant: BoolArray = attrs.field(eq=False)
     label_code: Int8Array = attrs.field(eq=False)
     method: str
+    slopes: str
     reasons: FlagArray = attrs.field(eq=False)
 
     @property
@@ -148,38 +169,96 @@ def trend_test(
     points: int = 5,
     critical_value: float = TREND_CRITICAL_VALUE,
     leave_one_out: str = "direction",
+    slopes: str = "fingertips",
 ) -> TrendResult:
     """Fingertips trend marker over the most recent ``points`` periods (last axis = time).
 
-    - **Proportions** (give ``numerator`` and ``denominator``): chi-square test for
-      trend, t = 1..points.
-    - **Other values** (give ``series`` and its ``lower``/``upper`` confidence limits at
-      ``ci_confidence``): inverse-variance weighted regression, with
-      SE = (upper - lower) / (2·z).
-    - Significant when X² > ``critical_value`` (9.5495, χ²₁ at 99.8%).
-    - Leave-one-out guard (``leave_one_out``): the test is repeated with each of the
-      points left out in turn. ``"direction"`` (default) requires every 4-point slope to
-      have the same sign as the full slope; ``"significance"`` also requires each of them
-      to be significant; ``"off"`` skips the guard. This guards against one point
-      (e.g. an outlying year) creating a trend.
+    As Fingertips' ``TrendMarkerCalculator`` (t = 1..points, the oldest point first):
 
-    Any missing value in the window gives ``"could_not_be_calculated"`` (reason
-    ``missing``); fewer than ``points`` periods give it with reason ``too_few``.
+    - **Proportions** (give ``numerator`` x and ``denominator`` n): the chi-square test
+      for trend, X² = N·(N·Σx·t − X·Σn·t)² / [X(N − X)(N·Σn·t² − (Σn·t)²)], with N = Σn
+      and X = Σx; the direction from the unweighted least-squares slope of
+      logit(p) = ln(x / (n − x)) on t.
+    - **Other values** (give ``series`` and its ``lower``/``upper`` confidence limits at
+      ``ci_confidence``): inverse-variance weighted regression of the value on t with
+      SE = (upper − lower) / 3.92 for 95% limits (2·z at another level);
+      X² = (slope / SE(slope))².
+    - Significant when X² > ``critical_value`` (9.54953570608324, χ²₁ at 99.8%), the
+      slope is not 0 and the leave-one-out guard passes. The marker is then increasing
+      or decreasing by the sign of the slope.
+
+    Any missing or non-finite value in the window gives ``"could_not_be_calculated"``
+    (reason ``missing`` / ``non_finite``); fewer than ``points`` periods give it with
+    reason ``too_few``. With ``slopes="fingertips"`` a proportion with x = n at a point
+    of the window cannot be calculated (reason ``zero_denominator``: the odds
+    x / (n − x) divide by 0; Fingertips refuses it too), while x = 0 is allowed and, as
+    logit(0) = −∞ makes the slopes including it undefined, gives "no significant
+    change" whatever X² (as Fingertips' marker does).
+
+    Parameters
+    ----------
+    series, lower, upper : array_like, optional
+        Values and their confidence limits (time on the last axis).
+    polarity : Polarity, str, int or array_like
+        Reads the direction as getting better or worse (neutral: the direction alone).
+    numerator, denominator : array_like, optional
+        Counts x and denominators n of a proportion (time on the last axis).
+    ci_confidence : float
+        The level of ``lower``/``upper``.
+    points : int
+        The number of most recent periods tested (Fingertips: 5).
+    critical_value : float
+        The X² threshold.
+    leave_one_out : {"direction", "significance", "off"}
+        The guard against one point making a trend. ``"direction"`` (default, Fingertips):
+        the slopes with each point left out in turn (each of the others keeping its t)
+        and the slope over all points must all be negative or all be ≥ 0 — Fingertips
+        counts a slope of exactly 0 with the positive ones. ``"significance"`` also
+        requires each leave-one-out X² to exceed the critical value (not Fingertips);
+        ``"off"`` skips the guard.
+    slopes : {"fingertips", "weighted_p"}
+        ``"fingertips"`` (default): as above. ``"weighted_p"``: the rule perfcore used
+        before it matched Fingertips — for proportions the n-weighted least-squares slope
+        of p (the slope of the chi-square test), for other values SE = (upper − lower) /
+        (2·z) with the exact z; a guard slope of exactly 0 fails the guard, and X² must
+        be finite. The two agree on the great majority of series; they differ when the
+        logit and p slopes of a leave-one-out subset have different signs (see
+        ``docs/methodology-comparison.md``).
+
+    Examples
+    --------
+    >>> r = trend_test(numerator=[28, 13, 13, 14, 8], denominator=[48, 40, 90, 76, 23])
+    >>> str(r.label), round(float(r.statistic), 2)
+    ('no_significant_change', 15.55)
+    >>> str(trend_test(numerator=[28, 13, 13, 14, 8], denominator=[48, 40, 90, 76, 23],
+    ...                slopes="weighted_p").label)
+    'decreasing'
     """
     check_choice("leave_one_out", leave_one_out, ("direction", "significance", "off"))
+    check_choice("slopes", slopes, TREND_SLOPES)
     arrays, reasons = _trend_window(series, numerator, denominator, lower, upper, points)
     proportion = len(arrays) == 2
-    stats, slopes = _trend_statistics(arrays, reasons, ci_confidence, leave_one_out)
-    stat, slope = stats[0], slopes[0]
+    stats, slope_layers = _trend_statistics(arrays, reasons, ci_confidence, leave_one_out,
+                                            slopes)
+    stat, slope = stats[0], slope_layers[0]
+    fingertips = slopes == "fingertips"
     with np.errstate(invalid="ignore"):
-        significant = (stat > critical_value) & (slope != 0)
+        significant = (stat > critical_value) & ((slope > 0) | (slope < 0))
         if leave_one_out != "off":
-            significant &= (np.sign(slopes[1:]) == np.sign(slope)).all(axis=0)
+            if fingertips:  # Fingertips: slope < 0 counts -1, anything else +1
+                negative = slope_layers < 0
+                significant &= (negative == negative[0]).all(axis=0)
+            else:
+                significant &= (np.sign(slope_layers[1:]) == np.sign(slope)).all(axis=0)
             if leave_one_out == "significance":
                 significant &= (stats[1:] > critical_value).all(axis=0)
-    ok = (reasons == 0) & np.isfinite(stat)
-    reasons |= np.where((reasons == 0) & ~np.isfinite(stat), np.uint16(Reason.TOO_FEW),
-                        np.uint16(0))
+    if fingertips:
+        # An undefined X² (proportions all 0) is "no significant change", as in Fingertips.
+        ok = reasons == 0
+    else:
+        ok = (reasons == 0) & np.isfinite(stat)
+        reasons |= np.where((reasons == 0) & ~np.isfinite(stat), np.uint16(Reason.TOO_FEW),
+                            np.uint16(0))
     significant &= ok
     label = _trend_markers(slope, np.broadcast_to(polarity_signs(polarity), reasons.shape),
                            significant, ok)
@@ -187,7 +266,7 @@ def trend_test(
     return TrendResult(statistic=np.where(ok, stat, np.nan), slope=np.where(ok, slope, np.nan),
                        significant=np.asarray(significant), label_code=label,
                        method="chi_square_trend" if proportion else "weighted_regression",
-                       reasons=reasons)
+                       slopes=slopes, reasons=reasons)
 
 
 def _trend_window(series: npt.ArrayLike | None, numerator: npt.ArrayLike | None,
@@ -223,10 +302,11 @@ def _time_first(a: FloatArray) -> FloatArray:
 
 
 def _trend_statistics(arrays: list[FloatArray], reasons: FlagArray, ci_confidence: float,
-                      leave_one_out: str) -> tuple[FloatArray, FloatArray]:
+                      leave_one_out: str, slopes: str) -> tuple[FloatArray, FloatArray]:
     """X² and slope per layer and series, adding the values' reasons to ``reasons`` (in
     place). Layer 0 uses every point; with the leave-one-out guard, layer j + 1 leaves out
-    point j. All the layers are one run over every series (not a run per left-out point).
+    point j (the others keep their t). All the layers are one run over every series (not
+    a run per left-out point).
     """
     shape, k = arrays[0].shape[:-1], arrays[0].shape[-1]
     # Time first from here (see _chi_square_trend), t shaped to broadcast over series.
@@ -241,14 +321,33 @@ def _trend_statistics(arrays: list[FloatArray], reasons: FlagArray, ci_confidenc
             reasons |= np.where(((x < 0) | (n < 0)).any(-1), np.uint16(Reason.NEGATIVE),
                                 np.uint16(0))
             reasons |= np.where((x > n).any(-1), np.uint16(Reason.X_GT_N), np.uint16(0))
-        return _chi_square_trend(_time_first(x), _time_first(n), t, use)
+        stats, slope = _chi_square_trend(_time_first(x), _time_first(n), t, use)
+        if slopes == "fingertips":
+            slope = _logit_slopes(x, n, reasons, t, use)
+        return stats, slope
     y, lo, hi = arrays
+    divisor = (FINGERTIPS_SE_DIVISOR if slopes == "fingertips" and ci_confidence == 0.95
+               else 2.0 * z_value(ci_confidence))
     with np.errstate(invalid="ignore", divide="ignore"):
-        se = (hi - lo) / (2.0 * z_value(ci_confidence))
+        se = (hi - lo) / divisor
         w = 1.0 / se**2
     reasons |= np.where((~(se > 0) & np.isfinite(se)).any(-1),
                         np.uint16(Reason.ZERO_DENOMINATOR), np.uint16(0))
     return _weighted_regression(_time_first(y), _time_first(w), t, use)
+
+
+def _logit_slopes(x: FloatArray, n: FloatArray, reasons: FlagArray, t: FloatArray,
+                  use: npt.NDArray[np.bool_]) -> FloatArray:
+    """Fingertips' proportion slopes: unweighted least squares of ln(x / (n − x)) on t,
+    per layer. x = n gives reason ``ZERO_DENOMINATOR`` (in place), as Fingertips refuses
+    it; x = 0 gives logit −∞ and so NaN for every slope whose layer includes it."""
+    with np.errstate(invalid="ignore"):
+        reasons |= np.where((x == n).any(-1) & (reasons == 0),
+                            np.uint16(Reason.ZERO_DENOMINATOR), np.uint16(0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logit = np.log(x / (n - x))
+    _, slope = _weighted_regression(_time_first(logit), np.ones_like(t), t, use)
+    return slope
 
 
 def _trend_markers(slope: FloatArray, sign: Int8Array, significant: BoolArray,
@@ -332,6 +431,7 @@ def direction_of_travel(
     ci_confidence: float = 0.95,
     points: int = 5,
     leave_one_out: str = "direction",
+    slopes: str = "fingertips",
 ) -> DirectionResult:
     """Arrow and assessment for the change from ``previous`` to ``current``.
 
@@ -349,7 +449,7 @@ def direction_of_travel(
         Required for ``threshold``; same units as the values (pp for proportions).
     significant : array_like of bool (or float with NaN for unknown)
         Required for ``significance``.
-    series, numerator, denominator, lower, upper, ci_confidence, points, leave_one_out
+    series, numerator, denominator, lower, upper, ci_confidence, points, leave_one_out, slopes
         For ``trend``: see :func:`trend_test`.
     """
     check_choice("method", method, _METHODS)
@@ -358,7 +458,7 @@ def direction_of_travel(
         trend = trend_test(series, polarity=polarity, numerator=numerator,
                            denominator=denominator, lower=lower, upper=upper,
                            ci_confidence=ci_confidence, points=points,
-                           leave_one_out=leave_one_out)
+                           leave_one_out=leave_one_out, slopes=slopes)
         reasons = trend.reasons
         ok = reasons == 0
         code = np.where(ok, np.sign(np.nan_to_num(trend.slope)), 0).astype(np.int8)

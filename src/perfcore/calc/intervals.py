@@ -25,7 +25,7 @@ Only :mod:`scipy.special` is used, so importing this module stays cheap.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import attrs
 import numpy as np
@@ -58,6 +58,7 @@ __all__ = [
     "IntervalResult",
     "RatioResult",
     "count_ci",
+    "effective_sample_size",
     "mean_ci",
     "pp_change_ci",
     "proportion_ci",
@@ -254,9 +255,17 @@ def _wilson(x: FloatArray, n: FloatArray, z: float,
         lower = 2x² / (n (2x + z² + h)),   h = z√(z² + 4x(n − x)/n),
 
     the same value with no cancellation; x = 0 gives exactly 0. h is symmetric in x and
-    n − x, and so is the interval: upper(x) = 1 − lower(n − x), exactly 1 at x = n. Both
-    bounds stay in [0, 1], contain x/n and widen with z without clipping. In-place
-    operations (into ``out`` when given) keep this as fast as the textbook form.
+    n − x, and so is the interval: upper(x) = 1 − lower(n − x). Written out, with
+    m = n − x and t = z² + h, that is
+
+        upper = (2mx + n·t) / (n(2m + t)),
+
+    a ratio of sums of non-negative terms, so a tiny upper bound (x = 1, n = 10⁹) keeps
+    its relative precision, which ``1 − lower(n − x)`` loses to cancellation; x = n gives
+    exactly n·t / (n·t) = 1. Both bounds stay in [0, 1] (the upper one is clipped at 1
+    against a last-place rounding when x is within an ulp of n), contain x/n and widen
+    with z. In-place operations (into ``out`` when given) keep this as fast as the
+    textbook form.
     """
     if np.ndim(x) == 0:  # the in-place steps below need arrays, not numpy scalars
         lo, up = _wilson(np.reshape(x, (1,)), np.reshape(n, (1,)), z)
@@ -281,11 +290,13 @@ def _wilson(x: FloatArray, n: FloatArray, z: float,
     np.divide(2.0 * x * x, lower, out=lower)
     upper = np.multiply(m, 2.0, out=None if out is None else out[1])
     upper += h
-    upper *= n
-    m *= m
+    upper *= n  # n(2m + t)
+    m *= x
     m *= 2.0
+    h *= n
+    m += h  # 2mx + n·t
     np.divide(m, upper, out=upper)
-    np.subtract(1.0, upper, out=upper)
+    np.minimum(upper, 1.0, out=upper)
     return lower, upper
 
 
@@ -345,9 +356,66 @@ def _finish(arr: FloatArray, bad: BoolArray | None, mult: float = 1.0) -> FloatA
     return arr
 
 
+def effective_sample_size(n: npt.ArrayLike, design_effect: npt.ArrayLike) -> FloatArray:
+    """Kish's effective sample size, ``n / design_effect``.
+
+    A survey with a complex design (weighting, clustering, stratification) estimates a
+    proportion with the variance of a simple random sample of ``n / deff`` respondents,
+    where the design effect deff is the ratio of the estimate's actual variance to a
+    simple random sample's (Kish 1965). Surveys usually publish it, or the design factor
+    deft = √deff; for weighting alone Kish's approximation is deff = 1 + CV², CV the
+    coefficient of variation of the weights. NaN where ``design_effect`` is not a finite
+    number > 0 or ``n`` is not finite.
+
+    Examples
+    --------
+    >>> float(effective_sample_size(1200, 1.5))
+    800.0
+    """
+    na, d = broadcast(n=n, design_effect=design_effect)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out: FloatArray = np.where(np.isfinite(d) & (d > 0) & np.isfinite(na), na / d, np.nan)
+    return out
+
+
+def _is_one(design_effect: npt.ArrayLike) -> bool:
+    return np.ndim(design_effect) == 0 and bool(np.asarray(design_effect) == 1)
+
+
+class _Effective(NamedTuple):
+    """Inputs broadcast with a design effect: the originals, the effective numbers
+    (divided by it), the reasons with the design effect's own, the invalid elements."""
+
+    original: list[FloatArray]
+    effective: list[FloatArray]
+    reasons: FlagArray
+    bad: BoolArray | None
+
+
+def _design_effect(arrays: list[FloatArray], reasons: FlagArray, design_effect: npt.ArrayLike,
+                   what: str) -> _Effective:
+    """``arrays`` broadcast with ``design_effect`` and divided by it; its reasons: NaN
+    ``MISSING``, ±inf ``NON_FINITE``, < 0 ``NEGATIVE``, 0 ``ZERO_DENOMINATOR``. Invalid
+    elements get harmless values (0 for the first array, 1 for the others)."""
+    *parts, d = broadcast(**{f"a{i}": a for i, a in enumerate(arrays)},
+                          design_effect=design_effect)
+    d_reasons = input_reasons(d)
+    finite = np.isfinite(d)
+    set_reason(d_reasons, finite & (d < 0), Reason.NEGATIVE)
+    set_reason(d_reasons, finite & (d == 0), Reason.ZERO_DENOMINATOR)
+    warn_invalid(d_reasons, f"{what} (design_effect)", stacklevel=4)
+    reasons = np.broadcast_to(reasons, d.shape) | d_reasons
+    bad = invalid(reasons)
+    if bad.any():
+        parts = [_clean(a, bad, 0.0 if i % 2 == 0 else 1.0) for i, a in enumerate(parts)]
+        d = _clean(d, bad, 1.0)
+    return _Effective(parts, [a / d for a in parts], reasons, bad if bad.any() else None)
+
+
 def proportion_ci(x: npt.ArrayLike, n: npt.ArrayLike, *, confidence: Confidence = 0.95,
                   method: Literal["wilson", "exact"] = "wilson",
-                  multiplier: float = 1) -> IntervalResult:
+                  multiplier: float = 1,
+                  design_effect: npt.ArrayLike = 1.0) -> IntervalResult:
     """Proportion ``x / n`` with a Wilson score (default) or exact interval.
 
     Parameters
@@ -367,6 +435,15 @@ def proportion_ci(x: npt.ArrayLike, n: npt.ArrayLike, *, confidence: Confidence 
         Either way x = 0 gives lower 0 and x = n upper 1 exactly.
     multiplier : float, default 1
         Scale of value and bounds: 100 gives percentages.
+    design_effect : float or array-like, default 1
+        For a proportion estimated by a survey with a complex design: the interval is
+        computed from Kish's effective sample size ``n / design_effect`` (and the same
+        proportion, ``x / design_effect`` of them), which widens it by about
+        √design_effect (see :func:`effective_sample_size`). 1 (the default) is a simple
+        random sample, or a count of every case (recorded crimes): leave it at 1 unless
+        the data come from a sample survey that publishes a design effect. Broadcasts
+        with ``x`` and ``n``; NaN, infinite, negative or zero values give NaN with a
+        reason. The estimate ``x / n`` is unchanged.
 
     Returns
     -------
@@ -384,14 +461,18 @@ def proportion_ci(x: npt.ArrayLike, n: npt.ArrayLike, *, confidence: Confidence 
     mult = positive_option("multiplier", multiplier)
     levels, stacked = _levels(confidence)
     xs, ns, reasons, bad = _proportion_inputs(x, n, "proportion_ci")
+    xe, ne = xs, ns  # the effective numbers the interval comes from
+    if not _is_one(design_effect):
+        eff = _design_effect([xs, ns], reasons, design_effect, "proportion_ci")
+        (xs, ns), (xe, ne), reasons, bad = eff.original, eff.effective, eff.reasons, eff.bad
     # Bounds for every level are written straight into one (levels, ...) array each.
-    lower = np.empty((len(levels), *xs.shape))
-    upper = np.empty((len(levels), *xs.shape))
+    lower = np.empty((len(levels), *xe.shape))
+    upper = np.empty((len(levels), *xe.shape))
     for i, c in enumerate(levels):
         if method == "wilson":
-            _wilson(xs, ns, z_value(c), out=(lower[i, ...], upper[i, ...]))
+            _wilson(xe, ne, z_value(c), out=(lower[i, ...], upper[i, ...]))
         else:
-            lower[i], upper[i] = _clopper_pearson(xs, ns, 1.0 - c)
+            lower[i], upper[i] = _clopper_pearson(xe, ne, 1.0 - c)
     _finish(lower, bad, mult)
     _finish(upper, bad, mult)
     value = _finish(xs / ns, bad, mult)
@@ -610,7 +691,8 @@ def mean_ci(mean: npt.ArrayLike, sd: npt.ArrayLike, n: npt.ArrayLike, *,
 
 
 def pp_change_ci(x1: npt.ArrayLike, n1: npt.ArrayLike, x2: npt.ArrayLike, n2: npt.ArrayLike,
-                 *, confidence: Confidence = 0.95) -> DifferenceResult:
+                 *, confidence: Confidence = 0.95,
+                 design_effect: npt.ArrayLike = 1.0) -> DifferenceResult:
     """Change in a proportion, ``p2 − p1`` in percentage points, with Newcombe's interval.
 
     Period 1 is the previous period, period 2 the current one, so a rise is positive.
@@ -628,6 +710,14 @@ def pp_change_ci(x1: npt.ArrayLike, n1: npt.ArrayLike, x2: npt.ArrayLike, n2: np
     x2, n2 : array-like of float
         Current period's.
     confidence : float or sequence of float, default 0.95
+    design_effect : float or array-like, default 1
+        For proportions from a survey with a complex design, the design effect of both
+        periods' estimates: the Wilson intervals, the Newcombe interval and the p-value
+        use Kish's effective sample sizes ``n / design_effect`` (see
+        :func:`proportion_ci`); leave it at 1 for counts of every case. For different
+        design effects in the two periods, pass effective numbers instead
+        (``x1 / deff1, n1 / deff1, x2 / deff2, n2 / deff2``). The change itself and
+        ``p1``, ``p2`` are unchanged.
 
     Returns
     -------
@@ -641,8 +731,14 @@ def pp_change_ci(x1: npt.ArrayLike, n1: npt.ArrayLike, x2: npt.ArrayLike, n2: np
     warn_invalid(reasons, "pp_change_ci")
     a1, a2 = _clean(a1, bad, 0.0), _clean(a2, bad, 0.0)
     b1, b2 = _clean(b1, bad, 1.0), _clean(b2, bad, 1.0)
-    p1 = a1 / b1
-    p2 = a2 / b2
+    p1 = est1 = a1 / b1
+    p2 = est2 = a2 / b2
+    if not _is_one(design_effect):  # the interval from the effective numbers
+        eff = _design_effect([a1, b1, a2, b2], reasons, design_effect, "pp_change_ci")
+        (a1, b1, a2, b2), reasons = eff.effective, eff.reasons
+        bad = eff.bad if eff.bad is not None else np.zeros(reasons.shape, dtype=bool)
+        est1, est2 = np.broadcast_to(est1, bad.shape), np.broadcast_to(est2, bad.shape)
+        p1, p2 = a1 / b1, a2 / b2
     d = p2 - p1
     nan = float("nan")
     lowers: list[FloatArray] = []
@@ -663,8 +759,8 @@ def pp_change_ci(x1: npt.ArrayLike, n1: npt.ArrayLike, x2: npt.ArrayLike, n2: np
     zstat = d / np.where(degenerate, 1.0, np.sqrt(np.where(degenerate, 1.0, var)))
     pvalue = np.where(degenerate, 1.0, 2.0 * special.ndtr(-np.abs(zstat)))
     return DifferenceResult(
-        p1=np.where(bad, nan, p1), p2=np.where(bad, nan, p2),
-        value=np.where(bad, nan, d * 100.0),
+        p1=np.where(bad, nan, est1), p2=np.where(bad, nan, est2),
+        value=np.where(bad, nan, (est2 - est1) * 100.0),
         lower=_stack(lowers, stacked), upper=_stack(uppers, stacked),
         significant=np.stack(sig) if stacked else sig[0],
         pvalue=np.where(bad, nan, pvalue), confidence=levels, reasons=reasons)

@@ -76,9 +76,17 @@ class SpcRules:
         group's mean and limits (``mdc_v5``).
     two_of_three_counts_beyond : bool
         Points beyond the process limits count towards 2-of-3 (off in every profile).
+    trend_side_from_trend : bool
+        Each point of a trend takes the direction of the trend it belongs to (a point
+        shared by a rising and a falling trend, the trend it ends). Off in every profile:
+        NHSRplotthedots 0.2.2's rule is used instead — the step to the next point when
+        that point is in a trend too, else the step from the previous point — which
+        differs only where two trends meet (see :func:`point_type_codes`).
     short_group : int
-        A group with fewer points than this has trial limits (NHSRplotthedots warns at
-        ``n < 12``; METHODS.md says fewer than 13, used by the MDC profiles).
+        A group with fewer points than this has trial limits: 13 in every profile, as
+        NHSRplotthedots 0.2.2 computes it (``ptd_add_short_group_warnings``:
+        ``n() < getOption("ptd_spc.warning_threshold", 13)``, although its message and
+        its documentation say 12) and METHODS.md §5 says ("fewer than 13 points").
     """
 
     run_length: int = 7
@@ -89,16 +97,17 @@ class SpcRules:
     trends_cross_rebase: bool = False
     runs_cross_rebase: bool = False
     two_of_three_counts_beyond: bool = False
-    short_group: int = 12
+    trend_side_from_trend: bool = False
+    short_group: int = 13
 
 
 #: Named rule profiles. Each differs from ``nhsr`` only where its source does.
 PROFILES: Final[Mapping[str, SpcRules]] = {
     "nhsr": SpcRules(),
     "mdc_sql_2_5": SpcRules(screen_recomputes_mean=True, assurance_inclusive=True,
-                            trends_cross_rebase=True, short_group=13),
+                            trends_cross_rebase=True),
     "mdc_v5": SpcRules(run_length=6, trend_length=6, trends_cross_rebase=True,
-                       runs_cross_rebase=True, short_group=13),
+                       runs_cross_rebase=True),
 }
 #: Switch names accepted as keyword arguments by :func:`xmr` and :func:`xmr_batch`.
 SWITCHES: Final = tuple(a.name for a in attrs.fields(SpcRules))
@@ -228,20 +237,36 @@ def rule_codes(outside: BoolArray, trend: BoolArray, two_of_three: BoolArray,
 
 def point_type_codes(rule_code: Int8Array, trend: BoolArray, step: Int8Array,
                      trend_linked: BoolArray, side: Int8Array, signs: Int8Array,
-                     valid: BoolArray) -> Int8Array:
+                     valid: BoolArray, *, trend_length: int | None = None) -> Int8Array:
     """The :class:`~perfcore.codes.PointType` of each point.
 
-    A point's side is its side of the mean, except in a trend, where it is the trend's
-    direction (NHSRplotthedots 0.2.2, fix for issue #171): the step to the next point
-    when that point is also in the trend, else the step from the previous one. The side
-    read with the improvement direction ``signs`` (+1/−1 per series) is improvement or
-    concern; a neutral series (0) gets neutral high/low instead.
+    A point's side is its side of the mean, except for a point labelled by a trend,
+    whose side is a direction (NHSRplotthedots 0.2.2, fix for issue #171: a rising trend
+    that starts below the mean is all improvement when increase is good):
+
+    - by default, NHSRplotthedots' rule (``ptd_special_cause_type``): the sign of the
+      step to the next point when that point is in a trend too, else of the step from
+      the previous point; a step of 0 counts as falling. Inside one trend that is the
+      trend's direction. Where two trends meet it is the later one's: the peak shared
+      by a rising and a falling trend is falling, and the last point of a rising trend
+      followed by a tie and another trend is falling (the tie's step, 0);
+    - with ``trend_length`` (switch ``trend_side_from_trend``), the direction of the trend
+      of ``trend_length`` points the point belongs to; a point shared by a rising and a
+      falling trend takes the one it ends (the step from the previous point), so a
+      point's side does not change when later points start another trend.
+
+    The side read with the improvement direction ``signs`` (+1/−1 per series) is
+    improvement or concern; a neutral series (0) gets neutral high/low instead.
     """
-    nxt_in = np.zeros(trend.shape, dtype=bool)
-    nxt_in[:, :-1] = trend[:, 1:] & trend[:, :-1] & trend_linked[:, 1:]
-    right = np.zeros(trend.shape, dtype=np.int8)
-    right[:, :-1] = step[:, 1:]
-    high = np.where(rule_code == _TREND, np.where(nxt_in, right, step) == 1, side > 0)
+    if trend_length is None:
+        nxt_in = np.zeros(trend.shape, dtype=bool)
+        nxt_in[:, :-1] = trend[:, 1:] & trend[:, :-1] & trend_linked[:, 1:]
+        right = np.zeros(trend.shape, dtype=np.int8)
+        right[:, :-1] = step[:, 1:]
+        rising = np.where(nxt_in, right, step) == 1
+    else:
+        rising = _rising_trend_points(step, trend_length)
+    high = np.where(rule_code == _TREND, rising, side > 0)
     direction = high.view(np.int8) * np.int8(2) - np.int8(1)  # +1 high, -1 low
     oriented = direction * signs[:, None]
     point_type = np.where(oriented > 0, _IMPROVEMENT, _CONCERN)
@@ -252,3 +277,16 @@ def point_type_codes(rule_code: Int8Array, trend: BoolArray, step: Int8Array,
     point_type[rule_code == _NO_RULE] = _COMMON
     point_type[~valid] = _MISSING
     return point_type
+
+
+def _rising_trend_points(step: Int8Array, length: int) -> BoolArray:
+    """True at the points of a rising trend of ``length`` points (``step`` as
+    :func:`trend_flags` gives it). A point where a rising and a falling trend meet (in
+    both) goes with the trend it ends: rising if its step from the previous point rises."""
+    membership = []
+    for sign in (1, -1):
+        ends = _all_of_last(step == sign, length - 1)
+        ends[:, : length - 1] = False
+        membership.append(_spread_back(ends, length))
+    up, down = membership
+    return np.where(up & down, step == 1, up)
