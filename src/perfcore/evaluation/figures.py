@@ -18,6 +18,9 @@ from perfcore.calc import (
     FlagArray,
     FloatArray,
     count_ci,
+    effective_sample_size,
+    mean_change_test,
+    mean_ci,
     pct_change,
     pp_change,
     pp_change_ci,
@@ -77,13 +80,13 @@ def headline_figures(values: MeasureValues, measures: Sequence[Measure], *,
         _rates(out, rows(MeasureKind.RATE), values, measures, confidence)
         _proportions(out, rows(MeasureKind.PROPORTION), _effective(values, design_effect),
                      confidence)
+        _means(out, rows(MeasureKind.MEAN), values, confidence)
         change = _change(cur, prev, rows(MeasureKind.PROPORTION),
                          rows(MeasureKind.COUNT, MeasureKind.RATE, MeasureKind.MEAN,
                               MeasureKind.MONEY), small_base)
     untested = _untested(values, kinds, out, overlapping)
     tested = untested == UntestedReason.NONE
-    method = tuple("newcombe" if k is MeasureKind.PROPORTION else "rate_ratio"
-                   if k in (MeasureKind.COUNT, MeasureKind.RATE) else "" for k in kinds)
+    method = tuple(_TEST_METHODS.get(k, "") for k in kinds)
     return Headline(
         current=cur, previous=prev,
         counts=Counts(numerator=values.x[..., 1], denominator=values.n[..., 1],
@@ -98,11 +101,16 @@ def headline_figures(values: MeasureValues, measures: Sequence[Measure], *,
         compared=(out.cmp_value, out.cmp_lower, out.cmp_upper), reasons=out.reasons)
 
 
+#: The test of each kind's change (ChangeTest.method).
+_TEST_METHODS = {MeasureKind.PROPORTION: "newcombe", MeasureKind.COUNT: "rate_ratio",
+                 MeasureKind.RATE: "rate_ratio", MeasureKind.MEAN: "welch"}
+
+
 def _effective(values: MeasureValues, design_effect: float) -> MeasureValues:
     """Survey proportions with the effective sample size n / design effect."""
     if design_effect == 1.0 or not values.survey.any():
         return values
-    n = np.where(values.survey, values.n / design_effect, values.n)
+    n = np.where(values.survey, effective_sample_size(values.n, design_effect), values.n)
     x = np.where(values.survey, values.value * n, values.x)
     return attrs.evolve(values, x=x, n=n)
 
@@ -125,7 +133,9 @@ def _untested(v: MeasureValues, kinds: Sequence[MeasureKind], out: _Arrays,
         ((kind == MeasureKind.PROPORTION.value) & no_n, UntestedReason.NO_BASE),
         ((kind == MeasureKind.RATE.value) & no_x, UntestedReason.NO_COUNT),
         ((kind == MeasureKind.RATE.value) & no_n, UntestedReason.NO_POPULATION),
-        (kind == MeasureKind.MEAN.value, UntestedReason.NO_SD),
+        ((kind == MeasureKind.MEAN.value) & (np.isnan(v.sd).any(axis=2) if v.sd is not None
+                                             else True), UntestedReason.NO_SD),
+        ((kind == MeasureKind.MEAN.value) & no_n, UntestedReason.NO_BASE),
         (np.isnan(out.significant), UntestedReason.INVALID),
     ]
     for where, why in reversed(rules):  # the first rule that applies names the reason
@@ -210,6 +220,23 @@ def _proportions(out: _Arrays, r: Rows, v: MeasureValues, confidence: float) -> 
     out.cmp_value[r], out.cmp_lower[r], out.cmp_upper[r] = (v.value[r][..., 1], ci.lower,
                                                             ci.upper)
     out.reasons[r] |= np.where(~np.isnan(n[..., 1]), ci.reasons, 0).astype(np.uint16)
+
+
+def _means(out: _Arrays, r: Rows, v: MeasureValues, confidence: float) -> None:
+    """Student's t interval of the mean; the change tested by Welch's t-test, where the
+    data give each period's standard deviation and sample size."""
+    if not r.size or v.sd is None:
+        return
+    m, sd, n = v.value[r], v.sd[r], v.n[r]
+    ci = mean_ci(m[..., 1], sd[..., 1], n[..., 1], confidence=confidence)
+    out.lower[r], out.upper[r] = ci.lower, ci.upper
+    out.ci_method[r] = ci.method_code
+    d = mean_change_test(m[..., 0], sd[..., 0], n[..., 0], m[..., 1], sd[..., 1], n[..., 1],
+                         confidence=confidence)
+    out.significant[r] = np.where(d.reasons != 0, np.nan, d.significant)
+    out.pvalue[r] = d.pvalue
+    out.cmp_value[r], out.cmp_lower[r], out.cmp_upper[r] = m[..., 1], ci.lower, ci.upper
+    out.reasons[r] |= np.where(~np.isnan(sd[..., 1]), ci.reasons, 0).astype(np.uint16)
 
 
 def _change(cur: FloatArray, prev: FloatArray, pp_rows: Rows, pct_rows: Rows,

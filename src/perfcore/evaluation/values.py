@@ -47,12 +47,14 @@ class Observations:
 class MeasureValues:
     """Each cell's value by its measure's kind, with the count (``x``) and base (``n``)
     the statistics use (NaN where the kind has none); ``survey`` is True where ``n`` is
-    a survey's sample size rather than a denominator."""
+    a survey's sample size rather than a denominator; ``sd`` a mean's sample standard
+    deviation (its ``n`` the sample size)."""
 
     value: FloatArray
     x: FloatArray
     n: FloatArray
     survey: npt.NDArray[np.bool_]
+    sd: FloatArray | None = None
 
 
 def gather(dataset: Dataset, measures: Sequence[Measure], periods: Sequence[Period],
@@ -101,7 +103,9 @@ def measure_values(obs: Observations, measures: Sequence[Measure], *,
       positive, with x the numerator or value × n; else the recorded value. A numerator
       without a denominator or sample size is a :class:`~perfcore.errors.DataError`
       (``organisations`` and ``periods``, the cube's axes, name the cell in its message).
-    - **mean**, **money**: the recorded value; qualitative items have none.
+    - **mean**: the recorded value, with its sample standard deviation (``sd``) and
+      sample size (``n``) where the data give them (Welch's test of a change needs both);
+    - **money**: the recorded value; qualitative items have none.
     """
     value = obs.value.copy()
     x = np.full_like(value, np.nan)
@@ -128,7 +132,11 @@ def measure_values(obs: Observations, measures: Sequence[Measure], *,
                             obs.numerator[r])
             value[r] = np.where(n[r] > 0, x[r] / n[r], obs.value[r])
             survey[r] = np.isnan(obs.denominator[r]) & ~np.isnan(obs.sample_size[r])
-    return MeasureValues(value=value, x=x, n=n, survey=survey)
+        sd = np.full_like(value, np.nan)
+        r = rows_of[MeasureKind.MEAN]
+        if r.size:
+            n[r], sd[r] = obs.sample_size[r], obs.sd[r]
+    return MeasureValues(value=value, x=x, n=n, survey=survey, sd=sd)
 
 
 def _rows_by_kind(measures: Sequence[Measure]) -> dict[MeasureKind, np.ndarray]:
