@@ -11,6 +11,7 @@ import pytest
 import perfcore
 from perfcore import pipeline
 from perfcore.cli import main
+from perfcore.codes import MeasureKind
 from perfcore.evaluation import NotAvailableWarning
 from perfcore.periods import parse_period
 from perfcore.pipeline import latest_period
@@ -47,6 +48,18 @@ def test_validate_lists_measures_without_data_as_notes_unless_strict(
     out, err = capsys.readouterr()
     assert out.endswith("; 5 problem(s)\n")
     assert f"{plan}: problem: measure 'da_crimes' has no observations" in err
+
+
+@pytest.mark.filterwarnings("ignore::perfcore.errors.PerfcoreWarning")
+@pytest.mark.parametrize("path", EXAMPLE_PLANS, ids=lambda p: p.name)
+def test_every_example_reports_figures_by_default(path: Path) -> None:
+    # The default period is one the data hold: a plan's table is not a column of "n/a"
+    # (seed 003's CSEW table reports its rolling years, not the financial year).
+    rows = [r for r in perfcore.run(path).report.rows()
+            if r.measure.kind is not MeasureKind.QUALITATIVE]
+    shown = [r for r in rows if (c := r.cell("current")).value is not None
+             and c.value == c.value]
+    assert not rows or shown
 
 
 def test_latest_period_prefers_the_longer_of_periods_ending_together() -> None:
