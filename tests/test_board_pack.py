@@ -317,3 +317,15 @@ def test_all_goes_alone(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", plan, "--organisation", "all", "--organisation", "Kent"]) == 1
     assert ("--organisation=['all', 'Kent']: 'all' asks for the league of every force: give "
             "it alone") in capsys.readouterr().err
+
+
+def test_seed000_aims_without_measures_and_items_not_assessed(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Seed 000's second overarching aim has no measures: it is still listed. Its
+    # objectives were not given a status: the roll-ups count them "not assessed", not
+    # "not tested" (no test was due).
+    assert main(["report", str(ROOT / "examples/gwent/seed000-priorities.toml")]) == 0
+    out = capsys.readouterr().out
+    assert "  Outcome: Deliver Medium Term Financial Plan\n    (no measures in the plan)" in out
+    assert "Crime Prevention  [Not assessed: 2 not assessed]" in out
+    assert "not tested" not in out.split("Notes")[0]

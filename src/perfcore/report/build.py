@@ -60,7 +60,7 @@ Catalogues = Callable[[str], Iterable[gettext.NullTranslations]]
 #: A roll-up's counts, by category (see perfcore.scoring.ROLLUP_CATEGORIES).
 _COUNT_WORDS = {"red": N_("{n} red"), "amber": N_("{n} amber"), "green": N_("{n} green"),
                 "not_tested": N_("{n} not tested"), "neutral": N_("{n} neutral"),
-                "no_data": N_("{n} no data")}
+                "no_data": N_("{n} no data"), "not_assessed": N_("{n} not assessed")}
 
 #: The tests of change, by ChangeTest.method.
 _TEST_NAMES = {"rate_ratio": N_("conditional exact test of two counts"),
@@ -231,9 +231,12 @@ class ReportBuilder:
         return Column(key=column.key, heading=self.tr(text, f"column {column.key!r} label"))
 
     def section(self, p: Priority) -> Section | None:
+        """A priority's outcomes with their evaluated measures; an outcome the plan gives
+        no measures is listed too (a board sees the aim is not measured), one whose
+        measures were all left out of the evaluation is not."""
         shown = [(o, [m for m in o.measures if m.id in self.index]) for o in p.outcomes]
-        shown = [(o, ms) for o, ms in shown if ms]
-        if not shown:
+        shown = [(o, ms) for o, ms in shown if ms or not o.measures]
+        if not any(ms for _o, ms in shown):
             return None
         where = f"priority {p.id!r}"
         heads = {f: self.tr(getattr(p, f), f"{where} {f}")
@@ -246,7 +249,7 @@ class ReportBuilder:
             outcomes.append(Outcome(
                 statement=self.tr(o.statement, f"outcome {o.id!r} statement"), rows=rows,
                 columns=self.outcome_columns(columns, rows),
-                rolled=self.rolled(scores.outcomes[o.id] if scores else None)))
+                rolled=self.rolled(scores.outcomes[o.id] if scores and rows else None)))
         return Section(id=p.id, **heads, outcomes=tuple(outcomes),
                        rolled=self.rolled(scores.priorities[p.id] if scores else None))
 

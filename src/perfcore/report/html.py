@@ -179,6 +179,8 @@ def _outcome(report: Report, outcome: Outcome, _: Translator) -> list[str]:
     statement = outcome.statement
     out = [f'<div class="outcome"><h3>{_e(statement)}{_rolled(outcome.rolled, _)}</h3>']
     rows = measured(outcome)
+    if not outcome.rows:
+        out.append(f'<p class="meta">({_e(_("no measures in the plan"))})</p>')
     if rows:
         columns = outcome.columns or report.columns
         out.append('<div class="table-wrap"><table>\n'

@@ -46,6 +46,8 @@ def _render_one(report: Report) -> str:
             mark = (f" — {rolled_text(outcome.rolled, words)}" if outcome.status is not None
                     else "")
             out += [f"### {_esc(outcome.statement)}{mark}", ""]
+            if not outcome.rows:
+                out += [f"*({_esc(_('no measures in the plan'))})*", ""]
             if measured(outcome):
                 head, *rows = text_table(report, outcome, _("Measure"))
                 out.append("| " + " | ".join(_esc(h) for h in head) + " |")

@@ -164,7 +164,7 @@ class Row:
 class Rolled:
     """A roll-up as a report shows it: the status (None: not scored), what it rests on when
     grey (``basis``: not tested, neutral, no data), and what it is made of (``counts`` by
-    red, amber, green, not tested, neutral, no data; ``words``: "2 red, 1 green, 3 not
+    red, amber, green, not tested, neutral, no data, not assessed; ``words``: "2 red, 1 green, 3 not
     tested" in the report's language)."""
 
     status: Status | None = None

@@ -70,6 +70,8 @@ def _render_one(report: Report, colour: bool) -> str:
             mark = (f"  [{rolled_text(outcome.rolled, words)}]" if outcome.status is not None
                     else "")
             out.append(f"  {_('Outcome')}: {outcome.statement}{mark}")
+            if not outcome.rows:
+                out.append(f"    ({_('no measures in the plan')})")
             if measured(outcome):
                 table = text_table(report, outcome, _("Measure"), _coloured if colour else None)
                 widths = [max(_width(row[k]) for row in table) for k in range(len(table[0]))]

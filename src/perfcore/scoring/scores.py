@@ -87,7 +87,8 @@ class ExceptionItem:
 
 #: What a roll-up counts, per organisation: the measures' red, amber and green statuses,
 #: and those without one by why (their basis).
-ROLLUP_CATEGORIES = ("red", "amber", "green", "not_tested", "neutral", "no_data")
+ROLLUP_CATEGORIES = ("red", "amber", "green", "not_tested", "neutral", "no_data",
+                     "not_assessed")
 
 
 @attrs.frozen(kw_only=True)
@@ -106,13 +107,16 @@ class Rollup:
         return Status(int(self.status[j]))
 
     def basis(self, j: int) -> StatusBasis | None:
-        """None where the roll-up rests on evidence; else the commonest reason why not
-        (not tested before neutral before no data)."""
+        """None where the roll-up rests on evidence, or on qualitative items not yet
+        assessed only (its grey status says "not assessed"); else the commonest reason why
+        not (not tested before neutral before no data)."""
         if self.status[j] != Status.GREY or self.counts[:3, j].any():
             return None
         for name in ("not_tested", "neutral", "no_data"):
             if self.counts[ROLLUP_CATEGORIES.index(name), j]:
                 return StatusBasis.parse(name)
+        if self.counts[ROLLUP_CATEGORIES.index("not_assessed"), j]:
+            return None
         return StatusBasis.NO_DATA
 
     def summary(self, j: int) -> dict[str, int]:
@@ -305,12 +309,14 @@ def _hashable(key: Any) -> Any:
         return repr(key)
 
 
-def _counts(status: StatusArray, basis: StatusArray
+def _counts(status: StatusArray, basis: StatusArray, qualitative: npt.NDArray[np.bool_]
             ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """Counts by roll-up category and by basis (rows) per organisation (columns)."""
-    category = np.where(status == Status.RED, 0, np.where(
-        status == Status.AMBER, 1, np.where(status == Status.GREEN, 2, np.where(
-            basis == StatusBasis.NEUTRAL, 4, np.where(basis == StatusBasis.NO_DATA, 5, 3)))))
+    """Counts by roll-up category and by basis (rows) per organisation (columns): a grey
+    measure by why it has no colour; a grey qualitative item is "not assessed"."""
+    grey_item = (status == Status.GREY) & qualitative[:, None]
+    category = np.select(
+        [status == Status.RED, status == Status.AMBER, status == Status.GREEN, grey_item,
+         basis == StatusBasis.NEUTRAL, basis == StatusBasis.NO_DATA], [0, 1, 2, 6, 4, 5], 3)
     counts = np.stack([(category == c).sum(0) for c in range(len(ROLLUP_CATEGORIES))])
     by_basis = np.stack([(basis == b).sum(0) for b in StatusBasis])
     return counts.astype(np.int64), by_basis.astype(np.int64)
@@ -322,6 +328,8 @@ def _rollups(ev: Evaluation, config: ScoringConfig, status: StatusArray, basis: 
     measures, with no evidence, never count towards a colour)."""
     no = len(ev.organisations)
     index = {m.id: i for i, m in enumerate(ev.measures)}
+    qualitative = np.array([m.kind is MeasureKind.QUALITATIVE for m in ev.measures],
+                           dtype=bool)
     outcomes: dict[str, Rollup] = {}
     priorities: dict[str, Rollup] = {}
     priority_value: list[FloatArray] = []
@@ -332,20 +340,20 @@ def _rollups(ev: Evaluation, config: ScoringConfig, status: StatusArray, basis: 
             rows = np.asarray([index[m.id] for m in o.measures if m.id in index], dtype=np.intp)
             weights: Sequence[float] = [r.weights.get(ev.measures[i].id, 1.0) for i in rows]
             s, v = rollup(status[rows], value[rows], rule=r, weights=weights)
-            outcomes[o.id] = Rollup(status=s, counts=_counts(status[rows], basis[rows])[0],
-                                    basis_counts=_counts(status[rows], basis[rows])[1])
+            counts, by_basis = _counts(status[rows], basis[rows], qualitative[rows])
+            outcomes[o.id] = Rollup(status=s, counts=counts, basis_counts=by_basis)
             o_status.append(s)
             o_value.append(v)
             p_rows.extend(rows.tolist())
         s, v = (rollup(np.stack(o_status), np.stack(o_value), rule=r) if o_status
                 else (np.zeros(no, dtype=np.int8), np.full(no, np.nan)))
         rows = np.asarray(p_rows, dtype=np.intp)
-        counts, by_basis = _counts(status[rows], basis[rows])
+        counts, by_basis = _counts(status[rows], basis[rows], qualitative[rows])
         priorities[p.id] = Rollup(status=s, counts=counts, basis_counts=by_basis)
         priority_value.append(v)
     plan_status = (rollup(np.stack([x.status for x in priorities.values()]),
                           np.stack(priority_value), rule=config.rollup)[0] if priorities
                    else np.zeros(no, dtype=np.int8))
-    counts, by_basis = _counts(status, basis)
+    counts, by_basis = _counts(status, basis, qualitative)
     return outcomes, priorities, Rollup(status=plan_status, counts=counts,
                                         basis_counts=by_basis)
