@@ -44,7 +44,8 @@ WELSH_TITLES = {
         "Adroddiad Alldro'r Cynllun Cyflawni Gweithredol 2019 | 2020",
     "gwent/seed003-victim-satisfaction.toml":
         "Adroddiad Alldro'r Cynllun Cyflawni Gweithredol 2019 | 2020",
-    "gwent/seed004-peel-afis.toml": "Meysydd i'w gwella PEEL 2021-22: y wybodaeth ddiweddaraf am y cynnydd",
+    "gwent/seed004-peel-afis.toml":
+        "Meysydd i'w gwella PEEL 2021-22: y wybodaeth ddiweddaraf am y cynnydd",
     "gwent-monthly/plan.toml": "Troseddu ar lefel stryd yng Ngwent, fis wrth fis",
     "national/plan.toml": "Troseddau a gofnodwyd gan yr heddlu: 43 heddlu Cymru a Lloegr",
 }
@@ -62,14 +63,17 @@ WELSH_SAMPLES = {
 
 # Ordinary English words that no Welsh text may contain ("a", "i", "o", "at", "is" and
 # "am" are Welsh words too, and are left out).
-ENGLISH_WORDS = frozenset("""
-    the and of to in for with are was were has have by on from our their this that will
-    crime crimes victims victim police people offences improvement service update
-    reduction arrests incidents satisfaction survey recorded public plan officers force
-    total rate report board assessment areas been being which where there
-    """.split())
+ENGLISH_WORDS = frozenset({
+    "the", "and", "of", "to", "in", "for", "with", "are", "was", "were", "has", "have", "by",
+    "on", "from", "our", "their", "this", "that", "will", "should", "not", "all", "more",
+    "through", "against", "within", "crime", "crimes", "victims", "victim", "police", "people",
+    "offences", "improvement", "service", "update", "reduction", "arrests", "incidents",
+    "satisfaction", "survey", "recorded", "public", "plan", "officers", "force", "total",
+    "rate", "report", "board", "assessment", "areas", "been", "being", "which", "where",
+    "there", "review", "training", "demand", "strategy", "justice", "domestic", "abuse",
+})
 # Proper names that keep their English: projects, systems, flags, organisations.
-PROPER_NAMES = ("Breaking the Cycle", "Online Watch Link", "Notify if",
+PROPER_NAMES = ("We Don’t Buy Crime", "Breaking the Cycle", "Online Watch Link", "Notify if",
                 "Right Care Right Person", "Hampton Trust", "Phoenix Domestic Abuse Services",
                 "Good Sam", "Co-pilot")
 
