@@ -122,7 +122,7 @@ def _scroll_width(page: str, tmp_path: Path, width: int) -> int:
                     "'chromium'): the browser layout check needs it")
 @pytest.mark.parametrize(("plan", "lang"), [("examples/gwent/plan-2020-21.toml", "en"),
                                             ("examples/gwent-monthly/plan.toml", "en"),
-                                            ("examples/national/plan.toml", "en")])
+                                            ("examples/national/plan.toml", "cy")])
 def test_reports_fit_a_1280_pixel_window(plan: str, lang: str, tmp_path: Path) -> None:
     _run, page = _html(ROOT / plan, lang=lang)
     assert _scroll_width(page, tmp_path, 1280) <= 1280

@@ -295,15 +295,29 @@ class ReportBuilder:
         internal: tuple[str, ...] = ()
         if self.scores is not None:
             score = self.scores.score(measure.id, ev.organisations[j], lang=self.lang)
-            status, basis, reasons = score.status, score.basis, score.reasons
+            status, basis = score.status, score.basis
+            reasons = self.assessment_texts(measure, score.reasons, score.inputs)
             if score.inputs.get("commentary_internal"):
-                internal = (str(score.inputs["commentary"]),)
+                internal = self.assessment_texts(measure, (str(score.inputs["commentary"]),),
+                                                 score.inputs)
             cells.append(self.status_cell(status, basis, measure.kind))
         return Row(measure=m, cells=tuple(cells), status=status, status_basis=basis,
                    status_reasons=tuple(reasons), internal=internal,
                    published=published_lines(ev, j, measure, used, self.who,
                                              self.published_text(m, decimals), _, self.lang),
                    **self.charts(measure, m, i, decimals))
+
+    def assessment_texts(self, measure: Measure, reasons: tuple[str, ...],
+                         inputs: Mapping[str, Any]) -> tuple[str, ...]:
+        """A qualitative item's commentary and evidence are plan texts: in the report's
+        language from the plan's translations, like its name (the scorer gives them as
+        the plan wrote them, in English)."""
+        if measure.kind is not MeasureKind.QUALITATIVE:
+            return reasons
+        where = f"measure {measure.id!r}"
+        own = {str(e): f"{where} evidence" for e in inputs.get("evidence", ())}
+        own[str(inputs.get("commentary", ""))] = f"{where} commentary"
+        return tuple(self.tr(r, own[r]) if r and r in own else r for r in reasons)
 
     def charts(self, measure: Measure, m: Measure, i: int, decimals: int) -> dict[str, Any]:
         """The data of a row's charts: its sparkline (3 or more values of its series), its
