@@ -329,3 +329,13 @@ def test_seed000_aims_without_measures_and_items_not_assessed(
     assert "  Outcome: Deliver Medium Term Financial Plan\n    (no measures in the plan)" in out
     assert "Crime Prevention  [Not assessed: 2 not assessed]" in out
     assert "not tested" not in out.split("Notes")[0]
+
+
+def test_seed000_priorities_name_the_boards_the_seed_names() -> None:
+    # Seed 000 names a board in five priorities' updates (lines 65, 111, 248, 270/278, 308).
+    report = perfcore.run(ROOT / "examples/gwent/seed000-priorities.toml").report
+    boards = {s.id: s.board for s in report.sections if s.board}
+    assert boards == {"crime_prevention": "Assurance Board", "edi": "Legitimacy Board",
+                      "operating_model": "Service Improvement Board",
+                      "wellbeing_and_people": "Workforce Resource Board; Culture Board",
+                      "collaboration": "Service Improvement Board"}
