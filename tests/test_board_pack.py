@@ -331,6 +331,7 @@ def test_seed000_aims_without_measures_and_items_not_assessed(
     assert "not tested" not in out.split("Notes")[0]
 
 
+@pytest.mark.filterwarnings("ignore::perfcore.evaluation.NotAvailableWarning")
 def test_seed000_priorities_name_the_boards_the_seed_names() -> None:
     # Seed 000 names a board in five priorities' updates (lines 65, 111, 248, 270/278, 308).
     report = perfcore.run(ROOT / "examples/gwent/seed000-priorities.toml").report
