@@ -66,14 +66,12 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
         "(they are perfcore's 'benchmark' dependency group)\n")
     sys.exit(2)
 
-import floor  # benchmarks/floor.py, beside this file
-
 try:
     from perfcore import Polarity
     from perfcore.calc.spc import xmr_batch
     from perfcore.codes import Direction, Relation
     from perfcore.dataset import Dataset, IncompletePeriodWarning
-    from perfcore.evaluation import Evaluation, evaluate
+    from perfcore.evaluation import Evaluation, evaluate, periods_read
     from perfcore.model import Measure, MeasureKind, Outcome, Plan, Priority
     from perfcore.organisations import (
         ComparatorGroup,
@@ -86,6 +84,21 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
     sys.stderr.write(f"benchmarks/national.py cannot import perfcore ({exc}).\n"
                      "Run `pip install -e .` in the clone, or run with PYTHONPATH=src.\n")
     sys.exit(2)
+
+def _beside(name: str) -> Any:
+    """A module of benchmarks/ by file (this file may be loaded by path, as the tests do,
+    with benchmarks/ not on sys.path)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        f"perfcore_benchmark_{name}", os.path.join(os.path.dirname(__file__), f"{name}.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+floor = _beside("floor")  # the floor: the same figures in plain numpy
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -319,7 +332,8 @@ def run_perfcore(w: Workload, keys: str) -> tuple[Evaluation, Any, dict[str, flo
         # The first financial year is partial (the data start mid-year); perfcore leaves
         # it out and says so. Expected here.
         warnings.simplefilter("ignore", IncompletePeriodWarning)
-        annual = ds.aggregate("financial_year")
+        # Only the years evaluate reads (the period, the previous one, the trend window).
+        annual = ds.aggregate("financial_year", periods=periods_read(w.period))
     clock.lap("aggregate")
     ev = evaluate(w.plan, annual, period=w.period, organisation=None,
                   compare_with=[*w.msgs, w.national])

@@ -113,6 +113,8 @@ def _as_float_column(name: str, values: Sequence[Any] | npt.ArrayLike | None,
             more = f" (and {len(bad) - 10} more)" if len(bad) > 10 else ""
             raise DataError(reason=f"{len(bad)} value(s) are not numbers: {shown}{more}",
                             column=name, rows=tuple(i for i, _ in bad))
+    if not np.isinf(out).any():
+        return out
     infinite = np.flatnonzero(np.isinf(out))
     if infinite.size:
         raise DataError(reason=f"{infinite.size} infinite value(s)", column=name,
@@ -216,7 +218,8 @@ def _sorted_categories(canonical: Sequence[Any], raw: Codes) -> tuple[tuple[Any,
         return tuple(cats), raw.astype(np.int32)
     lookup = {c: i for i, c in enumerate(cats)}
     remap = np.array([lookup[c] for c in canonical], dtype=np.int32)
-    return tuple(cats), remap[raw] if raw.size else np.zeros(0, dtype=np.int32)
+    # (take from a small table is several times faster than fancy indexing)
+    return tuple(cats), np.take(remap, raw) if raw.size else np.zeros(0, dtype=np.int32)
 
 
 _SUMMED = ("value", "numerator", "denominator", "sample_size")
@@ -239,6 +242,44 @@ def _tiled_sums(slot: npt.NDArray[np.int64], closes: npt.NDArray[np.bool_],
     if "population" not in absent:
         pop[slot[closes]] = cols["population"][closes]
     return count, sums, pop
+
+
+def _all_nan(column: FloatArray) -> bool:
+    """Whether every value of the column is NaN: an absent field (one NaN seen n times,
+    see :func:`_as_float_column`) from its one value; others a growing chunk at a time,
+    so that a column with numbers (often near its start) is not read to the end."""
+    if column.strides == (0,):
+        return column.size == 0 or bool(np.isnan(column[0]))
+    start, step = 0, 4096
+    while start < column.size:
+        if not np.isnan(column[start:start + step]).all():
+            return False
+        start, step = start + step, step * 4
+    return True
+
+
+#: The kind of period each aggregation makes, for :meth:`Dataset.aggregate`'s ``periods``.
+_AGGREGATE_KINDS: Mapping[str, type[Period]] = {
+    "financial_year": FinancialYear, "quarter": FinancialQuarter,
+    "calendar_year": CalendarYear, "rolling12": Rolling}
+
+
+def _chosen_windows(to: str, windows: Sequence[tuple[Period, int, int]],
+                    periods: Iterable[str | Period] | None) -> list[int]:
+    """Positions in ``windows`` of the ``periods`` asked for (all without ``periods``);
+    a period of another kind than ``to`` makes raises :class:`OptionError`."""
+    if periods is None:
+        return list(range(len(windows)))
+    from perfcore.errors import OptionError
+    kind = _AGGREGATE_KINDS[to]
+    wanted = set()
+    for given in [periods] if isinstance(periods, (str, Period)) else periods:
+        p = parse_period(given, prefer=kind)
+        if type(p) is not kind or (isinstance(p, Rolling) and p.months_long != 12):
+            raise OptionError(option="periods", value=str(given),
+                              allowed=f"periods of the kind {to!r} makes")
+        wanted.add(p)
+    return [k for k, w in enumerate(windows) if w[0] in wanted]
 
 
 def _rolling_sums(series: npt.NDArray[np.int64], month: npt.NDArray[np.int64],
@@ -526,8 +567,11 @@ class Dataset:
         key: npt.NDArray[np.int64] | None = self._layout.get("key")
         if key is None:
             no, np_ = len(self.organisations), len(self.periods)
-            key = ((self.measure_code.astype(np.int64) * no + self.organisation_code) * np_
-                   + self.period_code)
+            key = self.measure_code.astype(np.int64)  # in place from here: no temporaries
+            key *= no
+            key += self.organisation_code
+            key *= np_
+            key += self.period_code
             n = key.size
             increasing = n < 2 or bool(np.all(key[1:] > key[:-1]))
             self._layout["key"] = key
@@ -546,8 +590,12 @@ class Dataset:
         if self._layout["increasing"]:
             return
         space = len(self.measures) * len(self.organisations) * len(self.periods)
-        if space <= 4 * key.size and int(np.bincount(key, minlength=space).max()) <= 1:
-            return
+        if space <= 8 * key.size:
+            # Dense enough to mark each key seen (a byte a cell): as many seen as rows.
+            seen = np.zeros(space, dtype=bool)
+            seen[key] = True
+            if np.count_nonzero(seen) == key.size:
+                return
         order = np.argsort(key, kind="stable")
         dup = np.flatnonzero(key[order][1:] == key[order][:-1])
         if dup.size:
@@ -704,8 +752,8 @@ class Dataset:
 
     # --- aggregation ---------------------------------------------------------------------
 
-    def aggregate(self, to: Aggregation,
-                  *, partial: Literal["exclude", "error"] = "exclude") -> Dataset:
+    def aggregate(self, to: Aggregation, *, periods: Iterable[str | Period] | None = None,
+                  partial: Literal["exclude", "error"] = "exclude") -> Dataset:
         """Aggregate monthly observations to financial years, quarters, calendar years or
         rolling 12-month windows.
 
@@ -717,41 +765,78 @@ class Dataset:
         saying how many (``partial="error"`` raises instead). Non-monthly observations are
         not touched and not returned. (Means cannot be summed: aggregate them yourself;
         ``sd`` is not aggregated.)
+
+        ``periods`` (periods of the kind ``to`` makes, or their names) limits the result to
+        those periods, and the work to their months: an evaluation reads the latest few
+        years of a long monthly series (:func:`perfcore.evaluation.periods_read`). A period
+        no month of the data falls in is not produced, as without ``periods``; the
+        warning about incomplete periods counts only those asked for. Default: every
+        period the months touch.
         """
         is_month = np.array([isinstance(p, Month) for p in self.periods], dtype=bool)
-        # Every row monthly (the usual case): take the columns as they are, not a copy.
-        rows: slice | npt.NDArray[np.intp] = (
-            slice(None) if is_month.all() else np.flatnonzero(is_month[self.period_code]))
-        period_code = self.period_code[rows]
-        if period_code.size == 0:
-            raise DataError(reason="the dataset has no monthly observations to aggregate")
-        # Month numbers per distinct period, gathered per row (not computed per row).
         first_month = np.array([p.first for p in self.periods], dtype=np.int64)
-        used = first_month[np.unique(period_code)] if not is_month.all() else first_month
+        if not is_month.all():  # months actually used: other periods have codes too
+            used_codes = np.bincount(self.period_code, minlength=len(self.periods)) > 0
+            is_month &= used_codes
+        if not is_month.any():
+            raise DataError(reason="the dataset has no monthly observations to aggregate")
+        used = first_month[is_month]
+        t0, t1 = int(used.min()), int(used.max())
         # Windows: (period, first month index, length) for every target period touching
         # the data; edge periods then count as partial rather than vanishing.
-        windows = self._windows(to, int(used.min()), int(used.max()))
+        every = self._windows(to, t0, t1)
+        pick = _chosen_windows(to, every, periods)
+        windows = [every[k] for k in pick]
         if not windows:
-            raise DataError(reason=f"no {to} period fits within the monthly data "
-                            f"({Month.from_index(int(used.min()))} to "
-                            f"{Month.from_index(int(used.max()))})")
+            asked = "" if periods is None else " asked for"
+            raise DataError(reason=f"no {to} period{asked} fits within the monthly data "
+                            f"({Month.from_index(t0)} to {Month.from_index(t1)})")
         nm, no, nw = len(self.measures), len(self.organisations), len(windows)
         starts = np.array([w[1] for w in windows], dtype=np.int64)
         length = windows[0][2]
-        series = self.measure_code[rows].astype(np.int64) * no + self.organisation_code[rows]
-        cols = {f: getattr(self, f)[rows] for f in _FLOAT_FIELDS}
-        # A field with no value in any monthly row (often sample_size and population)
-        # aggregates to NaN everywhere: no sums for it.
-        absent = {f for f, c in cols.items() if np.isnan(c).all()}
-        if to == "rolling12":
-            count, sums, pop = _rolling_sums(series, first_month[period_code], cols, absent,
-                                             starts, length, nm * no)
+        if to == "rolling12":  # the months of the windows chosen, and those between
+            slot = np.where(is_month & (first_month >= starts[0])
+                            & (first_month < starts[-1] + length), 0, -1)
+        else:  # each month's window among those chosen (-1: none)
+            chosen = np.full(len(every), -1, dtype=np.int64)
+            chosen[pick] = np.arange(nw)
+            window = np.clip((first_month - every[0][1]) // length, 0, len(every) - 1)
+            slot = np.where(is_month, chosen[window], -1)
+        rows: slice | npt.NDArray[np.intp] = (
+            slice(None) if (slot >= 0).all()
+            else np.flatnonzero(np.take(slot >= 0, self.period_code)))
+        # A field with no value (often sample_size and population) aggregates to NaN
+        # everywhere: no sums for it. (A field with values only outside the rows summed
+        # sums to NaN in every window with months, as absent fields do.)
+        absent = {f for f in _FLOAT_FIELDS if _all_nan(getattr(self, f))}
+        if isinstance(rows, slice):
+            period_code = self.period_code
+            series = self.measure_code.astype(np.int64)
+            cols = {f: getattr(self, f) for f in _FLOAT_FIELDS if f not in absent}
         else:
-            # Each month's window, and whether it closes the window, per distinct period.
-            window, offset = np.divmod(first_month - starts[0], length)
-            count, sums, pop = _tiled_sums(series * nw + window[period_code],
-                                           (offset == length - 1)[period_code], cols, absent,
+            period_code = np.take(self.period_code, rows)
+            series = np.take(self.measure_code, rows).astype(np.int64)
+            cols = {f: np.take(getattr(self, f), rows) for f in _FLOAT_FIELDS
+                    if f not in absent}
+        series *= no
+        series += self.organisation_code[rows]
+        if to == "rolling12":
+            count, sums, pop = _rolling_sums(series, np.take(first_month, period_code), cols,
+                                             absent, starts, length, nm * no)
+        else:
+            closes = first_month - starts[np.maximum(slot, 0)] == length - 1
+            series *= nw
+            series += np.take(slot, period_code)
+            count, sums, pop = _tiled_sums(series, np.take(closes, period_code), cols, absent,
                                            nm * no * nw)
+        return self._aggregated(to, windows, count, sums, pop, partial)
+
+    def _aggregated(self, to: str, windows: Sequence[tuple[Period, int, int]],
+                    count: Codes, sums: dict[str, FloatArray], pop: FloatArray,
+                    partial: str) -> Dataset:
+        """The dataset of the complete series × window cells of :meth:`aggregate`'s sums
+        (flat, series-major), after saying which were incomplete."""
+        nw, no, length = len(windows), len(self.organisations), windows[0][2]
         complete = count == length
         ratio_ok = ~np.isnan(sums["numerator"]) & ~np.isnan(sums["denominator"])
         with np.errstate(divide="ignore", invalid="ignore"):

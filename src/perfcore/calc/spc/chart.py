@@ -36,7 +36,8 @@ from perfcore.calc.spc.rules import (
     resolve_rules,
     rule_codes,
     run_flags,
-    trend_flags,
+    step_signs,
+    trend_steps,
     two_of_three_flags,
 )
 from perfcore.codes import PointType
@@ -220,11 +221,9 @@ def _chart_blocks(y: FloatArray, inside: BoolArray, missing: BoolArray, starts: 
            for name, (dtype, per_point) in _BLOCK_OUTPUTS.items()}
 
     def chart(b: slice) -> dict[str, npt.NDArray[Any]]:
-        block = _chart_block(y[b], inside[b], missing[b], starts[b], fix[b], signs[b],
-                             goals[b], rules)
-        for name in _BLOCK_OUTPUTS:
-            out[name][b] = block[name]
-        return {name: block[name] for name in _BLOCK_LEVELS}
+        # Each block writes its rows of the outputs itself: no copies of block results.
+        return _chart_block(y[b], inside[b], missing[b], starts[b], fix[b], signs[b],
+                            goals[b], rules, {name: out[name][b] for name in _BLOCK_OUTPUTS})
 
     if threads > 1 and len(blocks) > 1:
         from concurrent.futures import ThreadPoolExecutor  # only for large batches
@@ -265,38 +264,39 @@ def _threads(workers: int | None) -> int:
 # --------------------------------------------------------------------------- one block
 
 
-def _chart_block(y: FloatArray, inside: BoolArray, missing: BoolArray, starts: BoolArray,
-                 fix: IntArray, signs: Int8Array, goals: FloatArray,
-                 rules: SpcRules) -> dict[str, npt.NDArray[Any]]:
-    """The vectorised XmR core for a block of validated series."""
-    valid = inside & ~missing
-    y = np.where(valid, y, np.nan)
+def _chart_block(y_in: FloatArray, inside: BoolArray, missing: BoolArray, starts: BoolArray,
+                 fix: IntArray, signs: Int8Array, goals: FloatArray, rules: SpcRules,
+                 o: dict[str, npt.NDArray[Any]]) -> dict[str, npt.NDArray[Any]]:
+    """The vectorised XmR core for a block of validated series, written into the block's
+    rows of the outputs ``o`` (:data:`_BLOCK_OUTPUTS`); returns the :data:`_BLOCK_LEVELS`,
+    which may be one column per series."""
+    valid = np.greater(inside, missing, out=o["valid"])  # inside and not missing
+    y = o["values"]
+    np.copyto(y, y_in)
+    if not valid.all():
+        np.copyto(y, np.nan, where=~valid)
     group, n_groups, same_group, base = _groups(starts, fix, valid)
-    diff, mr, mr_base = _moving_ranges(y, same_group, base)
-    mean, amr, screened, n_base = _centre_lines(y, mr, base, mr_base, group, n_groups, rules)
+    diff, mr_base = _moving_ranges(y, same_group, base, n_groups, o["moving_range"])
+    mean, amr, n_base = _centre_lines(y, o["moving_range"], base, mr_base, group, n_groups,
+                                      rules, o["mr_screened"])
     # mean and amr are (series, 1) without rebasing: so are the limits. Padding needs no
     # masking here, as y is NaN there and compares False with any limit.
     lpl, upl = limit_line(mean, amr, -LIMIT), limit_line(mean, amr, LIMIT)
-    f = _rule_flags(y, diff, mean, amr, lpl, upl, same_group, rules)
-    rule_code = rule_codes(f.outside, f.trend, f.two_of_three, f.run)
-    point_type = point_type_codes(
-        rule_code, f.trend, f.step, f.trend_linked, f.side, signs, valid,
-        trend_length=rules.trend_length if rules.trend_side_from_trend else None)
+    f = _rule_flags(y, diff, mean, amr, lpl, upl, same_group, rules, o)
+    rule_codes(f.outside, f.trend, f.two_of_three, f.run, out=o["rule_code"])
+    point_type_codes(
+        o["rule_code"], f.trend, f.step, f.trend_linked, f.side, signs, valid,
+        trend_length=rules.trend_length if rules.trend_side_from_trend else None,
+        out=o["point_type_code"])
     # Trial limits: groups with fewer points than rules.short_group.
     n_valid = n_base if not fix.any() else _group_count(valid, group, n_groups)
-    trial = inside & (n_valid < rules.short_group)
-    variation, assurance = _icons(point_type, valid, signs, goals, upl, lpl, rules)
+    trial = np.logical_and(inside, n_valid < rules.short_group, out=o["trial"])
+    o["trial_limits"][...] = trial.any(axis=1)
+    o["variation_code"][...], o["assurance_code"][...] = _icons(
+        o["point_type_code"], valid, signs, goals, upl, lpl, rules)
     if mean.shape[1] != 1 or not inside.all():  # per point, NaN in padding
         mean, amr = np.where(inside, mean, np.nan), np.where(inside, amr, np.nan)
-    return {
-        "values": y, "valid": valid, "group": group, "mean": mean,
-        "moving_range": mr,  # NaN beyond the end already: y is NaN there
-        "mr_screened": screened, "mr_mean": amr,
-        "outside_limits": f.outside, "trend": f.trend,
-        "two_of_three": f.two_of_three, "run": f.run, "rule_code": rule_code,
-        "point_type_code": point_type, "trial": trial,
-        "trial_limits": np.asarray(trial.any(axis=1), dtype=bool),
-        "variation_code": variation, "assurance_code": assurance}
+    return {"group": group, "mean": mean, "mr_mean": amr}
 
 
 def _groups(starts: BoolArray, fix: IntArray,
@@ -321,34 +321,41 @@ def _groups(starts: BoolArray, fix: IntArray,
     return group, n_groups, same_group, base
 
 
-def _moving_ranges(y: FloatArray, same_group: BoolArray,
-                   base: BoolArray) -> tuple[FloatArray, FloatArray, BoolArray]:
-    """Steps between consecutive points (their signs make trends), moving ranges within
-    a group (NaN at a group's first point and next to gaps), and the moving ranges the
-    baseline counts."""
+def _moving_ranges(y: FloatArray, same_group: BoolArray, base: BoolArray, n_groups: int,
+                   mr: FloatArray) -> tuple[FloatArray, BoolArray]:
+    """Steps between consecutive points (their signs make trends, NaN at each series'
+    first point), moving ranges within a group (NaN at a group's first point and next to
+    gaps), written into ``mr``, and the moving ranges the baseline counts."""
     diff = np.empty(y.shape)
+    # Along the flattened block (contiguous, much faster than row by row); each series'
+    # first step, taken from the series before, is then cleared.
+    yf = y.reshape(-1)
+    np.subtract(yf[1:], yf[:-1], out=diff.reshape(-1)[1:])
     diff[:, :1] = np.nan
-    np.subtract(y[:, 1:], y[:, :-1], out=diff[:, 1:])
-    mr = np.abs(diff)
-    mr[~same_group] = np.nan
+    np.abs(diff, out=mr)
+    if n_groups > 1:  # rebased: each group's first point has no moving range either
+        np.copyto(mr, np.nan, where=~same_group)
     mr_base = same_group & base
-    mr_base[:, 1:] &= base[:, :-1]
-    return diff, mr, mr_base
+    mr_base.reshape(-1)[1:] &= base.reshape(-1)[:-1]  # (False at each series' first point)
+    return diff, mr_base
 
 
 def _centre_lines(y: FloatArray, mr: FloatArray, base: BoolArray, mr_base: BoolArray,
-                  group: GroupArray, n_groups: int,
-                  rules: SpcRules) -> tuple[FloatArray, FloatArray, BoolArray, FloatArray]:
-    """Each group's mean and MR̄ (after screening), which moving ranges were screened
-    out, and the number of baseline points per group."""
+                  group: GroupArray, n_groups: int, rules: SpcRules,
+                  screened: BoolArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Each group's mean and MR̄ (after screening), the number of baseline points per
+    group; which moving ranges were screened out is written into ``screened``."""
     sums = _group_sums((y, mr), (base, mr_base), group, n_groups)
     mean, amr, n_base = _group_means(sums, group)
-    screened = np.zeros(y.shape, dtype=bool)
+    screened[...] = False
     if rules.screen_outliers:
         # NHSRplotthedots keeps MR < 3.267·MR̄. When MR̄ = 0 (a constant group) that keeps
         # nothing and its limits become NaN; we keep every MR instead so limits = mean.
         with np.errstate(invalid="ignore"):
-            screened = mr_base & ~(mr < MR_SCREEN * amr) & (amr > 0)
+            np.less(mr, MR_SCREEN * amr, out=screened)
+        np.logical_not(screened, out=screened)
+        screened &= mr_base
+        screened &= amr > 0
         if screened.any():
             # The screened values are taken out of the sums already made, exactly.
             amr = _group_means(_dropping(sums, 1, screened), group)[0]
@@ -357,7 +364,7 @@ def _centre_lines(y: FloatArray, mr: FloatArray, base: BoolArray, mr_base: BoolA
     # A group with no moving range (one point, or only gaps between points) has no
     # measured variation: limits collapse onto the mean rather than becoming NaN.
     amr = np.where(np.isnan(amr) & ~np.isnan(mean), 0.0, amr)
-    return mean, amr, screened, n_base
+    return mean, amr, n_base
 
 
 class _Flags(NamedTuple):
@@ -373,25 +380,30 @@ class _Flags(NamedTuple):
 
 
 def _rule_flags(y: FloatArray, diff: FloatArray, mean: FloatArray, amr: FloatArray,
-                lpl: FloatArray, upl: FloatArray, same_group: BoolArray,
-                rules: SpcRules) -> _Flags:
-    """Each rule's flags: outside the limits, runs, trends and 2-of-3 (with each point's
-    side of the mean, its step from the previous point, and which points trends link)."""
+                lpl: FloatArray, upl: FloatArray, same_group: BoolArray, rules: SpcRules,
+                o: dict[str, npt.NDArray[Any]]) -> _Flags:
+    """Each rule's flags, written into the outputs ``o``: outside the limits, runs,
+    trends and 2-of-3 (with each point's side of the mean, its step from the previous
+    point, and which points trends link)."""
     nlpl, nupl = limit_line(mean, amr, -NEAR_LIMIT), limit_line(mean, amr, NEAR_LIMIT)
+    outside = o["outside_limits"]
     with np.errstate(invalid="ignore"):
-        outside = (y > upl) | (y < lpl)  # NaN compares False: gaps are never outside
-        side = (y > mean).view(np.int8) - (y < mean).view(np.int8)
-        beyond_near = (y < nlpl) | (y > nupl)
-    close = beyond_near & ~outside
+        np.greater(y, upl, out=outside)  # NaN compares False: gaps are never outside
+        outside |= y < lpl
+        side = np.greater(y, mean).view(np.int8)
+        side -= np.less(y, mean).view(np.int8)
+        beyond_near = y < nlpl
+        beyond_near |= y > nupl
     across = np.ones(y.shape, dtype=bool)
     run_linked = across if rules.runs_cross_rebase else same_group
     trend_linked = across if rules.trends_cross_rebase else same_group
-    run = run_flags(side, run_linked, rules.run_length)
-    trend, step = trend_flags(y, trend_linked, rules.trend_length, diff=diff[:, 1:])
-    near = beyond_near if rules.two_of_three_counts_beyond else close
-    two = two_of_three_flags(near, side, run_linked)
-    return _Flags(outside=outside, side=side, run=run, trend=trend, step=step,
-                  two_of_three=two, trend_linked=trend_linked)
+    run_flags(side, run_linked, rules.run_length, out=o["run"])
+    step = step_signs(diff, trend_linked)
+    trend_steps(step, rules.trend_length, out=o["trend"])
+    near = beyond_near if rules.two_of_three_counts_beyond else beyond_near & ~outside
+    two_of_three_flags(near, side, run_linked, out=o["two_of_three"])
+    return _Flags(outside=outside, side=side, run=o["run"], trend=o["trend"], step=step,
+                  two_of_three=o["two_of_three"], trend_linked=trend_linked)
 
 
 def _icons(point_type: Int8Array, valid: BoolArray, signs: Int8Array, goals: FloatArray,
