@@ -23,7 +23,14 @@ from perfcore.errors import (
     UnknownOrganisationError,
     UnknownPeriodError,
 )
-from perfcore.periods import FinancialQuarter, FinancialYear, Month, Rolling
+from perfcore.periods import (
+    CalendarYear,
+    FinancialQuarter,
+    FinancialYear,
+    Month,
+    Rolling,
+    parse_period,
+)
 
 PRC = Path(__file__).parents[1] / "examples" / "data" / "prc-pfa"
 TOTAL = "Total recorded crime (excluding fraud)"
@@ -387,6 +394,66 @@ def test_aggregate_to_some_periods_is_the_full_aggregate_cut_to_them(
     for w in caught:  # only the periods asked for are counted
         assert issubclass(w.category, IncompletePeriodWarning)
         assert any(str(p) in str(w.message) for p in wanted)
+
+
+@given(data=st.data(), to=st.sampled_from(["financial_year", "quarter", "calendar_year"]))
+def test_aggregate_of_every_cell_adds_in_row_order_whatever_the_order(
+        data: st.DataObject, to: str) -> None:
+    # With every measure × organisation × month present, aggregate reads the cells of the
+    # months it sums rather than every row (issue 18), but adds each period's months in
+    # the order of the rows, as summing row by row does: the same sums to the bit, with
+    # decimals, NaNs and rows in any order.
+    nm, no = data.draw(st.integers(1, 3)), data.draw(st.integers(1, 3))
+    start = data.draw(st.integers(0, 11))
+    nt = data.draw(st.integers(1, 40))
+    number = st.one_of(st.integers(0, 500).map(float), st.floats(0, 1000).map(lambda x: round(x, 2)),
+                       st.just(float("nan")))
+    cells = [(m, o, t) for m in range(nm) for o in range(no) for t in range(nt)]
+    value = data.draw(st.lists(number, min_size=len(cells), max_size=len(cells)))
+    pop = data.draw(st.lists(number, min_size=len(cells), max_size=len(cells)))
+    order = list(range(len(cells)))
+    how = data.draw(st.sampled_from(["sorted", "series", "any"]))
+    rng = random.Random(data.draw(st.integers(0, 2**32)))
+    if how == "series":  # each series' months in order, series shuffled
+        blocks = [order[k:k + nt] for k in range(0, len(order), nt)]
+        rng.shuffle(blocks)
+        order = [i for b in blocks for i in b]
+    elif how == "any":
+        rng.shuffle(order)
+    months = [Month.from_index(Month(2020, 1).first + start + t) for t in range(nt)]
+    ds = Dataset.from_codes(
+        measures=[f"m{m}" for m in range(nm)], measure_code=[cells[i][0] for i in order],
+        organisations=[f"o{o}" for o in range(no)], organisation_code=[cells[i][1] for i in order],
+        periods=months, period_code=[cells[i][2] for i in order],
+        value=[value[i] for i in order], population=[pop[i] for i in order])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", IncompletePeriodWarning)
+        try:
+            got = ds.aggregate(to)  # type: ignore[arg-type]
+        except DataError:
+            return
+    containing = {"financial_year": FinancialYear.containing,
+                  "quarter": FinancialQuarter.containing,
+                  "calendar_year": lambda mo: CalendarYear(mo.year)}[to]
+    expected: dict[tuple[str, str, str], list[float]] = {}
+    for i in order:  # row order
+        m, o, t = cells[i]
+        p = containing(months[t])
+        if months[0].first <= p.first and p.last <= months[-1].first:
+            expected.setdefault((f"m{m}", f"o{o}", str(p)), []).append(value[i])
+    records = {(r["measure"], r["organisation"], r["period"]): r for r in got.to_records()}
+    assert set(records) == set(expected)
+    for k, xs in expected.items():
+        total = 0.0
+        for x in xs:
+            total += x
+        y = records[k].get("value", float("nan"))
+        assert (math.isnan(total) and math.isnan(y)) or total == y, (k, xs, total, y)
+        period = parse_period(k[2])
+        last = [pop[cells.index((int(k[0][1:]), int(k[1][1:]), t))] for t in range(nt)
+                if months[t].first == period.last][0]
+        got_pop = records[k].get("population", float("nan"))
+        assert (math.isnan(last) and math.isnan(got_pop)) or last == got_pop
 
 
 def test_aggregate_refuses_periods_of_another_kind() -> None:

@@ -47,17 +47,23 @@ __all__ = ["xmr", "xmr_batch"]
 
 GroupArray = npt.NDArray[np.int32]
 
-#: Points charted per block (see xmr_batch): small enough for the working set to stay in
-#: cache, large enough that per-call overhead is negligible. Measured best between about
-#: 40,000 and 60,000 points for series of 24 to 150 points before the exact means, whose
-#: per-series steps made 100,000 the better size (10-30% faster than 50,000).
-_BLOCK_POINTS: Final = 100_000
+#: Points charted per block (see xmr_batch): a block's arrays stay within the 2 MB
+#: second-level cache of a core, a step at a time, and per-call overhead is small.
+#: Measured (issue 18, CPU time, 6,450 series of 150 points and 38,700 of 24): 200,000
+#: to 500,000 points are best, 7-10% faster than 100,000 and 15-25% faster than 50,000
+#: (the exact means' per-chunk steps and each block's few hundred numpy calls cost less
+#: in fewer blocks); the whole batch at once (1,000,000) is 10% slower again.
+_BLOCK_POINTS: Final = 250_000
 #: With threads, blocks are one per thread up to this size: numpy releases the GIL
 #: within each operation, so large blocks keep the threads busy rather than waiting on
-#: each other (6,450 series of 150 points chart about 1.5x as fast on 2 cores; small
-#: blocks gain nothing), while each block's temporaries stay under about 100 MB.
+#: each other, while each block's temporaries stay under about 100 MB.
 _THREAD_BLOCK_POINTS: Final = 500_000
-#: Fewer points than this are charted in the calling thread only.
+#: Threads are used by default only with this many CPUs or more, one per two CPUs: on 2
+#: cores two threads chart 6,450 series of 150 points no faster than one (30.2 ms
+#: against 31.1 ms at best; issue 18 measured 91-108 ms against 61-63 ms on a busy
+#: machine): the blocks are memory-bound numpy steps that contend for the same caches.
+_THREAD_FROM_CPUS: Final = 4
+#: Fewer points than this are charted in the calling thread only, whatever ``workers``.
 _THREAD_FROM_POINTS: Final = 200_000
 #: Outputs written block by block: dtype, and whether there is one per point (else one
 #: per series). _BLOCK_LEVELS are assembled separately.
@@ -113,9 +119,10 @@ def xmr_batch(values: Any, *, lengths: Any = None, mask: Any = None,
     force : bool
         Chart rolling sums anyway.
     workers : int, optional
-        Threads charting blocks of series at once when there are 200,000 points or
-        more (default: the CPUs this process may use, at most 4; 1 charts everything in
-        the calling thread). The charts are the same whatever the number.
+        Threads charting blocks of series at once (default: with 4 or more CPUs, one
+        per two CPUs, at most 4, for batches of 500,000 points a thread or more; else
+        1, which charts everything in the calling thread: on 2 cores threads were
+        measured no faster). The charts are the same whatever the number.
 
     Returns
     -------
@@ -133,7 +140,8 @@ def xmr_batch(values: Any, *, lengths: Any = None, mask: Any = None,
     ids = list(series_ids) if series_ids is not None else None
     y, lens = read_values(values, ids, lengths=lengths, mask=mask)
     n, width = y.shape
-    inside = np.arange(width) < lens[:, None]
+    inside = (np.ones(y.shape, dtype=bool) if bool((lens == width).all())
+              else np.arange(width) < lens[:, None])
     missing = check_points(y, inside, ids, allow_gaps=allow_gaps, rolling=is_rolling_sum,
                            force=force)
     signs = improvement_signs(improvement, n)
@@ -210,7 +218,7 @@ def _chart_blocks(y: FloatArray, inside: BoolArray, missing: BoolArray, starts: 
     threads numpy's work on large blocks runs in parallel.
     """
     n, width = y.shape
-    threads = _threads(workers)  # checked whether or not threads are used
+    threads = _threads(workers, n * width)  # checked whether or not threads are used
     if n * width < _THREAD_FROM_POINTS:
         threads = 1
     rows = max(1, _BLOCK_POINTS // width)
@@ -246,9 +254,11 @@ def _chart_blocks(y: FloatArray, inside: BoolArray, missing: BoolArray, starts: 
     return out
 
 
-def _threads(workers: int | None) -> int:
-    """Threads for charting: ``workers``, or the CPUs this process may run on (at most
-    4, beyond which memory bandwidth rather than cores limits the charting)."""
+def _threads(workers: int | None, points: int) -> int:
+    """Threads for charting ``points``: ``workers``, or by default one per two of the
+    CPUs this process may run on when there are :data:`_THREAD_FROM_CPUS` or more (at
+    most 4, beyond which memory bandwidth rather than cores limits the charting), each
+    with a block of :data:`_THREAD_BLOCK_POINTS`; otherwise the calling thread alone."""
     if workers is not None:
         if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
             raise OptionError(option="workers", value=workers,
@@ -258,7 +268,9 @@ def _threads(workers: int | None) -> int:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cpus = os.cpu_count() or 1
-    return max(1, min(cpus, 4))
+    if cpus < _THREAD_FROM_CPUS:
+        return 1
+    return max(1, min(cpus // 2, 4, points // _THREAD_BLOCK_POINTS))
 
 
 # --------------------------------------------------------------------------- one block
@@ -411,9 +423,12 @@ def _icons(point_type: Int8Array, valid: BoolArray, signs: Int8Array, goals: Flo
     """Variation and assurance icon codes per series, from the last charted point (gaps
     and padding skipped) and its group's process limits."""
     n, width = valid.shape
-    any_valid: BoolArray = np.asarray(valid.any(axis=1), dtype=bool)
-    last = (np.where(any_valid, width - 1 - np.argmax(valid[:, ::-1], axis=1), 0) if width
-            else np.zeros(n, dtype=np.int64))
+    if width and valid[:, -1].all():  # every series ends with a point: the usual case
+        any_valid, last = np.ones(n, dtype=bool), np.full(n, width - 1)
+    else:
+        any_valid = np.asarray(valid.any(axis=1), dtype=bool)
+        last = (np.where(any_valid, width - 1 - np.argmax(valid[:, ::-1], axis=1), 0)
+                if width else np.zeros(n, dtype=np.int64))
     rows = np.arange(n)
     last_type = (point_type[rows, last] if width
                  else np.full(n, PointType.MISSING, np.int8))
