@@ -338,7 +338,18 @@ def run_perfcore(w: Workload, keys: str) -> tuple[Evaluation, Any, dict[str, flo
     ev = evaluate(w.plan, annual, period=w.period, organisation=None,
                   compare_with=[*w.msgs, w.national])
     clock.lap("evaluate")
-    # Monthly series: counts as they are, proportions as numerator / denominator.
+    series = monthly_series(w, ds)
+    nm, nf, nt = series.shape
+    improvement = np.repeat(["decrease" if m.polarity is Polarity.LOWER_IS_BETTER
+                             else "increase" for m in w.measures], nf)
+    spc = xmr_batch(series.reshape(nm * nf, nt), improvement=improvement)
+    clock.lap("spc")
+    return ev, spc, clock.times
+
+
+def monthly_series(w: Workload, ds: Dataset) -> FloatArray:
+    """Every monthly series, measures x organisations x months: counts as they are,
+    proportions as numerator / denominator."""
     counts = [m.id for m in w.measures if m.kind is MeasureKind.COUNT]
     props = [m.id for m in w.measures if m.kind is MeasureKind.PROPORTION]
     parts = ds.cubes(("numerator", "denominator"), measures=props)
@@ -347,11 +358,7 @@ def run_perfcore(w: Workload, keys: str) -> tuple[Evaluation, Any, dict[str, flo
     series[w.is_count] = ds.cube("value", measures=counts)
     with np.errstate(invalid="ignore", divide="ignore"):
         series[~w.is_count] = parts["numerator"] / parts["denominator"]
-    improvement = np.repeat(["decrease" if m.polarity is Polarity.LOWER_IS_BETTER
-                             else "increase" for m in w.measures], nf)
-    spc = xmr_batch(series.reshape(nm * nf, nt), improvement=improvement)
-    clock.lap("spc")
-    return ev, spc, clock.times
+    return series
 
 
 def perfcore_results(w: Workload, ev: Evaluation, spc: Any) -> Results:

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from perfcore.dataset import Dataset, IncompletePeriodWarning, PublishedFigure, factorize
+from perfcore.dataset import FIELDS, Dataset, IncompletePeriodWarning, PublishedFigure, factorize
 from perfcore.errors import (
     DataError,
     DuplicateObservationError,
@@ -454,6 +454,42 @@ def test_aggregate_of_every_cell_adds_in_row_order_whatever_the_order(
                 if months[t].first == period.last][0]
         got_pop = records[k].get("population", float("nan"))
         assert (math.isnan(last) and math.isnan(got_pop)) or last == got_pop
+
+
+@given(parts=st.lists(st.lists(st.tuples(st.sampled_from(["b", "a", "c"]),
+                                          st.sampled_from(["Gwent", "X1", "W15000004"]),
+                                          st.sampled_from(["2023-05", "2022-23", "2023-04"]),
+                                          st.sampled_from(["", "s1", "s0"]),
+                                          st.one_of(st.none(), st.floats(-5, 5))),
+                                max_size=6), min_size=1, max_size=3))
+def test_concat_is_the_rows_of_each_dataset_in_turn(
+        parts: list[list[tuple[str, str, str, str, float | None]]]) -> None:
+    # Issue 18: concat joins codes rather than a Python object per row; the result is
+    # what building from all the rows gives (categories, codes, columns, sources).
+    parts = [list({r[:3]: r for r in rows}.values()) for rows in parts]  # unique in each
+    datasets = [Dataset.from_columns(measure=[r[0] for r in rows],
+                                     organisation=[r[1] for r in rows],
+                                     period=[r[2] for r in rows], source=[r[3] for r in rows],
+                                     value=[r[4] for r in rows], registry=False)
+                for rows in parts]
+    rows = [r for p in parts for r in p]
+    try:
+        expected = Dataset.from_columns(
+            measure=[r[0] for r in rows], organisation=[r[1] for r in rows],
+            period=[r[2] for r in rows], source=[r[3] for r in rows],
+            value=[r[4] for r in rows], registry=False)
+    except DuplicateObservationError as exc:
+        with pytest.raises(DuplicateObservationError) as got:
+            Dataset.concat(datasets)
+        assert got.value.rows == exc.rows
+        return
+    got_ds = Dataset.concat(datasets)
+    for name in ("measures", "organisations", "periods", "sources"):
+        assert getattr(got_ds, name) == getattr(expected, name), name
+    for name in ("measure_code", "organisation_code", "period_code", "source_code"):
+        assert np.array_equal(getattr(got_ds, name), getattr(expected, name)), name
+    for name in FIELDS:
+        assert np.array_equal(getattr(got_ds, name), getattr(expected, name), equal_nan=True)
 
 
 def test_aggregate_refuses_periods_of_another_kind() -> None:

@@ -184,7 +184,7 @@ def _used_categories(categories: Sequence[Any], index: Codes
     used = np.bincount(index, minlength=len(categories)) > 0
     recode = (np.cumsum(used) - 1).astype(np.int32)
     return _sorted_categories([categories[i] for i in np.flatnonzero(used).tolist()],
-                              recode[index])
+                              np.take(recode, index))
 
 
 def _code_column(name: str, codes: npt.ArrayLike, k: int, n: int) -> Codes:
@@ -242,6 +242,23 @@ def _tiled_sums(slot: npt.NDArray[np.int64], closes: npt.NDArray[np.bool_],
     if "population" not in absent:
         pop[slot[closes]] = cols["population"][closes]
     return count, sums, pop
+
+
+def _concat_codes(parts: Sequence[tuple[Sequence[Any], Codes]]) -> tuple[tuple[Any, ...],
+                                                                          IntArray]:
+    """One key column of several datasets: the categories they use, sorted, and the
+    codes of all their rows into them."""
+    canonical = [c for cats, _ in parts for c in cats]
+    offsets = np.cumsum([0] + [len(cats) for cats, _ in parts[:-1]])
+    raw = np.concatenate([np.asarray(codes, dtype=np.int64) + off
+                          for (_, codes), off in zip(parts, offsets.tolist(), strict=True)])
+    return _used_categories(canonical, raw)
+
+
+def _one_source(n: int) -> IntArray:
+    """Source codes of ``n`` rows with one source: code 0 seen n times, no memory per row
+    (datasets are read-only), like an absent field."""
+    return np.broadcast_to(np.int32(0), (n,))
 
 
 def _all_nan(column: FloatArray) -> bool:
@@ -435,13 +452,16 @@ class Dataset:
     def _assemble(cls, *, keys: tuple[Any, ...], n: int,
                   columns: tuple[npt.ArrayLike | None, ...],
                   sources: tuple[tuple[str, ...], npt.NDArray[np.int32]],
-                  published: Iterable[PublishedFigure]) -> Dataset:
-        """A dataset from final categories and codes, its keys checked unique."""
+                  published: Iterable[PublishedFigure], checked: bool = False) -> Dataset:
+        """A dataset from final categories and codes, its keys checked unique.
+        ``checked``: the columns are new float64 arrays of numbers or NaN (from
+        datasets), to be kept as they are rather than converted and checked again."""
         m_cats, m_code, o_cats, o_code, p_cats, p_code = keys
         fields = dict(zip(_FLOAT_FIELDS, columns, strict=True))
         ds = cls(measures=m_cats, organisations=o_cats, periods=p_cats,
                  measure_code=m_code, organisation_code=o_code, period_code=p_code,
-                 **{f: _as_float_column(f, v, n) for f, v in fields.items()},
+                 **{f: (v if checked and v is not None else _as_float_column(f, v, n))
+                    for f, v in fields.items()},
                  sources=sources[0], source_code=sources[1], published=tuple(published))
         ds._check_unique_keys()
         return ds
@@ -481,7 +501,7 @@ class Dataset:
         p_cats, p_code = _sorted_categories(
             list(periods), _code_column("period_code", period_code, len(periods), n))
         if source_code is None:
-            s_cats, s_code = (tuple(sources[:1]) or ("",)), np.zeros(n, dtype=np.int32)
+            s_cats, s_code = (tuple(sources[:1]) or ("",)), _one_source(n)
         else:
             s_cats, s_code = _sorted_categories(
                 list(sources), _code_column("source_code", source_code, len(sources), n))
@@ -544,21 +564,23 @@ class Dataset:
         organisation keys are kept as they are."""
         if not datasets:
             raise DataError(reason="concat needs at least one dataset")
-
-        def column(name: str, cats: str, codes: str) -> list[Any]:
-            out: list[Any] = []
-            for d in datasets:
-                cat = getattr(d, cats)
-                out.extend(cat[c] for c in getattr(d, codes).tolist())
-            return out
-
-        return cls.from_columns(
-            measure=column("measure", "measures", "measure_code"),
-            organisation=column("organisation", "organisations", "organisation_code"),
-            period=column("period", "periods", "period_code"),
-            source=column("source", "sources", "source_code"),
-            published=_merge_published(datasets), registry=False,
-            **{f: np.concatenate([getattr(d, f) for d in datasets]) for f in FIELDS})
+        n = sum(len(d) for d in datasets)
+        # Key by key: the categories of every dataset, and each dataset's codes moved
+        # past those before it, reduced to the categories used (as from_columns would
+        # find them in the rows), without a Python object per row.
+        keys = [_concat_codes([(getattr(d, cats), getattr(d, codes)) for d in datasets])
+                for cats, codes in (("measures", "measure_code"),
+                                    ("organisations", "organisation_code"),
+                                    ("periods", "period_code"), ("sources", "source_code"))]
+        # A field with no value in any dataset stays absent (no memory per row).
+        columns = tuple(None if all(_all_nan(getattr(d, f)) for d in datasets)
+                        else np.concatenate([getattr(d, f) for d in datasets])
+                        for f in _FLOAT_FIELDS)
+        (m_cats, m_code), (o_cats, o_code), (p_cats, p_code), (s_cats, s_code) = keys
+        return cls._assemble(
+            keys=(m_cats, m_code, o_cats, o_code, p_cats, p_code), n=n, columns=columns,
+            sources=(s_cats if n else ("",), s_code), published=_merge_published(datasets),
+            checked=True)
 
     # --- checks and look-ups --------------------------------------------------------------
 
@@ -582,6 +604,13 @@ class Dataset:
                 increasing and n == len(self.measures) * no * np_
                 and (n == 0 or (key[0] == 0 and key[-1] == n - 1)))
         return key
+
+    def _grid(self) -> bool:
+        """Whether the rows are the cube's cells in order (see :meth:`_key`)."""
+        if "grid" not in self._layout:
+            self._key()
+        grid: bool = self._layout["grid"]
+        return grid
 
     def _check_unique_keys(self) -> None:
         key = self._key()
@@ -709,7 +738,6 @@ class Dataset:
                 index(organisations, o_pos, self.organisation_index),
                 index(periods, p_pos, self.period_index))
         shape = (len(self.measures), len(self.organisations), len(self.periods))
-        key = self._key()
 
         def select(full: FloatArray) -> FloatArray:
             # Axis by axis: taking whole slabs is far faster than one np.ix_ index.
@@ -720,7 +748,7 @@ class Dataset:
 
         whole = all(ix is None for ix in axes)
         out: dict[str, FloatArray] = {}
-        if self._layout["grid"]:
+        if self._grid():
             for field, column in columns.items():
                 # The whole grid is copied so that the caller cannot write into the
                 # dataset (a selection is a fresh array already).
@@ -733,6 +761,7 @@ class Dataset:
             # cell.
             cell_rows = select(rows)
             return {field: np.take(column, cell_rows) for field, column in columns.items()}
+        key = self._key()
         for field, column in columns.items():
             full = np.full(shape, np.nan)
             full.reshape(-1)[key] = column
@@ -876,10 +905,9 @@ class Dataset:
         """The row of each measures × organisations × periods cell (only the positions
         ``periods`` along the last axis, when given); None unless every cell has a row."""
         shape = (len(self.measures), len(self.organisations), len(self.periods))
-        key = self._key()
-        if key.size != math.prod(shape):
+        if len(self) != math.prod(shape):  # (keys are unique: every cell has a row)
             return None
-        if self._layout["grid"]:  # rows in cube order: a cell's row is its position
+        if self._grid():  # rows in cube order: a cell's row is its position
             base = np.arange(shape[0] * shape[1], dtype=np.intp)[:, None] * shape[2]
             cells = base + (np.arange(shape[2]) if periods is None else periods)[None, :]
             return cells.reshape(shape[0], shape[1], -1)
@@ -887,8 +915,12 @@ class Dataset:
         # permutation (once: cubes read it too).
         rows = self._layout.get("rows")
         if rows is None:
+            key = self._key()
             rows = self._layout["rows"] = np.empty(key.size, dtype=np.intp)
             rows[key] = np.arange(key.size)
+            # The rows say all the key said (every cell has one): the key need not be
+            # kept as well (8 bytes a row), and is made again if ever needed.
+            del self._layout["key"]
         cube = rows.reshape(shape)
         return cube if periods is None else np.take(cube, periods, axis=2)
 
@@ -922,7 +954,7 @@ class Dataset:
             denominator=sums["denominator"][kept], sample_size=sums["sample_size"][kept],
             population=pop[kept], sd=np.full(n, np.nan),
             sources=(f"aggregated from monthly data to {to}",) if n else ("",),
-            source_code=np.zeros(n, dtype=np.int32), published=tuple(self.published))
+            source_code=_one_source(n), published=tuple(self.published))
 
     def _say_incomplete(self, incomplete: npt.NDArray[np.bool_],
                         windows: Sequence[tuple[Period, int, int]], partial: str) -> None:
