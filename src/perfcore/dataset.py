@@ -612,11 +612,36 @@ class Dataset:
         grid: bool = self._layout["grid"]
         return grid
 
+    def _series_blocks(self, key: npt.NDArray[np.int64]) -> bool:
+        """Whether the rows hold every cell as whole series one after another, each
+        series' periods in order (long data sorted by measure and organisation, in an
+        order of their own). The keys are then unique, and a cell's row is where its
+        series starts plus its period: the starts are kept for :meth:`_rows_of_cells`
+        (no scatter of every row, nor a row number kept for each)."""
+        nt = len(self.periods)
+        shape = (len(self.measures), len(self.organisations), nt)
+        if nt == 0 or key.size != math.prod(shape):
+            return False
+        series, offset = np.divmod(key[::nt], nt)
+        if offset.any() or int(np.bincount(series, minlength=series.size).max()) > 1:
+            return False
+        # Each block of nt rows: the periods in order, one measure and organisation.
+        for codes, expected in ((self.period_code, np.arange(nt, dtype=np.int32)),
+                                (self.measure_code, None), (self.organisation_code, None)):
+            block = codes.reshape(-1, nt)
+            if not (block == (block[:, :1] if expected is None else expected)).all():
+                return False
+        starts = np.empty(series.size, dtype=np.intp)
+        starts[series] = np.arange(0, key.size, nt)
+        self._layout["starts"] = starts
+        del self._layout["key"]  # (remade if ever needed: the starts say it all)
+        return True
+
     def _check_unique_keys(self) -> None:
         key = self._key()
         # Long data usually arrive sorted by key (strictly increasing: nothing repeats),
         # and their key space is usually dense enough to count keys rather than sort them.
-        if self._layout["increasing"]:
+        if self._layout["increasing"] or self._series_blocks(key):
             return
         space = len(self.measures) * len(self.organisations) * len(self.periods)
         if space <= 8 * key.size:
@@ -755,6 +780,15 @@ class Dataset:
                 full = column.reshape(shape)
                 out[field] = full.copy() if whole else select(full)
             return out
+        starts = self._series_starts() if len(self) == math.prod(shape) else None
+        if starts is not None:
+            # Whole series one after another: each cell's row from its series' start.
+            for axis, ix in enumerate(axes[:2]):
+                if ix is not None:
+                    starts = np.take(starts, ix, axis=axis)
+            t = np.arange(shape[2]) if axes[2] is None else axes[2]
+            cell_rows = starts[..., None] + t
+            return {field: np.take(column, cell_rows) for field, column in columns.items()}
         rows = self._rows_of_cells()
         if rows is not None:
             # Every cell present, rows in another order: gather through the row of each
@@ -875,30 +909,42 @@ class Dataset:
         length, nw = windows[0][2], len(windows)
         starts = np.array([w[1] for w in windows], dtype=np.int64) - first_month[0]
         inside = (starts >= 0) & (starts + length <= nt)
-        months = (starts[inside][:, None] + np.arange(length)).reshape(-1)
-        rows = self._rows_of_cells(months)
-        if rows is None:
+        # The months read, month of the window first: (length, windows inside).
+        months = (np.arange(length)[:, None] + starts[inside][None, :]).reshape(-1)
+        cell_rows = self._rows_of_cells(months)
+        if cell_rows is None:
             return None
-        rows = rows.reshape(nm, no, -1, length)
-        if length > 1 and not (rows[..., 1:] > rows[..., :-1]).all():
+        # Month of the window first, so that each step below reads one contiguous slab.
+        rows = np.ascontiguousarray(np.moveaxis(cell_rows.reshape(nm, no, length, -1), 2, 0))
+        if length > 1 and not (rows[1:] > rows[:-1]).all():
             return None
         sums: dict[str, FloatArray] = {}
         for f in _SUMMED:
             out = np.full((nm, no, nw), np.nan)
             if f not in absent:
                 cells = np.take(getattr(self, f), rows)
-                total = np.zeros(cells.shape[:3])
+                total = np.zeros(cells.shape[1:])
                 for j in range(length):
-                    total += cells[..., j]
+                    total += cells[j]
                 out[..., inside] = total
             sums[f] = out.reshape(-1)
         pop: FloatArray = np.full((nm, no, nw), np.nan)
         if "population" not in absent:
-            pop[..., inside] = np.take(self.population, rows[..., -1])
+            pop[..., inside] = np.take(self.population, rows[-1])
         # Every cell is there: a window has as many months as it overlaps the data.
         overlap = np.minimum(starts + length, nt) - np.maximum(starts, 0)
         count = np.broadcast_to(overlap, (nm * no, nw)).reshape(-1)
         return count, sums, pop.reshape(-1)
+
+    def _series_starts(self) -> npt.NDArray[np.intp] | None:
+        """The row where each measure × organisation series starts, when the rows are
+        whole series one after another, periods in order (:meth:`_series_blocks`; the
+        cube's own order among them); else None."""
+        starts: npt.NDArray[np.intp] | None = self._layout.get("starts")
+        shape = (len(self.measures), len(self.organisations))
+        if starts is None and self._grid():
+            starts = np.arange(math.prod(shape), dtype=np.intp) * len(self.periods)
+        return None if starts is None else starts.reshape(shape)
 
     def _rows_of_cells(self, periods: npt.NDArray[np.intp] | None = None
                        ) -> npt.NDArray[np.intp] | None:
@@ -907,10 +953,9 @@ class Dataset:
         shape = (len(self.measures), len(self.organisations), len(self.periods))
         if len(self) != math.prod(shape):  # (keys are unique: every cell has a row)
             return None
-        if self._grid():  # rows in cube order: a cell's row is its position
-            base = np.arange(shape[0] * shape[1], dtype=np.intp)[:, None] * shape[2]
-            cells = base + (np.arange(shape[2]) if periods is None else periods)[None, :]
-            return cells.reshape(shape[0], shape[1], -1)
+        starts = self._series_starts()
+        if starts is not None:  # a cell's row: where its series starts, plus its period
+            return starts[..., None] + (np.arange(shape[2]) if periods is None else periods)
         # Rows in another order: keys are unique, so scattering row numbers inverts the
         # permutation (once: cubes read it too).
         rows = self._layout.get("rows")
