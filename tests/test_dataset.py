@@ -426,6 +426,18 @@ def test_aggregate_of_every_cell_adds_in_row_order_whatever_the_order(
         organisations=[f"o{o}" for o in range(no)], organisation_code=[cells[i][1] for i in order],
         periods=months, period_code=[cells[i][2] for i in order],
         value=[value[i] for i in order], population=[pop[i] for i in order])
+    # Cubes read the same cells whatever the row order (whole series one after another,
+    # or not), for any choice of measures, organisations and periods.
+    pick_m = data.draw(st.lists(st.integers(0, nm - 1), min_size=1, max_size=3))
+    pick_o = data.draw(st.lists(st.integers(0, no - 1), min_size=1, max_size=3))
+    pick_t = data.draw(st.one_of(st.none(), st.lists(st.integers(0, nt - 1), min_size=1,
+                                                     max_size=4)))
+    cube = ds.cube("value", measures=[f"m{m}" for m in pick_m],
+                   organisations=[f"o{o}" for o in pick_o],
+                   periods=None if pick_t is None else [months[t] for t in pick_t])
+    ts = range(nt) if pick_t is None else pick_t
+    want = [[[value[cells.index((m, o, t))] for t in ts] for o in pick_o] for m in pick_m]
+    assert np.array_equal(cube, np.array(want), equal_nan=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", IncompletePeriodWarning)
         try:

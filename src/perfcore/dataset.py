@@ -612,36 +612,43 @@ class Dataset:
         grid: bool = self._layout["grid"]
         return grid
 
-    def _series_blocks(self, key: npt.NDArray[np.int64]) -> bool:
+    def _series_blocks(self) -> bool:
         """Whether the rows hold every cell as whole series one after another, each
-        series' periods in order (long data sorted by measure and organisation, in an
-        order of their own). The keys are then unique, and a cell's row is where its
-        series starts plus its period: the starts are kept for :meth:`_rows_of_cells`
-        (no scatter of every row, nor a row number kept for each)."""
-        nt = len(self.periods)
-        shape = (len(self.measures), len(self.organisations), nt)
-        if nt == 0 or key.size != math.prod(shape):
+        series' periods in order (long data sorted by measure and organisation, in any
+        order of their own; the cube's order is one case). Read from the codes, without
+        making the key: the keys are then unique, and a cell's row is where its series
+        starts plus its period, so the starts are kept for :meth:`_rows_of_cells` (no
+        scatter of every row, nor a row number kept for each)."""
+        nt, no = len(self.periods), len(self.organisations)
+        shape = (len(self.measures), no, nt)
+        if nt == 0 or len(self) != math.prod(shape):
             return False
-        series, offset = np.divmod(key[::nt], nt)
-        if offset.any() or int(np.bincount(series, minlength=series.size).max()) > 1:
+        steps = np.arange(nt, dtype=self.period_code.dtype)
+        if not np.array_equal(self.period_code[:nt], steps):  # a quick look first
             return False
         # Each block of nt rows: the periods in order, one measure and organisation.
-        for codes, expected in ((self.period_code, np.arange(nt, dtype=np.int32)),
-                                (self.measure_code, None), (self.organisation_code, None)):
+        for codes, expected in ((self.period_code, steps), (self.measure_code, None),
+                                (self.organisation_code, None)):
             block = codes.reshape(-1, nt)
             if not (block == (block[:, :1] if expected is None else expected)).all():
                 return False
+        series = self.measure_code[::nt].astype(np.int64) * no + self.organisation_code[::nt]
+        if int(np.bincount(series, minlength=series.size).max()) > 1:
+            return False
         starts = np.empty(series.size, dtype=np.intp)
-        starts[series] = np.arange(0, key.size, nt)
+        starts[series] = np.arange(0, len(self), nt)
         self._layout["starts"] = starts
-        del self._layout["key"]  # (remade if ever needed: the starts say it all)
+        in_order = bool(np.array_equal(series, np.arange(series.size)))
+        self._layout["grid"] = self._layout["increasing"] = in_order
         return True
 
     def _check_unique_keys(self) -> None:
+        if self._series_blocks():
+            return
         key = self._key()
         # Long data usually arrive sorted by key (strictly increasing: nothing repeats),
         # and their key space is usually dense enough to count keys rather than sort them.
-        if self._layout["increasing"] or self._series_blocks(key):
+        if self._layout["increasing"]:
             return
         space = len(self.measures) * len(self.organisations) * len(self.periods)
         if space <= 8 * key.size:
@@ -782,13 +789,16 @@ class Dataset:
             return out
         starts = self._series_starts() if len(self) == math.prod(shape) else None
         if starts is not None:
-            # Whole series one after another: each cell's row from its series' start.
+            # Whole series one after another: each series is a run of rows, copied
+            # whole (rows of the columns seen as series x periods).
+            block = starts // max(shape[2], 1)
             for axis, ix in enumerate(axes[:2]):
                 if ix is not None:
-                    starts = np.take(starts, ix, axis=axis)
-            t = np.arange(shape[2]) if axes[2] is None else axes[2]
-            cell_rows = starts[..., None] + t
-            return {field: np.take(column, cell_rows) for field, column in columns.items()}
+                    block = np.take(block, ix, axis=axis)
+            for field, column in columns.items():
+                full = np.take(column.reshape(-1, shape[2]), block, axis=0)
+                out[field] = full if axes[2] is None else np.take(full, axes[2], axis=2)
+            return out
         rows = self._rows_of_cells()
         if rows is not None:
             # Every cell present, rows in another order: gather through the row of each
