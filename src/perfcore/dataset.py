@@ -197,7 +197,8 @@ def _code_column(name: str, codes: npt.ArrayLike, k: int, n: int) -> Codes:
                         f"{arr.shape}", column=name)
     if arr.size and arr.dtype.kind not in "iu":
         raise DataError(reason=f"must hold integer codes, not {arr.dtype}", column=name)
-    if arr.size and (int(arr.min()) < 0 or int(arr.max()) >= k):
+    # Seen as unsigned, a negative code is huge: one pass finds codes below 0 and ≥ k.
+    if arr.size and int(arr.view(arr.dtype.str.replace("i", "u")).max()) >= k:
         i = int(np.argmax((arr < 0) | (arr >= k)))
         raise DataError(reason=f"{int(arr[i])} is not a code into the {k} distinct values "
                         f"given (0 to {k - 1})", row=i, column=name)
