@@ -458,11 +458,13 @@ class Dataset:
         ``checked``: the columns are new float64 arrays of numbers or NaN (from
         datasets), to be kept as they are rather than converted and checked again."""
         m_cats, m_code, o_cats, o_code, p_cats, p_code = keys
-        fields = dict(zip(_FLOAT_FIELDS, columns, strict=True))
+        fields: dict[str, FloatArray] = {
+            f: (np.asarray(v, dtype=np.float64) if checked and v is not None
+                else _as_float_column(f, v, n))
+            for f, v in zip(_FLOAT_FIELDS, columns, strict=True)}
         ds = cls(measures=m_cats, organisations=o_cats, periods=p_cats,
                  measure_code=m_code, organisation_code=o_code, period_code=p_code,
-                 **{f: (v if checked and v is not None else _as_float_column(f, v, n))
-                    for f, v in fields.items()},
+                 **fields,
                  sources=sources[0], source_code=sources[1], published=tuple(published))
         ds._check_unique_keys()
         return ds
@@ -772,7 +774,7 @@ class Dataset:
                 index(periods, p_pos, self.period_index))
         shape = (len(self.measures), len(self.organisations), len(self.periods))
 
-        def select(full: FloatArray) -> FloatArray:
+        def select(full: npt.NDArray[Any]) -> npt.NDArray[Any]:
             # Axis by axis: taking whole slabs is far faster than one np.ix_ index.
             for axis, ix in enumerate(axes):
                 if ix is not None:

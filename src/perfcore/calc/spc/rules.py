@@ -126,7 +126,7 @@ _COMMON, _IMPROVEMENT, _CONCERN, _NEUTRAL_HIGH, _NEUTRAL_LOW, _MISSING = (np.int
     PointType.SPECIAL_CAUSE_NEUTRAL_LOW, PointType.MISSING))
 # point_type_codes counts on these: improvement one below concern, neutral high one
 # below neutral low, common cause 0.
-assert (_CONCERN - _IMPROVEMENT, _NEUTRAL_LOW - _NEUTRAL_HIGH, _COMMON) == (1, 1, 0)
+assert (int(_CONCERN - _IMPROVEMENT), int(_NEUTRAL_LOW - _NEUTRAL_HIGH), int(_COMMON)) == (1, 1, 0)
 
 
 def resolve_rules(profile: str = "nhsr", **switches: Any) -> SpcRules:
