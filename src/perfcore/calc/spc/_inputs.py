@@ -123,7 +123,8 @@ def check_points(y: FloatArray, inside: BoolArray, ids: Sequence[Any] | None, *,
     """Refuse rolling sums (unless ``force``), non-finite values and, unless
     ``allow_gaps``, missing ones; return where the points inside the series are missing."""
     n = y.shape[0]
-    rolled = per_series(rolling, n, "is_rolling_sum").astype(bool)
+    rolled = (np.zeros(n, dtype=bool) if rolling is False
+              else per_series(rolling, n, "is_rolling_sum").astype(bool))
     if rolled.any() and not force:
         i = int(np.argmax(rolled))
         raise SeriesError(
