@@ -505,6 +505,21 @@ def test_concat_is_the_rows_of_each_dataset_in_turn(
         assert np.array_equal(getattr(got_ds, name), getattr(expected, name), equal_nan=True)
 
 
+def test_whole_series_given_twice_are_duplicates() -> None:
+    # Rows in whole series, periods in order, fill the cube's size — but one series twice
+    # and another missing: still duplicates, named by their rows.
+    months = [Month(2023, m) for m in range(1, 4)]
+    ds_args = {"measures": ["a", "b"], "organisations": ["o"], "periods": months,
+               "period_code": [0, 1, 2] * 2, "value": np.arange(6.0)}
+    with pytest.raises(DuplicateObservationError) as info:
+        Dataset.from_codes(measure_code=[1, 1, 1, 1, 1, 1], organisation_code=[0] * 6,
+                           **ds_args)  # type: ignore[arg-type]
+    assert info.value.rows == (0, 3)
+    ds = Dataset.from_codes(measure_code=[1, 1, 1, 0, 0, 0], organisation_code=[0] * 6,
+                            **ds_args)  # type: ignore[arg-type]
+    assert ds.cube("value").tolist() == [[[3.0, 4.0, 5.0]], [[0.0, 1.0, 2.0]]]
+
+
 def test_aggregate_refuses_periods_of_another_kind() -> None:
     ds = Dataset.from_records(monthly(FY23))
     with pytest.raises(OptionError, match="periods"):

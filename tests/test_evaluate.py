@@ -317,6 +317,13 @@ def test_the_years_evaluate_reads_give_the_same_figures() -> None:
     assert len(full.history.series) == 9 and len(part.history.series) == 5
 
 
+def test_two_msgs_for_one_force_are_refused() -> None:
+    group = msg()
+    with pytest.raises(OptionError, match="a second MSG for W15000002"):
+        evaluate(PLAN, seed_001_dataset(), period="2020-21", organisation="Gwent",
+                 compare_with=[group, group])
+
+
 def test_trend_marker_over_five_years() -> None:
     # A steady rise in a proportion with large bases is a significant increasing trend.
     recs = [{"measure": "all_crime_outcome_rate", "organisation": "Gwent", "period": p,
