@@ -43,8 +43,9 @@ from perfcore.io._table import (
     IntArray,
     RegistryOption,
     Table,
+    check_fields,
     check_mapped_labels,
-    duplicates_by_row,
+    dataset_errors_by_row,
     expand,
     label_key,
     label_mapping,
@@ -110,6 +111,7 @@ def _population(path: str | Path, year_ending_march: str, registry: RegistryOpti
     population, _ = parse_numbers(table, "population")  # blank: not available, as in P1
     rate = (parse_numbers(table, _RATE)[0] if _RATE in table
             else np.full(len(table), np.nan))
+    check_fields(table, {"population": population})
     table.problems.raise_if_any()
     return table, areas, a_codes, periods, p_codes, population, rate
 
@@ -151,7 +153,7 @@ def _load_p3(path: str | Path, total_measure: str, year_ending_march: str,
         sources = [sources] * len(table)
     sources = [f"{s}; population: {b.strip()}" if b.strip() else s
                for s, b in zip(sources, basis, strict=True)]
-    with duplicates_by_row(table):
+    with dataset_errors_by_row(table):
         return Dataset.from_columns(
             measure=[f"{total_measure}_rate"] * len(table),
             organisation=expand(areas, a_codes), period=expand(periods, p_codes),
@@ -193,7 +195,7 @@ def _load_p1(path: str | Path, mapping: dict[str, str], total_measure: str,
     organisation = expand(areas, a_codes)
     period = expand(periods, p_codes)
     sources = _sources(table, f"{_SOURCE} ({Path(path).name})")
-    with duplicates_by_row(table):
+    with dataset_errors_by_row(table):
         counts = Dataset.from_columns(measure=measure, organisation=organisation,
                                       period=period, value=count, source=sources,
                                       registry=False)
