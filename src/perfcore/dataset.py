@@ -744,13 +744,20 @@ class Dataset:
     def cubes(self, fields: Sequence[str], *, measures: Sequence[str] | None = None,
               organisations: Sequence[str] | None = None,
               periods: Sequence[str | Period] | None = None) -> dict[str, FloatArray]:
-        """:meth:`cube` of several fields, looking the keys up once."""
+        """:meth:`cube` of several fields, looking the keys up once. ``"percent"`` gives
+        the :attr:`percent` marks as 1.0 (written as a percentage) or 0.0."""
         for field in fields:
-            if field not in FIELDS:
+            if field not in (*FIELDS, "percent"):
                 from perfcore.errors import OptionError
-                raise OptionError.for_choice("field", field, FIELDS)
-        return self._cubes({f: getattr(self, f) for f in fields}, measures=measures,
+                raise OptionError.for_choice("field", field, (*FIELDS, "percent"))
+        return self._cubes({f: self._percent_marks() if f == "percent" else getattr(self, f)
+                            for f in fields}, measures=measures,
                            organisations=organisations, periods=periods)
+
+    def _percent_marks(self) -> FloatArray:
+        if self.percent is None:
+            return np.broadcast_to(np.float64(0.0), (len(self),))
+        return self.percent.astype(np.float64)
 
     def source_cube(self, measures: Sequence[str], organisations: Sequence[str],
                     periods: Sequence[str | Period]) -> tuple[tuple[str, ...], IntArray]:
@@ -926,7 +933,8 @@ class Dataset:
         nw, no = len(windows), len(self.organisations)
         first = int(np.argmax(incomplete))
         (m0, o0), w0 = divmod(first // nw, no), first % nw
-        example = f"{self.measures[m0]} / {self.organisations[o0]} / {windows[w0][0]}"
+        example = (f"{self.measures[m0]} / {organisation_name(self.organisations[o0])} / "
+                   f"{windows[w0][0]}")
         msg = (f"{n_incomplete} measure × organisation × period combination(s) lack some "
                f"months and were not aggregated (first: {example})")
         if partial == "error":

@@ -57,6 +57,7 @@ from perfcore.errors import (
     UnknownMeasureError,
 )
 from perfcore.model import Plan
+from perfcore.organisations import organisation_name
 from perfcore.periods import Period
 
 if TYPE_CHECKING:
@@ -318,7 +319,8 @@ def _warn_missing(spec: DerivedMeasureSpec, plugin: str, dataset: Dataset,
     lacking = [i for i, h in zip(spec.inputs, has[:, o, p], strict=True) if not h]
     warnings.warn(
         f"{me} was not derived for {n} organisation × period combination(s) where some of "
-        f"its inputs have figures and others do not (first: {dataset.organisations[o]} "
+        f"its inputs have figures and others do not (first: "
+        f"{organisation_name(dataset.organisations[o])} "
         f"{dataset.periods[p]}, lacking {', '.join(lacking)})", MissingInputsWarning,
         stacklevel=4)
 

@@ -67,6 +67,7 @@ from perfcore.io._table import (
     slug,
     warn_skipped,
 )
+from perfcore.organisations import organisation_name
 from perfcore.periods import FinancialQuarter, FinancialYear
 
 __all__ = ["FRAUD_BODIES", "LEVELS", "load_home_office_prc", "offence_measure_id"]
@@ -306,7 +307,8 @@ def _sum(rows: _Rows, parts: Sequence[_Part], period: str) -> Observations:
         first_o, first_y = sorted(incomplete)[0]
         warnings.warn(f"{rows.table.file}: {len(incomplete)} force × financial year(s) lack "
                       f"some quarters and were not summed to the year (first: "
-                      f"{rows.forces[first_o]} {rows.years[first_y]}); pass period='quarter' "
+                      f"{organisation_name(rows.forces[first_o] or '')} {rows.years[first_y]}); "
+                      "pass period='quarter' "
                       "to load the quarters", IncompletePeriodWarning, stacklevel=3)
     return observations
 
