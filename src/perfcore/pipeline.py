@@ -245,16 +245,17 @@ def check_plan(plan_file: PlanFile, dataset: Dataset, *, period: str | Period | 
     data do not cover, a proportion with no denominator, a value its kind cannot have)
     is raised now. ``perfcore validate`` runs it; returns the scores."""
     reg = _registry(registry)
-    wanted = ([organisation] if organisation is None or isinstance(organisation, str)
-              else list(organisation))
+    wanted: list[str | None] = ([organisation] if organisation is None
+                                or isinstance(organisation, str) else list(organisation))
     if ALL in wanted:
         ev = evaluate_plan(plan_file, dataset, period=period, previous=previous,
                            organisation=ALL)
         scores = score_plan(plan_file, ev, registry=reg)
         league_plan(plan_file, ev, scores, registry=reg)
         return scores
+    several = [w for w in wanted if w is not None]
     ev = evaluate_plan(plan_file, dataset, period=period, previous=previous,
-                       organisation=wanted if len(wanted) > 1 else wanted[0])
+                       organisation=several if len(several) > 1 else wanted[0])
     scores = score_plan(plan_file, ev, registry=reg)
     for org in wanted:
         report_plan(plan_file, ev, scores, organisation=org, registry=reg)
