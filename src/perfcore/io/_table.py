@@ -624,9 +624,12 @@ def check_fields(table: Table, values: Mapping[str, FloatArray]) -> None:
 def check_counts(table: Table, column: str, counts: FloatArray, *,
                  negative: bool = False) -> None:
     """Record each cell of a count ``column`` that is not a whole number (or, unless
-    ``negative``, is below 0) as a problem: figures a loader adds up must be counts."""
+    ``negative``, is below 0) as a problem: figures a loader adds up must be counts.
+    Blank cells are left to the loader ("not available", or a problem of its own)."""
     with np.errstate(invalid="ignore"):
-        bad = (counts != np.floor(counts)) | (~np.bool_(negative) & (counts < 0))
+        # Blank cells (NaN) are "not available", not bad counts.
+        bad = ~np.isnan(counts) & ((counts != np.floor(counts))
+                                   | (~np.bool_(negative) & (counts < 0)))
     cells = table[column]
     allowed = "a count is a whole number" + ("" if negative else " of 0 or more")
     for i in np.flatnonzero(bad)[:SHOWN_PER_RULE].tolist():

@@ -43,6 +43,7 @@ from perfcore.io._table import (
     IntArray,
     RegistryOption,
     Table,
+    check_counts,
     check_fields,
     check_mapped_labels,
     dataset_errors_by_row,
@@ -190,8 +191,7 @@ def _load_p1(path: str | Path, mapping: dict[str, str], total_measure: str,
             ids.append(mapping.get(label_key(lab), offence_measure_id("offence_subgroup", lab)))
     check_mapped_labels(mapping, {"total", *(label_key(lab) for lab in labels)},
                         what="offence groups", file=table.file, allowed=labels)
-    if population is not None:  # the counts are the numerators of the rates
-        check_fields(table, {"numerator": count})
+    check_counts(table, "number_of_offences", count)
     table.problems.raise_if_any()
     measure = expand(ids, l_codes)
     organisation = expand(areas, a_codes)
