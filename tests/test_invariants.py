@@ -536,3 +536,19 @@ def test_a_proportion_is_an_error_or_a_figure_from_0_to_1(
     for figure in (ev.current, ev.previous, ev.interval.lower, ev.interval.upper):
         shown = figure[~np.isnan(figure)]
         assert ((shown >= 0) & (shown <= 1)).all(), (lines, figure)
+
+
+def test_percent_marks_survive_a_dataframe() -> None:
+    pytest.importorskip("pandas")
+    import pandas as pd
+
+    from perfcore.io.pandas import from_dataframe, to_dataframe
+    df = pd.DataFrame({"measure": ["outcome_rate", "all_crime"],
+                       "organisation": ["Gwent", "Gwent"], "period": ["2020-21", "2020-21"],
+                       "value": ["15.9%", "410"]})
+    ds = from_dataframe(df)
+    assert ds.percent is not None and ds.percent.tolist() == [True, False]  # file order
+    assert from_dataframe(to_dataframe(ds)) == ds
+    declared = from_dataframe(df.assign(value=[15.9, 410.0]).iloc[:1],
+                              percent=["outcome_rate"])
+    assert declared.value.tolist() == pytest.approx([0.159])
