@@ -502,16 +502,24 @@ def test_validate_a_good_plan_with_period_and_organisation(
 # ------------------------------------------------------------------ the invariant
 
 
-_CELL = st.one_of(
-    st.just(""),
-    st.integers(-5, 400).map(str),
-    st.floats(-2, 200, allow_nan=False).map(lambda v: f"{v:.3g}"),
+_VALUE = st.one_of(
+    st.floats(-0.5, 1.5, allow_nan=False).map(lambda v: f"{v:.3g}"),  # fractions, some out
+    st.floats(-2, 200, allow_nan=False).map(lambda v: f"{v:.3g}"),  # per cents, or not
     st.floats(-50, 250, allow_nan=False).map(lambda v: f"{v:.3g}%"),
+)
+_WHOLE = st.integers(-5, 400).map(str)
+# A row gives a value, a numerator and denominator, a value and sample size, a numerator
+# and sample size, or cells at random; every number may be valid or not.
+_ROW = st.one_of(
+    st.tuples(_VALUE, st.just(""), st.just(""), st.just("")),
+    st.tuples(st.just(""), _WHOLE, _WHOLE, st.just("")),
+    st.tuples(_VALUE, st.just(""), st.just(""), _WHOLE),
+    st.tuples(st.just(""), _WHOLE, st.just(""), _WHOLE),
+    st.tuples(*[st.one_of(st.just(""), _WHOLE, _VALUE)] * 4),
 )
 
 
-@given(rows=st.lists(st.tuples(_CELL, _CELL, _CELL, _CELL), min_size=2, max_size=2),
-       declared=st.booleans())
+@given(rows=st.lists(_ROW, min_size=2, max_size=2), declared=st.booleans())
 def test_a_proportion_is_an_error_or_a_figure_from_0_to_1(
         tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[str, str, str, str]],
         declared: bool) -> None:
