@@ -30,7 +30,7 @@ from perfcore.io import (
 from perfcore.plugins.testing import registered
 
 ROOT = Path(__file__).resolve().parents[1]
-BUILTIN = {"csv", "home_office_prc", "ons_pfa", "police_uk", "published"}
+BUILTIN = {"csv", "home_office_prc", "ons_pfa", "parquet", "police_uk", "published"}
 
 
 def loader_plugin(name: str, **spec: Any) -> types.ModuleType:
