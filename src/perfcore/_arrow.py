@@ -84,13 +84,14 @@ class KeyEncoder:
     each row's code into them. Each batch is dictionary-encoded in Arrow, so Python sees
     only the distinct values of a batch. Nulls are blank text (``""``); a date or
     timestamp column gives the :class:`~perfcore.periods.Month` each value falls in.
-    ``size``, when the number of rows is known, lets the codes be written in place."""
 
-    def __init__(self, size: int | None = None) -> None:
+    Codes are made when asked for (:meth:`codes`), optionally through a final mapping of
+    the distinct values (their sorted order), so that each row is written once."""
+
+    def __init__(self) -> None:
         self._lookup: dict[Any, int] = {}
-        self._parts: list[Codes] = []
-        self._out: Codes | None = None if size is None else np.empty(size, dtype=np.int32)
-        self._filled = 0
+        self._parts: list[tuple[Codes, npt.NDArray[np.integer[Any]]]] = []
+        self.n = 0
 
     def add(self, array: pa.Array | pa.ChunkedArray) -> None:
         pa = pyarrow()
@@ -98,14 +99,8 @@ class KeyEncoder:
         for chunk in chunks:
             values, indices = _dictionary(chunk)
             remap = np.fromiter(map(self._code, values), dtype=np.int32, count=len(values))
-            if self._out is not None and self._filled + len(indices) <= len(self._out):
-                end = self._filled + len(indices)
-                if len(indices):
-                    np.take(remap, indices, out=self._out[self._filled:end])
-                self._filled = end
-            else:
-                self._parts.append(remap[indices] if len(values) else
-                                   np.zeros(len(indices), dtype=np.int32))
+            self._parts.append((remap, indices))
+            self.n += len(indices)
 
     def _code(self, value: Any) -> int:
         return self._lookup.setdefault(value, len(self._lookup))
@@ -114,12 +109,17 @@ class KeyEncoder:
     def distinct(self) -> list[Any]:
         return list(self._lookup)
 
-    def codes(self) -> Codes:
-        head = [] if self._out is None else [self._out[:self._filled]]
-        parts = head + self._parts
-        if len(parts) == 1:
-            return parts[0]
-        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+    def codes(self, final: npt.NDArray[np.integer[Any]] | None = None) -> Codes:
+        """Each row's code into :attr:`distinct`, or into ``final[distinct]``."""
+        out: Codes = np.empty(self.n, dtype=np.int32)
+        start = 0
+        for remap, indices in self._parts:
+            end = start + len(indices)
+            if len(indices):
+                table = remap if final is None else final[remap].astype(np.int32)
+                np.take(table, indices, out=out[start:end])
+            start = end
+        return out
 
 
 def _dictionary(chunk: pa.Array) -> tuple[list[Any], npt.NDArray[np.integer[Any]]]:
@@ -183,9 +183,9 @@ class LongColumns:
     ``numbers`` (numeric column → float arrays, one per batch), ``text_numbers``
     (numeric columns given as text) and the row count."""
 
-    def __init__(self, keys: Iterable[str], numeric: Iterable[str], kinds: Mapping[str, Any],
-                 size: int | None = None) -> None:
-        self.keys = {k: KeyEncoder(size) for k in keys if k in kinds}
+    def __init__(self, keys: Iterable[str], numeric: Iterable[str], kinds: Mapping[str, Any]
+                 ) -> None:
+        self.keys = {k: KeyEncoder() for k in keys if k in kinds}
         numeric = [f for f in numeric if f in kinds]
         self.numbers: dict[str, list[FloatArray]] = {
             f: [] for f in numeric if is_numeric(kinds[f]) or _is_null(kinds[f])}
@@ -219,15 +219,14 @@ def read_long(data: Any, *, keys: Iterable[str], numeric: Iterable[str],
     ``keys`` and ``numeric``, after ``rename``: column as written → column); also the
     column names as written, by column."""
     pa = pyarrow()
-    size = None
     if isinstance(data, pa.Table):  # whole columns at once: one copy of each, not two
-        schema, parts, size = data.schema, iter([data]), data.num_rows
+        schema, parts = data.schema, iter([data])
     else:
         schema, parts = record_batches(data)
     renames = dict(rename or {})
     written = {renames.get(n, n): n for n in schema.names}
     kinds = {name: schema.field(w).type for name, w in written.items()}
-    columns = LongColumns(keys, numeric, kinds, size)
+    columns = LongColumns(keys, numeric, kinds)
     for part in parts:
         columns.add({name: part.column(w) for name, w in written.items()}, part.num_rows)
     return columns, written

@@ -25,11 +25,11 @@ import codecs
 import csv
 from collections.abc import Collection, Mapping
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 import numpy as np
 
-from perfcore._arrow import Codes, LongColumns, dataset_columns, pyarrow, read_long
+from perfcore._arrow import Codes, KeyEncoder, LongColumns, dataset_columns, pyarrow, read_long
 from perfcore.dataset import FIELDS, Dataset
 from perfcore.errors import DataFileError, DuplicateObservationError
 from perfcore.io._table import (
@@ -225,7 +225,7 @@ def _dataset(long: LongColumns, written: Mapping[str, str], *, file: str,
     try:
         return Dataset.from_codes(
             measures=measures, measure_code=m_code, organisations=[o or "" for o in orgs],
-            organisation_code=o_code, periods=cast(list[Period], periods), period_code=p_code,
+            organisation_code=o_code, periods=periods, period_code=p_code,
             sources=sources, source_code=s_code, **_read_only(values, m_code, o_code, p_code))
     except DuplicateObservationError as exc:
         if not strict:
@@ -252,13 +252,15 @@ def _located(exc: DuplicateObservationError, file: str) -> DuplicateObservationE
         rows=(i, j), file=file, count=exc.fields.get("count", 1))
 
 
-def _recode(merged: IntArray, codes: Codes) -> Codes:
-    """Row codes into the distinct values after a check merged some (``merged[k]``: the
-    new code of distinct value ``k``); the codes themselves when none merged."""
-    if np.array_equal(merged, np.arange(len(merged))):
-        return codes
-    out: Codes = merged.astype(np.int32)[codes]
-    return out
+def _sorted_codes(encoder: KeyEncoder, values: list[Any], merged: IntArray
+                  ) -> tuple[list[Any], Codes]:
+    """The distinct ``values`` sorted as a dataset sorts its categories, and each row's
+    code into them (distinct value ``k`` of ``encoder`` is ``values[merged[k]]``), made
+    in one pass over the rows."""
+    cats = sorted(set(values))
+    position = {c: i for i, c in enumerate(cats)}
+    final = np.array([position[values[m]] for m in merged.tolist()], dtype=np.int32)
+    return cats, encoder.codes(final)
 
 
 class _Checks:
@@ -279,52 +281,59 @@ class _Checks:
             raise _Unhandled
         self.problems.add(message)
 
-    def _table(self, column: str, cells: list[Any], codes: Codes | None) -> Table:
-        if codes is None:
+    def _table(self, column: str, cells: list[Any], encoder: KeyEncoder | None) -> Table:
+        if encoder is None:
             rows = np.arange(len(cells), dtype=np.int64)
         else:
             rows = np.zeros(len(cells), dtype=np.int64)
-            seen, first = np.unique(codes, return_index=True)
+            seen, first = np.unique(encoder.codes(), return_index=True)
             rows[seen] = first
         table = Table(self.file, {column: tuple(cells)},
                       {column: self.written.get(column, column)}, rows, {})
         return table
 
-    def _run(self, column: str, cells: list[Any], codes: Codes, check: Any) -> Any:
+    def _run(self, column: str, cells: list[Any], encoder: KeyEncoder, check: Any) -> Any:
         table = self._table(column, cells, None)
         result = check(table, column)
         if table.problems:
             if not self.strict:
                 raise _Unhandled
-            located = self._table(column, cells, codes)
+            located = self._table(column, cells, encoder)
             check(located, column)
             self.problems.items.extend(located.problems.items)
         return result
 
     def keys(self, column: str, check: Any) -> tuple[list[Any], Codes]:
+        """The column's values after ``check`` (sorted, as the dataset keeps them) and
+        each row's code into them."""
         encoder = self.long.keys[column]
-        codes = encoder.codes()
-        distinct, merged = self._run(column, [str(v) for v in encoder.distinct], codes, check)
-        return distinct, _recode(merged, codes)
+        distinct, merged = self._run(column, [str(v) for v in encoder.distinct],
+                                     encoder, check)
+        return self._sorted_codes(encoder, distinct, merged)
 
-    def periods(self, prefer: str | None) -> tuple[list[Period | None], Codes]:
+    def periods(self, prefer: str | None) -> tuple[list[Period], Codes]:
         encoder = self.long.keys["period"]
-        codes = encoder.codes()
         distinct = encoder.distinct
         if distinct and all(isinstance(p, Period) for p in distinct):  # a date column
-            return list(distinct), codes
+            return self._sorted_codes(encoder, distinct, np.arange(len(distinct)))
         cells = ["" if p is None else str(p) for p in distinct]
-        parsed, merged = self._run("period", cells, codes,
+        parsed, merged = self._run("period", cells, encoder,
                                    lambda t, c: parse_periods(t, c, prefer=prefer))
-        return parsed, _recode(merged, codes)
+        return self._sorted_codes(encoder, parsed, merged)
+
+    def _sorted_codes(self, encoder: KeyEncoder, values: list[Any], merged: IntArray
+                      ) -> tuple[list[Any], Codes]:
+        if self.problems:  # some values are bad (None): the problems are raised first
+            return values, np.zeros(0, dtype=np.int32)
+        return _sorted_codes(encoder, values, merged)
 
     def text_number(self, field: str) -> FloatArray:
         keys = self.long.text_numbers[field].keys
-        codes = keys.codes()
         percent: Literal["fraction", "error"] = "fraction" if field == "value" else "error"
         values: FloatArray = self._run(
-            field, [str(v) for v in keys.distinct], codes,
+            field, [str(v) for v in keys.distinct], keys,
             lambda t, c: parse_numbers(t, c, percent=percent)[0])
+        codes = keys.codes()
         return values[codes] if values.size else np.full(codes.shape, np.nan)
 
     def finite(self, field: str, values: FloatArray) -> None:
