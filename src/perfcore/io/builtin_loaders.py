@@ -11,6 +11,7 @@ from perfcore.io.long_csv import load_long_csv
 from perfcore.io.ons_pfa import load_ons_pfa
 from perfcore.io.police_uk import load_police_uk
 from perfcore.io.published import load_published
+from perfcore.io.records import load_records
 from perfcore.plugins.hookspecs import hookimpl
 from perfcore.plugins.specs import LoaderSpec
 
@@ -38,4 +39,9 @@ def perfcore_register_loaders() -> Iterable[LoaderSpec]:
                    "(record-level, or counted) as counts by month × force × category",
                    patterns=("*-street.csv", "*-outcomes.csv", "street_counts_by_*.csv",
                              "outcomes_counts_by_*.csv"), load=load_police_uk),
+        LoaderSpec(name="records", description="record-level police.uk crimes or outcomes "
+                   "aggregated on a query engine (Ibis, DuckDB by default; needs the records "
+                   "extra) into counts, outcome shares and rates",
+                   patterns=("*-street.parquet", "*-outcomes.parquet", "*.records.parquet",
+                             "*.records.csv"), load=load_records),
     ]
