@@ -98,6 +98,7 @@ def test_load_long_csv_uses_the_fast_path(tmp_path: Path, monkeypatch: pytest.Mo
     "\"measure\nx\",organisation,period,value\nall_crime,Gwent,2019-20,1\n",
     "measure,organisation,period,value\n,,,\n  ,  ,  ,  \nall_crime,Gwent,2019-20,1\n",
     "",
+    "measure,organisation,period,value,source\nall_crime,Gwent,2019-20,1,\"two\nlines\"\n",
 ])
 def test_fast_path_falls_back_with_the_same_result(tmp_path: Path, text: str) -> None:
     path = tmp_path / "d.csv"

@@ -283,3 +283,24 @@ def test_identical_arrays_whatever_the_input_order() -> None:
         np.testing.assert_array_equal(getattr(a, f), getattr(b, f))
     assert a.periods == (Month(2024, 4), Month(2024, 5), Month(2024, 6))
     json.dumps(a.sources)
+
+
+def test_a_plan_data_entry_with_the_records_loader(tmp_path: Path) -> None:
+    from perfcore.pipeline import load_data as load_plan_data
+    from perfcore.pipeline import load_plan
+    street = POLICE_UK / "2024-04" / "2024-04-gwent-street.csv"
+    population = tmp_path / "population.csv"
+    population.write_text("measure,organisation,period,population\n"
+                          "population,Gwent,2024-25,600000\n")
+    plan = tmp_path / "plan.toml"
+    plan.write_text(PLAN.replace('[[priorities]]', f'''[[data]]
+path = "{street.as_posix()}"
+loader = "records"
+options = {{ shares = true, population = "population.csv" }}
+
+[[priorities]]''', 1))
+    ds = load_plan_data(load_plan(plan), progress=False)
+    assert "police_uk.street.all_crime_rate" in ds.measures
+    assert "police_uk.street.burglary.suspect_charged_share" in ds.measures
+    assert without_source(ds) == without_source(aggregate_records(
+        street, shares=True, population={"Gwent": 600_000}))

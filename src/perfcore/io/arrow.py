@@ -121,7 +121,9 @@ def _read_csv_columns(path: str | Path, positions: Mapping[str, int], width: int
         table = pacsv.read_csv(
             path, read_options=pacsv.ReadOptions(skip_rows=1, column_names=names,
                                                  block_size=4 << 20),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            # A value can only hold a line break inside quotes; with no quote after the
+            # header, pyarrow may split the file at any line (much faster).
+            parse_options=pacsv.ParseOptions(newlines_in_values=_quoted(path)),
             convert_options=pacsv.ConvertOptions(
                 column_types=kinds, include_columns=list(kinds), null_values=NULL_VALUES,
                 strings_can_be_null=False))
@@ -138,6 +140,17 @@ def _read_csv_columns(path: str | Path, positions: Mapping[str, int], width: int
         if np.count_nonzero(~np.isfinite(values)) != table.column(by_name[f]).null_count:
             raise _Unhandled
     return long
+
+
+def _quoted(path: str | Path) -> bool:
+    """Whether the file has a double quote after its first line (read in blocks)."""
+    block = bytearray(16 << 20)
+    with Path(path).open("rb") as f:
+        f.readline()
+        while n := f.readinto(block):
+            if block.find(b'"', 0, n) >= 0:
+                return True
+    return False
 
 
 # --- Parquet ----------------------------------------------------------------------------
