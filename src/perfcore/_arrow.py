@@ -187,7 +187,9 @@ class LongColumns:
                  ) -> None:
         self.keys = {k: KeyEncoder() for k in keys if k in kinds}
         numeric = [f for f in numeric if f in kinds]
-        self.numbers: dict[str, list[FloatArray]] = {
+        # Kept as Arrow until asked for (number()), so that a caller may convert them
+        # while doing something else.
+        self.numbers: dict[str, list[Any]] = {
             f: [] for f in numeric if is_numeric(kinds[f]) or _is_null(kinds[f])}
         self.text_numbers = {f: TextNumbers() for f in numeric if f not in self.numbers}
         self.n = 0
@@ -196,16 +198,21 @@ class LongColumns:
         for name, encoder in self.keys.items():
             encoder.add(batch[name])
         for name, parts in self.numbers.items():
-            parts.append(float_array(batch[name]))
+            parts.append(batch[name])
         for name, text in self.text_numbers.items():
             text.add(batch[name])
         self.n += n
 
     def number(self, name: str) -> FloatArray:
+        """A numeric column as float64, NaN where null (made on each call)."""
         parts = self.numbers[name]
         if len(parts) == 1:
-            return parts[0]
-        return np.concatenate(parts) if parts else np.zeros(0)
+            return float_array(parts[0])
+        return np.concatenate([float_array(p) for p in parts]) if parts else np.zeros(0)
+
+    def null_count(self, name: str) -> int:
+        """The nulls of a numeric column."""
+        return sum(int(p.null_count) for p in self.numbers[name])
 
 
 def _is_null(kind: pa.DataType) -> bool:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import codecs
 import csv
 from collections.abc import Collection, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Literal
 
@@ -134,11 +135,6 @@ def _read_csv_columns(path: str | Path, positions: Mapping[str, int], width: int
     by_name = {k: names[p] for k, p in positions.items()}
     long, _ = read_long(table, keys=(*KEYS, "source"), numeric=FIELDS,
                         rename={v: k for k, v in by_name.items()})
-    for f in long.numbers:
-        # "nan(1)", "inf": pyarrow reads a number the csv loader rejects or warns of.
-        values = long.number(f)
-        if np.count_nonzero(~np.isfinite(values)) != table.column(by_name[f]).null_count:
-            raise _Unhandled
     return long
 
 
@@ -225,14 +221,18 @@ def _dataset(long: LongColumns, written: Mapping[str, str], *, file: str,
     present = [f for f in FIELDS if f in long.numbers or f in long.text_numbers]
     if not present:
         checks.add(f"no figure columns: give at least one of {', '.join(FIELDS)}")
-    measures, m_code = checks.keys("measure", check_measure_ids)
-    orgs, o_code = checks.keys("organisation",
-                               lambda t, c: resolve_organisations(t, c, registry))
-    periods, p_code = checks.periods(prefer)
-    values = {f: long.number(f) if f in long.numbers else checks.text_number(f)
-              for f in present}
+    # The numbers are made float64 in another thread while this one codes the keys
+    # (numpy and Arrow let go of the GIL): two cores, each busy.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        numbers = {f: pool.submit(long.number, f) for f in long.numbers}
+        measures, m_code = checks.keys("measure", check_measure_ids)
+        orgs, o_code = checks.keys("organisation",
+                                   lambda t, c: resolve_organisations(t, c, registry))
+        periods, p_code = checks.periods(prefer)
+        values = {f: numbers[f].result() if f in numbers else checks.text_number(f)
+                  for f in present}
     for f in long.numbers:
-        checks.finite(f, values[f])
+        checks.finite(f, values[f], long.null_count(f))
     checks.raise_if_any()
     sources, s_code = checks.sources(source)
     try:
@@ -349,7 +349,11 @@ class _Checks:
         codes = keys.codes()
         return values[codes] if values.size else np.full(codes.shape, np.nan)
 
-    def finite(self, field: str, values: FloatArray) -> None:
+    def finite(self, field: str, values: FloatArray, nulls: int) -> None:
+        """Infinities are problems. NaN is a missing figure; but where the fast path read
+        a number as NaN that was not blank ("nan(1)"), the csv loader's parser decides."""
+        if not self.strict and np.count_nonzero(np.isnan(values)) != nulls:
+            raise _Unhandled
         bad = np.flatnonzero(np.isinf(values))
         if bad.size:
             if not self.strict:
