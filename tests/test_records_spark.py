@@ -58,6 +58,13 @@ def test_spark_gives_the_observations_duckdb_gives(tmp_path: Path, spark: object
     assert_identical(aggregate_records(table, **options), on_duckdb)
 
 
-def test_spark_by_name(tmp_path: Path) -> None:
+def test_spark_by_name_csv_and_parquet(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
     path = write_csv(tmp_path / "w-street.csv", street_records(2_000))
     assert_identical(aggregate_records(path, backend="pyspark"), aggregate_records(path))
+    parts = [tmp_path / f"{k}-street.parquet" for k in range(2)]
+    for k, part in enumerate(parts):
+        pq.write_table(pa.table(street_records(3_000, seed=10 + k)), part)
+    assert_identical(aggregate_records(parts, backend="pyspark", last_outcome=True),
+                     aggregate_records(parts, last_outcome=True))

@@ -172,12 +172,19 @@ def _read(con: Any, paths: Sequence[Path]) -> Any:
             raise DataFileError(f"data file {p} does not exist", path=str(p))
     files = [str(p) for p in paths]
     if kinds == {".parquet"}:
-        return con.read_parquet(files)
-    if kinds <= {".csv", ".gz"}:
+        reader, options = con.read_parquet, {}
+    elif kinds <= {".csv", ".gz"}:
         text = {"duckdb": {"all_varchar": True}, "pyspark": {"inferSchema": False}}
-        return con.read_csv(files, **text.get(con.name, {}))
-    raise OptionError(f"record files must all be CSV or all Parquet, not {sorted(kinds)}",
-                      option="records", value=files, allowed=(".csv", ".parquet"))
+        reader, options = con.read_csv, text.get(con.name, {})
+    else:
+        raise OptionError(f"record files must all be CSV or all Parquet, not "
+                          f"{sorted(kinds)}", option="records", value=files,
+                          allowed=(".csv", ".parquet"))
+    if con.name == "duckdb":  # reads a list of files as one table
+        return reader(files, **options)
+    # Other backends read one path at a time (Spark's read_parquet takes one).
+    tables = [reader(f, **options) for f in files]
+    return tables[0].union(*tables[1:]) if len(tables) > 1 else tables[0]
 
 
 # --- aggregation ----------------------------------------------------------------------------
