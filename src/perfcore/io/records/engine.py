@@ -257,7 +257,33 @@ def aggregate_records(records: Any, *, backend: Any = None, layout: Layout | Non
         out.append(_shares(groups, what))
     if population is not None:
         out.append(_rates(out[0], population, rate_per, registry, what))
-    return out[0] if len(out) == 1 else Dataset.concat(out)
+    return out[0] if len(out) == 1 else _join(out, what)
+
+
+def _join(parts: Sequence[Dataset], source: str) -> Dataset:
+    """Datasets of different measures (counts, shares, rates) as one, joined through
+    their codes (``Dataset.concat`` would make a Python object per observation, and
+    shares are many: 450 a force-month)."""
+    organisations = sorted({o for d in parts for o in d.organisations})
+    periods = sorted({p for d in parts for p in d.periods})
+    o_at = {o: i for i, o in enumerate(organisations)}
+    p_at = {p: i for i, p in enumerate(periods)}
+    offsets = np.cumsum([0, *(len(d.measures) for d in parts)])
+    fields = ("value", "numerator", "denominator", "sample_size", "population", "sd")
+    return Dataset.from_codes(
+        measures=[m for d in parts for m in d.measures],
+        measure_code=np.concatenate(
+            [d.measure_code + k for d, k in zip(parts, offsets[:-1], strict=True)]),
+        organisations=organisations,
+        organisation_code=np.concatenate(
+            [np.array([o_at[o] for o in d.organisations], dtype=np.int32)[d.organisation_code]
+             for d in parts]),
+        periods=periods,
+        period_code=np.concatenate(
+            [np.array([p_at[p] for p in d.periods], dtype=np.int32)[d.period_code]
+             for d in parts]),
+        sources=(source,),
+        **{f: np.concatenate([np.asarray(getattr(d, f)) for d in parts]) for f in fields})
 
 
 def load_records(path: str | Path, *, backend: Any = None, layout: Layout | None = None,
