@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import codecs
 import csv
-from collections.abc import Collection, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Collection, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Literal
 
@@ -221,16 +221,18 @@ def _dataset(long: LongColumns, written: Mapping[str, str], *, file: str,
     present = [f for f in FIELDS if f in long.numbers or f in long.text_numbers]
     if not present:
         checks.add(f"no figure columns: give at least one of {', '.join(FIELDS)}")
-    # The numbers are made float64 in another thread while this one codes the keys
-    # (numpy and Arrow let go of the GIL): two cores, each busy.
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    # The per-row work (numbers to float64, each row's key codes) is done by two threads
+    # while this one checks the distinct values (numpy and Arrow let go of the GIL).
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        checks.submit = pool.submit
         numbers = {f: pool.submit(long.number, f) for f in long.numbers}
-        measures, m_code = checks.keys("measure", check_measure_ids)
-        orgs, o_code = checks.keys("organisation",
-                                   lambda t, c: resolve_organisations(t, c, registry))
-        periods, p_code = checks.periods(prefer)
+        measures, m_future = checks.keys("measure", check_measure_ids)
+        orgs, o_future = checks.keys("organisation",
+                                     lambda t, c: resolve_organisations(t, c, registry))
+        periods, p_future = checks.periods(prefer)
         values = {f: numbers[f].result() if f in numbers else checks.text_number(f)
                   for f in present}
+        m_code, o_code, p_code = m_future.result(), o_future.result(), p_future.result()
     for f in long.numbers:
         checks.finite(f, values[f], long.null_count(f))
     checks.raise_if_any()
@@ -265,15 +267,22 @@ def _located(exc: DuplicateObservationError, file: str) -> DuplicateObservationE
         rows=(i, j), file=file, count=exc.fields.get("count", 1))
 
 
-def _sorted_codes(encoder: KeyEncoder, values: list[Any], merged: IntArray
-                  ) -> tuple[list[Any], Codes]:
+def _done(value: Any) -> Future[Any]:
+    """A future already holding ``value``."""
+    future: Future[Any] = Future()
+    future.set_result(value)
+    return future
+
+
+def _sorted_codes(encoder: KeyEncoder, values: list[Any], merged: IntArray,
+                  submit: Callable[..., Future[Codes]]) -> tuple[list[Any], Future[Codes]]:
     """The distinct ``values`` sorted as a dataset sorts its categories, and each row's
     code into them (distinct value ``k`` of ``encoder`` is ``values[merged[k]]``), made
-    in one pass over the rows."""
+    in one pass over the rows by ``submit`` (in another thread)."""
     cats = sorted(set(values))
     position = {c: i for i, c in enumerate(cats)}
     final = np.array([position[values[m]] for m in merged.tolist()], dtype=np.int32)
-    return cats, encoder.codes(final)
+    return cats, submit(encoder.codes, final)
 
 
 class _Checks:
@@ -287,6 +296,8 @@ class _Checks:
         self.long, self.written, self.file, self.strict = long, written, file, strict
         self.problems = Problems(file)
         self.problems.what = f"data file {file} (rows are positions in the file, from 0)"
+        #: Runs the per-row work (another thread's, when the caller has a pool).
+        self.submit: Callable[..., Future[Any]] = lambda fn, *a: _done(fn(*a))
 
     def add(self, message: str) -> None:
         """A problem of the whole file."""
@@ -316,7 +327,7 @@ class _Checks:
             self.problems.items.extend(located.problems.items)
         return result
 
-    def keys(self, column: str, check: Any) -> tuple[list[Any], Codes]:
+    def keys(self, column: str, check: Any) -> tuple[list[Any], Future[Codes]]:
         """The column's values after ``check`` (sorted, as the dataset keeps them) and
         each row's code into them."""
         encoder = self.long.keys[column]
@@ -324,7 +335,7 @@ class _Checks:
                                      encoder, check)
         return self._sorted_codes(encoder, distinct, merged)
 
-    def periods(self, prefer: str | None) -> tuple[list[Period], Codes]:
+    def periods(self, prefer: str | None) -> tuple[list[Period], Future[Codes]]:
         encoder = self.long.keys["period"]
         distinct = encoder.distinct
         if distinct and all(isinstance(p, Period) for p in distinct):  # a date column
@@ -335,10 +346,10 @@ class _Checks:
         return self._sorted_codes(encoder, parsed, merged)
 
     def _sorted_codes(self, encoder: KeyEncoder, values: list[Any], merged: IntArray
-                      ) -> tuple[list[Any], Codes]:
+                      ) -> tuple[list[Any], Future[Codes]]:
         if self.problems:  # some values are bad (None): the problems are raised first
-            return values, np.zeros(0, dtype=np.int32)
-        return _sorted_codes(encoder, values, merged)
+            return values, _done(np.zeros(0, dtype=np.int32))
+        return _sorted_codes(encoder, values, merged, self.submit)
 
     def text_number(self, field: str) -> FloatArray:
         keys = self.long.text_numbers[field].keys
