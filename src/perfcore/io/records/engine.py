@@ -147,7 +147,9 @@ def _connect(backend: Any) -> Any:
     another backend's name for its default connection, or a connection as it is."""
     ibis = _ibis()
     if backend is None or backend == "duckdb":
-        return ibis.duckdb.connect()
+        con = ibis.duckdb.connect()
+        con.raw_sql("SET enable_progress_bar = false")  # no bar drawn over perfcore's output
+        return con
     if backend == "pyspark":  # a local Spark, as ``spark-submit`` would give
         from pyspark.sql import SparkSession
         session = (SparkSession.builder.master("local[*]").appName("perfcore")
