@@ -304,3 +304,12 @@ options = {{ shares = true, population = "population.csv" }}
     assert "police_uk.street.burglary.suspect_charged_share" in ds.measures
     assert without_source(ds) == without_source(aggregate_records(
         street, shares=True, population={"Gwent": 600_000}))
+
+
+def test_without_ibis_the_error_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from perfcore.errors import MissingDependencyError
+    monkeypatch.setitem(sys.modules, "ibis", None)
+    with pytest.raises(MissingDependencyError, match=r"perfcore\[records\]"):
+        aggregate_records(POLICE_UK / "2024-04" / "2024-04-gwent-street.csv")
