@@ -1,0 +1,150 @@
+"""The documentation site: Sphinx roles in docstrings become links (docs/sphinx_roles.py),
+the built site shows no raw role and copies no generator script, and it builds with
+``mkdocs build --strict``.
+
+The site build takes several seconds, so it runs once per session (``built_site``) and its
+tests are marked ``slow``; they are skipped, saying why, where mkdocs, mkdocs-material or
+mkdocstrings is not installed (``pip install --group docs``)."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import logging
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW_ROLE = re.compile(r":(?:func|class|mod|meth|attr|data|exc):")
+
+
+def _docs_tools_missing() -> str | None:
+    for module in ("mkdocs", "material", "mkdocstrings", "mkdocstrings_handlers.python",
+                   "griffe"):
+        if importlib.util.find_spec(module) is None:
+            return (f"{module} is not installed: the docs site cannot be built here "
+                    "(install the docs dependency group)")
+    return None
+
+
+_MISSING = _docs_tools_missing()
+needs_docs_tools = pytest.mark.skipif(_MISSING is not None, reason=_MISSING or "")
+
+
+@pytest.fixture(scope="module")
+def roles() -> ModuleType:
+    """docs/sphinx_roles.py, imported from its file as mkdocstrings does."""
+    spec = importlib.util.spec_from_file_location("sphinx_roles", ROOT / "docs" /
+                                                  "sphinx_roles.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _fixed(path: str | None, known: bool = True):  # type: ignore[no-untyped-def]
+    return lambda name: (path, known)
+
+
+# --- the Griffe extension ------------------------------------------------------------------
+
+@needs_docs_tools
+@pytest.mark.parametrize(("text", "path", "expected"), [
+    (":func:`~perfcore.calc.pct_change`", "perfcore.calc.change.pct_change",
+     '<autoref identifier="perfcore.calc.change.pct_change" optional>'
+     "<code>pct_change()</code></autoref>"),
+    (":class:`perfcore.dataset.Dataset`", "perfcore.dataset.Dataset",
+     '<autoref identifier="perfcore.dataset.Dataset" optional>'
+     "<code>perfcore.dataset.Dataset</code></autoref>"),
+    (":meth:`Dataset.cube`", "perfcore.dataset.Dataset.cube",
+     '<autoref identifier="perfcore.dataset.Dataset.cube" optional>'
+     "<code>Dataset.cube()</code></autoref>"),
+    (":mod:`.records`", "perfcore.evaluation.records",
+     '<autoref identifier="perfcore.evaluation.records" optional>'
+     "<code>records</code></autoref>"),
+    (":func:`the rounding <perfcore.calc.round_half_away>`",
+     "perfcore.calc.rounding.round_half_away",
+     '<autoref identifier="perfcore.calc.rounding.round_half_away" optional>'
+     "<code>the rounding</code></autoref>"),
+    # Private and outside objects are code, not links.
+    (":func:`~perfcore.io._table.label_key`", "perfcore.io._table.label_key",
+     "`label_key()`"),
+    (":func:`numpy.round`", None, "`numpy.round()`"),
+    (":exc:`ValueError` raised", None, "`ValueError` raised"),
+])
+def test_a_role_becomes_a_reference_or_code(roles: ModuleType, text: str, path: str | None,
+                                            expected: str) -> None:
+    assert roles.rewrite(text, _fixed(path)) == expected
+
+
+@needs_docs_tools
+def test_a_role_naming_nothing_is_a_warning(roles: ModuleType,
+                                             caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING):
+        out = roles.rewrite("see :func:`pct_chnage`", _fixed(None, known=False),
+                            where="perfcore.calc.change")
+    assert out == "see `pct_chnage()`"
+    assert "perfcore.calc.change: cross-reference :func:`pct_chnage` names nothing" in (
+        caplog.text)
+
+
+@needs_docs_tools
+def test_every_role_in_perfcore_resolves_to_its_canonical_path(
+        roles: ModuleType, caplog: pytest.LogCaptureFixture) -> None:
+    import griffe
+
+    loader = griffe.GriffeLoader(search_paths=[str(ROOT / "src")],
+                                 extensions=griffe.load_extensions(roles.SphinxRoles()))
+    with caplog.at_level(logging.WARNING):
+        pkg = loader.load("perfcore")
+    assert not [r.getMessage() for r in caplog.records if "cross-reference" in r.getMessage()]
+    left = [o.path for o in roles._objects(pkg)
+            if o.docstring is not None and RAW_ROLE.search(o.docstring.value)]
+    assert left == []
+    # Re-exports resolve to where the object is defined (the anchor the API page has);
+    # relative module names to the package's submodule.
+    change = pkg["calc.direction"].docstring.value
+    assert '<autoref identifier="perfcore.calc.direction.trend_test" optional>' in change
+    evaluation = pkg["evaluation"].docstring.value
+    assert '<autoref identifier="perfcore.evaluation.records" optional>' in evaluation
+
+
+# --- the built site --------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """``mkdocs build --strict`` into a temporary directory, once per session."""
+    if _MISSING is not None:
+        pytest.skip(_MISSING)
+    site = tmp_path_factory.mktemp("site")
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    warnings = [line for line in done.stderr.splitlines() if "WARNING" in line]
+    assert done.returncode == 0 and not warnings, done.stderr[-3000:]
+    yield site
+
+
+@pytest.mark.slow
+def test_built_site_shows_no_raw_sphinx_role(built_site: Path) -> None:
+    pages = sorted(built_site.rglob("*.html"))
+    assert len(pages) > 20
+    raw = {str(p.relative_to(built_site)): sorted(set(RAW_ROLE.findall(p.read_text("utf-8"))))
+           for p in pages if RAW_ROLE.search(p.read_text("utf-8"))}
+    assert raw == {}
+    # ... and the roles became links: the calc page links pct_change's docstring to pp_change.
+    calc = (built_site / "api" / "calc" / "index.html").read_text("utf-8")
+    assert 'href="#perfcore.calc.change.pp_change"><code>pp_change()</code></a>' in calc
+
+
+@pytest.mark.slow
+def test_built_site_copies_no_script(built_site: Path) -> None:
+    assert sorted(str(p.relative_to(built_site)) for p in built_site.rglob("*.py")) == []
+    assert (built_site / "hooks" / "index.html").exists()
