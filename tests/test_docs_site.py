@@ -1,6 +1,6 @@
 """The documentation site: Sphinx roles in docstrings become links (docs/sphinx_roles.py),
 the built site shows no raw role and copies no generator script, and it builds with
-``mkdocs build --strict``.
+``mkdocs build --strict``; the methods reference is in the repository and cited there.
 
 The site build takes several seconds, so it runs once per session (``built_site``) and its
 tests are marked ``slow``; they are skipped, saying why, where mkdocs, mkdocs-material or
@@ -9,12 +9,11 @@ mkdocstrings is not installed (``pip install --group docs``)."""
 from __future__ import annotations
 
 import importlib.util
-import os
 import logging
+import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -115,10 +114,44 @@ def test_every_role_in_perfcore_resolves_to_its_canonical_path(
     assert '<autoref identifier="perfcore.evaluation.records" optional>' in evaluation
 
 
+# --- the methods reference ---------------------------------------------------------------
+
+# Spelt in two halves so that this file does not match itself.
+OUTSIDE = ("METHODS" + ".md", ".." + "/shared")
+CITED = ("src", "plugins", "docs", "tests", "examples", "benchmarks", "README.md")
+CITATION = re.compile(r"docs/([\w-]+\.md) (§\d+b?)")
+
+
+def _files(*tops: str) -> list[Path]:
+    found: list[Path] = []
+    for top in tops:
+        path = ROOT / top
+        found += [path] if path.is_file() else [
+            p for p in sorted(path.rglob("*"))
+            if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"]
+    return found
+
+
+def test_the_project_cites_no_file_outside_itself() -> None:
+    hits = [f"{p.relative_to(ROOT)}: {needle}" for p in _files(*CITED)
+            for needle in OUTSIDE if needle.encode() in p.read_bytes()]
+    assert hits == [], "cite docs/methodology.md (the methods reference) instead"
+
+
+def test_every_methods_citation_names_a_section_of_its_page() -> None:
+    cited = {(m[1], m[2]) for p in _files("src", "plugins", "tests", "benchmarks", "examples")
+             if p.suffix == ".py" for m in CITATION.finditer(p.read_text("utf-8"))}
+    assert len(cited) >= 7  # §1 to §8 but §4b are cited from the code
+    for page, section in sorted(cited):
+        headings = [line for line in (ROOT / "docs" / page).read_text("utf-8").splitlines()
+                    if line.startswith("#")]
+        assert any(re.search(rf"{section}\b", h) for h in headings), (page, section)
+
+
 # --- the built site --------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``mkdocs build --strict`` into a temporary directory, once per session."""
     if _MISSING is not None:
         pytest.skip(_MISSING)
@@ -129,7 +162,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     warnings = [line for line in done.stderr.splitlines() if "WARNING" in line]
     assert done.returncode == 0 and not warnings, done.stderr[-3000:]
-    yield site
+    return site
 
 
 @pytest.mark.slow

@@ -1,4 +1,4 @@
-"""Change between periods (METHODS.md §1): % change, percentage-point change, average
+"""Change between periods (docs/methodology.md §1): % change, percentage-point change, average
 annual growth and year-end projection.
 
 All functions are vectorised over array-likes that broadcast. A value that cannot be
