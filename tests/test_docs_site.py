@@ -148,6 +148,28 @@ def test_every_methods_citation_names_a_section_of_its_page() -> None:
         assert any(re.search(rf"{section}\b", h) for h in headings), (page, section)
 
 
+# --- one quick start ------------------------------------------------------------------------
+
+def _readme_quick_start() -> list[str]:
+    """The commands of the README's quick start (what .ci/run runs the second of)."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme.split("## Quick start\n", 1)[1].split("\n## ", 1)[0]
+    return section.split("```\n", 2)[1].splitlines()
+
+
+def test_the_docs_home_page_includes_the_readme_quick_start() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    start, end = "<!-- --8<-- [start:quick-start] -->", "<!-- --8<-- [end:quick-start] -->"
+    included = readme.split(start, 1)[1].split(end, 1)[0]
+    commands = _readme_quick_start()
+    assert len(commands) == 2 and commands[0].startswith("python -m pip install -e . ")
+    assert "\n".join(commands) in included
+    index = (ROOT / "docs" / "index.md").read_text("utf-8")
+    quick_start = index.split("## Quick start\n", 1)[1].split("\n## ", 1)[0]
+    assert '--8<-- "README.md:quick-start"' in quick_start
+    assert "pip install" not in quick_start  # no second, diverging copy
+
+
 # --- the built site --------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
@@ -175,6 +197,16 @@ def test_built_site_shows_no_raw_sphinx_role(built_site: Path) -> None:
     # ... and the roles became links: the calc page links pct_change's docstring to pp_change.
     calc = (built_site / "api" / "calc" / "index.html").read_text("utf-8")
     assert 'href="#perfcore.calc.change.pp_change"><code>pp_change()</code></a>' in calc
+
+
+@pytest.mark.slow
+def test_built_home_page_shows_the_readme_quick_start(built_site: Path) -> None:
+    import html
+
+    page = html.unescape((built_site / "index.html").read_text("utf-8"))
+    for command in _readme_quick_start():
+        assert command in page
+    assert "--8<--" not in page
 
 
 @pytest.mark.slow
