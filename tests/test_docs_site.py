@@ -148,6 +148,31 @@ def test_every_methods_citation_names_a_section_of_its_page() -> None:
         assert any(re.search(rf"{section}\b", h) for h in headings), (page, section)
 
 
+def _formula(function: str) -> str:
+    """The formula column of the methodology §1 table's row for ``function``."""
+    page = (ROOT / "docs" / "methodology.md").read_text("utf-8")
+    (row,) = [line for line in page.splitlines()
+              if line.startswith("|") and f"`{function}(" in line]
+    return row.split("|")[3].strip()
+
+
+@pytest.mark.parametrize(("function", "inputs"), [
+    ("cagr", {"first": 100.0, "last": 164.3032, "years": 3.0}),
+    ("cagr", {"first": 57116.0, "last": 48618.0, "years": 2.0}),
+    ("pct_change", {"current": 48618.0, "previous": 57116.0}),
+])
+def test_the_methodology_formula_is_what_the_function_computes(
+        function: str, inputs: dict[str, float]) -> None:
+    import perfcore.calc
+
+    formula = _formula(function)
+    python = formula.replace("×", "*").replace("−", "-").replace("^", "**")
+    assert re.fullmatch(r"[\w\s()/*+.-]+", python), formula
+    by_the_page = eval(python, {"__builtins__": {}}, inputs)
+    by_the_code = float(getattr(perfcore.calc, function)(**inputs).value)
+    assert by_the_code == pytest.approx(by_the_page, rel=1e-12)
+
+
 # --- one quick start ------------------------------------------------------------------------
 
 def _readme_quick_start() -> list[str]:

@@ -193,7 +193,7 @@ class CagrResult:
 
 
 def cagr(first: npt.ArrayLike, last: npt.ArrayLike, years: npt.ArrayLike) -> CagrResult:
-    """Average annual growth over ``years``: ``(last / first) ** (1 / years) − 1``, in %.
+    """Average annual growth over ``years`` in %: ``((last / first) ** (1 / years) − 1) × 100``.
 
     Parameters
     ----------
