@@ -42,7 +42,7 @@ _LOOKUP_ERRORS = (KeyError, ValueError, griffe.AliasResolutionError, griffe.Cycl
 
 # A resolver maps a role's target as written to the path of the perfcore object it names
 # (None: not a perfcore object), and says whether the name is known at all.
-Resolver = Callable[[str], "tuple[str | None, bool]"]
+Resolver = Callable[[str], tuple[str | None, bool]]
 
 
 def rewrite(text: str, resolve: Resolver, *, where: str = "") -> str:
@@ -136,9 +136,11 @@ def _candidates(scope: griffe.Object, name: str) -> Iterator[str]:
         return
     head, dot, rest = name.partition(".")
     try:
-        yield scope.resolve(head) + dot + rest
+        scoped = scope.resolve(head) + dot + rest
     except griffe.NameResolutionError:
-        pass
+        scoped = None
+    if scoped is not None:
+        yield scoped
     yield name
 
 
