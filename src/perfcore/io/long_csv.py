@@ -30,10 +30,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from pathlib import Path
-from typing import cast
+from typing import Literal, cast
 
 import numpy as np
 
+from perfcore._arrow import has_pyarrow
 from perfcore.dataset import FIELDS, Dataset
 from perfcore.errors import OptionError
 from perfcore.io._table import (
@@ -61,7 +62,8 @@ KEY_COLUMNS = ("measure", "organisation", "period")
 def load_long_csv(path: str | Path, *, columns: Mapping[str, str] | None = None,
                   ignore_columns: Collection[str] = (), registry: RegistryOption = None,
                   prefer: str | None = None, source: str | None = None,
-                  encoding: str = "utf-8-sig", percent: Collection[str] = ()) -> Dataset:
+                  encoding: str = "utf-8-sig", percent: Collection[str] = (),
+                  engine: Literal["auto", "python"] = "auto") -> Dataset:
     """Read a long-format CSV file into a :class:`~perfcore.dataset.Dataset`.
 
     Parameters
@@ -85,6 +87,12 @@ def load_long_csv(path: str | Path, *, columns: Mapping[str, str] | None = None,
         Measure ids whose ``value`` cells are in per cent: ``15.9`` (like ``15.9%``) is
         the fraction 0.159, and must be from 0 to 100. Other measures' values are read as
         written: a proportion as a fraction, or with a ``%`` sign.
+    engine
+        ``"auto"`` (default): with pyarrow installed (the ``arrow`` extra), a fast path
+        reads the file (:func:`perfcore.io.arrow.read_long_csv_fast`), handing anything
+        it does not handle itself to perfcore's own parser, which gives the same
+        dataset and the same errors; ``"python"``: perfcore's own parser only. Values
+        declared in per cent (``percent``) are read by perfcore's own parser.
 
     Raises
     ------
@@ -95,13 +103,24 @@ def load_long_csv(path: str | Path, *, columns: Mapping[str, str] | None = None,
     DuplicateObservationError
         Two rows with the same measure × organisation × period (both rows named).
     """
+    if engine not in ("auto", "python"):
+        from perfcore.errors import OptionError
+        raise OptionError.for_choice("engine", engine, ("auto", "python"))
+    declared = percent_option(percent)
+    if engine == "auto" and not declared and has_pyarrow():
+        from perfcore.io.arrow import read_long_csv_fast
+        fast = read_long_csv_fast(path, columns=columns, ignore_columns=ignore_columns,
+                                  registry=registry, prefer=prefer, source=source,
+                                  encoding=encoding)
+        if fast is not None:
+            return fast
     table = read_table(path, required=KEY_COLUMNS, optional=(*FIELDS, "source"),
                        ignore=ignore_columns, rename=columns, encoding=encoding,
                        layout="long CSV", context={"measure": "measure",
                                                    "organisation": "organisation",
                                                    "period": "period"})
     return dataset_from_table(table, registry=registry, prefer=prefer,
-                              source=source or Path(path).name, percent=percent)
+                              source=source or Path(path).name, percent=declared)
 
 
 def percent_option(percent: Collection[str]) -> frozenset[str]:
