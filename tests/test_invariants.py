@@ -560,3 +560,40 @@ def test_percent_marks_survive_a_dataframe() -> None:
     declared = from_dataframe(df.assign(value=[15.9, 410.0]).iloc[:1],
                               percent=["outcome_rate"])
     assert declared.value.tolist() == pytest.approx([0.159])
+
+
+# ------------------------------------------------- the columnar paths keep the rules
+
+
+@pytest.mark.parametrize("engine", ["auto", "python"])
+def test_the_csv_fast_path_gives_the_same_errors(tmp_path: Path, engine: str) -> None:
+    # Plain numbers the pyarrow fast path reads itself: the Dataset refuses the broken
+    # rule, and the exact parser lists the cell with its spreadsheet row.
+    pytest.importorskip("pyarrow")
+    path = tmp_path / "data.csv"
+    path.write_text(HEADER + "outcome_rate,Gwent,2019-20,,30,100,\n"
+                    "outcome_rate,Gwent,2020-21,,150,100,\n", "utf-8")
+    with pytest.raises(DataValidationError) as info:
+        load_long_csv(path, engine=engine)  # type: ignore[arg-type]
+    (problem,) = info.value.problems
+    assert (problem.row, problem.column) == (3, "numerator")
+    assert problem.message.startswith("'150' is more than its denominator, 100")
+
+
+def test_parquet_keeps_the_rules_and_the_percent_marks(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    from perfcore.io.arrow import load_parquet
+    path = tmp_path / "data.parquet"
+    pq.write_table(pa.table({"measure": ["outcome_rate"], "organisation": ["Gwent"],
+                             "period": ["2020-21"], "numerator": [150.0],
+                             "denominator": [100.0]}), path)
+    with pytest.raises(InvalidValueError) as info:
+        load_parquet(path)
+    assert (info.value.file, info.value.row, info.value.value) == (str(path), 0, "150")
+    pq.write_table(pa.table({"measure": ["all_crime", "outcome_rate"],
+                             "organisation": ["Gwent", "Gwent"],
+                             "period": ["2020-21", "2020-21"],
+                             "value": ["50%", "15.9%"]}), path)
+    ds = load_parquet(path)
+    assert ds.percent is not None and ds.percent.tolist() == [True, True]

@@ -31,7 +31,8 @@ EXAMPLES = {
   perfcore report examples/national/plan.toml --organisation Gwent --organisation Kent""",
     "validate": """examples:
   perfcore validate examples/gwent/plan-2020-21.toml
-  perfcore validate plan.toml --data crime.csv outcomes.csv""",
+  perfcore validate plan.toml --data crime.csv outcomes.csv
+  perfcore validate plan.toml --period 2021-22 --organisation Gwent   # as that report""",
     "explain": """examples:
   perfcore explain examples/gwent/plan-2020-21.toml --period 2020-21 \\
       --measure all_crime --figure change
@@ -111,8 +112,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="colour in text reports (default: only on a terminal)")
     _public_args(c)
 
-    c = command("validate", "Check a plan and its data as a report would, short of "
-                "rendering it, and list every problem.")
+    c = command("validate", "Check a plan and its data as a report would; list every problem.")
     plan_and_data(c)
     period_args(c, several=True)
     c.add_argument("--strict", action="store_true",
