@@ -535,7 +535,7 @@ def test_a_proportion_is_an_error_or_a_figure_from_0_to_1(
         Outcome(id="o", statement="S", measures=[
             Measure(id="outcome_rate", name="Rate", kind="proportion", polarity="higher")])])])
     try:
-        ds = load_data(path, percent=["outcome_rate"] if declared else [])
+        ds = load_data(path, **({"percent": ["outcome_rate"]} if declared else {}))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", NotAvailableWarning)
             ev = evaluate(plan, ds, period="2020-21", organisation="Gwent")
