@@ -62,7 +62,8 @@ class MeanChangeResult:
     confidence : tuple of float
     reasons : ndarray of uint16
         ``TOO_FEW`` (n < 2), ``NEGATIVE`` (an sd or n below 0), ``MISSING``,
-        ``NON_FINITE``, ``OVERFLOW`` (a figure too large for a float); every field is NaN (``significant`` False) where one is set.
+        ``NON_FINITE``, ``OVERFLOW`` (a figure too large for a float); every field is NaN
+        (``significant`` False) where one is set.
     """
 
     mean1: FloatArray = attrs.field(eq=False)
