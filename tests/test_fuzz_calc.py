@@ -79,13 +79,16 @@ def assert_nan_iff_invalid(value: Any, reasons: Any) -> None:
     assert np.array_equal(np.isnan(v), bad), f"NaN without a reason (or the reverse): {v}"
 
 
-def assert_interval(value: Any, lower: Any, upper: Any, *, blank: bool = True) -> None:
+def assert_interval(value: Any, lower: Any, upper: Any, *, blank: bool = True,
+                    bounds_nan: Any = None) -> None:
     """Where the estimate is a number, both bounds are numbers and lower ≤ value ≤ upper;
     where it is NaN, so are the bounds (unless not ``blank``). Bounds may carry a leading
     level axis."""
     lo, up = _a(lower), _a(upper)
     v = np.broadcast_to(_a(value), lo.shape)
     fin = np.isfinite(v)
+    if bounds_nan is not None:  # where this is NaN the bounds may be NaN too
+        fin &= ~np.isnan(np.broadcast_to(bounds_nan, lo.shape))
     assert not np.isinf(lo).any() and not np.isinf(up).any(), (lo, up)
     assert not np.isnan(lo[fin]).any() and not np.isnan(up[fin]).any(), (v, lo, up)
     assert (lo[fin] <= v[fin]).all() and (v[fin] <= up[fin]).all(), (v, lo, up)
@@ -373,7 +376,8 @@ def test_descriptive_band(data: tuple[Any, ...], include_self: bool, k: Any, ddo
     if r is None:
         return
     finite_or_nan(r.mean, r.sd, r.lower, r.upper)
-    assert_interval(r.mean, r.lower, r.upper)
+    # Too few peers for a spread: a mean with no band (reason too_few).
+    assert_interval(r.mean, r.lower, r.upper, blank=False, bounds_nan=r.sd)
     assert set(np.unique(r.position).tolist()) <= {"above", "within", "below", "not_compared"}
 
 
