@@ -170,7 +170,7 @@ def blank_overflow(reasons: npt.ArrayLike, *results: FloatArray,
     for r in results:
         bad = ~np.isfinite(r)
         if bad.ndim > flags.ndim:
-            bad = bad.any(axis=tuple(range(bad.ndim - flags.ndim)))
+            bad = np.asarray(bad.any(axis=tuple(range(bad.ndim - flags.ndim))))
         over |= bad
     over &= ~invalid(flags) if usable is None else usable
     if not over.any():

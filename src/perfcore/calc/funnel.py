@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable
+from typing import Any
 
 import attrs
 import numpy as np
@@ -276,8 +277,8 @@ def funnel_limits(
     arrays = [np.where(bad, np.nan, np.broadcast_to(getattr(lims, k), shape))
               for k in _LIMIT_FIELDS]
     reasons, *arrays = blank_overflow(reasons, *arrays)
-    return attrs.evolve(lims, size=x, reasons=reasons, **dict(zip(_LIMIT_FIELDS, arrays,
-                                                                  strict=True)))
+    blanked: dict[str, Any] = dict(zip(_LIMIT_FIELDS, arrays, strict=True))
+    return attrs.evolve(lims, size=x, reasons=reasons, **blanked)
 
 
 def _clean_point(a: FloatArray, bad: BoolArray, fill: float) -> FloatArray:
@@ -301,12 +302,12 @@ def _limit_reasons(x: FloatArray, theta: FloatArray, statistic: str) -> FlagArra
 def _wilson_limits(x: FloatArray, theta: FloatArray, m: float) -> FunnelLimits:
     """Proportion limits: the inverse Wilson score interval around ``theta``, clipped to
     [0, 1] x multiplier."""
-    lims: dict[str, FloatArray] = {}
+    lims: dict[str, Any] = {}
     with np.errstate(invalid="ignore", divide="ignore"):
         for key, p in (("2s", 0.975), ("3s", 0.999)):
             lims["lower_" + key] = np.clip(_wilson_inverse(p, x, theta, -1) * m, 0.0, None)
             lims["upper_" + key] = np.minimum(_wilson_inverse(p, x, theta, +1) * m, 1.0 * m)
-    xs = {k + "_x": x for k in lims}
+    xs: dict[str, Any] = {k + "_x": x for k in lims}
     return FunnelLimits(statistic="proportion", size=x,
                         baseline=np.asarray(theta * m, np.float64), multiplier=m, tau2=0.0,
                         method="Wilson", **lims, **xs)
@@ -318,8 +319,8 @@ def _poisson_limits(x: FloatArray, statistic: str, theta: FloatArray, m: float,
     """Ratio and rate limits: the Poisson means at which ``x`` observed events sit in the
     0.025 and 0.001 tails, as observed / expected (ratios, around 1) or as rates around
     ``theta`` (plotted at the population per year)."""
-    lims: dict[str, FloatArray] = {}
-    xs: dict[str, FloatArray] = {}
+    lims: dict[str, Any] = {}
+    xs: dict[str, Any] = {}
     with np.errstate(invalid="ignore", divide="ignore"):
         for key, tail in (("2s", 0.025), ("3s", 0.001)):
             lo_mean = mean_at(x, tail, "lower")
@@ -346,7 +347,7 @@ def _overdispersed_limits(x: FloatArray, statistic: str, theta: FloatArray, m: f
         raise OptionError(reason="overdispersed limits are available for proportions and "
                           "ratios only", option="statistic", value=statistic,
                           allowed=("proportion", "ratio"))
-    lims: dict[str, FloatArray] = {}
+    lims: dict[str, Any] = {}
     with np.errstate(invalid="ignore", divide="ignore"):
         for key, z in (("2s", _Z95), ("3s", _Z998)):
             if statistic == "proportion":
@@ -366,7 +367,7 @@ def _overdispersed_limits(x: FloatArray, statistic: str, theta: FloatArray, m: f
         centre = theta * m
     else:
         centre = np.asarray(0.0 if ratio_type == "count" else m)
-    xs = {k + "_x": x for k in lims}
+    xs: dict[str, Any] = {k + "_x": x for k in lims}
     return FunnelLimits(statistic=statistic, size=x, baseline=np.asarray(centre, np.float64),
                         multiplier=m, tau2=tau2, method="additive random effects",
                         **lims, **xs)

@@ -68,10 +68,9 @@ __all__ = [
 ]
 
 Confidence = float | Sequence[float]
-#: The maths of checked inputs runs under this: what overflows, or is out of reach of
-#: a special function, comes out non-finite and becomes NaN with ``OVERFLOW``
-#: (:func:`~perfcore.calc._common.blank_overflow`), not a numpy warning.
-_QUIET = {"over": "ignore", "invalid": "ignore", "divide": "ignore", "under": "ignore"}
+# The maths of checked inputs runs under np.errstate(all="ignore"): what overflows, or
+# is out of reach of a special function, comes out non-finite and becomes NaN with
+# OVERFLOW (calc._common.blank_overflow), not a numpy warning.
 
 _PROPORTION_METHODS = ("wilson", "exact")
 #: The interval of the methods that use one for every element (proportions and means).
@@ -378,7 +377,7 @@ def effective_sample_size(n: npt.ArrayLike, design_effect: npt.ArrayLike) -> Flo
     800.0
     """
     na, d = broadcast(n=n, design_effect=design_effect)
-    with np.errstate(**_QUIET):
+    with np.errstate(all="ignore"):
         out: FloatArray = np.where(np.isfinite(d) & (d > 0) & np.isfinite(na), na / d, np.nan)
     return np.where(np.isinf(out), np.nan, out)  # too large for a float
 
@@ -414,7 +413,7 @@ def _design_effect(arrays: list[FloatArray], reasons: FlagArray, design_effect: 
     if bad.any():
         parts = [_clean(a, bad, 0.0 if i % 2 == 0 else 1.0) for i, a in enumerate(parts)]
         d = _clean(d, bad, 1.0)
-    with np.errstate(**_QUIET):
+    with np.errstate(all="ignore"):
         effective = [a / d for a in parts]
     return _Effective(parts, effective, reasons, bad if bad.any() else None)
 
@@ -475,7 +474,7 @@ def proportion_ci(x: npt.ArrayLike, n: npt.ArrayLike, *, confidence: Confidence 
     # Bounds for every level are written straight into one (levels, ...) array each.
     lower = np.empty((len(levels), *xe.shape))
     upper = np.empty((len(levels), *xe.shape))
-    with np.errstate(**_QUIET):
+    with np.errstate(all="ignore"):
         for i, c in enumerate(levels):
             if method == "wilson":
                 _wilson(xe, ne, z_value(c), out=(lower[i, ...], upper[i, ...]))
@@ -595,7 +594,7 @@ def count_ci(x: npt.ArrayLike, *, confidence: Confidence = 0.95,
     bad = invalid(reasons)
     warn_invalid(reasons, "count_ci")
     xs = _clean(xa, bad, 0.0)
-    with np.errstate(**_QUIET):
+    with np.errstate(all="ignore"):
         lowers, uppers, use_exact = _count_bounds(xs, levels, method, eb)
     nan = float("nan")
     reasons, value, lower, upper = blank_overflow(
@@ -647,7 +646,7 @@ def rate_ci(x: npt.ArrayLike, population: npt.ArrayLike, *, per: float = 1000,
     warn_invalid(reasons, "rate_ci")
     xs = _clean(xa, bad, 0.0)
     nan = float("nan")
-    with np.errstate(**_QUIET):
+    with np.errstate(all="ignore"):
         scale = mult / _clean(pop, bad, 1.0)
         lowers, uppers, use_exact = _count_bounds(xs, levels, method, eb)
         reasons, value, lower, upper = blank_overflow(
@@ -692,7 +691,7 @@ def mean_ci(mean: npt.ArrayLike, sd: npt.ArrayLike, n: npt.ArrayLike, *,
     nan = float("nan")
     lowers: list[FloatArray] = []
     uppers: list[FloatArray] = []
-    with np.errstate(**_QUIET):
+    with np.errstate(all="ignore"):
         se = _clean(s, bad, 0.0) / np.sqrt(ks)
         for c in levels:
             half = special.stdtrit(ks - 1.0, 1.0 - (1.0 - c) / 2) * se
@@ -749,7 +748,7 @@ def pp_change_ci(x1: npt.ArrayLike, n1: npt.ArrayLike, x2: npt.ArrayLike, n2: np
     warn_invalid(reasons, "pp_change_ci")
     a1, a2 = _clean(a1, bad, 0.0), _clean(a2, bad, 0.0)
     b1, b2 = _clean(b1, bad, 1.0), _clean(b2, bad, 1.0)
-    with np.errstate(**_QUIET):
+    with np.errstate(all="ignore"):
         p1 = est1 = a1 / b1
         p2 = est2 = a2 / b2
         if not _is_one(design_effect):  # the interval from the effective numbers
@@ -911,7 +910,7 @@ def rate_ratio_ci(x1: npt.ArrayLike, x2: npt.ArrayLike, *, exposure1: npt.ArrayL
     c1s, c2s = _clean(c1, invalid_in, 1.0), _clean(c2, invalid_in, 1.0)
     e1s, e2s = _clean(e1, invalid_in, 1.0), _clean(e2, invalid_in, 1.0)
     nan = float("nan")
-    with np.errstate(**_QUIET):
+    with np.errstate(all="ignore"):
         total = c1s + c2s
         empty = total == 0
         n = np.where(empty, 1.0, total)

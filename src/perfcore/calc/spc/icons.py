@@ -4,7 +4,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 
 from perfcore.calc._common import BoolArray, FloatArray, Int8Array
 from perfcore.codes import AssuranceIcon, PointType, VariationIcon
@@ -64,7 +67,7 @@ def assurance_codes(target: FloatArray, signs: Int8Array, upl: FloatArray, lpl: 
     return np.where(none, _NO_ASSURANCE, code).astype(np.int8)
 
 
-def _one_per_series(**arrays: object) -> None:
+def _one_per_series(**arrays: npt.NDArray[Any]) -> None:
     shapes = {k: np.shape(a) for k, a in arrays.items()}
     if len(set(shapes.values())) > 1:
         raise ShapeError(reason="one value per series in each argument", shapes=shapes)
