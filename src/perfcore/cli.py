@@ -31,13 +31,20 @@ EXAMPLES = {
   perfcore report examples/national/plan.toml --organisation Gwent --organisation Kent""",
     "validate": """examples:
   perfcore validate examples/gwent/plan-2020-21.toml
-  perfcore validate plan.toml --data crime.csv outcomes.csv""",
+  perfcore validate plan.toml --data crime.csv outcomes.csv
+  perfcore validate plan.toml --period 2021-22 --organisation Gwent   # as that report""",
     "explain": """examples:
   perfcore explain examples/gwent/plan-2020-21.toml --period 2020-21 \\
       --measure all_crime --figure change
   perfcore explain plan.toml --period 2020-21 --measure outcome_rate --figure msg.value
   perfcore explain examples/gwent/plan-2020-21.toml --measure all_crime --figure status""",
     "plugins": "examples:\n  perfcore plugins",
+    "aggregate": """examples:
+  perfcore aggregate street/*-street.csv -o observations.parquet
+  perfcore aggregate street/*.csv --plan plan.toml --shares -o observations.parquet
+  perfcore aggregate street.parquet --population population.csv -o observations.csv
+  perfcore aggregate street/*.csv --backend pyspark -o observations.parquet
+Then: perfcore report plan.toml --data observations.parquet""",
     "measures": "examples:\n  perfcore measures\n  perfcore measures --domain victims",
     "spc": """examples:
   perfcore spc monthly.csv --improvement decrease -o chart.svg
@@ -105,8 +112,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="colour in text reports (default: only on a terminal)")
     _public_args(c)
 
-    c = command("validate", "Check a plan (and its data) and list every problem.")
+    c = command("validate", "Check a plan and its data as a report would; list every problem.")
     plan_and_data(c)
+    period_args(c, several=True)
     c.add_argument("--strict", action="store_true",
                    help="count measures with no observations in the data as problems "
                         "(by default they are listed as notes: their reports say 'no data')")
@@ -122,6 +130,8 @@ def _parser() -> argparse.ArgumentParser:
                         "status (the chain from the figures to the status)")
 
     command("plugins", "List installed plugins and what they register.")
+    _aggregate_args(command("aggregate", "Aggregate record-level police.uk files into "
+                            "observations on a query engine (DuckDB, Spark)."))
 
     c = command("catalogue", "Translation catalogues: a plugin's template, .po to .mo.")
     c.add_argument("action", choices=("domain", "compile", "check", "update"),
@@ -178,7 +188,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     args = _parser().parse_args(argv)
     handler = {"report": _report, "validate": _validate, "explain": _explain,
                "plugins": _plugins, "measures": _measures, "spc": _spc,
-               "catalogue": _catalogue}[args.command]
+               "catalogue": _catalogue, "aggregate": _aggregate}[args.command]
     try:
         with warnings.catch_warnings(record=True) as caught:
             # perfcore's warnings (figures not available, incomplete periods, skipped
@@ -317,7 +327,10 @@ def _league(args: argparse.Namespace, plan_file: Any, dataset: Any, out: TextIO,
 
 
 def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from perfcore.errors import PlanValidationError
+    """The plan, its data and every stage of its report short of rendering: each problem
+    on stderr, a summary on stdout; exit 1 if there is any problem."""
+    from perfcore.errors import DataValidationError, PlanValidationError
+    from perfcore.pipeline import check_plan
     try:
         plan_file, dataset = _load(args, err)
     except PlanValidationError as exc:
@@ -325,6 +338,22 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             err.write(f"{p}\n")
         out.write(f"{args.plan}: {len(exc.problems)} problem(s)\n")
         return 1
+    except DataValidationError as exc:
+        for d in exc.problems:
+            err.write(f"{args.plan}: problem: {d}\n")
+        out.write(f"{args.plan}: {len(exc.problems)} problem(s) in its data\n")
+        return 1
+    except PerfcoreError as exc:
+        err.write(f"{args.plan}: problem: {exc}\n")
+        out.write(f"{args.plan}: 1 problem(s) in its data\n")
+        return 1
+    found: list[str] = []
+    try:
+        check_plan(plan_file, dataset, period=args.period, previous=args.previous,
+                   organisation=args.organisation)
+    except PerfcoreError as exc:
+        found.append(str(exc))
+        err.write(f"{args.plan}: problem: {exc}\n")
     plan = plan_file.plan
     published = {f.measure for f in dataset.published}
     missing = [m.id for m in plan.measures()
@@ -335,7 +364,7 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                  else "its report cells say 'no data'")
         err.write(f"{args.plan}: {kind}: measure {m!r} has no observations in the data; "
                   f"{shown}\n")
-    problems = missing if args.strict else []
+    problems = [*found, *(missing if args.strict else [])]
     n = sum(1 for _ in plan.measures())
     notes = "" if args.strict or not missing else f"; {len(missing)} note(s)"
     out.write(f"{args.plan}: {n} measures in {len(plan.priorities)} priorities; "
@@ -359,6 +388,39 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _plugins(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from perfcore.plugins import run_plugins_command
     return run_plugins_command(out=out, err=err)
+
+
+def _aggregate_args(c: argparse.ArgumentParser) -> None:
+    c.add_argument("records", type=Path, nargs="+", metavar="RECORDS",
+                   help="record files: police.uk street or outcome CSV files, or Parquet")
+    c.add_argument("-o", "--output", type=Path, required=True,
+                   help="observations file to write: .parquet or .csv (long format)")
+    c.add_argument("--plan", type=Path, default=None,
+                   help="keep only the measures this plan uses")
+    c.add_argument("--last-outcome", action="store_true",
+                   help="also count each crime type by last outcome")
+    c.add_argument("--shares", action="store_true",
+                   help="also each crime type's crimes by last outcome, as proportions")
+    c.add_argument("--population", type=Path, default=None,
+                   help="long-format file with organisations' population: adds rates")
+    c.add_argument("--organisation", default=None,
+                   help="the force of every record (default: the Falls within column)")
+    c.add_argument("--backend", default="duckdb",
+                   help="Ibis backend: duckdb (default) or pyspark")
+
+
+def _aggregate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from perfcore.io.records.engine import write_observations
+    keep = None
+    if args.plan is not None:
+        from perfcore.pipeline import load_plan
+        keep = [m.id for m in load_plan(args.plan).plan.measures()]
+    message = write_observations(
+        args.records, args.output, measures=keep, backend=args.backend,
+        last_outcome=args.last_outcome, shares=args.shares, population=args.population,
+        organisation=args.organisation)
+    err.write(message + "\n")
+    return 0
 
 
 def _catalogue(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
