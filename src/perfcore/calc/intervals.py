@@ -777,6 +777,10 @@ def pp_change_ci(x1: npt.ArrayLike, n1: npt.ArrayLike, x2: npt.ArrayLike, n2: np
         zstat = d / np.where(degenerate, 1.0, np.sqrt(np.where(degenerate, 1.0, var)))
         pvalue = np.where(degenerate, 1.0, 2.0 * special.ndtr(-np.abs(zstat)))
         value = np.where(bad, nan, (est2 - est1) * 100.0)
+        # Mathematically lower ≤ d ≤ upper; with huge effective n the interval shrinks to
+        # d and rounding could leave a bound a last place on the wrong side.
+        lowers = [np.fmin(lo, value) for lo in lowers]
+        uppers = [np.fmax(up, value) for up in uppers]
     reasons, value, lower, upper, pvalue = blank_overflow(
         reasons, value, _stack(lowers, True), _stack(uppers, True), np.where(bad, nan, pvalue))
     bad = invalid(reasons)
