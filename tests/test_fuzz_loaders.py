@@ -158,8 +158,12 @@ def _mutate_bytes(draw: st.DrawFn, data: bytes) -> bytes:
     return data[:at] + byte + data[at + (kind == "replace"):]
 
 
+#: Loaders of binary or in-memory inputs, not fuzzed here (no CSV to mutate).
+NOT_CSV = {"parquet", "records"}
+
+
 def test_every_loader_has_a_seed() -> None:
-    assert {s.name for s in loaders()} <= {s[2] for s in SEEDS}
+    assert {s.name for s in loaders()} - NOT_CSV <= {s[2] for s in SEEDS}
 
 
 @given(mutated_files())

@@ -235,7 +235,8 @@ def cagr(first: npt.ArrayLike, last: npt.ArrayLike, years: npt.ArrayLike) -> Cag
     sk = np.where(bad, 1.0, k)
     with np.errstate(divide="ignore", over="ignore", under="ignore"):
         growth = np.power(np.where(bad, 1.0, la) / sf, 1.0 / sk)
-    reasons, value, = blank_overflow(reasons, np.where(bad, np.nan, (growth - 1.0) * 100))
+        value = np.where(bad, np.nan, (growth - 1.0) * 100)
+    reasons, value = blank_overflow(reasons, value)
     warn_invalid(reasons, "cagr")
     return CagrResult(first=f, last=la, years=k, value=value, reasons=reasons)
 
