@@ -187,12 +187,12 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
             code = handler(args, out, err)
         for w in _unique(caught):
             if issubclass(w.category, PerfcoreWarning):
-                err.write(f"perfcore {args.command}: warning: {w.message}\n")
+                err.write(_safe(f"perfcore {args.command}: warning: {w.message}\n"))
             else:
                 warnings.showwarning(w.message, w.category, w.filename, w.lineno)
         return code
     except PerfcoreError as exc:
-        err.write(f"perfcore {args.command}: error: {exc}\n")
+        err.write(_safe(f"perfcore {args.command}: error: {exc}\n"))
         return 1
     except BrokenPipeError:
         # The reader (e.g. `| head`) went away: stop quietly, as Unix tools do.
@@ -215,6 +215,13 @@ def _unique(caught: list[warnings.WarningMessage]) -> list[warnings.WarningMessa
     return out
 
 
+def _safe(text: str) -> str:
+    """A message as a terminal may show it: the plan's and data's texts it quotes cannot
+    carry escape sequences (control characters are written as visible escapes)."""
+    from perfcore.report.escape import terminal_text
+    return terminal_text(text)
+
+
 def _write(content: str | bytes, path: Path | None, out: TextIO) -> None:
     if path is None:
         if isinstance(content, bytes):
@@ -222,7 +229,7 @@ def _write(content: str | bytes, path: Path | None, out: TextIO) -> None:
             out.buffer.write(content)  # _takes_bytes checked there is one
             out.buffer.flush()
         else:
-            out.write(content)
+            out.write(_for_terminal(content, out))
         return
     from perfcore.errors import OutputError
     try:
@@ -232,6 +239,17 @@ def _write(content: str | bytes, path: Path | None, out: TextIO) -> None:
             path.write_text(content, encoding="utf-8")
     except OSError as exc:
         raise OutputError(path=str(path), reason=str(exc.strerror or exc)) from exc
+
+
+def _for_terminal(content: str, out: TextIO) -> str:
+    """Any format written to a terminal (CSV, HTML ... as well as text) shows a plan's or
+    data file's control characters as visible escapes; only the text renderer's colours
+    pass. A file or pipe gets the output exactly."""
+    if not out.isatty():
+        return content
+    from perfcore.report.escape import terminal_text
+    from perfcore.report.text import TERMINAL_COLOURS
+    return terminal_text(content, keep=TERMINAL_COLOURS)
 
 
 def _takes_bytes(out: TextIO) -> bool:
@@ -322,7 +340,7 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         plan_file, dataset = _load(args, err)
     except PlanValidationError as exc:
         for p in exc.problems:
-            err.write(f"{p}\n")
+            err.write(_safe(f"{p}\n"))
         out.write(f"{args.plan}: {len(exc.problems)} problem(s)\n")
         return 1
     plan = plan_file.plan
@@ -350,9 +368,9 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.figure == "status":
         from perfcore.pipeline import score_plan
         score = score_plan(plan_file, ev).score(args.measure, organisation)
-        out.write(score.explain() + "\n")
+        out.write(_safe(score.explain() + "\n"))
         return 0
-    out.write(str(ev.explain(args.measure, args.figure, organisation)) + "\n")
+    out.write(_safe(str(ev.explain(args.measure, args.figure, organisation)) + "\n"))
     return 0
 
 
