@@ -74,6 +74,10 @@ def _parser() -> argparse.ArgumentParser:
                        help="data files (default: the [[data]] entries of the plan)")
         c.add_argument("--loader", default=None,
                        help="data loader name (default: chosen by file name)")
+        c.add_argument("--data-root", type=Path, default=None, metavar="DIR",
+                       help="the folder the plan's data files must be in (default: the "
+                            "plan's project, the nearest folder above the plan with a "
+                            "pyproject.toml or .git, else the plan's folder)")
 
     def period_args(c: argparse.ArgumentParser, *, several: bool = False) -> None:
         c.add_argument("--period", default=None,
@@ -260,7 +264,7 @@ def _takes_bytes(out: TextIO) -> bool:
 def _load(args: argparse.Namespace, err: TextIO) -> tuple[Any, Any]:
     from perfcore.io import StderrProgress
     from perfcore.pipeline import load_data, load_plan
-    plan_file = load_plan(args.plan)
+    plan_file = load_plan(args.plan, data_root=args.data_root)
     # Drawn only when stderr is a terminal, and only for more than one file.
     progress = StderrProgress(err)
     dataset = load_data(plan_file, files=args.data, loader=args.loader, progress=progress)
