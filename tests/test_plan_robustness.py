@@ -174,6 +174,17 @@ def test_unknown_labels_keys_are_problems(gwent: Path, key: str, expected: str) 
     assert p.line == line_of(text, f'{key} = "X"') and expected in p.message
 
 
+def test_the_schema_checks_labels_keys_as_the_parser_does() -> None:
+    import jsonschema
+
+    from perfcore.io.plan import plan_schema
+    good = ["previous", "status", "history:2018-19", "msg", "msg.rank", "K04000001.value"]
+    for key in good + ["bogus", "msg.bogus", "England and Wales"]:
+        doc = {"plan": {"title": "x"}, "display": {"labels": {key: "X"}}}
+        errors = list(jsonschema.Draft202012Validator(plan_schema()).iter_errors(doc))
+        assert (not errors) == (key in good), key
+
+
 def test_every_column_a_report_shows_can_be_labelled(gwent: Path) -> None:
     report = run(gwent).report
     keys = {c.key for c in report.columns} | {"msg", "K04000001", "W92000004",

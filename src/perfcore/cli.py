@@ -68,17 +68,6 @@ def _parser() -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help_, description=help_, epilog=EXAMPLES[name],
                               formatter_class=argparse.RawDescriptionHelpFormatter)
 
-    def plan_and_data(c: argparse.ArgumentParser) -> None:
-        c.add_argument("plan", type=Path, help="plan file (TOML)")
-        c.add_argument("--data", type=Path, nargs="+", default=None, metavar="FILE",
-                       help="data files (default: the [[data]] entries of the plan)")
-        c.add_argument("--loader", default=None,
-                       help="data loader name (default: chosen by file name)")
-        c.add_argument("--data-root", type=Path, default=None, metavar="DIR",
-                       help="the folder the plan's data files must be in (default: the "
-                            "plan's project, the nearest folder above the plan with a "
-                            "pyproject.toml or .git, else the plan's folder)")
-
     def period_args(c: argparse.ArgumentParser, *, several: bool = False) -> None:
         c.add_argument("--period", default=None,
                        help='period to report on, e.g. 2020-21, "Q3 2021-22", '
@@ -95,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
                            help="organisation (default: the plan's organisation)")
 
     c = command("report", "Evaluate a plan on its data and render a report.")
-    plan_and_data(c)
+    _plan_and_data_args(c)
     period_args(c, several=True)
     _output_args(c, "text, markdown, html, json, csv, xlsx, or a plugin renderer", "text",
                  ".txt, .md, .html, .json, .csv, .xlsx ...")
@@ -110,13 +99,13 @@ def _parser() -> argparse.ArgumentParser:
     _public_args(c)
 
     c = command("validate", "Check a plan (and its data) and list every problem.")
-    plan_and_data(c)
+    _plan_and_data_args(c)
     c.add_argument("--strict", action="store_true",
                    help="count measures with no observations in the data as problems "
                         "(by default they are listed as notes: their reports say 'no data')")
 
     c = command("explain", "Show one figure's inputs, formula and method.")
-    plan_and_data(c)
+    _plan_and_data_args(c)
     period_args(c)
     c.add_argument("--measure", required=True, help="measure id")
     c.add_argument("--figure", default="change",
@@ -151,6 +140,18 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--lang", default="en", help="language of the chart's words: en or cy "
                    "(default en)")
     return p
+
+
+def _plan_and_data_args(c: argparse.ArgumentParser) -> None:
+    c.add_argument("plan", type=Path, help="plan file (TOML)")
+    c.add_argument("--data", type=Path, nargs="+", default=None, metavar="FILE",
+                   help="data files (default: the [[data]] entries of the plan)")
+    c.add_argument("--loader", default=None,
+                   help="data loader name (default: chosen by file name)")
+    c.add_argument("--data-root", type=Path, default=None, metavar="DIR",
+                   help="the folder the plan's data files must be in (default: the plan's "
+                        "project, the nearest folder above the plan with a pyproject.toml "
+                        "or .git, else the plan's folder)")
 
 
 def _output_args(c: argparse.ArgumentParser, formats: str, default: str,

@@ -43,7 +43,7 @@ def resolve_data_path(value: str, *, base_dir: Path, root: Path,
     character, a path that cannot be followed, or one outside ``root`` (``chosen``: a
     root the caller gave, not the plan's own)."""
     if "\x00" in value:
-        return "the path holds a NUL character (\\x00), which no file name can"
+        return f"{value!r}: the path holds a NUL character (\\x00), which no file name can"
     try:
         path = (base_dir / value).resolve()
     except (OSError, RuntimeError, ValueError) as exc:  # RuntimeError: a symlink loop
