@@ -1,4 +1,4 @@
-"""Change between periods (METHODS.md §1): % change, percentage-point change, average
+"""Change between periods (docs/methodology.md §1): % change, percentage-point change, average
 annual growth and year-end projection.
 
 All functions are vectorised over array-likes that broadcast. A value that cannot be
@@ -193,7 +193,7 @@ class CagrResult:
 
 
 def cagr(first: npt.ArrayLike, last: npt.ArrayLike, years: npt.ArrayLike) -> CagrResult:
-    """Average annual growth over ``years``: ``(last / first) ** (1 / years) − 1``, in %.
+    """Average annual growth over ``years`` in %: ``((last / first) ** (1 / years) − 1) × 100``.
 
     Parameters
     ----------
