@@ -179,7 +179,7 @@ def test_the_schema_checks_labels_keys_as_the_parser_does() -> None:
 
     from perfcore.io.plan import plan_schema
     good = ["previous", "status", "history:2018-19", "msg", "msg.rank", "K04000001.value"]
-    for key in good + ["bogus", "msg.bogus", "England and Wales"]:
+    for key in [*good, "bogus", "msg.bogus", "England and Wales"]:
         doc = {"plan": {"title": "x"}, "display": {"labels": {key: "X"}}}
         errors = list(jsonschema.Draft202012Validator(plan_schema()).iter_errors(doc))
         assert (not errors) == (key in good), key

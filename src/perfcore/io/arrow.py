@@ -47,7 +47,7 @@ from perfcore.io._table import (
     resolve_organisations,
     source_codes,
 )
-from perfcore.periods import Period
+from perfcore.periods import Kind, Period
 
 __all__ = ["load_parquet", "read_long_csv_fast", "write_parquet"]
 
@@ -154,7 +154,7 @@ def _quoted(path: str | Path) -> bool:
 
 def load_parquet(path: str | Path, *, columns: Mapping[str, str] | None = None,
                  ignore_columns: Collection[str] = (), registry: RegistryOption = None,
-                 prefer: str | None = None, source: str | None = None) -> Dataset:
+                 prefer: Kind | None = None, source: str | None = None) -> Dataset:
     """Read a Parquet file in perfcore's long format (the ``csv`` loader's columns) into a
     :class:`~perfcore.dataset.Dataset`, batch by batch.
 
