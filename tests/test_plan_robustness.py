@@ -307,6 +307,18 @@ def test_utf16_without_a_byte_order_mark(gwent: Path) -> None:
     assert "utf-16" in cli_error("report", str(gwent))
 
 
+@pytest.mark.parametrize("encoding", ["\x00", "utf-99", "rot13"])
+def test_an_encoding_that_is_not_one(encoding: str) -> None:
+    with pytest.raises(DataFileError, match="unknown encoding"):
+        load_data(GWENT / "data" / "seed001-delivered.csv", encoding=encoding)
+
+
+def test_a_file_option_with_a_nul_character() -> None:
+    with pytest.raises(DataFileError, match="NUL character"):
+        load_data(ROOT / "examples" / "data" / "prc-pfa" / "ons_pfa_p1_offences.csv",
+                  population="x\x00.csv")
+
+
 def test_a_data_path_with_a_nul_character(gwent: Path) -> None:
     text = edit(gwent, 'path = "data/seed001-delivered.csv"', 'path = "data/x\\u0000.csv"')
     p = only_problem(gwent, "data[0].path")

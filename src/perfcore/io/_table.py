@@ -11,6 +11,7 @@ spreadsheet rows: 1-based, the header is row 1.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import gc
@@ -210,6 +211,14 @@ def _no_gc() -> Iterator[None]:
 def read_rows(path: str | Path, *, encoding: str = "utf-8-sig") -> list[list[str]]:
     """Every CSV record of ``path`` (blank lines as empty lists), or a clear error."""
     p = Path(path)
+    if "\x00" in str(path):
+        raise DataFileError(reason="its name holds a NUL character (\\x00), which no file "
+                            "name can", path=repr(str(path)))
+    try:
+        codecs.lookup(encoding)
+    except (LookupError, ValueError) as exc:
+        raise DataFileError(reason=f"unknown encoding {encoding!r}", path=str(path),
+                            encoding=encoding) from exc
     try:
         with p.open(newline="", encoding=encoding) as f, _no_gc():
             reader = csv.reader(f)
@@ -242,7 +251,7 @@ def read_header(path: str | Path, encoding: str) -> set[str]:
     try:
         with Path(path).open(newline="", encoding=encoding) as f:
             return {normalise_header(h) for h in next(csv.reader(f), [])}
-    except (OSError, UnicodeError, LookupError):
+    except (OSError, UnicodeError, LookupError, ValueError):  # read_table says why
         return set()
 
 

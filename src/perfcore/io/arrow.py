@@ -94,8 +94,8 @@ def _csv_header(path: str | Path, encoding: str, rename: Mapping[str, str] | Non
             first = next(reader, None)
             if first is None or reader.line_num != 1:
                 raise _Unhandled
-    except (OSError, UnicodeDecodeError, LookupError, csv.Error):
-        raise _Unhandled from None
+    except (OSError, UnicodeError, LookupError, ValueError, csv.Error):
+        raise _Unhandled from None  # perfcore's own parser says what is wrong
     problems = Problems(str(path))
     header = _Header(first, rename, problems)
     header.check(required=KEYS, allowed={*KEYS, *FIELDS, "source"},
