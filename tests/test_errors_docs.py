@@ -18,6 +18,7 @@ from perfcore.errors import (
     DuplicateIdError,
     DuplicateNameError,
     DuplicateObservationError,
+    InvalidValueError,
     LoaderSelectionError,
     MissingDependencyError,
     MissingTranslationError,
@@ -113,6 +114,11 @@ EXAMPLES: dict[str, PerfcoreError] = {
                            column="denominator", measure="outcome_rate", period="2020-21"),
     "DuplicateObservationError": DuplicateObservationError(
         key=("all_crime", "W15000002", "2020-21"), file="crime.csv", rows=(3, 9)),
+    "InvalidValueError": InvalidValueError(
+        reason="is not a proportion", value="150%", kind="proportion",
+        allowed="a proportion is from 0 to 1: a fraction such as 0.159, or 15.9%",
+        file="crime.csv", row=4, column="value", measure="outcome_rate", organisation="Gwent",
+        period="2020-21"),
     "NotCoveredError": NotCoveredError(period="2021-22",
                                        covered=("2018-19", "2019-20", "2020-21")),
     "DataValidationError": DataValidationError.from_problems([DataProblem(

@@ -75,10 +75,12 @@ def line_of(text: str, needle: str) -> int:
 
 
 def cli_error(*args: str) -> str:
-    """The command's stderr; it must exit 1 with a one-line-headed perfcore error."""
+    """The command's stderr; it must exit 1 with a perfcore error (``validate`` lists it as
+    one of the plan's problems)."""
     err = io.StringIO()
     assert main(list(args), stdout=io.StringIO(), stderr=err) == 1
-    assert err.getvalue().startswith(f"perfcore {args[0]}: error:")
+    head = f"{args[1]}: problem: " if args[0] == "validate" else f"perfcore {args[0]}: error:"
+    assert err.getvalue().startswith(head)
     assert "Traceback" not in err.getvalue()
     return err.getvalue()
 
