@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -292,9 +293,11 @@ def test_a_plan_data_entry_with_the_records_loader(tmp_path: Path) -> None:
     population = tmp_path / "population.csv"
     population.write_text("measure,organisation,period,population\n"
                           "population,Gwent,2024-25,600000\n")
+    # The records beside the plan: a plan reads data from its own folder (or project).
+    shutil.copy(street, tmp_path / street.name)
     plan = tmp_path / "plan.toml"
     plan.write_text(PLAN.replace('[[priorities]]', f'''[[data]]
-path = "{street.as_posix()}"
+path = "{street.name}"
 loader = "records"
 options = {{ shares = true, population = "population.csv" }}
 

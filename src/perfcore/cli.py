@@ -75,13 +75,6 @@ def _parser() -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help_, description=help_, epilog=EXAMPLES[name],
                               formatter_class=argparse.RawDescriptionHelpFormatter)
 
-    def plan_and_data(c: argparse.ArgumentParser) -> None:
-        c.add_argument("plan", type=Path, help="plan file (TOML)")
-        c.add_argument("--data", type=Path, nargs="+", default=None, metavar="FILE",
-                       help="data files (default: the [[data]] entries of the plan)")
-        c.add_argument("--loader", default=None,
-                       help="data loader name (default: chosen by file name)")
-
     def period_args(c: argparse.ArgumentParser, *, several: bool = False) -> None:
         c.add_argument("--period", default=None,
                        help='period to report on, e.g. 2020-21, "Q3 2021-22", '
@@ -98,7 +91,7 @@ def _parser() -> argparse.ArgumentParser:
                            help="organisation (default: the plan's organisation)")
 
     c = command("report", "Evaluate a plan on its data and render a report.")
-    plan_and_data(c)
+    _plan_and_data_args(c)
     period_args(c, several=True)
     _output_args(c, "text, markdown, html, json, csv, xlsx, or a plugin renderer", "text",
                  ".txt, .md, .html, .json, .csv, .xlsx ...")
@@ -113,14 +106,14 @@ def _parser() -> argparse.ArgumentParser:
     _public_args(c)
 
     c = command("validate", "Check a plan and its data as a report would; list every problem.")
-    plan_and_data(c)
+    _plan_and_data_args(c)
     period_args(c, several=True)
     c.add_argument("--strict", action="store_true",
                    help="count measures with no observations in the data as problems "
                         "(by default they are listed as notes: their reports say 'no data')")
 
     c = command("explain", "Show one figure's inputs, formula and method.")
-    plan_and_data(c)
+    _plan_and_data_args(c)
     period_args(c)
     c.add_argument("--measure", required=True, help="measure id")
     c.add_argument("--figure", default="change",
@@ -157,6 +150,18 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--lang", default="en", help="language of the chart's words: en or cy "
                    "(default en)")
     return p
+
+
+def _plan_and_data_args(c: argparse.ArgumentParser) -> None:
+    c.add_argument("plan", type=Path, help="plan file (TOML)")
+    c.add_argument("--data", type=Path, nargs="+", default=None, metavar="FILE",
+                   help="data files (default: the [[data]] entries of the plan)")
+    c.add_argument("--loader", default=None,
+                   help="data loader name (default: chosen by file name)")
+    c.add_argument("--data-root", type=Path, default=None, metavar="DIR",
+                   help="the folder the plan's data files must be in (default: the plan's "
+                        "project, the nearest folder above the plan with a pyproject.toml "
+                        "or .git, else the plan's folder)")
 
 
 def _output_args(c: argparse.ArgumentParser, formats: str, default: str,
@@ -197,12 +202,12 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
             code = handler(args, out, err)
         for w in _unique(caught):
             if issubclass(w.category, PerfcoreWarning):
-                err.write(f"perfcore {args.command}: warning: {w.message}\n")
+                err.write(_safe(f"perfcore {args.command}: warning: {w.message}\n"))
             else:
                 warnings.showwarning(w.message, w.category, w.filename, w.lineno)
         return code
     except PerfcoreError as exc:
-        err.write(f"perfcore {args.command}: error: {exc}\n")
+        err.write(_safe(f"perfcore {args.command}: error: {exc}\n"))
         return 1
     except BrokenPipeError:
         # The reader (e.g. `| head`) went away: stop quietly, as Unix tools do.
@@ -225,6 +230,13 @@ def _unique(caught: list[warnings.WarningMessage]) -> list[warnings.WarningMessa
     return out
 
 
+def _safe(text: str) -> str:
+    """A message as a terminal may show it: the plan's and data's texts it quotes cannot
+    carry escape sequences (control characters are written as visible escapes)."""
+    from perfcore.report.escape import terminal_text
+    return terminal_text(text)
+
+
 def _write(content: str | bytes, path: Path | None, out: TextIO) -> None:
     if path is None:
         if isinstance(content, bytes):
@@ -232,7 +244,7 @@ def _write(content: str | bytes, path: Path | None, out: TextIO) -> None:
             out.buffer.write(content)  # _takes_bytes checked there is one
             out.buffer.flush()
         else:
-            out.write(content)
+            out.write(_for_terminal(content, out))
         return
     from perfcore.errors import OutputError
     try:
@@ -244,6 +256,17 @@ def _write(content: str | bytes, path: Path | None, out: TextIO) -> None:
         raise OutputError(path=str(path), reason=str(exc.strerror or exc)) from exc
 
 
+def _for_terminal(content: str, out: TextIO) -> str:
+    """Any format written to a terminal (CSV, HTML ... as well as text) shows a plan's or
+    data file's control characters as visible escapes; only the text renderer's colours
+    pass. A file or pipe gets the output exactly."""
+    if not out.isatty():
+        return content
+    from perfcore.report.escape import terminal_text
+    from perfcore.report.text import TERMINAL_COLOURS
+    return terminal_text(content, keep=TERMINAL_COLOURS)
+
+
 def _takes_bytes(out: TextIO) -> bool:
     """Whether binary output may go to ``out``: a file or pipe, never a terminal."""
     return not out.isatty() and hasattr(out, "buffer")
@@ -252,7 +275,7 @@ def _takes_bytes(out: TextIO) -> bool:
 def _load(args: argparse.Namespace, err: TextIO) -> tuple[Any, Any]:
     from perfcore.io import StderrProgress
     from perfcore.pipeline import load_data, load_plan
-    plan_file = load_plan(args.plan)
+    plan_file = load_plan(args.plan, data_root=args.data_root)
     # Drawn only when stderr is a terminal, and only for more than one file.
     progress = StderrProgress(err)
     dataset = load_data(plan_file, files=args.data, loader=args.loader, progress=progress)
@@ -335,16 +358,16 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         plan_file, dataset = _load(args, err)
     except PlanValidationError as exc:
         for p in exc.problems:
-            err.write(f"{p}\n")
+            err.write(_safe(f"{p}\n"))
         out.write(f"{args.plan}: {len(exc.problems)} problem(s)\n")
         return 1
     except DataValidationError as exc:
         for d in exc.problems:
-            err.write(f"{args.plan}: problem: {d}\n")
+            err.write(_safe(f"{args.plan}: problem: {d}\n"))
         out.write(f"{args.plan}: {len(exc.problems)} problem(s) in its data\n")
         return 1
     except PerfcoreError as exc:
-        err.write(f"{args.plan}: problem: {exc}\n")
+        err.write(_safe(f"{args.plan}: problem: {exc}\n"))
         out.write(f"{args.plan}: 1 problem(s) in its data\n")
         return 1
     found: list[str] = []
@@ -353,7 +376,7 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                    organisation=args.organisation)
     except PerfcoreError as exc:
         found.append(str(exc))
-        err.write(f"{args.plan}: problem: {exc}\n")
+        err.write(_safe(f"{args.plan}: problem: {exc}\n"))
     plan = plan_file.plan
     published = {f.measure for f in dataset.published}
     missing = [m.id for m in plan.measures()
@@ -379,9 +402,9 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.figure == "status":
         from perfcore.pipeline import score_plan
         score = score_plan(plan_file, ev).score(args.measure, organisation)
-        out.write(score.explain() + "\n")
+        out.write(_safe(score.explain() + "\n"))
         return 0
-    out.write(str(ev.explain(args.measure, args.figure, organisation)) + "\n")
+    out.write(_safe(str(ev.explain(args.measure, args.figure, organisation)) + "\n"))
     return 0
 
 

@@ -10,6 +10,7 @@ supplied by the user with its version and source, never hard-coded as fact.
 
 from __future__ import annotations
 
+import builtins
 import csv
 import functools
 import io
@@ -100,6 +101,10 @@ class OrganisationRegistry:
 
     def get(self, key: str, *, type: str | None = None) -> Organisation:
         """The organisation with this code, name or alias."""
+        if not isinstance(key, str):
+            raise UnknownOrganisationError(
+                reason=f"an organisation is named by text (a name or ONS code), not "
+                f"{builtins.type(key).__name__} {key!r}", organisation=repr(key))
         if key in self._by_code:
             return self._by_code[key]
         matches = self._by_name.get(_norm(key), [])

@@ -79,22 +79,29 @@ def _scoring_check(registry: Registry) -> Any:
     return check
 
 
-def load_plan(path: PathLike, *, registry: Registry | None = None) -> PlanFile:
+def load_plan(path: PathLike, *, registry: Registry | None = None,
+              data_root: PathLike | None = None) -> PlanFile:
     """Read and validate a plan file with the installed plugins (or ``registry``): its
-    structure, plugin measures, loaders, comparators and scoring table. Every problem is
-    listed at once in a :class:`~perfcore.errors.PlanValidationError`."""
+    structure, plugin measures, loaders and their options, comparators and scoring table.
+    Every problem is listed at once in a :class:`~perfcore.errors.PlanValidationError`.
+    The plan's data files must lie inside ``data_root`` (default: the plan's project,
+    :mod:`perfcore.io.plan.paths`)."""
     reg = _registry(registry)
-    return read_plan(Path(path), registry=reg, check_scoring=_scoring_check(reg))
+    return read_plan(Path(path), registry=reg, check_scoring=_scoring_check(reg),
+                     data_root=None if data_root is None else Path(data_root))
 
 
 def loads_plan(text: str, *, file: PathLike | None = None, base_dir: PathLike | None = None,
-               registry: Registry | None = None) -> PlanFile:
+               registry: Registry | None = None,
+               data_root: PathLike | None = None) -> PlanFile:
     """:func:`load_plan` from TOML text (``file`` names it in messages; relative data
-    paths start at ``base_dir``, default the current folder)."""
+    paths start at ``base_dir``, default the current folder, and must lie inside
+    ``data_root``, default ``base_dir``'s project)."""
     reg = _registry(registry)
     return read_plan_text(text, file=None if file is None else str(file),
                           base_dir=None if base_dir is None else Path(base_dir), registry=reg,
-                          check_scoring=_scoring_check(reg))
+                          check_scoring=_scoring_check(reg),
+                          data_root=None if data_root is None else Path(data_root))
 
 
 def load_data(plan_file: PlanFile, *, files: Sequence[PathLike] | None = None,

@@ -285,7 +285,18 @@ def funnel_limits(
               for k in _LIMIT_FIELDS]
     reasons, *arrays = blank_overflow(reasons, *arrays)
     blanked: dict[str, Any] = dict(zip(_LIMIT_FIELDS, arrays, strict=True))
+    _nest(blanked, np.broadcast_to(lims.baseline, shape))
     return attrs.evolve(lims, size=x, reasons=reasons, **blanked)
+
+
+def _nest(limits: dict[str, Any], centre: FloatArray) -> None:
+    """The 99.8% limits outside the 95% ones, both around the centre line (filled in
+    place): at the extremes of a float (a size of 1e300) each limit is the centre within
+    a unit in the last place, and rounding may leave them out of order by one."""
+    lo2, up2 = np.minimum(limits["lower_2s"], centre), np.maximum(limits["upper_2s"], centre)
+    limits["lower_2s"], limits["upper_2s"] = lo2, up2
+    limits["lower_3s"] = np.minimum(limits["lower_3s"], lo2)
+    limits["upper_3s"] = np.maximum(limits["upper_3s"], up2)
 
 
 def _clean_point(a: FloatArray, bad: BoolArray, fill: float) -> FloatArray:

@@ -11,12 +11,14 @@ spreadsheet rows: 1-based, the header is row 1.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import gc
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from operator import itemgetter
+from itertools import repeat
+from operator import contains, itemgetter
 from pathlib import Path
 from typing import Any, Literal
 
@@ -210,6 +212,14 @@ def _no_gc() -> Iterator[None]:
 def read_rows(path: str | Path, *, encoding: str = "utf-8-sig") -> list[list[str]]:
     """Every CSV record of ``path`` (blank lines as empty lists), or a clear error."""
     p = Path(path)
+    if "\x00" in str(path):
+        raise DataFileError(reason="its name holds a NUL character (\\x00), which no file "
+                            "name can", path=repr(str(path)))
+    try:
+        codecs.lookup(encoding)
+    except (LookupError, ValueError) as exc:
+        raise DataFileError(reason=f"unknown encoding {encoding!r}", path=str(path),
+                            encoding=encoding) from exc
     try:
         with p.open(newline="", encoding=encoding) as f, _no_gc():
             reader = csv.reader(f)
@@ -224,6 +234,11 @@ def read_rows(path: str | Path, *, encoding: str = "utf-8-sig") -> list[list[str
             reason=f"it is not {encoding} text ({exc.reason} at byte {exc.start}); if it was "
             "saved from Excel, pass encoding='cp1252'", path=str(path),
             encoding=encoding) from exc
+    except UnicodeError as exc:  # e.g. utf-16 without a byte-order mark
+        raise DataFileError(
+            reason=f"it is not {encoding} text ({exc}); give the encoding it was saved in "
+            "(for UTF-16 without a byte-order mark, 'utf-16-le' or 'utf-16-be')",
+            path=str(path), encoding=encoding) from exc
     except LookupError as exc:
         raise DataFileError(reason=f"unknown encoding {encoding!r}", path=str(path),
                             encoding=encoding) from exc
@@ -237,7 +252,7 @@ def read_header(path: str | Path, encoding: str) -> set[str]:
     try:
         with Path(path).open(newline="", encoding=encoding) as f:
             return {normalise_header(h) for h in next(csv.reader(f), [])}
-    except (OSError, UnicodeDecodeError, LookupError):
+    except (OSError, UnicodeError, LookupError, ValueError):  # read_table says why
         return set()
 
 
@@ -305,21 +320,33 @@ class _Header:
 
     def check(self, *, required: Collection[str], allowed: set[str], ignored: set[str],
               extra: Literal["error", "ignore"], what: str) -> None:
-        """Record a missing required column, and (``extra="error"``) unknown ones."""
+        """Record a missing required column, and (``extra="error"``) unknown ones. A first
+        row that names none of the layout's columns (nor another loader's) is not quoted:
+        the file may not be data at all, and an error must not show its contents."""
+        hint = _looks_like(set(self.positions))
+        if not hint and not any(k in allowed or k in ignored for k in self.positions):
+            self.problems.add(
+                f"the first row names none of the columns{what} ({', '.join(sorted(required))}"
+                " ...): is it the right file, a CSV file with a header row?", rows=(1,))
+            return
         missing = [c for c in sorted(required) if c not in self.positions]
         if missing:
-            hint = _looks_like(set(self.positions))
             self.problems.add(f"missing required column{'s' if len(missing) > 1 else ''} "
                               f"{', '.join(missing)}{what}; the header has: "
-                              f"{', '.join(repr(h) for h in self.written)}{hint}", rows=(1,))
+                              f"{', '.join(_shown(h) for h in self.written)}{hint}", rows=(1,))
         unknown = [self.names[k] for k in self.positions
                    if k not in allowed and k not in ignored]
         if unknown and extra == "error":
             self.problems.add(
                 f"unknown column{'s' if len(unknown) > 1 else ''} "
-                f"{', '.join(repr(u) for u in unknown)}{what}; known columns are "
+                f"{', '.join(_shown(u) for u in unknown)}{what}; known columns are "
                 f"{', '.join(sorted(allowed))} (pass ignore_columns=[...] to accept extra "
                 "columns, or columns={'Header': 'field'} to rename one)", rows=(1,))
+
+
+def _shown(header: str, limit: int = 40) -> str:
+    """A column's header as messages quote it: at most ``limit`` characters."""
+    return repr(header if len(header) <= limit else header[:limit - 1] + "…")
 
 
 def _data_rows(data: list[list[str]], problems: Problems, what: str,
@@ -383,9 +410,29 @@ def _special_number(text: str) -> tuple[float, float] | None:
         s = s.replace(",", "")
     try:
         # "11.8e-2" is read as the nearest double to 0.118, where 11.8 / 100 is not.
-        return float(s), (float(s + "e-2") if percent else np.nan)
+        return _float(s), (_float(s + "e-2") if percent else np.nan)
     except ValueError:
         return None
+
+
+def _not_a_number(cell: str) -> str:
+    if _special_number(cell.replace("_", "")) is not None or any(
+            c.isdigit() and not c.isascii() for c in cell):
+        return (f"{cell!r} is not a number: write numbers with the digits 0-9 and no "
+                "underscores (48618 or 48,618)")
+    return f"{cell!r} is not a number"
+
+
+def _plain_cells(cells: Sequence[str]) -> bool:
+    """Whether every cell is ASCII without an underscore (checked in C)."""
+    return all(map(str.isascii, cells)) and not any(map(contains, cells, repeat("_")))
+
+
+def _float(text: str) -> float:
+    """``float(text)`` for a number as tables write it: ASCII digits, no underscores."""
+    if not text.isascii() or "_" in text:
+        raise ValueError(text)
+    return float(text)
 
 
 def parse_numbers(table: Table, column: str, *,
@@ -403,13 +450,17 @@ def parse_numbers(table: Table, column: str, *,
     if not any(cells):
         return np.full(n, np.nan), no_pct
     try:
+        # float() also reads "48_618" and digits of other scripts ("٤٨٦١٨"), which no
+        # published table writes: such a column goes the slow way, cell by cell.
+        if not _plain_cells(cells):
+            raise ValueError
         values = np.fromiter(map(float, cells), dtype=np.float64, count=n)
         pct = no_pct
     except ValueError:
         parsed: dict[str, tuple[float, float] | None] = {}
         for cell in dict.fromkeys(cells):
             try:
-                parsed[cell] = (float(cell), np.nan)
+                parsed[cell] = (_float(cell), np.nan)
             except ValueError:
                 parsed[cell] = _special_number(cell)
         bad_cells = {c for c, v in parsed.items() if v is None}
@@ -425,8 +476,7 @@ def parse_numbers(table: Table, column: str, *,
         if bad_cells:
             bad = np.fromiter(map(bad_cells.__contains__, cells), dtype=bool, count=n)
             for i in np.flatnonzero(bad).tolist():
-                table.problems.at(f"{cells[i]!r} is not a number", i,
-                                  column=table.name(column))
+                table.problems.at(_not_a_number(cells[i]), i, column=table.name(column))
         if pct_cells and percent == "error":
             for i in np.flatnonzero(pct).tolist():
                 table.problems.at(f"{cells[i]!r}: a percentage is not allowed here (give "
@@ -495,6 +545,9 @@ def resolve_organisations(table: Table, column: str, registry: RegistryOption, *
     Cells in ``skip`` (compared case-insensitively) resolve to ``None`` without a problem.
     ``strip_force_suffix`` also tries the name without " Police"/" Constabulary"
     (police.uk writes "Gwent Police")."""
+    if not (registry is None or registry is False or isinstance(registry, OrganisationRegistry)):
+        raise OptionError(option="registry", value=registry,
+                          allowed="an OrganisationRegistry, or false to keep names as written")
     distinct, codes = factorize_text(table[column])
     skipped = {s.lower() for s in skip}
     reg = None if registry is False else (registry or default_registry())

@@ -48,7 +48,7 @@ from perfcore.io._table import (
     resolve_organisations,
     source_codes,
 )
-from perfcore.periods import Period
+from perfcore.periods import Kind, Period
 
 __all__ = ["load_parquet", "read_long_csv_fast", "write_parquet"]
 
@@ -95,8 +95,8 @@ def _csv_header(path: str | Path, encoding: str, rename: Mapping[str, str] | Non
             first = next(reader, None)
             if first is None or reader.line_num != 1:
                 raise _Unhandled
-    except (OSError, UnicodeDecodeError, LookupError, csv.Error):
-        raise _Unhandled from None
+    except (OSError, UnicodeError, LookupError, ValueError, csv.Error):
+        raise _Unhandled from None  # perfcore's own parser says what is wrong
     problems = Problems(str(path))
     header = _Header(first, rename, problems)
     header.check(required=KEYS, allowed={*KEYS, *FIELDS, "source"},
@@ -155,7 +155,7 @@ def _quoted(path: str | Path) -> bool:
 
 def load_parquet(path: str | Path, *, columns: Mapping[str, str] | None = None,
                  ignore_columns: Collection[str] = (), registry: RegistryOption = None,
-                 prefer: str | None = None, source: str | None = None) -> Dataset:
+                 prefer: Kind | None = None, source: str | None = None) -> Dataset:
     """Read a Parquet file in perfcore's long format (the ``csv`` loader's columns) into a
     :class:`~perfcore.dataset.Dataset`, batch by batch.
 

@@ -35,6 +35,7 @@ count the offences twice.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Literal
@@ -85,6 +86,8 @@ _SAME_AS_ONS = {"miscellaneous crimes": "Miscellaneous crimes against society"}
 
 _FRAUD_GROUP = "fraud offences"
 
+_QUARTER = re.compile(r"([1-4])(?:\.0*)?")
+
 
 def offence_measure_id(level: str, label: str) -> str:
     """The measure id the ``home_office_prc`` and ``ons_pfa`` loaders give an offence
@@ -109,14 +112,12 @@ def _quarters(table: Table) -> tuple[list[int], IntArray]:
     distinct, codes = factorize([c.strip() for c in table["financial_quarter"]])
     out: list[int] = []
     for k, text in enumerate(distinct):
-        try:
-            q = float(text)
-        except ValueError:
-            q = 0
-        if q not in (1, 2, 3, 4):
+        # "1", or "1.0" as a spreadsheet may save it; not "inf", "nan" or other digits.
+        q = _QUARTER.fullmatch(text)
+        if q is None:
             table.problems.at(f"financial quarter {text!r} is not 1, 2, 3 or 4",
                               rows_of(codes, k), column=table.name("financial_quarter"))
-        out.append(int(q))
+        out.append(0 if q is None else int(q.group(1)))
     return out, codes
 
 

@@ -52,7 +52,7 @@ from perfcore.io._table import (
     resolve_organisations,
     source_codes,
 )
-from perfcore.periods import Period
+from perfcore.periods import Kind, Period
 
 __all__ = ["KEY_COLUMNS", "dataset_from_table", "load_long_csv"]
 
@@ -61,7 +61,7 @@ KEY_COLUMNS = ("measure", "organisation", "period")
 
 def load_long_csv(path: str | Path, *, columns: Mapping[str, str] | None = None,
                   ignore_columns: Collection[str] = (), registry: RegistryOption = None,
-                  prefer: str | None = None, source: str | None = None,
+                  prefer: Kind | None = None, source: str | None = None,
                   encoding: str = "utf-8-sig", percent: Collection[str] = (),
                   engine: Literal["auto", "python"] = "auto") -> Dataset:
     """Read a long-format CSV file into a :class:`~perfcore.dataset.Dataset`.

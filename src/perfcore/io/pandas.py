@@ -31,7 +31,7 @@ from perfcore.io._table import (
 )
 from perfcore.io.long_csv import KEY_COLUMNS, dataset_from_table
 from perfcore.io.published import PUBLISHED_COLUMNS, PUBLISHED_CONTEXT, published_from_table
-from perfcore.periods import Month, Period
+from perfcore.periods import Kind, Month, Period
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -159,7 +159,7 @@ def _periods(table: Table, series: Any) -> tuple[list[Period | None], IntArray]:
 def from_dataframe(df: pd.DataFrame, *, columns: Mapping[str, str] | None = None,
                    published: pd.DataFrame | Iterable[PublishedFigure] | None = None,
                    ignore_columns: Collection[str] = (), registry: RegistryOption = None,
-                   prefer: str | None = None, source: str = "",
+                   prefer: Kind | None = None, source: str = "",
                    percent: Collection[str] = ()) -> Dataset:
     """A :class:`~perfcore.dataset.Dataset` from a long-format DataFrame.
 

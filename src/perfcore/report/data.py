@@ -5,13 +5,17 @@ In a bilingual report (``lang="en+cy"``) every text field of the JSON (titles, n
 headings, display texts, labels, notes) is an object keyed by language in display order,
 ``{"cy": "...", "en": "..."}``, and ``"languages"`` lists the languages; ids, codes,
 methods and numbers are shared. The CSV repeats each text column once per language
-(``priority_cy``, ``priority_en`` ...)."""
+(``priority_cy``, ``priority_en`` ...).
+
+Texts from a plan or a data file are made safe for where they go
+(:mod:`perfcore.report.escape`): a CSV cell that a spreadsheet would run as a formula
+starts with ``'``; JSON keeps every text as written, escaping the characters a terminal
+could act on."""
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 from typing import Any
 
@@ -19,6 +23,7 @@ import attrs
 
 from perfcore.codes import Code
 from perfcore.i18n import N_, translator
+from perfcore.report.escape import json_text, spreadsheet_cell
 from perfcore.report.model import Cell, Report, Rolled
 
 __all__ = ["FigureTable", "TableValue", "figure_table", "render_csv", "render_json",
@@ -135,7 +140,7 @@ def _one_to_dict(report: Report) -> dict[str, Any]:
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(report_to_dict(report), ensure_ascii=False, indent=2) + "\n"
+    return json_text(report_to_dict(report))
 
 
 #: A figure table's cell: text, or the unrounded value (None: not available or withheld).
@@ -209,19 +214,20 @@ def render_csv(report: Report) -> str:
     table = figure_table(report)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(table.header)
+    w.writerow([spreadsheet_cell(h) for h in table.header])
     w.writerows([_csv_cell(v) for v in row] for row in table.rows)
     if report.disclosure is not None:
         notes = [[("", "", "", "note", "", n, "", "", "") for n in v.notes]
                  for v in report.versions()]
-        w.writerows(_merged(parts, public=True) for parts in zip(*notes, strict=True))
+        w.writerows([_csv_cell(v) for v in _merged(parts, public=True)]
+                    for parts in zip(*notes, strict=True))
     return buf.getvalue()
 
 
 def _csv_cell(value: TableValue) -> str:
     if value is None:
         return ""
-    return value if isinstance(value, str) else repr(value)
+    return spreadsheet_cell(value) if isinstance(value, str) else repr(value)
 
 
 def _figure_rows(report: Report) -> list[tuple[TableValue, ...]]:

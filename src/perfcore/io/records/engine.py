@@ -287,13 +287,16 @@ def _join(parts: Sequence[Dataset], source: str) -> Dataset:
         **{f: np.concatenate([np.asarray(getattr(d, f)) for d in parts]) for f in fields})
 
 
-def load_records(path: str | Path, *, backend: Any = None, layout: Layout | None = None,
-                 last_outcome: bool = False, shares: bool = False, population: Any = None,
+def load_records(path: str | Path, *, backend: str | None = None, layout: Layout | None = None,
+                 last_outcome: bool = False, shares: bool = False,
+                 population: Mapping[str, float] | Dataset | str | Path | None = None,
                  rate_per: int = 1000, organisation: str | None = None,
                  registry: RegistryOption = None, columns: Mapping[str, str] | None = None,
                  source: str | None = None) -> Dataset:
     """The ``records`` loader: one record file aggregated by :func:`aggregate_records`
-    (whose options it takes; ``population`` may name a file)."""
+    (whose options it takes; ``backend`` by name, ``population`` may name a file). The
+    types are declared for the check every loader's options get
+    (:mod:`perfcore.io.options`); a connection goes to :func:`aggregate_records`."""
     return aggregate_records([Path(path)], backend=backend, layout=layout,
                              last_outcome=last_outcome, shares=shares, population=population,
                              rate_per=rate_per, organisation=organisation, registry=registry,
