@@ -1,4 +1,5 @@
-"""Developer tasks. ``nox`` runs the tests; ``nox -s lint docs benchmarks floor`` the rest."""
+"""Developer tasks. ``nox`` runs the tests; ``nox -s lint docs benchmarks floor fuzz`` the
+rest."""
 
 from __future__ import annotations
 
@@ -29,6 +30,15 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session
+def fuzz(session: nox.Session) -> None:
+    """Property tests of every calc function and loader at 10,000 examples each."""
+    _install_project(session, "test")
+    session.run("pytest", "-p", "no:cacheprovider", "tests/test_fuzz_calc.py",
+                "tests/test_fuzz_loaders.py", *session.posargs,
+                env={"HYPOTHESIS_PROFILE": "fuzz"})
+
+
+@nox.session
 def plugin_template(session: nox.Session) -> None:
     """Install the example third-party plugin next to perfcore, run its test and list it."""
     session.install("-e", ".", "-e", "examples/plugin-template[test]")
@@ -38,25 +48,45 @@ def plugin_template(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff over everything, mypy --strict over src/."""
-    _install_project(session, "lint", "test")
-    session.run("ruff", "check", "src", "tests", "benchmarks", "examples", "noxfile.py")
+    """ruff over everything, mypy --strict over src/, and the docs site with --strict."""
+    _install_project(session, "lint", "test", "docs")
+    session.run("ruff", "check", "src", "tests", "plugins", "benchmarks", "examples",
+                "noxfile.py")
     session.run("mypy")
+    _build_docs(session, "--site-dir", session.create_tmp() + "/site")
 
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Build the documentation with ``mkdocs build --strict``."""
+    """Build the documentation with ``mkdocs build --strict`` (into site/)."""
     _install_project(session, "docs")
-    session.run("mkdocs", "build", "--strict", *session.posargs)
+    _build_docs(session, *session.posargs)
+
+
+def _build_docs(session: nox.Session, *args: str) -> None:
+    # Never with -q: mkdocs --quiet hides the warnings --strict would fail on, and passes.
+    session.run("mkdocs", "build", "--strict", *args, env={"NO_MKDOCS_2_WARNING": "1"})
+
+
+@nox.session
+def spark(session: nox.Session) -> None:
+    """Aggregate generated police.uk records on Spark and on DuckDB and check that the
+    observations are identical (installs pyspark; needs a Java 17 runtime)."""
+    session.run("java", "-version", external=True)
+    _install_project(session, "test", "spark")
+    session.run("pytest", "tests/test_records_spark.py", *session.posargs,
+                env={"PERFCORE_SPARK": "1"})
 
 
 @nox.session
 def benchmarks(session: nox.Session) -> None:
-    """Run every benchmark in benchmarks/ and print ratios against in-run baselines."""
+    """Run every benchmark in benchmarks/ and print ratios against in-run baselines
+    (load.py and records.py at their modest default sizes; pass e.g. ``-- --rows
+    10000000`` to the scripts by hand for the issue's sizes)."""
     _install_project(session, "benchmark")
     scripts = sorted((ROOT / "benchmarks").glob("bench_*.py")) + sorted(
-        (ROOT / "benchmarks").glob("national.py"))
+        (ROOT / "benchmarks").glob("national.py")) + [
+        ROOT / "benchmarks" / "load.py", ROOT / "benchmarks" / "records.py"]
     if not scripts:
         session.error("no benchmarks found")
     for script in scripts:

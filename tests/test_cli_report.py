@@ -122,12 +122,13 @@ def test_every_seed_plan_renders(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_warnings_are_said_plainly_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
     # The CSEW plan has no figures for 2019-20 as a financial year: the report still
-    # renders ("n/a"), and stderr says which figures are missing, once.
+    # renders ("n/a"), and stderr says which figures are missing, once, naming the force
+    # as a reader knows it (Gwent, not its ONS code W15000002).
     assert main(["report", str(GWENT / "seed003-csew-confidence.toml"),
                  "--period", "2019-20"]) == 0
     err = capsys.readouterr().err.splitlines()
     assert err == ["perfcore report: warning: 8 figure(s) not available for 2019-20 (first: "
-                   "measure 'csew_community_understanding', organisation 'W15000002')"]
+                   "measure 'csew_community_understanding', organisation 'Gwent')"]
 
 
 def test_explain_status_walks_from_the_figures_to_the_status(
@@ -176,3 +177,13 @@ def test_no_colour_without_evidence_in_any_example(capsys: pytest.CaptureFixture
                 # counts say so), with no basis to name.
                 items_only = set(o["status_counts"]) == {"not_assessed"}
                 assert (o["status_basis"] is None) == (evidence > 0 or items_only)
+
+
+def test_the_readme_shows_the_report_as_perfcore_prints_it(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # The README's Gwent example block is the report itself: it cannot go stale.
+    readme = (ROOT / "README.md").read_text("utf-8")
+    start = readme.index("```text\n", readme.index("## The Gwent example")) + len("```text\n")
+    shown = readme[start:readme.index("```\n", start)]
+    assert main(["report", str(GWENT / "plan-2020-21.toml")]) == 0
+    assert capsys.readouterr().out == shown

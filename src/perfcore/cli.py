@@ -31,13 +31,20 @@ EXAMPLES = {
   perfcore report examples/national/plan.toml --organisation Gwent --organisation Kent""",
     "validate": """examples:
   perfcore validate examples/gwent/plan-2020-21.toml
-  perfcore validate plan.toml --data crime.csv outcomes.csv""",
+  perfcore validate plan.toml --data crime.csv outcomes.csv
+  perfcore validate plan.toml --period 2021-22 --organisation Gwent   # as that report""",
     "explain": """examples:
   perfcore explain examples/gwent/plan-2020-21.toml --period 2020-21 \\
       --measure all_crime --figure change
   perfcore explain plan.toml --period 2020-21 --measure outcome_rate --figure msg.value
   perfcore explain examples/gwent/plan-2020-21.toml --measure all_crime --figure status""",
     "plugins": "examples:\n  perfcore plugins",
+    "aggregate": """examples:
+  perfcore aggregate street/*-street.csv -o observations.parquet
+  perfcore aggregate street/*.csv --plan plan.toml --shares -o observations.parquet
+  perfcore aggregate street.parquet --population population.csv -o observations.csv
+  perfcore aggregate street/*.csv --backend pyspark -o observations.parquet
+Then: perfcore report plan.toml --data observations.parquet""",
     "measures": "examples:\n  perfcore measures\n  perfcore measures --domain victims",
     "spc": """examples:
   perfcore spc monthly.csv --improvement decrease -o chart.svg
@@ -68,13 +75,6 @@ def _parser() -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help_, description=help_, epilog=EXAMPLES[name],
                               formatter_class=argparse.RawDescriptionHelpFormatter)
 
-    def plan_and_data(c: argparse.ArgumentParser) -> None:
-        c.add_argument("plan", type=Path, help="plan file (TOML)")
-        c.add_argument("--data", type=Path, nargs="+", default=None, metavar="FILE",
-                       help="data files (default: the [[data]] entries of the plan)")
-        c.add_argument("--loader", default=None,
-                       help="data loader name (default: chosen by file name)")
-
     def period_args(c: argparse.ArgumentParser, *, several: bool = False) -> None:
         c.add_argument("--period", default=None,
                        help='period to report on, e.g. 2020-21, "Q3 2021-22", '
@@ -91,7 +91,7 @@ def _parser() -> argparse.ArgumentParser:
                            help="organisation (default: the plan's organisation)")
 
     c = command("report", "Evaluate a plan on its data and render a report.")
-    plan_and_data(c)
+    _plan_and_data_args(c)
     period_args(c, several=True)
     _output_args(c, "text, markdown, html, json, csv, xlsx, or a plugin renderer", "text",
                  ".txt, .md, .html, .json, .csv, .xlsx ...")
@@ -105,14 +105,15 @@ def _parser() -> argparse.ArgumentParser:
                    help="colour in text reports (default: only on a terminal)")
     _public_args(c)
 
-    c = command("validate", "Check a plan (and its data) and list every problem.")
-    plan_and_data(c)
+    c = command("validate", "Check a plan and its data as a report would; list every problem.")
+    _plan_and_data_args(c)
+    period_args(c, several=True)
     c.add_argument("--strict", action="store_true",
                    help="count measures with no observations in the data as problems "
                         "(by default they are listed as notes: their reports say 'no data')")
 
     c = command("explain", "Show one figure's inputs, formula and method.")
-    plan_and_data(c)
+    _plan_and_data_args(c)
     period_args(c)
     c.add_argument("--measure", required=True, help="measure id")
     c.add_argument("--figure", default="change",
@@ -122,6 +123,8 @@ def _parser() -> argparse.ArgumentParser:
                         "status (the chain from the figures to the status)")
 
     command("plugins", "List installed plugins and what they register.")
+    _aggregate_args(command("aggregate", "Aggregate record-level police.uk files into "
+                            "observations on a query engine (DuckDB, Spark)."))
 
     c = command("catalogue", "Translation catalogues: a plugin's template, .po to .mo.")
     c.add_argument("action", choices=("domain", "compile", "check", "update"),
@@ -147,6 +150,18 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--lang", default="en", help="language of the chart's words: en or cy "
                    "(default en)")
     return p
+
+
+def _plan_and_data_args(c: argparse.ArgumentParser) -> None:
+    c.add_argument("plan", type=Path, help="plan file (TOML)")
+    c.add_argument("--data", type=Path, nargs="+", default=None, metavar="FILE",
+                   help="data files (default: the [[data]] entries of the plan)")
+    c.add_argument("--loader", default=None,
+                   help="data loader name (default: chosen by file name)")
+    c.add_argument("--data-root", type=Path, default=None, metavar="DIR",
+                   help="the folder the plan's data files must be in (default: the plan's "
+                        "project, the nearest folder above the plan with a pyproject.toml "
+                        "or .git, else the plan's folder)")
 
 
 def _output_args(c: argparse.ArgumentParser, formats: str, default: str,
@@ -178,7 +193,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     args = _parser().parse_args(argv)
     handler = {"report": _report, "validate": _validate, "explain": _explain,
                "plugins": _plugins, "measures": _measures, "spc": _spc,
-               "catalogue": _catalogue}[args.command]
+               "catalogue": _catalogue, "aggregate": _aggregate}[args.command]
     try:
         with warnings.catch_warnings(record=True) as caught:
             # perfcore's warnings (figures not available, incomplete periods, skipped
@@ -187,12 +202,12 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
             code = handler(args, out, err)
         for w in _unique(caught):
             if issubclass(w.category, PerfcoreWarning):
-                err.write(f"perfcore {args.command}: warning: {w.message}\n")
+                err.write(_safe(f"perfcore {args.command}: warning: {w.message}\n"))
             else:
                 warnings.showwarning(w.message, w.category, w.filename, w.lineno)
         return code
     except PerfcoreError as exc:
-        err.write(f"perfcore {args.command}: error: {exc}\n")
+        err.write(_safe(f"perfcore {args.command}: error: {exc}\n"))
         return 1
     except BrokenPipeError:
         # The reader (e.g. `| head`) went away: stop quietly, as Unix tools do.
@@ -215,6 +230,13 @@ def _unique(caught: list[warnings.WarningMessage]) -> list[warnings.WarningMessa
     return out
 
 
+def _safe(text: str) -> str:
+    """A message as a terminal may show it: the plan's and data's texts it quotes cannot
+    carry escape sequences (control characters are written as visible escapes)."""
+    from perfcore.report.escape import terminal_text
+    return terminal_text(text)
+
+
 def _write(content: str | bytes, path: Path | None, out: TextIO) -> None:
     if path is None:
         if isinstance(content, bytes):
@@ -222,7 +244,7 @@ def _write(content: str | bytes, path: Path | None, out: TextIO) -> None:
             out.buffer.write(content)  # _takes_bytes checked there is one
             out.buffer.flush()
         else:
-            out.write(content)
+            out.write(_for_terminal(content, out))
         return
     from perfcore.errors import OutputError
     try:
@@ -234,6 +256,17 @@ def _write(content: str | bytes, path: Path | None, out: TextIO) -> None:
         raise OutputError(path=str(path), reason=str(exc.strerror or exc)) from exc
 
 
+def _for_terminal(content: str, out: TextIO) -> str:
+    """Any format written to a terminal (CSV, HTML ... as well as text) shows a plan's or
+    data file's control characters as visible escapes; only the text renderer's colours
+    pass. A file or pipe gets the output exactly."""
+    if not out.isatty():
+        return content
+    from perfcore.report.escape import terminal_text
+    from perfcore.report.text import TERMINAL_COLOURS
+    return terminal_text(content, keep=TERMINAL_COLOURS)
+
+
 def _takes_bytes(out: TextIO) -> bool:
     """Whether binary output may go to ``out``: a file or pipe, never a terminal."""
     return not out.isatty() and hasattr(out, "buffer")
@@ -242,7 +275,7 @@ def _takes_bytes(out: TextIO) -> bool:
 def _load(args: argparse.Namespace, err: TextIO) -> tuple[Any, Any]:
     from perfcore.io import StderrProgress
     from perfcore.pipeline import load_data, load_plan
-    plan_file = load_plan(args.plan)
+    plan_file = load_plan(args.plan, data_root=args.data_root)
     # Drawn only when stderr is a terminal, and only for more than one file.
     progress = StderrProgress(err)
     dataset = load_data(plan_file, files=args.data, loader=args.loader, progress=progress)
@@ -317,14 +350,33 @@ def _league(args: argparse.Namespace, plan_file: Any, dataset: Any, out: TextIO,
 
 
 def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from perfcore.errors import PlanValidationError
+    """The plan, its data and every stage of its report short of rendering: each problem
+    on stderr, a summary on stdout; exit 1 if there is any problem."""
+    from perfcore.errors import DataValidationError, PlanValidationError
+    from perfcore.pipeline import check_plan
     try:
         plan_file, dataset = _load(args, err)
     except PlanValidationError as exc:
         for p in exc.problems:
-            err.write(f"{p}\n")
+            err.write(_safe(f"{p}\n"))
         out.write(f"{args.plan}: {len(exc.problems)} problem(s)\n")
         return 1
+    except DataValidationError as exc:
+        for d in exc.problems:
+            err.write(_safe(f"{args.plan}: problem: {d}\n"))
+        out.write(f"{args.plan}: {len(exc.problems)} problem(s) in its data\n")
+        return 1
+    except PerfcoreError as exc:
+        err.write(_safe(f"{args.plan}: problem: {exc}\n"))
+        out.write(f"{args.plan}: 1 problem(s) in its data\n")
+        return 1
+    found: list[str] = []
+    try:
+        check_plan(plan_file, dataset, period=args.period, previous=args.previous,
+                   organisation=args.organisation)
+    except PerfcoreError as exc:
+        found.append(str(exc))
+        err.write(_safe(f"{args.plan}: problem: {exc}\n"))
     plan = plan_file.plan
     published = {f.measure for f in dataset.published}
     missing = [m.id for m in plan.measures()
@@ -335,7 +387,7 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                  else "its report cells say 'no data'")
         err.write(f"{args.plan}: {kind}: measure {m!r} has no observations in the data; "
                   f"{shown}\n")
-    problems = missing if args.strict else []
+    problems = [*found, *(missing if args.strict else [])]
     n = sum(1 for _ in plan.measures())
     notes = "" if args.strict or not missing else f"; {len(missing)} note(s)"
     out.write(f"{args.plan}: {n} measures in {len(plan.priorities)} priorities; "
@@ -350,15 +402,48 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.figure == "status":
         from perfcore.pipeline import score_plan
         score = score_plan(plan_file, ev).score(args.measure, organisation)
-        out.write(score.explain() + "\n")
+        out.write(_safe(score.explain() + "\n"))
         return 0
-    out.write(str(ev.explain(args.measure, args.figure, organisation)) + "\n")
+    out.write(_safe(str(ev.explain(args.measure, args.figure, organisation)) + "\n"))
     return 0
 
 
 def _plugins(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from perfcore.plugins import run_plugins_command
     return run_plugins_command(out=out, err=err)
+
+
+def _aggregate_args(c: argparse.ArgumentParser) -> None:
+    c.add_argument("records", type=Path, nargs="+", metavar="RECORDS",
+                   help="record files: police.uk street or outcome CSV files, or Parquet")
+    c.add_argument("-o", "--output", type=Path, required=True,
+                   help="observations file to write: .parquet or .csv (long format)")
+    c.add_argument("--plan", type=Path, default=None,
+                   help="keep only the measures this plan uses")
+    c.add_argument("--last-outcome", action="store_true",
+                   help="also count each crime type by last outcome")
+    c.add_argument("--shares", action="store_true",
+                   help="also each crime type's crimes by last outcome, as proportions")
+    c.add_argument("--population", type=Path, default=None,
+                   help="long-format file with organisations' population: adds rates")
+    c.add_argument("--organisation", default=None,
+                   help="the force of every record (default: the Falls within column)")
+    c.add_argument("--backend", default="duckdb",
+                   help="Ibis backend: duckdb (default) or pyspark")
+
+
+def _aggregate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from perfcore.io.records.engine import write_observations
+    keep = None
+    if args.plan is not None:
+        from perfcore.pipeline import load_plan
+        keep = [m.id for m in load_plan(args.plan).plan.measures()]
+    message = write_observations(
+        args.records, args.output, measures=keep, backend=args.backend,
+        last_outcome=args.last_outcome, shares=args.shares, population=args.population,
+        organisation=args.organisation)
+    err.write(message + "\n")
+    return 0
 
 
 def _catalogue(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

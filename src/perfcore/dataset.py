@@ -18,7 +18,7 @@ import itertools
 import math
 import warnings
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, Literal, get_args
 
 import attrs
@@ -28,12 +28,13 @@ import numpy.typing as npt
 from perfcore.errors import (
     DataError,
     DuplicateObservationError,
+    InvalidValueError,
     PerfcoreWarning,
     UnknownMeasureError,
     UnknownOrganisationError,
     UnknownPeriodError,
 )
-from perfcore.organisations import OrganisationRegistry, default_registry
+from perfcore.organisations import OrganisationRegistry, default_registry, organisation_name
 from perfcore.periods import (
     CalendarYear,
     FinancialQuarter,
@@ -44,8 +45,8 @@ from perfcore.periods import (
     parse_period,
 )
 
-__all__ = ["AGGREGATIONS", "FIELDS", "Aggregation", "Dataset", "IncompletePeriodWarning",
-           "PublishedFigure"]
+__all__ = ["AGGREGATIONS", "FIELDS", "FIELD_RULES", "Aggregation", "Dataset", "FieldRule",
+           "IncompletePeriodWarning", "PublishedFigure", "broken_rules", "written"]
 
 #: The numeric fields of an observation, in order.
 FIELDS = ("value", "numerator", "denominator", "sample_size", "population", "sd")
@@ -95,7 +96,7 @@ def _as_float_column(name: str, values: Sequence[Any] | npt.ArrayLike | None,
         raise DataError(reason=f"has {arr.shape[0] if arr.ndim else 1} values but the key "
                         f"columns have {n}", column=name)
     if arr.dtype.kind in "fiub":
-        out = arr.astype(np.float64)
+        out = _own(arr, np.float64)
     else:
         out = np.empty(n, dtype=np.float64)
         bad: list[tuple[int, Any]] = []
@@ -119,6 +120,97 @@ def _as_float_column(name: str, values: Sequence[Any] | npt.ArrayLike | None,
     if infinite.size:
         raise DataError(reason=f"{infinite.size} infinite value(s)", column=name,
                         rows=tuple(infinite.tolist()))
+    return out
+
+
+def _percent_column(values: npt.ArrayLike | None, n: int) -> npt.NDArray[np.bool_] | None:
+    """The ``percent`` marks as a bool column of ``n`` rows (``None`` when none is set)."""
+    if values is None:
+        return None
+    arr = np.asarray(values)
+    if arr.shape != (n,):
+        raise DataError(reason=f"has {arr.size} marks but the key columns have {n}",
+                        column="percent")
+    if arr.dtype != np.bool_:
+        if arr.dtype.kind not in "biu" or not np.isin(arr, (0, 1)).all():
+            raise DataError(reason="must hold true or false per row", column="percent")
+        arr = arr.astype(bool)
+    return arr if arr.any() else None
+
+
+def written(value: float, *, percent: bool = False) -> str:
+    """A figure as a person would have written it, for messages: ``410``, ``1.5``,
+    ``5e-324``, or ``150%`` for a fraction that was written as a percentage."""
+    if percent:
+        return f"{round(value * 100, 10):g}%"
+    if math.isfinite(value) and value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return repr(float(value))
+
+
+@attrs.frozen(kw_only=True)
+class FieldRule:
+    """A rule every observation's ``field`` keeps, whatever its measure's kind (each
+    kind's own rules are checked where a plan's kinds meet the data: see
+    :func:`perfcore.evaluation.values.measure_values`).
+
+    ``broken`` takes the observation columns by name and says where the rule is broken;
+    ``reason`` says what is wrong (``{other}`` is the value of the ``other`` field of the
+    same observation) and ``allowed`` what would be valid."""
+
+    field: str
+    reason: str
+    allowed: str
+    broken: Callable[[Mapping[str, FloatArray]], npt.NDArray[np.bool_]]
+    other: str | None = None
+
+
+#: The rules of the observation fields: the Dataset boundary refuses any observation that
+#: breaks one (:class:`~perfcore.errors.InvalidValueError`), and loaders list each broken
+#: cell with its file row. A denominator of 0 is allowed with a numerator of 0 only ("0
+#: of 0": no cases, the proportion not available), so that monthly figures still add up.
+FIELD_RULES: tuple[FieldRule, ...] = (
+    FieldRule(field="numerator", reason="is negative",
+              allowed="a numerator counts events: 0 or more",
+              broken=lambda c: c["numerator"] < 0),
+    FieldRule(field="denominator", reason="is not positive",
+              allowed="a denominator is more than 0 (0 only with a numerator of 0: no cases)",
+              broken=lambda c: (c["denominator"] < 0)
+              | ((c["denominator"] == 0) & ~(c["numerator"] == 0))),
+    FieldRule(field="numerator", reason="is more than its denominator, {other}",
+              allowed="a numerator counts some of its denominator: at most the denominator",
+              broken=lambda c: c["numerator"] > c["denominator"], other="denominator"),
+    FieldRule(field="sample_size", reason="is not positive",
+              allowed="a sample size counts respondents or values: more than 0",
+              broken=lambda c: c["sample_size"] <= 0),
+    FieldRule(field="population", reason="is not positive",
+              allowed="a population is more than 0",
+              broken=lambda c: c["population"] <= 0),
+    FieldRule(field="sd", reason="is negative", allowed="a standard deviation is 0 or more",
+              broken=lambda c: c["sd"] < 0),
+)
+
+
+def _absent(column: FloatArray) -> bool:
+    # A field no row has is one NaN broadcast (see _as_float_column): no rule can break.
+    return column.size == 0 or (column.strides == (0,) and bool(np.isnan(column[0])))
+
+
+def broken_rules(columns: Mapping[str, FloatArray]
+                 ) -> list[tuple[FieldRule, npt.NDArray[np.intp]]]:
+    """Each :data:`FIELD_RULES` rule that some rows of ``columns`` (observation fields by
+    name; fields not given are absent) break, with those rows, in the rules' order."""
+    out: list[tuple[FieldRule, npt.NDArray[np.intp]]] = []
+    n = next((c.shape[0] for c in columns.values()), 0)
+    nan: FloatArray = np.broadcast_to(np.float64(np.nan), (n,))
+    cols = {f: columns.get(f, nan) for f in FIELDS}
+    for rule in FIELD_RULES:
+        if _absent(cols[rule.field]) or (rule.other and _absent(cols[rule.other])):
+            continue
+        with np.errstate(invalid="ignore"):
+            rows = np.flatnonzero(rule.broken(cols))
+        if rows.size:
+            out.append((rule, rows))
     return out
 
 
@@ -205,6 +297,21 @@ def _code_column(name: str, codes: npt.ArrayLike, k: int, n: int) -> Codes:
     return arr
 
 
+def _own(arr: npt.NDArray[Any], dtype: type[np.generic]) -> npt.NDArray[Any]:
+    """``arr`` as ``dtype``, copied unless it is read-only and of that type already (an
+    array no one can change can be shared)."""
+    if arr.dtype == dtype and not arr.flags.writeable:
+        return arr
+    return arr.astype(dtype)
+
+
+def _read_only(columns: Mapping[str, FloatArray]) -> dict[str, FloatArray]:
+    """Columns a builder made and hands over, marked read-only so they are not copied."""
+    for column in columns.values():
+        column.flags.writeable = False
+    return dict(columns)
+
+
 def _first_row(raw: Codes, k: int) -> int:
     return int(np.argmax(raw == k))
 
@@ -216,14 +323,18 @@ def _sorted_categories(canonical: Sequence[Any], raw: Codes) -> tuple[tuple[Any,
     # Periods sort by a computed key: computing it once each beats ~n log n __lt__ calls.
     cats = sorted(set(canonical), key=lambda c: c._key() if isinstance(c, Period) else c)
     if list(canonical) == cats:  # distinct and sorted already (a loader's own categories)
-        return tuple(cats), raw.astype(np.int32)
+        return tuple(cats), _own(raw, np.int32)
     lookup = {c: i for i, c in enumerate(cats)}
     remap = np.array([lookup[c] for c in canonical], dtype=np.int32)
     # (take from a small table is several times faster than fancy indexing)
     return tuple(cats), np.take(remap, raw) if raw.size else np.zeros(0, dtype=np.int32)
 
 
-_SUMMED = ("value", "numerator", "denominator", "sample_size")
+#: Summed over the months of a period; ``percent`` (0/1 per month) counts the months whose
+#: value was written as a percentage, so a period is marked if any of its months was.
+_SUMMED = ("value", "numerator", "denominator", "sample_size", "percent")
+#: The columns aggregate reads: every field (population for its last month) and percent.
+_SUMMED_FROM = (*_FLOAT_FIELDS, "percent")
 
 
 def _tiled_sums(slot: npt.NDArray[np.int64], closes: npt.NDArray[np.bool_],
@@ -357,13 +468,17 @@ class Dataset:
     sources: tuple[str, ...] = ("",)
     source_code: IntArray = attrs.field(repr=False, default=None)
     published: tuple[PublishedFigure, ...] = ()
+    #: True where the ``value`` was written as a percentage (``15.9%``, or a measure the
+    #: loader was told is given in per cent) and is held as the fraction; ``None``: none
+    #: was. Only a proportion may be: evaluation refuses a count written ``50%``.
+    percent: npt.NDArray[np.bool_] | None = attrs.field(default=None, repr=False)
     #: Derived layout (the flat cube index of each row), computed once on first use.
     _layout: dict[str, Any] = attrs.field(factory=dict, init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         # Frozen all the way down: the arrays are the dataset's own (every builder makes
         # them), and the layout derived from the codes must stay true.
-        for name in (*_CODE_FIELDS, *FIELDS, "source_code"):
+        for name in (*_CODE_FIELDS, *FIELDS, "source_code", "percent"):
             arr = getattr(self, name)
             if arr is not None:
                 arr.flags.writeable = False
@@ -389,6 +504,7 @@ class Dataset:
         source: Sequence[str] | str = "",
         published: Iterable[PublishedFigure] = (),
         registry: OrganisationRegistry | Literal[False] | None = None,
+        percent: npt.ArrayLike | None = None,
     ) -> Dataset:
         """Build from long-format columns (one entry per observation).
 
@@ -396,7 +512,9 @@ class Dataset:
         shipped one by default); pass ``registry=False`` to keep them exactly as given
         (e.g. for basic command units that no registry knows). Duplicate keys raise
         :class:`DuplicateObservationError`; non-numeric cells raise :class:`DataError`
-        naming every bad row.
+        naming every bad row, and a field breaking one of :data:`FIELD_RULES` (a negative
+        numerator, a sample size of 0 ...) :class:`~perfcore.errors.InvalidValueError`.
+        ``percent`` marks the values written as percentages (see :attr:`percent`).
         """
         n = len(measure)
         if len(organisation) != n or len(period) != n:
@@ -447,16 +565,18 @@ class Dataset:
         return cls._assemble(
             keys=(m_cats, m_code, o_cats, o_code, p_cats, p_code), n=n,
             columns=(value, numerator, denominator, sample_size, population, sd),
-            sources=(s_cats, s_code), published=published)
+            sources=(s_cats, s_code), published=published, percent=percent)
 
     @classmethod
     def _assemble(cls, *, keys: tuple[Any, ...], n: int,
                   columns: tuple[npt.ArrayLike | None, ...],
                   sources: tuple[tuple[str, ...], npt.NDArray[np.int32]],
-                  published: Iterable[PublishedFigure], checked: bool = False) -> Dataset:
-        """A dataset from final categories and codes, its keys checked unique.
-        ``checked``: the columns are new float64 arrays of numbers or NaN (from
-        datasets), to be kept as they are rather than converted and checked again."""
+                  published: Iterable[PublishedFigure],
+                  percent: npt.ArrayLike | None = None, checked: bool = False) -> Dataset:
+        """A dataset from final categories and codes, its keys checked unique and its
+        fields checked against :data:`FIELD_RULES`: the one boundary every builder (and
+        so every loader) passes. ``checked``: the columns are new float64 arrays of
+        numbers or NaN (joined from datasets), kept as they are rather than converted."""
         m_cats, m_code, o_cats, o_code, p_cats, p_code = keys
         fields: dict[str, FloatArray] = {
             f: (np.asarray(v, dtype=np.float64) if checked and v is not None
@@ -465,8 +585,10 @@ class Dataset:
         ds = cls(measures=m_cats, organisations=o_cats, periods=p_cats,
                  measure_code=m_code, organisation_code=o_code, period_code=p_code,
                  **fields,
-                 sources=sources[0], source_code=sources[1], published=tuple(published))
+                 sources=sources[0], source_code=sources[1], published=tuple(published),
+                 percent=_percent_column(percent, n))
         ds._check_unique_keys()
+        ds._check_fields()
         return ds
 
     @classmethod
@@ -488,13 +610,17 @@ class Dataset:
         sources: Sequence[str] = ("",),
         source_code: npt.ArrayLike | None = None,
         published: Iterable[PublishedFigure] = (),
+        percent: npt.ArrayLike | None = None,
     ) -> Dataset:
         """Build from keys already factorised by a loader: each key column as distinct
         values (already valid: measure ids, organisation codes as they are to be kept,
         :class:`Period` objects) and one code per row into them. Distinct values may
         repeat (two spellings resolved to one code); they are sorted and merged here, and
         duplicate keys raise :class:`DuplicateObservationError` as in
-        :meth:`from_columns`, whose checks and parsing this skips."""
+        :meth:`from_columns`, whose checks and parsing this skips. Columns are copied,
+        except read-only ones of the stored type (float64 fields, int32 codes): those
+        cannot change, so they are shared (a loader marks the arrays it hands over
+        read-only to save a copy: 10 million rows are 80 MB a column)."""
         n = int(np.shape(measure_code)[0]) if np.ndim(measure_code) else -1
         m_cats, m_code = _sorted_categories(
             list(measures), _code_column("measure_code", measure_code, len(measures), n))
@@ -511,7 +637,7 @@ class Dataset:
         return cls._assemble(
             keys=(m_cats, m_code, o_cats, o_code, p_cats, p_code), n=n,
             columns=(value, numerator, denominator, sample_size, population, sd),
-            sources=(s_cats if n else ("",), s_code), published=published)
+            sources=(s_cats if n else ("",), s_code), published=published, percent=percent)
 
     @classmethod
     def from_records(cls, records: Iterable[Mapping[str, Any]], *,
@@ -519,8 +645,9 @@ class Dataset:
                      registry: OrganisationRegistry | Literal[False] | None = None) -> Dataset:
         """Build from mappings with keys ``measure``, ``organisation``, ``period`` and any
         of ``value``, ``numerator``, ``denominator``, ``sample_size``, ``population``,
-        ``sd``, ``source``. Unknown keys raise :class:`DataError` (nothing is silently ignored)."""
-        allowed = {"measure", "organisation", "period", "source", *FIELDS}
+        ``sd``, ``source`` and ``percent`` (true: the value was written as a percentage).
+        Unknown keys raise :class:`DataError` (nothing is silently ignored)."""
+        allowed = {"measure", "organisation", "period", "source", "percent", *FIELDS}
         cols: dict[str, list[Any]] = {k: [] for k in allowed}
         for i, rec in enumerate(records):
             extra = set(rec) - allowed
@@ -535,7 +662,61 @@ class Dataset:
         return cls.from_columns(
             measure=cols["measure"], organisation=cols["organisation"], period=cols["period"],
             source=[s or "" for s in cols["source"]], published=published, registry=registry,
+            percent=[bool(p) for p in cols["percent"]] if any(cols["percent"]) else None,
             **{f: cols[f] for f in FIELDS})
+
+    @classmethod
+    def from_arrow(cls, data: Any, *, columns: Mapping[str, str] | None = None,
+                   source: str = "", published: Iterable[PublishedFigure] = (),
+                   registry: OrganisationRegistry | Literal[False] | None = None) -> Dataset:
+        """Build from Arrow data in the long format, as :meth:`from_columns` does from
+        Python columns, without a Python object per row (needs pyarrow: the ``arrow``
+        extra).
+
+        ``data`` is a ``pyarrow.Table``, ``RecordBatch``, ``RecordBatchReader`` or
+        record batches, or anything with the Arrow C stream interface
+        (``__arrow_c_stream__``): a Polars DataFrame, a DuckDB relation. Columns:
+        ``measure``, ``organisation``, ``period`` and any of the numeric fields and
+        ``source`` (``columns`` renames: column as written → field); other columns are
+        an error. Key columns may be text or dictionary-encoded (categoricals); a date
+        or timestamp ``period`` gives calendar months. Numeric fields may be numbers
+        (nulls are missing) or text, read as :meth:`from_columns` reads it. Keys are
+        checked once per distinct value, as in :meth:`from_columns`.
+        """
+        from perfcore._arrow import read_long
+        long, written = read_long(data, keys=(*_KEYS, "source"), numeric=FIELDS,
+                                  rename=columns)
+        allowed = {*_KEYS, "source", *FIELDS}
+        unknown = [w for name, w in written.items() if name not in allowed]
+        missing = [k for k in _KEYS if k not in long.keys]
+        if unknown or missing:
+            raise DataError(reason=f"Arrow data: {_column_problems(missing, unknown, allowed)}")
+        m_distinct, o_distinct, p_distinct = (long.keys[k].distinct for k in _KEYS)
+        m_raw, o_raw, p_raw = (long.keys[k].codes() for k in _KEYS)
+        keys = _checked_keys(m_distinct, m_raw, o_distinct, o_raw, p_distinct, p_raw,
+                             registry)
+        values = {f: long.number(f) for f in long.numbers}
+        values.update({f: _text_numbers(f, t.keys.distinct, t.keys.codes())
+                       for f, t in long.text_numbers.items()})
+        if "source" in long.keys:
+            sources = [s.strip() or source for s in map(str, long.keys["source"].distinct)]
+            source_code = long.keys["source"].codes()
+        else:
+            sources, source_code = [source], None
+        return cls.from_codes(measures=keys[0], measure_code=m_raw, organisations=keys[1],
+                              organisation_code=o_raw, periods=keys[2], period_code=p_raw,
+                              sources=sources, source_code=source_code, published=published,
+                              **_read_only(values))
+
+    def to_arrow(self) -> Any:
+        """The observations as a ``pyarrow.Table`` (needs pyarrow): ``measure``,
+        ``organisation`` (ONS code), ``period`` (dictionary-encoded text; a month that
+        would read as a financial year is spelt ``December 2011``), the six numeric
+        fields (NaN where absent) and ``source``, so that
+        ``Dataset.from_arrow(ds.to_arrow(), registry=False) == ds`` (published figures
+        are not included)."""
+        from perfcore._arrow import dataset_columns, pyarrow
+        return pyarrow().table(dataset_columns(self))
 
     def to_records(self) -> list[dict[str, Any]]:
         """Observations as mappings (periods in canonical spelling, absent fields omitted);
@@ -555,6 +736,8 @@ class Dataset:
             src = self.sources[self.source_code[i]]
             if src:
                 rec["source"] = src
+            if self.percent is not None and self.percent[i]:
+                rec["percent"] = True
             out.append(rec)
         return out
 
@@ -579,11 +762,14 @@ class Dataset:
         columns = tuple(None if all(_all_nan(getattr(d, f)) for d in datasets)
                         else np.concatenate([getattr(d, f) for d in datasets])
                         for f in _FLOAT_FIELDS)
+        percent = (None if all(d.percent is None for d in datasets) else np.concatenate(
+            [np.zeros(len(d), dtype=bool) if d.percent is None else d.percent
+             for d in datasets]))
         (m_cats, m_code), (o_cats, o_code), (p_cats, p_code), (s_cats, s_code) = keys
         return cls._assemble(
             keys=(m_cats, m_code, o_cats, o_code, p_cats, p_code), n=n, columns=columns,
             sources=(s_cats if n else ("",), s_code), published=_merge_published(datasets),
-            checked=True)
+            percent=percent, checked=True)
 
     # --- checks and look-ups --------------------------------------------------------------
 
@@ -592,7 +778,8 @@ class Dataset:
         key: npt.NDArray[np.int64] | None = self._layout.get("key")
         if key is None:
             no, np_ = len(self.organisations), len(self.periods)
-            key = self.measure_code.astype(np.int64)  # in place from here: no temporaries
+            # In place: one array of n int64, not four (10 million rows are 80 MB each).
+            key = self.measure_code.astype(np.int64)
             key *= no
             key += self.organisation_code
             key *= np_
@@ -668,6 +855,25 @@ class Dataset:
                  str(self.periods[self.period_code[i]]))
             raise DuplicateObservationError(key=k, rows=(i, j), count=int(dup.size))
 
+    def _check_fields(self) -> None:
+        """Raise :class:`~perfcore.errors.InvalidValueError` for the first rule of
+        :data:`FIELD_RULES` that some observations break, naming the first of them and
+        counting the rest (``rows`` are the dataset's rows, from 0)."""
+        broken = broken_rules({f: getattr(self, f) for f in FIELDS})
+        if not broken:
+            return
+        rule, rows = broken[0]
+        i = int(rows[0])
+        other = (f"{written(float(getattr(self, rule.other)[i]))}" if rule.other else "")
+        raise InvalidValueError(
+            reason=rule.reason.format(other=other),
+            value=written(float(getattr(self, rule.field)[i])), allowed=rule.allowed,
+            row=i, rows=tuple(rows[:100].tolist()), count=int(rows.size), column=rule.field,
+            measure=self.measures[self.measure_code[i]],
+            organisation=organisation_name(self.organisations[self.organisation_code[i]]),
+            period=str(self.periods[self.period_code[i]]),
+            source=self.sources[self.source_code[i]] or None)
+
     def sources_of(self, organisation: str, measures: Sequence[str],
                    periods: Sequence[str | Period]) -> dict[tuple[str, str], str]:
         """The recorded source of each (measure, period) observation of one organisation
@@ -723,13 +929,20 @@ class Dataset:
     def cubes(self, fields: Sequence[str], *, measures: Sequence[str] | None = None,
               organisations: Sequence[str] | None = None,
               periods: Sequence[str | Period] | None = None) -> dict[str, FloatArray]:
-        """:meth:`cube` of several fields, looking the keys up once."""
+        """:meth:`cube` of several fields, looking the keys up once. ``"percent"`` gives
+        the :attr:`percent` marks as 1.0 (written as a percentage) or 0.0."""
         for field in fields:
-            if field not in FIELDS:
+            if field not in (*FIELDS, "percent"):
                 from perfcore.errors import OptionError
-                raise OptionError.for_choice("field", field, FIELDS)
-        return self._cubes({f: getattr(self, f) for f in fields}, measures=measures,
+                raise OptionError.for_choice("field", field, (*FIELDS, "percent"))
+        return self._cubes({f: self._percent_marks() if f == "percent" else getattr(self, f)
+                            for f in fields}, measures=measures,
                            organisations=organisations, periods=periods)
+
+    def _percent_marks(self) -> FloatArray:
+        if self.percent is None:
+            return np.broadcast_to(np.float64(0.0), (len(self),))
+        return self.percent.astype(np.float64)
 
     def source_cube(self, measures: Sequence[str], organisations: Sequence[str],
                     periods: Sequence[str | Period]) -> tuple[tuple[str, ...], IntArray]:
@@ -868,6 +1081,8 @@ class Dataset:
         # everywhere: no sums for it. (A field with values only outside the rows summed
         # sums to NaN in every window with months, as absent fields do.)
         absent = {f for f in _FLOAT_FIELDS if _all_nan(getattr(self, f))}
+        if self.percent is None:
+            absent.add("percent")
         if to != "rolling12" and is_month.all():
             from_cells = self._window_sums_of_cells(windows, first_month, absent)
             if from_cells is not None:
@@ -889,11 +1104,11 @@ class Dataset:
         if isinstance(rows, slice):
             period_code = self.period_code
             series = self.measure_code.astype(np.int64)
-            cols = {f: getattr(self, f) for f in _FLOAT_FIELDS if f not in absent}
+            cols = {f: self._summed(f) for f in _SUMMED_FROM if f not in absent}
         else:
             period_code = np.take(self.period_code, rows)
             series = np.take(self.measure_code, rows).astype(np.int64)
-            cols = {f: np.take(getattr(self, f), rows) for f in _FLOAT_FIELDS
+            cols = {f: np.take(self._summed(f), rows) for f in _SUMMED_FROM
                     if f not in absent}
         series *= no
         series += self.organisation_code[rows]
@@ -907,6 +1122,14 @@ class Dataset:
             count, sums, pop = _tiled_sums(series, np.take(closes, period_code), cols, absent,
                                            nm * no * nw)
         return self._aggregated(to, windows, count, sums, pop, partial)
+
+    def _summed(self, field: str) -> FloatArray:
+        """A column aggregate reads: a field, or the ``percent`` marks as 0/1."""
+        if field == "percent":
+            assert self.percent is not None  # (absent otherwise: never read)
+            return self.percent.astype(np.float64)
+        column: FloatArray = getattr(self, field)
+        return column
 
     def _window_sums_of_cells(self, windows: Sequence[tuple[Period, int, int]],
                               first_month: Codes, absent: set[str]
@@ -935,7 +1158,7 @@ class Dataset:
         for f in _SUMMED:
             out = np.full((nm, no, nw), np.nan)
             if f not in absent:
-                cells = np.take(getattr(self, f), rows)
+                cells = np.take(self._summed(f), rows)
                 total = np.zeros(cells.shape[1:])
                 for j in range(length):
                     total += cells[j]
@@ -1012,7 +1235,8 @@ class Dataset:
             denominator=sums["denominator"][kept], sample_size=sums["sample_size"][kept],
             population=pop[kept], sd=np.full(n, np.nan),
             sources=(f"aggregated from monthly data to {to}",) if n else ("",),
-            source_code=_one_source(n), published=tuple(self.published))
+            source_code=_one_source(n), published=tuple(self.published),
+            percent=None if self.percent is None else sums["percent"][kept] > 0)
 
     def _say_incomplete(self, incomplete: npt.NDArray[np.bool_],
                         windows: Sequence[tuple[Period, int, int]], partial: str) -> None:
@@ -1024,7 +1248,8 @@ class Dataset:
         nw, no = len(windows), len(self.organisations)
         first = int(np.argmax(incomplete))
         (m0, o0), w0 = divmod(first // nw, no), first % nw
-        example = f"{self.measures[m0]} / {self.organisations[o0]} / {windows[w0][0]}"
+        example = (f"{self.measures[m0]} / {organisation_name(self.organisations[o0])} / "
+                   f"{windows[w0][0]}")
         msg = (f"{n_incomplete} measure × organisation × period combination(s) lack some "
                f"months and were not aggregated (first: {example})")
         if partial == "error":
@@ -1082,3 +1307,67 @@ def _merge_published(datasets: Sequence[Dataset]) -> tuple[PublishedFigure, ...]
 
 def _record_key(ds: Dataset) -> list[tuple[tuple[str, Any], ...]]:
     return sorted(tuple(sorted(r.items())) for r in ds.to_records())
+
+
+_KEYS = ("measure", "organisation", "period")
+
+
+def _column_problems(missing: Sequence[str], unknown: Sequence[str],
+                     allowed: Collection[str]) -> str:
+    out = []
+    if missing:
+        out.append(f"missing column(s) {', '.join(missing)}")
+    if unknown:
+        out.append(f"unknown column(s) {', '.join(repr(u) for u in unknown)} (known columns "
+                   f"are {', '.join(sorted(allowed))}; rename with columns={{'name': "
+                   "'field'}})")
+    return "; ".join(out)
+
+
+def _checked_keys(m_distinct: list[Any], m_raw: Codes, o_distinct: list[Any], o_raw: Codes,
+                  p_distinct: list[Any], p_raw: Codes,
+                  registry: OrganisationRegistry | Literal[False] | None,
+                  ) -> tuple[list[str], list[str], list[Period]]:
+    """Distinct keys checked as :meth:`Dataset.from_columns` checks them (periods
+    parsed, organisations resolved, measures non-empty), each once; a bad one raises
+    naming the first row holding it."""
+    periods: list[Period] = []
+    for k, p in enumerate(p_distinct):
+        try:
+            periods.append(parse_period(p))
+        except Exception as exc:
+            i = _first_row(p_raw, k)
+            raise DataError(reason=str(exc), row=i, column="period") from exc
+    orgs = [str(o) for o in o_distinct]
+    if registry is not False:
+        reg = registry or default_registry()
+        resolved: list[str] = []
+        for k, o in enumerate(orgs):
+            try:
+                resolved.append(reg.code(o))
+            except UnknownOrganisationError as exc:
+                i = _first_row(o_raw, k)
+                raise UnknownOrganisationError(
+                    organisation=o, suggestions=exc.suggestions, row=i,
+                    hint="pass registry=False to keep organisation names as given") from exc
+        orgs = resolved
+    for k, m in enumerate(m_distinct):
+        if not isinstance(m, str) or not m:
+            i = _first_row(m_raw, k)
+            raise DataError(reason=f"must be a non-empty id, not {m!r}", row=i,
+                            column="measure")
+    return m_distinct, orgs, periods
+
+
+def _text_numbers(name: str, cells: list[Any], codes: Codes) -> FloatArray:
+    """A text column given as its distinct cells and each row's code, parsed as
+    :func:`_as_float_column` parses text, once per distinct cell; a bad cell raises
+    naming the first row holding it."""
+    try:
+        parsed = _as_float_column(name, np.array(cells, dtype=object), len(cells))
+    except DataError as exc:
+        k = int(exc.fields.get("rows", (0,))[0])
+        i = _first_row(codes, k)
+        raise DataError(reason=f"{cells[k]!r} is not a number", column=name,
+                        row=i) from None
+    return parsed[codes] if len(cells) else np.full(codes.shape, np.nan)

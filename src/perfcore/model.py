@@ -11,6 +11,7 @@ problem at once.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -59,6 +60,15 @@ def _nonblank(obj: str, field: str) -> Any:
         if not isinstance(value, str) or not value.strip():
             raise ModelError(reason=f"{field} is required and must be non-empty text (got "
                              f"{value!r})", obj=_describe(instance, obj), field=field)
+    return check
+
+
+def _text(obj: str, field: str, what: str = "text") -> Any:
+    """An optional text field: text (perhaps empty), never a number, list or table."""
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, str):
+            raise ModelError(reason=f"{field} must be {what}, not {type(value).__name__} "
+                             f"{value!r}", obj=_describe(instance, obj), field=field)
     return check
 
 
@@ -132,8 +142,8 @@ class Target:
         for name in ("value", "change"):
             v = getattr(self, name)
             if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))
-                                  or v != v):
-                raise ModelError(reason=f"{name} must be a number, not {v!r}",
+                                  or not math.isfinite(v)):
+                raise ModelError(reason=f"{name} must be a finite number, not {v!r}",
                                  obj="target", field=name)
         if self.change is not None and self.change == 0:
             raise ModelError(reason="a change of 0 is not a target", obj="target",
@@ -345,10 +355,10 @@ class Measure:
     name: str = attrs.field(validator=_nonblank("measure", "name"))
     kind: MeasureKind = attrs.field(converter=_to_kind)
     polarity: Polarity = attrs.field(converter=_to_polarity)
-    unit: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    unit: str = attrs.field(default="", validator=_text("measure", "unit"))
     per: int | None = attrs.field(default=None)
-    description: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
-    source: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    description: str = attrs.field(default="", validator=_text("measure", "description"))
+    source: str = attrs.field(default="", validator=_text("measure", "source"))
     target: Target | None = attrs.field(default=None)
     decimals: int | None = attrs.field(default=None)
     spc: SpcSettings = attrs.field(factory=SpcSettings, converter=_to_spc)
@@ -486,9 +496,10 @@ class Priority:
 
     id: str = attrs.field(validator=_valid_id("priority"))
     title: str = attrs.field(validator=_nonblank("priority", "title"))
-    lead: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
-    board: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
-    assessment_type: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    lead: str = attrs.field(default="", validator=_text("priority", "lead"))
+    board: str = attrs.field(default="", validator=_text("priority", "board"))
+    assessment_type: str = attrs.field(default="",
+                                       validator=_text("priority", "assessment_type"))
     outcomes: tuple[Outcome, ...] = attrs.field(default=(),
                                                 converter=_outcomes)
 
@@ -520,7 +531,9 @@ class Plan:
 
     id: str = attrs.field(validator=_valid_id("plan"))
     title: str = attrs.field(validator=_nonblank("plan", "title"))
-    organisation: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    organisation: str = attrs.field(
+        default="", validator=_text("plan", "organisation", "one force's name or ONS code "
+                                    "as text (e.g. \"Gwent\")"))
     period: Period | None = attrs.field(default=None, converter=_to_period)
     priorities: tuple[Priority, ...] = attrs.field(default=(),
                                                    converter=_priorities)
@@ -578,7 +591,9 @@ class Plan:
             try:
                 return factory(*args, **kwargs)
             except (ModelError, TypeError) as exc:
-                problem(path, exc)
+                # A plan field's problem is listed at the field (its line in a plan file).
+                field = exc.field if type(exc) is ModelError and not path else None
+                problem(field or path, exc)
                 return None
 
         if not isinstance(data, Mapping):

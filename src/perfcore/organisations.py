@@ -10,6 +10,7 @@ supplied by the user with its version and source, never hard-coded as fact.
 
 from __future__ import annotations
 
+import builtins
 import csv
 import functools
 import io
@@ -25,6 +26,7 @@ __all__ = [
     "Organisation",
     "OrganisationRegistry",
     "default_registry",
+    "organisation_name",
 ]
 
 ORG_TYPES = ("england_and_wales", "country", "english_region", "police_force_area",
@@ -99,6 +101,10 @@ class OrganisationRegistry:
 
     def get(self, key: str, *, type: str | None = None) -> Organisation:
         """The organisation with this code, name or alias."""
+        if not isinstance(key, str):
+            raise UnknownOrganisationError(
+                reason=f"an organisation is named by text (a name or ONS code), not "
+                f"{builtins.type(key).__name__} {key!r}", organisation=repr(key))
         if key in self._by_code:
             return self._by_code[key]
         matches = self._by_name.get(_norm(key), [])
@@ -159,6 +165,16 @@ def default_registry() -> OrganisationRegistry:
         for r in csv.DictReader(io.StringIO(text))
     ]
     return OrganisationRegistry(orgs)
+
+
+def organisation_name(key: str) -> str:
+    """How messages name an organisation: its name in the shipped registry
+    (``"W15000002"`` → ``"Gwent"``), or ``key`` itself when the registry does not know it
+    (a basic command unit loaded with ``registry=False``)."""
+    try:
+        return default_registry().get(key).name
+    except UnknownOrganisationError:
+        return key
 
 
 def _codes(members: Sequence[str]) -> tuple[str, ...]:

@@ -24,7 +24,7 @@ from typing import ClassVar, Literal
 
 import attrs
 
-from perfcore.errors import PeriodError
+from perfcore.errors import OptionError, PeriodError
 from perfcore.i18n import N_, translator
 
 __all__ = [
@@ -450,17 +450,18 @@ class MonthRange(Period):
 
 # --- parsing -------------------------------------------------------------------------------
 
+# re.ASCII: \d is 0-9 only (Python's \d also reads "٢٠١٩" and "２０１９" as years).
 _FY_RE = re.compile(
     r"^(?:(?:fy|financial\s+year)\s*)?(?P<y1>\d{4}|\d{2})\s*[-/–]\s*(?P<y2>\d{4}|\d{2})"
-    r"(?:\s+financial\s+year)?$")
+    r"(?:\s+financial\s+year)?$", re.ASCII)
 _Q_RE = re.compile(
     r"^(?:q(?P<q1>[1-4])\s+(?P<fy1>.+)|(?P<fy2>.+?)\s+q(?P<q2>[1-4]))$")
-_MONTH_ISO_RE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})(?:-01)?$")
-_MONTH_NAME_RE = re.compile(rf"^(?P<name>{_MONTHS_RE})\.?,?\s+(?P<y>\d{{4}})$")
-_CY_RE = re.compile(r"^(?:cy|calendar\s+year)?\s*(?P<y>\d{4})$")
+_MONTH_ISO_RE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})(?:-01)?$", re.ASCII)
+_MONTH_NAME_RE = re.compile(rf"^(?P<name>{_MONTHS_RE})\.?,?\s+(?P<y>\d{{4}})$", re.ASCII)
+_CY_RE = re.compile(r"^(?:cy|calendar\s+year)?\s*(?P<y>\d{4})$", re.ASCII)
 _ROLLING_RE = re.compile(
     r"^(?:(?P<n>\d{1,3})\s+months?|(?:the\s+)?year|ye|r(?P<n2>\d{1,3}))\s+"
-    r"(?:to|ending|ended|end(?:ing)?\s+in)?\s*(?P<end>.+)$")
+    r"(?:to|ending|ended|end(?:ing)?\s+in)?\s*(?P<end>.+)$", re.ASCII)
 _RANGE_RE = re.compile(r"^(?:from\s+)?(?P<a>.+?)\s*(?:\s[-–—]\s|\bto\b|–|—)\s*(?P<b>.+)$")
 
 Kind = Literal["financial_year", "month"]
@@ -504,7 +505,7 @@ def _parse_fy(text: str, original: str) -> FinancialYear | None:
 
 def _periods_from_iso_ambiguity(text: str) -> tuple[Month, FinancialYear] | None:
     """``2011-12`` is both December 2011 and the financial year 2011-12."""
-    m = re.match(r"^(\d{4})-(\d{2})$", text)
+    m = re.match(r"^(\d{4})-(\d{2})$", text, re.ASCII)
     if not m:
         return None
     y, mm = int(m[1]), int(m[2])
@@ -531,8 +532,10 @@ def parse_period(text: str | Period, *, prefer: type[Period] | Kind | None = Non
         prefer_cls: type[Period] | None = Month
     elif prefer in ("financial_year", FinancialYear):
         prefer_cls = FinancialYear
-    else:
+    elif prefer is None:
         prefer_cls = None
+    else:
+        raise OptionError.for_choice("prefer", prefer, ("financial_year", "month"))
 
     both = _periods_from_iso_ambiguity(norm)
     if both is not None:

@@ -49,8 +49,8 @@ from perfcore.report import Report, build_report, public_edition
 from perfcore.report.league import League, build_league
 from perfcore.scoring import Scores, ScoringConfig, score
 
-__all__ = ["ALL", "Run", "evaluate_plan", "league_plan", "load_data", "load_plan",
-           "loads_plan", "render", "report_plan", "run", "score_plan"]
+__all__ = ["ALL", "Run", "check_plan", "evaluate_plan", "league_plan", "load_data",
+           "load_plan", "loads_plan", "render", "report_plan", "run", "score_plan"]
 
 PathLike = str | os.PathLike[str]
 
@@ -79,22 +79,29 @@ def _scoring_check(registry: Registry) -> Any:
     return check
 
 
-def load_plan(path: PathLike, *, registry: Registry | None = None) -> PlanFile:
+def load_plan(path: PathLike, *, registry: Registry | None = None,
+              data_root: PathLike | None = None) -> PlanFile:
     """Read and validate a plan file with the installed plugins (or ``registry``): its
-    structure, plugin measures, loaders, comparators and scoring table. Every problem is
-    listed at once in a :class:`~perfcore.errors.PlanValidationError`."""
+    structure, plugin measures, loaders and their options, comparators and scoring table.
+    Every problem is listed at once in a :class:`~perfcore.errors.PlanValidationError`.
+    The plan's data files must lie inside ``data_root`` (default: the plan's project,
+    :mod:`perfcore.io.plan.paths`)."""
     reg = _registry(registry)
-    return read_plan(Path(path), registry=reg, check_scoring=_scoring_check(reg))
+    return read_plan(Path(path), registry=reg, check_scoring=_scoring_check(reg),
+                     data_root=None if data_root is None else Path(data_root))
 
 
 def loads_plan(text: str, *, file: PathLike | None = None, base_dir: PathLike | None = None,
-               registry: Registry | None = None) -> PlanFile:
+               registry: Registry | None = None,
+               data_root: PathLike | None = None) -> PlanFile:
     """:func:`load_plan` from TOML text (``file`` names it in messages; relative data
-    paths start at ``base_dir``, default the current folder)."""
+    paths start at ``base_dir``, default the current folder, and must lie inside
+    ``data_root``, default ``base_dir``'s project)."""
     reg = _registry(registry)
     return read_plan_text(text, file=None if file is None else str(file),
                           base_dir=None if base_dir is None else Path(base_dir), registry=reg,
-                          check_scoring=_scoring_check(reg))
+                          check_scoring=_scoring_check(reg),
+                          data_root=None if data_root is None else Path(data_root))
 
 
 def load_data(plan_file: PlanFile, *, files: Sequence[PathLike] | None = None,
@@ -233,6 +240,33 @@ def league_plan(plan_file: PlanFile, evaluation: Evaluation, scores: Scores | No
     return build_league(evaluation, scores, display=plan_file.display, lang=lang,
                         highlight=highlight or plan_file.organisation, texts=plan_file.texts,
                         fallback=fallback, catalogues=reg.translations)
+
+
+def check_plan(plan_file: PlanFile, dataset: Dataset, *, period: str | Period | None = None,
+               previous: str | Period | None = None,
+               organisation: str | Sequence[str] | None = None,
+               registry: Registry | None = None) -> Scores:
+    """Every stage of a report short of rendering it: evaluate, score and lay out the
+    report of each organisation (``"all"``: the league), as :func:`run` and ``perfcore
+    report`` would, so that whatever would stop a report (an organisation or period the
+    data do not cover, a proportion with no denominator, a value its kind cannot have)
+    is raised now. ``perfcore validate`` runs it; returns the scores."""
+    reg = _registry(registry)
+    wanted: list[str | None] = ([organisation] if organisation is None
+                                or isinstance(organisation, str) else list(organisation))
+    if ALL in wanted:
+        ev = evaluate_plan(plan_file, dataset, period=period, previous=previous,
+                           organisation=ALL)
+        scores = score_plan(plan_file, ev, registry=reg)
+        league_plan(plan_file, ev, scores, registry=reg)
+        return scores
+    several = [w for w in wanted if w is not None]
+    ev = evaluate_plan(plan_file, dataset, period=period, previous=previous,
+                       organisation=several if len(several) > 1 else wanted[0])
+    scores = score_plan(plan_file, ev, registry=reg)
+    for org in wanted:
+        report_plan(plan_file, ev, scores, organisation=org, registry=reg)
+    return scores
 
 
 def render(report: Report, format: str = "text", *, registry: Registry | None = None,

@@ -18,7 +18,6 @@ characters other than wildcards, as freedesktop.org's MIME glob rules decide) wi
 from __future__ import annotations
 
 import fnmatch
-import inspect
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -32,9 +31,9 @@ from perfcore.errors import (
     LoaderSelectionError,
     OptionError,
     PluginResultError,
-    near_matches,
 )
 from perfcore.io._table import slug as measure_slug
+from perfcore.io.options import check_options
 from perfcore.plugins.specs import LoaderSpec
 
 __all__ = [
@@ -150,27 +149,6 @@ def _reporter(progress: ProgressCallback | bool | None, n_files: int,
     return progress
 
 
-def _check_options(spec: LoaderSpec, options: dict[str, Any]) -> None:
-    """Unknown options fail before any file is read, naming the loader's options."""
-    if not options:
-        return
-    try:
-        params = inspect.signature(spec.load).parameters
-    except (TypeError, ValueError):  # a callable inspect cannot read: let it decide
-        return
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
-        return
-    accepted = [n for n, p in params.items()
-                if p.kind in (inspect.Parameter.KEYWORD_ONLY,
-                              inspect.Parameter.POSITIONAL_OR_KEYWORD)][1:]
-    for key in options:
-        if key not in accepted:
-            raise OptionError(
-                reason=f"no such option; its options are: {', '.join(accepted) or 'none'}",
-                option=key, value=options[key], allowed=tuple(accepted), loader=spec.name,
-                suggestions=near_matches(key, accepted, n=1))
-
-
 def load_data(paths: PathLike | Iterable[PathLike], *, loader: str | None = None,
               progress: ProgressCallback | bool | None = None,
               specs: Sequence[LoaderSpec] | None = None, **options: Any) -> Dataset:
@@ -196,14 +174,16 @@ def load_data(paths: PathLike | Iterable[PathLike], *, loader: str | None = None
         passes its registry's).
     **options
         Passed to the loader of every file (e.g. ``organisation="Gwent"``); an option the
-        loader does not take raises :class:`~perfcore.errors.OptionError`.
+        loader does not take, or a value not of the type its loader declares, raises
+        :class:`~perfcore.errors.OptionError` (:mod:`perfcore.io.options`).
     """
     files = _as_paths(paths)
     available = loaders() if specs is None else specs
     chosen = ([get_loader(loader, available)] * len(files) if loader is not None
               else [choose_loader(p, available) for p in files])
     for spec in {s.name: s for s in chosen}.values():
-        _check_options(spec, options)
+        # Unknown options and values of the wrong type fail before any file is read.
+        check_options(spec, options)
     report = _reporter(progress, len(files))
     parts: list[Dataset] = []
     for done, (path, spec) in enumerate(zip(files, chosen, strict=True), start=1):

@@ -11,24 +11,27 @@ spreadsheet rows: 1-based, the header is row 1.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import gc
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from operator import itemgetter
+from itertools import repeat
+from operator import contains, itemgetter
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
-from perfcore.dataset import Dataset, factorize
+from perfcore.dataset import Dataset, broken_rules, factorize, written
 from perfcore.errors import (
     DataFileError,
     DataProblem,
     DataValidationError,
     DuplicateObservationError,
+    InvalidValueError,
     OptionError,
     PeriodError,
     UnknownOrganisationError,
@@ -209,6 +212,14 @@ def _no_gc() -> Iterator[None]:
 def read_rows(path: str | Path, *, encoding: str = "utf-8-sig") -> list[list[str]]:
     """Every CSV record of ``path`` (blank lines as empty lists), or a clear error."""
     p = Path(path)
+    if "\x00" in str(path):
+        raise DataFileError(reason="its name holds a NUL character (\\x00), which no file "
+                            "name can", path=repr(str(path)))
+    try:
+        codecs.lookup(encoding)
+    except (LookupError, ValueError) as exc:
+        raise DataFileError(reason=f"unknown encoding {encoding!r}", path=str(path),
+                            encoding=encoding) from exc
     try:
         with p.open(newline="", encoding=encoding) as f, _no_gc():
             reader = csv.reader(f)
@@ -223,6 +234,11 @@ def read_rows(path: str | Path, *, encoding: str = "utf-8-sig") -> list[list[str
             reason=f"it is not {encoding} text ({exc.reason} at byte {exc.start}); if it was "
             "saved from Excel, pass encoding='cp1252'", path=str(path),
             encoding=encoding) from exc
+    except UnicodeError as exc:  # e.g. utf-16 without a byte-order mark
+        raise DataFileError(
+            reason=f"it is not {encoding} text ({exc}); give the encoding it was saved in "
+            "(for UTF-16 without a byte-order mark, 'utf-16-le' or 'utf-16-be')",
+            path=str(path), encoding=encoding) from exc
     except LookupError as exc:
         raise DataFileError(reason=f"unknown encoding {encoding!r}", path=str(path),
                             encoding=encoding) from exc
@@ -236,7 +252,7 @@ def read_header(path: str | Path, encoding: str) -> set[str]:
     try:
         with Path(path).open(newline="", encoding=encoding) as f:
             return {normalise_header(h) for h in next(csv.reader(f), [])}
-    except (OSError, UnicodeDecodeError, LookupError):
+    except (OSError, UnicodeError, LookupError, ValueError):  # read_table says why
         return set()
 
 
@@ -304,21 +320,33 @@ class _Header:
 
     def check(self, *, required: Collection[str], allowed: set[str], ignored: set[str],
               extra: Literal["error", "ignore"], what: str) -> None:
-        """Record a missing required column, and (``extra="error"``) unknown ones."""
+        """Record a missing required column, and (``extra="error"``) unknown ones. A first
+        row that names none of the layout's columns (nor another loader's) is not quoted:
+        the file may not be data at all, and an error must not show its contents."""
+        hint = _looks_like(set(self.positions))
+        if not hint and not any(k in allowed or k in ignored for k in self.positions):
+            self.problems.add(
+                f"the first row names none of the columns{what} ({', '.join(sorted(required))}"
+                " ...): is it the right file, a CSV file with a header row?", rows=(1,))
+            return
         missing = [c for c in sorted(required) if c not in self.positions]
         if missing:
-            hint = _looks_like(set(self.positions))
             self.problems.add(f"missing required column{'s' if len(missing) > 1 else ''} "
                               f"{', '.join(missing)}{what}; the header has: "
-                              f"{', '.join(repr(h) for h in self.written)}{hint}", rows=(1,))
+                              f"{', '.join(_shown(h) for h in self.written)}{hint}", rows=(1,))
         unknown = [self.names[k] for k in self.positions
                    if k not in allowed and k not in ignored]
         if unknown and extra == "error":
             self.problems.add(
                 f"unknown column{'s' if len(unknown) > 1 else ''} "
-                f"{', '.join(repr(u) for u in unknown)}{what}; known columns are "
+                f"{', '.join(_shown(u) for u in unknown)}{what}; known columns are "
                 f"{', '.join(sorted(allowed))} (pass ignore_columns=[...] to accept extra "
                 "columns, or columns={'Header': 'field'} to rename one)", rows=(1,))
+
+
+def _shown(header: str, limit: int = 40) -> str:
+    """A column's header as messages quote it: at most ``limit`` characters."""
+    return repr(header if len(header) <= limit else header[:limit - 1] + "…")
 
 
 def _data_rows(data: list[list[str]], problems: Problems, what: str,
@@ -382,9 +410,29 @@ def _special_number(text: str) -> tuple[float, float] | None:
         s = s.replace(",", "")
     try:
         # "11.8e-2" is read as the nearest double to 0.118, where 11.8 / 100 is not.
-        return float(s), (float(s + "e-2") if percent else np.nan)
+        return _float(s), (_float(s + "e-2") if percent else np.nan)
     except ValueError:
         return None
+
+
+def _not_a_number(cell: str) -> str:
+    if _special_number(cell.replace("_", "")) is not None or any(
+            c.isdigit() and not c.isascii() for c in cell):
+        return (f"{cell!r} is not a number: write numbers with the digits 0-9 and no "
+                "underscores (48618 or 48,618)")
+    return f"{cell!r} is not a number"
+
+
+def _plain_cells(cells: Sequence[str]) -> bool:
+    """Whether every cell is ASCII without an underscore (checked in C)."""
+    return all(map(str.isascii, cells)) and not any(map(contains, cells, repeat("_")))
+
+
+def _float(text: str) -> float:
+    """``float(text)`` for a number as tables write it: ASCII digits, no underscores."""
+    if not text.isascii() or "_" in text:
+        raise ValueError(text)
+    return float(text)
 
 
 def parse_numbers(table: Table, column: str, *,
@@ -402,13 +450,17 @@ def parse_numbers(table: Table, column: str, *,
     if not any(cells):
         return np.full(n, np.nan), no_pct
     try:
+        # float() also reads "48_618" and digits of other scripts ("٤٨٦١٨"), which no
+        # published table writes: such a column goes the slow way, cell by cell.
+        if not _plain_cells(cells):
+            raise ValueError
         values = np.fromiter(map(float, cells), dtype=np.float64, count=n)
         pct = no_pct
     except ValueError:
         parsed: dict[str, tuple[float, float] | None] = {}
         for cell in dict.fromkeys(cells):
             try:
-                parsed[cell] = (float(cell), np.nan)
+                parsed[cell] = (_float(cell), np.nan)
             except ValueError:
                 parsed[cell] = _special_number(cell)
         bad_cells = {c for c, v in parsed.items() if v is None}
@@ -424,8 +476,7 @@ def parse_numbers(table: Table, column: str, *,
         if bad_cells:
             bad = np.fromiter(map(bad_cells.__contains__, cells), dtype=bool, count=n)
             for i in np.flatnonzero(bad).tolist():
-                table.problems.at(f"{cells[i]!r} is not a number", i,
-                                  column=table.name(column))
+                table.problems.at(_not_a_number(cells[i]), i, column=table.name(column))
         if pct_cells and percent == "error":
             for i in np.flatnonzero(pct).tolist():
                 table.problems.at(f"{cells[i]!r}: a percentage is not allowed here (give "
@@ -494,6 +545,9 @@ def resolve_organisations(table: Table, column: str, registry: RegistryOption, *
     Cells in ``skip`` (compared case-insensitively) resolve to ``None`` without a problem.
     ``strip_force_suffix`` also tries the name without " Police"/" Constabulary"
     (police.uk writes "Gwent Police")."""
+    if not (registry is None or registry is False or isinstance(registry, OrganisationRegistry)):
+        raise OptionError(option="registry", value=registry,
+                          allowed="an OrganisationRegistry, or false to keep names as written")
     distinct, codes = factorize_text(table[column])
     skipped = {s.lower() for s in skip}
     reg = None if registry is False else (registry or default_registry())
@@ -563,14 +617,117 @@ def duplicate_error(exc: DuplicateObservationError, file: str,
     return DuplicateObservationError(key=exc.key, rows=(ri, rj), file=file, count=exc.count)
 
 
+def invalid_value_error(exc: InvalidValueError, table: Table) -> InvalidValueError:
+    """A dataset's broken-rule error re-worded with the table's file, spreadsheet rows,
+    header and cell as written, and the row's key cells."""
+    rows = tuple(int(table.row_numbers[i]) for i in exc.rows)
+    i = exc.rows[0] if exc.rows else None
+    column = exc.column or ""
+    value = exc.value
+    context: dict[str, str] = {}
+    if i is not None:
+        context = table.context(i)
+        if column in table and table[column][i].strip():
+            value = table[column][i].strip()
+    return InvalidValueError(**{**exc.fields, "file": table.file, "row": rows[0] if rows
+                                else None, "rows": rows, "value": value,
+                                "column": table.name(column) if column else None,
+                                **context})
+
+
 @contextlib.contextmanager
-def duplicates_by_row(table: Table) -> Iterator[None]:
-    """Building a dataset from ``table`` inside, a duplicate key is reported with the
-    table's spreadsheet rows (see :func:`duplicate_error`)."""
+def dataset_errors_by_row(table: Table) -> Iterator[None]:
+    """Building a dataset from ``table`` inside, a duplicate key or a broken field rule is
+    reported with the table's file and spreadsheet rows (see :func:`duplicate_error`)."""
     try:
         yield
     except DuplicateObservationError as exc:
         raise duplicate_error(exc, table.file, table.row_numbers) from None
+    except InvalidValueError as exc:
+        raise invalid_value_error(exc, table) from None
+
+
+#: How many cells breaking one rule are listed one by one; the rest are one problem.
+SHOWN_PER_RULE = 50
+
+
+def check_fields(table: Table, values: Mapping[str, FloatArray]) -> None:
+    """Record each cell of ``values`` (observation fields by name, parsed from
+    ``table``) that breaks one of the Dataset's field rules
+    (:data:`perfcore.dataset.FIELD_RULES`) as a problem, with the cell as written: a
+    loader lists them all, where the Dataset would stop at the first."""
+    for rule, rows in broken_rules(values):
+        column = table.name(rule.field)
+
+        def cell(field: str, i: int) -> str:
+            text = table[field][i].strip() if field in table else ""
+            return text or written(float(values[field][i]))
+
+        for i in rows[:SHOWN_PER_RULE].tolist():
+            other = cell(rule.other, i) if rule.other else ""
+            table.problems.at(f"{cell(rule.field, i)!r} {rule.reason.format(other=other)} "
+                              f"({rule.allowed})", i, column=column)
+        rest = rows[SHOWN_PER_RULE:]
+        if rest.size:
+            table.problems.at(f"{rest.size} more cells {rule.reason.format(other='its')} "
+                              f"({rule.allowed})", rest.tolist(), column=column,
+                              with_context=False)
+
+
+def check_counts(table: Table, column: str, counts: FloatArray, *,
+                 negative: bool = False) -> None:
+    """Record each cell of a count ``column`` that is not a whole number (or, unless
+    ``negative``, is below 0) as a problem: figures a loader adds up must be counts.
+    Blank cells are left to the loader ("not available", or a problem of its own)."""
+    with np.errstate(invalid="ignore"):
+        # Blank cells (NaN) are "not available", not bad counts.
+        bad = ~np.isnan(counts) & ((counts != np.floor(counts))
+                                   | (~np.bool_(negative) & (counts < 0)))
+    cells = table[column]
+    allowed = "a count is a whole number" + ("" if negative else " of 0 or more")
+    for i in np.flatnonzero(bad)[:SHOWN_PER_RULE].tolist():
+        what = "is not a whole number" if counts[i] != np.floor(counts[i]) else "is negative"
+        table.problems.at(f"{cells[i].strip()!r} {what} ({allowed})", i,
+                          column=table.name(column))
+    if np.count_nonzero(bad) > SHOWN_PER_RULE:
+        rest = np.flatnonzero(bad)[SHOWN_PER_RULE:]
+        table.problems.at(f"{rest.size} more cells are not counts ({allowed})",
+                          rest.tolist(), column=table.name(column), with_context=False)
+
+
+def check_unique_rows(table: Table, codes: Sequence[IntArray], *,
+                      rows: IntArray | None = None,
+                      key: Callable[[int], tuple[str, str, str]], unit: str,
+                      labels: tuple[str, str, str] = ("measure", "organisation", "")) -> None:
+    """Raise :class:`~perfcore.errors.DuplicateObservationError` naming the file and both
+    rows when two of ``rows`` (default: every row) have the same key: the same code in
+    each of ``codes`` (one array of per-row codes per key column). A loader that adds rows
+    up must refuse a repeated row, which it would otherwise count twice. ``key(i)`` is
+    row ``i``'s (measure, organisation, period) as written, ``labels`` what the message
+    calls each (``""``: the value alone), and ``unit`` what one row is (``"force ×
+    quarter × offence"``)."""
+    idx = np.arange(len(table)) if rows is None else rows
+    if idx.size < 2:
+        return
+    columns = [np.asarray(c)[idx] for c in codes]
+    # Sorted by every key column (the first most significant), then equal neighbours.
+    order = np.lexsort(columns[::-1])
+    same_all = np.ones(idx.size - 1, dtype=bool)
+    for c in columns:
+        same_all &= c[order][1:] == c[order][:-1]
+    same = np.flatnonzero(same_all)
+    if not same.size:
+        return
+    i, j = int(idx[order[same[0]]]), int(idx[order[same[0] + 1]])
+    ri, rj = int(table.row_numbers[i]), int(table.row_numbers[j])
+    first = key(i)
+    shown = ", ".join(f"{label} {v!r}" if label else v
+                      for label, v in zip(labels, first, strict=True) if v)
+    n = int(same.size)
+    raise DuplicateObservationError(
+        key=first, file=table.file, count=n, rows=(ri, rj),
+        reason=f"{n} repeated row{'s' if n != 1 else ''}; first: row {rj} repeats row {ri} "
+        f"({shown}): each {unit} may appear once, or its figures would be counted twice")
 
 
 def sources_column(table: Table, column: str, default: str) -> list[str] | str:

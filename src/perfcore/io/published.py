@@ -42,6 +42,7 @@ from perfcore.io._table import (
     sources_column,
 )
 from perfcore.organisations import default_registry
+from perfcore.periods import Kind
 
 __all__ = ["PUBLISHED_COLUMNS", "load_published", "published_from_table"]
 
@@ -86,7 +87,7 @@ def _groups(table: Table, registry: RegistryOption) -> tuple[list[str | None], n
 
 
 def load_published(path: str | Path, *, columns: Mapping[str, str] | None = None,
-                   registry: RegistryOption = None, prefer: str | None = None,
+                   registry: RegistryOption = None, prefer: Kind | None = None,
                    source: str | None = None, encoding: str = "utf-8-sig") -> Dataset:
     """Read a CSV of published comparator figures into a dataset holding only
     :attr:`~perfcore.dataset.Dataset.published` figures (no observations); join it to the

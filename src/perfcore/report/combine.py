@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Sequence
 
 from perfcore.errors import OptionError
+from perfcore.report.escape import json_text, spreadsheet_cell
 from perfcore.report.model import Report
 
 __all__ = ["COMBINABLE", "combine_rendered"]
@@ -27,7 +28,7 @@ def _markdown(reports: Sequence[Report], parts: Sequence[str]) -> str:
 
 
 def _json(reports: Sequence[Report], parts: Sequence[str]) -> str:
-    return json.dumps([json.loads(p) for p in parts], ensure_ascii=False, indent=2) + "\n"
+    return json_text([json.loads(p) for p in parts])
 
 
 def _csv(reports: Sequence[Report], parts: Sequence[str]) -> str:
@@ -38,7 +39,8 @@ def _csv(reports: Sequence[Report], parts: Sequence[str]) -> str:
         rows = list(csv.reader(io.StringIO(part)))
         if k == 0:
             w.writerow(["organisation", *rows[0]])
-        w.writerows([report.organisation, *row] for row in rows[1:])
+        # Each part's cells are safe already; the organisation code is added here.
+        w.writerows([spreadsheet_cell(report.organisation), *row] for row in rows[1:])
     return buf.getvalue()
 
 

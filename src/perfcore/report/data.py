@@ -5,13 +5,17 @@ In a bilingual report (``lang="en+cy"``) every text field of the JSON (titles, n
 headings, display texts, labels, notes) is an object keyed by language in display order,
 ``{"cy": "...", "en": "..."}``, and ``"languages"`` lists the languages; ids, codes,
 methods and numbers are shared. The CSV repeats each text column once per language
-(``priority_cy``, ``priority_en`` ...)."""
+(``priority_cy``, ``priority_en`` ...).
+
+Texts from a plan or a data file are made safe for where they go
+(:mod:`perfcore.report.escape`): a CSV cell that a spreadsheet would run as a formula
+starts with ``'``; JSON keeps every text as written, escaping the characters a terminal
+could act on."""
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 from typing import Any
 
@@ -19,14 +23,28 @@ import attrs
 
 from perfcore.codes import Code
 from perfcore.i18n import N_, translator
+from perfcore.report.escape import json_text, spreadsheet_cell
 from perfcore.report.model import Cell, Report, Rolled
 
 __all__ = ["FigureTable", "TableValue", "figure_table", "render_csv", "render_json",
            "report_to_dict"]
 
 
-def _num(v: float | None) -> float | None:
-    return None if v is None or (isinstance(v, float) and math.isnan(v)) else v
+#: Digits kept beyond a figure's display precision in JSON and CSV: enough for any
+#: further calculation, none of the binary noise (4.1000000000000005 is written 4.1).
+EXTRA_DIGITS = 4
+
+
+def _num(v: float | None, precision: int | None = None) -> float | None:
+    """A number for JSON and CSV: None for NaN; rounded to its display precision plus
+    :data:`EXTRA_DIGITS` (12 significant digits when it has none)."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    if math.isinf(v):
+        return v
+    if precision is None:
+        return float(f"{v:.12g}")
+    return round(float(v), precision + EXTRA_DIGITS) + 0.0
 
 
 def _code(code: Code | None) -> str | None:
@@ -102,7 +120,8 @@ def _one_to_dict(report: Report) -> dict[str, Any]:
                     "polarity": r.measure.polarity.value, "unit": r.measure.unit,
                     "status": _code(r.status), "status_basis": _code(r.status_basis),
                     "status_reasons": list(r.status_reasons),
-                    "figures": {c.key: {"value": _num(c.value), "display": c.text,
+                    "figures": {c.key: {"value": _num(c.value, c.precision),
+                                        "display": c.text,
                                         "label": c.label, "method": c.method,
                                         "source": c.source, "code": _code(c.code),
                                         "flags": list(c.flags), "reasons": _reasons(c),
@@ -121,7 +140,7 @@ def _one_to_dict(report: Report) -> dict[str, Any]:
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(report_to_dict(report), ensure_ascii=False, indent=2) + "\n"
+    return json_text(report_to_dict(report))
 
 
 #: A figure table's cell: text, or the unrounded value (None: not available or withheld).
@@ -195,22 +214,24 @@ def render_csv(report: Report) -> str:
     table = figure_table(report)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(table.header)
+    w.writerow([spreadsheet_cell(h) for h in table.header])
     w.writerows([_csv_cell(v) for v in row] for row in table.rows)
     if report.disclosure is not None:
         notes = [[("", "", "", "note", "", n, "", "", "") for n in v.notes]
                  for v in report.versions()]
-        w.writerows(_merged(parts, public=True) for parts in zip(*notes, strict=True))
+        w.writerows([_csv_cell(v) for v in _merged(parts, public=True)]
+                    for parts in zip(*notes, strict=True))
     return buf.getvalue()
 
 
 def _csv_cell(value: TableValue) -> str:
     if value is None:
         return ""
-    return value if isinstance(value, str) else repr(value)
+    return spreadsheet_cell(value) if isinstance(value, str) else repr(value)
 
 
 def _figure_rows(report: Report) -> list[tuple[TableValue, ...]]:
-    return [(s.title, o.statement, r.measure.id, c.key, _num(c.value), c.text, c.method,
+    return [(s.title, o.statement, r.measure.id, c.key, _num(c.value, c.precision), c.text,
+             c.method,
              c.source, _code(c.suppressed) or "")
             for s in report.sections for o in s.outcomes for r in o.rows for c in r.cells]

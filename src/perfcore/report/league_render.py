@@ -1,16 +1,24 @@
 """The league view in every built-in format: text, Markdown, HTML (with its funnel plot or
-peer chart), JSON and CSV. Cells read as in a force's own report (:func:`cell_text`)."""
+peer chart), JSON and CSV. Cells read as in a force's own report (:func:`cell_text`);
+texts are made safe for each format as a force's report's are
+(:mod:`perfcore.report.escape`)."""
 
 from __future__ import annotations
 
 import csv
 import html
 import io
-import json
 from typing import Any
 
 from perfcore.errors import OptionError
 from perfcore.i18n import translator
+from perfcore.report.escape import (
+    json_text,
+    markdown_block,
+    markdown_inline,
+    spreadsheet_cell,
+    terminal_text,
+)
 from perfcore.report.html import CSS, cell_html, heading_html
 from perfcore.report.html_figures import funnel_html, peers_html
 from perfcore.report.league import League, LeagueTable
@@ -47,21 +55,22 @@ def _text(league: League) -> str:
         out.append("")
     out.append(_("Notes"))
     out += [f"  - {n}" for n in league.notes]
-    return "\n".join(out) + "\n"
+    return terminal_text("\n".join(out) + "\n")
 
 
 def _markdown(league: League) -> str:
     _ = translator(league.lang)
-    out = [f"# {league.title}", "", league.period_label, ""]
+    esc, block = markdown_inline, markdown_block
+    out = [f"# {block(league.title)}", "", block(league.period_label), ""]
     for t in league.tables:
         rows = _rows(t)
         rows[0][1] = _("Force")
-        out += [f"## {t.measure.name}", "", f"*{t.ranked_by}*", "",
-                "| " + " | ".join(rows[0]) + " |",
+        out += [f"## {block(t.measure.name)}", "", f"*{esc(t.ranked_by)}*", "",
+                "| " + " | ".join(esc(c) for c in rows[0]) + " |",
                 "|" + "|".join(["---:", "---"] + ["---:"] * (len(rows[0]) - 2)) + "|"]
-        out += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows[1:]]
+        out += ["| " + " | ".join(esc(c) for c in r) + " |" for r in rows[1:]]
         out.append("")
-    out += [f"## {_('Notes')}", ""] + [f"- {n}" for n in league.notes]
+    out += [f"## {esc(_('Notes'))}", ""] + [f"- {block(n)}" for n in league.notes]
     return "\n".join(out) + "\n"
 
 
@@ -124,7 +133,7 @@ def _json(league: League) -> str:
                                                     else str(c.code)} for c in r.cells}}
                                for r in t.rows]} for t in lg.tables]}
     docs = [one(v) for v in league.versions()]
-    return json.dumps(docs[0] if len(docs) == 1 else docs, ensure_ascii=False, indent=2) + "\n"
+    return json_text(docs[0] if len(docs) == 1 else docs)
 
 
 def _num(x: float | None) -> float | None:
@@ -140,8 +149,10 @@ def _csv(league: League) -> str:
         for r in t.rows:
             for c in r.cells:
                 v = _num(c.value)
-                w.writerow([t.measure.id, r.organisation, r.name, r.rank or "", c.key,
-                            "" if v is None else repr(v), c.text, c.method])
+                w.writerow([t.measure.id, spreadsheet_cell(r.organisation),
+                            spreadsheet_cell(r.name), r.rank or "", c.key,
+                            "" if v is None else repr(v), spreadsheet_cell(c.text),
+                            spreadsheet_cell(c.method)])
     return buf.getvalue()
 
 

@@ -1,11 +1,15 @@
 """Markdown renderer: one table per outcome, RAG and assessments in words.
 
 A bilingual report gives each language in full, one after the other (Welsh first),
-separated by a horizontal rule."""
+separated by a horizontal rule. Every text is escaped (:mod:`perfcore.report.escape`):
+a plan's or a data file's text shows as written, never as a link, an image, HTML or a
+heading of its own."""
 
 from __future__ import annotations
 
 from perfcore.i18n import translator
+from perfcore.report.escape import markdown_block as _block
+from perfcore.report.escape import markdown_inline as _esc
 from perfcore.report.model import (
     Report,
     item_text,
@@ -20,12 +24,6 @@ from perfcore.report.model import (
 __all__ = ["render_markdown"]
 
 
-def _esc(text: str) -> str:
-    # Pipes would split a table cell; angle brackets would become HTML in most viewers.
-    return (text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
-            .replace(">", "&gt;"))
-
-
 def render_markdown(report: Report) -> str:
     return "\n---\n\n".join(_render_one(v) for v in report.versions())
 
@@ -33,19 +31,19 @@ def render_markdown(report: Report) -> str:
 def _render_one(report: Report) -> str:
     _ = translator(report.lang)
     words = status_words(_)
-    out = [f"# {_esc(report.title)}", "",
+    out = [f"# {_block(report.title)}", "",
            f"**{_esc(report.organisation_name)}** — {_esc(report.period_label)}", ""]
     for section in report.sections:
-        status = (f" — {rolled_text(section.rolled, words)}" if section.status is not None
+        status = (f" — {_esc(rolled_text(section.rolled, words))}" if section.status is not None
                   else "")
-        out += [f"## {_esc(section.title)}{status}", ""]
+        out += [f"## {_block(section.title)}{status}", ""]
         meta = [x for x in (section.lead, section.board, section.assessment_type) if x]
         if meta:
-            out += [_esc(" · ".join(meta)), ""]
+            out += [_block(" · ".join(meta)), ""]
         for outcome in section.outcomes:
-            mark = (f" — {rolled_text(outcome.rolled, words)}" if outcome.status is not None
+            mark = (f" — {_esc(rolled_text(outcome.rolled, words))}" if outcome.status is not None
                     else "")
-            out += [f"### {_esc(outcome.statement)}{mark}", ""]
+            out += [f"### {_block(outcome.statement)}{mark}", ""]
             if not outcome.rows:
                 out += [f"*({_esc(_('no measures in the plan'))})*", ""]
             if measured(outcome):
@@ -57,11 +55,11 @@ def _render_one(report: Report) -> str:
             published = published_text_lines(outcome, _)
             if published:
                 out += [f"*{_esc(_('Published figures'))}:*", ""]
-                out += [f"- {_esc(p)}" for p in published] + [""]
+                out += [f"- {_block(p)}" for p in published] + [""]
             for r in qualitative(outcome):
                 item, paragraphs = item_text(r, words)
-                out += [f"- **{_esc(item)}**"] + [f"  - {_esc(p)}" for p in paragraphs]
+                out += [f"- **{_esc(item)}**"] + [f"  - {_block(p)}" for p in paragraphs]
             if qualitative(outcome):
                 out.append("")
-    out += [f"## {_('Notes')}", ""] + [f"- {_esc(n)}" for n in report.notes]
+    out += [f"## {_esc(_('Notes'))}", ""] + [f"- {_block(n)}" for n in report.notes]
     return "\n".join(out) + "\n"

@@ -1,6 +1,9 @@
 """Plain-text renderer: aligned tables with ↑ ↓ → arrows, colour only on a terminal.
 
-A bilingual report prints each language in full, one after the other (Welsh first)."""
+A bilingual report prints each language in full, one after the other (Welsh first).
+Control characters in a plan's or a data file's texts are written as visible escapes
+(:func:`perfcore.report.escape.terminal_text`): only perfcore's own colours reach the
+terminal."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import textwrap
 
 from perfcore.codes import Assessment, Code, Direction
 from perfcore.i18n import translator
+from perfcore.report.escape import terminal_text
 from perfcore.report.model import (
     Cell,
     Report,
@@ -20,13 +24,16 @@ from perfcore.report.model import (
     text_table,
 )
 
-__all__ = ["render_text"]
+__all__ = ["TERMINAL_COLOURS", "render_text"]
 
 #: Terminal colours by code (blue good, orange bad: readable by the colour-blind); the
 #: words are always printed too.
 _ANSI: dict[Code, str] = {Direction.IMPROVING: "\033[34m", Direction.DETERIORATING: "\033[33m",
                           Assessment.BETTER: "\033[34m", Assessment.WORSE: "\033[33m"}
 _RESET = "\033[0m"
+
+#: The only escape sequences the text renderer writes: its colours.
+TERMINAL_COLOURS = (*_ANSI.values(), _RESET)
 
 #: Commentary paragraphs wrap at this width, so a terminal shows them whole.
 _WRAP = 96
@@ -49,7 +56,12 @@ def render_text(report: Report, *, colour: bool = False) -> str:
     """Render a report as text. ``colour`` adds ANSI colour to assessments (callers pass
     ``sys.stdout.isatty()``); the words are always there, so colour is never the only
     signal."""
-    return f"\n{'=' * 72}\n\n".join(_render_one(v, colour) for v in report.versions())
+    text = f"\n{'=' * 72}\n\n".join(_render_one(v, colour) for v in report.versions())
+    return _safe(text, colour)
+
+
+def _safe(text: str, colour: bool) -> str:
+    return terminal_text(text, keep=TERMINAL_COLOURS if colour else ())
 
 
 def _render_one(report: Report, colour: bool) -> str:
@@ -73,7 +85,8 @@ def _render_one(report: Report, colour: bool) -> str:
             if not outcome.rows:
                 out.append(f"    ({_('no measures in the plan')})")
             if measured(outcome):
-                table = text_table(report, outcome, _("Measure"), _coloured if colour else None)
+                table = [[_safe(c, colour) for c in row] for row in
+                         text_table(report, outcome, _("Measure"), _coloured if colour else None)]
                 widths = [max(_width(row[k]) for row in table) for k in range(len(table[0]))]
                 for row in table:
                     line = "  ".join(c + " " * (w - _width(c))

@@ -3,7 +3,9 @@ openpyxl, the optional ``excel`` extra (``pip install 'perfcore[excel]'``).
 
 Numbers are numbers with a number format that shows them as the report does, text is
 text — stored as a string even when it starts with ``=``, so a name in a plan can never
-become a formula — column headings are bold with the rows above them frozen, columns are
+become a formula; control characters XML cannot hold are dropped from every text, the
+number formats and the workbook's title, so a plan's text cannot make the file
+unreadable — column headings are bold with the rows above them frozen, columns are
 sized to what they show, and a status is filled with its RAG colour beside its words.
 """
 
@@ -56,7 +58,7 @@ def render_xlsx(report: Report) -> bytes:
     book.remove(book.active)
     for sheet in layout.sheets:
         _write_sheet(book.create_sheet(sheet.name), sheet)
-    book.properties.title = layout.title
+    book.properties.title = _xml_text(layout.title)
     book.properties.language = layout.lang
     buf = io.BytesIO()
     book.save(buf)
@@ -86,19 +88,25 @@ def _write_sheet(ws: Worksheet, sheet: Sheet) -> None:
         ws.auto_filter.ref = f"A{sheet.header_row}:{last}{len(sheet.rows)}"
 
 
-def _write_cell(ws: Worksheet, row: int, column: int, cell: SheetCell) -> None:
+def _xml_text(text: str) -> str:
+    """``text`` without the control characters an XML file cannot hold."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    return str(ILLEGAL_CHARACTERS_RE.sub("", text))
+
+
+def _write_cell(ws: Worksheet, row: int, column: int, cell: SheetCell) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     if cell.value is None:
         return
     target = ws.cell(row=row, column=column)
     if isinstance(cell.value, str):
-        # Control characters cannot be stored; "=..." must stay text, not a formula.
-        target.value = ILLEGAL_CHARACTERS_RE.sub("", cell.value)
+        # "=..." must stay text, not a formula.
+        target.value = _xml_text(cell.value)
         target.data_type = "s"
     else:
         target.value = cell.value
-    target.number_format = cell.number_format
+    # A unit written around a number is part of its format.
+    target.number_format = _xml_text(cell.number_format)
     if cell.look is Look.TITLE:
         target.font = Font(name=_FONT, size=14, bold=True)
     elif cell.look in (Look.HEADING, Look.GROUP):

@@ -31,9 +31,10 @@ their rows.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Collection, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -41,6 +42,7 @@ import numpy.typing as npt
 from perfcore.dataset import Dataset
 from perfcore.errors import OptionError
 from perfcore.io.records import PeriodKind, Records, read_records
+from perfcore.organisations import OrganisationRegistry
 from perfcore_victims.deadlines import (
     DeadlineCompliance,
     Status,
@@ -56,9 +58,10 @@ CONTACT = "victims.dvds_contact_within_10_days"
 DISCLOSURE = "victims.dvds_disclosure_within_28_days"
 
 
-def load_dvds_cases(path: str | Path, *, as_of: Any = None,
+def load_dvds_cases(path: str | Path, *, as_of: str | datetime.date | np.datetime64 | None = None,
                     period: PeriodKind = "financial_year", business_days: bool = False,
-                    registry: Any = None, ignore_columns: Collection[str] = (),
+                    registry: OrganisationRegistry | Literal[False] | None = None,
+                    ignore_columns: Collection[str] = (),
                     columns: Mapping[str, str] | None = None,
                     encoding: str = "utf-8-sig") -> Dataset:
     """Read a DVDS case file into compliance observations (see the module docs)."""

@@ -30,13 +30,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Literal
 
 import numpy as np
 
 from perfcore.dataset import Dataset, factorize
 from perfcore.errors import DataProblem, DataValidationError, OptionError
 from perfcore.io.records import PeriodKind, read_records
+from perfcore.organisations import OrganisationRegistry
 from perfcore_wellbeing.absence import DEFAULT_TRIGGERS, bradford_factor
 
 __all__ = ["DAYS_LOST", "OVER_TRIGGER", "load_absence_spells"]
@@ -46,7 +47,8 @@ OVER_TRIGGER = "wellbeing.staff_over_bradford_trigger"
 
 
 def load_absence_spells(path: str | Path, *, period: PeriodKind = "financial_year",
-                        trigger: float = DEFAULT_TRIGGERS[0], registry: Any = None,
+                        trigger: float = DEFAULT_TRIGGERS[0],
+                        registry: OrganisationRegistry | Literal[False] | None = None,
                         ignore_columns: Collection[str] = (),
                         columns: Mapping[str, str] | None = None,
                         encoding: str = "utf-8-sig") -> Dataset:

@@ -16,7 +16,7 @@ import numpy as np
 
 from perfcore.calc._common import BoolArray, FloatArray, Int8Array
 from perfcore.codes import PointType, SpcRule
-from perfcore.errors import OptionError
+from perfcore.errors import OptionError, ShapeError
 
 __all__ = [
     "LIMIT",
@@ -86,7 +86,7 @@ class SpcRules:
         A group with fewer points than this has trial limits: 13 in every profile, as
         NHSRplotthedots 0.2.2 computes it (``ptd_add_short_group_warnings``:
         ``n() < getOption("ptd_spc.warning_threshold", 13)``, although its message and
-        its documentation say 12) and METHODS.md §5 says ("fewer than 13 points").
+        its documentation say 12) and docs/spc.md §5 says ("fewer than 13 points").
     """
 
     run_length: int = 7
@@ -164,6 +164,19 @@ def _flat(x: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(x).reshape(-1)
 
 
+def check_block(length: int | None = None, **arrays: Any) -> None:
+    """:class:`ShapeError` unless ``arrays`` are 2-D (series × points) of one shape;
+    :class:`OptionError` unless a rule's window ``length`` is a whole number ≥ 2. The
+    rule tests are public, so a caller's mistake is named rather than a numpy error."""
+    shapes = {k: np.shape(a) for k, a in arrays.items()}
+    if len(set(shapes.values())) > 1 or any(len(v) != 2 for v in shapes.values()):
+        raise ShapeError(reason="the rule tests need 2-D arrays (series × points) of one "
+                         "shape", shapes=shapes)
+    if length is not None and (isinstance(length, bool)
+                               or not isinstance(length, (int, np.integer)) or length < 2):
+        raise OptionError(option="length", value=length, allowed="a whole number, at least 2")
+
+
 def _linked_or_first(linked: BoolArray) -> BoolArray:
     out = np.array(linked, dtype=bool)  # a C-contiguous copy
     out[:, :1] = False  # the first point continues nothing
@@ -209,6 +222,7 @@ def run_flags(side: Int8Array, linked: BoolArray, length: int, *,
     says point ``t`` may continue a run from ``t−1`` (False across a rebase that runs may
     not cross). ``out``: a C-contiguous array to write the flags into.
     """
+    check_block(length, side=side, linked=linked)
     eq = _linked_or_first(linked)
     eq &= side != 0
     sf = _flat(side)
@@ -247,10 +261,11 @@ def trend_flags(y: FloatArray, linked: BoolArray, length: int, *,
     to ``t−1``, next to a gap, and for ties, each of which breaks a trend). ``diff`` is
     ``y[:, 1:] - y[:, :-1]`` when the caller has it already.
     """
+    check_block(length, y=y, linked=linked)
     full = np.empty(y.shape)
     full[:, :1] = 0.0
     if diff is None:
-        with np.errstate(invalid="ignore"):
+        with np.errstate(invalid="ignore", over="ignore"):
             np.subtract(y[:, 1:], y[:, :-1], out=full[:, 1:])
     else:
         full[:, 1:] = diff
@@ -262,6 +277,7 @@ def two_of_three_flags(near: BoolArray, side: Int8Array, linked: BoolArray, *,
                        out: BoolArray | None = None) -> BoolArray:
     """Near-limit points in 3 consecutive points with ≥ 2 near a limit, all 3 on one side
     (into ``out`` when given)."""
+    check_block(near=near, side=side, linked=linked)
     hit = np.zeros(near.shape, dtype=bool)
     if near.shape[1] >= 3:
         lk = _flat(_linked_or_first(linked))

@@ -29,6 +29,7 @@ def toml_lines(text: str) -> dict[str, int]:
     Paths look like ``priorities[1].outcomes[0].measures[2].polarity``: arrays of tables
     are numbered as tomllib numbers them. Keys inside multi-line strings are ignored.
     """
+    text = text.removeprefix("\ufeff")  # a byte-order mark is not part of the first line
     lines: dict[str, int] = {}
     counts: dict[str, int] = {}
     latest: dict[str, str] = {}  # dotted name of an array of tables → its current element

@@ -24,6 +24,7 @@ import attrs
 from perfcore.codes import MeasureKind, Status
 from perfcore.dataset import AGGREGATIONS, Aggregation
 from perfcore.errors import (
+    LoaderSelectionError,
     ModelError,
     OptionError,
     PerfcoreError,
@@ -33,13 +34,18 @@ from perfcore.errors import (
     UnknownMeasureError,
     did_you_mean,
 )
+from perfcore.io import choose_loader
+from perfcore.io.options import check_option, option_types, path_options
 from perfcore.io.plan.lines import line_of, toml_lines
+from perfcore.io.plan.paths import data_root as plan_data_root
+from perfcore.io.plan.paths import resolve_data_path
 from perfcore.io.plan.records import DataSource, PlanFile, ReportSettings
 from perfcore.io.plan.schema import FORMAT, table_keys
 from perfcore.labels import SUPPRESSION_SYMBOLS
 from perfcore.model import Display, ManualAssessment, Measure, Plan, SpcSettings
 from perfcore.organisations import ComparatorGroup, default_registry
 from perfcore.periods import Period, parse_period
+from perfcore.plugins.specs import LoaderSpec
 
 __all__ = ["PlanRegistry", "ScoringCheck", "iter_problem_lines", "read_plan", "read_plan_text"]
 
@@ -65,11 +71,14 @@ ScoringCheck = Callable[[PlanFile], tuple[Any, Sequence[PlanProblem]]]
 
 
 def read_plan(path: str | Path, *, registry: PlanRegistry,
-              check_scoring: ScoringCheck | None = None) -> PlanFile:
-    """Read and validate a plan file. Relative data paths are relative to its folder."""
+              check_scoring: ScoringCheck | None = None,
+              data_root: str | Path | None = None) -> PlanFile:
+    """Read and validate a plan file (UTF-8, with or without a byte-order mark). Relative
+    data paths are relative to its folder, and every data path must lie inside
+    ``data_root`` (default: the plan's project, see :mod:`.paths`)."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise PlanValidationError.from_problems(
             [PlanProblem(f"cannot read the plan file: {exc.strerror or exc}", file=str(path))],
@@ -79,17 +88,25 @@ def read_plan(path: str | Path, *, registry: PlanRegistry,
             [PlanProblem(f"not UTF-8 text ({exc.reason} at byte {exc.start})",
                          file=str(path))], file=str(path)) from exc
     return read_plan_text(text, file=path, base_dir=path.parent, registry=registry,
-                          check_scoring=check_scoring)
+                          check_scoring=check_scoring, data_root=data_root)
 
 
 def read_plan_text(text: str, *, registry: PlanRegistry, file: str | Path | None = None,
                    base_dir: str | Path | None = None,
-                   check_scoring: ScoringCheck | None = None) -> PlanFile:
+                   check_scoring: ScoringCheck | None = None,
+                   data_root: str | Path | None = None) -> PlanFile:
     """Validate a plan from TOML text; ``file`` names it in messages, ``base_dir`` is
-    where relative data paths start (default: the current folder)."""
+    where relative data paths start (default: the current folder), ``data_root`` the
+    folder every data path must lie in (default: ``base_dir``'s project, see
+    :mod:`.paths`)."""
     name = None if file is None else str(file)
+    text = text.removeprefix("\ufeff")  # a byte-order mark, as some editors save
     try:
         raw = tomllib.loads(text)
+    except RecursionError:
+        raise PlanSyntaxError(reason="values are nested too deeply to read (tables or lists "
+                              "inside one another hundreds of levels deep)",
+                              file=name) from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         where = re.search(r"\(at line (\d+), column (\d+)\)", message)
@@ -99,9 +116,9 @@ def read_plan_text(text: str, *, registry: PlanRegistry, file: str | Path | None
         if line is None and "end of document" in message:
             line = text.count("\n") + 1
         raise PlanSyntaxError(reason=reason, file=name, line=line, column=column) from None
-    builder = _Builder(raw, file=name, lines=toml_lines(text),
-                       base_dir=Path(base_dir) if base_dir is not None else Path.cwd(),
-                       registry=registry)
+    base = Path(base_dir) if base_dir is not None else Path.cwd()
+    builder = _Builder(raw, file=name, lines=toml_lines(text), base_dir=base,
+                       registry=registry, data_root=data_root)
     plan_file = builder.build(None if file is None else Path(file))
     if plan_file is not None and check_scoring is not None:
         plan_file = builder.check_scoring(plan_file, check_scoring)
@@ -118,12 +135,16 @@ class _Builder:
     first."""
 
     def __init__(self, raw: Mapping[str, Any], *, file: str | None, lines: Mapping[str, int],
-                 base_dir: Path, registry: PlanRegistry) -> None:
+                 base_dir: Path, registry: PlanRegistry,
+                 data_root: str | Path | None = None) -> None:
         self.raw = raw
         self.registry = registry
         self.file = file
         self.lines = lines
         self.base_dir = base_dir
+        self.root_chosen = data_root is not None
+        self.root = (Path(data_root).resolve() if data_root is not None
+                     else plan_data_root(base_dir))
         self.problems: list[PlanProblem] = []
         self.texts: dict[str, dict[str, str]] = {}
         self._text_where: dict[tuple[str, str], str] = {}
@@ -169,14 +190,14 @@ class _Builder:
             return value
         if not isinstance(value, Mapping):
             self.problem(path, f"must be text or a table of languages "
-                         f"({{ en = \"...\", cy = \"...\" }}), not {_type(value)}")
+                         f"({{ en = \"...\", cy = \"...\" }}), not {_type(value)}: {_shown(value)}")
             return None
         bad = [k for k in value if not re.fullmatch(r"[a-z]{2,3}", str(k))]
         for k in bad:
             self.problem(_join(path, k), f"{k!r} is not a language code (such as en or cy)")
         for k, v in value.items():
             if not isinstance(v, str):
-                self.problem(_join(path, k), f"must be text, not {_type(v)}")
+                self.problem(_join(path, k), f"must be text, not {_type(v)}: {_shown(v)}")
         if ENGLISH not in value:
             self.problem(path, "has no English text: give `en` (English is the source "
                          f"language; found {', '.join(sorted(map(str, value)))})")
@@ -287,7 +308,11 @@ class _Builder:
         m = self.table(value, path, "measure", "a measure")
         if m is None:
             return None
-        entry = self._texts(m, path, ("name", "unit", "description", "source"))
+        texts = ("name", "unit", "description", "source")
+        entry = self._texts(m, path, texts)
+        # A text that is not text is a problem already: left out, it is not one again.
+        bad_texts = {f for f in texts if f in m and entry.get(f) is None}
+        entry = {k: v for k, v in entry.items() if k not in bad_texts}
         if "spc" in entry:
             entry["spc"] = self.spc_table(entry["spc"], _join(path, "spc"))
             if entry["spc"] is None:
@@ -314,6 +339,8 @@ class _Builder:
             Measure.from_mapping(entry)
         except PerfcoreError as exc:
             field = exc.fields.get("field")
+            if field in bad_texts:
+                return None
             obj = str(exc.fields.get("obj", ""))
             sub = "target" if obj == "target" else field if isinstance(field, str) else ""
             if obj == "target" and field not in (None, "target"):
@@ -436,11 +463,43 @@ class _Builder:
                          "[\"2018-19\", \"2019-20\"]")
         labels = d.get("labels", {})
         if isinstance(labels, Mapping):
-            kwargs["labels"] = {str(k): t for k, v in labels.items()
-                                if (t := self.text(v, f"display.labels.{k}")) is not None}
+            kwargs["labels"] = {col: t for k, v in labels.items()
+                                if (col := self.label_key(str(k))) is not None
+                                and (t := self.text(v, f"display.labels.{k}")) is not None}
         else:
             self.problem("display.labels", "must be a table of column key = heading")
         return Display(**kwargs)
+
+    def label_key(self, key: str) -> str | None:
+        """A ``[display] labels`` key, checked: a column key (``change``,
+        ``history:2018-19``, ``msg.value``) or a comparator slot (``msg``, an area's
+        code); ``None`` (and a problem) for anything else."""
+        path = f"display.labels.{key}"
+        if key in _COLUMN_KEYS:
+            return key
+        if key.startswith("history:"):
+            period = self.period(key.removeprefix("history:"), path)
+            return None if period is None else f"history:{period}"
+        slot, dot, figure = key.partition(".")
+        areas = _area_codes()
+        if dot and figure not in _COMPARATOR_FIGURES:
+            self.problem(path, f"{figure!r} is not a comparator column: use {slot}.change, "
+                         f"{slot}.value or {slot}.rank")
+        elif slot == "msg" or slot in areas:
+            return key
+        else:
+            try:
+                code = default_registry().code(slot)
+            except PerfcoreError:
+                code = None
+            allowed = [*_COLUMN_KEYS, "history:<period>", "msg", "an area's code such as "
+                       "K04000001 (England and Wales)", "<slot>.change", "<slot>.value",
+                       "<slot>.rank"]
+            hint = (f"; a comparator's slot is its code: {code!r}" if code in areas else
+                    did_you_mean(key, [*_COLUMN_KEYS, "msg", *areas]))
+            self.problem(path, f"unknown column or comparator {key!r}{hint} (labels keys "
+                         f"are: {', '.join(allowed)})")
+        return None
 
     def report(self, value: Any, plan: Plan | None) -> ReportSettings:
         if value is None:
@@ -514,73 +573,145 @@ class _Builder:
 
     def comparators(self, value: Any) -> tuple[ComparatorGroup, ...]:
         out = []
-        registry = default_registry()
         for i, cdata in enumerate(self.tables(value, "comparators")):
             path = f"comparators[{i}]"
             c = self.table(cdata, path, "comparator", "a comparator")
-            if c is None:
-                continue
-            try:
-                if "msg" in c and "area" in c:
-                    self.problem(path, "give either msg (a Most Similar Group) or area, "
-                                 "not both")
-                elif "msg" in c:
-                    missing = [k for k in ("members", "version") if k not in c]
-                    if missing:
-                        self.problem(path, f"a Most Similar Group needs "
-                                     f"{' and '.join(missing)} (membership is configuration, "
-                                     "with the version of the published grouping)")
-                        continue
-                    if not isinstance(c["members"], list) or not c["members"]:
-                        self.problem(_join(path, "members"), "must be a list of forces")
-                        continue
-                    out.append(ComparatorGroup.msg(
-                        c["msg"], c["members"], version=str(c["version"]),
-                        source=str(c.get("source", "")), as_of=str(c.get("as_of", "")),
-                        illustrative=bool(c.get("illustrative", False)), registry=registry))
-                elif "area" in c:
-                    out.append(registry.group(c["area"]))
-                else:
-                    self.problem(path, "a comparator needs msg (the force whose Most Similar "
-                                 "Group it is) or area (England and Wales, Wales, a region)")
-            except PerfcoreError as exc:
-                self.problem(_join(path, "members" if "msg" in c else "area"), str(exc))
+            if c is not None and (group := self.comparator(c, path)) is not None:
+                out.append(group)
         ids = [g.id for g in out]
         for gid in sorted({g for g in ids if ids.count(g) > 1}):
             self.problem("comparators", f"two comparators are the same group {gid!r}")
         return tuple(out)
 
+    def comparator(self, c: Mapping[str, Any], path: str) -> ComparatorGroup | None:
+        """One ``[[comparators]]`` entry: a Most Similar Group or an area."""
+        if "msg" in c and "area" in c:
+            self.problem(path, "give either msg (a Most Similar Group) or area, not both")
+            return None
+        if "msg" not in c and "area" not in c:
+            self.problem(path, "a comparator needs msg (the force whose Most Similar Group "
+                         "it is) or area (England and Wales, Wales, a region)")
+            return None
+        wrong = [k for k in ("msg", "area", "version", "source", "as_of")
+                 if k in c and not isinstance(c[k], str)]
+        for k in wrong:
+            self.problem(_join(path, k), f"must be text (a force name, an ONS code or a "
+                         f"label), not {_type(c[k])}: {_shown(c[k])}")
+        illustrative = c.get("illustrative", False)
+        if not isinstance(illustrative, bool):
+            self.problem(_join(path, "illustrative"),
+                         f"must be true or false, not {_type(illustrative)}: "
+                         f"{_shown(illustrative)}")
+        if wrong or not isinstance(illustrative, bool):
+            return None
+        registry = default_registry()
+        try:
+            if "area" in c:
+                return registry.group(c["area"])
+            missing = [k for k in ("members", "version") if k not in c]
+            if missing:
+                self.problem(path, f"a Most Similar Group needs {' and '.join(missing)} "
+                             "(membership is configuration, with the version of the "
+                             "published grouping)")
+                return None
+            members = c["members"]
+            if (not isinstance(members, list) or not members
+                    or not all(isinstance(m, str) for m in members)):
+                self.problem(_join(path, "members"), f"must be a list of forces (names or "
+                             f"ONS codes as text), not {_shown(members)}")
+                return None
+            return ComparatorGroup.msg(
+                c["msg"], members, version=c["version"], source=c.get("source", ""),
+                as_of=c.get("as_of", ""), illustrative=illustrative, registry=registry)
+        except PerfcoreError as exc:
+            key = ("area" if "area" in c else
+                   "msg" if exc.fields.get("organisation") == c["msg"] else "members")
+            self.problem(_join(path, key), str(exc))
+            return None
+
     def data(self, value: Any) -> tuple[DataSource, ...]:
         out = []
-        names: Sequence[str] | None = None
         for i, ddata in enumerate(self.tables(value, "data")):
             path = f"data[{i}]"
             d = self.table(ddata, path, "data", "a [[data]] entry")
             if d is None:
                 continue
-            if not isinstance(d.get("path"), str) or not d["path"]:
-                self.problem(_join(path, "path"), "a [[data]] entry needs a path")
+            file = self.data_file(d.get("path"), _join(path, "path"))
+            if file is None:
                 continue
-            file = (self.base_dir / d["path"]).resolve()
-            if not file.is_file():
-                self.problem(_join(path, "path"), f"no such data file: {file}")
             loader = d.get("loader")
-            if loader is not None:
-                if names is None:
-                    names = [spec.name for spec in self.registry.loaders]
-                if loader not in names:
-                    self.problem(_join(path, "loader"), f"no loader {loader!r}"
-                                 f"{did_you_mean(str(loader), names)} (installed: "
-                                 f"{', '.join(sorted(names))})")
             options = d.get("options", {})
             if not isinstance(options, Mapping):
                 self.problem(_join(path, "options"), "must be a table of loader options")
                 options = {}
+            spec = self.loader_spec(loader, file, path, needed=bool(options))
             out.append(DataSource(path=file, loader=loader,
-                                  options={k: self._option_path(v) for k, v in options.items()},
+                                  options=self.loader_options(spec, options,
+                                                              _join(path, "options")),
                                   aggregate=self._aggregate(d.get("aggregate", []),
                                                             _join(path, "aggregate"))))
         return tuple(out)
+
+    def data_file(self, value: Any, path: str, *, what: str = "data file") -> Path | None:
+        """A file the plan names, resolved against its folder and kept inside its data
+        root (:mod:`.paths`)."""
+        if not isinstance(value, str) or not value:
+            self.problem(path, f"a [[data]] entry needs a path (text), not {_type(value)}"
+                         if value is not None else "a [[data]] entry needs a path")
+            return None
+        found = resolve_data_path(value, base_dir=self.base_dir, root=self.root,
+                                  chosen=self.root_chosen)
+        if isinstance(found, str):
+            self.problem(path, found)
+            return None
+        if not found.is_file():
+            self.problem(path, f"no such {what}: {found}")
+        return found
+
+    def loader_spec(self, loader: Any, file: Path, path: str, *,
+                    needed: bool) -> LoaderSpec | None:
+        """The loader a ``[[data]]`` entry names (checked), or, when its options are to
+        be checked, the one its file name chooses."""
+        specs: list[LoaderSpec] = list(self.registry.loaders)
+        if loader is None:
+            if not needed:
+                return None
+            try:
+                return choose_loader(file, specs)
+            except LoaderSelectionError as exc:
+                self.problem(_join(path, "path"), str(exc))
+                return None
+        names = [spec.name for spec in specs]
+        if loader not in names:
+            self.problem(_join(path, "loader"), f"no loader {loader!r}"
+                         f"{did_you_mean(str(loader), names)} (installed: "
+                         f"{', '.join(sorted(names))})")
+            return None
+        return specs[names.index(loader)]
+
+    def loader_options(self, spec: LoaderSpec | None, options: Mapping[str, Any],
+                       path: str) -> dict[str, Any]:
+        """A ``[[data]]`` entry's options, each checked against the type its loader
+        declares; options naming a file are resolved like ``path``."""
+        known = None if spec is None else option_types(spec)
+        files = () if spec is None else path_options(spec)
+        out: dict[str, Any] = {}
+        for key, value in options.items():
+            where = _join(path, str(key))
+            if spec is not None:
+                try:
+                    check_option(spec, str(key), value, known)
+                except OptionError as exc:
+                    self.problem(where, str(exc))
+                    continue
+            if key in files and isinstance(value, str):
+                value = self.data_file(value, where, what="file")
+                if value is None:
+                    continue
+            else:
+                value = self._option_path(value, where)
+            out[str(key)] = value
+        return out
 
     def _aggregate(self, value: Any, path: str) -> tuple[Aggregation, ...]:
         """The periods a ``[[data]]`` entry adds from its monthly figures."""
@@ -595,13 +726,14 @@ class _Builder:
                              f"{', '.join(AGGREGATIONS)})")
         return tuple(dict.fromkeys(a for a in AGGREGATIONS if a in value))
 
-    def _option_path(self, value: Any) -> Any:
-        # A loader option naming a file next to the plan (ons_pfa's population table) is
-        # resolved like [[data]] paths; anything else is passed through unchanged.
+    def _option_path(self, value: Any, path: str) -> Any:
+        # A loader that does not declare a file option as a Path: an option naming a file
+        # beside the plan is resolved (and kept inside the data root) all the same; any
+        # other value is passed through unchanged.
         if isinstance(value, str) and ("/" in value or value.endswith((".csv", ".ods"))):
             candidate = self.base_dir / value
-            if candidate.is_file():
-                return candidate.resolve()
+            if "\x00" not in value and candidate.is_file():
+                return self.data_file(value, path, what="file")
         return value
 
     def scoring(self, value: Any) -> dict[str, Any]:
@@ -655,12 +787,32 @@ class _Builder:
         return _join("scoring", path)
 
 
+#: The report's own columns, and a comparator slot's figures (``msg.change``), that
+#: ``[display] labels`` can rename.
+_COLUMN_KEYS = ("previous", "current", "change", "dot", "status")
+_COMPARATOR_FIGURES = ("change", "value", "rank")
+
+
+def _area_codes() -> frozenset[str]:
+    """The codes of the areas that can be comparators (England and Wales, the countries,
+    the English regions): the slots of their columns."""
+    return frozenset(o.code for o in default_registry()
+                     if o.type in ("england_and_wales", "country", "english_region"))
+
+
 def _join(path: str, key: str) -> str:
     if not key:
         return path
     if not path:
         return key
     return f"{path}{key}" if key.startswith("[") else f"{path}.{key}"
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """A value as written, as a message quotes it: its repr, cut to ``limit``
+    characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 4] + " ..."
 
 
 def _type(value: Any) -> str:
