@@ -49,7 +49,13 @@ import numpy as np
 import numpy.typing as npt
 
 from perfcore.dataset import FIELDS, Dataset
-from perfcore.errors import DataError, PerfcoreWarning, PluginResultError, UnknownMeasureError
+from perfcore.errors import (
+    DataError,
+    PerfcoreWarning,
+    PluginError,
+    PluginResultError,
+    UnknownMeasureError,
+)
 from perfcore.model import Plan
 from perfcore.periods import Period
 
@@ -260,6 +266,8 @@ def _call(spec: DerivedMeasureSpec, plugin: str, inputs: DeriveInputs,
     try:
         with np.errstate(all="ignore"):
             result = spec.derive(inputs)
+    except PluginError:  # the plugin manager's guard already named the plugin
+        raise
     except Exception as exc:
         raise PluginResultError(
             reason=f"derive raised {type(exc).__name__}: {exc}", kind="derived_measure",
