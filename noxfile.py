@@ -56,7 +56,8 @@ def benchmarks(session: nox.Session) -> None:
     """Run every benchmark in benchmarks/ and print ratios against in-run baselines."""
     _install_project(session, "benchmark")
     scripts = sorted((ROOT / "benchmarks").glob("bench_*.py")) + sorted(
-        (ROOT / "benchmarks").glob("national.py"))
+        (ROOT / "benchmarks").glob("national.py")) + sorted(
+        (ROOT / "benchmarks").glob("startup.py"))
     if not scripts:
         session.error("no benchmarks found")
     for script in scripts:
