@@ -11,8 +11,9 @@ The rows besides the goal say where the time goes: the interpreter alone; numpy 
 scipy.special, the floor of any run that needs scipy (the Gwent report's significance
 tests do: the exact test of two counts uses the incomplete beta function and its inverse,
 Newcombe's interval normal quantiles); ``import perfcore``, ``perfcore --help``,
-``perfcore plugins`` and ``perfcore validate``, which import no scipy. Every process runs with the environment
-this script runs with, so put the sources to measure on ``PYTHONPATH``.
+``perfcore plugins`` and ``perfcore validate``, which import no scipy. Every process runs
+with the environment this script runs with, so put the sources to measure on
+``PYTHONPATH``.
 """
 
 from __future__ import annotations

@@ -147,7 +147,11 @@ def _parser() -> argparse.ArgumentParser:
     c = command("measures", "List the measures that installed domain plugins provide.")
     c.add_argument("--domain", default=None, help="only this domain")
 
-    c = command("spc", "Chart one series as an XmR chart (SVG or HTML).")
+    _spc_args(command("spc", "Chart one series as an XmR chart (SVG or HTML)."))
+    return p
+
+
+def _spc_args(c: argparse.ArgumentParser) -> None:
     c.add_argument("csv", type=Path, help="CSV file: label column, then values")
     c.add_argument("--column", default=None, help="values column (default: the second)")
     c.add_argument("--improvement", choices=("increase", "decrease", "neutral"),
@@ -159,7 +163,6 @@ def _parser() -> argparse.ArgumentParser:
     _output_args(c, "svg or html", "svg", ".svg, .html")
     c.add_argument("--lang", default="en", help="language of the chart's words: en or cy "
                    "(default en)")
-    return p
 
 
 def _output_args(c: argparse.ArgumentParser, formats: str, default: str,

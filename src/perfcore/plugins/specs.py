@@ -2,8 +2,9 @@
 
 Each is a small frozen attrs value that validates itself on construction, so a plugin
 that builds a bad record fails inside its own hook, where the traceback points at the
-plugin's code; the plugin manager then wraps that failure in a
-:class:`~perfcore.errors.PluginLoadError` naming the plugin.
+plugin's code; the plugin manager then skips the plugin with a
+:class:`~perfcore.errors.BrokenPluginWarning` naming it (in strict mode it raises a
+:class:`~perfcore.errors.PluginLoadError`).
 
 Records are inert: they hold names, text, :class:`~perfcore.model.Measure` definitions
 and plain callables, never the plugin manager or loaded data, so they pickle (callables
