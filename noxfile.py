@@ -52,12 +52,25 @@ def docs(session: nox.Session) -> None:
 
 
 @nox.session
+def spark(session: nox.Session) -> None:
+    """Aggregate generated police.uk records on Spark and on DuckDB and check that the
+    observations are identical (installs pyspark; needs a Java 17 runtime)."""
+    session.run("java", "-version", external=True)
+    _install_project(session, "test", "spark")
+    session.run("pytest", "tests/test_records_spark.py", *session.posargs,
+                env={"PERFCORE_SPARK": "1"})
+
+
+@nox.session
 def benchmarks(session: nox.Session) -> None:
-    """Run every benchmark in benchmarks/ and print ratios against in-run baselines."""
+    """Run every benchmark in benchmarks/ and print ratios against in-run baselines
+    (load.py and records.py at their modest default sizes; pass e.g. ``-- --rows
+    10000000`` to the scripts by hand for the issue's sizes)."""
     _install_project(session, "benchmark")
     scripts = sorted((ROOT / "benchmarks").glob("bench_*.py")) + sorted(
-        (ROOT / "benchmarks").glob("national.py")) + sorted(
-        (ROOT / "benchmarks").glob("startup.py"))
+        (ROOT / "benchmarks").glob("national.py")) + [
+        ROOT / "benchmarks" / "load.py", ROOT / "benchmarks" / "records.py",
+        ROOT / "benchmarks" / "startup.py"]
     if not scripts:
         session.error("no benchmarks found")
     for script in scripts:

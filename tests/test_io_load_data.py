@@ -30,7 +30,8 @@ from perfcore.io import (
 from perfcore.plugins.testing import registered
 
 ROOT = Path(__file__).resolve().parents[1]
-BUILTIN = {"csv", "home_office_prc", "ons_pfa", "police_uk", "published"}
+BUILTIN = {"csv", "home_office_prc", "ons_pfa", "parquet", "police_uk", "published",
+           "records"}
 
 
 def loader_plugin(name: str, **spec: Any) -> types.ModuleType:

@@ -135,3 +135,16 @@ def test_renderers_are_registered_through_the_plugin_hook() -> None:
     finally:
         reset_plugin_manager()
     assert {"text", "markdown", "html", "json", "csv"} <= names
+
+
+def test_json_numbers_carry_no_binary_noise() -> None:
+    # Issue 19: 11.8% was written 0.11799999999999998 and +4.1 pp 4.1000000000000005.
+    # A value keeps its display precision plus 4 digits, in its own units.
+    import re
+    text = render_json(seed_report())
+    data = json.loads(text)
+    rate = data["sections"][0]["outcomes"][0]["measures"][1]["figures"]
+    assert rate["previous"]["value"] == 0.118 and rate["change"]["value"] == 4.1
+    crime = data["sections"][0]["outcomes"][0]["measures"][0]["figures"]
+    assert crime["change"]["value"] == -14.87849  # shown -14.9%: 1 + 4 decimals
+    assert not re.search(r"\d\.\d*(0000000|9999999)\d", text)

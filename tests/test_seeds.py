@@ -632,7 +632,7 @@ def test_seed000_rendered_sections(seed000: PlanFile) -> None:
     # Headings without their rolled-up status ("Crime Reduction  [Not assessed]").
     lines = [re.sub(r"  \[[^]]*\]$", "", line) for line in r.text.splitlines()]
     for p in seed000.plan.priorities:
-        meta = "; ".join(x for x in (p.lead, f"{p.assessment_type} assessment"
+        meta = "; ".join(x for x in (p.lead, p.board, f"{p.assessment_type} assessment"
                                      if p.assessment_type else "") if x)
         assert lines[lines.index(p.title) + 1] == f"  {meta}"
     # Every objective and update is a qualitative item carried with its status ("grey":

@@ -44,6 +44,12 @@ EXAMPLES = {
   perfcore explain plan.toml --period 2020-21 --measure outcome_rate --figure msg.value
   perfcore explain examples/gwent/plan-2020-21.toml --measure all_crime --figure status""",
     "plugins": "examples:\n  perfcore plugins",
+    "aggregate": """examples:
+  perfcore aggregate street/*-street.csv -o observations.parquet
+  perfcore aggregate street/*.csv --plan plan.toml --shares -o observations.parquet
+  perfcore aggregate street.parquet --population population.csv -o observations.csv
+  perfcore aggregate street/*.csv --backend pyspark -o observations.parquet
+Then: perfcore report plan.toml --data observations.parquet""",
     "measures": "examples:\n  perfcore measures\n  perfcore measures --domain victims",
     "spc": """examples:
   perfcore spc monthly.csv --improvement decrease -o chart.svg
@@ -135,6 +141,8 @@ def _parser() -> argparse.ArgumentParser:
                         "status (the chain from the figures to the status)")
 
     command("plugins", "List installed plugins and what they register.")
+    _aggregate_args(command("aggregate", "Aggregate record-level police.uk files into "
+                            "observations on a query engine (DuckDB, Spark)."))
 
     c = command("catalogue", "Translation catalogues: a plugin's template, .po to .mo.")
     c.add_argument("action", choices=("domain", "compile", "check", "update"),
@@ -194,7 +202,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     args = _parser().parse_args(argv)
     handler = {"report": _report, "validate": _validate, "explain": _explain,
                "plugins": _plugins, "measures": _measures, "spc": _spc,
-               "catalogue": _catalogue}[args.command]
+               "catalogue": _catalogue, "aggregate": _aggregate}[args.command]
     caught: list[warnings.WarningMessage] = []
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -405,6 +413,39 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _plugins(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from perfcore.plugins import run_plugins_command
     return run_plugins_command(out=out, err=err)
+
+
+def _aggregate_args(c: argparse.ArgumentParser) -> None:
+    c.add_argument("records", type=Path, nargs="+", metavar="RECORDS",
+                   help="record files: police.uk street or outcome CSV files, or Parquet")
+    c.add_argument("-o", "--output", type=Path, required=True,
+                   help="observations file to write: .parquet or .csv (long format)")
+    c.add_argument("--plan", type=Path, default=None,
+                   help="keep only the measures this plan uses")
+    c.add_argument("--last-outcome", action="store_true",
+                   help="also count each crime type by last outcome")
+    c.add_argument("--shares", action="store_true",
+                   help="also each crime type's crimes by last outcome, as proportions")
+    c.add_argument("--population", type=Path, default=None,
+                   help="long-format file with organisations' population: adds rates")
+    c.add_argument("--organisation", default=None,
+                   help="the force of every record (default: the Falls within column)")
+    c.add_argument("--backend", default="duckdb",
+                   help="Ibis backend: duckdb (default) or pyspark")
+
+
+def _aggregate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from perfcore.io.records.engine import write_observations
+    keep = None
+    if args.plan is not None:
+        from perfcore.pipeline import load_plan
+        keep = [m.id for m in load_plan(args.plan).plan.measures()]
+    message = write_observations(
+        args.records, args.output, measures=keep, backend=args.backend,
+        last_outcome=args.last_outcome, shares=args.shares, population=args.population,
+        organisation=args.organisation)
+    err.write(message + "\n")
+    return 0
 
 
 def _catalogue(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

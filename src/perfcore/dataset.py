@@ -18,7 +18,7 @@ import itertools
 import math
 import warnings
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, Literal, get_args
 
 import attrs
@@ -95,7 +95,7 @@ def _as_float_column(name: str, values: Sequence[Any] | npt.ArrayLike | None,
         raise DataError(reason=f"has {arr.shape[0] if arr.ndim else 1} values but the key "
                         f"columns have {n}", column=name)
     if arr.dtype.kind in "fiub":
-        out = arr.astype(np.float64)
+        out = _own(arr, np.float64)
     else:
         out = np.empty(n, dtype=np.float64)
         bad: list[tuple[int, Any]] = []
@@ -202,6 +202,21 @@ def _code_column(name: str, codes: npt.ArrayLike, k: int, n: int) -> Codes:
     return arr
 
 
+def _own(arr: npt.NDArray[Any], dtype: type[np.generic]) -> npt.NDArray[Any]:
+    """``arr`` as ``dtype``, copied unless it is read-only and of that type already (an
+    array no one can change can be shared)."""
+    if arr.dtype == dtype and not arr.flags.writeable:
+        return arr
+    return arr.astype(dtype)
+
+
+def _read_only(columns: Mapping[str, FloatArray]) -> dict[str, FloatArray]:
+    """Columns a builder made and hands over, marked read-only so they are not copied."""
+    for column in columns.values():
+        column.flags.writeable = False
+    return dict(columns)
+
+
 def _first_row(raw: Codes, k: int) -> int:
     return int(np.argmax(raw == k))
 
@@ -213,7 +228,7 @@ def _sorted_categories(canonical: Sequence[Any], raw: Codes) -> tuple[tuple[Any,
     # Periods sort by a computed key: computing it once each beats ~n log n __lt__ calls.
     cats = sorted(set(canonical), key=lambda c: c._key() if isinstance(c, Period) else c)
     if list(canonical) == cats:  # distinct and sorted already (a loader's own categories)
-        return tuple(cats), raw.astype(np.int32)
+        return tuple(cats), _own(raw, np.int32)
     lookup = {c: i for i, c in enumerate(cats)}
     remap = np.array([lookup[c] for c in canonical], dtype=np.int32)
     return tuple(cats), remap[raw] if raw.size else np.zeros(0, dtype=np.int32)
@@ -430,7 +445,10 @@ class Dataset:
         :class:`Period` objects) and one code per row into them. Distinct values may
         repeat (two spellings resolved to one code); they are sorted and merged here, and
         duplicate keys raise :class:`DuplicateObservationError` as in
-        :meth:`from_columns`, whose checks and parsing this skips."""
+        :meth:`from_columns`, whose checks and parsing this skips. Columns are copied,
+        except read-only ones of the stored type (float64 fields, int32 codes): those
+        cannot change, so they are shared (a loader marks the arrays it hands over
+        read-only to save a copy: 10 million rows are 80 MB a column)."""
         n = int(np.shape(measure_code)[0]) if np.ndim(measure_code) else -1
         m_cats, m_code = _sorted_categories(
             list(measures), _code_column("measure_code", measure_code, len(measures), n))
@@ -472,6 +490,59 @@ class Dataset:
             measure=cols["measure"], organisation=cols["organisation"], period=cols["period"],
             source=[s or "" for s in cols["source"]], published=published, registry=registry,
             **{f: cols[f] for f in FIELDS})
+
+    @classmethod
+    def from_arrow(cls, data: Any, *, columns: Mapping[str, str] | None = None,
+                   source: str = "", published: Iterable[PublishedFigure] = (),
+                   registry: OrganisationRegistry | Literal[False] | None = None) -> Dataset:
+        """Build from Arrow data in the long format, as :meth:`from_columns` does from
+        Python columns, without a Python object per row (needs pyarrow: the ``arrow``
+        extra).
+
+        ``data`` is a ``pyarrow.Table``, ``RecordBatch``, ``RecordBatchReader`` or
+        record batches, or anything with the Arrow C stream interface
+        (``__arrow_c_stream__``): a Polars DataFrame, a DuckDB relation. Columns:
+        ``measure``, ``organisation``, ``period`` and any of the numeric fields and
+        ``source`` (``columns`` renames: column as written → field); other columns are
+        an error. Key columns may be text or dictionary-encoded (categoricals); a date
+        or timestamp ``period`` gives calendar months. Numeric fields may be numbers
+        (nulls are missing) or text, read as :meth:`from_columns` reads it. Keys are
+        checked once per distinct value, as in :meth:`from_columns`.
+        """
+        from perfcore._arrow import read_long
+        long, written = read_long(data, keys=(*_KEYS, "source"), numeric=FIELDS,
+                                  rename=columns)
+        allowed = {*_KEYS, "source", *FIELDS}
+        unknown = [w for name, w in written.items() if name not in allowed]
+        missing = [k for k in _KEYS if k not in long.keys]
+        if unknown or missing:
+            raise DataError(reason=f"Arrow data: {_column_problems(missing, unknown, allowed)}")
+        m_distinct, o_distinct, p_distinct = (long.keys[k].distinct for k in _KEYS)
+        m_raw, o_raw, p_raw = (long.keys[k].codes() for k in _KEYS)
+        keys = _checked_keys(m_distinct, m_raw, o_distinct, o_raw, p_distinct, p_raw,
+                             registry)
+        values = {f: long.number(f) for f in long.numbers}
+        values.update({f: _text_numbers(f, t.keys.distinct, t.keys.codes())
+                       for f, t in long.text_numbers.items()})
+        if "source" in long.keys:
+            sources = [s.strip() or source for s in map(str, long.keys["source"].distinct)]
+            source_code = long.keys["source"].codes()
+        else:
+            sources, source_code = [source], None
+        return cls.from_codes(measures=keys[0], measure_code=m_raw, organisations=keys[1],
+                              organisation_code=o_raw, periods=keys[2], period_code=p_raw,
+                              sources=sources, source_code=source_code, published=published,
+                              **_read_only(values))
+
+    def to_arrow(self) -> Any:
+        """The observations as a ``pyarrow.Table`` (needs pyarrow): ``measure``,
+        ``organisation`` (ONS code), ``period`` (dictionary-encoded text; a month that
+        would read as a financial year is spelt ``December 2011``), the six numeric
+        fields (NaN where absent) and ``source``, so that
+        ``Dataset.from_arrow(ds.to_arrow(), registry=False) == ds`` (published figures
+        are not included)."""
+        from perfcore._arrow import dataset_columns, pyarrow
+        return pyarrow().table(dataset_columns(self))
 
     def to_records(self) -> list[dict[str, Any]]:
         """Observations as mappings (periods in canonical spelling, absent fields omitted);
@@ -526,8 +597,12 @@ class Dataset:
         key: npt.NDArray[np.int64] | None = self._layout.get("key")
         if key is None:
             no, np_ = len(self.organisations), len(self.periods)
-            key = ((self.measure_code.astype(np.int64) * no + self.organisation_code) * np_
-                   + self.period_code)
+            # In place: one array of n int64, not four (10 million rows are 80 MB each).
+            key = self.measure_code.astype(np.int64)
+            key *= no
+            key += self.organisation_code
+            key *= np_
+            key += self.period_code
             n = key.size
             increasing = n < 2 or bool(np.all(key[1:] > key[:-1]))
             self._layout["key"] = key
@@ -846,3 +921,67 @@ def _merge_published(datasets: Sequence[Dataset]) -> tuple[PublishedFigure, ...]
 
 def _record_key(ds: Dataset) -> list[tuple[tuple[str, Any], ...]]:
     return sorted(tuple(sorted(r.items())) for r in ds.to_records())
+
+
+_KEYS = ("measure", "organisation", "period")
+
+
+def _column_problems(missing: Sequence[str], unknown: Sequence[str],
+                     allowed: Collection[str]) -> str:
+    out = []
+    if missing:
+        out.append(f"missing column(s) {', '.join(missing)}")
+    if unknown:
+        out.append(f"unknown column(s) {', '.join(repr(u) for u in unknown)} (known columns "
+                   f"are {', '.join(sorted(allowed))}; rename with columns={{'name': "
+                   "'field'}})")
+    return "; ".join(out)
+
+
+def _checked_keys(m_distinct: list[Any], m_raw: Codes, o_distinct: list[Any], o_raw: Codes,
+                  p_distinct: list[Any], p_raw: Codes,
+                  registry: OrganisationRegistry | Literal[False] | None,
+                  ) -> tuple[list[str], list[str], list[Period]]:
+    """Distinct keys checked as :meth:`Dataset.from_columns` checks them (periods
+    parsed, organisations resolved, measures non-empty), each once; a bad one raises
+    naming the first row holding it."""
+    periods: list[Period] = []
+    for k, p in enumerate(p_distinct):
+        try:
+            periods.append(parse_period(p))
+        except Exception as exc:
+            i = _first_row(p_raw, k)
+            raise DataError(reason=str(exc), row=i, column="period") from exc
+    orgs = [str(o) for o in o_distinct]
+    if registry is not False:
+        reg = registry or default_registry()
+        resolved: list[str] = []
+        for k, o in enumerate(orgs):
+            try:
+                resolved.append(reg.code(o))
+            except UnknownOrganisationError as exc:
+                i = _first_row(o_raw, k)
+                raise UnknownOrganisationError(
+                    organisation=o, suggestions=exc.suggestions, row=i,
+                    hint="pass registry=False to keep organisation names as given") from exc
+        orgs = resolved
+    for k, m in enumerate(m_distinct):
+        if not isinstance(m, str) or not m:
+            i = _first_row(m_raw, k)
+            raise DataError(reason=f"must be a non-empty id, not {m!r}", row=i,
+                            column="measure")
+    return m_distinct, orgs, periods
+
+
+def _text_numbers(name: str, cells: list[Any], codes: Codes) -> FloatArray:
+    """A text column given as its distinct cells and each row's code, parsed as
+    :func:`_as_float_column` parses text, once per distinct cell; a bad cell raises
+    naming the first row holding it."""
+    try:
+        parsed = _as_float_column(name, np.array(cells, dtype=object), len(cells))
+    except DataError as exc:
+        k = int(exc.fields.get("rows", (0,))[0])
+        i = _first_row(codes, k)
+        raise DataError(reason=f"{cells[k]!r} is not a number", column=name,
+                        row=i) from None
+    return parsed[codes] if len(cells) else np.full(codes.shape, np.nan)

@@ -73,7 +73,9 @@ class Explanation:
     code: str = ""
 
     def __str__(self) -> str:
-        ins = ", ".join(f"{k} = {v}" for k, v in self.inputs.items())
+        # Floats to 12 significant digits: the figures, not their binary noise.
+        ins = ", ".join(f"{k} = {f'{v:.12g}' if isinstance(v, float) else v}"
+                        for k, v in self.inputs.items())
         why = f" [{', '.join(self.reasons)}]" if self.reasons else ""
         shown = self.code if self.code else f"{self.value:g}"
         return (f"{self.measure} / {self.organisation} / {self.figure} = {shown}{why}\n"

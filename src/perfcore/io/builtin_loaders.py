@@ -29,9 +29,17 @@ def perfcore_register_loaders() -> Iterable[LoaderSpec]:
         LoaderSpec(name="ons_pfa", description="ONS police force area tables P1 (offences) "
                    "and P3 (population), long CSV", patterns=("ons_pfa_*.csv", "ons-pfa-*.csv"),
                    load="perfcore.io.ons_pfa:load_ons_pfa"),
+        LoaderSpec(name="parquet", description="perfcore long format as a Parquet file "
+                   "(the csv loader's columns; needs the arrow extra)",
+                   patterns=("*.parquet",), load="perfcore.io.arrow:load_parquet"),
         LoaderSpec(name="police_uk", description="data.police.uk street and outcomes files "
                    "(record-level, or counted) as counts by month × force × category",
                    patterns=("*-street.csv", "*-outcomes.csv", "street_counts_by_*.csv",
                              "outcomes_counts_by_*.csv"),
                    load="perfcore.io.police_uk:load_police_uk"),
+        LoaderSpec(name="records", description="record-level police.uk crimes or outcomes "
+                   "aggregated on a query engine (Ibis, DuckDB by default; needs the records "
+                   "extra) into counts, outcome shares and rates",
+                   patterns=("*-street.parquet", "*-outcomes.parquet", "*.records.parquet",
+                             "*.records.csv"), load="perfcore.io.records.engine:load_records"),
     ]

@@ -27,8 +27,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from pathlib import Path
-from typing import cast
+from typing import Literal, cast
 
+from perfcore._arrow import has_pyarrow
 from perfcore.dataset import FIELDS, Dataset
 from perfcore.io._table import (
     FloatArray,
@@ -53,7 +54,8 @@ KEY_COLUMNS = ("measure", "organisation", "period")
 def load_long_csv(path: str | Path, *, columns: Mapping[str, str] | None = None,
                   ignore_columns: Collection[str] = (), registry: RegistryOption = None,
                   prefer: str | None = None, source: str | None = None,
-                  encoding: str = "utf-8-sig") -> Dataset:
+                  encoding: str = "utf-8-sig",
+                  engine: Literal["auto", "python"] = "auto") -> Dataset:
     """Read a long-format CSV file into a :class:`~perfcore.dataset.Dataset`.
 
     Parameters
@@ -73,6 +75,11 @@ def load_long_csv(path: str | Path, *, columns: Mapping[str, str] | None = None,
         The source of rows with a blank ``source`` cell (default: the file name).
     encoding
         Text encoding (default UTF-8, with or without a byte-order mark).
+    engine
+        ``"auto"`` (default): with pyarrow installed (the ``arrow`` extra), a fast path
+        reads the file (:func:`perfcore.io.arrow.read_long_csv_fast`), handing anything
+        it does not handle itself to perfcore's own parser, which gives the same
+        dataset and the same errors; ``"python"``: perfcore's own parser only.
 
     Raises
     ------
@@ -82,6 +89,16 @@ def load_long_csv(path: str | Path, *, columns: Mapping[str, str] | None = None,
     DuplicateObservationError
         Two rows with the same measure × organisation × period (both rows named).
     """
+    if engine not in ("auto", "python"):
+        from perfcore.errors import OptionError
+        raise OptionError.for_choice("engine", engine, ("auto", "python"))
+    if engine == "auto" and has_pyarrow():
+        from perfcore.io.arrow import read_long_csv_fast
+        fast = read_long_csv_fast(path, columns=columns, ignore_columns=ignore_columns,
+                                  registry=registry, prefer=prefer, source=source,
+                                  encoding=encoding)
+        if fast is not None:
+            return fast
     table = read_table(path, required=KEY_COLUMNS, optional=(*FIELDS, "source"),
                        ignore=ignore_columns, rename=columns, encoding=encoding,
                        layout="long CSV", context={"measure": "measure",

@@ -375,3 +375,24 @@ def _one_force(name: str, registry: RegistryOption) -> str:
         return name
     from perfcore.organisations import default_registry
     return (registry or default_registry()).code(name)
+
+
+def count_records(*, kind: Literal["street", "outcomes"], months: list[Period],
+                  month_code: IntArray, forces: list[str], force_code: IntArray,
+                  categories: list[str], category_code: IntArray,
+                  breakdown: tuple[list[str], IntArray] | None = None,
+                  weight: FloatArray | None = None, source: str) -> Dataset:
+    """The counts :func:`load_police_uk` makes of record-level rows, from rows given as
+    codes into valid distinct values (months, forces as kept, crime or outcome types,
+    and last outcomes for ``breakdown``), each row counted ``weight`` times (an engine's
+    group counts; default once). The same measure ids, and the same zeros for every
+    category of every month × force present."""
+    layout = _Layout(kind=kind, record_level=True, required=(),
+                     breakdown="last_outcome_category" if breakdown is not None else None)
+    counter = _Counter(cast(list[Period | None], months), month_code,
+                       cast(list[str | None], forces), force_code, weight)
+    _count_categories(counter, layout, categories, category_code,
+                      _Ids(mapping=label_mapping(None), total=_total_id(None)))
+    if breakdown is not None:
+        _count_pairs(counter, layout, categories, category_code, *breakdown)
+    return counter.observations.dataset(source=source)

@@ -301,6 +301,8 @@ class ReportBuilder:
                 internal = self.assessment_texts(measure, (str(score.inputs["commentary"]),),
                                                  score.inputs)
             cells.append(self.status_cell(status, basis, measure.kind))
+        cells = [attrs.evolve(c, precision=self.precision(c.key, m, decimals))
+                 for c in cells]
         return Row(measure=m, cells=tuple(cells), status=status, status_basis=basis,
                    status_reasons=tuple(reasons), internal=internal,
                    published=published_lines(ev, j, measure, used, self.who,
@@ -318,6 +320,15 @@ class ReportBuilder:
         own = {str(e): f"{where} evidence" for e in inputs.get("evidence", ())}
         own[str(inputs.get("commentary", ""))] = f"{where} commentary"
         return tuple(self.tr(r, own[r]) if r and r in own else r for r in reasons)
+
+    def precision(self, key: str, m: Measure, decimals: int) -> int | None:
+        """The decimals a cell's value is shown to, in the value's own units."""
+        if key in ("previous", "current") or key.startswith("history:") \
+                or key.endswith(".value"):
+            return decimals + (2 if m.kind is MeasureKind.PROPORTION else 0)
+        if key == "change" or key.endswith(".change"):
+            return self.display.change_decimals
+        return 0 if key.endswith(".rank") else None
 
     def charts(self, measure: Measure, m: Measure, i: int, decimals: int) -> dict[str, Any]:
         """The data of a row's charts: its sparkline (3 or more values of its series), its

@@ -25,8 +25,21 @@ __all__ = ["FigureTable", "TableValue", "figure_table", "render_csv", "render_js
            "report_to_dict"]
 
 
-def _num(v: float | None) -> float | None:
-    return None if v is None or (isinstance(v, float) and math.isnan(v)) else v
+#: Digits kept beyond a figure's display precision in JSON and CSV: enough for any
+#: further calculation, none of the binary noise (4.1000000000000005 is written 4.1).
+EXTRA_DIGITS = 4
+
+
+def _num(v: float | None, precision: int | None = None) -> float | None:
+    """A number for JSON and CSV: None for NaN; rounded to its display precision plus
+    :data:`EXTRA_DIGITS` (12 significant digits when it has none)."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    if math.isinf(v):
+        return v
+    if precision is None:
+        return float(f"{v:.12g}")
+    return round(float(v), precision + EXTRA_DIGITS) + 0.0
 
 
 def _code(code: Code | None) -> str | None:
@@ -102,7 +115,8 @@ def _one_to_dict(report: Report) -> dict[str, Any]:
                     "polarity": r.measure.polarity.value, "unit": r.measure.unit,
                     "status": _code(r.status), "status_basis": _code(r.status_basis),
                     "status_reasons": list(r.status_reasons),
-                    "figures": {c.key: {"value": _num(c.value), "display": c.text,
+                    "figures": {c.key: {"value": _num(c.value, c.precision),
+                                        "display": c.text,
                                         "label": c.label, "method": c.method,
                                         "source": c.source, "code": _code(c.code),
                                         "flags": list(c.flags), "reasons": _reasons(c),
@@ -211,6 +225,7 @@ def _csv_cell(value: TableValue) -> str:
 
 
 def _figure_rows(report: Report) -> list[tuple[TableValue, ...]]:
-    return [(s.title, o.statement, r.measure.id, c.key, _num(c.value), c.text, c.method,
+    return [(s.title, o.statement, r.measure.id, c.key, _num(c.value, c.precision), c.text,
+             c.method,
              c.source, _code(c.suppressed) or "")
             for s in report.sections for o in s.outcomes for r in o.rows for c in r.cells]

@@ -33,7 +33,9 @@ class Cell:
     — or, for a status that rests on no evidence, the :class:`~perfcore.codes.StatusBasis`
     saying why) and ``note`` its words in the report's language; ``flags`` caveats a
     reader must see (``"small_base"``: a % change from a small previous value;
-    ``"low_count"``: a figure resting on few events). ``count`` and ``base`` are the
+    ``"low_count"``: a figure resting on few events); ``precision`` the decimals ``value``
+    is shown to, in its own units (a proportion shown as 15.9% has precision 3), from
+    which JSON and CSV round away binary noise. ``count`` and ``base`` are the
     events behind a recorded figure (the count itself, or a rate's or proportion's
     numerator) and its denominator, population or sample size, for disclosure control;
     ``suppressed`` says why a public edition withholds the figure (its ``text`` is then
@@ -48,6 +50,7 @@ class Cell:
     code: Code | None = None
     note: str = ""
     flags: tuple[str, ...] = ()
+    precision: int | None = None
     count: float | None = None
     base: float | None = None
     suppressed: SuppressionReason | None = None
