@@ -132,3 +132,15 @@ def test_loaders_and_renderers_are_imported_only_when_chosen() -> None:
     loaders, renderers, imported = out.splitlines()
     assert "police_uk" in loaders and "dvds_cases" in loaders and "xlsx" in renderers
     assert imported == "['perfcore.io.long_csv', 'perfcore.io.published', 'perfcore.report.text']"
+
+
+def test_a_small_plans_report_imports_no_columnar_engine() -> None:
+    # The long-CSV loader's pyarrow fast path is for large files: importing pyarrow (and
+    # pandas with it) costs more than parsing the Gwent plan's 1 kB of data.
+    assert _python(f"""
+        import io
+        from perfcore.cli import main
+        main(["report", {str(GWENT)!r}], stdout=io.StringIO())
+        print([m for m in ("pyarrow", "pandas", "polars", "duckdb", "ibis")
+               if m in sys.modules])
+    """) == "[]"
