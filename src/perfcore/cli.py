@@ -112,17 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     c = command("report", "Evaluate a plan on its data and render a report.")
     plan_and_data(c)
     period_args(c, several=True)
-    _output_args(c, "text, markdown, html, json, csv, xlsx, or a plugin renderer", "text",
-                 ".txt, .md, .html, .json, .csv, .xlsx ...")
-    c.add_argument("--lang", default="en",
-                   help="report language: en, cy, or en+cy for a bilingual report with "
-                        "Welsh first (default en)")
-    c.add_argument("--translation-fallback", choices=("error", "mark"), default="error",
-                   help="a plan text with no translation: stop with an error listing them "
-                        "all (default), or show it in English behind a visible marker")
-    c.add_argument("--colour", choices=("auto", "always", "never"), default="auto",
-                   help="colour in text reports (default: only on a terminal)")
-    _public_args(c)
+    _report_args(c)
 
     c = command("validate", "Check a plan (and its data) and list every problem.")
     plan_and_data(c)
@@ -157,6 +147,20 @@ def _parser() -> argparse.ArgumentParser:
 
     _spc_args(command("spc", "Chart one series as an XmR chart (SVG or HTML)."))
     return p
+
+
+def _report_args(c: argparse.ArgumentParser) -> None:
+    _output_args(c, "text, markdown, html, json, csv, xlsx, or a plugin renderer", "text",
+                 ".txt, .md, .html, .json, .csv, .xlsx ...")
+    c.add_argument("--lang", default="en",
+                   help="report language: en, cy, or en+cy for a bilingual report with "
+                        "Welsh first (default en)")
+    c.add_argument("--translation-fallback", choices=("error", "mark"), default="error",
+                   help="a plan text with no translation: stop with an error listing them "
+                        "all (default), or show it in English behind a visible marker")
+    c.add_argument("--colour", choices=("auto", "always", "never"), default="auto",
+                   help="colour in text reports (default: only on a terminal)")
+    _public_args(c)
 
 
 def _spc_args(c: argparse.ArgumentParser) -> None:

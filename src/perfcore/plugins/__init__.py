@@ -4,12 +4,16 @@ Plugins are advertised in the ``perfcore`` entry-point group of their distributi
 loaded the first time something needs them, never at ``import perfcore``. The façade
 functions here (:func:`registry`, :func:`domains`, :func:`measures`, :func:`get_measure`,
 :func:`derived_measures`, :func:`scorers`, :func:`loaders`, :func:`renderers`, :func:`catalogues`,
-:func:`plugin_info`) read the installed plugins' :class:`Registry`; the pipeline passes a
-registry explicitly to the stages that need one, with this one as the default.
+:func:`plugin_info`, :func:`broken_plugins`) read the installed plugins' :class:`Registry`;
+the pipeline passes a registry explicitly to the stages that need one, with this one as
+the default. A broken plugin is skipped with a warning and listed in
+:attr:`Registry.broken` (see :mod:`perfcore.plugins.manager`).
 
 - :mod:`perfcore.plugins.hookspecs` -- the hooks and the ``hookimpl`` marker;
 - :mod:`perfcore.plugins.specs` -- the records plugins register;
 - :mod:`perfcore.plugins.manager` -- the plugin manager, its settings and cache;
+- :mod:`perfcore.plugins.calls` -- lazily imported callables and the guard that names a
+  failing plugin;
 - :mod:`perfcore.plugins.testing` -- helpers for testing a plugin;
 - :mod:`perfcore.plugins.i18n_tools` -- message catalogues for plugin authors.
 """
