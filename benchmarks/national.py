@@ -95,7 +95,7 @@ TARGET_RATIO = 50.0
 LAST_MONTH = Month(2024, 3)
 CONFIDENCE = 0.95
 MSG_SIZE = 7
-#: XmR constants (METHODS.md §5), written out again for the baseline.
+#: XmR constants (docs/spc.md §5), written out again for the baseline.
 XMR_LIMIT, XMR_SCREEN, XMR_RUN = 2.66, 3.267, 7
 #: Poisson counts below this get an exact interval, Byar's otherwise (PHE's rule, as
 #: perfcore's count_ci(method="auto")).
@@ -378,7 +378,7 @@ def _poisson_ci(x: pd.Series, alpha: float) -> tuple[pd.Series, pd.Series]:
 
 
 def _xmr_series(y: pd.Series) -> pd.DataFrame:
-    """One XmR chart the pandas way (METHODS.md §5: screening on, outside limits and a
+    """One XmR chart the pandas way (docs/spc.md §5: screening on, outside limits and a
     run of 7)."""
     mean = y.mean()
     mr = y.diff().abs()

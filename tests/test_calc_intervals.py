@@ -1,4 +1,4 @@
-"""Confidence intervals (METHODS.md §2) against PHEindicatormethods, published values,
+"""Confidence intervals (docs/methodology.md §2) against PHEindicatormethods, published values,
 statsmodels and scipy."""
 
 from __future__ import annotations
@@ -155,7 +155,7 @@ def test_means_match_phe_mean(confidence: float) -> None:
 
 
 def test_methods_md_anchor_values() -> None:
-    # METHODS.md §2: z = 1.959964 (95%), 3.090232 (99.8%); x = 0 at 95% → (0, 3.689).
+    # docs/methodology.md §2: z = 1.959964 (95%), 3.090232 (99.8%); x = 0 at 95% → (0, 3.689).
     r = count_ci(0, confidence=[0.95, 0.998])
     assert list(r.lower) == [0.0, 0.0]
     assert float(r.upper[0]) == pytest.approx(3.6888794541139363, rel=1e-12)  # −ln(0.025)

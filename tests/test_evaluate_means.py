@@ -52,3 +52,12 @@ def test_an_untested_mean_says_which_input_is_missing(fields: dict[str, list[flo
     assert not ev.test.tested[0, 0]
     assert ev.test.untested[0, 0] == why
     assert ev.direction.assessment[0, 0] != Direction.IMPROVING
+
+
+def test_explain_names_welchs_test_for_a_mean() -> None:
+    # It named the conditional exact test of two counts, which a mean is never tested by.
+    ev = _evaluation(value=[14.2, 13.1], sd=[9.8, 9.1], sample_size=[1820.0, 1945.0])
+    for figure in ("significant", "pvalue"):
+        explained = ev.explain("attend_minutes", figure)
+        assert explained.method == "mean_change_test"
+    assert "Welch" in ev.explain("attend_minutes", "significant").formula

@@ -275,8 +275,8 @@ def test_from_arrow_errors_name_the_first_row() -> None:
             "period": ["2020-04", "2020-05"], "value": [1.0, 2.0]}
     with pytest.raises(UnknownOrganisationError, match="row 1: unknown organisation 'Gwnet'"):
         Dataset.from_arrow(pa.table({**base, "organisation": ["Gwent", "Gwnet"]}))
-    with pytest.raises(DataError, match="row 1, column 'period': period '2020-13': not a "
-                       "financial year"):
+    with pytest.raises(DataError,
+                       match="row 1, column 'period': period '2020-13': not a financial year"):
         Dataset.from_arrow(pa.table({**base, "period": ["2020-04", "2020-13"]}))
     with pytest.raises(DataError, match="row 1, column 'measure': must be a non-empty id"):
         Dataset.from_arrow(pa.table({**base, "measure": ["a", None]}))

@@ -1,4 +1,4 @@
-"""Crime outcomes (METHODS.md §6) and the Crime Severity Score (§7), on real data."""
+"""Crime outcomes (docs/methodology.md §6) and the Crime Severity Score (§7), on real data."""
 
 from __future__ import annotations
 

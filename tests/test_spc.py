@@ -174,7 +174,7 @@ def test_assurance_matches_nhsr(direction: int, expected: list[str]) -> None:
 
 
 def test_mdc_worked_example_screening_off() -> None:
-    # Making Data Count worked example (METHODS.md §5): mean 23.20, UPL 37.64, LPL 8.76
+    # Making Data Count worked example (docs/spc.md §5): mean 23.20, UPL 37.64, LPL 8.76
     r = quiet_xmr(MDC_EXAMPLE, screen_outliers=False)
     assert r.mean[0] == pytest.approx(23.2, abs=1e-12)
     assert r.upl[0] == pytest.approx(37.64, abs=1e-12)

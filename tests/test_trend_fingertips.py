@@ -1,4 +1,4 @@
-"""Trend markers as Fingertips publishes them (METHODS.md §4).
+"""Trend markers as Fingertips publishes them (docs/methodology-comparison.md §4).
 
 The reference below is written from the description of Fingertips' trend marker
 calculator (``TrendMarkerCalculator`` in ukhsa-collaboration/fingertips-open,

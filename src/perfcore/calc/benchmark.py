@@ -1,4 +1,4 @@
-"""Comparison with a benchmark by the Fingertips rule (METHODS.md §3).
+"""Comparison with a benchmark by the Fingertips rule (docs/methodology-comparison.md §3).
 
 Every function is vectorised: organisations lie along the **last axis** of the data arrays,
 and any leading axes (measures, periods) broadcast through.

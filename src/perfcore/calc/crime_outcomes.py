@@ -1,4 +1,4 @@
-"""Home Office crime outcomes (METHODS.md §6): outcome rates on the two bases used in
+"""Home Office crime outcomes (docs/methodology.md §6): outcome rates on the two bases used in
 practice, with a configurable set of "positive" outcomes.
 
 * **Crimes recorded in the period** (the Home Office outcomes tables' basis): outcomes
@@ -12,7 +12,7 @@ practice, with a configurable set of "positive" outcomes.
 
 The outcome types 1–22 are a table passed in (:func:`perfcore.data.outcome_types` reads the
 one shipped with perfcore; calc reads no files). The default positive set is charge/summons
-(types 1 and 1A), as METHODS.md §6 says.
+(types 1 and 1A), as docs/methodology.md §6 says.
 
 Examples
 --------
@@ -44,7 +44,7 @@ __all__ = [
     "outcome_rate",
 ]
 
-#: Charge/summons, the default positive outcome set (METHODS.md §6).
+#: Charge/summons, the default positive outcome set (docs/methodology.md §6).
 DEFAULT_POSITIVE: tuple[str, ...] = ("1", "1A")
 
 

@@ -1,4 +1,5 @@
-"""Direction of travel (METHODS.md §4): arrow, assessment and Fingertips trend markers.
+"""Direction of travel: arrow, assessment and Fingertips trend markers
+(docs/methodology-comparison.md §4).
 
 The **arrow** is always the sign of the change (↑ ↓ →). The **assessment** (improving /
 deteriorating / no change) reads the arrow through the measure's polarity, but only

@@ -1,7 +1,8 @@
 """Funnel plots (PHEindicatormethods-compatible) and overdispersion (Spiegelhalter 2005).
 
-METHODS.md §3. Every function is vectorised: organisations lie along the **last axis** of
-the data arrays, and any leading axes (measures, periods) broadcast through.
+Methods: docs/methodology-comparison.md §3. Every function is vectorised: organisations
+lie along the **last axis** of the data arrays, and any leading axes (measures, periods)
+broadcast through.
 
 References
 ----------

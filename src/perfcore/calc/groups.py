@@ -1,9 +1,10 @@
 """Peer groups: membership, group averages, ranks within a group and descriptive bands.
 
-METHODS.md §3. Every function is vectorised: organisations lie along the **last axis** of
-the data arrays, and any leading axes (measures, periods) broadcast through. A group
-(e.g. a force's Most Similar Group) is a row of a (groups x organisations) membership
-matrix; averages over many groups at once are one matrix product.
+Methods: docs/methodology-comparison.md §3. Every function is vectorised: organisations
+lie along the **last axis** of the data arrays, and any leading axes (measures, periods)
+broadcast through. A group (e.g. a force's Most Similar Group) is a row of a (groups x
+organisations) membership matrix; averages over many groups at once are one matrix
+product.
 """
 
 from __future__ import annotations

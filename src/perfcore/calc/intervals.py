@@ -1,4 +1,4 @@
-"""Confidence intervals (METHODS.md §2), with PHEindicatormethods' defaults.
+"""Confidence intervals (docs/methodology.md §2), with PHEindicatormethods' defaults.
 
 One-sample intervals
     :func:`proportion_ci` (Wilson score, or exact Clopper–Pearson), :func:`count_ci`

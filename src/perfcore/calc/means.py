@@ -1,4 +1,4 @@
-"""The change in a mean between two periods: Welch's t-test (METHODS.md §2).
+"""The change in a mean between two periods: Welch's t-test (docs/methodology.md §2).
 
 For measures that are means of independent samples — an average satisfaction score, an
 average time to attend — summarised per period as a mean, a standard deviation and a

@@ -1,4 +1,4 @@
-"""Harm weighting: the ONS Crime Severity Score (CSS), METHODS.md §7.
+"""Harm weighting: the ONS Crime Severity Score (CSS), docs/methodology.md §7.
 
 CSS = Σ (count of offences of each Home Office offence code × its ONS severity weight)
 ÷ population × 1,000. The weights are an argument: perfcore ships one vintage of the ONS

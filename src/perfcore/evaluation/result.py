@@ -252,6 +252,17 @@ def _figure_array(ev: Evaluation, figure: str) -> Any:
     return arrays[figure]
 
 
+# The test of a change, by ``ChangeTest.method``: what "significant" means, and the function.
+_TESTS = {
+    "rate_ratio": ("conditional exact interval of the ratio current/previous excludes 1",
+                   "rate_ratio_ci"),
+    "newcombe": ("Newcombe hybrid score interval of the pp change excludes 0", "pp_change_ci"),
+    "welch": ("Welch's t interval of the difference of the means excludes 0",
+              "mean_change_test"),
+    "": ("no test of a change for this kind of measure", "none"),
+}
+
+
 def _formulas(ev: Evaluation, m: Measure, i: int, j: int) -> dict[str, tuple[str, str]]:
     pp = m.kind.uses_pp_change
     ci_method = IntervalMethod(int(ev.interval.method[i, j])).code
@@ -264,11 +275,8 @@ def _formulas(ev: Evaluation, m: Measure, i: int, j: int) -> dict[str, tuple[str
         "absolute_change": ("current − previous", "difference"),
         "lower": (f"{ev.interval.confidence:.1%} confidence interval, lower bound", ci_method),
         "upper": (f"{ev.interval.confidence:.1%} confidence interval, upper bound", ci_method),
-        "significant": (("Newcombe hybrid score interval of the pp change excludes 0" if pp
-                         else "conditional exact interval of the ratio current/previous "
-                              "excludes 1"), "pp_change_ci" if pp else "rate_ratio_ci"),
-        "pvalue": ("two-sided p-value of the test of the change",
-                   "pp_change_ci" if pp else "rate_ratio_ci"),
+        "significant": _TESTS[ev.test.method[i]],
+        "pvalue": ("two-sided p-value of the test of the change", _TESTS[ev.test.method[i]][1]),
         "direction": ("arrow = sign of change; assessment from polarity "
                       f"({m.polarity.value})", ev.direction.method),
         "trend": (f"Fingertips trend marker over the last {ev.trend.points} periods",

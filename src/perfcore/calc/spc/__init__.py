@@ -4,7 +4,7 @@ One vectorised core charts thousands of series at once (:func:`xmr_batch`); :fun
 charts one series through the same core, so the two always agree exactly: its
 :class:`XmrResult` is a view of one row of an :class:`XmrBatchResult`.
 
-Method (METHODS.md §5; default profile ``nhsr`` = NHSRplotthedots 0.2.2):
+Method (docs/spc.md §5; default profile ``nhsr`` = NHSRplotthedots 0.2.2):
 
 * Per rebase group: mean; moving ranges ``|x_t - x_{t-1}|`` inside the group; MR̄;
   process limits ``mean ± 2.66·MR̄``; near limits ``mean ± (2·2.66/3)·MR̄``.

@@ -86,7 +86,7 @@ class SpcRules:
         A group with fewer points than this has trial limits: 13 in every profile, as
         NHSRplotthedots 0.2.2 computes it (``ptd_add_short_group_warnings``:
         ``n() < getOption("ptd_spc.warning_threshold", 13)``, although its message and
-        its documentation say 12) and METHODS.md §5 says ("fewer than 13 points").
+        its documentation say 12) and docs/spc.md §5 says ("fewer than 13 points").
     """
 
     run_length: int = 7
