@@ -10,8 +10,9 @@ the Gwent report within 2× ``import numpy``.
 The rows besides the goal say where the time goes: the interpreter alone; numpy with
 scipy.special, the floor of any run that needs scipy (the Gwent report's significance
 tests do: the exact test of two counts uses the incomplete beta function and its inverse,
-Newcombe's interval normal quantiles); ``import perfcore``, ``perfcore --help``,
-``perfcore plugins`` and ``perfcore validate``, which import no scipy. Every process runs
+Newcombe's interval normal quantiles); ``import perfcore``, ``perfcore --help`` and
+``perfcore plugins``, which import no scipy; ``perfcore validate``, which runs every stage
+of the report but rendering. Every process runs
 with the environment this script runs with, so put the sources to measure on
 ``PYTHONPATH``.
 """
