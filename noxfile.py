@@ -1,4 +1,4 @@
-"""Developer tasks. ``nox`` runs the tests; ``nox -s lint docs benchmarks`` the rest."""
+"""Developer tasks. ``nox`` runs the tests; ``nox -s lint docs benchmarks fuzz`` the rest."""
 
 from __future__ import annotations
 
@@ -26,6 +26,15 @@ def tests(session: nox.Session) -> None:
     """Run the test suite (the same tests as the README command)."""
     _install_project(session, "test")
     session.run("pytest", *session.posargs)
+
+
+@nox.session
+def fuzz(session: nox.Session) -> None:
+    """Property tests of every calc function and loader at 10,000 examples each."""
+    _install_project(session, "test")
+    session.run("pytest", "-p", "no:cacheprovider", "tests/test_fuzz_calc.py",
+                "tests/test_fuzz_loaders.py", *session.posargs,
+                env={"HYPOTHESIS_PROFILE": "fuzz"})
 
 
 @nox.session

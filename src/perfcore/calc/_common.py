@@ -33,6 +33,7 @@ __all__ = [
     "Reason",
     "StrArray",
     "as_float",
+    "blank_overflow",
     "broadcast",
     "broadcast_signs",
     "check_choice",
@@ -76,11 +77,15 @@ class Reason(enum.IntFlag):
     ZERO_DENOMINATOR = enum.auto()  #: denominator or population is 0
     TOO_FEW = enum.auto()  #: too few points / members for the method
     NOT_INTEGER = enum.auto()  #: a count was required to be whole
+    #: the inputs are beyond what the method can compute (a % change from a base of
+    #: 5e-324 is too large for a float; an exact interval for n = 1e300): never ±inf
+    OVERFLOW = enum.auto()
 
 
 #: Reasons that make a value unusable (as opposed to SMALL_BASE, a caveat only).
 INVALID = (Reason.MISSING | Reason.ZERO_BASE | Reason.NEGATIVE | Reason.NON_FINITE
-           | Reason.X_GT_N | Reason.ZERO_DENOMINATOR | Reason.TOO_FEW | Reason.NOT_INTEGER)
+           | Reason.X_GT_N | Reason.ZERO_DENOMINATOR | Reason.TOO_FEW | Reason.NOT_INTEGER
+           | Reason.OVERFLOW)
 
 
 def reason_names(mask: int | np.integer[Any]) -> tuple[str, ...]:
@@ -150,6 +155,29 @@ def ratio_reasons(x: FloatArray, n: FloatArray, *, proportion: bool = True) -> F
     return reasons
 
 
+def blank_overflow(reasons: npt.ArrayLike, *results: FloatArray,
+                   usable: BoolArray | None = None) -> list[npt.NDArray[Any]]:
+    """``[reasons, *results]``: the results with NaN wherever one of them came out ±inf
+    or NaN from usable inputs, and a copy of ``reasons`` with ``OVERFLOW`` set there: a
+    figure too large for a float, or one the method's special functions cannot reach,
+    is not a figure. ``usable`` (default: no invalidating reason) says where the results
+    must be numbers. A result may carry leading axes (confidence levels) beyond
+    ``reasons``' shape; an element failing at any level is blanked at every one.
+    Compute the results under ``np.errstate`` with overflow ignored."""
+    flags = np.array(reasons, dtype=np.uint16)
+    over = np.zeros(flags.shape, dtype=bool)
+    for r in results:
+        bad = ~np.isfinite(r)
+        if bad.ndim > flags.ndim:
+            bad = np.asarray(bad.any(axis=tuple(range(bad.ndim - flags.ndim))))
+        over |= bad
+    over &= ~invalid(flags) if usable is None else usable
+    if not over.any():
+        return [flags, *results]
+    set_reason(flags, over, Reason.OVERFLOW)
+    return [flags, *(np.where(over, np.nan, r) for r in results)]
+
+
 def positive_option(name: str, value: Any, *, allow_zero: bool = False) -> float:
     """``value`` as a float if it is a finite number > 0 (``>= 0`` with ``allow_zero``),
     else :class:`OptionError` naming the option."""
@@ -215,7 +243,8 @@ def confidence_levels(confidence: float | Sequence[float]) -> tuple[float, ...]:
             cf = float("nan")
         if 1 < cf < 100:
             cf = cf / 100
-        if not 0 < cf < 1:
+        # A level within a rounding error of 0 (5e-324) has z = 0 and no interval.
+        if not (0 < cf < 1 and 1.0 - cf < 1.0):
             raise OptionError(
                 reason="not a level; give a fraction in (0, 1) such as 0.95 or a percentage "
                 "such as 99.8",

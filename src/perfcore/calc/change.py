@@ -20,6 +20,7 @@ from perfcore.calc._common import (
     FloatArray,
     Reason,
     as_float,
+    blank_overflow,
     broadcast,
     check_choice,
     flag,
@@ -63,7 +64,8 @@ class ChangeResult:
     reasons : ndarray of uint16
         :class:`~perfcore.calc.Reason` bit mask per element: ``ZERO_BASE`` (previous is 0,
         % change undefined), ``SMALL_BASE`` (a caveat only: value still computed),
-        ``MISSING``, ``NON_FINITE``, ``NEGATIVE``, ``X_GT_N`` (a proportion above 1).
+        ``MISSING``, ``NON_FINITE``, ``NEGATIVE``, ``X_GT_N`` (a proportion above 1),
+        ``OVERFLOW`` (a change too large for a float: from a base of 5e-324).
     unit : str
         ``"%"`` or ``"pp"``.
     """
@@ -103,7 +105,8 @@ def pct_change(current: npt.ArrayLike, previous: npt.ArrayLike, *,
         ``unit="%"``. previous = 0 gives NaN with ``ZERO_BASE`` (never ±inf), and so
         does a previous value so near 0 that the change overflows (``5e-324``); a negative
         previous value gives NaN with ``NEGATIVE`` (a % change of a negative base has no
-        direction) and one :class:`~perfcore.errors.InvalidInputWarning`.
+        direction) and one :class:`~perfcore.errors.InvalidInputWarning`; a change too
+        large for a float (121 from a previous value of 5e-324) is NaN with ``OVERFLOW``.
 
     Examples
     --------
@@ -127,6 +130,7 @@ def pct_change(current: npt.ArrayLike, previous: npt.ArrayLike, *,
     set_reason(reasons, overflow, Reason.ZERO_BASE)
     value = np.where(overflow, np.nan, value)
     absolute = _absolute(cur, prev, reasons)
+    reasons, value, absolute = blank_overflow(reasons, value, absolute)
     warn_invalid(reasons, "pct_change")
     return ChangeResult(current=cur, previous=prev, value=value, absolute=absolute,
                         reasons=reasons, unit="%")
@@ -168,7 +172,7 @@ def pp_change(current: npt.ArrayLike, previous: npt.ArrayLike) -> ChangeResult:
 def _absolute(cur: FloatArray, prev: FloatArray, reasons: FlagArray) -> FloatArray:
     # A zero base still has a meaningful absolute change; any other reason does not.
     unusable = invalid(reasons & np.uint16(~Reason.ZERO_BASE & 0xFFFF))
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):  # overflow: see blank_overflow
         return np.where(unusable, np.nan, cur - prev)
 
 
@@ -185,7 +189,8 @@ class CagrResult:
         "increased on average by 18% each year"). NaN where a reason in ``INVALID`` is set.
     reasons : ndarray of uint16
         ``ZERO_BASE`` (first is 0), ``NEGATIVE`` (first, last or years negative),
-        ``ZERO_DENOMINATOR`` (years is 0), ``MISSING``, ``NON_FINITE``.
+        ``ZERO_DENOMINATOR`` (years is 0), ``MISSING``, ``NON_FINITE``, ``OVERFLOW`` (growth
+        too large for a float).
     """
 
     first: FloatArray = attrs.field(eq=False, repr=False)
@@ -228,7 +233,10 @@ def cagr(first: npt.ArrayLike, last: npt.ArrayLike, years: npt.ArrayLike) -> Cag
     bad = invalid(reasons)
     sf = np.where(bad, 1.0, f)
     sk = np.where(bad, 1.0, k)
-    value = np.where(bad, np.nan, (np.power(np.where(bad, 1.0, la) / sf, 1.0 / sk) - 1.0) * 100)
+    with np.errstate(divide="ignore", over="ignore", under="ignore"):
+        growth = np.power(np.where(bad, 1.0, la) / sf, 1.0 / sk)
+        value = np.where(bad, np.nan, (growth - 1.0) * 100)
+    reasons, value = blank_overflow(reasons, value)
     warn_invalid(reasons, "cagr")
     return CagrResult(first=f, last=la, years=k, value=value, reasons=reasons)
 
@@ -259,7 +267,8 @@ class ProjectionResult:
         None when no previous total was given.
     reasons : ndarray of uint16
         ``MISSING`` (a month so far or the history is missing), ``NEGATIVE``,
-        ``NON_FINITE``, ``ZERO_DENOMINATOR`` (the history's share is 0).
+        ``NON_FINITE``, ``ZERO_DENOMINATOR`` (the history's share is 0), ``OVERFLOW`` (a
+        total too large for a float).
     """
 
     method: str
@@ -324,7 +333,8 @@ def project_year_end(monthly_so_far: npt.ArrayLike, *, months_in_year: int = 12,
                          shapes={"monthly_so_far": months.shape})
     m = months.shape[-1]
     reasons = _month_reasons(months)
-    so_far = np.where(invalid(reasons), np.nan, months.sum(axis=-1))
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow: see blank_overflow
+        so_far = np.where(invalid(reasons), np.nan, months.sum(axis=-1))
 
     if method == "linear":
         share = np.full(so_far.shape, m / miy)
@@ -333,9 +343,9 @@ def project_year_end(monthly_so_far: npt.ArrayLike, *, months_in_year: int = 12,
         so_far = np.broadcast_to(so_far, reasons.shape).copy()
 
     bad = invalid(reasons)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         projected = np.where(bad, np.nan, so_far / np.where(bad, 1.0, share))
-    so_far = np.where(bad, np.nan, so_far)
+    reasons, so_far, projected = blank_overflow(reasons, np.where(bad, np.nan, so_far), projected)
     warn_invalid(reasons, "project_year_end")
     change = None
     if previous_year_total is not None:
@@ -359,12 +369,14 @@ def _seasonal_share(history: npt.ArrayLike | None, months: FloatArray, miy: int,
         raise ShapeError(reason=f"history must have shape (..., years, {miy})",
                          shapes={"history": hist.shape})
     hreasons = _month_reasons(hist.reshape(*hist.shape[:-2], -1))
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         same = hist[..., :months.shape[-1]].sum(axis=(-2, -1))
         whole = hist.sum(axis=(-2, -1))
         share_h = np.where(whole > 0, same / np.where(whole > 0, whole, 1.0), np.nan)
     no_share = (whole <= 0) | (same <= 0)
     hreasons = hreasons | np.where(no_share, np.uint16(Reason.ZERO_DENOMINATOR), np.uint16(0))
+    hreasons = hreasons | np.where(~invalid(hreasons) & np.isinf(whole),
+                                   np.uint16(Reason.OVERFLOW), np.uint16(0))
     try:
         share, hr, r0 = np.broadcast_arrays(share_h, hreasons, reasons)
     except ValueError as exc:

@@ -28,7 +28,9 @@ from perfcore.calc._common import (
     Reason,
     StrArray,
     as_float,
+    blank_overflow,
     broadcast,
+    broadcast_signs,
     check_choice,
     input_reasons,
     names_of,
@@ -237,11 +239,18 @@ def trend_test(
     """
     check_choice("leave_one_out", leave_one_out, ("direction", "significance", "off"))
     check_choice("slopes", slopes, TREND_SLOPES)
+    if isinstance(points, bool) or not isinstance(points, (int, np.integer)) or points < 2:
+        raise OptionError(option="points", value=points, allowed="a whole number, at least 2")
     arrays, reasons = _trend_window(series, numerator, denominator, lower, upper, points)
     proportion = len(arrays) == 2
-    stats, slope_layers = _trend_statistics(arrays, reasons, ci_confidence, leave_one_out,
-                                            slopes)
+    # Series too short, missing or unusable are set aside by their reasons below; values
+    # so large that a sum overflows get OVERFLOW.
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore", under="ignore"):
+        stats, slope_layers = _trend_statistics(arrays, reasons, ci_confidence,
+                                                leave_one_out, slopes)
     stat, slope = stats[0], slope_layers[0]
+    reasons |= np.where((reasons == 0) & (np.isinf(stat) | np.isinf(slope)),
+                        np.uint16(Reason.OVERFLOW), np.uint16(0))
     fingertips = slopes == "fingertips"
     with np.errstate(invalid="ignore"):
         significant = (stat > critical_value) & ((slope > 0) | (slope < 0))
@@ -261,7 +270,8 @@ def trend_test(
         reasons |= np.where((reasons == 0) & ~np.isfinite(stat), np.uint16(Reason.TOO_FEW),
                             np.uint16(0))
     significant &= ok
-    label = _trend_markers(slope, np.broadcast_to(polarity_signs(polarity), reasons.shape),
+    label = _trend_markers(slope, broadcast_signs(polarity, reasons.shape,
+                                                  f"series of shape {reasons.shape}"),
                            significant, ok)
     warn_invalid(reasons, "trend_test")
     return TrendResult(statistic=np.where(ok, stat, np.nan), slope=np.where(ok, slope, np.nan),
@@ -465,12 +475,16 @@ def direction_of_travel(
         code = np.where(ok, np.sign(np.nan_to_num(trend.slope)), 0).astype(np.int8)
         signal = trend.significant
         change = np.full(code.shape, np.nan)
-        sign = np.broadcast_to(polarity_signs(polarity), code.shape)
+        sign = broadcast_signs(polarity, code.shape, f"series of shape {code.shape}")
     else:
         code, signal, reasons, change = _change_signal(current, previous, method, tolerance,
                                                        significant)
         sign = polarity_signs(polarity)
-        shape = np.broadcast_shapes(code.shape, np.shape(sign))
+        try:
+            shape = np.broadcast_shapes(code.shape, np.shape(sign))
+        except ValueError as exc:
+            raise ShapeError(reason="polarity does not broadcast with the values",
+                             shapes={"values": code.shape, "polarity": np.shape(sign)}) from exc
         code, signal = np.broadcast_to(code, shape), np.broadcast_to(signal, shape)
         reasons, change = np.broadcast_to(reasons, shape), np.broadcast_to(change, shape)
         sign = np.broadcast_to(sign, shape)
@@ -498,9 +512,10 @@ def _change_signal(current: npt.ArrayLike | None, previous: npt.ArrayLike | None
         raise OptionError(reason="needs current and previous values",
                           option="method", value=method, allowed=_METHODS)
     cur, prev = broadcast(current=current, previous=previous)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):
         change = np.where(np.isfinite(cur) & np.isfinite(prev), cur - prev, np.nan)
     reasons = input_reasons(cur, prev)
+    reasons, change = blank_overflow(reasons, change)  # 1e308 − (−1e308)
     code = np.sign(np.nan_to_num(change)).astype(np.int8)
     if method == "sign":
         signal = code != 0
@@ -510,11 +525,10 @@ def _change_signal(current: npt.ArrayLike | None, previous: npt.ArrayLike | None
                               value=None, allowed="a non-negative number or array")
         tol = as_float(tolerance, "tolerance")
         with np.errstate(invalid="ignore"):
-            signal = np.abs(np.nan_to_num(change)) >= tol
-            if np.any(tol < 0):
+            if not np.all(tol >= 0):  # NaN too
                 raise OptionError(option="tolerance", value=tolerance,
                                   allowed="a non-negative number")
-        signal = signal & (code != 0)
+        signal = _fit(np.abs(np.nan_to_num(change)), tol, "tolerance") & (code != 0)
     else:
         if significant is None:
             raise OptionError(reason="method='significance' needs the significant flags",
@@ -522,9 +536,23 @@ def _change_signal(current: npt.ArrayLike | None, previous: npt.ArrayLike | None
                               allowed="boolean array-like")
         sig = np.asarray(significant)
         if sig.dtype.kind == "f":
-            reasons = reasons | np.where(np.isnan(sig), np.uint16(Reason.MISSING),
-                                         np.uint16(0))
+            reasons = _fit(reasons, np.where(np.isnan(sig), np.uint16(Reason.MISSING),
+                                             np.uint16(0)), "significant", np.bitwise_or)
             sig = np.nan_to_num(sig) != 0
-        signal = np.broadcast_to(sig.astype(np.bool_), code.shape) & (code != 0)
-        reasons = np.broadcast_to(reasons, code.shape)
-    return code, signal, reasons, change
+        signal = _fit(code != 0, sig.astype(np.bool_), "significant", np.logical_and)
+    shape = signal.shape
+    return (np.broadcast_to(code, shape), signal, np.broadcast_to(reasons, shape),
+            np.broadcast_to(change, shape))
+
+
+def _fit(values: npt.NDArray[Any], other: npt.NDArray[Any], name: str,
+         op: Any = np.greater_equal) -> npt.NDArray[Any]:
+    """``op(values, other)``, or :class:`ShapeError` when ``other`` (the ``name``
+    argument) does not broadcast with the values."""
+    try:
+        shape = np.broadcast_shapes(values.shape, other.shape)
+    except ValueError as exc:
+        raise ShapeError(reason=f"{name} does not broadcast with the values",
+                         shapes={"values": values.shape, name: other.shape}) from exc
+    out: npt.NDArray[Any] = op(np.broadcast_to(values, shape), np.broadcast_to(other, shape))
+    return out

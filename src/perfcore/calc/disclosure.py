@@ -37,7 +37,7 @@ from perfcore.calc._common import (
     positive_option,
 )
 from perfcore.codes import SuppressionReason
-from perfcore.errors import ShapeError
+from perfcore.errors import OptionError, ShapeError
 
 __all__ = ["DEFAULT_THRESHOLD", "AdditiveStructure", "Suppression", "primary_suppression",
            "recoverable", "secondary_suppression"]
@@ -93,9 +93,18 @@ class AdditiveStructure:
         """
         sums = np.zeros((len(totals), size), dtype=np.int8)
         for r, (total, parts) in enumerate(totals):
-            sums[r, _cells("totals", parts, size)] = 1
+            cells = _cells("totals", parts, size)
+            if cells.size == 0 or int(total) in cells.tolist():
+                # -total = 0 alone would say the total is 0, whatever is withheld.
+                raise OptionError(option="totals", value=(total, list(parts)),
+                                  reason="a total needs at least one part, and is not one "
+                                  "of its own parts")
+            sums[r, cells] = 1
             sums[r, _cells("totals", total, size)] = -1
         triples = _cells("changes", np.asarray(changes, dtype=np.int64), size).reshape(-1, 3)
+        if any(len(set(t)) < 3 for t in triples.tolist()):
+            raise OptionError(option="changes", value=[tuple(c) for c in changes],
+                              reason="each (previous, current, change) names three cells")
         return cls(size=size, sums=sums, changes=triples)
 
     def members(self) -> BoolArray:

@@ -18,21 +18,30 @@ from __future__ import annotations
 
 import functools
 import math
+import warnings
 from collections.abc import Callable
+from typing import Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
 from perfcore.calc._common import (
+    BoolArray,
     FlagArray,
     FloatArray,
     IntArray,
+    Reason,
     StrArray,
     as_float,
+    blank_overflow,
     broadcast,
     check_choice,
+    input_reasons,
+    invalid,
+    positive_option,
     ratio_reasons,
+    set_reason,
     warn_invalid,
 )
 from perfcore.errors import OptionError, ShapeError
@@ -121,7 +130,13 @@ def _poisson_mean_bisection(observed: FloatArray, tail: float, side: str) -> Flo
             else:
                 step_down = special.gammaincc(observed + 1.0, mean) < tail
         v = np.where(step_down, v - dv, v + dv)
-    return np.asarray((1.0 + observed) * v / (1.0 - v), dtype=np.float64)
+    mean = np.asarray((1.0 + observed) * v / (1.0 - v), dtype=np.float64)
+    # Where the search ran to an end of its range it bracketed nothing (a fraction of an
+    # event, or an enormous count): the closed form gives the mean the search was after.
+    # Where the closed form has no mean (no event to bound), neither has the search.
+    stuck = (v < 1e-6) | (v > 1.0 - 1e-6)
+    exact = _poisson_mean_at(observed, tail, side)
+    return np.asarray(np.where(stuck | np.isnan(exact), exact, mean), dtype=np.float64)
 
 
 def _count_limits(count: FloatArray, confidence: float) -> tuple[FloatArray, FloatArray]:
@@ -168,6 +183,11 @@ class FunnelLimits:
     method : str
         ``"Wilson"`` for proportions, ``"Poisson"`` for ratios and rates,
         ``"additive random effects"`` for overdispersed limits.
+    reasons : ndarray of uint16
+        :class:`~perfcore.calc.Reason` bits per point; every limit and position is NaN
+        where one is set: ``MISSING`` / ``NON_FINITE`` / ``NEGATIVE`` (a size or
+        baseline), ``ZERO_DENOMINATOR`` (a size of 0), ``X_GT_N`` (a proportion baseline
+        above 1), ``ZERO_BASE`` (a rate baseline of 0), ``OVERFLOW``.
     """
 
     statistic: str
@@ -184,6 +204,12 @@ class FunnelLimits:
     multiplier: float
     tau2: float
     method: str
+    reasons: FlagArray = attrs.field(eq=False, factory=lambda: np.zeros((), dtype=np.uint16))
+
+
+#: The fields of FunnelLimits that are limits or their positions.
+_LIMIT_FIELDS = tuple(f"{side}_{k}{x}" for side in ("lower", "upper") for k in ("2s", "3s")
+                      for x in ("", "_x"))
 
 
 def funnel_limits(
@@ -234,36 +260,69 @@ def funnel_limits(
     Returns
     -------
     FunnelLimits
+        A bad point (a size or baseline that is missing, negative, 0 ...) has NaN limits
+        and a reason in ``reasons``; ``multiplier``, ``years_of_data`` and ``tau2`` are
+        options, and a value that is not a finite number > 0 (≥ 0 for ``tau2``) raises
+        :class:`~perfcore.errors.OptionError`.
     """
     check_choice("statistic", statistic, _FUNNEL_STATISTICS)
     check_choice("ratio_type", ratio_type, ("count", "isr"))
     check_choice("poisson", poisson, ("exact", "phe_bisection"))
-    x = as_float(size, "size")
-    m = float(multiplier)
+    m = positive_option("multiplier", multiplier)
+    years = positive_option("years_of_data", years_of_data)
+    tau = None if tau2 is None else positive_option("tau2", tau2, allow_zero=True)
     if statistic != "ratio" and baseline is None:
         raise OptionError(reason=f"statistic={statistic!r} needs a baseline (the pooled "
                           "average)", option="baseline", value=None, allowed="a number")
-    theta = np.asarray(1.0 if baseline is None or statistic == "ratio" else
-                       as_float(baseline, "baseline"), dtype=np.float64)
+    x, theta = broadcast(size=size, baseline=1.0 if baseline is None or statistic == "ratio"
+                         else baseline)
+    reasons = _limit_reasons(x, theta, statistic)
+    bad = invalid(reasons)
+    xs, th = _clean_point(x, bad, 1.0), _clean_point(theta, bad, 0.5)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore", under="ignore"):
+        if tau is not None:
+            lims = _overdispersed_limits(xs, statistic, th, m, tau, ratio_type)
+        elif statistic == "proportion":
+            lims = _wilson_limits(xs, th, m)
+        else:
+            lims = _poisson_limits(xs, statistic, th, m, ratio_type, years,
+                                   _poisson_mean_at if poisson == "exact"
+                                   else _poisson_mean_bisection)
+    shape = reasons.shape
+    arrays = [np.where(bad, np.nan, np.broadcast_to(getattr(lims, k), shape))
+              for k in _LIMIT_FIELDS]
+    reasons, *arrays = blank_overflow(reasons, *arrays)
+    blanked: dict[str, Any] = dict(zip(_LIMIT_FIELDS, arrays, strict=True))
+    return attrs.evolve(lims, size=x, reasons=reasons, **blanked)
 
-    if tau2 is not None:
-        return _overdispersed_limits(x, statistic, theta, m, float(tau2), ratio_type)
 
+def _clean_point(a: FloatArray, bad: BoolArray, fill: float) -> FloatArray:
+    return np.where(bad, fill, a) if bad.any() else a
+
+
+def _limit_reasons(x: FloatArray, theta: FloatArray, statistic: str) -> FlagArray:
+    """Why a funnel point has no limits: its size or the baseline is missing, infinite,
+    negative or 0, or a proportion's baseline is above 1."""
+    reasons = input_reasons(x, theta)
+    fin = np.isfinite(x) & np.isfinite(theta)
+    set_reason(reasons, fin & ((x < 0) | (theta < 0)), Reason.NEGATIVE)
+    set_reason(reasons, fin & (x == 0), Reason.ZERO_DENOMINATOR)
     if statistic == "proportion":
-        return _wilson_limits(x, theta, m)
-    return _poisson_limits(x, statistic, theta, m, ratio_type, float(years_of_data),
-                           _poisson_mean_at if poisson == "exact" else _poisson_mean_bisection)
+        set_reason(reasons, fin & (theta > 1), Reason.X_GT_N)
+    elif statistic == "rate":
+        set_reason(reasons, fin & (theta == 0), Reason.ZERO_BASE)
+    return reasons
 
 
 def _wilson_limits(x: FloatArray, theta: FloatArray, m: float) -> FunnelLimits:
     """Proportion limits: the inverse Wilson score interval around ``theta``, clipped to
     [0, 1] x multiplier."""
-    lims: dict[str, FloatArray] = {}
+    lims: dict[str, Any] = {}
     with np.errstate(invalid="ignore", divide="ignore"):
         for key, p in (("2s", 0.975), ("3s", 0.999)):
             lims["lower_" + key] = np.clip(_wilson_inverse(p, x, theta, -1) * m, 0.0, None)
             lims["upper_" + key] = np.minimum(_wilson_inverse(p, x, theta, +1) * m, 1.0 * m)
-    xs = {k + "_x": x for k in lims}
+    xs: dict[str, Any] = {k + "_x": x for k in lims}
     return FunnelLimits(statistic="proportion", size=x,
                         baseline=np.asarray(theta * m, np.float64), multiplier=m, tau2=0.0,
                         method="Wilson", **lims, **xs)
@@ -275,8 +334,8 @@ def _poisson_limits(x: FloatArray, statistic: str, theta: FloatArray, m: float,
     """Ratio and rate limits: the Poisson means at which ``x`` observed events sit in the
     0.025 and 0.001 tails, as observed / expected (ratios, around 1) or as rates around
     ``theta`` (plotted at the population per year)."""
-    lims: dict[str, FloatArray] = {}
-    xs: dict[str, FloatArray] = {}
+    lims: dict[str, Any] = {}
+    xs: dict[str, Any] = {}
     with np.errstate(invalid="ignore", divide="ignore"):
         for key, tail in (("2s", 0.025), ("3s", 0.001)):
             lo_mean = mean_at(x, tail, "lower")
@@ -303,7 +362,7 @@ def _overdispersed_limits(x: FloatArray, statistic: str, theta: FloatArray, m: f
         raise OptionError(reason="overdispersed limits are available for proportions and "
                           "ratios only", option="statistic", value=statistic,
                           allowed=("proportion", "ratio"))
-    lims: dict[str, FloatArray] = {}
+    lims: dict[str, Any] = {}
     with np.errstate(invalid="ignore", divide="ignore"):
         for key, z in zip(("2s", "3s"), _control_z(), strict=True):
             if statistic == "proportion":
@@ -323,7 +382,7 @@ def _overdispersed_limits(x: FloatArray, statistic: str, theta: FloatArray, m: f
         centre = theta * m
     else:
         centre = np.asarray(0.0 if ratio_type == "count" else m)
-    xs = {k + "_x": x for k in lims}
+    xs: dict[str, Any] = {k + "_x": x for k in lims}
     return FunnelLimits(statistic=statistic, size=x, baseline=np.asarray(centre, np.float64),
                         multiplier=m, tau2=tau2, method="additive random effects",
                         **lims, **xs)
@@ -363,21 +422,32 @@ def funnel_axis(
     rates (``baseline`` = Σx/Σpop) they are events spanning baseline x population.
     """
     check_choice("statistic", statistic, _FUNNEL_STATISTICS)
-    d = as_float(denominator, "denominator")
-    d = d[np.isfinite(d)]
-    if d.size == 0:
-        raise ShapeError(reason="funnel_axis needs at least one finite denominator",
-                         shapes={"denominator": np.shape(denominator)})
-    lo_d, hi_d = float(d.min()), float(d.max())
-    yrs = float(years_of_data) if statistic == "rate" else 1.0
-    axis_min = 0.0 if hi_d > 2 * lo_d else _signif_floor(lo_d / yrs) * yrs
-    axis_max = _signif_ceiling(hi_d / yrs) * yrs
+    if isinstance(points, bool) or not isinstance(points, (int, np.integer)) or points < 2:
+        raise OptionError(option="points", value=points, allowed="a whole number, at least 2")
+    yrs = positive_option("years_of_data", years_of_data) if statistic == "rate" else 1.0
     if statistic == "rate":
         if baseline is None:
             raise OptionError(reason="statistic='rate' needs a baseline (Σx/Σpop)",
                               option="baseline", value=None, allowed="a number")
-        axis_min = math.floor(axis_min * baseline)
-        axis_max = math.ceil(axis_max * baseline)
+        rate = positive_option("baseline", baseline)
+    d = as_float(denominator, "denominator")
+    with np.errstate(invalid="ignore"):
+        d = d[np.isfinite(d) & (d >= 0)]
+    if d.size == 0:
+        raise ShapeError(reason="funnel_axis needs at least one finite denominator ≥ 0",
+                         shapes={"denominator": np.shape(denominator)})
+    lo_d, hi_d = float(d.min()), float(d.max())
+    # The axis ends 5% beyond the largest denominator (and, for rates, at its events).
+    end = hi_d / yrs * 1.05 * (rate * yrs if statistic == "rate" else 1.0)
+    if not 0 <= end < 1e300:
+        raise OptionError(option="denominator", value=hi_d,
+                          reason="too large to draw a funnel axis to",
+                          allowed="denominators below 1e300")
+    axis_min = 0.0 if hi_d > 2 * lo_d else _signif_floor(lo_d / yrs) * yrs
+    axis_max = _signif_ceiling(hi_d / yrs) * yrs
+    if statistic == "rate":
+        axis_min = math.floor(axis_min * rate)
+        axis_max = math.ceil(axis_max * rate)
     out = [max(1.0, axis_min)]
     # Each point depends on the one before, so this short recurrence is a loop.
     for j in range(2, points + 1):
@@ -407,7 +477,8 @@ class Overdispersion:
         Overdispersion ratio, mean of the squared winsorised z-scores.
     tau2 : ndarray
         Additive between-unit variance: 0 when N·phi < N - 1, else
-        (N·phi - (N - 1)) / (Σw - Σw²/Σw), with w = 1/s².
+        (N·phi - (N - 1)) / (Σw - Σw²/Σw), with w = 1/s². NaN with fewer than 2 usable
+        units (or values too large for a float).
     z_adjusted : ndarray
         (y - target) / √(s² + τ²): the overdispersion-adjusted z-scores.
     n_used : ndarray of int
@@ -461,7 +532,9 @@ def overdispersion(
     if statistic == "ratio":
         ok &= x > 0  # log scale: a zero count has no z-score
     xs, ns = np.where(ok, x, 0.0), np.where(ok, n, 1.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"), \
+            warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a set with no usable unit: NaN
         if statistic == "proportion":
             target = np.arcsin(np.sqrt(xs.sum(-1, keepdims=True) / ns.sum(-1, keepdims=True,
                                        where=ok)))
@@ -481,6 +554,8 @@ def overdispersion(
         sw = w.sum(-1)
         tau2 = (n_used * phi - (n_used - 1)) / (sw - (w**2).sum(-1) / sw)
         tau2 = np.where(n_used * phi < n_used - 1, 0.0, np.maximum(tau2, 0.0))
+        # One usable unit has no between-unit variance; sums that overflow none either.
+        tau2 = np.where((n_used >= 2) & np.isfinite(tau2), tau2, np.nan)
         z_adj = np.where(ok, (y - target) / np.sqrt(s**2 + tau2[..., None]), np.nan)
     warn_invalid(reasons, "overdispersion")
     return Overdispersion(statistic=statistic, target=np.asarray(target[..., 0]), z=z,
@@ -557,11 +632,26 @@ def funnel_significance(
     if x.ndim == 0:
         x, n = x[None], n[None]
     reasons = ratio_reasons(x, n, proportion=statistic == "proportion")
+    if baseline is not None:
+        theta = np.asarray(as_float(baseline, "baseline"))[..., None]
+        try:
+            shape = np.broadcast_shapes(x.shape, theta.shape)
+        except ValueError as exc:
+            raise ShapeError(reason="baseline must broadcast with the leading axes of the "
+                             "data (one per series, not per unit)",
+                             shapes={"numerator": x.shape,
+                                     "baseline": np.shape(baseline)}) from exc
+        if shape != x.shape:
+            raise ShapeError(reason="baseline has more series than the data",
+                             shapes={"numerator": x.shape, "baseline": np.shape(baseline)})
+        theta_reasons = input_reasons(theta)
+        set_reason(theta_reasons, np.isfinite(theta) & (theta < 0), Reason.NEGATIVE)
+        reasons |= np.broadcast_to(theta_reasons, x.shape)
     ok = reasons == 0
     xs, ns = np.where(ok, x, 0.0), np.where(ok, n, 1.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         if baseline is not None:
-            theta = np.asarray(as_float(baseline, "baseline"))[..., None]
+            theta = np.where(np.isfinite(theta) & (theta >= 0), theta, 0.0)
         elif statistic == "ratio":
             theta = np.ones((*x.shape[:-1], 1))
         else:

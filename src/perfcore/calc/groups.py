@@ -23,10 +23,12 @@ from perfcore.calc._common import (
     Reason,
     StrArray,
     as_float,
+    blank_overflow,
     broadcast,
     broadcast_signs,
     check_choice,
     input_reasons,
+    positive_option,
     ratio_reasons,
     set_reason,
     warn_invalid,
@@ -49,6 +51,11 @@ _AVERAGE_METHODS = ("pooled", "mean", "population_weighted")
 
 def membership_matrix(members: Any, n_organisations: int | None = None) -> BoolArray:
     """A boolean (groups x organisations) matrix from a matrix or a list of index arrays."""
+    if n_organisations is not None and (
+            isinstance(n_organisations, bool)
+            or not isinstance(n_organisations, (int, np.integer)) or n_organisations < 0):
+        raise OptionError(option="n_organisations", value=n_organisations,
+                          allowed="a whole number of organisations, at least 0")
     if isinstance(members, np.ndarray) and members.dtype == np.bool_:
         mat = members
     elif (isinstance(members, (list, tuple)) and members
@@ -162,6 +169,7 @@ def group_average(
         Scale for the pooled/mean-of-ratios value (100 for a percentage).
     """
     check_choice("method", method, _AVERAGE_METHODS)
+    multiplier = positive_option("multiplier", multiplier)
     a, b, reasons_in = _average_terms(method, values, numerator, denominator, population,
                                       multiplier)
     if a.ndim == 0:
@@ -170,21 +178,23 @@ def group_average(
     mask, _ = _peer_mask(members, a.shape[-1], self_index, include_self)
     w = mask.T.astype(np.float64)  # (organisations x groups)
     usable = reasons_in == 0
-    sum_a = np.where(usable, a, 0.0) @ w
-    sum_b = np.where(usable, b, 0.0) @ w
     n_used = (usable.astype(np.float64) @ w).astype(np.int64)
     n_members = np.broadcast_to(mask.sum(1), n_used.shape).astype(np.int64)
     n_missing = n_members - n_used
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        sum_a = np.where(usable, a, 0.0) @ w
+        sum_b = np.where(usable, b, 0.0) @ w
         value = sum_a / sum_b
-    if method == "pooled":
-        value = value * multiplier
+        if method == "pooled":
+            value = value * multiplier
     reasons = np.zeros(value.shape, dtype=np.uint16)
     reasons |= np.where(n_missing > 0, np.uint16(Reason.MISSING), np.uint16(0))
     reasons |= np.where(n_used == 0, np.uint16(Reason.TOO_FEW), np.uint16(0))
     reasons |= np.where((n_used > 0) & (sum_b == 0), np.uint16(Reason.ZERO_DENOMINATOR),
                         np.uint16(0))
     value = np.where((n_used == 0) | (sum_b == 0), np.nan, value)
+    # Sums too large for a float (members' values of 1e308): no average.
+    reasons, value = blank_overflow(reasons, value, usable=(n_used > 0) & (sum_b != 0))
     warn_invalid(reasons_in, "group_average")
     return GroupAverage(value=value, method=method, include_self=include_self,
                         n_members=n_members, n_used=n_used, n_missing=n_missing,
@@ -211,8 +221,10 @@ def _average_terms(method: str, values: npt.ArrayLike | None, numerator: npt.Arr
                                   option="method", value=method, allowed=_AVERAGE_METHODS)
             num, den = broadcast(numerator=numerator, denominator=denominator)
             reasons = ratio_reasons(num, den, proportion=False)
-            with np.errstate(invalid="ignore", divide="ignore"):
+            with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
                 a = num / den * multiplier
+            reasons |= np.where((reasons == 0) & ~np.isfinite(a), np.uint16(Reason.OVERFLOW),
+                                np.uint16(0))
         else:
             a = as_float(values, "values")
             reasons = input_reasons(a)
@@ -223,7 +235,10 @@ def _average_terms(method: str, values: npt.ArrayLike | None, numerator: npt.Arr
     v, pop = broadcast(values=values, population=population)
     reasons = input_reasons(v, pop)
     set_reason(reasons, np.isfinite(pop) & (pop < 0), Reason.NEGATIVE)
-    return v * pop, pop, reasons
+    with np.errstate(invalid="ignore", over="ignore"):
+        weighted = v * pop
+    set_reason(reasons, (reasons == 0) & ~np.isfinite(weighted), Reason.OVERFLOW)
+    return weighted, pop, reasons
 
 
 def _peer_mask(members: Any, n_organisations: int, self_index: npt.ArrayLike | None,
@@ -372,6 +387,9 @@ def descriptive_band(
     Defaults: k = 1, sample SD (ddof = 1), the force excluded from its own band.
     Groups with fewer than ddof + 1 usable peers get NaN bounds (reason ``too_few``).
     """
+    k = positive_option("k", k, allow_zero=True)
+    if isinstance(ddof, bool) or not isinstance(ddof, (int, np.integer)) or ddof < 0:
+        raise OptionError(option="ddof", value=ddof, allowed="a whole number, at least 0")
     v = as_float(values, "values")
     if v.ndim == 0:
         raise ShapeError(reason="descriptive_band needs organisations on the last axis",
@@ -384,21 +402,25 @@ def descriptive_band(
     ok = np.isfinite(v)
     v0 = np.where(ok, v, 0.0)
     n = (ok.astype(np.float64) @ w)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         mean = (v0 @ w) / n
         # Deviations about each group's mean (not Σv² - n·mean², which cancels badly).
         dev = np.where(mask & ok[..., None, :], v0[..., None, :] - mean[..., :, None], 0.0)
         sd = np.sqrt((dev**2).sum(-1) / (n - ddof))
-    few = n <= ddof
-    mean = np.where(n == 0, np.nan, mean)
-    sd = np.where(few, np.nan, sd)
-    lower, upper = mean - k * sd, mean + k * sd
+        few = n <= ddof
+        mean = np.where(n == 0, np.nan, mean)
+        sd = np.where(few, np.nan, sd)
+        lower, upper = mean - k * sd, mean + k * sd
+    # Peers' values so large that their sum or spread overflows: no band.
+    over = (n > 0) & ~(np.isfinite(mean) & (few | (np.isfinite(lower) & np.isfinite(upper))))
+    mean, sd, lower, upper = (np.where(over, np.nan, a) for a in (mean, sd, lower, upper))
     mine = v[..., own]
     with np.errstate(invalid="ignore"):
         pos = np.where(mine > upper, "above", np.where(mine < lower, "below", "within"))
     pos = np.where(np.isfinite(mine) & np.isfinite(lower), pos, _NOT_COMPARED).astype("<U12")
     reasons = np.where(few, np.uint16(Reason.TOO_FEW), np.uint16(0)).astype(np.uint16)
     reasons |= np.where(np.isfinite(mine), np.uint16(0), np.uint16(Reason.MISSING))
+    reasons |= np.where(over, np.uint16(Reason.OVERFLOW), np.uint16(0))
     return DescriptiveBand(mean=mean, sd=sd, lower=lower, upper=upper, position=pos,
                            value=mine, n_used=n.astype(np.int64), k=float(k), ddof=int(ddof),
                            reasons=reasons)

@@ -37,6 +37,7 @@ from perfcore.calc._common import (
     FloatArray,
     Int8Array,
     Reason,
+    blank_overflow,
     broadcast,
     check_choice,
     confidence_levels,
@@ -66,6 +67,9 @@ __all__ = [
 ]
 
 Confidence = float | Sequence[float]
+# The maths of checked inputs runs under np.errstate(all="ignore"): what overflows, or
+# is out of reach of a special function, comes out non-finite and becomes NaN with
+# OVERFLOW (calc._common.blank_overflow), not a numpy warning.
 
 _PROPORTION_METHODS = ("wilson", "exact")
 #: The interval of the methods that use one for every element (proportions and means).
@@ -261,10 +265,14 @@ def _wilson(x: FloatArray, n: FloatArray, z: float,
 
     a ratio of sums of non-negative terms, so a tiny upper bound (x = 1, n = 10⁹) keeps
     its relative precision, which ``1 − lower(n − x)`` loses to cancellation; x = n gives
-    exactly n·t / (n·t) = 1. Both bounds stay in [0, 1] (the upper one is clipped at 1
-    against a last-place rounding when x is within an ulp of n), contain x/n and widen
-    with z. In-place operations (into ``out`` when given) keep this as fast as the
-    textbook form.
+    exactly 1. Both are computed with p = x/n taken out first,
+
+        lower = p · x / (x + t/2),   upper = (m·p + t/2) / (m + t/2),   h = z√(z² + 4m·p),
+
+    so that no intermediate exceeds n (x·m or n·t would overflow for n above 10¹⁵⁴).
+    Both bounds stay in [0, 1] (the upper one is clipped at 1 against a last-place
+    rounding when x is within an ulp of n), contain x/n and widen with z. In-place
+    operations (into ``out`` when given) keep this as fast as the textbook form.
     """
     if np.ndim(x) == 0:  # the in-place steps below need arrays, not numpy scalars
         lo, up = _wilson(np.reshape(x, (1,)), np.reshape(n, (1,)), z)
@@ -274,8 +282,8 @@ def _wilson(x: FloatArray, n: FloatArray, z: float,
         return lo.reshape(()), up.reshape(())
     z2 = z * z
     m = n - x
-    h = x * m
-    h /= n
+    p = x / n
+    h = m * p
     h *= 4.0
     h += z2
     # max(…, 0) guards x fractionally above n by rounding (x ≤ n is checked already).
@@ -283,17 +291,13 @@ def _wilson(x: FloatArray, n: FloatArray, z: float,
     np.sqrt(h, out=h)
     h *= z
     h += z2
-    lower = np.multiply(x, 2.0, out=None if out is None else out[0])
-    lower += h
-    lower *= n
-    np.divide(2.0 * x * x, lower, out=lower)
-    upper = np.multiply(m, 2.0, out=None if out is None else out[1])
-    upper += h
-    upper *= n  # n(2m + t)
-    m *= x
-    m *= 2.0
-    h *= n
-    m += h  # 2mx + n·t
+    h *= 0.5  # t/2
+    lower = np.add(x, h, out=None if out is None else out[0])
+    np.divide(x, lower, out=lower)
+    lower *= p
+    upper = np.add(m, h, out=None if out is None else out[1])  # m + t/2
+    m *= p
+    m += h  # m·p + t/2
     np.divide(m, upper, out=upper)
     np.minimum(upper, 1.0, out=upper)
     return lower, upper
@@ -365,7 +369,7 @@ def effective_sample_size(n: npt.ArrayLike, design_effect: npt.ArrayLike) -> Flo
     simple random sample's (Kish 1965). Surveys usually publish it, or the design factor
     deft = √deff; for weighting alone Kish's approximation is deff = 1 + CV², CV the
     coefficient of variation of the weights. NaN where ``design_effect`` is not a finite
-    number > 0 or ``n`` is not finite.
+    number > 0 or ``n`` is not finite, or the result is too large for a float.
 
     Examples
     --------
@@ -373,9 +377,9 @@ def effective_sample_size(n: npt.ArrayLike, design_effect: npt.ArrayLike) -> Flo
     800.0
     """
     na, d = broadcast(n=n, design_effect=design_effect)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         out: FloatArray = np.where(np.isfinite(d) & (d > 0) & np.isfinite(na), na / d, np.nan)
-    return out
+    return np.where(np.isinf(out), np.nan, out)  # too large for a float
 
 
 def _is_one(design_effect: npt.ArrayLike) -> bool:
@@ -409,7 +413,9 @@ def _design_effect(arrays: list[FloatArray], reasons: FlagArray, design_effect: 
     if bad.any():
         parts = [_clean(a, bad, 0.0 if i % 2 == 0 else 1.0) for i, a in enumerate(parts)]
         d = _clean(d, bad, 1.0)
-    return _Effective(parts, [a / d for a in parts], reasons, bad if bad.any() else None)
+    with np.errstate(all="ignore"):
+        effective = [a / d for a in parts]
+    return _Effective(parts, effective, reasons, bad if bad.any() else None)
 
 
 def proportion_ci(x: npt.ArrayLike, n: npt.ArrayLike, *, confidence: Confidence = 0.95,
@@ -468,14 +474,16 @@ def proportion_ci(x: npt.ArrayLike, n: npt.ArrayLike, *, confidence: Confidence 
     # Bounds for every level are written straight into one (levels, ...) array each.
     lower = np.empty((len(levels), *xe.shape))
     upper = np.empty((len(levels), *xe.shape))
-    for i, c in enumerate(levels):
-        if method == "wilson":
-            _wilson(xe, ne, z_value(c), out=(lower[i, ...], upper[i, ...]))
-        else:
-            lower[i], upper[i] = _clopper_pearson(xe, ne, 1.0 - c)
-    _finish(lower, bad, mult)
-    _finish(upper, bad, mult)
-    value = _finish(xs / ns, bad, mult)
+    with np.errstate(all="ignore"):
+        for i, c in enumerate(levels):
+            if method == "wilson":
+                _wilson(xe, ne, z_value(c), out=(lower[i, ...], upper[i, ...]))
+            else:
+                lower[i], upper[i] = _clopper_pearson(xe, ne, 1.0 - c)
+        _finish(lower, bad, mult)
+        _finish(upper, bad, mult)
+        value = _finish(xs / ns, bad, mult)
+    reasons, value, lower, upper = blank_overflow(reasons, value, lower, upper)
     statistic = "percentage" if mult == 100 else f"proportion of {mult:g}"
     return IntervalResult(value=value, lower=lower if stacked else lower[0],
                           upper=upper if stacked else upper[0], confidence=levels,
@@ -587,14 +595,17 @@ def count_ci(x: npt.ArrayLike, *, confidence: Confidence = 0.95,
     bad = invalid(reasons)
     warn_invalid(reasons, "count_ci")
     xs = _clean(xa, bad, 0.0)
-    lowers, uppers, use_exact = _count_bounds(xs, levels, method, eb)
+    with np.errstate(all="ignore"):
+        lowers, uppers, use_exact = _count_bounds(xs, levels, method, eb)
     nan = float("nan")
+    reasons, value, lower, upper = blank_overflow(
+        reasons, np.where(bad, nan, xs),
+        _stack([np.where(bad, nan, lo) for lo in lowers], True),
+        _stack([np.where(bad, nan, up) for up in uppers], True))
     return IntervalResult(
-        value=np.where(bad, nan, xs),
-        lower=_stack([np.where(bad, nan, lo) for lo in lowers], stacked),
-        upper=_stack([np.where(bad, nan, up) for up in uppers], stacked),
-        confidence=levels, method=method, exact=use_exact & ~bad, statistic="count",
-        reasons=reasons)
+        value=value, lower=lower if stacked else lower[0],
+        upper=upper if stacked else upper[0], confidence=levels, method=method,
+        exact=use_exact & ~invalid(reasons), statistic="count", reasons=reasons)
 
 
 def rate_ci(x: npt.ArrayLike, population: npt.ArrayLike, *, per: float = 1000,
@@ -635,15 +646,18 @@ def rate_ci(x: npt.ArrayLike, population: npt.ArrayLike, *, per: float = 1000,
     bad = invalid(reasons)
     warn_invalid(reasons, "rate_ci")
     xs = _clean(xa, bad, 0.0)
-    scale = mult / _clean(pop, bad, 1.0)
-    lowers, uppers, use_exact = _count_bounds(xs, levels, method, eb)
     nan = float("nan")
+    with np.errstate(all="ignore"):
+        scale = mult / _clean(pop, bad, 1.0)
+        lowers, uppers, use_exact = _count_bounds(xs, levels, method, eb)
+        reasons, value, lower, upper = blank_overflow(
+            reasons, np.where(bad, nan, xs * scale),
+            _stack([np.where(bad, nan, lo * scale) for lo in lowers], True),
+            _stack([np.where(bad, nan, up * scale) for up in uppers], True))
     return IntervalResult(
-        value=np.where(bad, nan, xs * scale),
-        lower=_stack([np.where(bad, nan, lo * scale) for lo in lowers], stacked),
-        upper=_stack([np.where(bad, nan, up * scale) for up in uppers], stacked),
-        confidence=levels, method=method, exact=use_exact & ~bad,
-        statistic=f"rate per {mult:g}", reasons=reasons)
+        value=value, lower=lower if stacked else lower[0],
+        upper=upper if stacked else upper[0], confidence=levels, method=method,
+        exact=use_exact & ~invalid(reasons), statistic=f"rate per {mult:g}", reasons=reasons)
 
 
 # --------------------------------------------------------------------------- means
@@ -675,17 +689,20 @@ def mean_ci(mean: npt.ArrayLike, sd: npt.ArrayLike, n: npt.ArrayLike, *,
     bad = invalid(reasons)
     warn_invalid(reasons, "mean_ci")
     ks = _clean(k, bad, 2.0)
-    se = _clean(s, bad, 0.0) / np.sqrt(ks)
     ms = _clean(m, bad, 0.0)
     nan = float("nan")
     lowers: list[FloatArray] = []
     uppers: list[FloatArray] = []
-    for c in levels:
-        half = special.stdtrit(ks - 1.0, 1.0 - (1.0 - c) / 2) * se
-        lowers.append(np.where(bad, nan, ms - half))
-        uppers.append(np.where(bad, nan, ms + half))
-    return IntervalResult(value=np.where(bad, nan, ms), lower=_stack(lowers, stacked),
-                          upper=_stack(uppers, stacked), confidence=levels, method="t",
+    with np.errstate(all="ignore"):
+        se = _clean(s, bad, 0.0) / np.sqrt(ks)
+        for c in levels:
+            half = special.stdtrit(ks - 1.0, 1.0 - (1.0 - c) / 2) * se
+            lowers.append(np.where(bad, nan, ms - half))
+            uppers.append(np.where(bad, nan, ms + half))
+    reasons, value, lower, upper = blank_overflow(
+        reasons, np.where(bad, nan, ms), _stack(lowers, True), _stack(uppers, True))
+    return IntervalResult(value=value, lower=lower if stacked else lower[0],
+                          upper=upper if stacked else upper[0], confidence=levels, method="t",
                           statistic="mean", reasons=reasons)
 
 
@@ -734,39 +751,48 @@ def pp_change_ci(x1: npt.ArrayLike, n1: npt.ArrayLike, x2: npt.ArrayLike, n2: np
     warn_invalid(reasons, "pp_change_ci")
     a1, a2 = _clean(a1, bad, 0.0), _clean(a2, bad, 0.0)
     b1, b2 = _clean(b1, bad, 1.0), _clean(b2, bad, 1.0)
-    p1 = est1 = a1 / b1
-    p2 = est2 = a2 / b2
-    if not _is_one(design_effect):  # the interval from the effective numbers
-        eff = _design_effect([a1, b1, a2, b2], reasons, design_effect, "pp_change_ci")
-        (a1, b1, a2, b2), reasons = eff.effective, eff.reasons
-        bad = eff.bad if eff.bad is not None else np.zeros(reasons.shape, dtype=bool)
-        est1, est2 = np.broadcast_to(est1, bad.shape), np.broadcast_to(est2, bad.shape)
-        p1, p2 = a1 / b1, a2 / b2
-    d = p2 - p1
-    nan = float("nan")
-    lowers: list[FloatArray] = []
-    uppers: list[FloatArray] = []
-    sig: list[BoolArray] = []
-    for c in levels:
-        z = z_value(c)
-        l1, u1 = _wilson(a1, b1, z)
-        l2, u2 = _wilson(a2, b2, z)
-        lo = d - np.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2)
-        up = d + np.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2)
-        sig.append(~bad & ((lo > 0) | (up < 0)))
-        lowers.append(np.where(bad, nan, lo * 100.0))
-        uppers.append(np.where(bad, nan, up * 100.0))
-    pooled = (a1 + a2) / (b1 + b2)
-    var = pooled * (1.0 - pooled) * (1.0 / b1 + 1.0 / b2)
-    degenerate = var <= 0  # both 0% or both 100%: no difference is possible
-    zstat = d / np.where(degenerate, 1.0, np.sqrt(np.where(degenerate, 1.0, var)))
-    pvalue = np.where(degenerate, 1.0, 2.0 * special.ndtr(-np.abs(zstat)))
+    with np.errstate(all="ignore"):
+        p1 = est1 = a1 / b1
+        p2 = est2 = a2 / b2
+        if not _is_one(design_effect):  # the interval from the effective numbers
+            eff = _design_effect([a1, b1, a2, b2], reasons, design_effect, "pp_change_ci")
+            (a1, b1, a2, b2), reasons = eff.effective, eff.reasons
+            bad = eff.bad if eff.bad is not None else np.zeros(reasons.shape, dtype=bool)
+            est1, est2 = np.broadcast_to(est1, bad.shape), np.broadcast_to(est2, bad.shape)
+            p1, p2 = a1 / b1, a2 / b2
+        d = p2 - p1
+        nan = float("nan")
+        lowers: list[FloatArray] = []
+        uppers: list[FloatArray] = []
+        sig: list[BoolArray] = []
+        for c in levels:
+            z = z_value(c)
+            l1, u1 = _wilson(a1, b1, z)
+            l2, u2 = _wilson(a2, b2, z)
+            lo = d - np.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2)
+            up = d + np.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2)
+            sig.append((lo > 0) | (up < 0))
+            lowers.append(np.where(bad, nan, lo * 100.0))
+            uppers.append(np.where(bad, nan, up * 100.0))
+        pooled = (a1 + a2) / (b1 + b2)
+        var = pooled * (1.0 - pooled) * (1.0 / b1 + 1.0 / b2)
+        degenerate = var <= 0  # both 0% or both 100%: no difference is possible
+        zstat = d / np.where(degenerate, 1.0, np.sqrt(np.where(degenerate, 1.0, var)))
+        pvalue = np.where(degenerate, 1.0, 2.0 * special.ndtr(-np.abs(zstat)))
+        value = np.where(bad, nan, (est2 - est1) * 100.0)
+        # Mathematically lower ≤ d ≤ upper; with huge effective n the interval shrinks to
+        # d and rounding could leave a bound a last place on the wrong side.
+        lowers = [np.fmin(lo, value) for lo in lowers]
+        uppers = [np.fmax(up, value) for up in uppers]
+    reasons, value, lower, upper, pvalue = blank_overflow(
+        reasons, value, _stack(lowers, True), _stack(uppers, True), np.where(bad, nan, pvalue))
+    bad = invalid(reasons)
+    significant = np.stack(sig) & ~bad
     return DifferenceResult(
-        p1=np.where(bad, nan, est1), p2=np.where(bad, nan, est2),
-        value=np.where(bad, nan, (est2 - est1) * 100.0),
-        lower=_stack(lowers, stacked), upper=_stack(uppers, stacked),
-        significant=np.stack(sig) if stacked else sig[0],
-        pvalue=np.where(bad, nan, pvalue), confidence=levels, reasons=reasons)
+        p1=np.where(bad, nan, est1), p2=np.where(bad, nan, est2), value=value,
+        lower=lower if stacked else lower[0], upper=upper if stacked else upper[0],
+        significant=significant if stacked else significant[0],
+        pvalue=pvalue, confidence=levels, reasons=reasons)
 
 
 def _binom_logpmf(k: FloatArray, n: FloatArray, p: FloatArray) -> FloatArray:
@@ -839,7 +865,10 @@ def _binom_two_sided_search(k: FloatArray, n: FloatArray, p: FloatArray) -> Floa
     # then true along the range in both cases.
     first = np.where(below, np.ceil(mean), 0.0)
     last = np.where(below, n, np.floor(mean)) + 1.0
-    steps = int(np.ceil(np.log2(float(np.max(n, initial=1.0)) + 2.0))) + 1
+    # A total too large for a float (x1 + x2 overflowing) bounds no search: such elements
+    # end as NaN below, and the step count comes from the finite ones.
+    steps = int(np.ceil(np.log2(float(np.max(n, where=np.isfinite(n), initial=1.0))
+                                + 2.0))) + 1
     for _ in range(steps):
         open_ = first < last
         if not open_.any():
@@ -893,36 +922,39 @@ def rate_ratio_ci(x1: npt.ArrayLike, x2: npt.ArrayLike, *, exposure1: npt.ArrayL
     set_reason(reasons, ~invalid_in & (c1 == 0), Reason.ZERO_BASE)
     c1s, c2s = _clean(c1, invalid_in, 1.0), _clean(c2, invalid_in, 1.0)
     e1s, e2s = _clean(e1, invalid_in, 1.0), _clean(e2, invalid_in, 1.0)
-    total = c1s + c2s
-    empty = total == 0
-    n = np.where(empty, 1.0, total)
-    scale = e1s / e2s
-    p0 = e2s / (e1s + e2s)
     nan = float("nan")
-    zero_base = c1s == 0
-    ratio = np.where(invalid_in | zero_base, nan, c2s / np.where(zero_base, 1.0, c1s) * scale)
-
-    def to_ratio(pi: FloatArray) -> FloatArray:
-        with np.errstate(divide="ignore"):
-            r = pi / (1.0 - pi) * scale
-        return np.where(np.isfinite(r), r, nan)
-
-    lowers: list[FloatArray] = []
-    uppers: list[FloatArray] = []
-    sig: list[BoolArray] = []
-    for c in levels:
-        lo_p, up_p = _clopper_pearson(c2s, n, 1.0 - c)
+    with np.errstate(all="ignore"):
+        total = c1s + c2s
+        empty = total == 0
+        n = np.where(empty, 1.0, total)
+        scale = e1s / e2s
+        p0 = 1.0 / (1.0 + scale)  # e2 / (e1 + e2), which overflows for huge exposures
+        zero_base = c1s == 0
+        ratio = np.where(invalid_in | zero_base, nan,
+                         c2s / np.where(zero_base, 1.0, c1s) * scale)
+        lowers: list[FloatArray] = []
+        uppers: list[FloatArray] = []
+        sig: list[BoolArray] = []
         usable = ~invalid_in & ~empty
-        sig.append(usable & ((lo_p > p0) | (up_p < p0)))
-        lowers.append(np.where(usable, to_ratio(lo_p), nan))
-        uppers.append(np.where(usable, to_ratio(up_p), nan))
-    pvalue = np.where(empty, 1.0, _binom_two_sided(c2s, n, p0))
-    pvalue = np.where(invalid_in, nan, pvalue)
-    lower = _stack(lowers, stacked)
-    upper = _stack(uppers, stacked)
-    return RatioResult(ratio=ratio, lower=lower, upper=upper,
-                       pct_change=(ratio - 1.0) * 100.0,
-                       pct_change_lower=(lower - 1.0) * 100.0,
-                       pct_change_upper=(upper - 1.0) * 100.0,
-                       significant=np.stack(sig) if stacked else sig[0],
+        for c in levels:
+            lo_p, up_p = _clopper_pearson(c2s, n, 1.0 - c)
+            sig.append(usable & ((lo_p > p0) | (up_p < p0)))
+            # The upper bound is +inf when x1 = 0 (pi = 1): NaN, with ZERO_BASE set.
+            lowers.append(np.where(usable, lo_p / (1.0 - lo_p) * scale, nan))
+            uppers.append(np.where(usable & ~zero_base, up_p / (1.0 - up_p) * scale, nan))
+        pvalue = np.where(empty, 1.0, _binom_two_sided(c2s, n, p0))
+        ratios = [ratio, _stack(lowers, True), _stack(uppers, True)]
+        pct = [(r - 1.0) * 100.0 for r in ratios]
+    reasons, ratio, lower, upper, *pct, pvalue = blank_overflow(
+        reasons, *ratios, *pct, np.where(invalid_in, nan, pvalue))
+    # x1 = 0: no ratio, but the lower bound stands (reason ZERO_BASE only).
+    reasons, lower, pct[1] = blank_overflow(reasons, lower, pct[1],
+                                            usable=(reasons == Reason.ZERO_BASE) & ~empty)
+    significant = np.stack(sig) & ~invalid(reasons & np.uint16(~Reason.ZERO_BASE & 0xFFFF))
+    if not stacked:
+        lower, upper, significant = lower[0], upper[0], significant[0]
+        pct[1:] = pct[1][0], pct[2][0]
+    return RatioResult(ratio=ratio, lower=lower, upper=upper, pct_change=pct[0],
+                       pct_change_lower=pct[1], pct_change_upper=pct[2],
+                       significant=significant,
                        pvalue=pvalue, confidence=levels, reasons=reasons)

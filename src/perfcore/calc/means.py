@@ -18,6 +18,7 @@ from perfcore.calc._common import (
     FlagArray,
     FloatArray,
     Reason,
+    blank_overflow,
     broadcast,
     confidence_levels,
     flag,
@@ -60,7 +61,8 @@ class MeanChangeResult:
     confidence : tuple of float
     reasons : ndarray of uint16
         ``TOO_FEW`` (n < 2), ``NEGATIVE`` (an sd or n below 0), ``MISSING``,
-        ``NON_FINITE``; every field is NaN (``significant`` False) where one is set.
+        ``NON_FINITE``, ``OVERFLOW`` (a figure too large for a float); every field is NaN
+        (``significant`` False) where one is set.
     """
 
     mean1: FloatArray = attrs.field(eq=False)
@@ -141,32 +143,37 @@ def mean_change_test(mean1: npt.ArrayLike, sd1: npt.ArrayLike, n1: npt.ArrayLike
         m1, m2 = np.where(bad, 0.0, m1), np.where(bad, 0.0, m2)
         s1, s2 = np.where(bad, 1.0, s1), np.where(bad, 1.0, s2)
         k1, k2 = np.where(bad, 2.0, k1), np.where(bad, 2.0, k2)
-    d = m2 - m1
-    v1, v2 = s1 * s1 / k1, s2 * s2 / k2
-    var = v1 + v2
-    se = np.sqrt(var)
-    flat = var == 0  # no variation measured in either period
-    with np.errstate(invalid="ignore", divide="ignore"):
-        df = np.where(flat, np.nan, var * var / (v1 * v1 / (k1 - 1) + v2 * v2 / (k2 - 1)))
-        t = d / se
-        p = np.where(flat, np.where(d == 0, 1.0, 0.0), 2.0 * special.stdtr(df, -np.abs(t)))
     nan = float("nan")
     lowers: list[FloatArray] = []
     uppers: list[FloatArray] = []
     sig: list[BoolArray] = []
-    for c in levels:
-        half = np.where(flat, 0.0, special.stdtrit(np.where(flat, 1.0, df), 1 - (1 - c) / 2)
-                        * se)
-        lo, up = d - half, d + half
-        sig.append(~bad & ((lo > 0) | (up < 0)))
-        lowers.append(np.where(bad, nan, lo))
-        uppers.append(np.where(bad, nan, up))
+    # Overflow (sds of 1e200) comes out non-finite and becomes NaN with OVERFLOW below.
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore", under="ignore"):
+        d = m2 - m1
+        v1, v2 = s1 * s1 / k1, s2 * s2 / k2
+        var = v1 + v2
+        se = np.sqrt(var)
+        flat = var == 0  # no variation measured in either period
+        df = np.where(flat, np.nan, var * var / (v1 * v1 / (k1 - 1) + v2 * v2 / (k2 - 1)))
+        t = d / se
+        p = np.where(flat, np.where(d == 0, 1.0, 0.0), 2.0 * special.stdtr(df, -np.abs(t)))
+        for c in levels:
+            half = np.where(flat, 0.0, special.stdtrit(np.where(flat, 1.0, df),
+                                                       1 - (1 - c) / 2) * se)
+            lo, up = d - half, d + half
+            sig.append((lo > 0) | (up < 0))
+            lowers.append(np.where(bad, nan, lo))
+            uppers.append(np.where(bad, nan, up))
+    # Both sds 0: df is NaN by definition, not by overflow (so checked as 0 there).
+    reasons, d, lower, upper, se, p, _ = blank_overflow(
+        reasons, np.where(bad, nan, d), np.stack(lowers), np.stack(uppers),
+        np.where(bad, nan, se), np.where(bad, nan, p), np.where(flat, 0.0, df))
+    bad = invalid(reasons)
+    df = np.where(bad, nan, df)
+    significant = np.stack(sig) & ~bad
     return MeanChangeResult(
-        mean1=np.where(bad, nan, m1), mean2=np.where(bad, nan, m2),
-        value=np.where(bad, nan, d),
-        lower=np.stack(lowers) if stacked else lowers[0],
-        upper=np.stack(uppers) if stacked else uppers[0],
-        se=np.where(bad, nan, se), statistic=np.where(bad | (flat & (d == 0)), nan, t),
-        df=np.where(bad, nan, df), pvalue=np.where(bad, nan, p),
-        significant=np.stack(sig) if stacked else sig[0], confidence=levels,
+        mean1=np.where(bad, nan, m1), mean2=np.where(bad, nan, m2), value=d,
+        lower=lower if stacked else lower[0], upper=upper if stacked else upper[0],
+        se=se, statistic=np.where(bad | (flat & (d == 0)), nan, t), df=df, pvalue=p,
+        significant=significant if stacked else significant[0], confidence=levels,
         reasons=reasons)

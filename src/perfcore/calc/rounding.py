@@ -27,6 +27,9 @@ __all__ = ["round_half_away"]
 
 # Digits a double carries faithfully (DBL_DIG); beyond this the stored binary noise starts.
 _SIGNIFICANT = 15
+#: Beyond this many places either way 10**decimals is not a float: to more places a
+#: double is unchanged (but for subnormals), to fewer every finite value rounds to 0.
+_MAX_DECIMALS = 308
 
 
 @overload
@@ -59,6 +62,9 @@ def round_half_away(x: npt.ArrayLike, decimals: int = 0) -> float | FloatArray:
     scalar = np.ndim(x) == 0
     arr = as_float(x, "x")
     d = int(decimals)
+    if abs(d) > _MAX_DECIMALS:  # 10**d is not a float: every value rounds to itself, or 0
+        out = arr + 0.0 if d > 0 else np.where(np.isfinite(arr), 0.0, arr)
+        return float(out) if scalar else np.asarray(out, dtype=np.float64)
     mag = np.abs(arr)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         scaled = mag * 10.0**d if d >= 0 else mag / 10.0 ** (-d)
@@ -70,7 +76,10 @@ def round_half_away(x: npt.ArrayLike, decimals: int = 0) -> float | FloatArray:
         snapped = np.where(finite_pos, _scale_round(safe, exponent), scaled)
         rounded = np.floor(snapped + 0.5)
         back = rounded / 10.0**d if d >= 0 else rounded * 10.0 ** (-d)
-    out = np.where(np.isfinite(arr), np.copysign(back, arr), arr) + 0.0  # + 0.0 drops -0.0
+    # At 2**52 and beyond a double is a whole number at this scale already: unchanged
+    # (and 1e308 to 1 place would overflow when scaled).
+    kept = ~np.isfinite(arr) | ~(scaled < 2.0**52)
+    out = np.where(kept, arr, np.copysign(back, arr)) + 0.0  # + 0.0 drops -0.0
     if scalar:
         return float(out)
     return np.asarray(out, dtype=np.float64)

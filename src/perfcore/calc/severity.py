@@ -26,8 +26,11 @@ from perfcore.calc._common import (
     FlagArray,
     FloatArray,
     Reason,
+    as_float,
+    blank_overflow,
     broadcast,
     input_reasons,
+    positive_option,
     ratio_reasons,
     set_reason,
     warn_invalid,
@@ -52,7 +55,7 @@ class SeverityScore:
     reasons : ndarray of uint16
         ``MISSING`` when any count or the population is missing, ``NON_FINITE`` for an
         infinite one, ``ZERO_DENOMINATOR`` for a zero population, ``NEGATIVE`` for
-        negative inputs.
+        negative inputs, ``OVERFLOW`` for a score too large for a float.
     """
 
     score: FloatArray = attrs.field(eq=False)
@@ -105,11 +108,13 @@ def crime_severity_score(
         raise UnknownCodeError(
             kind="offence code", codes=tuple(unknown), where="the severity weights",
             suggestions=near, hint="pass weights= for codes outside the ONS list")
-    arr = np.asarray(counts, dtype=np.float64)
+    per = positive_option("per", per)
+    arr = as_float(counts, "counts")
     if arr.ndim == 0 or arr.shape[-1] != len(codes):
         raise ShapeError(reason=f"counts must have the {len(codes)} offence codes on its last "
                          "axis", shapes={"counts": arr.shape})
-    weighted = arr @ np.array([weights[c] for c in codes])
+    with np.errstate(over="ignore", invalid="ignore"):
+        weighted = arr @ np.array([weights[c] for c in codes], dtype=np.float64)
     total, pop = broadcast(weighted_total=weighted, population=population)
     # Each count's own reasons (a negative count could hide inside a positive total).
     per_count = np.bitwise_or.reduce(input_reasons(arr), axis=-1)
@@ -118,7 +123,8 @@ def crime_severity_score(
     with np.errstate(invalid="ignore"):
         set_reason(reasons, np.broadcast_to((arr < 0).any(axis=-1), total.shape),
                    Reason.NEGATIVE)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         score = np.where(reasons != 0, np.nan, total / np.where(pop == 0, 1, pop) * per)
+    reasons, score = blank_overflow(reasons, score)
     warn_invalid(reasons, "crime_severity_score")
     return SeverityScore(score=score, weighted_total=total, per=per, reasons=reasons)

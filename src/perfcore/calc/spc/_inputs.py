@@ -15,6 +15,7 @@ from perfcore.calc._common import BoolArray, FloatArray, Int8Array, IntArray
 from perfcore.errors import OptionError, SeriesError
 
 __all__ = [
+    "LARGEST",
     "MIN_BASELINE",
     "baselines",
     "check_points",
@@ -29,6 +30,9 @@ __all__ = [
 
 #: The shortest fixed baseline accepted (NHSRplotthedots `fix_after_n_points` and MDC guidance).
 MIN_BASELINE: Final = 12
+#: The largest value charted: its moving ranges, their mean and the limits stay far
+#: inside the range of a float (and of the exact sums of perfcore.calc._exact).
+LARGEST: Final = 1e150
 _IMPROVEMENT = {"increase": 1, "decrease": -1, "neutral": 0}
 
 
@@ -108,7 +112,11 @@ def read_values(values: Any, ids: Sequence[Any] | None, *, lengths: Any,
                               "with NaN and allow_gaps", series=series_name(ids, i),
                               position=j)
     if lengths is not None:
-        lens = np.broadcast_to(np.asarray(lengths, dtype=np.int64), (n,)).copy()
+        try:
+            lens = np.broadcast_to(np.asarray(lengths, dtype=np.int64), (n,)).copy()
+        except (TypeError, ValueError, OverflowError):
+            raise OptionError(option="lengths", value=lengths,
+                              allowed=f"one whole number, or one per series ({n})") from None
         if np.any((lens < 0) | (lens > width)):
             i = int(np.argmax((lens < 0) | (lens > width)))
             raise OptionError(option="lengths", value=int(lens[i]), allowed=f"0..{width}",
@@ -138,6 +146,13 @@ def check_points(y: FloatArray, inside: BoolArray, ids: Sequence[Any] | None, *,
         i, j = map(int, np.argwhere(nonfinite)[0])
         raise SeriesError(reason=f"value {y[i, j]} is not finite", series=series_name(ids, i),
                           position=j)
+    with np.errstate(invalid="ignore"):
+        huge = inside & (np.abs(y) > LARGEST)
+    if huge.any():
+        i, j = map(int, np.argwhere(huge)[0])
+        raise SeriesError(reason=f"value {y[i, j]} is too large to chart (moving ranges and "
+                          f"limits must fit in a float: at most {LARGEST:g} in size)",
+                          series=series_name(ids, i), position=j)
     if missing.any() and not allow_gaps:
         i, j = map(int, np.argwhere(missing)[0])
         raise SeriesError(reason="value is missing (NaN); fill it, or pass allow_gaps=True to "

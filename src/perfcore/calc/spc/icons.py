@@ -4,10 +4,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 
 from perfcore.calc._common import BoolArray, FloatArray, Int8Array
 from perfcore.codes import AssuranceIcon, PointType, VariationIcon
+from perfcore.errors import ShapeError
 
 __all__ = ["assurance_codes", "variation_codes"]
 
@@ -32,6 +36,7 @@ _NO_ASSURANCE, _PASS, _FAIL, _INCONSISTENT = (np.int8(a) for a in (
 def variation_codes(last_type: Int8Array, signs: Int8Array, any_valid: BoolArray) -> Int8Array:
     """:class:`~perfcore.codes.VariationIcon` per series from the point type of its last
     charted point; ``NONE`` where a series has no points."""
+    _one_per_series(last_type=last_type, signs=signs, any_valid=any_valid)
     # Improvement is "high" when increase is improvement; concern is "low" when increase
     # is improvement (and the mirror for decrease).
     inc = signs >= 0
@@ -50,6 +55,7 @@ def assurance_codes(target: FloatArray, signs: Int8Array, upl: FloatArray, lpl: 
     limits on the good side passes consistently, on the bad side fails consistently,
     between them inconsistently. ``NONE`` without a target, for a neutral series, with no
     points or no limits. ``inclusive``: a target on a limit counts as beyond it."""
+    _one_per_series(target=target, signs=signs, upl=upl, lpl=lpl, any_valid=any_valid)
     with np.errstate(invalid="ignore"):
         above = target >= upl if inclusive else target > upl
         below = target <= lpl if inclusive else target < lpl
@@ -59,3 +65,9 @@ def assurance_codes(target: FloatArray, signs: Int8Array, upl: FloatArray, lpl: 
                     np.where(below, np.where(inc, _PASS, _FAIL), _INCONSISTENT))
     none = np.isnan(target) | (signs == 0) | ~any_valid | np.isnan(upl) | np.isnan(lpl)
     return np.where(none, _NO_ASSURANCE, code).astype(np.int8)
+
+
+def _one_per_series(**arrays: npt.NDArray[Any]) -> None:
+    shapes = {k: np.shape(a) for k, a in arrays.items()}
+    if len(set(shapes.values())) > 1:
+        raise ShapeError(reason="one value per series in each argument", shapes=shapes)

@@ -16,7 +16,7 @@ import numpy as np
 
 from perfcore.calc._common import BoolArray, FloatArray, Int8Array
 from perfcore.codes import PointType, SpcRule
-from perfcore.errors import OptionError
+from perfcore.errors import OptionError, ShapeError
 
 __all__ = [
     "LIMIT",
@@ -148,6 +148,19 @@ def resolve_rules(profile: str = "nhsr", **switches: Any) -> SpcRules:
 # --------------------------------------------------------------------------- rule tests
 
 
+def check_block(length: int | None = None, **arrays: Any) -> None:
+    """:class:`ShapeError` unless ``arrays`` are 2-D (series × points) of one shape;
+    :class:`OptionError` unless a rule's window ``length`` is a whole number ≥ 2. The
+    rule tests are public, so a caller's mistake is named rather than a numpy error."""
+    shapes = {k: np.shape(a) for k, a in arrays.items()}
+    if len(set(shapes.values())) > 1 or any(len(v) != 2 for v in shapes.values()):
+        raise ShapeError(reason="the rule tests need 2-D arrays (series × points) of one "
+                         "shape", shapes=shapes)
+    if length is not None and (isinstance(length, bool)
+                               or not isinstance(length, (int, np.integer)) or length < 2):
+        raise OptionError(option="length", value=length, allowed="a whole number, at least 2")
+
+
 def _linked_or_first(linked: BoolArray) -> BoolArray:
     out = np.array(linked, dtype=bool)
     out[:, :1] = False  # the first point continues nothing
@@ -182,6 +195,7 @@ def run_flags(side: Int8Array, linked: BoolArray, length: int) -> BoolArray:
     says point ``t`` may continue a run from ``t−1`` (False across a rebase that runs may
     not cross).
     """
+    check_block(length, side=side, linked=linked)
     eq = _linked_or_first(linked) & (side != 0)
     eq[:, 1:] &= side[:, 1:] == side[:, :-1]
     # a run of `length` points is `length - 1` links, ending at a point off the mean
@@ -198,8 +212,9 @@ def trend_flags(y: FloatArray, linked: BoolArray, length: int, *,
     to ``t−1``, next to a gap, and for ties, each of which breaks a trend). ``diff`` is
     ``y[:, 1:] - y[:, :-1]`` when the caller has it already.
     """
+    check_block(length, y=y, linked=linked)
     step = np.zeros(y.shape, dtype=np.int8)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):
         if diff is None:
             diff = y[:, 1:] - y[:, :-1]
         step[:, 1:] = (diff > 0).view(np.int8) - (diff < 0).view(np.int8)
@@ -211,6 +226,7 @@ def trend_flags(y: FloatArray, linked: BoolArray, length: int, *,
 
 def two_of_three_flags(near: BoolArray, side: Int8Array, linked: BoolArray) -> BoolArray:
     """Near-limit points in 3 consecutive points with ≥ 2 near a limit, all 3 on one side."""
+    check_block(near=near, side=side, linked=linked)
     hit = np.zeros(near.shape, dtype=bool)
     if near.shape[1] >= 3:
         lk = _linked_or_first(linked)
