@@ -122,12 +122,13 @@ def test_every_seed_plan_renders(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_warnings_are_said_plainly_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
     # The CSEW plan has no figures for 2019-20 as a financial year: the report still
-    # renders ("n/a"), and stderr says which figures are missing, once.
+    # renders ("n/a"), and stderr says which figures are missing, once, naming the force
+    # as a reader knows it (Gwent, not its ONS code W15000002).
     assert main(["report", str(GWENT / "seed003-csew-confidence.toml"),
                  "--period", "2019-20"]) == 0
     err = capsys.readouterr().err.splitlines()
     assert err == ["perfcore report: warning: 8 figure(s) not available for 2019-20 (first: "
-                   "measure 'csew_community_understanding', organisation 'W15000002')"]
+                   "measure 'csew_community_understanding', organisation 'Gwent')"]
 
 
 def test_explain_status_walks_from_the_figures_to_the_status(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import math
 import textwrap
+import warnings
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 from perfcore import DerivedMeasureSpec, DerivedValues, DomainSpec, hookimpl
 from perfcore.dataset import Dataset
 from perfcore.derive import MissingInputsWarning, derive, derive_measures
-from perfcore.errors import DataError, PluginResultError
+from perfcore.errors import DataError, InvalidValueError, PluginResultError
 from perfcore.model import Measure, Outcome, Plan, Priority
 from perfcore.plugins.manager import Registry
 from perfcore.plugins.testing import plugin_manager, registered
@@ -122,7 +123,7 @@ def test_missing_inputs_are_warned_about_not_dropped() -> None:
                   ("da.arrests", "Gwent", "2018-19", 2495)])
     with pytest.warns(MissingInputsWarning, match=r"'da.arrest_rate' \(plugin 'plugin_\d+'\) "
                       r"was not derived for 1 organisation × period combination\(s\) .*"
-                      r"first: W15000002 2018-19, lacking da.crimes"):
+                      r"first: Gwent 2018-19, lacking da.crimes"):
         out = derive(["da.arrest_rate"], data, _registry(RATE))
     assert out.measures[0].missing_inputs == 1
     assert out.measures[0].added == 1
@@ -294,6 +295,15 @@ def test_derived_cells_are_exactly_the_complete_undefined_free_gaps(
     data = _data(rows)
     partial = any(ha != hb and not held for ha, hb, held, _, _ in cells)
     nothing = not any(ha or hb or held for ha, hb, held, _, _ in cells)
+    if any(v > 1 for _, _, v in expected):
+        # More arrests than crimes: a derived proportion breaking the Dataset's rules is
+        # refused, naming the plugin and the inputs, never kept as a figure.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", MissingInputsWarning)
+            with pytest.raises(InvalidValueError, match=r"is more than its denominator.*"
+                               r"derived by plugin"):
+                derive(["da.arrest_rate"], data, _registry(RATE))
+        return
     if partial or nothing:
         with pytest.warns(MissingInputsWarning):
             out = derive(["da.arrest_rate"], data, _registry(RATE))

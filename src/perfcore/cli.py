@@ -31,7 +31,8 @@ EXAMPLES = {
   perfcore report examples/national/plan.toml --organisation Gwent --organisation Kent""",
     "validate": """examples:
   perfcore validate examples/gwent/plan-2020-21.toml
-  perfcore validate plan.toml --data crime.csv outcomes.csv""",
+  perfcore validate plan.toml --data crime.csv outcomes.csv
+  perfcore validate plan.toml --period 2021-22 --organisation Gwent   # as that report""",
     "explain": """examples:
   perfcore explain examples/gwent/plan-2020-21.toml --period 2020-21 \\
       --measure all_crime --figure change
@@ -111,8 +112,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="colour in text reports (default: only on a terminal)")
     _public_args(c)
 
-    c = command("validate", "Check a plan (and its data) and list every problem.")
+    c = command("validate", "Check a plan and its data as a report would; list every problem.")
     plan_and_data(c)
+    period_args(c, several=True)
     c.add_argument("--strict", action="store_true",
                    help="count measures with no observations in the data as problems "
                         "(by default they are listed as notes: their reports say 'no data')")
@@ -325,7 +327,10 @@ def _league(args: argparse.Namespace, plan_file: Any, dataset: Any, out: TextIO,
 
 
 def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from perfcore.errors import PlanValidationError
+    """The plan, its data and every stage of its report short of rendering: each problem
+    on stderr, a summary on stdout; exit 1 if there is any problem."""
+    from perfcore.errors import DataValidationError, PlanValidationError
+    from perfcore.pipeline import check_plan
     try:
         plan_file, dataset = _load(args, err)
     except PlanValidationError as exc:
@@ -333,6 +338,22 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             err.write(f"{p}\n")
         out.write(f"{args.plan}: {len(exc.problems)} problem(s)\n")
         return 1
+    except DataValidationError as exc:
+        for d in exc.problems:
+            err.write(f"{args.plan}: problem: {d}\n")
+        out.write(f"{args.plan}: {len(exc.problems)} problem(s) in its data\n")
+        return 1
+    except PerfcoreError as exc:
+        err.write(f"{args.plan}: problem: {exc}\n")
+        out.write(f"{args.plan}: 1 problem(s) in its data\n")
+        return 1
+    found: list[str] = []
+    try:
+        check_plan(plan_file, dataset, period=args.period, previous=args.previous,
+                   organisation=args.organisation)
+    except PerfcoreError as exc:
+        found.append(str(exc))
+        err.write(f"{args.plan}: problem: {exc}\n")
     plan = plan_file.plan
     published = {f.measure for f in dataset.published}
     missing = [m.id for m in plan.measures()
@@ -343,7 +364,7 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                  else "its report cells say 'no data'")
         err.write(f"{args.plan}: {kind}: measure {m!r} has no observations in the data; "
                   f"{shown}\n")
-    problems = missing if args.strict else []
+    problems = [*found, *(missing if args.strict else [])]
     n = sum(1 for _ in plan.measures())
     notes = "" if args.strict or not missing else f"; {len(missing)} note(s)"
     out.write(f"{args.plan}: {n} measures in {len(plan.priorities)} priorities; "

@@ -18,7 +18,7 @@ import itertools
 import math
 import warnings
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, Literal, get_args
 
 import attrs
@@ -28,12 +28,13 @@ import numpy.typing as npt
 from perfcore.errors import (
     DataError,
     DuplicateObservationError,
+    InvalidValueError,
     PerfcoreWarning,
     UnknownMeasureError,
     UnknownOrganisationError,
     UnknownPeriodError,
 )
-from perfcore.organisations import OrganisationRegistry, default_registry
+from perfcore.organisations import OrganisationRegistry, default_registry, organisation_name
 from perfcore.periods import (
     CalendarYear,
     FinancialQuarter,
@@ -44,8 +45,8 @@ from perfcore.periods import (
     parse_period,
 )
 
-__all__ = ["AGGREGATIONS", "FIELDS", "Aggregation", "Dataset", "IncompletePeriodWarning",
-           "PublishedFigure"]
+__all__ = ["AGGREGATIONS", "FIELDS", "FIELD_RULES", "Aggregation", "Dataset", "FieldRule",
+           "IncompletePeriodWarning", "PublishedFigure", "broken_rules", "written"]
 
 #: The numeric fields of an observation, in order.
 FIELDS = ("value", "numerator", "denominator", "sample_size", "population", "sd")
@@ -117,6 +118,97 @@ def _as_float_column(name: str, values: Sequence[Any] | npt.ArrayLike | None,
     if infinite.size:
         raise DataError(reason=f"{infinite.size} infinite value(s)", column=name,
                         rows=tuple(infinite.tolist()))
+    return out
+
+
+def _percent_column(values: npt.ArrayLike | None, n: int) -> npt.NDArray[np.bool_] | None:
+    """The ``percent`` marks as a bool column of ``n`` rows (``None`` when none is set)."""
+    if values is None:
+        return None
+    arr = np.asarray(values)
+    if arr.shape != (n,):
+        raise DataError(reason=f"has {arr.size} marks but the key columns have {n}",
+                        column="percent")
+    if arr.dtype != np.bool_:
+        if arr.dtype.kind not in "biu" or not np.isin(arr, (0, 1)).all():
+            raise DataError(reason="must hold true or false per row", column="percent")
+        arr = arr.astype(bool)
+    return arr if arr.any() else None
+
+
+def written(value: float, *, percent: bool = False) -> str:
+    """A figure as a person would have written it, for messages: ``410``, ``1.5``,
+    ``5e-324``, or ``150%`` for a fraction that was written as a percentage."""
+    if percent:
+        return f"{round(value * 100, 10):g}%"
+    if math.isfinite(value) and value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return repr(float(value))
+
+
+@attrs.frozen(kw_only=True)
+class FieldRule:
+    """A rule every observation's ``field`` keeps, whatever its measure's kind (each
+    kind's own rules are checked where a plan's kinds meet the data: see
+    :func:`perfcore.evaluation.values.measure_values`).
+
+    ``broken`` takes the observation columns by name and says where the rule is broken;
+    ``reason`` says what is wrong (``{other}`` is the value of the ``other`` field of the
+    same observation) and ``allowed`` what would be valid."""
+
+    field: str
+    reason: str
+    allowed: str
+    broken: Callable[[Mapping[str, FloatArray]], npt.NDArray[np.bool_]]
+    other: str | None = None
+
+
+#: The rules of the observation fields: the Dataset boundary refuses any observation that
+#: breaks one (:class:`~perfcore.errors.InvalidValueError`), and loaders list each broken
+#: cell with its file row. A denominator of 0 is allowed with a numerator of 0 only ("0
+#: of 0": no cases, the proportion not available), so that monthly figures still add up.
+FIELD_RULES: tuple[FieldRule, ...] = (
+    FieldRule(field="numerator", reason="is negative",
+              allowed="a numerator counts events: 0 or more",
+              broken=lambda c: c["numerator"] < 0),
+    FieldRule(field="denominator", reason="is not positive",
+              allowed="a denominator is more than 0 (0 only with a numerator of 0: no cases)",
+              broken=lambda c: (c["denominator"] < 0)
+              | ((c["denominator"] == 0) & ~(c["numerator"] == 0))),
+    FieldRule(field="numerator", reason="is more than its denominator, {other}",
+              allowed="a numerator counts some of its denominator: at most the denominator",
+              broken=lambda c: c["numerator"] > c["denominator"], other="denominator"),
+    FieldRule(field="sample_size", reason="is not positive",
+              allowed="a sample size counts respondents or values: more than 0",
+              broken=lambda c: c["sample_size"] <= 0),
+    FieldRule(field="population", reason="is not positive",
+              allowed="a population is more than 0",
+              broken=lambda c: c["population"] <= 0),
+    FieldRule(field="sd", reason="is negative", allowed="a standard deviation is 0 or more",
+              broken=lambda c: c["sd"] < 0),
+)
+
+
+def _absent(column: FloatArray) -> bool:
+    # A field no row has is one NaN broadcast (see _as_float_column): no rule can break.
+    return column.size == 0 or (column.strides == (0,) and bool(np.isnan(column[0])))
+
+
+def broken_rules(columns: Mapping[str, FloatArray]
+                 ) -> list[tuple[FieldRule, npt.NDArray[np.intp]]]:
+    """Each :data:`FIELD_RULES` rule that some rows of ``columns`` (observation fields by
+    name; fields not given are absent) break, with those rows, in the rules' order."""
+    out: list[tuple[FieldRule, npt.NDArray[np.intp]]] = []
+    n = next((c.shape[0] for c in columns.values()), 0)
+    nan: FloatArray = np.broadcast_to(np.float64(np.nan), (n,))
+    cols = {f: columns.get(f, nan) for f in FIELDS}
+    for rule in FIELD_RULES:
+        if _absent(cols[rule.field]) or (rule.other and _absent(cols[rule.other])):
+            continue
+        with np.errstate(invalid="ignore"):
+            rows = np.flatnonzero(rule.broken(cols))
+        if rows.size:
+            out.append((rule, rows))
     return out
 
 
@@ -234,7 +326,9 @@ def _sorted_categories(canonical: Sequence[Any], raw: Codes) -> tuple[tuple[Any,
     return tuple(cats), remap[raw] if raw.size else np.zeros(0, dtype=np.int32)
 
 
-_SUMMED = ("value", "numerator", "denominator", "sample_size")
+#: Summed over the months of a period; ``percent`` (0/1 per month) counts the months whose
+#: value was written as a percentage, so a period is marked if any of its months was.
+_SUMMED = ("value", "numerator", "denominator", "sample_size", "percent")
 
 
 def _tiled_sums(slot: npt.NDArray[np.int64], closes: npt.NDArray[np.bool_],
@@ -313,13 +407,17 @@ class Dataset:
     sources: tuple[str, ...] = ("",)
     source_code: IntArray = attrs.field(repr=False, default=None)
     published: tuple[PublishedFigure, ...] = ()
+    #: True where the ``value`` was written as a percentage (``15.9%``, or a measure the
+    #: loader was told is given in per cent) and is held as the fraction; ``None``: none
+    #: was. Only a proportion may be: evaluation refuses a count written ``50%``.
+    percent: npt.NDArray[np.bool_] | None = attrs.field(default=None, repr=False)
     #: Derived layout (the flat cube index of each row), computed once on first use.
     _layout: dict[str, Any] = attrs.field(factory=dict, init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         # Frozen all the way down: the arrays are the dataset's own (every builder makes
         # them), and the layout derived from the codes must stay true.
-        for name in (*_CODE_FIELDS, *FIELDS, "source_code"):
+        for name in (*_CODE_FIELDS, *FIELDS, "source_code", "percent"):
             arr = getattr(self, name)
             if arr is not None:
                 arr.flags.writeable = False
@@ -345,6 +443,7 @@ class Dataset:
         source: Sequence[str] | str = "",
         published: Iterable[PublishedFigure] = (),
         registry: OrganisationRegistry | Literal[False] | None = None,
+        percent: npt.ArrayLike | None = None,
     ) -> Dataset:
         """Build from long-format columns (one entry per observation).
 
@@ -352,7 +451,9 @@ class Dataset:
         shipped one by default); pass ``registry=False`` to keep them exactly as given
         (e.g. for basic command units that no registry knows). Duplicate keys raise
         :class:`DuplicateObservationError`; non-numeric cells raise :class:`DataError`
-        naming every bad row.
+        naming every bad row, and a field breaking one of :data:`FIELD_RULES` (a negative
+        numerator, a sample size of 0 ...) :class:`~perfcore.errors.InvalidValueError`.
+        ``percent`` marks the values written as percentages (see :attr:`percent`).
         """
         n = len(measure)
         if len(organisation) != n or len(period) != n:
@@ -403,21 +504,26 @@ class Dataset:
         return cls._assemble(
             keys=(m_cats, m_code, o_cats, o_code, p_cats, p_code), n=n,
             columns=(value, numerator, denominator, sample_size, population, sd),
-            sources=(s_cats, s_code), published=published)
+            sources=(s_cats, s_code), published=published, percent=percent)
 
     @classmethod
     def _assemble(cls, *, keys: tuple[Any, ...], n: int,
                   columns: tuple[npt.ArrayLike | None, ...],
                   sources: tuple[tuple[str, ...], npt.NDArray[np.int32]],
-                  published: Iterable[PublishedFigure]) -> Dataset:
-        """A dataset from final categories and codes, its keys checked unique."""
+                  published: Iterable[PublishedFigure],
+                  percent: npt.ArrayLike | None = None) -> Dataset:
+        """A dataset from final categories and codes, its keys checked unique and its
+        fields checked against :data:`FIELD_RULES`: the one boundary every builder (and
+        so every loader) passes."""
         m_cats, m_code, o_cats, o_code, p_cats, p_code = keys
         fields = dict(zip(_FLOAT_FIELDS, columns, strict=True))
         ds = cls(measures=m_cats, organisations=o_cats, periods=p_cats,
                  measure_code=m_code, organisation_code=o_code, period_code=p_code,
                  **{f: _as_float_column(f, v, n) for f, v in fields.items()},
-                 sources=sources[0], source_code=sources[1], published=tuple(published))
+                 sources=sources[0], source_code=sources[1], published=tuple(published),
+                 percent=_percent_column(percent, n))
         ds._check_unique_keys()
+        ds._check_fields()
         return ds
 
     @classmethod
@@ -439,6 +545,7 @@ class Dataset:
         sources: Sequence[str] = ("",),
         source_code: npt.ArrayLike | None = None,
         published: Iterable[PublishedFigure] = (),
+        percent: npt.ArrayLike | None = None,
     ) -> Dataset:
         """Build from keys already factorised by a loader: each key column as distinct
         values (already valid: measure ids, organisation codes as they are to be kept,
@@ -465,7 +572,7 @@ class Dataset:
         return cls._assemble(
             keys=(m_cats, m_code, o_cats, o_code, p_cats, p_code), n=n,
             columns=(value, numerator, denominator, sample_size, population, sd),
-            sources=(s_cats if n else ("",), s_code), published=published)
+            sources=(s_cats if n else ("",), s_code), published=published, percent=percent)
 
     @classmethod
     def from_records(cls, records: Iterable[Mapping[str, Any]], *,
@@ -473,8 +580,9 @@ class Dataset:
                      registry: OrganisationRegistry | Literal[False] | None = None) -> Dataset:
         """Build from mappings with keys ``measure``, ``organisation``, ``period`` and any
         of ``value``, ``numerator``, ``denominator``, ``sample_size``, ``population``,
-        ``sd``, ``source``. Unknown keys raise :class:`DataError` (nothing is silently ignored)."""
-        allowed = {"measure", "organisation", "period", "source", *FIELDS}
+        ``sd``, ``source`` and ``percent`` (true: the value was written as a percentage).
+        Unknown keys raise :class:`DataError` (nothing is silently ignored)."""
+        allowed = {"measure", "organisation", "period", "source", "percent", *FIELDS}
         cols: dict[str, list[Any]] = {k: [] for k in allowed}
         for i, rec in enumerate(records):
             extra = set(rec) - allowed
@@ -489,6 +597,7 @@ class Dataset:
         return cls.from_columns(
             measure=cols["measure"], organisation=cols["organisation"], period=cols["period"],
             source=[s or "" for s in cols["source"]], published=published, registry=registry,
+            percent=[bool(p) for p in cols["percent"]] if any(cols["percent"]) else None,
             **{f: cols[f] for f in FIELDS})
 
     @classmethod
@@ -562,6 +671,8 @@ class Dataset:
             src = self.sources[self.source_code[i]]
             if src:
                 rec["source"] = src
+            if self.percent is not None and self.percent[i]:
+                rec["percent"] = True
             out.append(rec)
         return out
 
@@ -588,6 +699,9 @@ class Dataset:
             period=column("period", "periods", "period_code"),
             source=column("source", "sources", "source_code"),
             published=_merge_published(datasets), registry=False,
+            percent=(None if all(d.percent is None for d in datasets) else np.concatenate(
+                [np.zeros(len(d), dtype=bool) if d.percent is None else d.percent
+                 for d in datasets])),
             **{f: np.concatenate([getattr(d, f) for d in datasets]) for f in FIELDS})
 
     # --- checks and look-ups --------------------------------------------------------------
@@ -630,6 +744,25 @@ class Dataset:
             k = (self.measures[self.measure_code[i]], self.organisations[self.organisation_code[i]],
                  str(self.periods[self.period_code[i]]))
             raise DuplicateObservationError(key=k, rows=(i, j), count=int(dup.size))
+
+    def _check_fields(self) -> None:
+        """Raise :class:`~perfcore.errors.InvalidValueError` for the first rule of
+        :data:`FIELD_RULES` that some observations break, naming the first of them and
+        counting the rest (``rows`` are the dataset's rows, from 0)."""
+        broken = broken_rules({f: getattr(self, f) for f in FIELDS})
+        if not broken:
+            return
+        rule, rows = broken[0]
+        i = int(rows[0])
+        other = (f"{written(float(getattr(self, rule.other)[i]))}" if rule.other else "")
+        raise InvalidValueError(
+            reason=rule.reason.format(other=other),
+            value=written(float(getattr(self, rule.field)[i])), allowed=rule.allowed,
+            row=i, rows=tuple(rows[:100].tolist()), count=int(rows.size), column=rule.field,
+            measure=self.measures[self.measure_code[i]],
+            organisation=organisation_name(self.organisations[self.organisation_code[i]]),
+            period=str(self.periods[self.period_code[i]]),
+            source=self.sources[self.source_code[i]] or None)
 
     def sources_of(self, organisation: str, measures: Sequence[str],
                    periods: Sequence[str | Period]) -> dict[tuple[str, str], str]:
@@ -686,13 +819,20 @@ class Dataset:
     def cubes(self, fields: Sequence[str], *, measures: Sequence[str] | None = None,
               organisations: Sequence[str] | None = None,
               periods: Sequence[str | Period] | None = None) -> dict[str, FloatArray]:
-        """:meth:`cube` of several fields, looking the keys up once."""
+        """:meth:`cube` of several fields, looking the keys up once. ``"percent"`` gives
+        the :attr:`percent` marks as 1.0 (written as a percentage) or 0.0."""
         for field in fields:
-            if field not in FIELDS:
+            if field not in (*FIELDS, "percent"):
                 from perfcore.errors import OptionError
-                raise OptionError.for_choice("field", field, FIELDS)
-        return self._cubes({f: getattr(self, f) for f in fields}, measures=measures,
+                raise OptionError.for_choice("field", field, (*FIELDS, "percent"))
+        return self._cubes({f: self._percent_marks() if f == "percent" else getattr(self, f)
+                            for f in fields}, measures=measures,
                            organisations=organisations, periods=periods)
+
+    def _percent_marks(self) -> FloatArray:
+        if self.percent is None:
+            return np.broadcast_to(np.float64(0.0), (len(self),))
+        return self.percent.astype(np.float64)
 
     def source_cube(self, measures: Sequence[str], organisations: Sequence[str],
                     periods: Sequence[str | Period]) -> tuple[tuple[str, ...], IntArray]:
@@ -815,9 +955,13 @@ class Dataset:
         length = windows[0][2]
         series = self.measure_code[rows].astype(np.int64) * no + self.organisation_code[rows]
         cols = {f: getattr(self, f)[rows] for f in _FLOAT_FIELDS}
+        cols["percent"] = (np.zeros(period_code.size) if self.percent is None
+                           else self.percent[rows].astype(np.float64))
         # A field with no value in any monthly row (often sample_size and population)
         # aggregates to NaN everywhere: no sums for it.
         absent = {f for f, c in cols.items() if np.isnan(c).all()}
+        if self.percent is None:
+            absent.add("percent")
         if to == "rolling12":
             count, sums, pop = _rolling_sums(series, first_month[period_code], cols, absent,
                                              starts, length, nm * no)
@@ -851,7 +995,8 @@ class Dataset:
             denominator=sums["denominator"][kept], sample_size=sums["sample_size"][kept],
             population=pop[kept], sd=np.full(n, np.nan),
             sources=(f"aggregated from monthly data to {to}",) if n else ("",),
-            source_code=np.zeros(n, dtype=np.int32), published=tuple(self.published))
+            source_code=np.zeros(n, dtype=np.int32), published=tuple(self.published),
+            percent=None if "percent" in absent else sums["percent"][kept] > 0)
 
     def _say_incomplete(self, incomplete: npt.NDArray[np.bool_],
                         windows: Sequence[tuple[Period, int, int]], partial: str) -> None:
@@ -863,7 +1008,8 @@ class Dataset:
         nw, no = len(windows), len(self.organisations)
         first = int(np.argmax(incomplete))
         (m0, o0), w0 = divmod(first // nw, no), first % nw
-        example = f"{self.measures[m0]} / {self.organisations[o0]} / {windows[w0][0]}"
+        example = (f"{self.measures[m0]} / {organisation_name(self.organisations[o0])} / "
+                   f"{windows[w0][0]}")
         msg = (f"{n_incomplete} measure × organisation × period combination(s) lack some "
                f"months and were not aggregated (first: {example})")
         if partial == "error":

@@ -49,8 +49,15 @@ import numpy as np
 import numpy.typing as npt
 
 from perfcore.dataset import FIELDS, Dataset
-from perfcore.errors import DataError, PerfcoreWarning, PluginResultError, UnknownMeasureError
+from perfcore.errors import (
+    DataError,
+    InvalidValueError,
+    PerfcoreWarning,
+    PluginResultError,
+    UnknownMeasureError,
+)
 from perfcore.model import Plan
+from perfcore.organisations import organisation_name
 from perfcore.periods import Period
 
 if TYPE_CHECKING:
@@ -312,7 +319,8 @@ def _warn_missing(spec: DerivedMeasureSpec, plugin: str, dataset: Dataset,
     lacking = [i for i, h in zip(spec.inputs, has[:, o, p], strict=True) if not h]
     warnings.warn(
         f"{me} was not derived for {n} organisation × period combination(s) where some of "
-        f"its inputs have figures and others do not (first: {dataset.organisations[o]} "
+        f"its inputs have figures and others do not (first: "
+        f"{organisation_name(dataset.organisations[o])} "
         f"{dataset.periods[p]}, lacking {', '.join(lacking)})", MissingInputsWarning,
         stacklevel=4)
 
@@ -379,9 +387,15 @@ def _assemble(dataset: Dataset, computed: Mapping[str, Mapping[str, FloatArray]]
         for f in FIELDS:
             columns[f].append(computed[m][f][o, p])
         s_code.append(sources.derived[m][o, p])
-    return Dataset.from_codes(
-        measures=ids, measure_code=np.concatenate(m_code),
-        organisations=dataset.organisations, organisation_code=np.concatenate(o_code),
-        periods=dataset.periods, period_code=np.concatenate(p_code),
-        sources=sources.texts, source_code=np.concatenate(s_code),
-        **{f: np.concatenate(c) for f, c in columns.items()})
+    try:
+        return Dataset.from_codes(
+            measures=ids, measure_code=np.concatenate(m_code),
+            organisations=dataset.organisations, organisation_code=np.concatenate(o_code),
+            periods=dataset.periods, period_code=np.concatenate(p_code),
+            sources=sources.texts, source_code=np.concatenate(s_code),
+            **{f: np.concatenate(c) for f, c in columns.items()})
+    except InvalidValueError as exc:
+        # Rows of the derived observations mean nothing to a reader; the source names
+        # the plugin and the inputs the figure was derived from.
+        raise InvalidValueError(**{**exc.fields, "row": None, "rows": (),
+                                   "hint": "check the inputs it was derived from"}) from None

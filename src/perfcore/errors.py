@@ -33,6 +33,7 @@ __all__ = [
     "DuplicateNameError",
     "DuplicateObservationError",
     "InvalidInputWarning",
+    "InvalidValueError",
     "LoaderSelectionError",
     "MissingDependencyError",
     "MissingTranslationError",
@@ -800,6 +801,49 @@ class DuplicateObservationError(DataError):
 
     def _message(self) -> str:
         return _in_data(self._reason(), file=self.file)
+
+
+class InvalidValueError(DataError):
+    """A figure breaks a rule of its field or of its measure's kind: a proportion outside
+    0 to 1, a negative count, a numerator above its denominator, a sample size of 0, a
+    percentage where a count belongs.
+
+    The message reads ``"data.csv, row 5, column 'value': '150%' is not a valid
+    proportion (a proportion is from 0 to 1: a fraction such as 0.159, or 15.9%)
+    (measure 'outcome_rate', organisation 'Gwent', period '2020-21')"``; ``rows`` and
+    ``count`` give the other observations breaking the same rule.
+
+    Attributes
+    ----------
+    value : str
+        The value as written (the cell's text, where it was read from a file).
+    allowed : str
+        What would be valid.
+    hint : str
+        What to do about it, when more can be said.
+    kind : str or None
+        The measure kind whose rule it breaks (``None``: a rule of the field itself).
+    source : str or None
+        The observation's recorded source, where no file is known.
+    """
+
+    value: str
+    allowed: str = ""
+    hint: str = ""
+    kind: str | None = None
+    source: str | None = None
+
+    def _reason(self) -> str:
+        text = f"{self.value!r} {self.reason}"
+        if self.allowed:
+            text += f" ({self.allowed})"
+        if self.count is not None and self.count > 1 and not self.rows:
+            text += f"; {self.count} observations break this rule"
+        if self.hint:
+            text += f"; {self.hint}"
+        if self.source and not self.file:
+            text += f" [source: {self.source}]"
+        return text
 
 
 class NotCoveredError(DataError):

@@ -25,6 +25,7 @@ __all__ = [
     "Organisation",
     "OrganisationRegistry",
     "default_registry",
+    "organisation_name",
 ]
 
 ORG_TYPES = ("england_and_wales", "country", "english_region", "police_force_area",
@@ -159,6 +160,16 @@ def default_registry() -> OrganisationRegistry:
         for r in csv.DictReader(io.StringIO(text))
     ]
     return OrganisationRegistry(orgs)
+
+
+def organisation_name(key: str) -> str:
+    """How messages name an organisation: its name in the shipped registry
+    (``"W15000002"`` → ``"Gwent"``), or ``key`` itself when the registry does not know it
+    (a basic command unit loaded with ``registry=False``)."""
+    try:
+        return default_registry().get(key).name
+    except UnknownOrganisationError:
+        return key
 
 
 def _codes(members: Sequence[str]) -> tuple[str, ...]:

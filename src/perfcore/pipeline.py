@@ -49,8 +49,8 @@ from perfcore.report import Report, build_report, public_edition
 from perfcore.report.league import League, build_league
 from perfcore.scoring import Scores, ScoringConfig, score
 
-__all__ = ["ALL", "Run", "evaluate_plan", "league_plan", "load_data", "load_plan",
-           "loads_plan", "render", "report_plan", "run", "score_plan"]
+__all__ = ["ALL", "Run", "check_plan", "evaluate_plan", "league_plan", "load_data",
+           "load_plan", "loads_plan", "render", "report_plan", "run", "score_plan"]
 
 PathLike = str | os.PathLike[str]
 
@@ -233,6 +233,33 @@ def league_plan(plan_file: PlanFile, evaluation: Evaluation, scores: Scores | No
     return build_league(evaluation, scores, display=plan_file.display, lang=lang,
                         highlight=highlight or plan_file.organisation, texts=plan_file.texts,
                         fallback=fallback, catalogues=reg.translations)
+
+
+def check_plan(plan_file: PlanFile, dataset: Dataset, *, period: str | Period | None = None,
+               previous: str | Period | None = None,
+               organisation: str | Sequence[str] | None = None,
+               registry: Registry | None = None) -> Scores:
+    """Every stage of a report short of rendering it: evaluate, score and lay out the
+    report of each organisation (``"all"``: the league), as :func:`run` and ``perfcore
+    report`` would, so that whatever would stop a report (an organisation or period the
+    data do not cover, a proportion with no denominator, a value its kind cannot have)
+    is raised now. ``perfcore validate`` runs it; returns the scores."""
+    reg = _registry(registry)
+    wanted: list[str | None] = ([organisation] if organisation is None
+                                or isinstance(organisation, str) else list(organisation))
+    if ALL in wanted:
+        ev = evaluate_plan(plan_file, dataset, period=period, previous=previous,
+                           organisation=ALL)
+        scores = score_plan(plan_file, ev, registry=reg)
+        league_plan(plan_file, ev, scores, registry=reg)
+        return scores
+    several = [w for w in wanted if w is not None]
+    ev = evaluate_plan(plan_file, dataset, period=period, previous=previous,
+                       organisation=several if len(several) > 1 else wanted[0])
+    scores = score_plan(plan_file, ev, registry=reg)
+    for org in wanted:
+        report_plan(plan_file, ev, scores, organisation=org, registry=reg)
+    return scores
 
 
 def render(report: Report, format: str = "text", *, registry: Registry | None = None,

@@ -80,7 +80,7 @@ def test_a_force_without_severity_counts_is_reported() -> None:
         {"measure": "soc.ocgs_mapped", "organisation": "South Wales", "period": "2019-20",
          "value": 40}])])
     with pytest.warns(MissingInputsWarning, match=r"'soc\.disruption_index_per_ocg'.*first: "
-                      r"W15000003 2019-20, lacking soc\.disruptions_major, "
+                      r"South Wales 2019-20, lacking soc\.disruptions_major, "
                       r"soc\.disruptions_moderate, soc\.disruptions_minor\)"):
         out = derive(["soc.disruption_index_per_ocg"], data,
                      plugin_manager(plugin).registry())

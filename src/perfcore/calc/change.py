@@ -100,7 +100,8 @@ def pct_change(current: npt.ArrayLike, previous: npt.ArrayLike, *,
     Returns
     -------
     ChangeResult
-        ``unit="%"``. previous = 0 gives NaN with ``ZERO_BASE`` (never ±inf); a negative
+        ``unit="%"``. previous = 0 gives NaN with ``ZERO_BASE`` (never ±inf), and so
+        does a previous value so near 0 that the change overflows (``5e-324``); a negative
         previous value gives NaN with ``NEGATIVE`` (a % change of a negative base has no
         direction) and one :class:`~perfcore.errors.InvalidInputWarning`.
 
@@ -113,12 +114,18 @@ def pct_change(current: npt.ArrayLike, previous: npt.ArrayLike, *,
     cur, prev = broadcast(current=current, previous=previous)
     reasons = input_reasons(cur, prev)
     finite = np.isfinite(prev)
-    set_reason(reasons, finite & (prev == 0), Reason.ZERO_BASE)
-    set_reason(reasons, finite & (prev < 0), Reason.NEGATIVE)
-    set_reason(reasons, finite & (prev > 0) & (prev < sb), Reason.SMALL_BASE)
+    # A subnormal base (5e-324) is zero for a % change: dividing by it overflows.
+    zero = finite & (np.abs(prev) < np.finfo(np.float64).tiny)
+    set_reason(reasons, zero, Reason.ZERO_BASE)
+    set_reason(reasons, finite & ~zero & (prev < 0), Reason.NEGATIVE)
+    set_reason(reasons, finite & ~zero & (prev > 0) & (prev < sb), Reason.SMALL_BASE)
     bad = invalid(reasons)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         value = np.where(bad, np.nan, (cur - prev) / np.where(bad, 1.0, prev) * 100.0)
+    # A base so small beside the current value that the change overflows: no % change.
+    overflow = ~bad & ~np.isfinite(value)
+    set_reason(reasons, overflow, Reason.ZERO_BASE)
+    value = np.where(overflow, np.nan, value)
     absolute = _absolute(cur, prev, reasons)
     warn_invalid(reasons, "pct_change")
     return ChangeResult(current=cur, previous=prev, value=value, absolute=absolute,

@@ -30,7 +30,7 @@ import numpy as np
 from perfcore.calc import Reason, direction_of_travel
 from perfcore.codes import Direction, MeasureKind
 from perfcore.dataset import Dataset
-from perfcore.errors import NotCoveredError, OptionError, PeriodError
+from perfcore.errors import ModelError, NotCoveredError, OptionError, PeriodError
 from perfcore.evaluation.comparators import ComparisonInputs, comparator_slots, compare
 from perfcore.evaluation.figures import Headline, headline_figures
 from perfcore.evaluation.options import EvaluationOptions
@@ -53,11 +53,12 @@ from perfcore.evaluation.series import history, history_span, spc_charts, target
 from perfcore.evaluation.values import (
     MeasureValues,
     NotAvailableWarning,
+    check_published,
     gather,
     measure_values,
 )
 from perfcore.model import Measure, Plan
-from perfcore.organisations import ComparatorGroup
+from perfcore.organisations import ComparatorGroup, organisation_name
 from perfcore.periods import Period, parse_period
 
 __all__ = ["Change", "ChangeTest", "Comparison", "Counts", "DirectionOfTravel", "Evaluation",
@@ -105,6 +106,11 @@ def evaluate(plan: Plan, dataset: Dataset, *, period: str | Period,
     opts = _options(options, settings)
     cur_p, prev_p = _periods(dataset, period, previous)
     chosen = list(plan.measures()) if measures is None else [plan.measure(m) for m in measures]
+    if not chosen:
+        raise ModelError(obj=f"plan {plan.id!r}", field="priorities",
+                         reason="has no measures to evaluate: give it [[priorities]] with "
+                         "outcomes and their measures")
+    check_published(dataset.published, chosen)
     orgs = tuple(dataset.organisations)
     focus = (list(range(len(orgs))) if organisation is None else
              [dataset.organisation_index(o) for o in
@@ -227,11 +233,13 @@ def _warn_missing(head: Headline, measures: Sequence[Measure], shown: Sequence[s
     """Say how many figures of the organisations asked for are not available."""
     if not named:
         return
-    qualitative = np.array([m.kind is MeasureKind.QUALITATIVE for m in measures])[:, None]
+    qualitative = np.array([m.kind is MeasureKind.QUALITATIVE for m in measures],
+                           dtype=bool)[:, None]
     missing = np.isnan(head.current[:, focus]) & ~qualitative
     if missing.any():
         mi, oi = np.nonzero(missing)
         warnings.warn(f"{int(missing.sum())} figure(s) not available for {period} (first: "
-                      f"measure {measures[mi[0]].id!r}, organisation {shown[oi[0]]!r})",
+                      f"measure {measures[mi[0]].id!r}, organisation "
+                      f"{organisation_name(shown[oi[0]])!r})",
                       NotAvailableWarning, stacklevel=3)
 

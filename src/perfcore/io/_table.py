@@ -23,12 +23,13 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from perfcore.dataset import Dataset, factorize
+from perfcore.dataset import Dataset, broken_rules, factorize, written
 from perfcore.errors import (
     DataFileError,
     DataProblem,
     DataValidationError,
     DuplicateObservationError,
+    InvalidValueError,
     OptionError,
     PeriodError,
     UnknownOrganisationError,
@@ -563,14 +564,117 @@ def duplicate_error(exc: DuplicateObservationError, file: str,
     return DuplicateObservationError(key=exc.key, rows=(ri, rj), file=file, count=exc.count)
 
 
+def invalid_value_error(exc: InvalidValueError, table: Table) -> InvalidValueError:
+    """A dataset's broken-rule error re-worded with the table's file, spreadsheet rows,
+    header and cell as written, and the row's key cells."""
+    rows = tuple(int(table.row_numbers[i]) for i in exc.rows)
+    i = exc.rows[0] if exc.rows else None
+    column = exc.column or ""
+    value = exc.value
+    context: dict[str, str] = {}
+    if i is not None:
+        context = table.context(i)
+        if column in table and table[column][i].strip():
+            value = table[column][i].strip()
+    return InvalidValueError(**{**exc.fields, "file": table.file, "row": rows[0] if rows
+                                else None, "rows": rows, "value": value,
+                                "column": table.name(column) if column else None,
+                                **context})
+
+
 @contextlib.contextmanager
-def duplicates_by_row(table: Table) -> Iterator[None]:
-    """Building a dataset from ``table`` inside, a duplicate key is reported with the
-    table's spreadsheet rows (see :func:`duplicate_error`)."""
+def dataset_errors_by_row(table: Table) -> Iterator[None]:
+    """Building a dataset from ``table`` inside, a duplicate key or a broken field rule is
+    reported with the table's file and spreadsheet rows (see :func:`duplicate_error`)."""
     try:
         yield
     except DuplicateObservationError as exc:
         raise duplicate_error(exc, table.file, table.row_numbers) from None
+    except InvalidValueError as exc:
+        raise invalid_value_error(exc, table) from None
+
+
+#: How many cells breaking one rule are listed one by one; the rest are one problem.
+SHOWN_PER_RULE = 50
+
+
+def check_fields(table: Table, values: Mapping[str, FloatArray]) -> None:
+    """Record each cell of ``values`` (observation fields by name, parsed from
+    ``table``) that breaks one of the Dataset's field rules
+    (:data:`perfcore.dataset.FIELD_RULES`) as a problem, with the cell as written: a
+    loader lists them all, where the Dataset would stop at the first."""
+    for rule, rows in broken_rules(values):
+        column = table.name(rule.field)
+
+        def cell(field: str, i: int) -> str:
+            text = table[field][i].strip() if field in table else ""
+            return text or written(float(values[field][i]))
+
+        for i in rows[:SHOWN_PER_RULE].tolist():
+            other = cell(rule.other, i) if rule.other else ""
+            table.problems.at(f"{cell(rule.field, i)!r} {rule.reason.format(other=other)} "
+                              f"({rule.allowed})", i, column=column)
+        rest = rows[SHOWN_PER_RULE:]
+        if rest.size:
+            table.problems.at(f"{rest.size} more cells {rule.reason.format(other='its')} "
+                              f"({rule.allowed})", rest.tolist(), column=column,
+                              with_context=False)
+
+
+def check_counts(table: Table, column: str, counts: FloatArray, *,
+                 negative: bool = False) -> None:
+    """Record each cell of a count ``column`` that is not a whole number (or, unless
+    ``negative``, is below 0) as a problem: figures a loader adds up must be counts.
+    Blank cells are left to the loader ("not available", or a problem of its own)."""
+    with np.errstate(invalid="ignore"):
+        # Blank cells (NaN) are "not available", not bad counts.
+        bad = ~np.isnan(counts) & ((counts != np.floor(counts))
+                                   | (~np.bool_(negative) & (counts < 0)))
+    cells = table[column]
+    allowed = "a count is a whole number" + ("" if negative else " of 0 or more")
+    for i in np.flatnonzero(bad)[:SHOWN_PER_RULE].tolist():
+        what = "is not a whole number" if counts[i] != np.floor(counts[i]) else "is negative"
+        table.problems.at(f"{cells[i].strip()!r} {what} ({allowed})", i,
+                          column=table.name(column))
+    if np.count_nonzero(bad) > SHOWN_PER_RULE:
+        rest = np.flatnonzero(bad)[SHOWN_PER_RULE:]
+        table.problems.at(f"{rest.size} more cells are not counts ({allowed})",
+                          rest.tolist(), column=table.name(column), with_context=False)
+
+
+def check_unique_rows(table: Table, codes: Sequence[IntArray], *,
+                      rows: IntArray | None = None,
+                      key: Callable[[int], tuple[str, str, str]], unit: str,
+                      labels: tuple[str, str, str] = ("measure", "organisation", "")) -> None:
+    """Raise :class:`~perfcore.errors.DuplicateObservationError` naming the file and both
+    rows when two of ``rows`` (default: every row) have the same key: the same code in
+    each of ``codes`` (one array of per-row codes per key column). A loader that adds rows
+    up must refuse a repeated row, which it would otherwise count twice. ``key(i)`` is
+    row ``i``'s (measure, organisation, period) as written, ``labels`` what the message
+    calls each (``""``: the value alone), and ``unit`` what one row is (``"force ×
+    quarter × offence"``)."""
+    idx = np.arange(len(table)) if rows is None else rows
+    if idx.size < 2:
+        return
+    columns = [np.asarray(c)[idx] for c in codes]
+    # Sorted by every key column (the first most significant), then equal neighbours.
+    order = np.lexsort(columns[::-1])
+    same_all = np.ones(idx.size - 1, dtype=bool)
+    for c in columns:
+        same_all &= c[order][1:] == c[order][:-1]
+    same = np.flatnonzero(same_all)
+    if not same.size:
+        return
+    i, j = int(idx[order[same[0]]]), int(idx[order[same[0] + 1]])
+    ri, rj = int(table.row_numbers[i]), int(table.row_numbers[j])
+    first = key(i)
+    shown = ", ".join(f"{label} {v!r}" if label else v
+                      for label, v in zip(labels, first, strict=True) if v)
+    n = int(same.size)
+    raise DuplicateObservationError(
+        key=first, file=table.file, count=n, rows=(ri, rj),
+        reason=f"{n} repeated row{'s' if n != 1 else ''}; first: row {rj} repeats row {ri} "
+        f"({shown}): each {unit} may appear once, or its figures would be counted twice")
 
 
 def sources_column(table: Table, column: str, default: str) -> list[str] | str:

@@ -29,10 +29,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from perfcore._arrow import Codes, KeyEncoder, LongColumns, dataset_columns, pyarrow, read_long
 from perfcore.dataset import FIELDS, Dataset
-from perfcore.errors import DataFileError, DuplicateObservationError
+from perfcore.errors import DataFileError, DuplicateObservationError, InvalidValueError
 from perfcore.io._table import (
     MISSING,
     FloatArray,
@@ -232,6 +233,7 @@ def _dataset(long: LongColumns, written: Mapping[str, str], *, file: str,
         periods, p_future = checks.periods(prefer)
         values = {f: numbers[f].result() if f in numbers else checks.text_number(f)
                   for f in present}
+        marks = checks.marks.get("value")
         m_code, o_code, p_code = m_future.result(), o_future.result(), p_future.result()
     for f in long.numbers:
         checks.finite(f, values[f], long.null_count(f))
@@ -241,11 +243,18 @@ def _dataset(long: LongColumns, written: Mapping[str, str], *, file: str,
         return Dataset.from_codes(
             measures=measures, measure_code=m_code, organisations=[o or "" for o in orgs],
             organisation_code=o_code, periods=periods, period_code=p_code,
-            sources=sources, source_code=s_code, **_read_only(values, m_code, o_code, p_code))
+            sources=sources, source_code=s_code, percent=marks,
+            **_read_only(values, m_code, o_code, p_code))
     except DuplicateObservationError as exc:
         if not strict:
             raise _Unhandled from None
         raise _located(exc, file) from None
+    except InvalidValueError as exc:
+        # A field breaking the Dataset's rules: the csv loader's parser lists every such
+        # cell with its spreadsheet row; a Parquet file's rows are positions, from 0.
+        if not strict:
+            raise _Unhandled from None
+        raise InvalidValueError(**{**exc.fields, "file": file}) from None
 
 
 def _read_only(values: dict[str, FloatArray], *codes: Codes) -> dict[str, FloatArray]:
@@ -295,6 +304,8 @@ class _Checks:
         self.problems.what = f"data file {file} (rows are positions in the file, from 0)"
         #: Runs the per-row work (another thread's, when the caller has a pool).
         self.submit: Callable[..., Future[Any]] = lambda fn, *a: _done(fn(*a))
+        #: Per text column, the rows whose cell was a percentage (``15.9%``), if any.
+        self.marks: dict[str, npt.NDArray[np.bool_]] = {}
 
     def add(self, message: str) -> None:
         """A problem of the whole file."""
@@ -351,10 +362,12 @@ class _Checks:
     def text_number(self, field: str) -> FloatArray:
         keys = self.long.text_numbers[field].keys
         percent: Literal["fraction", "error"] = "fraction" if field == "value" else "error"
-        values: FloatArray = self._run(
+        values, pct = self._run(
             field, [str(v) for v in keys.distinct], keys,
-            lambda t, c: parse_numbers(t, c, percent=percent)[0])
+            lambda t, c: parse_numbers(t, c, percent=percent))
         codes = keys.codes()
+        if values.size and pct.any():
+            self.marks[field] = pct[codes]
         return values[codes] if values.size else np.full(codes.shape, np.nan)
 
     def finite(self, field: str, values: FloatArray, nulls: int) -> None:

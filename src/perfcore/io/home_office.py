@@ -27,7 +27,10 @@ Rows for the national fraud bodies (Action Fraud, CIFAS, UK Finance) are not loa
 force rows in the "Fraud offences" group count in no total: fraud is recorded centrally,
 and force totals exclude it. Both are reported in a
 :class:`~perfcore.errors.SkippedRowsWarning` with counts. Negative counts (the tables'
-adjustments) are kept: they are part of the published totals.
+adjustments) are kept: they are part of the published totals; a count that is not a whole
+number is an error. A force × quarter × offence row given twice raises
+:class:`~perfcore.errors.DuplicateObservationError` naming both rows: summed, it would
+count the offences twice.
 """
 
 from __future__ import annotations
@@ -48,7 +51,10 @@ from perfcore.io._table import (
     Observations,
     RegistryOption,
     Table,
+    check_counts,
     check_mapped_labels,
+    check_unique_rows,
+    factorize_text,
     group_sum,
     is_measure_id,
     label_key,
@@ -61,6 +67,7 @@ from perfcore.io._table import (
     slug,
     warn_skipped,
 )
+from perfcore.organisations import organisation_name
 from perfcore.periods import FinancialQuarter, FinancialYear
 
 __all__ = ["FRAUD_BODIES", "LEVELS", "load_home_office_prc", "offence_measure_id"]
@@ -184,16 +191,38 @@ def _read(path: str | Path, registry: RegistryOption, encoding: str) -> _Rows:
     # A blank count is "not available": it makes its sums NaN (not available) rather than
     # quietly smaller.
     count, _ = parse_numbers(table, "number_of_offences")
+    check_counts(table, "number_of_offences", count, negative=True)
     for k, year in enumerate(years):
         if year is not None and not isinstance(year, FinancialYear):
             table.problems.at(f"{year} is not a financial year (write e.g. 2019/20)",
                               rows_of(y_codes, k), column=table.name("financial_year"))
     table.problems.raise_if_any()
-    return _Rows(table=table, forces=forces, force=f_codes,
-                 is_force=np.array([f is not None for f in forces], dtype=bool)[f_codes],
+    is_force = np.array([f is not None for f in forces], dtype=bool)[f_codes]
+    _check_one_row_each(table, [f_codes, y_codes, q_codes], np.flatnonzero(is_force))
+    return _Rows(table=table, forces=forces, force=f_codes, is_force=is_force,
                  years=[y for y in years if isinstance(y, FinancialYear)],  # all, now checked
                  year=y_codes, quarter=np.array(quarters, dtype=np.int64)[q_codes],
                  count=count)
+
+
+#: The columns naming an offence: a row is one force × quarter × offence.
+_OFFENCE = ("offence_code", "offence_description", "offence_subgroup", "offence_group")
+
+
+def _check_one_row_each(table: Table, keys: list[IntArray], rows: IntArray) -> None:
+    """A force × quarter × offence row given twice is an error: its offences would be
+    counted twice."""
+    offence = [factorize_text(table[c])[1] for c in _OFFENCE if c in table]
+
+    def key(i: int) -> tuple[str, str, str]:
+        code = f" ({table['offence_code'][i].strip()})" if "offence_code" in table else ""
+        return (f"{table['offence_description'][i].strip()}{code}",
+                table["force_name"][i].strip(),
+                f"{table['financial_year'][i].strip()} quarter "
+                f"{table['financial_quarter'][i].strip()}")
+
+    check_unique_rows(table, [*keys, *offence], rows=rows, key=key,
+                      unit="force × quarter × offence", labels=("offence", "force", ""))
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -278,7 +307,8 @@ def _sum(rows: _Rows, parts: Sequence[_Part], period: str) -> Observations:
         first_o, first_y = sorted(incomplete)[0]
         warnings.warn(f"{rows.table.file}: {len(incomplete)} force × financial year(s) lack "
                       f"some quarters and were not summed to the year (first: "
-                      f"{rows.forces[first_o]} {rows.years[first_y]}); pass period='quarter' "
+                      f"{organisation_name(rows.forces[first_o] or '')} {rows.years[first_y]}); "
+                      "pass period='quarter' "
                       "to load the quarters", IncompletePeriodWarning, stacklevel=3)
     return observations
 

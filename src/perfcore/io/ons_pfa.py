@@ -43,8 +43,10 @@ from perfcore.io._table import (
     IntArray,
     RegistryOption,
     Table,
+    check_counts,
+    check_fields,
     check_mapped_labels,
-    duplicates_by_row,
+    dataset_errors_by_row,
     expand,
     label_key,
     label_mapping,
@@ -110,6 +112,7 @@ def _population(path: str | Path, year_ending_march: str, registry: RegistryOpti
     population, _ = parse_numbers(table, "population")  # blank: not available, as in P1
     rate = (parse_numbers(table, _RATE)[0] if _RATE in table
             else np.full(len(table), np.nan))
+    check_fields(table, {"population": population})
     table.problems.raise_if_any()
     return table, areas, a_codes, periods, p_codes, population, rate
 
@@ -151,7 +154,7 @@ def _load_p3(path: str | Path, total_measure: str, year_ending_march: str,
         sources = [sources] * len(table)
     sources = [f"{s}; population: {b.strip()}" if b.strip() else s
                for s, b in zip(sources, basis, strict=True)]
-    with duplicates_by_row(table):
+    with dataset_errors_by_row(table):
         return Dataset.from_columns(
             measure=[f"{total_measure}_rate"] * len(table),
             organisation=expand(areas, a_codes), period=expand(periods, p_codes),
@@ -188,12 +191,13 @@ def _load_p1(path: str | Path, mapping: dict[str, str], total_measure: str,
             ids.append(mapping.get(label_key(lab), offence_measure_id("offence_subgroup", lab)))
     check_mapped_labels(mapping, {"total", *(label_key(lab) for lab in labels)},
                         what="offence groups", file=table.file, allowed=labels)
+    check_counts(table, "number_of_offences", count)
     table.problems.raise_if_any()
     measure = expand(ids, l_codes)
     organisation = expand(areas, a_codes)
     period = expand(periods, p_codes)
     sources = _sources(table, f"{_SOURCE} ({Path(path).name})")
-    with duplicates_by_row(table):
+    with dataset_errors_by_row(table):
         counts = Dataset.from_columns(measure=measure, organisation=organisation,
                                       period=period, value=count, source=sources,
                                       registry=False)

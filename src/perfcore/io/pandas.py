@@ -18,6 +18,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
+import numpy.typing as npt
 
 from perfcore.dataset import FIELDS, Dataset, PublishedFigure, factorize
 from perfcore.errors import MissingDependencyError
@@ -127,6 +128,19 @@ def _numbers(table: Table, raw: Mapping[str, Any]) -> dict[str, FloatArray]:
     return out
 
 
+def _marks(table: Table) -> npt.NDArray[np.bool_] | None:
+    """The ``percent`` column that :func:`to_dataframe` writes (true: the value was
+    written as a percentage), if the frame has one."""
+    if "percent" not in table:
+        return None
+    cells = table["percent"]
+    marks = np.array([c.strip().lower() in ("true", "1", "yes") for c in cells], dtype=bool)
+    for i, c in enumerate(cells):
+        if c.strip().lower() not in ("true", "1", "yes", "false", "0", "no", ""):
+            table.problems.at(f"{c!r} is not true or false", i, column=table.name("percent"))
+    return marks
+
+
 def _periods(table: Table, series: Any) -> tuple[list[Period | None], IntArray]:
     """Datetime cells are the month they fall in; pandas monthly periods likewise."""
     pd = _pandas()
@@ -145,7 +159,8 @@ def _periods(table: Table, series: Any) -> tuple[list[Period | None], IntArray]:
 def from_dataframe(df: pd.DataFrame, *, columns: Mapping[str, str] | None = None,
                    published: pd.DataFrame | Iterable[PublishedFigure] | None = None,
                    ignore_columns: Collection[str] = (), registry: RegistryOption = None,
-                   prefer: str | None = None, source: str = "") -> Dataset:
+                   prefer: str | None = None, source: str = "",
+                   percent: Collection[str] = ()) -> Dataset:
     """A :class:`~perfcore.dataset.Dataset` from a long-format DataFrame.
 
     Parameters
@@ -165,9 +180,12 @@ def from_dataframe(df: pd.DataFrame, *, columns: Mapping[str, str] | None = None
         As for the ``csv`` loader.
     source
         The source of rows with no ``source`` (default: blank).
+    percent
+        Measure ids whose values are in per cent (``15.9`` is 0.159), as for the ``csv``
+        loader.
     """
     _pandas()
-    table, raw = _table(df, required=KEY_COLUMNS, optional=(*FIELDS, "source"),
+    table, raw = _table(df, required=KEY_COLUMNS, optional=(*FIELDS, "source", "percent"),
                         rename=columns, ignore=ignore_columns, label=_LABEL,
                         context={"measure": "measure", "organisation": "organisation",
                                  "period": "period"}, numeric=FIELDS)
@@ -175,7 +193,8 @@ def from_dataframe(df: pd.DataFrame, *, columns: Mapping[str, str] | None = None
     periods = _periods(table, raw["period"]) if "period" in raw else None
     figures = _published(published, registry=registry, prefer=prefer)
     ds = dataset_from_table(table, registry=registry, prefer=prefer, source=source,
-                            numbers=numbers, periods=periods)
+                            numbers=numbers, periods=periods, percent=percent,
+                            marked=_marks(table))
     return ds if not figures else Dataset.concat(
         [ds, Dataset.from_columns(measure=[], organisation=[], period=[],
                                   published=figures, registry=False)])
@@ -221,6 +240,8 @@ def to_dataframe(dataset: Dataset) -> pd.DataFrame:
     for f in FIELDS:
         data[f] = np.asarray(getattr(dataset, f), dtype=np.float64)
     data["source"] = categorical(dataset.source_code, dict.fromkeys(dataset.sources))
+    if dataset.percent is not None:
+        data["percent"] = np.asarray(dataset.percent, dtype=bool)
     frame: pd.DataFrame = pdm.DataFrame(data)
     return frame
 

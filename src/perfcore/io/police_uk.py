@@ -57,7 +57,9 @@ from perfcore.io._table import (
     Observations,
     RegistryOption,
     Table,
+    check_counts,
     check_mapped_labels,
+    check_unique_rows,
     factorize_text,
     is_measure_id,
     label_key,
@@ -179,6 +181,8 @@ def load_police_uk(path: str | Path, *, organisation: str | None = None,
     cats, c_codes = _categories(table, layout.category)
     weight = None if layout.record_level else _counts(table)
     table.problems.raise_if_any()
+    if not layout.record_level:
+        _check_one_row_each(table, layout, [m_codes, f_codes, c_codes])
     by_category = layout.breakdown is None or layout.record_level
     ids.check(layout, cats, table.file, by_category)
     _warn_unknown(table, layout, cats, c_codes, ids)
@@ -278,11 +282,32 @@ def _categories(table: Table, column: str) -> tuple[list[str], IntArray]:
 
 
 def _counts(table: Table) -> FloatArray:
-    """The ``count`` column of a counted file; a blank is a problem."""
+    """The ``count`` column of a counted file; a blank, a negative count or a fraction is
+    a problem."""
     weight, _ = parse_numbers(table, "count")
     for i in np.flatnonzero(np.isnan(weight)).tolist():
         table.problems.at("the count is blank", i, column=table.name("count"))
+    check_counts(table, "count", weight)
     return weight
+
+
+def _check_one_row_each(table: Table, layout: _Layout, keys: list[IntArray]) -> None:
+    """A counted file gives each month × force × category (× breakdown) once: a repeated
+    row would be counted twice."""
+    if layout.breakdown is not None:
+        keys = [*keys, factorize_text(table[layout.breakdown])[1]]
+    labels = (layout.category.replace("_", " "), "force", "month")
+
+    def key(i: int) -> tuple[str, str, str]:
+        category = table[layout.category][i].strip()
+        if layout.breakdown is not None:
+            category += f" / {table[layout.breakdown][i].strip() or 'blank'}"
+        force = table["falls_within"][i].strip() if "falls_within" in table else ""
+        return category, force, table[layout.month][i].strip()
+
+    unit = " × ".join(["month", "force", layout.category.replace("_", " "),
+                       *([layout.breakdown.replace("_", " ")] if layout.breakdown else [])])
+    check_unique_rows(table, keys, key=key, unit=unit, labels=labels)
 
 
 class _Counter:
