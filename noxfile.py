@@ -86,7 +86,8 @@ def benchmarks(session: nox.Session) -> None:
     _install_project(session, "benchmark")
     scripts = sorted((ROOT / "benchmarks").glob("bench_*.py")) + sorted(
         (ROOT / "benchmarks").glob("national.py")) + [
-        ROOT / "benchmarks" / "load.py", ROOT / "benchmarks" / "records.py"]
+        ROOT / "benchmarks" / "load.py", ROOT / "benchmarks" / "records.py",
+        ROOT / "benchmarks" / "startup.py"]
     if not scripts:
         session.error("no benchmarks found")
     for script in scripts:

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from perfcore import DerivedMeasureSpec, DerivedValues, DomainSpec, hookimpl
 from perfcore.dataset import Dataset
 from perfcore.derive import MissingInputsWarning, derive, derive_measures
-from perfcore.errors import DataError, InvalidValueError, PluginResultError
+from perfcore.errors import DataError, InvalidValueError, PluginCallError, PluginResultError
 from perfcore.model import Measure, Outcome, Plan, Priority
 from perfcore.plugins.manager import Registry
 from perfcore.plugins.testing import plugin_manager, registered
@@ -195,8 +195,20 @@ def test_a_cycle_of_derived_measures_is_an_error() -> None:
         derive(["da.arrest_rate"], data, _registry(a, b))
 
 
+def test_a_derive_that_raises_names_plugin_hook_and_measure() -> None:
+    spec = DerivedMeasureSpec(measure="arrest_rate", inputs=("arrests", "crimes"),
+                              derive=lambda i: 1 / 0, description="d")
+    data = _data([("da.arrests", "Gwent", "2019-20", 1), ("da.crimes", "Gwent", "2019-20", 2)])
+    with pytest.raises(PluginCallError, match="failed: ZeroDivisionError") as info:
+        derive(["da.arrest_rate"], data, _registry(spec))
+    err = info.value
+    assert str(err).startswith("derived measure 'da.arrest_rate' of plugin 'plugin_")
+    assert (err.kind, err.name, err.hook) == ("derived_measure", "da.arrest_rate",
+                                              "perfcore_register_derived_measures")
+    assert isinstance(err.__cause__, ZeroDivisionError)
+
+
 @pytest.mark.parametrize(("derive_fn", "message"), [
-    (lambda i: 1 / 0, "derive raised ZeroDivisionError"),
     (lambda i: {"value": i.value("arrests")}, "must return a perfcore.DerivedValues, not dict"),
     (lambda i: DerivedValues(value=i.value("arrests")[:, :1]),
      r"value has shape \(1, 1\), but derive must return arrays of shape \(1, 2\)"),

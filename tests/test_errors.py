@@ -70,6 +70,11 @@ EXAMPLES: dict[type[errors.PerfcoreError], dict[str, Any]] = {
                              "entry_point": "x = nope"},
     errors.PluginResultError: {"kind": "loader", "name": "csv", "expected": "Dataset",
                                "got": "list", "plugin": "acme"},
+    errors.PluginCallError: {"kind": "renderer", "name": "docx",
+                             "reason": "ZeroDivisionError: division by zero", "plugin": "docx",
+                             "distribution": "acme-docx", "version": "1.0",
+                             "entry_point": "docx = acme_docx.plugin",
+                             "hook": "perfcore_register_renderers"},
     errors.DuplicateNameError: {"kind": "scorer", "name": "rag", "plugins": ("a", "b"),
                                 "distributions": ("acme", None),
                                 "sources": ("plugin 'a' (acme 1.0)",
@@ -93,7 +98,8 @@ def test_every_error_is_a_perfcore_error_and_a_builtin() -> None:
                 continue
             assert issubclass(cls, errors.PerfcoreError), name
             if cls not in (errors.PluginError,):
-                builtins = (ValueError, LookupError, TypeError, ImportError, OSError)
+                builtins = (ValueError, LookupError, TypeError, ImportError, OSError,
+                            RuntimeError)
                 assert issubclass(cls, builtins), name
 
 

@@ -33,6 +33,7 @@ from perfcore.errors import (
     PlanProblem,
     PlanSyntaxError,
     PlanValidationError,
+    PluginCallError,
     PluginLoadError,
     PluginResultError,
     SeriesError,
@@ -137,6 +138,10 @@ EXAMPLES: dict[str, PerfcoreError] = {
         plugin="acme", failure="could not be imported",
         reason="ModuleNotFoundError: No module named 'acme_perf'",
         distribution="perfcore-acme", version="1.0", entry_point="acme = acme_perf.plugin"),
+    "PluginCallError": PluginCallError(
+        kind="renderer", name="docx", plugin="acme", reason="ValueError: bad table",
+        distribution="perfcore-acme", version="1.0", entry_point="acme = acme_perf.plugin",
+        hook="perfcore_register_renderers"),
     "PluginResultError": PluginResultError(kind="loader", name="acme_csv", plugin="acme",
                                            expected="Dataset", got="list"),
     "DuplicateNameError": DuplicateNameError(

@@ -29,6 +29,17 @@ from perfcore.periods import Month  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _fast_path_for_small_files() -> object:
+    # The csv loader leaves files under FAST_PATH_MIN_BYTES to its own parser (importing
+    # pyarrow costs more than parsing them); these tests' files are small, and are meant
+    # for the fast path.
+    import perfcore.io.long_csv as long_csv
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(long_csv, "FAST_PATH_MIN_BYTES", 0)
+        yield
+
+
 def assert_identical(a: Dataset, b: Dataset) -> None:
     """The same observations in the same row order: keys, every field (NaN where NaN),
     sources."""

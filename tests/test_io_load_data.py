@@ -151,8 +151,9 @@ def test_a_third_party_loader_is_chosen_and_joined(tmp_path: Path) -> None:
 def test_a_loader_returning_something_else_is_named() -> None:
     bad = loader_plugin("broken", description="Returns rows", patterns=("*.rows",),
                         load=lambda path, **options: [1, 2])
-    with registered(bad), pytest.raises(PluginResultError, match="loader 'broken': returned "
-                                        "a list"):
+    with registered(bad), pytest.raises(PluginResultError, match=r"loader 'broken' of plugin "
+                                        r"'plugin_broken' \(perfcore_register_loaders\): "
+                                        "returned a list"):
         load_data(ROOT / "README.md", loader="broken")
 
 

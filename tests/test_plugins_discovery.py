@@ -17,7 +17,12 @@ import pytest
 import perfcore
 import perfcore.plugins as plugins
 from perfcore.__main__ import main
-from perfcore.errors import DuplicateNameError, PluginLoadError, UnknownMeasureError
+from perfcore.errors import (
+    BrokenPluginWarning,
+    DuplicateNameError,
+    PluginLoadError,
+    UnknownMeasureError,
+)
 from perfcore.plugins.testing import fake_distribution, registered
 
 _GOOD = """
@@ -65,9 +70,9 @@ def install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     return _install
 
 
-def only(*names: str) -> plugins.PerfcorePluginManager:
+def only(*names: str, strict: bool = False) -> plugins.PerfcorePluginManager:
     # Allow-list the fakes so that really installed plugins do not interfere.
-    return plugins.get_plugin_manager(allow=names)
+    return plugins.get_plugin_manager(allow=names, strict=strict)
 
 
 def test_import_perfcore_loads_no_plugin_machinery() -> None:
@@ -152,11 +157,11 @@ def test_allow_list_naming_a_missing_plugin_is_logged(
     ("from perfcore import hookimpl\n@hookimpl\ndef perfcore_register_domain():\n"
      "    return []\n", pluggy.PluginValidationError),  # misspelt: check_pending()
 ], ids=["import-error", "bad-signature", "unknown-hook"])
-def test_broken_plugin_raises_named_error(install: Install, source: str,
-                                          cause: type[BaseException]) -> None:
+def test_broken_plugin_raises_named_error_when_strict(install: Install, source: str,
+                                                      cause: type[BaseException]) -> None:
     install("acme-broken", "broken", source, version="0.0.1")
     with pytest.raises(PluginLoadError) as info:
-        only("broken")
+        only("broken", strict=True)
     err = info.value
     assert (err.entry_point, err.distribution, err.version) == (
         "broken = fakeplug_acme_broken_broken", "acme-broken", "0.0.1")
@@ -169,7 +174,7 @@ def test_misspelt_hook_message_names_the_hook(install: Install) -> None:
     install("acme-broken", "broken", "from perfcore import hookimpl\n@hookimpl\n"
             "def perfcore_register_domain():\n    return []\n")
     with pytest.raises(PluginLoadError, match="unknown hook 'perfcore_register_domain'"):
-        only("broken")
+        only("broken", strict=True)
 
 
 def test_invalid_record_raises_named_error_at_collection(install: Install) -> None:
@@ -182,7 +187,7 @@ def test_invalid_record_raises_named_error_at_collection(install: Install) -> No
             return [DomainSpec(name="bad", title="Bad", measures=[
                 Measure(id="bad.dotted", name="x", kind="count", polarity="lower")])]
     """))
-    only("bad")  # registering is fine; the record is built when collected
+    only("bad", strict=True)  # registering is fine; the record is built when collected
     with pytest.raises(PluginLoadError, match="failed in perfcore_register_domains") as info:
         plugins.measures()
     assert info.value.distribution == "acme-bad"
@@ -192,31 +197,32 @@ def test_invalid_record_raises_named_error_at_collection(install: Install) -> No
 def test_wrong_return_type_is_a_load_error(install: Install) -> None:
     install("acme-bad", "bad", "from perfcore import hookimpl\n@hookimpl\n"
             "def perfcore_register_domains():\n    return {'name': 'bad'}\n")
-    only("bad")
+    only("bad", strict=True)
     with pytest.raises(PluginLoadError, match="must return an iterable of DomainSpec"):
         plugins.domains()
 
 
-def test_lenient_mode_logs_and_skips(install: Install,
-                                     caplog: pytest.LogCaptureFixture) -> None:
+def test_broken_plugins_are_skipped_with_a_warning(install: Install) -> None:
     install("acme-lanes", "lanes", _GOOD.format(domain="lanes"))
     install("acme-broken", "broken", "import does_not_exist_anywhere\n")
     install("acme-bad", "bad", "from perfcore import hookimpl\n@hookimpl\n"
             "def perfcore_register_domains():\n    raise RuntimeError('boom')\n")
-    with caplog.at_level(logging.WARNING, logger="perfcore.plugins"):
-        plugins.get_plugin_manager(allow=("lanes", "broken", "bad"), lenient=True)
-        assert [d.name for d in plugins.domains()] == ["lanes"]
+    with pytest.warns(BrokenPluginWarning) as caught:
+        plugins.get_plugin_manager(allow=("lanes", "broken", "bad")).registry()
+    assert [d.name for d in plugins.domains()] == ["lanes"]
     assert [p.name for p in plugins.plugin_info()] == ["lanes"]
-    assert "plugin 'broken' (acme-broken 1.2.3" in caplog.text
-    assert "could not be imported" in caplog.text
-    assert "plugin 'bad' (acme-bad 1.2.3" in caplog.text
-    assert "RuntimeError: boom" in caplog.text
+    assert [b.name for b in plugins.broken_plugins()] == ["bad", "broken"]
+    text = "\n".join(str(w.message) for w in caught)
+    assert "plugin 'broken' (acme-broken 1.2.3" in text
+    assert "could not be imported" in text
+    assert "plugin 'bad' (acme-bad 1.2.3" in text
+    assert "RuntimeError: boom" in text
 
 
 def test_duplicate_domain_names_both_plugins_and_distributions(install: Install) -> None:
     install("acme-lanes", "lanes", _GOOD.format(domain="traffic"))
     install("other-lanes", "lanes2", _GOOD.format(domain="traffic"))
-    only("lanes", "lanes2")
+    only("lanes", "lanes2", strict=True)
     with pytest.raises(DuplicateNameError) as info:
         plugins.domains()
     err = info.value
@@ -230,7 +236,7 @@ def test_two_distributions_with_one_entry_point_name(install: Install) -> None:
     install("acme-lanes", "lanes", _GOOD.format(domain="lanes"))
     install("other-lanes", "lanes", _GOOD.format(domain="lanes"))
     with pytest.raises(DuplicateNameError, match="two distributions advertise") as info:
-        only("lanes")
+        only("lanes", strict=True)
     assert info.value.kind == "plugin"
     assert set(info.value.distributions) == {"acme-lanes", "other-lanes"}
 
@@ -297,11 +303,11 @@ def test_plugins_command_lists_everything(install: Install,
         """)
 
 
-def test_plugins_command_reports_a_broken_plugin(install: Install,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_plugins_command_reports_a_broken_plugin_when_strict(
+        install: Install, capsys: pytest.CaptureFixture[str]) -> None:
     install("acme-bad", "bad", "from perfcore import hookimpl\n@hookimpl\n"
             "def perfcore_register_domains():\n    raise RuntimeError('boom')\n")
-    only("bad")
+    only("bad", strict=True)
     assert main(["plugins"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("perfcore: error: plugin 'bad' (acme-bad 1.2.3")

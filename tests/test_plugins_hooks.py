@@ -245,7 +245,10 @@ def test_domain_spec_validation() -> None:
 
 def test_other_spec_validation() -> None:
     with pytest.raises(ModelError, match="must be callable"):
-        ScorerSpec(name="s", description="d", scorer="not callable")  # type: ignore[arg-type]
+        ScorerSpec(name="s", description="d", scorer=5)  # type: ignore[arg-type]
+    # A string names a callable to import on first use ("module:function").
+    with pytest.raises(ModelError, match="does not name a callable"):
+        ScorerSpec(name="s", description="d", scorer="not callable")
     with pytest.raises(ModelError, match="patterns"):
         LoaderSpec(name="l", description="d", patterns=(), load=_score)
     with pytest.raises(ModelError, match="start with a dot"):

@@ -1,22 +1,28 @@
 """The ``perfcore`` command: reports, validation, explanations, plugins, measures, SPC charts.
 
 Exit codes: 0 success; 1 the input has problems (plan, data, period, output path: each
-problem is listed on stderr); 2 the command line itself is wrong (argparse's usage
-error). Nothing here calculates: it loads, calls the library and writes.
+problem is listed on stderr), or perfcore failed unexpectedly (one line asks for a bug
+report; ``perfcore --debug COMMAND ...`` shows the traceback); 2 the command line itself
+is wrong (argparse's usage error); 130 interrupted (Ctrl-C). Nothing here calculates: it
+loads, calls the library and writes.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from perfcore.errors import PerfcoreError, PerfcoreWarning
+from perfcore.errors import PerfcoreError, PerfcoreWarning, PluginCallError
 
-__all__ = ["main"]
+__all__ = ["ISSUE_TRACKER", "main"]
+
+#: Where bugs are reported (the ``Issues`` URL of the project's metadata).
+ISSUE_TRACKER = "https://github.com/perfcore/perfcore/issues"
 
 EXAMPLES = {
     "report": """examples:
@@ -65,15 +71,22 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="perfcore",
         description="Police force performance frameworks: reports, figures and SPC charts.",
-        epilog="Exit codes: 0 success, 1 problems with the input (all listed), "
-               "2 command-line usage error. Run 'perfcore COMMAND --help' for examples.")
+        epilog="Exit codes: 0 success, 1 problems with the input (all listed) or an "
+               "internal error (a bug: --debug shows its traceback), 2 command-line usage "
+               "error. Run 'perfcore COMMAND --help' for examples.")
     from perfcore import __version__
     p.add_argument("--version", action="version", version=f"perfcore {__version__}")
+    p.add_argument("--debug", action="store_true",
+                   help="on an error, show the full traceback (for a bug report)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, help_: str) -> argparse.ArgumentParser:
-        return sub.add_parser(name, help=help_, description=help_, epilog=EXAMPLES[name],
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
+        c = sub.add_parser(name, help=help_, description=help_, epilog=EXAMPLES[name],
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        # Also after the command; SUPPRESS keeps `perfcore --debug report` working.
+        c.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                       help=argparse.SUPPRESS)
+        return c
 
     def period_args(c: argparse.ArgumentParser, *, several: bool = False) -> None:
         c.add_argument("--period", default=None,
@@ -93,17 +106,7 @@ def _parser() -> argparse.ArgumentParser:
     c = command("report", "Evaluate a plan on its data and render a report.")
     _plan_and_data_args(c)
     period_args(c, several=True)
-    _output_args(c, "text, markdown, html, json, csv, xlsx, or a plugin renderer", "text",
-                 ".txt, .md, .html, .json, .csv, .xlsx ...")
-    c.add_argument("--lang", default="en",
-                   help="report language: en, cy, or en+cy for a bilingual report with "
-                        "Welsh first (default en)")
-    c.add_argument("--translation-fallback", choices=("error", "mark"), default="error",
-                   help="a plan text with no translation: stop with an error listing them "
-                        "all (default), or show it in English behind a visible marker")
-    c.add_argument("--colour", choices=("auto", "always", "never"), default="auto",
-                   help="colour in text reports (default: only on a terminal)")
-    _public_args(c)
+    _report_args(c)
 
     c = command("validate", "Check a plan and its data as a report would; list every problem.")
     _plan_and_data_args(c)
@@ -137,7 +140,25 @@ def _parser() -> argparse.ArgumentParser:
     c = command("measures", "List the measures that installed domain plugins provide.")
     c.add_argument("--domain", default=None, help="only this domain")
 
-    c = command("spc", "Chart one series as an XmR chart (SVG or HTML).")
+    _spc_args(command("spc", "Chart one series as an XmR chart (SVG or HTML)."))
+    return p
+
+
+def _report_args(c: argparse.ArgumentParser) -> None:
+    _output_args(c, "text, markdown, html, json, csv, xlsx, or a plugin renderer", "text",
+                 ".txt, .md, .html, .json, .csv, .xlsx ...")
+    c.add_argument("--lang", default="en",
+                   help="report language: en, cy, or en+cy for a bilingual report with "
+                        "Welsh first (default en)")
+    c.add_argument("--translation-fallback", choices=("error", "mark"), default="error",
+                   help="a plan text with no translation: stop with an error listing them "
+                        "all (default), or show it in English behind a visible marker")
+    c.add_argument("--colour", choices=("auto", "always", "never"), default="auto",
+                   help="colour in text reports (default: only on a terminal)")
+    _public_args(c)
+
+
+def _spc_args(c: argparse.ArgumentParser) -> None:
     c.add_argument("csv", type=Path, help="CSV file: label column, then values")
     c.add_argument("--column", default=None, help="values column (default: the second)")
     c.add_argument("--improvement", choices=("increase", "decrease", "neutral"),
@@ -149,7 +170,6 @@ def _parser() -> argparse.ArgumentParser:
     _output_args(c, "svg or html", "svg", ".svg, .html")
     c.add_argument("--lang", default="en", help="language of the chart's words: en or cy "
                    "(default en)")
-    return p
 
 
 def _plan_and_data_args(c: argparse.ArgumentParser) -> None:
@@ -194,29 +214,59 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     handler = {"report": _report, "validate": _validate, "explain": _explain,
                "plugins": _plugins, "measures": _measures, "spc": _spc,
                "catalogue": _catalogue, "aggregate": _aggregate}[args.command]
+    caught: list[warnings.WarningMessage] = []
     try:
         with warnings.catch_warnings(record=True) as caught:
             # perfcore's warnings (figures not available, incomplete periods, skipped
-            # rows) are part of the answer: say them once each, plainly, on stderr.
+            # rows, broken plugins) are part of the answer: say them once each, plainly,
+            # on stderr — before the error, if there is one, since they may explain it.
             warnings.simplefilter("always", PerfcoreWarning)
             code = handler(args, out, err)
-        for w in _unique(caught):
-            if issubclass(w.category, PerfcoreWarning):
-                err.write(_safe(f"perfcore {args.command}: warning: {w.message}\n"))
-            else:
-                warnings.showwarning(w.message, w.category, w.filename, w.lineno)
-        return code
-    except PerfcoreError as exc:
-        err.write(_safe(f"perfcore {args.command}: error: {exc}\n"))
-        return 1
-    except BrokenPipeError:
+    except BaseException as exc:
+        _say_warnings(caught, args.command, err)
+        return _failed(exc, args, err)
+    _say_warnings(caught, args.command, err)
+    return code
+
+
+def _failed(exc: BaseException, args: argparse.Namespace, err: TextIO) -> int:
+    """Report an exception that ended a command, in one line; the exit code."""
+    me = f"perfcore {args.command}"
+    if isinstance(exc, KeyboardInterrupt):
+        err.write(f"{me}: interrupted\n")
+        return 130
+    if isinstance(exc, BrokenPipeError):
         # The reader (e.g. `| head`) went away: stop quietly, as Unix tools do.
         import os
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    if not isinstance(exc, Exception):  # SystemExit, GeneratorExit: not ours to report
+        raise exc
+    if args.debug:
+        traceback.print_exception(exc, file=err)
+    if isinstance(exc, PerfcoreError):
+        err.write(_safe(f"{me}: error: {exc}\n"))
+        if isinstance(exc, PluginCallError) and not args.debug:
+            err.write(f"{me}: the plugin's traceback: perfcore --debug {args.command} ...\n")
+        return 1
+    # Anything else is perfcore's own bug: no traceback unless asked for, one line saying
+    # what happened and where to report it.
+    what = " ".join(f"{type(exc).__name__}: {exc}".split())
+    err.write(f"{me}: internal error ({what}); this is a bug in perfcore: please report it "
+              f"at {ISSUE_TRACKER} with the command you ran (perfcore --debug "
+              f"{args.command} ... shows the traceback)\n")
+    return 1
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _say_warnings(caught: list[warnings.WarningMessage], command: str, err: TextIO) -> None:
+    for w in _unique(caught):
+        if issubclass(w.category, PerfcoreWarning):
+            err.write(_safe(f"perfcore {command}: warning: {w.message}\n"))
+        else:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
 
 
 def _unique(caught: list[warnings.WarningMessage]) -> list[warnings.WarningMessage]:

@@ -53,6 +53,7 @@ from perfcore.errors import (
     DataError,
     InvalidValueError,
     PerfcoreWarning,
+    PluginError,
     PluginResultError,
     UnknownMeasureError,
 )
@@ -267,6 +268,8 @@ def _call(spec: DerivedMeasureSpec, plugin: str, inputs: DeriveInputs,
     try:
         with np.errstate(all="ignore"):
             result = spec.derive(inputs)
+    except PluginError:  # the plugin manager's guard already named the plugin
+        raise
     except Exception as exc:
         raise PluginResultError(
             reason=f"derive raised {type(exc).__name__}: {exc}", kind="derived_measure",

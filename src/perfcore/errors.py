@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar, dataclass_transform
 
 __all__ = [
+    "BrokenPluginWarning",
     "DataError",
     "DataFileError",
     "DataProblem",
@@ -48,6 +49,7 @@ __all__ = [
     "PlanProblem",
     "PlanSyntaxError",
     "PlanValidationError",
+    "PluginCallError",
     "PluginError",
     "PluginLoadError",
     "PluginResultError",
@@ -1052,6 +1054,17 @@ def _describe_plugin(plugin: str, distribution: str | None, version: str | None,
     return f"plugin {plugin!r} ({where})"
 
 
+def _plugin_source(plugin: str, distribution: str | None, version: str | None,
+                   entry_point: str | None, hook: str | None) -> str:
+    """``"plugin 'x' (acme 1.0, entry point x = m; perfcore_register_loaders)"``."""
+    where = [f"{distribution} {version or '?'}" if distribution is not None else None,
+             f"entry point {entry_point}" if entry_point else None]
+    shown = ", ".join(w for w in where if w)
+    if hook:
+        shown = f"{shown}; {hook}" if shown else hook
+    return f"plugin {plugin!r}" + (f" ({shown})" if shown else "")
+
+
 class PluginLoadError(PluginError, ImportError):
     """A plugin could not be loaded or registered; the cause is chained.
 
@@ -1068,6 +1081,8 @@ class PluginLoadError(PluginError, ImportError):
         The error it failed with.
     distribution, version, entry_point : str or None
         Where the plugin comes from (``None``: registered directly).
+    hook : str or None
+        The hook it failed in (``None``: it failed before any hook was called).
     """
 
     plugin: str
@@ -1076,6 +1091,7 @@ class PluginLoadError(PluginError, ImportError):
     distribution: str | None = None
     version: str | None = None
     entry_point: str | None = None
+    hook: str | None = None
 
     def _message(self) -> str:
         who = _describe_plugin(self.plugin, self.distribution, self.version,
@@ -1105,6 +1121,10 @@ class PluginResultError(PluginError, TypeError):
         The plugin it is from.
     measure : str or None
         The measure it was computing.
+    distribution, version, entry_point : str or None
+        Where the plugin comes from (``None``: not known, or registered directly).
+    hook : str or None
+        The hook that registered the callable (``"perfcore_register_loaders"``).
     """
 
     kind: str
@@ -1114,13 +1134,63 @@ class PluginResultError(PluginError, TypeError):
     reason: str = ""
     plugin: str | None = None
     measure: str | None = None
+    distribution: str | None = None
+    version: str | None = None
+    entry_point: str | None = None
+    hook: str | None = None
 
     def _message(self) -> str:
         who = f"{self.kind.replace('_', ' ')} {self.name!r}" if self.name else ""
         if who and self.plugin is not None:
-            who += f" of plugin {self.plugin!r}"
+            who += " of " + _plugin_source(self.plugin, self.distribution, self.version,
+                                           self.entry_point, self.hook)
         return _prefixed((who,), self.reason or
                          f"returned {self.got}; it must return {self.expected}")
+
+
+class PluginCallError(PluginError, RuntimeError):
+    """A callable a plugin registered (a loader, renderer, scorer, derived measure's
+    ``derive``, a scorer's ``check_options``, a catalogue) raised an exception that is
+    not one of perfcore's own, or could not be imported; the cause is chained.
+
+    The message reads ``"renderer 'docx' of plugin 'docx' (acme-docx 1.0, entry point
+    docx = acme_docx.plugin; perfcore_register_renderers) failed: ZeroDivisionError:
+    division by zero; this is a bug in the plugin: report it to its maintainers"``.
+
+    Attributes
+    ----------
+    kind : str
+        What the callable is (``"renderer"``, ``"loader"``, ``"scorer"``,
+        ``"derived_measure"``, ``"catalogue"``).
+    name : str
+        The name it is registered under.
+    reason : str
+        The exception it raised (``"ZeroDivisionError: division by zero"``).
+    plugin : str or None
+        The plugin that registered it (``None``: not known).
+    distribution, version, entry_point : str or None
+        Where the plugin comes from (``None``: registered directly).
+    hook : str or None
+        The hook that registered it (``"perfcore_register_renderers"``).
+    """
+
+    kind: str
+    name: str
+    reason: str
+    plugin: str | None = None
+    distribution: str | None = None
+    version: str | None = None
+    entry_point: str | None = None
+    hook: str | None = None
+
+    def _message(self) -> str:
+        who = f"{self.kind.replace('_', ' ')} {self.name!r}"
+        if self.plugin is None:
+            return f"{who} failed: {self.reason}"
+        source = _plugin_source(self.plugin, self.distribution, self.version,
+                                self.entry_point, self.hook)
+        return (f"{who} of {source} failed: {self.reason}; this is a bug in the plugin: "
+                f"report it to its maintainers")
 
 
 class DuplicateNameError(PluginError, ValueError):
@@ -1241,6 +1311,13 @@ class UnknownCategoryWarning(PerfcoreWarning):
     """A file holds categories its loader does not know (a crime type police.uk did not
     list when the loader was written); they were loaded under ids made from their labels
     and counted in the totals, never dropped, and the message names them."""
+
+
+class BrokenPluginWarning(PerfcoreWarning):
+    """A plugin could not be imported, registered or collected (or registers a name
+    another plugin has) and was skipped; the message names it (distribution, version,
+    entry point, hook) and says why. The other plugins keep working, and
+    ``perfcore plugins`` lists it as broken."""
 
 
 class TrialLimitsWarning(PerfcoreWarning):

@@ -44,6 +44,7 @@ from perfcore.io import ProgressCallback
 from perfcore.io import load_data as load_files
 from perfcore.io.plan import PlanFile, read_plan, read_plan_text
 from perfcore.periods import Period
+from perfcore.plugins.calls import plugin_fields
 from perfcore.plugins.manager import Registry
 from perfcore.report import Report, build_report, public_edition
 from perfcore.report.league import League, build_league
@@ -284,7 +285,8 @@ def render(report: Report, format: str = "text", *, registry: Registry | None = 
             got=type(out).__name__,
             reason=f"returned {type(out).__name__}, not {expected.__name__}"
             + (" (a binary renderer returns bytes)" if spec.binary else
-               " (a renderer returns str unless its spec says binary=True)"))
+               " (a renderer returns str unless its spec says binary=True)"),
+            **plugin_fields(spec.render))
     return out
 
 

@@ -19,7 +19,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import special
 
 from perfcore.codes import Code, Polarity
 from perfcore.errors import InvalidInputWarning, OptionError, ShapeError
@@ -256,6 +255,7 @@ def confidence_levels(confidence: float | Sequence[float]) -> tuple[float, ...]:
 
 def z_value(confidence: float) -> float:
     """Two-sided standard normal quantile: z = Φ⁻¹(1 − (1 − c)/2). 0.95 → 1.959964."""
+    from scipy import special
     return float(special.ndtri(1 - (1 - confidence) / 2))
 
 

@@ -16,6 +16,7 @@ References
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from collections.abc import Callable
@@ -24,7 +25,6 @@ from typing import Any
 import attrs
 import numpy as np
 import numpy.typing as npt
-from scipy import special
 
 from perfcore.calc._common import (
     BoolArray,
@@ -57,9 +57,13 @@ __all__ = [
     "overdispersion",
 ]
 
-#: Two-sided z for the funnel's two control levels (95% and 99.8%).
-_Z95 = float(special.ndtri(0.975))
-_Z998 = float(special.ndtri(0.999))
+
+@functools.cache
+def _control_z() -> tuple[float, float]:
+    """Two-sided z for the funnel's two control levels (95% and 99.8%), computed on first
+    use so that importing perfcore does not import scipy."""
+    from scipy import special
+    return float(special.ndtri(0.975)), float(special.ndtri(0.999))
 
 _FUNNEL_STATISTICS = ("proportion", "ratio", "rate")
 
@@ -80,6 +84,7 @@ def _wilson_inverse(p: float, size: FloatArray, baseline: FloatArray, side: int)
     Wilson bound at one-sided probability ``p`` equals ``baseline``. ``side`` is -1 for
     the lower funnel, +1 for the upper.
     """
+    from scipy import special
     z2 = float(special.ndtri(p)) ** 2
     a = size / z2 + 1.0
     b = 1.0 / z2 + 1.0 / size
@@ -97,6 +102,7 @@ def _poisson_mean_at(observed: FloatArray, tail: float, side: str) -> FloatArray
     ``side="lower"``: mean m with P(X <= observed | m) = tail (the count is low).
     Exact via the Poisson-gamma identity, P(X >= k | m) = P(k, m) (regularised gamma).
     """
+    from scipy import special
     if side == "upper":
         with np.errstate(invalid="ignore"):
             out = special.gammaincinv(observed, tail)
@@ -111,6 +117,7 @@ def _poisson_mean_bisection(observed: FloatArray, tail: float, side: str) -> Flo
     Only for reproducing PHE's published tables exactly; its result differs from the
     closed form by up to about (1 + O)·2⁻²³/(1 - v)² in the mean.
     """
+    from scipy import special
     v = np.full(observed.shape, 0.5)
     dv = 0.5
     # A fixed 23-step search over whole arrays, mirroring the reference's stopping rule.
@@ -135,6 +142,7 @@ def _poisson_mean_bisection(observed: FloatArray, tail: float, side: str) -> Flo
 def _count_limits(count: FloatArray, confidence: float) -> tuple[FloatArray, FloatArray]:
     """Limits for a Poisson count as PHEindicatormethods' funnel significance uses them:
     exact (chi-square) below 10 events, Byar's approximation from 10."""
+    from scipy import special
     tail = (1.0 - confidence) / 2.0
     z = float(special.ndtri(1.0 - tail))
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -367,7 +375,7 @@ def _overdispersed_limits(x: FloatArray, statistic: str, theta: FloatArray, m: f
                           allowed=("proportion", "ratio"))
     lims: dict[str, Any] = {}
     with np.errstate(invalid="ignore", divide="ignore"):
-        for key, z in (("2s", _Z95), ("3s", _Z998)):
+        for key, z in zip(("2s", "3s"), _control_z(), strict=True):
             if statistic == "proportion":
                 half = z * np.sqrt(1.0 / (4.0 * x) + tau2)
                 centre_t = np.arcsin(np.sqrt(theta))
@@ -668,8 +676,9 @@ def funnel_significance(
                                   allowed=("proportion", "ratio"))
             od = overdispersion(np.where(ok, x, np.nan), n, statistic=statistic, trim=trim)
             zz = od.z_adjusted
-            code = (np.where(zz > _Z998, 2, np.where(zz > _Z95, 1, 0))
-                    - np.where(zz < -_Z998, 2, np.where(zz < -_Z95, 1, 0)))
+            z95, z998 = _control_z()
+            code = (np.where(zz > z998, 2, np.where(zz > z95, 1, 0))
+                    - np.where(zz < -z998, 2, np.where(zz < -z95, 1, 0)))
             ok &= np.isfinite(zz)
         elif statistic == "proportion":
             p = xs / ns

@@ -30,7 +30,6 @@ from typing import Literal, NamedTuple
 import attrs
 import numpy as np
 import numpy.typing as npt
-from scipy import special
 
 from perfcore.calc._common import (
     BoolArray,
@@ -306,6 +305,7 @@ def _wilson(x: FloatArray, n: FloatArray, z: float,
 
 def _clopper_pearson(x: FloatArray, n: FloatArray, alpha: float) -> tuple[FloatArray, FloatArray]:
     """Exact (Clopper–Pearson) bounds via the beta quantile; x = 0 → 0, x = n → 1."""
+    from scipy import special
     pos = x >= np.finfo(np.float64).tiny  # the inverse is NaN for subnormal x; its limit is 0
     below = x < n
     a_lo = np.where(pos, x, 1.0)
@@ -500,6 +500,7 @@ def _exact_poisson(x: FloatArray, alpha: float) -> tuple[FloatArray, FloatArray]
     lower bound directly; the upper one is taken from the χ² upper-tail inverse
     (``chdtri``) so that 99.8% bounds keep their precision (and it is the faster kernel).
     """
+    from scipy import special
     if x.size > 4096:
         # Counts are whole numbers with many repeats (a force's monthly burglaries): the
         # bounds of each distinct count, computed once and looked up, are the same
@@ -680,6 +681,7 @@ def mean_ci(mean: npt.ArrayLike, sd: npt.ArrayLike, n: npt.ArrayLike, *,
     IntervalResult
         ``method="t"`` (PHEindicatormethods ``phe_mean``).
     """
+    from scipy import special
     levels, stacked = _levels(confidence)
     m, s, k = broadcast(mean=mean, sd=sd, n=n)
     reasons = input_reasons(m, s, k)
@@ -742,6 +744,7 @@ def pp_change_ci(x1: npt.ArrayLike, n1: npt.ArrayLike, x2: npt.ArrayLike, n2: np
     -------
     DifferenceResult
     """
+    from scipy import special
     levels, stacked = _levels(confidence)
     a1, b1, a2, b2 = broadcast(x1=x1, n1=n1, x2=x2, n2=n2)
     reasons = ratio_reasons(a1, b1)
@@ -796,12 +799,14 @@ def pp_change_ci(x1: npt.ArrayLike, n1: npt.ArrayLike, x2: npt.ArrayLike, n2: np
 
 def _binom_logpmf(k: FloatArray, n: FloatArray, p: FloatArray) -> FloatArray:
     # xlogy/xlog1py give 0·log 0 = 0, so p = 0 or 1 and k at the ends are exact.
+    from scipy import special
     return np.asarray(special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)
                       + special.xlogy(k, p) + special.xlog1py(n - k, -p), dtype=np.float64)
 
 
 def _binom_cdf(k: FloatArray, n: FloatArray, p: FloatArray) -> FloatArray:
     """P(X ≤ k) for X ~ Bin(n, p), k whole; 0 for k < 0 and 1 for k ≥ n."""
+    from scipy import special
     inside = (k >= 0) & (k < n)
     kk = np.where(inside, k, 0.0)
     nn = np.where(inside, n, 1.0)
@@ -811,6 +816,7 @@ def _binom_cdf(k: FloatArray, n: FloatArray, p: FloatArray) -> FloatArray:
 
 def _binom_at_least(j: FloatArray, n: FloatArray, p: FloatArray) -> FloatArray:
     """P(X ≥ j) for X ~ Bin(n, p), j whole, from the upper tail directly (no 1 − cdf)."""
+    from scipy import special
     inside = (j >= 1) & (j <= n)
     jj = np.where(inside, j, 1.0)
     nn = np.where(inside, n, 1.0)

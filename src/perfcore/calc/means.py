@@ -12,7 +12,6 @@ from collections.abc import Sequence
 import attrs
 import numpy as np
 import numpy.typing as npt
-from scipy import special
 
 from perfcore.calc._common import (
     BoolArray,
@@ -127,6 +126,7 @@ def mean_change_test(mean1: npt.ArrayLike, sd1: npt.ArrayLike, n1: npt.ArrayLike
     >>> round(float(r.statistic), 2), round(float(r.df), 1), round(float(r.pvalue), 3)
     (2.46, 25.0, 0.021)
     """
+    from scipy import special
     levels = confidence_levels(confidence)
     stacked = not np.isscalar(confidence)
     m1, s1, k1, m2, s2, k2 = broadcast(mean1=mean1, sd1=sd1, n1=n1, mean2=mean2, sd2=sd2,

@@ -34,6 +34,7 @@ from perfcore.errors import (
 )
 from perfcore.io._table import slug as measure_slug
 from perfcore.io.options import check_options
+from perfcore.plugins.calls import plugin_fields
 from perfcore.plugins.specs import LoaderSpec
 
 __all__ = [
@@ -192,7 +193,7 @@ def load_data(paths: PathLike | Iterable[PathLike], *, loader: str | None = None
             raise PluginResultError(
                 reason=f"returned a {type(result).__name__} for {path}; a loader must return "
                 "a perfcore.dataset.Dataset", kind="loader", name=spec.name,
-                expected="Dataset", got=type(result).__name__)
+                expected="Dataset", got=type(result).__name__, **plugin_fields(spec.load))
         parts.append(result)
         if report is not None:
             report(done, len(files), path.name)

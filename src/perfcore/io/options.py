@@ -26,6 +26,7 @@ from pathlib import PurePath
 from typing import Any, Literal
 
 from perfcore.errors import OptionError, near_matches
+from perfcore.plugins.calls import unwrapped
 from perfcore.plugins.specs import LoaderSpec
 
 __all__ = ["check_option", "check_options", "option_types", "path_options"]
@@ -41,7 +42,7 @@ def option_types(spec: LoaderSpec) -> dict[str, Any] | None:
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
         return None
     try:
-        hints = typing.get_type_hints(spec.load)
+        hints = typing.get_type_hints(unwrapped(spec.load))
     except Exception:  # a plugin's annotation that does not resolve
         hints = {}
     names = [n for n, p in params.items()

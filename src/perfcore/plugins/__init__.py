@@ -4,12 +4,16 @@ Plugins are advertised in the ``perfcore`` entry-point group of their distributi
 loaded the first time something needs them, never at ``import perfcore``. The façade
 functions here (:func:`registry`, :func:`domains`, :func:`measures`, :func:`get_measure`,
 :func:`derived_measures`, :func:`scorers`, :func:`loaders`, :func:`renderers`, :func:`catalogues`,
-:func:`plugin_info`) read the installed plugins' :class:`Registry`; the pipeline passes a
-registry explicitly to the stages that need one, with this one as the default.
+:func:`plugin_info`, :func:`broken_plugins`) read the installed plugins' :class:`Registry`;
+the pipeline passes a registry explicitly to the stages that need one, with this one as
+the default. A broken plugin is skipped with a warning and listed in
+:attr:`Registry.broken` (see :mod:`perfcore.plugins.manager`).
 
 - :mod:`perfcore.plugins.hookspecs` -- the hooks and the ``hookimpl`` marker;
 - :mod:`perfcore.plugins.specs` -- the records plugins register;
 - :mod:`perfcore.plugins.manager` -- the plugin manager, its settings and cache;
+- :mod:`perfcore.plugins.calls` -- lazily imported callables and the guard that names a
+  failing plugin;
 - :mod:`perfcore.plugins.testing` -- helpers for testing a plugin;
 - :mod:`perfcore.plugins.i18n_tools` -- message catalogues for plugin authors.
 """
@@ -18,7 +22,6 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
@@ -28,7 +31,9 @@ if TYPE_CHECKING:
         ENV_ALLOW,
         ENV_BLOCK,
         ENV_DISABLE_AUTOLOAD,
+        ENV_STRICT,
         ENV_TRACE,
+        BrokenPlugin,
         PerfcorePluginManager,
         PluginInfo,
         PluginSettings,
@@ -50,9 +55,9 @@ if TYPE_CHECKING:
 #: Names re-exported from :mod:`perfcore.plugins.manager`, imported on first use so that
 #: ``from perfcore import hookimpl`` does not build (or import) the manager.
 _FROM_MANAGER = frozenset({
-    "ENTRY_POINT_GROUP", "ENV_ALLOW", "ENV_BLOCK", "ENV_DISABLE_AUTOLOAD", "ENV_TRACE",
-    "PerfcorePluginManager", "PluginInfo", "PluginSettings", "Registry",
-    "build_plugin_manager", "get_plugin_manager", "reset_plugin_manager",
+    "ENTRY_POINT_GROUP", "ENV_ALLOW", "ENV_BLOCK", "ENV_DISABLE_AUTOLOAD", "ENV_STRICT",
+    "ENV_TRACE", "BrokenPlugin", "PerfcorePluginManager", "PluginInfo", "PluginSettings",
+    "Registry", "build_plugin_manager", "get_plugin_manager", "reset_plugin_manager",
     "set_plugin_manager"})
 
 
@@ -69,11 +74,14 @@ __all__ = [
     "ENV_ALLOW",
     "ENV_BLOCK",
     "ENV_DISABLE_AUTOLOAD",
+    "ENV_STRICT",
     "ENV_TRACE",
+    "BrokenPlugin",
     "PerfcorePluginManager",
     "PluginInfo",
     "PluginSettings",
     "Registry",
+    "broken_plugins",
     "build_plugin_manager",
     "catalogues",
     "derived_measures",
@@ -148,24 +156,24 @@ def plugin_info() -> tuple[PluginInfo, ...]:
     return registry().plugins
 
 
+def broken_plugins() -> tuple[BrokenPlugin, ...]:
+    """Plugins that were skipped because they are broken, with the reason."""
+    return registry().broken
+
+
 # --- `python -m perfcore plugins` ----------------------------------------------------
 def describe_plugins(reg: Registry | None = None) -> str:
-    """The text ``python -m perfcore plugins`` prints."""
+    """The text ``python -m perfcore plugins`` prints: each plugin with what it
+    registers, broken ones with the reason they were skipped, then each kind of record."""
     from perfcore import __version__
-    from perfcore.plugins.manager import KINDS
 
     reg = reg if reg is not None else registry()
-    lines = [f"perfcore {__version__}: {len(reg.plugins)} plugin(s)"]
-    for p in reg.plugins:
-        lines.append("")
-        lines.append(f"{p.name}  {p.distribution or '(registered directly)'}"
-                     f"{' ' + p.version if p.version else ''}")
-        if p.entry_point:
-            lines.append(f"  entry point: {p.entry_point}")
-        for kind in KINDS:
-            names: tuple[str, ...] = getattr(p, f"{kind}s")
-            if names:
-                lines.append(f"  {kind.replace('_', ' ')}s: {', '.join(names)}")
+    broken = f", {len(reg.broken)} broken (skipped)" if reg.broken else ""
+    lines = [f"perfcore {__version__}: {len(reg.plugins)} plugin(s){broken}"]
+    entries: list[tuple[str, list[str]]] = [(p.name, _describe_plugin(p)) for p in reg.plugins]
+    entries += [(b.name, _describe_broken(b)) for b in reg.broken]
+    for _, text in sorted(entries, key=lambda e: e[0]):
+        lines += ["", *text]
 
     def section(title: str, rows: list[tuple[str, ...]]) -> None:
         lines.append("")
@@ -192,20 +200,47 @@ def describe_plugins(reg: Registry | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _describe_plugin(p: PluginInfo) -> list[str]:
+    from perfcore.plugins.manager import KINDS
+
+    lines = [f"{p.name}  {p.distribution or '(registered directly)'}"
+             f"{' ' + p.version if p.version else ''}"]
+    if p.entry_point:
+        lines.append(f"  entry point: {p.entry_point}")
+    for kind in KINDS:
+        names: tuple[str, ...] = getattr(p, f"{kind}s")
+        if names:
+            lines.append(f"  {kind.replace('_', ' ')}s: {', '.join(names)}")
+    return lines
+
+
+def _describe_broken(b: BrokenPlugin) -> list[str]:
+    lines = [f"{b.name}  {b.distribution or '(registered directly)'}"
+             f"{' ' + b.version if b.version else ''}  BROKEN, skipped"]
+    if b.entry_point:
+        lines.append(f"  entry point: {b.entry_point}")
+    if b.hook:
+        lines.append(f"  hook: {b.hook}")
+    lines.append(f"  {b.failure}: {b.reason}")
+    return lines
+
+
 def run_plugins_command(*, out: TextIO | None = None, err: TextIO | None = None,
-                        describe: Callable[[], str] = describe_plugins) -> int:
-    """Print the plugin listing; a broken plugin prints its error and returns 1."""
+                        reg: Registry | None = None) -> int:
+    """Print the plugin listing of ``reg`` (default: the installed plugins'). Returns 1
+    when a plugin is broken (the listing says which and why; in strict mode, where a
+    broken plugin is an error, the error is printed instead), else 0."""
     from perfcore.errors import PluginError
 
     out = out if out is not None else sys.stdout
     err = err if err is not None else sys.stderr
     try:
-        text = describe()
+        reg = reg if reg is not None else registry()
     except PluginError as exc:
         err.write(f"perfcore: error: {exc}\n")
         cause = exc.__cause__
         if cause is not None:
             err.write(f"  caused by {type(cause).__name__}: {cause}\n")
         return 1
-    out.write(text)
-    return 0
+    out.write(describe_plugins(reg))
+    return 1 if reg.broken else 0

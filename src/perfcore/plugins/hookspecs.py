@@ -184,7 +184,11 @@ def perfcore_register_scorers() -> Iterable[ScorerSpec] | None:
     chooses it by name (`scorer = { scorer = "above_value", value = 0.5 }`); its options
     are keyword-only and are checked against its signature, then by the spec's optional
     `check_options(options)`, which returns `(option, message)` pairs, before anything is
-    scored. Scorer names must be unique across all installed plugins.
+    scored. Scorer names must be unique across all installed plugins. A scorer (or its
+    `check_options`, or the block's `reasons` and `inputs`) that raises anything but
+    perfcore's own errors raises `perfcore.errors.PluginCallError` naming the plugin;
+    one that returns anything but a `ScoreBlock` of `len(rows)` × organisations raises
+    `PluginResultError`.
 
     **Example:**
 
@@ -234,8 +238,11 @@ def perfcore_register_loaders() -> Iterable[LoaderSpec] | None:
     loaders (`perfcore.plugins.loaders()`, `python -m perfcore plugins`).
 
     **What to return:** an iterable of `perfcore.LoaderSpec`, or `None`: a name, a
-    description, the glob patterns of the files it reads and the callable that reads one.
-    Loader names must be unique across all installed plugins.
+    description, the glob patterns of the files it reads and the callable that reads one
+    — or its name, `"package.module:function"`, so that the module is imported only when
+    a file is loaded with it. Loader names must be unique across all installed plugins.
+    A loader that raises anything but perfcore's own errors (`DataError` for bad input)
+    raises `perfcore.errors.PluginCallError` naming the plugin.
 
     **Example:**
 
@@ -270,8 +277,12 @@ def perfcore_register_renderers() -> Iterable[RendererSpec] | None:
     `extension` alone): `perfcore report -o paper.docx` picks the renderer by them, and
     refuses a `--format` the file name contradicts. `render(report, **options)` returns
     `str`; a renderer with `binary=True` returns `bytes` instead, which perfcore writes
-    to files (or a pipe), never to a terminal. Renderer names must be unique across all
-    installed plugins; when two renderers claim one extension, `-o` asks for `--format`.
+    to files (or a pipe), never to a terminal. `render` may be given by name,
+    `"package.module:function"`, so that the module is imported only when a report is
+    rendered in the format. Renderer names must be unique across all installed plugins;
+    when two renderers claim one extension, `-o` asks for `--format`. A renderer that
+    raises (or returns the wrong type) raises `perfcore.errors.PluginCallError` (or
+    `PluginResultError`) naming the plugin.
 
     **Example:**
 

@@ -2,12 +2,19 @@
 
 Each is a small frozen attrs value that validates itself on construction, so a plugin
 that builds a bad record fails inside its own hook, where the traceback points at the
-plugin's code; the plugin manager then wraps that failure in a
-:class:`~perfcore.errors.PluginLoadError` naming the plugin.
+plugin's code; the plugin manager then skips the plugin with a
+:class:`~perfcore.errors.BrokenPluginWarning` naming it (in strict mode it raises a
+:class:`~perfcore.errors.PluginLoadError`).
 
 Records are inert: they hold names, text, :class:`~perfcore.model.Measure` definitions
 and plain callables, never the plugin manager or loaded data, so they pickle (callables
 by reference) and compare by value.
+
+Every callable field (a loader's ``load``, a renderer's ``render``, a scorer's ``scorer``
+and ``check_options``, a derived measure's ``derive``) also takes
+``"package.module:function"``: the module is then imported the first time the callable
+is used, not when the plugin registers it (:class:`~perfcore.plugins.calls.LazyCallable`),
+so a plugin whose formats are costly to import does not slow every command down.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import attrs
 
 from perfcore.errors import DuplicateIdError, ModelError
 from perfcore.model import Measure
+from perfcore.plugins.calls import reference
 
 __all__ = ["CatalogueSpec", "DerivedMeasureSpec", "DomainSpec", "LoaderSpec", "RendererSpec",
            "ScorerSpec"]
@@ -156,9 +164,10 @@ class ScorerSpec:
 
     name: str = attrs.field(validator=_name("scorer"))
     description: str = attrs.field(validator=_text("scorer", "description", required=True))
-    scorer: Callable[..., Any] = attrs.field(validator=_callable("scorer", "scorer"))
+    scorer: Callable[..., Any] = attrs.field(converter=reference,
+                                             validator=_callable("scorer", "scorer"))
     check_options: Callable[[Mapping[str, Any]], Iterable[tuple[str, str]]] | None = (
-        attrs.field(default=None, validator=attrs.validators.optional(
+        attrs.field(default=None, converter=reference, validator=attrs.validators.optional(
             _callable("scorer", "check_options"))))
 
 
@@ -170,7 +179,8 @@ class LoaderSpec:
     name: str = attrs.field(validator=_name("loader"))
     description: str = attrs.field(validator=_text("loader", "description", required=True))
     patterns: tuple[str, ...] = attrs.field(converter=_str_tuple)
-    load: Callable[..., Any] = attrs.field(validator=_callable("loader", "load"))
+    load: Callable[..., Any] = attrs.field(converter=reference,
+                                           validator=_callable("loader", "load"))
 
     def __attrs_post_init__(self) -> None:
         if not self.patterns or not all(isinstance(p, str) and p for p in self.patterns):
@@ -199,7 +209,8 @@ class RendererSpec:
     description: str = attrs.field(validator=_text("renderer", "description", required=True))
     extension: str = attrs.field(validator=_text("renderer", "extension", required=True))
     media_type: str = attrs.field(validator=_text("renderer", "media_type", required=True))
-    render: Callable[..., Any] = attrs.field(validator=_callable("renderer", "render"))
+    render: Callable[..., Any] = attrs.field(converter=reference,
+                                             validator=_callable("renderer", "render"))
     extensions: tuple[str, ...] = attrs.field(
         default=attrs.Factory(lambda self: (self.extension.lower(),), takes_self=True),
         converter=_extensions)
@@ -316,7 +327,8 @@ class DerivedMeasureSpec:
 
     measure: str = attrs.field(validator=_check_measure)
     inputs: tuple[str, ...] = attrs.field(converter=_str_tuple, validator=_check_inputs)
-    derive: Callable[..., Any] = attrs.field(validator=_callable("derived measure", "derive"))
+    derive: Callable[..., Any] = attrs.field(converter=reference,
+                                             validator=_callable("derived measure", "derive"))
     description: str = attrs.field(validator=_text("derived measure", "description",
                                                    required=True))
 

@@ -31,20 +31,23 @@ from perfcore.plugins.manager import PerfcorePluginManager, PluginSettings, set_
 __all__ = ["fake_distribution", "plugin_manager", "registered"]
 
 
-def plugin_manager(*plugins: object, lenient: bool = False) -> PerfcorePluginManager:
+def plugin_manager(*plugins: object, strict: bool = True) -> PerfcorePluginManager:
     """A fresh manager with ``plugins`` registered (named after their ``__name__``) and
-    entry-point autoloading off. A broken plugin raises ``PluginLoadError``."""
-    pm = PerfcorePluginManager(PluginSettings(autoload=False, lenient=lenient))
+    entry-point autoloading off. Strict by default, so that a broken plugin raises
+    ``PluginLoadError`` (or ``DuplicateNameError``) in its own tests rather than being
+    skipped with a warning as installed plugins are; ``strict=False`` tests the
+    skipping."""
+    pm = PerfcorePluginManager(PluginSettings(autoload=False, strict=strict))
     for plugin in plugins:
         pm.add_plugin(plugin)
     return pm
 
 
 @contextlib.contextmanager
-def registered(*plugins: object, lenient: bool = False) -> Iterator[PerfcorePluginManager]:
+def registered(*plugins: object, strict: bool = True) -> Iterator[PerfcorePluginManager]:
     """Make a fresh manager holding only ``plugins`` perfcore's manager inside the block,
     restoring the previous one afterwards."""
-    pm = plugin_manager(*plugins, lenient=lenient)
+    pm = plugin_manager(*plugins, strict=strict)
     previous = set_plugin_manager(pm)
     try:
         yield pm

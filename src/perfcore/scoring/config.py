@@ -16,9 +16,12 @@ from perfcore.errors import (
     PerfcoreError,
     PlanProblem,
     PlanValidationError,
+    PluginCallError,
+    PluginResultError,
     did_you_mean,
 )
 from perfcore.model import ManualAssessment
+from perfcore.plugins.calls import plugin_fields
 from perfcore.plugins.specs import DomainSpec, ScorerSpec
 from perfcore.scoring.rollup import RULE_OPTIONS, RollupRule
 
@@ -47,8 +50,33 @@ def option_problems(spec: ScorerSpec, options: Mapping[str, Any]) -> list[tuple[
             out.append((key, f"unknown option {key!r}{did_you_mean(key, names)} (options: "
                              f"{', '.join(names) or 'none'})"))
     if spec.check_options is not None and not out:
-        out += list(spec.check_options(options))
+        out += _checked_problems(spec, spec.check_options(options))
     return out
+
+
+def _checked_problems(spec: ScorerSpec, found: Any) -> list[tuple[str, str]]:
+    """What a scorer's ``check_options`` returned, if it is ``(option, message)`` pairs."""
+    where = plugin_fields(spec.check_options)
+    try:
+        pairs = [] if found is None else list(found)
+    except TypeError:  # not iterable
+        pairs, ok = [], False
+    except PerfcoreError:
+        raise
+    except Exception as exc:  # a generator's own code failed
+        if not where:
+            raise
+        raise PluginCallError(kind="scorer", name=spec.name,
+                              reason=f"{type(exc).__name__}: {exc}", **where) from exc
+    else:
+        ok = all(isinstance(p, tuple) and len(p) == 2 and all(isinstance(x, str) for x in p)
+                 for p in pairs)
+    if not ok:
+        raise PluginResultError(kind="scorer", name=spec.name,
+                                expected="(option, message) pairs", got=type(found).__name__,
+                                reason="check_options must return (option, message) pairs "
+                                f"of text, not {found!r:.60}", **where)
+    return pairs
 
 
 class _Checker:

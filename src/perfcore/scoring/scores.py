@@ -16,9 +16,16 @@ import numpy as np
 import numpy.typing as npt
 
 from perfcore.codes import Assessment, Direction, MeasureKind, Status, StatusBasis
-from perfcore.errors import PlanProblem, PlanValidationError, UnknownMeasureError, did_you_mean
+from perfcore.errors import (
+    PlanProblem,
+    PlanValidationError,
+    PluginResultError,
+    UnknownMeasureError,
+    did_you_mean,
+)
 from perfcore.evaluation import Evaluation
 from perfcore.i18n import ENGLISH
+from perfcore.plugins.calls import PluginCallable, plugin_fields
 from perfcore.plugins.specs import DomainSpec, ScorerSpec
 from perfcore.scoring.bases import default_slot
 from perfcore.scoring.config import ScoringConfig
@@ -287,7 +294,7 @@ def score(evaluation: Evaluation, config: ScoringConfig | None = None, *,
                 f"{', '.join(sorted(known))})", path=f"measures.{ev.measures[idx[0]].id}"
                                                      ".scorer")])
         else:
-            block = known[name](ev, rows, **options)
+            block = _checked(known[name](ev, rows, **options), name, known[name], (len(rows), no))
         status[rows], basis[rows] = block.status, block.basis
         value[rows] = np.where(np.isnan(block.value), STATUS_VALUES[block.status], block.value)
         blocks.append((rows, block))
@@ -295,6 +302,30 @@ def score(evaluation: Evaluation, config: ScoringConfig | None = None, *,
     return Scores(evaluation=ev, config=config, status=status, basis=basis, value=value,
                   scorer=tuple(c[0] for c in chosen), outcomes=outcomes,
                   priorities=priorities, plan=plan, blocks=tuple(blocks))
+
+
+def _checked(block: Any, name: str, scorer: Any, shape: tuple[int, int]) -> ScoreBlock:
+    """What scorer ``name`` returned, if it is a ScoreBlock of ``shape`` (the measures
+    scored × organisations), with its ``reasons`` and ``inputs`` made to name the plugin
+    if they fail when a report asks for them."""
+    where = plugin_fields(scorer)
+    if not isinstance(block, ScoreBlock):
+        raise PluginResultError(kind="scorer", name=name, expected="ScoreBlock",
+                                got=type(block).__name__, reason=f"returned a "
+                                f"{type(block).__name__}; a scorer must return a "
+                                "perfcore.ScoreBlock", **where)
+    for field in ("status", "basis", "value"):
+        got = np.shape(getattr(block, field))
+        if got != shape:
+            raise PluginResultError(kind="scorer", name=name, expected=shape, got=got,
+                                    reason=f"ScoreBlock.{field} has shape {got}; it must "
+                                    f"have shape {shape} (the measures scored × "
+                                    "organisations)", **where)
+    if not where:
+        return block
+    return attrs.evolve(block,
+                        reasons=PluginCallable(block.reasons, kind="scorer", name=name, **where),
+                        inputs=PluginCallable(block.inputs, kind="scorer", name=name, **where))
 
 
 def _key(choice: Any) -> tuple[str, tuple[tuple[str, Any], ...]]:

@@ -11,7 +11,6 @@ from perfcore.plugins.specs import (
 )
 from perfcore_victims import __version__
 from perfcore_victims.derived import DERIVED
-from perfcore_victims.dvds_cases import load_dvds_cases
 from perfcore_victims.measures import MEASURES
 
 
@@ -40,7 +39,9 @@ def perfcore_register_loaders() -> list[LoaderSpec]:
                        description="DVDS applications (organisation, requested, contacted, "
                                    "disclosed dates) counted into 10-day contact and 28-day "
                                    "disclosure compliance",
-                       patterns=("dvds-cases*.csv", "dvds_cases*.csv"), load=load_dvds_cases)]
+                       patterns=("dvds-cases*.csv", "dvds_cases*.csv"),
+                       # imported when a DVDS file is loaded, not with the plugin
+                       load="perfcore_victims.dvds_cases:load_dvds_cases")]
 
 
 @hookimpl

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from perfcore import DerivedMeasureSpec, DomainSpec, LoaderSpec, hookimpl
 from perfcore_wellbeing import __version__
-from perfcore_wellbeing.absence_spells import load_absence_spells
 from perfcore_wellbeing.derived import DERIVED
 from perfcore_wellbeing.measures import MEASURES
 
@@ -37,4 +36,5 @@ def perfcore_register_loaders() -> list[LoaderSpec]:
                                    "days) counted into working days lost and people over "
                                    "the Bradford trigger",
                        patterns=("absence-spells*.csv", "absence_spells*.csv"),
-                       load=load_absence_spells)]
+                       # imported when a spells file is loaded, not with the plugin
+                       load="perfcore_wellbeing.absence_spells:load_absence_spells")]
