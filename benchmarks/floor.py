@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # national.py imports this module; the types only are needed 
     from national import Results, Workload
 
 FloatArray = npt.NDArray[np.float64]
-#: XmR constants (METHODS.md §5): limits, moving-range screen, run and trend length.
+#: XmR constants (docs/spc.md §5): limits, moving-range screen, run and trend length.
 LIMIT, SCREEN, RUN = 2.66, 3.267, 7
 Z95 = 1.959963984540054
 

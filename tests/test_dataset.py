@@ -410,7 +410,9 @@ def test_aggregate_of_every_cell_adds_in_row_order_whatever_the_order(
                        st.floats(0, 1000).map(lambda x: round(x, 2)), st.just(float("nan")))
     cells = [(m, o, t) for m in range(nm) for o in range(no) for t in range(nt)]
     value = data.draw(st.lists(number, min_size=len(cells), max_size=len(cells)))
-    pop = data.draw(st.lists(number, min_size=len(cells), max_size=len(cells)))
+    positive = st.one_of(st.integers(1, 500).map(float),  # a population is more than 0
+                         st.floats(1, 1000).map(lambda x: round(x, 2)), st.just(float("nan")))
+    pop = data.draw(st.lists(positive, min_size=len(cells), max_size=len(cells)))
     order = list(range(len(cells)))
     how = data.draw(st.sampled_from(["sorted", "series", "any"]))
     rng = random.Random(data.draw(st.integers(0, 2**32)))

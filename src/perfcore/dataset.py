@@ -403,7 +403,8 @@ def _chosen_windows(to: str, windows: Sequence[tuple[Period, int, int]],
     kind = _AGGREGATE_KINDS[to]
     wanted = set()
     for given in [periods] if isinstance(periods, (str, Period)) else periods:
-        p = parse_period(given, prefer=kind)
+        # prefer= settles only month against financial year, the one ambiguous pair.
+        p = parse_period(given, prefer=kind if kind in (Month, FinancialYear) else None)
         if type(p) is not kind or (isinstance(p, Rolling) and p.months_long != 12):
             raise OptionError(option="periods", value=str(given),
                               allowed=f"periods of the kind {to!r} makes")
