@@ -283,9 +283,12 @@ def target(evaluation: Evaluation, rows: Rows, /, *, tolerance: float = 0.0) -> 
 
     def inputs(k: int, j: int) -> Mapping[str, Any]:
         i, tg = int(rows[k]), ev.targets
+        # Twelve significant digits: the figures, without the binary noise of a
+        # subtraction (-2925.2, not -2925.199999999997).
         return {"target_status": TargetStatus(int(tg.status[i, j])).code,
-                "gap": float(tg.gap[i, j]), "achieved": float(tg.achieved[i, j]),
-                "required_by_now": float(tg.required[i, j])}
+                **{name: float(f"{float(a[i, j]):.12g}") for name, a in (
+                    ("gap", tg.gap), ("achieved", tg.achieved),
+                    ("required_by_now", tg.required))}}
 
     return ScoreBlock(status=codes, basis=basis, value=_nan(codes.shape),
                       reasons=reasons, inputs=inputs)
