@@ -30,8 +30,7 @@ from perfcore.cli import main
 from perfcore.codes import Status, StatusBasis, SuppressionReason, TargetStatus
 from perfcore.dataset import Dataset
 from perfcore.errors import PlanValidationError
-from perfcore.evaluation import NotAvailableWarning
-from perfcore.evaluation import evaluate
+from perfcore.evaluation import NotAvailableWarning, evaluate
 from perfcore.model import Measure, Outcome, Plan, Priority, Target
 from perfcore.pipeline import load_plan, loads_plan, render, report_plan
 from perfcore.report import Report
@@ -402,8 +401,8 @@ def test_a_target_status_and_a_status_resting_on_it_agree(
         for p, v in ((years[0], base), (years[max(elapsed, 1)], current))])
     ev = evaluate(plan, data, period=years[max(elapsed, 1)], previous=years[0],
                   compare_with=[], history_periods=[])
-    from perfcore.scoring import ScoringConfig
     from perfcore.plugins import registry
+    from perfcore.scoring import ScoringConfig
     s = score(ev, ScoringConfig.from_mapping(
         {"default": {"scorer": "target", "tolerance": tolerance}}, measure_ids=["m"],
         scorers=registry().scorers)).score("m")

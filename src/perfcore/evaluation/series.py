@@ -148,8 +148,9 @@ def _target_row(m: Measure, base: npt.NDArray[np.float64] | None,
     gap = (current - level) * sign * scale
     # A target met exactly must not miss by binary noise (90 against 100 × 0.9).
     gap = np.where(np.abs(gap) <= 1e-9 * np.maximum(1.0, np.abs(level * scale)), 0.0, gap)
+    short: npt.NDArray[np.int8] | TargetStatus
     if t.by is not None and period.last >= t.by.last:
-        short: object = TargetStatus.NOT_MET
+        short = TargetStatus.NOT_MET
     elif t.by is None:
         towards = np.sign(np.nan_to_num(change)) * sign > 0
         short = np.where(towards, TargetStatus.ON_TRACK, TargetStatus.OFF_TRACK)

@@ -44,7 +44,6 @@ from perfcore.labels import (
     signed,
     target_text,
 )
-from perfcore.model import Measure
 from perfcore.scoring.protocol import ScoreBlock
 
 __all__ = ["change", "comparator", "grey_basis", "spc", "target"]

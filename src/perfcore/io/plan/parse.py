@@ -354,8 +354,8 @@ class _Builder:
         if given is not None:
             fits = measure.target_problems(given if isinstance(given, Target)
                                            else Target.from_mapping(given))
-            for exc in fits:
-                self.problem(_join(path, "target"), str(exc))
+            for misfit in fits:
+                self.problem(_join(path, "target"), str(misfit))
             if fits:
                 return None
         kind = str(entry.get("kind", ""))
