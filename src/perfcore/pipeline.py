@@ -38,6 +38,7 @@ from perfcore.errors import (
     PlanProblem,
     PlanValidationError,
     PluginResultError,
+    UnknownOrganisationError,
 )
 from perfcore.evaluation import Evaluation, evaluate
 from perfcore.evaluation.series import baseline_values
@@ -288,7 +289,9 @@ def target_problems(plan_file: PlanFile, dataset: Dataset, *,
         orgs = list(dataset.organisations)
     else:
         names = [wanted] if isinstance(wanted, str) else list(wanted)
-        orgs = [dataset.organisations[dataset.organisation_index(o)] for o in names]
+        # An organisation the data do not hold is a problem of its own, said already.
+        orgs = [o for o in dataset.organisations
+                if any(_holds(dataset, name, o) for name in names)]
     file = None if plan_file.file is None else str(plan_file.file)
     out = []
     for m in plan_file.plan.measures():
@@ -318,6 +321,13 @@ def target_problems(plan_file: PlanFile, dataset: Dataset, *,
                 "status is not available; add the baseline figure or change the baseline",
                 file=file, line=plan_file.line_of(path), path=path))
     return tuple(out)
+
+
+def _holds(dataset: Dataset, name: str, code: str) -> bool:
+    try:
+        return dataset.organisations[dataset.organisation_index(name)] == code
+    except UnknownOrganisationError:
+        return False
 
 
 def render(report: Report, format: str = "text", *, registry: Registry | None = None,
