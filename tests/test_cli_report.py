@@ -54,7 +54,7 @@ def test_html_report_to_a_file(gwent: Path, capsys: pytest.CaptureFixture[str]) 
 def test_json_for_another_tool(gwent: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", str(gwent), "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert doc["schema_version"] == "2.1"
+    assert doc["schema_version"] == "2.2"
     (section,) = doc["sections"]
     measures = {m["id"]: m for m in section["outcomes"][0]["measures"]}
     change = measures["all_crime_outcome_rate"]["figures"]["change"]

@@ -348,10 +348,51 @@ def test_target_status() -> None:
     plan = Plan(id="t", title="T", priorities=[Priority(id="p", title="P", outcomes=[
         Outcome(id="o", statement="S", measures=[crime, rate])])])
     ev = evaluate(plan, seed_001_dataset(), period="2020-21")
-    assert TargetStatus.name_array(ev.targets.status).tolist() == [["not_met"], ["met"]]
-    assert ev.targets.gap[0, 0] == pytest.approx((48618 / 58577 - 1 + 0.20) * -1)
-    assert round(ev.targets.gap[0, 0] * 100, 1) == -3.0
-    assert ev.targets.gap[1, 0] == pytest.approx(0.009)
+    # Two years of the six from 2018-19 to 2024-25 have passed: a third of the 20% is
+    # needed by now (-6.7%), and -17.0% is ahead of that line. The final target is not
+    # due, so the status is "on trajectory", not "not met".
+    tg = ev.targets
+    assert TargetStatus.name_array(tg.status).tolist() == [["on_trajectory"], ["met"]]
+    assert tg.baseline[0, 0] == 58577
+    assert tg.level[0, 0] == pytest.approx(58577 * 0.8)  # 46,861.6 crimes
+    # The gap is in the measure's units: 1,756.4 crimes short of the final target.
+    assert tg.gap[0, 0] == pytest.approx(-(48618 - 58577 * 0.8))
+    assert round(tg.gap[0, 0], 1) == -1756.4
+    assert tg.achieved[0, 0] == pytest.approx((48618 / 58577 - 1) * 100)  # -17.0%
+    assert tg.required[0, 0] == pytest.approx(-20 / 3)
+    # A proportion's gap is in percentage points: 15.9% against 15% beats it by 0.9 pp.
+    assert tg.level[1, 0] == 0.15
+    assert tg.gap[1, 0] == pytest.approx(0.9)
+    assert np.isnan(tg.achieved[1, 0]) and np.isnan(tg.required[1, 0])
+
+
+def test_target_status_once_due_and_behind_trajectory() -> None:
+    from perfcore.model import Target
+
+    def status(target: Target, period: str = "2020-21") -> tuple[str, float, float]:
+        m = Measure(id="all_crime", name="All crime", kind="count", polarity="lower",
+                    target=target)
+        plan = Plan(id="t", title="T", priorities=[Priority(id="p", title="P", outcomes=[
+            Outcome(id="o", statement="S", measures=[m])])])
+        tg = evaluate(plan, seed_001_dataset(), period=period).targets
+        return (TargetStatus(int(tg.status[0, 0])).code, float(tg.gap[0, 0]),
+                float(tg.required[0, 0]))
+
+    # Due in 2020-21: 48,618 against 57,116 × 0.8 = 45,692.8 is not met, 2,925.2 short.
+    code, gap, required = status(Target(change=-0.20, baseline="2019-20", by="2020-21"))
+    assert (code, round(gap, 1), required) == ("not_met", -2925.2, pytest.approx(-20.0))
+    # A -30% target by 2021-22 needs -15.0% by 2020-21 (half way): -14.9% is behind.
+    code, gap, required = status(Target(change=-0.30, baseline="2019-20", by="2021-22"))
+    assert (code, round(gap, 1)) == ("off_trajectory", -8636.8)
+    assert required == pytest.approx(-15.0)
+    # Without a deadline the target is never due: crime fell, so it is on track.
+    code, gap, required = status(Target(change=-0.20, baseline="2019-20"))
+    assert (code, round(gap, 1)) == ("on_track", -2925.2) and np.isnan(required)
+    # A change target with no baseline has nothing to be measured from.
+    assert status(Target(change=-0.20, by="2024-25"))[0] == "not_available"
+    # A value target before its deadline is not yet met; at it, not met.
+    assert status(Target(value=40000, by="2021-22"))[:2] == ("not_yet_met", -8618)
+    assert status(Target(value=40000, by="2020-21"))[:2] == ("not_met", -8618)
 
 
 def test_trend_markers_are_computed_for_all_measures_at_once_as_one_by_one() -> None:

@@ -51,7 +51,7 @@ def _is_markdown(path: Path) -> bool:
 
 
 def _is_json(path: Path) -> bool:
-    return json.loads(path.read_text("utf-8"))["schema_version"] == "2.1"
+    return json.loads(path.read_text("utf-8"))["schema_version"] == "2.2"
 
 
 def _is_csv(path: Path) -> bool:

@@ -208,9 +208,14 @@ def test_model_problems_keep_their_field_path() -> None:
     found = problems_of(MINIMAL.replace('kind = "count"', 'kind = "count"\nper = 1000')
                         .replace('polarity = "lower"', 'polarity = "lower"\n'
                                  'target = "20% reduction by 2024-25x"'))
-    assert len(found) == 1
-    assert found[0].startswith("plan.toml:17 priorities[0].outcomes[0].measures[0].target.by: "
-                               "target: period '2024-25x': cannot be read as a period")
+    # Both problems are listed: the target is checked on its own, so its problem does not
+    # hide the measure's.
+    assert len(found) == 2
+    assert found[0].startswith("plan.toml:15 priorities[0].outcomes[0].measures[0].per: "
+                               "measure 'all_crime': per applies only to rate measures")
+    assert found[1].startswith("plan.toml:17 priorities[0].outcomes[0].measures[0].target.by: "
+                               "measure 'all_crime' target: period '2024-25x': cannot be "
+                               "read as a period")
 
 
 def test_duplicate_measure_ids_say_where_both_are() -> None:

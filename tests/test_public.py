@@ -177,7 +177,7 @@ def test_every_format_shows_the_symbol_and_the_notes_and_no_internal_field(
 
 def test_json_carries_the_reason_and_no_value(public: Report) -> None:
     doc = json.loads(perfcore.render(public, "json"))
-    assert doc["schema_version"] == "2.1"
+    assert doc["schema_version"] == "2.2"
     assert doc["disclosure"] == {"threshold": 5, "symbol": "*", "charts": 5,
                                  "withheld": {"primary": 4, "secondary": 2, "derived": 12}}
     measures = {m["id"]: m for m in doc["sections"][0]["outcomes"][0]["measures"]}

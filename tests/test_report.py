@@ -62,7 +62,7 @@ def test_markdown_table() -> None:
 
 def test_json_has_every_figure_unrounded_with_method_and_source() -> None:
     data = json.loads(render_json(seed_report()))
-    assert data["schema_version"] == "2.1"
+    assert data["schema_version"] == "2.2"
     assert data["organisation"] == {"code": "W15000002", "name": "Gwent"}
     m = data["sections"][0]["outcomes"][0]["measures"][0]
     assert m["id"] == "all_crime"

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import perfcore.scoring.builtin as builtin
-from perfcore.codes import AssuranceIcon, Status, StatusBasis, VariationIcon
+from perfcore.codes import AssuranceIcon, Status, StatusBasis, TargetStatus, VariationIcon
 from perfcore.dataset import Dataset
 from perfcore.errors import PlanValidationError
 from perfcore.evaluation import Evaluation, NotAvailableWarning, evaluate
@@ -173,23 +173,45 @@ def test_target_trajectory_to_a_multi_year_target() -> None:
     # five) the straight-line trajectory needs -4%.
     m = Measure(id="crime", name="Crime", kind="count", polarity="lower",
                 target=Target.from_text("20% reduction from 2019-20 by 2024-25"))
-    cases = {48618: (GREEN, "on trajectory"), 56000: (RED, "off trajectory"),
+    cases = {48618: (GREEN, "on_trajectory"), 56000: (RED, "off_trajectory"),
              45000: (GREEN, "met")}
-    for current, (status, label) in cases.items():
+    for current, (status, code) in cases.items():
         ev = _evaluate(_plan(m), _crime({"Gwent": (57116, current)}))
         s = score(ev, ScoringConfig.from_mapping({"default": {"scorer": "target"}},
                                                  measure_ids=["crime"],
                                                  scorers=registry().scorers))
         got = s.score("crime")
-        assert (got.status, got.inputs["label"]) == (status, label)
+        # The status words and the evaluation's target status are one code.
+        assert (got.status, got.inputs["target_status"]) == (status, code)
+        assert ev.targets.status[0, 0] == TargetStatus[code.upper()]
     ev = _evaluate(_plan(m), _crime({"Gwent": (57116, 56000)}))
     near = score(ev, ScoringConfig.from_mapping(
         {"default": {"scorer": "target", "tolerance": 0.03}}, measure_ids=["crime"],
         scorers=registry().scorers))
-    # -2.0% achieved against -4.0% needed: 2 points off, within a 3-point tolerance.
+    # -2.0% achieved against -4.0% needed: 2 points off, within a 3-point tolerance. The
+    # gap to the final target is in crimes: 56,000 against 57,116 × 0.8 = 45,692.8.
     assert near.status_of("crime") == (Status.AMBER, (
-        "target -20.0% from 2019-20 by 2024-25: off trajectory (-2.0% since 2019-20, "
-        "-4.0% needed by now)",))
+        "target 20% reduction from 2019-20 by 2024-25: behind trajectory (final target "
+        "not yet due); -2.0% since 2019-20, -4.0% needed by now; gap -10,307",))
+
+
+def test_a_target_due_and_not_met_is_never_green() -> None:
+    # Issue: "not met" was shown beside a green status resting on the trajectory. Once
+    # the deadline comes there is no trajectory left to be on: 48,618 against 45,692.8
+    # (20% off 57,116) is not met — red, or amber within a tolerance, never green.
+    m = Measure(id="crime", name="Crime", kind="count", polarity="lower", unit="crimes",
+                target=Target.from_text("20% reduction from 2019-20 by 2020-21"))
+    ev = _evaluate(_plan(m), _crime({"Gwent": (57116, 48618)}))
+    assert ev.targets.status[0, 0] == TargetStatus.NOT_MET
+    for tolerance, status in ((0.0, RED), (0.06, AMBER), (0.05, RED)):
+        s = score(ev, ScoringConfig.from_mapping(
+            {"default": {"scorer": "target", "tolerance": tolerance}},
+            measure_ids=["crime"], scorers=registry().scorers))
+        # -14.9% achieved against -20% due: 5.1 points short.
+        assert s.score("crime").status == status, tolerance
+    assert s.status_of("crime")[1] == (
+        "target 20% reduction from 2019-20 by 2020-21: not met; -14.9% since 2019-20, "
+        "-20.0% needed by now; gap -2,925 crimes",)
 
 
 def test_spc_scorer_reads_the_icons() -> None:
@@ -449,7 +471,7 @@ def test_a_domain_default_scorer_applies_unless_the_plan_says_otherwise() -> Non
     s = score_plan(r, ev)
     assert s.score("wellbeing.officers_ethnic_minority").scorer == "target"
     assert s.status_of("wellbeing.officers_ethnic_minority") == (Status.AMBER, (
-        "target 5.1%: not yet met, on track (gap -2.1 pp)",))
+        "target at least 5.1%: not yet met, on track; gap -2.13 pp",))
     assert s.basis_of("wellbeing.officers_ethnic_minority") == StatusBasis.TARGET
     own = ScoringConfig.from_mapping(
         {"measures": {"wellbeing.officers_ethnic_minority": {"scorer": "change"}}},

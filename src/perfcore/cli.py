@@ -112,8 +112,10 @@ def _parser() -> argparse.ArgumentParser:
     _plan_and_data_args(c)
     period_args(c, several=True)
     c.add_argument("--strict", action="store_true",
-                   help="count measures with no observations in the data as problems "
-                        "(by default they are listed as notes: their reports say 'no data')")
+                   help="count measures with no observations in the data, and change "
+                        "targets with no baseline or no baseline figure, as problems (by "
+                        "default they are listed as notes: their reports say 'no data' or "
+                        "'not available')")
 
     c = command("explain", "Show one figure's inputs, formula and method.")
     _plan_and_data_args(c)
@@ -403,7 +405,7 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """The plan, its data and every stage of its report short of rendering: each problem
     on stderr, a summary on stdout; exit 1 if there is any problem."""
     from perfcore.errors import DataValidationError, PlanValidationError
-    from perfcore.pipeline import check_plan
+    from perfcore.pipeline import check_plan, target_problems
     try:
         plan_file, dataset = _load(args, err)
     except PlanValidationError as exc:
@@ -437,9 +439,14 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                  else "its report cells say 'no data'")
         err.write(f"{args.plan}: {kind}: measure {m!r} has no observations in the data; "
                   f"{shown}\n")
-    problems = [*found, *(missing if args.strict else [])]
+    targets = target_problems(plan_file, dataset, organisation=args.organisation)
+    for t in targets:
+        where = ":".join(str(p) for p in (t.file or args.plan, t.line) if p is not None)
+        err.write(_safe(f"{where} {t.path}: {kind}: {t.message}\n"))
+    problems = [*found, *(missing if args.strict else []), *(targets if args.strict else [])]
     n = sum(1 for _ in plan.measures())
-    notes = "" if args.strict or not missing else f"; {len(missing)} note(s)"
+    noted = len(missing) + len(targets)
+    notes = "" if args.strict or not noted else f"; {noted} note(s)"
     out.write(f"{args.plan}: {n} measures in {len(plan.priorities)} priorities; "
               f"{len(dataset)} observations; {len(problems)} problem(s){notes}\n")
     return 1 if problems else 0

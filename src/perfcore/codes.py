@@ -308,12 +308,25 @@ class ComparatorSource(Code):
 
 
 class TargetStatus(Code):
-    """A measure's position against its target in the period evaluated."""
+    """A measure's position against its target in the period evaluated.
+
+    ``NOT_MET`` is said only once the target is due (the period reaches its deadline):
+    before then a change target with a baseline and a deadline is ``ON_TRAJECTORY`` or
+    ``OFF_TRAJECTORY`` (on or behind the straight line from the baseline to the
+    target), a value target with a deadline ``NOT_YET_MET``, and a target without a
+    deadline, never due, ``ON_TRACK`` or ``OFF_TRACK`` (moving towards it since the
+    previous period, or not). ``NOT_AVAILABLE``: no figure, or a change target with no
+    baseline figure to measure from."""
 
     NO_TARGET = 0
     MET = 1
     NOT_MET = 2
     NOT_AVAILABLE = 3
+    ON_TRAJECTORY = 4
+    OFF_TRAJECTORY = 5
+    NOT_YET_MET = 6
+    ON_TRACK = 7
+    OFF_TRACK = 8
 
 
 class IntervalMethod(Code):

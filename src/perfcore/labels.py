@@ -42,6 +42,7 @@ __all__ = [
     "comparator_name",
     "direction_phrase",
     "format_number",
+    "gap_text",
     "label",
     "ordinal",
     "outcome_basis_name",
@@ -50,6 +51,7 @@ __all__ = [
     "short_value_text",
     "signed",
     "suppressed_text",
+    "target_text",
     "value_text",
 ]
 
@@ -65,6 +67,10 @@ CODE_WORDS: Mapping[str, str] = {
     "green": N_("Green"), "amber": N_("Amber"), "red": N_("Red"),
     "grey": N_("Not assessed"), "met": N_("met"), "not_met": N_("not met"),
     "no_target": N_("no target"), "not_available": N_("not available"),
+    "on_trajectory": N_("on trajectory (final target not yet due)"),
+    "off_trajectory": N_("behind trajectory (final target not yet due)"),
+    "not_yet_met": N_("not yet met (not yet due)"),
+    "on_track": N_("not yet met, on track"), "off_track": N_("not yet met, off track"),
 }
 
 #: Why a change was not tested (:class:`perfcore.codes.UntestedReason`).
@@ -255,6 +261,57 @@ def short_value_text(m: Measure, value: float, *, sign: bool = False) -> str:
         return f"{lead}{float(round_half_away(v * 100, 1)):.1f}%"
     text = f"{float(round_half_away(v, 1)):,.1f}".removesuffix(".0")
     return f"{lead}{m.unit or '£'}{text}" if m.kind is MeasureKind.MONEY else lead + text
+
+
+# --------------------------------------------------------------------------- targets
+
+
+def gap_text(m: Measure, gap: float, decimals: int, thousands: bool, _: Translator) -> str:
+    """A gap to a target in the measure's units and display decimals, signed (positive:
+    beaten): "-3.2 pp" for a proportion, "-£500,000", "+410 crimes" for a count whose
+    unit is a word, "-0.4 per 1,000" for a rate."""
+    na = _("n/a")
+    if _nan(gap):
+        return na
+    if m.kind is MeasureKind.PROPORTION:
+        return _("{change} pp").format(change=format_number(gap, decimals, sign=True))
+    if m.kind is MeasureKind.MONEY:
+        lead = "+" if gap > 0 else "-" if gap < 0 else ""
+        return lead + format_number(abs(gap), decimals, thousands=True, prefix=m.unit or "£")
+    text = format_number(gap, decimals, sign=True, thousands=thousands)
+    if m.kind is MeasureKind.RATE:
+        return _("{value} per {base}").format(value=text, base=f"{m.rate_per:,}")
+    worded = any(ch.isalpha() for ch in m.unit)
+    return f"{text} {m.unit}" if worded else text
+
+
+def target_text(m: Measure, lang: str, _: Translator) -> str:
+    """A target as a board paper words it, from its numbers: a level ("at least 5.1%",
+    "at most 45,000 by 2024-25") or a change ("20% reduction from 2019-20 by 2024-25",
+    "2 pp increase"). Its plan description is plan text, shown where the plan gives it."""
+    t = m.target
+    if t is None:
+        return ""
+    if t.value is not None:
+        value = short_value_text(m, float(t.value))
+        what = (value if m.polarity.sign == 0 else
+                (_("at least {value}") if m.polarity.sign > 0 else _("at most {value}"))
+                .format(value=value))
+    else:
+        assert t.change is not None
+        size = abs(t.change) * (1 if t.change_unit == "pp" else 100)
+        shown = f"{float(round_half_away(size, 1)):g}"
+        amount = _("{change} pp").format(change=shown) if t.change_unit == "pp" else f"{shown}%"
+        what = (_("{amount} increase") if t.change > 0 else _("{amount} reduction")).format(
+            amount=amount)
+        if t.baseline is not None:
+            what = _("{target} from {baseline}").format(target=what,
+                                                      baseline=t.baseline.display(lang))
+    if t.by is not None:
+        what = _("{target} by {by}").format(target=what, by=t.by.display(lang))
+    return what
+
+
 # --------------------------------------------------------------------------- direction
 
 #: Phrases for a direction of travel (:func:`direction_phrase`), by index.

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import numpy as np
 
 from perfcore.calc.disclosure import DEFAULT_THRESHOLD
 from perfcore.dataset import Aggregation, Dataset
@@ -37,12 +38,16 @@ from perfcore.errors import (
     PlanProblem,
     PlanValidationError,
     PluginResultError,
+    UnknownOrganisationError,
 )
 from perfcore.evaluation import Evaluation, evaluate
-from perfcore.i18n import ENGLISH, Fallback
+from perfcore.evaluation.series import baseline_values
+from perfcore.i18n import ENGLISH, Fallback, translator
 from perfcore.io import ProgressCallback
 from perfcore.io import load_data as load_files
 from perfcore.io.plan import PlanFile, read_plan, read_plan_text
+from perfcore.labels import target_text
+from perfcore.organisations import organisation_name
 from perfcore.periods import Period
 from perfcore.plugins.calls import plugin_fields
 from perfcore.plugins.manager import Registry
@@ -51,7 +56,8 @@ from perfcore.report.league import League, build_league
 from perfcore.scoring import Scores, ScoringConfig, score
 
 __all__ = ["ALL", "Run", "check_plan", "evaluate_plan", "league_plan", "load_data",
-           "load_plan", "loads_plan", "render", "report_plan", "run", "score_plan"]
+           "load_plan", "loads_plan", "render", "report_plan", "run", "score_plan",
+           "target_problems"]
 
 PathLike = str | os.PathLike[str]
 
@@ -268,6 +274,60 @@ def check_plan(plan_file: PlanFile, dataset: Dataset, *, period: str | Period | 
     for org in wanted:
         report_plan(plan_file, ev, scores, organisation=org, registry=reg)
     return scores
+
+
+def target_problems(plan_file: PlanFile, dataset: Dataset, *,
+                    organisation: str | Sequence[str] | None = None) -> tuple[PlanProblem, ...]:
+    """The change targets that cannot be measured, each with the plan file, line and path
+    of its target, the measure and the period: one with no baseline declared, and one whose
+    baseline period has no figure in the data for the organisation(s) reported (default:
+    the plan's; ``"all"``: every organisation of the data). A measure with no observations
+    at all is left to the note that says so. Each would leave its target status "not
+    available"; ``perfcore validate`` lists them."""
+    wanted = organisation if organisation is not None else plan_file.organisation
+    if wanted is None or wanted == ALL:
+        orgs = list(dataset.organisations)
+    else:
+        names = [wanted] if isinstance(wanted, str) else list(wanted)
+        # An organisation the data do not hold is a problem of its own, said already.
+        orgs = [o for o in dataset.organisations
+                if any(_holds(dataset, name, o) for name in names)]
+    file = None if plan_file.file is None else str(plan_file.file)
+    out = []
+    for m in plan_file.plan.measures():
+        t = m.target
+        if t is None or t.change is None or m.id not in dataset.measures:
+            continue
+        where = plan_file.path_of(m.id) or ""
+        words = target_text(m, ENGLISH, translator(ENGLISH))
+        if t.baseline is None:
+            path = f"{where}.target"
+            out.append(PlanProblem(
+                f"measure {m.id!r}: its change target ({words}) has no baseline, so there is "
+                "nothing to measure the change from and its status is not available; give "
+                "the period it is measured from, e.g. baseline = \"2019-20\"",
+                file=file, line=plan_file.line_of(path), path=path))
+            continue
+        base = baseline_values(dataset, m, orgs)
+        missing = [o for k, o in enumerate(orgs) if base is None or np.isnan(base[0][k])]
+        if missing:
+            path = f"{where}.target.baseline" if plan_file.line_of(
+                f"{where}.target.baseline") is not None else f"{where}.target"
+            shown = ", ".join(organisation_name(o) for o in missing[:3])
+            more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+            out.append(PlanProblem(
+                f"measure {m.id!r}: the baseline of its change target ({words}), period "
+                f"{t.baseline}, has no figure in the data for {shown}{more}, so its target "
+                "status is not available; add the baseline figure or change the baseline",
+                file=file, line=plan_file.line_of(path), path=path))
+    return tuple(out)
+
+
+def _holds(dataset: Dataset, name: str, code: str) -> bool:
+    try:
+        return dataset.organisations[dataset.organisation_index(name)] == code
+    except UnknownOrganisationError:
+        return False
 
 
 def render(report: Report, format: str = "text", *, registry: Registry | None = None,

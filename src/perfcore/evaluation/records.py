@@ -185,11 +185,31 @@ class Trend:
 
 @attrs.frozen(kw_only=True)
 class Targets:
-    """Position against each measure's target (:class:`~perfcore.codes.TargetStatus`
-    codes) and the gap in the measure's units, positive when the target is beaten."""
+    """Position against each measure's target.
+
+    ``status``: :class:`~perfcore.codes.TargetStatus` codes (met and not met only once
+    the target is due; on or off trajectory, not yet met, on or off track before).
+    ``level``: the value the final target asks for, in the measure's value units (a
+    proportion as a fraction, like ``Evaluation.current``): a value target's value, or a
+    change target's baseline value moved by the change. ``gap``: the current value less
+    that level, signed so that it is positive when the target is beaten, in the
+    measure's units — counts in counts, money in pounds, rates per their base, and
+    proportions in percentage points (as their change is). ``achieved``: a change
+    target's change since its baseline, in the target's units (% for counts, rates and
+    money, pp for proportions, as ``Change.value``); ``required``: the change needed by
+    now on the straight line from the baseline to the deadline (the whole change once
+    due; NaN without a baseline and deadline). ``baseline``, ``baseline_count`` and
+    ``baseline_base``: the baseline period's value and the count and base behind it (for
+    disclosure control: the gap gives the baseline back)."""
 
     status: Codes = attrs.field(eq=False, repr=False)
     gap: FloatArray = attrs.field(eq=False, repr=False)
+    level: FloatArray = attrs.field(eq=False, repr=False)
+    achieved: FloatArray = attrs.field(eq=False, repr=False)
+    required: FloatArray = attrs.field(eq=False, repr=False)
+    baseline: FloatArray = attrs.field(eq=False, repr=False)
+    baseline_count: FloatArray = attrs.field(eq=False, repr=False)
+    baseline_base: FloatArray = attrs.field(eq=False, repr=False)
 
 
 @attrs.frozen(kw_only=True)

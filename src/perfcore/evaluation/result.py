@@ -84,8 +84,8 @@ class Explanation:
 
 #: Figures :meth:`Evaluation.explain` knows, besides ``"<slot>.<field>"``.
 FIGURES = ("current", "previous", "change", "absolute_change", "lower", "upper",
-           "significant", "pvalue", "direction", "trend", "target_status", "target_gap",
-           "spc_variation", "spc_assurance")
+           "significant", "pvalue", "direction", "trend", "target_status", "target_level",
+           "target_gap", "spc_variation", "spc_assurance")
 COMPARISON_FIGURES = ("value", "previous", "change", "difference", "rank", "group_size",
                       "relation", "assessment")
 
@@ -246,6 +246,7 @@ def _figure_array(ev: Evaluation, figure: str) -> Any:
         "upper": ev.interval.upper, "pvalue": ev.test.pvalue,
         "direction": ev.direction.assessment, "trend": ev.trend.marker,
         "target_status": ev.targets.status, "target_gap": ev.targets.gap,
+        "target_level": ev.targets.level,
         "spc_variation": ev.spc.variation, "spc_assurance": ev.spc.assurance}
     if figure == "significant":
         return np.where(ev.test.tested, ev.test.significant.astype(float), np.nan)
@@ -281,9 +282,18 @@ def _formulas(ev: Evaluation, m: Measure, i: int, j: int) -> dict[str, tuple[str
                       f"({m.polarity.value})", ev.direction.method),
         "trend": (f"Fingertips trend marker over the last {ev.trend.points} periods",
                   "trend_test"),
-        "target_status": ("the current value against the measure's target", "target"),
-        "target_gap": ("how far the target is beaten (positive) or missed, in the "
-                       "measure's units", "target"),
+        "target_status": ("met / not met once the target is due; before it, a change "
+                          "target's change since its baseline against the straight line "
+                          "from the baseline to the deadline (on or off trajectory), or "
+                          "without a deadline whether the measure moves towards it (on or "
+                          "off track)", "target"),
+        "target_level": (("baseline + change (pp)" if pp else "baseline × (1 + change)")
+                         if m.target is not None and m.target.change is not None
+                         else "the target's value", "target"),
+        "target_gap": ("(current − target level) × polarity"
+                       + (" × 100 (percentage points)" if m.kind is MeasureKind.PROPORTION
+                          else " (in the measure's units)")
+                       + ": positive when the target is beaten", "target"),
         "spc_variation": ("Making Data Count variation icon of the monthly XmR chart",
                           "xmr"),
         "spc_assurance": ("Making Data Count assurance icon against the target", "xmr"),
@@ -316,6 +326,8 @@ def _explain(ev: Evaluation, i: int, j: int, figure: str) -> Explanation:
                       change=float(ev.change.value[i, j]))
     if figure.startswith("spc_"):
         inputs.update(_spc_inputs(ev.spc, i))
+    if figure.startswith("target_"):
+        inputs.update(_target_inputs(ev, i, j))
     reasons = (ev.change.reasons if figure in ("change", "absolute_change")
                else ev.reasons)[i, j]
     return Explanation(measure=m.id, organisation=ev.organisations[j], figure=figure,
@@ -323,6 +335,23 @@ def _explain(ev: Evaluation, i: int, j: int, figure: str) -> Explanation:
                        options={"confidence": ev.options.confidence, "kind": m.kind.value,
                                 "polarity": m.polarity.value},
                        inputs=inputs, reasons=reason_names(reasons))
+
+
+def _target_inputs(ev: Evaluation, i: int, j: int) -> dict[str, Any]:
+    """What a target figure was worked out from: the target, its level and baseline, and
+    for a change target the change achieved against the change needed by now (in % or
+    pp, as the change is)."""
+    t, tg = ev.measures[i].target, ev.targets
+    if t is None:
+        return {"target": "none"}
+    out: dict[str, Any] = {"target": repr(t), "level": float(tg.level[i, j]),
+                           "gap": float(tg.gap[i, j])}
+    if t.change is not None:
+        out.update(baseline=float(tg.baseline[i, j]), achieved=float(tg.achieved[i, j]),
+                   required_by_now=float(tg.required[i, j]))
+    if t.by is not None:
+        out["due"] = ev.period.last >= t.by.last
+    return out
 
 
 def _spc_inputs(spc: Spc, i: int) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -24,7 +25,8 @@ from perfcore.evaluation.values import gather, measure_values
 from perfcore.model import Measure
 from perfcore.periods import Month, Period
 
-__all__ = ["history", "history_span", "spc_charts", "targets", "trend_markers"]
+__all__ = ["baseline_values", "history", "history_span", "spc_charts", "targets",
+           "trend_markers"]
 
 
 def _values_in(dataset: Dataset, measures: Sequence[Measure], periods: Sequence[Period],
@@ -75,34 +77,91 @@ def _marker(result: TrendResult) -> npt.NDArray[np.int8]:
     return np.asarray(result.label_code, dtype=np.int8)
 
 
+def baseline_values(dataset: Dataset, measure: Measure, orgs: Sequence[str]
+                    ) -> tuple[npt.NDArray[np.float64], ...] | None:
+    """A change target's baseline: its value, count and base for each organisation (NaN
+    where the data have none), or None when the target has no baseline or the data no
+    such period."""
+    t = measure.target
+    if t is None or t.baseline is None or t.baseline not in dataset.periods:
+        return None
+    obs = gather(dataset, [measure], [t.baseline], orgs, warn=False)
+    v = measure_values(obs, [measure], organisations=orgs, periods=[t.baseline])
+    return v.value[0, :, 0], v.x[0, :, 0], v.n[0, :, 0]
+
+
 def targets(dataset: Dataset, measures: Sequence[Measure], orgs: Sequence[str],
-            current: npt.NDArray[np.float64]) -> Targets:
-    """Each measure's position against its target: met / not met (with the gap, in the
-    measure's units, positive when the target is beaten) / not available."""
+            current: npt.NDArray[np.float64], change: npt.NDArray[np.float64],
+            period: Period) -> Targets:
+    """Each measure's position against its target in ``period`` (see
+    :class:`~.records.Targets`): the level it asks for, the gap to it in the measure's
+    units, the change achieved since its baseline against the change needed by now, and
+    the status those give — ``change`` (the change since the previous period) says
+    whether a target without a deadline is being moved towards."""
     nm, no = current.shape
     status = np.full((nm, no), TargetStatus.NO_TARGET, dtype=np.int8)
-    gap = np.full((nm, no), np.nan)
+    out = {k: np.full((nm, no), np.nan) for k in ("gap", "level", "achieved", "required",
+                                                  "baseline", "baseline_count",
+                                                  "baseline_base")}
     for i, m in enumerate(measures):
-        t = m.target
-        if t is None:
+        if m.target is None:
             continue
-        sign = m.polarity.sign
-        if t.value is not None:
-            g = (current[i] - t.value) * (sign if sign else 1)
-        else:
-            if t.baseline is None or t.baseline not in dataset.periods:
-                status[i] = TargetStatus.NOT_AVAILABLE
-                continue
-            base = _values_in(dataset, [m], [t.baseline], orgs)[0, :, 0]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                achieved = ((current[i] - base) * 100 if t.change_unit == "pp"
-                            else (current[i] - base) / base)
-            assert t.change is not None
-            g = (achieved - t.change) * sign
-        gap[i] = g
-        status[i] = np.where(np.isnan(g), TargetStatus.NOT_AVAILABLE,
-                             np.where(g >= 0, TargetStatus.MET, TargetStatus.NOT_MET))
-    return Targets(status=status, gap=gap)
+        base = baseline_values(dataset, m, orgs)
+        if base is not None:
+            out["baseline"][i], out["baseline_count"][i], out["baseline_base"][i] = base
+        row = _target_row(m, None if base is None else base[0], current[i], change[i],
+                          period)
+        status[i] = row[0]
+        for k, v in zip(("level", "gap", "achieved", "required"), row[1:], strict=True):
+            out[k][i] = v
+    return Targets(status=status, **out)
+
+
+def _target_row(m: Measure, base: npt.NDArray[np.float64] | None,
+                current: npt.NDArray[np.float64], change: npt.NDArray[np.float64],
+                period: Period) -> tuple[npt.NDArray[Any], ...]:
+    """One measure's target figures over the organisations: status codes, level, gap,
+    achieved and required."""
+    t = m.target
+    assert t is not None
+    sign = m.polarity.sign or 1
+    nan = np.full(current.shape, np.nan)
+    achieved, required = nan, nan
+    if t.value is not None:
+        level = np.full(current.shape, float(t.value))
+    elif base is None:
+        return (np.full(current.shape, TargetStatus.NOT_AVAILABLE, dtype=np.int8), nan, nan,
+                nan, nan)
+    else:
+        assert t.change is not None
+        pp = t.change_unit == "pp"
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # A % change from a baseline of 0 is undefined: so is the level it asks for.
+            level = base + t.change / 100 if pp else np.where(base == 0, np.nan,
+                                                              base * (1 + t.change))
+            achieved = (current - base) * 100 if pp else (current - base) / base * 100
+        if t.by is not None and t.baseline is not None:
+            span = t.by.last - t.baseline.last
+            elapsed = min(max((period.last - t.baseline.last) / span, 0.0), 1.0)
+            required = np.full(current.shape, t.change * (1 if pp else 100) * elapsed)
+    scale = 100.0 if m.kind is MeasureKind.PROPORTION else 1.0
+    gap = (current - level) * sign * scale
+    # A target met exactly must not miss by binary noise (90 against 100 × 0.9).
+    gap = np.where(np.abs(gap) <= 1e-9 * np.maximum(1.0, np.abs(level * scale)), 0.0, gap)
+    short: npt.NDArray[np.int8] | TargetStatus
+    if t.by is not None and period.last >= t.by.last:
+        short = TargetStatus.NOT_MET
+    elif t.by is None:
+        towards = np.sign(np.nan_to_num(change)) * sign > 0
+        short = np.where(towards, TargetStatus.ON_TRACK, TargetStatus.OFF_TRACK)
+    elif t.change is not None:
+        short = np.where((achieved - required) * sign >= 0, TargetStatus.ON_TRAJECTORY,
+                         TargetStatus.OFF_TRAJECTORY)
+    else:
+        short = TargetStatus.NOT_YET_MET
+    status = np.select([np.isnan(gap), gap >= 0],
+                       [TargetStatus.NOT_AVAILABLE, TargetStatus.MET], short)
+    return status.astype(np.int8), level, gap, achieved, required
 
 
 def spc_charts(dataset: Dataset, measures: Sequence[Measure], orgs: Sequence[str],

@@ -28,6 +28,7 @@ from perfcore.codes import (
     MeasureKind,
     Status,
     StatusBasis,
+    TargetStatus,
     UntestedReason,
 )
 from perfcore.dataset import PublishedFigure
@@ -41,9 +42,11 @@ from perfcore.labels import (
     METHOD_NAMES,
     UNTESTED_WORDS,
     change_text,
+    gap_text,
     label,
     published_text,
     rank_text,
+    target_text,
     value_text,
 )
 from perfcore.model import Display, Measure, Priority
@@ -75,6 +78,10 @@ _SLOT_HEADINGS = {"msg": N_("MSG"), "K04000001": N_("E&W"), "W92000004": N_("Wal
 #: change), its rate (rates and proportions: compared by their level), the force's rank.
 _COMPARATOR_FIGURES = {"change": N_("{group} change"), "value": N_("{group} rate"),
                        "rank": N_("{group} rank")}
+
+#: The target columns, shown when a measure of the report has a target.
+_TARGET_COLUMNS = (("target", N_("Target")), ("target_gap", N_("Gap to target")),
+                   ("target_status", N_("Against target")))
 
 #: Groups with more members than this are named by their size in the notes, not listed.
 _LISTED_MEMBERS = 10
@@ -188,6 +195,8 @@ class ReportBuilder:
                 Column(key="dot", heading=_("Direction of travel"))]
         cols += [Column(key=f"{slot}.{fig}", heading=self.comparator_heading(slot, fig))
                  for slot in self.slots() for fig in _COMPARATOR_FIGURES]
+        if any(m.target is not None for m in ev.measures):
+            cols += [Column(key=key, heading=_(heading)) for key, heading in _TARGET_COLUMNS]
         if self.scores is not None:
             cols.append(Column(key="status", heading=_("Status")))
         return tuple(self.relabel(c) for c in cols)
@@ -206,10 +215,12 @@ class ReportBuilder:
     @staticmethod
     def outcome_columns(columns: tuple[Column, ...], rows: Iterable[Row]
                         ) -> tuple[Column, ...]:
-        """The columns an outcome's table shows: all but comparator columns none of its
-        rows fills (a table of counts has no "MSG rate")."""
+        """The columns an outcome's table shows: all but comparator and target columns
+        none of its rows fills (a table of counts has no "MSG rate", one of measures
+        without targets no target columns)."""
         filled = {c.key for r in rows for c in r.cells}
-        return tuple(c for c in columns if "." not in c.key or c.key in filled)
+        return tuple(c for c in columns if c.key in filled
+                     or ("." not in c.key and not c.key.startswith("target")))
 
     def change_heading(self) -> str:
         """The change column named by its gap: "Annual change" only for a year apart;
@@ -286,6 +297,7 @@ class ReportBuilder:
                                flags=("low_count",) if low else ()),
                   self.change_cell(m, i), self.direction_cell(i)]
         cells += [c for slot in self.slots() for c in self.comparator_cells(slot, m, i, decimals)]
+        cells += self.target_cells(m, i, decimals)
         figures = [f for f in ev.published if f.measure == measure.id and f.period == ev.period]
         cells, used = fill_from_published(cells, m, figures, ev.organisations[j],
                                           self.published_text(m, decimals), _)
@@ -328,6 +340,10 @@ class ReportBuilder:
             return decimals + (2 if m.kind is MeasureKind.PROPORTION else 0)
         if key == "change" or key.endswith(".change"):
             return self.display.change_decimals
+        if key == "target":
+            return decimals + (2 if m.kind is MeasureKind.PROPORTION else 0)
+        if key == "target_gap":
+            return decimals
         return 0 if key.endswith(".rank") else None
 
     def charts(self, measure: Measure, m: Measure, i: int, decimals: int) -> dict[str, Any]:
@@ -461,6 +477,36 @@ class ReportBuilder:
                               source=_(COMPARATOR_SOURCE_WORDS[rank_source.code])))
         return cells
 
+    def target_cells(self, m: Measure, i: int, decimals: int) -> list[Cell]:
+        """A measure's target as a board reads it: the target ("20% reduction from
+        2019-20 by 2024-25", "at least 5.1%"; its value the level it asks for), the gap to
+        it in the measure's units ("-2,925 crimes", "-2.1 pp"; for disclosure control,
+        the count and base of the baseline it is measured from), and where the measure
+        stands ("on trajectory (final target not yet due)", "not met"). None without a
+        target."""
+        t, tg, j, _ = m.target, self.ev.targets, self.j, self._
+        if t is None:
+            return []
+        text = target_text(m, self.lang, _)
+        level = float(tg.level[i, j])
+        kind = "level" if t.value is not None else "change"
+        gap = float(tg.gap[i, j])
+        gap_words = gap_text(m, gap, decimals, self.display.thousands, _)
+        code = TargetStatus(int(tg.status[i, j]))
+        words = label(code, _)
+        if t.change is not None and level == level:
+            text = _("{target} (to {level})").format(
+                target=text, level=value_text(m, level, decimals, self.display.thousands, _))
+        return [Cell(key="target", text=text, value=_number(level),
+                     label=_("target: {target}").format(target=text),
+                     method=f"target_{kind}"),
+                Cell(key="target_gap", text=gap_words, value=_number(gap),
+                     label=_("gap to target: {gap}").format(gap=gap_words),
+                     method="target_gap", count=_number(tg.baseline_count[i, j]),
+                     base=_number(tg.baseline_base[i, j])),
+                Cell(key="target_status", text=words, label=words, method="target",
+                     code=code, note=words)]
+
     def notes(self) -> tuple[str, ...]:
         ev, _, j = self.ev, self._, self.j
         out = []
@@ -487,8 +533,39 @@ class ReportBuilder:
             out.append(_("{heading}: direction of travel.").format(heading=dot))
         out.append(_("Change: % for counts, rates and amounts; percentage points (pp) for "
                      "proportions."))
+        out += self.target_notes()
         out += self.test_notes()
         return tuple(out)
+
+    def target_notes(self) -> list[str]:
+        """What the target columns say, and which measures with a target take their
+        status from another basis (the plan's scoring order), so that a status and the
+        target beside it are never read as contradicting each other."""
+        ev, _, j = self.ev, self._, self.j
+        if not any(m.target is not None for m in ev.measures):
+            return []
+        out = [_("Target: a level to reach, or a change from a baseline year, by a "
+                 "deadline."),
+               _("Gap to target: the figure less the level the target asks for, in the "
+                 "measure's units (pp for proportions): + beaten, − short."),
+               _("Against target: met or not met once the deadline comes; before it, on or "
+                 "behind trajectory (the straight line from the baseline to the target), or "
+                 "not yet met; without a deadline, on track while moving towards it, off "
+                 "track otherwise.")]
+        if self.scores is None:
+            return out
+        other = []
+        for m in ev.measures:
+            if m.target is None or m.kind is MeasureKind.QUALITATIVE:
+                continue
+            basis = self.scores.score(m.id, ev.organisations[j]).basis
+            if basis.is_evidence and basis is not StatusBasis.TARGET:
+                other.append(_("{measure} ({basis})").format(
+                    measure=self.translate_measure(m).name, basis=_(BASIS_WORDS[basis.code])))
+        if other:
+            out.append(_("Status from another basis than the target, as the plan's scoring "
+                         "orders them: {measures}.").format(measures=", ".join(other)))
+        return out
 
     def published_notes(self, sections: tuple[Section, ...]) -> tuple[str, ...]:
         """What § marks, when a cell shows a published figure."""

@@ -62,8 +62,9 @@ def terminal_text(text: str, *, keep: tuple[str, ...] = ()) -> str:
 #: What Excel and LibreOffice read as the start of a formula (OWASP, CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-# A figure as perfcore displays it: "-14.9%", "+4.1 pp", "-1,234.5", "+4.1 pwynt canran".
-_FIGURE_RE = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?(?:%|(?: [^\W\d_]+)+)?")
+# A figure as perfcore displays it: "-14.9%", "+4.1 pp", "-1,234.5", "+4.1 pwynt canran",
+# and a gap to a target: "-£500,000", "-2,925 crimes", "-0.4 per 1,000".
+_FIGURE_RE = re.compile(r"[+-]?[£$€]?\d[\d,]*(?:\.\d+)?(?:%|(?: [^\W\d_]+)+(?: \d[\d,]*)?)?")
 
 
 def spreadsheet_cell(text: str) -> str:

@@ -17,6 +17,7 @@ from perfcore.i18n import LANGUAGE_NAMES, Translator, translator
 from perfcore.report.html_figures import measure_figures, sparkline
 from perfcore.report.model import (
     FLAG_MARKS,
+    WORD_CELLS,
     Cell,
     Column,
     Outcome,
@@ -52,7 +53,7 @@ th:first-child,td:first-child{text-align:left}th{background:#f4f4f4;font-size:.9
 tbody th{font-weight:normal;background:none;min-width:9rem;max-width:22rem}
 .nw{white-space:nowrap}
 .league tbody th{text-align:left;min-width:8rem}tr.highlight{background:#eaf1f8}
-td.trend{min-width:124px}
+td.trend{min-width:124px}td.words,th.words{text-align:left}td.words{min-width:8rem;max-width:14rem}
 .meta{color:#555}.dot{display:inline-block;width:.8em;height:.8em;border-radius:50%;
 margin-right:.3em;vertical-align:baseline}.rag{white-space:nowrap;font-weight:600}
 .notes{color:#444;font-size:.9rem}svg{max-width:100%;height:auto}
@@ -85,6 +86,11 @@ a{color:inherit;text-decoration:none}
 
 
 
+#: Columns of words, not figures: read from the left, as text is.
+_TEXT_COLUMNS = frozenset({"target", "target_status"})
+_TEXT_TD = ' class="words"'
+
+
 def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
@@ -109,12 +115,16 @@ def cell_html(c: Cell) -> str:
     """A cell's HTML: its text and flag marks; a judgement's words with its mark."""
     text = _e(c.text) + "".join(f'<sup class="flag">{FLAG_MARKS[f]}</sup>'
                                 for f in c.flags if f in FLAG_MARKS)
-    if c.key.endswith(".rank"):
+    if c.key.endswith(".rank") or c.key == "target_gap":
         return f'<span class="nw">{text}</span>'
     if c.code is None:
         return text
     if c.key == "status":
         return f'<span class="rag">{_mark(c.code, c.note)}</span>'
+    if c.key in WORD_CELLS:
+        # Where a measure stands against its target, in words only: the colour is the
+        # status's, which may rest on another basis.
+        return text
     if c.key == "dot":
         return f"{text} {_mark(c.code, c.note)}"
     return f"{text}<br>{_mark(c.code, c.note)}"
@@ -125,7 +135,9 @@ def heading_html(column: Column) -> str:
     # A period's heading ("2019-20", "Q3 2021-22") must not break at its hyphen; words
     # ("MSG change %") may wrap, to keep the table within the page.
     period = len(column.heading) <= 12 and any(ch.isdigit() for ch in column.heading)
-    cls = ' class="nw"' if period else ""
+    classes = [name for name, wanted in (("nw", period),
+                                         ("words", column.key in _TEXT_COLUMNS)) if wanted]
+    cls = f' class="{" ".join(classes)}"' if classes else ""
     return f'<th scope="col"{cls}>{_e(column.heading)}</th>'
 
 
@@ -199,7 +211,8 @@ def _outcome(report: Report, outcome: Outcome, _: Translator) -> list[str]:
                    + (f'<th scope="col">{_e(_("Trend"))}</th>' if trend else "")
                    + "</tr></thead>\n<tbody>")
         for r, spark in zip(rows, sparks, strict=True):
-            cells = "".join(f"<td>{'' if (c := r.get(col.key)) is None else cell_html(c)}</td>"
+            cells = "".join(f"<td{_TEXT_TD if col.key in _TEXT_COLUMNS else ''}>"
+                            f"{'' if (c := r.get(col.key)) is None else cell_html(c)}</td>"
                             for col in columns)
             out.append(f'<tr><th scope="row">{_e(r.measure.name)}</th>{cells}'
                        + (f'<td class="trend">{spark}</td>' if trend else "") + "</tr>")

@@ -17,12 +17,12 @@ from perfcore.calc.spc import XmrResult
 from perfcore.codes import Code, MeasureKind, Status, StatusBasis, SuppressionReason
 from perfcore.model import Measure
 
-__all__ = ["SCHEMA_VERSION", "Cell", "Column", "Disclosure", "FunnelChart", "Outcome",
+__all__ = ["SCHEMA_VERSION", "WORD_CELLS", "Cell", "Column", "Disclosure", "FunnelChart", "Outcome",
            "PeerChart", "Published", "Report", "Rolled", "Row", "Section", "cell_text",
            "item_text", "measured", "published_text_lines", "qualitative", "rolled_text",
            "status_words", "text_table"]
 
-SCHEMA_VERSION = "2.1"
+SCHEMA_VERSION = "2.2"
 
 
 @attrs.frozen(kw_only=True)
@@ -277,6 +277,9 @@ class Report:
         return str(html.render(self))
 
 
+#: Cells whose text is the words of their code (a status, a target status): shown once.
+WORD_CELLS = frozenset({"status", "target_status"})
+
 #: The mark a flagged cell carries, explained in the report's notes.
 FLAG_MARKS = {"small_base": "†", "low_count": "‡", "published": "§"}
 
@@ -286,7 +289,7 @@ def cell_text(cell: Cell, note: Callable[[Cell], str] | None = None) -> str:
     "-14.1% (similar)"); ``note`` may decorate the words (a terminal's colour). A flagged
     cell carries its mark ("-33.3%†")."""
     text = cell.text + "".join(FLAG_MARKS.get(f, "") for f in cell.flags)
-    if cell.code is None or cell.key == "status":
+    if cell.code is None or cell.key in WORD_CELLS:
         return text
     words = note(cell) if note is not None else cell.note
     return f"{text} {words}" if cell.key == "dot" else f"{text} ({words})"

@@ -122,8 +122,31 @@ class _Table:
         on_counts = recorded & np.array([k in _ON_COUNTS for k in kind], dtype=bool)
         small = primary_suppression(counts, threshold=threshold)
         derived = on_counts & (small | primary_suppression(bases, threshold=threshold))
-        return secondary_suppression(values, is_count & small, self.structure,
-                                     derived=derived)
+        result = secondary_suppression(values, is_count & small, self.structure,
+                                       derived=derived)
+        return self.target_gaps(result, threshold)
+
+    def target_gaps(self, result: Suppression, threshold: float) -> Suppression:
+        """A target's gap is the current figure less a level the plan gives (or its
+        baseline's figure moved by the change): it is withheld with the current figure,
+        and with the target's level when the baseline rests on a count below the
+        threshold (the cell carries the baseline's count and base)."""
+        reason = result.reason.copy()
+        for row in self.rows:
+            m = row.measure.id
+            gap, level = self.index.get((m, "target_gap")), self.index.get((m, "target"))
+            if gap is None or level is None:
+                continue
+            cell = self.cells[gap][1]
+            base_small = bool(primary_suppression(
+                [_number(cell.count)] + ([_number(cell.base)] if row.measure.kind in _ON_COUNTS
+                                         else []), threshold=threshold).any())
+            current = self.index.get((m, "current"))
+            hidden = current is not None and reason[current] != SuppressionReason.NONE
+            for k, withheld in ((gap, hidden or base_small), (level, base_small)):
+                if withheld and reason[k] == SuppressionReason.NONE:
+                    reason[k] = SuppressionReason.DERIVED
+        return attrs.evolve(result, reason=reason)
 
 
 class _Edition:

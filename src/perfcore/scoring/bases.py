@@ -38,10 +38,12 @@ from perfcore.labels import (
     VARIATION_WORDS,
     change_text,
     comparator_name,
+    gap_text,
+    label,
     short_value_text,
     signed,
+    target_text,
 )
-from perfcore.model import Measure
 from perfcore.scoring.protocol import ScoreBlock
 
 __all__ = ["change", "comparator", "grey_basis", "spc", "target"]
@@ -211,128 +213,83 @@ def comparison_reason(ev: Evaluation, slot: str, i: int, j: int, _: Translator) 
 # --------------------------------------------------------------------------- target
 
 
-def _unit(value: float, pp: bool, _: Translator) -> str:
-    return _("{change} pp").format(change=signed(value, "")) if pp else signed(value, "%")
+def _target_colours(ev: Evaluation, rows: Rows, tolerance: float) -> Codes:
+    """The colour each target status gives: met or on trajectory green; not yet met
+    before a deadline, or on track without one, amber; behind trajectory, or not met
+    once due, amber within ``tolerance`` and red beyond it; off track red. Tolerance is
+    a fraction for changes and proportions (0.02: two points of a % change, or 2 pp) and
+    in the measure's units for other value targets."""
+    tg = ev.targets
+    status = tg.status[rows]
+    sign = np.array([ev.measures[i].polarity.sign or 1 for i in rows.tolist()])[:, None]
+    change = np.array([(m := ev.measures[i]).target is not None and m.target.change
+                       is not None for i in rows.tolist()])[:, None]
+    scale = np.array([100.0 if ev.measures[i].kind is MeasureKind.PROPORTION else 1.0
+                      for i in rows.tolist()])[:, None]
+    # How far short, in the units tolerance is read in: a change target by its change
+    # against the change needed (the whole change once due), a value target by its gap.
+    trajectory = change & ~np.isnan(tg.required[rows])
+    short = np.where(trajectory, (tg.achieved[rows] - tg.required[rows]) * sign / 100,
+                     tg.gap[rows] / scale)
+    near = short >= -tolerance
+    behind = (status == TargetStatus.OFF_TRAJECTORY) | (status == TargetStatus.NOT_MET)
+    return np.select(
+        [(status == TargetStatus.MET) | (status == TargetStatus.ON_TRAJECTORY),
+         (status == TargetStatus.NOT_YET_MET) | (status == TargetStatus.ON_TRACK)
+         | (behind & near), behind | (status == TargetStatus.OFF_TRACK)],
+        [Status.GREEN, Status.AMBER, Status.RED], Status.GREY).astype(np.int8)
 
 
-def _target_text(m: Measure, lang: str, _: Translator) -> str:
-    """A target in words from its numbers (its plan description is plan text, shown by the
-    report where the plan gives it)."""
+def target_reason(ev: Evaluation, i: int, j: int, lang: str) -> str:
+    """"target 20% reduction from 2019-20 by 2024-25: on trajectory (final target not
+    yet due); -14.9% since 2019-20, -4.0% needed by now; gap -2,925 crimes"."""
+    _ = translator(lang)
+    m, tg = ev.measures[i], ev.targets
+    if m.target is None:
+        return _("no target")
+    code = TargetStatus(int(tg.status[i, j]))
+    parts = [_("target {target}: {status}").format(target=target_text(m, lang, _),
+                                                   status=label(code, _))]
     t = m.target
-    assert t is not None
-    if t.value is not None:
-        return short_value_text(m, float(t.value))
-    assert t.change is not None
-    change_ = _unit(t.change * (1 if t.change_unit == "pp" else 100), t.change_unit == "pp",
-                    _)
-    if t.baseline is not None and t.by is not None:
-        return _("{change} from {baseline} by {by}").format(
-            change=change_, baseline=t.baseline.display(lang), by=t.by.display(lang))
-    if t.by is not None:
-        return _("{change} by {by}").format(change=change_, by=t.by.display(lang))
-    return change_
-
-
-class _TargetArrays:
-    """The target basis per cell: status, trajectory and label."""
-
-    def __init__(self, shape: tuple[int, int]) -> None:
-        self.codes = np.full(shape, Status.GREY, dtype=np.int8)
-        self.required = _nan(shape)
-        self.achieved = _nan(shape)
-        self.labels = np.full(shape, "no target", dtype=object)
-        self.status: Codes = np.zeros(shape, dtype=np.int8)
-        self.gap = _nan(shape)
-
-    @classmethod
-    def build(cls, ev: Evaluation, rows: Rows, tolerance: float) -> _TargetArrays:
-        out = cls((len(rows), len(ev.organisations)))
-        out.status, out.gap = ev.targets.status[rows], ev.targets.gap[rows]
-        for k, i in enumerate(rows.tolist()):
-            m = ev.measures[i]
-            if m.target is not None:
-                out.row(k, m, ev, i, tolerance)
-        return out
-
-    def row(self, k: int, m: Measure, ev: Evaluation, i: int, tolerance: float) -> None:
-        t = m.target
-        assert t is not None
-        sign = m.polarity.sign or 1
-        end = ev.period.last
-        met, not_met = self.status[k] == TargetStatus.MET, self.status[k] == TargetStatus.NOT_MET
-        if t.change is not None and t.baseline is not None and t.by is not None:
-            span = t.by.last - t.baseline.last
-            frac = min(max((end - t.baseline.last) / span, 0.0), 1.0) if span > 0 else 1.0
-            got = self.gap[k] * sign + t.change  # what has been achieved since the baseline
-            need = t.change * frac
-            off = (got - need) * sign  # ≥ 0: on or ahead of the trajectory
-            self.achieved[k], self.required[k] = got, need
-            on_track = not_met & (off >= 0)
-            near = not_met & (off < 0) & (off >= -tolerance)
-            self.codes[k] = np.select([met, on_track, near, not_met],
-                                      [Status.GREEN, Status.GREEN, Status.AMBER, Status.RED],
-                                      Status.GREY)
-            self.labels[k] = np.select([met, on_track, near | not_met],
-                                       [N_("met"), N_("on trajectory"), N_("off trajectory")],
-                                       N_("not available"))
-        elif t.by is None:
-            # No deadline: never overdue. Not met yet is on track while the measure moves
-            # towards the target, off track while it does not.
-            towards = np.sign(np.nan_to_num(ev.change.value[i])) * sign > 0
-            self.codes[k] = np.select([met, not_met & towards, not_met],
-                                      [Status.GREEN, Status.AMBER, Status.RED], Status.GREY)
-            self.labels[k] = np.select([met, not_met & towards, not_met],
-                                       [N_("met"), N_("not yet met, on track"),
-                                        N_("not yet met, off track")], N_("not available"))
-        else:
-            due = end >= t.by.last
-            late = Status.RED if due else Status.AMBER
-            near = not_met & (self.gap[k] >= -tolerance)
-            self.codes[k] = np.select([met, near, not_met], [Status.GREEN, Status.AMBER, late],
-                                      Status.GREY)
-            self.labels[k] = np.select([met, not_met], [N_("met"), N_("not met") if due else
-                                                        N_("not yet met")], N_("not available"))
+    if not np.isnan(tg.required[i, j]) and t.baseline is not None:
+        parts.append(_("{achieved} since {baseline}, {required} needed by now").format(
+            achieved=change_text(m, float(tg.achieved[i, j]), 1, _),
+            baseline=t.baseline.display(lang),
+            required=change_text(m, float(tg.required[i, j]), 1, _)))
+    if not np.isnan(tg.gap[i, j]):
+        parts.append(_("gap {gap}").format(
+            gap=gap_text(m, float(tg.gap[i, j]), m.display_decimals, True, _)))
+    return "; ".join(parts)
 
 
 def target(evaluation: Evaluation, rows: Rows, /, *, tolerance: float = 0.0) -> ScoreBlock:
     """Met → green; not met but on the straight-line trajectory from the target's
-    baseline to its deadline → green ("on trajectory"); off trajectory by no more than
-    ``tolerance`` (in the target's units) → amber; further off → red. A value target with
-    a deadline: not met before it amber, after it red. A target without a deadline is
-    never overdue: not yet met while moving towards it amber ("on track"), otherwise red
-    ("off track"). No target or no figure → no status."""
+    baseline to its deadline → green ("on trajectory", the final target not yet due);
+    behind it by no more than ``tolerance`` → amber; further behind → red. Once the
+    deadline comes a target not met is never green: amber within ``tolerance``, red
+    beyond. A value target not yet met before its deadline → amber. A target without a
+    deadline is never due: not yet met while moving towards it amber ("on track"),
+    otherwise red ("off track"). No target or no figure → no status. The status words
+    are the evaluation's target status (:class:`~perfcore.codes.TargetStatus`), so a
+    report's target column and the status agree."""
     ev = evaluation
-    t = _TargetArrays.build(ev, rows, tolerance)
-    basis = np.where(t.codes != Status.GREY, StatusBasis.TARGET,
+    codes = _target_colours(ev, rows, tolerance)
+    basis = np.where(codes != Status.GREY, StatusBasis.TARGET,
                      grey_basis(ev, rows)).astype(np.int8)
 
     def reasons(k: int, j: int, lang: str) -> tuple[str, ...]:
-        _ = translator(lang)
-        m = ev.measures[int(rows[k])]
-        tg = m.target
-        if tg is None:
-            return (_("no target"),)
-        text = _("target {target}: {status}").format(target=_target_text(m, lang, _),
-                                                    status=_(str(t.labels[k, j])))
-        if not np.isnan(t.required[k, j]):
-            scale = 1.0 if tg.change_unit == "pp" else 100.0
-            text += _(" ({achieved} since {baseline}, {required} needed by now)").format(
-                achieved=_unit(t.achieved[k, j] * scale, tg.change_unit == "pp", _),
-                baseline=tg.baseline.display(lang) if tg.baseline else "",
-                required=_unit(t.required[k, j] * scale, tg.change_unit == "pp", _))
-        elif not np.isnan(t.gap[k, j]):
-            g = float(t.gap[k, j])
-            text += _(" (gap {gap})").format(
-                gap=_unit(g * 100, True, _) if m.kind.uses_pp_change
-                else short_value_text(m, g, sign=True))
-        return (text,)
+        return (target_reason(ev, int(rows[k]), j, lang),)
 
     def inputs(k: int, j: int) -> Mapping[str, Any]:
-        return {"target_status": TargetStatus(int(t.status[k, j])).code,
-                "gap": float(t.gap[k, j]), "achieved": float(t.achieved[k, j]),
-                "required_by_now": float(t.required[k, j]), "label": str(t.labels[k, j])}
+        i, tg = int(rows[k]), ev.targets
+        # Twelve significant digits: the figures, without the binary noise of a
+        # subtraction (-2925.2, not -2925.199999999997).
+        return {"target_status": TargetStatus(int(tg.status[i, j])).code,
+                **{name: float(f"{float(a[i, j]):.12g}") for name, a in (
+                    ("gap", tg.gap), ("achieved", tg.achieved),
+                    ("required_by_now", tg.required))}}
 
-    return ScoreBlock(status=t.codes, basis=basis, value=_nan(t.codes.shape),
+    return ScoreBlock(status=codes, basis=basis, value=_nan(codes.shape),
                       reasons=reasons, inputs=inputs)
 
 

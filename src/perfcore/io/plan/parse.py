@@ -42,7 +42,7 @@ from perfcore.io.plan.paths import resolve_data_path
 from perfcore.io.plan.records import DataSource, PlanFile, ReportSettings
 from perfcore.io.plan.schema import FORMAT, table_keys
 from perfcore.labels import SUPPRESSION_SYMBOLS
-from perfcore.model import Display, ManualAssessment, Measure, Plan, SpcSettings
+from perfcore.model import Display, ManualAssessment, Measure, Plan, SpcSettings, Target
 from perfcore.organisations import ComparatorGroup, default_registry
 from perfcore.periods import Period, parse_period
 from perfcore.plugins.specs import LoaderSpec
@@ -251,7 +251,8 @@ class _Builder:
         return PlanFile(file=file, plan=plan, comparators=comparators, data=data,
                         display=display, spc=spc, report=report, manual=dict(self.manual),
                         texts={k: dict(v) for k, v in self.texts.items()},
-                        scoring_data=scoring_data, lines=dict(self.lines))
+                        scoring_data=scoring_data, lines=dict(self.lines),
+                        measure_paths=dict(self.measure_paths))
 
     def plan(self, value: Any, priorities: Any) -> Plan | None:
         top = self.table(value, "plan", "plan", "[plan]")
@@ -335,18 +336,28 @@ class _Builder:
                 self.problem(_join(path, "id"), f"measure id {ident!r} is already used at "
                              f"{self.measure_paths[ident]}")
             self.measure_paths.setdefault(ident, path)
+        # The target is checked on its own, every problem at once, so that its problems
+        # and the measure's other fields' are all listed.
+        target_ok = self.target(entry, path)
         try:
-            Measure.from_mapping(entry)
+            measure = Measure.from_mapping({k: v for k, v in entry.items() if k != "target"})
         except PerfcoreError as exc:
             field = exc.fields.get("field")
             if field in bad_texts:
                 return None
-            obj = str(exc.fields.get("obj", ""))
-            sub = "target" if obj == "target" else field if isinstance(field, str) else ""
-            if obj == "target" and field not in (None, "target"):
-                sub = f"target.{field}"
-            self.problem(_join(path, sub if sub != "measure" else ""), str(exc))
+            self.problem(_join(path, field if isinstance(field, str) and field != "measure"
+                               else ""), str(exc))
             return None
+        if not target_ok:
+            return None
+        given = entry.get("target")
+        if given is not None:
+            fits = measure.target_problems(given if isinstance(given, Target)
+                                           else Target.from_mapping(given))
+            for misfit in fits:
+                self.problem(_join(path, "target"), str(misfit))
+            if fits:
+                return None
         kind = str(entry.get("kind", ""))
         if scorer is not None:
             if not isinstance(scorer, Mapping):
@@ -357,6 +368,20 @@ class _Builder:
         if manual:
             self.assessment(manual, path, str(ident), kind)
         return entry
+
+    def target(self, entry: Mapping[str, Any], path: str) -> bool:
+        """Record every problem of a measure's target, each at its own path
+        (``...measures[2].target.value``); True when it has none (or no target)."""
+        if entry.get("target") is None or isinstance(entry["target"], Target):
+            return True  # none, or a plugin measure's own
+        problems = Target.problems(entry["target"])
+        for exc in problems:
+            field = exc.fields.get("field")
+            sub = "target" if field in (None, "target") else f"target.{field}"
+            named = ModelError(reason=exc.fields["reason"],
+                               obj=f"measure {entry.get('id', '?')!r} target")
+            self.problem(_join(path, sub), str(named))
+        return not problems
 
     def plugin_measure(self, use: Any, path: str) -> Measure | None:
         if not isinstance(use, str):

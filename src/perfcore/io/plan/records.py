@@ -59,7 +59,8 @@ class PlanFile:
     configuration built from it (a :class:`perfcore.scoring.ScoringConfig`, set when the
     plan is loaded through :func:`perfcore.load_plan`). Run it with
     :func:`perfcore.pipeline.run` or step by step with the functions of
-    :mod:`perfcore.pipeline`.
+    :mod:`perfcore.pipeline`. ``lines`` maps each path of the file to its line and
+    ``measure_paths`` each measure id to its path, for messages about them.
     """
 
     file: Path | None
@@ -74,10 +75,15 @@ class PlanFile:
     scoring: Any = None
     scoring_data: Mapping[str, Any] = attrs.field(factory=dict)
     lines: Mapping[str, int] = attrs.field(factory=dict, repr=False, eq=False)
+    measure_paths: Mapping[str, str] = attrs.field(factory=dict, repr=False, eq=False)
 
     def line_of(self, path: str) -> int | None:
         """The line of the plan file where ``path`` (``priorities[0].title``) is set."""
         return line_of(self.lines, path)
+
+    def path_of(self, measure: str) -> str | None:
+        """Where a measure is in the plan file (``priorities[0].outcomes[1].measures[2]``)."""
+        return self.measure_paths.get(measure)
 
     @property
     def organisation(self) -> str | None:
