@@ -375,7 +375,7 @@ def test_a_published_proportion_above_one_is_an_error(tmp_path: Path) -> None:
 def test_a_subnormal_previous_value_has_no_percent_change(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # Before: "+inf%", and numpy's RuntimeWarning (overflow) on stderr.
-    result = pct_change([121, 1e308], [5e-324, 1e-10])
+    result = pct_change(current=[121, 1e308], previous=[5e-324, 1e-10])
     assert np.isnan(result.value).all()
     assert result.flag(Reason.ZERO_BASE).all()
     plan = write_plan(tmp_path, GOOD.replace("2019-20,410", "2019-20,5e-324"))

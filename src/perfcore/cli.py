@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from perfcore.codes import Polarity
 from perfcore.errors import PerfcoreError, PerfcoreWarning, PluginCallError
 
 __all__ = ["ISSUE_TRACKER", "main"]
@@ -161,8 +162,10 @@ def _report_args(c: argparse.ArgumentParser) -> None:
 def _spc_args(c: argparse.ArgumentParser) -> None:
     c.add_argument("csv", type=Path, help="CSV file: label column, then values")
     c.add_argument("--column", default=None, help="values column (default: the second)")
-    c.add_argument("--improvement", choices=("increase", "decrease", "neutral"),
-                   default="increase", help="which direction is improvement")
+    c.add_argument("--improvement", choices=Polarity.spellings(), default="increase",
+                   metavar="POLARITY",
+                   help="which direction is improvement, as in plans: increase/higher/up, "
+                   "decrease/lower/down or neutral (default increase)")
     c.add_argument("--target", type=float, default=None, help="target for assurance")
     c.add_argument("--title", default=None, help="chart title (default: the file name)")
     c.add_argument("--rebase", action="append", default=[], metavar="LABEL[=NOTE]",

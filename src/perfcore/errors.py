@@ -35,6 +35,7 @@ __all__ = [
     "DuplicateObservationError",
     "InvalidInputWarning",
     "InvalidValueError",
+    "KeywordArgumentError",
     "LoaderSelectionError",
     "MissingDependencyError",
     "MissingTranslationError",
@@ -371,6 +372,34 @@ class ShapeError(PerfcoreError, ValueError):
     def _message(self) -> str:
         shown = ", ".join(f"{k} {tuple(s)}" for k, s in self.shapes.items())
         return f"{self.reason}: {shown}" if shown else self.reason
+
+
+class KeywordArgumentError(PerfcoreError, TypeError):
+    """A calculation that takes its periods by keyword was given them by position.
+
+    Swapping the current and the previous value silently flips a change's sign, so the
+    two-period calculations take them by keyword only. The message shows the call as it
+    should be written: ``"pct_change takes current= and previous= by keyword:
+    pct_change(current=48618, previous=57116)"``.
+
+    Attributes
+    ----------
+    function : str
+        The calculation (``"pct_change"``).
+    keywords : tuple of str
+        The arguments it takes by keyword only (``("current", "previous")``).
+    call : str
+        The call with the arguments given, written with keywords.
+    """
+
+    function: str
+    keywords: tuple[str, ...]
+    call: str
+
+    def _message(self) -> str:
+        names = [f"{k}=" for k in self.keywords]
+        listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        return f"{self.function} takes {listed} by keyword: {self.call}"
 
 
 class SeriesError(PerfcoreError, ValueError):
