@@ -425,6 +425,20 @@ class Dataset:
     def __len__(self) -> int:
         return int(self.measure_code.shape[0])
 
+    def __repr__(self) -> str:
+        # Short, as an Evaluation's: a notebook shows what the dataset holds, not its
+        # arrays, its sources or its published figures.
+        def listed(items: Sequence[str]) -> str:
+            return ", ".join(items[:3]) + (f" and {len(items) - 3} more" if len(items) > 3
+                                           else "")
+        periods = [str(p) for p in self.periods]
+        span = (periods[0] if len(periods) == 1 else f"{periods[0]} to {periods[-1]}"
+                if periods else "none")
+        return (f"<Dataset of {len(self)} observation(s): {len(self.measures)} measure(s) "
+                f"({listed(self.measures)}) × {len(self.organisations)} organisation(s) "
+                f"({listed(self.organisations)}) × {len(periods)} period(s) ({span}); "
+                f"{len(self.sources)} source(s), {len(self.published)} published figure(s)>")
+
     # --- builders ------------------------------------------------------------------------
 
     @classmethod

@@ -153,6 +153,12 @@ class Evaluation:
             raise UnknownOrganisationError(organisation=organisation, where="the evaluation")
         return self.organisations.index(organisation)
 
+    def organisation_name(self, organisation: str) -> str:
+        """The name of an organisation of the evaluation ("Gwent" for ``"W15000002"``),
+        from the organisation registry; ``""`` for one it does not know."""
+        from perfcore.organisations import default_registry
+        return default_registry().name_of(organisation)
+
     def spc_chart(self, measure: str, organisation: str | None = None) -> XmrResult | None:
         """The XmR chart of one measure's monthly series for one organisation, or None
         where the data did not allow one."""
@@ -387,12 +393,14 @@ def _source_words(c: Comparison, i: int, j: int) -> str:
 
 def _tidy_rows(ev: Evaluation) -> list[dict[str, Any]]:
     """One record per measure × organisation × figure (comparator figures as
-    ``"<slot>.<field>"``): the number in ``value`` (NaN for codes), the code in ``code``."""
-    names = [*FIGURES, *(f"{s}.{f}" for s in ev.comparisons for f in COMPARISON_FIGURES)]
+    ``"<slot>.<field>"``): the number in ``value`` (NaN for codes), the code in ``code``,
+    the organisation's name beside its code (``""`` where the registry does not know it)."""
+    figures = [*FIGURES, *(f"{s}.{f}" for s in ev.comparisons for f in COMPARISON_FIGURES)]
     ids = [m.id for m in ev.measures]
     period = str(ev.period)
+    names = {o: ev.organisation_name(o) for o in ev.organisations}
     out: list[dict[str, Any]] = []
-    for figure in names:
+    for figure in figures:
         arr = np.asarray(_figure_array(ev, figure))
         field = figure.partition(".")[2] or figure
         vocabulary = CODE_FIGURES.get(field)
@@ -403,7 +411,7 @@ def _tidy_rows(ev: Evaluation) -> list[dict[str, Any]]:
             codes = [""] * arr.size
             values = arr.astype(float).ravel().tolist()
         cells = ((m, o) for m in ids for o in ev.organisations)
-        out.extend({"measure": m, "organisation": o, "period": period, "figure": figure,
-                    "value": v, "code": c}
+        out.extend({"measure": m, "organisation": o, "organisation_name": names[o],
+                    "period": period, "figure": figure, "value": v, "code": c}
                    for (m, o), v, c in zip(cells, values, np.ravel(codes).tolist(), strict=True))
     return out

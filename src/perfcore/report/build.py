@@ -247,7 +247,7 @@ class ReportBuilder:
         for o, ms in shown:
             rows = tuple(self.row(m) for m in ms)
             outcomes.append(Outcome(
-                statement=self.tr(o.statement, f"outcome {o.id!r} statement"), rows=rows,
+                id=o.id, statement=self.tr(o.statement, f"outcome {o.id!r} statement"), rows=rows,
                 columns=self.outcome_columns(columns, rows),
                 rolled=self.rolled(scores.outcomes[o.id] if scores and rows else None)))
         return Section(id=p.id, **heads, outcomes=tuple(outcomes),

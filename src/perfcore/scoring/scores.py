@@ -240,10 +240,11 @@ class Scores:
         return out
 
     def rows(self) -> list[dict[str, Any]]:
-        """One record per measure × organisation: status code, value, scorer and reasons
-        (English)."""
+        """One record per measure × organisation (its code and name): status code, value,
+        scorer and reasons (English)."""
         ev = self.evaluation
-        return [{"measure": m.id, "organisation": org,
+        names = {org: ev.organisation_name(org) for org in ev.organisations}
+        return [{"measure": m.id, "organisation": org, "organisation_name": names[org],
                  "status": Status(int(self.status[i, j])).code,
                  "basis": StatusBasis(int(self.basis[i, j])).code,
                  "value": float(self.value[i, j]), "scorer": self.scorer[i],
