@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from perfcore.codes import Polarity
-from perfcore.errors import PerfcoreError, PerfcoreWarning, PluginCallError
+from perfcore.errors import PerfcoreError, PerfcoreWarning, PluginCallError, audience
 
 __all__ = ["ISSUE_TRACKER", "main"]
 
@@ -219,7 +219,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
                "catalogue": _catalogue, "aggregate": _aggregate}[args.command]
     caught: list[warnings.WarningMessage] = []
     try:
-        with warnings.catch_warnings(record=True) as caught:
+        with audience("cli"), warnings.catch_warnings(record=True) as caught:
             # perfcore's warnings (figures not available, incomplete periods, skipped
             # rows, broken plugins) are part of the answer: say them once each, plainly,
             # on stderr — before the error, if there is one, since they may explain it.
@@ -406,30 +406,25 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """The plan, its data and every stage of its report short of rendering: each problem
     on stderr, a summary on stdout; exit 1 if there is any problem."""
     from perfcore.errors import DataValidationError, PlanValidationError
-    from perfcore.pipeline import check_plan
     try:
         plan_file, dataset = _load(args, err)
     except PlanValidationError as exc:
         for p in exc.problems:
             err.write(_safe(f"{p}\n"))
-        out.write(f"{args.plan}: {len(exc.problems)} problem(s)\n")
+        out.write(f"{args.plan}: {_counted(len(exc.problems), 'problem')}\n")
         return 1
     except DataValidationError as exc:
         for d in exc.problems:
             err.write(_safe(f"{args.plan}: problem: {d}\n"))
-        out.write(f"{args.plan}: {len(exc.problems)} problem(s) in its data\n")
+        out.write(f"{args.plan}: {_counted(len(exc.problems), 'problem')} in its data\n")
         return 1
     except PerfcoreError as exc:
         err.write(_safe(f"{args.plan}: problem: {exc}\n"))
-        out.write(f"{args.plan}: 1 problem(s) in its data\n")
+        out.write(f"{args.plan}: 1 problem in its data\n")
         return 1
-    found: list[str] = []
-    try:
-        check_plan(plan_file, dataset, period=args.period, previous=args.previous,
-                   organisation=args.organisation)
-    except PerfcoreError as exc:
-        found.append(str(exc))
-        err.write(_safe(f"{args.plan}: problem: {exc}\n"))
+    found = _report_problems(args, plan_file, dataset)
+    for problem in found:
+        err.write(_safe(f"{args.plan}: problem: {problem}\n"))
     plan = plan_file.plan
     published = {f.measure for f in dataset.published}
     missing = [m.id for m in plan.measures()
@@ -442,10 +437,39 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                   f"{shown}\n")
     problems = [*found, *(missing if args.strict else [])]
     n = sum(1 for _ in plan.measures())
-    notes = "" if args.strict or not missing else f"; {len(missing)} note(s)"
-    out.write(f"{args.plan}: {n} measures in {len(plan.priorities)} priorities; "
-              f"{len(dataset)} observations; {len(problems)} problem(s){notes}\n")
+    notes = "" if args.strict or not missing else f"; {_counted(len(missing), 'note')}"
+    out.write(f"{args.plan}: {_counted(n, 'measure')} in "
+              f"{_counted(len(plan.priorities), 'priority', 'priorities')}; "
+              f"{_counted(len(dataset), 'observation')}; "
+              f"{_counted(len(problems), 'problem')}{notes}\n")
     return 1 if problems else 0
+
+
+def _counted(n: int, one: str, many: str | None = None) -> str:
+    """``"1 problem"``, ``"2 problems"``: a count with its noun."""
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+def _report_problems(args: argparse.Namespace, plan_file: Any, dataset: Any) -> list[str]:
+    """What would stop the report or leave it to chance: a period nobody chose (the
+    report would take the latest the data cover, and change with the next file), then
+    whatever the stages raise (an empty plan, an organisation not named where the data
+    cover several ...)."""
+    from perfcore.pipeline import check_plan, latest_period
+    found: list[str] = []
+    period = args.period or plan_file.report.period or plan_file.plan.period
+    if period is None and dataset.periods:
+        period = latest_period(dataset.periods)
+        found.append(f"no period: the plan sets none and none was given, so the report "
+                     f"would be of {period}, the latest the data cover, and move with the "
+                     'next data; set period = "' + str(period) + '" in the plan\'s '
+                     "[report] table, or give --period")
+    try:
+        check_plan(plan_file, dataset, period=period, previous=args.previous,
+                   organisation=args.organisation)
+    except PerfcoreError as exc:
+        found.append(str(exc))
+    return found
 
 
 def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -33,6 +33,7 @@ from perfcore.errors import (
     UnknownMeasureError,
     UnknownOrganisationError,
     UnknownPeriodError,
+    advise,
 )
 from perfcore.organisations import OrganisationRegistry, default_registry, organisation_name
 from perfcore.periods import (
@@ -388,6 +389,13 @@ def _rolling_sums(series: npt.NDArray[np.int64], month: npt.NDArray[np.int64],
     return count, sums, pop
 
 
+def _keep_names() -> str:
+    """How to keep organisation names the registry does not know, in the caller's words."""
+    return advise(python="pass registry=False to keep organisation names as given",
+                  plan="add registry = false to the [[data]] table's options to keep "
+                  "organisation names as given")
+
+
 @attrs.frozen(kw_only=True, eq=False)
 class Dataset:
     """Columnar observations. Build with :meth:`from_records` or :meth:`from_columns`."""
@@ -494,7 +502,7 @@ class Dataset:
                     i = _first_row(o_raw, k)
                     raise UnknownOrganisationError(**{
                         **exc.fields, "row": i,
-                        "hint": "pass registry=False to keep organisation names as given"}
+                        "hint": _keep_names()}
                     ) from exc
             o_distinct = resolved
         try:
@@ -1123,7 +1131,7 @@ def _checked_keys(m_distinct: list[Any], m_raw: Codes, o_distinct: list[Any], o_
                 i = _first_row(o_raw, k)
                 raise UnknownOrganisationError(
                     organisation=o, suggestions=exc.suggestions, row=i,
-                    hint="pass registry=False to keep organisation names as given") from exc
+                    hint=_keep_names()) from exc
         orgs = resolved
     for k, m in enumerate(m_distinct):
         if not isinstance(m, str) or not m:

@@ -31,7 +31,7 @@ from perfcore.codes import (
     UntestedReason,
 )
 from perfcore.dataset import PublishedFigure
-from perfcore.errors import UnknownOrganisationError
+from perfcore.errors import UnknownOrganisationError, advise
 from perfcore.evaluation import Evaluation
 from perfcore.i18n import ENGLISH, N_, Fallback, TextTranslator, Translator, parse_languages
 from perfcore.i18n import translator as catalogue
@@ -124,9 +124,13 @@ def _number(x: float) -> float | None:
 
 def _organisation(ev: Evaluation, organisation: str | None) -> int:
     if organisation is None and len(ev.organisations) != 1:
+        names = [ev.organisation_name(o) or o for o in ev.organisations]
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
         raise UnknownOrganisationError(
-            reason="name the organisation to report on: the evaluation covers "
-            f"{len(ev.organisations)}", organisation=None)
+            reason=f"name the organisation to report on: the data cover "
+            f"{len(ev.organisations)} ({shown})", organisation=None,
+            hint=advise(python="organisation='Gwent'", cli="--organisation Gwent",
+                        plan='organisation = "Gwent" in the plan\'s [plan] table'))
     return ev.organisation_index(organisation)
 
 
