@@ -43,7 +43,8 @@ EXAMPLES = {
     "explain": """examples:
   perfcore explain examples/gwent/plan-2020-21.toml --period 2020-21 \\
       --measure all_crime --figure change
-  perfcore explain plan.toml --period 2020-21 --measure outcome_rate --figure msg.value
+  perfcore explain examples/gwent/plan-2020-21.toml --measure all_crime_outcome_rate \\
+      --figure msg.value
   perfcore explain examples/gwent/plan-2020-21.toml --measure all_crime --figure status""",
     "plugins": "examples:\n  perfcore plugins",
     "aggregate": """examples:

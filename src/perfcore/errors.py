@@ -127,7 +127,8 @@ def advise(*, python: str, plan: str | None = None, cli: str | None = None) -> s
     where = _AUDIENCE.get()
     # From a plan, its key first; on the command line (which runs plans), the flag, then
     # the plan key.
-    order = (plan, cli) if "plan" in where else (cli, plan) if "cli" in where else ()
+    cli_too = cli if "cli" in where else None
+    order = (plan, cli_too) if "plan" in where else (cli, plan) if "cli" in where else ()
     forms = list(dict.fromkeys(f for f in order if f is not None))
     return " or ".join(f for f in forms if f) if forms else python
 
