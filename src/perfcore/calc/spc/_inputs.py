@@ -176,14 +176,16 @@ def improvement_signs(value: Any, n: int) -> Int8Array:
     read with the one polarity vocabulary (:meth:`perfcore.codes.Polarity.parse`:
     ``"increase"``, ``"higher"``, ``"lower"``, ``"down"``, ``"neutral"`` ...)."""
     arr = per_series(value, n, "improvement")
-    items = arr.tolist()
-    signs: dict[Any, int] = {}
-    for v in items:
+    for v in arr.ravel().tolist():
         if not isinstance(v, (str, Polarity)):
             raise OptionError.for_choice("improvement", v, Polarity.spellings())
-        if v not in signs:
-            signs[v] = Polarity.parse(v, option="improvement").sign
-    return np.array([signs[v] for v in items], dtype=np.int8)
+    # One parse per distinct spelling: a batch of 100,000 series names a few.
+    shown = [v.value if isinstance(v, Polarity) else v for v in arr.tolist()]
+    names, inverse = np.unique(np.asarray(shown, dtype=str), return_inverse=True)
+    signs = np.array([Polarity.parse(v, option="improvement").sign for v in names.tolist()],
+                     dtype=np.int8)
+    out: Int8Array = signs[inverse.reshape(-1)]
+    return out
 
 
 def targets(value: Any, n: int) -> FloatArray:
