@@ -1,4 +1,5 @@
-"""Developer tasks. ``nox`` runs the tests; ``nox -s lint docs benchmarks fuzz`` the rest."""
+"""Developer tasks. ``nox`` runs the tests; ``nox -s lint docs benchmarks floor fuzz`` the
+rest."""
 
 from __future__ import annotations
 
@@ -91,3 +92,13 @@ def benchmarks(session: nox.Session) -> None:
         session.error("no benchmarks found")
     for script in scripts:
         session.run("python", str(script), *session.posargs)
+
+
+@nox.session
+def floor(session: nox.Session) -> None:
+    """perfcore against the plain-numpy floor on the national workload (issue 18): time
+    ratio in wall-clock and CPU time, and peak memory per cell, each path in a fresh
+    process (``nox -s floor -- --check`` fails when a bar is missed)."""
+    _install_project(session, "benchmark")
+    session.run("python", str(ROOT / "benchmarks" / "national.py"), "--no-baseline",
+                "--memory", *session.posargs)

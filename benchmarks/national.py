@@ -71,7 +71,7 @@ try:
     from perfcore.calc.spc import xmr_batch
     from perfcore.codes import Direction, Relation
     from perfcore.dataset import Dataset, IncompletePeriodWarning
-    from perfcore.evaluation import Evaluation, evaluate
+    from perfcore.evaluation import Evaluation, evaluate, periods_read
     from perfcore.model import Measure, MeasureKind, Outcome, Plan, Priority
     from perfcore.organisations import (
         ComparatorGroup,
@@ -85,11 +85,30 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
                      "Run `pip install -e .` in the clone, or run with PYTHONPATH=src.\n")
     sys.exit(2)
 
+def _beside(name: str) -> Any:
+    """A module of benchmarks/ by file (this file may be loaded by path, as the tests do,
+    with benchmarks/ not on sys.path)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        f"perfcore_benchmark_{name}", os.path.join(os.path.dirname(__file__), f"{name}.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+floor = _beside("floor")  # the floor: the same figures in plain numpy
+
 FloatArray = npt.NDArray[np.float64]
 
 #: The bar set by issue 5.
 TARGET_SECONDS = 1.0
 TARGET_RATIO = 50.0
+#: The bars set by issue 18: at most this many times the floor's time (benchmarks/floor.py),
+#: and this peak memory beyond the input per measure x force x month cell.
+TARGET_FLOOR_RATIO = 2.5
+TARGET_BYTES_PER_CELL = 100
 #: The last month of the synthetic data: the end of financial year 2023-24, so that the
 #: evaluation compares two complete financial years.
 LAST_MONTH = Month(2024, 3)
@@ -275,6 +294,7 @@ class Results:
     spc_lpl: FloatArray
     spc_outside: npt.NDArray[np.bool_]
     spc_run: npt.NDArray[np.bool_]
+    spc_trend: npt.NDArray[np.bool_] | None = None  # perfcore's only (the floor checks it)
     stages: dict[str, float] = field(default_factory=dict)
 
 
@@ -312,12 +332,24 @@ def run_perfcore(w: Workload, keys: str) -> tuple[Evaluation, Any, dict[str, flo
         # The first financial year is partial (the data start mid-year); perfcore leaves
         # it out and says so. Expected here.
         warnings.simplefilter("ignore", IncompletePeriodWarning)
-        annual = ds.aggregate("financial_year")
+        # Only the years evaluate reads (the period, the previous one, the trend window).
+        annual = ds.aggregate("financial_year", periods=periods_read(w.period))
     clock.lap("aggregate")
     ev = evaluate(w.plan, annual, period=w.period, organisation=None,
                   compare_with=[*w.msgs, w.national])
     clock.lap("evaluate")
-    # Monthly series: counts as they are, proportions as numerator / denominator.
+    series = monthly_series(w, ds)
+    nm, nf, nt = series.shape
+    improvement = np.repeat(["decrease" if m.polarity is Polarity.LOWER_IS_BETTER
+                             else "increase" for m in w.measures], nf)
+    spc = xmr_batch(series.reshape(nm * nf, nt), improvement=improvement)
+    clock.lap("spc")
+    return ev, spc, clock.times
+
+
+def monthly_series(w: Workload, ds: Dataset) -> FloatArray:
+    """Every monthly series, measures x organisations x months: counts as they are,
+    proportions as numerator / denominator."""
     counts = [m.id for m in w.measures if m.kind is MeasureKind.COUNT]
     props = [m.id for m in w.measures if m.kind is MeasureKind.PROPORTION]
     parts = ds.cubes(("numerator", "denominator"), measures=props)
@@ -326,11 +358,7 @@ def run_perfcore(w: Workload, keys: str) -> tuple[Evaluation, Any, dict[str, flo
     series[w.is_count] = ds.cube("value", measures=counts)
     with np.errstate(invalid="ignore", divide="ignore"):
         series[~w.is_count] = parts["numerator"] / parts["denominator"]
-    improvement = np.repeat(["decrease" if m.polarity is Polarity.LOWER_IS_BETTER
-                             else "increase" for m in w.measures], nf)
-    spc = xmr_batch(series.reshape(nm * nf, nt), improvement=improvement)
-    clock.lap("spc")
-    return ev, spc, clock.times
+    return series
 
 
 def perfcore_results(w: Workload, ev: Evaluation, spc: Any) -> Results:
@@ -358,7 +386,8 @@ def perfcore_results(w: Workload, ev: Evaluation, spc: Any) -> Results:
         ew_value=cols(ew.value), ew_rank=cols(ew.rank).astype(float),
         ew_relation=cols(Relation.name_array(ew.relation)),
         spc_mean=series(spc.mean), spc_upl=series(spc.upl), spc_lpl=series(spc.lpl),
-        spc_outside=series(spc.outside_limits), spc_run=series(spc.run))
+        spc_outside=series(spc.outside_limits), spc_run=series(spc.run),
+        spc_trend=series(spc.trend))
 
 
 # ----------------------------------------------------------------------------- baseline
@@ -632,6 +661,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     ap.add_argument("--keys", choices=("both", "codes", "text"), default="both",
                     help="form of the key columns both paths start from: factorised codes "
                          "(the headline figures), lists of strings, or both (default)")
+    ap.add_argument("--no-baseline", action="store_true",
+                    help="leave out the pandas + statsmodels baseline (perfcore and the "
+                         "floor only)")
+    ap.add_argument("--memory", action="store_true",
+                    help="also measure peak memory per cell of perfcore and the floor, each "
+                         "in a fresh process")
+    ap.add_argument("--memory-probe", choices=("perfcore", "floor"), help=argparse.SUPPRESS)
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     ap.add_argument("--check", action="store_true",
                     help="exit 1 if the figures disagree or the bar is missed")
@@ -645,6 +681,99 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
+def measure_floor(w: Workload, args: argparse.Namespace) -> dict[str, Any]:
+    """Check perfcore agrees with the floor (benchmarks/floor.py), then time the two in
+    turns, run after run, so that both see the same state of a shared machine; the ratio
+    is of the best runs, with the range of the ratios of each pair of runs."""
+    ev, spc, _ = run_perfcore(w, "codes")
+    checks = floor.agreement(perfcore_results(w, ev, spc), floor.run_floor(w)[0], w.is_count)
+    del ev, spc
+    pc_runs: list[dict[str, float]] = []
+    fl_runs: list[dict[str, float]] = []
+    # CPU time of each run too: on a shared machine other processes stretch wall-clock
+    # times (the longer run more often), not the CPU time a run takes. The calling
+    # thread's only: both paths compute in it (see xmr_batch's workers), while BLAS
+    # helper threads, woken by the small matrix products of group sums, spin on.
+    pc_cpu: list[float] = []
+    fl_cpu: list[float] = []
+    for _ in range(args.repeats):
+        gc.collect()
+        t = time.thread_time()
+        pc_runs.append(run_perfcore(w, "codes")[2])
+        pc_cpu.append(time.thread_time() - t)
+        gc.collect()
+        t = time.thread_time()
+        fl_runs.append(floor.run_floor(w)[1])
+        fl_cpu.append(time.thread_time() - t)
+    pc_t = [sum(r.values()) for r in pc_runs]
+    fl_t = [sum(r.values()) for r in fl_runs]
+    pairs = [a / b for a, b in zip(pc_t, fl_t, strict=True)]
+    best_pc, best_fl = min(pc_t), min(fl_t)
+    return {
+        "perfcore_seconds": round(best_pc, 4),
+        "perfcore_stages": {k: round(v, 4) for k, v in pc_runs[pc_t.index(best_pc)].items()},
+        "perfcore_runs": [round(t, 4) for t in pc_t],
+        "floor_seconds": round(best_fl, 4),
+        "floor_stages": {k: round(v, 4) for k, v in fl_runs[fl_t.index(best_fl)].items()},
+        "floor_runs": [round(t, 4) for t in fl_t],
+        "ratio": round(best_pc / best_fl, 2),
+        "ratio_of_pairs": [round(min(pairs), 2), round(max(pairs), 2)],
+        "perfcore_cpu_seconds": round(min(pc_cpu), 4), "floor_cpu_seconds": round(min(fl_cpu), 4),
+        "cpu_ratio": round(min(pc_cpu) / min(fl_cpu), 2),
+        "target_ratio": TARGET_FLOOR_RATIO, "meets_ratio": best_pc / best_fl <= TARGET_FLOOR_RATIO,
+        "agree": all(c["mismatches"] == 0 for c in checks.values()), "agreement": checks,
+    }
+
+
+def memory_probe(args: argparse.Namespace) -> dict[str, Any]:
+    """Peak memory of one perfcore or floor run (``--memory-probe``), in this process:
+    what the run allocates beyond its input (traced by tracemalloc, which sees numpy's
+    arrays), after one untraced run has done the imports and filled the caches."""
+    import tracemalloc
+
+    w = make_workload(args.forces, args.measures, args.months, args.seed)
+    cells = w.value.size
+    if args.memory_probe == "perfcore":
+        def once() -> Any:
+            return run_perfcore(w, "codes")
+    else:
+        def once() -> Any:
+            return floor.run_floor(w)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        once()
+        gc.collect()
+        tracemalloc.start()
+        start, _ = tracemalloc.get_traced_memory()
+        kept = once()
+        end, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    del kept
+    # The input: three key codes (int32) and three value columns (float64).
+    inputs = sum(a.nbytes for a in (w.measure_code, w.force_code, w.month_code, w.value,
+                                    w.numerator, w.denominator))
+    return {"path": args.memory_probe, "cells": cells,
+            "peak_bytes_per_cell": round((peak - start) / cells, 1),
+            "kept_bytes_per_cell": round((end - start) / cells, 1),
+            "input_bytes_per_cell": round(inputs / cells, 1)}
+
+
+def measure_memory(args: argparse.Namespace) -> dict[str, Any]:
+    """:func:`memory_probe` of perfcore and of the floor, each in a fresh process."""
+    import subprocess
+
+    out: dict[str, Any] = {}
+    for path in ("perfcore", "floor"):
+        cmd = [sys.executable, __file__, "--forces", str(args.forces), "--measures",
+               str(args.measures), "--months", str(args.months), "--seed", str(args.seed),
+               "--memory-probe", path]
+        done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+        out[path] = json.loads(done.stdout)
+    out["target_peak_bytes_per_cell"] = TARGET_BYTES_PER_CELL
+    out["meets_peak"] = out["perfcore"]["peak_bytes_per_cell"] <= TARGET_BYTES_PER_CELL
+    return out
+
+
 def measure_keys(w: Workload, keys: str, sample: Sequence[int],
                  args: argparse.Namespace) -> dict[str, Any]:
     """Check both paths agree, then time them, for one form of the key columns."""
@@ -652,6 +781,12 @@ def measure_keys(w: Workload, keys: str, sample: Sequence[int],
     # Same answers first (untimed runs, which also warm up imports and caches).
     ev, spc, _ = run_perfcore(w, keys)
     pc = perfcore_results(w, ev, spc)
+    if args.no_baseline:
+        del ev, spc, pc
+        pc_stages, pc_totals = _best(lambda: run_perfcore(w, keys)[2], args.repeats)
+        return {"keys": keys, "perfcore_seconds": round(sum(pc_stages.values()), 4),
+                "perfcore_stages": {k: round(v, 4) for k, v in pc_stages.items()},
+                "perfcore_runs": [round(t, 4) for t in pc_totals]}
     bl_columns = baseline_columns(w, sample, keys)
     out, charts, _ = run_baseline(w, bl_columns)
     bl = baseline_results(w, out, charts, sample)
@@ -682,17 +817,26 @@ def measure_keys(w: Workload, keys: str, sample: Sequence[int],
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.memory_probe:
+        print(json.dumps(memory_probe(args)))
+        return 0
     w = make_workload(args.forces, args.measures, args.months, args.seed)
     nm, nf, nt = w.shape
     sample = _sample(w, args.baseline_sample)
     forms = ["codes", "text"] if args.keys == "both" else [args.keys]
     runs = {keys: measure_keys(w, keys, sample, args) for keys in forms}
+    near_floor = measure_floor(w, args)
+    memory = measure_memory(args) if args.memory else None
     result: dict[str, Any] = {
         "forces": nf, "measures": nm, "months": nt, "seed": args.seed,
         "observations": nm * nf * nt, "series": nm * nf,
         "period": str(w.period), "msg_size": min(MSG_SIZE, nf - 1),
         **runs[forms[0]],
-        "target": {"seconds": TARGET_SECONDS, "ratio": TARGET_RATIO},
+        "floor": near_floor,
+        **({"memory": memory} if memory is not None else {}),
+        "target": {"seconds": TARGET_SECONDS, "ratio": TARGET_RATIO,
+                   "floor_ratio": TARGET_FLOOR_RATIO,
+                   "peak_bytes_per_cell": TARGET_BYTES_PER_CELL},
         "environment": {"python": platform.python_version(), "numpy": np.__version__,
                         "pandas": pd.__version__, "statsmodels": statsmodels.__version__,
                         "cpus": os.cpu_count(), "machine": platform.machine()},
@@ -706,10 +850,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "text_keys" in result:
             print()
             _print_times(result["text_keys"])
-    # Every form measured must agree; the bar is for the headline form.
+        print()
+        _print_floor(near_floor)
+        if memory is not None:
+            _print_memory(memory)
+    # Every form measured must agree; the bars are for the headline form.
     head = runs[forms[0]]
-    ok = (all(r["agree"] for r in runs.values()) and head["meets_seconds"]
-          and head["meets_ratio"])
+    ok = (all(r.get("agree", True) for r in runs.values()) and near_floor["agree"]
+          and near_floor["meets_ratio"] and (memory is None or memory["meets_peak"]))
+    if not args.no_baseline:
+        ok = ok and head["meets_seconds"] and head["meets_ratio"]
     return 0 if ok or not args.check else 1
 
 
@@ -722,15 +872,57 @@ def _print_table(r: dict[str, Any]) -> None:
     _print_times(r)
 
 
+def _print_stages(title: str, stages: dict[str, float], best: float,
+                  runs: list[float]) -> None:
+    print(f"{title:<24}{'seconds':>10}")
+    for k, v in stages.items():
+        print(f"  {k:<22}{v:>10.4f}")
+    print(f"  {'total (best of ' + str(len(runs)) + ')':<22}{best:>10.4f}   all runs: "
+          + ", ".join(f"{t:.3f}" for t in runs))
+
+
+def _print_floor(f: dict[str, Any]) -> None:
+    print("perfcore against the floor (plain numpy, benchmarks/floor.py), runs in turns")
+    _print_stages("perfcore stage", f["perfcore_stages"], f["perfcore_seconds"],
+                  f["perfcore_runs"])
+    _print_stages("floor stage", f["floor_stages"], f["floor_seconds"], f["floor_runs"])
+    lo, hi = f["ratio_of_pairs"]
+    mark = "met" if f["meets_ratio"] else "MISSED"
+    print(f"ratio (perfcore / floor): {f['ratio']:.2f}x best against best "
+          f"({lo:.2f}-{hi:.2f}x run by run); bar <= {f['target_ratio']:g}x {mark}")
+    print(f"CPU time, best: perfcore {f['perfcore_cpu_seconds']:.4f} s, floor "
+          f"{f['floor_cpu_seconds']:.4f} s: {f['cpu_ratio']:.2f}x")
+    _print_agreement(f["agreement"], "the floor")
+
+
+def _print_memory(m: dict[str, Any]) -> None:
+    for path in ("perfcore", "floor"):
+        r = m[path]
+        print(f"peak memory, {path}: {r['peak_bytes_per_cell']:.1f} bytes per cell beyond "
+              f"the input ({r['input_bytes_per_cell']:.0f}), {r['kept_bytes_per_cell']:.1f} "
+              "kept in the results")
+    mark = "met" if m["meets_peak"] else "MISSED"
+    print(f"bar: perfcore <= {m['target_peak_bytes_per_cell']} bytes per cell {mark}")
+
+
+def _print_agreement(checks: dict[str, dict[str, Any]], other: str) -> None:
+    bad = {k: v for k, v in checks.items() if v["mismatches"]}
+    n = sum(v["compared"] for v in checks.values())
+    if not bad:
+        print(f"agreement with {other}: all {n:,} compared figures agree "
+              f"({', '.join(checks)})")
+    else:
+        print(f"agreement with {other}: DISAGREE on " + "; ".join(
+            f"{k} ({v['mismatches']} of {v['compared']})" for k, v in bad.items()))
+
+
 def _print_times(r: dict[str, Any]) -> None:
     print(f"key columns as {r['keys']}")
-    print(f"{'perfcore stage':<24}{'seconds':>10}")
-    for k, v in r["perfcore_stages"].items():
-        print(f"  {k:<22}{v:>10.4f}")
-    print(f"  {'total (best of ' + str(len(r['perfcore_runs'])) + ')':<22}"
-          f"{r['perfcore_seconds']:>10.4f}   all runs: "
-          + ", ".join(f"{t:.3f}" for t in r["perfcore_runs"]))
+    _print_stages("perfcore stage", r["perfcore_stages"], r["perfcore_seconds"],
+                  r["perfcore_runs"])
     print()
+    if "baseline_seconds" not in r:
+        return
     scaled = r["baseline_scaled_from"]
     note = (f"  (timed on {scaled['measures']} of {scaled['of']} measures, scaled "
             f"x{scaled['factor']})" if scaled else "")
@@ -743,14 +935,7 @@ def _print_times(r: dict[str, Any]) -> None:
     mark = {True: "met", False: "MISSED"}
     print(f"bar: < {TARGET_SECONDS:g} s {mark[r['meets_seconds']]}, "
           f">= {TARGET_RATIO:g}x {mark[r['meets_ratio']]}")
-    bad = {k: v for k, v in r["agreement"].items() if v["mismatches"]}
-    n = sum(v["compared"] for v in r["agreement"].values())
-    if not bad:
-        print(f"agreement: all {n:,} compared figures agree "
-              f"({', '.join(r['agreement'])})")
-    else:
-        print("agreement: DISAGREE on " + "; ".join(
-            f"{k} ({v['mismatches']} of {v['compared']})" for k, v in bad.items()))
+    _print_agreement(r["agreement"], "the baseline")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """benchmarks/national.py at a small size: its JSON contract (issue 5), and every figure
 perfcore computes agreeing with the independent pandas + statsmodels version in the same
-file, from both forms of the key columns. Speed itself is measured by the benchmark, not
-here."""
+file, from both forms of the key columns, and with the plain numpy floor
+(benchmarks/floor.py, issue 18). Speed itself is measured by the benchmark, not here."""
 
 from __future__ import annotations
 
@@ -41,3 +41,10 @@ def test_small_national_benchmark_agrees_and_keeps_its_contract(
         assert run["agreement"]["msg_rank"]["compared"] == 48
         assert run["agreement"]["spc_outside"]["compared"] == 48 * 30
     assert result["keys"] == "codes" and result["text_keys"]["keys"] == "text"
+    # The floor (benchmarks/floor.py, plain numpy) computes the figures they share in its
+    # own way: they must agree too, and the ratio is reported (issue 18).
+    floor = result["floor"]
+    assert floor["agree"], {k: v for k, v in floor["agreement"].items() if v["mismatches"]}
+    assert floor["agreement"]["ew_rank"]["compared"] == 48
+    assert floor["agreement"]["spc_trend"]["compared"] == 48 * 30
+    assert floor["ratio"] > 0 and floor["floor_seconds"] > 0

@@ -28,6 +28,7 @@ from perfcore.errors import (
 from perfcore.evaluation import NotAvailableWarning, evaluate
 from perfcore.model import Measure, Outcome, Plan, Priority, Target
 from perfcore.organisations import ComparatorGroup, default_registry
+from perfcore.periods import Month
 
 PRC = Path(__file__).parents[1] / "examples" / "data" / "prc-pfa"
 TOTAL = "Total recorded crime (excluding fraud)"
@@ -285,6 +286,42 @@ def test_monthly_data_gives_year_figures_and_an_spc_chart() -> None:
     assert VariationIcon(int(ev.spc.variation[0, 0])).code == direct.variation_icon
     # Only two complete financial years: no trend marker.
     assert ev.trend.marker[0, 0] == TrendMarker.COULD_NOT_BE_CALCULATED
+
+
+def test_the_years_evaluate_reads_give_the_same_figures() -> None:
+    # Issue 18: aggregating monthly data to only the years evaluate reads (the period,
+    # the one before and the trend window) changes no figure but the sparkline series.
+    from perfcore.evaluation import periods_read
+    rng = np.random.default_rng(18)
+    forces = ["Gwent", "Dyfed-Powys", "South Wales", "North Wales"]
+    months = [Month.from_index(Month(2015, 4).first + k) for k in range(9 * 12)]
+    recs = [{"measure": m.id, "organisation": f, "period": str(mo),
+             **({"value": float(rng.poisson(900))} if m is ALL_CRIME else
+                {"numerator": float(rng.binomial(900, 0.2)), "denominator": 900.0})}
+            for m in (ALL_CRIME, OUTCOME_RATE) for f in forces for mo in months]
+    monthly = Dataset.from_records(recs)
+    assert [str(p) for p in periods_read("2023-24")] == [
+        "2019-20", "2020-21", "2021-22", "2022-23", "2023-24"]
+    wales = ComparatorGroup(id="wales", name="Wales", kind="country",
+                            members=tuple(default_registry().code(f) for f in forces))
+    full, part = (evaluate(PLAN, monthly.aggregate("financial_year", periods=periods),
+                           period="2023-24", compare_with=[wales])
+                  for periods in (None, periods_read("2023-24")))
+    for a, b in ((full.current, part.current), (full.change.value, part.change.value),
+                 (full.interval.lower, part.interval.lower), (full.test.pvalue, part.test.pvalue),
+                 (full.direction.assessment, part.direction.assessment),
+                 (full.trend.marker, part.trend.marker),
+                 (full.comparisons["wales"].rank, part.comparisons["wales"].rank)):
+        assert np.array_equal(a, b, equal_nan=True)
+    assert (full.trend.marker != TrendMarker.COULD_NOT_BE_CALCULATED).all()
+    assert len(full.history.series) == 9 and len(part.history.series) == 5
+
+
+def test_two_msgs_for_one_force_are_refused() -> None:
+    group = msg()
+    with pytest.raises(OptionError, match="a second MSG for W15000002"):
+        evaluate(PLAN, seed_001_dataset(), period="2020-21", organisation="Gwent",
+                 compare_with=[group, group])
 
 
 def test_trend_marker_over_five_years() -> None:

@@ -95,6 +95,22 @@ def test_rates_and_proportions_on_small_counts_are_withheld(public: Report) -> N
         assert (m, "previous") not in why and (m, "history:2018-19") not in why
 
 
+def test_a_withheld_change_takes_its_arrow_and_caveats_with_it(
+        internal: perfcore.pipeline.Run, public: Report) -> None:
+    # Knife crime 18 -> 4: the change (-77.8%) is withheld, so its arrow (down) would still
+    # give away the sign, and "‡ low count: Knife crime" would narrow the withheld 4.
+    assert [(c.key, c.text) for c in _rows(internal.report)["knife_crime"].cells
+            if c.key in ("change", "dot")] == [("change", "-77.8%"), ("dot", "↓")]
+    cells = {c.key: c for c in _rows(public)["knife_crime"].cells}
+    assert (cells["dot"].text, cells["dot"].suppressed) == ("*", DERIVED)
+    assert all(c.flags == () for c in cells.values())
+    # Violence (28 -> 14) keeps its figures and its arrow.
+    assert [c.text for c in _rows(public)["violence"].cells if c.key == "dot"] == ["↓"]
+    # The caveat notes named only measures that now have withheld figures: both go.
+    assert any(n.startswith("‡") and "Knife crime" in n for n in internal.report.notes)
+    assert not any(n.startswith(("†", "‡")) for n in public.notes)
+
+
 def test_a_withheld_cell_has_no_value_and_says_why(public: Report) -> None:
     cell = _rows(public)["homicide"].cell("current")
     assert cell.text == "*" and cell.value is None and cell.count is None
@@ -135,20 +151,20 @@ def test_a_public_edition_is_made_once(public: Report) -> None:
 def test_the_notes_say_what_was_withheld_and_why(public: Report) -> None:
     notes = "\n".join(public.notes)
     assert "counts below 5 are withheld (*)" in notes
-    assert ("Figures withheld: 13. Counts below 5 (primary): 4; complementary figures, so "
+    assert ("Figures withheld: 18. Counts below 5 (primary): 4; complementary figures, so "
             "that a total cannot reveal them (secondary): 2; figures computed from a "
-            "withheld count, such as a change, rate or proportion (derived): 7.") in notes
+            "withheld count, such as a change, rate or proportion (derived): 12.") in notes
     assert ("Measures with figures withheld: Homicide, Knife crime, Gun crime, Robbery of "
             "business property per 100,000, Hate crime positive outcome rate.") in notes
     assert public.disclosure is not None
-    assert dict(public.disclosure.withheld) == {"primary": 4, "secondary": 2, "derived": 7}
+    assert dict(public.disclosure.withheld) == {"primary": 4, "secondary": 2, "derived": 12}
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format_shows_the_symbol_and_the_notes_and_no_internal_field(
         internal: perfcore.pipeline.Run, public: Report, fmt: str) -> None:
     text = perfcore.render(public, fmt)
-    assert "Figures withheld: 13." in text and "*" in text
+    assert "Figures withheld: 18." in text and "*" in text
     assert COMMENTARY not in text and "restricted/" not in text
     # The internal edition has them all.
     whole = perfcore.render(internal.report, fmt)
@@ -163,7 +179,7 @@ def test_json_carries_the_reason_and_no_value(public: Report) -> None:
     doc = json.loads(perfcore.render(public, "json"))
     assert doc["schema_version"] == "2.1"
     assert doc["disclosure"] == {"threshold": 5, "symbol": "*", "charts": 5,
-                                 "withheld": {"primary": 4, "secondary": 2, "derived": 7}}
+                                 "withheld": {"primary": 4, "secondary": 2, "derived": 12}}
     measures = {m["id"]: m for m in doc["sections"][0]["outcomes"][0]["measures"]}
     cell = measures["homicide"]["figures"]["current"]
     assert cell["suppressed"] == "primary" and cell["value"] is None
@@ -191,7 +207,7 @@ def test_a_bilingual_public_edition_withholds_the_same_cells_in_each_language(
     assert len(welsh.notes) == len(english.notes) and welsh.notes != english.notes
     doc = json.loads(perfcore.render(both, "json"))
     assert doc["notes"]["en"][-1] == english.notes[-1]
-    assert doc["disclosure"]["withheld"] == {"primary": 4, "secondary": 2, "derived": 7}
+    assert doc["disclosure"]["withheld"] == {"primary": 4, "secondary": 2, "derived": 12}
 
 
 # --------------------------------------------------------------------------- the plan
@@ -249,7 +265,7 @@ def test_cli_public_prints_the_symbol_and_the_notes(capsys: pytest.CaptureFixtur
     out = capsys.readouterr().out
     homicide = next(line for line in out.splitlines() if line.strip().startswith("Homicide"))
     assert homicide.split()[1:5] == ["<5", "<5", "<5", "*"]
-    assert "Figures withheld: 13." in out and "counts below 5 are withheld (<5, *)" in out
+    assert "Figures withheld: 18." in out and "counts below 5 are withheld (<5, *)" in out
     assert COMMENTARY not in out
 
 

@@ -115,6 +115,8 @@ def _as_float_column(name: str, values: Sequence[Any] | npt.ArrayLike | None,
             more = f" (and {len(bad) - 10} more)" if len(bad) > 10 else ""
             raise DataError(reason=f"{len(bad)} value(s) are not numbers: {shown}{more}",
                             column=name, rows=tuple(i for i, _ in bad))
+    if not np.isinf(out).any():
+        return out
     infinite = np.flatnonzero(np.isinf(out))
     if infinite.size:
         raise DataError(reason=f"{infinite.size} infinite value(s)", column=name,
@@ -275,7 +277,7 @@ def _used_categories(categories: Sequence[Any], index: Codes
     used = np.bincount(index, minlength=len(categories)) > 0
     recode = (np.cumsum(used) - 1).astype(np.int32)
     return _sorted_categories([categories[i] for i in np.flatnonzero(used).tolist()],
-                              recode[index])
+                              np.take(recode, index))
 
 
 def _code_column(name: str, codes: npt.ArrayLike, k: int, n: int) -> Codes:
@@ -288,7 +290,8 @@ def _code_column(name: str, codes: npt.ArrayLike, k: int, n: int) -> Codes:
                         f"{arr.shape}", column=name)
     if arr.size and arr.dtype.kind not in "iu":
         raise DataError(reason=f"must hold integer codes, not {arr.dtype}", column=name)
-    if arr.size and (int(arr.min()) < 0 or int(arr.max()) >= k):
+    # Seen as unsigned, a negative code is huge: one pass finds codes below 0 and ≥ k.
+    if arr.size and int(arr.view(arr.dtype.str.replace("i", "u")).max()) >= k:
         i = int(np.argmax((arr < 0) | (arr >= k)))
         raise DataError(reason=f"{int(arr[i])} is not a code into the {k} distinct values "
                         f"given (0 to {k - 1})", row=i, column=name)
@@ -324,12 +327,15 @@ def _sorted_categories(canonical: Sequence[Any], raw: Codes) -> tuple[tuple[Any,
         return tuple(cats), _own(raw, np.int32)
     lookup = {c: i for i, c in enumerate(cats)}
     remap = np.array([lookup[c] for c in canonical], dtype=np.int32)
-    return tuple(cats), remap[raw] if raw.size else np.zeros(0, dtype=np.int32)
+    # (take from a small table is several times faster than fancy indexing)
+    return tuple(cats), np.take(remap, raw) if raw.size else np.zeros(0, dtype=np.int32)
 
 
 #: Summed over the months of a period; ``percent`` (0/1 per month) counts the months whose
 #: value was written as a percentage, so a period is marked if any of its months was.
 _SUMMED = ("value", "numerator", "denominator", "sample_size", "percent")
+#: The columns aggregate reads: every field (population for its last month) and percent.
+_SUMMED_FROM = (*_FLOAT_FIELDS, "percent")
 
 
 def _tiled_sums(slot: npt.NDArray[np.int64], closes: npt.NDArray[np.bool_],
@@ -349,6 +355,62 @@ def _tiled_sums(slot: npt.NDArray[np.int64], closes: npt.NDArray[np.bool_],
     if "population" not in absent:
         pop[slot[closes]] = cols["population"][closes]
     return count, sums, pop
+
+
+def _concat_codes(parts: Sequence[tuple[Sequence[Any], Codes]]) -> tuple[tuple[Any, ...],
+                                                                          IntArray]:
+    """One key column of several datasets: the categories they use, sorted, and the
+    codes of all their rows into them."""
+    canonical = [c for cats, _ in parts for c in cats]
+    offsets = np.cumsum([0] + [len(cats) for cats, _ in parts[:-1]])
+    raw = np.concatenate([np.asarray(codes, dtype=np.int64) + off
+                          for (_, codes), off in zip(parts, offsets.tolist(), strict=True)])
+    return _used_categories(canonical, raw)
+
+
+def _one_source(n: int) -> IntArray:
+    """Source codes of ``n`` rows with one source: code 0 seen n times, no memory per row
+    (datasets are read-only), like an absent field."""
+    return np.broadcast_to(np.int32(0), (n,))
+
+
+def _all_nan(column: FloatArray) -> bool:
+    """Whether every value of the column is NaN: an absent field (one NaN seen n times,
+    see :func:`_as_float_column`) from its one value; others a growing chunk at a time,
+    so that a column with numbers (often near its start) is not read to the end."""
+    if column.strides == (0,):
+        return column.size == 0 or bool(np.isnan(column[0]))
+    start, step = 0, 4096
+    while start < column.size:
+        if not np.isnan(column[start:start + step]).all():
+            return False
+        start, step = start + step, step * 4
+    return True
+
+
+#: The kind of period each aggregation makes, for :meth:`Dataset.aggregate`'s ``periods``.
+_AGGREGATE_KINDS: Mapping[str, type[Period]] = {
+    "financial_year": FinancialYear, "quarter": FinancialQuarter,
+    "calendar_year": CalendarYear, "rolling12": Rolling}
+
+
+def _chosen_windows(to: str, windows: Sequence[tuple[Period, int, int]],
+                    periods: Iterable[str | Period] | None) -> list[int]:
+    """Positions in ``windows`` of the ``periods`` asked for (all without ``periods``);
+    a period of another kind than ``to`` makes raises :class:`OptionError`."""
+    if periods is None:
+        return list(range(len(windows)))
+    from perfcore.errors import OptionError
+    kind = _AGGREGATE_KINDS[to]
+    wanted = set()
+    for given in [periods] if isinstance(periods, (str, Period)) else periods:
+        # prefer= settles only month against financial year, the one ambiguous pair.
+        p = parse_period(given, prefer=kind if kind in (Month, FinancialYear) else None)
+        if type(p) is not kind or (isinstance(p, Rolling) and p.months_long != 12):
+            raise OptionError(option="periods", value=str(given),
+                              allowed=f"periods of the kind {to!r} makes")
+        wanted.add(p)
+    return [k for k, w in enumerate(windows) if w[0] in wanted]
 
 
 def _rolling_sums(series: npt.NDArray[np.int64], month: npt.NDArray[np.int64],
@@ -533,15 +595,19 @@ class Dataset:
                   columns: tuple[npt.ArrayLike | None, ...],
                   sources: tuple[tuple[str, ...], npt.NDArray[np.int32]],
                   published: Iterable[PublishedFigure],
-                  percent: npt.ArrayLike | None = None) -> Dataset:
+                  percent: npt.ArrayLike | None = None, checked: bool = False) -> Dataset:
         """A dataset from final categories and codes, its keys checked unique and its
         fields checked against :data:`FIELD_RULES`: the one boundary every builder (and
-        so every loader) passes."""
+        so every loader) passes. ``checked``: the columns are new float64 arrays of
+        numbers or NaN (joined from datasets), kept as they are rather than converted."""
         m_cats, m_code, o_cats, o_code, p_cats, p_code = keys
-        fields = dict(zip(_FLOAT_FIELDS, columns, strict=True))
+        fields: dict[str, FloatArray] = {
+            f: (np.asarray(v, dtype=np.float64) if checked and v is not None
+                else _as_float_column(f, v, n))
+            for f, v in zip(_FLOAT_FIELDS, columns, strict=True)}
         ds = cls(measures=m_cats, organisations=o_cats, periods=p_cats,
                  measure_code=m_code, organisation_code=o_code, period_code=p_code,
-                 **{f: _as_float_column(f, v, n) for f, v in fields.items()},
+                 **fields,
                  sources=sources[0], source_code=sources[1], published=tuple(published),
                  percent=_percent_column(percent, n))
         ds._check_unique_keys()
@@ -587,7 +653,7 @@ class Dataset:
         p_cats, p_code = _sorted_categories(
             list(periods), _code_column("period_code", period_code, len(periods), n))
         if source_code is None:
-            s_cats, s_code = (tuple(sources[:1]) or ("",)), np.zeros(n, dtype=np.int32)
+            s_cats, s_code = (tuple(sources[:1]) or ("",)), _one_source(n)
         else:
             s_cats, s_code = _sorted_categories(
                 list(sources), _code_column("source_code", source_code, len(sources), n))
@@ -707,24 +773,26 @@ class Dataset:
         organisation keys are kept as they are."""
         if not datasets:
             raise DataError(reason="concat needs at least one dataset")
-
-        def column(name: str, cats: str, codes: str) -> list[Any]:
-            out: list[Any] = []
-            for d in datasets:
-                cat = getattr(d, cats)
-                out.extend(cat[c] for c in getattr(d, codes).tolist())
-            return out
-
-        return cls.from_columns(
-            measure=column("measure", "measures", "measure_code"),
-            organisation=column("organisation", "organisations", "organisation_code"),
-            period=column("period", "periods", "period_code"),
-            source=column("source", "sources", "source_code"),
-            published=_merge_published(datasets), registry=False,
-            percent=(None if all(d.percent is None for d in datasets) else np.concatenate(
-                [np.zeros(len(d), dtype=bool) if d.percent is None else d.percent
-                 for d in datasets])),
-            **{f: np.concatenate([getattr(d, f) for d in datasets]) for f in FIELDS})
+        n = sum(len(d) for d in datasets)
+        # Key by key: the categories of every dataset, and each dataset's codes moved
+        # past those before it, reduced to the categories used (as from_columns would
+        # find them in the rows), without a Python object per row.
+        keys = [_concat_codes([(getattr(d, cats), getattr(d, codes)) for d in datasets])
+                for cats, codes in (("measures", "measure_code"),
+                                    ("organisations", "organisation_code"),
+                                    ("periods", "period_code"), ("sources", "source_code"))]
+        # A field with no value in any dataset stays absent (no memory per row).
+        columns = tuple(None if all(_all_nan(getattr(d, f)) for d in datasets)
+                        else np.concatenate([getattr(d, f) for d in datasets])
+                        for f in _FLOAT_FIELDS)
+        percent = (None if all(d.percent is None for d in datasets) else np.concatenate(
+            [np.zeros(len(d), dtype=bool) if d.percent is None else d.percent
+             for d in datasets]))
+        (m_cats, m_code), (o_cats, o_code), (p_cats, p_code), (s_cats, s_code) = keys
+        return cls._assemble(
+            keys=(m_cats, m_code, o_cats, o_code, p_cats, p_code), n=n, columns=columns,
+            sources=(s_cats if n else ("",), s_code), published=_merge_published(datasets),
+            percent=percent, checked=True)
 
     # --- checks and look-ups --------------------------------------------------------------
 
@@ -750,15 +818,58 @@ class Dataset:
                 and (n == 0 or (key[0] == 0 and key[-1] == n - 1)))
         return key
 
+    def _grid(self) -> bool:
+        """Whether the rows are the cube's cells in order (see :meth:`_key`)."""
+        if "grid" not in self._layout:
+            self._key()
+        grid: bool = self._layout["grid"]
+        return grid
+
+    def _series_blocks(self) -> bool:
+        """Whether the rows hold every cell as whole series one after another, each
+        series' periods in order (long data sorted by measure and organisation, in any
+        order of their own; the cube's order is one case). Read from the codes, without
+        making the key: the keys are then unique, and a cell's row is where its series
+        starts plus its period, so the starts are kept for :meth:`_rows_of_cells` (no
+        scatter of every row, nor a row number kept for each)."""
+        nt, no = len(self.periods), len(self.organisations)
+        shape = (len(self.measures), no, nt)
+        if nt == 0 or len(self) != math.prod(shape):
+            return False
+        steps = np.arange(nt, dtype=self.period_code.dtype)
+        if not np.array_equal(self.period_code[:nt], steps):  # a quick look first
+            return False
+        # Each block of nt rows: the periods in order, one measure and organisation.
+        for codes, expected in ((self.period_code, steps), (self.measure_code, None),
+                                (self.organisation_code, None)):
+            block = codes.reshape(-1, nt)
+            if not (block == (block[:, :1] if expected is None else expected)).all():
+                return False
+        series = self.measure_code[::nt].astype(np.int64) * no + self.organisation_code[::nt]
+        if int(np.bincount(series, minlength=series.size).max()) > 1:
+            return False
+        starts = np.empty(series.size, dtype=np.intp)
+        starts[series] = np.arange(0, len(self), nt)
+        self._layout["starts"] = starts
+        in_order = bool(np.array_equal(series, np.arange(series.size)))
+        self._layout["grid"] = self._layout["increasing"] = in_order
+        return True
+
     def _check_unique_keys(self) -> None:
+        if self._series_blocks():
+            return
         key = self._key()
         # Long data usually arrive sorted by key (strictly increasing: nothing repeats),
         # and their key space is usually dense enough to count keys rather than sort them.
         if self._layout["increasing"]:
             return
         space = len(self.measures) * len(self.organisations) * len(self.periods)
-        if space <= 4 * key.size and int(np.bincount(key, minlength=space).max()) <= 1:
-            return
+        if space <= 8 * key.size:
+            # Dense enough to mark each key seen (a byte a cell): as many seen as rows.
+            seen = np.zeros(space, dtype=bool)
+            seen[key] = True
+            if np.count_nonzero(seen) == key.size:
+                return
         order = np.argsort(key, kind="stable")
         dup = np.flatnonzero(key[order][1:] == key[order][:-1])
         if dup.size:
@@ -898,9 +1009,8 @@ class Dataset:
                 index(organisations, o_pos, self.organisation_index),
                 index(periods, p_pos, self.period_index))
         shape = (len(self.measures), len(self.organisations), len(self.periods))
-        key = self._key()
 
-        def select(full: FloatArray) -> FloatArray:
+        def select(full: npt.NDArray[Any]) -> npt.NDArray[Any]:
             # Axis by axis: taking whole slabs is far faster than one np.ix_ index.
             for axis, ix in enumerate(axes):
                 if ix is not None:
@@ -909,22 +1019,32 @@ class Dataset:
 
         whole = all(ix is None for ix in axes)
         out: dict[str, FloatArray] = {}
-        if self._layout["grid"]:
+        if self._grid():
             for field, column in columns.items():
                 # The whole grid is copied so that the caller cannot write into the
                 # dataset (a selection is a fresh array already).
                 full = column.reshape(shape)
                 out[field] = full.copy() if whole else select(full)
             return out
-        if key.size == math.prod(shape):
+        starts = self._series_starts() if len(self) == math.prod(shape) else None
+        if starts is not None:
+            # Whole series one after another: each series is a run of rows, copied
+            # whole (rows of the columns seen as series x periods).
+            block = starts // max(shape[2], 1)
+            for axis, ix in enumerate(axes[:2]):
+                if ix is not None:
+                    block = np.take(block, ix, axis=axis)
+            for field, column in columns.items():
+                full = np.take(column.reshape(-1, shape[2]), block, axis=0)
+                out[field] = full if axes[2] is None else np.take(full, axes[2], axis=2)
+            return out
+        rows = self._rows_of_cells()
+        if rows is not None:
             # Every cell present, rows in another order: gather through the row of each
-            # cell (keys are unique, so scattering row numbers inverts the permutation).
-            rows = self._layout.get("rows")
-            if rows is None:
-                rows = self._layout["rows"] = np.empty(key.size, dtype=np.intp)
-                rows[key] = np.arange(key.size)
-            cell_rows = select(rows.reshape(shape))
-            return {field: column[cell_rows] for field, column in columns.items()}
+            # cell.
+            cell_rows = select(rows)
+            return {field: np.take(column, cell_rows) for field, column in columns.items()}
+        key = self._key()
         for field, column in columns.items():
             full = np.full(shape, np.nan)
             full.reshape(-1)[key] = column
@@ -941,8 +1061,8 @@ class Dataset:
 
     # --- aggregation ---------------------------------------------------------------------
 
-    def aggregate(self, to: Aggregation,
-                  *, partial: Literal["exclude", "error"] = "exclude") -> Dataset:
+    def aggregate(self, to: Aggregation, *, periods: Iterable[str | Period] | None = None,
+                  partial: Literal["exclude", "error"] = "exclude") -> Dataset:
         """Aggregate monthly observations to financial years, quarters, calendar years or
         rolling 12-month windows.
 
@@ -954,45 +1074,166 @@ class Dataset:
         saying how many (``partial="error"`` raises instead). Non-monthly observations are
         not touched and not returned. (Means cannot be summed: aggregate them yourself;
         ``sd`` is not aggregated.)
+
+        ``periods`` (periods of the kind ``to`` makes, or their names) limits the result to
+        those periods, and the work to their months: an evaluation reads the latest few
+        years of a long monthly series (:func:`perfcore.evaluation.periods_read`). A period
+        no month of the data falls in is not produced, as without ``periods``; the
+        warning about incomplete periods counts only those asked for. Default: every
+        period the months touch.
         """
         is_month = np.array([isinstance(p, Month) for p in self.periods], dtype=bool)
-        # Every row monthly (the usual case): take the columns as they are, not a copy.
-        rows: slice | npt.NDArray[np.intp] = (
-            slice(None) if is_month.all() else np.flatnonzero(is_month[self.period_code]))
-        period_code = self.period_code[rows]
-        if period_code.size == 0:
-            raise DataError(reason="the dataset has no monthly observations to aggregate")
-        # Month numbers per distinct period, gathered per row (not computed per row).
         first_month = np.array([p.first for p in self.periods], dtype=np.int64)
-        used = first_month[np.unique(period_code)] if not is_month.all() else first_month
+        if not is_month.all():  # months actually used: other periods have codes too
+            used_codes = np.bincount(self.period_code, minlength=len(self.periods)) > 0
+            is_month &= used_codes
+        if not is_month.any():
+            raise DataError(reason="the dataset has no monthly observations to aggregate")
+        used = first_month[is_month]
+        t0, t1 = int(used.min()), int(used.max())
         # Windows: (period, first month index, length) for every target period touching
         # the data; edge periods then count as partial rather than vanishing.
-        windows = self._windows(to, int(used.min()), int(used.max()))
+        every = self._windows(to, t0, t1)
+        pick = _chosen_windows(to, every, periods)
+        windows = [every[k] for k in pick]
         if not windows:
-            raise DataError(reason=f"no {to} period fits within the monthly data "
-                            f"({Month.from_index(int(used.min()))} to "
-                            f"{Month.from_index(int(used.max()))})")
+            asked = "" if periods is None else " asked for"
+            raise DataError(reason=f"no {to} period{asked} fits within the monthly data "
+                            f"({Month.from_index(t0)} to {Month.from_index(t1)})")
+        # A field with no value (often sample_size and population) aggregates to NaN
+        # everywhere: no sums for it. (A field with values only outside the rows summed
+        # sums to NaN in every window with months, as absent fields do.)
+        absent = {f for f in _FLOAT_FIELDS if _all_nan(getattr(self, f))}
+        if self.percent is None:
+            absent.add("percent")
+        if to != "rolling12" and is_month.all():
+            from_cells = self._window_sums_of_cells(windows, first_month, absent)
+            if from_cells is not None:
+                return self._aggregated(to, windows, *from_cells, partial)
         nm, no, nw = len(self.measures), len(self.organisations), len(windows)
         starts = np.array([w[1] for w in windows], dtype=np.int64)
         length = windows[0][2]
-        series = self.measure_code[rows].astype(np.int64) * no + self.organisation_code[rows]
-        cols = {f: getattr(self, f)[rows] for f in _FLOAT_FIELDS}
-        cols["percent"] = (np.zeros(period_code.size) if self.percent is None
-                           else self.percent[rows].astype(np.float64))
-        # A field with no value in any monthly row (often sample_size and population)
-        # aggregates to NaN everywhere: no sums for it.
-        absent = {f for f, c in cols.items() if np.isnan(c).all()}
-        if self.percent is None:
-            absent.add("percent")
-        if to == "rolling12":
-            count, sums, pop = _rolling_sums(series, first_month[period_code], cols, absent,
-                                             starts, length, nm * no)
+        if to == "rolling12":  # the months of the windows chosen, and those between
+            slot = np.where(is_month & (first_month >= starts[0])
+                            & (first_month < starts[-1] + length), 0, -1)
+        else:  # each month's window among those chosen (-1: none)
+            chosen = np.full(len(every), -1, dtype=np.int64)
+            chosen[pick] = np.arange(nw)
+            window = np.clip((first_month - every[0][1]) // length, 0, len(every) - 1)
+            slot = np.where(is_month, chosen[window], -1)
+        rows: slice | npt.NDArray[np.intp] = (
+            slice(None) if (slot >= 0).all()
+            else np.flatnonzero(np.take(slot >= 0, self.period_code)))
+        if isinstance(rows, slice):
+            period_code = self.period_code
+            series = self.measure_code.astype(np.int64)
+            cols = {f: self._summed(f) for f in _SUMMED_FROM if f not in absent}
         else:
-            # Each month's window, and whether it closes the window, per distinct period.
-            window, offset = np.divmod(first_month - starts[0], length)
-            count, sums, pop = _tiled_sums(series * nw + window[period_code],
-                                           (offset == length - 1)[period_code], cols, absent,
+            period_code = np.take(self.period_code, rows)
+            series = np.take(self.measure_code, rows).astype(np.int64)
+            cols = {f: np.take(self._summed(f), rows) for f in _SUMMED_FROM
+                    if f not in absent}
+        series *= no
+        series += self.organisation_code[rows]
+        if to == "rolling12":
+            count, sums, pop = _rolling_sums(series, np.take(first_month, period_code), cols,
+                                             absent, starts, length, nm * no)
+        else:
+            closes = first_month - starts[np.maximum(slot, 0)] == length - 1
+            series *= nw
+            series += np.take(slot, period_code)
+            count, sums, pop = _tiled_sums(series, np.take(closes, period_code), cols, absent,
                                            nm * no * nw)
+        return self._aggregated(to, windows, count, sums, pop, partial)
+
+    def _summed(self, field: str) -> FloatArray:
+        """A column aggregate reads: a field, or the ``percent`` marks as 0/1."""
+        if field == "percent":
+            assert self.percent is not None  # (absent otherwise: never read)
+            return self.percent.astype(np.float64)
+        column: FloatArray = getattr(self, field)
+        return column
+
+    def _window_sums_of_cells(self, windows: Sequence[tuple[Period, int, int]],
+                              first_month: Codes, absent: set[str]
+                              ) -> tuple[Codes, dict[str, FloatArray], FloatArray] | None:
+        """:func:`_tiled_sums` read through the cube, when every cell is there, the
+        months are consecutive and each window's months come in row order: the cells
+        of the windows' months gathered, and added month by month — in the order
+        ``bincount`` adds them, so the sums are the same to the bit — without a pass over
+        every row. None when the rows must be summed instead."""
+        nm, no, nt = len(self.measures), len(self.organisations), len(self.periods)
+        if nt == 0 or not np.array_equal(first_month, first_month[0] + np.arange(nt)):
+            return None
+        length, nw = windows[0][2], len(windows)
+        starts = np.array([w[1] for w in windows], dtype=np.int64) - first_month[0]
+        inside = (starts >= 0) & (starts + length <= nt)
+        # The months read, month of the window first: (length, windows inside).
+        months = (np.arange(length)[:, None] + starts[inside][None, :]).reshape(-1)
+        cell_rows = self._rows_of_cells(months)
+        if cell_rows is None:
+            return None
+        # Month of the window first, so that each step below reads one contiguous slab.
+        rows = np.ascontiguousarray(np.moveaxis(cell_rows.reshape(nm, no, length, -1), 2, 0))
+        if length > 1 and not (rows[1:] > rows[:-1]).all():
+            return None
+        sums: dict[str, FloatArray] = {}
+        for f in _SUMMED:
+            out = np.full((nm, no, nw), np.nan)
+            if f not in absent:
+                cells = np.take(self._summed(f), rows)
+                total = np.zeros(cells.shape[1:])
+                for j in range(length):
+                    total += cells[j]
+                out[..., inside] = total
+            sums[f] = out.reshape(-1)
+        pop: FloatArray = np.full((nm, no, nw), np.nan)
+        if "population" not in absent:
+            pop[..., inside] = np.take(self.population, rows[-1])
+        # Every cell is there: a window has as many months as it overlaps the data.
+        overlap = np.minimum(starts + length, nt) - np.maximum(starts, 0)
+        count = np.broadcast_to(overlap, (nm * no, nw)).reshape(-1)
+        return count, sums, pop.reshape(-1)
+
+    def _series_starts(self) -> npt.NDArray[np.intp] | None:
+        """The row where each measure × organisation series starts, when the rows are
+        whole series one after another, periods in order (:meth:`_series_blocks`; the
+        cube's own order among them); else None."""
+        starts: npt.NDArray[np.intp] | None = self._layout.get("starts")
+        shape = (len(self.measures), len(self.organisations))
+        if starts is None and self._grid():
+            starts = np.arange(math.prod(shape), dtype=np.intp) * len(self.periods)
+        return None if starts is None else starts.reshape(shape)
+
+    def _rows_of_cells(self, periods: npt.NDArray[np.intp] | None = None
+                       ) -> npt.NDArray[np.intp] | None:
+        """The row of each measures × organisations × periods cell (only the positions
+        ``periods`` along the last axis, when given); None unless every cell has a row."""
+        shape = (len(self.measures), len(self.organisations), len(self.periods))
+        if len(self) != math.prod(shape):  # (keys are unique: every cell has a row)
+            return None
+        starts = self._series_starts()
+        if starts is not None:  # a cell's row: where its series starts, plus its period
+            return starts[..., None] + (np.arange(shape[2]) if periods is None else periods)
+        # Rows in another order: keys are unique, so scattering row numbers inverts the
+        # permutation (once: cubes read it too).
+        rows = self._layout.get("rows")
+        if rows is None:
+            key = self._key()
+            rows = self._layout["rows"] = np.empty(key.size, dtype=np.intp)
+            rows[key] = np.arange(key.size)
+            # The rows say all the key said (every cell has one): the key need not be
+            # kept as well (8 bytes a row), and is made again if ever needed.
+            del self._layout["key"]
+        cube = rows.reshape(shape)
+        return cube if periods is None else np.take(cube, periods, axis=2)
+
+    def _aggregated(self, to: str, windows: Sequence[tuple[Period, int, int]],
+                    count: Codes, sums: dict[str, FloatArray], pop: FloatArray,
+                    partial: str) -> Dataset:
+        """The dataset of the complete series × window cells of :meth:`aggregate`'s sums
+        (flat, series-major), after saying which were incomplete."""
+        nw, no, length = len(windows), len(self.organisations), windows[0][2]
         complete = count == length
         ratio_ok = ~np.isnan(sums["numerator"]) & ~np.isnan(sums["denominator"])
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -1017,8 +1258,8 @@ class Dataset:
             denominator=sums["denominator"][kept], sample_size=sums["sample_size"][kept],
             population=pop[kept], sd=np.full(n, np.nan),
             sources=(f"aggregated from monthly data to {to}",) if n else ("",),
-            source_code=np.zeros(n, dtype=np.int32), published=tuple(self.published),
-            percent=None if "percent" in absent else sums["percent"][kept] > 0)
+            source_code=_one_source(n), published=tuple(self.published),
+            percent=None if self.percent is None else sums["percent"][kept] > 0)
 
     def _say_incomplete(self, incomplete: npt.NDArray[np.bool_],
                         windows: Sequence[tuple[Period, int, int]], partial: str) -> None:

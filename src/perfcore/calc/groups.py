@@ -327,10 +327,11 @@ def rank_in_group(
     valid = np.isfinite(v)
     mine = score[..., own]  # (..., groups)
     mine_ok = valid[..., own]
+    eligible = mat & valid[..., None, :]
     with np.errstate(invalid="ignore"):
-        better = (score[..., None, :] > mine[..., :, None]) & mat & valid[..., None, :]
-    size = (mat & valid[..., None, :]).sum(-1)
-    rank = np.where(mine_ok, better.sum(-1) + 1, 0).astype(np.int64)
+        better = (score[..., None, :] > mine[..., :, None]) & eligible
+    size = np.count_nonzero(eligible, axis=-1)
+    rank = np.where(mine_ok, np.count_nonzero(better, axis=-1) + 1, 0).astype(np.int64)
     reasons = np.where(mine_ok, np.uint16(0), np.uint16(Reason.MISSING)).astype(np.uint16)
     reasons |= reasons_in[..., own] & np.uint16(Reason.NON_FINITE)
     warn_invalid(reasons_in, "rank_in_group")

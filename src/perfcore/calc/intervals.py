@@ -529,10 +529,12 @@ def _byar(x: FloatArray, z: float) -> tuple[FloatArray, FloatArray]:
     a count's bound non-negative. PHE never reaches it: it uses exact below 10.
     """
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        base = 1.0 - 1.0 / (9.0 * x) - z / (3.0 * np.sqrt(x))
-    lower = np.where(x > 0, x * np.maximum(base, 0.0) ** 3, 0.0)
+        base = np.maximum(1.0 - 1.0 / (9.0 * x) - z / (3.0 * np.sqrt(x)), 0.0)
+    # Cubes as products: ** 3 is a general pow() call, some 30 times slower.
+    lower = np.where(x > 0, x * (base * base * base), 0.0)
     x1 = x + 1.0
-    upper = x1 * (1.0 - 1.0 / (9.0 * x1) + z / (3.0 * np.sqrt(x1))) ** 3
+    up = 1.0 - 1.0 / (9.0 * x1) + z / (3.0 * np.sqrt(x1))
+    upper = x1 * (up * up * up)
     return lower, upper
 
 

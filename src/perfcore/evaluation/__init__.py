@@ -63,7 +63,7 @@ from perfcore.periods import Period, parse_period
 
 __all__ = ["Change", "ChangeTest", "Comparison", "Counts", "DirectionOfTravel", "Evaluation",
            "EvaluationOptions", "Explanation", "History", "Interval", "NotAvailableWarning",
-           "Peers", "Spc", "SpcRebase", "Targets", "Trend", "evaluate"]
+           "Peers", "Spc", "SpcRebase", "Targets", "Trend", "evaluate", "periods_read"]
 
 _OPTION_NAMES = tuple(a.name for a in attrs.fields(EvaluationOptions))
 
@@ -149,6 +149,33 @@ def evaluate(plan: Plan, dataset: Dataset, *, period: str | Period,
                          opts.series_points),
         peers=_peers(head, values, chosen, orgs), reasons=reasons[:, pick],
         published=tuple(f for f in dataset.published if f.measure in {m.id for m in chosen}))
+
+
+def periods_read(period: str | Period, *, previous: str | Period | None = None,
+                 history_periods: Sequence[str | Period] = (), plan: Plan | None = None,
+                 options: EvaluationOptions | None = None) -> tuple[Period, ...]:
+    """The periods whose figures :func:`evaluate` reads (beside monthly series for SPC),
+    in order: the period, the one it is compared with, the trend markers' window
+    (``trend_points``), the history columns asked for and the target baselines of
+    ``plan``'s measures. Monthly data aggregated to only these
+    (``dataset.aggregate("financial_year", periods=periods_read(...))``) give the same
+    figures, less work, except the sparkline series (``series_points``), which holds the
+    periods of the current one's kind the data have.
+
+    Examples
+    --------
+    >>> [str(p) for p in periods_read("2023-24")]
+    ['2019-20', '2020-21', '2021-22', '2022-23', '2023-24']
+    """
+    opts = options if options is not None else EvaluationOptions()
+    cur_p = parse_period(period)
+    prev_p = parse_period(previous) if previous is not None else cur_p.same_period_last_year()
+    window = [cur_p]
+    for _ in range(opts.trend_points - 1):
+        window.append(window[-1].previous())
+    baselines = [m.target.baseline for m in (plan.measures() if plan is not None else ())
+                 if m.target is not None and m.target.baseline is not None]
+    return tuple(sorted({*window, prev_p, *map(parse_period, history_periods), *baselines}))
 
 
 def _history(dataset: Dataset, chosen: Sequence[Measure], shown: Sequence[str], cur_p: Period,

@@ -39,15 +39,18 @@ def comparator_slots(compare_with: Sequence[ComparatorGroup] | ComparatorGroup
     """Groups by slot: every MSG in ``"msg"`` (one per force), each area group alone."""
     groups = [compare_with] if isinstance(compare_with, ComparatorGroup) else list(compare_with)
     slots: dict[str, list[ComparatorGroup]] = {}
+    focals: set[str | None] = set()  # of the MSGs so far (one per force)
     for g in groups:
         if not isinstance(g, ComparatorGroup):
             raise OptionError(option="compare_with", value=g,
                               allowed="ComparatorGroup objects")
         slot = "msg" if g.kind == "msg" else g.id
-        if slot == "msg" and any(x.focal == g.focal for x in slots.get("msg", [])):
-            raise OptionError(reason=f"a second MSG for {g.focal}", option="compare_with",
-                              value=g.id, allowed="one MSG per force",
-                              hint="give one MSG per force")
+        if slot == "msg":
+            if g.focal in focals:
+                raise OptionError(reason=f"a second MSG for {g.focal}",
+                                  option="compare_with", value=g.id,
+                                  allowed="one MSG per force", hint="give one MSG per force")
+            focals.add(g.focal)
         slots.setdefault(slot, []).append(g)
     return slots
 
@@ -143,8 +146,11 @@ def compare(slot: str, groups: Sequence[ComparatorGroup], inputs: ComparisonInpu
 def _ranked_among(layout: _Layout, orgs: Sequence[str]) -> tuple[tuple[str, ...], ...]:
     """Each organisation's group members and itself (none where it has no group)."""
     ranked = layout.members | np.eye(len(orgs), dtype=bool)
-    return tuple(tuple(orgs[k] for k in np.flatnonzero(ranked[j]).tolist())
-                 if layout.group_of[j] else () for j in range(len(orgs)))
+    rows, cols = np.nonzero(ranked)  # once for all, row by row
+    bounds = np.searchsorted(rows, np.arange(len(orgs) + 1)).tolist()
+    names = [orgs[k] for k in cols.tolist()]
+    return tuple(tuple(names[bounds[j]:bounds[j + 1]]) if layout.group_of[j] else ()
+                 for j in range(len(orgs)))
 
 
 def _group_values(layout: _Layout, inputs: ComparisonInputs

@@ -40,15 +40,16 @@ _COLOURS: dict[Code, str] = {
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Arial,sans-serif;margin:2rem auto;
-max-width:1200px;padding:0 1rem;color:#1a1a1a;line-height:1.4}
+max-width:1320px;padding:0 1rem;color:#1a1a1a;line-height:1.4}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2rem;border-bottom:2px solid #ddd}
 h3{margin-top:1.5rem}h4{margin:1rem 0 .3rem}
 .table-wrap{max-width:100%;overflow-x:auto}
-table{border-collapse:collapse;margin:.5rem 0 1rem;font-variant-numeric:tabular-nums}
-th,td{padding:.35rem .5rem;border-bottom:1px solid #e5e5e5;text-align:right;
+table{border-collapse:collapse;margin:.5rem 0 1rem;font-variant-numeric:tabular-nums;
+font-size:.95rem}
+th,td{padding:.35rem .4rem;border-bottom:1px solid #e5e5e5;text-align:right;
 vertical-align:middle}
 th:first-child,td:first-child{text-align:left}th{background:#f4f4f4;font-size:.9rem}
-tbody th{font-weight:normal;background:none;min-width:10rem;max-width:22rem}
+tbody th{font-weight:normal;background:none;min-width:9rem;max-width:22rem}
 .nw{white-space:nowrap}
 .league tbody th{text-align:left;min-width:8rem}tr.highlight{background:#eaf1f8}
 td.trend{min-width:124px}
@@ -92,13 +93,16 @@ def _mark(code: Code, words: str) -> str:
     """A judgement's words, with a coloured dot when its code has a colour (the words are
     always there: colour is never the only signal). No evidence, no colour: a neutral
     measure has a hollow marker, one not tested or without data its words alone."""
+    # One unbreakable unit: a narrow column must not leave the dot on one line and its
+    # word on the next.
     colour = _COLOURS.get(code)
     if colour is None:
         if code == StatusBasis.NEUTRAL:
-            return f'<span class="hollow" aria-hidden="true"></span>{_e(words)}'
+            return (f'<span class="nw"><span class="hollow" aria-hidden="true"></span>'
+                    f"{_e(words)}</span>")
         return _e(words)
-    return (f'<span class="dot" style="background:{colour}" aria-hidden="true"></span>'
-            f"{_e(words)}")
+    return (f'<span class="nw"><span class="dot" style="background:{colour}" '
+            f'aria-hidden="true"></span>{_e(words)}</span>')
 
 
 def cell_html(c: Cell) -> str:
@@ -118,8 +122,10 @@ def cell_html(c: Cell) -> str:
 
 def heading_html(column: Column) -> str:
     """A column heading (a short one kept on one line)."""
-    # A short heading ("2019-20", "Q3 2021-22") must not break at its hyphen.
-    cls = ' class="nw"' if len(column.heading) <= 12 else ""
+    # A period's heading ("2019-20", "Q3 2021-22") must not break at its hyphen; words
+    # ("MSG change %") may wrap, to keep the table within the page.
+    period = len(column.heading) <= 12 and any(ch.isdigit() for ch in column.heading)
+    cls = ' class="nw"' if period else ""
     return f'<th scope="col"{cls}>{_e(column.heading)}</th>'
 
 
@@ -183,16 +189,20 @@ def _outcome(report: Report, outcome: Outcome, _: Translator) -> list[str]:
         out.append(f'<p class="meta">({_e(_("no measures in the plan"))})</p>')
     if rows:
         columns = outcome.columns or report.columns
+        # No history anywhere (two periods only): no Trend column of empty cells.
+        sparks = [sparkline(r, report.lang) for r in rows]
+        trend = any(sparks)
         out.append('<div class="table-wrap"><table>\n'
                    f'<caption class="sr-only">{_e(statement)}</caption>\n<thead><tr>'
                    f'<th scope="col">{_e(_("Measure"))}</th>'
                    + "".join(heading_html(c) for c in columns)
-                   + f'<th scope="col">{_e(_("Trend"))}</th></tr></thead>\n<tbody>')
-        for r in rows:
+                   + (f'<th scope="col">{_e(_("Trend"))}</th>' if trend else "")
+                   + "</tr></thead>\n<tbody>")
+        for r, spark in zip(rows, sparks, strict=True):
             cells = "".join(f"<td>{'' if (c := r.get(col.key)) is None else cell_html(c)}</td>"
                             for col in columns)
             out.append(f'<tr><th scope="row">{_e(r.measure.name)}</th>{cells}'
-                       f'<td class="trend">{sparkline(r, report.lang)}</td></tr>')
+                       + (f'<td class="trend">{spark}</td>' if trend else "") + "</tr>")
         out.append("</tbody></table></div>")
     published = published_text_lines(outcome, _)
     if published:

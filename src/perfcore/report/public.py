@@ -29,7 +29,7 @@ from perfcore.codes import MeasureKind, SuppressionReason
 from perfcore.errors import OptionError
 from perfcore.i18n import Translator, translator
 from perfcore.labels import SUPPRESSION_SYMBOLS, SUPPRESSION_WORDS, suppressed_text
-from perfcore.report.model import Cell, Disclosure, Outcome, Report, Row
+from perfcore.report.model import FLAG_MARKS, Cell, Disclosure, Outcome, Report, Row
 
 __all__ = ["public_edition"]
 
@@ -136,7 +136,7 @@ class _Edition:
         self.threshold, self.symbol = threshold, symbol
         self._: Translator = translator(report.lang)
         self.reasons = iter(result.reason.tolist())
-        self.charts = 0
+        self.charts = self.arrows = 0
         self.withheld_in: list[str] = []
 
     def report(self) -> Report:
@@ -145,7 +145,9 @@ class _Edition:
         r = self.result
         withheld = {str(code): r.count(code) for code in (
             SuppressionReason.PRIMARY, SuppressionReason.SECONDARY, SuppressionReason.DERIVED)}
-        return attrs.evolve(self.src, sections=sections, notes=(*self.src.notes,
+        withheld[str(SuppressionReason.DERIVED)] += self.arrows
+        kept = tuple(n for n in (self.without_withheld(n) for n in self.src.notes) if n)
+        return attrs.evolve(self.src, sections=sections, notes=(*kept,
                                                                 *self.notes(withheld)),
                             disclosure=Disclosure(threshold=self.threshold,
                                                   symbol=self.symbol, withheld=withheld,
@@ -156,6 +158,7 @@ class _Edition:
 
     def row(self, row: Row) -> Row:
         cells = tuple(self.cell(c, SuppressionReason(next(self.reasons))) for c in row.cells)
+        cells = self.direction_with_its_change(cells)
         withheld = any(c.suppressed is not None for c in cells)
         reasons = tuple(x for x in row.status_reasons if x not in row.internal)
         if withheld:
@@ -165,10 +168,22 @@ class _Edition:
         spc = row.spc if row.spc is not None and self.chart_shown(row, withheld) else None
         history = () if withheld else row.history
         self.charts += (spc is None and row.spc is not None) + (len(history) < len(row.history))
+        if withheld:
+            cells = tuple(attrs.evolve(c, flags=()) for c in cells)
         return attrs.evolve(row, cells=cells, status_reasons=reasons, internal=(),
                             history=history, spc=spc,
                             spc_labels=row.spc_labels if spc else (),
                             spc_title=row.spc_title if spc else "")
+
+    def direction_with_its_change(self, cells: tuple[Cell, ...]) -> tuple[Cell, ...]:
+        """A withheld change takes its direction of travel with it: the arrow would give
+        away the change's sign."""
+        change = next((c for c in cells if c.key == "change"), None)
+        if change is None or change.suppressed is None:
+            return cells
+        self.arrows += sum(c.key == "dot" and c.suppressed is None for c in cells)
+        return tuple(self.cell(c, SuppressionReason.DERIVED) if c.key == "dot" else c
+                     for c in cells)
 
     def cell(self, cell: Cell, reason: SuppressionReason) -> Cell:
         # Recorded sources are provenance (file names, analysts' notes): internal only.
@@ -192,6 +207,16 @@ class _Edition:
         values = np.asarray(row.spc.values, dtype=np.float64)
         return kind is not MeasureKind.COUNT or not primary_suppression(
             values, threshold=self.threshold).any()
+
+    def without_withheld(self, note: str) -> str:
+        """A caveat note (†, ‡) without the measures that have withheld figures: "previous
+        value below 10" would narrow a figure shown only as "*". A note left naming no
+        measure is dropped."""
+        if not note.startswith(tuple(FLAG_MARKS.values())) or ": " not in note:
+            return note
+        head, listed = note.rstrip(".").rsplit(": ", 1)
+        names = [n for n in listed.split(", ") if n not in self.withheld_in]
+        return f"{head}: {', '.join(names)}." if names else ""
 
     def notes(self, withheld: Mapping[str, int]) -> list[str]:
         _, t = self._, f"{self.threshold:g}"

@@ -131,7 +131,8 @@ def check_points(y: FloatArray, inside: BoolArray, ids: Sequence[Any] | None, *,
     """Refuse rolling sums (unless ``force``), non-finite values and, unless
     ``allow_gaps``, missing ones; return where the points inside the series are missing."""
     n = y.shape[0]
-    rolled = per_series(rolling, n, "is_rolling_sum").astype(bool)
+    rolled = (np.zeros(n, dtype=bool) if rolling is False
+              else per_series(rolling, n, "is_rolling_sum").astype(bool))
     if rolled.any() and not force:
         i = int(np.argmax(rolled))
         raise SeriesError(
@@ -140,6 +141,8 @@ def check_points(y: FloatArray, inside: BoolArray, ids: Sequence[Any] | None, *,
             "(runs, trends, limits from moving ranges) would signal special causes that are "
             "not there. Chart the monthly values instead, or pass force=True to chart it "
             "anyway.", series=series_name(ids, i))
+    if y.size and np.isfinite(y).all() and y.min() >= -LARGEST and y.max() <= LARGEST:
+        return np.zeros(y.shape, dtype=bool)  # the usual case: nothing to say or missing
     nonfinite = inside & np.isinf(y)
     missing: BoolArray = inside & np.isnan(y)
     if nonfinite.any():
@@ -175,6 +178,13 @@ def improvement_signs(value: Any, n: int) -> Int8Array:
     """``improvement`` per series as +1 (higher is better), −1 (lower) or 0 (neutral),
     read with the one polarity vocabulary (:meth:`perfcore.codes.Polarity.parse`:
     ``"increase"``, ``"higher"``, ``"lower"``, ``"down"``, ``"neutral"`` ...)."""
+    if isinstance(value, np.ndarray) and value.dtype.kind == "U" and value.shape == (n,):
+        # One name per series (a batch of measures × organisations): compared as arrays
+        # rather than as a Python object each, when they are the SPC words.
+        inc, dec = value == "increase", value == "decrease"
+        if (inc | dec | (value == "neutral")).all():
+            fast: Int8Array = inc.view(np.int8) - dec.view(np.int8)
+            return fast
     arr = per_series(value, n, "improvement")
     for v in arr.ravel().tolist():
         if not isinstance(v, (str, Polarity)):

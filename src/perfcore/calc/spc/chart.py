@@ -36,7 +36,8 @@ from perfcore.calc.spc.rules import (
     resolve_rules,
     rule_codes,
     run_flags,
-    trend_flags,
+    step_signs,
+    trend_steps,
     two_of_three_flags,
 )
 from perfcore.codes import PointType
@@ -46,17 +47,23 @@ __all__ = ["xmr", "xmr_batch"]
 
 GroupArray = npt.NDArray[np.int32]
 
-#: Points charted per block (see xmr_batch): small enough for the working set to stay in
-#: cache, large enough that per-call overhead is negligible. Measured best between about
-#: 40,000 and 60,000 points for series of 24 to 150 points before the exact means, whose
-#: per-series steps made 100,000 the better size (10-30% faster than 50,000).
-_BLOCK_POINTS: Final = 100_000
+#: Points charted per block (see xmr_batch): a block's arrays stay within the 2 MB
+#: second-level cache of a core, a step at a time, and per-call overhead is small.
+#: Measured (issue 18, CPU time, 6,450 series of 150 points and 38,700 of 24): 200,000
+#: to 500,000 points are best, 7-10% faster than 100,000 and 15-25% faster than 50,000
+#: (the exact means' per-chunk steps and each block's few hundred numpy calls cost less
+#: in fewer blocks); the whole batch at once (1,000,000) is 10% slower again.
+_BLOCK_POINTS: Final = 250_000
 #: With threads, blocks are one per thread up to this size: numpy releases the GIL
 #: within each operation, so large blocks keep the threads busy rather than waiting on
-#: each other (6,450 series of 150 points chart about 1.5x as fast on 2 cores; small
-#: blocks gain nothing), while each block's temporaries stay under about 100 MB.
+#: each other, while each block's temporaries stay under about 100 MB.
 _THREAD_BLOCK_POINTS: Final = 500_000
-#: Fewer points than this are charted in the calling thread only.
+#: Threads are used by default only with this many CPUs or more, one per two CPUs: on 2
+#: cores two threads chart 6,450 series of 150 points no faster than one (30.2 ms
+#: against 31.1 ms at best; issue 18 measured 91-108 ms against 61-63 ms on a busy
+#: machine): the blocks are memory-bound numpy steps that contend for the same caches.
+_THREAD_FROM_CPUS: Final = 4
+#: Fewer points than this are charted in the calling thread only, whatever ``workers``.
 _THREAD_FROM_POINTS: Final = 200_000
 #: Outputs written block by block: dtype, and whether there is one per point (else one
 #: per series). _BLOCK_LEVELS are assembled separately.
@@ -115,9 +122,10 @@ def xmr_batch(values: Any, *, lengths: Any = None, mask: Any = None,
     force : bool
         Chart rolling sums anyway.
     workers : int, optional
-        Threads charting blocks of series at once when there are 200,000 points or
-        more (default: the CPUs this process may use, at most 4; 1 charts everything in
-        the calling thread). The charts are the same whatever the number.
+        Threads charting blocks of series at once (default: with 4 or more CPUs, one
+        per two CPUs, at most 4, for batches of 500,000 points a thread or more; else
+        1, which charts everything in the calling thread: on 2 cores threads were
+        measured no faster). The charts are the same whatever the number.
 
     Returns
     -------
@@ -136,7 +144,8 @@ def xmr_batch(values: Any, *, lengths: Any = None, mask: Any = None,
     ids = list(series_ids) if series_ids is not None else None
     y, lens = read_values(values, ids, lengths=lengths, mask=mask)
     n, width = y.shape
-    inside = np.arange(width) < lens[:, None]
+    inside = (np.ones(y.shape, dtype=bool) if bool((lens == width).all())
+              else np.arange(width) < lens[:, None])
     missing = check_points(y, inside, ids, allow_gaps=allow_gaps, rolling=is_rolling_sum,
                            force=force)
     signs = improvement_signs(improvement, n)
@@ -226,7 +235,7 @@ def _chart_blocks(y: FloatArray, inside: BoolArray, missing: BoolArray, starts: 
     threads numpy's work on large blocks runs in parallel.
     """
     n, width = y.shape
-    threads = _threads(workers)  # checked whether or not threads are used
+    threads = _threads(workers, n * width)  # checked whether or not threads are used
     if n * width < _THREAD_FROM_POINTS:
         threads = 1
     rows = max(1, _BLOCK_POINTS // width)
@@ -237,11 +246,9 @@ def _chart_blocks(y: FloatArray, inside: BoolArray, missing: BoolArray, starts: 
            for name, (dtype, per_point) in _BLOCK_OUTPUTS.items()}
 
     def chart(b: slice) -> dict[str, npt.NDArray[Any]]:
-        block = _chart_block(y[b], inside[b], missing[b], starts[b], fix[b], signs[b],
-                             goals[b], rules)
-        for name in _BLOCK_OUTPUTS:
-            out[name][b] = block[name]
-        return {name: block[name] for name in _BLOCK_LEVELS}
+        # Each block writes its rows of the outputs itself: no copies of block results.
+        return _chart_block(y[b], inside[b], missing[b], starts[b], fix[b], signs[b],
+                            goals[b], rules, {name: out[name][b] for name in _BLOCK_OUTPUTS})
 
     if threads > 1 and len(blocks) > 1:
         from concurrent.futures import ThreadPoolExecutor  # only for large batches
@@ -264,9 +271,11 @@ def _chart_blocks(y: FloatArray, inside: BoolArray, missing: BoolArray, starts: 
     return out
 
 
-def _threads(workers: int | None) -> int:
-    """Threads for charting: ``workers``, or the CPUs this process may run on (at most
-    4, beyond which memory bandwidth rather than cores limits the charting)."""
+def _threads(workers: int | None, points: int) -> int:
+    """Threads for charting ``points``: ``workers``, or by default one per two of the
+    CPUs this process may run on when there are :data:`_THREAD_FROM_CPUS` or more (at
+    most 4, beyond which memory bandwidth rather than cores limits the charting), each
+    with a block of :data:`_THREAD_BLOCK_POINTS`; otherwise the calling thread alone."""
     if workers is not None:
         if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
             raise OptionError(option="workers", value=workers,
@@ -276,44 +285,47 @@ def _threads(workers: int | None) -> int:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cpus = os.cpu_count() or 1
-    return max(1, min(cpus, 4))
+    if cpus < _THREAD_FROM_CPUS:
+        return 1
+    return max(1, min(cpus // 2, 4, points // _THREAD_BLOCK_POINTS))
 
 
 # --------------------------------------------------------------------------- one block
 
 
-def _chart_block(y: FloatArray, inside: BoolArray, missing: BoolArray, starts: BoolArray,
-                 fix: IntArray, signs: Int8Array, goals: FloatArray,
-                 rules: SpcRules) -> dict[str, npt.NDArray[Any]]:
-    """The vectorised XmR core for a block of validated series."""
-    valid = inside & ~missing
-    y = np.where(valid, y, np.nan)
+def _chart_block(y_in: FloatArray, inside: BoolArray, missing: BoolArray, starts: BoolArray,
+                 fix: IntArray, signs: Int8Array, goals: FloatArray, rules: SpcRules,
+                 o: dict[str, npt.NDArray[Any]]) -> dict[str, npt.NDArray[Any]]:
+    """The vectorised XmR core for a block of validated series, written into the block's
+    rows of the outputs ``o`` (:data:`_BLOCK_OUTPUTS`); returns the :data:`_BLOCK_LEVELS`,
+    which may be one column per series."""
+    valid = np.greater(inside, missing, out=o["valid"])  # inside and not missing
+    y = o["values"]
+    np.copyto(y, y_in)
+    if not valid.all():
+        np.copyto(y, np.nan, where=~valid)
     group, n_groups, same_group, base = _groups(starts, fix, valid)
-    diff, mr, mr_base = _moving_ranges(y, same_group, base)
-    mean, amr, screened, n_base = _centre_lines(y, mr, base, mr_base, group, n_groups, rules)
+    diff, mr_base = _moving_ranges(y, same_group, base, n_groups, o["moving_range"])
+    mean, amr, n_base = _centre_lines(y, o["moving_range"], base, mr_base, group, n_groups,
+                                      rules, o["mr_screened"])
     # mean and amr are (series, 1) without rebasing: so are the limits. Padding needs no
     # masking here, as y is NaN there and compares False with any limit.
     lpl, upl = limit_line(mean, amr, -LIMIT), limit_line(mean, amr, LIMIT)
-    f = _rule_flags(y, diff, mean, amr, lpl, upl, same_group, rules)
-    rule_code = rule_codes(f.outside, f.trend, f.two_of_three, f.run)
-    point_type = point_type_codes(
-        rule_code, f.trend, f.step, f.trend_linked, f.side, signs, valid,
-        trend_length=rules.trend_length if rules.trend_side_from_trend else None)
+    f = _rule_flags(y, diff, mean, amr, lpl, upl, same_group, rules, o)
+    rule_codes(f.outside, f.trend, f.two_of_three, f.run, out=o["rule_code"])
+    point_type_codes(
+        o["rule_code"], f.trend, f.step, f.trend_linked, f.side, signs, valid,
+        trend_length=rules.trend_length if rules.trend_side_from_trend else None,
+        out=o["point_type_code"])
     # Trial limits: groups with fewer points than rules.short_group.
     n_valid = n_base if not fix.any() else _group_count(valid, group, n_groups)
-    trial = inside & (n_valid < rules.short_group)
-    variation, assurance = _icons(point_type, valid, signs, goals, upl, lpl, rules)
+    trial = np.logical_and(inside, n_valid < rules.short_group, out=o["trial"])
+    o["trial_limits"][...] = trial.any(axis=1)
+    o["variation_code"][...], o["assurance_code"][...] = _icons(
+        o["point_type_code"], valid, signs, goals, upl, lpl, rules)
     if mean.shape[1] != 1 or not inside.all():  # per point, NaN in padding
         mean, amr = np.where(inside, mean, np.nan), np.where(inside, amr, np.nan)
-    return {
-        "values": y, "valid": valid, "group": group, "mean": mean,
-        "moving_range": mr,  # NaN beyond the end already: y is NaN there
-        "mr_screened": screened, "mr_mean": amr,
-        "outside_limits": f.outside, "trend": f.trend,
-        "two_of_three": f.two_of_three, "run": f.run, "rule_code": rule_code,
-        "point_type_code": point_type, "trial": trial,
-        "trial_limits": np.asarray(trial.any(axis=1), dtype=bool),
-        "variation_code": variation, "assurance_code": assurance}
+    return {"group": group, "mean": mean, "mr_mean": amr}
 
 
 def _groups(starts: BoolArray, fix: IntArray,
@@ -338,34 +350,41 @@ def _groups(starts: BoolArray, fix: IntArray,
     return group, n_groups, same_group, base
 
 
-def _moving_ranges(y: FloatArray, same_group: BoolArray,
-                   base: BoolArray) -> tuple[FloatArray, FloatArray, BoolArray]:
-    """Steps between consecutive points (their signs make trends), moving ranges within
-    a group (NaN at a group's first point and next to gaps), and the moving ranges the
-    baseline counts."""
+def _moving_ranges(y: FloatArray, same_group: BoolArray, base: BoolArray, n_groups: int,
+                   mr: FloatArray) -> tuple[FloatArray, BoolArray]:
+    """Steps between consecutive points (their signs make trends, NaN at each series'
+    first point), moving ranges within a group (NaN at a group's first point and next to
+    gaps), written into ``mr``, and the moving ranges the baseline counts."""
     diff = np.empty(y.shape)
+    # Along the flattened block (contiguous, much faster than row by row); each series'
+    # first step, taken from the series before, is then cleared.
+    yf = y.reshape(-1)
+    np.subtract(yf[1:], yf[:-1], out=diff.reshape(-1)[1:])
     diff[:, :1] = np.nan
-    np.subtract(y[:, 1:], y[:, :-1], out=diff[:, 1:])
-    mr = np.abs(diff)
-    mr[~same_group] = np.nan
+    np.abs(diff, out=mr)
+    if n_groups > 1:  # rebased: each group's first point has no moving range either
+        np.copyto(mr, np.nan, where=~same_group)
     mr_base = same_group & base
-    mr_base[:, 1:] &= base[:, :-1]
-    return diff, mr, mr_base
+    mr_base.reshape(-1)[1:] &= base.reshape(-1)[:-1]  # (False at each series' first point)
+    return diff, mr_base
 
 
 def _centre_lines(y: FloatArray, mr: FloatArray, base: BoolArray, mr_base: BoolArray,
-                  group: GroupArray, n_groups: int,
-                  rules: SpcRules) -> tuple[FloatArray, FloatArray, BoolArray, FloatArray]:
-    """Each group's mean and MR̄ (after screening), which moving ranges were screened
-    out, and the number of baseline points per group."""
+                  group: GroupArray, n_groups: int, rules: SpcRules,
+                  screened: BoolArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Each group's mean and MR̄ (after screening), the number of baseline points per
+    group; which moving ranges were screened out is written into ``screened``."""
     sums = _group_sums((y, mr), (base, mr_base), group, n_groups)
     mean, amr, n_base = _group_means(sums, group)
-    screened = np.zeros(y.shape, dtype=bool)
+    screened[...] = False
     if rules.screen_outliers:
         # NHSRplotthedots keeps MR < 3.267·MR̄. When MR̄ = 0 (a constant group) that keeps
         # nothing and its limits become NaN; we keep every MR instead so limits = mean.
         with np.errstate(invalid="ignore"):
-            screened = mr_base & ~(mr < MR_SCREEN * amr) & (amr > 0)
+            np.less(mr, MR_SCREEN * amr, out=screened)
+        np.logical_not(screened, out=screened)
+        screened &= mr_base
+        screened &= amr > 0
         if screened.any():
             # The screened values are taken out of the sums already made, exactly.
             amr = _group_means(_dropping(sums, 1, screened), group)[0]
@@ -374,7 +393,7 @@ def _centre_lines(y: FloatArray, mr: FloatArray, base: BoolArray, mr_base: BoolA
     # A group with no moving range (one point, or only gaps between points) has no
     # measured variation: limits collapse onto the mean rather than becoming NaN.
     amr = np.where(np.isnan(amr) & ~np.isnan(mean), 0.0, amr)
-    return mean, amr, screened, n_base
+    return mean, amr, n_base
 
 
 class _Flags(NamedTuple):
@@ -390,25 +409,30 @@ class _Flags(NamedTuple):
 
 
 def _rule_flags(y: FloatArray, diff: FloatArray, mean: FloatArray, amr: FloatArray,
-                lpl: FloatArray, upl: FloatArray, same_group: BoolArray,
-                rules: SpcRules) -> _Flags:
-    """Each rule's flags: outside the limits, runs, trends and 2-of-3 (with each point's
-    side of the mean, its step from the previous point, and which points trends link)."""
+                lpl: FloatArray, upl: FloatArray, same_group: BoolArray, rules: SpcRules,
+                o: dict[str, npt.NDArray[Any]]) -> _Flags:
+    """Each rule's flags, written into the outputs ``o``: outside the limits, runs,
+    trends and 2-of-3 (with each point's side of the mean, its step from the previous
+    point, and which points trends link)."""
     nlpl, nupl = limit_line(mean, amr, -NEAR_LIMIT), limit_line(mean, amr, NEAR_LIMIT)
+    outside = o["outside_limits"]
     with np.errstate(invalid="ignore"):
-        outside = (y > upl) | (y < lpl)  # NaN compares False: gaps are never outside
-        side = (y > mean).view(np.int8) - (y < mean).view(np.int8)
-        beyond_near = (y < nlpl) | (y > nupl)
-    close = beyond_near & ~outside
+        np.greater(y, upl, out=outside)  # NaN compares False: gaps are never outside
+        outside |= y < lpl
+        side = np.greater(y, mean).view(np.int8)
+        side -= np.less(y, mean).view(np.int8)
+        beyond_near = y < nlpl
+        beyond_near |= y > nupl
     across = np.ones(y.shape, dtype=bool)
     run_linked = across if rules.runs_cross_rebase else same_group
     trend_linked = across if rules.trends_cross_rebase else same_group
-    run = run_flags(side, run_linked, rules.run_length)
-    trend, step = trend_flags(y, trend_linked, rules.trend_length, diff=diff[:, 1:])
-    near = beyond_near if rules.two_of_three_counts_beyond else close
-    two = two_of_three_flags(near, side, run_linked)
-    return _Flags(outside=outside, side=side, run=run, trend=trend, step=step,
-                  two_of_three=two, trend_linked=trend_linked)
+    run_flags(side, run_linked, rules.run_length, out=o["run"])
+    step = step_signs(diff, trend_linked)
+    trend_steps(step, rules.trend_length, out=o["trend"])
+    near = beyond_near if rules.two_of_three_counts_beyond else beyond_near & ~outside
+    two_of_three_flags(near, side, run_linked, out=o["two_of_three"])
+    return _Flags(outside=outside, side=side, run=o["run"], trend=o["trend"], step=step,
+                  two_of_three=o["two_of_three"], trend_linked=trend_linked)
 
 
 def _icons(point_type: Int8Array, valid: BoolArray, signs: Int8Array, goals: FloatArray,
@@ -416,9 +440,12 @@ def _icons(point_type: Int8Array, valid: BoolArray, signs: Int8Array, goals: Flo
     """Variation and assurance icon codes per series, from the last charted point (gaps
     and padding skipped) and its group's process limits."""
     n, width = valid.shape
-    any_valid: BoolArray = np.asarray(valid.any(axis=1), dtype=bool)
-    last = (np.where(any_valid, width - 1 - np.argmax(valid[:, ::-1], axis=1), 0) if width
-            else np.zeros(n, dtype=np.int64))
+    if width and valid[:, -1].all():  # every series ends with a point: the usual case
+        any_valid, last = np.ones(n, dtype=bool), np.full(n, width - 1)
+    else:
+        any_valid = np.asarray(valid.any(axis=1), dtype=bool)
+        last = (np.where(any_valid, width - 1 - np.argmax(valid[:, ::-1], axis=1), 0)
+                if width else np.zeros(n, dtype=np.int64))
     rows = np.arange(n)
     last_type = (point_type[rows, last] if width
                  else np.full(n, PointType.MISSING, np.int8))

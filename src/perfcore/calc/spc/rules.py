@@ -117,10 +117,16 @@ _COUNTS = ("run_length", "trend_length", "short_group")
 # shows when a chart is a single short series.
 _NO_RULE, _OUTSIDE, _TREND, _TWO_OF_THREE, _RUN = (np.int8(r) for r in (
     SpcRule.NONE, SpcRule.OUTSIDE_LIMITS, SpcRule.TREND, SpcRule.TWO_OF_THREE, SpcRule.RUN))
+#: The rules in precedence order (their codes run in this order, from 1).
+_PRECEDENCE: Final = (SpcRule.OUTSIDE_LIMITS, SpcRule.TREND, SpcRule.TWO_OF_THREE, SpcRule.RUN)
+assert [int(r) for r in _PRECEDENCE] == [1, 2, 3, 4]  # what rule_codes counts on
 _COMMON, _IMPROVEMENT, _CONCERN, _NEUTRAL_HIGH, _NEUTRAL_LOW, _MISSING = (np.int8(t) for t in (
     PointType.COMMON_CAUSE, PointType.SPECIAL_CAUSE_IMPROVEMENT,
     PointType.SPECIAL_CAUSE_CONCERN, PointType.SPECIAL_CAUSE_NEUTRAL_HIGH,
     PointType.SPECIAL_CAUSE_NEUTRAL_LOW, PointType.MISSING))
+# point_type_codes counts on these: improvement one below concern, neutral high one
+# below neutral low, common cause 0.
+assert (int(_CONCERN - _IMPROVEMENT), int(_NEUTRAL_LOW - _NEUTRAL_HIGH), int(_COMMON)) == (1, 1, 0)
 
 
 def resolve_rules(profile: str = "nhsr", **switches: Any) -> SpcRules:
@@ -153,6 +159,16 @@ def resolve_rules(profile: str = "nhsr", **switches: Any) -> SpcRules:
 
 
 # --------------------------------------------------------------------------- rule tests
+#
+# Each test shifts a block of series along time. Shifting the flattened block (one
+# contiguous run of memory) is several times faster than shifting a 2-D one row by row;
+# the few results that straddle two series are those at a series' first points, which
+# every test clears or which a link (False at each series' first point) rules out.
+
+
+def _flat(x: np.ndarray) -> np.ndarray:
+    """``x`` as one contiguous run of memory (a view unless it must be copied)."""
+    return np.ascontiguousarray(x).reshape(-1)
 
 
 def check_block(length: int | None = None, **arrays: Any) -> None:
@@ -169,7 +185,7 @@ def check_block(length: int | None = None, **arrays: Any) -> None:
 
 
 def _linked_or_first(linked: BoolArray) -> BoolArray:
-    out = np.array(linked, dtype=bool)
+    out = np.array(linked, dtype=bool)  # a C-contiguous copy
     out[:, :1] = False  # the first point continues nothing
     return out
 
@@ -177,38 +193,71 @@ def _linked_or_first(linked: BoolArray) -> BoolArray:
 def _all_of_last(x: BoolArray, width: int) -> BoolArray:
     """True at ``t`` when ``x`` is True at each of ``t-width+1 .. t`` (False before)."""
     out = np.zeros(x.shape, dtype=bool)
-    span = x.shape[1] - width + 1
-    if span <= 0:
+    if x.shape[1] - width + 1 <= 0:
         return out
-    acc = x[:, width - 1:].copy()
+    xf, of = _flat(x), out.reshape(-1)
+    acc = of[width - 1:]
+    np.copyto(acc, xf[width - 1:])
     for j in range(1, width):  # a loop over the window length only; each step spans all series
-        acc &= x[:, width - 1 - j: width - 1 - j + span]
-    out[:, width - 1:] = acc
+        acc &= xf[width - 1 - j: xf.size - j]
+    out[:, :width - 1] = False  # windows that would start in the series before
     return out
 
 
-def _spread_back(ends: BoolArray, width: int) -> BoolArray:
-    """Mark every point of each window of ``width`` that ends where ``ends`` is True."""
-    part = ends.copy()
+def _spread_back(ends: BoolArray, width: int, out: BoolArray | None = None) -> BoolArray:
+    """Mark every point of each window of ``width`` that ends where ``ends`` is True
+    (into ``out`` when given, C-contiguous). ``ends`` is False in each series' first
+    ``width - 1`` points (no window of ``width`` ends there), so nothing spreads into the
+    series before."""
+    if out is not None and not out.flags.c_contiguous:
+        out[...] = _spread_back(ends, width)
+        return out
+    part = np.array(ends, dtype=bool) if out is None else out
+    if out is not None:
+        np.copyto(part, ends)
+    pf, ef = part.reshape(-1), _flat(ends)
     for j in range(1, min(width, ends.shape[1])):
-        part[:, :-j] |= ends[:, j:]
+        pf[:-j] |= ef[j:]
     return part
 
 
-def run_flags(side: Int8Array, linked: BoolArray, length: int) -> BoolArray:
+def run_flags(side: Int8Array, linked: BoolArray, length: int, *,
+              out: BoolArray | None = None) -> BoolArray:
     """Points in a run of ``length`` or more on one side of the mean.
 
     ``side`` is −1/0/+1 (0: on the mean or missing, which breaks a run); ``linked[t]``
     says point ``t`` may continue a run from ``t−1`` (False across a rebase that runs may
-    not cross).
+    not cross). ``out``: a C-contiguous array to write the flags into.
     """
     check_block(length, side=side, linked=linked)
-    eq = _linked_or_first(linked) & (side != 0)
-    eq[:, 1:] &= side[:, 1:] == side[:, :-1]
+    eq = _linked_or_first(linked)
+    eq &= side != 0
+    sf = _flat(side)
+    eq.reshape(-1)[1:] &= sf[1:] == sf[:-1]  # (each series' first point stays False)
     # a run of `length` points is `length - 1` links, ending at a point off the mean
     ends = _all_of_last(eq, length - 1)
     ends[:, : length - 1] = False
-    return _spread_back(ends, length)
+    return _spread_back(ends, length, out)
+
+
+def step_signs(diff: FloatArray, linked: BoolArray) -> Int8Array:
+    """The sign of each step ``y_t − y_{t−1}`` given the steps ``diff`` at every point
+    (the first column is not read), 0 where ``t`` is not linked to ``t−1``, next to a
+    gap (NaN), and for ties (:func:`trend_flags`' ``step``)."""
+    with np.errstate(invalid="ignore"):
+        step = np.greater(diff, 0).view(np.int8)
+        step -= np.less(diff, 0).view(np.int8)
+    step *= _linked_or_first(linked).view(np.int8)
+    return step
+
+
+def trend_steps(step: Int8Array, length: int, *, out: BoolArray | None = None) -> BoolArray:
+    """Points in a trend of ``length`` points, from :func:`step_signs` (into ``out``, a
+    C-contiguous array, when given)."""
+    ends = _all_of_last(step == 1, length - 1)
+    ends |= _all_of_last(step == -1, length - 1)
+    ends[:, : length - 1] = False
+    return _spread_back(ends, length, out)
 
 
 def trend_flags(y: FloatArray, linked: BoolArray, length: int, *,
@@ -220,48 +269,63 @@ def trend_flags(y: FloatArray, linked: BoolArray, length: int, *,
     ``y[:, 1:] - y[:, :-1]`` when the caller has it already.
     """
     check_block(length, y=y, linked=linked)
-    step = np.zeros(y.shape, dtype=np.int8)
-    with np.errstate(invalid="ignore", over="ignore"):
-        if diff is None:
-            diff = y[:, 1:] - y[:, :-1]
-        step[:, 1:] = (diff > 0).view(np.int8) - (diff < 0).view(np.int8)
-    step[~_linked_or_first(linked)] = 0
-    ends = _all_of_last(step == 1, length - 1) | _all_of_last(step == -1, length - 1)
-    ends[:, : length - 1] = False
-    return _spread_back(ends, length), step
+    full = np.empty(y.shape)
+    full[:, :1] = 0.0
+    if diff is None:
+        with np.errstate(invalid="ignore", over="ignore"):
+            np.subtract(y[:, 1:], y[:, :-1], out=full[:, 1:])
+    else:
+        full[:, 1:] = diff
+    step = step_signs(full, linked)
+    return trend_steps(step, length), step
 
 
-def two_of_three_flags(near: BoolArray, side: Int8Array, linked: BoolArray) -> BoolArray:
-    """Near-limit points in 3 consecutive points with ≥ 2 near a limit, all 3 on one side."""
+def two_of_three_flags(near: BoolArray, side: Int8Array, linked: BoolArray, *,
+                       out: BoolArray | None = None) -> BoolArray:
+    """Near-limit points in 3 consecutive points with ≥ 2 near a limit, all 3 on one side
+    (into ``out`` when given)."""
     check_block(near=near, side=side, linked=linked)
     hit = np.zeros(near.shape, dtype=bool)
     if near.shape[1] >= 3:
-        lk = _linked_or_first(linked)
-        count = near[:, :-2].view(np.int8) + near[:, 1:-1].view(np.int8) + near[:, 2:].view(
-            np.int8)
-        sides = side[:, :-2] + side[:, 1:-1] + side[:, 2:]
-        hit[:, 2:] = (count >= 2) & (np.abs(sides) == 3) & lk[:, 1:-1] & lk[:, 2:]
-    return near & _spread_back(hit, 3)
+        lk = _flat(_linked_or_first(linked))
+        nf, sf = _flat(near).view(np.int8), _flat(side)
+        count = nf[:-2] + nf[1:-1]
+        count += nf[2:]
+        sides = sf[:-2] + sf[1:-1]
+        sides += sf[2:]
+        got = hit.reshape(-1)[2:]
+        np.greater_equal(count, 2, out=got)
+        got &= np.abs(sides) == 3
+        got &= lk[1:-1]  # (False at each series' first point: no window spans two series)
+        got &= lk[2:]
+        hit[:, :2] = False
+    return np.logical_and(near, _spread_back(hit, 3), out=out)
 
 
 # --------------------------------------------------------------------------- labels
 
 
 def rule_codes(outside: BoolArray, trend: BoolArray, two_of_three: BoolArray,
-               run: BoolArray) -> Int8Array:
+               run: BoolArray, *, out: Int8Array | None = None) -> Int8Array:
     """The :class:`~perfcore.codes.SpcRule` deciding each point's label, by precedence:
-    outside limits > trend > 2-of-3 > run > none."""
-    code = np.full(outside.shape, _NO_RULE, dtype=np.int8)
-    for rule, flag in ((_RUN, run), (_TWO_OF_THREE, two_of_three), (_TREND, trend),
-                       (_OUTSIDE, outside)):
-        code[flag] = rule  # lowest precedence first, so that higher ones overwrite
+    outside limits > trend > 2-of-3 > run > none (into ``out`` when given)."""
+    # Rank each rule by precedence (run 1 ... outside limits 4), take the highest that
+    # fired, then map rank r to its code: 5 - r (codes run in precedence order), 0 for none.
+    rank = np.array(run, dtype=np.int8)
+    for r, flag in ((2, two_of_three), (3, trend), (4, outside)):
+        np.maximum(rank, np.multiply(flag.view(np.int8), np.int8(r)), out=rank)
+    fired = (rank != 0).view(np.int8)
+    code: Int8Array = np.subtract(np.int8(len(_PRECEDENCE) + 1), rank, dtype=np.int8,
+                                  out=out)
+    code *= fired
     return code
 
 
 def point_type_codes(rule_code: Int8Array, trend: BoolArray, step: Int8Array,
                      trend_linked: BoolArray, side: Int8Array, signs: Int8Array,
-                     valid: BoolArray, *, trend_length: int | None = None) -> Int8Array:
-    """The :class:`~perfcore.codes.PointType` of each point.
+                     valid: BoolArray, *, trend_length: int | None = None,
+                     out: Int8Array | None = None) -> Int8Array:
+    """The :class:`~perfcore.codes.PointType` of each point (into ``out`` when given).
 
     A point's side is its side of the mean, except for a point labelled by a trend,
     whose side is a direction (NHSRplotthedots 0.2.2, fix for issue #171: a rising trend
@@ -281,25 +345,45 @@ def point_type_codes(rule_code: Int8Array, trend: BoolArray, step: Int8Array,
     The side read with the improvement direction ``signs`` (+1/−1 per series) is
     improvement or concern; a neutral series (0) gets neutral high/low instead.
     """
-    if trend_length is None:
-        nxt_in = np.zeros(trend.shape, dtype=bool)
-        nxt_in[:, :-1] = trend[:, 1:] & trend[:, :-1] & trend_linked[:, 1:]
-        right = np.zeros(trend.shape, dtype=np.int8)
-        right[:, :-1] = step[:, 1:]
-        rising = np.where(nxt_in, right, step) == 1
-    else:
-        rising = _rising_trend_points(step, trend_length)
-    high = np.where(rule_code == _TREND, rising, side > 0)
-    direction = high.view(np.int8) * np.int8(2) - np.int8(1)  # +1 high, -1 low
-    oriented = direction * signs[:, None]
-    point_type = np.where(oriented > 0, _IMPROVEMENT, _CONCERN)
-    neutral = signs == 0
-    if neutral.any():
-        nh = np.where(high, _NEUTRAL_HIGH, _NEUTRAL_LOW)
-        point_type[neutral] = nh[neutral]
-    point_type[rule_code == _NO_RULE] = _COMMON
-    point_type[~valid] = _MISSING
+    high = np.greater(side, 0)
+    by_trend = rule_code == _TREND
+    if by_trend.any():
+        rising = (_rising_next_or_previous(trend, step, trend_linked) if trend_length is None
+                  else _rising_trend_points(step, trend_length))
+        high &= ~by_trend
+        high |= by_trend & rising
+    # Improvement: high when increase is good, low when decrease is; concern otherwise.
+    # A neutral series is neutral high or low. As codes: 2 - improvement (concern 2,
+    # improvement 1) and 4 - high (neutral low 4, high 3).
+    s = np.asarray(signs)[:, None]
+    key = high ^ (s < 0)
+    base = np.where(s == 0, np.int8(_NEUTRAL_LOW), np.int8(_CONCERN)).astype(np.int8)
+    point_type: Int8Array = np.subtract(base, key.view(np.int8), dtype=np.int8, out=out)
+    point_type *= (rule_code != _NO_RULE).view(np.int8)  # common cause: 0
+    if not valid.all():
+        invalid = ~valid
+        point_type *= valid.view(np.int8)
+        point_type += invalid.view(np.int8) * _MISSING
     return point_type
+
+
+def _rising_next_or_previous(trend: BoolArray, step: Int8Array,
+                             trend_linked: BoolArray) -> BoolArray:
+    """NHSRplotthedots' direction of each trend point: rising if the step to the next
+    point rises when that point is in a trend too (and linked), else if the step from
+    the previous point does."""
+    tf, sf, lf = _flat(trend), _flat(step), _flat(trend_linked)
+    nxt_in = np.zeros(trend.shape, dtype=bool)
+    nf = nxt_in.reshape(-1)
+    np.logical_and(tf[1:], tf[:-1], out=nf[:-1])
+    nf[:-1] &= lf[1:]
+    nxt_in[:, -1:] = False  # the last point has no next one
+    up = sf == 1
+    rising = np.zeros(trend.shape, dtype=bool)
+    rf = rising.reshape(-1)
+    np.logical_and(nf[:-1], up[1:], out=rf[:-1])
+    rf |= ~nf & up
+    return rising
 
 
 def _rising_trend_points(step: Int8Array, length: int) -> BoolArray:

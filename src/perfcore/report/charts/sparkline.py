@@ -94,7 +94,8 @@ def sparkline_svg(values: Sequence[float | None], *, name: str,
         n=len(idx), low=num(vals[lo_i]), low_label=labs[lo_i], high=num(vals[hi_i]),
         high_label=labs[hi_i])
     scale_w = max(text_width(num(vals[hi_i]), 9), text_width(num(vals[lo_i]), 9)) + 3
-    sx = Linear(0, len(vals) - 1, scale_w + 3, width - 4)
+    # Clear of the labels: the first point's marker (r = 2) must not read as a digit.
+    sx = Linear(0, len(vals) - 1, scale_w + 7, width - 4)
     sy = Linear(vals[lo_i], vals[hi_i], height - 4, 4)
     body = [text(scale_w, 9, num(vals[hi_i]), anchor="end", size=9, fill=MUTED,
                  cls="spark-max"),
