@@ -30,7 +30,7 @@ def test_every_example_reports_and_validates_with_no_flags(
     assert "error" not in err
     assert out.strip()
     assert main(["validate", str(path)]) == 0, capsys.readouterr().err
-    assert capsys.readouterr().out.split("; ")[2].startswith("0 problem(s)")
+    assert capsys.readouterr().out.split("; ")[2].startswith("0 problems")
 
 
 def test_validate_lists_measures_without_data_as_notes_unless_strict(
@@ -41,12 +41,12 @@ def test_validate_lists_measures_without_data_as_notes_unless_strict(
     plan = str(ROOT / "examples/gwent/seed002-delivery-plan-2013-14.toml")
     assert main(["validate", plan]) == 0
     out, err = capsys.readouterr()
-    assert out.endswith("; 0 problem(s); 5 note(s)\n")
+    assert out.endswith("; 0 problems; 5 notes\n")
     assert (f"{plan}: note: measure 'domestic_burglary' has no observations in the data; "
             "its report shows the published figures only") in err.splitlines()
     assert main(["validate", plan, "--strict"]) == 1
     out, err = capsys.readouterr()
-    assert out.endswith("; 5 problem(s)\n")
+    assert out.endswith("; 5 problems\n")
     assert f"{plan}: problem: measure 'da_crimes' has no observations" in err
 
 

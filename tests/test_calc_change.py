@@ -30,7 +30,7 @@ from perfcore.errors import InvalidInputWarning, OptionError, ShapeError
 def test_seed_001_all_crime_annual_change() -> None:
     # Seed 001 (Chief Constable's Delivery Plan 2020/21), "All Crime Trend":
     # 2018-19 58577, 2019-20 57116, 2020-21 48618, "Annual change %" −14.9%.
-    r = pct_change(48618, 57116)
+    r = pct_change(current=48618, previous=57116)
     assert float(r.value) == pytest.approx(-14.878492891658, rel=1e-12)
     assert round_half_away(float(r.value), 1) == -14.9
     assert float(r.absolute) == -8498
@@ -42,7 +42,7 @@ def test_seed_001_the_58577_column() -> None:
     # The 2018-19 column: 2019-20 against 2018-19 is −2.5%, and the two-year change to
     # 2020-21 is −17.0%. The published −14.9% is the one-year change (2020-21 vs 2019-20),
     # not against 2018-19: this test pins which base the table uses.
-    r = pct_change([57116, 48618, 48618], [58577, 58577, 57116])
+    r = pct_change(current=[57116, 48618, 48618], previous=[58577, 58577, 57116])
     np.testing.assert_array_equal(round_half_away(r.value, 1), [-2.5, -17.0, -14.9])
     np.testing.assert_array_equal(r.absolute, [-1461, -9959, -8498])
 
@@ -51,17 +51,17 @@ def test_seed_003_crime_reduction_and_fewer_crimes_are_consistent() -> None:
     # Seed 003: "an overall crime reduction of 5.4% … (3,136 fewer crimes)" for the 12 months
     # to June 2020. The base is not published; −3136 / previous prints as −5.4% only for a
     # previous total from 57,542 to 58,616 (e.g. 58,074), which this pins at both edges.
-    r = pct_change(58074 - 3136, 58074)
+    r = pct_change(current=58074 - 3136, previous=58074)
     assert round_half_away(float(r.value), 1) == -5.4
     assert float(r.absolute) == -3136
     prev = np.array([57541, 57542, 58616, 58617])
-    edges = pct_change(prev - 3136, prev)
+    edges = pct_change(current=prev - 3136, previous=prev)
     np.testing.assert_array_equal(round_half_away(edges.value, 1), [-5.5, -5.4, -5.4, -5.3])
 
 
 def test_seed_001_outcome_rate_pp_change() -> None:
     # Seed 001, "All Crime Outcome Rates": 11.8% (2019-20) → 15.9% (2020-21), "+4.1 pp".
-    r = pp_change(0.159, 0.118)
+    r = pp_change(current=0.159, previous=0.118)
     assert float(r.value) == pytest.approx(4.1, rel=1e-12)
     assert round_half_away(float(r.value), 1) == 4.1
     assert float(r.absolute) == pytest.approx(0.041, rel=1e-12)
@@ -71,7 +71,7 @@ def test_seed_001_outcome_rate_pp_change() -> None:
 def test_seed_002_victim_satisfaction_pp_change() -> None:
     # Seed 002: victim satisfaction "78.9% as at Dec 2013 (reduction from 82.2% in Dec 2012)":
     # −3.3 pp; and "Being Kept Informed 63.7% … (an increase from 55.3%)": +8.4 pp.
-    r = pp_change([0.789, 0.637], [0.822, 0.553])
+    r = pp_change(current=[0.789, 0.637], previous=[0.822, 0.553])
     np.testing.assert_array_equal(round_half_away(r.value, 1), [-3.3, 8.4])
 
 
@@ -96,7 +96,7 @@ def test_seed_000_outcome_16_rate() -> None:
 
 
 def test_zero_base_is_nan_never_inf_and_absolute_is_kept() -> None:
-    r = pct_change([5, 0], [0, 0])
+    r = pct_change(current=[5, 0], previous=[0, 0])
     assert np.isnan(r.value).all()
     assert not np.isinf(r.value).any()
     assert r.flag(Reason.ZERO_BASE).all()
@@ -105,16 +105,16 @@ def test_zero_base_is_nan_never_inf_and_absolute_is_kept() -> None:
 
 
 def test_small_base_is_a_caveat_only() -> None:
-    r = pct_change([6, 12, 30], [4, 10, 9.99], small_base=10)
+    r = pct_change(current=[6, 12, 30], previous=[4, 10, 9.99], small_base=10)
     np.testing.assert_allclose(r.value, [50.0, 20.0, (30 / 9.99 - 1) * 100], rtol=1e-12)
     np.testing.assert_array_equal(r.flag(Reason.SMALL_BASE), [True, False, True])
     assert r.valid.all()
-    off = pct_change(6, 4, small_base=0)
+    off = pct_change(current=6, previous=4, small_base=0)
     assert not off.flag(Reason.SMALL_BASE)
 
 
 def test_missing_and_broadcasting() -> None:
-    r = pct_change([[110, np.nan, 90]], [[100], [50]])
+    r = pct_change(current=[[110, np.nan, 90]], previous=[[100], [50]])
     assert r.value.shape == (2, 3)
     np.testing.assert_allclose(r.value[0], [10.0, np.nan, -10.0])
     np.testing.assert_allclose(r.value[1], [120.0, np.nan, 80.0])
@@ -124,7 +124,7 @@ def test_missing_and_broadcasting() -> None:
 
 def test_bad_elements_warn_once() -> None:
     with pytest.warns(InvalidInputWarning) as record:
-        r = pct_change([1, 2, 3, 4], [-1, np.inf, -2, 5])
+        r = pct_change(current=[1, 2, 3, 4], previous=[-1, np.inf, -2, 5])
     assert len(record) == 1
     assert "2 elements" in str(record[0].message) or "3 elements" in str(record[0].message)
     np.testing.assert_array_equal(r.flag(Reason.NEGATIVE), [True, False, True, False])
@@ -136,14 +136,14 @@ def test_bad_elements_warn_once() -> None:
 def test_zero_base_and_missing_do_not_warn() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        pct_change([1, np.nan], [0, 1])
+        pct_change(current=[1, np.nan], previous=[0, 1])
 
 
 def test_options_and_shapes() -> None:
     with pytest.raises(OptionError, match="small_base"):
-        pct_change(1, 2, small_base=-1)
+        pct_change(current=1, previous=2, small_base=-1)
     with pytest.raises(ShapeError, match="current"):
-        pct_change([1, 2, 3], [1, 2])
+        pct_change(current=[1, 2, 3], previous=[1, 2])
 
 
 # --------------------------------------------------------------------------- pp_change
@@ -151,7 +151,7 @@ def test_options_and_shapes() -> None:
 
 def test_pp_change_rejects_percentages_passed_by_mistake() -> None:
     with pytest.warns(InvalidInputWarning):
-        r = pp_change([15.9, 0.5], [11.8, -0.1])
+        r = pp_change(current=[15.9, 0.5], previous=[11.8, -0.1])
     assert r.flag(Reason.X_GT_N)[0]
     assert r.flag(Reason.NEGATIVE)[1]
     assert np.isnan(r.value).all()
@@ -162,12 +162,13 @@ unit_interval = st.floats(0, 1, allow_nan=False)
 
 @given(unit_interval, unit_interval)
 def test_pp_change_antisymmetry(a: float, b: float) -> None:
-    assert float(pp_change(a, b).value) == -float(pp_change(b, a).value)
+    forward = pp_change(current=a, previous=b).value
+    assert float(forward) == -float(pp_change(current=b, previous=a).value)
 
 
 @given(st.floats(1, 1e7), st.floats(1, 1e7))
 def test_pct_change_round_trip(prev: float, cur: float) -> None:
-    r = pct_change(cur, prev)
+    r = pct_change(current=cur, previous=prev)
     # 1 + v/100 cancels when cur << prev, so allow an error relative to prev as well.
     assert prev * (1 + float(r.value) / 100) == pytest.approx(cur, rel=1e-9, abs=prev * 1e-13)
 
@@ -179,18 +180,19 @@ def test_cagr_textbook_and_seed_style() -> None:
     # 1.18³ = 1.643032 exactly: a measure that "increased on average by 18% each year" over
     # three years (seed 004's MARAC referral phrase; the seed gives no counts) multiplies
     # by 1.643032.
-    r = cagr([100, 1000], [164.3032, 1643.032], 3)
+    r = cagr(first=[100, 1000], last=[164.3032, 1643.032], years=3)
     np.testing.assert_allclose(r.value, [18.0, 18.0], rtol=1e-12)
     # Seed 003 MSHT table, "MARAC referrals" 9 (2017-18) → 29 (2019-20): √(29/9) − 1 = 79.5%.
-    msht = cagr(9, 29, 2)
+    msht = cagr(first=9, last=29, years=2)
     assert round_half_away(float(msht.value), 1) == 79.5
     # Falling series and everything lost.
-    np.testing.assert_allclose(cagr([100, 100], [81, 0], 2).value, [-10.0, -100.0], rtol=1e-12)
+    np.testing.assert_allclose(cagr(first=[100, 100], last=[81, 0], years=2).value,
+                               [-10.0, -100.0], rtol=1e-12)
 
 
 def test_cagr_bad_elements() -> None:
     with pytest.warns(InvalidInputWarning) as record:
-        r = cagr([0, -1, 10, 10, 10], [5, 5, -5, 5, 5], [2, 2, 2, 0, -1])
+        r = cagr(first=[0, -1, 10, 10, 10], last=[5, 5, -5, 5, 5], years=[2, 2, 2, 0, -1])
     assert len(record) == 1
     assert np.isnan(r.value).all()
     np.testing.assert_array_equal(r.flag(Reason.ZERO_BASE), [1, 0, 0, 0, 0])
@@ -201,7 +203,8 @@ def test_cagr_bad_elements() -> None:
 @given(st.floats(1, 1e6), st.floats(0.01, 100), st.integers(1, 30))
 def test_cagr_compounds_back(first: float, growth_pct: float, years: int) -> None:
     last = first * (1 + growth_pct / 100) ** years
-    assert float(cagr(first, last, years).value) == pytest.approx(growth_pct, rel=1e-9)
+    growth = cagr(first=first, last=last, years=years).value
+    assert float(growth) == pytest.approx(growth_pct, rel=1e-9)
 
 
 # --------------------------------------------------------------------------- projection

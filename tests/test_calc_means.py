@@ -26,7 +26,9 @@ def _summary(a: list[float]) -> tuple[float, float, int]:
 
 
 def test_textbook_example_and_scipy_interval_from_the_data() -> None:
-    r = mean_change_test(*_summary(A1), *_summary(A2))
+    (m1, s1, n1), (m2, s2, n2) = _summary(A1), _summary(A2)
+    r = mean_change_test(current=m2, current_sd=s2, current_n=n2, previous=m1, previous_sd=s1,
+                         previous_n=n1)
     assert isinstance(r, MeanChangeResult)
     assert (round(float(r.statistic), 2), round(float(r.df), 1),
             round(float(r.pvalue), 3)) == (2.46, 25.0, 0.021)
@@ -50,7 +52,8 @@ sizes = st.integers(2, 10_000)
        st.sampled_from([0.8, 0.95, 0.99, 0.998]))
 def test_matches_scipy_ttest_ind_from_stats(rows: list[tuple[float, ...]], c: float) -> None:
     m1, s1, n1, m2, s2, n2 = (np.array(col, dtype=float) for col in zip(*rows, strict=True))
-    r = mean_change_test(m1, s1, n1, m2, s2, n2, confidence=c)
+    r = mean_change_test(previous=m1, previous_sd=s1, previous_n=n1, current=m2, current_sd=s2,
+                         current_n=n2, confidence=c)
     ref = stats.ttest_ind_from_stats(m2, s2, n2, m1, s1, n1, equal_var=False)
     np.testing.assert_allclose(r.statistic, ref.statistic, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(r.pvalue, ref.pvalue, rtol=1e-8, atol=1e-300)
@@ -64,12 +67,15 @@ def test_matches_scipy_ttest_ind_from_stats(rows: list[tuple[float, ...]], c: fl
 
 
 def test_levels_stack_and_reasons() -> None:
-    r = mean_change_test(10, 2, 30, 12, 3, 40, confidence=(0.95, 0.998))
+    r = mean_change_test(previous=10, previous_sd=2, previous_n=30, current=12, current_sd=3,
+                         current_n=40, confidence=(0.95, 0.998))
     assert r.lower.shape == (2,) and r.confidence == (0.95, 0.998)
     assert r.lower[1] < r.lower[0] < r.upper[0] < r.upper[1]
     with pytest.warns(InvalidInputWarning, match="2 elements"):
-        bad = mean_change_test([1, 1, 1, 1, np.nan, 1], [1, -1, 1, 1, 1, 1],
-                               [10, 10, 1, 10, 10, 10], 2, [1, 1, 1, np.inf, 1, 1], 10)
+        bad = mean_change_test(previous=[1, 1, 1, 1, np.nan, 1],
+                               previous_sd=[1, -1, 1, 1, 1, 1],
+                               previous_n=[10, 10, 1, 10, 10, 10], current=2,
+                               current_sd=[1, 1, 1, np.inf, 1, 1], current_n=10)
     assert bad.reasons[0] == 0
     assert bad.reasons[1] & Reason.NEGATIVE
     assert bad.reasons[2] & Reason.TOO_FEW
@@ -79,17 +85,20 @@ def test_levels_stack_and_reasons() -> None:
     assert not bad.significant[1:5].any()
     assert bad.reasons[5] == 0 and bool(bad.significant[5])
     with pytest.raises(OptionError):
-        mean_change_test(1, 1, 5, 2, 1, 5, confidence=100)
+        mean_change_test(previous=1, previous_sd=1, previous_n=5, current=2, current_sd=1,
+                         current_n=5, confidence=100)
 
 
 def test_no_variation_measured() -> None:
     # Both sds 0: a difference is certain (scipy too: t = -inf, p = 0 for A1 - A2), no
     # difference is no change (p = 1; scipy gives NaN).
-    r = mean_change_test([1.0, 1.0], [0.0, 0.0], [5, 5], [2.0, 1.0], [0.0, 0.0], [5, 5])
+    r = mean_change_test(previous=[1.0, 1.0], previous_sd=[0.0, 0.0], previous_n=[5, 5],
+                         current=[2.0, 1.0], current_sd=[0.0, 0.0], current_n=[5, 5])
     assert r.pvalue.tolist() == [0.0, 1.0]
     assert r.significant.tolist() == [True, False]
     assert r.lower.tolist() == r.upper.tolist() == [1.0, 0.0]
     assert r.statistic[0] == np.inf and np.isnan(r.statistic[1])
     # One sd 0: df is n - 1 of the other sample.
-    one = mean_change_test(1.0, 0.0, 5, 2.0, 1.0, 8)
+    one = mean_change_test(previous=1.0, previous_sd=0.0, previous_n=5, current=2.0,
+                           current_sd=1.0, current_n=8)
     assert float(one.df) == pytest.approx(7.0, rel=1e-14)

@@ -93,7 +93,7 @@ def test_an_unknown_format_lists_the_renderers(gwent: Path,
 def test_explain_one_figure(gwent: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["explain", str(gwent), "--measure", "all_crime", "--figure", "change"]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[:2] == ["all_crime / W15000002 / change = -14.8785",
+    assert out.splitlines()[:2] == ["all_crime / Gwent (W15000002) / change = -14.8784928917",
                                     "  formula: (current − previous) / previous × 100"]
 
 
@@ -136,7 +136,7 @@ def test_explain_status_walks_from_the_figures_to_the_status(
     # Issue 15: `--figure status` says which basis decided, and what each basis found.
     assert main(["explain", str(gwent), "--measure", "all_crime", "--figure", "status"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "all_crime / W15000002 / status = green (basis: change_significant)"
+    assert out[0] == "all_crime / Gwent (W15000002) / status = green (basis: change_significant)"
     assert out[2] == ("  order of precedence: target, spc, change, comparator; decided by: "
                       "change")
     assert out[5].startswith("  - change: green (change_significant): change = -14.878")

@@ -20,21 +20,22 @@ EN = translator("en")
 def test_seed_001_directions() -> None:
     # DOMAIN.md / seed 001: all crime 57,116 -> 48,618 is ↓ and improving (lower is better);
     # outcome rate 11.8% -> 15.9% is ↑ and improving (higher is better).
-    crime = direction_of_travel(48618, 57116, polarity="lower_is_better")
+    crime = direction_of_travel(current=48618, previous=57116, polarity="lower_is_better")
     assert (str(crime.arrow), str(crime.assessment)) == ("↓", "improving")
     assert float(crime.change) == -8498
-    rate = direction_of_travel(15.9, 11.8, polarity="higher_is_better")
+    rate = direction_of_travel(current=15.9, previous=11.8, polarity="higher_is_better")
     assert (str(rate.arrow), str(rate.assessment), int(rate.code)) == ("↑", "improving", 1)
 
 
 def test_methods_and_signal() -> None:
     cur, prev = [15.9, 12.0, 11.8, 11.0], [11.8, 11.8, 11.8, 11.8]
-    sign = direction_of_travel(cur, prev, polarity="higher")
+    sign = direction_of_travel(current=cur, previous=prev, polarity="higher")
     assert sign.arrow.tolist() == ["↑", "↑", "→", "↓"]
     assert sign.assessment.tolist() == ["improving", "improving", "no_change", "deteriorating"]
-    thr = direction_of_travel(cur, prev, polarity="higher", method="threshold", tolerance=0.5)
+    thr = direction_of_travel(current=cur, previous=prev, polarity="higher", method="threshold",
+                              tolerance=0.5)
     assert thr.assessment.tolist() == ["improving", "no_change", "no_change", "deteriorating"]
-    sig = direction_of_travel(cur, prev, polarity="higher", method="significance",
+    sig = direction_of_travel(current=cur, previous=prev, polarity="higher", method="significance",
                               significant=[True, False, False, True])
     assert sig.arrow.tolist() == ["↑", "↑", "→", "↓"]  # arrow = sign even if not significant
     assert sig.assessment.tolist() == ["improving", "no_change", "no_change", "deteriorating"]
@@ -44,7 +45,8 @@ def test_methods_and_signal() -> None:
 
 
 def test_neutral_and_missing() -> None:
-    r = direction_of_travel([120.0, 100.0, np.nan], [100.0, 100.0, 100.0], polarity="neutral")
+    r = direction_of_travel(current=[120.0, 100.0, np.nan], previous=[100.0, 100.0, 100.0],
+                            polarity="neutral")
     assert r.arrow.tolist() == ["↑", "→", ""]
     assert r.assessment.tolist() == ["not_assessed", "no_change", "not_assessed"]
     assert direction_phrase(r, EN).tolist() == ["increased", "no change", "not assessed"]
@@ -53,17 +55,17 @@ def test_neutral_and_missing() -> None:
 
 def test_bad_options() -> None:
     with pytest.raises(OptionError, match="'sign', 'threshold', 'significance', 'trend'"):
-        direction_of_travel(1, 2, polarity="higher", method="vibes")
+        direction_of_travel(current=1, previous=2, polarity="higher", method="vibes")
     with pytest.raises(OptionError):
-        direction_of_travel(1, 2, polarity="higher", method="threshold")
+        direction_of_travel(current=1, previous=2, polarity="higher", method="threshold")
     with pytest.raises(OptionError):
-        direction_of_travel(1, 2, polarity="sideways")
+        direction_of_travel(current=1, previous=2, polarity="sideways")
 
 
 @given(st.floats(-1e6, 1e6), st.floats(-1e6, 1e6), st.sampled_from(["higher", "lower"]))
 def test_swapping_flips_arrow(a: float, b: float, pol: str) -> None:
-    fwd = direction_of_travel(a, b, polarity=pol)
-    back = direction_of_travel(b, a, polarity=pol)
+    fwd = direction_of_travel(current=a, previous=b, polarity=pol)
+    back = direction_of_travel(current=b, previous=a, polarity=pol)
     assert int(fwd.code) == -int(back.code)
     if a != b:
         assert {str(fwd.assessment), str(back.assessment)} == {"improving", "deteriorating"}
@@ -134,7 +136,8 @@ def test_trend_leave_one_out_and_missing() -> None:
 def test_results_store_codes_and_derive_names() -> None:
     # The assessment and trend marker are Code values (one byte each); the names are
     # the codes' names, so the strings above and the codes always agree.
-    r = direction_of_travel([15.9, 11.8, 11.0, np.nan], [11.8] * 4, polarity="higher")
+    r = direction_of_travel(current=[15.9, 11.8, 11.0, np.nan], previous=[11.8] * 4,
+                            polarity="higher")
     assert r.assessment_code.dtype == np.int8
     assert r.assessment_code.tolist() == [Direction.IMPROVING, Direction.NO_CHANGE,
                                           Direction.DETERIORATING, Direction.NOT_ASSESSED]

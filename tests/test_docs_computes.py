@@ -135,7 +135,7 @@ def illustrative() -> dict[str, Any]:
 def count(gwent: Any) -> Fragments:
     c = Cell(gwent, "all_crime")
     previous, current = c.at(c.previous), c.at(c.current)
-    ratio = rate_ratio_ci(previous, current)
+    ratio = rate_ratio_ci(previous=previous, current=current)
     msg, msg_said = c.comparison("msg")
     ew, ew_said = c.comparison("K04000001")
     assert bool(c.at(c.test.significant)) is bool(ratio.significant)
@@ -161,7 +161,7 @@ def proportion(gwent: Any) -> Fragments:
     c = Cell(gwent, "all_crime_outcome_rate")
     n1, n2 = c.at(c.counts.previous_denominator), c.at(c.counts.denominator)
     p1, p2 = c.at(c.previous), c.at(c.current)
-    diff = pp_change_ci(p1 * n1, n1, p2 * n2, n2)
+    diff = pp_change_ci(previous=p1 * n1, previous_n=n1, current=p2 * n2, current_n=n2)
     msg, msg_said = c.comparison("msg")
     ew, ew_said = c.comparison("K04000001")
     assert float(c.at(c.test.pvalue)) == pytest.approx(float(diff.pvalue), rel=1e-9)
@@ -185,7 +185,7 @@ def rate(national: Any) -> Fragments:
     c = Cell(national, "all_crime_rate")
     x1, x2 = c.at(c.counts.previous_numerator), c.at(c.counts.numerator)
     e1, e2 = c.at(c.counts.previous_denominator), c.at(c.counts.denominator)
-    ratio = rate_ratio_ci(x1, x2, exposure1=e1, exposure2=e2)
+    ratio = rate_ratio_ci(previous=x1, current=x2, previous_exposure=e1, current_exposure=e2)
     assert float(c.at(c.test.pvalue)) == pytest.approx(float(ratio.pvalue), rel=1e-9)
     per = c.measures[c.i].per
     out: Fragments = {
@@ -235,7 +235,8 @@ def survey_with_respondents(example: dict[str, Any], design_effect: float) -> Fr
     c = Cell(None, "victim_satisfaction", ev, score_plan(plan, ev))
     n1, n2 = c.at(c.counts.previous_denominator), c.at(c.counts.denominator)
     p1, p2 = c.at(c.previous), c.at(c.current)
-    diff = pp_change_ci(p1 * n1, n1, p2 * n2, n2, design_effect=design_effect)
+    diff = pp_change_ci(previous=p1 * n1, previous_n=n1, current=p2 * n2, current_n=n2,
+                        design_effect=design_effect)
     assert float(c.at(c.test.pvalue)) == pytest.approx(float(diff.pvalue), rel=1e-9)
     return {
         "inputs": [f"{pct(p1)} of {num(n1)}", f"{pct(p2)} of {num(n2)}",
@@ -257,8 +258,10 @@ def mean(example: dict[str, Any]) -> Fragments:
     c = Cell(None, "attend_minutes", ev, score_plan(plan, ev))
     before, after = sorted((r for r in data.to_records() if r["measure"] == "attend_minutes"),
                            key=lambda r: perfcore.parse_period(r["period"]))
-    welch = mean_change_test(before["value"], before["sd"], before["sample_size"],
-                             after["value"], after["sd"], after["sample_size"])
+    welch = mean_change_test(previous=before["value"], previous_sd=before["sd"],
+                             previous_n=before["sample_size"],
+                             current=after["value"], current_sd=after["sd"],
+                             current_n=after["sample_size"])
     assert float(c.at(c.test.pvalue)) == pytest.approx(float(welch.pvalue), rel=1e-9)
 
     def summary(r: dict[str, Any]) -> str:

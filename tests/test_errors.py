@@ -27,6 +27,8 @@ EXAMPLES: dict[type[errors.PerfcoreError], dict[str, Any]] = {
     errors.OptionError: {"option": "confidence", "value": 1.5,
                          "allowed": "a level in (0, 1)"},
     errors.ShapeError: {"shapes": {"a": (3,), "b": (4,)}},
+    errors.KeywordArgumentError: {"function": "pct_change", "keywords": ("current", "previous"),
+                                  "call": "pct_change(current=48618, previous=57116)"},
     errors.SeriesError: {"reason": "value 'x' is not a number", "series": "robbery",
                          "position": 2},
     errors.ModelError: {"reason": "per must be a positive whole number",

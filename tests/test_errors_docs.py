@@ -19,6 +19,7 @@ from perfcore.errors import (
     DuplicateNameError,
     DuplicateObservationError,
     InvalidValueError,
+    KeywordArgumentError,
     LoaderSelectionError,
     MissingDependencyError,
     MissingTranslationError,
@@ -86,6 +87,9 @@ EXAMPLES: dict[str, PerfcoreError] = {
     "OutputFormatError": OutputFormatError.mismatch("report.html", "csv", ".html", ["html"],
                                                     [".csv"]),
     "ShapeError": ShapeError(shapes={"numerator": (3,), "denominator": (4,)}),
+    "KeywordArgumentError": KeywordArgumentError(
+        function="pct_change", keywords=("current", "previous"),
+        call="pct_change(current=48618, previous=57116)"),
     "SeriesError": SeriesError(reason="needs at least 2 points, got 1", series="burglary"),
     "ModelError": ModelError(reason="per must be a positive whole number (e.g. 1000), not 0",
                              obj="measure 'robbery_rate'", field="per"),

@@ -109,7 +109,7 @@ def test_explain_gives_formula_inputs_and_method() -> None:
     assert e.formula == "(current − previous) / previous × 100"
     assert e.method == "pct_change"
     assert e.inputs["current"] == 48618 and e.inputs["previous"] == 57116
-    assert "all_crime / W15000002 / change = -14.8785" in str(e)
+    assert "all_crime / Gwent (W15000002) / change = -14.8784928917" in str(e)
     assert ev.explain("all_crime_outcome_rate", "change").method == "pp_change"
     with pytest.raises(OptionError):
         ev.explain("all_crime", "colour")

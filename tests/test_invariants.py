@@ -375,7 +375,7 @@ def test_a_published_proportion_above_one_is_an_error(tmp_path: Path) -> None:
 def test_a_subnormal_previous_value_has_no_percent_change(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # Before: "+inf%", and numpy's RuntimeWarning (overflow) on stderr.
-    result = pct_change([121, 1e308], [5e-324, 1e-10])
+    result = pct_change(current=[121, 1e308], previous=[5e-324, 1e-10])
     assert np.isnan(result.value).all()
     assert result.flag(Reason.ZERO_BASE).all()
     plan = write_plan(tmp_path, GOOD.replace("2019-20,410", "2019-20,5e-324"))
@@ -449,15 +449,15 @@ def test_qualitative_items_are_never_figures_not_available(tmp_path: Path) -> No
 def test_validate_finds_what_report_would_stop_on(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], plan_head: str, rows: str,
         args: list[str], problem: str) -> None:
-    # Before: "0 problem(s)", and then report failed.
+    # Before: "0 problems", and then report failed.
     plan = write_plan(tmp_path, rows, plan=plan_head)
     assert main(["report", str(plan), *args]) == 1
     report_error = capsys.readouterr().err
     assert problem in report_error
     assert main(["validate", str(plan), *args]) == 1
     out, err = capsys.readouterr()
-    assert out == f"{plan}: 3 measures in 1 priorities; {rows.count(chr(10))} " \
-                  "observations; 1 problem(s)\n"
+    assert out == f"{plan}: 3 measures in 1 priority; {rows.count(chr(10))} " \
+                  "observations; 1 problem\n"
     assert f"{plan}: problem: " in err and problem in err
 
 
@@ -467,7 +467,7 @@ def test_validate_an_empty_plan(tmp_path: Path, capsys: pytest.CaptureFixture[st
     plan.write_text(text[:text.index("[[priorities]]")], "utf-8")
     assert main(["validate", str(plan)]) == 1
     out, err = capsys.readouterr()
-    assert out.endswith("0 measures in 0 priorities; 4 observations; 1 problem(s)\n")
+    assert out.endswith("0 measures in 0 priorities; 4 observations; 1 problem\n")
     assert "has no measures to evaluate" in err
 
 
@@ -477,7 +477,7 @@ def test_validate_lists_the_problems_of_the_data(tmp_path: Path,
         ",,40,100,", ",,40,100,0"))
     assert main(["validate", str(plan)]) == 1
     out, err = capsys.readouterr()
-    assert out == f"{plan}: 2 problem(s) in its data\n"
+    assert out == f"{plan}: 2 problems in its data\n"
     assert err.splitlines()[0].startswith(
         f"{plan}: problem: {tmp_path / 'data.csv'}, row 4, column 'numerator': '300' is "
         "more than its denominator")
@@ -487,7 +487,7 @@ def test_validate_a_good_plan_with_period_and_organisation(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     plan = write_plan(tmp_path, GOOD)
     assert main(["validate", str(plan), "--period", "2020-21", "--organisation", "Gwent"]) == 0
-    assert capsys.readouterr().out.endswith("; 0 problem(s)\n")
+    assert capsys.readouterr().out.endswith("; 0 problems\n")
     scores = pipeline.check_plan(pipeline.load_plan(plan),
                                  pipeline.load_data(pipeline.load_plan(plan)))
     assert scores is not None

@@ -64,13 +64,13 @@ def test_language_without_an_ordinal_rule_uses_rank_of_size() -> None:
 
 def test_direction_phrases_never_claim_an_unsignalled_change() -> None:
     cur, prev = [15.9, 12.0, 11.8, 11.0], [11.8, 11.8, 11.8, 11.8]
-    sig = direction_of_travel(cur, prev, polarity="higher", method="significance",
+    sig = direction_of_travel(current=cur, previous=prev, polarity="higher", method="significance",
                               significant=[True, False, False, True])
     assert direction_phrase(sig, EN).tolist() == ["improving", "no significant change",
                                                   "no significant change", "deteriorating"]
     assert direction_phrase(sig, CY).tolist() == ["yn gwella", "dim newid arwyddocaol",
                                                   "dim newid arwyddocaol", "yn dirywio"]
-    neutral = direction_of_travel([120.0, 100.0, 80.0, np.nan], [100.0] * 4,
+    neutral = direction_of_travel(current=[120.0, 100.0, 80.0, np.nan], previous=[100.0] * 4,
                                   polarity="neutral")
     assert direction_phrase(neutral, EN).tolist() == ["increased", "no change", "decreased",
                                                       "not assessed"]

@@ -81,3 +81,11 @@ def test_area_groups() -> None:
     wales = reg.group("Wales")
     assert wales.kind == "country" and set(wales.members) == {
         "W15000001", "W15000002", "W15000003", "W15000004"}
+
+
+def test_name_of_gives_a_name_beside_a_code_and_nothing_for_an_unknown_one() -> None:
+    reg = default_registry()
+    assert reg.name_of("W15000002") == "Gwent"
+    assert reg.name_of("Gwent") == "Gwent"
+    assert reg.name_of("W15000003", lang="cy") == "De Cymru"
+    assert reg.name_of("north_division") == ""

@@ -79,19 +79,29 @@ def test_evaluation_repr_is_short_and_says_what_it_holds(result: pipeline.Run) -
                     "1 organisation(s) (W15000002); 2020-21 against 2019-20; comparators: "
                     "msg, K04000001; 0 SPC chart(s)>")
     assert "array" not in repr(result.scores)
+    # Seed 001's data: 2 measures × Gwent × 3 years, 4 published MSG/E&W figures.
+    assert repr(perfcore.load_data(perfcore.load_plan(GWENT))) == (
+        "<Dataset of 6 observation(s): 2 measure(s) (all_crime, all_crime_outcome_rate) × "
+        "1 organisation(s) (W15000002) × 3 period(s) (2018-19 to 2020-21); 4 source(s), "
+        "4 published figure(s)>")
 
 
 def test_tidy_frames(result: pipeline.Run) -> None:
     ev = result.evaluation.to_frame()
     row = ev[(ev.measure == "all_crime") & (ev.figure == "change")].iloc[0]
     assert row.value == pytest.approx(-14.8785, abs=1e-4) and row.organisation == "W15000002"
+    assert row.organisation_name == "Gwent"
     direction = ev[(ev.measure == "all_crime") & (ev.figure == "direction")].iloc[0]
     assert direction.code == "improving"
     scores = result.scores.to_frame()
     assert scores.set_index("measure").loc["all_crime", "status"] == "green"
+    assert set(scores.organisation_name) == {"Gwent"}
     report = result.report.to_frame()
     shown = report[(report.measure == "all_crime") & (report.figure == "change")].iloc[0]
     assert shown.display == "-14.9%"
+    assert (shown.organisation, shown.organisation_name) == ("W15000002", "Gwent")
+    assert (shown.priority, shown.outcome, shown.statement) == (
+        "crime_reduction", "less_crime", "People of Gwent are less affected by crime")
 
 
 def test_to_frame_without_pandas_names_the_extra(result: pipeline.Run,

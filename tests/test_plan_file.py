@@ -337,7 +337,7 @@ def test_validate_lists_every_problem_and_exits_1(tmp_path: Path,
                     .replace('title = "Crime"', 'title = "Crime"\nboss = "x"'), "utf-8")
     assert main(["validate", str(plan)]) == 1
     out, err = capsys.readouterr()
-    assert out == f"{plan}: 2 problem(s)\n"
+    assert out == f"{plan}: 2 problems\n"
     assert err.splitlines() == [
         f"{plan}:7 priorities[0].boss: unknown key 'boss' in a priority (allowed: id, title, "
         "lead, board, assessment_type, outcomes)",
@@ -349,7 +349,7 @@ def test_validate_lists_every_problem_and_exits_1(tmp_path: Path,
 def test_validate_a_good_plan_and_its_data(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(GWENT / "plan-2020-21.toml")]) == 0
     out = capsys.readouterr().out
-    assert out.endswith("2 measures in 1 priorities; 6 observations; 0 problem(s)\n")
+    assert out.endswith("2 measures in 1 priority; 6 observations; 0 problems\n")
 
 
 def test_report_period_defaults_to_the_plan(capsys: pytest.CaptureFixture[str]) -> None:

@@ -343,8 +343,13 @@ def test_data_paths_stay_inside_the_plans_folder(gwent: Path) -> None:
     text = edit(gwent, 'path = "data/seed001-delivered.csv"', 'path = "../secret.csv"')
     p = only_problem(gwent, "data[0].path")
     assert p.line == line_of(text, "../secret.csv")
-    assert "'../secret.csv' is outside" in p.message and "--data-root" in p.message
+    # From Python, the argument; on the command line, the flag (issue 19: the user's words).
+    assert "'../secret.csv' is outside" in p.message
+    assert p.message.endswith("choose the folder with data_root=DIR")
     assert str(gwent.parent.resolve()) in p.message
+    err = io.StringIO()
+    assert main(["validate", str(gwent)], stdout=io.StringIO(), stderr=err) == 1
+    assert err.getvalue().rstrip().endswith("choose the folder with --data-root DIR")
     # /etc/passwd, however it is spelt.
     edit(gwent, 'path = "../secret.csv"', 'path = "../../../../../../../../etc/passwd"')
     assert "is outside" in only_problem(gwent, "data[0].path").message

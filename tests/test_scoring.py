@@ -464,14 +464,15 @@ def test_a_domain_default_scorer_applies_unless_the_plan_says_otherwise() -> Non
     # Seed 000: officers from an ethnic minority 2.97% (December 2021) against the
     # community's 5.1%: the wellbeing domain scores it by its target by default. The aim
     # has no deadline, so it is never overdue: risen from 2.5% (June 2020) it is on track,
-    # amber (issue 15).
+    # amber (issue 15). The target is cited as the report shows the measure: 2 decimals
+    # (2.97%), so 5.10% (issue 19).
     r = load_plan(ROOT / "examples" / "gwent" / "seed000-priorities.toml")
     ev = evaluate_plan(r, load_data(r), period="December 2021", previous="June 2020",
                        measures=["wellbeing.officers_ethnic_minority"])
     s = score_plan(r, ev)
     assert s.score("wellbeing.officers_ethnic_minority").scorer == "target"
     assert s.status_of("wellbeing.officers_ethnic_minority") == (Status.AMBER, (
-        "target at least 5.1%: not yet met, on track; gap -2.13 pp",))
+        "target at least 5.10%: not yet met, on track; gap -2.13 pp",))
     assert s.basis_of("wellbeing.officers_ethnic_minority") == StatusBasis.TARGET
     own = ScoringConfig.from_mapping(
         {"measures": {"wellbeing.officers_ethnic_minority": {"scorer": "change"}}},

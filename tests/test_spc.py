@@ -496,7 +496,7 @@ def test_unknown_profile_and_switch() -> None:
     with pytest.raises(OptionError):
         xmr(MDC_EXAMPLE, screen_outliers="yes")
     with pytest.raises(OptionError) as e:
-        xmr(MDC_EXAMPLE, improvement="up")
+        xmr(MDC_EXAMPLE, improvement="sideways")
     assert isinstance(e.value, PerfcoreError)
     assert isinstance(e.value, ValueError)
 

@@ -351,7 +351,7 @@ def test_validate_lists_every_target_problem_with_its_path(tmp_path: Path,
                              "finite number, not 'high'") for line in lines)
     assert "the target asks for an increase but the measure's polarity is lower" in err
     assert "a money measure's target change must be in per cent" in err
-    assert out.endswith("7 problem(s)\n")
+    assert out.endswith("7 problems\n")
     with pytest.raises(PlanValidationError) as info:
         load_plan(tmp_path / "plan.toml")
     assert len(info.value.problems) == 7
@@ -367,7 +367,7 @@ def test_validate_flags_a_change_target_with_no_baseline_or_no_baseline_figure(
     file = _write(tmp_path, plan)
     assert main(["validate", str(file)]) == 0
     out, err = capsys.readouterr()
-    assert out.endswith("; 0 problem(s); 2 note(s)\n")
+    assert out.endswith("; 0 problems; 2 notes\n")
     assert (f"{file}:26 priorities[0].outcomes[0].measures[0].target: note: measure "
             "'all_crime': its change target (10% reduction) has no baseline") in err
     assert (f"{file}:40 priorities[0].outcomes[0].measures[2].target.baseline: note: measure "
@@ -375,7 +375,7 @@ def test_validate_flags_a_change_target_with_no_baseline_or_no_baseline_figure(
             "2022-23), period 2018-19, has no figure in the data for Gwent") in err
     assert main(["validate", str(file), "--strict"]) == 1
     out, err = capsys.readouterr()
-    assert out.endswith("; 2 problem(s)\n") and err.count(": problem: measure") == 2
+    assert out.endswith("; 2 problems\n") and err.count(": problem: measure") == 2
     # The report says so too: its target is not available.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NotAvailableWarning)

@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from perfcore.errors import PerfcoreError, PerfcoreWarning, PluginCallError
+from perfcore.codes import Polarity
+from perfcore.errors import PerfcoreError, PerfcoreWarning, PluginCallError, audience
 
 __all__ = ["ISSUE_TRACKER", "main"]
 
@@ -42,7 +43,8 @@ EXAMPLES = {
     "explain": """examples:
   perfcore explain examples/gwent/plan-2020-21.toml --period 2020-21 \\
       --measure all_crime --figure change
-  perfcore explain plan.toml --period 2020-21 --measure outcome_rate --figure msg.value
+  perfcore explain examples/gwent/plan-2020-21.toml --measure all_crime_outcome_rate \\
+      --figure msg.value
   perfcore explain examples/gwent/plan-2020-21.toml --measure all_crime --figure status""",
     "plugins": "examples:\n  perfcore plugins",
     "aggregate": """examples:
@@ -123,7 +125,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--measure", required=True, help="measure id")
     c.add_argument("--figure", default="change",
                    help="current, previous, change, absolute_change, lower, upper, "
-                        "significant, pvalue, direction, trend, target_status, target_gap, "
+                        "significant, pvalue, direction, trend, target_status, target_level, "
+                        "target_gap, "
                         "spc_variation, spc_assurance, SLOT.FIELD such as msg.value, or "
                         "status (the chain from the figures to the status)")
 
@@ -163,8 +166,10 @@ def _report_args(c: argparse.ArgumentParser) -> None:
 def _spc_args(c: argparse.ArgumentParser) -> None:
     c.add_argument("csv", type=Path, help="CSV file: label column, then values")
     c.add_argument("--column", default=None, help="values column (default: the second)")
-    c.add_argument("--improvement", choices=("increase", "decrease", "neutral"),
-                   default="increase", help="which direction is improvement")
+    c.add_argument("--improvement", choices=Polarity.spellings(), default="increase",
+                   metavar="POLARITY",
+                   help="which direction is improvement, as in plans: increase/higher/up, "
+                   "decrease/lower/down or neutral (default increase)")
     c.add_argument("--target", type=float, default=None, help="target for assurance")
     c.add_argument("--title", default=None, help="chart title (default: the file name)")
     c.add_argument("--rebase", action="append", default=[], metavar="LABEL[=NOTE]",
@@ -218,7 +223,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
                "catalogue": _catalogue, "aggregate": _aggregate}[args.command]
     caught: list[warnings.WarningMessage] = []
     try:
-        with warnings.catch_warnings(record=True) as caught:
+        with audience("cli"), warnings.catch_warnings(record=True) as caught:
             # perfcore's warnings (figures not available, incomplete periods, skipped
             # rows, broken plugins) are part of the answer: say them once each, plainly,
             # on stderr — before the error, if there is one, since they may explain it.
@@ -405,35 +410,34 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """The plan, its data and every stage of its report short of rendering: each problem
     on stderr, a summary on stdout; exit 1 if there is any problem."""
     from perfcore.errors import DataValidationError, PlanValidationError
-    from perfcore.pipeline import check_plan, target_problems
+    from perfcore.pipeline import target_problems
     try:
         plan_file, dataset = _load(args, err)
     except PlanValidationError as exc:
         for p in exc.problems:
             err.write(_safe(f"{p}\n"))
-        out.write(f"{args.plan}: {len(exc.problems)} problem(s)\n")
+        out.write(f"{args.plan}: {_counted(len(exc.problems), 'problem')}\n")
         return 1
     except DataValidationError as exc:
         for d in exc.problems:
             err.write(_safe(f"{args.plan}: problem: {d}\n"))
-        out.write(f"{args.plan}: {len(exc.problems)} problem(s) in its data\n")
+        out.write(f"{args.plan}: {_counted(len(exc.problems), 'problem')} in its data\n")
         return 1
     except PerfcoreError as exc:
         err.write(_safe(f"{args.plan}: problem: {exc}\n"))
-        out.write(f"{args.plan}: 1 problem(s) in its data\n")
+        out.write(f"{args.plan}: 1 problem in its data\n")
         return 1
-    found: list[str] = []
-    try:
-        check_plan(plan_file, dataset, period=args.period, previous=args.previous,
-                   organisation=args.organisation)
-    except PerfcoreError as exc:
-        found.append(str(exc))
-        err.write(_safe(f"{args.plan}: problem: {exc}\n"))
+    found = _report_problems(args, plan_file, dataset)
+    for problem in found:
+        err.write(_safe(f"{args.plan}: problem: {problem}\n"))
+    kind = "problem" if args.strict else "note"
+    unset = _unset_period(args, plan_file, dataset)
+    for u in unset:
+        err.write(_safe(f"{args.plan}: {kind}: {u}\n"))
     plan = plan_file.plan
     published = {f.measure for f in dataset.published}
     missing = [m.id for m in plan.measures()
                if m.kind.value != "qualitative" and m.id not in dataset.measures]
-    kind = "problem" if args.strict else "note"
     for m in missing:
         shown = ("its report shows the published figures only" if m in published
                  else "its report cells say 'no data'")
@@ -443,13 +447,48 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for t in targets:
         where = ":".join(str(p) for p in (t.file or args.plan, t.line) if p is not None)
         err.write(_safe(f"{where} {t.path}: {kind}: {t.message}\n"))
-    problems = [*found, *(missing if args.strict else []), *(targets if args.strict else [])]
+    problems = [*found, *((*missing, *targets, *unset) if args.strict else ())]
     n = sum(1 for _ in plan.measures())
-    noted = len(missing) + len(targets)
-    notes = "" if args.strict or not noted else f"; {noted} note(s)"
-    out.write(f"{args.plan}: {n} measures in {len(plan.priorities)} priorities; "
-              f"{len(dataset)} observations; {len(problems)} problem(s){notes}\n")
+    noted = len(missing) + len(targets) + len(unset)
+    notes = "" if args.strict or not noted else f"; {_counted(noted, 'note')}"
+    out.write(f"{args.plan}: {_counted(n, 'measure')} in "
+              f"{_counted(len(plan.priorities), 'priority', 'priorities')}; "
+              f"{_counted(len(dataset), 'observation')}; "
+              f"{_counted(len(problems), 'problem')}{notes}\n")
     return 1 if problems else 0
+
+
+def _counted(n: int, one: str, many: str | None = None) -> str:
+    """``"1 problem"``, ``"2 problems"``: a count with its noun."""
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+def _unset_period(args: argparse.Namespace, plan_file: Any, dataset: Any) -> list[str]:
+    """A period nobody chose: the report takes the latest the data cover, so it is usable,
+    but it moves with the next data (a note; a problem with --strict)."""
+    from perfcore.pipeline import latest_period
+    if args.period or plan_file.report.period or plan_file.plan.period or not dataset.periods:
+        return []
+    period = latest_period(dataset.periods)
+    return [f"no period: the plan sets none and none was given, so the report is of "
+            f"{period}, the latest the data cover, and will move with the next data; set "
+            f'period = "{period}" in the plan\'s [report] table, or give --period']
+
+
+def _report_problems(args: argparse.Namespace, plan_file: Any, dataset: Any) -> list[str]:
+    """What would stop the report: whatever its stages raise (an empty plan, an
+    organisation not named where the data cover several ...), for the period the report
+    would be of."""
+    from perfcore.pipeline import check_plan, latest_period
+    period = args.period or plan_file.report.period or plan_file.plan.period
+    if period is None and dataset.periods:
+        period = latest_period(dataset.periods)
+    try:
+        check_plan(plan_file, dataset, period=period, previous=args.previous,
+                   organisation=args.organisation)
+    except PerfcoreError as exc:
+        return [str(exc)]
+    return []
 
 
 def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

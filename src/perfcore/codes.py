@@ -60,16 +60,27 @@ class Polarity(enum.Enum):
         return _SIGN[self._value_]
 
     @classmethod
-    def parse(cls, value: Polarity | str) -> Polarity:
+    def parse(cls, value: Polarity | str, *, option: str = "polarity") -> Polarity:
         """Accept a Polarity or one of its spellings (``"higher"``, ``"lower is better"``,
-        ``"decrease"``, ``"neutral"`` ...). Anything else raises :class:`OptionError`."""
+        ``"decrease"``, ``"neutral"`` ...). Anything else raises :class:`OptionError`
+        naming ``option``.
+
+        The one polarity vocabulary: plan files, :func:`perfcore.calc.direction_of_travel`,
+        :func:`perfcore.calc.compare_to_benchmark`, the SPC functions' ``improvement``
+        and ``perfcore chart --improvement`` all read it through this.
+        """
         if isinstance(value, Polarity):
             return value
         if isinstance(value, str):
             key = value.strip().lower().replace("-", "_").replace(" ", "_")
             if key in _ALIASES:
                 return _ALIASES[key]
-        raise OptionError.for_choice("polarity", value, sorted(_ALIASES))
+        raise OptionError.for_choice(option, value, sorted(_ALIASES))
+
+    @classmethod
+    def spellings(cls) -> tuple[str, ...]:
+        """Every spelling :meth:`parse` accepts, sorted."""
+        return tuple(sorted(_ALIASES))
 
 
 _SIGN = {Polarity.HIGHER_IS_BETTER.value: 1, Polarity.LOWER_IS_BETTER.value: -1,

@@ -33,6 +33,7 @@ from perfcore.errors import (
     UnknownMeasureError,
     UnknownOrganisationError,
     UnknownPeriodError,
+    advise,
 )
 from perfcore.organisations import OrganisationRegistry, default_registry, organisation_name
 from perfcore.periods import (
@@ -450,6 +451,13 @@ def _rolling_sums(series: npt.NDArray[np.int64], month: npt.NDArray[np.int64],
     return count, sums, pop
 
 
+def _keep_names() -> str:
+    """How to keep organisation names the registry does not know, in the caller's words."""
+    return advise(python="pass registry=False to keep organisation names as given",
+                  plan="add registry = false to the [[data]] table's options to keep "
+                  "organisation names as given")
+
+
 @attrs.frozen(kw_only=True, eq=False)
 class Dataset:
     """Columnar observations. Build with :meth:`from_records` or :meth:`from_columns`."""
@@ -486,6 +494,20 @@ class Dataset:
 
     def __len__(self) -> int:
         return int(self.measure_code.shape[0])
+
+    def __repr__(self) -> str:
+        # Short, as an Evaluation's: a notebook shows what the dataset holds, not its
+        # arrays, its sources or its published figures.
+        def listed(items: Sequence[str]) -> str:
+            return ", ".join(items[:3]) + (f" and {len(items) - 3} more" if len(items) > 3
+                                           else "")
+        periods = [str(p) for p in self.periods]
+        span = (periods[0] if len(periods) == 1 else f"{periods[0]} to {periods[-1]}"
+                if periods else "none")
+        return (f"<Dataset of {len(self)} observation(s): {len(self.measures)} measure(s) "
+                f"({listed(self.measures)}) × {len(self.organisations)} organisation(s) "
+                f"({listed(self.organisations)}) × {len(periods)} period(s) ({span}); "
+                f"{len(self.sources)} source(s), {len(self.published)} published figure(s)>")
 
     # --- builders ------------------------------------------------------------------------
 
@@ -542,7 +564,7 @@ class Dataset:
                     i = _first_row(o_raw, k)
                     raise UnknownOrganisationError(**{
                         **exc.fields, "row": i,
-                        "hint": "pass registry=False to keep organisation names as given"}
+                        "hint": _keep_names()}
                     ) from exc
             o_distinct = resolved
         try:
@@ -1350,7 +1372,7 @@ def _checked_keys(m_distinct: list[Any], m_raw: Codes, o_distinct: list[Any], o_
                 i = _first_row(o_raw, k)
                 raise UnknownOrganisationError(
                     organisation=o, suggestions=exc.suggestions, row=i,
-                    hint="pass registry=False to keep organisation names as given") from exc
+                    hint=_keep_names()) from exc
         orgs = resolved
     for k, m in enumerate(m_distinct):
         if not isinstance(m, str) or not m:

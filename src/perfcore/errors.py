@@ -20,9 +20,11 @@ Warnings derive from :class:`PerfcoreWarning` (a ``UserWarning``).
 
 from __future__ import annotations
 
+import contextlib
 import inspect
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, ClassVar, dataclass_transform
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
+from typing import Any, ClassVar, Literal, dataclass_transform
 
 __all__ = [
     "BrokenPluginWarning",
@@ -35,6 +37,7 @@ __all__ = [
     "DuplicateObservationError",
     "InvalidInputWarning",
     "InvalidValueError",
+    "KeywordArgumentError",
     "LoaderSelectionError",
     "MissingDependencyError",
     "MissingTranslationError",
@@ -63,6 +66,8 @@ __all__ = [
     "UnknownMeasureError",
     "UnknownOrganisationError",
     "UnknownPeriodError",
+    "advise",
+    "audience",
     "did_you_mean",
     "near_matches",
 ]
@@ -90,6 +95,42 @@ def did_you_mean(word: str, choices: Iterable[str], n: int = 1) -> str:
     """``"; did you mean 'x'?"`` (or ``'x' or 'y'``) for a misspelt ``word``, or ``""``
     when nothing is close: the one place error messages get their suggestions."""
     return _suggest(near_matches(word, choices, n))
+
+
+# --- whose words: Python, a plan file or the command line ----------------------------
+
+#: Where the input being worked on came from, innermost last: ``()`` for Python calls;
+#: the command line adds ``"cli"``, reading a plan's ``[[data]]`` files adds ``"plan"``.
+_AUDIENCE: ContextVar[tuple[str, ...]] = ContextVar("perfcore_audience", default=())
+
+
+@contextlib.contextmanager
+def audience(who: Literal["plan", "cli"]) -> Iterator[None]:
+    """Within this block, advice in messages (:func:`advise`) names plan keys
+    (``"plan"``: the input came from a plan file) or command-line flags (``"cli"``)
+    rather than Python arguments. The command line and the pipeline's reading of a
+    plan's data set it; blocks nest (a plan run from the command line is both)."""
+    token = _AUDIENCE.set((*_AUDIENCE.get(), who))
+    try:
+        yield
+    finally:
+        _AUDIENCE.reset(token)
+
+
+def advise(*, python: str, plan: str | None = None, cli: str | None = None) -> str:
+    """How to give a setting, in the words of whoever gave perfcore its input: the plan
+    key (``options = { organisation = "Gwent" }``) where the input came from a plan, the
+    command-line flag (``--data-root DIR``) and the plan key on the command line (which
+    runs plans), each where the setting has one, else the Python argument
+    (``organisation='Gwent'``). ``""`` for a form says there is nothing to add in those
+    words. The one place messages choose between them."""
+    where = _AUDIENCE.get()
+    # From a plan, its key first; on the command line (which runs plans), the flag, then
+    # the plan key.
+    cli_too = cli if "cli" in where else None
+    order = (plan, cli_too) if "plan" in where else (cli, plan) if "cli" in where else ()
+    forms = list(dict.fromkeys(f for f in order if f is not None))
+    return " or ".join(f for f in forms if f) if forms else python
 
 
 # --- how messages name places --------------------------------------------------------
@@ -186,6 +227,9 @@ class PerfcoreError(Exception):
             raise TypeError(f"{cls.__name__} needs the field(s) {', '.join(missing)}")
         for name, default in cls._fields.items():
             setattr(self, name, fields.get(name, default))
+        # Advice is worded for where the input came from when the error was raised,
+        # whenever the message is read (the command line reads it after the block ends).
+        self._audience = _AUDIENCE.get()
         super().__init__(self._message())
 
     @property
@@ -198,7 +242,11 @@ class PerfcoreError(Exception):
 
     def __str__(self) -> str:
         # Built from the fields (KeyError would otherwise repr() the message).
-        return self._message()
+        token = _AUDIENCE.set(getattr(self, "_audience", ()))
+        try:
+            return self._message()
+        finally:
+            _AUDIENCE.reset(token)
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{k}={v!r}" for k, v in self.fields.items())
@@ -261,7 +309,8 @@ class OptionError(PerfcoreError, ValueError):
 
     def _message(self) -> str:
         shown = repr(self.value)
-        head = f"{self.option}={shown if len(shown) <= 80 else shown[:76] + ' ...'}"
+        head = (self.option if self.value is None  # left out: no "=None" in a plan's words
+                else f"{self.option}={shown if len(shown) <= 80 else shown[:76] + ' ...'}")
         if self.reason:
             text = f"{head}: {self.reason}"
         else:
@@ -371,6 +420,34 @@ class ShapeError(PerfcoreError, ValueError):
     def _message(self) -> str:
         shown = ", ".join(f"{k} {tuple(s)}" for k, s in self.shapes.items())
         return f"{self.reason}: {shown}" if shown else self.reason
+
+
+class KeywordArgumentError(PerfcoreError, TypeError):
+    """A calculation that takes its periods by keyword was given them by position.
+
+    Swapping the current and the previous value silently flips a change's sign, so the
+    two-period calculations take them by keyword only. The message shows the call as it
+    should be written: ``"pct_change takes current= and previous= by keyword:
+    pct_change(current=48618, previous=57116)"``.
+
+    Attributes
+    ----------
+    function : str
+        The calculation (``"pct_change"``).
+    keywords : tuple of str
+        The arguments it takes by keyword only (``("current", "previous")``).
+    call : str
+        The call with the arguments given, written with keywords.
+    """
+
+    function: str
+    keywords: tuple[str, ...]
+    call: str
+
+    def _message(self) -> str:
+        names = [f"{k}=" for k in self.keywords]
+        listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        return f"{self.function} takes {listed} by keyword: {self.call}"
 
 
 class SeriesError(PerfcoreError, ValueError):
@@ -1005,11 +1082,13 @@ class LoaderSelectionError(PerfcoreError, ValueError):
     def _message(self) -> str:
         name = self.path.replace("\\", "/").rsplit("/", 1)[-1]
         listing = "; ".join(f"{n}: {', '.join(p)}" for n, p in self.patterns.items()) or "none"
+        choose = advise(python="pass loader='NAME'", plan='set loader = "NAME" in its [[data]] '
+                        "table", cli="give --loader NAME")
         if not self.candidates:
             return (f"no loader reads {name!r}: its name matches no loader's patterns "
-                    f"(loaders: {listing}); pass loader='NAME' to choose one")
+                    f"(loaders: {listing}); {choose} to choose one")
         return (f"{name!r} matches the patterns of more than one loader "
-                f"({', '.join(self.candidates)}), equally specifically; pass loader='NAME' "
+                f"({', '.join(self.candidates)}), equally specifically; {choose} "
                 f"to choose (loaders: {listing})")
 
 
@@ -1283,10 +1362,11 @@ class MissingTranslationError(PerfcoreError, LookupError):
     def _message(self) -> str:
         n, lang = len(self.missing), self.lang
         body = "\n".join(f"  - {w}: {t!r}" for t, w in self.missing)
+        marker = advise(python='fallback="mark"', cli="--translation-fallback mark")
+        texts = advise(python=" or pass texts=", plan="", cli="")
         return (f"{n} text{'s have' if n != 1 else ' has'} no {lang!r} translation:\n{body}\n"
                 f"Add them to the plan file (e.g. title = {{ en = \"...\", {lang} = \"...\" }})"
-                " or pass texts=; or ask for a visible marker instead (fallback=\"mark\", "
-                "--translation-fallback mark).")
+                f"{texts}; or ask for a visible marker instead ({marker}).")
 
 
 # --- warnings ------------------------------------------------------------------------

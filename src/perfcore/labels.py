@@ -250,16 +250,20 @@ def signed(value: float, unit: str) -> str:
 
 
 def short_value_text(m: Measure, value: float, *, sign: bool = False) -> str:
-    """A value as reasons cite it: one decimal (none when whole), per cent for
-    proportions, the currency for money ("15.9%", "48,618", "£2,300,000"); ``sign``
-    shows + or − (a gap: "-£500,000")."""
+    """A value as reasons cite it: with the measure's display ``decimals`` where the plan
+    sets them ("0.42" for an index of 2 decimals), else one decimal (none when whole);
+    per cent for proportions, the currency for money ("15.9%", "48,618", "£2,300,000");
+    ``sign`` shows + or − (a gap: "-£500,000")."""
     if _nan(value):
         return "n/a"
     lead = ("+" if value > 0 else "-" if value < 0 else "") if sign else ""
     v = abs(value) if sign else value
+    d = 1 if m.decimals is None else m.decimals
     if m.kind.uses_pp_change:
-        return f"{lead}{float(round_half_away(v * 100, 1)):.1f}%"
-    text = f"{float(round_half_away(v, 1)):,.1f}".removesuffix(".0")
+        return f"{lead}{float(round_half_away(v * 100, d)):.{d}f}%"
+    text = f"{float(round_half_away(v, d)):,.{d}f}"
+    if m.decimals is None:
+        text = text.removesuffix(".0")
     return f"{lead}{m.unit or '£'}{text}" if m.kind is MeasureKind.MONEY else lead + text
 
 

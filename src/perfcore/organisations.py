@@ -127,6 +127,18 @@ class OrganisationRegistry:
         """The ONS code of the organisation with this code, name or alias."""
         return self.get(key).code
 
+    def name_of(self, key: str, lang: str = "en") -> str:
+        """The name (in ``lang``) of the organisation with this code, name or alias; ``""``
+        for one the registry does not know (a plan's own unit), so tables can show a
+        name beside every code without failing on the unknown ones."""
+        found = self._by_code.get(key)
+        if found is None:
+            try:
+                found = self.get(key)
+            except UnknownOrganisationError:
+                return ""
+        return found.name_in(lang)
+
     def members(self, area: str) -> tuple[Organisation, ...]:
         """The police force areas within England and Wales, a country or a region."""
         org = self.get(area)

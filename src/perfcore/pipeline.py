@@ -39,6 +39,8 @@ from perfcore.errors import (
     PlanValidationError,
     PluginResultError,
     UnknownOrganisationError,
+    advise,
+    audience,
 )
 from perfcore.evaluation import Evaluation, evaluate
 from perfcore.evaluation.series import baseline_values
@@ -132,9 +134,10 @@ def _files(plan_file: PlanFile, files: Sequence[PathLike] | None, loader: str | 
         raise DataError(reason="no data: the plan has no [[data]] entries; add one, or give "
                         "the data files", file=None if plan_file.file is None
                         else str(plan_file.file))
-    parts = [_aggregated(load_files(src.path, loader=src.loader, progress=False, specs=specs,
-                                    **dict(src.options)), src.aggregate)
-             for src in plan_file.data]
+    with audience("plan"):  # the loaders and their options are the plan's
+        parts = [_aggregated(load_files(src.path, loader=src.loader, progress=False,
+                                        specs=specs, **dict(src.options)), src.aggregate)
+                 for src in plan_file.data]
     if callable(progress) and len(parts) > 1:
         for k, src in enumerate(plan_file.data, start=1):
             progress(k, len(parts), src.path.name)
@@ -156,10 +159,13 @@ def _period(plan_file: PlanFile, dataset: Dataset, period: str | Period | None
         return chosen
     if not dataset.periods:
         raise PeriodError(reason=f"which period? the data of {plan_file.file or 'the plan'} "
-                          "cover no periods; give one (--period)")
+                          "cover no periods; give one: " + advise(
+                              python="period='2020-21'", cli="--period 2020-21",
+                              plan='period = "2020-21" in the plan\'s [report] table'))
     latest = latest_period(dataset.periods)
     covered = ", ".join(str(p) for p in sorted(dataset.periods)[-8:])
-    warnings.warn(f"no period given (--period) or set in the plan's [report] or [plan] "
+    given = advise(python="period=", cli="--period")
+    warnings.warn(f"no period given ({given}) or set in the plan's [report] or [plan] "
                   f"table: reporting {latest}, the latest the data cover (they cover "
                   f"{covered})", PerfcoreWarning, stacklevel=3)
     return latest
@@ -229,7 +235,10 @@ def report_plan(plan_file: PlanFile, evaluation: Evaluation, scores: Scores | No
     if not (settings.public if public is None else public):
         if threshold is not None or symbol is not None:
             raise OptionError(reason="a threshold or symbol applies to a public edition "
-                              "only: ask for one (--public, public=True)", option="public",
+                              "only: ask for one (" + advise(
+                                  python="public=True", cli="--public",
+                                  plan="public = true in the plan's [report] table") + ")",
+                              option="public",
                               value=public, allowed=(True,))
         return report
     return public_edition(report, threshold=threshold or settings.threshold

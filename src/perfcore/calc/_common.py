@@ -14,14 +14,15 @@ from __future__ import annotations
 import enum
 import functools
 import warnings
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar, cast
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 
 from perfcore.codes import Code, Polarity
-from perfcore.errors import InvalidInputWarning, OptionError, ShapeError
+from perfcore.errors import InvalidInputWarning, KeywordArgumentError, OptionError, ShapeError
 
 __all__ = [
     "INVALID",
@@ -37,16 +38,19 @@ __all__ = [
     "broadcast",
     "broadcast_signs",
     "check_choice",
+    "check_fractions",
     "confidence_levels",
     "count_reasons",
     "flag",
     "input_reasons",
     "invalid",
+    "keyword_periods",
     "names_of",
     "polarity_signs",
     "positive_option",
     "ratio_reasons",
     "reason_names",
+    "scalar_fields",
     "set_reason",
     "warn_invalid",
     "z_value",
@@ -300,3 +304,77 @@ def warn_invalid(reasons: FlagArray, what: str, *, stacklevel: int = 3) -> None:
             f"{what}: {n} element{'s' if n != 1 else ''} had invalid input (negative, "
             "non-finite or numerator > denominator) and became NaN; see result.reasons",
             InvalidInputWarning, stacklevel=stacklevel)
+
+
+# --------------------------------------------------------------------------- API shape
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def keyword_periods(*order: str) -> Callable[[_F], _F]:
+    """Make a two-period calculation refuse its periods by position.
+
+    The function itself declares ``current``, ``previous`` (and their companions) after
+    ``*``, so type checkers and ``inspect.signature`` see keyword-only arguments. A
+    positional call, which Python would reject with a bare "takes 0 positional
+    arguments", raises :class:`KeywordArgumentError` instead, showing the call with
+    keywords: ``order`` names the positional arguments in the order callers used to pass
+    them (``"current", "previous"`` for ``pct_change(48618, 57116)``).
+    """
+    def wrap(fn: _F) -> _F:
+        keywords = tuple(dict.fromkeys(order))
+
+        @functools.wraps(fn)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if args:
+                named = [f"{k}={_short(v)}" for k, v in zip(order, args, strict=False)]
+                named += [f"{k}={_short(v)}" for k, v in kwargs.items()]
+                raise KeywordArgumentError(function=fn.__name__, keywords=keywords,
+                                           call=f"{fn.__name__}({', '.join(named)})")
+            return fn(**kwargs)
+        return cast(_F, call)
+    return wrap
+
+
+def _short(value: Any) -> str:
+    shown = repr(value.tolist() if isinstance(value, np.ndarray) else value)
+    return shown if len(shown) <= 40 else shown[:36] + " ..."
+
+
+def check_fractions(function: str, **arrays: FloatArray) -> None:
+    """Refuse per cents given where proportions are taken as fractions.
+
+    When every finite value of one argument is above 1 and at most 100 (15.9, 11.8), the
+    caller almost certainly passed per cents: :class:`OptionError` says so and to divide
+    by 100, rather than every element becoming NaN with ``X_GT_N``. An argument with
+    some values in [0, 1] keeps the per-element treatment (NaN, ``X_GT_N``, one
+    warning), as a stray value above 1 is a data error, not a unit mistake.
+    """
+    for name, a in arrays.items():
+        finite = a[np.isfinite(a)]
+        if finite.size and bool(np.all((finite > 1) & (finite <= 100))):
+            first = float(finite.flat[0])
+            raise OptionError(
+                option=name, value=first if a.ndim == 0 else a.tolist(),
+                reason=f"looks like per cents (every value is above 1 and at most 100); "
+                f"{function} takes proportions as fractions from 0 to 1",
+                hint=f"divide by 100: {first:g} → {first / 100:g}")
+
+
+def _plain(value: Any) -> Any:
+    """A 0-d array or numpy scalar as the Python number it holds; anything else as is."""
+    if (isinstance(value, np.ndarray) and value.ndim == 0) or isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def scalar_fields(cls: type, fields: list[attrs.Attribute[Any]]) -> list[attrs.Attribute[Any]]:
+    """attrs ``field_transformer`` for calc results: scalar inputs give Python numbers.
+
+    Every field without a converter of its own gets one that turns a 0-d array (or a
+    numpy scalar) into a Python ``float``, ``int`` or ``bool``, so
+    ``pct_change(current=48618, previous=57116).value`` is ``-14.88...`` and not
+    ``array(-14.88)``, while array inputs keep array fields. The one place this is done:
+    every result class is declared with ``field_transformer=scalar_fields``.
+    """
+    return [f if f.converter is not None else f.evolve(converter=_plain) for f in fields]

@@ -28,6 +28,7 @@ from perfcore.calc._common import (
     confidence_levels,
     input_reasons,
     names_of,
+    scalar_fields,
     warn_invalid,
 )
 from perfcore.codes import Assessment, Relation
@@ -35,7 +36,7 @@ from perfcore.errors import ShapeError
 
 __all__ = ["BenchmarkComparison", "compare_to_benchmark"]
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=scalar_fields)
 class BenchmarkComparison:
     """How a force's value compares with a benchmark, by the Fingertips rule.
 

@@ -23,10 +23,13 @@ from perfcore.calc._common import (
     blank_overflow,
     broadcast,
     check_choice,
+    check_fractions,
     flag,
     input_reasons,
     invalid,
+    keyword_periods,
     positive_option,
+    scalar_fields,
     set_reason,
     warn_invalid,
 )
@@ -45,7 +48,7 @@ __all__ = [
 _PROJECTION_METHODS = ("linear", "seasonal")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=scalar_fields)
 class ChangeResult:
     """A change between a previous and a current value, element by element.
 
@@ -87,14 +90,16 @@ class ChangeResult:
         return ~invalid(self.reasons)
 
 
-def pct_change(current: npt.ArrayLike, previous: npt.ArrayLike, *,
+@keyword_periods("current", "previous")
+def pct_change(*, current: npt.ArrayLike, previous: npt.ArrayLike,
                small_base: float = 10) -> ChangeResult:
     """Percentage change of a count or amount: ``(current − previous) / previous × 100``.
 
     Parameters
     ----------
     current, previous : array-like of float
-        Values for the current and the previous period; they broadcast together.
+        Values for the current and the previous period, by keyword only (swapped, they
+        would flip the change's sign): they broadcast together.
     small_base : float, default 10
         ``previous`` values below this (and above 0) get the ``SMALL_BASE`` caveat; the
         change is still computed. ``0`` switches the caveat off.
@@ -110,7 +115,7 @@ def pct_change(current: npt.ArrayLike, previous: npt.ArrayLike, *,
 
     Examples
     --------
-    >>> round(float(pct_change(48618, 57116).value), 2)
+    >>> round(pct_change(current=48618, previous=57116).value, 2)
     -14.88
     """
     sb = positive_option("small_base", small_base, allow_zero=True)
@@ -131,20 +136,23 @@ def pct_change(current: npt.ArrayLike, previous: npt.ArrayLike, *,
     value = np.where(overflow, np.nan, value)
     absolute = _absolute(cur, prev, reasons)
     reasons, value, absolute = blank_overflow(reasons, value, absolute)
-    warn_invalid(reasons, "pct_change")
+    warn_invalid(reasons, "pct_change", stacklevel=4)
     return ChangeResult(current=cur, previous=prev, value=value, absolute=absolute,
                         reasons=reasons, unit="%")
 
 
-def pp_change(current: npt.ArrayLike, previous: npt.ArrayLike) -> ChangeResult:
+@keyword_periods("current", "previous")
+def pp_change(*, current: npt.ArrayLike, previous: npt.ArrayLike) -> ChangeResult:
     """Percentage-point change of a rate or proportion: ``(current − previous) × 100``.
 
     Parameters
     ----------
     current, previous : array-like of float
-        Proportions as fractions in [0, 1] (0.159, not 15.9). A value outside [0, 1]
-        is NaN with ``NEGATIVE`` or ``X_GT_N`` and one warning: percentages passed by
-        mistake are caught rather than multiplied by 100 again.
+        Proportions as fractions in [0, 1] (0.159, not 15.9), by keyword only. Per cents
+        passed by mistake are caught rather than multiplied by 100 again: when every
+        value of either argument is above 1 and at most 100, :class:`OptionError` says
+        they look like per cents; otherwise a value outside [0, 1] is NaN with
+        ``NEGATIVE`` or ``X_GT_N`` and one warning.
 
     Returns
     -------
@@ -153,10 +161,11 @@ def pp_change(current: npt.ArrayLike, previous: npt.ArrayLike) -> ChangeResult:
 
     Examples
     --------
-    >>> round(float(pp_change(0.159, 0.118).value), 1)
+    >>> round(pp_change(current=0.159, previous=0.118).value, 1)
     4.1
     """
     cur, prev = broadcast(current=current, previous=previous)
+    check_fractions("pp_change", current=cur, previous=prev)
     reasons = input_reasons(cur, prev)
     for a in (cur, prev):
         finite = np.isfinite(a)
@@ -164,7 +173,7 @@ def pp_change(current: npt.ArrayLike, previous: npt.ArrayLike) -> ChangeResult:
         set_reason(reasons, finite & (a > 1), Reason.X_GT_N)
     absolute = _absolute(cur, prev, reasons)
     value = absolute * 100.0
-    warn_invalid(reasons, "pp_change")
+    warn_invalid(reasons, "pp_change", stacklevel=4)
     return ChangeResult(current=cur, previous=prev, value=value, absolute=absolute,
                         reasons=reasons, unit="pp")
 
@@ -176,7 +185,7 @@ def _absolute(cur: FloatArray, prev: FloatArray, reasons: FlagArray) -> FloatArr
         return np.where(unusable, np.nan, cur - prev)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=scalar_fields)
 class CagrResult:
     """Average annual growth (compound annual growth rate), element by element.
 
@@ -204,13 +213,15 @@ class CagrResult:
         return flag(self.reasons, reason)
 
 
-def cagr(first: npt.ArrayLike, last: npt.ArrayLike, years: npt.ArrayLike) -> CagrResult:
+@keyword_periods("first", "last", "years")
+def cagr(*, first: npt.ArrayLike, last: npt.ArrayLike, years: npt.ArrayLike) -> CagrResult:
     """Average annual growth over ``years`` in %: ``((last / first) ** (1 / years) − 1) × 100``.
 
     Parameters
     ----------
     first, last : array-like of float
-        The value at the start and at the end of the span (e.g. 2019-20 and 2022-23).
+        The value at the start and at the end of the span (e.g. 2019-20 and 2022-23), by
+        keyword only (swapped, they would flip the growth's sign).
     years : array-like of float
         Number of years between them (3 for 2019-20 → 2022-23), not the number of values.
 
@@ -221,7 +232,7 @@ def cagr(first: npt.ArrayLike, last: npt.ArrayLike, years: npt.ArrayLike) -> Cag
 
     Examples
     --------
-    >>> round(float(cagr(100, 164.3032, 3).value), 3)
+    >>> round(cagr(first=100, last=164.3032, years=3).value, 3)
     18.0
     """
     f, la, k = broadcast(first=first, last=last, years=years)
@@ -237,11 +248,11 @@ def cagr(first: npt.ArrayLike, last: npt.ArrayLike, years: npt.ArrayLike) -> Cag
         growth = np.power(np.where(bad, 1.0, la) / sf, 1.0 / sk)
         value = np.where(bad, np.nan, (growth - 1.0) * 100)
     reasons, value = blank_overflow(reasons, value)
-    warn_invalid(reasons, "cagr")
+    warn_invalid(reasons, "cagr", stacklevel=4)
     return CagrResult(first=f, last=la, years=k, value=value, reasons=reasons)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=scalar_fields)
 class ProjectionResult:
     """A projected financial-year total from the months so far.
 
@@ -349,7 +360,7 @@ def project_year_end(monthly_so_far: npt.ArrayLike, *, months_in_year: int = 12,
     warn_invalid(reasons, "project_year_end")
     change = None
     if previous_year_total is not None:
-        change = pct_change(projected, previous_year_total)
+        change = pct_change(current=projected, previous=previous_year_total)
     return ProjectionResult(method=method, months=m, months_in_year=miy, so_far=so_far,
                             share=np.asarray(share, dtype=np.float64), projected=projected,
                             change=change, reasons=reasons)

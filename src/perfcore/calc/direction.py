@@ -33,8 +33,10 @@ from perfcore.calc._common import (
     broadcast_signs,
     check_choice,
     input_reasons,
+    keyword_periods,
     names_of,
     polarity_signs,
+    scalar_fields,
     warn_invalid,
     z_value,
 )
@@ -75,7 +77,7 @@ def _arrow(code: Int8Array, ok: BoolArray) -> StrArray:
     return np.where(ok, _ARROWS[code.astype(np.int64) + 1], "").astype("<U1")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=scalar_fields)
 class TrendResult:
     """Fingertips trend marker over the last ``points`` values (time on the last axis).
 
@@ -378,7 +380,7 @@ def _trend_markers(slope: FloatArray, sign: Int8Array, significant: BoolArray,
     return np.where(ok, marker, TrendMarker.COULD_NOT_BE_CALCULATED).astype(np.int8)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=scalar_fields)
 class DirectionResult:
     """Direction of travel for each element.
 
@@ -426,10 +428,11 @@ class DirectionResult:
         return names_of(Direction, self.assessment_code)
 
 
+@keyword_periods("current", "previous")
 def direction_of_travel(
+    *,
     current: npt.ArrayLike | None = None,
     previous: npt.ArrayLike | None = None,
-    *,
     polarity: Any,
     method: str = "sign",
     tolerance: npt.ArrayLike | None = None,
@@ -449,8 +452,10 @@ def direction_of_travel(
     Parameters
     ----------
     current, previous : array_like
-        Values to compare (not needed for ``method="trend"``).
+        Values to compare, by keyword only (not needed for ``method="trend"``).
     polarity : Polarity, str, int or array_like
+        In the plans' vocabulary (``"higher"``, ``"lower"``, ``"neutral"``, ``"up"``,
+        ``"decrease"`` ...: :meth:`perfcore.codes.Polarity.parse`), or signs +1/−1/0.
     method : {"sign", "threshold", "significance", "trend"}
         ``sign``: any change counts. ``threshold``: \\|change\\| < ``tolerance`` is no
         change. ``significance``: the caller's ``significant`` flags (from pp_change_ci /
@@ -497,7 +502,7 @@ def direction_of_travel(
     assessment = np.where(ok, assessment, Direction.NOT_ASSESSED).astype(np.int8)
     arrow = _arrow(code, ok)
     if method != "trend":
-        warn_invalid(reasons, "direction_of_travel")
+        warn_invalid(reasons, "direction_of_travel", stacklevel=4)
     return DirectionResult(arrow=arrow, code=np.asarray(code), assessment_code=assessment,
                            signal=signal, method=method, change=np.asarray(change),
                            trend=trend, reasons=np.asarray(reasons))

@@ -37,10 +37,12 @@ from perfcore.calc._common import (
     blank_overflow,
     broadcast,
     check_choice,
+    check_fractions,
     input_reasons,
     invalid,
     positive_option,
     ratio_reasons,
+    scalar_fields,
     set_reason,
     warn_invalid,
 )
@@ -156,7 +158,7 @@ def _count_limits(count: FloatArray, confidence: float) -> tuple[FloatArray, Flo
             np.asarray(np.where(small, exact_hi, byar_hi), dtype=np.float64))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=scalar_fields)
 class FunnelLimits:
     """Funnel-plot control limits at 95% (two-sided 0.025 tails) and 99.8% (0.001 tails).
 
@@ -238,7 +240,9 @@ def funnel_limits(
         - rate: exact Poisson limits around ``baseline`` (a rate per head, Σx/Σpop),
           reported x multiplier, and the population per year each limit sits at.
     baseline : array_like, optional
-        Required for proportions and rates; ignored for ratios (the target is 1).
+        Required for proportions and rates; ignored for ratios (the target is 1). A
+        proportion's baseline is a fraction: when every value is above 1 and at most
+        100 it is taken for per cents and :class:`~perfcore.errors.OptionError` says so.
     multiplier : float
         100 for percentages, 1e5 for rates per 100,000 ...
     years_of_data : float
@@ -276,6 +280,8 @@ def funnel_limits(
                           "average)", option="baseline", value=None, allowed="a number")
     x, theta = broadcast(size=size, baseline=1.0 if baseline is None or statistic == "ratio"
                          else baseline)
+    if statistic == "proportion":
+        check_fractions("funnel_limits", baseline=theta)
     reasons = _limit_reasons(x, theta, statistic)
     bad = invalid(reasons)
     xs, th = _clean_point(x, bad, 1.0), _clean_point(theta, bad, 0.5)
@@ -469,7 +475,7 @@ def funnel_axis(
     return np.asarray(out, dtype=np.float64)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=scalar_fields)
 class Overdispersion:
     """Spiegelhalter (2005) overdispersion estimate for a set of units (last axis).
 
@@ -575,7 +581,7 @@ def overdispersion(
                           trim=float(trim), reasons=reasons)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=scalar_fields)
 class FunnelSignificance:
     """Where each unit falls on a funnel plot.
 

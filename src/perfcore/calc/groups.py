@@ -30,6 +30,7 @@ from perfcore.calc._common import (
     input_reasons,
     positive_option,
     ratio_reasons,
+    scalar_fields,
     set_reason,
     warn_invalid,
 )
@@ -98,7 +99,7 @@ def _self_index(mat: BoolArray, self_index: npt.ArrayLike | None) -> IntArray | 
     return idx
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=scalar_fields)
 class GroupAverage:
     """Average of each peer group (e.g. each force's MSG), one per group.
 
@@ -254,7 +255,7 @@ def _peer_mask(members: Any, n_organisations: int, self_index: npt.ArrayLike | N
     return mask, own
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=scalar_fields)
 class GroupRank:
     """Rank of each force within its group, 1 = best by polarity.
 
@@ -341,7 +342,7 @@ def rank_in_group(
                      reasons=reasons)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=scalar_fields)
 class DescriptiveBand:
     """iQuanta-style band: peer mean ± k standard deviations. **Descriptive only.**
 

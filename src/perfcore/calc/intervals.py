@@ -45,8 +45,10 @@ from perfcore.calc._common import (
     flag,
     input_reasons,
     invalid,
+    keyword_periods,
     positive_option,
     ratio_reasons,
+    scalar_fields,
     set_reason,
     warn_invalid,
     z_value,
@@ -85,7 +87,7 @@ _TIE_TOLERANCE = 1 + 1e-7
 # --------------------------------------------------------------------------- results
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=scalar_fields)
 class IntervalResult:
     """An estimate with its confidence interval, element by element. ``method_code``
     (property) says per element which interval was computed, as
@@ -140,7 +142,7 @@ class IntervalResult:
         return np.where(invalid(self.reasons), IntervalMethod.NONE, code).astype(np.int8)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=scalar_fields)
 class DifferenceResult:
     """Difference of two proportions (period 2 minus period 1) in percentage points.
 
@@ -180,7 +182,7 @@ class DifferenceResult:
         return flag(self.reasons, reason)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=scalar_fields)
 class RatioResult:
     """Ratio of two Poisson rates, current (2) over previous (1), with an exact interval.
 
@@ -711,12 +713,15 @@ def mean_ci(mean: npt.ArrayLike, sd: npt.ArrayLike, n: npt.ArrayLike, *,
 # --------------------------------------------------------------------------- two samples
 
 
-def pp_change_ci(x1: npt.ArrayLike, n1: npt.ArrayLike, x2: npt.ArrayLike, n2: npt.ArrayLike,
-                 *, confidence: Confidence = 0.95,
+@keyword_periods("previous", "previous_n", "current", "current_n")
+def pp_change_ci(*, current: npt.ArrayLike, current_n: npt.ArrayLike, previous: npt.ArrayLike,
+                 previous_n: npt.ArrayLike, confidence: Confidence = 0.95,
                  design_effect: npt.ArrayLike = 1.0) -> DifferenceResult:
     """Change in a proportion, ``p2 − p1`` in percentage points, with Newcombe's interval.
 
-    Period 1 is the previous period, period 2 the current one, so a rise is positive.
+    Period 1 is the previous period (``previous / previous_n``), period 2 the current one
+    (``current / current_n``), so a rise is positive. The periods are taken by keyword
+    only: swapped, they would flip the change's sign.
 
     The interval is Newcombe's hybrid score interval (Newcombe 1998, method 10), built
     from the two Wilson intervals ``(l1, u1)`` and ``(l2, u2)``:
@@ -726,10 +731,10 @@ def pp_change_ci(x1: npt.ArrayLike, n1: npt.ArrayLike, x2: npt.ArrayLike, n2: np
 
     Parameters
     ----------
-    x1, n1 : array-like of float
-        Previous period's numerator and denominator.
-    x2, n2 : array-like of float
-        Current period's.
+    current, current_n : array-like of float
+        The current period's numerator (cases) and denominator.
+    previous, previous_n : array-like of float
+        The previous period's.
     confidence : float or sequence of float, default 0.95
     design_effect : float or array-like, default 1
         For proportions from a survey with a complex design, the design effect of both
@@ -737,7 +742,7 @@ def pp_change_ci(x1: npt.ArrayLike, n1: npt.ArrayLike, x2: npt.ArrayLike, n2: np
         use Kish's effective sample sizes ``n / design_effect`` (see
         :func:`proportion_ci`); leave it at 1 for counts of every case. For different
         design effects in the two periods, pass effective numbers instead
-        (``x1 / deff1, n1 / deff1, x2 / deff2, n2 / deff2``). The change itself and
+        (``current=x2 / deff2, current_n=n2 / deff2`` ...). The change itself and
         ``p1``, ``p2`` are unchanged.
 
     Returns
@@ -746,11 +751,12 @@ def pp_change_ci(x1: npt.ArrayLike, n1: npt.ArrayLike, x2: npt.ArrayLike, n2: np
     """
     from scipy import special
     levels, stacked = _levels(confidence)
-    a1, b1, a2, b2 = broadcast(x1=x1, n1=n1, x2=x2, n2=n2)
+    a1, b1, a2, b2 = broadcast(previous=previous, previous_n=previous_n, current=current,
+                               current_n=current_n)
     reasons = ratio_reasons(a1, b1)
     reasons |= ratio_reasons(a2, b2)
     bad = invalid(reasons)
-    warn_invalid(reasons, "pp_change_ci")
+    warn_invalid(reasons, "pp_change_ci", stacklevel=4)
     a1, a2 = _clean(a1, bad, 0.0), _clean(a2, bad, 0.0)
     b1, b2 = _clean(b1, bad, 1.0), _clean(b2, bad, 1.0)
     with np.errstate(all="ignore"):
@@ -887,9 +893,12 @@ def _binom_two_sided_search(k: FloatArray, n: FloatArray, p: FloatArray) -> Floa
     return np.asarray(np.minimum(pval, 1.0), dtype=np.float64)
 
 
-def rate_ratio_ci(x1: npt.ArrayLike, x2: npt.ArrayLike, *, exposure1: npt.ArrayLike = 1,
-                  exposure2: npt.ArrayLike = 1, confidence: Confidence = 0.95) -> RatioResult:
-    """Ratio of two Poisson counts (current x2 over previous x1) with an exact interval.
+@keyword_periods("previous", "current")
+def rate_ratio_ci(*, current: npt.ArrayLike, previous: npt.ArrayLike,
+                  current_exposure: npt.ArrayLike = 1, previous_exposure: npt.ArrayLike = 1,
+                  confidence: Confidence = 0.95) -> RatioResult:
+    """Ratio of two Poisson counts (``current`` x2 over ``previous`` x1) with an exact
+    interval; the periods are taken by keyword only.
 
     Conditional on the total ``x1 + x2``, x2 is binomial with proportion
     ``π = λ2 e2 / (λ1 e1 + λ2 e2)``, so the rate ratio ``R = λ2 / λ1`` is
@@ -900,10 +909,10 @@ def rate_ratio_ci(x1: npt.ArrayLike, x2: npt.ArrayLike, *, exposure1: npt.ArrayL
 
     Parameters
     ----------
-    x1, x2 : array-like of float
-        Previous and current counts; whole numbers ≥ 0.
-    exposure1, exposure2 : array-like of float, default 1
-        Populations or person-time when they differ between the periods.
+    current, previous : array-like of float
+        The current and previous counts (x2, x1); whole numbers ≥ 0.
+    current_exposure, previous_exposure : array-like of float, default 1
+        Populations or person-time (e2, e1) when they differ between the periods.
     confidence : float or sequence of float, default 0.95
 
     Returns
@@ -911,7 +920,9 @@ def rate_ratio_ci(x1: npt.ArrayLike, x2: npt.ArrayLike, *, exposure1: npt.ArrayL
     RatioResult
     """
     levels, stacked = _levels(confidence)
-    c1, c2, e1, e2 = broadcast(x1=x1, x2=x2, exposure1=exposure1, exposure2=exposure2)
+    c1, c2, e1, e2 = broadcast(previous=previous, current=current,
+                               previous_exposure=previous_exposure,
+                               current_exposure=current_exposure)
     reasons = input_reasons(c1, c2, e1, e2)
     for count in (c1, c2):
         count_reasons(count, reasons, whole=True)
@@ -920,7 +931,7 @@ def rate_ratio_ci(x1: npt.ArrayLike, x2: npt.ArrayLike, *, exposure1: npt.ArrayL
         set_reason(reasons, ok & (e < 0), Reason.NEGATIVE)
         set_reason(reasons, ok & (e == 0), Reason.ZERO_DENOMINATOR)
     invalid_in = invalid(reasons)
-    warn_invalid(reasons, "rate_ratio_ci")
+    warn_invalid(reasons, "rate_ratio_ci", stacklevel=4)
     set_reason(reasons, ~invalid_in & (c1 == 0), Reason.ZERO_BASE)
     c1s, c2s = _clean(c1, invalid_in, 1.0), _clean(c2, invalid_in, 1.0)
     e1s, e2s = _clean(e1, invalid_in, 1.0), _clean(e2, invalid_in, 1.0)

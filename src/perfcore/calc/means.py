@@ -24,6 +24,8 @@ from perfcore.calc._common import (
     flag,
     input_reasons,
     invalid,
+    keyword_periods,
+    scalar_fields,
     set_reason,
     warn_invalid,
 )
@@ -31,7 +33,7 @@ from perfcore.calc._common import (
 __all__ = ["MeanChangeResult", "mean_change_test"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=scalar_fields)
 class MeanChangeResult:
     """The change in a mean, period 2 minus period 1, with Welch's t-test.
 
@@ -83,10 +85,13 @@ class MeanChangeResult:
         return flag(self.reasons, reason)
 
 
-def mean_change_test(mean1: npt.ArrayLike, sd1: npt.ArrayLike, n1: npt.ArrayLike,
-                     mean2: npt.ArrayLike, sd2: npt.ArrayLike, n2: npt.ArrayLike, *,
+@keyword_periods("previous", "previous_sd", "previous_n", "current", "current_sd", "current_n")
+def mean_change_test(*, current: npt.ArrayLike, current_sd: npt.ArrayLike,
+                     current_n: npt.ArrayLike, previous: npt.ArrayLike,
+                     previous_sd: npt.ArrayLike, previous_n: npt.ArrayLike,
                      confidence: float | Sequence[float] = 0.95) -> MeanChangeResult:
-    """Change in a mean from period 1 to period 2, with Welch's t-test and interval.
+    """Change in a mean from the previous period (1) to the current one (2), with Welch's
+    t-test and interval; the periods are taken by keyword only.
 
     Welch's test does not assume the two periods have the same variance (Welch 1947;
     the Welch–Satterthwaite degrees of freedom, Satterthwaite 1946), so it suits samples
@@ -99,11 +104,11 @@ def mean_change_test(mean1: npt.ArrayLike, sd1: npt.ArrayLike, n1: npt.ArrayLike
 
     Parameters
     ----------
-    mean1, sd1, n1 : array-like of float
-        Previous period's sample mean, sample standard deviation (n − 1 divisor) and
+    current, current_sd, current_n : array-like of float
+        The current period's sample mean, sample standard deviation (n − 1 divisor) and
         sample size.
-    mean2, sd2, n2 : array-like of float
-        Current period's. All six broadcast together.
+    previous, previous_sd, previous_n : array-like of float
+        The previous period's. All six broadcast together.
     confidence : float or sequence of float, default 0.95
         Level(s) as fractions or percentages.
 
@@ -122,15 +127,17 @@ def mean_change_test(mean1: npt.ArrayLike, sd1: npt.ArrayLike, n1: npt.ArrayLike
     Welch's t-test, Wikipedia, example 1: two samples of 15 (means 20.82 and 22.99,
     standard deviations 2.80 and 1.95) give |t| = 2.46, df = 25.0, p = 0.021:
 
-    >>> r = mean_change_test(20.82, 2.8049, 15, 22.9867, 1.9526, 15)
-    >>> round(float(r.statistic), 2), round(float(r.df), 1), round(float(r.pvalue), 3)
+    >>> r = mean_change_test(current=22.9867, current_sd=1.9526, current_n=15,
+    ...                      previous=20.82, previous_sd=2.8049, previous_n=15)
+    >>> round(r.statistic, 2), round(r.df, 1), round(r.pvalue, 3)
     (2.46, 25.0, 0.021)
     """
     from scipy import special
     levels = confidence_levels(confidence)
     stacked = not np.isscalar(confidence)
-    m1, s1, k1, m2, s2, k2 = broadcast(mean1=mean1, sd1=sd1, n1=n1, mean2=mean2, sd2=sd2,
-                                       n2=n2)
+    m1, s1, k1, m2, s2, k2 = broadcast(previous=previous, previous_sd=previous_sd,
+                                       previous_n=previous_n, current=current,
+                                       current_sd=current_sd, current_n=current_n)
     reasons = input_reasons(m1, s1, k1, m2, s2, k2)
     with np.errstate(invalid="ignore"):
         for s, k in ((s1, k1), (s2, k2)):
@@ -138,7 +145,7 @@ def mean_change_test(mean1: npt.ArrayLike, sd1: npt.ArrayLike, n1: npt.ArrayLike
             set_reason(reasons, ok & ((s < 0) | (k < 0)), Reason.NEGATIVE)
             set_reason(reasons, ok & (k >= 0) & (k < 2), Reason.TOO_FEW)
     bad = invalid(reasons)
-    warn_invalid(reasons, "mean_change_test")
+    warn_invalid(reasons, "mean_change_test", stacklevel=4)
     if bad.any():
         m1, m2 = np.where(bad, 0.0, m1), np.where(bad, 0.0, m2)
         s1, s2 = np.where(bad, 1.0, s1), np.where(bad, 1.0, s2)

@@ -32,6 +32,7 @@ from perfcore.calc._common import (
     input_reasons,
     positive_option,
     ratio_reasons,
+    scalar_fields,
     set_reason,
     warn_invalid,
 )
@@ -40,7 +41,7 @@ from perfcore.errors import ShapeError, UnknownCodeError, near_matches
 __all__ = ["SeverityScore", "crime_severity_score"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=scalar_fields)
 class SeverityScore:
     """Result of :func:`crime_severity_score`.
 

@@ -236,10 +236,10 @@ def _direction(head: Headline, measures: Sequence[Measure], method: str,
     cur, prev = head.current[:, pick], head.previous[:, pick]
     test = _pick(head.test, pick)
     if method == "significance":
-        dot = direction_of_travel(cur, prev, polarity=signs, method="significance",
+        dot = direction_of_travel(current=cur, previous=prev, polarity=signs, method="significance",
                                   significant=np.where(test.tested, test.significant, True))
     else:
-        dot = direction_of_travel(cur, prev, polarity=signs, method="sign")
+        dot = direction_of_travel(current=cur, previous=prev, polarity=signs, method="sign")
     assessment = np.asarray(dot.assessment_code, dtype=np.int8)
     # A neutral measure that moved is neither better nor worse: say which way it went.
     moved = (signs == 0) & (assessment == Direction.NOT_ASSESSED) & np.asarray(dot.signal)

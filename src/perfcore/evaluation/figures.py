@@ -175,7 +175,7 @@ def _counts(out: _Arrays, r: Rows, v: MeasureValues, confidence: float) -> None:
     ci = count_ci(x[..., 1], confidence=confidence)
     out.lower[r], out.upper[r] = ci.lower, ci.upper
     out.ci_method[r] = ci.method_code
-    rr = rate_ratio_ci(x[..., 0], x[..., 1], confidence=confidence)
+    rr = rate_ratio_ci(previous=x[..., 0], current=x[..., 1], confidence=confidence)
     out.significant[r] = np.where(rr.reasons != 0, np.nan, rr.significant)
     out.pvalue[r] = rr.pvalue
     out.cmp_value[r], out.cmp_lower[r], out.cmp_upper[r] = rr.ratio, rr.lower, rr.upper
@@ -197,8 +197,8 @@ def _rates(out: _Arrays, r: Rows, v: MeasureValues, measures: Sequence[Measure],
         out.lower[r[sel]], out.upper[r[sel]] = ci.lower, ci.upper
         out.ci_method[r[sel]] = ci.method_code
         ci_reasons[sel] = ci.reasons
-    rr = rate_ratio_ci(x[..., 0], x[..., 1], exposure1=pop[..., 0], exposure2=pop[..., 1],
-                       confidence=confidence)
+    rr = rate_ratio_ci(previous=x[..., 0], current=x[..., 1], previous_exposure=pop[..., 0],
+                       current_exposure=pop[..., 1], confidence=confidence)
     out.significant[r] = np.where(rr.reasons != 0, np.nan, rr.significant)
     out.pvalue[r] = rr.pvalue
     out.cmp_value[r] = v.value[r][..., 1]
@@ -214,7 +214,8 @@ def _proportions(out: _Arrays, r: Rows, v: MeasureValues, confidence: float) -> 
     ci = proportion_ci(x[..., 1], n[..., 1], confidence=confidence)
     out.lower[r], out.upper[r] = ci.lower, ci.upper
     out.ci_method[r] = ci.method_code
-    d = pp_change_ci(x[..., 0], n[..., 0], x[..., 1], n[..., 1], confidence=confidence)
+    d = pp_change_ci(previous=x[..., 0], previous_n=n[..., 0], current=x[..., 1],
+                     current_n=n[..., 1], confidence=confidence)
     out.significant[r] = np.where(d.reasons != 0, np.nan, d.significant)
     out.pvalue[r] = d.pvalue
     out.cmp_value[r], out.cmp_lower[r], out.cmp_upper[r] = (v.value[r][..., 1], ci.lower,
@@ -231,7 +232,8 @@ def _means(out: _Arrays, r: Rows, v: MeasureValues, confidence: float) -> None:
     ci = mean_ci(m[..., 1], sd[..., 1], n[..., 1], confidence=confidence)
     out.lower[r], out.upper[r] = ci.lower, ci.upper
     out.ci_method[r] = ci.method_code
-    d = mean_change_test(m[..., 0], sd[..., 0], n[..., 0], m[..., 1], sd[..., 1], n[..., 1],
+    d = mean_change_test(previous=m[..., 0], previous_sd=sd[..., 0], previous_n=n[..., 0],
+                         current=m[..., 1], current_sd=sd[..., 1], current_n=n[..., 1],
                          confidence=confidence)
     out.significant[r] = np.where(d.reasons != 0, np.nan, d.significant)
     out.pvalue[r] = d.pvalue
@@ -246,10 +248,10 @@ def _change(cur: FloatArray, prev: FloatArray, pp_rows: Rows, pct_rows: Rows,
     absolute = np.full(cur.shape, np.nan)
     reasons = np.zeros(cur.shape, dtype=np.uint16)
     if pct_rows.size:
-        c = pct_change(cur[pct_rows], prev[pct_rows], small_base=small_base)
+        c = pct_change(current=cur[pct_rows], previous=prev[pct_rows], small_base=small_base)
         value[pct_rows], absolute[pct_rows], reasons[pct_rows] = c.value, c.absolute, c.reasons
     if pp_rows.size:
-        c = pp_change(cur[pp_rows], prev[pp_rows])
+        c = pp_change(current=cur[pp_rows], previous=prev[pp_rows])
         value[pp_rows], absolute[pp_rows], reasons[pp_rows] = c.value, c.absolute, c.reasons
     units = ["%"] * cur.shape[0]
     for i in pp_rows.tolist():

@@ -71,15 +71,28 @@ class Explanation:
     inputs: Mapping[str, Any]
     reasons: tuple[str, ...]
     code: str = ""
+    #: The organisation's name ("Gwent"), where the organisation registry knows it.
+    organisation_name: str = ""
+    #: Why there is no figure, where ``value`` is NaN and there is no code ("no MSG
+    #: figure: ..."): ``explain`` says so rather than print ``nan``.
+    missing: str = ""
 
     def __str__(self) -> str:
         # Floats to 12 significant digits: the figures, not their binary noise.
         ins = ", ".join(f"{k} = {f'{v:.12g}' if isinstance(v, float) else v}"
                         for k, v in self.inputs.items())
         why = f" [{', '.join(self.reasons)}]" if self.reasons else ""
-        shown = self.code if self.code else f"{self.value:g}"
-        return (f"{self.measure} / {self.organisation} / {self.figure} = {shown}{why}\n"
-                f"  formula: {self.formula}\n  method: {self.method}\n  inputs: {ins}")
+        org = (f"{self.organisation_name} ({self.organisation})" if self.organisation_name
+               and self.organisation_name != self.organisation else self.organisation)
+        head = f"{self.measure} / {org} / {self.figure}"
+        if self.code:
+            head += f" = {self.code}{why}"
+        elif self.missing:
+            head += f": {self.missing}"
+        else:
+            head += f" = {self.value:.12g}{why}"
+        return (f"{head}\n  formula: {self.formula}\n  method: {self.method}\n"
+                f"  inputs: {ins}")
 
 
 #: Figures :meth:`Evaluation.explain` knows, besides ``"<slot>.<field>"``.
@@ -152,6 +165,12 @@ class Evaluation:
         if organisation not in self.organisations:
             raise UnknownOrganisationError(organisation=organisation, where="the evaluation")
         return self.organisations.index(organisation)
+
+    def organisation_name(self, organisation: str) -> str:
+        """The name of an organisation of the evaluation ("Gwent" for ``"W15000002"``),
+        from the organisation registry; ``""`` for one it does not know."""
+        from perfcore.organisations import default_registry
+        return default_registry().name_of(organisation)
 
     def spc_chart(self, measure: str, organisation: str | None = None) -> XmrResult | None:
         """The XmR chart of one measure's monthly series for one organisation, or None
@@ -328,13 +347,37 @@ def _explain(ev: Evaluation, i: int, j: int, figure: str) -> Explanation:
         inputs.update(_spc_inputs(ev.spc, i))
     if figure.startswith("target_"):
         inputs.update(_target_inputs(ev, i, j))
-    reasons = (ev.change.reasons if figure in ("change", "absolute_change")
-               else ev.reasons)[i, j]
+    reasons = reason_names((ev.change.reasons if figure in ("change", "absolute_change")
+                            else ev.reasons)[i, j])
+    missing = "" if code or value == value else _missing(ev, i, j, figure, reasons)
     return Explanation(measure=m.id, organisation=ev.organisations[j], figure=figure,
                        value=value, code=code, formula=formula, method=method,
                        options={"confidence": ev.options.confidence, "kind": m.kind.value,
                                 "polarity": m.polarity.value},
-                       inputs=inputs, reasons=reason_names(reasons))
+                       inputs=inputs, reasons=reasons,
+                       organisation_name=ev.organisation_name(ev.organisations[j]),
+                       missing=missing)
+
+
+#: What each figure is called when saying there is none.
+_FIGURE_WORDS = {"current": "current value", "previous": "previous value",
+                 "change": "change", "absolute_change": "change", "lower": "interval",
+                 "upper": "interval", "significant": "test of the change",
+                 "pvalue": "test of the change", "target_gap": "target gap"}
+
+
+def _missing(ev: Evaluation, i: int, j: int, figure: str, reasons: tuple[str, ...]) -> str:
+    """Why measure ``i`` has no ``figure`` for organisation ``j``: "no change: ..."."""
+    what = f"no {_FIGURE_WORDS.get(figure, figure)}"
+    if figure == "target_gap" and ev.measures[i].target is None:
+        return f"{what}: the measure has no target"
+    if figure in ("significant", "pvalue") and not ev.test.method[i]:
+        return f"{what}: {_TESTS[''][0]}"
+    if reasons:
+        return f"{what}: {', '.join(r.replace('_', ' ') for r in reasons)}"
+    if np.isnan(ev.current[i, j]) or np.isnan(ev.previous[i, j]):
+        return f"{what}: the data have no value for {ev.period} or {ev.previous_period}"
+    return f"{what}: not computed for a {ev.measures[i].kind.value}"
 
 
 def _target_inputs(ev: Evaluation, i: int, j: int) -> dict[str, Any]:
@@ -377,6 +420,8 @@ def _explain_comparison(ev: Evaluation, i: int, j: int, figure: str,
     raw = getattr(c, field)[i, j]
     code = CODE_FIGURES[field](int(raw)).code if field in CODE_FIGURES else ""
     value = float("nan") if code else float(raw)
+    if field in ("rank", "group_size") and value <= 0:
+        value = float("nan")  # 0: no rank (and no group), not a rank of 0
     pooled = _GROUP_FORMULAS.get(c.method, c.method)
     formula = {
         "value": pooled,
@@ -389,16 +434,50 @@ def _explain_comparison(ev: Evaluation, i: int, j: int, figure: str,
                     "higher/lower, else similar (Fingertips)",
         "assessment": "relation read with the measure's polarity",
     }[field]
-    inputs = dict(inputs, group=c.group[j], group_value=float(c.value[i, j]),
+    group = c.group_of(j)
+    if ComparatorSource(int(c.source[i, j])) is ComparatorSource.PUBLISHED and field in (
+            "value", "previous", "change"):
+        formula = "the figure the publication gives for the group"
+    inputs = dict(inputs, group=c.group[j] if group is None or group.name == c.group[j]
+                  else f"{group.name} ({c.group[j]})", group_value=float(c.value[i, j]),
                   group_source=_source_words(c, i, j))
     if code:
         inputs["label"] = code
+    missing = "" if code or value == value else (
+        f"no {_slot_words(ev, slot, j)} {field if field != 'value' else 'figure'}: "
+        + _comparison_gap(ev, c, i, j, field))
     return Explanation(measure=ev.measures[i].id, organisation=ev.organisations[j],
                        figure=figure, value=value, code=code, formula=formula,
                        method=f"group average: {c.method}",
                        options={"include_self": c.include_self,
                                 "confidence": ev.options.confidence},
-                       inputs=inputs, reasons=reason_names(c.reasons[i, j]))
+                       inputs=inputs, reasons=reason_names(c.reasons[i, j]),
+                       organisation_name=ev.organisation_name(ev.organisations[j]),
+                       missing=missing)
+
+
+def _slot_words(ev: Evaluation, slot: str, j: int) -> str:
+    """A comparator slot as a reader names it: "MSG", "England and Wales"."""
+    return "MSG" if slot == "msg" else ev.organisation_name(slot) or slot
+
+
+def _comparison_gap(ev: Evaluation, c: Comparison, i: int, j: int, field: str) -> str:
+    """Why a comparator has no ``field`` for measure ``i`` and organisation ``j``."""
+    source = ComparatorSource(int(c.source[i, j]))
+    if source is ComparatorSource.PUBLISHED:
+        given = [f for f in ("value", "change") if getattr(c, f)[i, j] == getattr(c, f)[i, j]]
+        also = f" (it gives the {' and '.join(given)})" if given else ""
+        return (f"the group's figures for {ev.period} are published ones, and the "
+                f"publication gives no {field}{also}")
+    if source is ComparatorSource.NOT_AVAILABLE:
+        return (f"the data hold no figures of the group's members for {ev.period}, and none "
+                "is published for the group")
+    names = reason_names(c.reasons[i, j])
+    if names:
+        return ", ".join(r.replace("_", " ") for r in names)
+    if np.isnan(ev.current[i, j]):
+        return f"the organisation has no value for {ev.period}"
+    return f"not computed ({_source_words(c, i, j)})"
 
 
 #: Where a comparator figure came from, as :meth:`Evaluation.explain` says it.
@@ -416,12 +495,14 @@ def _source_words(c: Comparison, i: int, j: int) -> str:
 
 def _tidy_rows(ev: Evaluation) -> list[dict[str, Any]]:
     """One record per measure × organisation × figure (comparator figures as
-    ``"<slot>.<field>"``): the number in ``value`` (NaN for codes), the code in ``code``."""
-    names = [*FIGURES, *(f"{s}.{f}" for s in ev.comparisons for f in COMPARISON_FIGURES)]
+    ``"<slot>.<field>"``): the number in ``value`` (NaN for codes), the code in ``code``,
+    the organisation's name beside its code (``""`` where the registry does not know it)."""
+    figures = [*FIGURES, *(f"{s}.{f}" for s in ev.comparisons for f in COMPARISON_FIGURES)]
     ids = [m.id for m in ev.measures]
     period = str(ev.period)
+    names = {o: ev.organisation_name(o) for o in ev.organisations}
     out: list[dict[str, Any]] = []
-    for figure in names:
+    for figure in figures:
         arr = np.asarray(_figure_array(ev, figure))
         field = figure.partition(".")[2] or figure
         vocabulary = CODE_FIGURES.get(field)
@@ -432,7 +513,7 @@ def _tidy_rows(ev: Evaluation) -> list[dict[str, Any]]:
             codes = [""] * arr.size
             values = arr.astype(float).ravel().tolist()
         cells = ((m, o) for m in ids for o in ev.organisations)
-        out.extend({"measure": m, "organisation": o, "period": period, "figure": figure,
-                    "value": v, "code": c}
+        out.extend({"measure": m, "organisation": o, "organisation_name": names[o],
+                    "period": period, "figure": figure, "value": v, "code": c}
                    for (m, o), v, c in zip(cells, values, np.ravel(codes).tolist(), strict=True))
     return out

@@ -35,6 +35,7 @@ from perfcore.errors import (
     OptionError,
     PeriodError,
     UnknownOrganisationError,
+    advise,
 )
 from perfcore.model import ID_PATTERN
 from perfcore.organisations import OrganisationRegistry, default_registry
@@ -191,7 +192,10 @@ _SIGNATURES = (
 def _looks_like(columns: set[str]) -> str:
     for loader, signature in _SIGNATURES:
         if signature <= columns:
-            return f" (it looks like a file for the {loader!r} loader: pass loader={loader!r})"
+            choose = advise(python=f"pass loader={loader!r}",
+                            plan=f'set loader = "{loader}" in its [[data]] table',
+                            cli=f"give --loader {loader}")
+            return f" (it looks like a file for the {loader!r} loader: {choose})"
     return ""
 
 
@@ -232,7 +236,10 @@ def read_rows(path: str | Path, *, encoding: str = "utf-8-sig") -> list[list[str
     except UnicodeDecodeError as exc:
         raise DataFileError(
             reason=f"it is not {encoding} text ({exc.reason} at byte {exc.start}); if it was "
-            "saved from Excel, pass encoding='cp1252'", path=str(path),
+            "saved from Excel, " + advise(
+                python="pass encoding='cp1252'",
+                plan="""add encoding = "cp1252" to its [[data]] table's options"""),
+            path=str(path),
             encoding=encoding) from exc
     except UnicodeError as exc:  # e.g. utf-16 without a byte-order mark
         raise DataFileError(
@@ -340,8 +347,12 @@ class _Header:
             self.problems.add(
                 f"unknown column{'s' if len(unknown) > 1 else ''} "
                 f"{', '.join(_shown(u) for u in unknown)}{what}; known columns are "
-                f"{', '.join(sorted(allowed))} (pass ignore_columns=[...] to accept extra "
-                "columns, or columns={'Header': 'field'} to rename one)", rows=(1,))
+                f"{', '.join(sorted(allowed))} ("
+                + advise(python="pass ignore_columns=[...] to accept extra columns, or "
+                         "columns={'Header': 'field'} to rename one",
+                         plan="add ignore_columns = [...] to the [[data]] table's options to "
+                         'accept extra columns, or columns = { "Header" = "field" } to rename '
+                         "one") + ")", rows=(1,))
 
 
 def _shown(header: str, limit: int = 40) -> str:
@@ -582,8 +593,10 @@ def resolve_organisations(table: Table, column: str, registry: RegistryOption, *
                 suffix = ""
             if suffix:
                 continue
-        table.problems.at(f"{error} (pass registry=False to keep organisation names as "
-                          "written)", rows_of(codes, k), column=table.name(column))
+        keep = advise(python="pass registry=False to keep organisation names as written",
+                      plan="add registry = false to the [[data]] table's options to keep "
+                      "organisation names as written")
+        table.problems.at(f"{error} ({keep})", rows_of(codes, k), column=table.name(column))
         out.append(None)
     return out, codes
 

@@ -44,7 +44,7 @@ import attrs
 import numpy as np
 
 from perfcore.dataset import Dataset, factorize
-from perfcore.errors import OptionError
+from perfcore.errors import OptionError, advise
 from perfcore.io._table import (
     BoolArray,
     FloatArray,
@@ -309,8 +309,10 @@ def _sum(rows: _Rows, parts: Sequence[_Part], period: str) -> Observations:
         warnings.warn(f"{rows.table.file}: {len(incomplete)} force × financial year(s) lack "
                       f"some quarters and were not summed to the year (first: "
                       f"{organisation_name(rows.forces[first_o] or '')} {rows.years[first_y]}); "
-                      "pass period='quarter' "
-                      "to load the quarters", IncompletePeriodWarning, stacklevel=3)
+                      + advise(python="pass period='quarter'",
+                               plan="""add period = "quarter" to the [[data]] table's """
+                               "options") + " to load the quarters",
+                      IncompletePeriodWarning, stacklevel=3)
     return observations
 
 

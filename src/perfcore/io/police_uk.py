@@ -50,7 +50,7 @@ import numpy as np
 
 from perfcore.data import POLICEUK_OUTCOME_GROUPS
 from perfcore.dataset import Dataset, factorize
-from perfcore.errors import OptionError, UnknownCategoryWarning
+from perfcore.errors import OptionError, UnknownCategoryWarning, advise
 from perfcore.io._table import (
     FloatArray,
     IntArray,
@@ -265,9 +265,13 @@ def _forces(table: Table, organisation: str | None, registry: RegistryOption,
     if "falls_within" in table:
         return resolve_organisations(table, "falls_within", registry,
                                      strip_force_suffix=True)
-    raise OptionError(option="organisation", value=None,
-                      allowed="a force name or code (e.g. organisation='Gwent')",
-                      hint=f"{table.file} is a police.uk file of counts, which names no force")
+    raise OptionError(
+        option="organisation", value=None, allowed="a force name or code",
+        reason=f"{table.file} is a police.uk file of counts, which names no force: say "
+        "which force it is",
+        hint=advise(python="pass organisation='Gwent'",
+                    plan="in the plan's [[data]] table: options = { organisation = "
+                    '"Gwent" }'))
 
 
 def _categories(table: Table, column: str) -> tuple[list[str], IntArray]:

@@ -32,7 +32,7 @@ from perfcore.codes import (
     UntestedReason,
 )
 from perfcore.dataset import PublishedFigure
-from perfcore.errors import UnknownOrganisationError
+from perfcore.errors import UnknownOrganisationError, advise
 from perfcore.evaluation import Evaluation
 from perfcore.i18n import ENGLISH, N_, Fallback, TextTranslator, Translator, parse_languages
 from perfcore.i18n import translator as catalogue
@@ -131,9 +131,13 @@ def _number(x: float) -> float | None:
 
 def _organisation(ev: Evaluation, organisation: str | None) -> int:
     if organisation is None and len(ev.organisations) != 1:
+        names = [ev.organisation_name(o) or o for o in ev.organisations]
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
         raise UnknownOrganisationError(
-            reason="name the organisation to report on: the evaluation covers "
-            f"{len(ev.organisations)}", organisation=None)
+            reason=f"name the organisation to report on: the data cover "
+            f"{len(ev.organisations)} ({shown})", organisation=None,
+            hint=advise(python="organisation='Gwent'", cli="--organisation Gwent",
+                        plan='organisation = "Gwent" in the plan\'s [plan] table'))
     return ev.organisation_index(organisation)
 
 
@@ -258,7 +262,7 @@ class ReportBuilder:
         for o, ms in shown:
             rows = tuple(self.row(m) for m in ms)
             outcomes.append(Outcome(
-                statement=self.tr(o.statement, f"outcome {o.id!r} statement"), rows=rows,
+                id=o.id, statement=self.tr(o.statement, f"outcome {o.id!r} statement"), rows=rows,
                 columns=self.outcome_columns(columns, rows),
                 rolled=self.rolled(scores.outcomes[o.id] if scores and rows else None)))
         return Section(id=p.id, **heads, outcomes=tuple(outcomes),

@@ -19,7 +19,7 @@ import numpy as np
 
 from perfcore.calc import rank_in_group
 from perfcore.codes import MeasureKind
-from perfcore.errors import OptionError, UnknownOrganisationError
+from perfcore.errors import OptionError, UnknownOrganisationError, advise
 from perfcore.evaluation import Evaluation
 from perfcore.i18n import ENGLISH, N_, Fallback, TextTranslator, parse_languages
 from perfcore.labels import rank_text, value_text
@@ -93,8 +93,9 @@ def build_league(evaluation: Evaluation, scores: Scores | None = None, *,
     if len(forces) < 2:
         raise OptionError(option="organisation", value=evaluation.organisations,
                           reason="a league needs the forces' figures",
-                          hint="evaluate every organisation (organisation='all', "
-                               "--organisation all)")
+                          hint="evaluate every organisation: " + advise(
+                              python="organisation='all'", cli="--organisation all",
+                              plan='organisation = "all" in the plan\'s [report] table'))
     mark = default_registry().code(highlight) if highlight else None
     catalogues = catalogues or default_catalogues
     langs = parse_languages(lang)

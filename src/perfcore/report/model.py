@@ -179,13 +179,14 @@ class Rolled:
 
 @attrs.frozen(kw_only=True)
 class Outcome:
-    """An outcome's statement, its roll-up, its rows and the columns its table shows
-    (empty: all the report's columns)."""
+    """An outcome's statement (and the plan's id for it), its roll-up, its rows and the
+    columns its table shows (empty: all the report's columns)."""
 
     statement: str
     rows: tuple[Row, ...]
     rolled: Rolled = attrs.field(factory=Rolled)
     columns: tuple[Column, ...] = ()
+    id: str = ""
 
     @property
     def status(self) -> Status | None:
@@ -256,8 +257,12 @@ class Report:
         return tuple(v.lang for v in self.versions())
 
     def records(self) -> list[dict[str, object]]:
-        """One record per measure × figure shown: ids, codes, values and display text."""
-        return [{"priority": s.id, "outcome": o.statement, "measure": r.measure.id,
+        """One record per measure × figure shown: the organisation (code and name), the
+        priority, the outcome (id and statement), the measure, codes, values and display
+        text."""
+        return [{"organisation": self.organisation, "organisation_name": self.organisation_name,
+                 "priority": s.id, "outcome": o.id, "statement": o.statement,
+                 "measure": r.measure.id,
                  "figure": c.key, "value": c.value, "display": c.text,
                  "code": "" if c.code is None else str(c.code), "method": c.method,
                  "source": c.source,

@@ -61,8 +61,12 @@ class Score:
         """The chain from the figures to the status, for ``perfcore explain --figure
         status``: the scorer, each basis it read in order with what that basis found,
         which one decided, and the reasons."""
-        lines = [f"{self.measure} / {self.organisation} / status = {self.status} "
-                 f"(basis: {self.basis})", f"  scorer: {self.scorer}"]
+        from perfcore.organisations import default_registry
+        name = default_registry().name_of(self.organisation)
+        org = (f"{name} ({self.organisation})" if name and name != self.organisation
+               else self.organisation)
+        lines = [f"{self.measure} / {org} / status = {self.status} (basis: {self.basis})",
+                 f"  scorer: {self.scorer}"]
         order = self.inputs.get("order")
         if order:
             lines.append(f"  order of precedence: {', '.join(order)}; decided by: "
@@ -70,13 +74,19 @@ class Score:
             for name in order:
                 part = dict(self.inputs.get(name, {}))
                 status, basis = part.pop("status", "?"), part.pop("basis", "?")
-                shown = ", ".join(f"{k} = {v}" for k, v in part.items())
+                shown = ", ".join(f"{k} = {_figure(v)}" for k, v in part.items())
                 lines.append(f"  - {name}: {status} ({basis}){': ' + shown if shown else ''}")
         else:
-            shown = ", ".join(f"{k} = {v}" for k, v in self.inputs.items())
+            shown = ", ".join(f"{k} = {_figure(v)}" for k, v in self.inputs.items())
             lines.append(f"  inputs: {shown}")
         lines += [f"  reason: {r}" for r in self.reasons]
         return "\n".join(lines)
+
+
+def _figure(v: Any) -> Any:
+    """A figure as ``explain`` shows it: floats to 12 significant digits (the figure,
+    not its binary noise: -14.8784928917, not -14.878492891659079)."""
+    return f"{v:.12g}" if isinstance(v, (float, np.floating)) else v
 
 
 @attrs.frozen(kw_only=True)
@@ -240,10 +250,11 @@ class Scores:
         return out
 
     def rows(self) -> list[dict[str, Any]]:
-        """One record per measure × organisation: status code, value, scorer and reasons
-        (English)."""
+        """One record per measure × organisation (its code and name): status code, value,
+        scorer and reasons (English)."""
         ev = self.evaluation
-        return [{"measure": m.id, "organisation": org,
+        names = {org: ev.organisation_name(org) for org in ev.organisations}
+        return [{"measure": m.id, "organisation": org, "organisation_name": names[org],
                  "status": Status(int(self.status[i, j])).code,
                  "basis": StatusBasis(int(self.basis[i, j])).code,
                  "value": float(self.value[i, j]), "scorer": self.scorer[i],

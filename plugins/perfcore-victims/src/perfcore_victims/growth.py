@@ -54,7 +54,8 @@ def average_annual_growth(values: npt.ArrayLike, *, method: str = "geometric",
     if method == "geometric":
         # cagr looks only at the ends; a year missing in between also makes it NaN.
         whole = np.all(np.isfinite(v), axis=-1)
-        out = np.where(whole, cagr(v[..., 0], v[..., -1], k).value / 100.0, np.nan)
+        growth = cagr(first=v[..., 0], last=v[..., -1], years=k).value
+        out = np.where(whole, growth / 100.0, np.nan)
     else:
         out = np.mean(annual_growth(v), axis=-1)
     return float(out) if np.ndim(out) == 0 else np.asarray(out, dtype=np.float64)

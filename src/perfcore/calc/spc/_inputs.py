@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from perfcore.calc._common import BoolArray, FloatArray, Int8Array, IntArray
+from perfcore.codes import Polarity
 from perfcore.errors import OptionError, SeriesError
 
 __all__ = [
@@ -33,7 +34,6 @@ MIN_BASELINE: Final = 12
 #: The largest value charted: its moving ranges, their mean and the limits stay far
 #: inside the range of a float (and of the exact sums of perfcore.calc._exact).
 LARGEST: Final = 1e150
-_IMPROVEMENT = {"increase": 1, "decrease": -1, "neutral": 0}
 
 
 def series_name(ids: Sequence[Any] | None, i: int) -> Any:
@@ -175,21 +175,26 @@ def per_series(value: Any, n: int, name: str) -> npt.NDArray[Any]:
 
 
 def improvement_signs(value: Any, n: int) -> Int8Array:
-    """``improvement`` per series as +1 (increase), −1 (decrease) or 0 (neutral)."""
+    """``improvement`` per series as +1 (higher is better), −1 (lower) or 0 (neutral),
+    read with the one polarity vocabulary (:meth:`perfcore.codes.Polarity.parse`:
+    ``"increase"``, ``"higher"``, ``"lower"``, ``"down"``, ``"neutral"`` ...)."""
     if isinstance(value, np.ndarray) and value.dtype.kind == "U" and value.shape == (n,):
         # One name per series (a batch of measures × organisations): compared as arrays
-        # rather than as a Python object each.
+        # rather than as a Python object each, when they are the SPC words.
         inc, dec = value == "increase", value == "decrease"
         if (inc | dec | (value == "neutral")).all():
-            signs: Int8Array = inc.view(np.int8) - dec.view(np.int8)
-            return signs
+            fast: Int8Array = inc.view(np.int8) - dec.view(np.int8)
+            return fast
     arr = per_series(value, n, "improvement")
-    names, inverse = np.unique(arr.astype(str), return_inverse=True)
-    for v in names.tolist():
-        if v not in _IMPROVEMENT:
-            raise OptionError.for_choice("improvement", v, _IMPROVEMENT)
-    codes = np.array([_IMPROVEMENT[v] for v in names.tolist()], dtype=np.int8)
-    out: Int8Array = codes[inverse.reshape(-1)]
+    for v in arr.ravel().tolist():
+        if not isinstance(v, (str, Polarity)):
+            raise OptionError.for_choice("improvement", v, Polarity.spellings())
+    # One parse per distinct spelling: a batch of 100,000 series names a few.
+    shown = [v.value if isinstance(v, Polarity) else v for v in arr.tolist()]
+    names, inverse = np.unique(np.asarray(shown, dtype=str), return_inverse=True)
+    signs = np.array([Polarity.parse(v, option="improvement").sign for v in names.tolist()],
+                     dtype=np.int8)
+    out: Int8Array = signs[inverse.reshape(-1)]
     return out
 
 

@@ -83,7 +83,7 @@ _BLOCK_LEVELS: Final = ("group", "mean", "mr_mean")
 
 
 def xmr_batch(values: Any, *, lengths: Any = None, mask: Any = None,
-              improvement: Any = "increase", target: Any = None, rebase: Any = None,
+              improvement: Any = None, target: Any = None, rebase: Any = None,
               baseline: Any = None, profile: str = "nhsr",
               series_ids: Sequence[Any] | None = None, allow_gaps: bool = False,
               is_rolling_sum: Any = False, force: bool = False,
@@ -100,8 +100,11 @@ def xmr_batch(values: Any, *, lengths: Any = None, mask: Any = None,
     mask : array-like of bool, optional
         True where a row has a point; must be a prefix of each row (use NaN with
         ``allow_gaps`` for gaps inside a series).
-    improvement : {"increase", "decrease", "neutral"} or one per series
-        Which direction is improvement.
+    improvement : str or Polarity, or one per series; default "increase"
+        Which direction is improvement, in the plans' polarity vocabulary:
+        ``"increase"``/``"higher"``/``"up"``, ``"decrease"``/``"lower"``/``"down"``,
+        ``"neutral"`` (see :meth:`perfcore.codes.Polarity.parse`). ``polarity=`` is
+        taken as another name for it.
     target : float or one per series, optional
         Target for the assurance icon (None/NaN: no target).
     rebase : list of position lists (one per series) or bool mask, optional
@@ -136,6 +139,7 @@ def xmr_batch(values: Any, *, lengths: Any = None, mask: Any = None,
     OptionError
         Unknown profile, switch or improvement; a baseline shorter than 12 points.
     """
+    improvement = _improvement(improvement, switches)
     rules = resolve_rules(profile, **switches)
     ids = list(series_ids) if series_ids is not None else None
     y, lens = read_values(values, ids, lengths=lengths, mask=mask)
@@ -163,7 +167,20 @@ def xmr_batch(values: Any, *, lengths: Any = None, mask: Any = None,
         series_ids=tuple(ids) if ids is not None else tuple(range(n)), rules=rules, **out)
 
 
-def xmr(values: Any, *, improvement: str = "increase", target: float | None = None,
+def _improvement(improvement: Any, switches: dict[str, Any]) -> Any:
+    """``improvement``, or ``polarity=`` (its other name, taken out of ``switches``);
+    "increase" when neither is given."""
+    if "polarity" not in switches:
+        return "increase" if improvement is None else improvement
+    polarity = switches.pop("polarity")
+    if improvement is not None:
+        raise OptionError(option="polarity", value=polarity,
+                          reason="give improvement= or polarity= (another name for it), "
+                          "not both")
+    return polarity
+
+
+def xmr(values: Any, *, improvement: Any = None, target: float | None = None,
         rebase: Sequence[int] | None = None, baseline: int | None = None,
         profile: str = "nhsr", series_id: Any = None, allow_gaps: bool = False,
         is_rolling_sum: bool = False, force: bool = False, **switches: Any) -> XmrResult:

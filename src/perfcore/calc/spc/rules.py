@@ -138,6 +138,13 @@ def resolve_rules(profile: str = "nhsr", **switches: Any) -> SpcRules:
     if profile not in PROFILES:
         raise OptionError.for_choice("profile", profile, PROFILES)
     for name, value in switches.items():
+        if name == "rules":
+            raise OptionError(
+                option="rules", value=value,
+                reason="there is no rules= option: choose the rule set with profile= and "
+                "switch single rules by name", allowed=tuple(PROFILES),
+                hint=f"profile= is one of {', '.join(PROFILES)}; the switches are "
+                f"{', '.join(SWITCHES)}")
         if name not in SWITCHES:
             raise OptionError.for_choice("switch", name, SWITCHES)
         if name in _COUNTS:

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from perfcore.errors import advise
+
 __all__ = ["PROJECT_MARKERS", "data_root", "resolve_data_path"]
 
 #: What marks a project's top folder.
@@ -49,10 +51,10 @@ def resolve_data_path(value: str, *, base_dir: Path, root: Path,
     except (OSError, RuntimeError, ValueError) as exc:  # RuntimeError: a symlink loop
         return f"the path cannot be followed: {exc}"
     if not path.is_relative_to(root):
-        why = ("given by --data-root" if chosen else "the plan's project: the nearest "
-               "folder above the plan with a pyproject.toml or .git, else the plan's own "
-               "folder")
+        why = (advise(python="given by data_root=", cli="given by --data-root") if chosen
+               else "the plan's project: the nearest folder above the plan with a "
+               "pyproject.toml or .git, else the plan's own folder")
         return (f"{value!r} is outside {root}, the folder this plan may read data from "
-                f"({why}); move the file into it, or choose the folder with --data-root DIR "
-                "(data_root= in Python)")
+                f"({why}); move the file into it, or choose the folder with "
+                + advise(python="data_root=DIR", cli="--data-root DIR"))
     return path
