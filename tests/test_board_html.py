@@ -139,3 +139,15 @@ def test_reports_fit_a_1280_pixel_window(plan: str, lang: str, tmp_path: Path) -
                     (tmp_path / "shot.html").as_uri()], capture_output=True, timeout=120,
                    check=True)
     assert shot.stat().st_size > 20_000  # a page with tables and charts, not a blank one
+
+
+def test_a_figure_or_n_a_is_never_split_but_a_target_in_words_may_wrap() -> None:
+    # Welsh "n/a" is three words ("dim ar gael"): in a narrow period column it broke over
+    # two lines. Figures, ranks and n/a stay whole; the target's words wrap.
+    from perfcore.report.html import cell_html
+    from perfcore.report.model import Cell
+    assert cell_html(Cell(key="previous", text="dim ar gael")) == (
+        '<span class="nw">dim ar gael</span>')
+    assert cell_html(Cell(key="msg.rank", text="5th of 8")) == '<span class="nw">5th of 8</span>'
+    assert cell_html(Cell(key="target", text="at least £2,300,000 by 2013-14")) == (
+        "at least £2,300,000 by 2013-14")

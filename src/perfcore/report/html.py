@@ -115,7 +115,8 @@ def cell_html(c: Cell) -> str:
     """A cell's HTML: its text and flag marks; a judgement's words with its mark."""
     text = _e(c.text) + "".join(f'<sup class="flag">{FLAG_MARKS[f]}</sup>'
                                 for f in c.flags if f in FLAG_MARKS)
-    if c.key.endswith(".rank") or c.key == "target_gap":
+    if (c.code is None and c.key not in _TEXT_COLUMNS) or c.key.endswith(".rank"):
+        # A figure, a rank or "n/a" ("dim ar gael") is read as one: never split.
         return f'<span class="nw">{text}</span>'
     if c.code is None:
         return text
