@@ -54,6 +54,7 @@ __all__ = [
     "counted",
     "language_choices",
     "parse_languages",
+    "plural",
     "plural_translator",
     "translator",
 ]
@@ -134,8 +135,8 @@ def plural_translator(lang: str = ENGLISH) -> PluralTranslator:
     one each count takes.
 
     >>> ngettext = plural_translator("en")
-    >>> [ngettext("{n} change", "{n} changes", n).format(n=n) for n in (0, 1, 2)]
-    ['0 changes', '1 change', '2 changes']
+    >>> tuple(ngettext("{n} change", "{n} changes", n).format(n=n) for n in (0, 1, 2))
+    ('0 changes', '1 change', '2 changes')
     """
     if lang == ENGLISH:
         return _english_plural
@@ -149,6 +150,12 @@ def _english_plural(singular: str, plural: str, n: int) -> str:
     return singular if n == 1 else plural
 
 
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """The English noun for ``n`` of a thing, without the count: ``"unknown " +
+    plural(len(names), "field")`` (``many`` as for :func:`counted`)."""
+    return _english_plural(one, many or one + "s", n)
+
+
 def counted(n: int, one: str, many: str | None = None) -> str:
     """``"1 change"``, ``"2 changes"``: a count with its English noun, for text that is
     only ever in English (warnings, reprs, error messages). ``many`` defaults to ``one``
@@ -157,7 +164,7 @@ def counted(n: int, one: str, many: str | None = None) -> str:
     >>> counted(1, "measure"), counted(0, "measure"), counted(2, "priority", "priorities")
     ('1 measure', '0 measures', '2 priorities')
     """
-    return f"{n} {_english_plural(one, many or one + 's', n)}"
+    return f"{n} {plural(n, one, many)}"
 
 
 class TextTranslator:
