@@ -140,6 +140,20 @@ def test_welsh_forms_of_the_significance_note() -> None:
         7: "Wedi'u profi " + rest.format(n=7)}
 
 
+def test_welsh_point_count_mutates_after_two_three_and_six() -> None:
+    # "pwynt" is masculine: soft mutation after dau (bwynt), aspirate after tri and chwe
+    # (phwynt), the radical otherwise; English has "1 point", "2 points".
+    pair = ("{title}: XmR chart of {n} point.", "{title}: XmR chart of {n} points.")
+    welsh = {n: plural_translator("cy")(*pair, n).format(title="T", n=n)
+             for n in (0, 1, 2, 3, 6, 7)}
+    assert welsh == {0: "T: siart XmR o 0 pwynt.", 1: "T: siart XmR o 1 pwynt.",
+                     2: "T: siart XmR o 2 bwynt.", 3: "T: siart XmR o 3 phwynt.",
+                     6: "T: siart XmR o 6 phwynt.", 7: "T: siart XmR o 7 pwynt."}
+    english = [plural_translator("en")(*pair, n).format(title="T", n=n) for n in (0, 1, 2)]
+    assert english == ["T: XmR chart of 0 points.", "T: XmR chart of 1 point.",
+                       "T: XmR chart of 2 points."]
+
+
 def test_a_compiled_catalogue_picks_each_of_the_six_welsh_forms() -> None:
     mo = tools.compile_mo([_header(), _entry(*SIX)])
     cat = gettext.GNUTranslations(io.BytesIO(mo))

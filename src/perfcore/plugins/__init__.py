@@ -185,7 +185,7 @@ def describe_plugins(reg: Registry | None = None) -> str:
                 cells = [c.ljust(w) for c, w in zip(r, widths, strict=False)] + [r[-1]]
                 lines.append("  " + "  ".join(cells).rstrip())
 
-    section("Domains", [(d.name, d.version or "-", f"{len(d.measures)} measures", d.title)
+    section("Domains", [(d.name, d.version or "-", counted(len(d.measures), "measure"), d.title)
                         for d in reg.domains])
     section("Measures", [(m.id, m.kind.value, m.polarity.value, m.unit or "-", m.name)
                          for m in reg.measures])

@@ -61,7 +61,7 @@ from perfcore.errors import (
     UnknownMeasureError,
     near_matches,
 )
-from perfcore.i18n import plural
+from perfcore.i18n import counted, plural
 from perfcore.model import Measure
 from perfcore.output import format_for
 from perfcore.plugins import hookspecs
@@ -628,7 +628,8 @@ def _qualify_derived(specs: list[DerivedMeasureSpec], domains: list[DomainSpec],
             if len(own) != 1:
                 raise ModelError(
                     reason=f"give its qualified id ('<domain>.{spec.measure}'): the plugin "
-                    f"registers {len(own)} domains ({', '.join(sorted(own)) or 'none'})",
+                    f"registers {counted(len(own), 'domain')} "
+                    f"({', '.join(sorted(own)) or 'none'})",
                     obj=me, field="measure")
             (domain,) = own
         if domain not in own:
