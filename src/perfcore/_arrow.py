@@ -14,6 +14,7 @@ pyarrow (the ``arrow`` extra) is imported only when these functions are called.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator, Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -160,9 +161,14 @@ def is_numeric(kind: pa.DataType) -> bool:
 def float_array(array: pa.Array | pa.ChunkedArray) -> FloatArray:
     """A numeric column as float64, NaN where null."""
     pa = pyarrow()
+    import pyarrow.compute as pc
     if array.type != pa.float64():
         array = array.cast(pa.float64())
-    out: FloatArray = np.asarray(array.to_numpy(zero_copy_only=False), dtype=np.float64)
+    if array.null_count:
+        # Arrow fills the nulls and joins the chunks in one pass (converting each chunk
+        # to numpy and concatenating them wrote every value twice: 2-3x slower).
+        array = pc.fill_null(array, math.nan)
+    out: FloatArray = np.asarray(array.to_numpy(), dtype=np.float64)
     return out
 
 
@@ -205,9 +211,11 @@ class LongColumns:
     def number(self, name: str) -> FloatArray:
         """A numeric column as float64, NaN where null (made on each call)."""
         parts = self.numbers[name]
-        if len(parts) == 1:
-            return float_array(parts[0])
-        return np.concatenate([float_array(p) for p in parts]) if parts else np.zeros(0)
+        if not parts:
+            return np.zeros(0)
+        return float_array(parts[0] if len(parts) == 1 else pyarrow().chunked_array(
+            [c for p in parts for c in (p.chunks if hasattr(p, "chunks") else [p])],
+            type=parts[0].type))
 
     def null_count(self, name: str) -> int:
         """The nulls of a numeric column."""
