@@ -90,7 +90,7 @@ def test_spc_reports_every_bad_value(tmp_path: Path) -> None:
     csv.write_text("month,value\n2020-01,5\n2020-02,x\n2020-03,\n")
     code, _out, err = run("spc", str(csv))
     assert code == 1
-    assert "2 value(s) are not numbers" in err and "row 3: 'x'" in err and "row 4: ''" in err
+    assert "2 values are not numbers" in err and "row 3: 'x'" in err and "row 4: ''" in err
 
 
 def test_unwritable_output_is_a_clear_error(tmp_path: Path) -> None:

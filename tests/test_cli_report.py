@@ -127,7 +127,7 @@ def test_warnings_are_said_plainly_on_stderr(capsys: pytest.CaptureFixture[str])
     assert main(["report", str(GWENT / "seed003-csew-confidence.toml"),
                  "--period", "2019-20"]) == 0
     err = capsys.readouterr().err.splitlines()
-    assert err == ["perfcore report: warning: 8 figure(s) not available for 2019-20 (first: "
+    assert err == ["perfcore report: warning: 8 figures not available for 2019-20 (first: "
                    "measure 'csew_community_understanding', organisation 'Gwent')"]
 
 

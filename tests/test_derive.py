@@ -122,7 +122,7 @@ def test_missing_inputs_are_warned_about_not_dropped() -> None:
                   ("da.crimes", "Gwent", "2019-20", 8436),
                   ("da.arrests", "Gwent", "2018-19", 2495)])
     with pytest.warns(MissingInputsWarning, match=r"'da.arrest_rate' \(plugin 'plugin_\d+'\) "
-                      r"was not derived for 1 organisation × period combination\(s\) .*"
+                      r"was not derived for 1 organisation × period combination where .*"
                       r"first: Gwent 2018-19, lacking da.crimes"):
         out = derive(["da.arrest_rate"], data, _registry(RATE))
     assert out.measures[0].missing_inputs == 1

@@ -62,8 +62,8 @@ def test_dates_are_counted_into_periods(tmp_path: Path, period: str,
 
 def test_left_out_rows_are_reported_with_counts(tmp_path: Path) -> None:
     recs = read_records(_file(tmp_path), dates=["start"], numbers=["days"], text=["person"])
-    with pytest.warns(SkippedRowsWarning, match=r"^absence-spells.csv: 1 row\(s\) left out: "
-                      r"no start date \(row\(s\) 6\)$"):
+    with pytest.warns(SkippedRowsWarning, match=r"^absence-spells.csv: 1 row left out: "
+                      r"no start date \(row 6\)$"):
         recs.skip(np.isnat(recs.dates["start"]), "no start date")
     recs.skip(np.zeros(len(recs), dtype=bool), "nothing")  # no rows, no warning
 

@@ -58,7 +58,7 @@ def test_seed_001_plan_from_mapping() -> None:
     assert plan.measure("all_crime").polarity.sign == -1
     assert plan.priorities[0].assessment_type == "Operational"
     assert repr(plan) == ("Plan(\"Chief Constable's Delivery Plan 2020/21\", 1 priority, "
-                          "2 measure(s))")
+                          "2 measures)")
     assert repr(rate) == ("Measure('all_crime_outcome_rate', 'All crime outcome rate', "
                           "proportion, higher_is_better)")
 
@@ -194,5 +194,5 @@ def test_plan_validation_lists_every_problem_with_its_path() -> None:
     assert text.startswith("6 problems in plan plan.toml:")
     assert "kind='cnt' is not allowed" in text
     assert "asks for a reduction" in text
-    assert "missing required field(s) id" in text
+    assert "missing required field id" in text
     assert all(p.file == "plan.toml" for p in info.value.problems)

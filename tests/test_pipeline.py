@@ -75,15 +75,15 @@ def test_the_period_defaults_to_the_plan_else_the_latest_the_data_cover() -> Non
 
 def test_evaluation_repr_is_short_and_says_what_it_holds(result: pipeline.Run) -> None:
     text = repr(result.evaluation)
-    assert text == ("<Evaluation of \"Chief Constable's Delivery Plan 2020/21\": 2 measure(s) × "
-                    "1 organisation(s) (W15000002); 2020-21 against 2019-20; comparators: "
-                    "msg, K04000001; 0 SPC chart(s)>")
+    assert text == ("<Evaluation of \"Chief Constable's Delivery Plan 2020/21\": 2 measures × "
+                    "1 organisation (W15000002); 2020-21 against 2019-20; comparators: "
+                    "msg, K04000001; 0 SPC charts>")
     assert "array" not in repr(result.scores)
     # Seed 001's data: 2 measures × Gwent × 3 years, 4 published MSG/E&W figures.
     assert repr(perfcore.load_data(perfcore.load_plan(GWENT))) == (
-        "<Dataset of 6 observation(s): 2 measure(s) (all_crime, all_crime_outcome_rate) × "
-        "1 organisation(s) (W15000002) × 3 period(s) (2018-19 to 2020-21); 4 source(s), "
-        "4 published figure(s)>")
+        "<Dataset of 6 observations: 2 measures (all_crime, all_crime_outcome_rate) × "
+        "1 organisation (W15000002) × 3 periods (2018-19 to 2020-21); 4 sources, "
+        "4 published figures>")
 
 
 def test_tidy_frames(result: pipeline.Run) -> None:

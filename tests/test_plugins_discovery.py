@@ -5,6 +5,7 @@ switches, broken plugins, duplicates and the ``python -m perfcore plugins`` list
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import sys
 import textwrap
@@ -278,7 +279,7 @@ def test_plugins_command_lists_everything(install: Install,
     only("lanes")
     assert main(["plugins"]) == 0
     assert capsys.readouterr().out == textwrap.dedent(f"""\
-        perfcore {perfcore.__version__}: 1 plugin(s)
+        perfcore {perfcore.__version__}: 1 plugin
 
         lanes  acme-lanes 1.2.3
           entry point: lanes = fakeplug_acme_lanes_lanes
@@ -315,11 +316,13 @@ def test_plugins_command_reports_a_broken_plugin_when_strict(
 
 
 def test_python_dash_m_perfcore_plugins_runs(tmp_path: Path) -> None:
-    # End to end in a subprocess with autoload off: the command itself works.
+    # End to end in a subprocess with autoload off: the command itself works (from the
+    # sources under test: a PYTHONPATH pointing at a checkout is passed on).
+    path = {"PYTHONPATH": os.environ["PYTHONPATH"]} if "PYTHONPATH" in os.environ else {}
     out = subprocess.run([sys.executable, "-m", "perfcore", "plugins"], capture_output=True,
                          text=True, check=True,
-                         env={"PERFCORE_DISABLE_PLUGIN_AUTOLOAD": "1", "PATH": ""})
-    assert out.stdout.startswith(f"perfcore {perfcore.__version__}: 0 plugin(s)\n")
+                         env={"PERFCORE_DISABLE_PLUGIN_AUTOLOAD": "1", "PATH": "", **path})
+    assert out.stdout.startswith(f"perfcore {perfcore.__version__}: 0 plugins\n")
 
 
 def test_registered_context_restores_the_previous_manager() -> None:

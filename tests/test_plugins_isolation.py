@@ -238,7 +238,7 @@ def test_a_measure_of_a_broken_domain_says_why_it_is_missing(install: Install) -
                                             body="raise RuntimeError('boom')"))
     with pytest.warns(BrokenPluginWarning):
         reg = only("bad")
-    with pytest.raises(KeyError, match=r"broken plugin\(s\) 'bad' were skipped"):
+    with pytest.raises(KeyError, match=r"broken plugin 'bad' was skipped"):
         reg.get_measure("bad.alpha")
 
 
@@ -340,7 +340,7 @@ def test_plugins_command_lists_the_broken_plugin_with_its_reason(
     assert main(["plugins"]) == 1  # a broken plugin is a problem worth an exit code
     out, err = capsys.readouterr()
     assert out.startswith(textwrap.dedent(f"""\
-        perfcore {perfcore.__version__}: 1 plugin(s), 1 broken (skipped)
+        perfcore {perfcore.__version__}: 1 plugin, 1 broken (skipped)
 
         bad  acme-bad 0.3  BROKEN, skipped
           entry point: bad = fakeiso_acme_bad_bad

@@ -19,6 +19,7 @@ from typing import Any, TextIO
 
 from perfcore.codes import Polarity
 from perfcore.errors import PerfcoreError, PerfcoreWarning, PluginCallError, audience
+from perfcore.i18n import counted
 
 __all__ = ["ISSUE_TRACKER", "main"]
 
@@ -416,12 +417,12 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except PlanValidationError as exc:
         for p in exc.problems:
             err.write(_safe(f"{p}\n"))
-        out.write(f"{args.plan}: {_counted(len(exc.problems), 'problem')}\n")
+        out.write(f"{args.plan}: {counted(len(exc.problems), 'problem')}\n")
         return 1
     except DataValidationError as exc:
         for d in exc.problems:
             err.write(_safe(f"{args.plan}: problem: {d}\n"))
-        out.write(f"{args.plan}: {_counted(len(exc.problems), 'problem')} in its data\n")
+        out.write(f"{args.plan}: {counted(len(exc.problems), 'problem')} in its data\n")
         return 1
     except PerfcoreError as exc:
         err.write(_safe(f"{args.plan}: problem: {exc}\n"))
@@ -450,17 +451,12 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     problems = [*found, *((*missing, *targets, *unset) if args.strict else ())]
     n = sum(1 for _ in plan.measures())
     noted = len(missing) + len(targets) + len(unset)
-    notes = "" if args.strict or not noted else f"; {_counted(noted, 'note')}"
-    out.write(f"{args.plan}: {_counted(n, 'measure')} in "
-              f"{_counted(len(plan.priorities), 'priority', 'priorities')}; "
-              f"{_counted(len(dataset), 'observation')}; "
-              f"{_counted(len(problems), 'problem')}{notes}\n")
+    notes = "" if args.strict or not noted else f"; {counted(noted, 'note')}"
+    out.write(f"{args.plan}: {counted(n, 'measure')} in "
+              f"{counted(len(plan.priorities), 'priority', 'priorities')}; "
+              f"{counted(len(dataset), 'observation')}; "
+              f"{counted(len(problems), 'problem')}{notes}\n")
     return 1 if problems else 0
-
-
-def _counted(n: int, one: str, many: str | None = None) -> str:
-    """``"1 problem"``, ``"2 problems"``: a count with its noun."""
-    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 def _unset_period(args: argparse.Namespace, plan_file: Any, dataset: Any) -> list[str]:
@@ -605,7 +601,9 @@ def _spc(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         except (ValueError, IndexError):
             bad.append(f"row {n}: {row[col] if col < len(row) else ''!r}")
     if bad:
-        raise DataError(reason=f"{len(bad)} value(s) are not numbers: " + "; ".join(bad),
+        raise DataError(reason=f"{counted(len(bad), 'value')} "
+                        f"{'is not a number' if len(bad) == 1 else 'are not numbers'}: "
+                        + "; ".join(bad),
                         file=str(args.csv))
     notes = _rebase_notes(args.rebase, labels)
     chart = xmr(values, improvement=args.improvement, target=args.target,

@@ -35,6 +35,7 @@ from perfcore.errors import (
     UnknownPeriodError,
     advise,
 )
+from perfcore.i18n import counted, plural
 from perfcore.organisations import OrganisationRegistry, default_registry, organisation_name
 from perfcore.periods import (
     CalendarYear,
@@ -113,13 +114,14 @@ def _as_float_column(name: str, values: Sequence[Any] | npt.ArrayLike | None,
         if bad:
             shown = ", ".join(repr(v) for _, v in bad[:10])
             more = f" (and {len(bad) - 10} more)" if len(bad) > 10 else ""
-            raise DataError(reason=f"{len(bad)} value(s) are not numbers: {shown}{more}",
+            verb = "is not a number" if len(bad) == 1 else "are not numbers"
+            raise DataError(reason=f"{counted(len(bad), 'value')} {verb}: {shown}{more}",
                             column=name, rows=tuple(i for i, _ in bad))
     if not np.isinf(out).any():
         return out
     infinite = np.flatnonzero(np.isinf(out))
     if infinite.size:
-        raise DataError(reason=f"{infinite.size} infinite value(s)", column=name,
+        raise DataError(reason=counted(infinite.size, "infinite value"), column=name,
                         rows=tuple(infinite.tolist()))
     return out
 
@@ -504,10 +506,12 @@ class Dataset:
         periods = [str(p) for p in self.periods]
         span = (periods[0] if len(periods) == 1 else f"{periods[0]} to {periods[-1]}"
                 if periods else "none")
-        return (f"<Dataset of {len(self)} observation(s): {len(self.measures)} measure(s) "
-                f"({listed(self.measures)}) × {len(self.organisations)} organisation(s) "
-                f"({listed(self.organisations)}) × {len(periods)} period(s) ({span}); "
-                f"{len(self.sources)} source(s), {len(self.published)} published figure(s)>")
+        return (f"<Dataset of {counted(len(self), 'observation')}: "
+                f"{counted(len(self.measures), 'measure')} ({listed(self.measures)}) × "
+                f"{counted(len(self.organisations), 'organisation')} "
+                f"({listed(self.organisations)}) × {counted(len(periods), 'period')} ({span}); "
+                f"{counted(len(self.sources), 'source')}, "
+                f"{counted(len(self.published), 'published figure')}>")
 
     # --- builders ------------------------------------------------------------------------
 
@@ -675,8 +679,9 @@ class Dataset:
         for i, rec in enumerate(records):
             extra = set(rec) - allowed
             if extra:
-                raise DataError(reason=f"unknown field(s) {sorted(extra)}; allowed: "
-                                f"{', '.join(sorted(allowed))}", row=i)
+                raise DataError(reason=f"unknown {plural(len(extra), 'field')} "
+                                f"{sorted(extra)}; allowed: {', '.join(sorted(allowed))}",
+                                row=i)
             for k in ("measure", "organisation", "period"):
                 if k not in rec:
                     raise DataError(reason=f"no {k!r} given", row=i, column=k)
@@ -1273,8 +1278,9 @@ class Dataset:
         (m0, o0), w0 = divmod(first // nw, no), first % nw
         example = (f"{self.measures[m0]} / {organisation_name(self.organisations[o0])} / "
                    f"{windows[w0][0]}")
-        msg = (f"{n_incomplete} measure × organisation × period combination(s) lack some "
-               f"months and were not aggregated (first: {example})")
+        msg = (f"{counted(n_incomplete, 'measure × organisation × period combination')} "
+               f"{'lacks' if n_incomplete == 1 else 'lack'} some months and "
+               f"{'was' if n_incomplete == 1 else 'were'} not aggregated (first: {example})")
         if partial == "error":
             raise DataError(reason=msg, count=n_incomplete)
         warnings.warn(msg, IncompletePeriodWarning, stacklevel=3)
@@ -1339,9 +1345,10 @@ def _column_problems(missing: Sequence[str], unknown: Sequence[str],
                      allowed: Collection[str]) -> str:
     out = []
     if missing:
-        out.append(f"missing column(s) {', '.join(missing)}")
+        out.append(f"missing {plural(len(missing), 'column')} {', '.join(missing)}")
     if unknown:
-        out.append(f"unknown column(s) {', '.join(repr(u) for u in unknown)} (known columns "
+        out.append(f"unknown {plural(len(unknown), 'column')} "
+                   f"{', '.join(repr(u) for u in unknown)} (known columns "
                    f"are {', '.join(sorted(allowed))}; rename with columns={{'name': "
                    "'field'}})")
     return "; ".join(out)

@@ -57,6 +57,7 @@ from perfcore.errors import (
     PluginResultError,
     UnknownMeasureError,
 )
+from perfcore.i18n import counted
 from perfcore.model import Plan
 from perfcore.organisations import organisation_name
 from perfcore.periods import Period
@@ -321,7 +322,8 @@ def _warn_missing(spec: DerivedMeasureSpec, plugin: str, dataset: Dataset,
     o, p = (int(x[0]) for x in np.nonzero(partial))
     lacking = [i for i, h in zip(spec.inputs, has[:, o, p], strict=True) if not h]
     warnings.warn(
-        f"{me} was not derived for {n} organisation × period combination(s) where some of "
+        f"{me} was not derived for {counted(n, 'organisation × period combination')} "
+        "where some of "
         f"its inputs have figures and others do not (first: "
         f"{organisation_name(dataset.organisations[o])} "
         f"{dataset.periods[p]}, lacking {', '.join(lacking)})", MissingInputsWarning,

@@ -220,11 +220,13 @@ class PerfcoreError(Exception):
         cls = type(self)
         unknown = sorted(set(fields) - set(cls._fields))
         if unknown:
-            raise TypeError(f"{cls.__name__} has no field(s) {', '.join(unknown)}; its "
+            raise TypeError(f"{cls.__name__} has no field{'s' if len(unknown) > 1 else ''} "
+                            f"{', '.join(unknown)}; its "
                             f"fields are: {', '.join(cls._fields) or 'none'}")
         missing = [n for n, d in cls._fields.items() if d is _REQUIRED and n not in fields]
         if missing:
-            raise TypeError(f"{cls.__name__} needs the field(s) {', '.join(missing)}")
+            raise TypeError(f"{cls.__name__} needs the field{'s' if len(missing) > 1 else ''} "
+                            f"{', '.join(missing)}")
         for name, default in cls._fields.items():
             setattr(self, name, fields.get(name, default))
         # Advice is worded for where the input came from when the error was raised,

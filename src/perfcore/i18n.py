@@ -6,6 +6,13 @@ identity; other languages load a gettext catalogue from ``perfcore/locale/<lang>
 perfcore.mo``. A language with no catalogue raises :class:`~perfcore.errors.OptionError`
 listing the languages there are, rather than silently printing English.
 
+A message that holds a count has a singular and a plural (``"{n} change"``, ``"{n}
+changes"``): it is translated by :func:`plural_translator`, gettext's ``ngettext``, which
+picks the form the language's ``Plural-Forms`` rule gives for the count (English has two
+forms, Welsh six: 0, 1, 2, 3, 6 and any other number). Never write ``"change(s)"``: a
+board paper reads "1 change", "2 changes". Messages only ever shown in English (warnings,
+reprs, error messages) use :func:`counted`.
+
 Words kept in tables (result codes, month names, SPC icon names) are marked with
 :func:`N_` where they are defined, so the extractor (:mod:`perfcore.plugins.i18n_tools`) finds
 them, and translated with ``_()`` where they are shown.
@@ -40,17 +47,23 @@ __all__ = [
     "LANGUAGE_NAMES",
     "N_",
     "Fallback",
+    "PluralTranslator",
     "TextTranslator",
     "Translator",
     "available_languages",
+    "counted",
     "language_choices",
     "parse_languages",
+    "plural",
+    "plural_translator",
     "translator",
 ]
 
 DOMAIN = "perfcore"
 ENGLISH = "en"
 Translator = Callable[[str], str]
+#: ``ngettext(singular, plural, n)``: the form of a counted message for ``n``.
+PluralTranslator = Callable[[str, str, int], str]
 Fallback = Literal["error", "mark"]
 
 #: Each language's name in that language (autonyms are not translated: a reader looks for
@@ -109,6 +122,49 @@ def translator(lang: str = ENGLISH) -> Translator:
 
 def _identity(text: str) -> str:
     return text
+
+
+@functools.cache
+def plural_translator(lang: str = ENGLISH) -> PluralTranslator:
+    """The ``ngettext`` of ``lang``: ``ngettext("{n} change", "{n} changes", n)`` gives
+    the form for ``n`` (the caller then fills in ``{n}``).
+
+    Both English texts are in the source, so the extractor puts the pair in the
+    catalogue as one plural entry (``msgid``/``msgid_plural``/``msgstr[0..]``); the
+    catalogue's ``Plural-Forms`` header says how many forms the language has and which
+    one each count takes.
+
+    >>> ngettext = plural_translator("en")
+    >>> tuple(ngettext("{n} change", "{n} changes", n).format(n=n) for n in (0, 1, 2))
+    ('0 changes', '1 change', '2 changes')
+    """
+    if lang == ENGLISH:
+        return _english_plural
+    if lang not in available_languages():
+        raise OptionError.for_choice("lang", lang, available_languages())
+    return gettext.translation(DOMAIN, localedir=_locale_dir(), languages=[lang]).ngettext
+
+
+def _english_plural(singular: str, plural: str, n: int) -> str:
+    # English's Plural-Forms rule, nplurals=2; plural=(n != 1): "0 changes", "1 change".
+    return singular if n == 1 else plural
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """The English noun for ``n`` of a thing, without the count: ``"unknown " +
+    plural(len(names), "field")`` (``many`` as for :func:`counted`)."""
+    return _english_plural(one, many or one + "s", n)
+
+
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """``"1 change"``, ``"2 changes"``: a count with its English noun, for text that is
+    only ever in English (warnings, reprs, error messages). ``many`` defaults to ``one``
+    with an "s" (give it for "priority"/"priorities", "person"/"people").
+
+    >>> counted(1, "measure"), counted(0, "measure"), counted(2, "priority", "priorities")
+    ('1 measure', '0 measures', '2 priorities')
+    """
+    return f"{n} {plural(n, one, many)}"
 
 
 class TextTranslator:

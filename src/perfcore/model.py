@@ -30,6 +30,7 @@ from perfcore.errors import (
     UnknownMeasureError,
     did_you_mean,
 )
+from perfcore.i18n import counted, plural
 from perfcore.periods import Month, Period, parse_period
 
 __all__ = [
@@ -338,7 +339,8 @@ class Rebase:
                              obj="rebase", field="")
         unknown = sorted(set(value) - {"month", "note"})
         if unknown:
-            raise ModelError(reason=f"unknown field(s) {unknown}; allowed: month, note",
+            raise ModelError(reason=f"unknown {plural(len(unknown), 'field')} {unknown}; "
+                             "allowed: month, note",
                              obj="rebase", field=unknown[0])
         if "month" not in value:
             raise ModelError(reason="the month is required (the first month of the new "
@@ -414,8 +416,8 @@ class SpcSettings:
         allowed = [a.name for a in attrs.fields(cls)]
         unknown = sorted(set(data) - set(allowed))
         if unknown:
-            raise ModelError(reason=f"unknown field(s) {unknown}; allowed: "
-                             f"{', '.join(allowed)}", obj="spc", field=unknown[0])
+            raise ModelError(reason=f"unknown {plural(len(unknown), 'field')} {unknown}; "
+                             f"allowed: {', '.join(allowed)}", obj="spc", field=unknown[0])
         return cls(**data)
 
 
@@ -526,12 +528,14 @@ class Measure:
         unknown = set(data) - fields
         ident = data.get("id", "?")
         if unknown:
-            raise ModelError(reason=f"unknown field(s) {sorted(unknown)}; allowed: "
-                             f"{', '.join(sorted(fields))}", obj=f"measure {ident!r}",
+            raise ModelError(reason=f"unknown {plural(len(unknown), 'field')} "
+                             f"{sorted(unknown)}; allowed: {', '.join(sorted(fields))}",
+                             obj=f"measure {ident!r}",
                              field=sorted(unknown)[0])
         missing = [f for f in ("id", "name", "kind", "polarity") if f not in data]
         if missing:
-            raise ModelError(reason=f"missing required field(s) {', '.join(missing)}",
+            raise ModelError(reason=f"missing required {plural(len(missing), 'field')} "
+                             f"{', '.join(missing)}",
                              obj=f"measure {ident!r}", field=missing[0])
         kwargs = dict(data)
         if "target" in kwargs and kwargs["target"] is not None:
@@ -585,7 +589,7 @@ class Outcome:
         _check_unique(self.measures, f"outcome {self.id!r}", "measures")
 
     def __repr__(self) -> str:
-        return f"Outcome({self.id!r}, {len(self.measures)} measure(s))"
+        return f"Outcome({self.id!r}, {counted(len(self.measures), 'measure')})"
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -609,7 +613,8 @@ class Priority:
             yield from outcome.measures
 
     def __repr__(self) -> str:
-        return f"Priority({self.id!r}, {self.title!r}, {len(self.outcomes)} outcome(s))"
+        return (f"Priority({self.id!r}, {self.title!r}, "
+                f"{counted(len(self.outcomes), 'outcome')})")
 
 
 def _check_unique(items: Sequence[Any], owner: str, what: str) -> None:
@@ -746,8 +751,9 @@ class Plan:
 
     def __repr__(self) -> str:
         n_measures = sum(1 for _ in self.measures())
-        return (f"Plan({self.title!r}, {len(self.priorities)} priorit"
-                f"{'y' if len(self.priorities) == 1 else 'ies'}, {n_measures} measure(s))")
+        return (f"Plan({self.title!r}, "
+                f"{counted(len(self.priorities), 'priority', 'priorities')}, "
+                f"{counted(n_measures, 'measure')})")
 
 
 def _list(value: Any, path: str, problems: list[PlanProblem], file: str | None) -> list[Any]:

@@ -289,7 +289,7 @@ def target_problems(plan_file: PlanFile, dataset: Dataset, *,
                     organisation: str | Sequence[str] | None = None) -> tuple[PlanProblem, ...]:
     """The change targets that cannot be measured, each with the plan file, line and path
     of its target, the measure and the period: one with no baseline declared, and one whose
-    baseline period has no figure in the data for the organisation(s) reported (default:
+    baseline period has no figure in the data for each organisation reported (default:
     the plan's; ``"all"``: every organisation of the data). A measure with no observations
     at all is left to the note that says so. Each would leave its target status "not
     available"; ``perfcore validate`` lists them."""

@@ -120,10 +120,10 @@ def test_dvds_loader_counts_cases_into_compliance(tmp_path: Path) -> None:
         data = load_dvds_cases(path, as_of="2023-02-01", ignore_columns=["reference"])
     messages = [str(w.message) for w in caught]
     assert messages == [
-        "dvds-cases-2023.csv: 1 row(s) left out: no request date (an application counts in "
-        "the period of its request) (row(s) 6)",
-        "dvds-cases-2023.csv: 1 row(s) left out: the contact date is before the request "
-        "date (left out of the 10-day contact rate) (row(s) 7)"]
+        "dvds-cases-2023.csv: 1 row left out: no request date (an application counts in "
+        "the period of its request) (row 6)",
+        "dvds-cases-2023.csv: 1 row left out: the contact date is before the request "
+        "date (left out of the 10-day contact rate) (row 7)"]
     recs = {(r["measure"], r["organisation"], r["period"]): r for r in data.to_records()}
     # As the hand-worked example: contact 1 of 4 met; disclosure 2 of 4, 1 pending.
     contact = recs[(CONTACT, "W15000002", "2022-23")]
@@ -131,7 +131,7 @@ def test_dvds_loader_counts_cases_into_compliance(tmp_path: Path) -> None:
     disclosure = recs[(DISCLOSURE, "W15000002", "2022-23")]
     assert (disclosure["numerator"], disclosure["denominator"]) == (2, 4)
     assert disclosure["source"] == (
-        "dvds-cases-2023.csv: 5 DVDS application(s); disclosure within 28 days: 2 met, "
+        "dvds-cases-2023.csv: 5 DVDS applications; disclosure within 28 days: 2 met, "
         "2 late, 1 pending as of 2023-02-01")
     assert contact["source"].endswith("0 pending as of 2023-02-01, 1 dated before the "
                                       "request")
@@ -147,7 +147,7 @@ def test_dvds_loader_by_quarter_and_pending_periods(tmp_path: Path) -> None:
         Gwent,2023-04-03,2023-04-04,
         """))
     with pytest.warns(SkippedRowsWarning, match=r"pending: no application .* 28-day "
-                      r"disclosure deadline by 2023-04-10, .* \(row\(s\) 3\)"):
+                      r"disclosure deadline by 2023-04-10, .* \(row 3\)"):
         data = load_dvds_cases(path, as_of=np.datetime64("2023-04-10"), period="quarter")
     got = {(r["measure"], r["period"]): r["value"] for r in data.to_records()}
     assert got == {(CONTACT, "Q4 2022-23"): 1.0, (DISCLOSURE, "Q4 2022-23"): 1.0,
@@ -184,7 +184,7 @@ day = st.integers(0, 400)
 case = st.tuples(st.booleans(), day, st.one_of(st.none(), st.integers(-3, 40)),
                  st.one_of(st.none(), st.integers(-3, 60)),
                  st.sampled_from(["Gwent", "Dyfed-Powys"]))
-_LEFT_OUT = re.compile(r": (\d+) row\(s\) left out: (.*) \(row\(s\) [\d, and more]+\)$")
+_LEFT_OUT = re.compile(r": (\d+) rows? left out: (.*) \(rows? [\d, and more]+\)$")
 _PENDING = re.compile(r"(\d+) pending as of")
 
 

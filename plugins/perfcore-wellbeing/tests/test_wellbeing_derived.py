@@ -100,10 +100,10 @@ def test_absence_spells_are_counted_per_period(tmp_path: Path) -> None:
     with pytest.warns(SkippedRowsWarning) as caught:
         data = load_absence_spells(_spells(tmp_path), ignore_columns=["reason"])
     assert [str(w.message) for w in caught] == [
-        "absence-spells-2023-24.csv: 1 row(s) left out: no start date (a spell counts in the "
-        "period it starts in) (row(s) 8)",
-        "absence-spells-2023-24.csv: 1 row(s) left out: no person (the Bradford Factor is "
-        "per person) (row(s) 9)"]
+        "absence-spells-2023-24.csv: 1 row left out: no start date (a spell counts in the "
+        "period it starts in) (row 8)",
+        "absence-spells-2023-24.csv: 1 row left out: no person (the Bradford Factor is "
+        "per person) (row 9)"]
     recs = {(r["measure"], r["organisation"], r["period"]): r for r in data.to_records()}
     # Gwent 2023-24: b has 3 spells of 4 days (B = 36), a 1 of 10 (10), c 1 of 0.5, d 1 of
     # 3: nobody reaches 51. Days lost 1 + 10 + 2 + 0.5 + 1 + 3 = 17.5.
@@ -111,7 +111,7 @@ def test_absence_spells_are_counted_per_period(tmp_path: Path) -> None:
     assert recs[(OVER_TRIGGER, "W15000002", "2023-24")]["value"] == 0
     assert recs[(DAYS_LOST, "W15000004", "2023-24")]["value"] == 4
     assert recs[(DAYS_LOST, "W15000002", "2023-24")]["source"] == (
-        "absence-spells-2023-24.csv: 6 absence spell(s) of 4 people starting in the period; "
+        "absence-spells-2023-24.csv: 6 absence spells of 4 people starting in the period; "
         "Bradford Factor S² × D ≥ 51 over those spells")
     # The same factors as bradford_from_spells on Gwent's spells.
     ids, factors = bradford_from_spells(["b", "a", "b", "c", "b", "d"], [1, 10, 2, 0.5, 1, 3])
@@ -166,5 +166,5 @@ def test_spells_to_days_per_fte_and_bradford_share(tmp_path: Path) -> None:
     share = got["wellbeing.bradford_over_trigger"]
     assert (share["value"], share["numerator"], share["denominator"]) == (0.25, 1, 4)
     assert "[wellbeing.staff_over_bradford_trigger: absence-spells.csv: 3 absence " \
-           "spell(s) of 2 people" in share["source"]
+           "spells of 2 people" in share["source"]
     assert np.isfinite(share["value"])

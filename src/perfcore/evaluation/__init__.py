@@ -57,6 +57,7 @@ from perfcore.evaluation.values import (
     gather,
     measure_values,
 )
+from perfcore.i18n import counted
 from perfcore.model import Measure, Plan
 from perfcore.organisations import ComparatorGroup, organisation_name
 from perfcore.periods import Period, parse_period
@@ -265,7 +266,8 @@ def _warn_missing(head: Headline, measures: Sequence[Measure], shown: Sequence[s
     missing = np.isnan(head.current[:, focus]) & ~qualitative
     if missing.any():
         mi, oi = np.nonzero(missing)
-        warnings.warn(f"{int(missing.sum())} figure(s) not available for {period} (first: "
+        warnings.warn(f"{counted(int(missing.sum()), 'figure')} not available for {period} "
+                      "(first: "
                       f"measure {measures[mi[0]].id!r}, organisation "
                       f"{organisation_name(shown[oi[0]])!r})",
                       NotAvailableWarning, stacklevel=3)

@@ -51,6 +51,7 @@ from perfcore.evaluation.records import (
     Targets,
     Trend,
 )
+from perfcore.i18n import counted
 from perfcore.model import Measure, Plan
 from perfcore.periods import Period
 
@@ -207,9 +208,10 @@ class Evaluation:
         shown = ", ".join(orgs[:3]) + (f" and {len(orgs) - 3} more" if len(orgs) > 3 else "")
         slots = ", ".join(self.comparisons) or "none"
         charted = int(self.spc.charted.sum())
-        return (f"<Evaluation of {self.plan.title!r}: {len(self.measures)} measure(s) × "
-                f"{len(orgs)} organisation(s) ({shown}); {self.period} against "
-                f"{self.previous_period}; comparators: {slots}; {charted} SPC chart(s)>")
+        return (f"<Evaluation of {self.plan.title!r}: {counted(len(self.measures), 'measure')}"
+                f" × {counted(len(orgs), 'organisation')} ({shown}); {self.period} against "
+                f"{self.previous_period}; comparators: {slots}; "
+                f"{counted(charted, 'SPC chart')}>")
 
     def rows(self) -> list[dict[str, Any]]:
         """The evaluation as tidy records: one per measure × organisation × figure, with

@@ -26,6 +26,7 @@ from perfcore.calc import FloatArray
 from perfcore.codes import MeasureKind
 from perfcore.dataset import FIELDS, Dataset, PublishedFigure, written
 from perfcore.errors import DataError, InvalidValueError, PerfcoreWarning
+from perfcore.i18n import plural
 from perfcore.model import Measure
 from perfcore.organisations import organisation_name
 from perfcore.periods import Period
@@ -98,8 +99,9 @@ def gather(dataset: Dataset, measures: Sequence[Measure], periods: Sequence[Peri
     missing = [m.id for m in measures if m.id not in in_data and m.id not in published
                and m.kind is not MeasureKind.QUALITATIVE]
     if missing and warn:
-        warnings.warn(f"no data at all for measure(s) {missing}: their figures are not "
-                      "available", NotAvailableWarning, stacklevel=3)
+        its = "its figures are" if len(missing) == 1 else "their figures are"
+        warnings.warn(f"no data at all for {plural(len(missing), 'measure')} {missing}: {its} "
+                      "not available", NotAvailableWarning, stacklevel=3)
     percent = out.pop("percent", None)
     return Observations(**out, percent=None if percent is None else percent == 1.0,
                         dataset=dataset)

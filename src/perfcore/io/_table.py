@@ -825,12 +825,13 @@ def _in_use(keys: Sequence[Any], codes: IntArray) -> tuple[list[Any], IntArray]:
 def check_mapped_labels(mapping: Mapping[str, str], labels: Collection[str], *, what: str,
                         file: str, allowed: Sequence[str]) -> None:
     """Raise :class:`~perfcore.errors.OptionError` if a loader's ``measures`` option
-    (keyed by :func:`label_key`) maps a label not among the file's ``labels``."""
+    (keyed by :func:`label_key`) maps a label not among the file's ``labels``; ``what``
+    names those labels ("offence groups")."""
     unknown = [lab for lab in mapping if lab not in labels]
     if unknown:
         raise OptionError(
             reason=f"maps {', '.join(repr(u) for u in unknown)}, which "
-            f"{'is' if len(unknown) == 1 else 'are'} not {what} in {file}",
+            f"{'is' if len(unknown) == 1 else 'are'} not among the {what} in {file}",
             option="measures", value={u: mapping[u] for u in unknown}, allowed=tuple(allowed))
 
 

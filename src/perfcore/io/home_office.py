@@ -45,6 +45,7 @@ import numpy as np
 
 from perfcore.dataset import Dataset, factorize
 from perfcore.errors import OptionError, advise
+from perfcore.i18n import counted
 from perfcore.io._table import (
     BoolArray,
     FloatArray,
@@ -139,7 +140,7 @@ def load_home_office_prc(path: str | Path, *, by: str | Sequence[str] = "total",
     levels, mapping = _options(by, measures, period, total_measure)
     rows = _read(path, registry, encoding)
     parts, seen_labels = _measure_parts(rows, levels, mapping, total_measure)
-    check_mapped_labels(mapping, seen_labels, what=f"{' or '.join(levels)} label(s)",
+    check_mapped_labels(mapping, seen_labels, what=f"{' or '.join(levels)} labels",
                         file=rows.table.file, allowed=sorted(seen_labels))
     _warn_not_loaded(rows, parts)
     return _sum(rows, parts, period).dataset(
@@ -306,8 +307,10 @@ def _sum(rows: _Rows, parts: Sequence[_Part], period: str) -> Observations:
 
         from perfcore.dataset import IncompletePeriodWarning
         first_o, first_y = sorted(incomplete)[0]
-        warnings.warn(f"{rows.table.file}: {len(incomplete)} force × financial year(s) lack "
-                      f"some quarters and were not summed to the year (first: "
+        one = len(incomplete) == 1
+        warnings.warn(f"{rows.table.file}: {counted(len(incomplete), 'force × financial year')} "
+                      f"{'lacks' if one else 'lack'} some quarters and "
+                      f"{'was' if one else 'were'} not summed to the year (first: "
                       f"{organisation_name(rows.forces[first_o] or '')} {rows.years[first_y]}); "
                       + advise(python="pass period='quarter'",
                                plan="""add period = "quarter" to the [[data]] table's """

@@ -38,6 +38,7 @@ import numpy as np
 
 from perfcore.dataset import Dataset, factorize
 from perfcore.errors import OptionError
+from perfcore.i18n import counted
 from perfcore.io._table import (
     FloatArray,
     IntArray,
@@ -225,7 +226,8 @@ def _rates(table: Table, measure: list[str], organisation: list[str], period: li
     if not found.all():
         missing = int((~found).sum())
         i = int(np.flatnonzero(~found)[0])
-        warn_skipped(f"{table.file}: {missing} offence count(s) have no population in "
+        warn_skipped(f"{table.file}: {counted(missing, 'offence count')} "
+                     f"{'has' if missing == 1 else 'have'} no population in "
                      f"{p3.file}, so no rate (first: {organisation[i]}, {period[i]}); their "
                      "counts are loaded")
     rows = np.flatnonzero(found)

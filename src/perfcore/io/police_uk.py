@@ -51,6 +51,7 @@ import numpy as np
 from perfcore.data import POLICEUK_OUTCOME_GROUPS
 from perfcore.dataset import Dataset, factorize
 from perfcore.errors import OptionError, UnknownCategoryWarning, advise
+from perfcore.i18n import counted
 from perfcore.io._table import (
     FloatArray,
     IntArray,
@@ -230,7 +231,7 @@ class _Ids:
                               value=tuple(self.mapping), allowed=())
         known = _union(CRIME_TYPES if layout.kind == "street" else OUTCOME_TYPES, cats)
         check_mapped_labels(self.mapping, {label_key(c) for c in known},
-                            what=f"a {layout.category.replace('_', ' ')} label", file=file,
+                            what=f"{layout.category.replace('_', ' ')} labels", file=file,
                             allowed=known)
         total = self.total_of(layout)
         if total in self.mapping.values():
@@ -251,9 +252,10 @@ def _warn_unknown(table: Table, layout: _Layout, cats: list[str], c_codes: IntAr
         return
     import warnings
     what = layout.category.replace("_", " ")
-    listed = ", ".join(f"{c!r} ({n} row{'s' if n != 1 else ''}) as "
+    listed = ", ".join(f"{c!r} ({counted(n, 'row')}) as "
                        f"{ids.category(layout, c)}" for c, n in unknown)
-    warnings.warn(f"{table.file}: {what}(s) police.uk does not list, loaded and counted in "
+    warnings.warn(f"{table.file}: {counted(len(unknown), what)} police.uk does not list, "
+                  "loaded and counted in "
                   f"{ids.total_of(layout)}: {listed}", UnknownCategoryWarning, stacklevel=3)
 
 

@@ -166,10 +166,11 @@ def describe_plugins(reg: Registry | None = None) -> str:
     """The text ``python -m perfcore plugins`` prints: each plugin with what it
     registers, broken ones with the reason they were skipped, then each kind of record."""
     from perfcore import __version__
+    from perfcore.i18n import counted
 
     reg = reg if reg is not None else registry()
     broken = f", {len(reg.broken)} broken (skipped)" if reg.broken else ""
-    lines = [f"perfcore {__version__}: {len(reg.plugins)} plugin(s){broken}"]
+    lines = [f"perfcore {__version__}: {counted(len(reg.plugins), 'plugin')}{broken}"]
     entries: list[tuple[str, list[str]]] = [(p.name, _describe_plugin(p)) for p in reg.plugins]
     entries += [(b.name, _describe_broken(b)) for b in reg.broken]
     for _, text in sorted(entries, key=lambda e: e[0]):
@@ -184,7 +185,7 @@ def describe_plugins(reg: Registry | None = None) -> str:
                 cells = [c.ljust(w) for c, w in zip(r, widths, strict=False)] + [r[-1]]
                 lines.append("  " + "  ".join(cells).rstrip())
 
-    section("Domains", [(d.name, d.version or "-", f"{len(d.measures)} measures", d.title)
+    section("Domains", [(d.name, d.version or "-", counted(len(d.measures), "measure"), d.title)
                         for d in reg.domains])
     section("Measures", [(m.id, m.kind.value, m.polarity.value, m.unit or "-", m.name)
                          for m in reg.measures])

@@ -61,6 +61,7 @@ from perfcore.errors import (
     UnknownMeasureError,
     near_matches,
 )
+from perfcore.i18n import counted, plural
 from perfcore.model import Measure
 from perfcore.output import format_for
 from perfcore.plugins import hookspecs
@@ -240,7 +241,9 @@ class Registry:
         if self.broken:
             names = ", ".join(repr(b.name) for b in self.broken)
             hint = (f"{hint}; " if hint else "") + (
-                f"broken plugin(s) {names} were skipped: `perfcore plugins` says why")
+                f"broken {plural(len(self.broken), 'plugin')} {names} "
+                f"{'was' if len(self.broken) == 1 else 'were'} skipped: `perfcore plugins` "
+                "says why")
         raise UnknownMeasureError(measure=measure_id, where="the installed domains",
                                   suggestions=tuple(near[:3]), hint=hint)
 
@@ -462,7 +465,8 @@ class PerfcorePluginManager(pluggy.PluginManager):
             _norm(ep.dist.metadata["Name"]) for ep in found if ep.dist is not None}
         missing = sorted(self.settings.allow - known)
         if missing:
-            logger.warning("%s names plugin(s) that are not installed: %s", ENV_ALLOW,
+            logger.warning("%s names %s not installed: %s", ENV_ALLOW,
+                           "a plugin that is" if len(missing) == 1 else "plugins that are",
                            ", ".join(missing))
 
     def _skip(self, broken: BrokenPlugin, cause: BaseException | None, *,
@@ -624,7 +628,8 @@ def _qualify_derived(specs: list[DerivedMeasureSpec], domains: list[DomainSpec],
             if len(own) != 1:
                 raise ModelError(
                     reason=f"give its qualified id ('<domain>.{spec.measure}'): the plugin "
-                    f"registers {len(own)} domains ({', '.join(sorted(own)) or 'none'})",
+                    f"registers {counted(len(own), 'domain')} "
+                    f"({', '.join(sorted(own)) or 'none'})",
                     obj=me, field="measure")
             (domain,) = own
         if domain not in own:

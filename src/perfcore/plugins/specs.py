@@ -28,6 +28,7 @@ from typing import Any
 import attrs
 
 from perfcore.errors import DuplicateIdError, ModelError
+from perfcore.i18n import counted
 from perfcore.model import Measure
 from perfcore.plugins.calls import reference
 
@@ -148,7 +149,8 @@ class DomainSpec:
         return dict(self.default_scorers).get(local)
 
     def __repr__(self) -> str:
-        return f"DomainSpec({self.name!r}, {self.title!r}, {len(self.measures)} measure(s))"
+        return (f"DomainSpec({self.name!r}, {self.title!r}, "
+                f"{counted(len(self.measures), 'measure')})")
 
 
 @attrs.frozen(kw_only=True)

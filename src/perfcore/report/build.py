@@ -34,7 +34,16 @@ from perfcore.codes import (
 from perfcore.dataset import PublishedFigure
 from perfcore.errors import UnknownOrganisationError, advise
 from perfcore.evaluation import Evaluation
-from perfcore.i18n import ENGLISH, N_, Fallback, TextTranslator, Translator, parse_languages
+from perfcore.i18n import (
+    ENGLISH,
+    N_,
+    Fallback,
+    PluralTranslator,
+    TextTranslator,
+    Translator,
+    parse_languages,
+    plural_translator,
+)
 from perfcore.i18n import translator as catalogue
 from perfcore.labels import (
     BASIS_WORDS,
@@ -149,6 +158,7 @@ class ReportBuilder:
         self.ev, self.scores, self.j, self.display = ev, scores, j, display
         self.lang, self.tr = lang, tr
         self._: Translator = catalogue(lang)
+        self.ngettext: PluralTranslator = plural_translator(lang)
         self.index = {m.id: i for i, m in enumerate(ev.measures)}
         self.earlier = ev.history.shown
 
@@ -596,8 +606,9 @@ class ReportBuilder:
             return _("{name}: {members}").format(name=name, members=", ".join(members))
         if len(members) > _LISTED_MEMBERS:
             return _("{name} ({n} forces)").format(name=name, n=len(members))
-        return _("{name} ({n} forces: {members})").format(name=name, n=len(members),
-                                                           members=", ".join(members))
+        return self.ngettext("{name} ({n} force: {members})", "{name} ({n} forces: {members})",
+                             len(members)).format(name=name, n=len(members),
+                                                  members=", ".join(members))
 
     def test_notes(self) -> list[str]:
         """Which changes were tested, how, and which were not and why; small bases."""
@@ -607,8 +618,11 @@ class ReportBuilder:
         out = []
         if tested:
             methods = sorted({ev.test.method[i] for i in tested})
-            out.append(_("Tested for significance at {conf:.0%}: {n} change(s) ({methods}); "
-                         "direction of travel by {method}.").format(
+            out.append(self.ngettext(
+                "Tested for significance at {conf:.0%}: {n} change ({methods}); "
+                "direction of travel by {method}.",
+                "Tested for significance at {conf:.0%}: {n} changes ({methods}); "
+                "direction of travel by {method}.", len(tested)).format(
                 conf=ev.options.confidence, n=len(tested),
                 methods=", ".join(_(_TEST_NAMES[m]) for m in methods),
                 method=_(METHOD_NAMES.get(ev.direction.method, ev.direction.method))))

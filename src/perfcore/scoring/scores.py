@@ -24,7 +24,7 @@ from perfcore.errors import (
     did_you_mean,
 )
 from perfcore.evaluation import Evaluation
-from perfcore.i18n import ENGLISH
+from perfcore.i18n import ENGLISH, counted
 from perfcore.plugins.calls import PluginCallable, plugin_fields
 from perfcore.plugins.specs import DomainSpec, ScorerSpec
 from perfcore.scoring.bases import default_slot
@@ -166,8 +166,9 @@ class Scores:
     def __repr__(self) -> str:
         counts = {s.code: int((self.status == s).sum()) for s in Status}
         shown = ", ".join(f"{n} {c}" for c, n in counts.items() if n)
-        return (f"<Scores of {len(self.evaluation.measures)} measure(s) × "
-                f"{len(self.evaluation.organisations)} organisation(s): {shown or 'none'}>")
+        return (f"<Scores of {counted(len(self.evaluation.measures), 'measure')} × "
+                f"{counted(len(self.evaluation.organisations), 'organisation')}: "
+                f"{shown or 'none'}>")
 
     def _ij(self, measure_id: str, organisation: str | None) -> tuple[int, int]:
         ev = self.evaluation

@@ -41,6 +41,7 @@ import numpy.typing as npt
 
 from perfcore.dataset import Dataset
 from perfcore.errors import OptionError
+from perfcore.i18n import counted
 from perfcore.io.records import PeriodKind, Records, read_records
 from perfcore.organisations import OrganisationRegistry
 from perfcore_victims.deadlines import (
@@ -125,7 +126,8 @@ def _observations(recs: Records, cell: IntArray, dated: BoolArray, requests: Int
     keep = np.flatnonzero(known > 0)
     org, per = np.divmod(keep, max(size // max(len(recs.organisations), 1), 1))
     sources = np.array([
-        f"{recs.file}: {requests[c]} DVDS application(s); {what} within {days} days: "
+        f"{recs.file}: {counted(int(requests[c]), 'DVDS application')}; {what} within "
+        f"{days} days: "
         f"{met[c]} met, {late[c]} late, {pending[c]} pending as of {as_of}"
         + (f", {wrong[c]} dated before the request" if wrong[c] else "")
         for c in keep.tolist()], dtype=object)

@@ -36,6 +36,7 @@ import numpy as np
 
 from perfcore.dataset import Dataset, factorize
 from perfcore.errors import DataProblem, DataValidationError, OptionError
+from perfcore.i18n import counted
 from perfcore.io.records import PeriodKind, read_records
 from perfcore.organisations import OrganisationRegistry
 from perfcore_wellbeing.absence import DEFAULT_TRIGGERS, bradford_factor
@@ -89,7 +90,8 @@ def load_absence_spells(path: str | Path, *, period: PeriodKind = "financial_yea
     staff = np.bincount(pair_cell, minlength=n_cells)
     keep = np.flatnonzero(spells > 0)
     org, per = np.divmod(keep, max(len(periods), 1))
-    texts = [f"{recs.file}: {spells[c]} absence spell(s) of {staff[c]} people starting in "
+    texts = [f"{recs.file}: {counted(int(spells[c]), 'absence spell')} of "
+             f"{counted(int(staff[c]), 'person', 'people')} starting in "
              f"the period; Bradford Factor S² × D ≥ {trigger:g} over those spells"
              for c in keep.tolist()]
     k = keep.size

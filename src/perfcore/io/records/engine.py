@@ -50,6 +50,7 @@ from perfcore.errors import (
     OptionError,
     SkippedRowsWarning,
 )
+from perfcore.i18n import counted, plural
 from perfcore.io._table import (
     FloatArray,
     IntArray,
@@ -547,7 +548,8 @@ def write_observations(records: Sequence[str | Path], output: str | Path, *,
     else:
         _write_csv(ds, out)
     kept = "" if measures is None else f" (the plan's {len(ds.measures)} of {produced})"
-    return (f"wrote {out}: {len(ds):,} observations of {len(ds.measures)} measures{kept}, "
+    return (f"wrote {out}: {len(ds):,} {plural(len(ds), 'observation')} of "
+            f"{counted(len(ds.measures), 'measure')}{kept}, "
             f"{ds.sources[0] if ds.sources else ''}")
 
 

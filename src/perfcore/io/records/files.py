@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from perfcore.errors import OptionError, SkippedRowsWarning
+from perfcore.i18n import counted, plural
 from perfcore.io._table import (
     RegistryOption,
     Table,
@@ -104,8 +105,9 @@ class Records:
             return
         shown = ", ".join(str(r) for r in self.rows[idx[:10]].tolist())
         more = f" and {idx.size - 10} more" if idx.size > 10 else ""
-        warnings.warn(f"{self.file}: {idx.size} row(s) left out: {reason} (row(s) {shown}"
-                      f"{more})", SkippedRowsWarning, stacklevel=2)
+        warnings.warn(f"{self.file}: {counted(idx.size, 'row')} left out: {reason} "
+                      f"({plural(idx.size, 'row')} {shown}{more})", SkippedRowsWarning,
+                      stacklevel=2)
 
 
 def _period_of(month: Month, period: PeriodKind) -> Period:

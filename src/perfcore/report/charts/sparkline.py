@@ -13,7 +13,7 @@ import math
 from collections.abc import Sequence
 
 from perfcore.errors import OptionError
-from perfcore.i18n import translator
+from perfcore.i18n import plural_translator, translator
 from perfcore.report.charts.axes import Linear
 from perfcore.report.charts.svg import (
     INK,
@@ -90,7 +90,10 @@ def sparkline_svg(values: Sequence[float | None], *, name: str,
     title = _("{name}: {first} in {first_label} to {last} in {last_label}").format(
         name=name, first=num(vals[first]), first_label=labs[first], last=num(vals[last]),
         last_label=labs[last])
-    desc = _("{n} values; lowest {low} in {low_label}, highest {high} in {high_label}.").format(
+    desc = plural_translator(lang)(
+        "{n} value; lowest {low} in {low_label}, highest {high} in {high_label}.",
+        "{n} values; lowest {low} in {low_label}, highest {high} in {high_label}.",
+        len(idx)).format(
         n=len(idx), low=num(vals[lo_i]), low_label=labs[lo_i], high=num(vals[hi_i]),
         high_label=labs[hi_i])
     scale_w = max(text_width(num(vals[hi_i]), 9), text_width(num(vals[lo_i]), 9)) + 3

@@ -24,7 +24,7 @@ import numpy as np
 
 from perfcore.calc.spc import XmrResult
 from perfcore.errors import OptionError
-from perfcore.i18n import Translator, translator
+from perfcore.i18n import PluralTranslator, Translator, plural_translator, translator
 from perfcore.labels import ASSURANCE_WORDS, POINT_WORDS, VARIATION_WORDS
 from perfcore.report.charts.axes import Linear, Ticks, nice_ticks, spread, thin_indices
 from perfcore.report.charts.icons import assurance_icon, variation_icon
@@ -111,13 +111,16 @@ def _notes(result: XmrResult, rebase_notes: Mapping[int, str] | None, labs: Sequ
 
 
 def _describe(result: XmrResult, title: str, labels: Sequence[str], notes: Mapping[int, str],
-              decimals: int | None, _: Translator) -> str:
+              decimals: int | None, _: Translator, ngettext: PluralTranslator) -> str:
     n_valid = int(result.valid.sum())
     if len(labels):
-        parts = [_("{title}: XmR chart of {n} points from {first} to {last}.").format(
-            title=title, n=n_valid, first=labels[0], last=labels[-1])]
+        parts = [ngettext("{title}: XmR chart of {n} point from {first} to {last}.",
+                          "{title}: XmR chart of {n} points from {first} to {last}.",
+                          n_valid).format(title=title, n=n_valid, first=labels[0],
+                                          last=labels[-1])]
     else:
-        parts = [_("{title}: XmR chart of {n} points.").format(title=title, n=n_valid)]
+        parts = [ngettext("{title}: XmR chart of {n} point.", "{title}: XmR chart of {n} points.",
+                          n_valid).format(title=title, n=n_valid)]
     valid_idx = np.flatnonzero(result.valid)
     if valid_idx.size:
         last = int(valid_idx[-1])
@@ -401,7 +404,8 @@ def render_xmr_svg(result: XmrResult, *, title: str, labels: Sequence[str] | Non
             *_end_labels(f, result, decimals, _), *_icons(result, width, _),
             *legend(items, x=12, y=f.bottom + 30, width=width - 24)[0]]
     return document(body, width=width, height=height, title=title,
-                    desc=_describe(result, title, labs, notes, decimals, _), ident=ident,
+                    desc=_describe(result, title, labs, notes, decimals, _,
+                                   plural_translator(lang)), ident=ident,
                     cls="perfcore-chart spc-chart")
 
 
