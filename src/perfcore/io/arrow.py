@@ -128,7 +128,12 @@ def _read_csv_columns(path: str | Path, positions: Mapping[str, int], width: int
             parse_options=pacsv.ParseOptions(newlines_in_values=_quoted(path)),
             convert_options=pacsv.ConvertOptions(
                 column_types=kinds, include_columns=list(kinds), null_values=NULL_VALUES,
-                strings_can_be_null=False))
+                strings_can_be_null=False),
+            # The C library's allocator, not Arrow's default (jemalloc): measured on a
+            # 10M-row file, 1.6 s against 2.1-2.6 s, and half the system time (jemalloc's
+            # fresh arenas fault in far more pages when another process has just freed
+            # its memory).
+            memory_pool=pa.system_memory_pool())
     except (pa.ArrowException, OSError):
         raise _Unhandled from None
     if table.num_rows == 0:
