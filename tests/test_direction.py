@@ -149,3 +149,25 @@ def test_results_store_codes_and_derive_names() -> None:
                                      TrendMarker.NO_SIGNIFICANT_CHANGE]
     assert TrendMarker.names() == TREND_LABELS
     assert np.dtype(TREND_LABEL).itemsize >= t.label.dtype.itemsize
+
+
+@pytest.mark.parametrize("level", [(0.95, 0.998), [0.95], "x", 0.0, 100.0])
+def test_trend_ci_confidence_is_one_level(level: object) -> None:
+    # Found by the thorough hypothesis profile: a tuple of levels reached the normal
+    # quantile and failed with a bare TypeError. One level is meant; anything else is an
+    # OptionError naming the option.
+    with pytest.raises(OptionError, match="ci_confidence="):
+        trend_test(numerator=[28, 13, 13, 14, 8], denominator=[48, 40, 90, 76, 23],
+                        slopes="weighted_p", ci_confidence=level)  # type: ignore[arg-type]
+    with pytest.raises(OptionError, match="ci_confidence="):
+        direction_of_travel(numerator=[28, 13, 13, 14, 8],
+                            denominator=[48, 40, 90, 76, 23], polarity="higher",
+                            method="trend", ci_confidence=level)  # type: ignore[arg-type]
+
+
+def test_trend_ci_confidence_as_a_percentage_is_the_fraction() -> None:
+    kw = dict(numerator=[28, 13, 13, 14, 8], denominator=[48, 40, 90, 76, 23],
+              slopes="weighted_p")
+    a = trend_test(ci_confidence=99.8, **kw)  # type: ignore[arg-type]
+    b = trend_test(ci_confidence=0.998, **kw)  # type: ignore[arg-type]
+    assert str(a.label) == str(b.label) and float(a.statistic) == float(b.statistic)

@@ -257,6 +257,22 @@ def confidence_levels(confidence: float | Sequence[float]) -> tuple[float, ...]:
     return tuple(out)
 
 
+def confidence_level(confidence: float, option: str = "confidence") -> float:
+    """One confidence level (a fraction or a percentage) as a fraction in (0, 1); a
+    sequence of levels, where one is meant, raises :class:`OptionError`."""
+    if not np.isscalar(confidence):
+        raise OptionError(reason="takes one level", option=option, value=confidence,
+                          allowed="one level in (0, 1) or (0, 100), such as 0.95")
+    try:
+        (level,) = confidence_levels(confidence)
+    except OptionError:
+        raise OptionError(
+            reason="not a level; give a fraction in (0, 1) such as 0.95 or a percentage "
+            "such as 99.8", option=option, value=confidence,
+            allowed="levels in (0, 1) or (0, 100)") from None
+    return level
+
+
 def z_value(confidence: float) -> float:
     """Two-sided standard normal quantile: z = Φ⁻¹(1 − (1 − c)/2). 0.95 → 1.959964."""
     from scipy import special

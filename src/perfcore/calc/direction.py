@@ -32,6 +32,7 @@ from perfcore.calc._common import (
     broadcast,
     broadcast_signs,
     check_choice,
+    confidence_level,
     input_reasons,
     keyword_periods,
     names_of,
@@ -241,6 +242,7 @@ def trend_test(
     """
     check_choice("leave_one_out", leave_one_out, ("direction", "significance", "off"))
     check_choice("slopes", slopes, TREND_SLOPES)
+    ci_confidence = confidence_level(ci_confidence, "ci_confidence")
     if isinstance(points, bool) or not isinstance(points, (int, np.integer)) or points < 2:
         raise OptionError(option="points", value=points, allowed="a whole number, at least 2")
     arrays, reasons = _trend_window(series, numerator, denominator, lower, upper, points)
