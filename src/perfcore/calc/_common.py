@@ -264,7 +264,8 @@ def confidence_level(confidence: float, option: str = "confidence") -> float:
         raise OptionError(reason="takes one level", option=option, value=confidence,
                           allowed="one level in (0, 1) or (0, 100), such as 0.95")
     try:
-        (level,) = confidence_levels(confidence)
+        (level,) = confidence_levels(float(confidence) if isinstance(confidence, (int, float))
+                                     else confidence)
     except OptionError:
         raise OptionError(
             reason="not a level; give a fraction in (0, 1) such as 0.95 or a percentage "
