@@ -475,6 +475,7 @@ def test_funnel_significance(x: Any, n: Any, statistic: str, baseline: Any, adju
 
 @given(arrays(counts), arrays(counts), st.sampled_from(["proportion", "ratio", "x"]),
        st.one_of(st.just(0.1), numbers))
+@example(np.array(1.0), np.array(1e308), "ratio", 0.1)  # z² beyond a float: phi was inf
 def test_overdispersion(x: Any, n: Any, statistic: str, trim: Any) -> None:
     r = call(calc.overdispersion, x, n, statistic=statistic, trim=trim)
     if r is None:
@@ -532,6 +533,11 @@ _OUTCOME_CODES = [t.code for t in _TYPES]
        arrays(counts),
        st.sampled_from(["crimes_recorded_in_period", "outcomes_given_in_period", "x"]),
        st.lists(st.sampled_from([*_OUTCOME_CODES, "0"]), max_size=3))
+# A subnormal denominator: the rate overflowed with a bare RuntimeWarning.
+@example(np.array([0.0, 0.0, 1.0]), ["1", "1", "1"], np.array(5e-324),
+         "outcomes_given_in_period", ["1"])
+@example(np.array([0.0, 0.0, 1.0]), ["1", "1", "1"], np.array(5e-324),
+         "crimes_recorded_in_period", ["1"])
 def test_outcome_rate(counts_: Any, codes: list[Any], crimes: Any, basis: str,
                       positive: list[str]) -> None:
     r = call(calc.outcome_rate, counts_, crimes, codes=codes, basis=basis, types=_TYPES,

@@ -32,7 +32,14 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from perfcore.calc._common import FlagArray, FloatArray, broadcast, ratio_reasons, warn_invalid
+from perfcore.calc._common import (
+    FlagArray,
+    FloatArray,
+    blank_overflow,
+    broadcast,
+    ratio_reasons,
+    warn_invalid,
+)
 from perfcore.errors import OptionError, ShapeError, UnknownCodeError
 
 __all__ = [
@@ -161,8 +168,10 @@ def outcome_rate(
     reasons = ratio_reasons(num, den,
                             proportion=b is OutcomeBasis.CRIMES_RECORDED_IN_PERIOD)
     bad = reasons != 0
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         rate = np.where(bad, np.nan, num / np.where(den == 0, 1, den))
+    # A denominator near the smallest float (5e-324) sends a rate beyond a float.
+    reasons, rate = blank_overflow(reasons, rate)
     warn_invalid(reasons, "outcome_rate")
     return OutcomeRate(rate=rate, numerator=num, denominator=den, basis=b, positive=pos,
                        reasons=reasons)

@@ -567,6 +567,9 @@ def overdispersion(
         zw = np.clip(z, lo, hi)
         n_used = ok.sum(-1)
         phi = np.nansum(zw**2, axis=-1) / n_used
+        # z-scores whose squares pass a float's range (an expected count near 1e308) give
+        # no dispersion ratio, as overflowing sums give no tau² below.
+        phi = np.where(np.isfinite(phi), phi, np.nan)
         w = np.where(ok, 1.0 / s**2, 0.0)
         sw = w.sum(-1)
         tau2 = (n_used * phi - (n_used - 1)) / (sw - (w**2).sum(-1) / sw)
