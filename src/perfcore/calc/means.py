@@ -85,6 +85,27 @@ class MeanChangeResult:
         return flag(self.reasons, reason)
 
 
+def _welch_inputs(*given: npt.ArrayLike) -> tuple[list[FloatArray], FlagArray, BoolArray]:
+    """The six inputs (previous mean, sd, n, then current) broadcast, their reasons, and
+    where they are unusable; unusable elements are replaced by harmless values (mean 0,
+    sd 1, n 2) so the arithmetic raises nothing there (their results are blanked)."""
+    names = ("previous", "previous_sd", "previous_n", "current", "current_sd", "current_n")
+    m1, s1, k1, m2, s2, k2 = broadcast(**dict(zip(names, given, strict=True)))
+    reasons = input_reasons(m1, s1, k1, m2, s2, k2)
+    with np.errstate(invalid="ignore"):
+        for s, k in ((s1, k1), (s2, k2)):
+            ok = np.isfinite(s) & np.isfinite(k)
+            set_reason(reasons, ok & ((s < 0) | (k < 0)), Reason.NEGATIVE)
+            set_reason(reasons, ok & (k >= 0) & (k < 2), Reason.TOO_FEW)
+    bad = invalid(reasons)
+    warn_invalid(reasons, "mean_change_test", stacklevel=5)
+    if bad.any():
+        m1, m2 = np.where(bad, 0.0, m1), np.where(bad, 0.0, m2)
+        s1, s2 = np.where(bad, 1.0, s1), np.where(bad, 1.0, s2)
+        k1, k2 = np.where(bad, 2.0, k1), np.where(bad, 2.0, k2)
+    return [m1, s1, k1, m2, s2, k2], reasons, bad
+
+
 @keyword_periods("previous", "previous_sd", "previous_n", "current", "current_sd", "current_n")
 def mean_change_test(*, current: npt.ArrayLike, current_sd: npt.ArrayLike,
                      current_n: npt.ArrayLike, previous: npt.ArrayLike,
@@ -135,21 +156,8 @@ def mean_change_test(*, current: npt.ArrayLike, current_sd: npt.ArrayLike,
     from scipy import special
     levels = confidence_levels(confidence)
     stacked = not np.isscalar(confidence)
-    m1, s1, k1, m2, s2, k2 = broadcast(previous=previous, previous_sd=previous_sd,
-                                       previous_n=previous_n, current=current,
-                                       current_sd=current_sd, current_n=current_n)
-    reasons = input_reasons(m1, s1, k1, m2, s2, k2)
-    with np.errstate(invalid="ignore"):
-        for s, k in ((s1, k1), (s2, k2)):
-            ok = np.isfinite(s) & np.isfinite(k)
-            set_reason(reasons, ok & ((s < 0) | (k < 0)), Reason.NEGATIVE)
-            set_reason(reasons, ok & (k >= 0) & (k < 2), Reason.TOO_FEW)
-    bad = invalid(reasons)
-    warn_invalid(reasons, "mean_change_test", stacklevel=4)
-    if bad.any():
-        m1, m2 = np.where(bad, 0.0, m1), np.where(bad, 0.0, m2)
-        s1, s2 = np.where(bad, 1.0, s1), np.where(bad, 1.0, s2)
-        k1, k2 = np.where(bad, 2.0, k1), np.where(bad, 2.0, k2)
+    (m1, s1, k1, m2, s2, k2), reasons, bad = _welch_inputs(
+        previous, previous_sd, previous_n, current, current_sd, current_n)
     nan = float("nan")
     lowers: list[FloatArray] = []
     uppers: list[FloatArray] = []
