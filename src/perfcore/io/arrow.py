@@ -33,7 +33,12 @@ import numpy.typing as npt
 
 from perfcore._arrow import Codes, KeyEncoder, LongColumns, dataset_columns, pyarrow, read_long
 from perfcore.dataset import FIELDS, Dataset
-from perfcore.errors import DataFileError, DuplicateObservationError, InvalidValueError
+from perfcore.errors import (
+    DataFileError,
+    DuplicateObservationError,
+    InvalidValueError,
+    OutputError,
+)
 from perfcore.io._table import (
     MISSING,
     FloatArray,
@@ -43,6 +48,7 @@ from perfcore.io._table import (
     Table,
     _Header,
     check_measure_ids,
+    normalise_header,
     parse_numbers,
     parse_periods,
     resolve_organisations,
@@ -100,16 +106,11 @@ def _csv_header(path: str | Path, encoding: str, rename: Mapping[str, str] | Non
     problems = Problems(str(path))
     header = _Header(first, rename, problems)
     header.check(required=KEYS, allowed={*KEYS, *FIELDS, "source"},
-                 ignored={_normal(c) for c in ignore}, extra="error", what="")
+                 ignored={normalise_header(c) for c in ignore}, extra="error", what="")
     if problems or header.unnamed:
         raise _Unhandled
     wanted = {*KEYS, *FIELDS, "source"}
     return {k: p for k, p in header.positions.items() if k in wanted}, len(first)
-
-
-def _normal(name: str) -> str:
-    from perfcore.io._table import normalise_header
-    return normalise_header(name)
 
 
 def _read_csv_columns(path: str | Path, positions: Mapping[str, int], width: int
@@ -187,7 +188,7 @@ def load_parquet(path: str | Path, *, columns: Mapping[str, str] | None = None,
     problems = Problems(str(path))
     header = _Header(names, columns, problems)
     header.check(required=KEYS, allowed={*KEYS, *FIELDS, "source"},
-                 ignored={_normal(c) for c in ignore_columns}, extra="error",
+                 ignored={normalise_header(c) for c in ignore_columns}, extra="error",
                  what=" for the long layout")
     problems.raise_if_any()
     wanted = [names[p] for k, p in header.positions.items() if k in {*KEYS, *FIELDS, "source"}]
@@ -213,7 +214,6 @@ def write_parquet(dataset: Dataset, path: str | Path) -> Path:
     try:
         pq.write_table(pa.table(dataset_columns(dataset)), out)
     except OSError as exc:
-        from perfcore.errors import OutputError
         raise OutputError(path=str(out), reason=str(exc.strerror or exc)) from exc
     return out
 

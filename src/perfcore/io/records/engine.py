@@ -32,6 +32,7 @@ punctuation; ``columns={"Force": "falls_within"}`` renames others. ``Month`` may
 from __future__ import annotations
 
 import contextlib
+import csv
 import warnings
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -40,14 +41,16 @@ from typing import Any, Literal
 
 import numpy as np
 
-from perfcore._arrow import KeyEncoder, float_array
+from perfcore._arrow import KeyEncoder, float_array, pyarrow, record_batches, unambiguous
 from perfcore.dataset import Dataset
 from perfcore.errors import (
     DataError,
+    DataFileError,
     DataProblem,
     DataValidationError,
     MissingDependencyError,
     OptionError,
+    OutputError,
     SkippedRowsWarning,
 )
 from perfcore.i18n import counted, plural
@@ -56,6 +59,7 @@ from perfcore.io._table import (
     IntArray,
     RegistryOption,
     Table,
+    factorize_text,
     normalise_header,
     parse_periods,
     resolve_organisations,
@@ -170,7 +174,6 @@ def _read(con: Any, paths: Sequence[Path]) -> Any:
     kinds = {p.suffix.lower() for p in paths}
     for p in paths:
         if not p.exists():
-            from perfcore.errors import DataFileError
             raise DataFileError(path=str(p), reason="it does not exist")
     files = [str(p) for p in paths]
     if kinds == {".parquet"}:
@@ -332,7 +335,6 @@ def _records_table(records: Any, backend: Any) -> tuple[Any, str, Any]:
 
 
 def _as_arrow(data: Any) -> Any:
-    from perfcore._arrow import pyarrow, record_batches
     schema, batches = record_batches(data)
     return pyarrow().Table.from_batches(list(batches), schema=schema)
 
@@ -419,7 +421,6 @@ def _month(text: str) -> Period:
 
 
 def _distinct(table: Table, column: str) -> tuple[list[str], IntArray]:
-    from perfcore.io._table import factorize_text
     return factorize_text(table[column])
 
 
@@ -574,9 +575,6 @@ def _keep(ds: Dataset, wanted: set[str]) -> Dataset:
 def _write_csv(ds: Dataset, path: Path) -> None:
     """The observations as the ``csv`` loader's long format (a month that would read as a
     financial year is written ``December 2011``)."""
-    import csv
-
-    from perfcore._arrow import unambiguous
     fields = ("value", "numerator", "denominator", "sample_size", "population")
     used = [f for f in fields if not np.isnan(getattr(ds, f)).all()]
     periods = [unambiguous(p) for p in ds.periods]
@@ -592,5 +590,4 @@ def _write_csv(ds: Dataset, path: Path) -> None:
                                  *("" if c[i] != c[i] else repr(float(c[i])) for c in columns),
                                  ds.sources[ds.source_code[i]]])
     except OSError as exc:
-        from perfcore.errors import OutputError
         raise OutputError(path=str(path), reason=str(exc.strerror or exc)) from exc
