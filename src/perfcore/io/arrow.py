@@ -259,7 +259,8 @@ def _dataset(long: LongColumns, written: Mapping[str, str], *, file: str,
     except DuplicateObservationError as exc:
         if not strict:
             raise _Unhandled from None
-        raise _located(exc, file) from None
+        # A Parquet file's rows are positions, from 0: the dataset's rows as they are.
+        raise DuplicateObservationError(**{**exc.fields, "file": file}) from None
     except InvalidValueError as exc:
         # A field breaking the Dataset's rules: the csv loader's parser lists every such
         # cell with its spreadsheet row; a Parquet file's rows are positions, from 0.
@@ -275,13 +276,6 @@ def _read_only(values: dict[str, FloatArray], *codes: Codes) -> dict[str, FloatA
     for arr in arrays:
         arr.flags.writeable = False
     return values
-
-
-def _located(exc: DuplicateObservationError, file: str) -> DuplicateObservationError:
-    i, j = exc.fields.get("rows", (0, 0))
-    key = exc.fields.get("key", ("?", "?", "?"))
-    return DuplicateObservationError(key=key, rows=(i, j), file=file,
-                                     count=exc.fields.get("count", 1))
 
 
 def _done(value: Any) -> Future[Any]:
