@@ -65,7 +65,14 @@ from perfcore.io._table import (
     resolve_organisations,
     slug,
 )
-from perfcore.io.police_uk import ASB, CRIME_TYPES, LAST_OUTCOMES, count_records
+from perfcore.io.police_uk import (
+    ASB,
+    CRIME_TYPES,
+    LAST_OUTCOMES,
+    count_records,
+    force_code,
+    with_unlisted,
+)
 from perfcore.periods import Month, Period, parse_period
 
 __all__ = ["RECORD_LAYOUTS", "aggregate_records", "count_query", "engine_warnings",
@@ -368,7 +375,7 @@ class _Groups:
                 "falls_within", "Falls within",
                 lambda t, c: resolve_organisations(t, c, registry, strip_force_suffix=True))
         else:
-            self.forces = [_force_code(organisation, registry)]
+            self.forces = [force_code(organisation, registry)]
             self.force_code = np.zeros(len(self.n), dtype=np.int64)
         category = _CATEGORY[self.layout]
         self.categories, self.category_code = self._check(
@@ -402,13 +409,6 @@ class _Groups:
         return values, np.asarray(merged, dtype=np.int64)[codes]
 
 
-def _force_code(name: str, registry: RegistryOption) -> str:
-    if registry is False:
-        return name
-    from perfcore.organisations import default_registry
-    return (registry or default_registry()).code(name)
-
-
 def _parse_months(table: Table, column: str) -> tuple[list[Period | None], IntArray]:
     return parse_periods(table, column, parse=_month)
 
@@ -440,9 +440,9 @@ def _shares(groups: _Groups, source: str) -> Dataset:
     """Each crime type's (and all crime's) crimes by last outcome, as proportions."""
     assert groups.outcomes is not None
     outcomes, o_codes = groups.outcomes
-    crimes = _union(CRIME_TYPES, groups.categories)
+    crimes = with_unlisted(CRIME_TYPES, groups.categories)
     crimes = [c for c in crimes if c.lower() != ASB.lower()]
-    known = ["", *(o for o in _union(LAST_OUTCOMES, outcomes) if o)]
+    known = ["", *(o for o in with_unlisted(LAST_OUTCOMES, outcomes) if o)]
     c_at = {c.lower(): i for i, c in enumerate(crimes)}
     o_at = {o.lower(): i for i, o in enumerate(known)}
     c_index = np.array([c_at.get(c.lower(), -1) for c in groups.categories], dtype=np.int64)
@@ -470,11 +470,6 @@ def _shares(groups: _Groups, source: str) -> Dataset:
         periods=groups.months, period_code=np.repeat(cells // nf, n_ids),
         value=value.reshape(-1), numerator=numerator.reshape(-1),
         denominator=denominator.reshape(-1), sources=(source,))
-
-
-def _union(known: Sequence[str], seen: Sequence[str]) -> list[str]:
-    have = {k.lower() for k in known}
-    return [*known, *sorted({s for s in seen if s.lower() not in have})]
 
 
 def _rates(counts: Dataset, population: Any, rate_per: int, registry: RegistryOption,
