@@ -86,13 +86,8 @@ _OUTCOME = "last_outcome_category"
 
 
 def _ibis() -> ModuleType:
-    try:
-        import ibis
-    except ImportError as exc:
-        raise MissingDependencyError(package="ibis-framework", extra="records",
-                                     purpose="aggregating record-level data") from exc
-    module: ModuleType = ibis
-    return module
+    return MissingDependencyError.require("ibis", package="ibis-framework", extra="records",
+                                          purpose="aggregating record-level data")
 
 
 @contextlib.contextmanager
