@@ -61,6 +61,7 @@ from perfcore.io._table import (
     check_counts,
     check_mapped_labels,
     check_unique_rows,
+    chosen_registry,
     factorize_text,
     is_measure_id,
     label_key,
@@ -405,10 +406,8 @@ def _pairs(kind: str, cats: list[str], subs: list[str]) -> list[tuple[str, str]]
 def force_code(name: str, registry: RegistryOption) -> str:
     """The force ``name`` as the loader keeps it: its code in ``registry``, or as written
     with ``registry=False``."""
-    if registry is False:
-        return name
-    from perfcore.organisations import default_registry
-    return (registry or default_registry()).code(name)
+    reg = chosen_registry(registry)
+    return name if reg is None else reg.code(name)
 
 
 def count_records(*, kind: Literal["street", "outcomes"], months: list[Period],

@@ -59,6 +59,7 @@ from perfcore.io._table import (
     IntArray,
     RegistryOption,
     Table,
+    chosen_registry,
     factorize_text,
     normalise_header,
     parse_periods,
@@ -491,8 +492,7 @@ def _rates(counts: Dataset, population: Any, rate_per: int, registry: RegistryOp
 
 def _population(population: Any, registry: RegistryOption) -> Any:
     """``lookup(organisation code, month)`` → population (NaN where none)."""
-    from perfcore.organisations import default_registry
-    reg = None if registry is False else (registry or default_registry())
+    reg = chosen_registry(registry)
 
     def code(name: str) -> str:
         return name if reg is None else reg.code(name)
