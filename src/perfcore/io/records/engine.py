@@ -572,12 +572,14 @@ def _write_csv(ds: Dataset, path: Path) -> None:
         with path.open("w", newline="", encoding="utf-8") as f:
             writer = csv.writer(f)
             writer.writerow(["measure", "organisation", "period", *used, "source"])
-            columns = [getattr(ds, c) for c in used]
-            for i in range(len(ds)):  # aggregated observations: thousands, not millions
-                writer.writerow([ds.measures[ds.measure_code[i]],
-                                 ds.organisations[ds.organisation_code[i]],
-                                 periods[ds.period_code[i]],
-                                 *("" if c[i] != c[i] else repr(float(c[i])) for c in columns),
-                                 ds.sources[ds.source_code[i]]])
+            # Whole columns of text (outcome shares reach hundreds of thousands of rows):
+            # each key looked up by its codes, each number spelt as repr() spells it.
+            keys = [np.asarray(names, dtype=object)[codes] for names, codes in (
+                (ds.measures, ds.measure_code), (ds.organisations, ds.organisation_code),
+                (periods, ds.period_code))]
+            numbers = [np.where(np.isnan(c), "", c.astype(str))
+                       for c in (np.asarray(getattr(ds, f), dtype=np.float64) for f in used)]
+            sources = np.asarray(ds.sources, dtype=object)[ds.source_code]
+            writer.writerows(zip(*keys, *numbers, sources, strict=True))
     except OSError as exc:
         raise OutputError(path=str(path), reason=str(exc.strerror or exc)) from exc
