@@ -41,6 +41,7 @@ __all__ = [
     "check_fractions",
     "confidence_levels",
     "count_reasons",
+    "fill_invalid",
     "flag",
     "input_reasons",
     "invalid",
@@ -157,6 +158,12 @@ def ratio_reasons(x: FloatArray, n: FloatArray, *, proportion: bool = True) -> F
     if proportion:
         set_reason(reasons, fin & (n > 0) & (x > n), Reason.X_GT_N)
     return reasons
+
+
+def fill_invalid(arr: FloatArray, bad: BoolArray, fill: float) -> FloatArray:
+    """``arr`` with invalid elements replaced by a harmless value for the maths (their
+    results are blanked afterwards); ``arr`` itself, uncopied, where none is invalid."""
+    return np.where(bad, fill, arr) if bad.any() else arr
 
 
 def blank_overflow(reasons: npt.ArrayLike, *results: FloatArray,
