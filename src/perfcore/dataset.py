@@ -63,7 +63,6 @@ IntArray = npt.NDArray[np.int32]
 Codes = npt.NDArray[np.integer[Any]]
 
 
-_FLOAT_FIELDS = ("value", "numerator", "denominator", "sample_size", "population", "sd")
 _CODE_FIELDS = ("measure_code", "organisation_code", "period_code")
 
 
@@ -337,7 +336,7 @@ def _sorted_categories(canonical: Sequence[Any], raw: Codes) -> tuple[tuple[Any,
 #: value was written as a percentage, so a period is marked if any of its months was.
 _SUMMED = ("value", "numerator", "denominator", "sample_size", "percent")
 #: The columns aggregate reads: every field (population for its last month) and percent.
-_SUMMED_FROM = (*_FLOAT_FIELDS, "percent")
+_SUMMED_FROM = (*FIELDS, "percent")
 
 
 def _tiled_sums(slot: npt.NDArray[np.int64], closes: npt.NDArray[np.bool_],
@@ -608,7 +607,7 @@ class Dataset:
         fields: dict[str, FloatArray] = {
             f: (np.asarray(v, dtype=np.float64) if checked and v is not None
                 else _as_float_column(f, v, n))
-            for f, v in zip(_FLOAT_FIELDS, columns, strict=True)}
+            for f, v in zip(FIELDS, columns, strict=True)}
         ds = cls(measures=m_cats, organisations=o_cats, periods=p_cats,
                  measure_code=m_code, organisation_code=o_code, period_code=p_code,
                  **fields,
@@ -789,7 +788,7 @@ class Dataset:
         # A field with no value in any dataset stays absent (no memory per row).
         columns = tuple(None if all(_all_nan(getattr(d, f)) for d in datasets)
                         else np.concatenate([getattr(d, f) for d in datasets])
-                        for f in _FLOAT_FIELDS)
+                        for f in FIELDS)
         percent = (None if all(d.percent is None for d in datasets) else np.concatenate(
             [np.zeros(len(d), dtype=bool) if d.percent is None else d.percent
              for d in datasets]))
@@ -1108,7 +1107,7 @@ class Dataset:
         # A field with no value (often sample_size and population) aggregates to NaN
         # everywhere: no sums for it. (A field with values only outside the rows summed
         # sums to NaN in every window with months, as absent fields do.)
-        absent = {f for f in _FLOAT_FIELDS if _all_nan(getattr(self, f))}
+        absent = {f for f in FIELDS if _all_nan(getattr(self, f))}
         if self.percent is None:
             absent.add("percent")
         if to != "rolling12" and is_month.all():
