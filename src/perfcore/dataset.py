@@ -29,6 +29,7 @@ from perfcore.errors import (
     DataError,
     DuplicateObservationError,
     InvalidValueError,
+    OptionError,
     PerfcoreWarning,
     UnknownMeasureError,
     UnknownOrganisationError,
@@ -401,7 +402,6 @@ def _chosen_windows(to: str, windows: Sequence[tuple[Period, int, int]],
     a period of another kind than ``to`` makes raises :class:`OptionError`."""
     if periods is None:
         return list(range(len(windows)))
-    from perfcore.errors import OptionError
     kind = _AGGREGATE_KINDS[to]
     wanted = set()
     for given in [periods] if isinstance(periods, (str, Period)) else periods:
@@ -960,7 +960,6 @@ class Dataset:
         the :attr:`percent` marks as 1.0 (written as a percentage) or 0.0."""
         for field in fields:
             if field not in (*FIELDS, "percent"):
-                from perfcore.errors import OptionError
                 raise OptionError.for_choice("field", field, (*FIELDS, "percent"))
         return self._cubes({f: self._percent_marks() if f == "percent" else getattr(self, f)
                             for f in fields}, measures=measures,
@@ -1297,7 +1296,6 @@ class Dataset:
             "calendar_year": lambda mo: CalendarYear(mo.year),
         }
         if to not in factories:
-            from perfcore.errors import OptionError
             raise OptionError.for_choice("to", to, AGGREGATIONS)
         idx = t0
         while idx <= t1:  # one step per period, not per month
