@@ -117,13 +117,11 @@ def _as_float_column(name: str, values: Sequence[Any] | npt.ArrayLike | None,
             verb = "is not a number" if len(bad) == 1 else "are not numbers"
             raise DataError(reason=f"{counted(len(bad), 'value')} {verb}: {shown}{more}",
                             column=name, rows=tuple(i for i, _ in bad))
-    if not np.isinf(out).any():
+    if not np.isinf(out).any():  # the usual case: no index array made
         return out
     infinite = np.flatnonzero(np.isinf(out))
-    if infinite.size:
-        raise DataError(reason=counted(infinite.size, "infinite value"), column=name,
-                        rows=tuple(infinite.tolist()))
-    return out
+    raise DataError(reason=counted(infinite.size, "infinite value"), column=name,
+                    rows=tuple(infinite.tolist()))
 
 
 def _percent_column(values: npt.ArrayLike | None, n: int) -> npt.NDArray[np.bool_] | None:
@@ -217,7 +215,7 @@ def broken_rules(columns: Mapping[str, FloatArray]
     return out
 
 
-def _encode(values: Sequence[Any], name: str) -> tuple[tuple[Any, ...], IntArray]:
+def _encode(values: Sequence[Any]) -> tuple[tuple[Any, ...], IntArray]:
     distinct, raw = factorize(values)
     return _sorted_categories(distinct, raw)
 
@@ -587,7 +585,7 @@ class Dataset:
         elif isinstance(source, str):
             s_cats, s_code = (source,), np.zeros(n, np.int32)
         else:
-            s_cats, s_code = _encode(list(source), "source")
+            s_cats, s_code = _encode(list(source))
         return cls._assemble(
             keys=(m_cats, m_code, o_cats, o_code, p_cats, p_code), n=n,
             columns=(value, numerator, denominator, sample_size, population, sd),
