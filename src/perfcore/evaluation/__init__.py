@@ -49,7 +49,14 @@ from perfcore.evaluation.records import (
     Trend,
 )
 from perfcore.evaluation.result import Evaluation, Explanation
-from perfcore.evaluation.series import history, history_span, spc_charts, targets, trend_markers
+from perfcore.evaluation.series import (
+    history,
+    history_span,
+    spc_charts,
+    targets,
+    trend_markers,
+    trend_window,
+)
 from perfcore.evaluation.values import (
     MeasureValues,
     NotAvailableWarning,
@@ -171,9 +178,7 @@ def periods_read(period: str | Period, *, previous: str | Period | None = None,
     opts = options if options is not None else EvaluationOptions()
     cur_p = parse_period(period)
     prev_p = parse_period(previous) if previous is not None else cur_p.same_period_last_year()
-    window = [cur_p]
-    for _ in range(opts.trend_points - 1):
-        window.append(window[-1].previous())
+    window = trend_window(cur_p, opts.trend_points)
     baselines = [m.target.baseline for m in (plan.measures() if plan is not None else ())
                  if m.target is not None and m.target.baseline is not None]
     return tuple(sorted({*window, prev_p, *map(parse_period, history_periods), *baselines}))
