@@ -545,41 +545,18 @@ class Dataset:
             raise DataError(reason=f"key columns differ in length: measure {n}, organisation "
                             f"{len(organisation)}, period {len(period)}")
         # Each key column is factorised first and then parsed, resolved or checked once
-        # per distinct value (see factorize), in the order the checks always ran.
+        # per distinct value (see factorize).
         p_distinct, p_raw = factorize(period)
-        parsed: list[Period] = []
-        for k, p in enumerate(p_distinct):
-            try:
-                parsed.append(parse_period(p))
-            except Exception as exc:
-                i = _first_row(p_raw, k)
-                raise DataError(reason=str(exc), row=i, column="period") from exc
         o_distinct, o_raw = factorize(organisation)
-        if registry is not False:
-            reg = registry or default_registry()
-            resolved: list[str] = []
-            for k, o in enumerate(o_distinct):
-                try:
-                    resolved.append(reg.code(o))
-                except UnknownOrganisationError as exc:
-                    i = _first_row(o_raw, k)
-                    raise UnknownOrganisationError(**{
-                        **exc.fields, "row": i,
-                        "hint": _keep_names()}
-                    ) from exc
-            o_distinct = resolved
         try:
             m_distinct, m_raw = factorize(measure)
-        except TypeError:  # an unhashable cell: found and named by the row check below
+        except TypeError:  # an unhashable cell: found and named by the row check
             m_distinct, m_raw = list(measure), np.arange(n, dtype=np.int32)
-        for k, m in enumerate(m_distinct):
-            if not isinstance(m, str) or not m:
-                i = _first_row(m_raw, k)
-                raise DataError(reason=f"must be a non-empty id, not {m!r}", row=i,
-                                column="measure")
-        m_cats, m_code = _sorted_categories(m_distinct, m_raw)
-        o_cats, o_code = _sorted_categories(o_distinct, o_raw)
-        p_cats, p_code = _sorted_categories(parsed, p_raw)
+        ms, os_, ps = _checked_keys(m_distinct, m_raw, o_distinct, o_raw, p_distinct, p_raw,
+                                    registry)
+        m_cats, m_code = _sorted_categories(ms, m_raw)
+        o_cats, o_code = _sorted_categories(os_, o_raw)
+        p_cats, p_code = _sorted_categories(ps, p_raw)
         if not n:
             s_cats, s_code = ("",), np.zeros(0, np.int32)
         elif isinstance(source, str):
@@ -718,8 +695,8 @@ class Dataset:
             raise DataError(reason=f"Arrow data: {_column_problems(missing, unknown, allowed)}")
         m_distinct, o_distinct, p_distinct = (long.keys[k].distinct for k in _KEYS)
         m_raw, o_raw, p_raw = (long.keys[k].codes() for k in _KEYS)
-        keys = _checked_keys(m_distinct, m_raw, o_distinct, o_raw, p_distinct, p_raw,
-                             registry)
+        keys = _checked_keys(m_distinct, m_raw, [str(o) for o in o_distinct], o_raw,
+                             p_distinct, p_raw, registry)
         values = {f: long.number(f) for f in long.numbers}
         values.update({f: _text_numbers(f, t.keys.distinct, t.keys.codes())
                        for f, t in long.text_numbers.items()})
@@ -1354,8 +1331,8 @@ def _checked_keys(m_distinct: list[Any], m_raw: Codes, o_distinct: list[Any], o_
                   registry: OrganisationRegistry | Literal[False] | None,
                   ) -> tuple[list[str], list[str], list[Period]]:
     """Distinct keys checked as :meth:`Dataset.from_columns` checks them (periods
-    parsed, organisations resolved, measures non-empty), each once; a bad one raises
-    naming the first row holding it."""
+    parsed, organisations resolved, measures non-empty), each once, in that order; a bad
+    one raises naming the first row holding it."""
     periods: list[Period] = []
     for k, p in enumerate(p_distinct):
         try:
@@ -1363,7 +1340,7 @@ def _checked_keys(m_distinct: list[Any], m_raw: Codes, o_distinct: list[Any], o_
         except Exception as exc:
             i = _first_row(p_raw, k)
             raise DataError(reason=str(exc), row=i, column="period") from exc
-    orgs = [str(o) for o in o_distinct]
+    orgs = o_distinct
     if registry is not False:
         reg = registry or default_registry()
         resolved: list[str] = []
@@ -1372,9 +1349,8 @@ def _checked_keys(m_distinct: list[Any], m_raw: Codes, o_distinct: list[Any], o_
                 resolved.append(reg.code(o))
             except UnknownOrganisationError as exc:
                 i = _first_row(o_raw, k)
-                raise UnknownOrganisationError(
-                    organisation=o, suggestions=exc.suggestions, row=i,
-                    hint=_keep_names()) from exc
+                raise UnknownOrganisationError(**{**exc.fields, "row": i,
+                                                  "hint": _keep_names()}) from exc
         orgs = resolved
     for k, m in enumerate(m_distinct):
         if not isinstance(m, str) or not m:
