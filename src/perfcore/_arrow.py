@@ -31,9 +31,6 @@ if TYPE_CHECKING:
 FloatArray = npt.NDArray[np.float64]
 Codes = npt.NDArray[np.int32]
 
-#: Key columns of the long format, and its optional text column.
-KEYS = ("measure", "organisation", "period")
-
 
 def pyarrow() -> ModuleType:
     """The pyarrow module, or :class:`~perfcore.errors.MissingDependencyError` saying
