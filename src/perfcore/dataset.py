@@ -698,7 +698,7 @@ class Dataset:
         keys = _checked_keys(m_distinct, m_raw, [str(o) for o in o_distinct], o_raw,
                              p_distinct, p_raw, registry)
         values = {f: long.number(f) for f in long.numbers}
-        values.update({f: _text_numbers(f, t.keys.distinct, t.keys.codes())
+        values.update({f: _text_numbers(f, t.distinct, t.codes())
                        for f, t in long.text_numbers.items()})
         if "source" in long.keys:
             sources = [s.strip() or source for s in map(str, long.keys["source"].distinct)]
