@@ -31,9 +31,6 @@ if TYPE_CHECKING:
 FloatArray = npt.NDArray[np.float64]
 Codes = npt.NDArray[np.int32]
 
-#: Key columns of the long format, and its optional text column.
-KEYS = ("measure", "organisation", "period")
-
 
 def pyarrow() -> ModuleType:
     """The pyarrow module, or :class:`~perfcore.errors.MissingDependencyError` saying
@@ -167,21 +164,11 @@ def float_array(array: pa.Array | pa.ChunkedArray) -> FloatArray:
     return out
 
 
-class TextNumbers:
-    """A numeric column given as text: its distinct cells and each row's code
-    (``keys``), for the caller to parse once per distinct cell."""
-
-    def __init__(self) -> None:
-        self.keys = KeyEncoder()
-
-    def add(self, array: pa.Array | pa.ChunkedArray) -> None:
-        self.keys.add(array)
-
-
 class LongColumns:
     """The columns of long-format Arrow data: ``keys`` (key column → encoder),
     ``numbers`` (numeric column → float arrays, one per batch), ``text_numbers``
-    (numeric columns given as text) and the row count."""
+    (numeric columns given as text: encoded as keys are, so that the caller parses each
+    distinct cell once) and the row count."""
 
     def __init__(self, keys: Iterable[str], numeric: Iterable[str], kinds: Mapping[str, Any]
                  ) -> None:
@@ -191,7 +178,7 @@ class LongColumns:
         # while doing something else.
         self.numbers: dict[str, list[Any]] = {
             f: [] for f in numeric if is_numeric(kinds[f]) or _is_null(kinds[f])}
-        self.text_numbers = {f: TextNumbers() for f in numeric if f not in self.numbers}
+        self.text_numbers = {f: KeyEncoder() for f in numeric if f not in self.numbers}
         self.n = 0
 
     def add(self, batch: Mapping[str, pa.Array | pa.ChunkedArray], n: int) -> None:

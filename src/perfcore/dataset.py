@@ -29,6 +29,7 @@ from perfcore.errors import (
     DataError,
     DuplicateObservationError,
     InvalidValueError,
+    OptionError,
     PerfcoreWarning,
     UnknownMeasureError,
     UnknownOrganisationError,
@@ -63,7 +64,6 @@ IntArray = npt.NDArray[np.int32]
 Codes = npt.NDArray[np.integer[Any]]
 
 
-_FLOAT_FIELDS = ("value", "numerator", "denominator", "sample_size", "population", "sd")
 _CODE_FIELDS = ("measure_code", "organisation_code", "period_code")
 
 
@@ -117,13 +117,11 @@ def _as_float_column(name: str, values: Sequence[Any] | npt.ArrayLike | None,
             verb = "is not a number" if len(bad) == 1 else "are not numbers"
             raise DataError(reason=f"{counted(len(bad), 'value')} {verb}: {shown}{more}",
                             column=name, rows=tuple(i for i, _ in bad))
-    if not np.isinf(out).any():
+    if not np.isinf(out).any():  # the usual case: no index array made
         return out
     infinite = np.flatnonzero(np.isinf(out))
-    if infinite.size:
-        raise DataError(reason=counted(infinite.size, "infinite value"), column=name,
-                        rows=tuple(infinite.tolist()))
-    return out
+    raise DataError(reason=counted(infinite.size, "infinite value"), column=name,
+                    rows=tuple(infinite.tolist()))
 
 
 def _percent_column(values: npt.ArrayLike | None, n: int) -> npt.NDArray[np.bool_] | None:
@@ -217,7 +215,7 @@ def broken_rules(columns: Mapping[str, FloatArray]
     return out
 
 
-def _encode(values: Sequence[Any], name: str) -> tuple[tuple[Any, ...], IntArray]:
+def _encode(values: Sequence[Any]) -> tuple[tuple[Any, ...], IntArray]:
     distinct, raw = factorize(values)
     return _sorted_categories(distinct, raw)
 
@@ -337,7 +335,7 @@ def _sorted_categories(canonical: Sequence[Any], raw: Codes) -> tuple[tuple[Any,
 #: value was written as a percentage, so a period is marked if any of its months was.
 _SUMMED = ("value", "numerator", "denominator", "sample_size", "percent")
 #: The columns aggregate reads: every field (population for its last month) and percent.
-_SUMMED_FROM = (*_FLOAT_FIELDS, "percent")
+_SUMMED_FROM = (*FIELDS, "percent")
 
 
 def _tiled_sums(slot: npt.NDArray[np.int64], closes: npt.NDArray[np.bool_],
@@ -402,7 +400,6 @@ def _chosen_windows(to: str, windows: Sequence[tuple[Period, int, int]],
     a period of another kind than ``to`` makes raises :class:`OptionError`."""
     if periods is None:
         return list(range(len(windows)))
-    from perfcore.errors import OptionError
     kind = _AGGREGATE_KINDS[to]
     wanted = set()
     for given in [periods] if isinstance(periods, (str, Period)) else periods:
@@ -548,47 +545,24 @@ class Dataset:
             raise DataError(reason=f"key columns differ in length: measure {n}, organisation "
                             f"{len(organisation)}, period {len(period)}")
         # Each key column is factorised first and then parsed, resolved or checked once
-        # per distinct value (see factorize), in the order the checks always ran.
+        # per distinct value (see factorize).
         p_distinct, p_raw = factorize(period)
-        parsed: list[Period] = []
-        for k, p in enumerate(p_distinct):
-            try:
-                parsed.append(parse_period(p))
-            except Exception as exc:
-                i = _first_row(p_raw, k)
-                raise DataError(reason=str(exc), row=i, column="period") from exc
         o_distinct, o_raw = factorize(organisation)
-        if registry is not False:
-            reg = registry or default_registry()
-            resolved: list[str] = []
-            for k, o in enumerate(o_distinct):
-                try:
-                    resolved.append(reg.code(o))
-                except UnknownOrganisationError as exc:
-                    i = _first_row(o_raw, k)
-                    raise UnknownOrganisationError(**{
-                        **exc.fields, "row": i,
-                        "hint": _keep_names()}
-                    ) from exc
-            o_distinct = resolved
         try:
             m_distinct, m_raw = factorize(measure)
-        except TypeError:  # an unhashable cell: found and named by the row check below
+        except TypeError:  # an unhashable cell: found and named by the row check
             m_distinct, m_raw = list(measure), np.arange(n, dtype=np.int32)
-        for k, m in enumerate(m_distinct):
-            if not isinstance(m, str) or not m:
-                i = _first_row(m_raw, k)
-                raise DataError(reason=f"must be a non-empty id, not {m!r}", row=i,
-                                column="measure")
-        m_cats, m_code = _sorted_categories(m_distinct, m_raw)
-        o_cats, o_code = _sorted_categories(o_distinct, o_raw)
-        p_cats, p_code = _sorted_categories(parsed, p_raw)
+        ms, os_, ps = _checked_keys(m_distinct, m_raw, o_distinct, o_raw, p_distinct, p_raw,
+                                    registry)
+        m_cats, m_code = _sorted_categories(ms, m_raw)
+        o_cats, o_code = _sorted_categories(os_, o_raw)
+        p_cats, p_code = _sorted_categories(ps, p_raw)
         if not n:
             s_cats, s_code = ("",), np.zeros(0, np.int32)
         elif isinstance(source, str):
             s_cats, s_code = (source,), np.zeros(n, np.int32)
         else:
-            s_cats, s_code = _encode(list(source), "source")
+            s_cats, s_code = _encode(list(source))
         return cls._assemble(
             keys=(m_cats, m_code, o_cats, o_code, p_cats, p_code), n=n,
             columns=(value, numerator, denominator, sample_size, population, sd),
@@ -608,7 +582,7 @@ class Dataset:
         fields: dict[str, FloatArray] = {
             f: (np.asarray(v, dtype=np.float64) if checked and v is not None
                 else _as_float_column(f, v, n))
-            for f, v in zip(_FLOAT_FIELDS, columns, strict=True)}
+            for f, v in zip(FIELDS, columns, strict=True)}
         ds = cls(measures=m_cats, organisations=o_cats, periods=p_cats,
                  measure_code=m_code, organisation_code=o_code, period_code=p_code,
                  **fields,
@@ -721,10 +695,10 @@ class Dataset:
             raise DataError(reason=f"Arrow data: {_column_problems(missing, unknown, allowed)}")
         m_distinct, o_distinct, p_distinct = (long.keys[k].distinct for k in _KEYS)
         m_raw, o_raw, p_raw = (long.keys[k].codes() for k in _KEYS)
-        keys = _checked_keys(m_distinct, m_raw, o_distinct, o_raw, p_distinct, p_raw,
-                             registry)
+        keys = _checked_keys(m_distinct, m_raw, [str(o) for o in o_distinct], o_raw,
+                             p_distinct, p_raw, registry)
         values = {f: long.number(f) for f in long.numbers}
-        values.update({f: _text_numbers(f, t.keys.distinct, t.keys.codes())
+        values.update({f: _text_numbers(f, t.distinct, t.codes())
                        for f, t in long.text_numbers.items()})
         if "source" in long.keys:
             sources = [s.strip() or source for s in map(str, long.keys["source"].distinct)]
@@ -789,7 +763,7 @@ class Dataset:
         # A field with no value in any dataset stays absent (no memory per row).
         columns = tuple(None if all(_all_nan(getattr(d, f)) for d in datasets)
                         else np.concatenate([getattr(d, f) for d in datasets])
-                        for f in _FLOAT_FIELDS)
+                        for f in FIELDS)
         percent = (None if all(d.percent is None for d in datasets) else np.concatenate(
             [np.zeros(len(d), dtype=bool) if d.percent is None else d.percent
              for d in datasets]))
@@ -961,7 +935,6 @@ class Dataset:
         the :attr:`percent` marks as 1.0 (written as a percentage) or 0.0."""
         for field in fields:
             if field not in (*FIELDS, "percent"):
-                from perfcore.errors import OptionError
                 raise OptionError.for_choice("field", field, (*FIELDS, "percent"))
         return self._cubes({f: self._percent_marks() if f == "percent" else getattr(self, f)
                             for f in fields}, measures=measures,
@@ -1108,7 +1081,7 @@ class Dataset:
         # A field with no value (often sample_size and population) aggregates to NaN
         # everywhere: no sums for it. (A field with values only outside the rows summed
         # sums to NaN in every window with months, as absent fields do.)
-        absent = {f for f in _FLOAT_FIELDS if _all_nan(getattr(self, f))}
+        absent = {f for f in FIELDS if _all_nan(getattr(self, f))}
         if self.percent is None:
             absent.add("percent")
         if to != "rolling12" and is_month.all():
@@ -1298,7 +1271,6 @@ class Dataset:
             "calendar_year": lambda mo: CalendarYear(mo.year),
         }
         if to not in factories:
-            from perfcore.errors import OptionError
             raise OptionError.for_choice("to", to, AGGREGATIONS)
         idx = t0
         while idx <= t1:  # one step per period, not per month
@@ -1359,8 +1331,8 @@ def _checked_keys(m_distinct: list[Any], m_raw: Codes, o_distinct: list[Any], o_
                   registry: OrganisationRegistry | Literal[False] | None,
                   ) -> tuple[list[str], list[str], list[Period]]:
     """Distinct keys checked as :meth:`Dataset.from_columns` checks them (periods
-    parsed, organisations resolved, measures non-empty), each once; a bad one raises
-    naming the first row holding it."""
+    parsed, organisations resolved, measures non-empty), each once, in that order; a bad
+    one raises naming the first row holding it."""
     periods: list[Period] = []
     for k, p in enumerate(p_distinct):
         try:
@@ -1368,7 +1340,7 @@ def _checked_keys(m_distinct: list[Any], m_raw: Codes, o_distinct: list[Any], o_
         except Exception as exc:
             i = _first_row(p_raw, k)
             raise DataError(reason=str(exc), row=i, column="period") from exc
-    orgs = [str(o) for o in o_distinct]
+    orgs = o_distinct
     if registry is not False:
         reg = registry or default_registry()
         resolved: list[str] = []
@@ -1377,9 +1349,8 @@ def _checked_keys(m_distinct: list[Any], m_raw: Codes, o_distinct: list[Any], o_
                 resolved.append(reg.code(o))
             except UnknownOrganisationError as exc:
                 i = _first_row(o_raw, k)
-                raise UnknownOrganisationError(
-                    organisation=o, suggestions=exc.suggestions, row=i,
-                    hint=_keep_names()) from exc
+                raise UnknownOrganisationError(**{**exc.fields, "row": i,
+                                                  "hint": _keep_names()}) from exc
         orgs = resolved
     for k, m in enumerate(m_distinct):
         if not isinstance(m, str) or not m:

@@ -41,6 +41,7 @@ __all__ = [
     "check_fractions",
     "confidence_levels",
     "count_reasons",
+    "fill_invalid",
     "flag",
     "input_reasons",
     "invalid",
@@ -159,6 +160,12 @@ def ratio_reasons(x: FloatArray, n: FloatArray, *, proportion: bool = True) -> F
     return reasons
 
 
+def fill_invalid(arr: FloatArray, bad: BoolArray, fill: float) -> FloatArray:
+    """``arr`` with invalid elements replaced by a harmless value for the maths (their
+    results are blanked afterwards); ``arr`` itself, uncopied, where none is invalid."""
+    return np.where(bad, fill, arr) if bad.any() else arr
+
+
 def blank_overflow(reasons: npt.ArrayLike, *results: FloatArray,
                    usable: BoolArray | None = None) -> list[npt.NDArray[Any]]:
     """``[reasons, *results]``: the results with NaN wherever one of them came out ±inf
@@ -230,14 +237,16 @@ def check_choice(option: str, value: Any, allowed: Iterable[Any]) -> Any:
     return value
 
 
-def confidence_levels(confidence: float | Sequence[float]) -> tuple[float, ...]:
+def confidence_levels(confidence: float | Sequence[float], option: str = "confidence"
+                      ) -> tuple[float, ...]:
     """Normalise ``confidence`` (one level or a sequence) to a tuple of levels in (0, 1).
 
-    Levels may be given as fractions (0.95) or percentages (95, 99.8).
+    Levels may be given as fractions (0.95) or percentages (95, 99.8); a bad level
+    raises :class:`OptionError` naming ``option``.
     """
     levels = (confidence,) if np.isscalar(confidence) else tuple(confidence)  # type: ignore[arg-type]
     if not levels:
-        raise OptionError(reason="must name at least one level", option="confidence",
+        raise OptionError(reason="must name at least one level", option=option,
                           value=confidence, allowed="levels in (0, 1) or (0, 100)")
     out = []
     for c in levels:
@@ -252,7 +261,7 @@ def confidence_levels(confidence: float | Sequence[float]) -> tuple[float, ...]:
             raise OptionError(
                 reason="not a level; give a fraction in (0, 1) such as 0.95 or a percentage "
                 "such as 99.8",
-                option="confidence", value=c, allowed="levels in (0, 1) or (0, 100)")
+                option=option, value=c, allowed="levels in (0, 1) or (0, 100)")
         out.append(cf)
     return tuple(out)
 
@@ -263,14 +272,8 @@ def confidence_level(confidence: float, option: str = "confidence") -> float:
     if not np.isscalar(confidence):
         raise OptionError(reason="takes one level", option=option, value=confidence,
                           allowed="one level in (0, 1) or (0, 100), such as 0.95")
-    try:
-        (level,) = confidence_levels(float(confidence) if isinstance(confidence, (int, float))
-                                     else confidence)
-    except OptionError:
-        raise OptionError(
-            reason="not a level; give a fraction in (0, 1) such as 0.95 or a percentage "
-            "such as 99.8", option=option, value=confidence,
-            allowed="levels in (0, 1) or (0, 100)") from None
+    # (np.isscalar narrows ``confidence`` to numpy's generic for mypy)
+    (level,) = confidence_levels(cast(float, confidence), option)
     return level
 
 

@@ -27,7 +27,6 @@ import numpy as np
 import numpy.typing as npt
 
 from perfcore.calc._common import (
-    BoolArray,
     FlagArray,
     FloatArray,
     IntArray,
@@ -38,6 +37,7 @@ from perfcore.calc._common import (
     broadcast,
     check_choice,
     check_fractions,
+    fill_invalid,
     input_reasons,
     invalid,
     positive_option,
@@ -284,7 +284,7 @@ def funnel_limits(
         check_fractions("funnel_limits", baseline=theta)
     reasons = _limit_reasons(x, theta, statistic)
     bad = invalid(reasons)
-    xs, th = _clean_point(x, bad, 1.0), _clean_point(theta, bad, 0.5)
+    xs, th = fill_invalid(x, bad, 1.0), fill_invalid(theta, bad, 0.5)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore", under="ignore"):
         if tau is not None:
             lims = _overdispersed_limits(xs, statistic, th, m, tau, ratio_type)
@@ -311,10 +311,6 @@ def _nest(limits: dict[str, Any], centre: FloatArray) -> None:
     limits["lower_2s"], limits["upper_2s"] = lo2, up2
     limits["lower_3s"] = np.minimum(limits["lower_3s"], lo2)
     limits["upper_3s"] = np.maximum(limits["upper_3s"], up2)
-
-
-def _clean_point(a: FloatArray, bad: BoolArray, fill: float) -> FloatArray:
-    return np.where(bad, fill, a) if bad.any() else a
 
 
 def _limit_reasons(x: FloatArray, theta: FloatArray, statistic: str) -> FlagArray:

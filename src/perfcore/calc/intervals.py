@@ -42,6 +42,7 @@ from perfcore.calc._common import (
     check_choice,
     confidence_levels,
     count_reasons,
+    fill_invalid,
     flag,
     input_reasons,
     invalid,
@@ -241,11 +242,6 @@ def _stack(parts: list[FloatArray], stacked: bool) -> FloatArray:
     return np.stack(parts) if stacked else parts[0]
 
 
-def _clean(arr: FloatArray, bad: BoolArray, fill: float) -> FloatArray:
-    """``arr`` with invalid elements replaced by a harmless value for the maths."""
-    return np.where(bad, fill, arr) if bad.any() else arr
-
-
 # --------------------------------------------------------------------------- proportions
 
 
@@ -349,7 +345,7 @@ def _proportion_inputs(x: npt.ArrayLike, n: npt.ArrayLike, what: str,
     reasons = ratio_reasons(xa, na)
     bad = invalid(reasons)
     warn_invalid(reasons, what, stacklevel=4)
-    return _clean(xa, bad, 0.0), _clean(na, bad, 1.0), reasons, bad
+    return fill_invalid(xa, bad, 0.0), fill_invalid(na, bad, 1.0), reasons, bad
 
 
 def _finish(arr: FloatArray, bad: BoolArray | None, mult: float = 1.0) -> FloatArray:
@@ -413,8 +409,8 @@ def _design_effect(arrays: list[FloatArray], reasons: FlagArray, design_effect: 
     reasons = np.broadcast_to(reasons, d.shape) | d_reasons
     bad = invalid(reasons)
     if bad.any():
-        parts = [_clean(a, bad, 0.0 if i % 2 == 0 else 1.0) for i, a in enumerate(parts)]
-        d = _clean(d, bad, 1.0)
+        parts = [fill_invalid(a, bad, 0.0 if i % 2 == 0 else 1.0) for i, a in enumerate(parts)]
+        d = fill_invalid(d, bad, 1.0)
     with np.errstate(all="ignore"):
         effective = [a / d for a in parts]
     return _Effective(parts, effective, reasons, bad if bad.any() else None)
@@ -598,7 +594,7 @@ def count_ci(x: npt.ArrayLike, *, confidence: Confidence = 0.95,
     count_reasons(xa, reasons)
     bad = invalid(reasons)
     warn_invalid(reasons, "count_ci")
-    xs = _clean(xa, bad, 0.0)
+    xs = fill_invalid(xa, bad, 0.0)
     with np.errstate(all="ignore"):
         lowers, uppers, use_exact = _count_bounds(xs, levels, method, eb)
     nan = float("nan")
@@ -649,10 +645,10 @@ def rate_ci(x: npt.ArrayLike, population: npt.ArrayLike, *, per: float = 1000,
     set_reason(reasons, ok & (pop == 0), Reason.ZERO_DENOMINATOR)
     bad = invalid(reasons)
     warn_invalid(reasons, "rate_ci")
-    xs = _clean(xa, bad, 0.0)
+    xs = fill_invalid(xa, bad, 0.0)
     nan = float("nan")
     with np.errstate(all="ignore"):
-        scale = mult / _clean(pop, bad, 1.0)
+        scale = mult / fill_invalid(pop, bad, 1.0)
         lowers, uppers, use_exact = _count_bounds(xs, levels, method, eb)
         reasons, value, lower, upper = blank_overflow(
             reasons, np.where(bad, nan, xs * scale),
@@ -692,13 +688,13 @@ def mean_ci(mean: npt.ArrayLike, sd: npt.ArrayLike, n: npt.ArrayLike, *,
     set_reason(reasons, ok & (k >= 0) & (k < 2), Reason.TOO_FEW)
     bad = invalid(reasons)
     warn_invalid(reasons, "mean_ci")
-    ks = _clean(k, bad, 2.0)
-    ms = _clean(m, bad, 0.0)
+    ks = fill_invalid(k, bad, 2.0)
+    ms = fill_invalid(m, bad, 0.0)
     nan = float("nan")
     lowers: list[FloatArray] = []
     uppers: list[FloatArray] = []
     with np.errstate(all="ignore"):
-        se = _clean(s, bad, 0.0) / np.sqrt(ks)
+        se = fill_invalid(s, bad, 0.0) / np.sqrt(ks)
         for c in levels:
             half = special.stdtrit(ks - 1.0, 1.0 - (1.0 - c) / 2) * se
             lowers.append(np.where(bad, nan, ms - half))
@@ -757,8 +753,8 @@ def pp_change_ci(*, current: npt.ArrayLike, current_n: npt.ArrayLike, previous: 
     reasons |= ratio_reasons(a2, b2)
     bad = invalid(reasons)
     warn_invalid(reasons, "pp_change_ci", stacklevel=4)
-    a1, a2 = _clean(a1, bad, 0.0), _clean(a2, bad, 0.0)
-    b1, b2 = _clean(b1, bad, 1.0), _clean(b2, bad, 1.0)
+    a1, a2 = fill_invalid(a1, bad, 0.0), fill_invalid(a2, bad, 0.0)
+    b1, b2 = fill_invalid(b1, bad, 1.0), fill_invalid(b2, bad, 1.0)
     with np.errstate(all="ignore"):
         p1 = est1 = a1 / b1
         p2 = est2 = a2 / b2
@@ -933,8 +929,8 @@ def rate_ratio_ci(*, current: npt.ArrayLike, previous: npt.ArrayLike,
     invalid_in = invalid(reasons)
     warn_invalid(reasons, "rate_ratio_ci", stacklevel=4)
     set_reason(reasons, ~invalid_in & (c1 == 0), Reason.ZERO_BASE)
-    c1s, c2s = _clean(c1, invalid_in, 1.0), _clean(c2, invalid_in, 1.0)
-    e1s, e2s = _clean(e1, invalid_in, 1.0), _clean(e2, invalid_in, 1.0)
+    c1s, c2s = fill_invalid(c1, invalid_in, 1.0), fill_invalid(c2, invalid_in, 1.0)
+    e1s, e2s = fill_invalid(e1, invalid_in, 1.0), fill_invalid(e2, invalid_in, 1.0)
     nan = float("nan")
     with np.errstate(all="ignore"):
         total = c1s + c2s

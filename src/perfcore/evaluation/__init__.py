@@ -49,7 +49,14 @@ from perfcore.evaluation.records import (
     Trend,
 )
 from perfcore.evaluation.result import Evaluation, Explanation
-from perfcore.evaluation.series import history, history_span, spc_charts, targets, trend_markers
+from perfcore.evaluation.series import (
+    history,
+    history_span,
+    spc_charts,
+    targets,
+    trend_markers,
+    trend_window,
+)
 from perfcore.evaluation.values import (
     MeasureValues,
     NotAvailableWarning,
@@ -169,11 +176,8 @@ def periods_read(period: str | Period, *, previous: str | Period | None = None,
     ['2019-20', '2020-21', '2021-22', '2022-23', '2023-24']
     """
     opts = options if options is not None else EvaluationOptions()
-    cur_p = parse_period(period)
-    prev_p = parse_period(previous) if previous is not None else cur_p.same_period_last_year()
-    window = [cur_p]
-    for _ in range(opts.trend_points - 1):
-        window.append(window[-1].previous())
+    cur_p, prev_p = _compared(period, previous)
+    window = trend_window(cur_p, opts.trend_points)
     baselines = [m.target.baseline for m in (plan.measures() if plan is not None else ())
                  if m.target is not None and m.target.baseline is not None]
     return tuple(sorted({*window, prev_p, *map(parse_period, history_periods), *baselines}))
@@ -186,12 +190,19 @@ def _history(dataset: Dataset, chosen: Sequence[Measure], shown: Sequence[str], 
         prev_p, cur_p)
 
 
+def _compared(period: str | Period, previous: str | Period | None) -> tuple[Period, Period]:
+    """The period reported and the one it is compared with (default the same period a
+    year earlier)."""
+    cur_p = parse_period(period)
+    return cur_p, (parse_period(previous) if previous is not None
+                   else cur_p.same_period_last_year())
+
+
 def _periods(dataset: Dataset, period: str | Period, previous: str | Period | None
              ) -> tuple[Period, Period]:
     """The period reported (which the data must cover) and the one it is compared with
-    (before it; default the same period a year earlier)."""
-    cur_p = parse_period(period)
-    prev_p = parse_period(previous) if previous is not None else cur_p.same_period_last_year()
+    (before it), checked."""
+    cur_p, prev_p = _compared(period, previous)
     if not prev_p < cur_p:
         raise PeriodError(reason=f"the comparison period is not before the period {cur_p}",
                           text=str(prev_p))

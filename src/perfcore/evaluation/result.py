@@ -53,6 +53,7 @@ from perfcore.evaluation.records import (
 )
 from perfcore.i18n import counted
 from perfcore.model import Measure, Plan
+from perfcore.organisations import default_registry
 from perfcore.periods import Period
 
 __all__ = ["COMPARISON_FIGURES", "FIGURES", "Evaluation", "Explanation", "frame"]
@@ -160,7 +161,6 @@ class Evaluation:
                     f"{len(self.organisations)}", organisation=None)
             return 0
         if organisation not in self.organisations:
-            from perfcore.organisations import default_registry
             with contextlib.suppress(UnknownOrganisationError):
                 organisation = default_registry().code(organisation)
         if organisation not in self.organisations:
@@ -170,7 +170,6 @@ class Evaluation:
     def organisation_name(self, organisation: str) -> str:
         """The name of an organisation of the evaluation ("Gwent" for ``"W15000002"``),
         from the organisation registry; ``""`` for one it does not know."""
-        from perfcore.organisations import default_registry
         return default_registry().name_of(organisation)
 
     def spc_chart(self, measure: str, organisation: str | None = None) -> XmrResult | None:

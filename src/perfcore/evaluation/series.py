@@ -26,7 +26,7 @@ from perfcore.model import Measure
 from perfcore.periods import Month, Period
 
 __all__ = ["baseline_values", "history", "history_span", "spc_charts", "targets",
-           "trend_markers"]
+           "trend_markers", "trend_window"]
 
 
 def _values_in(dataset: Dataset, measures: Sequence[Measure], periods: Sequence[Period],
@@ -35,13 +35,19 @@ def _values_in(dataset: Dataset, measures: Sequence[Measure], periods: Sequence[
     return measure_values(obs, measures, organisations=orgs, periods=periods).value
 
 
+def trend_window(period: Period, points: int) -> list[Period]:
+    """The ``points`` periods ending with ``period``, oldest first: a trend marker's."""
+    periods = [period]
+    for _ in range(points - 1):
+        periods.insert(0, periods[0].previous())
+    return periods
+
+
 def trend_markers(dataset: Dataset, measures: Sequence[Measure], orgs: Sequence[str],
                   period: Period, *, points: int, confidence: float) -> Trend:
     """Fingertips trend markers over the ``points`` periods ending with ``period``: one
     call per kind of measure, over all its measures and every organisation."""
-    periods = [period]
-    for _ in range(points - 1):
-        periods.insert(0, periods[0].previous())
+    periods = trend_window(period, points)
     nm, no = len(measures), len(orgs)
     out = np.full((nm, no), TrendMarker.COULD_NOT_BE_CALCULATED, dtype=np.int8)
     if not all(p in dataset.periods for p in periods):

@@ -365,7 +365,7 @@ class _Checks:
         return _sorted_codes(encoder, values, merged, self.submit)
 
     def text_number(self, field: str) -> FloatArray:
-        keys = self.long.text_numbers[field].keys
+        keys = self.long.text_numbers[field]
         percent: Literal["fraction", "error"] = "fraction" if field == "value" else "error"
         values, pct = self._run(
             field, [str(v) for v in keys.distinct], keys,
