@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from perfcore.calc import FlagArray, FloatArray
 from perfcore.calc.spc import XmrBatchResult, XmrResult
+from perfcore.errors import UnknownOrganisationError, UnknownPeriodError
 from perfcore.organisations import ComparatorGroup
 from perfcore.periods import Month, Period
 
@@ -169,8 +170,13 @@ class Peers:
     denominator: FloatArray = attrs.field(eq=False, repr=False)
 
     def index(self, organisations: Sequence[str]) -> list[int]:
-        """Positions of organisations (codes) in :attr:`organisations`."""
+        """Positions of organisations (codes) in :attr:`organisations`; one not among
+        them raises :class:`~perfcore.errors.UnknownOrganisationError`."""
         where = {o: k for k, o in enumerate(self.organisations)}
+        missing = next((o for o in organisations if o not in where), None)
+        if missing is not None:
+            raise UnknownOrganisationError.near(missing, self.organisations,
+                                                where="the comparator's members")
         return [where[o] for o in organisations]
 
 
@@ -291,8 +297,13 @@ class History:
     series: tuple[Period, ...] = ()
 
     def at(self, period: Period) -> int:
-        """The position of ``period`` in :attr:`periods`."""
-        return self.periods.index(period)
+        """The position of ``period`` in :attr:`periods`; a period not among them raises
+        :class:`~perfcore.errors.UnknownPeriodError`."""
+        try:
+            return self.periods.index(period)
+        except ValueError:
+            raise UnknownPeriodError(period=str(period), where="the history",
+                                     covered=tuple(str(p) for p in self.periods)) from None
 
     def source_of(self, i: int, j: int, k: int) -> str:
         code = int(self.source[i, j, k])
