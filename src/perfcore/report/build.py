@@ -572,7 +572,7 @@ class ReportBuilder:
         for m in ev.measures:
             if m.target is None or m.kind is MeasureKind.QUALITATIVE:
                 continue
-            basis = self.scores.score(m.id, ev.organisations[j]).basis
+            basis = self.scores.basis_of(m.id, ev.organisations[j])
             if basis.is_evidence and basis is not StatusBasis.TARGET:
                 other.append(_("{measure} ({basis})").format(
                     measure=self.translate_measure(m).name, basis=_(BASIS_WORDS[basis.code])))
