@@ -296,7 +296,9 @@ class ReportBuilder:
         unit = self.tr(m.unit, f"{where} unit", required=any(ch.isalpha() for ch in m.unit))
         return attrs.evolve(m, name=self.tr(m.name, f"{where} name"), unit=unit)
 
-    def row(self, measure: Measure) -> Row:
+    def row(self, measure: Measure, *, charts: bool = True) -> Row:
+        """A measure's row: its cells, status and reasons, published figures and (unless
+        ``charts`` is false: a league keeps only the cells) the data of its charts."""
         ev, j, _ = self.ev, self.j, self._
         i = self.index[measure.id]
         m = self.translate_measure(measure)
@@ -333,7 +335,7 @@ class ReportBuilder:
                    status_reasons=tuple(reasons), internal=internal,
                    published=published_lines(ev, j, measure, used, self.who,
                                              self.published_text(m, decimals), _, self.lang),
-                   **self.charts(measure, m, i, decimals))
+                   **(self.charts(measure, m, i, decimals) if charts else {}))
 
     def assessment_texts(self, measure: Measure, reasons: tuple[str, ...],
                          inputs: Mapping[str, Any]) -> tuple[str, ...]:
