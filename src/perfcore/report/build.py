@@ -351,13 +351,11 @@ class ReportBuilder:
 
     def precision(self, key: str, m: Measure, decimals: int) -> int | None:
         """The decimals a cell's value is shown to, in the value's own units."""
-        if key in ("previous", "current") or key.startswith("history:") \
+        if key in ("previous", "current", "target") or key.startswith("history:") \
                 or key.endswith(".value"):
             return decimals + (2 if m.kind is MeasureKind.PROPORTION else 0)
         if key == "change" or key.endswith(".change"):
             return self.display.change_decimals
-        if key == "target":
-            return decimals + (2 if m.kind is MeasureKind.PROPORTION else 0)
         if key == "target_gap":
             return decimals
         return 0 if key.endswith(".rank") else None
