@@ -38,13 +38,8 @@ KEYS = ("measure", "organisation", "period")
 def pyarrow() -> ModuleType:
     """The pyarrow module, or :class:`~perfcore.errors.MissingDependencyError` saying
     which extra installs it."""
-    try:
-        import pyarrow
-    except ImportError as exc:
-        raise MissingDependencyError(package="pyarrow", extra="arrow",
-                                     purpose="reading Arrow and Parquet data") from exc
-    module: ModuleType = pyarrow
-    return module
+    return MissingDependencyError.require("pyarrow", extra="arrow",
+                                          purpose="reading Arrow and Parquet data")
 
 
 def has_pyarrow() -> bool:

@@ -18,8 +18,19 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from perfcore.codes import Polarity
-from perfcore.errors import PerfcoreError, PerfcoreWarning, PluginCallError, audience
-from perfcore.i18n import counted
+from perfcore.errors import (
+    DataError,
+    DataValidationError,
+    OptionError,
+    OutputError,
+    OutputFormatError,
+    PerfcoreError,
+    PerfcoreWarning,
+    PlanValidationError,
+    PluginCallError,
+    audience,
+)
+from perfcore.i18n import available_languages, counted, parse_languages
 
 __all__ = ["ISSUE_TRACKER", "main"]
 
@@ -304,7 +315,6 @@ def _write(content: str | bytes, path: Path | None, out: TextIO) -> None:
         else:
             out.write(_for_terminal(content, out))
         return
-    from perfcore.errors import OutputError
     try:
         if isinstance(content, bytes):
             path.write_bytes(content)
@@ -349,14 +359,12 @@ def _evaluate(args: argparse.Namespace, plan_file: Any, dataset: Any,
 
 
 def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from perfcore.i18n import parse_languages
     from perfcore.pipeline import ALL, render, report_plan, score_plan
     from perfcore.plugins import registry
     from perfcore.report.combine import combine_rendered
     # Before any loading, so that a wrong format or file name fails fast.
     spec = registry().renderer_for(args.output, format=args.format)
     if spec.binary and args.output is None and not _takes_bytes(out):
-        from perfcore.errors import OutputFormatError
         raise OutputFormatError.binary_to_terminal(spec.name, spec.extension)
     parse_languages(args.lang, option="--lang")
     plan_file, dataset = _load(args, err)
@@ -386,7 +394,6 @@ def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _league(args: argparse.Namespace, plan_file: Any, dataset: Any, out: TextIO,
             err: TextIO, format: str) -> int:
     """``--organisation all``: every force ranked, a table per measure."""
-    from perfcore.errors import OptionError
     from perfcore.pipeline import ALL, league_plan, score_plan
     from perfcore.report.league_render import render_league
     if args.organisation != [ALL]:
@@ -410,7 +417,6 @@ def _league(args: argparse.Namespace, plan_file: Any, dataset: Any, out: TextIO,
 def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """The plan, its data and every stage of its report short of rendering: each problem
     on stderr, a summary on stdout; exit 1 if there is any problem."""
-    from perfcore.errors import DataValidationError, PlanValidationError
     from perfcore.pipeline import target_problems
     try:
         plan_file, dataset = _load(args, err)
@@ -543,7 +549,6 @@ def _catalogue(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     from perfcore.plugins import i18n_tools
     if args.action == "domain" and len(args.names) != 1:
-        from perfcore.errors import OptionError
         raise OptionError(reason="catalogue domain needs one domain name, e.g. "
                           "`perfcore catalogue domain victims`", option="ARG",
                           value=args.names, allowed="one installed domain")
@@ -562,7 +567,6 @@ def _measures(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for m in d.qualified_measures():
             out.write(f"  {m.id:<45} {m.kind.value:<11} {m.polarity.value:<17} {m.name}\n")
     if args.domain and not found:
-        from perfcore.errors import OptionError
         raise OptionError.for_choice("--domain", args.domain, [d.name for d in domains()])
     return 0
 
@@ -571,8 +575,6 @@ def _spc(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import csv
 
     from perfcore.calc.spc import xmr
-    from perfcore.errors import DataError, OptionError
-    from perfcore.i18n import available_languages
     from perfcore.output import format_for
     from perfcore.report.charts.spc import XMR_FORMATS, render_xmr_svg
     chart_format = format_for(args.output, XMR_FORMATS, format=args.format, default="svg")
@@ -630,7 +632,6 @@ def _spc(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _rebase_notes(specs: Sequence[str], labels: Sequence[str]) -> dict[int, str]:
     """``--rebase LABEL[=NOTE]`` values as {position: note} ("" when no note is given)."""
-    from perfcore.errors import OptionError
     out: dict[int, str] = {}
     for spec in specs:
         label, _sep, note = spec.partition("=")

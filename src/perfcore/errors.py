@@ -24,6 +24,7 @@ import contextlib
 import inspect
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
+from types import ModuleType
 from typing import Any, ClassVar, Literal, dataclass_transform
 
 __all__ = [
@@ -1117,6 +1118,18 @@ class MissingDependencyError(PerfcoreError, ImportError):
     def _message(self) -> str:
         return (f"{self.purpose or 'this'} needs {self.package}, which is not installed: "
                 f"install it with pip install 'perfcore[{self.extra}]'")
+
+    @classmethod
+    def require(cls, module: str, *, extra: str, purpose: str,
+                package: str | None = None) -> ModuleType:
+        """``module`` imported (on first use: optional dependencies stay out of import
+        time), or this error naming the extra that installs ``package`` (default: the
+        module's name)."""
+        import importlib
+        try:
+            return importlib.import_module(module)
+        except ImportError as exc:
+            raise cls(package=package or module, extra=extra, purpose=purpose) from exc
 
 
 # --- plugins -------------------------------------------------------------------------

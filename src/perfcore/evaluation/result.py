@@ -225,11 +225,7 @@ class Evaluation:
 
 
 def frame(rows: list[dict[str, Any]]) -> Any:
-    try:
-        import pandas as pd
-    except ImportError as exc:
-        raise MissingDependencyError(package="pandas", extra="pandas",
-                                     purpose="to_frame()") from exc
+    pd = MissingDependencyError.require("pandas", extra="pandas", purpose="to_frame()")
     return pd.DataFrame.from_records(rows)
 
 

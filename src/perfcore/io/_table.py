@@ -46,6 +46,12 @@ IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 RegistryOption = OrganisationRegistry | Literal[False] | None
 
+
+def chosen_registry(registry: RegistryOption) -> OrganisationRegistry | None:
+    """The registry a loader's ``registry`` option names: the default for ``None``,
+    ``None`` (names kept as written) for ``False``."""
+    return None if registry is False else (registry or default_registry())
+
 #: Cells read as "no figure" in numeric columns (lower-cased): blank, and the markers
 #: ONS and Home Office tables print for "not available", "not applicable", "suppressed".
 MISSING = frozenset({"", "na", "n/a", "nan", "..", "[x]", "[z]", "[c]", "[u]", "[low]"})
@@ -561,7 +567,7 @@ def resolve_organisations(table: Table, column: str, registry: RegistryOption, *
                           allowed="an OrganisationRegistry, or false to keep names as written")
     distinct, codes = factorize_text(table[column])
     skipped = {s.lower() for s in skip}
-    reg = None if registry is False else (registry or default_registry())
+    reg = chosen_registry(registry)
     out: list[str | None] = []
     for k, name in enumerate(distinct):
         if name.lower() in skipped:

@@ -33,7 +33,12 @@ import numpy.typing as npt
 
 from perfcore._arrow import Codes, KeyEncoder, LongColumns, dataset_columns, pyarrow, read_long
 from perfcore.dataset import FIELDS, Dataset
-from perfcore.errors import DataFileError, DuplicateObservationError, InvalidValueError
+from perfcore.errors import (
+    DataFileError,
+    DuplicateObservationError,
+    InvalidValueError,
+    OutputError,
+)
 from perfcore.io._table import (
     MISSING,
     FloatArray,
@@ -43,6 +48,7 @@ from perfcore.io._table import (
     Table,
     _Header,
     check_measure_ids,
+    normalise_header,
     parse_numbers,
     parse_periods,
     resolve_organisations,
@@ -100,16 +106,11 @@ def _csv_header(path: str | Path, encoding: str, rename: Mapping[str, str] | Non
     problems = Problems(str(path))
     header = _Header(first, rename, problems)
     header.check(required=KEYS, allowed={*KEYS, *FIELDS, "source"},
-                 ignored={_normal(c) for c in ignore}, extra="error", what="")
+                 ignored={normalise_header(c) for c in ignore}, extra="error", what="")
     if problems or header.unnamed:
         raise _Unhandled
     wanted = {*KEYS, *FIELDS, "source"}
     return {k: p for k, p in header.positions.items() if k in wanted}, len(first)
-
-
-def _normal(name: str) -> str:
-    from perfcore.io._table import normalise_header
-    return normalise_header(name)
 
 
 def _read_csv_columns(path: str | Path, positions: Mapping[str, int], width: int
@@ -187,7 +188,7 @@ def load_parquet(path: str | Path, *, columns: Mapping[str, str] | None = None,
     problems = Problems(str(path))
     header = _Header(names, columns, problems)
     header.check(required=KEYS, allowed={*KEYS, *FIELDS, "source"},
-                 ignored={_normal(c) for c in ignore_columns}, extra="error",
+                 ignored={normalise_header(c) for c in ignore_columns}, extra="error",
                  what=" for the long layout")
     problems.raise_if_any()
     wanted = [names[p] for k, p in header.positions.items() if k in {*KEYS, *FIELDS, "source"}]
@@ -213,7 +214,6 @@ def write_parquet(dataset: Dataset, path: str | Path) -> Path:
     try:
         pq.write_table(pa.table(dataset_columns(dataset)), out)
     except OSError as exc:
-        from perfcore.errors import OutputError
         raise OutputError(path=str(out), reason=str(exc.strerror or exc)) from exc
     return out
 
@@ -259,7 +259,8 @@ def _dataset(long: LongColumns, written: Mapping[str, str], *, file: str,
     except DuplicateObservationError as exc:
         if not strict:
             raise _Unhandled from None
-        raise _located(exc, file) from None
+        # A Parquet file's rows are positions, from 0: the dataset's rows as they are.
+        raise DuplicateObservationError(**{**exc.fields, "file": file}) from None
     except InvalidValueError as exc:
         # A field breaking the Dataset's rules: the csv loader's parser lists every such
         # cell with its spreadsheet row; a Parquet file's rows are positions, from 0.
@@ -275,13 +276,6 @@ def _read_only(values: dict[str, FloatArray], *codes: Codes) -> dict[str, FloatA
     for arr in arrays:
         arr.flags.writeable = False
     return values
-
-
-def _located(exc: DuplicateObservationError, file: str) -> DuplicateObservationError:
-    i, j = exc.fields.get("rows", (0, 0))
-    key = exc.fields.get("key", ("?", "?", "?"))
-    return DuplicateObservationError(key=key, rows=(i, j), file=file,
-                                     count=exc.fields.get("count", 1))
 
 
 def _done(value: Any) -> Future[Any]:

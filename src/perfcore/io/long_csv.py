@@ -119,7 +119,6 @@ def load_long_csv(path: str | Path, *, columns: Mapping[str, str] | None = None,
         Two rows with the same measure × organisation × period (both rows named).
     """
     if engine not in ("auto", "python"):
-        from perfcore.errors import OptionError
         raise OptionError.for_choice("engine", engine, ("auto", "python"))
     declared = percent_option(percent)
     if (engine == "auto" and not declared and _size(path) >= FAST_PATH_MIN_BYTES

@@ -42,12 +42,8 @@ _LABEL = "DataFrame"
 
 
 def _pandas() -> ModuleType:
-    try:
-        import pandas
-    except ImportError as exc:
-        raise MissingDependencyError(package="pandas", extra="pandas",
-                                     purpose="reading or writing DataFrames") from exc
-    return pandas
+    return MissingDependencyError.require("pandas", extra="pandas",
+                                          purpose="reading or writing DataFrames")
 
 
 def _cells(series: Any) -> tuple[str, ...]:

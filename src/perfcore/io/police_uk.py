@@ -41,7 +41,7 @@ counted files name no force, so pass ``organisation="Gwent"``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Literal, cast
 
@@ -61,6 +61,7 @@ from perfcore.io._table import (
     check_counts,
     check_mapped_labels,
     check_unique_rows,
+    chosen_registry,
     factorize_text,
     is_measure_id,
     label_key,
@@ -229,7 +230,7 @@ class _Ids:
                               f"{layout.breakdown}: measures and total_measure apply to "
                               "counts by category alone", option="measures",
                               value=tuple(self.mapping), allowed=())
-        known = _union(CRIME_TYPES if layout.kind == "street" else OUTCOME_TYPES, cats)
+        known = with_unlisted(CRIME_TYPES if layout.kind == "street" else OUTCOME_TYPES, cats)
         check_mapped_labels(self.mapping, {label_key(c) for c in known},
                             what=f"{layout.category.replace('_', ' ')} labels", file=file,
                             allowed=known)
@@ -263,7 +264,7 @@ def _forces(table: Table, organisation: str | None, registry: RegistryOption,
             ) -> tuple[list[str | None], IntArray]:
     """Each row's force: ``organisation`` if given, else its ``Falls within`` cell."""
     if organisation is not None:
-        return [_one_force(organisation, registry)], np.zeros(len(table), dtype=np.int64)
+        return [force_code(organisation, registry)], np.zeros(len(table), dtype=np.int64)
     if "falls_within" in table:
         return resolve_organisations(table, "falls_within", registry,
                                      strip_force_suffix=True)
@@ -354,7 +355,7 @@ def _count_categories(counter: _Counter, layout: _Layout, cats: list[str],
     """Counts by crime or outcome type (the known ones, then any others in the file),
     each under its id (categories sharing an id summed), and the total: every crime
     type but anti-social behaviour; every outcome."""
-    full = _union(CRIME_TYPES if layout.kind == "street" else OUTCOME_TYPES, cats)
+    full = with_unlisted(CRIME_TYPES if layout.kind == "street" else OUTCOME_TYPES, cats)
     at = {c.lower(): i for i, c in enumerate(full)}
     index = np.array([at[c.lower()] for c in cats], dtype=np.int64)[c_codes]
     dense = counter.tally(index, len(full))
@@ -379,7 +380,8 @@ def _count_pairs(counter: _Counter, layout: _Layout, cats: list[str], c_codes: I
     counter.add(ids, counter.tally(lookup[c_codes, s_codes], len(ids)))
 
 
-def _union(known: tuple[str, ...], seen: list[str]) -> list[str]:
+def with_unlisted(known: Sequence[str], seen: Sequence[str]) -> list[str]:
+    """The categories police.uk lists (``known``), then the others ``seen``, sorted."""
     have = {k.lower() for k in known}
     return [*known, *sorted({s for s in seen if s.lower() not in have})]
 
@@ -390,22 +392,22 @@ def _pairs(kind: str, cats: list[str], subs: list[str]) -> list[tuple[str, str]]
     if kind == "street":
         # Anti-social behaviour has no outcome, and crimes not yet one, but the files
         # hold exceptions: every pair is kept, so that months add up the same way.
-        outcomes = ["", *(o for o in _union(LAST_OUTCOMES, subs) if o)]
-        known = [(c, o) for c in _union(CRIME_TYPES, cats) for o in outcomes]
+        outcomes = ["", *(o for o in with_unlisted(LAST_OUTCOMES, subs) if o)]
+        known = [(c, o) for c in with_unlisted(CRIME_TYPES, cats) for o in outcomes]
     else:
-        crimes = [c for c in _union(CRIME_TYPES, subs) if c.lower() != ASB.lower()]
-        known = [(o, c) for o in _union(OUTCOME_TYPES, cats) for c in crimes]
+        crimes = [c for c in with_unlisted(CRIME_TYPES, subs) if c.lower() != ASB.lower()]
+        known = [(o, c) for o in with_unlisted(OUTCOME_TYPES, cats) for c in crimes]
     have = {(a.lower(), b.lower()) for a, b in known}
     extra = sorted({(c, s) for c in cats for s in subs
                     if (c.lower(), s.lower()) not in have})
     return [*known, *extra]
 
 
-def _one_force(name: str, registry: RegistryOption) -> str:
-    if registry is False:
-        return name
-    from perfcore.organisations import default_registry
-    return (registry or default_registry()).code(name)
+def force_code(name: str, registry: RegistryOption) -> str:
+    """The force ``name`` as the loader keeps it: its code in ``registry``, or as written
+    with ``registry=False``."""
+    reg = chosen_registry(registry)
+    return name if reg is None else reg.code(name)
 
 
 def count_records(*, kind: Literal["street", "outcomes"], months: list[Period],

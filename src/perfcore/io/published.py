@@ -35,13 +35,13 @@ from perfcore.io._table import (
     Table,
     _special_number,
     check_measure_ids,
+    chosen_registry,
     parse_numbers,
     parse_periods,
     read_table,
     rows_of,
     sources_column,
 )
-from perfcore.organisations import default_registry
 from perfcore.periods import Kind
 
 __all__ = ["PUBLISHED_COLUMNS", "load_published", "published_from_table"]
@@ -55,7 +55,7 @@ _GROUP_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 def _groups(table: Table, registry: RegistryOption) -> tuple[list[str | None], np.ndarray]:
     distinct, codes = factorize([c.strip() for c in table["group"]])
-    reg = None if registry is False else (registry or default_registry())
+    reg = chosen_registry(registry)
     out: list[str | None] = []
     for k, text in enumerate(distinct):
         resolved: str | None = None

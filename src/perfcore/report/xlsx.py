@@ -35,12 +35,7 @@ _FONT = "Calibri"
 
 
 def _openpyxl() -> Any:
-    try:
-        import openpyxl
-    except ImportError as exc:
-        raise MissingDependencyError(package="openpyxl", extra="excel",
-                                     purpose="the xlsx format") from exc
-    return openpyxl
+    return MissingDependencyError.require("openpyxl", extra="excel", purpose="the xlsx format")
 
 
 def render_xlsx(report: Report) -> bytes:

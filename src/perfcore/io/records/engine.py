@@ -32,6 +32,7 @@ punctuation; ``columns={"Force": "falls_within"}`` renames others. ``Month`` may
 from __future__ import annotations
 
 import contextlib
+import csv
 import warnings
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -40,14 +41,16 @@ from typing import Any, Literal
 
 import numpy as np
 
-from perfcore._arrow import KeyEncoder, float_array
+from perfcore._arrow import KeyEncoder, float_array, pyarrow, record_batches, unambiguous
 from perfcore.dataset import Dataset
 from perfcore.errors import (
     DataError,
+    DataFileError,
     DataProblem,
     DataValidationError,
     MissingDependencyError,
     OptionError,
+    OutputError,
     SkippedRowsWarning,
 )
 from perfcore.i18n import counted, plural
@@ -56,12 +59,21 @@ from perfcore.io._table import (
     IntArray,
     RegistryOption,
     Table,
+    chosen_registry,
+    factorize_text,
     normalise_header,
     parse_periods,
     resolve_organisations,
     slug,
 )
-from perfcore.io.police_uk import ASB, CRIME_TYPES, LAST_OUTCOMES, count_records
+from perfcore.io.police_uk import (
+    ASB,
+    CRIME_TYPES,
+    LAST_OUTCOMES,
+    count_records,
+    force_code,
+    with_unlisted,
+)
 from perfcore.periods import Month, Period, parse_period
 
 __all__ = ["RECORD_LAYOUTS", "aggregate_records", "count_query", "engine_warnings",
@@ -75,13 +87,8 @@ _OUTCOME = "last_outcome_category"
 
 
 def _ibis() -> ModuleType:
-    try:
-        import ibis
-    except ImportError as exc:
-        raise MissingDependencyError(package="ibis-framework", extra="records",
-                                     purpose="aggregating record-level data") from exc
-    module: ModuleType = ibis
-    return module
+    return MissingDependencyError.require("ibis", package="ibis-framework", extra="records",
+                                          purpose="aggregating record-level data")
 
 
 @contextlib.contextmanager
@@ -170,7 +177,6 @@ def _read(con: Any, paths: Sequence[Path]) -> Any:
     kinds = {p.suffix.lower() for p in paths}
     for p in paths:
         if not p.exists():
-            from perfcore.errors import DataFileError
             raise DataFileError(path=str(p), reason="it does not exist")
     files = [str(p) for p in paths]
     if kinds == {".parquet"}:
@@ -332,7 +338,6 @@ def _records_table(records: Any, backend: Any) -> tuple[Any, str, Any]:
 
 
 def _as_arrow(data: Any) -> Any:
-    from perfcore._arrow import pyarrow, record_batches
     schema, batches = record_batches(data)
     return pyarrow().Table.from_batches(list(batches), schema=schema)
 
@@ -366,7 +371,7 @@ class _Groups:
                 "falls_within", "Falls within",
                 lambda t, c: resolve_organisations(t, c, registry, strip_force_suffix=True))
         else:
-            self.forces = [_force_code(organisation, registry)]
+            self.forces = [force_code(organisation, registry)]
             self.force_code = np.zeros(len(self.n), dtype=np.int64)
         category = _CATEGORY[self.layout]
         self.categories, self.category_code = self._check(
@@ -400,13 +405,6 @@ class _Groups:
         return values, np.asarray(merged, dtype=np.int64)[codes]
 
 
-def _force_code(name: str, registry: RegistryOption) -> str:
-    if registry is False:
-        return name
-    from perfcore.organisations import default_registry
-    return (registry or default_registry()).code(name)
-
-
 def _parse_months(table: Table, column: str) -> tuple[list[Period | None], IntArray]:
     return parse_periods(table, column, parse=_month)
 
@@ -419,7 +417,6 @@ def _month(text: str) -> Period:
 
 
 def _distinct(table: Table, column: str) -> tuple[list[str], IntArray]:
-    from perfcore.io._table import factorize_text
     return factorize_text(table[column])
 
 
@@ -439,9 +436,9 @@ def _shares(groups: _Groups, source: str) -> Dataset:
     """Each crime type's (and all crime's) crimes by last outcome, as proportions."""
     assert groups.outcomes is not None
     outcomes, o_codes = groups.outcomes
-    crimes = _union(CRIME_TYPES, groups.categories)
+    crimes = with_unlisted(CRIME_TYPES, groups.categories)
     crimes = [c for c in crimes if c.lower() != ASB.lower()]
-    known = ["", *(o for o in _union(LAST_OUTCOMES, outcomes) if o)]
+    known = ["", *(o for o in with_unlisted(LAST_OUTCOMES, outcomes) if o)]
     c_at = {c.lower(): i for i, c in enumerate(crimes)}
     o_at = {o.lower(): i for i, o in enumerate(known)}
     c_index = np.array([c_at.get(c.lower(), -1) for c in groups.categories], dtype=np.int64)
@@ -471,11 +468,6 @@ def _shares(groups: _Groups, source: str) -> Dataset:
         denominator=denominator.reshape(-1), sources=(source,))
 
 
-def _union(known: Sequence[str], seen: Sequence[str]) -> list[str]:
-    have = {k.lower() for k in known}
-    return [*known, *sorted({s for s in seen if s.lower() not in have})]
-
-
 def _rates(counts: Dataset, population: Any, rate_per: int, registry: RegistryOption,
            source: str) -> Dataset:
     """``<count id>_rate`` for every count of a month × force with a population."""
@@ -500,8 +492,7 @@ def _rates(counts: Dataset, population: Any, rate_per: int, registry: RegistryOp
 
 def _population(population: Any, registry: RegistryOption) -> Any:
     """``lookup(organisation code, month)`` → population (NaN where none)."""
-    from perfcore.organisations import default_registry
-    reg = None if registry is False else (registry or default_registry())
+    reg = chosen_registry(registry)
 
     def code(name: str) -> str:
         return name if reg is None else reg.code(name)
@@ -574,9 +565,6 @@ def _keep(ds: Dataset, wanted: set[str]) -> Dataset:
 def _write_csv(ds: Dataset, path: Path) -> None:
     """The observations as the ``csv`` loader's long format (a month that would read as a
     financial year is written ``December 2011``)."""
-    import csv
-
-    from perfcore._arrow import unambiguous
     fields = ("value", "numerator", "denominator", "sample_size", "population")
     used = [f for f in fields if not np.isnan(getattr(ds, f)).all()]
     periods = [unambiguous(p) for p in ds.periods]
@@ -592,5 +580,4 @@ def _write_csv(ds: Dataset, path: Path) -> None:
                                  *("" if c[i] != c[i] else repr(float(c[i])) for c in columns),
                                  ds.sources[ds.source_code[i]]])
     except OSError as exc:
-        from perfcore.errors import OutputError
         raise OutputError(path=str(path), reason=str(exc.strerror or exc)) from exc

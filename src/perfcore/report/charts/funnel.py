@@ -30,6 +30,7 @@ from perfcore.i18n import N_, Translator, translator
 from perfcore.report.charts.axes import Linear, Ticks, nice_ticks
 from perfcore.report.charts.icons import MDC_COLOURS
 from perfcore.report.charts.svg import (
+    GRID,
     INK,
     MUTED,
     LegendItem,
@@ -61,7 +62,6 @@ _ADJUST = ("none", "additive")
 _UP = "M0 -6 L5.5 4 L-5.5 4 Z"
 _DOWN = "M0 6 L5.5 -4 L-5.5 -4 Z"
 _LIMIT_COLOUR = "#768692"
-_GRID = "#e8edee"
 
 
 @attrs.frozen(kw_only=True)
@@ -220,7 +220,7 @@ class _Plot:
 def _axes(p: _Plot, x_label: str, y_label: str) -> list[str]:
     out = []
     for v, lab in zip(p.yt.values, p.yt.labels, strict=True):
-        out += [line(p.left, p.sy(v), p.right, p.sy(v), stroke=_GRID, cls="funnel-grid"),
+        out += [line(p.left, p.sy(v), p.right, p.sy(v), stroke=GRID, cls="funnel-grid"),
                 text(p.left - 6, p.sy(v) + 4, lab, anchor="end", size=11, fill=MUTED,
                      cls="funnel-ytick")]
     for v, lab in zip(p.xt.values, p.xt.labels, strict=True):

@@ -24,6 +24,7 @@ from perfcore.i18n import Translator, translator
 from perfcore.labels import ordinal, rank_text
 from perfcore.report.charts.axes import Linear, nice_ticks
 from perfcore.report.charts.svg import (
+    GRID,
     INK,
     MUTED,
     LegendItem,
@@ -43,7 +44,6 @@ __all__ = ["peer_chart_svg", "peer_table_html"]
 
 _FORCE = "#005eb8"
 _OTHER = "#aeb7bd"
-_GRID = "#e8edee"
 _ROW = 26.0
 _MARKER = "M-5 -5 L4 0 L-5 5 Z"
 _SQUARE = "M-7 -6 H7 V6 H-7 Z"
@@ -220,7 +220,7 @@ def peer_chart_svg(names: Sequence[str], values: Sequence[float | None], *, high
     body = [*head, text(12, head_y + 20, rank_line, size=13, weight="bold", cls="peer-rank",
                         fill=_FORCE)]
     for v, lab in zip(ticks.values, ticks.labels, strict=True):
-        body += [line(sx(v), top, sx(v), bottom, stroke=_GRID, cls="peer-grid"),
+        body += [line(sx(v), top, sx(v), bottom, stroke=GRID, cls="peer-grid"),
                  text(sx(v), bottom + 15, lab, anchor="middle", size=11, fill=MUTED,
                       cls="peer-tick")]
     body += _bars(p, sx, top, label_w, decimals, _)

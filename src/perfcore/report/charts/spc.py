@@ -29,6 +29,7 @@ from perfcore.labels import ASSURANCE_WORDS, POINT_WORDS, VARIATION_WORDS
 from perfcore.report.charts.axes import Linear, Ticks, nice_ticks, spread, thin_indices
 from perfcore.report.charts.icons import assurance_icon, variation_icon
 from perfcore.report.charts.svg import (
+    GRID,
     INK,
     MUTED,
     LegendItem,
@@ -64,7 +65,6 @@ COLOURS = {
 }
 #: The vertical line marking a rebase.
 _REBASE = "#425563"
-_GRID = "#e8edee"
 _LIMIT_DASH = "6 4"
 _TARGET_DASH = "2 3"
 
@@ -191,7 +191,7 @@ def _axes(f: _Frame, labs: Sequence[str]) -> list[str]:
     out = []
     for v, lab in zip(f.ticks.values, f.ticks.labels, strict=True):
         y = f.sy(v)
-        out.append(line(f.left, y, f.right, y, stroke=_GRID, cls="spc-grid"))
+        out.append(line(f.left, y, f.right, y, stroke=GRID, cls="spc-grid"))
         out.append(text(f.left - 6, y + 4, lab, anchor="end", size=11, cls="spc-tick",
                         fill=MUTED))
     out.append(line(f.left, f.bottom, f.right, f.bottom, stroke=MUTED, cls="spc-axis"))

@@ -20,6 +20,7 @@ from perfcore.labels import format_number
 
 __all__ = [
     "FONT",
+    "GRID",
     "INK",
     "MUTED",
     "LegendItem",
@@ -42,6 +43,8 @@ FONT = "Arial, Helvetica, sans-serif"
 #: Text and axis colours (contrast of at least 4.5:1 on white).
 INK = "#212b32"
 MUTED = "#4c6272"
+#: Gridlines, faint behind the data.
+GRID = "#e8edee"
 
 
 def fmt(v: float) -> str:
