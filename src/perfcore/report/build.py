@@ -296,7 +296,9 @@ class ReportBuilder:
         unit = self.tr(m.unit, f"{where} unit", required=any(ch.isalpha() for ch in m.unit))
         return attrs.evolve(m, name=self.tr(m.name, f"{where} name"), unit=unit)
 
-    def row(self, measure: Measure) -> Row:
+    def row(self, measure: Measure, *, charts: bool = True) -> Row:
+        """A measure's row: its cells, status and reasons, published figures and (unless
+        ``charts`` is false: a league keeps only the cells) the data of its charts."""
         ev, j, _ = self.ev, self.j, self._
         i = self.index[measure.id]
         m = self.translate_measure(measure)
@@ -333,7 +335,7 @@ class ReportBuilder:
                    status_reasons=tuple(reasons), internal=internal,
                    published=published_lines(ev, j, measure, used, self.who,
                                              self.published_text(m, decimals), _, self.lang),
-                   **self.charts(measure, m, i, decimals))
+                   **(self.charts(measure, m, i, decimals) if charts else {}))
 
     def assessment_texts(self, measure: Measure, reasons: tuple[str, ...],
                          inputs: Mapping[str, Any]) -> tuple[str, ...]:
@@ -349,13 +351,11 @@ class ReportBuilder:
 
     def precision(self, key: str, m: Measure, decimals: int) -> int | None:
         """The decimals a cell's value is shown to, in the value's own units."""
-        if key in ("previous", "current") or key.startswith("history:") \
+        if key in ("previous", "current", "target") or key.startswith("history:") \
                 or key.endswith(".value"):
             return decimals + (2 if m.kind is MeasureKind.PROPORTION else 0)
         if key == "change" or key.endswith(".change"):
             return self.display.change_decimals
-        if key == "target":
-            return decimals + (2 if m.kind is MeasureKind.PROPORTION else 0)
         if key == "target_gap":
             return decimals
         return 0 if key.endswith(".rank") else None
@@ -572,7 +572,7 @@ class ReportBuilder:
         for m in ev.measures:
             if m.target is None or m.kind is MeasureKind.QUALITATIVE:
                 continue
-            basis = self.scores.score(m.id, ev.organisations[j]).basis
+            basis = self.scores.basis_of(m.id, ev.organisations[j])
             if basis.is_evidence and basis is not StatusBasis.TARGET:
                 other.append(_("{measure} ({basis})").format(
                     measure=self.translate_measure(m).name, basis=_(BASIS_WORDS[basis.code])))

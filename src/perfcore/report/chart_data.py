@@ -42,18 +42,18 @@ def peer_charts(ev: Evaluation, i: int, j: int, m: Measure, name: Callable[[str]
     by_change = not (m.kind.uses_pp_change or m.kind is MeasureKind.RATE)
     if by_change and m.kind is not MeasureKind.COUNT:
         return ()
+    scale = 1.0 if by_change else _scale(m)
     out = []
     for slot, c in ev.comparisons.items():
         members = c.members[j] if c.members else ()
         if not c.group[j] or len(members) > PEER_CHART_MEMBERS:
             continue
         k = peers.index(members)
-        values = peers.estimate[i, k] * (1.0 if by_change else _scale(m))
+        values = peers.estimate[i, k] * scale
         if np.isfinite(values).sum() < 2:
             continue
-        lower = peers.lower[i, k] * (1.0 if by_change else _scale(m))
-        upper = peers.upper[i, k] * (1.0 if by_change else _scale(m))
-        average = float(c.change[i, j] if by_change else c.value[i, j] * _scale(m))
+        lower, upper = peers.lower[i, k] * scale, peers.upper[i, k] * scale
+        average = float(c.change[i, j] if by_change else c.value[i, j] * scale)
         rank = int(c.rank[i, j])
         what = _("{measure}: change on the year") if by_change else "{measure}"
         out.append(PeerChart(

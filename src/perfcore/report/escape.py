@@ -24,18 +24,21 @@ spreadsheet formula, a Markdown link or image, or a terminal escape sequence.
   JavaScript parser could act on written as ``\\uXXXX`` escapes, which decode to the same
   text.
 
-The xlsx writer stores every text as a string, never a formula, and HTML is escaped by
-:mod:`perfcore.report.html`.
+- **HTML**: every text is escaped, quotes included (:func:`html_text`), in the report,
+  its figures and the league alike.
+
+The xlsx writer stores every text as a string, never a formula.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from typing import Any
 
-__all__ = ["json_text", "markdown_block", "markdown_inline", "spreadsheet_cell",
-           "terminal_text"]
+__all__ = ["html_text", "json_text", "markdown_block", "markdown_inline",
+           "spreadsheet_cell", "terminal_text"]
 
 # C0 but newline and tab, DEL, C1, the line and paragraph separators and the bidi
 # embeddings, overrides and isolates ("Trojan Source").
@@ -107,3 +110,8 @@ def json_text(data: Any) -> str:
     them, so the JSON decodes to the same data)."""
     text = json.dumps(data, ensure_ascii=False, indent=2)
     return _JSON_RAW_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
+
+def html_text(text: object) -> str:
+    """``text`` as HTML text or an attribute value: ``& < > " '`` escaped."""
+    return html.escape(str(text), quote=True)

@@ -10,10 +10,9 @@ first), with links between them.
 
 from __future__ import annotations
 
-import html
-
 from perfcore.codes import Assessment, Code, Direction, Status, StatusBasis
 from perfcore.i18n import LANGUAGE_NAMES, Translator, translator
+from perfcore.report.escape import html_text as _e
 from perfcore.report.html_figures import measure_figures, sparkline
 from perfcore.report.model import (
     FLAG_MARKS,
@@ -90,9 +89,6 @@ a{color:inherit;text-decoration:none}
 _TEXT_COLUMNS = frozenset({"target", "target_status"})
 _TEXT_TD = ' class="words"'
 
-
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
 
 
 def _mark(code: Code, words: str) -> str:

@@ -5,8 +5,6 @@ across the forces of a national group. Shown, not hidden: only the data tables s
 
 from __future__ import annotations
 
-import html
-
 from perfcore.codes import MeasureKind
 from perfcore.i18n import Translator
 from perfcore.report.charts import (
@@ -19,13 +17,11 @@ from perfcore.report.charts import (
     xmr_table_html,
 )
 from perfcore.report.charts.svg import chart_id
+from perfcore.report.escape import html_text as _e
 from perfcore.report.model import FunnelChart, PeerChart, Row
 
 __all__ = ["funnel_html", "measure_figures", "peers_html", "sparkline"]
 
-
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
 
 
 def _scale(row: Row) -> float:

@@ -144,7 +144,8 @@ class _League:
     def table(self, measure: Measure) -> LeagueTable:
         ev, _ = self.ev, self._
         i = ev.measure_index(measure.id)
-        rows = {j: self.builders[j].row(measure) for j in self.forces}
+        # Only the cells are kept: no force's charts (each a pass over every force).
+        rows = {j: self.builders[j].row(measure, charts=False) for j in self.forces}
         by_change = measure.kind is MeasureKind.COUNT
         basis = ev.change.value if by_change else ev.current
         values = basis[i, list(self.forces)]

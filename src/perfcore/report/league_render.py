@@ -6,12 +6,12 @@ texts are made safe for each format as a force's report's are
 from __future__ import annotations
 
 import csv
-import html
 import io
 from typing import Any
 
 from perfcore.errors import OptionError
 from perfcore.i18n import translator
+from perfcore.report.escape import html_text as _e
 from perfcore.report.escape import (
     json_text,
     markdown_block,
@@ -26,9 +26,6 @@ from perfcore.report.model import cell_text
 
 __all__ = ["LEAGUE_FORMATS", "render_league"]
 
-
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
 
 
 def _rows(table: LeagueTable) -> list[list[str]]:

@@ -56,11 +56,17 @@ def _nan(shape: tuple[int, ...]) -> npt.NDArray[np.float64]:
     return np.full(shape, np.nan)
 
 
+def _signs(ev: Evaluation, rows: Rows) -> Codes:
+    """The rows' polarity signs (+1, -1, 0 neutral), as a column against organisations."""
+    return np.array([ev.measures[i].polarity.sign for i in rows.tolist()],
+                    dtype=np.int8)[:, None]
+
+
 def grey_basis(ev: Evaluation, rows: Rows) -> Codes:
     """Why a cell has no evidence-based status when no basis decides: no data, a neutral
     measure, or not tested."""
     missing = np.isnan(ev.current[rows])
-    neutral = np.array([ev.measures[i].polarity.sign == 0 for i in rows.tolist()])[:, None]
+    neutral = _signs(ev, rows) == 0
     return np.select([missing, neutral], [StatusBasis.NO_DATA, StatusBasis.NEUTRAL],
                      StatusBasis.NOT_TESTED).astype(np.int8)
 
@@ -84,7 +90,7 @@ def change(evaluation: Evaluation, rows: Rows, /, *, no_change: str = "amber") -
     A change that could not be tested gives no status (not tested, with the missing
     input named); a neutral measure's change is reported, never coloured."""
     ev = evaluation
-    sign = np.array([ev.measures[i].polarity.sign for i in rows.tolist()])[:, None]
+    sign = _signs(ev, rows)
     tested, significant = ev.test.tested[rows], ev.test.significant[rows]
     moved = np.sign(np.nan_to_num(ev.change.value[rows]))
     better = moved * sign > 0
@@ -155,8 +161,7 @@ def comparator(evaluation: Evaluation, rows: Rows, /, *, against: str | None = N
     c = ev.comparisons[slot]
     a, rel = c.assessment[rows], c.relation[rows]
     tested = rel != Relation.NOT_COMPARED
-    neutral = (a == Assessment.HIGHER) | (a == Assessment.LOWER) | np.array(
-        [ev.measures[i].polarity.sign == 0 for i in rows.tolist()])[:, None]
+    neutral = (a == Assessment.HIGHER) | (a == Assessment.LOWER) | (_signs(ev, rows) == 0)
     status = np.select([a == Assessment.BETTER, a == Assessment.WORSE,
                         a == Assessment.SIMILAR],
                        [Status.GREEN, Status.RED, Status.parse(similar)],
@@ -221,7 +226,8 @@ def _target_colours(ev: Evaluation, rows: Rows, tolerance: float) -> Codes:
     in the measure's units for other value targets."""
     tg = ev.targets
     status = tg.status[rows]
-    sign = np.array([ev.measures[i].polarity.sign or 1 for i in rows.tolist()])[:, None]
+    sign = _signs(ev, rows)
+    sign = np.where(sign == 0, 1, sign)  # a neutral measure's gap read as higher-is-better
     change = np.array([(m := ev.measures[i]).target is not None and m.target.change
                        is not None for i in rows.tolist()])[:, None]
     scale = np.array([100.0 if ev.measures[i].kind is MeasureKind.PROPORTION else 1.0
@@ -318,8 +324,7 @@ def spc(evaluation: Evaluation, rows: Rows, /, *, common_cause: str = "amber",
     months = np.asarray(ev.spc.points)[rows]  # each measure's chart has its own length
     enough = (months >= min_points)[:, None]
     charted = ev.spc.charted[rows] & (variation != VariationIcon.NONE) & enough
-    neutral = np.isin(variation, _NEUTRAL_ICONS) | np.array(
-        [ev.measures[i].polarity.sign == 0 for i in rows.tolist()])[:, None]
+    neutral = np.isin(variation, _NEUTRAL_ICONS) | (_signs(ev, rows) == 0)
     by_var, by_ass = _BY_VARIATION[variation], _BY_ASSURANCE[assurance]
     status = np.where(~charted | neutral, Status.GREY,
                       np.where(by_var >= 0, by_var,

@@ -84,10 +84,11 @@ def composite(evaluation: Evaluation, rows: Rows, /, *, scorers: list[str] | Non
     else:
         out, _values = rollup(stacked.reshape(len(parts), -1), rule=RollupRule(rule=rule))
         codes = out.reshape(stacked.shape[1:]).astype(np.int8)
-    basis = grey_basis(evaluation, rows)
+    grey = grey_basis(evaluation, rows)
+    basis = grey
     for p in reversed(parts):
         basis = np.where(p.basis >= StatusBasis.CHANGE_SIGNIFICANT, p.basis, basis)
-    basis = np.where(codes == Status.GREY, grey_basis(evaluation, rows), basis).astype(np.int8)
+    basis = np.where(codes == Status.GREY, grey, basis)
 
     def reasons(k: int, j: int, lang: str) -> tuple[str, ...]:
         return tuple(r for p in parts for r in p.reasons(k, j, lang))
