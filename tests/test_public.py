@@ -317,3 +317,26 @@ def test_an_spc_chart_is_shown_only_when_every_month_passes() -> None:
     assert rows["arson"].spc is None and rows["arson"].spc_title == ""
     assert rows["solved"].spc is None
     assert public_edition(report).disclosure.charts == 2  # type: ignore[union-attr]
+
+
+NATIONAL = Path(__file__).parents[1] / "examples" / "national" / "plan.toml"
+
+
+def test_funnel_and_peer_charts_do_not_carry_small_counts_into_a_public_edition() -> None:
+    # The funnel's data table lists every force's count (City of London's 7,195 is the
+    # smallest): a threshold above it must take the funnel out. Peer charts plot members'
+    # rates and changes without the counts behind them, so no public edition shows them.
+    run = perfcore.run(NATIONAL)
+    rows = {r.measure.id: r for r in run.report.rows()}
+    assert rows["all_crime_rate"].funnel is not None
+    assert min(rows["all_crime_rate"].funnel.numerators) == 7195
+    assert sum(len(r.peers) for r in rows.values()) == 4
+    at5 = {r.measure.id: r for r in perfcore.pipeline.report_plan(
+        run.plan_file, run.evaluation, run.scores, public=True).rows()}
+    assert at5["all_crime_rate"].funnel is not None  # every count is at least 5
+    assert all(r.peers == () for r in at5.values())
+    high = perfcore.pipeline.report_plan(run.plan_file, run.evaluation, run.scores,
+                                         public=True, threshold=10_000)
+    assert all(r.funnel is None and r.peers == () for r in high.rows())
+    html = perfcore.render(high, "html")
+    assert "7,195" not in html and "7195" not in html

@@ -10,7 +10,9 @@ new one, every renderer unchanged:
 - a row with a withheld figure loses its charts (the sparkline and the SPC chart plot the
   values) and its status reasons (they quote the figures), keeping its status; an SPC
   chart of monthly counts below the threshold is left out, and so is one of a rate or
-  proportion, whose monthly counts the report does not carry to check;
+  proportion, whose monthly counts the report does not carry to check; a funnel plot is
+  shown only when no force's count in it is below the threshold, and peer charts never
+  (they plot the members' rates and changes without the counts behind them);
 - commentary the plan marks ``commentary_internal`` and the recorded sources of figures
   (file names, analysts' descriptions) are dropped;
 - the notes say what was withheld, why, and at what threshold.
@@ -29,7 +31,15 @@ from perfcore.codes import MeasureKind, SuppressionReason
 from perfcore.errors import OptionError
 from perfcore.i18n import Translator, translator
 from perfcore.labels import SUPPRESSION_SYMBOLS, SUPPRESSION_WORDS, suppressed_text
-from perfcore.report.model import FLAG_MARKS, Cell, Disclosure, Outcome, Report, Row
+from perfcore.report.model import (
+    FLAG_MARKS,
+    Cell,
+    Disclosure,
+    FunnelChart,
+    Outcome,
+    Report,
+    Row,
+)
 
 __all__ = ["public_edition"]
 
@@ -190,11 +200,16 @@ class _Edition:
             reasons = (_("reasons not shown: they cite withheld figures"),)
         spc = row.spc if row.spc is not None and self.chart_shown(row, withheld) else None
         history = () if withheld else row.history
-        self.charts += (spc is None and row.spc is not None) + (len(history) < len(row.history))
+        funnel = row.funnel if row.funnel is not None and self.funnel_shown(row.funnel,
+                                                                           withheld) else None
+        self.charts += ((spc is None and row.spc is not None) + (len(history) < len(row.history))
+                        + (funnel is None and row.funnel is not None) + len(row.peers))
         if withheld:
             cells = tuple(attrs.evolve(c, flags=()) for c in cells)
+        # Peer charts plot each member's rate, proportion or change without the counts
+        # behind them, so nothing says a member's figure does not rest on a small count.
         return attrs.evolve(row, cells=cells, status_reasons=reasons, internal=(),
-                            history=history, spc=spc,
+                            history=history, spc=spc, funnel=funnel, peers=(),
                             spc_labels=row.spc_labels if spc else (),
                             spc_title=row.spc_title if spc else "")
 
@@ -218,6 +233,12 @@ class _Edition:
         return Cell(key=cell.key, text=suppressed_text(reason, self.symbol, self.threshold),
                     label=_("withheld: {why}").format(why=why), method=cell.method,
                     suppressed=reason)
+
+    def funnel_shown(self, funnel: FunnelChart, withheld: bool) -> bool:
+        """A funnel plot (and its data table) lists every force's count: shown only
+        beside no withheld figure and when no force's count is below the threshold."""
+        counts = np.asarray(funnel.numerators, dtype=np.float64)
+        return not withheld and not primary_suppression(counts, threshold=self.threshold).any()
 
     def chart_shown(self, row: Row, withheld: bool) -> bool:
         """An SPC chart is shown only when every point it plots passes: never beside a
@@ -261,6 +282,7 @@ class _Edition:
                          "withheld.").format(threshold=t))
         if self.charts:
             out.append(_("Charts left out: {n} (they would show withheld figures, or "
-                         "monthly counts the report does not carry to check).").format(
+                         "figures resting on counts the report does not carry to check)."
+                         ).format(
                              n=self.charts))
         return out
