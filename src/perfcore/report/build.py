@@ -134,6 +134,14 @@ def default_catalogues(lang: str) -> Iterable[gettext.NullTranslations]:
     return registry().translations(lang)
 
 
+def _rolled_category(status: Status, basis: StatusBasis | None) -> str:
+    """The roll-up count category of the status a roll-up shows: its colour, why it is
+    grey, or "not assessed" (qualitative items only)."""
+    if basis is not None:
+        return basis.code
+    return "not_assessed" if status is Status.GREY else status.code
+
+
 def _number(x: float) -> float | None:
     return None if x != x else float(x)
 
@@ -284,8 +292,17 @@ class ReportBuilder:
             return Rolled()
         _, j = self._, self.j
         counts = r.summary(j)
-        words = ", ".join(_(_COUNT_WORDS[c]).format(n=n) for c, n in counts.items())
-        return Rolled(status=r.of(j), basis=r.basis(j), counts=counts,
+        status, basis = r.of(j), r.basis(j)
+        if list(counts) == [_rolled_category(status, basis)]:
+            # Every measure has the roll-up's own status: "Not tested (23 not tested)"
+            # would say it twice; say how many it covers instead.
+            (category, n), = counts.items()
+            # Only qualitative items (objectives, updates) are "not assessed".
+            words = (self.ngettext("{n} item", "all {n} items", n) if category == "not_assessed"
+                     else self.ngettext("{n} measure", "all {n} measures", n)).format(n=n)
+        else:
+            words = ", ".join(_(_COUNT_WORDS[c]).format(n=n) for c, n in counts.items())
+        return Rolled(status=status, basis=basis, counts=counts,
                       basis_counts=r.basis_summary(j), words=words)
 
     def translate_measure(self, m: Measure) -> Measure:
