@@ -55,3 +55,34 @@ def test_a_roll_up_whose_measures_all_share_its_status_says_how_many_not_the_sta
     assert "[Neutral: 1 neutral, 1 no data, 6 not assessed]" in items
     cy = _text("examples/gwent/plan-2020-21.toml", lang="cy")
     assert "Lleihau Troseddu  [Gwyrdd: pob un o'r 2 mesur]" in cy
+
+
+# ------------------------------------------------------------------ periods in words
+
+def test_months_and_runs_of_months_are_named_in_column_headings_and_reasons() -> None:
+    # "2020-06 | 2021-12" read as financial years beside a heading saying "December
+    # 2021"; "2012-04 to 2012-12" beside "April–December 2013".
+    dec = _text("examples/gwent/seed000-priorities.toml", "December 2021",
+                previous="June 2020")
+    assert "Gwent — December 2021\n" in dec
+    assert "Measure                        June 2020  December 2021  18-month change" in dec
+    assert "2021-12" not in dec and "2020-06" not in dec
+    runs = _html("examples/gwent/seed002-delivery-plan-2013-14.toml",
+                 "April 2013 - December 2013")
+    assert '<th scope="col">April–December 2012</th>' in runs
+    assert "change not tested: no figure for April–December 2012" in runs
+    assert "2012-04" not in runs
+    cy = _text("examples/gwent/seed000-priorities.toml", "December 2021", "cy",
+               previous="June 2020")
+    assert "Mehefin 2020  Rhagfyr 2021" in cy
+
+
+def test_a_period_keeps_its_code_where_programs_read_it() -> None:
+    from perfcore.periods import Month, MonthRange, parse_period
+    run = parse_period("April 2013 - December 2013")
+    assert str(run) == "2013-04 to 2013-12" and parse_period(str(run)) == run
+    assert isinstance(run, MonthRange) and run.display("cy") == "Ebrill–Rhagfyr 2013"
+    assert str(Month(2021, 12)) == "2021-12" and Month(2021, 12).display() == "December 2021"
+    json = _run("examples/gwent/seed000-priorities.toml", "December 2021",
+                previous="June 2020").render("json")
+    assert '"period": "2021-12"' in json and '"previous_period": "2020-06"' in json
