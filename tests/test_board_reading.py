@@ -86,3 +86,46 @@ def test_a_period_keeps_its_code_where_programs_read_it() -> None:
     json = _run("examples/gwent/seed000-priorities.toml", "December 2021",
                 previous="June 2020").render("json")
     assert '"period": "2021-12"' in json and '"previous_period": "2020-06"' in json
+
+
+# ------------------------------------------------------------------ notes
+
+def test_a_rank_column_is_explained_in_the_notes() -> None:
+    # "E&W rank 38th of 43": is 1st the best or the worst, and of what? The league said;
+    # a force's report did not. Gwent's total crime is 38th by its change (+19.9%; the
+    # league, ranked by change, puts it 38th too), its rate 33rd by value (99.6 per 1,000).
+    text = _text("examples/national/plan.toml")
+    assert "38th of 43" in text and "33rd of 43" in text
+    assert ("  - Rank: 1st is the best in the group (the lowest where lower is better); a "
+            "count is ranked by its change, other measures by their value; ties share a "
+            "rank.\n") in text
+    assert "Rank:" not in _text("examples/gwent/plan-2020-21.toml")  # no rank column
+    assert "  - Safle: y 1af yw'r gorau yn y grŵp" in _text("examples/national/plan.toml",
+                                                            lang="cy")
+
+
+def test_a_neutral_measures_rank_says_the_highest_is_first() -> None:
+    import warnings
+
+    from perfcore import Dataset, Measure, Outcome, Plan, Priority, evaluate, score
+    from perfcore.evaluation import NotAvailableWarning
+    from perfcore.organisations import default_registry
+    from perfcore.report import build_report
+    from perfcore.report.text import render_text
+    plan = Plan(id="p", title="P", priorities=[Priority(id="pr", title="Pr", outcomes=[
+        Outcome(id="o", statement="O", measures=[
+            Measure(id="calls", name="Calls", kind="count", polarity="neutral")])])])
+    # Gwent's calls rise 20%, the other Welsh forces' fall: Gwent ranks 1st of 4, highest.
+    data = {"Gwent": (10000, 12000), "South Wales": (30000, 27000),
+            "North Wales": (15000, 14000), "Dyfed-Powys": (8000, 7600)}
+    records = [{"measure": "calls", "organisation": org, "period": p, "value": v}
+               for org, pair in data.items()
+               for p, v in zip(("2019-20", "2020-21"), pair, strict=True)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NotAvailableWarning)
+        ev = evaluate(plan, Dataset.from_records(records), period="2020-21",
+                      compare_with=[default_registry().group("Wales")])
+    text = render_text(build_report(ev, score(ev), organisation="Gwent"))
+    assert "1st of 4" in text
+    assert "  - Rank: 1st is the best in the group" in text
+    assert "  - Rank of a neutral measure: 1st is the highest.\n" in text

@@ -26,6 +26,7 @@ from perfcore.codes import (
     ComparatorSource,
     Direction,
     MeasureKind,
+    Polarity,
     Status,
     StatusBasis,
     TargetStatus,
@@ -552,6 +553,7 @@ class ReportBuilder:
                 how=", ".join(_(COMPARATOR_SOURCE_WORDS[ComparatorSource(s).code])
                               for s in srcs) or _("not available"),
                 method=_(METHOD_NAMES.get(c.method, c.method))))
+        out += self.rank_notes()
         if self.scores is not None:
             names = {m.id: m for m in ev.measures}
             out += [_("Exception: {measure} is worse than its comparator and "
@@ -567,6 +569,23 @@ class ReportBuilder:
         out += self.target_notes()
         out += self.test_notes()
         return tuple(out)
+
+    def rank_notes(self) -> list[str]:
+        """What a rank column's "38th of 43" means, when the report shows a rank perfcore
+        computed (a published rank is the publication's own)."""
+        ev, _, j = self.ev, self._, self.j
+        ranked = [i for c in (ev.comparisons[slot] for slot in self.slots())
+                  for i in range(len(ev.measures)) if c.rank[i, j] > 0
+                  and (c.rank_source is None
+                       or c.rank_source[i, j] == ComparatorSource.COMPUTED)]
+        if not ranked:
+            return []
+        out = [_("Rank: 1st is the best in the group (the lowest where lower is better); "
+                 "a count is ranked by its change, other measures by their value; ties "
+                 "share a rank.")]
+        if any(ev.measures[i].polarity is Polarity.NEUTRAL for i in ranked):
+            out.append(_("Rank of a neutral measure: 1st is the highest."))
+        return out
 
     def target_notes(self) -> list[str]:
         """What the target columns say, and which measures with a target take their
