@@ -129,3 +129,16 @@ def test_a_neutral_measures_rank_says_the_highest_is_first() -> None:
     assert "1st of 4" in text
     assert "  - Rank: 1st is the best in the group" in text
     assert "  - Rank of a neutral measure: 1st is the highest.\n" in text
+
+
+def test_the_exceptions_are_one_note_naming_the_comparator() -> None:
+    # Three notes said "Exception: X is worse than its comparator and deteriorating",
+    # without saying which comparator (E&W: Gwent +19.9% against +7.8%, +19.3% per
+    # 1,000 against E&W's 88.4, violence +36.0% against +19.8%).
+    text = _text("examples/national/plan.toml")
+    assert ("  - Exceptions, worse than E&W and deteriorating: Total recorded crime "
+            "(excluding fraud), Total recorded crime per 1,000 population, Violence "
+            "against the person.\n") in text
+    assert text.count("Exception") == 1
+    cy = _text("examples/national/plan.toml", lang="cy")
+    assert "  - Eithriadau, yn waeth na'r grŵp cymharu (Cymru a Lloegr) ac yn dirywio: " in cy

@@ -448,7 +448,7 @@ def test_the_report_shows_roll_ups_and_red_reds() -> None:
     report = build_report(ev, organisation="Gwent", scores=score(ev))
     text = render_text(report)
     assert "Pr  [Red: 1 measure]" in text and "  Outcome: O  [Red: 1 measure]" in text
-    assert "  - Exception: Crime is worse than its comparator and deteriorating" in text
+    assert "  - Exception, worse than Wales and deteriorating: Crime." in text
     import json
     doc = json.loads(render_json(report))
     outcome = doc["sections"][0]["outcomes"][0]

@@ -227,13 +227,18 @@ class ReportBuilder:
     def comparator_heading(self, slot: str, figure: str) -> str:
         """"MSG change", "E&W rate", "Wales rank": the plan's label of the slot, if any,
         in the heading's pattern."""
+        return self._(_COMPARATOR_FIGURES[figure]).format(group=self.slot_name(slot))
+
+    def slot_name(self, slot: str) -> str:
+        """A comparator slot's short name, as its columns are headed: the plan's label,
+        else "MSG", "E&W", "Wales", else the group's name."""
         label = self.display.labels.get(slot)
-        group = (self.tr(label, f"column {slot!r} label") if label is not None
-                 else self._(_SLOT_HEADINGS.get(slot, slot)))
-        if slot not in _SLOT_HEADINGS and label is None:
-            c = self.ev.comparisons[slot].group_of(self.j)
-            group = c.name if c is not None else slot
-        return self._(_COMPARATOR_FIGURES[figure]).format(group=group)
+        if label is not None:
+            return self.tr(label, f"column {slot!r} label")
+        if slot in _SLOT_HEADINGS:
+            return self._(_SLOT_HEADINGS[slot])
+        c = self.ev.comparisons[slot].group_of(self.j)
+        return c.name if c is not None else slot
 
     @staticmethod
     def outcome_columns(columns: tuple[Column, ...], rows: Iterable[Row]
@@ -554,13 +559,7 @@ class ReportBuilder:
                               for s in srcs) or _("not available"),
                 method=_(METHOD_NAMES.get(c.method, c.method))))
         out += self.rank_notes()
-        if self.scores is not None:
-            names = {m.id: m for m in ev.measures}
-            out += [_("Exception: {measure} is worse than its comparator and "
-                      "deteriorating").format(
-                        measure=self.translate_measure(names[e.measure]).name)
-                    for e in self.scores.exceptions()
-                    if e.organisation == ev.organisations[j] and e.kind == "red_red"]
+        out += self.exception_notes()
         dot = next(c.heading for c in self.columns() if c.key == "dot")
         if dot != _("Direction of travel"):
             out.append(_("{heading}: direction of travel.").format(heading=dot))
@@ -569,6 +568,24 @@ class ReportBuilder:
         out += self.target_notes()
         out += self.test_notes()
         return tuple(out)
+
+    def exception_notes(self) -> list[str]:
+        """The measures worse than the comparator and deteriorating, in one note naming
+        the comparator (one note per measure said the same sentence over and over)."""
+        if self.scores is None:
+            return []
+        ev, j = self.ev, self.j
+        names = {m.id: m for m in ev.measures}
+        by_slot: dict[str, list[str]] = {}
+        for e in self.scores.exceptions():
+            if e.organisation == ev.organisations[j] and e.kind == "red_red":
+                by_slot.setdefault(e.slot, []).append(
+                    self.translate_measure(names[e.measure]).name)
+        return [self.ngettext("Exception, worse than {group} and deteriorating: {measures}.",
+                              "Exceptions, worse than {group} and deteriorating: "
+                              "{measures}.", len(measures)).format(
+                    group=self.slot_name(slot), measures=", ".join(measures))
+                for slot, measures in by_slot.items()]
 
     def rank_notes(self) -> list[str]:
         """What a rank column's "38th of 43" means, when the report shows a rank perfcore
