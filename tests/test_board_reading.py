@@ -142,3 +142,41 @@ def test_the_exceptions_are_one_note_naming_the_comparator() -> None:
     assert text.count("Exception") == 1
     cy = _text("examples/national/plan.toml", lang="cy")
     assert "  - Eithriadau, yn waeth na'r grŵp cymharu (Cymru a Lloegr) ac yn dirywio: " in cy
+
+
+def test_a_period_column_without_a_figure_for_any_measure_is_explained_once() -> None:
+    # Seed 003's survey gives 2019-20 only: the 2018-19 and change columns were n/a in
+    # all 23 rows, and the text report said nothing of why.
+    text = _text("examples/gwent/seed003-victim-satisfaction.toml", "2019-20")
+    assert text.count("  - 2018-19: no figure for any measure, so no change could be "
+                      "worked out.\n") == 1
+    html = _html("examples/gwent/seed003-victim-satisfaction.toml", "2019-20")
+    assert "<li>2018-19: no figure for any measure, so no change could be worked out.</li>" \
+        in html
+    # Seed 002's April-December 2013 report: the 2012 months are in no measure's data.
+    runs = _text("examples/gwent/seed002-delivery-plan-2013-14.toml",
+                 "April 2013 - December 2013")
+    assert "  - April–December 2012: no figure for any measure, so no change" in runs
+    # A column with one figure (seed 003's 2018-19 arrest rate, 29.8%) needs no note.
+    derived = _text("examples/gwent/seed003-derived.toml", "2019-20")
+    assert "29.8%" in derived and "no figure for any measure" not in derived
+    assert "no figure for any measure" not in _text("examples/gwent/plan-2020-21.toml")
+    cy = _text("examples/gwent/seed003-victim-satisfaction.toml", "2019-20", "cy")
+    assert "  - 2018-19: dim ffigur ar gyfer unrhyw fesur, felly ni ellid cyfrifo newid.\n" in cy
+
+
+def test_an_earlier_period_without_any_figure_is_noted_without_the_change() -> None:
+    from perfcore import Dataset, Measure, Outcome, Plan, Priority, evaluate, score
+    from perfcore.report import build_report
+    from perfcore.report.text import render_text
+    plan = Plan(id="p", title="P", priorities=[Priority(id="pr", title="Pr", outcomes=[
+        Outcome(id="o", statement="O", measures=[
+            Measure(id="crime", name="Crime", kind="count", polarity="lower")])])])
+    records = [{"measure": "crime", "organisation": "Gwent", "period": p, "value": v}
+               for p, v in (("2019-20", 57116), ("2020-21", 48618))]
+    ev = evaluate(plan, Dataset.from_records(records), period="2020-21",
+                  history_periods=["2018-19"])
+    text = render_text(build_report(ev, score(ev)))
+    assert "2018-19  2019-20  2020-21" in text and "-14.9%" in text
+    assert "  - 2018-19: no figure for any measure.\n" in text
+    assert "2019-20: no figure" not in text

@@ -186,7 +186,8 @@ class ReportBuilder:
             columns=tuple(c for c in self.columns() if c.key in shown or not sections),
             sections=sections,
             comparators={slot: ev.comparisons[slot].group[self.j] for slot in self.slots()},
-            notes=self.notes() + self.published_notes(sections), lang=self.lang)
+            notes=self.notes() + self.empty_period_notes(sections)
+            + self.published_notes(sections), lang=self.lang)
 
     def organisation_name(self, org: str) -> str:
         """An organisation's name in the report's language: the plan's translation, else
@@ -633,6 +634,26 @@ class ReportBuilder:
             out.append(_("Status from another basis than the target, as the plan's scoring "
                          "orders them: {measures}.").format(measures=", ".join(other)))
         return out
+
+    def empty_period_notes(self, sections: tuple[Section, ...]) -> tuple[str, ...]:
+        """A period column that is n/a for every measure, said once: a board otherwise
+        sees a column of n/a (and of changes n/a) with nothing saying why."""
+        rows = [r for s in sections for o in s.outcomes for r in o.rows
+                if r.measure.kind is not MeasureKind.QUALITATIVE]
+        out = []
+        no_change = all(c.value is None or c.value != c.value
+                        for r in rows if (c := r.get("change")) is not None)
+        for column in self.columns():
+            key = column.key
+            if not (key in ("previous", "current") or key.startswith("history:")):
+                continue
+            cells = [c for r in rows if (c := r.get(key)) is not None]
+            if cells and all(c.value is None or c.value != c.value for c in cells):
+                out.append((self._("{period}: no figure for any measure, so no change could "
+                                   "be worked out.") if key == "previous" and no_change
+                            else self._("{period}: no figure for any measure."))
+                           .format(period=column.heading))
+        return tuple(out)
 
     def published_notes(self, sections: tuple[Section, ...]) -> tuple[str, ...]:
         """What § marks, when a cell shows a published figure."""
