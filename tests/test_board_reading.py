@@ -194,6 +194,47 @@ def test_an_earlier_period_without_any_figure_is_noted_without_the_change() -> N
     assert "2019-20: no figure" not in text
 
 
+# ------------------------------------------------------------------ charts
+
+def test_a_peer_chart_of_changes_is_titled_as_the_table_names_the_change_with_its_unit(
+        ) -> None:
+    # "change on the year" beside a column headed "Annual change", and bars marked 19.9
+    # for the table's "+19.9%": the unit was nowhere on the chart.
+    page = _html("examples/national/plan.toml")
+    assert ('class="peer-heading">Total recorded crime (excluding fraud): Annual change (%) '
+            "— Wales</text>") in page
+    assert "change on the year" not in page
+    assert ">Total recorded crime (excluding fraud): Annual change (%)</text>" in _league(
+        "html")
+    cy = _html("examples/national/plan.toml", lang="cy")
+    assert ">Cyfanswm y troseddau a gofnodwyd (ac eithrio twyll): Newid blynyddol (%) — " \
+        "Cymru</text>" in cy
+
+
+def test_a_peer_chart_of_proportions_says_they_are_per_cent() -> None:
+    import warnings
+
+    from perfcore import Dataset, Measure, Outcome, Plan, Priority, evaluate
+    from perfcore.evaluation import NotAvailableWarning
+    from perfcore.organisations import default_registry
+    from perfcore.report import build_report
+    plan = Plan(id="p", title="P", priorities=[Priority(id="pr", title="Pr", outcomes=[
+        Outcome(id="o", statement="O", measures=[
+            Measure(id="solved", name="Solved", kind="proportion", polarity="higher")])])])
+    shares = {"Gwent": (120, 1000), "South Wales": (300, 3000), "North Wales": (140, 1000),
+              "Dyfed-Powys": (90, 800)}
+    records = [{"measure": "solved", "organisation": org, "period": p, "numerator": n,
+                "denominator": d} for org, (n, d) in shares.items()
+               for p in ("2019-20", "2020-21")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NotAvailableWarning)
+        ev = evaluate(plan, Dataset.from_records(records), period="2020-21",
+                      compare_with=[default_registry().group("Wales")])
+    (chart,) = build_report(ev, organisation="Gwent").rows()[0].peers
+    assert chart.title == "Solved (%) — Wales"
+    assert sorted(round(v, 1) for v in chart.values) == [10.0, 11.2, 12.0, 14.0]
+
+
 # ------------------------------------------------------------------ in a real browser
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
