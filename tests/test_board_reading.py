@@ -194,6 +194,17 @@ def test_an_earlier_period_without_any_figure_is_noted_without_the_change() -> N
     assert "2019-20: no figure" not in text
 
 
+def test_an_outcome_without_measures_is_not_read_as_a_plan_without_measures() -> None:
+    # "Deliver Medium Term Financial Plan (no measures in the plan)" read as the
+    # financial plan having no measures.
+    q3 = "Q3 2021-22"
+    html = _html("examples/gwent/seed000-priorities.toml", q3)
+    assert ("Deliver Medium Term Financial Plan</h3>\n"
+            '<p class="meta">(the plan gives this outcome no measures)</p>') in html
+    assert "(nid yw'r cynllun yn rhoi mesurau i'r canlyniad hwn)" in _text(
+        "examples/gwent/seed000-priorities.toml", q3, "cy")
+
+
 # ------------------------------------------------------------------ charts
 
 def test_a_peer_chart_of_changes_is_titled_as_the_table_names_the_change_with_its_unit(

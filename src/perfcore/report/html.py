@@ -197,7 +197,7 @@ def _outcome(report: Report, outcome: Outcome, _: Translator) -> list[str]:
     out = [f'<div class="outcome"><h3>{_e(statement)}{_rolled(outcome.rolled, _)}</h3>']
     rows = measured(outcome)
     if not outcome.rows:
-        out.append(f'<p class="meta">({_e(_("no measures in the plan"))})</p>')
+        out.append(f'<p class="meta">({_e(_("the plan gives this outcome no measures"))})</p>')
     if rows:
         columns = outcome.columns or report.columns
         # No history anywhere (two periods only): no Trend column of empty cells.
