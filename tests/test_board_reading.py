@@ -194,6 +194,21 @@ def test_an_earlier_period_without_any_figure_is_noted_without_the_change() -> N
     assert "2019-20: no figure" not in text
 
 
+def test_a_reason_every_measure_shares_counts_them_instead_of_listing_each() -> None:
+    # Seed 003's CSEW table: the note listed all eight measures by name after saying
+    # why none was tested; a reason some share still names them.
+    text = _text("examples/gwent/seed003-csew-confidence.toml")
+    assert ("  - Not tested (the two periods overlap, so they are not independent samples): "
+            "all 8 measures.\n") in text
+    assert "Community understanding, Confidence" not in text
+    some = _text("examples/gwent/seed002-delivery-plan-2013-14.toml", "12 months to Dec 2013")
+    assert ("  - Not tested (no denominator or sample size): Victim satisfaction: crime, "
+            "Victim satisfaction with being kept informed: crime, Victim satisfaction: ASB, "
+            "Being Kept Informed: ASB.\n") in some
+    cy = _text("examples/gwent/seed003-csew-confidence.toml", lang="cy")
+    assert "): pob un o'r 8 mesur.\n" in cy
+
+
 def test_an_outcome_without_measures_is_not_read_as_a_plan_without_measures() -> None:
     # "Deliver Medium Term Financial Plan (no measures in the plan)" read as the
     # financial plan having no measures.

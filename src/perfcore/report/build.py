@@ -706,7 +706,13 @@ class ReportBuilder:
             if why not in (UntestedReason.NONE, UntestedReason.NO_DATA):
                 name = self.translate_measure(ev.measures[i]).name
                 untested.setdefault(_(UNTESTED_WORDS[why.code]), []).append(name)
-        out += [_("Not tested ({why}): {measures}.").format(why=why, measures=", ".join(names))
+        # Every measure of the report for one reason: counted, not listed name by name.
+        out += [self.ngettext("Not tested ({why}): the {n} measure.",
+                              "Not tested ({why}): all {n} measures.", len(names)).format(
+                    why=why, n=len(names))
+                if len(names) == len(shown) > 1
+                else _("Not tested ({why}): {measures}.").format(why=why,
+                                                                measures=", ".join(names))
                 for why, names in untested.items()]
         small = [self.translate_measure(ev.measures[i]).name for i in shown
                  if ev.change.reasons[i, j] & Reason.SMALL_BASE]
