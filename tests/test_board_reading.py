@@ -261,6 +261,16 @@ def test_a_peer_chart_of_proportions_says_they_are_per_cent() -> None:
     assert sorted(round(v, 1) for v in chart.values) == [10.0, 11.2, 12.0, 14.0]
 
 
+def test_the_monthly_examples_rebase_notes_point_to_nothing_a_board_cannot_see() -> None:
+    # "The data do not say why (see SOURCE.md)": a file of the example's folder, not of
+    # the board pack.
+    for lang, why in (("en", "The data do not say why."), ("cy", "Nid yw'r data'n dweud pam.")):
+        page = _html("examples/gwent-monthly/plan.toml", lang=lang)
+        assert "SOURCE.md" not in page
+        # Burglary twice, criminal damage once.
+        assert page.count(f"{why}</li>".replace("'", "&#x27;")) == 3
+
+
 # ------------------------------------------------------------------ in a real browser
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
