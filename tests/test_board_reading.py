@@ -261,6 +261,19 @@ def test_a_peer_chart_of_proportions_says_they_are_per_cent() -> None:
     assert sorted(round(v, 1) for v in chart.values) == [10.0, 11.2, 12.0, 14.0]
 
 
+def test_a_sparkline_writes_its_numbers_as_the_table_beside_it_does() -> None:
+    # Seed 001 prints 58577 ([display] thousands = false); its Trend sparkline said
+    # "58,577" in the same row.
+    page = _html("examples/gwent/plan-2020-21.toml")
+    assert '<th scope="row">All Crime Trend</th><td><span class="nw">58577</span>' in page
+    assert 'class="spark-max">58577</text>' in page
+    assert "All Crime Trend: 58577 in 2018-19 to 48618 in 2020-21" in page
+    assert "58,577" not in page
+    # A report with separators keeps them (the monthly example's 60,300 crimes in the
+    # 12 months to its busiest month).
+    assert 'class="spark-max">60,300</text>' in _html("examples/gwent-monthly/plan.toml")
+
+
 def test_the_monthly_examples_rebase_notes_point_to_nothing_a_board_cannot_see() -> None:
     # "The data do not say why (see SOURCE.md)": a file of the example's folder, not of
     # the board pack.

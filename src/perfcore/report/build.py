@@ -395,6 +395,7 @@ class ReportBuilder:
                  for r in ev.spc_rebases(measure.id) if r.position is not None} if chart else {}
         return dict(
             history=values if drawn else (), decimals=decimals,
+            thousands=self.display.thousands,
             history_labels=tuple(p.display(self.lang) for p in ev.history.series)
             if drawn else (),
             spc=chart, spc_notes=notes,
