@@ -261,6 +261,24 @@ def test_a_peer_chart_of_proportions_says_they_are_per_cent() -> None:
     assert sorted(round(v, 1) for v in chart.values) == [10.0, 11.2, 12.0, 14.0]
 
 
+def test_a_negative_bars_value_is_written_after_the_bar_not_over_it() -> None:
+    # Theft offences in Wales (national example): South Wales -1.5%, interval to -0.3%;
+    # its label was placed after the interval's end, over the bar, its minus sign lost in
+    # the bar's grey.
+    from perfcore.report.charts import peer_chart_svg
+    svg = peer_chart_svg(["South Wales", "Gwent"], [-1.5, -0.4], highlight="Gwent", title="T",
+                         lower=[-3.3, -2.6], upper=[-0.3, 1.7], decimals=1)
+    bars = {t: (float(x), float(w)) for x, w, t in re.findall(
+        r'<rect class="peer-bar[^"]*" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"[^>]*>'
+        r"<title>([^:]*):", svg)}
+    labels = {v: float(x) for x, v in re.findall(
+        r'<text x="([\d.]+)"[^>]*class="peer-value"[^>]*>([^<]*)<', svg)}
+    x, width = bars["South Wales"]
+    assert labels["-1.5"] >= x + width + 5  # after zero, where the bar ends
+    gx, gw = bars["Gwent"]
+    assert labels["-0.4"] > gx + gw + 20  # after its interval, which reaches +1.7
+
+
 def test_a_sparkline_writes_its_numbers_as_the_table_beside_it_does() -> None:
     # Seed 001 prints 58577 ([display] thousands = false); its Trend sparkline said
     # "58,577" in the same row.

@@ -143,7 +143,7 @@ def _bars(p: _Peers, sx: Linear, top: float, label_w: float, decimals: int | Non
                    f'x="{fmt(min(x0, x1))}" y="{fmt(y - 7)}" width="{fmt(abs(x1 - x0))}" '
                    f'height="14" fill="{_FORCE if me else _OTHER}"><title>'
                    f"{escape(tip)}</title></rect>")
-        end = x1
+        end = max(x0, x1)  # a negative bar ends at zero: its label goes after that
         lo = p.lower[k] if p.lower else math.nan
         hi = p.upper[k] if p.upper else math.nan
         if math.isfinite(lo) and math.isfinite(hi):
