@@ -22,7 +22,13 @@ import numpy as np
 import numpy.typing as npt
 
 from perfcore.codes import Code, Polarity
-from perfcore.errors import InvalidInputWarning, KeywordArgumentError, OptionError, ShapeError
+from perfcore.errors import (
+    InvalidInputWarning,
+    KeywordArgumentError,
+    NotNumericError,
+    OptionError,
+    ShapeError,
+)
 
 __all__ = [
     "INVALID",
@@ -204,15 +210,18 @@ def positive_option(name: str, value: Any, *, allow_zero: bool = False) -> float
 
 
 def as_float(value: npt.ArrayLike, name: str) -> FloatArray:
-    """Convert an array-like to float64, raising a named TypeError-flavoured error."""
+    """``value`` as a float64 array; :class:`NotNumericError` naming ``name`` if it holds
+    something that is not a number, :class:`ShapeError` if it is ragged (rows of
+    different lengths)."""
     try:
-        arr = np.asarray(value, dtype=np.float64)
+        return np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        raise ShapeError(
-            reason=f"{name} must be numeric (array-like of numbers); got "
-            f"{type(value).__name__}", argument=name, shapes={},
-        ) from exc
-    return arr
+        try:
+            np.asarray(value)
+        except ValueError:  # numpy cannot give it a shape at all, whatever it holds
+            raise ShapeError(reason=f"{name} is ragged: its rows have different lengths",
+                             argument=name, shapes={}) from exc
+        raise NotNumericError(argument=name, value=value) from exc
 
 
 def broadcast(**arrays: npt.ArrayLike) -> tuple[FloatArray, ...]:
