@@ -11,7 +11,14 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from perfcore.calc._common import BoolArray, FloatArray, Int8Array, IntArray
+from perfcore.calc._common import (
+    BoolArray,
+    FloatArray,
+    Int8Array,
+    IntArray,
+    float_or_inf,
+    to_float64,
+)
 from perfcore.codes import Polarity
 from perfcore.errors import OptionError, SeriesError
 
@@ -44,7 +51,7 @@ def series_name(ids: Sequence[Any] | None, i: int) -> Any:
 def row_floats(row: Any, series: Any) -> FloatArray:
     """One series as float64, or SeriesError at the first element that is not a number."""
     try:
-        out = np.asarray(row, dtype=np.float64)
+        out = to_float64(row)
     except (TypeError, ValueError):
         out = None
     if out is not None and out.ndim == 1:
@@ -56,7 +63,7 @@ def row_floats(row: Any, series: Any) -> FloatArray:
         if isinstance(v, (bool, np.bool_)):
             continue
         try:
-            float(v)
+            float_or_inf(v)
         except (TypeError, ValueError):
             raise SeriesError(reason=f"value {v!r} is not a number", series=series,
                               position=j) from None
@@ -75,7 +82,7 @@ def _values_2d(values: Any, ids: Sequence[Any] | None) -> tuple[FloatArray, IntA
         return arr, np.full(arr.shape[0], arr.shape[1], dtype=np.int64)
     if not isinstance(values, np.ndarray):
         try:  # a rectangular list of numbers converts in one go
-            rect: FloatArray | None = np.asarray(values, dtype=np.float64)
+            rect: FloatArray | None = to_float64(values)
         except (TypeError, ValueError):
             rect = None
         if rect is not None and rect.ndim == 2:
@@ -203,14 +210,14 @@ def targets(value: Any, n: int) -> FloatArray:
     if value is None:
         return np.full(n, np.nan)
     try:
-        direct = np.asarray(value, dtype=np.float64)
+        direct = to_float64(value)
     except (TypeError, ValueError):
         direct = None
     if direct is not None and direct.shape in ((), (n,)):
         return np.broadcast_to(direct, (n,)).copy()
     arr = per_series(value, n, "target")
     try:
-        return np.array([np.nan if v is None else float(v) for v in arr.tolist()])
+        return np.array([np.nan if v is None else float_or_inf(v) for v in arr.tolist()])
     except (TypeError, ValueError):
         raise OptionError(option="target", value=value,
                           allowed="numbers (None or NaN for no target)") from None
@@ -231,7 +238,9 @@ def baselines(value: Any, n: int, ids: Sequence[Any] | None) -> IntArray:
                 option="baseline", value=v, allowed=f"None or an integer >= {MIN_BASELINE}",
                 hint=f"a fixed baseline needs at least {MIN_BASELINE} points",
                 series=series)
-        out[i] = v
+        # No series is longer than an int64 counts: a longer baseline (10**400) is
+        # every point, as that is.
+        out[i] = min(v, np.iinfo(np.int64).max)
     return out
 
 
