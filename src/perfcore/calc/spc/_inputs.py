@@ -25,6 +25,7 @@ from perfcore.errors import OptionError, SeriesError
 __all__ = [
     "LARGEST",
     "MIN_BASELINE",
+    "MIN_POINTS",
     "baselines",
     "check_points",
     "improvement_signs",
@@ -36,6 +37,9 @@ __all__ = [
 ]
 
 
+#: The fewest points a chart is read from: its limits come from the moving ranges, and
+#: two points make the first.
+MIN_POINTS: Final = 2
 #: The shortest fixed baseline accepted (NHSRplotthedots `fix_after_n_points` and MDC guidance).
 MIN_BASELINE: Final = 12
 #: The largest value charted: its moving ranges, their mean and the limits stay far
