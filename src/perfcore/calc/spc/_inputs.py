@@ -284,22 +284,23 @@ def _rebase_positions(value: Any, n: int, lengths: IntArray,
     except TypeError:
         raise OptionError(option="rebase", value=value,
                           allowed="one sequence of int positions (or None) per series") from None
-    flat = list(chain.from_iterable(rows_list))
-    pairs = list(zip(np.repeat(np.arange(n), counts).tolist(), flat, strict=True))
-    if not pairs:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    rows = np.array([i for i, _ in pairs], dtype=np.int64)
-    given = np.array([p for _, p in pairs], dtype=object)
-    try:
-        cols = given.astype(np.int64)
-        ok = np.array([type(p) is int or isinstance(p, np.integer) for p in given])
-    except (TypeError, ValueError, OverflowError):
-        cols = np.full(len(pairs), -1, dtype=np.int64)
-        ok = np.zeros(len(pairs), dtype=bool)
-    bad = ~ok | (cols < 0) | (cols >= lengths[rows])
+    rows = np.repeat(np.arange(n, dtype=np.int64), counts)
+    given = list(chain.from_iterable(rows_list))
+    # Each position judged on its own (-1: not a whole number, or beyond any series), so
+    # the first bad one is the one named, whatever the others are.
+    cols = np.fromiter(map(_position, given), dtype=np.int64, count=len(given))
+    bad = (cols < 0) | (cols >= lengths[rows])
     if bad.any():
-        i, p = pairs[int(np.argmax(bad))]
+        k = int(np.argmax(bad))
+        i = int(rows[k])
         raise SeriesError(
             reason=f"rebase position out of range; positions run from 0 to "
-            f"{int(lengths[i]) - 1}", series=series_name(ids, i), position=p)
+            f"{int(lengths[i]) - 1}", series=series_name(ids, i), position=given[k])
     return rows, cols
+
+
+def _position(p: Any) -> int:
+    """A rebase position as an index: an int (not a bool) from 0 to the largest int64,
+    else -1."""
+    whole = type(p) is int or isinstance(p, np.integer)
+    return int(p) if whole and 0 <= p <= np.iinfo(np.int64).max else -1
