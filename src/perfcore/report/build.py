@@ -314,8 +314,8 @@ class ReportBuilder:
                   self.change_cell(m, i), self.direction_cell(i)]
         cells += [c for slot in self.slots() for c in self.comparator_cells(slot, m, i, decimals)]
         cells += self.target_cells(m, i, decimals)
-        figures = [f for f in ev.published if f.measure == measure.id and f.period == ev.period]
-        cells, used = fill_from_published(cells, m, figures, ev.organisations[j],
+        cells, used = fill_from_published(cells, m, ev.published_of(measure.id, ev.period),
+                                          ev.organisations[j],
                                           self.published_text(m, decimals), _)
         status: Status | None = None
         basis: StatusBasis | None = None
