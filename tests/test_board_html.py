@@ -84,6 +84,18 @@ def test_the_monthly_example_shows_an_xmr_chart_per_measure_with_its_rebases() -
     assert page.count('class="mdc-icon spc-variation-icon"') == 15
 
 
+def test_measures_with_the_same_reason_and_no_chart_share_one_block() -> None:
+    # Seed 003 gives 2019-20 only: every measure is untested for the same reason. The
+    # reason is said once per table, naming the period, not 23 times (one measure:
+    # its name; all of a table's: counted).
+    _, page = _html(ROOT / "examples/gwent/seed003-victim-satisfaction.toml")
+    headings = re.findall(r'<div class="measure-figures"><h4>(.*?)</h4>', page)
+    assert headings == ["All 4 measures", "Time of Arrival at Scene", "All 10 measures",
+                        "All 4 measures", "All 2 measures", "All 2 measures"]
+    assert page.count("change not tested: no figure for 2018-19") == 6
+    assert page.count("Why these statuses:") == 5 and page.count("Why this status:") == 1
+
+
 def test_the_national_example_has_peer_charts_with_the_rank_and_a_funnel() -> None:
     run, page = _html(ROOT / "examples/national/plan.toml")
     row = next(r for r in run.report.rows() if r.measure.id == "all_crime_rate")

@@ -111,6 +111,25 @@ def test_bad_cells_are_all_reported() -> None:
     assert info.value.rows == (2, 4) and info.value.column == "value"
 
 
+def test_an_organisation_not_in_the_data_is_explained() -> None:
+    ds = Dataset.from_records([
+        {"measure": "m", "organisation": o, "period": "2020-21", "value": 1}
+        for o in ("Gwent", "South Wales")])
+    assert ds.organisation_index("gwent") == ds.organisation_index("W15000002")
+    # A misspelling: the closest the data have, and what they have (a short list).
+    with pytest.raises(UnknownOrganisationError) as info:
+        ds.organisation_index("Gwnt")
+    assert str(info.value) == ("no organisation 'Gwnt' in the dataset; did you mean "
+                               "'Gwent'? (the data have Gwent, South Wales)")
+    assert info.value.suggestions == ("Gwent",)
+    # A force spelt right that the data lack: said to be known, no spelling suggested.
+    with pytest.raises(UnknownOrganisationError) as info:
+        ds.organisation_index("Dyfed Powys")
+    assert str(info.value) == (
+        "no organisation 'Dyfed Powys' in the dataset (Dyfed-Powys (W15000004) is known, "
+        "but the data have no figures for it; the data have Gwent, South Wales)")
+
+
 def test_unknown_keys_are_errors_not_silence() -> None:
     with pytest.raises(DataError, match="unknown field"):
         Dataset.from_records([{"measure": "m", "organisation": "Gwent", "period": "2020-21",

@@ -266,6 +266,26 @@ def test_data_validation_error_lists_problems_and_pickles() -> None:
         assert pickle.loads(pickle.dumps(e)).fields == e.fields
 
 
+def test_a_missing_dependency_names_the_distribution_that_installs_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # perfcore's own extras by default; a plugin names its distribution (and its extra,
+    # if any), so that the message never sends a user to a perfcore extra that is not one.
+    own = errors.MissingDependencyError(package="openpyxl", extra="excel",
+                                        purpose="the xlsx format")
+    assert str(own).endswith("install it with pip install 'perfcore[excel]'")
+    monkeypatch.setitem(sys.modules, "docx", None)  # importing it raises ImportError
+    with pytest.raises(errors.MissingDependencyError) as info:
+        errors.MissingDependencyError.require("docx", package="python-docx", extra="docx",
+                                              purpose="the docx format",
+                                              distribution="perfcore-word")
+    assert str(info.value) == ("the docx format needs python-docx, which is not installed: "
+                               "install it with pip install 'perfcore-word[docx]'")
+    assert isinstance(info.value.__cause__, ImportError)
+    bare = errors.MissingDependencyError(package="python-docx", extra="",
+                                         distribution="perfcore-word")
+    assert str(bare).endswith("install it with pip install 'perfcore-word'")
+
+
 def test_a_message_cannot_be_passed_in() -> None:
     with pytest.raises(TypeError):
         errors.OptionError("confidence must be in (0, 1)")  # type: ignore[call-arg]

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from docblocks import blocks
 
 from perfcore import errors
 from perfcore.errors import (
@@ -72,6 +73,20 @@ def test_every_error_and_warning_class_is_documented() -> None:
     # Every concrete class shows a message (the roots only introduce their families).
     roots = {"PerfcoreError", "PluginError", "PerfcoreWarning"}
     assert [c for c in CLASSES if c not in roots and "```text\n" not in documented[c]] == []
+
+
+def test_the_python_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """The page's Python example, run on a plan with a misspelt key: it prints the
+    problem's line, path and message."""
+    (block,) = [b for b in blocks(DOC) if b.lang == "python"]
+    (tmp_path / "plan.toml").write_text('[plan]\ntitle = "Crime"\norganisation = "Gwent"\n'
+                                        'colour = "blue"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    exec(compile(block.body, f"{DOC.name}:{block.line}", "exec"), {"__name__": "__main__"})
+    assert capsys.readouterr().out.splitlines() == [
+        "4 plan.colour unknown key 'colour' in [plan] (allowed: id, title, organisation, "
+        "period)"]
 
 
 def test_the_page_is_in_the_site() -> None:

@@ -160,6 +160,36 @@ def test_other_spc_problems_point_at_their_key(spc: str, where: str, words: str)
     assert words in p.message
 
 
+def test_every_problem_of_an_spc_table_is_listed_with_the_measures_others() -> None:
+    # A plan is validated whole: a misspelt profile used to hide the rebase problems
+    # beside it (and one spc problem the measure's other problems), one fix at a time.
+    text = plan_text(spc='''\
+      [priorities.outcomes.measures.spc]
+      rules = "mdc_v6"
+      points = 1
+
+      [[priorities.outcomes.measures.spc.rebase]]
+      month = "2023-13"
+
+      [[priorities.outcomes.measures.spc.rebase]]
+      month = "2023-10"
+
+      [[priorities.outcomes.measures.spc.rebase]]
+      month = "October 2023"
+''').replace('"lower"\n      [priorities', '"sideways"\n      [priorities')
+    found = {p.path.removeprefix("priorities[0].outcomes[0].measures[1]."): p
+             for p in problems(text)}
+    assert sorted(found) == ["polarity", "spc.points", "spc.rebase[0].month",
+                             "spc.rebase[2].month", "spc.rules"]
+    assert found["spc.rules"].line == line_with(text, 'rules = "mdc_v6"')
+    assert found["spc.points"].line == line_with(text, "points = 1")
+    assert found["spc.rebase[0].month"].line == line_with(text, '"2023-13"')
+    assert "'2023-13' is not a month" in found["spc.rebase[0].month"].message
+    assert "2023-10 is given twice" in found["spc.rebase[2].month"].message
+    assert all("measure 'burglary'" in p.message for p in found.values())
+    assert SpcSettings.problems({"rules": "nhsr", "points": 24, "rebase": ["2023-10"]}) == ()
+
+
 def test_plan_spc_defaults_are_checked() -> None:
     text = plan_text(top='\n[spc]\nrules = "nhrs"\nrebase = ["2023-10"]\n')
     found = {p.path: p for p in problems(text)}

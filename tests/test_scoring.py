@@ -460,6 +460,20 @@ def test_the_report_shows_roll_ups_and_red_reds() -> None:
         "worse than Wales (change +20.0% vs -3.8%; pooled, 95% CI)"]  # 60600 / 63000
 
 
+def test_an_untested_change_names_the_period_whose_figure_is_missing() -> None:
+    # A reader can look for "no figure for 2019-20"; "a value is missing" gave no clue
+    # which one. Gwent has only 2020-21; South Wales both years (tested).
+    ev = _evaluate(_plan(COUNT), [
+        {"measure": "crime", "organisation": "Gwent", "period": "2020-21", "value": 12000},
+        *_crime({"South Wales": (30000, 27000)})])
+    s = score(ev)
+    assert s.status_of("crime", "Gwent") == (
+        Status.GREY, ("change not tested: no figure for 2019-20",))
+    assert s.status_of("crime", "Gwent", lang="cy") == (
+        Status.GREY, ("newid heb ei brofi: dim ffigur ar gyfer 2019-20",))
+    assert s.status_of("crime", "South Wales")[0] == Status.GREEN
+
+
 def test_a_domain_default_scorer_applies_unless_the_plan_says_otherwise() -> None:
     # Seed 000: officers from an ethnic minority 2.97% (December 2021) against the
     # community's 5.1%: the wellbeing domain scores it by its target by default. The aim

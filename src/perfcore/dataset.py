@@ -910,8 +910,22 @@ class Dataset:
                 code = None
             if code is not None and code in self.organisations:
                 return self.organisations.index(code)
-            raise UnknownOrganisationError(organisation=organisation,
-                                           where="the dataset") from None
+            raise self._unknown_organisation(organisation, code) from None
+
+    def _unknown_organisation(self, organisation: str, code: str | None
+                              ) -> UnknownOrganisationError:
+        """Close names or codes the data have; a known force the data lack is said to be
+        one (a spelling is not its problem); a short list of what the data have."""
+        names = {organisation_name(c): c for c in self.organisations}
+        notes = []
+        if code is not None:
+            notes.append(f"{organisation_name(code)} ({code}) is known, but the data have "
+                         "no figures for it")
+        if 0 < len(names) <= 8:
+            notes.append("the data have " + ", ".join(sorted(names)))
+        return UnknownOrganisationError.near(
+            organisation, [] if code is not None else [*names, *self.organisations],
+            where="the dataset", hint="; ".join(notes))
 
     def period_index(self, period: str | Period) -> int:
         p = parse_period(period)

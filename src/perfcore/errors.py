@@ -1099,37 +1099,45 @@ class MissingDependencyError(PerfcoreError, ImportError):
     """An optional dependency is not installed.
 
     The message reads ``"to_frame() needs pandas, which is not installed: install it with
-    pip install 'perfcore[pandas]'"``.
+    pip install 'perfcore[pandas]'"``; a plugin names its own distribution
+    (``distribution="perfcore-word"``, ``extra="docx"``: ``pip install
+    'perfcore-word[docx]'``).
 
     Attributes
     ----------
     package : str
         The package that is missing.
     extra : str
-        The perfcore extra that installs it.
+        The extra of ``distribution`` that installs it (``""``: the distribution itself
+        does).
     purpose : str
         What needs it.
+    distribution : str
+        The distribution whose extra installs it: perfcore, or the plugin's.
     """
 
     package: str
     extra: str
     purpose: str = ""
+    distribution: str = "perfcore"
 
     def _message(self) -> str:
+        install = f"{self.distribution}[{self.extra}]" if self.extra else self.distribution
         return (f"{self.purpose or 'this'} needs {self.package}, which is not installed: "
-                f"install it with pip install 'perfcore[{self.extra}]'")
+                f"install it with pip install '{install}'")
 
     @classmethod
-    def require(cls, module: str, *, extra: str, purpose: str,
-                package: str | None = None) -> ModuleType:
+    def require(cls, module: str, *, extra: str, purpose: str, package: str | None = None,
+                distribution: str = "perfcore") -> ModuleType:
         """``module`` imported (on first use: optional dependencies stay out of import
-        time), or this error naming the extra that installs ``package`` (default: the
-        module's name)."""
+        time), or this error naming the extra of ``distribution`` that installs
+        ``package`` (default: the module's name)."""
         import importlib
         try:
             return importlib.import_module(module)
         except ImportError as exc:
-            raise cls(package=package or module, extra=extra, purpose=purpose) from exc
+            raise cls(package=package or module, extra=extra, purpose=purpose,
+                      distribution=distribution) from exc
 
 
 # --- plugins -------------------------------------------------------------------------

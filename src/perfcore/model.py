@@ -350,43 +350,68 @@ class Rebase:
         return cls(**value)
 
 
-def _rebases(value: Any) -> tuple[Rebase, ...]:
+def _rebase_problems(value: Any) -> list[ModelError]:
+    """Every problem of an spc table's rebase list, each naming its field (``rebase``,
+    ``rebase[1].month`` ...)."""
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
-        raise ModelError(reason="rebase must be a list of months or { month, note } tables, "
-                         f"not {type(value).__name__}", obj="spc", field="rebase")
-    out: list[Rebase] = []
+        return [ModelError(reason="rebase must be a list of months or { month, note } "
+                           f"tables, not {type(value).__name__}", obj="spc", field="rebase")]
+    out: list[ModelError] = []
+    months: list[Month] = []
     for k, item in enumerate(value):
         try:
             rebase = Rebase.from_value(item)
         except ModelError as exc:
             sub = exc.field or ""
-            raise ModelError(reason=exc.reason, obj=f"spc {exc.obj}",
-                             field=f"rebase[{k}].{sub}" if sub else f"rebase[{k}]") from exc
-        if any(r.month == rebase.month for r in out):
-            raise ModelError(reason=f"{rebase.month} is given twice", obj="spc rebase",
-                             field=f"rebase[{k}].month")
-        out.append(rebase)
+            out.append(ModelError(reason=exc.reason, obj=f"spc {exc.obj}",
+                                  field=f"rebase[{k}].{sub}" if sub else f"rebase[{k}]"))
+            continue
+        if rebase.month in months:
+            out.append(ModelError(reason=f"{rebase.month} is given twice", obj="spc rebase",
+                                  field=f"rebase[{k}].month"))
+        months.append(rebase.month)
+    return out
+
+
+def _rebases(value: Any) -> tuple[Rebase, ...]:
+    problems = _rebase_problems(value)
+    if problems:
+        raise problems[0]
     # Month order, whatever order the plan lists them in: groups follow one another.
-    return tuple(sorted(out, key=lambda r: r.month.first))
+    return tuple(sorted(map(Rebase.from_value, value), key=lambda r: r.month.first))
 
 
-def _rule_profile(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+def _rules_problem(value: Any) -> ModelError | None:
     if value is None:
-        return
+        return None
     # The profiles are the calculation's; imported here so that plans without SPC
     # settings never load the calculations.
     from perfcore.calc.spc.rules import PROFILES
     if not isinstance(value, str) or value not in PROFILES:
-        raise ModelError(reason=f"rules {value!r} is not a rule profile"
-                         f"{did_you_mean(str(value), PROFILES)} (profiles: "
-                         f"{', '.join(PROFILES)})", obj="spc", field="rules")
+        return ModelError(reason=f"rules {value!r} is not a rule profile"
+                          f"{did_you_mean(str(value), PROFILES)} (profiles: "
+                          f"{', '.join(PROFILES)})", obj="spc", field="rules")
+    return None
+
+
+def _points_problem(value: Any) -> ModelError | None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                              or value < 2):
+        return ModelError(reason=f"points must be a whole number of months ≥ 2, not "
+                          f"{value!r}", obj="spc", field="points")
+    return None
+
+
+def _rule_profile(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    problem = _rules_problem(value)
+    if problem is not None:
+        raise problem
 
 
 def _chart_points(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int)
-                              or value < 2):
-        raise ModelError(reason=f"points must be a whole number of months ≥ 2, not {value!r}",
-                         obj="spc", field="points")
+    problem = _points_problem(value)
+    if problem is not None:
+        raise problem
 
 
 @attrs.frozen(kw_only=True)
@@ -405,19 +430,36 @@ class SpcSettings:
     rebase: tuple[Rebase, ...] = attrs.field(default=(), converter=_rebases)
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any] | SpcSettings) -> SpcSettings:
-        """From a mapping such as ``{"rules": "mdc_v5", "points": 36, "rebase":
-        ["2023-10", {"month": "2024-04", "note": "..."}]}``."""
+    def problems(cls, data: Any) -> tuple[ModelError, ...]:
+        """Every problem of an spc table as a plan gives it, each naming its field
+        (``rules``, ``points``, ``rebase[0].month``, an unknown key, or ``""`` for the
+        whole); empty when :meth:`from_mapping` reads it."""
         if isinstance(data, SpcSettings):
-            return data
+            return ()
         if not isinstance(data, Mapping):
-            raise ModelError(reason="must be a table (rules, points, rebase), not "
-                             f"{type(data).__name__}", obj="spc", field="")
+            return (ModelError(reason="must be a table (rules, points, rebase), not "
+                               f"{type(data).__name__}", obj="spc", field=""),)
         allowed = [a.name for a in attrs.fields(cls)]
         unknown = sorted(set(data) - set(allowed))
-        if unknown:
-            raise ModelError(reason=f"unknown {plural(len(unknown), 'field')} {unknown}; "
-                             f"allowed: {', '.join(allowed)}", obj="spc", field=unknown[0])
+        out = [ModelError(reason=f"unknown {plural(len(unknown), 'field')} {unknown}; "
+                          f"allowed: {', '.join(allowed)}", obj="spc", field=unknown[0])
+               ] if unknown else []
+        out += [p for p in (_rules_problem(data.get("rules")),
+                            _points_problem(data.get("points"))) if p is not None]
+        if "rebase" in data:
+            out += _rebase_problems(data["rebase"])
+        return tuple(out)
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any] | SpcSettings) -> SpcSettings:
+        """From a mapping such as ``{"rules": "mdc_v5", "points": 36, "rebase":
+        ["2023-10", {"month": "2024-04", "note": "..."}]}``; raises the first of its
+        :meth:`problems`."""
+        if isinstance(data, SpcSettings):
+            return data
+        problems = cls.problems(data)
+        if problems:
+            raise problems[0]
         return cls(**data)
 
 

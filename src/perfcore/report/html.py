@@ -219,7 +219,7 @@ def _outcome(report: Report, outcome: Outcome, _: Translator) -> list[str]:
         out.append(f'<p class="meta">{_e(_("Published figures"))}:</p><ul class="notes">'
                    + "".join(f"<li>{_e(p)}</li>" for p in published) + "</ul>")
     out += _items(outcome, _)
-    out += [f for r in rows if (f := measure_figures(r, report.lang, _))]
+    out += measure_figures(rows, report.lang, _)
     out.append("</div>")
     return out
 

@@ -5,6 +5,8 @@ across the forces of a national group. Shown, not hidden: only the data tables s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from perfcore.codes import MeasureKind
 from perfcore.i18n import Translator
 from perfcore.report.charts import (
@@ -88,16 +90,38 @@ def funnel_html(chart: FunnelChart, lang: str, _: Translator) -> str:
     return f'<div class="chart">{svg}{_data(chart.title, table, _)}</div>'
 
 
-def measure_figures(row: Row, lang: str, _: Translator) -> str:
-    """A measure's block under its outcome's table: why it has its status, then its
-    charts (""when it has neither)."""
-    charts = [_spc(row, lang, _), *(peers_html(p, lang, _) for p in row.peers),
-              funnel_html(row.funnel, lang, _) if row.funnel is not None else ""]
-    charts = [c for c in charts if c]
-    reasons = "".join(f"<li>{_e(x)}</li>" for x in row.status_reasons)
-    if not charts and not reasons:
-        return ""
-    why = (f'<p class="why">{_e(_("Why this status"))}:</p><ul class="reasons">{reasons}</ul>'
-           if reasons else "")
-    return (f'<div class="measure-figures"><h4>{_e(row.measure.name)}</h4>{why}'
+def measure_figures(rows: Sequence[Row], lang: str, _: Translator) -> list[str]:
+    """The blocks under an outcome's table, one per measure: why it has its status, then
+    its charts (none when it has neither). Measures with no chart and the same reasons
+    ("change not tested: no figure for 2018-19" for a whole table) share one block,
+    where the first of them is: a board reads the reason once, with every measure it
+    applies to."""
+    # Each block: the measures it names, their reasons, their charts, in table order.
+    blocks: list[tuple[list[str], tuple[str, ...], list[str]]] = []
+    shared: dict[tuple[str, ...], list[str]] = {}
+    for row in rows:
+        charts = [c for c in (_spc(row, lang, _), *(peers_html(p, lang, _) for p in row.peers),
+                              funnel_html(row.funnel, lang, _) if row.funnel is not None
+                              else "") if c]
+        if charts:
+            blocks.append(([row.measure.name], row.status_reasons, charts))
+        elif row.status_reasons in shared:
+            shared[row.status_reasons].append(row.measure.name)
+        elif row.status_reasons:
+            shared[row.status_reasons] = [row.measure.name]
+            blocks.append((shared[row.status_reasons], row.status_reasons, []))
+    return [_measure_block(names, len(rows), why, charts, _) for names, why, charts in blocks]
+
+
+def _measure_block(names: Sequence[str], table: int, reasons: Sequence[str],
+                   charts: Sequence[str], _: Translator) -> str:
+    """One block: the measures it is about (every one of its table's, counted), why they
+    have their status, their charts."""
+    heading = (_("All {n} measures").format(n=table) if len(names) == table > 1
+               else ", ".join(names))
+    items = "".join(f"<li>{_e(x)}</li>" for x in reasons)
+    why = _("Why this status") if len(names) == 1 else _("Why these statuses")
+    why_html = (f'<p class="why">{_e(why)}:</p><ul class="reasons">{items}</ul>'
+                if items else "")
+    return (f'<div class="measure-figures"><h4>{_e(heading)}</h4>{why_html}'
             f'<div class="charts">{"".join(charts)}</div></div>')

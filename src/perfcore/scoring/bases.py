@@ -75,10 +75,20 @@ def _change_words(ev: Evaluation, i: int, j: int, _: Translator) -> str:
     return change_text(ev.measures[i], float(ev.change.value[i, j]), 1, _)
 
 
-def untested_reason(ev: Evaluation, i: int, j: int, _: Translator) -> str:
-    """"not tested: no sample size" — naming what a test would need."""
-    why = UntestedReason(int(ev.test.untested[i, j])).code
-    return _("change not tested: {why}").format(why=_(UNTESTED_WORDS.get(why, why)))
+def untested_reason(ev: Evaluation, i: int, j: int, _: Translator, lang: str = "en") -> str:
+    """"not tested: no sample size" — naming what a test would need; a missing value
+    by its period ("no figure for 2018-19"), which a reader can look for."""
+    why = UntestedReason(int(ev.test.untested[i, j]))
+    if why is UntestedReason.NO_DATA:
+        gaps = [p.display(lang) for p, v in ((ev.previous_period, ev.previous),
+                                              (ev.period, ev.current)) if np.isnan(v[i, j])]
+        if len(gaps) == 1:
+            return _("change not tested: no figure for {period}").format(period=gaps[0])
+        if gaps:
+            return _("change not tested: no figures for {previous} or {current}").format(
+                previous=gaps[0], current=gaps[1])
+    return _("change not tested: {why}").format(why=_(UNTESTED_WORDS.get(why.code,
+                                                                          why.code)))
 
 
 # --------------------------------------------------------------------------- change
@@ -108,7 +118,7 @@ def change(evaluation: Evaluation, rows: Rows, /, *, no_change: str = "amber") -
         if np.isnan(ev.current[i, j]):
             return (_("no data for {period}").format(period=ev.period.display(lang)),)
         if not tested[k, j]:
-            return (untested_reason(ev, i, j, _),)
+            return (untested_reason(ev, i, j, _, lang),)
         words = (_("significant at {confidence}") if significant[k, j]
                  else _("not significant at {confidence}")).format(
             confidence=f"{ev.options.confidence:.0%}")

@@ -338,9 +338,10 @@ class _Builder:
             self.measure_paths.setdefault(ident, path)
         # The target is checked on its own, every problem at once, so that its problems
         # and the measure's other fields' are all listed.
-        target_ok = self.target(entry, path)
+        target_ok, spc_ok = self.target(entry, path), self.spc(entry, path)
+        apart = {"target"} if spc_ok else {"target", "spc"}  # their problems are recorded
         try:
-            measure = Measure.from_mapping({k: v for k, v in entry.items() if k != "target"})
+            measure = Measure.from_mapping({k: v for k, v in entry.items() if k not in apart})
         except PerfcoreError as exc:
             field = exc.fields.get("field")
             if field in bad_texts:
@@ -348,7 +349,7 @@ class _Builder:
             self.problem(_join(path, field if isinstance(field, str) and field != "measure"
                                else ""), str(exc))
             return None
-        if not target_ok:
+        if not (target_ok and spc_ok):
             return None
         given = entry.get("target")
         if given is not None:
@@ -381,6 +382,16 @@ class _Builder:
             named = ModelError(reason=exc.fields["reason"],
                                obj=f"measure {entry.get('id', '?')!r} target")
             self.problem(_join(path, sub), str(named))
+        return not problems
+
+    def spc(self, entry: Mapping[str, Any], path: str) -> bool:
+        """Record every problem of a measure's spc table, each at its own path
+        (``...measures[1].spc.rebase[0].month``); True when it has none (or no table)."""
+        problems = SpcSettings.problems(entry.get("spc", SpcSettings()))
+        for exc in problems:
+            field = exc.fields.get("field")
+            named = ModelError(reason=str(exc), obj=f"measure {entry.get('id', '?')!r}")
+            self.problem(_join(path, f"spc.{field}" if field else "spc"), str(named))
         return not problems
 
     def plugin_measure(self, use: Any, path: str) -> Measure | None:
@@ -452,12 +463,11 @@ class _Builder:
         t = self.table(value, "spc", "spc_defaults", "[spc]")
         if t is None:
             return SpcSettings()
-        try:
-            return SpcSettings.from_mapping(
-                {k: v for k, v in t.items() if k in table_keys("spc_defaults")})
-        except ModelError as exc:
+        given = {k: v for k, v in t.items() if k in table_keys("spc_defaults")}
+        problems = SpcSettings.problems(given)
+        for exc in problems:
             self.problem(_join("spc", str(exc.fields.get("field") or "")), f"[spc] {exc}")
-            return SpcSettings()
+        return SpcSettings() if problems else SpcSettings.from_mapping(given)
 
     def display(self, value: Any) -> Display:
         if value is None:
