@@ -388,7 +388,8 @@ class ReportBuilder:
             spc_labels=tuple(str(mo) for mo in ev.spc.months_of(i)) if chart else (),
             spc_title=f"{m.name}: {_('monthly XmR chart')}" if chart else "",
             peers=peer_charts(ev, i, j, m, self.organisation_name, self.group_name, decimals,
-                              self.display.change_decimals, _),
+                              self.display.change_decimals, _,
+                              change_heading=self.change_heading()),
             funnel=funnel_chart(ev, i, j, m, self.organisation_name, self.group_name,
                                 decimals, _))
 

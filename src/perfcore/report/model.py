@@ -179,6 +179,12 @@ class Rolled:
     basis_counts: Mapping[str, int] = attrs.field(factory=dict)
     words: str = ""
 
+    @property
+    def shown(self) -> Status | StatusBasis | None:
+        """The code a report marks the roll-up with: what a grey one rests on where that
+        is known, else its status (None: not scored)."""
+        return self.status if self.basis is None else self.basis
+
 
 @attrs.frozen(kw_only=True)
 class Outcome:
@@ -341,7 +347,7 @@ def status_words(_: Callable[[str], str]) -> Callable[[Status | StatusBasis], st
 def rolled_text(rolled: Rolled, words: Callable[[Status | StatusBasis], str]) -> str:
     """"Red: 2 red, 1 green, 3 not tested" — a roll-up's status and what it is made of
     ("" when not scored)."""
-    shown = rolled.status if rolled.basis is None else rolled.basis
+    shown = rolled.shown
     if shown is None:
         return ""
     return f"{words(shown)}: {rolled.words}" if rolled.words else words(shown)
