@@ -15,6 +15,7 @@ from perfcore.calc.spc import (
     ASSURANCE_TYPES,
     SWITCHES,
     chart,
+    resolve_rules,
     run_flags,
     trend_flags,
     two_of_three_flags,
@@ -772,3 +773,18 @@ def test_rebase_positions_are_the_reference_loops(case: tuple[Any, Any, bool]) -
         assert rows.dtype == cols.dtype == np.int64
         np.testing.assert_array_equal(rows, expected[0])
         np.testing.assert_array_equal(cols, expected[1])
+
+
+def test_values_of_the_wrong_kind_are_a_series_error_and_a_flat_list_is_one_series() -> None:
+    # A single number, text or an object is not series: perfcore's error, not a bare
+    # "object is not iterable" TypeError from inside the reader.
+    for bad in (5.0, "abc", object()):
+        with pytest.raises(SeriesError, match="values must be series of numbers"):
+            xmr_batch(bad)
+    # A flat list is one series, as a 1-D array already was.
+    y = [float(v) for v in MDC_EXAMPLE]
+    flat, array = xmr_batch(y), xmr_batch(np.array(y))
+    assert flat.mean.shape == (1, len(y)) and (flat.mean == array.mean).all()
+    # An unknown rule profile of the wrong type is an OptionError like a misspelt one.
+    with pytest.raises(OptionError, match="profile"):
+        resolve_rules(profile=["nhsr"])  # type: ignore[arg-type]

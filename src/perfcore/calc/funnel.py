@@ -542,7 +542,8 @@ def overdispersion(
         Fraction winsorised at each end, in [0, 0.5).
     """
     check_choice("statistic", statistic, ("proportion", "ratio"))
-    if not 0 <= trim < 0.5:
+    if (isinstance(trim, bool) or not isinstance(trim, (int, float, np.integer, np.floating))
+            or not 0 <= trim < 0.5):
         raise OptionError(option="trim", value=trim, allowed="a value in [0, 0.5)")
     x, n = broadcast(numerator=numerator, denominator=denominator)
     if x.ndim == 0:

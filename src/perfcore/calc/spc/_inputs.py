@@ -4,7 +4,7 @@ target, fixed baseline, rebase positions). Errors name the series and the positi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from itertools import chain
 from typing import Any, Final
 
@@ -89,8 +89,14 @@ def _values_2d(values: Any, ids: Sequence[Any] | None) -> tuple[FloatArray, IntA
             rect: FloatArray | None = to_float64(values)
         except (TypeError, ValueError):
             rect = None
+        if rect is not None and rect.ndim == 1:  # one series, as a 1-D array is
+            rect = rect[None, :]
         if rect is not None and rect.ndim == 2:
             return rect, np.full(rect.shape[0], rect.shape[1], dtype=np.int64)
+        if ((rect is not None and rect.ndim == 0) or isinstance(values, (str, bytes))
+                or not isinstance(values, Iterable)):
+            raise SeriesError(reason="values must be series of numbers (series × time, or "
+                              f"one series), not a single {type(values).__name__}")
     rows = [row_floats(r, series_name(ids, i)) for i, r in enumerate(values)]
     lengths = np.array([len(r) for r in rows], dtype=np.int64)
     width = int(lengths.max()) if len(rows) else 0
