@@ -177,13 +177,3 @@ def test_no_colour_without_evidence_in_any_example(capsys: pytest.CaptureFixture
                 # counts say so), with no basis to name.
                 items_only = set(o["status_counts"]) == {"not_assessed"}
                 assert (o["status_basis"] is None) == (evidence > 0 or items_only)
-
-
-def test_the_readme_shows_the_report_as_perfcore_prints_it(
-        capsys: pytest.CaptureFixture[str]) -> None:
-    # The README's Gwent example block is the report itself: it cannot go stale.
-    readme = (ROOT / "README.md").read_text("utf-8")
-    start = readme.index("```text\n", readme.index("## The Gwent example")) + len("```text\n")
-    shown = readme[start:readme.index("```\n", start)]
-    assert main(["report", str(GWENT / "plan-2020-21.toml")]) == 0
-    assert capsys.readouterr().out == shown

@@ -5,7 +5,8 @@ page names with the figures it states, and the commands of layouts checked again
 command line (tests/docblocks.py says how each kind of block is run). Every page of docs/
 with code blocks is here but those that other tests run: the tutorial and how-to pages
 (test_tutorial.py), errors.md (test_errors_docs.py), hooks.md (generated and run by
-test_plugins_hooks.py) and computes.md (test_docs_computes.py)."""
+test_plugins_hooks.py) and computes.md (test_docs_computes.py). The README is here too: its
+Gwent report is what perfcore prints, and its command lines are perfcore's."""
 
 from __future__ import annotations
 
@@ -23,8 +24,9 @@ from perfcore.io import load_data
 from perfcore.plugins.testing import registered
 
 CHECKED_ELSEWHERE = {"tutorial.md", "howto", "errors.md", "hooks.md", "computes.md"}
-PAGES = sorted(p for p in DOCS.rglob("*.md")
-               if not CHECKED_ELSEWHERE & {p.name, p.parent.name} and blocks(p))
+PAGES = [*sorted(p for p in DOCS.rglob("*.md")
+                if not CHECKED_ELSEWHERE & {p.name, p.parent.name} and blocks(p)),
+         DOCS.parent / "README.md"]
 # What the pages read besides examples/: a public edition's invented figures (reports.md)
 # and a sample of police.uk's record files (data-formats.md).
 COPIES = ("examples", "tests/data/public", "tests/data/police-uk")
@@ -111,7 +113,7 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         yield path
 
 
-@pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(DOCS)) for p in PAGES])
+@pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(DOCS.parent)) for p in PAGES])
 def test_page_runs_as_written(page: Path, folder: Path) -> None:
     run = run_page(page, folder, FILE_CHECKS.get(page.name))
     assert len(run.not_run) == NOT_RUN.get(page.name, 0)

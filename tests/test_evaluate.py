@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 import pytest
 
+import perfcore
+import perfcore.pipeline
 from perfcore.codes import (
     Direction,
     IntervalMethod,
@@ -463,3 +465,27 @@ def test_one_derivation_of_values_for_every_figure() -> None:
     assert ev.targets.gap[0, 0] == pytest.approx(0.0, abs=1e-12)
     assert ev.targets.status[0, 0] == TargetStatus.MET
     assert ev.history.values[0, 0].tolist() == [100, 90]
+
+
+def test_published_figures_are_looked_up_by_measure_as_a_scan_finds_them() -> None:
+    # The Gwent example (seed 001) publishes its MSG and E&W columns
+    # (examples/gwent/data/seed001-published.csv): All Crime Trend -14.1% for both, All
+    # Crime Outcome Rates 15.0% (MSG) and 14.3% (E&W), all for 2020-21.
+    examples = Path(__file__).parents[1] / "examples" / "gwent"
+    plan_file = perfcore.load_plan(examples / "plan-2020-21.toml")
+    ev = perfcore.pipeline.evaluate_plan(plan_file, perfcore.load_data(plan_file))
+    by_hand = {m.id: [f for f in ev.published if f.measure == m.id] for m in ev.measures}
+    assert {m: [(f.group, str(f.period), f.figure, f.value) for f in figures]
+            for m, figures in by_hand.items()} == {
+        "all_crime": [("msg_W15000002", "2020-21", "pct_change", -14.1),
+                      ("K04000001", "2020-21", "pct_change", -14.1)],
+        "all_crime_outcome_rate": [("msg_W15000002", "2020-21", "value", 0.150),
+                                   ("K04000001", "2020-21", "value", 0.143)]}
+    for m in ev.measures:
+        assert list(ev.published_of(m.id)) == by_hand[m.id]
+        for period in (ev.period, ev.previous_period):
+            assert list(ev.published_of(m.id, period)) == [
+                f for f in by_hand[m.id] if f.period == period]
+    assert ev.published_of("all_crime", ev.previous_period) == ()
+    with pytest.raises(UnknownMeasureError, match="all_crimes"):
+        ev.published_of("all_crimes")

@@ -143,6 +143,13 @@ class Evaluation:
     reasons: FlagArray = attrs.field(eq=False, repr=False)
     peers: Peers | None = attrs.field(default=None, eq=False, repr=False)
     published: tuple[PublishedFigure, ...] = attrs.field(default=(), eq=False, repr=False)
+    #: ``published`` by measure id (every measure of the evaluation, with or without
+    #: figures), built once: a report looks a measure's figures up for each of its rows,
+    #: and a league has a row per force and measure.
+    _published_by_measure: Mapping[str, tuple[PublishedFigure, ...]] = attrs.field(
+        init=False, eq=False, repr=False,
+        default=attrs.Factory(lambda self: _by_measure(self.measures, self.published),
+                              takes_self=True))
 
     # ------------------------------------------------------------------ lookup
 
@@ -151,6 +158,16 @@ class Evaluation:
         if measure not in ids:
             raise UnknownMeasureError.near(measure, ids, where="the evaluation")
         return ids.index(measure)
+
+    def published_of(self, measure: str, period: Period | None = None
+                     ) -> tuple[PublishedFigure, ...]:
+        """A measure's published figures, in the order given (``()`` for a measure
+        without any); only those for ``period`` when one is given."""
+        found = self._published_by_measure.get(measure)
+        if found is None:
+            raise UnknownMeasureError.near(measure, [m.id for m in self.measures],
+                                           where="the evaluation")
+        return found if period is None else tuple(f for f in found if f.period == period)
 
     def organisation_index(self, organisation: str | None) -> int:
         """Position of an organisation (code or name); ``None`` when there is only one."""
@@ -488,6 +505,14 @@ _SOURCE_WORDS = {ComparatorSource.COMPUTED: "computed from member data",
 
 def _source_words(c: Comparison, i: int, j: int) -> str:
     return _SOURCE_WORDS[ComparatorSource(int(c.source[i, j]))]
+
+
+def _by_measure(measures: tuple[Measure, ...], published: tuple[PublishedFigure, ...]
+                ) -> dict[str, tuple[PublishedFigure, ...]]:
+    found: dict[str, list[PublishedFigure]] = {m.id: [] for m in measures}
+    for f in published:
+        found.setdefault(f.measure, []).append(f)
+    return {measure: tuple(figures) for measure, figures in found.items()}
 
 
 def _tidy_rows(ev: Evaluation) -> list[dict[str, Any]]:

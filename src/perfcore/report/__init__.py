@@ -4,8 +4,17 @@ small numbers withheld, internal fields dropped), and the renderers that write i
 Markdown, HTML, JSON and CSV (:mod:`perfcore.report.builtin_renderers`)."""
 
 from perfcore.report.build import build_report
-from perfcore.report.model import Cell, Column, Disclosure, Outcome, Report, Row, Section
+from perfcore.report.model import (
+    Cell,
+    Column,
+    Disclosure,
+    FlagNote,
+    Outcome,
+    Report,
+    Row,
+    Section,
+)
 from perfcore.report.public import public_edition
 
-__all__ = ["Cell", "Column", "Disclosure", "Outcome", "Report", "Row", "Section",
+__all__ = ["Cell", "Column", "Disclosure", "FlagNote", "Outcome", "Report", "Row", "Section",
            "build_report", "public_edition"]

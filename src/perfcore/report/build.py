@@ -62,7 +62,16 @@ from perfcore.labels import (
 from perfcore.model import Display, Measure, Priority
 from perfcore.organisations import default_registry
 from perfcore.report.chart_data import funnel_chart, peer_charts
-from perfcore.report.model import Cell, Column, Outcome, Report, Rolled, Row, Section
+from perfcore.report.model import (
+    Cell,
+    Column,
+    FlagNote,
+    Outcome,
+    Report,
+    Rolled,
+    Row,
+    Section,
+)
 from perfcore.report.published import fill_from_published, published_lines
 from perfcore.scoring import Rollup, Scores
 
@@ -179,6 +188,7 @@ class ReportBuilder:
                                                                           "plan title")
         sections = tuple(s for p in ev.plan.priorities if (s := self.section(p)) is not None)
         shown = {c.key for s in sections for o in s.outcomes for c in o.columns}
+        flagged = self.flag_notes(sections)
         return Report(
             title=plan_title, organisation=org, organisation_name=self.organisation_name(org),
             period=str(ev.period), period_label=ev.period.label(self.lang),
@@ -187,7 +197,7 @@ class ReportBuilder:
             sections=sections,
             comparators={slot: ev.comparisons[slot].group[self.j] for slot in self.slots()},
             notes=self.notes() + self.empty_period_notes(sections)
-            + self.published_notes(sections), lang=self.lang)
+            + tuple(f.text for f in flagged), flag_notes=flagged, lang=self.lang)
 
     def organisation_name(self, org: str) -> str:
         """An organisation's name in the report's language: the plan's translation, else
@@ -338,8 +348,8 @@ class ReportBuilder:
                   self.change_cell(m, i), self.direction_cell(i)]
         cells += [c for slot in self.slots() for c in self.comparator_cells(slot, m, i, decimals)]
         cells += self.target_cells(m, i, decimals)
-        figures = [f for f in ev.published if f.measure == measure.id and f.period == ev.period]
-        cells, used = fill_from_published(cells, m, figures, ev.organisations[j],
+        cells, used = fill_from_published(cells, m, ev.published_of(measure.id, ev.period),
+                                          ev.organisations[j],
                                           self.published_text(m, decimals), _)
         status: Status | None = None
         basis: StatusBasis | None = None
@@ -402,7 +412,8 @@ class ReportBuilder:
             spc_labels=tuple(str(mo) for mo in ev.spc.months_of(i)) if chart else (),
             spc_title=f"{m.name}: {_('monthly XmR chart')}" if chart else "",
             peers=peer_charts(ev, i, j, m, self.organisation_name, self.group_name, decimals,
-                              self.display.change_decimals, _, self.change_heading()),
+                              self.display.change_decimals, _,
+                              change_heading=self.change_heading()),
             funnel=funnel_chart(ev, i, j, m, self.organisation_name, self.group_name,
                                 decimals, _))
 
@@ -656,15 +667,29 @@ class ReportBuilder:
                            .format(period=column.heading))
         return tuple(out)
 
-    def published_notes(self, sections: tuple[Section, ...]) -> tuple[str, ...]:
-        """What § marks, when a cell shows a published figure."""
-        names = [r.measure.name for s in sections for o in s.outcomes for r in o.rows
-                 if any("published" in c.flags for c in r.cells)]
-        if not names:
-            return ()
-        return (self._("§ Published figure (the publication's own, not computed from data: "
-                       "its counts were not given): {measures}.").format(
-                           measures=", ".join(names)),)
+    def flag_notes(self, sections: tuple[Section, ...]) -> tuple[FlagNote, ...]:
+        """What the marks of flagged cells mean, each naming the measures whose cells
+        carry it: † a % change from a small previous value, ‡ a figure resting on few
+        events, § a published figure in a cell."""
+        ev, _, j = self.ev, self._, self.j
+        measured = [i for i, m in enumerate(ev.measures) if m.kind is not MeasureKind.QUALITATIVE]
+        small = tuple(self.translate_measure(ev.measures[i]) for i in measured
+                      if ev.change.reasons[i, j] & Reason.SMALL_BASE)
+        low = tuple(self.translate_measure(ev.measures[i]) for i in measured if self.low_count(i))
+        published = tuple(r.measure for s in sections for o in s.outcomes for r in o.rows
+                          if any("published" in c.flags for c in r.cells))
+        n = ev.options.small_base
+        notes = (
+            FlagNote(flag="small_base", measures=small, values={"n": n}, words=_(
+                "† Small base (previous value below {n:g}): the % change is unstable: "
+                "{measures}.")),
+            FlagNote(flag="low_count", measures=low, values={"n": n}, words=_(
+                "‡ Low count (fewer than {n:g} events): the figure moves by chance: "
+                "{measures}.")),
+            FlagNote(flag="published", measures=published, words=_(
+                "§ Published figure (the publication's own, not computed from data: its "
+                "counts were not given): {measures}.")))
+        return tuple(f for f in notes if f.measures)
 
     def group_words(self, slot: str) -> str:
         """A group as a reader knows it: "most similar group of Gwent (illustrative): South
@@ -686,7 +711,7 @@ class ReportBuilder:
                                                   members=", ".join(members))
 
     def test_notes(self) -> list[str]:
-        """Which changes were tested, how, and which were not and why; small bases."""
+        """Which changes were tested, how, and which were not and why."""
         ev, _, j = self.ev, self._, self.j
         shown = [i for i, m in enumerate(ev.measures) if m.kind is not MeasureKind.QUALITATIVE]
         tested = [i for i in shown if ev.test.tested[i, j]]
@@ -715,16 +740,5 @@ class ReportBuilder:
                 else _("Not tested ({why}): {measures}.").format(why=why,
                                                                 measures=", ".join(names))
                 for why, names in untested.items()]
-        small = [self.translate_measure(ev.measures[i]).name for i in shown
-                 if ev.change.reasons[i, j] & Reason.SMALL_BASE]
-        if small:
-            out.append(_("† Small base (previous value below {n:g}): the % change is "
-                         "unstable: {measures}.").format(n=ev.options.small_base,
-                                                        measures=", ".join(small)))
-        low = [self.translate_measure(ev.measures[i]).name for i in shown if self.low_count(i)]
-        if low:
-            out.append(_("‡ Low count (fewer than {n:g} events): the figure moves by chance: "
-                         "{measures}.").format(n=ev.options.small_base,
-                                                measures=", ".join(low)))
         return out
 

@@ -142,7 +142,7 @@ def heading_html(column: Column) -> str:
 
 def _rolled(rolled: Rolled, _: Translator) -> str:
     """A roll-up's status mark and what it is made of ("2 red, 1 green, 3 not tested")."""
-    shown = rolled.status if rolled.basis is None else rolled.basis
+    shown = rolled.shown
     if shown is None:
         return ""
     counts = f' <span class="counts">({_e(rolled.words)})</span>' if rolled.words else ""

@@ -9,7 +9,7 @@ colours and icons; words are already in the report's language. Charts travel as 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 import attrs
 
@@ -17,12 +17,15 @@ from perfcore.calc.spc import XmrResult
 from perfcore.codes import Code, MeasureKind, Status, StatusBasis, SuppressionReason
 from perfcore.model import Measure
 
-__all__ = ["SCHEMA_VERSION", "WORD_CELLS", "Cell", "Column", "Disclosure", "FunnelChart", "Outcome",
-           "PeerChart", "Published", "Report", "Rolled", "Row", "Section", "cell_text",
-           "item_text", "measured", "published_text_lines", "qualitative", "rolled_text",
-           "status_words", "text_table"]
+__all__ = ["SCHEMA_VERSION", "WORD_CELLS", "Cell", "Column", "Disclosure", "FlagNote",
+           "FunnelChart", "Outcome", "PeerChart", "Published", "Report", "Rolled", "Row",
+           "Section", "cell_text", "item_text", "measured", "published_text_lines",
+           "qualitative", "rolled_text", "status_words", "text_table"]
 
 SCHEMA_VERSION = "2.2"
+
+#: The mark a flagged cell carries, explained in the report's notes.
+FLAG_MARKS = {"small_base": "†", "low_count": "‡", "published": "§"}
 
 
 @attrs.frozen(kw_only=True)
@@ -177,6 +180,12 @@ class Rolled:
     basis_counts: Mapping[str, int] = attrs.field(factory=dict)
     words: str = ""
 
+    @property
+    def shown(self) -> Status | StatusBasis | None:
+        """The code a report marks the roll-up with: what a grey one rests on where that
+        is known, else its status (None: not scored)."""
+        return self.status if self.basis is None else self.basis
+
 
 @attrs.frozen(kw_only=True)
 class Outcome:
@@ -226,10 +235,38 @@ class Disclosure:
 
 
 @attrs.frozen(kw_only=True)
+class FlagNote:
+    """A note saying what a flag's mark means (``flag``: a key of :data:`FLAG_MARKS`) and
+    which measures' cells carry it (``measures``, named in the report's language):
+    ``words`` is the note in the report's language with ``{measures}`` where their names
+    go, ``values`` its other fields (``{"n": 10}``). Its :attr:`text` is one of the
+    report's notes; a public edition drops the measures it withholds figures of by id
+    (:meth:`without`) and writes the note again from those left."""
+
+    flag: str = attrs.field(validator=attrs.validators.in_(FLAG_MARKS))
+    words: str
+    measures: tuple[Measure, ...]
+    values: Mapping[str, float] = attrs.field(factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.words.format(**self.values,
+                                 measures=", ".join(m.name for m in self.measures))
+
+    def without(self, measures: Collection[str]) -> FlagNote | None:
+        """The note naming only the measures whose ids are not in ``measures``; None when
+        it would name none."""
+        kept = tuple(m for m in self.measures if m.id not in measures)
+        return attrs.evolve(self, measures=kept) if kept else None
+
+
+@attrs.frozen(kw_only=True)
 class Report:
     """One organisation's report for one period, in one language (``translations`` hold
-    the other languages of a bilingual report, in display order). ``disclosure`` is set
-    on a public edition (:func:`perfcore.report.public.public_edition`)."""
+    the other languages of a bilingual report, in display order). ``flag_notes`` are
+    those of its ``notes`` that say what a flagged cell's mark means, with the measures
+    they name as data. ``disclosure`` is set on a public edition
+    (:func:`perfcore.report.public.public_edition`)."""
 
     title: str
     organisation: str
@@ -241,6 +278,7 @@ class Report:
     sections: tuple[Section, ...]
     comparators: Mapping[str, str]
     notes: tuple[str, ...]
+    flag_notes: tuple[FlagNote, ...] = ()
     lang: str = "en"
     schema_version: str = SCHEMA_VERSION
     translations: tuple[Report, ...] = ()
@@ -286,9 +324,6 @@ class Report:
 #: Cells whose text is the words of their code (a status, a target status): shown once.
 WORD_CELLS = frozenset({"status", "target_status"})
 
-#: The mark a flagged cell carries, explained in the report's notes.
-FLAG_MARKS = {"small_base": "†", "low_count": "‡", "published": "§"}
-
 
 def cell_text(cell: Cell, note: Callable[[Cell], str] | None = None) -> str:
     """A cell as plain text: its text, with a judgement's words after it ("↓ improving",
@@ -313,7 +348,7 @@ def status_words(_: Callable[[str], str]) -> Callable[[Status | StatusBasis], st
 def rolled_text(rolled: Rolled, words: Callable[[Status | StatusBasis], str]) -> str:
     """"Red: 2 red, 1 green, 3 not tested" — a roll-up's status and what it is made of
     ("" when not scored)."""
-    shown = rolled.status if rolled.basis is None else rolled.basis
+    shown = rolled.shown
     if shown is None:
         return ""
     return f"{words(shown)}: {rolled.words}" if rolled.words else words(shown)

@@ -31,10 +31,11 @@ from perfcore.codes import MeasureKind, SuppressionReason
 from perfcore.errors import OptionError
 from perfcore.i18n import Translator, translator
 from perfcore.labels import SUPPRESSION_SYMBOLS, SUPPRESSION_WORDS, suppressed_text
+from perfcore.model import Measure
 from perfcore.report.model import (
-    FLAG_MARKS,
     Cell,
     Disclosure,
+    FlagNote,
     FunnelChart,
     Outcome,
     Report,
@@ -170,7 +171,7 @@ class _Edition:
         self._: Translator = translator(report.lang)
         self.reasons = iter(result.reason.tolist())
         self.charts = self.arrows = 0
-        self.withheld_in: list[str] = []
+        self.withheld_in: list[Measure] = []
 
     def report(self) -> Report:
         sections = tuple(attrs.evolve(s, outcomes=tuple(self.outcome(o) for o in s.outcomes))
@@ -179,12 +180,11 @@ class _Edition:
         withheld = {str(code): r.count(code) for code in (
             SuppressionReason.PRIMARY, SuppressionReason.SECONDARY, SuppressionReason.DERIVED)}
         withheld[str(SuppressionReason.DERIVED)] += self.arrows
-        kept = tuple(n for n in (self.without_withheld(n) for n in self.src.notes) if n)
-        return attrs.evolve(self.src, sections=sections, notes=(*kept,
-                                                                *self.notes(withheld)),
-                            disclosure=Disclosure(threshold=self.threshold,
-                                                  symbol=self.symbol, withheld=withheld,
-                                                  charts=self.charts))
+        notes, flagged = self.without_withheld()
+        return attrs.evolve(self.src, sections=sections, notes=(*notes, *self.notes(withheld)),
+                            flag_notes=flagged,
+                            disclosure=Disclosure(threshold=self.threshold, symbol=self.symbol,
+                                                  withheld=withheld, charts=self.charts))
 
     def outcome(self, o: Outcome) -> Outcome:
         return attrs.evolve(o, rows=tuple(self.row(r) for r in o.rows))
@@ -196,7 +196,7 @@ class _Edition:
         reasons = tuple(x for x in row.status_reasons if x not in row.internal)
         if withheld:
             _ = self._
-            self.withheld_in.append(row.measure.name)
+            self.withheld_in.append(row.measure)
             reasons = (_("reasons not shown: they cite withheld figures"),)
         spc = row.spc if row.spc is not None and self.chart_shown(row, withheld) else None
         history = () if withheld else row.history
@@ -252,15 +252,20 @@ class _Edition:
         return kind is not MeasureKind.COUNT or not primary_suppression(
             values, threshold=self.threshold).any()
 
-    def without_withheld(self, note: str) -> str:
-        """A caveat note (†, ‡) without the measures that have withheld figures: "previous
-        value below 10" would narrow a figure shown only as "*". A note left naming no
-        measure is dropped."""
-        if not note.startswith(tuple(FLAG_MARKS.values())) or ": " not in note:
-            return note
-        head, listed = note.rstrip(".").rsplit(": ", 1)
-        names = [n for n in listed.split(", ") if n not in self.withheld_in]
-        return f"{head}: {', '.join(names)}." if names else ""
+    def without_withheld(self) -> tuple[list[str], tuple[FlagNote, ...]]:
+        """The notes with each flag note (†, ‡, §) written again naming only the measures
+        with no withheld figure, found by id: "previous value below 10" would narrow a
+        figure shown only as "*". A flag note left naming no measure is dropped. Also the
+        flag notes so kept."""
+        ids = {m.id for m in self.withheld_in}
+        flagged = {f.text: f.without(ids) for f in self.src.flag_notes}
+        notes: list[str] = []
+        for n in self.src.notes:
+            if n not in flagged:
+                notes.append(n)
+            elif (kept := flagged[n]) is not None:
+                notes.append(kept.text)
+        return notes, tuple(f for f in flagged.values() if f is not None)
 
     def notes(self, withheld: Mapping[str, int]) -> list[str]:
         _, t = self._, f"{self.threshold:g}"
@@ -276,7 +281,7 @@ class _Edition:
                          "count, such as a change, rate or proportion (derived): "
                          "{derived}.").format(total=total, threshold=t, **withheld))
             out.append(_("Measures with figures withheld: {measures}.").format(
-                measures=", ".join(self.withheld_in)))
+                measures=", ".join(m.name for m in self.withheld_in)))
         else:
             out.append(_("No figure rests on a count below {threshold}: none is "
                          "withheld.").format(threshold=t))

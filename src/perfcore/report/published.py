@@ -69,8 +69,8 @@ def published_lines(ev: Evaluation, j: int, m: Measure, shown: set[PublishedFigu
     """Every published figure of the measure not shown in a cell: who it describes, what
     it is, its period and its source."""
     out = []
-    for f in ev.published:
-        if f.measure != m.id or f in shown or _in_comparator_cell(ev, j, f):
+    for f in ev.published_of(m.id):
+        if f in shown or _in_comparator_cell(ev, j, f):
             continue
         out.append(Published(who=who(f.group), figure=f.figure,
                              what=_(_FIGURE_WORDS[f.figure]), period=_period_words(f.period, lang),
