@@ -123,7 +123,7 @@ def test_a_peer_chart_of_changes_is_titled_with_the_reports_change_heading() -> 
                      for r in perfcore.run(plan, lang=lang, **periods).report.rows()}
               for lang in ("en", "cy")}
     assert titles["en"]["theft_offences"] == ["Theft offences: 6-month change (%) — Wales"]
-    assert titles["cy"]["theft_offences"] == ["Troseddau dwyn: newid dros 6 mis (%) — Cymru"]
+    assert titles["cy"]["theft_offences"] == ["Troseddau dwyn: Newid dros 6 mis (%) — Cymru"]
     # A rate's chart shows values, not changes: no change in its title.
     assert titles["en"]["all_crime_rate"] == ["Total recorded crime per 1,000 population — "
                                               "Wales"]
