@@ -88,6 +88,9 @@ def test_months_and_runs_of_months_are_named_in_column_headings_and_reasons() ->
                previous="June 2020")
     # A heading, capitalised as "Newid blynyddol" is (it read "newid dros 18 mis").
     assert "Mehefin 2020  Rhagfyr 2021  Newid dros 18 mis" in cy
+    # So is the league's interval column (it read "cyfwng hyder 95%").
+    assert "  Heddlu  " in _league("text", "cy") and "  Cyfwng hyder 95%  " in _league(
+        "text", "cy")
 
 
 def test_a_period_keeps_its_code_where_programs_read_it() -> None:
