@@ -341,3 +341,18 @@ def test_a_roll_ups_counts_stay_on_one_line_and_the_leagues_force_heading_sits_o
           t.querySelector("tbody th")].map(e => getComputedStyle(e).textAlign).join(","));
         """, tmp_path)
     assert aligns == "left,left"
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian package "
+                    "'chromium'): the browser layout check needs it")
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_the_national_report_for_another_period_fits_a_1280_pixel_window(
+        lang: str, tmp_path: Path) -> None:
+    # The plan's header names "12 months to December 2019": its table of thirteen
+    # columns ran 4 pixels (English) and 20 (Welsh) past its wrapper, the Trend column
+    # cut at the edge.
+    page = _html("examples/national/plan.toml", "12 months to December 2019", lang)
+    over = _measure(page, """const w = [...document.querySelectorAll(".table-wrap")];
+        document.body.setAttribute("data-out", Math.max(0, ...w.map(
+          e => e.scrollWidth - e.clientWidth)));""", tmp_path)
+    assert over == "0"

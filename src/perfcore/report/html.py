@@ -46,7 +46,7 @@ h3{margin-top:1.5rem}h4{margin:1rem 0 .3rem}
 .table-wrap{max-width:100%;overflow-x:auto}
 table{border-collapse:collapse;margin:.5rem 0 1rem;font-variant-numeric:tabular-nums;
 font-size:.95rem}
-th,td{padding:.35rem .4rem;border-bottom:1px solid #e5e5e5;text-align:right;
+th,td{padding:.35rem .3rem;border-bottom:1px solid #e5e5e5;text-align:right;
 vertical-align:middle}
 th:first-child,td:first-child{text-align:left}th{background:#f4f4f4;font-size:.9rem}
 tbody th{font-weight:normal;background:none;min-width:9rem;max-width:22rem}
