@@ -283,6 +283,20 @@ def test_a_negative_bars_value_is_written_after_the_bar_not_over_it() -> None:
     assert labels["-0.4"] > gx + gw + 20  # after its interval, which reaches +1.7
 
 
+def test_the_group_average_line_passes_behind_the_members_values() -> None:
+    # Welsh forces' changes to December 2019: South Wales's 3.6 sat on the group
+    # average's dashed line (5.3), which was drawn over it.
+    from perfcore.report.charts import peer_chart_svg
+    svg = peer_chart_svg(["Gwent", "South Wales", "North Wales", "Dyfed-Powys"],
+                         [2.6, 3.6, 5.2, 18.6], highlight="Gwent", title="T",
+                         lower=[1.4, 2.7, 3.9, 16.6], upper=[3.8, 4.6, 6.5, 20.6],
+                         average=5.3, decimals=1)
+    line = svg.index('class="peer-average"')
+    values = [m.start() for m in re.finditer('class="peer-value"', svg)]
+    bars = [m.start() for m in re.finditer('class="peer-bar', svg)]
+    assert len(values) == 4 and min(values) > line > max(bars)
+
+
 def test_a_sparkline_writes_its_numbers_as_the_table_beside_it_does() -> None:
     # Seed 001 prints 58577 ([display] thousands = false); its Trend sparkline said
     # "58,577" in the same row.
