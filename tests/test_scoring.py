@@ -476,8 +476,8 @@ def test_the_report_shows_roll_ups_and_red_reds() -> None:
     ev = _evaluate(_plan(COUNT), _crime(data), compare_with=[default_registry().group("Wales")])
     report = build_report(ev, organisation="Gwent", scores=score(ev))
     text = render_text(report)
-    assert "Pr  [Red: 1 red]" in text and "  Outcome: O  [Red: 1 red]" in text
-    assert "  - Exception: Crime is worse than its comparator and deteriorating" in text
+    assert "Pr  [Red: 1 measure]" in text and "  Outcome: O  [Red: 1 measure]" in text
+    assert "  - Exception, worse than Wales and deteriorating: Crime." in text
     import json
     doc = json.loads(render_json(report))
     outcome = doc["sections"][0]["outcomes"][0]

@@ -32,9 +32,10 @@ def _scale(m: Measure) -> float:
 
 
 def change_title(measure: str, change_heading: str, _: Translator) -> str:
-    """A chart of a measure's changes titled with the report's name for the change:
-    "All Crime: Annual change", "All Crime: 18-month change"."""
-    return _("{measure}: {change}").format(measure=measure, change=change_heading)
+    """A chart of a measure's % changes titled with the report's name for the change and
+    its unit: "All Crime: Annual change (%)", "All Crime: 18-month change (%)" (the bars
+    are marked 19.9 for the table's +19.9%)."""
+    return _("{measure}: {change} (%)").format(measure=measure, change=change_heading)
 
 
 def peer_charts(ev: Evaluation, i: int, j: int, m: Measure, name: Callable[[str], str],
@@ -63,7 +64,9 @@ def peer_charts(ev: Evaluation, i: int, j: int, m: Measure, name: Callable[[str]
         lower, upper = peers.lower[i, k] * scale, peers.upper[i, k] * scale
         average = float(c.change[i, j] if by_change else c.value[i, j] * scale)
         rank = int(c.rank[i, j])
-        what = (change_title(m.name, change_heading, _) if by_change else m.name)
+        what = (change_title(m.name, change_heading, _) if by_change
+                else _("{measure} (%)").format(measure=m.name) if scale == 100.0
+                else m.name)
         out.append(PeerChart(
             slot=slot, title=f"{what} — {group_name(slot)}",
             names=tuple(name(o) for o in members), values=tuple(values.tolist()),

@@ -130,18 +130,19 @@ class Row:
     """One measure's line: its cells, its status with reasons, and its charts' data
     (``history``: its values over the series of the reported period's kind, oldest first,
     labelled by ``history_labels``, when 3 or more are known; ``decimals`` those its
-    values are shown with; ``spc``: the monthly XmR
-    chart with its month labels and the notes of its rebases by position; ``peers``: a
-    peer chart per comparator group of a few members; ``funnel``: the measure across a
-    national group's forces; ``published``: the measure's published figures no cell
-    shows). ``internal`` holds the reasons for internal editions only (commentary the plan
-    marks ``commentary_internal``), which a public edition drops."""
+    values are shown with, and ``thousands`` whether with thousands separators; ``spc``:
+    the monthly XmR chart with its month labels and the notes of its rebases by position;
+    ``peers``: a peer chart per comparator group of a few members; ``funnel``: the
+    measure across a national group's forces; ``published``: the measure's published
+    figures no cell shows). ``internal`` holds the reasons for internal editions only
+    (commentary the plan marks ``commentary_internal``), which a public edition drops."""
 
     measure: Measure
     cells: tuple[Cell, ...]
     history: tuple[float, ...] = ()
     history_labels: tuple[str, ...] = ()
     decimals: int | None = None
+    thousands: bool = True
     status: Status | None = None
     status_basis: StatusBasis | None = None
     status_reasons: tuple[str, ...] = ()
