@@ -24,6 +24,8 @@ import perfcore
 from perfcore.calc import mean_change_test, pp_change_ci, rate_ratio_ci
 from perfcore.codes import Assessment, Direction, IntervalMethod, Status, StatusBasis
 from perfcore.errors import PerfcoreWarning
+from perfcore.i18n import translator
+from perfcore.labels import direction_words
 from perfcore.pipeline import score_plan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,8 +92,10 @@ class Cell:
 
     @property
     def direction(self) -> tuple[str, str]:
+        # In the words the report prints ("no significant change" for no_change by a test).
         code = Direction(int(self.at(self.ev.direction.assessment)))
-        return str(self.at(self.ev.direction.arrow)), code.code.replace("_", " ")
+        return (str(self.at(self.ev.direction.arrow)),
+                direction_words(code, self.ev.direction.method, translator("en")))
 
     @property
     def interval_method(self) -> str:

@@ -3,13 +3,24 @@ directions of travel) in each report language."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
+import perfcore
 from perfcore.calc import direction_of_travel, rank_in_group
+from perfcore.codes import Direction
 from perfcore.errors import OptionError
 from perfcore.i18n import translator
-from perfcore.labels import change_text, direction_phrase, ordinal, published_text, rank_text
+from perfcore.labels import (
+    change_text,
+    direction_phrase,
+    direction_words,
+    ordinal,
+    published_text,
+    rank_text,
+)
 from perfcore.model import Measure
 
 EN = translator("en")
@@ -102,3 +113,18 @@ def test_a_published_change_is_written_by_change_text_in_the_publications_unit()
     assert published_text(RATE, "pp_change", float("nan"), 1, True, EN) == "n/a"
     assert change_text(RATE, 4.1, 1, EN) == "+4.1 pp"
     assert change_text(COUNT, -14.9, 1, EN) == "-14.9%"
+
+
+def test_a_report_cell_says_no_significant_change_where_a_test_found_none() -> None:
+    # Seed 003's online hate crime: Homophobic +35.7% is not significant; "↑ no change"
+    # beside it read as a contradiction. The sign and threshold methods do mean no change.
+    code = Direction.NO_CHANGE
+    assert direction_words(code, "significance", EN) == "no significant change"
+    assert direction_words(code, "trend", CY) == "dim newid arwyddocaol"
+    assert direction_words(code, "threshold", EN) == "no change"
+    assert direction_words(Direction.IMPROVING, "significance", EN) == "improving"
+
+    run = perfcore.run(Path(__file__).parents[1] / "examples/gwent/seed003-hate-crime-online.toml")
+    row = next(r for r in run.report.rows() if r.measure.id == "online_hate_homophobic")
+    assert (row.cell("change").text, row.cell("dot").text, row.cell("dot").label) == (
+        "+35.7%", "↑", "no significant change")

@@ -41,6 +41,7 @@ __all__ = [
     "change_text",
     "comparator_name",
     "direction_phrase",
+    "direction_words",
     "format_number",
     "gap_text",
     "label",
@@ -324,6 +325,16 @@ _DIRECTION_PHRASES = (N_("not assessed"), N_("improving"), N_("deteriorating"),
                       N_("no change"), N_("no significant change"), N_("increased"),
                       N_("decreased"))
 _NOT_ASSESSED, _IMPROVING, _DETERIORATING, _NO_CHANGE, _NOT_SIGNIFICANT, _UP, _DOWN = range(7)
+
+
+def direction_words(code: Code, method: str, _: Translator) -> str:
+    """Words for one direction of travel code, as :func:`direction_phrase` words a whole
+    result: "no significant change" where the ``significance`` or ``trend`` method found
+    none (a board reads "no change" beside +35.7% as a contradiction), else the code's
+    own words."""
+    if str(code) == "no_change" and method in ("significance", "trend"):
+        return _(_DIRECTION_PHRASES[_NOT_SIGNIFICANT])
+    return label(code, _)
 
 
 def direction_phrase(result: DirectionResult, _: Translator) -> npt.NDArray[np.str_]:

@@ -52,6 +52,7 @@ from perfcore.labels import (
     METHOD_NAMES,
     UNTESTED_WORDS,
     change_text,
+    direction_words,
     gap_text,
     label,
     published_text,
@@ -495,7 +496,7 @@ class ReportBuilder:
         d = self.ev.direction
         code = Direction(int(d.assessment[i, self.j]))
         arrow = str(d.arrow[i, self.j])
-        words = label(code, self._)
+        words = direction_words(code, d.method, self._)
         return Cell(key="dot", text=arrow if arrow.strip() else "–", label=words,
                     method=d.method, code=code, note=words)
 
