@@ -36,16 +36,16 @@ import seed001_plan
 from test_i18n import SEED_TEXTS
 
 CY_PO = tools.LOCALE_DIR / "cy" / "LC_MESSAGES" / "perfcore.po"
-TESTED = ("Tested for significance at {conf:.0%}: {n} change ({methods}); direction of "
+TESTED = ("Tested for significance at {conf}: {n} change ({methods}); direction of "
           "travel by {method}.",
-          "Tested for significance at {conf:.0%}: {n} changes ({methods}); direction of "
+          "Tested for significance at {conf}: {n} changes ({methods}); direction of "
           "travel by {method}.")
 WELSH_RULE = ("nplurals=6; plural=(n==0) ? 0 : (n==1) ? 1 : (n==2) ? 2 : (n==3) ? 3 : "
               "(n==6) ? 4 : 5;")
 
 
 def _tested(lang: str, n: int) -> str:
-    return plural_translator(lang)(*TESTED, n).format(conf=0.95, n=n, methods="M",
+    return plural_translator(lang)(*TESTED, n).format(conf="95%", n=n, methods="M",
                                                        method="D")
 
 

@@ -17,11 +17,14 @@ from perfcore.labels import (
     change_text,
     direction_phrase,
     direction_words,
+    level_text,
     ordinal,
     published_text,
     rank_text,
 )
 from perfcore.model import Measure
+from perfcore.report import build_report
+from perfcore.scoring import score
 
 EN = translator("en")
 CY = translator("cy")
@@ -128,3 +131,17 @@ def test_a_report_cell_says_no_significant_change_where_a_test_found_none() -> N
     row = next(r for r in run.report.rows() if r.measure.id == "online_hate_homophobic")
     assert (row.cell("change").text, row.cell("dot").text, row.cell("dot").label) == (
         "+35.7%", "↑", "no significant change")
+
+
+def test_a_confidence_level_keeps_its_decimals() -> None:
+    # A whole-number format printed 99.8% as "100%" in the notes, reasons and the
+    # league's interval heading.
+    assert [level_text(c) for c in (0.95, 0.998, 0.9, 0.999999)] == [
+        "95%", "99.8%", "90%", "99.9999%"]
+    r = perfcore.load_plan(Path(__file__).parents[1] / "examples/gwent/plan-2020-21.toml")
+    ev = perfcore.evaluate(r.plan, perfcore.load_data(r), period="2020-21",
+                           organisation="Gwent", confidence=0.998)
+    report = build_report(ev, organisation="Gwent", scores=score(ev))
+    assert any(n.startswith("Tested for significance at 99.8%: 2 changes") for n in report.notes)
+    (reason,) = score(ev).status_of("all_crime", "Gwent")[1][:1]
+    assert "significant at 99.8%" in reason, reason

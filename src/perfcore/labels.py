@@ -45,6 +45,7 @@ __all__ = [
     "format_number",
     "gap_text",
     "label",
+    "level_text",
     "ordinal",
     "outcome_basis_name",
     "published_text",
@@ -244,6 +245,12 @@ def published_text(m: Measure, figure: str, value: float, decimals: int, thousan
         return str(ordinal(int(value), _))
     # The publication's unit, not the measure's: a count's change may be published in pp.
     return change_text(m, value, decimals, _, pp=figure == "pp_change")
+
+
+def level_text(level: float) -> str:
+    """A confidence level as a board reads it: 0.95 → "95%", 0.998 → "99.8%" (a
+    whole-number format would print 99.8% as "100%")."""
+    return f"{round(level * 100, 10):g}%"
 
 
 def signed(value: float, unit: str) -> str:

@@ -55,6 +55,7 @@ from perfcore.labels import (
     direction_words,
     gap_text,
     label,
+    level_text,
     published_text,
     rank_text,
     target_text,
@@ -724,11 +725,11 @@ class ReportBuilder:
         if tested:
             methods = sorted({ev.test.method[i] for i in tested})
             out.append(self.ngettext(
-                "Tested for significance at {conf:.0%}: {n} change ({methods}); "
+                "Tested for significance at {conf}: {n} change ({methods}); "
                 "direction of travel by {method}.",
-                "Tested for significance at {conf:.0%}: {n} changes ({methods}); "
+                "Tested for significance at {conf}: {n} changes ({methods}); "
                 "direction of travel by {method}.", len(tested)).format(
-                conf=ev.options.confidence, n=len(tested),
+                conf=level_text(ev.options.confidence), n=len(tested),
                 methods=", ".join(_(_TEST_NAMES[m]) for m in methods),
                 method=_(METHOD_NAMES.get(ev.direction.method, ev.direction.method))))
         untested: dict[str, list[str]] = {}

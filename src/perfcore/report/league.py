@@ -22,7 +22,7 @@ from perfcore.codes import MeasureKind
 from perfcore.errors import OptionError, UnknownOrganisationError, advise
 from perfcore.evaluation import Evaluation
 from perfcore.i18n import ENGLISH, N_, Fallback, TextTranslator, parse_languages
-from perfcore.labels import rank_text, value_text
+from perfcore.labels import level_text, rank_text, value_text
 from perfcore.model import Display, Measure
 from perfcore.organisations import default_registry
 from perfcore.report.build import Catalogues, ReportBuilder, default_catalogues
@@ -178,8 +178,8 @@ class _League:
                 if any(g.kind == "national" for g in c.groups)]
 
     def with_ci(self, columns: Sequence[Column]) -> tuple[Column, ...]:
-        ci = Column(key="ci", heading=self._("{level:.0%} confidence interval").format(
-            level=self.ev.options.confidence))
+        ci = Column(key="ci", heading=self._("{level} confidence interval").format(
+            level=level_text(self.ev.options.confidence)))
         out = list(columns)
         at = next((k for k, c in enumerate(out) if c.key == "current"), len(out) - 1) + 1
         out.insert(at, ci)

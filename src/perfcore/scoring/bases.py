@@ -42,6 +42,7 @@ from perfcore.labels import (
     comparator_name,
     gap_text,
     label,
+    level_text,
     short_value_text,
     signed,
     target_text,
@@ -124,15 +125,17 @@ def change(evaluation: Evaluation, rows: Rows, /, *, no_change: str = "amber") -
             return (untested_reason(ev, i, j, _, lang),)
         words = (_("significant at {confidence}") if significant[k, j]
                  else _("not significant at {confidence}")).format(
-            confidence=f"{ev.options.confidence:.0%}")
+            confidence=level_text(ev.options.confidence))
         if sign[k, 0] == 0:
             template = N_("neutral measure: {change}, {test}")
         elif not significant[k, j]:
-            template = N_("no significant change ({change}, {test})")
+            # "no significant change (-12.9%, not significant at 95%)" said it twice.
+            template = N_("no significant change at {confidence} ({change})")
         else:
             template = (N_("improving ({change}, {test})") if better[k, j]
                         else N_("deteriorating ({change}, {test})"))
-        return (_(template).format(change=_change_words(ev, i, j, _), test=words),)
+        return (_(template).format(change=_change_words(ev, i, j, _), test=words,
+                                   confidence=level_text(ev.options.confidence)),)
 
     def inputs(k: int, j: int) -> Mapping[str, Any]:
         i = int(rows[k])
@@ -219,7 +222,7 @@ def comparison_reason(ev: Evaluation, slot: str, i: int, j: int, _: Translator) 
                  "force's figure").format(group=group, figures=figs)
     how = _("{method}, {confidence} CI").format(
         method=_(METHOD_NAMES.get(c.method, c.method)),
-        confidence=f"{ev.options.confidence:.0%}")
+        confidence=level_text(ev.options.confidence))
     template = {Assessment.BETTER: N_("better than {group} ({figures}; {how})"),
                 Assessment.WORSE: N_("worse than {group} ({figures}; {how})"),
                 Assessment.SIMILAR: N_("similar to {group} ({figures}; {how})"),
