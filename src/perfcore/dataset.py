@@ -167,6 +167,16 @@ class FieldRule:
     other: str | None = None
 
 
+def _not_positive(denominator: FloatArray, numerator: FloatArray) -> npt.NDArray[np.bool_]:
+    """Denominators below 0, or 0 with a numerator other than 0 (NaN included). Only a
+    denominator of 0 or less can be one: those are found first, in one pass, and the
+    numerators read only if there are any (usually there are none)."""
+    broken: npt.NDArray[np.bool_] = denominator <= 0
+    if broken.any():
+        broken &= (denominator < 0) | ~(numerator == 0)
+    return broken
+
+
 #: The rules of the observation fields: the Dataset boundary refuses any observation that
 #: breaks one (:class:`~perfcore.errors.InvalidValueError`), and loaders list each broken
 #: cell with its file row. A denominator of 0 is allowed with a numerator of 0 only ("0
@@ -177,8 +187,7 @@ FIELD_RULES: tuple[FieldRule, ...] = (
               broken=lambda c: c["numerator"] < 0),
     FieldRule(field="denominator", reason="is not positive",
               allowed="a denominator is more than 0 (0 only with a numerator of 0: no cases)",
-              broken=lambda c: (c["denominator"] < 0)
-              | ((c["denominator"] == 0) & ~(c["numerator"] == 0))),
+              broken=lambda c: _not_positive(c["denominator"], c["numerator"])),
     FieldRule(field="numerator", reason="is more than its denominator, {other}",
               allowed="a numerator counts some of its denominator: at most the denominator",
               broken=lambda c: c["numerator"] > c["denominator"], other="denominator"),
