@@ -503,6 +503,26 @@ def test_gaps_allowed_are_explicit() -> None:
     assert xmr([v if not np.isnan(v) else 0.8 for v in g]).run.any()
 
 
+@pytest.mark.parametrize(("bad", "message"), [
+    (float("inf"), "not finite"), (-float("inf"), "not finite"),
+    (1.0000001e150, "too large to chart"), (-1.0000001e150, "too large to chart"),
+    (float("nan"), "missing")])
+def test_points_checked_from_the_extremes_alone_are_all_checked(bad: float,
+                                                                message: str) -> None:
+    # The usual batch (every point a number within ±1e150) is recognised from its
+    # smallest and largest values alone; any other is refused naming the point, at
+    # either end of the range and wherever it is.
+    ok = np.full((3, 13), 1e150)
+    ok[1] = -1e150
+    assert xmr_batch(ok, workers=1).valid.all()  # the largest values allowed: charted
+    for row, col in ((0, 0), (2, 12), (1, 5)):
+        y = ok.copy()
+        y[row, col] = bad
+        with pytest.raises(SeriesError, match=message) as e:
+            xmr_batch(y)
+        assert (e.value.series, e.value.position) == (row, col)
+
+
 def test_rolling_sum_refused_unless_forced() -> None:
     with pytest.raises(SeriesError, match="autocorrelated") as e:
         xmr(MDC_EXAMPLE, is_rolling_sum=True, series_id="asb_r12")
