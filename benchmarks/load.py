@@ -11,8 +11,8 @@ there; ``--file PATH`` measures an existing file).
 Each load runs in a fresh Python process that imports pandas, pyarrow and perfcore and
 loads the file's first 200 lines the same way (untimed, so that code imported on first use
 is imported) before the clock starts, so that time and peak memory (peak resident set size
-of the process, from ``getrusage``; the part above what the imports took is shown too) are
-compared like for like; the two loaders alternate, and each one's
+of the process, ``VmHWM``: benchmarks/benchmark_memory.py; the part above what the imports
+took is shown too) are compared like for like; the two loaders alternate, and each one's
 figures are the best of ``--repeats`` runs. The CPU time each used (user + system, all
 threads: pyarrow reads with every core, pandas with one) is shown too; on a shared machine
 it varies less than the wall-clock time the bar is about. Before anything is timed, the
@@ -45,6 +45,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+# benchmarks/ is on sys.path when this runs as a script, not when the tests load it by path.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+try:
+    from benchmark_memory import peak_mib
+finally:
+    sys.path.pop(0)
 
 TARGET_TIME_RATIO = 2.0
 TARGET_MEMORY_RATIO = 1.5
@@ -79,18 +86,6 @@ def generate(path: Path, rows: int, seed: int = 1) -> int:
     })
     pacsv.write_csv(table, path, write_options=pacsv.WriteOptions(quoting_style="none"))
     return n
-
-
-def peak_mib() -> float:
-    """This process's peak resident set size: ``VmHWM`` where Linux gives it (``getrusage``
-    would count the parent's peak too, inherited through fork and exec)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def measure_one(loader: str, path: str) -> dict[str, float]:

@@ -40,6 +40,13 @@ from typing import Any
 
 import numpy as np
 
+# benchmarks/ is on sys.path when this runs as a script, not when the tests load it by path.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+try:
+    from benchmark_memory import peak_mib
+finally:
+    sys.path.pop(0)
+
 COLUMNS = ["Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude",
            "Location", "LSOA code", "LSOA name", "Crime type", "Last outcome category",
            "Context"]
@@ -98,14 +105,6 @@ def generate(path: Path, n: int, fmt: str, seed: int = 11, batch: int = 1_000_00
                 pacsv.write_csv(table, f, write_options=options)
     if writer is not None:
         writer.close()
-
-
-def peak_mib() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    import resource  # not Linux: the best there is
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def measure_one(side: str, path: str, out: str) -> dict[str, Any]:

@@ -50,3 +50,14 @@ def test_records_benchmark_agrees_and_keeps_its_contract(
     assert result["agreement"]["agree"], result["agreement"]
     assert result["records"] == 30000
     assert {"pandas", "perfcore"} == set(result["sides"])
+
+
+def test_both_benchmarks_measure_memory_with_one_function() -> None:
+    # One peak_mib for both (benchmarks/benchmark_memory.py), importable when the scripts
+    # are loaded by path as here, with benchmarks/ left off sys.path afterwards.
+    path = sys.path.copy()
+    load, records = script("load"), script("records")
+    assert load.peak_mib is records.peak_mib
+    assert load.peak_mib.__module__ == "benchmark_memory"
+    assert sys.path == path
+    assert load.peak_mib() > 0

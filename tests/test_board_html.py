@@ -110,6 +110,35 @@ def test_the_national_example_has_peer_charts_with_the_rank_and_a_funnel() -> No
     assert 'class="perfcore-chart funnel-plot"' in page
 
 
+@pytest.mark.filterwarnings("ignore::perfcore.errors.PerfcoreWarning")
+def test_a_peer_chart_of_changes_is_titled_with_the_reports_change_heading() -> None:
+    # Compared with six months before, the change is no "change on the year": the chart
+    # says what the table's change column says, in each language, and so does a league's,
+    # with its unit (a bar marked 19.9 is the table's +19.9%).
+    from perfcore.pipeline import evaluate_plan, league_plan, load_data, load_plan
+
+    plan = ROOT / "examples/national/plan.toml"
+    periods = {"period": "12 months to December 2019", "previous": "12 months to June 2019"}
+    titles = {lang: {r.measure.id: [p.title for p in r.peers]
+                     for r in perfcore.run(plan, lang=lang, **periods).report.rows()}
+              for lang in ("en", "cy")}
+    assert titles["en"]["theft_offences"] == ["Theft offences: 6-month change (%) — Wales"]
+    assert titles["cy"]["theft_offences"] == ["Troseddau dwyn: Newid dros 6 mis (%) — Cymru"]
+    # A rate's chart shows values, not changes: no change in its title.
+    assert titles["en"]["all_crime_rate"] == ["Total recorded crime per 1,000 population — "
+                                              "Wales"]
+    pf = load_plan(plan)
+    league = league_plan(pf, evaluate_plan(pf, load_data(pf), organisation="all", **periods))
+    assert [t.peers.title for t in league.tables if t.peers] == [
+        "Total recorded crime (excluding fraud): 6-month change (%)",
+        "Violence against the person: 6-month change (%)",
+        "Theft offences: 6-month change (%)"]
+    # A year apart, the heading is the annual one.
+    annual = perfcore.run(plan).report.rows()
+    assert [p.title for r in annual if r.measure.id == "all_crime" for p in r.peers] == [
+        "Total recorded crime (excluding fraud): Annual change (%) — Wales"]
+
+
 # ------------------------------------------------------------ in a real browser
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

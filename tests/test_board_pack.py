@@ -326,8 +326,9 @@ def test_seed000_aims_without_measures_and_items_not_assessed(
     # "not tested" (no test was due).
     assert main(["report", str(ROOT / "examples/gwent/seed000-priorities.toml")]) == 0
     out = capsys.readouterr().out
-    assert "  Outcome: Deliver Medium Term Financial Plan\n    (no measures in the plan)" in out
-    assert "Crime Prevention  [Not assessed: 2 not assessed]" in out
+    assert ("  Outcome: Deliver Medium Term Financial Plan\n"
+            "    (the plan gives this outcome no measures)") in out
+    assert "Crime Prevention  [Not assessed: all 2 items]" in out
     assert "not tested" not in out.split("Notes")[0]
 
 

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import inspect
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -23,7 +24,13 @@ from hypothesis import strategies as st
 from perfcore import calc
 from perfcore.calc.spc import xmr, xmr_batch
 from perfcore.codes import Polarity
-from perfcore.errors import InvalidInputWarning, KeywordArgumentError, OptionError
+from perfcore.errors import (
+    InvalidInputWarning,
+    KeywordArgumentError,
+    OptionError,
+    SeriesError,
+    TrialLimitsWarning,
+)
 
 # --------------------------------------------------------------------------- keywords
 
@@ -218,3 +225,78 @@ def test_pct_change_of_scalars_is_a_float(current: float, previous: float) -> No
     assert type(r.value) is float and type(r.absolute) is float
     assert r.value == pytest.approx((current - previous) / previous * 100, rel=1e-12)
     assert r.absolute == current - previous
+
+
+# ------------------------------------------------------------- ints beyond a float
+
+#: An int no float can hold: float(HUGE) and np.asarray(HUGE, float) raise OverflowError.
+HUGE = 10**400
+
+
+@pytest.mark.parametrize("call", [
+    lambda: calc.proportion_ci(2, 10, confidence=HUGE),
+    lambda: calc.rate_ratio_ci(current=5, previous=4, confidence=(0.95, -HUGE)),
+    lambda: calc.compare_to_benchmark(1, 0.5, 1.5, 1, polarity="higher", confidence=HUGE),
+    lambda: calc.trend_test([[1.0, 2, 3, 4, 5]], lower=[[0.5] * 5], upper=[[6.0] * 5],
+                            ci_confidence=HUGE),
+], ids=["proportion_ci", "rate_ratio_ci", "compare_to_benchmark", "trend_test"])
+def test_a_level_too_large_for_a_float_is_the_usual_option_error(call: Callable[[], Any]
+                                                                 ) -> None:
+    with pytest.raises(OptionError, match=r"confidence=-?\d+ \.\.\.: not a level") as info:
+        call()
+    assert abs(info.value.value) == HUGE  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("call", "option"), [
+    (lambda: calc.pct_change(current=2, previous=1, small_base=HUGE), "small_base"),
+    (lambda: calc.descriptive_band([1.0, 2, 3], members=np.ones((3, 3), bool), k=HUGE), "k"),
+    (lambda: calc.trend_test([[1.0, 2, 3, 4, 5]], lower=[[0.5] * 5], upper=[[6.0] * 5],
+                             critical_value=HUGE), "critical_value"),
+    (lambda: calc.funnel_axis([10, 100], statistic="proportion", points=HUGE), "points"),
+    (lambda: calc.round_half_away(1.5, float("inf")), "decimals"),  # type: ignore[arg-type]
+    (lambda: calc.round_half_away(1.5, 2.7), "decimals"),  # type: ignore[arg-type]
+], ids=["small_base", "k", "critical_value", "points", "decimals_inf", "decimals_fraction"])
+def test_an_option_beyond_a_float_is_an_option_error(call: Callable[[], Any], option: str
+                                                     ) -> None:
+    with pytest.raises(OptionError) as info:
+        call()
+    assert info.value.option == option
+
+
+def test_an_element_beyond_a_float_is_non_finite_input_like_1e400() -> None:
+    # numpy reads the text "1e400" as inf; an int as large is the same input: NaN with
+    # NON_FINITE and one warning, the other elements computed, not a bare OverflowError.
+    with pytest.warns(InvalidInputWarning):
+        r = calc.pct_change(current=[HUGE, 48618, -HUGE], previous=57116)
+    with pytest.warns(InvalidInputWarning):
+        as_text = calc.pct_change(current=["1e400", 48618, "-1e400"], previous=57116)
+    np.testing.assert_array_equal(r.reasons, as_text.reasons)
+    assert [bool(x) for x in r.flag(calc.Reason.NON_FINITE)] == [True, False, True]
+    assert np.isnan(r.value[[0, 2]]).all()
+    assert round(float(r.value[1]), 1) == -14.9  # seed 001's All Crime change
+
+
+def test_descriptive_band_ddof_beyond_a_float_leaves_every_group_too_few() -> None:
+    members = np.ones((3, 3), bool)
+    huge = calc.descriptive_band([1.0, 2, 3], members=members, ddof=HUGE)
+    as_many = calc.descriptive_band([1.0, 2, 3], members=members, ddof=3)
+    assert huge.ddof == HUGE
+    assert np.isnan(huge.lower).all() and (huge.reasons == as_many.reasons).all()
+    assert all(r & calc.Reason.TOO_FEW for r in huge.reasons.tolist())
+
+
+def test_spc_options_and_values_beyond_a_float() -> None:
+    values = [float(v) for v in range(1, 25)]
+    with pytest.raises(SeriesError, match="value inf is not finite") as info:
+        xmr([*values[:3], HUGE, *values[4:]])
+    assert info.value.position == 3
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TrialLimitsWarning)
+        assert xmr(values, short_group=HUGE).trial.all()
+    # A baseline longer than the series is every point, whatever its size.
+    longest = xmr(values, baseline=len(values))
+    np.testing.assert_array_equal(xmr(values, baseline=HUGE).mean, longest.mean)
+    # A target beyond a float is +inf, as a target of float("inf") is.
+    beyond = xmr(values, target=HUGE)
+    assert beyond.target == float("inf")
+    assert beyond.assurance == xmr(values, target=float("inf")).assurance

@@ -22,7 +22,7 @@ from perfcore.calc import (
     project_year_end,
     round_half_away,
 )
-from perfcore.errors import InvalidInputWarning, OptionError, ShapeError
+from perfcore.errors import InvalidInputWarning, NotNumericError, OptionError, ShapeError
 
 # --------------------------------------------------------------------------- seeds
 
@@ -144,6 +144,24 @@ def test_options_and_shapes() -> None:
         pct_change(current=1, previous=2, small_base=-1)
     with pytest.raises(ShapeError, match="current"):
         pct_change(current=[1, 2, 3], previous=[1, 2])
+
+
+def test_a_non_numeric_argument_is_named_not_called_a_shape() -> None:
+    # Text is not a shape problem: the error names the argument and shows what it got,
+    # and is caught as TypeError and (as the ShapeError it replaced was) as ValueError.
+    with pytest.raises(NotNumericError, match=r"^current must be a number or an array-like "
+                       r"of numbers; got str 'abc'$") as info:
+        pp_change(current="abc", previous=0.5)
+    assert info.value.fields == {"argument": "current", "value": "abc"}
+    assert isinstance(info.value, TypeError) and isinstance(info.value, ValueError)
+    assert not isinstance(info.value, ShapeError)
+    with pytest.raises(NotNumericError, match=r"^previous .* got list \['0.5', 'n/a'\]$"):
+        pp_change(current=[0.5, 0.6], previous=["0.5", "n/a"])
+    with pytest.raises(NotNumericError, match=r"^history .* got dict"):
+        project_year_end([1, 2], history={"a": 1}, method="seasonal")
+    # A ragged list is a shape problem, and says so.
+    with pytest.raises(ShapeError, match=r"^current is ragged"):
+        pct_change(current=[1, [2, 3]], previous=1)
 
 
 # --------------------------------------------------------------------------- pp_change

@@ -118,6 +118,10 @@ def test_funnel_bad_input_and_options() -> None:
         funnel_significance([1], [2], statistic="pop")
     with pytest.raises(OptionError):
         funnel_limits([10], statistic="proportion")  # no baseline
+    # A trim of the wrong type is the OptionError a trim out of range is.
+    for trim in ([0.1], True, "0.1"):
+        with pytest.raises(OptionError, match="trim"):
+            overdispersion([30, 45], [100, 120], statistic="proportion", trim=trim)
 
 
 def test_overdispersion_additive() -> None:

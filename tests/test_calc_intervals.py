@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
-from scipy import stats
+from scipy import special, stats
 
 import perfcore
 from perfcore.calc import (
@@ -306,6 +306,43 @@ def test_rate_ratio_matches_scipy_binomtest_and_statsmodels() -> None:
         else:
             assert np.isnan(r.upper[i])  # x1 = 0: unbounded above, reported as NaN not inf
         assert bool(r.significant[i]) == (ci.low > p0 or ci.high < p0)
+
+
+def test_exact_intervals_of_a_few_events_among_very_many() -> None:
+    # scipy's beta inverse (Boost's ibeta_inv) misses badly where b is many orders above
+    # a: for 1,000 events in 1e10 its 2.5% point is 2.4e-7, above the estimate itself. The
+    # references are Clopper–Pearson solved independently: the exact binomial tails summed
+    # term by term in 40-digit mpmath 1.3 (P(X ≥ x) = 2.5% and P(X ≤ x) = 2.5%, bisection).
+    p = proportion_ci(1000, 1e10, method="exact")
+    assert float(p.lower) == pytest.approx(9.38973021225881e-8, rel=1e-12)
+    assert float(p.upper) == pytest.approx(1.0639521326142e-7, rel=1e-12)
+    # 1,000 then 1e14 events: the ratio 1e11 with the previous count's share of the total
+    # (1e-11) as the Clopper–Pearson proportion; the bounds used to be taken from the
+    # current count's share, 1 − 1e-11, whose odds kept 5 digits, and the upper bound
+    # came out below the ratio (99,999,991,724.96 < 1e11).
+    r = rate_ratio_ci(previous=1000, current=1e14)
+    assert float(r.lower) == pytest.approx(93989190504.7464, rel=1e-12)
+    assert float(r.upper) == pytest.approx(106499332823.866, rel=1e-12)
+    assert bool(r.significant) and float(r.pvalue) == 0.0
+    # The same counts the other way round: the reciprocal interval.
+    back = rate_ratio_ci(previous=1e14, current=1000)
+    assert float(back.lower) == pytest.approx(1 / 106499332823.866, rel=1e-12)
+    assert float(back.upper) == pytest.approx(1 / 93989190504.7464, rel=1e-12)
+
+
+@given(st.integers(1, 10**5), st.integers(0, 10**13), st.sampled_from([0.8, 0.95, 0.998]))
+@example(1000, 10**10, 0.95)  # scipy's inverse: 2.4e-7 for the lower bound of 1e-7
+@example(1000, 10**7, 0.998)
+def test_exact_bounds_are_the_beta_quantiles_they_stand_for(x: int, more: int,
+                                                             confidence: float) -> None:
+    # The forward incomplete beta is accurate where scipy's inverse is not (checked
+    # against 40-digit binomial sums above): at the bounds it gives back α/2.
+    n = x + more
+    r = proportion_ci(x, n, method="exact", confidence=confidence)
+    tail = (1 - confidence) / 2
+    assert special.betainc(x, n - x + 1, float(r.lower)) == pytest.approx(tail, rel=1e-7)
+    if x < n:
+        assert special.betaincc(x + 1, n - x, float(r.upper)) == pytest.approx(tail, rel=1e-7)
 
 
 def test_rate_ratio_seed_all_crime() -> None:

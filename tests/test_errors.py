@@ -27,6 +27,7 @@ EXAMPLES: dict[type[errors.PerfcoreError], dict[str, Any]] = {
     errors.OptionError: {"option": "confidence", "value": 1.5,
                          "allowed": "a level in (0, 1)"},
     errors.ShapeError: {"shapes": {"a": (3,), "b": (4,)}},
+    errors.NotNumericError: {"argument": "current", "value": ["48618", "n/a"]},
     errors.KeywordArgumentError: {"function": "pct_change", "keywords": ("current", "previous"),
                                   "call": "pct_change(current=48618, previous=57116)"},
     errors.SeriesError: {"reason": "value 'x' is not a number", "series": "robbery",

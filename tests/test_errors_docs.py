@@ -26,6 +26,7 @@ from perfcore.errors import (
     MissingTranslationError,
     ModelError,
     NotCoveredError,
+    NotNumericError,
     OptionError,
     OutputError,
     OutputFormatError,
@@ -102,6 +103,7 @@ EXAMPLES: dict[str, PerfcoreError] = {
     "OutputFormatError": OutputFormatError.mismatch("report.html", "csv", ".html", ["html"],
                                                     [".csv"]),
     "ShapeError": ShapeError(shapes={"numerator": (3,), "denominator": (4,)}),
+    "NotNumericError": NotNumericError(argument="current", value=["48618", "n/a"]),
     "KeywordArgumentError": KeywordArgumentError(
         function="pct_change", keywords=("current", "previous"),
         call="pct_change(current=48618, previous=57116)"),

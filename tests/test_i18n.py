@@ -168,7 +168,8 @@ def test_short_period_names_in_welsh() -> None:
     assert str(parse_period("12 months to March 2020")) == "12 months to March 2020"
     assert parse_period("Q1 2020-21").display("cy") == "Ch1 2020-21"
     assert parse_period("2020-21").display("cy") == "2020-21"
-    assert parse_period("2013-04 to 2014-01").display("cy") == "2013-04 i 2014-01"
+    # A run of months by name, as its heading is written (it read "2013-04 i 2014-01").
+    assert parse_period("2013-04 to 2014-01").display("cy") == "Ebrill 2013 – Ionawr 2014"
 
 
 # --- seed 001 in Welsh -----------------------------------------------------------------

@@ -9,7 +9,8 @@ import pytest
 from perfcore.calc import direction_of_travel, rank_in_group
 from perfcore.errors import OptionError
 from perfcore.i18n import translator
-from perfcore.labels import direction_phrase, ordinal, rank_text
+from perfcore.labels import change_text, direction_phrase, ordinal, published_text, rank_text
+from perfcore.model import Measure
 
 EN = translator("en")
 CY = translator("cy")
@@ -79,3 +80,25 @@ def test_direction_phrases_never_claim_an_unsignalled_change() -> None:
     trend = direction_of_travel(polarity="lower", method="trend",
                                 numerator=[[10, 10, 10, 10, 10]], denominator=[[100] * 5])
     assert direction_phrase(trend, EN).tolist() == ["no significant change"]
+
+
+COUNT = Measure(id="all_crime", name="All Crime", kind="count", polarity="lower")
+RATE = Measure(id="outcome_rate", name="Outcome rate", kind="proportion", polarity="higher")
+
+
+def test_a_published_change_is_written_by_change_text_in_the_publications_unit() -> None:
+    # Seed 001: All Crime -14.9%, the outcome rate +4.1 pp. A published figure keeps the
+    # publication's unit (a count's change published in pp is shown in pp), and a
+    # missing pp change reads "n/a" as every other change does, not "n/a pp".
+    for lang in (EN, CY):
+        for m in (COUNT, RATE):
+            for value in (-14.9, 4.1, 0.0, float("nan")):
+                assert published_text(m, "pct_change", value, 1, True, lang) == change_text(
+                    m, value, 1, lang, pp=False)
+                assert published_text(m, "pp_change", value, 1, True, lang) == change_text(
+                    m, value, 1, lang, pp=True)
+    assert published_text(COUNT, "pct_change", -14.9, 1, True, EN) == "-14.9%"
+    assert published_text(COUNT, "pp_change", 4.1, 1, True, EN) == "+4.1 pp"
+    assert published_text(RATE, "pp_change", float("nan"), 1, True, EN) == "n/a"
+    assert change_text(RATE, 4.1, 1, EN) == "+4.1 pp"
+    assert change_text(COUNT, -14.9, 1, EN) == "-14.9%"

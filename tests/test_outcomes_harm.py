@@ -141,6 +141,16 @@ def test_calc_takes_its_tables_as_arguments() -> None:
     assert float(s.score[0]) == pytest.approx((3 * 2 + 10) / 1000 * 1000)
     with pytest.raises(UnknownCodeError):
         calc_crime_severity_score([[1]], ["1"], 1000, weights={"A": 2.0})
+    # Tables of the wrong type are perfcore's OptionError naming the argument, not a
+    # bare "'int' object is not iterable"; a tuple of codes is as good as a list.
+    with pytest.raises(OptionError, match="codes"):
+        calc_crime_severity_score([[3, 1]], "AB", 1000, weights={"A": 2.0, "B": 10.0})
+    with pytest.raises(OptionError, match="codes"):
+        calc_crime_severity_score([[3, 1]], 5, 1000, weights={"A": 2.0})  # type: ignore[arg-type]
+    with pytest.raises(OptionError, match="weights"):
+        calc_crime_severity_score([[3, 1]], ["A", "B"], 1000, weights=3)  # type: ignore[arg-type]
+    assert calc_crime_severity_score([[3, 1]], ("A", "B"), 1000,
+                                     weights={"A": 2.0, "B": 10.0}).score[0] == s.score[0]
     with pytest.raises(UnknownCodeError):
         calc_outcome_rate([[1]], 10, codes=["1"], basis="outcomes_given_in_period",
                           types=outcome_types()[2:])

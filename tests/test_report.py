@@ -148,3 +148,21 @@ def test_json_numbers_carry_no_binary_noise() -> None:
     crime = data["sections"][0]["outcomes"][0]["measures"][0]["figures"]
     assert crime["change"]["value"] == -14.87849  # shown -14.9%: 1 + 4 decimals
     assert not re.search(r"\d\.\d*(0000000|9999999)\d", text)
+
+
+def test_a_roll_up_is_marked_with_one_code_in_every_renderer() -> None:
+    # What a grey roll-up rests on (not tested) is what it is marked with, else its status;
+    # text and HTML both take it from Rolled.shown.
+    from perfcore.codes import Status, StatusBasis
+    from perfcore.report.html import _rolled
+    from perfcore.report.model import Rolled, rolled_text
+
+    grey = Rolled(status=Status.GREY, basis=StatusBasis.NOT_TESTED, words="3 not tested")
+    red = Rolled(status=Status.RED, words="2 red")
+    assert (grey.shown, red.shown, Rolled().shown) == (StatusBasis.NOT_TESTED, Status.RED,
+                                                       None)
+    words = {StatusBasis.NOT_TESTED: "Not tested", Status.RED: "Red"}.__getitem__
+    assert rolled_text(grey, words) == "Not tested: 3 not tested"
+    assert rolled_text(red, words) == "Red: 2 red"
+    assert "Not tested" in _rolled(grey, lambda s: s) and "Red" in _rolled(red, lambda s: s)
+    assert _rolled(Rolled(), lambda s: s) == rolled_text(Rolled(), words) == ""

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import perfcore.scoring.builtin as builtin
 from perfcore.codes import AssuranceIcon, Status, StatusBasis, TargetStatus, VariationIcon
 from perfcore.dataset import Dataset
-from perfcore.errors import PlanValidationError
+from perfcore.errors import OptionError, PlanValidationError
 from perfcore.evaluation import Evaluation, NotAvailableWarning, evaluate
 from perfcore.io.plan import PlanFile
 from perfcore.model import Measure, Outcome, Plan, Priority, Target
@@ -386,6 +386,35 @@ def test_configuration_checks_options_values_and_ids() -> None:
     ]
 
 
+@pytest.mark.parametrize("scorer", ["evidence", "spc"])
+def test_min_points_is_checked_one_way_by_both_scorers_that_take_it(scorer: str) -> None:
+    # The evidence scorer used to take 2.5 (any number ≥ 2) where the SPC scorer wanted a
+    # whole number: one check now, a whole number of months of at least the 2 points a
+    # chart's first moving range needs, a bool not a number.
+    for bad in (2.5, True, 1, "15"):
+        with pytest.raises(PlanValidationError) as info:
+            ScoringConfig.from_mapping({"default": {"scorer": scorer, "min_points": bad}},
+                                       scorers=registry().scorers)
+        assert [str(p) for p in info.value.problems] == [
+            f"default.min_points: must be a whole number of months ≥ 2, not {bad!r}"]
+    for good in (2, 15, np.int64(36)):
+        ScoringConfig.from_mapping({"default": {"scorer": scorer, "min_points": good}},
+                                   scorers=registry().scorers)
+
+
+@pytest.mark.parametrize("scorer", [builtin.evidence, builtin.spc])
+def test_min_points_given_in_python_is_an_option_error(
+        scorer: Any, seed001: tuple[PlanFile, Evaluation]) -> None:
+    _pf, ev = seed001
+    rows = np.arange(len(ev.measures))
+    for bad in (2.5, True, 0):
+        with pytest.raises(OptionError, match=r"^min_points=.* is not allowed; use a whole "
+                           r"number of months ≥ 2$") as info:
+            scorer(ev, rows, min_points=bad)
+        assert info.value.option == "min_points" and info.value.value is bad
+    assert scorer(ev, rows, min_points=2).status.shape == (len(rows), len(ev.organisations))
+
+
 # ------------------------------------------------------------------ plugins
 
 
@@ -447,8 +476,8 @@ def test_the_report_shows_roll_ups_and_red_reds() -> None:
     ev = _evaluate(_plan(COUNT), _crime(data), compare_with=[default_registry().group("Wales")])
     report = build_report(ev, organisation="Gwent", scores=score(ev))
     text = render_text(report)
-    assert "Pr  [Red: 1 red]" in text and "  Outcome: O  [Red: 1 red]" in text
-    assert "  - Exception: Crime is worse than its comparator and deteriorating" in text
+    assert "Pr  [Red: 1 measure]" in text and "  Outcome: O  [Red: 1 measure]" in text
+    assert "  - Exception, worse than Wales and deteriorating: Crime." in text
     import json
     doc = json.loads(render_json(report))
     outcome = doc["sections"][0]["outcomes"][0]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import random
 import warnings
+from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from perfcore.calc import spc
@@ -15,12 +16,14 @@ from perfcore.calc.spc import (
     ASSURANCE_TYPES,
     SWITCHES,
     chart,
+    resolve_rules,
     run_flags,
     trend_flags,
     two_of_three_flags,
     xmr,
     xmr_batch,
 )
+from perfcore.calc.spc._inputs import _rebase_positions
 from perfcore.errors import OptionError, PerfcoreError, SeriesError, TrialLimitsWarning
 
 # R: set.seed(123); rnorm(20), as printed (8 d.p.) in NHSRplotthedots'
@@ -783,3 +786,73 @@ def test_single_result_is_a_view_of_its_batch() -> None:
         b.series(2)
     assert (r.improvement, r.target, r.series_id) == ("decrease", 20.0, "asb")
     assert "series_id='asb'" in repr(r)
+
+
+# ------------------------------------------------------- rebase positions per series
+
+
+def _reference_rebase_positions(value: Any, lengths: Any, ids: Any) -> tuple[Any, Any]:
+    """The (series, position) pairs of ``rebase=[[...], ...]`` as the pair-by-pair code
+    np.repeat replaced read them: series by series, position by position, the first
+    position that is not an int within its series an error naming both."""
+    rows: list[int] = []
+    cols: list[int] = []
+    for i, positions in enumerate(value):
+        for p in [] if positions is None else positions:
+            whole = type(p) is int or isinstance(p, np.integer)
+            if not whole or not 0 <= p < lengths[i]:
+                raise SeriesError(reason=f"rebase position out of range; positions run "
+                                  f"from 0 to {int(lengths[i]) - 1}",
+                                  series=i if ids is None else ids[i], position=p)
+            rows.append(i)
+            cols.append(int(p))
+    return np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)
+
+
+_POSITION = st.one_of(st.integers(-3, 40), st.integers(-3, 40).map(np.int64), st.booleans(),
+                      st.floats(-3, 40, allow_nan=False))
+
+
+@given(st.integers(1, 5).flatmap(lambda n: st.tuples(
+    st.lists(st.one_of(st.none(), st.lists(_POSITION, max_size=4)), min_size=n, max_size=n),
+    st.lists(st.integers(0, 30), min_size=n, max_size=n),
+    st.booleans())))
+# The old code converted every position at once: one that numpy could not make an int64
+# ("x", 10**400, nan) marked them all bad and the error named the first position given,
+# 3 here, which is fine. Each position is judged on its own now.
+@example(([[3, "x"]], [20], False))
+@example(([[3], [5, 10**400]], [20, 20], True))
+@example(([None, [2, float("nan")]], [20, 20], False))
+def test_rebase_positions_are_the_reference_loops(case: tuple[Any, Any, bool]) -> None:
+    value, lengths, named = case
+    lens = np.array(lengths, dtype=np.int64)
+    ids = [f"s{i}" for i in range(len(value))] if named else None
+    try:
+        expected: Any = _reference_rebase_positions(value, lens, ids)
+    except SeriesError as exc:
+        expected = exc
+    if isinstance(expected, SeriesError):
+        with pytest.raises(SeriesError) as info:
+            _rebase_positions(value, len(value), lens, ids)
+        assert str(info.value) == str(expected)
+        assert info.value.fields == expected.fields
+    else:
+        rows, cols = _rebase_positions(value, len(value), lens, ids)
+        assert rows.dtype == cols.dtype == np.int64
+        np.testing.assert_array_equal(rows, expected[0])
+        np.testing.assert_array_equal(cols, expected[1])
+
+
+def test_values_of_the_wrong_kind_are_a_series_error_and_a_flat_list_is_one_series() -> None:
+    # A single number, text or an object is not series: perfcore's error, not a bare
+    # "object is not iterable" TypeError from inside the reader.
+    for bad in (5.0, "abc", object()):
+        with pytest.raises(SeriesError, match="values must be series of numbers"):
+            xmr_batch(bad)
+    # A flat list is one series, as a 1-D array already was.
+    y = [float(v) for v in MDC_EXAMPLE]
+    flat, array = xmr_batch(y), xmr_batch(np.array(y))
+    assert flat.mean.shape == (1, len(y)) and (flat.mean == array.mean).all()
+    # An unknown rule profile of the wrong type is an OptionError like a misspelt one.
+    with pytest.raises(OptionError, match="profile"):
+        resolve_rules(profile=["nhsr"])  # type: ignore[arg-type]

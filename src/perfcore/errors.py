@@ -44,6 +44,7 @@ __all__ = [
     "MissingTranslationError",
     "ModelError",
     "NotCoveredError",
+    "NotNumericError",
     "OptionError",
     "OutputError",
     "OutputFormatError",
@@ -413,7 +414,7 @@ class ShapeError(PerfcoreError, ValueError):
     reason : str
         What the shapes should be.
     argument : str or None
-        The argument at fault, when it is not its shape (a value that is not numeric).
+        The argument at fault, when one is.
     """
 
     shapes: Mapping[str, tuple[int, ...]]
@@ -423,6 +424,31 @@ class ShapeError(PerfcoreError, ValueError):
     def _message(self) -> str:
         shown = ", ".join(f"{k} {tuple(s)}" for k, s in self.shapes.items())
         return f"{self.reason}: {shown}" if shown else self.reason
+
+
+class NotNumericError(PerfcoreError, TypeError, ValueError):
+    """An array argument of a calculation holds something that is not a number.
+
+    The message names the argument and shows what it got: ``"current must be a number or
+    an array-like of numbers; got str 'abc'"``. It is a ``TypeError``, and a
+    ``ValueError`` as numpy's own conversion error is.
+
+    Attributes
+    ----------
+    argument : str
+        The argument's name (``"current"``).
+    value : object
+        What it was given.
+    """
+
+    argument: str
+    value: object
+
+    def _message(self) -> str:
+        shown = repr(self.value.tolist() if hasattr(self.value, "tolist") else self.value)
+        shown = shown if len(shown) <= 80 else shown[:76] + " ..."
+        return (f"{self.argument} must be a number or an array-like of numbers; got "
+                f"{type(self.value).__name__} {shown}")
 
 
 class KeywordArgumentError(PerfcoreError, TypeError):

@@ -222,9 +222,12 @@ def value_text(m: Measure, value: float, decimals: int, thousands: bool,
     return format_number(value, decimals, thousands=thousands, na=na)
 
 
-def change_text(m: Measure, value: float, decimals: int, _: Translator) -> str:
-    """A change as a report shows it: "+4.1 pp" for proportions, "-14.9%" otherwise."""
-    if m.kind.uses_pp_change:
+def change_text(m: Measure, value: float, decimals: int, _: Translator, *,
+                pp: bool | None = None) -> str:
+    """A change as a report shows it: "+4.1 pp" in percentage points, "-14.9%" as a per
+    cent change. ``pp`` says which (default: as the measure's kind is changed, pp for
+    proportions)."""
+    if m.kind.uses_pp_change if pp is None else pp:
         shown = format_number(value, decimals, sign=True, na=_("n/a"))
         return shown if _nan(value) else _("{change} pp").format(change=shown)
     return format_number(value, decimals, sign=value > 0, suffix="%", na=_("n/a"))
@@ -236,12 +239,10 @@ def published_text(m: Measure, figure: str, value: float, decimals: int, thousan
     are shown, a % or pp change, a rank as an ordinal ("5th")."""
     if figure == "value":
         return value_text(m, value, decimals, thousands, _)
-    if figure == "pp_change":
-        shown = format_number(value, decimals, sign=True, na=_("n/a"))
-        return _("{change} pp").format(change=shown)
     if figure == "rank":
         return str(ordinal(int(value), _))
-    return format_number(value, decimals, sign=value > 0, suffix="%", na=_("n/a"))
+    # The publication's unit, not the measure's: a count's change may be published in pp.
+    return change_text(m, value, decimals, _, pp=figure == "pp_change")
 
 
 def signed(value: float, unit: str) -> str:

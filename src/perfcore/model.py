@@ -18,6 +18,7 @@ from typing import Any
 
 import attrs
 
+from perfcore.calc.spc import MIN_POINTS
 from perfcore.codes import MeasureKind, Polarity, Status
 from perfcore.errors import (
     DuplicateIdError,
@@ -396,9 +397,9 @@ def _rules_problem(value: Any) -> ModelError | None:
 
 def _points_problem(value: Any) -> ModelError | None:
     if value is not None and (isinstance(value, bool) or not isinstance(value, int)
-                              or value < 2):
-        return ModelError(reason=f"points must be a whole number of months ≥ 2, not "
-                          f"{value!r}", obj="spc", field="points")
+                              or value < MIN_POINTS):
+        return ModelError(reason=f"points must be a whole number of months ≥ {MIN_POINTS}, "
+                          f"not {value!r}", obj="spc", field="points")
     return None
 
 

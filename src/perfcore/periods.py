@@ -188,7 +188,7 @@ def _range_label(first: int, last: int, lang: str = "en") -> str:
 
 @attrs.frozen(order=False)
 class Month(Period):
-    """A calendar month, written ``2020-06``."""
+    """A calendar month, written ``2020-06`` (shown to a reader as "June 2020")."""
 
     year: int = attrs.field(validator=attrs.validators.instance_of(int))
     month: int = attrs.field(validator=attrs.validators.instance_of(int))
@@ -226,6 +226,10 @@ class Month(Period):
 
     def __repr__(self) -> str:
         return f"Month({self.year}, {self.month})"
+
+    def display(self, lang: str = "en") -> str:
+        # A board reads "2021-12" beside "2020-06" as a financial year: name the month.
+        return self.label(lang)
 
     def label(self, lang: str = "en") -> str:
         return f"{_month_name(self.month, lang)} {self.year}"
@@ -435,14 +439,15 @@ class MonthRange(Period):
         return MonthRange(self.first_month.shift(months), self.last_month.shift(months))
 
     def __str__(self) -> str:
-        return self.display()
+        return f"{self.first_month} to {self.last_month}"
 
     def __repr__(self) -> str:
         return f"MonthRange({self.first_month!r}, {self.last_month!r})"
 
     def display(self, lang: str = "en") -> str:
-        return translator(lang)("{first} to {last}").format(first=self.first_month,
-                                                            last=self.last_month)
+        # The months by name ("April–December 2013"), as the report's heading gives them,
+        # not "2013-04 to 2013-12".
+        return self.label(lang)
 
     def label(self, lang: str = "en") -> str:
         return _range_label(self.first, self.last, lang)

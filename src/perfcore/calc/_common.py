@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import math
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar, cast
@@ -22,7 +23,13 @@ import numpy as np
 import numpy.typing as npt
 
 from perfcore.codes import Code, Polarity
-from perfcore.errors import InvalidInputWarning, KeywordArgumentError, OptionError, ShapeError
+from perfcore.errors import (
+    InvalidInputWarning,
+    KeywordArgumentError,
+    NotNumericError,
+    OptionError,
+    ShapeError,
+)
 
 __all__ = [
     "INVALID",
@@ -43,6 +50,7 @@ __all__ = [
     "count_reasons",
     "fill_invalid",
     "flag",
+    "float_or_inf",
     "input_reasons",
     "invalid",
     "keyword_periods",
@@ -53,6 +61,7 @@ __all__ = [
     "reason_names",
     "scalar_fields",
     "set_reason",
+    "to_float64",
     "warn_invalid",
     "z_value",
 ]
@@ -194,7 +203,7 @@ def positive_option(name: str, value: Any, *, allow_zero: bool = False) -> float
     else :class:`OptionError` naming the option."""
     try:
         v = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int beyond a float
         v = float("nan")
     ok = np.isfinite(v) and (v >= 0 if allow_zero else v > 0)
     if not ok:
@@ -204,15 +213,40 @@ def positive_option(name: str, value: Any, *, allow_zero: bool = False) -> float
 
 
 def as_float(value: npt.ArrayLike, name: str) -> FloatArray:
-    """Convert an array-like to float64, raising a named TypeError-flavoured error."""
+    """``value`` as a float64 array; :class:`NotNumericError` naming ``name`` if it holds
+    something that is not a number, :class:`ShapeError` if it is ragged (rows of
+    different lengths)."""
     try:
-        arr = np.asarray(value, dtype=np.float64)
+        return to_float64(value)
     except (TypeError, ValueError) as exc:
-        raise ShapeError(
-            reason=f"{name} must be numeric (array-like of numbers); got "
-            f"{type(value).__name__}", argument=name, shapes={},
-        ) from exc
-    return arr
+        try:
+            np.asarray(value)
+        except ValueError:  # numpy cannot give it a shape at all, whatever it holds
+            raise ShapeError(reason=f"{name} is ragged: its rows have different lengths",
+                             argument=name, shapes={}) from exc
+        raise NotNumericError(argument=name, value=value) from exc
+
+
+def float_or_inf(value: Any) -> float:
+    """``float(value)``, or ±inf for an int too large for a float (10**400), as
+    ``float("1e400")`` is inf: a number beyond a float's range is non-finite input
+    (``NON_FINITE``), not an error for the whole call."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
+def to_float64(value: Any) -> FloatArray:
+    """``np.asarray(value, dtype=np.float64)``, with each int too large for a float as
+    ±inf (:func:`float_or_inf`) where numpy raises ``OverflowError``; what is not a number
+    raises numpy's ``TypeError`` / ``ValueError``."""
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except OverflowError:  # the slow path, for the rare array holding such an int
+        cells = np.asarray(value, dtype=object)
+        return np.asarray(np.vectorize(float_or_inf, otypes=[np.float64])(cells),
+                          dtype=np.float64)
 
 
 def broadcast(**arrays: npt.ArrayLike) -> tuple[FloatArray, ...]:
@@ -252,7 +286,7 @@ def confidence_levels(confidence: float | Sequence[float], option: str = "confid
     for c in levels:
         try:
             cf = float(c)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: 10**400
             cf = float("nan")
         if 1 < cf < 100:
             cf = cf / 100

@@ -37,6 +37,7 @@ from perfcore.calc._common import (
     keyword_periods,
     names_of,
     polarity_signs,
+    positive_option,
     scalar_fields,
     warn_invalid,
     z_value,
@@ -245,6 +246,7 @@ def trend_test(
     ci_confidence = confidence_level(ci_confidence, "ci_confidence")
     if isinstance(points, bool) or not isinstance(points, (int, np.integer)) or points < 2:
         raise OptionError(option="points", value=points, allowed="a whole number, at least 2")
+    critical_value = positive_option("critical_value", critical_value, allow_zero=True)
     arrays, reasons = _trend_window(series, numerator, denominator, lower, upper, points)
     proportion = len(arrays) == 2
     # Series too short, missing or unusable are set aside by their reasons below; values

@@ -401,6 +401,11 @@ def _overdispersed_limits(x: FloatArray, statistic: str, theta: FloatArray, m: f
                         **lims, **xs)
 
 
+#: The axis is a Python recurrence, a point at a time: PHE draws 100 points, and beyond
+#: this many a chart gains nothing (10**400 would not even be a float to divide by).
+_MAX_AXIS_POINTS = 100_000
+
+
 def _signif_floor(x: float) -> float:
     # PHE's axis rounding: 95% of x, floored to its leading digit.
     if x == 0:
@@ -435,8 +440,10 @@ def funnel_axis(
     rates (``baseline`` = Σx/Σpop) they are events spanning baseline x population.
     """
     check_choice("statistic", statistic, _FUNNEL_STATISTICS)
-    if isinstance(points, bool) or not isinstance(points, (int, np.integer)) or points < 2:
-        raise OptionError(option="points", value=points, allowed="a whole number, at least 2")
+    if (isinstance(points, bool) or not isinstance(points, (int, np.integer))
+            or not 2 <= points <= _MAX_AXIS_POINTS):
+        raise OptionError(option="points", value=points,
+                          allowed=f"a whole number from 2 to {_MAX_AXIS_POINTS:,}")
     yrs = positive_option("years_of_data", years_of_data) if statistic == "rate" else 1.0
     if statistic == "rate":
         if baseline is None:
@@ -535,7 +542,8 @@ def overdispersion(
         Fraction winsorised at each end, in [0, 0.5).
     """
     check_choice("statistic", statistic, ("proportion", "ratio"))
-    if not 0 <= trim < 0.5:
+    if (isinstance(trim, bool) or not isinstance(trim, (int, float, np.integer, np.floating))
+            or not 0 <= trim < 0.5):
         raise OptionError(option="trim", value=trim, allowed="a value in [0, 0.5)")
     x, n = broadcast(numerator=numerator, denominator=denominator)
     if x.ndim == 0:

@@ -404,12 +404,15 @@ def descriptive_band(
     ok = np.isfinite(v)
     v0 = np.where(ok, v, 0.0)
     n = (ok.astype(np.float64) @ w)
+    # No group has more peers than there are organisations: a larger ddof (10**400, which
+    # is no float) leaves every group too few, as it is.
+    dd = min(int(ddof), v.shape[-1])
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         mean = (v0 @ w) / n
         # Deviations about each group's mean (not Σv² - n·mean², which cancels badly).
         dev = np.where(mask & ok[..., None, :], v0[..., None, :] - mean[..., :, None], 0.0)
-        sd = np.sqrt((dev**2).sum(-1) / (n - ddof))
-        few = n <= ddof
+        sd = np.sqrt((dev**2).sum(-1) / (n - dd))
+        few = n <= dd
         mean = np.where(n == 0, np.nan, mean)
         sd = np.where(few, np.nan, sd)
         lower, upper = mean - k * sd, mean + k * sd

@@ -303,18 +303,83 @@ def _wilson(x: FloatArray, n: FloatArray, z: float,
 
 def _clopper_pearson(x: FloatArray, n: FloatArray, alpha: float) -> tuple[FloatArray, FloatArray]:
     """Exact (Clopper–Pearson) bounds via the beta quantile; x = 0 → 0, x = n → 1."""
-    from scipy import special
     pos = x >= np.finfo(np.float64).tiny  # the inverse is NaN for subnormal x; its limit is 0
     below = x < n
     a_lo = np.where(pos, x, 1.0)
-    lower = np.where(pos, special.betaincinv(a_lo, n - a_lo + 1.0, alpha / 2), 0.0)
+    lower = np.where(pos, _beta_quantile(a_lo, n - a_lo + 1.0, alpha / 2, upper=False), 0.0)
     a_up = np.where(below, x, 0.0)
     b_up = np.where(below, n - x, 1.0)
-    upper = np.where(below, special.betainccinv(a_up + 1.0, b_up, alpha / 2), 1.0)
+    upper = np.where(below, _beta_quantile(a_up + 1.0, b_up, alpha / 2, upper=True), 1.0)
     # For vanishing x the beta inverse bottoms out at the smallest normal double, just
     # above x/n itself; the true bound is below the estimate, so clamp to it.
     p = x / n
     return np.minimum(lower, p), np.maximum(upper, p)
+
+
+def _beta_quantile(a: FloatArray, b: FloatArray, y: float, *, upper: bool) -> FloatArray:
+    """The x where the regularised incomplete beta I_x(a, b) is ``y`` (``upper``: where
+    its complement is), elementwise.
+
+    scipy's inverses (Boost's ``ibeta_inv``) can miss by orders of magnitude where b is
+    many orders above a: for a = 1000, b = 1e10 and y = 0.025 they return a point where
+    I_x is 1 (the quantile is 9.4e-8), so the exact interval of 1,000 events in 1e10
+    comes out nowhere near them. The forward functions stay accurate there, so each
+    answer is checked with them, and one that misses is found again by safeguarded
+    Newton steps on log x (:func:`_beta_quantile_search`).
+    """
+    from scipy import special
+    x = special.betainccinv(a, b, y) if upper else special.betaincinv(a, b, y)
+    below = special.betainc(a, b, x)  # (betaincc costs five times as much)
+    # A miss is orders of magnitude beyond these (the forward function is good to about
+    # 1e-14 of y, and 1 − I_x to a rounding of 1). Only finite, positive parameters have
+    # a quantile to find again; others overflow.
+    misses = ~(np.abs((1.0 - below if upper else below) - y) <= 1e-9 * y + 4e-16)
+    misses &= (a > 0) & (b > 0) & np.isfinite(a) & np.isfinite(b)
+    out = np.array(x, dtype=np.float64)
+    if not misses.any():
+        return out
+    a_m, b_m = np.broadcast_to(a, x.shape)[misses], np.broadcast_to(b, x.shape)[misses]
+    found = np.empty(a_m.shape)
+    # A quantile near 1 is found as 1 minus its mirror's (I_x(a, b) = 1 − I_{1−x}(b, a)),
+    # so that log x keeps its digits.
+    mirror = a_m > b_m
+    for flip in (False, True):
+        sel = mirror == flip
+        if sel.any():
+            q = (_beta_quantile_search(b_m[sel], a_m[sel], y, upper=not upper) if flip
+                 else _beta_quantile_search(a_m[sel], b_m[sel], y, upper=upper))
+            found[sel] = 1.0 - q if flip else q
+    out[misses] = found
+    return out
+
+
+def _beta_quantile_search(a: FloatArray, b: FloatArray, y: float, *, upper: bool
+                          ) -> FloatArray:
+    """:func:`_beta_quantile` by Newton steps on t = log x, each kept inside a bracket
+    that bisection narrows when a step would leave it; starting from the quantile's
+    limit as b grows (a gamma quantile over b), where scipy's inverse fails."""
+    from scipy import special
+    tail = special.betaincc if upper else special.betainc
+    sign = -1.0 if upper else 1.0  # f(t) rises with t in both cases
+    log_beta = special.betaln(a, b)
+    lo = np.full(a.shape, np.log(np.finfo(np.float64).tiny))
+    hi = np.zeros(a.shape)
+    g = special.gammainccinv(a, y) if upper else special.gammaincinv(a, y)
+    with np.errstate(all="ignore"):  # a flat or overflowing step is replaced by bisection
+        t = np.log(g / (g + b))
+        t = np.where(np.isfinite(t) & (t > lo) & (t < hi), t, (lo + hi) / 2)
+        for _ in range(200):  # bisection alone halves a bracket of 708 to 1e-15 in 60
+            x = np.exp(t)
+            f = sign * (tail(a, b, x) - y)
+            lo, hi = np.where(f < 0, t, lo), np.where(f < 0, hi, t)
+            slope = np.exp(a * t + (b - 1.0) * np.log1p(-x) - log_beta)
+            step = t - f / slope
+            new = np.where(np.isfinite(step) & (step > lo) & (step < hi), step, (lo + hi) / 2)
+            done = np.all(np.abs(new - t) <= 1e-15 * np.maximum(1.0, np.abs(t)))
+            t = new
+            if done:
+                break
+        return np.exp(t)
 
 
 def _broadcast2(a: npt.ArrayLike, b: npt.ArrayLike, names: tuple[str, str],
@@ -889,6 +954,24 @@ def _binom_two_sided_search(k: FloatArray, n: FloatArray, p: FloatArray) -> Floa
     return np.asarray(np.minimum(pval, 1.0), dtype=np.float64)
 
 
+def _ratio_bounds(c1: FloatArray, c2: FloatArray, n: FloatArray, scale: FloatArray,
+                  p0: FloatArray, alpha: float) -> tuple[FloatArray, FloatArray, BoolArray]:
+    """The exact bounds of the rate ratio (the current count's share π of ``n`` as odds,
+    times ``scale``) and whether they exclude R = 1 (π = ``p0``).
+
+    Clopper–Pearson is computed for the smaller count's share, which is never near 1: the
+    odds π / (1 − π) of a share near 1 (1,000 events against 1e14) would keep a few of
+    its digits in 1 − π, and the bound could land on the wrong side of the ratio.
+    """
+    current_smaller = c2 <= c1
+    lo, up = _clopper_pearson(np.where(current_smaller, c2, c1), n, alpha)
+    lower = np.where(current_smaller, lo / (1.0 - lo), (1.0 - up) / up) * scale
+    upper = np.where(current_smaller, up / (1.0 - up), (1.0 - lo) / lo) * scale
+    q0 = scale / (1.0 + scale)  # 1 − p0, the previous count's share at R = 1
+    excludes = np.where(current_smaller, (lo > p0) | (up < p0), (lo > q0) | (up < q0))
+    return lower, upper, excludes
+
+
 @keyword_periods("previous", "current")
 def rate_ratio_ci(*, current: npt.ArrayLike, previous: npt.ArrayLike,
                   current_exposure: npt.ArrayLike = 1, previous_exposure: npt.ArrayLike = 1,
@@ -946,11 +1029,12 @@ def rate_ratio_ci(*, current: npt.ArrayLike, previous: npt.ArrayLike,
         sig: list[BoolArray] = []
         usable = ~invalid_in & ~empty
         for c in levels:
-            lo_p, up_p = _clopper_pearson(c2s, n, 1.0 - c)
-            sig.append(usable & ((lo_p > p0) | (up_p < p0)))
+            lo, up, s = _ratio_bounds(c1s, c2s, n, scale, p0, 1.0 - c)
+            sig.append(usable & s)
             # The upper bound is +inf when x1 = 0 (pi = 1): NaN, with ZERO_BASE set.
-            lowers.append(np.where(usable, lo_p / (1.0 - lo_p) * scale, nan))
-            uppers.append(np.where(usable & ~zero_base, up_p / (1.0 - up_p) * scale, nan))
+            # Bounds a rounding away from the ratio (a vanishing interval) are clamped to it.
+            lowers.append(np.where(usable, np.where(zero_base, lo, np.minimum(lo, ratio)), nan))
+            uppers.append(np.where(usable & ~zero_base, np.maximum(up, ratio), nan))
         pvalue = np.where(empty, 1.0, _binom_two_sided(c2s, n, p0))
         ratios = [ratio, _stack(lowers, True), _stack(uppers, True)]
         pct = [(r - 1.0) * 100.0 for r in ratios]

@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from perfcore.calc._common import FloatArray, as_float
+from perfcore.errors import OptionError
 
 __all__ = ["round_half_away"]
 
@@ -59,6 +60,10 @@ def round_half_away(x: npt.ArrayLike, decimals: int = 0) -> float | FloatArray:
     >>> round_half_away(-14.88, 1), round_half_away(2.675, 2), round_half_away(2.5)
     (-14.9, 2.68, 3.0)
     """
+    if isinstance(decimals, bool) or not isinstance(decimals, (int, np.integer)):
+        # int() would take 2.7 as 2 and fail on inf with a bare OverflowError
+        raise OptionError(option="decimals", value=decimals,
+                          allowed="a whole number of places (2; -2 rounds to hundreds)")
     scalar = np.ndim(x) == 0
     arr = as_float(x, "x")
     d = int(decimals)

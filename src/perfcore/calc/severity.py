@@ -16,7 +16,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 import numpy as np
@@ -36,7 +36,7 @@ from perfcore.calc._common import (
     set_reason,
     warn_invalid,
 )
-from perfcore.errors import ShapeError, UnknownCodeError, near_matches
+from perfcore.errors import OptionError, ShapeError, UnknownCodeError, near_matches
 
 __all__ = ["SeverityScore", "crime_severity_score"]
 
@@ -103,6 +103,13 @@ def crime_severity_score(
     ShapeError
         ``counts`` does not have one column per code on its last axis.
     """
+    if not isinstance(weights, Mapping):
+        raise OptionError(option="weights", value=weights,
+                          allowed="a mapping of offence code to weight")
+    if isinstance(codes, (str, bytes)) or not isinstance(codes, Iterable):
+        raise OptionError(option="codes", value=codes,
+                          allowed="a sequence of offence codes, one per column of counts")
+    codes = list(codes)
     unknown = [c for c in codes if c not in weights]
     if unknown:
         near = tuple(m for c in unknown[:3] for m in near_matches(c, weights, n=1))

@@ -26,6 +26,7 @@ from perfcore.codes import (
     ComparatorSource,
     Direction,
     MeasureKind,
+    Polarity,
     Status,
     StatusBasis,
     TargetStatus,
@@ -143,6 +144,14 @@ def default_catalogues(lang: str) -> Iterable[gettext.NullTranslations]:
     return registry().translations(lang)
 
 
+def _rolled_category(status: Status, basis: StatusBasis | None) -> str:
+    """The roll-up count category of the status a roll-up shows: its colour, why it is
+    grey, or "not assessed" (qualitative items only)."""
+    if basis is not None:
+        return basis.code
+    return "not_assessed" if status is Status.GREY else status.code
+
+
 def _number(x: float) -> float | None:
     return None if x != x else float(x)
 
@@ -187,8 +196,8 @@ class ReportBuilder:
             columns=tuple(c for c in self.columns() if c.key in shown or not sections),
             sections=sections,
             comparators={slot: ev.comparisons[slot].group[self.j] for slot in self.slots()},
-            notes=self.notes() + tuple(f.text for f in flagged), flag_notes=flagged,
-            lang=self.lang)
+            notes=self.notes() + self.empty_period_notes(sections)
+            + tuple(f.text for f in flagged), flag_notes=flagged, lang=self.lang)
 
     def organisation_name(self, org: str) -> str:
         """An organisation's name in the report's language: the plan's translation, else
@@ -229,13 +238,18 @@ class ReportBuilder:
     def comparator_heading(self, slot: str, figure: str) -> str:
         """"MSG change", "E&W rate", "Wales rank": the plan's label of the slot, if any,
         in the heading's pattern."""
+        return self._(_COMPARATOR_FIGURES[figure]).format(group=self.slot_name(slot))
+
+    def slot_name(self, slot: str) -> str:
+        """A comparator slot's short name, as its columns are headed: the plan's label,
+        else "MSG", "E&W", "Wales", else the group's name."""
         label = self.display.labels.get(slot)
-        group = (self.tr(label, f"column {slot!r} label") if label is not None
-                 else self._(_SLOT_HEADINGS.get(slot, slot)))
-        if slot not in _SLOT_HEADINGS and label is None:
-            c = self.ev.comparisons[slot].group_of(self.j)
-            group = c.name if c is not None else slot
-        return self._(_COMPARATOR_FIGURES[figure]).format(group=group)
+        if label is not None:
+            return self.tr(label, f"column {slot!r} label")
+        if slot in _SLOT_HEADINGS:
+            return self._(_SLOT_HEADINGS[slot])
+        c = self.ev.comparisons[slot].group_of(self.j)
+        return c.name if c is not None else slot
 
     @staticmethod
     def outcome_columns(columns: tuple[Column, ...], rows: Iterable[Row]
@@ -295,8 +309,17 @@ class ReportBuilder:
             return Rolled()
         _, j = self._, self.j
         counts = r.summary(j)
-        words = ", ".join(_(_COUNT_WORDS[c]).format(n=n) for c, n in counts.items())
-        return Rolled(status=r.of(j), basis=r.basis(j), counts=counts,
+        status, basis = r.of(j), r.basis(j)
+        if list(counts) == [_rolled_category(status, basis)]:
+            # Every measure has the roll-up's own status: "Not tested (23 not tested)"
+            # would say it twice; say how many it covers instead.
+            (category, n), = counts.items()
+            # Only qualitative items (objectives, updates) are "not assessed".
+            words = (self.ngettext("{n} item", "all {n} items", n) if category == "not_assessed"
+                     else self.ngettext("{n} measure", "all {n} measures", n)).format(n=n)
+        else:
+            words = ", ".join(_(_COUNT_WORDS[c]).format(n=n) for c, n in counts.items())
+        return Rolled(status=status, basis=basis, counts=counts,
                       basis_counts=r.basis_summary(j), words=words)
 
     def translate_measure(self, m: Measure) -> Measure:
@@ -382,13 +405,15 @@ class ReportBuilder:
                  for r in ev.spc_rebases(measure.id) if r.position is not None} if chart else {}
         return dict(
             history=values if drawn else (), decimals=decimals,
+            thousands=self.display.thousands,
             history_labels=tuple(p.display(self.lang) for p in ev.history.series)
             if drawn else (),
             spc=chart, spc_notes=notes,
             spc_labels=tuple(str(mo) for mo in ev.spc.months_of(i)) if chart else (),
             spc_title=f"{m.name}: {_('monthly XmR chart')}" if chart else "",
             peers=peer_charts(ev, i, j, m, self.organisation_name, self.group_name, decimals,
-                              self.display.change_decimals, _),
+                              self.display.change_decimals, _,
+                              change_heading=self.change_heading()),
             funnel=funnel_chart(ev, i, j, m, self.organisation_name, self.group_name,
                                 decimals, _))
 
@@ -546,13 +571,8 @@ class ReportBuilder:
                 how=", ".join(_(COMPARATOR_SOURCE_WORDS[ComparatorSource(s).code])
                               for s in srcs) or _("not available"),
                 method=_(METHOD_NAMES.get(c.method, c.method))))
-        if self.scores is not None:
-            names = {m.id: m for m in ev.measures}
-            out += [_("Exception: {measure} is worse than its comparator and "
-                      "deteriorating").format(
-                        measure=self.translate_measure(names[e.measure]).name)
-                    for e in self.scores.exceptions()
-                    if e.organisation == ev.organisations[j] and e.kind == "red_red"]
+        out += self.rank_notes()
+        out += self.exception_notes()
         dot = next(c.heading for c in self.columns() if c.key == "dot")
         if dot != _("Direction of travel"):
             out.append(_("{heading}: direction of travel.").format(heading=dot))
@@ -561,6 +581,41 @@ class ReportBuilder:
         out += self.target_notes()
         out += self.test_notes()
         return tuple(out)
+
+    def exception_notes(self) -> list[str]:
+        """The measures worse than the comparator and deteriorating, in one note naming
+        the comparator (one note per measure said the same sentence over and over)."""
+        if self.scores is None:
+            return []
+        ev, j = self.ev, self.j
+        names = {m.id: m for m in ev.measures}
+        by_slot: dict[str, list[str]] = {}
+        for e in self.scores.exceptions():
+            if e.organisation == ev.organisations[j] and e.kind == "red_red":
+                by_slot.setdefault(e.slot, []).append(
+                    self.translate_measure(names[e.measure]).name)
+        return [self.ngettext("Exception, worse than {group} and deteriorating: {measures}.",
+                              "Exceptions, worse than {group} and deteriorating: "
+                              "{measures}.", len(measures)).format(
+                    group=self.slot_name(slot), measures=", ".join(measures))
+                for slot, measures in by_slot.items()]
+
+    def rank_notes(self) -> list[str]:
+        """What a rank column's "38th of 43" means, when the report shows a rank perfcore
+        computed (a published rank is the publication's own)."""
+        ev, _, j = self.ev, self._, self.j
+        ranked = [i for c in (ev.comparisons[slot] for slot in self.slots())
+                  for i in range(len(ev.measures)) if c.rank[i, j] > 0
+                  and (c.rank_source is None
+                       or c.rank_source[i, j] == ComparatorSource.COMPUTED)]
+        if not ranked:
+            return []
+        out = [_("Rank: 1st is the best in the group (the lowest where lower is better); "
+                 "a count is ranked by its change, other measures by their value; ties "
+                 "share a rank.")]
+        if any(ev.measures[i].polarity is Polarity.NEUTRAL for i in ranked):
+            out.append(_("Rank of a neutral measure: 1st is the highest."))
+        return out
 
     def target_notes(self) -> list[str]:
         """What the target columns say, and which measures with a target take their
@@ -591,6 +646,26 @@ class ReportBuilder:
             out.append(_("Status from another basis than the target, as the plan's scoring "
                          "orders them: {measures}.").format(measures=", ".join(other)))
         return out
+
+    def empty_period_notes(self, sections: tuple[Section, ...]) -> tuple[str, ...]:
+        """A period column that is n/a for every measure, said once: a board otherwise
+        sees a column of n/a (and of changes n/a) with nothing saying why."""
+        rows = [r for s in sections for o in s.outcomes for r in o.rows
+                if r.measure.kind is not MeasureKind.QUALITATIVE]
+        out = []
+        no_change = all(c.value is None or c.value != c.value
+                        for r in rows if (c := r.get("change")) is not None)
+        for column in self.columns():
+            key = column.key
+            if not (key in ("previous", "current") or key.startswith("history:")):
+                continue
+            cells = [c for r in rows if (c := r.get(key)) is not None]
+            if cells and all(c.value is None or c.value != c.value for c in cells):
+                out.append((self._("{period}: no figure for any measure, so no change could "
+                                   "be worked out.") if key == "previous" and no_change
+                            else self._("{period}: no figure for any measure."))
+                           .format(period=column.heading))
+        return tuple(out)
 
     def flag_notes(self, sections: tuple[Section, ...]) -> tuple[FlagNote, ...]:
         """What the marks of flagged cells mean, each naming the measures whose cells
@@ -657,7 +732,13 @@ class ReportBuilder:
             if why not in (UntestedReason.NONE, UntestedReason.NO_DATA):
                 name = self.translate_measure(ev.measures[i]).name
                 untested.setdefault(_(UNTESTED_WORDS[why.code]), []).append(name)
-        out += [_("Not tested ({why}): {measures}.").format(why=why, measures=", ".join(names))
+        # Every measure of the report for one reason: counted, not listed name by name.
+        out += [self.ngettext("Not tested ({why}): the {n} measure.",
+                              "Not tested ({why}): all {n} measures.", len(names)).format(
+                    why=why, n=len(names))
+                if len(names) == len(shown) > 1
+                else _("Not tested ({why}): {measures}.").format(why=why,
+                                                                measures=", ".join(names))
                 for why, names in untested.items()]
         return out
 

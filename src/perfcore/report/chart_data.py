@@ -20,7 +20,7 @@ from perfcore.i18n import Translator
 from perfcore.model import Measure
 from perfcore.report.model import FunnelChart, PeerChart
 
-__all__ = ["funnel_chart", "peer_charts"]
+__all__ = ["change_title", "funnel_chart", "peer_charts"]
 
 #: Groups with more members than this are drawn as a funnel plot, not a peer chart.
 PEER_CHART_MEMBERS = 12
@@ -31,11 +31,20 @@ def _scale(m: Measure) -> float:
     return 100.0 if m.kind is MeasureKind.PROPORTION else 1.0
 
 
+def change_title(measure: str, change_heading: str, _: Translator) -> str:
+    """A chart of a measure's % changes titled with the report's name for the change and
+    its unit: "All Crime: Annual change (%)", "All Crime: 18-month change (%)" (the bars
+    are marked 19.9 for the table's +19.9%)."""
+    return _("{measure}: {change} (%)").format(measure=measure, change=change_heading)
+
+
 def peer_charts(ev: Evaluation, i: int, j: int, m: Measure, name: Callable[[str], str],
                 group_name: Callable[[str], str], decimals: int, change_decimals: int,
-                _: Translator) -> tuple[PeerChart, ...]:
+                _: Translator, *, change_heading: str) -> tuple[PeerChart, ...]:
     """A peer chart per comparator group of at most :data:`PEER_CHART_MEMBERS` members of
-    which at least two have a figure (the force among them)."""
+    which at least two have a figure (the force among them). A chart of changes is titled
+    with ``change_heading``, the report's name for the change ("Annual change", "18-month
+    change")."""
     peers = ev.peers
     if peers is None or m.kind is MeasureKind.QUALITATIVE:
         return ()
@@ -55,9 +64,11 @@ def peer_charts(ev: Evaluation, i: int, j: int, m: Measure, name: Callable[[str]
         lower, upper = peers.lower[i, k] * scale, peers.upper[i, k] * scale
         average = float(c.change[i, j] if by_change else c.value[i, j] * scale)
         rank = int(c.rank[i, j])
-        what = _("{measure}: change on the year") if by_change else "{measure}"
+        what = (change_title(m.name, change_heading, _) if by_change
+                else _("{measure} (%)").format(measure=m.name) if scale == 100.0
+                else m.name)
         out.append(PeerChart(
-            slot=slot, title=f"{what.format(measure=m.name)} — {group_name(slot)}",
+            slot=slot, title=f"{what} — {group_name(slot)}",
             names=tuple(name(o) for o in members), values=tuple(values.tolist()),
             lower=tuple(lower.tolist()), upper=tuple(upper.tolist()),
             highlight=name(ev.organisations[j]),

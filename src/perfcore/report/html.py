@@ -46,12 +46,13 @@ h3{margin-top:1.5rem}h4{margin:1rem 0 .3rem}
 .table-wrap{max-width:100%;overflow-x:auto}
 table{border-collapse:collapse;margin:.5rem 0 1rem;font-variant-numeric:tabular-nums;
 font-size:.95rem}
-th,td{padding:.35rem .4rem;border-bottom:1px solid #e5e5e5;text-align:right;
+th,td{padding:.35rem .3rem;border-bottom:1px solid #e5e5e5;text-align:right;
 vertical-align:middle}
 th:first-child,td:first-child{text-align:left}th{background:#f4f4f4;font-size:.9rem}
 tbody th{font-weight:normal;background:none;min-width:9rem;max-width:22rem}
 .nw{white-space:nowrap}
-.league tbody th{text-align:left;min-width:8rem}tr.highlight{background:#eaf1f8}
+.league tbody th,.league thead th:nth-child(2){text-align:left}
+.league tbody th{min-width:8rem}tr.highlight{background:#eaf1f8}
 td.trend{min-width:124px}td.words,th.words{text-align:left}td.words{min-width:8rem;max-width:14rem}
 .meta{color:#555}.dot{display:inline-block;width:.8em;height:.8em;border-radius:50%;
 margin-right:.3em;vertical-align:baseline}.rag{white-space:nowrap;font-weight:600}
@@ -63,7 +64,8 @@ details{margin:.4rem 0 1rem}summary{cursor:pointer;color:#444}
 .show-data{position:absolute;opacity:0}.show-data:focus-visible+label{outline:2px solid #1d70b8}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 .hollow{display:inline-block;width:.7em;height:.7em;border:2px solid #555;border-radius:50%;
-margin-right:.3em;vertical-align:baseline}.counts{font-size:.8em;font-weight:normal;color:#555}
+margin-right:.3em;vertical-align:baseline}.counts{font-size:.8em;font-weight:normal;color:#555;
+white-space:nowrap}
 sup.flag{color:#555}
 .items{padding-left:1.2rem}.items li{margin:.4rem 0}.items p{margin:.2rem 0;color:#333}
 .measure-figures{border-top:1px solid #e5e5e5;margin-top:1rem}
@@ -140,7 +142,7 @@ def heading_html(column: Column) -> str:
 
 def _rolled(rolled: Rolled, _: Translator) -> str:
     """A roll-up's status mark and what it is made of ("2 red, 1 green, 3 not tested")."""
-    shown = rolled.status if rolled.basis is None else rolled.basis
+    shown = rolled.shown
     if shown is None:
         return ""
     counts = f' <span class="counts">({_e(rolled.words)})</span>' if rolled.words else ""
@@ -195,7 +197,7 @@ def _outcome(report: Report, outcome: Outcome, _: Translator) -> list[str]:
     out = [f'<div class="outcome"><h3>{_e(statement)}{_rolled(outcome.rolled, _)}</h3>']
     rows = measured(outcome)
     if not outcome.rows:
-        out.append(f'<p class="meta">({_e(_("no measures in the plan"))})</p>')
+        out.append(f'<p class="meta">({_e(_("the plan gives this outcome no measures"))})</p>')
     if rows:
         columns = outcome.columns or report.columns
         # No history anywhere (two periods only): no Trend column of empty cells.

@@ -37,7 +37,7 @@ def sparkline(row: Row, lang: str) -> str:
     scale = _scale(row)
     return sparkline_svg([v * scale for v in row.history], name=row.measure.name,
                          labels=list(row.history_labels) or None, lang=lang,
-                         decimals=row.decimals)
+                         decimals=row.decimals, thousands=row.thousands)
 
 
 def _data(title: str, table: str, _: Translator) -> str:

@@ -26,7 +26,7 @@ from perfcore.labels import rank_text, value_text
 from perfcore.model import Display, Measure
 from perfcore.organisations import default_registry
 from perfcore.report.build import Catalogues, ReportBuilder, default_catalogues
-from perfcore.report.chart_data import funnel_chart
+from perfcore.report.chart_data import change_title, funnel_chart
 from perfcore.report.model import Cell, Column, FunnelChart, PeerChart, Row
 from perfcore.scoring import Scores
 
@@ -223,8 +223,8 @@ class _League:
         codes = [self.ev.organisations[j] for j in self.forces]
         k = peers.index(codes)
         mark = self.first.organisation_name(self.mark) if self.mark else ""
-        return PeerChart(slot="league", title=self._("{measure}: change on the year").format(
-                             measure=m.name),
+        return PeerChart(slot="league",
+                         title=change_title(m.name, self.first.change_heading(), self._),
                          names=tuple(self.name(j) for j in self.forces),
                          values=tuple(peers.estimate[i, k].tolist()),
                          lower=tuple(peers.lower[i, k].tolist()),

@@ -45,7 +45,7 @@ def _render_one(report: Report) -> str:
                     else "")
             out += [f"### {_block(outcome.statement)}{mark}", ""]
             if not outcome.rows:
-                out += [f"*({_esc(_('no measures in the plan'))})*", ""]
+                out += [f"*({_esc(_('the plan gives this outcome no measures'))})*", ""]
             if measured(outcome):
                 head, *rows = text_table(report, outcome, _("Measure"))
                 out.append("| " + " | ".join(_esc(h) for h in head) + " |")

@@ -130,18 +130,19 @@ class Row:
     """One measure's line: its cells, its status with reasons, and its charts' data
     (``history``: its values over the series of the reported period's kind, oldest first,
     labelled by ``history_labels``, when 3 or more are known; ``decimals`` those its
-    values are shown with; ``spc``: the monthly XmR
-    chart with its month labels and the notes of its rebases by position; ``peers``: a
-    peer chart per comparator group of a few members; ``funnel``: the measure across a
-    national group's forces; ``published``: the measure's published figures no cell
-    shows). ``internal`` holds the reasons for internal editions only (commentary the plan
-    marks ``commentary_internal``), which a public edition drops."""
+    values are shown with, and ``thousands`` whether with thousands separators; ``spc``:
+    the monthly XmR chart with its month labels and the notes of its rebases by position;
+    ``peers``: a peer chart per comparator group of a few members; ``funnel``: the
+    measure across a national group's forces; ``published``: the measure's published
+    figures no cell shows). ``internal`` holds the reasons for internal editions only
+    (commentary the plan marks ``commentary_internal``), which a public edition drops."""
 
     measure: Measure
     cells: tuple[Cell, ...]
     history: tuple[float, ...] = ()
     history_labels: tuple[str, ...] = ()
     decimals: int | None = None
+    thousands: bool = True
     status: Status | None = None
     status_basis: StatusBasis | None = None
     status_reasons: tuple[str, ...] = ()
@@ -178,6 +179,12 @@ class Rolled:
     counts: Mapping[str, int] = attrs.field(factory=dict)
     basis_counts: Mapping[str, int] = attrs.field(factory=dict)
     words: str = ""
+
+    @property
+    def shown(self) -> Status | StatusBasis | None:
+        """The code a report marks the roll-up with: what a grey one rests on where that
+        is known, else its status (None: not scored)."""
+        return self.status if self.basis is None else self.basis
 
 
 @attrs.frozen(kw_only=True)
@@ -341,7 +348,7 @@ def status_words(_: Callable[[str], str]) -> Callable[[Status | StatusBasis], st
 def rolled_text(rolled: Rolled, words: Callable[[Status | StatusBasis], str]) -> str:
     """"Red: 2 red, 1 green, 3 not tested" — a roll-up's status and what it is made of
     ("" when not scored)."""
-    shown = rolled.status if rolled.basis is None else rolled.basis
+    shown = rolled.shown
     if shown is None:
         return ""
     return f"{words(shown)}: {rolled.words}" if rolled.words else words(shown)

@@ -83,7 +83,7 @@ def _render_one(report: Report, colour: bool) -> str:
                     else "")
             out.append(f"  {_('Outcome')}: {outcome.statement}{mark}")
             if not outcome.rows:
-                out.append(f"    ({_('no measures in the plan')})")
+                out.append(f"    ({_('the plan gives this outcome no measures')})")
             if measured(outcome):
                 table = [[_safe(c, colour) for c in row] for row in
                          text_table(report, outcome, _("Measure"), _coloured if colour else None)]

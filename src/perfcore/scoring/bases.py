@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from perfcore.calc.spc import MIN_POINTS
 from perfcore.codes import (
     Assessment,
     AssuranceIcon,
@@ -29,6 +30,7 @@ from perfcore.codes import (
     UntestedReason,
     VariationIcon,
 )
+from perfcore.errors import OptionError
 from perfcore.evaluation import Evaluation
 from perfcore.i18n import N_, Translator, translator
 from perfcore.labels import (
@@ -46,7 +48,8 @@ from perfcore.labels import (
 )
 from perfcore.scoring.protocol import ScoreBlock
 
-__all__ = ["change", "comparator", "grey_basis", "spc", "target"]
+__all__ = ["change", "comparator", "grey_basis", "min_points_problems", "spc",
+           "spc_min_points", "target"]
 
 Rows = npt.NDArray[np.intp]
 Codes = npt.NDArray[np.int8]
@@ -322,6 +325,29 @@ _BY_ASSURANCE = np.array([-1, Status.GREEN, Status.RED, Status.AMBER], dtype=np.
 _NEUTRAL_ICONS = (VariationIcon.NEUTRAL_HIGH, VariationIcon.NEUTRAL_LOW)
 
 
+def spc_min_points(value: Any) -> int:
+    """``min_points``, the months the SPC basis wants charted, checked for every scorer
+    that takes it: a whole number (not a bool) of at least the
+    :data:`~perfcore.calc.spc.MIN_POINTS` a chart is read from; else
+    :class:`~perfcore.errors.OptionError` naming the option."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < MIN_POINTS:
+        raise OptionError(option="min_points", value=value,
+                          allowed=f"a whole number of months ≥ {MIN_POINTS}")
+    return int(value)
+
+
+def min_points_problems(options: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """:func:`spc_min_points` on a plan's options for a scorer, as the ``(option,
+    message)`` pairs a ``check_options`` returns."""
+    if "min_points" not in options:
+        return []
+    try:
+        spc_min_points(options["min_points"])
+    except OptionError as err:
+        return [(err.option, f"must be {err.allowed}, not {err.value!r}")]
+    return []
+
+
 def spc(evaluation: Evaluation, rows: Rows, /, *, common_cause: str = "amber",
         min_points: int = 15) -> ScoreBlock:
     """A monthly XmR chart of at least ``min_points`` months: special cause concern →
@@ -329,6 +355,7 @@ def spc(evaluation: Evaluation, rows: Rows, /, *, common_cause: str = "amber",
     target (consistently passing → green, failing → red, hit and miss → amber); common
     cause with no target → ``common_cause`` (amber: no signal). A neutral measure's chart
     is reported, never coloured. No chart → no status."""
+    min_points = spc_min_points(min_points)
     ev = evaluation
     variation, assurance = ev.spc.variation[rows], ev.spc.assurance[rows]
     months = np.asarray(ev.spc.points)[rows]  # each measure's chart has its own length

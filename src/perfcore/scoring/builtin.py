@@ -20,7 +20,15 @@ from perfcore.codes import Status, StatusBasis
 from perfcore.evaluation import Evaluation
 from perfcore.plugins.hookspecs import hookimpl
 from perfcore.plugins.specs import ScorerSpec
-from perfcore.scoring.bases import BASES, change, comparator, grey_basis, spc, target
+from perfcore.scoring.bases import (
+    BASES,
+    change,
+    comparator,
+    grey_basis,
+    min_points_problems,
+    spc,
+    target,
+)
 from perfcore.scoring.evidence import check_evidence, evidence
 from perfcore.scoring.protocol import ScoreBlock
 from perfcore.scoring.rollup import RollupRule, rollup
@@ -55,11 +63,8 @@ def _check_target(options: Mapping[str, Any]) -> Problems:
 
 
 def _check_spc(options: Mapping[str, Any]) -> Problems:
-    out = _status_option("common_cause", options.get("common_cause", "amber"))
-    p = options.get("min_points", 15)
-    if isinstance(p, bool) or not isinstance(p, int) or p < 2:
-        out.append(("min_points", f"must be a whole number ≥ 2, not {p!r}"))
-    return out
+    return [*_status_option("common_cause", options.get("common_cause", "amber")),
+            *min_points_problems(options)]
 
 
 # --------------------------------------------------------------------------- composite

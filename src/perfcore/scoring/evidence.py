@@ -25,7 +25,13 @@ from perfcore.codes import Assessment, MeasureKind, Status, StatusBasis
 from perfcore.evaluation import Evaluation
 from perfcore.i18n import translator
 from perfcore.labels import comparator_name, signed
-from perfcore.scoring.bases import BASES, default_slot, grey_basis
+from perfcore.scoring.bases import (
+    BASES,
+    default_slot,
+    grey_basis,
+    min_points_problems,
+    spc_min_points,
+)
 from perfcore.scoring.protocol import Rows, ScoreBlock
 
 __all__ = ["DEFAULT_ORDER", "PEER_POLICIES", "check_evidence", "evidence"]
@@ -43,6 +49,7 @@ def evidence(evaluation: Evaluation, rows: Rows, /, *,
 
     ``against`` is the comparator slot (default the MSG, else the first); ``tolerance``
     goes to the target basis, ``min_points`` (months) to the SPC basis."""
+    min_points = spc_min_points(min_points)  # checked whether or not ``order`` has "spc"
     ev = evaluation
     options: dict[str, dict[str, Any]] = {
         "target": {"tolerance": tolerance}, "spc": {"min_points": min_points},
@@ -135,9 +142,8 @@ def check_evidence(options: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
                              f"{order!r}"))
     if options.get("peers", "credit") not in PEER_POLICIES:
         out.append(("peers", f"must be 'credit' or 'in_line', not {options['peers']!r}"))
-    for key, low in (("tolerance", 0.0), ("min_points", 2)):
-        v = options.get(key, low)
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or v < low:
-            out.append((key, f"must be a number ≥ {low:g}, not {v!r}"))
-    return out
+    v = options.get("tolerance", 0.0)
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0:
+        out.append(("tolerance", f"must be a number ≥ 0, not {v!r}"))
+    return [*out, *min_points_problems(options)]
 

@@ -21,7 +21,7 @@ Modules: :mod:`~perfcore.calc.spc.rules` (settings, the rule tests, labels),
 :mod:`~perfcore.calc.spc.chart`. See ``docs/spc.md`` for profiles, switches and edge cases.
 """
 
-from perfcore.calc.spc._inputs import MIN_BASELINE
+from perfcore.calc.spc._inputs import MIN_BASELINE, MIN_POINTS
 from perfcore.calc.spc.chart import xmr, xmr_batch
 from perfcore.calc.spc.icons import assurance_codes, variation_codes
 from perfcore.calc.spc.result import (
@@ -49,6 +49,7 @@ __all__ = [
     "ASSURANCE_TYPES",
     "LIMIT",
     "MIN_BASELINE",
+    "MIN_POINTS",
     "MR_SCREEN",
     "NEAR_LIMIT",
     "POINT_TYPES",

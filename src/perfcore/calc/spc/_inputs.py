@@ -4,20 +4,28 @@ target, fixed baseline, rebase positions). Errors name the series and the positi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from itertools import chain
 from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
 
-from perfcore.calc._common import BoolArray, FloatArray, Int8Array, IntArray
+from perfcore.calc._common import (
+    BoolArray,
+    FloatArray,
+    Int8Array,
+    IntArray,
+    float_or_inf,
+    to_float64,
+)
 from perfcore.codes import Polarity
 from perfcore.errors import OptionError, SeriesError
 
 __all__ = [
     "LARGEST",
     "MIN_BASELINE",
+    "MIN_POINTS",
     "baselines",
     "check_points",
     "improvement_signs",
@@ -29,6 +37,9 @@ __all__ = [
 ]
 
 
+#: The fewest points a chart is read from: its limits come from the moving ranges, and
+#: two points make the first.
+MIN_POINTS: Final = 2
 #: The shortest fixed baseline accepted (NHSRplotthedots `fix_after_n_points` and MDC guidance).
 MIN_BASELINE: Final = 12
 #: The largest value charted: its moving ranges, their mean and the limits stay far
@@ -44,7 +55,7 @@ def series_name(ids: Sequence[Any] | None, i: int) -> Any:
 def row_floats(row: Any, series: Any) -> FloatArray:
     """One series as float64, or SeriesError at the first element that is not a number."""
     try:
-        out = np.asarray(row, dtype=np.float64)
+        out = to_float64(row)
     except (TypeError, ValueError):
         out = None
     if out is not None and out.ndim == 1:
@@ -56,7 +67,7 @@ def row_floats(row: Any, series: Any) -> FloatArray:
         if isinstance(v, (bool, np.bool_)):
             continue
         try:
-            float(v)
+            float_or_inf(v)
         except (TypeError, ValueError):
             raise SeriesError(reason=f"value {v!r} is not a number", series=series,
                               position=j) from None
@@ -75,11 +86,17 @@ def _values_2d(values: Any, ids: Sequence[Any] | None) -> tuple[FloatArray, IntA
         return arr, np.full(arr.shape[0], arr.shape[1], dtype=np.int64)
     if not isinstance(values, np.ndarray):
         try:  # a rectangular list of numbers converts in one go
-            rect: FloatArray | None = np.asarray(values, dtype=np.float64)
+            rect: FloatArray | None = to_float64(values)
         except (TypeError, ValueError):
             rect = None
+        if rect is not None and rect.ndim == 1:  # one series, as a 1-D array is
+            rect = rect[None, :]
         if rect is not None and rect.ndim == 2:
             return rect, np.full(rect.shape[0], rect.shape[1], dtype=np.int64)
+        if ((rect is not None and rect.ndim == 0) or isinstance(values, (str, bytes))
+                or not isinstance(values, Iterable)):
+            raise SeriesError(reason="values must be series of numbers (series × time, or "
+                              f"one series), not a single {type(values).__name__}")
     rows = [row_floats(r, series_name(ids, i)) for i, r in enumerate(values)]
     lengths = np.array([len(r) for r in rows], dtype=np.int64)
     width = int(lengths.max()) if len(rows) else 0
@@ -205,14 +222,14 @@ def targets(value: Any, n: int) -> FloatArray:
     if value is None:
         return np.full(n, np.nan)
     try:
-        direct = np.asarray(value, dtype=np.float64)
+        direct = to_float64(value)
     except (TypeError, ValueError):
         direct = None
     if direct is not None and direct.shape in ((), (n,)):
         return np.broadcast_to(direct, (n,)).copy()
     arr = per_series(value, n, "target")
     try:
-        return np.array([np.nan if v is None else float(v) for v in arr.tolist()])
+        return np.array([np.nan if v is None else float_or_inf(v) for v in arr.tolist()])
     except (TypeError, ValueError):
         raise OptionError(option="target", value=value,
                           allowed="numbers (None or NaN for no target)") from None
@@ -233,7 +250,9 @@ def baselines(value: Any, n: int, ids: Sequence[Any] | None) -> IntArray:
                 option="baseline", value=v, allowed=f"None or an integer >= {MIN_BASELINE}",
                 hint=f"a fixed baseline needs at least {MIN_BASELINE} points",
                 series=series)
-        out[i] = v
+        # No series is longer than an int64 counts: a longer baseline (10**400) is
+        # every point, as that is.
+        out[i] = min(v, np.iinfo(np.int64).max)
     return out
 
 
@@ -273,22 +292,23 @@ def _rebase_positions(value: Any, n: int, lengths: IntArray,
     except TypeError:
         raise OptionError(option="rebase", value=value,
                           allowed="one sequence of int positions (or None) per series") from None
-    flat = list(chain.from_iterable(rows_list))
-    pairs = list(zip(np.repeat(np.arange(n), counts).tolist(), flat, strict=True))
-    if not pairs:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    rows = np.array([i for i, _ in pairs], dtype=np.int64)
-    given = np.array([p for _, p in pairs], dtype=object)
-    try:
-        cols = given.astype(np.int64)
-        ok = np.array([type(p) is int or isinstance(p, np.integer) for p in given])
-    except (TypeError, ValueError, OverflowError):
-        cols = np.full(len(pairs), -1, dtype=np.int64)
-        ok = np.zeros(len(pairs), dtype=bool)
-    bad = ~ok | (cols < 0) | (cols >= lengths[rows])
+    rows = np.repeat(np.arange(n, dtype=np.int64), counts)
+    given = list(chain.from_iterable(rows_list))
+    # Each position judged on its own (-1: not a whole number, or beyond any series), so
+    # the first bad one is the one named, whatever the others are.
+    cols = np.fromiter(map(_position, given), dtype=np.int64, count=len(given))
+    bad = (cols < 0) | (cols >= lengths[rows])
     if bad.any():
-        i, p = pairs[int(np.argmax(bad))]
+        k = int(np.argmax(bad))
+        i = int(rows[k])
         raise SeriesError(
             reason=f"rebase position out of range; positions run from 0 to "
-            f"{int(lengths[i]) - 1}", series=series_name(ids, i), position=p)
+            f"{int(lengths[i]) - 1}", series=series_name(ids, i), position=given[k])
     return rows, cols
+
+
+def _position(p: Any) -> int:
+    """A rebase position as an index: an int (not a bool) from 0 to the largest int64,
+    else -1."""
+    whole = type(p) is int or isinstance(p, np.integer)
+    return int(p) if whole and 0 <= p <= np.iinfo(np.int64).max else -1

@@ -319,7 +319,10 @@ def _chart_block(y_in: FloatArray, inside: BoolArray, missing: BoolArray, starts
         out=o["point_type_code"])
     # Trial limits: groups with fewer points than rules.short_group.
     n_valid = n_base if not fix.any() else _group_count(valid, group, n_groups)
-    trial = np.logical_and(inside, n_valid < rules.short_group, out=o["trial"])
+    # (no group counts more points than an int64 holds: a larger short_group, 10**400,
+    # which numpy cannot compare with, makes every group short, as this does)
+    short = min(rules.short_group, np.iinfo(np.int64).max)
+    trial = np.logical_and(inside, n_valid < short, out=o["trial"])
     o["trial_limits"][...] = trial.any(axis=1)
     o["variation_code"][...], o["assurance_code"][...] = _icons(
         o["point_type_code"], valid, signs, goals, upl, lpl, rules)

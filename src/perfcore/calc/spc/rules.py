@@ -135,7 +135,7 @@ def resolve_rules(profile: str = "nhsr", **switches: Any) -> SpcRules:
     Unknown profiles or switch names, and switch values of the wrong kind, raise
     :class:`~perfcore.errors.OptionError` listing what is allowed.
     """
-    if profile not in PROFILES:
+    if not isinstance(profile, str) or profile not in PROFILES:
         raise OptionError.for_choice("profile", profile, PROFILES)
     for name, value in switches.items():
         if name == "rules":

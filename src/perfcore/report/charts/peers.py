@@ -122,8 +122,11 @@ def _describe(p: _Peers, title: str, rank_line: str, neutral: bool, average: flo
 
 
 def _bars(p: _Peers, sx: Linear, top: float, label_w: float, decimals: int | None,
-          _: Translator) -> list[str]:
-    out = []
+          _: Translator) -> tuple[list[str], list[str]]:
+    """The members' names, bars and intervals; and their values, drawn last, so that
+    their halo keeps the group average's line from crossing them."""
+    out: list[str] = []
+    values: list[str] = []
     for k, (name, v) in enumerate(zip(p.names, p.values, strict=True)):
         y = top + k * _ROW + _ROW / 2
         me = k == p.force
@@ -143,7 +146,7 @@ def _bars(p: _Peers, sx: Linear, top: float, label_w: float, decimals: int | Non
                    f'x="{fmt(min(x0, x1))}" y="{fmt(y - 7)}" width="{fmt(abs(x1 - x0))}" '
                    f'height="14" fill="{_FORCE if me else _OTHER}"><title>'
                    f"{escape(tip)}</title></rect>")
-        end = x1
+        end = max(x0, x1)  # a negative bar ends at zero: its label goes after that
         lo = p.lower[k] if p.lower else math.nan
         hi = p.upper[k] if p.upper else math.nan
         if math.isfinite(lo) and math.isfinite(hi):
@@ -151,10 +154,10 @@ def _bars(p: _Peers, sx: Linear, top: float, label_w: float, decimals: int | Non
                     line(sx(lo), y - 5, sx(lo), y + 5, stroke=INK, width=1.2, cls="peer-ci"),
                     line(sx(hi), y - 5, sx(hi), y + 5, stroke=INK, width=1.2, cls="peer-ci")]
             end = max(end, sx(hi))
-        out.append(text(end + 5, y + 4, number_text(v, decimals, na=_("n/a")), size=11,
-                        weight=weight, cls="peer-value", fill=INK if me else MUTED,
-                        halo=True))
-    return out
+        values.append(text(end + 5, y + 4, number_text(v, decimals, na=_("n/a")), size=11,
+                           weight=weight, cls="peer-value", fill=INK if me else MUTED,
+                           halo=True))
+    return out, values
 
 
 def peer_chart_svg(names: Sequence[str], values: Sequence[float | None], *, highlight: str,
@@ -223,11 +226,13 @@ def peer_chart_svg(names: Sequence[str], values: Sequence[float | None], *, high
         body += [line(sx(v), top, sx(v), bottom, stroke=GRID, cls="peer-grid"),
                  text(sx(v), bottom + 15, lab, anchor="middle", size=11, fill=MUTED,
                       cls="peer-tick")]
-    body += _bars(p, sx, top, label_w, decimals, _)
+    bars, labels = _bars(p, sx, top, label_w, decimals, _)
+    body += bars
     has_average = average is not None and math.isfinite(average)
     if average is not None and has_average:
         body += _average_line(sx(average), top, bottom, width,
                               f"{average_label} {number_text(average, decimals)}")
+    body += labels
     items = _legend_items(p, p.lower is not None and p.upper is not None, interval_label,
                           average_label if has_average else None, _)
     leg, leg_h = legend(items, x=12, y=bottom + 26, width=width - 24)

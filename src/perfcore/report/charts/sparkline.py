@@ -41,7 +41,7 @@ def _finite(v: float | None) -> bool:
 def sparkline_svg(values: Sequence[float | None], *, name: str,
                   labels: Sequence[str] | None = None, width: int = 120, height: int = 32,
                   lang: str = "en", decimals: int | None = None,
-                  chart_id: str | None = None) -> str:
+                  chart_id: str | None = None, thousands: bool = True) -> str:
     """A sparkline of a measure's history, or ``""`` with fewer than 3 values.
 
     Parameters
@@ -62,6 +62,8 @@ def sparkline_svg(values: Sequence[float | None], *, name: str,
         Decimals of the numbers shown (default: about three significant figures).
     chart_id : str, optional
         Id prefix for the ``<title>``/``<desc>`` (default: a hash of the inputs).
+    thousands : bool, default True
+        Thousands separators in the numbers, as the report's table shows its figures.
 
     Returns
     -------
@@ -85,7 +87,7 @@ def sparkline_svg(values: Sequence[float | None], *, name: str,
     hi_i = max(idx, key=lambda i: vals[i])
 
     def num(v: float) -> str:
-        return number_text(v, decimals, na=_("n/a"))
+        return number_text(v, decimals, na=_("n/a"), thousands=thousands)
 
     title = _("{name}: {first} in {first_label} to {last} in {last_label}").format(
         name=name, first=num(vals[first]), first_label=labs[first], last=num(vals[last]),

@@ -143,8 +143,10 @@ def document(body: Iterable[str], *, width: float, height: float, title: str, de
     return "\n".join([*head, *body, "</svg>"])
 
 
-def number_text(value: float | None, decimals: int | None = None, *, na: str = "n/a") -> str:
-    """A number for people, rounded half away from zero, with thousands separators.
+def number_text(value: float | None, decimals: int | None = None, *, na: str = "n/a",
+                thousands: bool = True) -> str:
+    """A number for people, rounded half away from zero, with thousands separators (unless
+    ``thousands`` is false: a report whose tables print 58577 labels its charts so).
 
     ``decimals`` fixes the decimals; otherwise whole numbers show none and others about
     three significant figures (0 decimals from 1,000, 1 from 10, 2 from 1, then more).
@@ -161,7 +163,7 @@ def number_text(value: float | None, decimals: int | None = None, *, na: str = "
             decimals = 2
         else:
             decimals = min(6, 2 - math.floor(math.log10(a)))
-    out = format_number(value, decimals, thousands=True, na=na)
+    out = format_number(value, decimals, thousands=thousands, na=na)
     if out.startswith("-") and not any(c in "123456789" for c in out):
         out = out[1:]  # no "-0" for a small negative value rounded to zero
     return out
