@@ -9,12 +9,14 @@ import random
 import warnings
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import numpy as np
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from perfcore import dataset as dataset_module
 from perfcore.dataset import FIELDS, Dataset, IncompletePeriodWarning, PublishedFigure, factorize
 from perfcore.errors import (
     DataError,
@@ -685,6 +687,44 @@ def test_a_dataset_is_read_only_and_leaves_the_callers_arrays_alone() -> None:
     cube = ds.cube("value")
     cube[0, 0, 0] = -1.0  # a cube is the caller's own copy
     assert ds.cube("value")[0, 0, 0] == 1.0
+
+
+@given(data=st.data(), dtype=st.sampled_from(["float64", "float32", "int64", "int32",
+                                              "uint8", "bool"]),
+       read_only=st.booleans(), n=st.integers(0, 40))
+def test_numbers_are_copied_and_checked_a_chunk_at_a_time(
+        data: st.DataObject, dtype: str, read_only: bool, n: int) -> None:
+    # A column is copied and checked for infinities a chunk at a time (issue 18: the
+    # check reads the chunk just copied from cache). Chunks of 7 here, so that columns
+    # span several and end part-way through one: the column kept is the column given as
+    # float64 to the bit (a read-only float64 one is kept as it is), every infinity is
+    # found wherever it is, and the caller's array stays the caller's.
+    kind = np.dtype(dtype).kind
+    element = (st.floats(allow_nan=True, allow_infinity=False, width=32) if kind == "f"
+               else st.booleans() if kind == "b" else st.integers(0, 200))
+    values = np.array(data.draw(st.lists(element, min_size=n, max_size=n)), dtype=dtype)
+    if kind == "f" and n:  # an infinity or two anywhere, or none
+        for i in data.draw(st.lists(st.integers(0, n - 1), max_size=2)):
+            values[i] = data.draw(st.sampled_from([np.inf, -np.inf]))
+    values.flags.writeable = not read_only
+    keys = {"measures": ["m"], "measure_code": np.zeros(n, np.int32),
+            "organisations": [f"o{i}" for i in range(max(n, 1))],
+            "organisation_code": np.arange(n, dtype=np.int32),
+            "periods": [Month(2023, 4)], "period_code": np.zeros(n, np.int32)}
+    infinite = np.flatnonzero(np.isinf(values.astype(np.float64))).tolist()
+    with mock.patch.object(dataset_module, "_CHECK_CHUNK", 7):
+        if infinite:
+            with pytest.raises(DataError, match="infinite value") as info:
+                Dataset.from_codes(value=values, **keys)  # type: ignore[arg-type]
+            assert list(info.value.rows) == infinite
+            return
+        ds = Dataset.from_codes(value=values, **keys)  # type: ignore[arg-type]
+    want = values.astype(np.float64)
+    assert np.array_equal(ds.value.view(np.int64), want.view(np.int64))
+    assert (ds.value is values) == (read_only and dtype == "float64")
+    if n and not read_only:  # the caller changes every value: the dataset's stay
+        values[...] = 0 if want.any() else 1
+        assert np.array_equal(ds.value.view(np.int64), want.view(np.int64))
 
 
 @pytest.mark.parametrize(("column", "codes", "message"), [

@@ -99,6 +99,9 @@ def _as_float_column(name: str, values: Sequence[Any] | npt.ArrayLike | None,
         raise DataError(reason=f"has {arr.shape[0] if arr.ndim else 1} values but the key "
                         f"columns have {n}", column=name)
     if arr.dtype.kind in "fiub":
+        out = _own_finite(arr)
+        if out is not None:
+            return out
         out = _own(arr, np.float64)
     else:
         out = np.empty(n, dtype=np.float64)
@@ -314,6 +317,28 @@ def _own(arr: npt.NDArray[Any], dtype: type[np.generic]) -> npt.NDArray[Any]:
     if arr.dtype == dtype and not arr.flags.writeable:
         return arr
     return arr.astype(dtype)
+
+
+#: Values copied and checked at a time by :func:`_own_finite`: a chunk just copied is
+#: checked while it is still in cache.
+_CHECK_CHUNK = 1 << 16
+
+
+def _own_finite(arr: npt.NDArray[Any]) -> FloatArray | None:
+    """``arr`` as the dataset's own float64 column (as :func:`_own`) when it holds no
+    infinity, else None. Copied and checked a chunk at a time, so that the check reads
+    what the copy has just written from cache rather than the whole column again from
+    memory (and needs no mark per row)."""
+    if arr.dtype == np.float64 and not arr.flags.writeable:
+        return None if bool(np.isinf(arr).any()) else arr
+    out = np.empty(arr.shape, dtype=np.float64)
+    marks = np.empty(min(arr.size, _CHECK_CHUNK), dtype=bool)
+    for a in range(0, arr.size, _CHECK_CHUNK):
+        chunk = out[a:a + _CHECK_CHUNK]
+        np.copyto(chunk, arr[a:a + _CHECK_CHUNK], casting="unsafe")
+        if np.isinf(chunk, out=marks[:chunk.size]).any():
+            return None
+    return out
 
 
 def _read_only(columns: Mapping[str, FloatArray]) -> dict[str, FloatArray]:
