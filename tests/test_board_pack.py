@@ -328,7 +328,7 @@ def test_seed000_aims_without_measures_and_items_not_assessed(
     out = capsys.readouterr().out
     assert ("  Outcome: Deliver Medium Term Financial Plan\n"
             "    (the plan gives this outcome no measures)") in out
-    assert "Crime Prevention  [Not assessed: all 2 items]" in out
+    assert "Crime Prevention  [Not assessed: both items]" in out
     assert "not tested" not in out.split("Notes")[0]
 
 

@@ -53,9 +53,9 @@ def test_a_roll_up_whose_measures_all_share_its_status_says_how_many_not_the_sta
         ) -> None:
     # "Green (2 green)", "Not tested (23 not tested)": the count repeated the status.
     text = _text("examples/gwent/plan-2020-21.toml")
-    assert "Crime Reduction  [Green: all 2 measures]" in text
+    assert "Crime Reduction  [Green: both measures]" in text
     assert "2 green" not in text
-    assert '<span class="counts">(all 2 measures)</span>' in _html(
+    assert '<span class="counts">(both measures)</span>' in _html(
         "examples/gwent/plan-2020-21.toml")
     survey = _text("examples/gwent/seed003-victim-satisfaction.toml", "2019-20")
     assert "Supporting Victims  [Not tested: all 23 measures]" in survey
@@ -63,10 +63,10 @@ def test_a_roll_up_whose_measures_all_share_its_status_says_how_many_not_the_sta
     # Qualitative items (objectives, updates) are items, not measures; a mixed roll-up
     # still counts each status.
     items = _text("examples/gwent/seed000-priorities.toml", "Q3 2021-22")
-    assert "Crime Prevention  [Not assessed: all 2 items]" in items
+    assert "Crime Prevention  [Not assessed: both items]" in items
     assert "[Neutral: 1 neutral, 1 no data, 6 not assessed]" in items
     cy = _text("examples/gwent/plan-2020-21.toml", lang="cy")
-    assert "Lleihau Troseddu  [Gwyrdd: pob un o'r 2 mesur]" in cy
+    assert "Lleihau Troseddu  [Gwyrdd: y ddau fesur]" in cy
 
 
 # ------------------------------------------------------------------ periods in words

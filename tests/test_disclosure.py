@@ -188,3 +188,46 @@ def test_suppression_only_adds_and_stops(
     again = secondary_suppression(values, result.mask, structure)
     assert (again.mask == result.mask).all()  # the result is already safe: nothing to add
     assert result.mask[primary].all()
+
+
+def test_a_total_less_the_parts_shown_is_not_left_a_small_count() -> None:
+    # Total 20 of 1, 1, 10 and 8: the two 1s are withheld, and neither can be worked out
+    # alone, but 20 - 10 - 8 = 2 says the two together are 2, itself a count below 5.
+    # Given the threshold, the smallest part shown (8) is withheld too: then 10.
+    s = AdditiveStructure.of(5, totals=[(0, [1, 2, 3, 4])])
+    values, primary = [20, 1, 1, 10, 8], primary_suppression([20, 1, 1, 10, 8], threshold=5)
+    plain = secondary_suppression(values, primary, s)
+    assert [str(SuppressionReason(c)) for c in plain.reason] == [
+        "none", "primary", "primary", "none", "none"]
+    r = secondary_suppression(values, primary, s, threshold=5)
+    assert [str(SuppressionReason(c)) for c in r.reason] == [
+        "none", "primary", "primary", "none", "secondary"]
+    # Withheld parts that already add up to the threshold need nothing more (4 + 1).
+    r = secondary_suppression([25, 4, 1, 10, 10], primary_suppression(
+        [25, 4, 1, 10, 10], threshold=5), s, threshold=5)
+    assert r.count(SuppressionReason.SECONDARY) == 0
+    # A total withheld, or a part not available, keeps the sum unknown to the reader.
+    nan = float("nan")
+    for vals in ([20, 1, 1, 10, nan], [3, 1, 1, 1, 0]):
+        r = secondary_suppression(vals, primary_suppression(vals, threshold=5), s,
+                                  threshold=5)
+        assert r.count(SuppressionReason.SECONDARY) == 0, vals
+
+
+@given(tables(), st.sampled_from([5, 10]))
+def test_no_total_shown_gives_a_small_sum_of_withheld_parts(
+        table: tuple[np.ndarray, np.ndarray, AdditiveStructure], threshold: int) -> None:
+    values, _, structure = table
+    primary = np.r_[primary_suppression(values[:2 * (len(values) // 3)],
+                                        threshold=threshold),
+                    np.zeros(len(values) // 3, bool)]
+    result = secondary_suppression(values, primary, structure, threshold=threshold)
+    hidden = result.mask
+    for row in structure.sums:
+        parts, total = np.flatnonzero(row > 0), int(np.flatnonzero(row < 0)[0])
+        if hidden[total] or np.isnan(values[total]) or np.isnan(values[parts]).any():
+            continue  # the reader cannot take the parts shown from the total
+        withheld = parts[hidden[parts]]
+        if withheld.size and (~hidden[parts]).any():
+            assert values[withheld].sum() >= threshold
+    assert not recoverable(values, hidden, structure).any()

@@ -370,3 +370,27 @@ def test_funnel_and_peer_charts_do_not_carry_small_counts_into_a_public_edition(
     assert all(r.funnel is None and r.peers == () for r in high.rows())
     html = perfcore.render(high, "html")
     assert "7,195" not in html and "7195" not in html
+
+
+def test_a_total_less_the_strands_shown_is_not_a_small_count() -> None:
+    # Seed 003's online hate crime, 2017-18: Total 19 = Racial 11 + Homophobic 6 +
+    # Disability 1 + Religious 0 + Transphobic 1. The three strands below 5 are withheld,
+    # and none can be worked out alone, but 19 - 11 - 6 = 2 would say the three together
+    # are 2, a count below 5 itself: Homophobic's 6 is withheld too (secondary), so the
+    # total less the strands shown is 8.
+    root = Path(__file__).parents[1] / "examples" / "gwent"
+    run = perfcore.run(root / "seed003-hate-crime-online.toml")
+    report = perfcore.pipeline.report_plan(run.plan_file, run.evaluation, run.scores,
+                                           public=True)
+    reasons = _reasons(report)
+    strands = ("racial", "homophobic", "disability", "religious", "transphobic")
+    assert [reasons.get((f"online_hate_{s}", "history:2017-18")) for s in strands] == [
+        None, SECONDARY, PRIMARY, PRIMARY, PRIMARY]
+    rows, internal = _rows(report), _rows(run.report)
+    for key in ("history:2017-18", "previous", "current"):
+        total = rows["online_hate_total"].cell(key).value
+        shown = sum(rows[f"online_hate_{s}"].cell(key).value or 0 for s in strands
+                    if (f"online_hate_{s}", key) not in reasons)
+        withheld = [internal[f"online_hate_{s}"].cell(key).value for s in strands
+                    if (f"online_hate_{s}", key) in reasons]
+        assert total is not None and total - shown == sum(withheld) >= 5, key

@@ -186,8 +186,10 @@ def _determined_by_sums(sums: Int8Array, unknown: BoolArray) -> BoolArray:
 
 def secondary_suppression(values: npt.ArrayLike, primary: npt.ArrayLike,
                           structure: AdditiveStructure, *,
-                          derived: npt.ArrayLike | None = None) -> Suppression:
-    """Withhold enough more cells that no withheld cell can be worked out.
+                          derived: npt.ArrayLike | None = None,
+                          threshold: float | None = None) -> Suppression:
+    """Withhold enough more cells that no withheld cell can be worked out, nor (given
+    ``threshold``) the small sum of a total's withheld parts.
 
     Parameters
     ----------
@@ -200,6 +202,11 @@ def secondary_suppression(values: npt.ArrayLike, primary: npt.ArrayLike,
     derived : array-like of bool, optional
         Figures withheld because they rest on a small count (a rate or proportion whose
         count or base is below the threshold).
+    threshold : float, optional
+        The disclosure threshold. Given, a total shown whose withheld parts add up to
+        less than it (three strands of 0, 1 and 1 under a total: 2) has its smallest
+        part shown withheld too: a reader takes the parts shown from the total, and
+        a sum of small counts below the threshold is itself a small count.
 
     Returns
     -------
@@ -234,10 +241,32 @@ def secondary_suppression(values: npt.ArrayLike, primary: npt.ArrayLike,
             continue
         exposed = recoverable(v, hidden, structure)
         extra = _complements(v, hidden, exposed, members) if exposed.any() else exposed
+        if not extra.any() and threshold is not None:
+            extra = _small_sums(v, hidden, structure.sums,
+                                positive_option("threshold", threshold))
         if not extra.any():
             break
         reason[extra] = SuppressionReason.SECONDARY
     return Suppression(reason=reason)
+
+
+def _small_sums(values: FloatArray, hidden: BoolArray, sums: Int8Array,
+                threshold: float) -> BoolArray:
+    """The smallest part shown of each total shown whose withheld parts sum to less than
+    ``threshold``: the reader gets that sum as the total less the parts shown (a part not
+    available, NaN, keeps it unknown)."""
+    parts, totals = sums > 0, sums < 0
+    known = ~(totals & (hidden | np.isnan(values))).any(axis=1)
+    known &= ~(parts & np.isnan(values)).any(axis=1)
+    withheld = parts & hidden
+    combined = np.where(withheld, values, 0.0).sum(axis=1)
+    small = known & withheld.any(axis=1) & (combined < threshold)
+    shown = parts & ~hidden & ~np.isnan(values)
+    small &= shown.any(axis=1)
+    extra = np.zeros(values.shape, dtype=bool)
+    if small.any():
+        extra[np.where(shown[small], values, np.inf).argmin(axis=1)] = True
+    return extra
 
 
 def _first_reasons(size: int, primary: npt.ArrayLike,

@@ -315,8 +315,12 @@ class ReportBuilder:
             # would say it twice; say how many it covers instead.
             (category, n), = counts.items()
             # Only qualitative items (objectives, updates) are "not assessed".
-            words = (self.ngettext("{n} item", "all {n} items", n) if category == "not_assessed"
-                     else self.ngettext("{n} measure", "all {n} measures", n)).format(n=n)
+            items = category == "not_assessed"
+            if n == 2:  # English says "both", Welsh "y ddau"/"y ddwy": not a plural form
+                words = _("both items") if items else _("both measures")
+            else:
+                words = (self.ngettext("{n} item", "all {n} items", n) if items
+                         else self.ngettext("{n} measure", "all {n} measures", n)).format(n=n)
         else:
             words = ", ".join(_(_COUNT_WORDS[c]).format(n=n) for c, n in counts.items())
         return Rolled(status=status, basis=basis, counts=counts,

@@ -134,7 +134,7 @@ class _Table:
         small = primary_suppression(counts, threshold=threshold)
         derived = on_counts & (small | primary_suppression(bases, threshold=threshold))
         result = secondary_suppression(values, is_count & small, self.structure,
-                                       derived=derived)
+                                       derived=derived, threshold=threshold)
         return self.target_gaps(result, threshold)
 
     def target_gaps(self, result: Suppression, threshold: float) -> Suppression:
