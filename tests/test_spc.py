@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import warnings
 from typing import Any
 
@@ -311,6 +312,53 @@ def test_trend_point_sides_match_reference(steps: list[int], own: bool) -> None:
         assert r.point_type[i] == want, (i, y)
 
 
+_STEP_VALUES = st.sampled_from([0.0, -0.0, 1.0, 1.0 + 2**-52, -3.5, 5e-324, -5e-324,
+                                 1e150, -1e150, float("nan")])
+
+
+@given(data=st.data(), rows=st.integers(1, 4), width=st.integers(2, 12))
+def test_step_signs_from_values_are_the_signs_of_the_differences(
+        data: st.DataObject, rows: int, width: int) -> None:
+    # xmr_batch reads each step's sign by comparing the values (issue 18: no array of
+    # differences to make and read again). The same signs, to the last one, as the
+    # signs of the differences: ties, signed zeros, neighbouring doubles, subnormals, the
+    # largest values charted, gaps (NaN), and points not linked to the one before.
+    y = np.array(data.draw(st.lists(_STEP_VALUES, min_size=rows * width,
+                                    max_size=rows * width))).reshape(rows, width)
+    linked = np.array(data.draw(st.lists(st.booleans(), min_size=rows * width,
+                                         max_size=rows * width))).reshape(rows, width)
+    diff = np.full(y.shape, np.nan)
+    diff[:, 1:] = y[:, 1:] - y[:, :-1]
+    want = spc.rules.step_signs(diff, linked)
+    got = spc.rules.value_step_signs(y, linked)
+    assert got.dtype == want.dtype and got.tolist() == want.tolist()
+
+
+@given(st.lists(st.lists(st.integers(0, 4), min_size=2, max_size=40), min_size=1,
+                max_size=5),
+       st.sampled_from(["nhsr", "mdc_v5"]), st.randoms(use_true_random=False))
+def test_batch_trends_are_the_trend_rule_on_each_series(
+        steps: list[list[int]], profile: str, rng: random.Random) -> None:
+    # The trends a batch finds (steps read from the values, a block at a time) are the
+    # trends the public rule finds from the differences, series by series, with gaps
+    # and rebases (which trends cross in mdc_v5 only). Walks of rising steps or ties
+    # (or, turned over, falling) make trends; a few points are gaps.
+    rows = [[float("nan") if rng.random() < 0.05 else float(v)
+             for v in np.cumsum(s) * rng.choice([1, -1])] for s in steps]
+    assume(all(not np.isnan(r).all() for r in rows))
+    rebase = [sorted({rng.randrange(len(r)) for _ in range(3)}) for r in rows]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TrialLimitsWarning)
+        batch = xmr_batch(rows, allow_gaps=True, rebase=rebase, profile=profile)
+    length = 6 if profile == "mdc_v5" else 7
+    for i, (r, starts) in enumerate(zip(rows, rebase, strict=True)):
+        linked = np.ones((1, len(r)), dtype=bool)
+        if profile == "nhsr":
+            linked[0, starts] = False
+        want = trend_flags(np.array([r]), linked, length)[0][0]
+        assert batch.trend[i, :len(r)].tolist() == want.tolist(), (r, starts)
+
+
 def test_precedence_outside_limits_over_trend() -> None:
     y = [10.0, 12] * 6 + [10.5, 11, 11.5, 12, 12.5, 13, 40]
     r = quiet_xmr(y)
@@ -456,6 +504,26 @@ def test_gaps_allowed_are_explicit() -> None:
     g = [1.0, 0, 1, 0, 1, 0, 1, 0, 1, 0] + [0.8] * 6 + [np.nan] + [0.8] * 6 + [0, 1]
     assert not xmr(g, allow_gaps=True).run.any()
     assert xmr([v if not np.isnan(v) else 0.8 for v in g]).run.any()
+
+
+@pytest.mark.parametrize(("bad", "message"), [
+    (float("inf"), "not finite"), (-float("inf"), "not finite"),
+    (1.0000001e150, "too large to chart"), (-1.0000001e150, "too large to chart"),
+    (float("nan"), "missing")])
+def test_points_checked_from_the_extremes_alone_are_all_checked(bad: float,
+                                                                message: str) -> None:
+    # The usual batch (every point a number within ±1e150) is recognised from its
+    # smallest and largest values alone; any other is refused naming the point, at
+    # either end of the range and wherever it is.
+    ok = np.full((3, 13), 1e150)
+    ok[1] = -1e150
+    assert xmr_batch(ok, workers=1).valid.all()  # the largest values allowed: charted
+    for row, col in ((0, 0), (2, 12), (1, 5)):
+        y = ok.copy()
+        y[row, col] = bad
+        with pytest.raises(SeriesError, match=message) as e:
+            xmr_batch(y)
+        assert (e.value.series, e.value.position) == (row, col)
 
 
 def test_rolling_sum_refused_unless_forced() -> None:

@@ -158,8 +158,10 @@ def check_points(y: FloatArray, inside: BoolArray, ids: Sequence[Any] | None, *,
             "(runs, trends, limits from moving ranges) would signal special causes that are "
             "not there. Chart the monthly values instead, or pass force=True to chart it "
             "anyway.", series=series_name(ids, i))
-    if y.size and np.isfinite(y).all() and y.min() >= -LARGEST and y.max() <= LARGEST:
-        return np.zeros(y.shape, dtype=bool)  # the usual case: nothing to say or missing
+    # The usual case, nothing to say and nothing missing, seen from the extremes alone:
+    # a NaN makes them NaN and an infinity is one of them, and either fails its test.
+    if y.size and y.min() >= -LARGEST and y.max() <= LARGEST:
+        return np.zeros(y.shape, dtype=bool)
     nonfinite = inside & np.isinf(y)
     missing: BoolArray = inside & np.isnan(y)
     if nonfinite.any():

@@ -36,9 +36,9 @@ from perfcore.calc.spc.rules import (
     resolve_rules,
     rule_codes,
     run_flags,
-    step_signs,
     trend_steps,
     two_of_three_flags,
+    value_step_signs,
 )
 from perfcore.codes import PointType
 from perfcore.errors import OptionError, TrialLimitsWarning
@@ -305,13 +305,13 @@ def _chart_block(y_in: FloatArray, inside: BoolArray, missing: BoolArray, starts
     if not valid.all():
         np.copyto(y, np.nan, where=~valid)
     group, n_groups, same_group, base = _groups(starts, fix, valid)
-    diff, mr_base = _moving_ranges(y, same_group, base, n_groups, o["moving_range"])
+    mr_base = _moving_ranges(y, same_group, base, n_groups, o["moving_range"])
     mean, amr, n_base = _centre_lines(y, o["moving_range"], base, mr_base, group, n_groups,
                                       rules, o["mr_screened"])
     # mean and amr are (series, 1) without rebasing: so are the limits. Padding needs no
     # masking here, as y is NaN there and compares False with any limit.
     lpl, upl = limit_line(mean, amr, -LIMIT), limit_line(mean, amr, LIMIT)
-    f = _rule_flags(y, diff, mean, amr, lpl, upl, same_group, rules, o)
+    f = _rule_flags(y, mean, amr, lpl, upl, same_group, rules, o)
     rule_codes(f.outside, f.trend, f.two_of_three, f.run, out=o["rule_code"])
     point_type_codes(
         o["rule_code"], f.trend, f.step, f.trend_linked, f.side, signs, valid,
@@ -354,22 +354,22 @@ def _groups(starts: BoolArray, fix: IntArray,
 
 
 def _moving_ranges(y: FloatArray, same_group: BoolArray, base: BoolArray, n_groups: int,
-                   mr: FloatArray) -> tuple[FloatArray, BoolArray]:
-    """Steps between consecutive points (their signs make trends, NaN at each series'
-    first point), moving ranges within a group (NaN at a group's first point and next to
-    gaps), written into ``mr``, and the moving ranges the baseline counts."""
-    diff = np.empty(y.shape)
+                   mr: FloatArray) -> BoolArray:
+    """Moving ranges within a group (NaN at a group's first point and next to gaps),
+    written into ``mr``, and the moving ranges the baseline counts. (The steps' signs,
+    which make trends, are read from the values: see :func:`value_step_signs`.)"""
     # Along the flattened block (contiguous, much faster than row by row); each series'
-    # first step, taken from the series before, is then cleared.
-    yf = y.reshape(-1)
-    np.subtract(yf[1:], yf[:-1], out=diff.reshape(-1)[1:])
-    diff[:, :1] = np.nan
-    np.abs(diff, out=mr)
+    # first step, taken from the series before, is then cleared. Made in ``mr`` itself:
+    # no array of differences to allocate and read again.
+    yf, mrf = y.reshape(-1), mr.reshape(-1)
+    np.subtract(yf[1:], yf[:-1], out=mrf[1:])
+    mr[:, :1] = np.nan
+    np.abs(mr, out=mr)
     if n_groups > 1:  # rebased: each group's first point has no moving range either
         np.copyto(mr, np.nan, where=~same_group)
     mr_base = same_group & base
     mr_base.reshape(-1)[1:] &= base.reshape(-1)[:-1]  # (False at each series' first point)
-    return diff, mr_base
+    return mr_base
 
 
 def _centre_lines(y: FloatArray, mr: FloatArray, base: BoolArray, mr_base: BoolArray,
@@ -411,7 +411,7 @@ class _Flags(NamedTuple):
     trend_linked: BoolArray
 
 
-def _rule_flags(y: FloatArray, diff: FloatArray, mean: FloatArray, amr: FloatArray,
+def _rule_flags(y: FloatArray, mean: FloatArray, amr: FloatArray,
                 lpl: FloatArray, upl: FloatArray, same_group: BoolArray, rules: SpcRules,
                 o: dict[str, npt.NDArray[Any]]) -> _Flags:
     """Each rule's flags, written into the outputs ``o``: outside the limits, runs,
@@ -430,7 +430,7 @@ def _rule_flags(y: FloatArray, diff: FloatArray, mean: FloatArray, amr: FloatArr
     run_linked = across if rules.runs_cross_rebase else same_group
     trend_linked = across if rules.trends_cross_rebase else same_group
     run_flags(side, run_linked, rules.run_length, out=o["run"])
-    step = step_signs(diff, trend_linked)
+    step = value_step_signs(y, trend_linked)
     trend_steps(step, rules.trend_length, out=o["trend"])
     near = beyond_near if rules.two_of_three_counts_beyond else beyond_near & ~outside
     two_of_three_flags(near, side, run_linked, out=o["two_of_three"])

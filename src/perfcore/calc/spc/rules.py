@@ -251,6 +251,22 @@ def step_signs(diff: FloatArray, linked: BoolArray) -> Int8Array:
     return step
 
 
+def value_step_signs(y: FloatArray, linked: BoolArray) -> Int8Array:
+    """:func:`step_signs` from the values: ``y_t`` compared with ``y_{t−1}`` rather than
+    the sign of their difference, which is the same (a difference of two finite doubles
+    is 0 only when they are equal, NaN when either is), with no array of differences to
+    make and read. Along the flattened rows; each series' first point, compared with
+    the series before, is cleared with the points not linked."""
+    yf = _flat(y)
+    step = np.zeros(y.shape, dtype=np.int8)
+    sf = step.reshape(-1)
+    with np.errstate(invalid="ignore"):
+        np.greater(yf[1:], yf[:-1], out=sf[1:].view(np.bool_))
+        sf[1:] -= np.less(yf[1:], yf[:-1]).view(np.int8)
+    step *= _linked_or_first(linked).view(np.int8)
+    return step
+
+
 def trend_steps(step: Int8Array, length: int, *, out: BoolArray | None = None) -> BoolArray:
     """Points in a trend of ``length`` points, from :func:`step_signs` (into ``out``, a
     C-contiguous array, when given)."""
