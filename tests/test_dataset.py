@@ -689,6 +689,27 @@ def test_a_dataset_is_read_only_and_leaves_the_callers_arrays_alone() -> None:
     assert ds.cube("value")[0, 0, 0] == 1.0
 
 
+def test_a_read_only_view_of_the_callers_writeable_array_is_copied() -> None:
+    # A read-only view is not read-only memory: the caller's array under it can still
+    # change, and the dataset with it (found in review). Only memory no one can change is
+    # shared: a read-only array that owns its data, or Arrow's, read zero-copy.
+    value = np.array([1.0, 2.0])
+    view = value.view()
+    view.flags.writeable = False
+    codes = {"measures": ["m"], "measure_code": np.zeros(2, np.int32),
+             "organisations": ["a", "b"], "organisation_code": np.array([0, 1], np.int32),
+             "periods": [Month(2023, 4)], "period_code": np.zeros(2, np.int32)}
+    ds = Dataset.from_codes(**codes, value=view)
+    value[0] = 99.0
+    assert ds.value.tolist() == [1.0, 2.0] and ds.value is not view
+    owned = np.array([1.0, 2.0])
+    owned.flags.writeable = False
+    assert Dataset.from_codes(**codes, value=owned).value is owned
+    pa = pytest.importorskip("pyarrow")
+    arrow = pa.array([1.0, 2.0]).to_numpy(zero_copy_only=True)
+    assert Dataset.from_codes(**codes, value=arrow).value is arrow
+
+
 @given(data=st.data(), dtype=st.sampled_from(["float64", "float32", "int64", "int32",
                                               "uint8", "bool"]),
        read_only=st.booleans(), n=st.integers(0, 40))

@@ -311,10 +311,24 @@ def _code_column(name: str, codes: npt.ArrayLike, k: int, n: int) -> Codes:
     return arr
 
 
+def _shareable(arr: npt.NDArray[Any]) -> bool:
+    """Whether no one can change ``arr``'s values: read-only, and so is every array it
+    views (a read-only view of a writeable array changes with it), down to memory that
+    is its own or immutable (bytes, an Arrow array or buffer read zero-copy)."""
+    base: Any = arr
+    while isinstance(base, np.ndarray):
+        if base.flags.writeable:
+            return False
+        base = base.base
+    return (base is None or isinstance(base, bytes)
+            or (type(base).__module__.startswith("pyarrow")
+                and not getattr(base, "is_mutable", False)))
+
+
 def _own(arr: npt.NDArray[Any], dtype: type[np.generic]) -> npt.NDArray[Any]:
-    """``arr`` as ``dtype``, copied unless it is read-only and of that type already (an
-    array no one can change can be shared)."""
-    if arr.dtype == dtype and not arr.flags.writeable:
+    """``arr`` as ``dtype``, copied unless it is of that type already and no one can
+    change it (:func:`_shareable`): then it can be shared."""
+    if arr.dtype == dtype and _shareable(arr):
         return arr
     return arr.astype(dtype)
 
@@ -329,7 +343,7 @@ def _own_finite(arr: npt.NDArray[Any]) -> FloatArray | None:
     infinity, else None. Copied and checked a chunk at a time, so that the check reads
     what the copy has just written from cache rather than the whole column again from
     memory (and needs no mark per row)."""
-    if arr.dtype == np.float64 and not arr.flags.writeable:
+    if arr.dtype == np.float64 and _shareable(arr):
         return None if bool(np.isinf(arr).any()) else arr
     out = np.empty(arr.shape, dtype=np.float64)
     marks = np.empty(min(arr.size, _CHECK_CHUNK), dtype=bool)
