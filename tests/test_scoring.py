@@ -20,6 +20,7 @@ from perfcore.evaluation import Evaluation, NotAvailableWarning, evaluate
 from perfcore.io.plan import PlanFile
 from perfcore.model import Measure, Outcome, Plan, Priority, Target
 from perfcore.organisations import default_registry
+from perfcore.periods import Month
 from perfcore.pipeline import (
     evaluate_plan,
     load_data,
@@ -224,7 +225,7 @@ def test_spc_scorer_reads_the_icons() -> None:
             assurance=np.array([[a.CONSISTENT_PASS], [a.NONE], [a.CONSISTENT_FAIL],
                                 [a.NONE], [a.NONE]], dtype=np.int8),
             charted=np.array([[True], [True], [True], [True], [False]]),
-            points=np.full(5, 24)),
+            points=np.full(5, 24), months=(Month(2025, 5), Month(2025, 6))),
         current=np.ones((5, 1)))
     block = builtin.spc(ev, np.arange(5))
     assert block.status[:, 0].tolist() == [RED, GREEN, RED, AMBER, GREY]
@@ -233,8 +234,9 @@ def test_spc_scorer_reads_the_icons() -> None:
     ev.spc.points = np.full(5, 14)
     assert (builtin.spc(ev, np.arange(5)).status == GREY).all()
     ev.spc.points = np.full(5, 24)
-    assert block.reasons(2, 0, "en") == ("SPC: common cause variation; the process will "
-                                         "consistently fail the target",)
+    # The icons read the last month of the chart: the reason says which.
+    assert block.reasons(2, 0, "en") == ("SPC, June 2025: common cause variation; the "
+                                         "process will consistently fail the target",)
     assert builtin.spc(ev, np.arange(5), common_cause="green").status[3, 0] == GREEN
 
 

@@ -380,7 +380,10 @@ def spc(evaluation: Evaluation, rows: Rows, /, *, common_cause: str = "amber",
                 points=min_points),)
         v = VariationIcon(int(variation[k, j])).code
         a = AssuranceIcon(int(assurance[k, j])).code
-        text = _("SPC: {variation}").format(variation=_(VARIATION_WORDS.get(v, v)))
+        # The icons read the chart's last month: earlier special-cause points on the
+        # chart do not contradict "common cause" there, if the reason says where it looks.
+        text = _("SPC, {month}: {variation}").format(
+            month=ev.spc.months[-1].display(lang), variation=_(VARIATION_WORDS.get(v, v)))
         if a in ASSURANCE_WORDS:
             text += "; " + _(ASSURANCE_WORDS[a])
         return (text,)
