@@ -442,3 +442,19 @@ def test_a_gap_is_a_figure_in_a_csv_cell_and_a_formula_is_still_not() -> None:
         assert spreadsheet_cell(gap) == gap
     for formula in ("-£1+cmd|' /C calc'!A0", "-2+3", "=SUM(A1)", "-£ 5"):
         assert spreadsheet_cell(formula) == "'" + formula
+
+
+def test_a_target_not_available_says_which_figure_is_missing() -> None:
+    # Seed 000 reported on Q3 2021-22: officers from an ethnic minority have no figure for
+    # that quarter. "target at least 5.10%: not available" did not say what to look for.
+    root = Path(__file__).parents[1] / "examples" / "gwent"
+    r = load_plan(root / "seed000-priorities.toml")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NotAvailableWarning)
+        ev = perfcore.pipeline.evaluate_plan(r, perfcore.load_data(r), period="Q3 2021-22")
+    scores = perfcore.pipeline.score_plan(r, ev)
+    measure = "wellbeing.officers_ethnic_minority"
+    assert scores.status_of(measure) == (
+        Status.GREY, ("target at least 5.10%: no figure for Q3 2021-22",))
+    assert scores.status_of(measure, lang="cy")[1] == (
+        "targed o leiaf 5.10%: dim ffigur ar gyfer Ch3 2021-22",)

@@ -270,9 +270,15 @@ def target_reason(ev: Evaluation, i: int, j: int, lang: str) -> str:
     if m.target is None:
         return _("no target")
     code = TargetStatus(int(tg.status[i, j]))
-    parts = [_("target {target}: {status}").format(target=target_text(m, lang, _),
-                                                   status=label(code, _))]
     t = m.target
+    status = label(code, _)
+    if code is TargetStatus.NOT_AVAILABLE:  # "not available" alone does not say what to find
+        missing = (ev.period if np.isnan(ev.current[i, j])
+                   else t.baseline if t.value is None else None)
+        if missing is not None:
+            status = _("no figure for {period}").format(period=missing.display(lang))
+    parts = [_("target {target}: {status}").format(target=target_text(m, lang, _),
+                                                   status=status)]
     if not np.isnan(tg.required[i, j]) and t.baseline is not None:
         parts.append(_("{achieved} since {baseline}, {required} needed by now").format(
             achieved=change_text(m, float(tg.achieved[i, j]), 1, _),
