@@ -285,14 +285,13 @@ def trend_flags(y: FloatArray, linked: BoolArray, length: int, *,
     ``y[:, 1:] - y[:, :-1]`` when the caller has it already.
     """
     check_block(length, y=y, linked=linked)
-    full = np.empty(y.shape)
-    full[:, :1] = 0.0
-    if diff is None:
-        with np.errstate(invalid="ignore", over="ignore"):
-            np.subtract(y[:, 1:], y[:, :-1], out=full[:, 1:])
+    if diff is None:  # the signs from the values, as xmr_batch reads them
+        step = value_step_signs(y, linked)
     else:
+        full = np.empty(y.shape)
+        full[:, :1] = 0.0
         full[:, 1:] = diff
-    step = step_signs(full, linked)
+        step = step_signs(full, linked)
     return trend_steps(step, length), step
 
 
