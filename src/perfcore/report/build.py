@@ -158,6 +158,11 @@ def _number(x: float) -> float | None:
     return None if x != x else float(x)
 
 
+def _blank(cell: Cell) -> bool:
+    """A cell with no figure: none given, or NaN."""
+    return cell.value is None or cell.value != cell.value
+
+
 def _organisation(ev: Evaluation, organisation: str | None) -> int:
     if organisation is None and len(ev.organisations) != 1:
         names = [ev.organisation_name(o) or o for o in ev.organisations]
@@ -659,14 +664,13 @@ class ReportBuilder:
         rows = [r for s in sections for o in s.outcomes for r in o.rows
                 if r.measure.kind is not MeasureKind.QUALITATIVE]
         out = []
-        no_change = all(c.value is None or c.value != c.value
-                        for r in rows if (c := r.get("change")) is not None)
+        no_change = all(_blank(c) for r in rows if (c := r.get("change")) is not None)
         for column in self.columns():
             key = column.key
             if not (key in ("previous", "current") or key.startswith("history:")):
                 continue
             cells = [c for r in rows if (c := r.get(key)) is not None]
-            if cells and all(c.value is None or c.value != c.value for c in cells):
+            if cells and all(_blank(c) for c in cells):
                 out.append((self._("{period}: no figure for any measure, so no change could "
                                    "be worked out.") if key == "previous" and no_change
                             else self._("{period}: no figure for any measure."))
